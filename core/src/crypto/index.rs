@@ -1,0 +1,52 @@
+//! Blind indexes: HMAC-SHA256, under a per-field key derived from the vault's index root key,
+//! over the normalised value. The database compares these hashes; it never sees the values.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use super::keys::{label, SecretKey};
+
+/// Length of a stored blind index. Every indexed field is unique, so the full HMAC output is kept.
+pub(crate) const INDEX_LEN: usize = 32;
+
+/// The key of one indexed field: HKDF(root, salt = vault id, info = "bunkerlite/v1/index/" ‖ field).
+pub(crate) fn field_key(root: &SecretKey, vault_id: &[u8; 16], field: &str) -> SecretKey {
+    let mut info = label::INDEX_FIELD.to_vec();
+    info.extend_from_slice(field.as_bytes());
+    root.derive(vault_id, &info)
+}
+
+/// The blind index of a normalised value under a field key.
+pub(crate) fn blind_index(field_key: &SecretKey, normalized: &str) -> [u8; INDEX_LEN] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(field_key.bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(normalized.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// HMAC-SHA256 over several length-prefixed parts (used by the audit chain and key check).
+pub(crate) fn mac_parts(key: &SecretKey, parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes())
+        .expect("HMAC takes keys of any length");
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_get_distinct_keys() {
+        let root = SecretKey::from_slice(&[1; 32]).expect("key");
+        let a = field_key(&root, &[0; 16], "email");
+        let b = field_key(&root, &[0; 16], "phone");
+        let c = field_key(&root, &[1; 16], "email");
+        assert_ne!(blind_index(&a, "x"), blind_index(&b, "x"));
+        assert_ne!(blind_index(&a, "x"), blind_index(&c, "x"));
+        assert_eq!(blind_index(&a, "x"), blind_index(&field_key(&root, &[0; 16], "email"), "x"));
+    }
+}

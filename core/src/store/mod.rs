@@ -1,0 +1,126 @@
+//! Storage: SQLite connections with the vault's pragmas, the writer and a pool of readers, and
+//! the one way to write — a `BEGIN IMMEDIATE` transaction that commits or rolls back whole.
+
+pub(crate) mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::Result;
+
+/// Idle reader connections kept open for reuse.
+const MAX_IDLE_READERS: usize = 8;
+/// Prepared statements cached per connection.
+const STATEMENT_CACHE: usize = 64;
+
+/// Connection settings from the vault options.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) synchronous_full: bool,
+    pub(crate) busy_timeout: Duration,
+}
+
+/// The database: one writer connection and reusable readers (a file), or one connection
+/// (in memory).
+pub(crate) struct Store {
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    path: Option<PathBuf>,
+    settings: Settings,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while a connection was held leaves it usable: rusqlite rolls an open transaction
+    // back when the `Transaction` is dropped during unwinding.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Open a connection to `path` read-only, without creating anything, for checks before any write.
+pub(crate) fn open_read_only(path: &Path, settings: &Settings) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(settings.busy_timeout)?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Open (creating if needed) the file at `path` with the vault's pragmas.
+    pub(crate) fn open_file(path: &Path, settings: Settings) -> Result<Store> {
+        let writer = Self::connect(Some(path), &settings)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: Some(path.to_owned()), settings })
+    }
+
+    /// A private in-memory database.
+    pub(crate) fn open_memory(settings: Settings) -> Result<Store> {
+        let writer = Self::connect(None, &settings)?;
+        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: None, settings })
+    }
+
+    fn connect(path: Option<&Path>, settings: &Settings) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = match path {
+            Some(p) => Connection::open_with_flags(p, flags)?,
+            None => Connection::open_in_memory_with_flags(flags)?,
+        };
+        conn.busy_timeout(settings.busy_timeout)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.pragma_update(None, "trusted_schema", "OFF")?;
+        conn.pragma_update(None, "synchronous", if settings.synchronous_full { "FULL" } else { "NORMAL" })?;
+        Ok(conn)
+    }
+
+    /// Run `f` in a `BEGIN IMMEDIATE` transaction; commit if it returns `Ok`, roll back otherwise.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Run `f` on a reader connection (the writer, for an in-memory vault). Reads see the last
+    /// committed state.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.path else {
+            return f(&lock(&self.writer));
+        };
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => Self::connect(Some(path), &self.settings)?,
+        };
+        let out = f(&conn);
+        let mut idle = lock(&self.readers);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+
+    /// Copy the WAL into the database and truncate it to zero bytes, so no old page versions
+    /// remain on disk. Returns `false` when another connection's open read kept it from finishing.
+    pub(crate) fn checkpoint_truncate(&self) -> Result<bool> {
+        if self.path.is_none() {
+            return Ok(true);
+        }
+        let conn = lock(&self.writer);
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(busy == 0)
+    }
+
+    /// Drop idle readers (before close, so the last connection can remove the WAL).
+    pub(crate) fn drop_readers(&self) {
+        lock(&self.readers).clear();
+    }
+}
