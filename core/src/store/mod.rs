@@ -38,14 +38,35 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Open a connection to `path` read-only, without creating anything, for checks before any write.
+/// Open a connection to `path` read-only, for checks before any write.
+///
+/// When no `-wal` file exists, no connection has the vault open and everything is in the main
+/// file: it is opened `immutable`, so SQLite creates no `-wal`/`-shm` and the files stay
+/// byte-identical. Otherwise a plain read-only connection reads through the live WAL (it never
+/// writes the database or the WAL).
 pub(crate) fn open_read_only(path: &Path, settings: &Settings) -> Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-    )?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let conn = if wal.exists() {
+        Connection::open_with_flags(path, flags)?
+    } else {
+        Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)?
+    };
     conn.busy_timeout(settings.busy_timeout)?;
     Ok(conn)
+}
+
+/// A filesystem path as the path part of a `file:` URI (RFC 3986 percent-encoding).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = String::new();
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(*b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 impl Store {

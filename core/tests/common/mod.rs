@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests: keys, temporary vault files, raw file access, and
+//! child processes (the test binary re-run on one ignored entry-point test).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use bunkerlite::{MasterKey, Options, Vault};
+use sha2::{Digest, Sha256};
+
+pub fn key(byte: u8) -> MasterKey {
+    MasterKey::from_bytes(&[byte; 32]).expect("32 bytes")
+}
+
+pub struct TempVault {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn temp_vault() -> TempVault {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("vault.db");
+    TempVault { dir, path }
+}
+
+pub fn open(path: &Path, key_byte: u8) -> Vault {
+    Vault::open(path, &key(key_byte), Options::default()).expect("open")
+}
+
+/// The vault file and its sidecars that exist.
+pub fn files(path: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|s| PathBuf::from(format!("{}{s}", path.display())))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Hashes of the vault file and its sidecars (name → sha256), for "nothing was written".
+pub fn hashes(path: &Path) -> Vec<(PathBuf, String)> {
+    files(path)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read");
+            let h = hex::encode(Sha256::digest(&bytes));
+            (p, h)
+        })
+        .collect()
+}
+
+/// All bytes of the vault file and its sidecars.
+pub fn all_bytes(path: &Path) -> Vec<u8> {
+    files(path).into_iter().flat_map(|p| std::fs::read(p).expect("read")).collect()
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A raw SQLite connection to the vault file, bypassing bunkerlite (the attacker's view).
+pub fn raw(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("raw open")
+}
+
+/// A command that re-runs this test binary on the ignored test `entry`, with `env` set.
+pub fn child(entry: &str, env: &[(&str, String)]) -> Command {
+    let exe = std::env::current_exe().expect("test binary path");
+    let mut cmd = Command::new(exe);
+    cmd.args([entry, "--exact", "--ignored", "--nocapture", "--test-threads=1", "-q"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    cmd
+}
+
+/// A small deterministic generator (xorshift) so failures can be replayed from the printed seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn from_time() -> Rng {
+        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos() as u64 | 1;
+        eprintln!("rng seed {seed}");
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}

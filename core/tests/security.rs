@@ -1,0 +1,320 @@
+//! What an attacker with the files sees and can do: no plaintext on disk (before and after
+//! erasure), ciphertexts bound to their place, wrong keys refused without a write, and every
+//! tampering with the audit log detected.
+
+mod common;
+
+use base64::Engine as _;
+use bunkerlite::{AuditHead, ErrorKind, Lookup, MasterKey, Options, Vault};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+fn canary(i: usize, field: &str) -> String {
+    format!("Cnry{field}{i:05}Zq")
+}
+
+/// Every encoding of `s` an accidental leak could take.
+fn encodings(s: &str) -> Vec<Vec<u8>> {
+    vec![
+        s.as_bytes().to_vec(),
+        s.to_lowercase().into_bytes(),
+        hex::encode(s).into_bytes(),
+        base64::engine::general_purpose::STANDARD.encode(s).trim_end_matches('=').as_bytes().to_vec(),
+    ]
+}
+
+/// Fail if any encoding of any needle occurs in `bytes`: one pass per distinct needle length.
+fn assert_absent(bytes: &[u8], needles: &[String], when: &str) {
+    let mut by_len: HashMap<usize, HashSet<Vec<u8>>> = HashMap::new();
+    for n in needles {
+        for enc in encodings(n) {
+            by_len.entry(enc.len()).or_default().insert(enc);
+        }
+    }
+    for (len, set) in &by_len {
+        if let Some(hit) = bytes.windows(*len).find(|w| set.contains(*w)) {
+            panic!("{when}: a canary was found on disk: {}", String::from_utf8_lossy(hit));
+        }
+    }
+}
+
+#[test]
+fn no_plaintext_or_residue_on_disk() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    let n = 1000;
+    let profiles: Vec<_> = (0..n)
+        .map(|i| {
+            json!({
+                "email": format!("{}@example.org", canary(i, "mail")),
+                "login": canary(i, "login"),
+                "name": canary(i, "name"),
+                "address": {"street": canary(i, "street")},
+            })
+        })
+        .collect();
+    let tokens = vault.create_subjects("app:seed", profiles).expect("create");
+    for i in (0..n).step_by(10) {
+        vault
+            .update_subject("app:crm", &Lookup::token(&tokens[i]), json!({"note": canary(i, "note")}))
+            .expect("update");
+        vault.get_subject("app:crm", &Lookup::login(canary(i, "login"))).expect("read");
+    }
+    // Capture what erasure must remove: the erased subjects' ciphertexts and wrapped keys.
+    let erase: Vec<usize> = (0..n).step_by(7).collect();
+    let raw = common::raw(&tv.path);
+    let mut residue = Vec::new();
+    for &i in &erase {
+        let token = uuid_bytes(&tokens[i]);
+        let (dek, profile): (Vec<u8>, Vec<u8>) = raw
+            .query_row("SELECT dek, profile FROM subjects WHERE token = ?1", [token.as_slice()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("row");
+        let hashes: Vec<Vec<u8>> = raw
+            .prepare("SELECT hash FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE s.token = ?1")
+            .expect("prepare")
+            .query_map([token.as_slice()], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(hashes.len(), 2);
+        // 16 bytes of each ciphertext body (after the 17-byte header) and of each index hash:
+        // random-looking, so finding one anywhere means the row's bytes survived.
+        residue.push(dek[17..33].to_vec());
+        residue.push(profile[17..33].to_vec());
+        residue.extend(hashes.iter().map(|h| h[..16].to_vec()));
+    }
+    drop(raw);
+    vault.close().expect("close");
+
+    let all: Vec<String> = (0..n).flat_map(|i| ["mail", "login", "name", "street", "note"].map(|f| canary(i, f))).collect();
+    assert_absent(&common::all_bytes(&tv.path), &all, "before erasure");
+
+    let vault = common::open(&tv.path, 1);
+    for &i in &erase {
+        vault.forget_subject("admin:dpo", &Lookup::token(&tokens[i])).expect("forget");
+    }
+    // Before closing, while the WAL may exist: the checkpoint after each erasure truncated it.
+    let open_bytes = common::all_bytes(&tv.path);
+    vault.close().expect("close");
+    let closed_bytes = common::all_bytes(&tv.path);
+    assert_absent(&closed_bytes, &all, "after erasure");
+    let residue: HashSet<Vec<u8>> = residue.into_iter().collect();
+    for (when, bytes) in [("vault open", &open_bytes), ("closed", &closed_bytes)] {
+        let found = bytes.windows(16).filter(|w| residue.contains(*w)).count();
+        assert_eq!(found, 0, "{when}: bytes of erased subjects remain on disk");
+    }
+    // The files hold what remains, and it still decrypts.
+    let vault = common::open(&tv.path, 1);
+    assert_eq!(vault.get_subject("app", &Lookup::token(&tokens[1])).expect("kept").profile["name"], canary(1, "name"));
+    vault.audit_verify(None).expect("chain verifies");
+}
+
+fn uuid_bytes(token: &str) -> Vec<u8> {
+    hex::decode(token.replace('-', "")).expect("uuid hex")
+}
+
+#[test]
+fn ciphertexts_are_bound_to_their_place() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    let a = vault.create_subject("app", json!({"email": "a@x.org", "secret": "A"})).expect("a");
+    let b = vault.create_subject("app", json!({"email": "b@x.org", "secret": "B"})).expect("b");
+    vault.update_subject("app", &Lookup::token(&a), json!({"secret": "A2"})).expect("update");
+    vault.close().expect("close");
+    let (ta, tb) = (uuid_bytes(&a), uuid_bytes(&b));
+
+    let cases: Vec<(&str, Box<dyn Fn(&rusqlite::Connection)>)> = vec![
+        ("profile of A into B's row", Box::new(|c| {
+            c.execute("UPDATE subjects SET profile = (SELECT profile FROM subjects WHERE token = ?1) WHERE token = ?2", [ta.as_slice(), tb.as_slice()]).expect("sql");
+        })),
+        ("key of A into B's row", Box::new(|c| {
+            c.execute("UPDATE subjects SET dek = (SELECT dek FROM subjects WHERE token = ?1) WHERE token = ?2", [ta.as_slice(), tb.as_slice()]).expect("sql");
+        })),
+        // Same subject, same key, other column: only the associated data tells them apart.
+        ("A's audit details into A's profile column", Box::new(|c| {
+            c.execute("UPDATE subjects SET profile = (SELECT details FROM audit WHERE subject = ?1 AND details IS NOT NULL LIMIT 1) WHERE token = ?1", [ta.as_slice()]).expect("sql");
+        })),
+        ("row key swapped: A's token on B's row", Box::new(|c| {
+            c.execute_batch("PRAGMA foreign_keys = OFF").expect("fk");
+            c.execute("UPDATE subjects SET token = randomblob(16) WHERE token = ?1", [ta.as_slice()]).expect("sql");
+            c.execute("UPDATE subjects SET token = ?1 WHERE token = ?2", [ta.as_slice(), tb.as_slice()]).expect("sql");
+        })),
+    ];
+    let target = |case: &str| if case.starts_with("A's") || case.starts_with("row") { a.clone() } else { b.clone() };
+    let pristine = std::fs::read(&tv.path).expect("read");
+    for (name, tamper) in cases {
+        std::fs::write(&tv.path, &pristine).expect("restore");
+        tamper(&common::raw(&tv.path));
+        let vault = common::open(&tv.path, 1);
+        let e = vault.get_subject("app", &Lookup::token(target(name))).expect_err(name);
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{name}: {e}");
+        vault.close().expect("close");
+    }
+}
+
+#[test]
+fn wrong_keys_fail_without_writing() {
+    let tv = common::temp_vault();
+    let right = MasterKey::generate().expect("key");
+    let vault = Vault::open(&tv.path, &right, Options::default()).expect("create");
+    let t = vault.create_subject("app", json!({"email": "k@x.org"})).expect("create");
+    vault.close().expect("close");
+    let before = common::hashes(&tv.path);
+    for _ in 0..20 {
+        let wrong = MasterKey::generate().expect("key");
+        let e = Vault::open(&tv.path, &wrong, Options::default()).expect_err("wrong key");
+        assert_eq!(e.kind(), ErrorKind::WrongKey);
+        assert_eq!(common::hashes(&tv.path), before, "files changed by a wrong-key open");
+    }
+    let vault = Vault::open(&tv.path, &right, Options::default()).expect("right key");
+    vault.get_subject("app", &Lookup::token(&t)).expect("data intact");
+}
+
+#[test]
+fn wrong_key_while_another_handle_is_open() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    vault.create_subject("app", json!({"a": 1})).expect("create");
+    let e = Vault::open(&tv.path, &common::key(2), Options::default()).expect_err("wrong");
+    assert_eq!(e.kind(), ErrorKind::WrongKey);
+    vault.create_subject("app", json!({"a": 2})).expect("still usable");
+}
+
+/// Apply `tamper` to a copy of a vault with a known chain and return what verify says.
+fn verify_after(tamper: &dyn Fn(&rusqlite::Connection), anchor: Option<&AuditHead>) -> bunkerlite::Result<bunkerlite::AuditReport> {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    let t = vault.create_subject("app", json!({"email": "t@x.org"})).expect("create");
+    for i in 0..5 {
+        vault.update_subject("app", &Lookup::token(&t), json!({"n": i})).expect("update");
+        vault.get_subject("app", &Lookup::token(&t)).expect("get");
+    }
+    vault.close().expect("close");
+    tamper(&common::raw(&tv.path));
+    let vault = common::open(&tv.path, 1);
+    // Verify before anything else appends to the log.
+    vault.audit_verify(anchor)
+}
+
+#[test]
+fn audit_tampering_is_detected() {
+    let ok = verify_after(&|_| {}, None).expect("untouched log verifies");
+    assert_eq!(ok.events, 11);
+    let cases: Vec<(&str, Box<dyn Fn(&rusqlite::Connection)>)> = vec![
+        ("edit actor", Box::new(|c| drop(c.execute("UPDATE audit SET actor = 'app:other' WHERE seq = 4", [])))),
+        ("edit outcome", Box::new(|c| drop(c.execute("UPDATE audit SET outcome = 'NOT_FOUND' WHERE seq = 3", [])))),
+        ("edit time", Box::new(|c| drop(c.execute("UPDATE audit SET time_ms = time_ms + 1 WHERE seq = 2", [])))),
+        ("flip a details byte", Box::new(|c| {
+            let d: Vec<u8> = c.query_row("SELECT details FROM audit WHERE seq = 2", [], |r| r.get(0)).expect("d");
+            let mut d = d;
+            d[20] ^= 1;
+            c.execute("UPDATE audit SET details = ?1 WHERE seq = 2", [d]).expect("sql");
+        })),
+        ("flip a mac byte", Box::new(|c| drop(c.execute("UPDATE audit SET mac = randomblob(32) WHERE seq = 6", [])))),
+        ("delete a middle event", Box::new(|c| drop(c.execute("DELETE FROM audit WHERE seq = 5", [])))),
+        ("delete the first event", Box::new(|c| drop(c.execute("DELETE FROM audit WHERE seq = 1", [])))),
+        ("delete and renumber", Box::new(|c| {
+            c.execute("DELETE FROM audit WHERE seq = 5", []).expect("sql");
+            c.execute("UPDATE audit SET seq = seq - 1 WHERE seq > 5", []).expect("sql");
+        })),
+        ("insert a copy", Box::new(|c| {
+            c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
+            c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
+            c.execute("INSERT INTO audit SELECT 4, time_ms, actor, action, subject, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
+        })),
+        ("swap two events", Box::new(|c| {
+            c.execute("UPDATE audit SET seq = -1 WHERE seq = 3", []).expect("sql");
+            c.execute("UPDATE audit SET seq = 3 WHERE seq = 4", []).expect("sql");
+            c.execute("UPDATE audit SET seq = 4 WHERE seq = -1", []).expect("sql");
+        })),
+        ("change the subject", Box::new(|c| drop(c.execute("UPDATE audit SET subject = randomblob(16) WHERE seq = 7", [])))),
+    ];
+    for (name, tamper) in cases {
+        let e = verify_after(tamper.as_ref(), None).expect_err(name);
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{name}");
+    }
+}
+
+#[test]
+fn truncation_and_rollback_are_detected_with_an_anchor() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    let t = vault.create_subject("app", json!({"email": "t@x.org"})).expect("create");
+    vault.close().expect("close");
+    let old_copy = std::fs::read(&tv.path).expect("snapshot");
+    let vault = common::open(&tv.path, 1);
+    for i in 0..4 {
+        vault.update_subject("app", &Lookup::token(&t), json!({"n": i})).expect("update");
+    }
+    let anchor = vault.audit_head().expect("head");
+    assert_eq!(anchor.seq, 5);
+    assert_eq!(vault.audit_verify(Some(&anchor)).expect("verifies").events, 5);
+    vault.close().expect("close");
+
+    // Truncation: drop the last two events. Without the anchor the rest is a valid chain.
+    let pristine = std::fs::read(&tv.path).expect("read");
+    common::raw(&tv.path).execute("DELETE FROM audit WHERE seq > 3", []).expect("truncate");
+    let vault = common::open(&tv.path, 1);
+    assert_eq!(vault.audit_verify(None).expect("prefix is a valid chain").events, 3);
+    assert_eq!(vault.audit_verify(Some(&anchor)).expect_err("truncated").kind(), ErrorKind::Integrity);
+    vault.close().expect("close");
+
+    // Rollback: the whole file replaced by an older copy.
+    std::fs::write(&tv.path, &old_copy).expect("rollback");
+    let vault = common::open(&tv.path, 1);
+    assert_eq!(vault.audit_verify(Some(&anchor)).expect_err("rolled back").kind(), ErrorKind::Integrity);
+    vault.close().expect("close");
+
+    // Rollback then new events past the anchor's seq: the event at the anchor differs.
+    std::fs::write(&tv.path, &old_copy).expect("rollback");
+    let vault = common::open(&tv.path, 1);
+    for i in 0..6 {
+        vault.update_subject("app", &Lookup::token(&t), json!({"m": i})).expect("update");
+    }
+    let e = vault.audit_verify(Some(&anchor)).expect_err("rewritten");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    vault.close().expect("close");
+
+    std::fs::write(&tv.path, &pristine).expect("restore");
+    let vault = common::open(&tv.path, 1);
+    vault.audit_verify(Some(&anchor)).expect("restored file verifies");
+    let bad = AuditHead { seq: 1, hash: "zz".into() };
+    assert_eq!(vault.audit_verify(Some(&bad)).expect_err("bad anchor").kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn every_operation_and_failure_is_audited() {
+    let vault = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
+    let t = vault.create_subject("app:signup", json!({"email": "a@x.org"})).expect("create");
+    vault.get_subject("app:billing", &Lookup::email("a@x.org")).expect("get");
+    vault.get_subject("app:billing", &Lookup::email("nobody@x.org")).expect_err("miss");
+    vault.create_subject("app:signup", json!({"email": "a@x.org"})).expect_err("dup");
+    vault.update_subject("admin:ann", &Lookup::token(&t), json!({"name": "Ann"})).expect("update");
+    let all = vault.audit_all("admin:dpo", 0, 100).expect("all");
+    let seen: Vec<(String, String, String, bool)> = all
+        .items
+        .iter()
+        .rev()
+        .map(|e| (e.actor.clone(), e.action.clone(), e.outcome.clone(), e.subject.is_some()))
+        .collect();
+    let expected = [
+        ("app:signup", "subject.create", "ok", true),
+        ("app:billing", "subject.get", "ok", true),
+        ("app:billing", "subject.get", "NOT_FOUND", false),
+        ("app:signup", "subject.create", "DUPLICATE", false),
+        ("admin:ann", "subject.update", "ok", true),
+    ];
+    let expected: Vec<_> = expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), *d)).collect();
+    assert_eq!(seen, expected);
+    let mine = vault.audit_events("admin:dpo", &t, 0, 10).expect("mine");
+    let update = mine.items.iter().find(|e| e.action == "subject.update").expect("update event");
+    assert_eq!(update.details, Some(json!({"before": {}, "after": {"name": "Ann"}})));
+    assert_eq!(mine.items[0].seq > mine.items[1].seq, true, "newest first");
+    // Listing the audit is itself audited.
+    let again = vault.audit_all("admin:dpo", 0, 1).expect("page");
+    assert_eq!(again.items[0].action, "audit.list");
+    assert_eq!(again.total, 7);
+    assert_eq!(vault.audit_all("admin:dpo", 0, 0).expect_err("limit").kind(), ErrorKind::InvalidInput);
+    assert_eq!(vault.audit_all("admin:dpo", 0, 5000).expect_err("limit").kind(), ErrorKind::InvalidInput);
+    assert_eq!(vault.audit_events("admin:dpo", "nope", 0, 5).expect_err("token").kind(), ErrorKind::InvalidInput);
+}

@@ -1,0 +1,295 @@
+//! Subjects end to end: create, lookups by every mode, updates, uniqueness, batches, erasure,
+//! limits, options, lifecycle.
+
+mod common;
+
+use bunkerlite::{ErrorKind, Lookup, MasterKey, Options, Vault};
+use serde_json::json;
+
+fn vault() -> Vault {
+    let options = Options { indexed_fields: vec!["customer_id".into()], default_region: Some("DE".into()), ..Options::default() };
+    Vault::open_in_memory(&common::key(1), options).expect("open")
+}
+
+fn kind<T: std::fmt::Debug>(r: bunkerlite::Result<T>) -> ErrorKind {
+    r.expect_err("expected an error").kind()
+}
+
+#[test]
+fn create_and_get_by_every_mode() {
+    let v = vault();
+    let profile = json!({"email": " Ann.Lee@Example.COM ", "phone": "030 901820", "login": " ann ", "customer_id": "C-17", "name": "Ann Lee"});
+    let token = v.create_subject("app:test", profile.clone()).expect("create");
+    assert_eq!(token.len(), 36);
+    assert_eq!(uuid_version(&token), 4);
+    for lookup in [
+        Lookup::token(&token),
+        Lookup::email("ann.lee@example.com"),
+        Lookup::email("ANN.LEE@example.com  "),
+        Lookup::phone("+49 30 901820"),
+        Lookup::phone("030-901820"),
+        Lookup::login("ann"),
+        Lookup::field("customer_id", "C-17"),
+        Lookup::parse("email", "ann.lee@example.com"),
+        Lookup::parse("token", token.clone()),
+    ] {
+        let s = v.get_subject("app:test", &lookup).unwrap_or_else(|e| panic!("{lookup:?}: {e}"));
+        assert_eq!(s.token, token);
+        assert_eq!(s.profile, profile, "the profile comes back as given");
+        assert_eq!(s.version, 1);
+    }
+    assert_eq!(kind(v.get_subject("app:test", &Lookup::email("nobody@example.com"))), ErrorKind::NotFound);
+    assert_eq!(kind(v.get_subject("app:test", &Lookup::login("Ann"))), ErrorKind::NotFound, "login is case-sensitive");
+    assert_eq!(kind(v.get_subject("app:test", &Lookup::token("00000000-0000-4000-8000-000000000000"))), ErrorKind::NotFound);
+    assert_eq!(kind(v.get_subject("app:test", &Lookup::token("not-a-token"))), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.get_subject("app:test", &Lookup::field("name", "Ann Lee"))), ErrorKind::InvalidInput, "name is not indexed");
+    assert_eq!(kind(v.get_subject("app:test", &Lookup::email("not an email"))), ErrorKind::InvalidInput);
+}
+
+fn uuid_version(token: &str) -> u32 {
+    token.chars().nth(14).and_then(|c| c.to_digit(16)).expect("uuid")
+}
+
+#[test]
+fn identity_fields_are_unique_after_normalisation() {
+    let v = vault();
+    v.create_subject("app", json!({"email": "a@x.org", "phone": "+49 30 901820", "login": "a"})).expect("first");
+    for dup in [
+        json!({"email": " A@X.ORG"}),
+        json!({"phone": "030 901820"}),
+        json!({"login": "a "}),
+    ] {
+        let e = v.create_subject("app", dup).expect_err("duplicate");
+        assert_eq!(e.kind(), ErrorKind::Duplicate);
+        assert!(!e.message().contains("x.org") && !e.message().contains("901820"), "{e}");
+    }
+    let b = v.create_subject("app", json!({"email": "b@x.org"})).expect("second");
+    assert_eq!(kind(v.update_subject("app", &Lookup::token(&b), json!({"email": "a@x.org"}))), ErrorKind::Duplicate);
+    // The failed update changed nothing.
+    assert_eq!(v.get_subject("app", &Lookup::token(&b)).expect("get").profile, json!({"email": "b@x.org"}));
+}
+
+#[test]
+fn invalid_profiles_are_refused_without_echo() {
+    let v = vault();
+    for bad in [json!("string"), json!([1, 2]), json!(null), json!(42)] {
+        assert_eq!(kind(v.create_subject("app", bad)), ErrorKind::InvalidInput);
+    }
+    for bad in [json!({"email": 5}), json!({"email": "secret-canary"}), json!({"phone": "secret-canary"}), json!({"phone": "030 1"}), json!({"login": "   "})] {
+        let e = v.create_subject("app", bad).expect_err("invalid");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert!(!e.message().contains("secret-canary"));
+    }
+    assert_eq!(kind(v.create_subject("", json!({}))), ErrorKind::InvalidInput, "empty actor");
+    assert_eq!(kind(v.create_subject("bad actor!", json!({}))), ErrorKind::InvalidInput);
+    // A profile without identity fields is allowed: it is found by token.
+    let t = v.create_subject("app", json!({"note": "token only"})).expect("create");
+    assert_eq!(v.get_subject("app", &Lookup::token(&t)).expect("get").profile["note"], "token only");
+}
+
+#[test]
+fn limits_are_enforced() {
+    let options = Options {
+        limits: bunkerlite::Limits { max_document_bytes: 200, max_depth: 4, max_fields: 10, max_string_bytes: 50, max_batch: 3 },
+        ..Options::default()
+    };
+    let v = Vault::open_in_memory(&common::key(1), options).expect("open");
+    assert_eq!(kind(v.create_subject("app", json!({"a": "x".repeat(51)}))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subject("app", json!({"a": {"b": {"c": {"d": 1}}}}))), ErrorKind::TooLarge);
+    let many: serde_json::Map<String, serde_json::Value> = (0..11).map(|i| (format!("k{i}"), json!(i))).collect();
+    assert_eq!(kind(v.create_subject("app", serde_json::Value::Object(many))), ErrorKind::TooLarge);
+    let big: serde_json::Map<String, serde_json::Value> = (0..6).map(|i| (format!("k{i}"), json!("y".repeat(40)))).collect();
+    assert_eq!(kind(v.create_subject("app", serde_json::Value::Object(big))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subjects("app", vec![json!({}); 4])), ErrorKind::TooLarge);
+    let t = v.create_subject("app", json!({"a": 1})).expect("small");
+    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!({"b": "z".repeat(51)}))), ErrorKind::TooLarge);
+}
+
+#[test]
+fn updates_by_merge_patch_and_json_patch() {
+    let v = vault();
+    let t = v.create_subject("app", json!({"email": "old@x.org", "name": "Ann", "address": {"city": "Berlin", "zip": "10115"}})).expect("create");
+    let s = v
+        .update_subject("app", &Lookup::email("old@x.org"), json!({"email": "New@X.org", "name": null, "address": {"zip": "10117"}}))
+        .expect("merge");
+    assert_eq!(s.profile, json!({"email": "New@X.org", "address": {"city": "Berlin", "zip": "10117"}}));
+    assert_eq!(s.version, 2);
+    assert_eq!(kind(v.get_subject("app", &Lookup::email("old@x.org"))), ErrorKind::NotFound, "old email unindexed");
+    assert_eq!(v.get_subject("app", &Lookup::email("new@x.org")).expect("new email").token, t);
+    // The old email is free again.
+    v.create_subject("app", json!({"email": "old@x.org"})).expect("reuse");
+
+    let s = v
+        .update_subject(
+            "app",
+            &Lookup::token(&t),
+            json!([
+                {"op": "add", "path": "/phone", "value": "+49 30 901820"},
+                {"op": "remove", "path": "/address/city"},
+                {"op": "test", "path": "/address/zip", "value": "10117"}
+            ]),
+        )
+        .expect("json patch");
+    assert_eq!(s.profile, json!({"email": "New@X.org", "phone": "+49 30 901820", "address": {"zip": "10117"}}));
+    assert_eq!(v.get_subject("app", &Lookup::phone("030901820")).expect("by phone").token, t);
+    // Removing an indexed field removes its index entry.
+    v.update_subject("app", &Lookup::token(&t), json!({"phone": null})).expect("remove phone");
+    assert_eq!(kind(v.get_subject("app", &Lookup::phone("030901820"))), ErrorKind::NotFound);
+
+    // A failing JSON Patch changes nothing.
+    let bad = json!([{"op": "replace", "path": "/name", "value": "x"}, {"op": "test", "path": "/email", "value": "wrong"}]);
+    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), bad)), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!([{"op": "replace", "path": "", "value": [1]}]))), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!("x"))), ErrorKind::InvalidInput);
+    assert_eq!(v.get_subject("app", &Lookup::token(&t)).expect("get").version, 4);
+    assert_eq!(kind(v.update_subject("app", &Lookup::email("nobody@x.org"), json!({}))), ErrorKind::NotFound);
+}
+
+#[test]
+fn batches_are_all_or_nothing() {
+    let v = vault();
+    let tokens = v
+        .create_subjects("app", (0..50).map(|i| json!({"email": format!("u{i}@x.org"), "n": i})).collect())
+        .expect("batch");
+    assert_eq!(tokens.len(), 50);
+    let e = v
+        .create_subjects("app", vec![json!({"email": "fresh@x.org"}), json!({"email": "u3@x.org"})])
+        .expect_err("duplicate inside");
+    assert_eq!(e.kind(), ErrorKind::Duplicate);
+    assert!(e.message().starts_with("item 1:"), "{e}");
+    assert_eq!(kind(v.get_subject("app", &Lookup::email("fresh@x.org"))), ErrorKind::NotFound, "rolled back");
+    let e = v.create_subjects("app", vec![json!({"email": "a@y.org"}), json!({"email": "A@y.org"})]).expect_err("dup within");
+    assert_eq!(e.kind(), ErrorKind::Duplicate);
+
+    let lookups = vec![Lookup::email("u7@x.org"), Lookup::email("missing@x.org"), Lookup::token(&tokens[9])];
+    let got = v.get_subjects("app", &lookups).expect("batch get");
+    assert_eq!(got[0].as_ref().expect("found").profile["n"], 7);
+    assert!(got[1].is_none());
+    assert_eq!(got[2].as_ref().expect("found").token, tokens[9]);
+    assert_eq!(kind(v.get_subjects("app", &[Lookup::token("bad")])), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn forget_erases_and_reports() {
+    let v = vault();
+    let t = v.create_subject("app", json!({"email": "gone@x.org", "phone": "+49 30 901820"})).expect("create");
+    v.update_subject("app", &Lookup::token(&t), json!({"name": "Gone"})).expect("update");
+    v.get_subject("app", &Lookup::token(&t)).expect("read");
+    let receipt = v.forget_subject("admin:ops", &Lookup::email("gone@x.org")).expect("forget");
+    assert_eq!(receipt.token, t);
+    assert!(receipt.profile_removed);
+    assert_eq!(receipt.index_entries_removed, 2);
+    assert_eq!(receipt.audit_details_shredded, 2, "create and update carried details");
+    assert!(receipt.residue_scrubbed);
+    assert_eq!(kind(v.get_subject("app", &Lookup::token(&t))), ErrorKind::Erased);
+    assert_eq!(kind(v.get_subject("app", &Lookup::email("gone@x.org"))), ErrorKind::NotFound);
+    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!({}))), ErrorKind::Erased);
+    assert_eq!(kind(v.forget_subject("app", &Lookup::token(&t))), ErrorKind::Erased);
+    // The identity values can be used by someone else now.
+    v.create_subject("app", json!({"email": "gone@x.org"})).expect("reuse");
+
+    let events = v.audit_events("admin:dpo", &t, 0, 100).expect("audit");
+    assert!(events.items.iter().any(|e| e.action == "subject.forget" && e.outcome == "ok"));
+    for e in &events.items {
+        assert!(e.details.is_none(), "no readable details after erasure: {e:?}");
+    }
+    assert_eq!(events.items.iter().filter(|e| e.details_erased).count(), 2);
+    v.audit_verify(None).expect("chain verifies after erasure");
+}
+
+#[test]
+fn lifecycle_and_options() {
+    let tv = common::temp_vault();
+    let options = Options { indexed_fields: vec!["member_no".into()], ..Options::default() };
+    let v = Vault::open(&tv.path, &common::key(3), options.clone()).expect("create");
+    let t = v.create_subject("app", json!({"member_no": "M1"})).expect("create");
+    let clone = v.clone();
+    v.close().expect("close");
+    v.close().expect("second close is a no-op");
+    assert!(clone.is_closed());
+    assert_eq!(kind(clone.get_subject("app", &Lookup::token(&t))), ErrorKind::Closed);
+    assert!(common::files(&tv.path).len() == 1, "close removes the WAL: {:?}", common::files(&tv.path));
+
+    // Reopen: the configured field is remembered; a different list is refused.
+    let v = Vault::open(&tv.path, &common::key(3), Options::default()).expect("reopen");
+    assert_eq!(v.get_subject("app", &Lookup::field("member_no", "M1")).expect("by member_no").token, t);
+    drop(v);
+    let other = Options { indexed_fields: vec!["other".into()], ..Options::default() };
+    assert_eq!(kind(Vault::open(&tv.path, &common::key(3), other)), ErrorKind::InvalidInput);
+
+    for bad in [vec!["email".to_string()], vec!["Bad".to_string()], vec!["".to_string()]] {
+        let o = Options { indexed_fields: bad, ..Options::default() };
+        assert_eq!(kind(Vault::open_in_memory(&common::key(1), o)), ErrorKind::InvalidInput);
+    }
+    let o = Options { default_region: Some("XX".into()), ..Options::default() };
+    assert_eq!(kind(Vault::open_in_memory(&common::key(1), o)), ErrorKind::InvalidInput);
+
+    let missing = tv.dir.path().join("missing.db");
+    let o = Options { create: false, ..Options::default() };
+    assert_eq!(kind(Vault::open(&missing, &common::key(1), o)), ErrorKind::NotFound);
+    assert!(!missing.exists());
+
+    assert_eq!(Options::from_json(json!({"synchronous": "normal", "busy_timeout_ms": 5})).expect("json").busy_timeout_ms, 5);
+    assert_eq!(kind(Options::from_json(json!({"nope": 1}))), ErrorKind::InvalidInput);
+    assert_eq!(Options::from_json(json!(null)).expect("null"), Options::default());
+}
+
+#[test]
+fn foreign_files_are_refused() {
+    let tv = common::temp_vault();
+    std::fs::write(&tv.path, b"this is not a database file at all, just text........................................").expect("write");
+    assert_eq!(kind(Vault::open(&tv.path, &common::key(1), Options::default())), ErrorKind::Storage);
+    let other = tv.dir.path().join("other.db");
+    common::raw(&other).execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("sqlite");
+    assert_eq!(kind(Vault::open(&other, &common::key(1), Options::default())), ErrorKind::Storage);
+    // A vault from a newer bunkerlite.
+    let newer = tv.dir.path().join("newer.db");
+    common::open(&newer, 1).close().expect("close");
+    common::raw(&newer).pragma_update(None, "user_version", 99).expect("bump");
+    let e = Vault::open(&newer, &common::key(1), Options::default()).expect_err("newer");
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+}
+
+#[test]
+fn key_sources() {
+    let tv = common::temp_vault();
+    let key = MasterKey::generate().expect("generate");
+    let key_file = tv.dir.path().join("master.key");
+    std::fs::write(&key_file, format!("{}\n", key.to_hex().as_str())).expect("write key");
+    let raw_file = tv.dir.path().join("master.bin");
+    std::fs::write(&raw_file, hex::decode(key.to_hex().as_str()).expect("hex")).expect("write key");
+    let v = Vault::open(&tv.path, &key, Options::default()).expect("create");
+    let t = v.create_subject("app", json!({"a": 1})).expect("create");
+    v.close().expect("close");
+    for k in [
+        MasterKey::from_file(&key_file).expect("hex file"),
+        MasterKey::from_file(&raw_file).expect("raw file"),
+        MasterKey::from_base64(&key.to_base64()).expect("b64"),
+    ] {
+        let v = Vault::open(&tv.path, &k, Options::default()).expect("reopen");
+        v.get_subject("app", &Lookup::token(&t)).expect("get");
+    }
+    std::env::set_var("BUNKERLITE_TEST_KEY_SOURCE", key.to_base64().as_str());
+    let k = MasterKey::from_env("BUNKERLITE_TEST_KEY_SOURCE").expect("env");
+    Vault::open(&tv.path, &k, Options::default()).expect("env key opens");
+    std::fs::write(&key_file, "not a key").expect("write");
+    let e = MasterKey::from_file(&key_file).expect_err("bad file");
+    assert_eq!(e.kind(), ErrorKind::KeySource);
+    assert!(e.message().contains("master.key") && !e.message().contains("not a key"), "{e}");
+}
+
+#[test]
+fn debug_output_holds_no_personal_data() {
+    let v = vault();
+    let t = v.create_subject("app", json!({"email": "debug-canary@x.org"})).expect("create");
+    let s = v.get_subject("app", &Lookup::email("debug-canary@x.org")).expect("get");
+    let shown = format!("{s:?} {:?} {:?} {v:?}", Lookup::email("debug-canary@x.org"), Lookup::token(&t));
+    assert!(!shown.contains("debug-canary") && !shown.contains(&t), "{shown}");
+}
+
+#[test]
+fn vault_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Vault>();
+    assert_send_sync::<bunkerlite::Error>();
+}
