@@ -33,3 +33,13 @@ pub fn normalize(field: &str, value: &str, default_region: Option<&str>) -> Resu
     let region = default_region.map(crate::normalize::parse_region).transpose()?;
     crate::normalize::normalize(field, crate::normalize::Rule::for_field(field), value, region)
 }
+
+/// The key-encryption key derived from a master key for a vault id.
+pub fn derive_kek(master: &[u8], vault_id: &[u8; 16]) -> Result<[u8; 32]> {
+    Ok(*key(master)?.derive(vault_id, crate::crypto::keys::label::KEK).bytes())
+}
+
+/// The key-check value stored in a vault for a master key.
+pub fn key_check(master: &[u8], vault_id: &[u8; 16]) -> Result<[u8; 32]> {
+    Ok(*key(master)?.derive(vault_id, crate::crypto::keys::label::KEY_CHECK).bytes())
+}
