@@ -3,12 +3,13 @@
 //! chain head, and verification against an externally kept anchor.
 //!
 //! Chain: `mac_n = HMAC(audit key, "bunkerlite/v1/audit" ‖ mac_{n-1} ‖ seq ‖ time ‖ actor ‖ action
-//! ‖ subject ‖ outcome ‖ details)`, every part length-prefixed, `mac_0` = 32 zero bytes. Details
+//! ‖ subject token ‖ subject row id ‖ outcome ‖ details)`, every part length-prefixed (a missing
+//! part is empty), `mac_0` = 32 zero bytes. Details
 //! are encrypted under the subject's data key: erasing the subject shreds them while the chain,
 //! which covers the ciphertext, still verifies.
 //!
 //! Durability of read events: with `audit_flush_interval_ms = T` (default 100) and
-//! `audit_max_pending = N` (default 1024), a read's event is committed at most T ms after the read
+//! `audit_max_pending = N` (default 16384), a read's event is committed at most T ms after the read
 //! (by a background thread), or at once when N events are waiting, or by the next write or
 //! audit call, or at close. A process killed abruptly loses at most the read events of the last T
 //! ms and never more than N. Write events are never buffered: they commit with the write.
@@ -33,16 +34,24 @@ const CHAIN_LABEL: &[u8] = b"bunkerlite/v1/audit";
 /// Most events one page may hold.
 pub const MAX_PAGE: u64 = 1000;
 
-/// What an operation records: the action, the subject it touched, and its encrypted details.
+/// What an operation records: the action, the subject it touched (token, and row id when known),
+/// and its encrypted details.
 pub(crate) struct Event {
     action: &'static str,
     subject: Option<[u8; 16]>,
+    subject_id: Option<i64>,
     details: Option<Vec<u8>>,
 }
 
 impl Event {
+    /// An event naming at most a token (failed attempts: the row may not exist).
     pub(crate) fn new(action: &'static str, subject: Option<[u8; 16]>) -> Event {
-        Event { action, subject, details: None }
+        Event { action, subject, subject_id: None, details: None }
+    }
+
+    /// An event about the stored subject with row id `id` and token `token`.
+    pub(crate) fn for_subject(action: &'static str, id: i64, token: [u8; 16]) -> Event {
+        Event { action, subject: Some(token), subject_id: Some(id), details: None }
     }
 
     /// Attach details, sealed under the subject's data key.
@@ -55,7 +64,15 @@ impl Event {
     }
 
     pub(crate) fn into_pending(self, actor: &str, time_ms: i64, outcome: &'static str) -> Pending {
-        Pending { time_ms, actor: actor.to_owned(), action: self.action, subject: self.subject, outcome, details: self.details }
+        Pending {
+            time_ms,
+            actor: actor.to_owned(),
+            action: self.action,
+            subject: self.subject,
+            subject_id: self.subject_id,
+            outcome,
+            details: self.details,
+        }
     }
 }
 
@@ -66,6 +83,7 @@ pub(crate) struct Pending {
     actor: String,
     action: &'static str,
     subject: Option<[u8; 16]>,
+    subject_id: Option<i64>,
     outcome: &'static str,
     details: Option<Vec<u8>>,
 }
@@ -129,45 +147,67 @@ pub(crate) fn append(tx: &Transaction<'_>, keys: &Keys, events: impl Iterator<It
     }
     let (mut seq, mut prev) = head_row(tx)?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO audit (seq, time_ms, actor, action, subject, outcome, details, mac)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit (seq, time_ms, actor, action, subject, subject_id, outcome, details, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for e in events {
         seq += 1;
         let subject = e.subject.as_ref().map(|s| s.as_slice());
-        let mac = chain_mac(&keys.audit, &prev, seq, e.time_ms, &e.actor, e.action, subject, e.outcome, e.details.as_deref());
-        insert.execute(rusqlite::params![seq as i64, e.time_ms, e.actor, e.action, subject, e.outcome, e.details, mac.as_slice()])?;
+        // A failed attempt names only a token: find the row it belongs to, if any.
+        let subject_id = match (e.subject, e.subject_id) {
+            (Some(token), None) => subject_id_of(tx, &token)?,
+            (_, id) => id,
+        };
+        let fields = Fields { seq, time_ms: e.time_ms, actor: &e.actor, action: e.action, subject, subject_id, outcome: e.outcome, details: e.details.as_deref() };
+        let mac = fields.mac(&keys.audit, &prev);
+        insert.execute(rusqlite::params![seq as i64, e.time_ms, e.actor, e.action, subject, subject_id, e.outcome, e.details, mac.as_slice()])?;
         prev = mac;
     }
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn chain_mac(
-    key: &SecretKey,
-    prev: &[u8; 32],
+/// The row id of the subject with this token, stored or erased.
+pub(crate) fn subject_id_of(conn: &Connection, token: &[u8; 16]) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM subjects WHERE token = ?1
+             UNION ALL SELECT subject_id FROM erased WHERE token = ?1",
+        )?
+        .query_row([token.as_slice()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The fields of one event that the chain MAC covers.
+struct Fields<'a> {
     seq: u64,
     time_ms: i64,
-    actor: &str,
-    action: &str,
-    subject: Option<&[u8]>,
-    outcome: &str,
-    details: Option<&[u8]>,
-) -> [u8; 32] {
-    mac_parts(
-        key,
-        &[
-            CHAIN_LABEL,
-            prev,
-            &seq.to_be_bytes(),
-            &time_ms.to_be_bytes(),
-            actor.as_bytes(),
-            action.as_bytes(),
-            subject.unwrap_or_default(),
-            outcome.as_bytes(),
-            details.unwrap_or_default(),
-        ],
-    )
+    actor: &'a str,
+    action: &'a str,
+    subject: Option<&'a [u8]>,
+    subject_id: Option<i64>,
+    outcome: &'a str,
+    details: Option<&'a [u8]>,
+}
+
+impl Fields<'_> {
+    fn mac(&self, key: &SecretKey, prev: &[u8; 32]) -> [u8; 32] {
+        let subject_id = self.subject_id.map(i64::to_be_bytes);
+        mac_parts(
+            key,
+            &[
+                CHAIN_LABEL,
+                prev,
+                &self.seq.to_be_bytes(),
+                &self.time_ms.to_be_bytes(),
+                self.actor.as_bytes(),
+                self.action.as_bytes(),
+                self.subject.unwrap_or_default(),
+                subject_id.as_ref().map(|b| b.as_slice()).unwrap_or_default(),
+                self.outcome.as_bytes(),
+                self.details.unwrap_or_default(),
+            ],
+        )
+    }
 }
 
 fn head_row(conn: &Connection) -> Result<(u64, [u8; 32])> {
@@ -319,16 +359,19 @@ impl Vault {
         let (offset, limit) = check_page(offset, limit)?;
         engine.flush_audit()?;
         engine.audited_read(actor, "audit.list", Some(token), |conn| {
-            let total: i64 = conn.query_row("SELECT count(*) FROM audit WHERE subject = ?1", [token.as_slice()], |r| r.get(0))?;
+            let id = subject_id_of(conn, &token)?.ok_or_else(Error::not_found)?;
+            let total: i64 = conn
+                .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1")?
+                .query_row([id], |r| r.get(0))?;
             let rows = conn
                 .prepare_cached(
                     "SELECT seq, time_ms, actor, action, subject, outcome, details FROM audit
-                     WHERE subject = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+                     WHERE subject_id = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
                 )?
-                .query_map(rusqlite::params![token.as_slice(), limit, offset], map_row)?
+                .query_map(rusqlite::params![id, limit, offset], map_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let items = decode_rows(&engine, conn, rows)?;
-            Ok((Page { total: total as u64, items }, vec![Event::new("audit.list", Some(token))]))
+            Ok((Page { total: total as u64, items }, vec![Event::for_subject("audit.list", id, token)]))
         })
     }
 
@@ -379,7 +422,7 @@ impl Vault {
             })
             .transpose()?;
         engine.store.read(|conn| {
-            let mut stmt = conn.prepare("SELECT seq, time_ms, actor, action, subject, outcome, details, mac FROM audit ORDER BY seq")?;
+            let mut stmt = conn.prepare("SELECT seq, time_ms, actor, action, subject, subject_id, outcome, details, mac FROM audit ORDER BY seq")?;
             let mut rows = stmt.query([])?;
             let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
             while let Some(r) = rows.next()? {
@@ -389,19 +432,20 @@ impl Vault {
                     return Err(broken());
                 }
                 let subject: Option<Vec<u8>> = r.get(4)?;
-                let details: Option<Vec<u8>> = r.get(6)?;
-                let stored: Vec<u8> = r.get(7)?;
-                let mac = chain_mac(
-                    &engine.keys.audit,
-                    &prev,
-                    expected,
-                    r.get(1)?,
-                    &r.get::<_, String>(2)?,
-                    &r.get::<_, String>(3)?,
-                    subject.as_deref(),
-                    &r.get::<_, String>(5)?,
-                    details.as_deref(),
-                );
+                let (actor, action, outcome): (String, String, String) = (r.get(2)?, r.get(3)?, r.get(6)?);
+                let details: Option<Vec<u8>> = r.get(7)?;
+                let stored: Vec<u8> = r.get(8)?;
+                let fields = Fields {
+                    seq: expected,
+                    time_ms: r.get(1)?,
+                    actor: &actor,
+                    action: &action,
+                    subject: subject.as_deref(),
+                    subject_id: r.get(5)?,
+                    outcome: &outcome,
+                    details: details.as_deref(),
+                };
+                let mac = fields.mac(&engine.keys.audit, &prev);
                 if !bool::from(mac.as_slice().ct_eq(&stored)) {
                     return Err(broken());
                 }

@@ -66,8 +66,21 @@ impl Limits {
         Ok(())
     }
 
+    /// Check an object against the limits (as [`check`](Self::check) does for a value).
+    pub(crate) fn check_map(&self, map: &Map<String, Value>) -> Result<()> {
+        let mut fields = map.len();
+        if fields > self.max_fields {
+            return Err(Error::too_large(format!("document has more than {} fields", self.max_fields)));
+        }
+        for (k, v) in map {
+            self.check_string(k)?;
+            self.walk(v, 2, &mut fields)?;
+        }
+        Ok(())
+    }
+
     /// Serialise a checked document, refusing it when it exceeds the size limit.
-    pub(crate) fn encode(&self, value: &Value) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    pub(crate) fn encode(&self, value: &impl Serialize) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         let bytes = zeroize::Zeroizing::new(serde_json::to_vec(value).map_err(|_| Error::internal("serialising a JSON value failed"))?);
         if bytes.len() > self.max_document_bytes {
             return Err(Error::too_large(format!("document is larger than {} bytes", self.max_document_bytes)));

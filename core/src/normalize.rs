@@ -86,7 +86,12 @@ fn phone(field: &str, value: &str, region: Option<Region>) -> Result<String> {
     if !phonenumber::is_valid(&number) {
         return Err(bad());
     }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    // E.164 is "+", the country code, then the national significant number (with any leading
+    // zeros it keeps, as in Italy) — built from the parsed parts, which is what the crate's E.164
+    // formatter does, without its generic formatting machinery.
+    let national = number.national();
+    let zeros = "0".repeat(usize::from(national.zeros()));
+    Ok(format!("+{}{zeros}{}", number.code().value(), national.value()))
 }
 
 #[cfg(test)]
@@ -109,6 +114,14 @@ mod tests {
         assert_eq!(n("+49 30 901820", None).expect("ok"), "+4930901820");
         assert_eq!(n("030 901820", Some(de)).expect("ok"), "+4930901820");
         assert_eq!(n("+1 (202) 555-0143", None).expect("ok"), "+12025550143");
+        // Italian fixed lines keep their leading zero in E.164.
+        assert_eq!(n("+39 06 698 1234", None).expect("ok"), "+39066981234");
+        // Our E.164 construction agrees with the crate's formatter.
+        for raw in ["+39 06 698 1234", "+49 151 12345678", "+44 20 7946 0958", "+33 6 12 34 56 78", "+1 650 253 0000", "+61 2 9374 4000"] {
+            let parsed = phonenumber::parse(None, raw).expect("parse");
+            let expected = parsed.format().mode(phonenumber::Mode::E164).to_string();
+            assert_eq!(n(raw, None).expect("ok"), expected, "{raw}");
+        }
         assert!(n("030 901820", None).is_err(), "no region, no +");
         assert!(n("+1 000", None).is_err());
         assert!(n("not a number", Some(de)).is_err());

@@ -173,10 +173,9 @@ fn decrypt_profile(engine: &Engine, row: &Row, dek: &SecretKey) -> Result<Map<St
     expect_object(value, "a stored profile").map_err(|_| Error::integrity("a stored profile is not an object"))
 }
 
+/// Encrypt a profile that has passed the limits check.
 fn seal_profile(engine: &Engine, token: &[u8; 16], dek: &SecretKey, profile: &Map<String, Value>) -> Result<Vec<u8>> {
-    let value = Value::Object(profile.clone());
-    engine.limits.check(&value)?;
-    let plain = engine.limits.encode(&value)?;
+    let plain = engine.limits.encode(profile)?;
     let ad = associated_data(&engine.keys.vault_id, "subjects", "profile", token);
     aead::seal(dek, 0, &ad, &plain)
 }
@@ -289,7 +288,7 @@ fn insert_subject(engine: &Engine, conn: &Connection, profile: Value) -> Result<
         insert_index(conn, id, field, hash)?;
     }
     let fields: Vec<&String> = profile.keys().collect();
-    let event = Event::new("subject.create", Some(token)).with_details(&engine.keys, &dek, &json!({ "fields": fields }))?;
+    let event = Event::for_subject("subject.create", id, token).with_details(&engine.keys, &dek, &json!({ "fields": fields }))?;
     Ok((token, event))
 }
 
@@ -326,8 +325,8 @@ impl Vault {
         let engine = self.engine()?;
         engine.audited_read(actor, "subject.get", hint(lookup), |conn| {
             let row = resolve(&engine, conn, lookup)?;
-            let token = row.token;
-            Ok((read_subject(&engine, row)?, vec![Event::new("subject.get", Some(token))]))
+            let event = Event::for_subject("subject.get", row.id, row.token);
+            Ok((read_subject(&engine, row)?, vec![event]))
         })
     }
 
@@ -343,7 +342,7 @@ impl Vault {
             for (i, lookup) in lookups.iter().enumerate() {
                 match resolve(&engine, conn, lookup) {
                     Ok(row) => {
-                        events.push(Event::new("subject.get", Some(row.token)));
+                        events.push(Event::for_subject("subject.get", row.id, row.token));
                         out.push(Some(read_subject(&engine, row).map_err(|e| e.context(format_args!("item {i}")))?));
                     }
                     Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
@@ -373,6 +372,7 @@ impl Vault {
             let dek = unwrap_dek(&engine, &row.token, &row.dek)?;
             let before = decrypt_profile(&engine, &row, &dek)?;
             let after = apply_patch(&before, &patch)?;
+            engine.limits.check_map(&after)?;
             let old_entries = index_entries(&engine, &before)?;
             let new_entries = index_entries(&engine, &after)?;
             for (field, hash) in &old_entries {
@@ -402,7 +402,7 @@ impl Vault {
                 }
             }
             let details = json!({ "before": old, "after": new });
-            let event = Event::new("subject.update", Some(row.token)).with_details(&engine.keys, &dek, &details)?;
+            let event = Event::for_subject("subject.update", row.id, row.token).with_details(&engine.keys, &dek, &details)?;
             let subject = Subject {
                 token: format_token(&row.token),
                 profile: Value::Object(after),
@@ -426,13 +426,13 @@ impl Vault {
                 .prepare_cached("SELECT count(*) FROM subject_index WHERE subject_id = ?1")?
                 .query_row([row.id], |r| r.get(0))?;
             let shredded: i64 = tx
-                .prepare_cached("SELECT count(*) FROM audit WHERE subject = ?1 AND details IS NOT NULL")?
-                .query_row([row.token.as_slice()], |r| r.get(0))?;
+                .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1 AND details IS NOT NULL")?
+                .query_row([row.id], |r| r.get(0))?;
             tx.prepare_cached("DELETE FROM subject_index WHERE subject_id = ?1")?.execute([row.id])?;
             tx.prepare_cached("DELETE FROM subjects WHERE id = ?1")?.execute([row.id])?;
             let now = now_ms();
-            tx.prepare_cached("INSERT INTO erased (token, erased_ms) VALUES (?1, ?2)")?
-                .execute(rusqlite::params![row.token.as_slice(), now])?;
+            tx.prepare_cached("INSERT INTO erased (token, subject_id, erased_ms) VALUES (?1, ?2, ?3)")?
+                .execute(rusqlite::params![row.token.as_slice(), row.id, now])?;
             let receipt = ErasureReceipt {
                 token: format_token(&row.token),
                 erased_ms: now,
@@ -441,7 +441,7 @@ impl Vault {
                 audit_details_shredded: shredded as u64,
                 residue_scrubbed: false,
             };
-            Ok((receipt, vec![Event::new("subject.forget", Some(row.token))]))
+            Ok((receipt, vec![Event::for_subject("subject.forget", row.id, row.token)]))
         })?;
         receipt.residue_scrubbed = engine.store.checkpoint_truncate()?;
         Ok(receipt)

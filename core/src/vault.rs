@@ -50,6 +50,8 @@ pub struct Options {
     pub synchronous: Synchronous,
     /// How long a call waits for another connection's write lock before `BUSY`.
     pub busy_timeout_ms: u64,
+    /// SQLite page cache per connection, in KiB (the writer and each pooled reader has one).
+    pub cache_kib: u32,
     /// ISO 3166 region for phone numbers written without `+` (e.g. `"DE"`); none by default, so
     /// such numbers are refused.
     pub default_region: Option<String>,
@@ -71,10 +73,11 @@ impl Default for Options {
             create: true,
             synchronous: Synchronous::Full,
             busy_timeout_ms: 10_000,
+            cache_kib: 16 * 1024,
             default_region: None,
             indexed_fields: Vec::new(),
             audit_flush_interval_ms: 100,
-            audit_max_pending: 1024,
+            audit_max_pending: 16_384,
             limits: Limits::default(),
         }
     }
@@ -274,6 +277,7 @@ fn settings(options: &Options) -> Settings {
     Settings {
         synchronous_full: options.synchronous == Synchronous::Full,
         busy_timeout: Duration::from_millis(options.busy_timeout_ms),
+        cache_kib: options.cache_kib,
     }
 }
 

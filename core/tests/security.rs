@@ -220,7 +220,7 @@ fn audit_tampering_is_detected() {
         ("insert a copy", Box::new(|c| {
             c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
             c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
-            c.execute("INSERT INTO audit SELECT 4, time_ms, actor, action, subject, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
+            c.execute("INSERT INTO audit SELECT 4, time_ms, actor, action, subject, subject_id, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
         })),
         ("swap two events", Box::new(|c| {
             c.execute("UPDATE audit SET seq = -1 WHERE seq = 3", []).expect("sql");
@@ -228,6 +228,7 @@ fn audit_tampering_is_detected() {
             c.execute("UPDATE audit SET seq = 4 WHERE seq = -1", []).expect("sql");
         })),
         ("change the subject", Box::new(|c| drop(c.execute("UPDATE audit SET subject = randomblob(16) WHERE seq = 7", [])))),
+        ("hide an event from its subject", Box::new(|c| drop(c.execute("UPDATE audit SET subject_id = NULL WHERE seq = 7", [])))),
     ];
     for (name, tamper) in cases {
         let e = verify_after(tamper.as_ref(), None).expect_err(name);

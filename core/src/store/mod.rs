@@ -21,6 +21,7 @@ const STATEMENT_CACHE: usize = 64;
 pub(crate) struct Settings {
     pub(crate) synchronous_full: bool,
     pub(crate) busy_timeout: Duration,
+    pub(crate) cache_kib: u32,
 }
 
 /// The database: one writer connection and reusable readers (a file), or one connection
@@ -94,6 +95,12 @@ impl Store {
         };
         conn.busy_timeout(settings.busy_timeout)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Query-planner stability: plans never depend on bound values. Without it SQLite marks
+        // some cached statements for re-preparation whenever their bindings are cleared, which
+        // re-parsed the lookup query on every call.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        // Page cache per connection, in KiB (negative = KiB for SQLite).
+        conn.pragma_update(None, "cache_size", -i64::from(settings.cache_kib))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;

@@ -29,8 +29,9 @@ const MIGRATIONS: &[&str] = &[
 
     -- One row per person. `dek` is the subject's data key wrapped by the KEK; deleting the row
     -- (with secure_delete on) is the crypto-shredding of everything encrypted under it.
+    -- AUTOINCREMENT: an id is never reused, so audit events keep pointing at one subject.
     CREATE TABLE subjects (
-        id         INTEGER PRIMARY KEY,
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
         token      BLOB NOT NULL UNIQUE CHECK (length(token) = 16),
         dek        BLOB NOT NULL,
         profile    BLOB NOT NULL,
@@ -51,23 +52,27 @@ const MIGRATIONS: &[&str] = &[
 
     -- Tokens of erased subjects: the fact of an erasure, no personal data.
     CREATE TABLE erased (
-        token     BLOB PRIMARY KEY NOT NULL,
-        erased_ms INTEGER NOT NULL
+        token      BLOB PRIMARY KEY NOT NULL,
+        subject_id INTEGER NOT NULL,
+        erased_ms  INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
 
     -- The audit chain. `details` is encrypted under the subject's data key; `mac` chains each
-    -- event to the one before it under the audit MAC key.
+    -- event to the one before it under the audit MAC key. A subject's events are indexed by its
+    -- integer id, not its random token: new subjects get increasing ids, so indexing their
+    -- events appends instead of touching a random page per event.
     CREATE TABLE audit (
-        seq     INTEGER PRIMARY KEY,
-        time_ms INTEGER NOT NULL,
-        actor   TEXT NOT NULL,
-        action  TEXT NOT NULL,
-        subject BLOB,
-        outcome TEXT NOT NULL,
-        details BLOB,
-        mac     BLOB NOT NULL
+        seq        INTEGER PRIMARY KEY,
+        time_ms    INTEGER NOT NULL,
+        actor      TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        subject    BLOB,
+        subject_id INTEGER,
+        outcome    TEXT NOT NULL,
+        details    BLOB,
+        mac        BLOB NOT NULL
     ) STRICT;
-    CREATE INDEX audit_subject ON audit (subject, seq) WHERE subject IS NOT NULL;
+    CREATE INDEX audit_subject ON audit (subject_id, seq) WHERE subject_id IS NOT NULL;
     "#,
 ];
 
