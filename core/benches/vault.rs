@@ -74,29 +74,50 @@ fn timed(n: usize, mut f: impl FnMut(usize)) -> Duration {
 
 // ---- bunkerlite ------------------------------------------------------------------------------
 
-fn ours(dir: &Path, n: usize) -> Vec<Duration> {
+/// Inputs are built before the clock starts, so both sides time only the operation.
+struct Inputs {
+    batches: Vec<Vec<Value>>,
+    singles: Vec<Value>,
+    emails: Vec<String>,
+    patches: Vec<Value>,
+}
+
+fn inputs(n: usize) -> Inputs {
+    Inputs {
+        batches: (0..n / BATCH).map(|b| (b * BATCH..(b + 1) * BATCH).map(profile).collect()).collect(),
+        singles: (0..n / 10).map(|i| profile(n + i)).collect(),
+        emails: (0..n).map(email).collect(),
+        patches: (0..n / 10).map(|i| json!({"note": format!("changed {i}")})).collect(),
+    }
+}
+
+fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     let key = MasterKey::generate().expect("key");
     let vault = Vault::open(dir.join("bunkerlite.db"), &key, Options::default()).expect("open");
-    let batched = timed(n / BATCH, |b| {
-        let profiles = (b * BATCH..(b + 1) * BATCH).map(profile).collect();
-        black_box(vault.create_subjects("app:bench", profiles).expect("batch"));
+    let mut batches = std::mem::take(&mut input.batches).into_iter();
+    let batched = timed(n / BATCH, |_| {
+        black_box(vault.create_subjects("app:bench", batches.next().expect("batch")).expect("batch"));
     });
     let singles = n / 10;
     let mut tokens = Vec::new();
-    let single = timed(singles, |i| tokens.push(vault.create_subject("app:bench", profile(n + i)).expect("create")));
+    let mut profiles = std::mem::take(&mut input.singles).into_iter();
+    let single = timed(singles, |_| tokens.push(vault.create_subject("app:bench", profiles.next().expect("profile")).expect("create")));
     vault.audit_flush().expect("flush");
+    let lookups: Vec<Lookup> = tokens.iter().map(|t| Lookup::token(t.as_str())).collect();
     let by_token = timed(n, |i| {
-        black_box(vault.get_subject("app:bench", &Lookup::token(tokens[i % singles].as_str())).expect("get"));
+        black_box(vault.get_subject("app:bench", &lookups[i % singles]).expect("get"));
     });
+    let by_email: Vec<Lookup> = input.emails.iter().map(|e| Lookup::email(e.as_str())).collect();
     let by_email = timed(n, |i| {
-        black_box(vault.get_subject("app:bench", &Lookup::email(email(i))).expect("get"));
+        black_box(vault.get_subject("app:bench", &by_email[i]).expect("get"));
     });
+    let mut patches = std::mem::take(&mut input.patches).into_iter();
     let update = timed(singles, |i| {
-        black_box(vault.update_subject("app:bench", &Lookup::token(tokens[i].as_str()), json!({"note": format!("changed {i}")})).expect("update"));
+        black_box(vault.update_subject("app:bench", &lookups[i], patches.next().expect("patch")).expect("update"));
     });
     let erasures = (singles / 10).max(1);
     let erase = timed(erasures, |i| {
-        black_box(vault.forget_subject("app:bench", &Lookup::token(tokens[i].as_str())).expect("forget"));
+        black_box(vault.forget_subject("app:bench", &lookups[i]).expect("forget"));
     });
     vault.close().expect("close");
     vec![batched, single, by_token, by_email, update, erase]
@@ -107,7 +128,7 @@ fn ours(dir: &Path, n: usize) -> Vec<Duration> {
 fn plain_conn(path: &Path) -> Connection {
     let c = Connection::open(path).expect("open");
     c.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8000;
          CREATE TABLE subjects (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE, profile TEXT NOT NULL) STRICT;
          CREATE TABLE subject_index (field TEXT NOT NULL, value TEXT NOT NULL, subject_id INTEGER NOT NULL,
                                      PRIMARY KEY (field, value)) STRICT, WITHOUT ROWID;",
@@ -116,10 +137,8 @@ fn plain_conn(path: &Path) -> Connection {
     c
 }
 
-fn plain_insert(c: &Connection, i: usize) -> String {
-    let p = profile(i);
+fn plain_insert(c: &Connection, p: &Value) -> String {
     // Random tokens, as an application handing out opaque ids would use.
-    let _ = i;
     let token = uuid::Uuid::new_v4().to_string();
     c.prepare_cached("INSERT INTO subjects (token, profile) VALUES (?1, ?2)")
         .expect("prepare")
@@ -135,12 +154,12 @@ fn plain_insert(c: &Connection, i: usize) -> String {
     token
 }
 
-fn plain(dir: &Path, n: usize) -> Vec<Duration> {
+fn plain(dir: &Path, n: usize, input: &Inputs) -> Vec<Duration> {
     let mut c = plain_conn(&dir.join("plain.db"));
     let batched = timed(n / BATCH, |b| {
         let tx = c.transaction().expect("tx");
-        for i in b * BATCH..(b + 1) * BATCH {
-            plain_insert(&tx, i);
+        for p in &input.batches[b] {
+            plain_insert(&tx, p);
         }
         tx.commit().expect("commit");
     });
@@ -148,7 +167,7 @@ fn plain(dir: &Path, n: usize) -> Vec<Duration> {
     let mut tokens = Vec::new();
     let single = timed(singles, |i| {
         let tx = c.transaction().expect("tx");
-        tokens.push(plain_insert(&tx, n + i));
+        tokens.push(plain_insert(&tx, &input.singles[i]));
         tx.commit().expect("commit");
     });
     let get = |c: &Connection, sql: &str, arg: &str| -> Value {
@@ -162,13 +181,13 @@ fn plain(dir: &Path, n: usize) -> Vec<Duration> {
         black_box(get(
             &c,
             "SELECT s.profile FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE i.field = 'email' AND i.value = ?1",
-            &email(i),
+            &input.emails[i],
         ));
     });
     let update = timed(singles, |i| {
         let tx = c.transaction().expect("tx");
         let mut p = get(&tx, "SELECT profile FROM subjects WHERE token = ?1", &tokens[i]);
-        json_patch::merge(&mut p, &json!({"note": format!("changed {i}")}));
+        json_patch::merge(&mut p, &input.patches[i]);
         tx.execute("UPDATE subjects SET profile = ?1 WHERE token = ?2", params![p.to_string(), tokens[i]]).expect("update");
         tx.commit().expect("commit");
     });
@@ -211,8 +230,9 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let n: usize = std::env::var("BUNKERLITE_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 2000 } else { 20_000 });
     let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("tempdir");
-    let plain = plain(dir.path(), n);
-    let ours = ours(dir.path(), n);
+    let input = inputs(n);
+    let plain = plain(dir.path(), n, &input);
+    let ours = ours(dir.path(), n, input);
     let singles = n / 10;
     let names = ["create, batched (1000/tx)", "create, own transaction", "get by token", "get by email", "update (merge patch)", "erase"];
     let counts = [n, singles, n, n, singles, (singles / 10).max(1)];

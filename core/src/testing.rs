@@ -24,7 +24,7 @@ pub fn associated_data(vault_id: &[u8; 16], table: &str, column: &str, record: &
 }
 
 /// The blind index of `normalized` under the field key derived from (`root`, `vault_id`, `field`).
-pub fn blind_index(root: &[u8], vault_id: &[u8; 16], field: &str, normalized: &str) -> Result<[u8; 32]> {
+pub fn blind_index(root: &[u8], vault_id: &[u8; 16], field: &str, normalized: &str) -> Result<[u8; 16]> {
     Ok(index::blind_index(&index::field_key(&key(root)?, vault_id, field), normalized))
 }
 

@@ -45,9 +45,8 @@ pub(crate) fn seal(key: &SecretKey, key_id: u32, ad: &[u8], plaintext: &[u8]) ->
     Ok(seal_with_nonce(key, key_id, nonce, ad, plaintext))
 }
 
-/// Encrypt with a caller-chosen nonce. Only `seal` (random nonce) is used for stored data; this
-/// exists so known-answer tests run the same code path.
-#[doc(hidden)]
+/// Encrypt with a caller-chosen nonce, which must come from the OS CSPRNG (callers that need
+/// several random values draw them in one call). Known-answer tests use it with fixed nonces.
 pub(crate) fn seal_with_nonce(key: &SecretKey, key_id: u32, nonce: [u8; NONCE_LEN], ad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
     out.push(VERSION);

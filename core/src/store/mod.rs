@@ -13,6 +13,10 @@ use crate::error::Result;
 
 /// Idle reader connections kept open for reuse.
 const MAX_IDLE_READERS: usize = 8;
+/// WAL pages before an automatic checkpoint. Larger than SQLite's 1000 because blind-index and
+/// token inserts land on random pages: a page changed by several transactions between two
+/// checkpoints is copied into the database once. Erasure still checkpoints and truncates at once.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 8000;
 /// Prepared statements cached per connection.
 const STATEMENT_CACHE: usize = 64;
 
@@ -75,6 +79,7 @@ impl Store {
     pub(crate) fn open_file(path: &Path, settings: Settings) -> Result<Store> {
         let writer = Self::connect(Some(path), &settings)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
+        writer.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: Some(path.to_owned()), settings })
     }
 
