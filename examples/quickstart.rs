@@ -1,1 +1,36 @@
-fn main() {}
+//! bunkerlite quickstart (Rust): create, look up, update, read the audit trail, erase.
+use bunkerlite::{Lookup, MasterKey, Options, Vault};
+use serde_json::json;
+
+fn main() -> Result<(), bunkerlite::Error> {
+    // In production the key comes from your secret store: MasterKey::from_env("BUNKERLITE_KEY").
+    let key = MasterKey::generate()?;
+    let dir = std::env::temp_dir().join(format!("bunkerlite-quickstart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|_| bunkerlite::Error::new(bunkerlite::ErrorKind::Storage, "cannot create a temp dir"))?;
+    let vault = Vault::open(dir.join("vault.db"), &key, Options::default())?;
+
+    let token = vault.create_subject("app:signup", json!({"email": "Ann.Lee@Example.com", "name": "Ann Lee"}))?;
+    println!("created subject {token}");
+
+    let ann = vault.get_subject("app:billing", &Lookup::email("ann.lee@example.com"))?;
+    println!("found by email: {}", ann.profile["name"]);
+
+    let ann = vault.update_subject("app:crm", &Lookup::token(&token), json!({"phone": "+49 30 901820"}))?;
+    println!("updated to version {}: {}", ann.version, ann.profile);
+
+    for event in vault.audit_events("admin:dpo", &token, 0, 10)?.items.iter().rev() {
+        println!("audit #{} {} {} -> {}", event.seq, event.actor, event.action, event.outcome);
+    }
+
+    let receipt = vault.forget_subject("admin:dpo", &Lookup::token(&token))?;
+    println!("erased: {} index entries removed, residue scrubbed: {}", receipt.index_entries_removed, receipt.residue_scrubbed);
+    match vault.get_subject("app:billing", &Lookup::token(&token)) {
+        Err(e) => println!("after erasure: {}", e.code()),
+        Ok(_) => unreachable!("an erased subject cannot be read"),
+    }
+    let report = vault.audit_verify(None)?;
+    println!("audit chain verified: {} events", report.events);
+    vault.close()?;
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}

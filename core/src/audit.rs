@@ -294,6 +294,14 @@ pub struct AuditHead {
     pub hash: String,
 }
 
+impl AuditHead {
+    /// From a JSON object `{"seq": N, "hash": "<64 hex>"}` (as kept by the application).
+    pub fn from_json(value: &Value) -> Result<AuditHead> {
+        serde_json::from_value(value.clone())
+            .map_err(|_| Error::invalid("an audit anchor must be {\"seq\": <integer>, \"hash\": \"<64 hex digits>\"}"))
+    }
+}
+
 /// The result of a successful verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditReport {

@@ -64,6 +64,18 @@ impl Lookup {
             _ => Lookup::field(mode, value),
         }
     }
+
+    /// From a JSON object with exactly one key, the mode, whose value is a string:
+    /// `{"email": "ann@example.com"}`, `{"token": "…"}`. How batch lookups cross the C boundary.
+    pub fn from_json(value: &Value) -> Result<Lookup> {
+        let bad = || Error::invalid("a lookup must be an object with one key (token, email, phone, login or an indexed field) and a string value");
+        let map = value.as_object().ok_or_else(bad)?;
+        let mut entries = map.iter();
+        match (entries.next(), entries.next()) {
+            (Some((mode, Value::String(v))), None) => Ok(Lookup::parse(mode, v.clone())),
+            _ => Err(bad()),
+        }
+    }
 }
 
 impl fmt::Debug for Lookup {

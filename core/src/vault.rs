@@ -254,6 +254,12 @@ impl Vault {
         self.shared.engine.read().map(|g| g.is_none()).unwrap_or(true)
     }
 
+    /// Parse JSON text (from C, or any caller holding text) under this vault's limits: oversized
+    /// text is refused before it is parsed.
+    pub fn parse_document(&self, text: &str) -> Result<serde_json::Value> {
+        self.engine()?.limits.parse(text)
+    }
+
     pub(crate) fn engine(&self) -> Result<Arc<Engine>> {
         let guard = self.shared.engine.read().unwrap_or_else(|p| p.into_inner());
         guard.clone().ok_or_else(|| Error::new(ErrorKind::Closed, "the vault is closed"))

@@ -293,3 +293,17 @@ fn vault_is_send_and_sync() {
     assert_send_sync::<Vault>();
     assert_send_sync::<bunkerlite::Error>();
 }
+
+#[test]
+fn text_and_json_entry_points() {
+    let v = vault();
+    let doc = v.parse_document(r#"{"email": "t@x.org"}"#).expect("parse");
+    let t = v.create_subject("app", doc).expect("create");
+    assert_eq!(kind(v.parse_document("{")), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.parse_document(&"x".repeat(2 << 20))), ErrorKind::TooLarge);
+    let lookup = Lookup::from_json(&json!({"email": "T@x.org"})).expect("lookup");
+    assert_eq!(v.get_subject("app", &lookup).expect("get").token, t);
+    for bad in [json!({}), json!({"email": 1}), json!({"email": "a", "phone": "b"}), json!("email")] {
+        assert_eq!(kind(Lookup::from_json(&bad)), ErrorKind::InvalidInput);
+    }
+}
