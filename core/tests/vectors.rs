@@ -1,0 +1,144 @@
+//! The shared scenarios of `tests/vectors/scenarios.json`, run against the Rust API. The C,
+//! Python and Node suites run the same file against their bindings and must agree.
+
+use std::collections::HashMap;
+
+use bunkerlite::{AuditHead, Lookup, MasterKey, Options, Vault};
+use serde_json::{json, Value};
+
+const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/scenarios.json");
+
+/// Replace every string `"$name"` by the saved value.
+fn substitute(v: &Value, vars: &HashMap<String, Value>) -> Value {
+    match v {
+        Value::String(s) if s.starts_with('$') => vars.get(&s[1..]).cloned().unwrap_or_else(|| panic!("unknown variable {s}")),
+        Value::Array(a) => Value::Array(a.iter().map(|x| substitute(x, vars)).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute(x, vars))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Subset match: expected object keys must match; arrays match element-wise with equal length.
+fn matches(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => e.iter().all(|(k, v)| a.get(k).is_some_and(|x| matches(v, x))),
+        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
+        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+        _ => expected == actual,
+    }
+}
+
+fn to_value(v: impl serde::Serialize) -> Value {
+    serde_json::to_value(v).expect("serialisable")
+}
+
+struct Run {
+    vault: Vault,
+    path: Option<std::path::PathBuf>,
+    options: Options,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn lookup(v: &Value) -> Lookup {
+    Lookup::from_json(v).expect("scenario lookups are well formed")
+}
+
+fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
+    let actor = s["actor"].as_str().unwrap_or("app");
+    let v = &run.vault;
+    let page = |k: &str| s[k].as_u64().expect("paging numbers");
+    Ok(match s["op"].as_str().expect("op") {
+        "create_subject" => Value::String(v.create_subject(actor, s["profile"].clone())?),
+        "create_subjects" => to_value(v.create_subjects(actor, s["profiles"].as_array().expect("list").clone())?),
+        "get_subject" => to_value(v.get_subject(actor, &lookup(&s["lookup"]))?),
+        "get_subjects" => {
+            let lookups: Vec<Lookup> = s["lookups"].as_array().expect("list").iter().map(lookup).collect();
+            to_value(v.get_subjects(actor, &lookups)?)
+        }
+        "update_subject" => to_value(v.update_subject(actor, &lookup(&s["lookup"]), s["patch"].clone())?),
+        "forget_subject" => to_value(v.forget_subject(actor, &lookup(&s["lookup"]))?),
+        "audit_events" => to_value(v.audit_events(actor, s["token"].as_str().expect("token"), page("offset"), page("limit"))?),
+        "audit_all" => to_value(v.audit_all(actor, page("offset"), page("limit"))?),
+        "audit_head" => to_value(v.audit_head()?),
+        "audit_verify" => {
+            let anchor = match s.get("anchor") {
+                None => None,
+                Some(a) => Some(AuditHead::from_json(a)?),
+            };
+            to_value(v.audit_verify(anchor.as_ref())?)
+        }
+        "audit_flush" => {
+            v.audit_flush()?;
+            Value::Null
+        }
+        "close" => {
+            v.close()?;
+            Value::Null
+        }
+        "reopen" => {
+            v.close()?;
+            let key = MasterKey::from_hex(s["key"].as_str().expect("key"))?;
+            let path = run.path.clone().expect("reopen needs a file scenario");
+            run.vault = Vault::open(path, &key, run.options.clone())?;
+            Value::Null
+        }
+        other => panic!("unknown op {other}"),
+    })
+}
+
+#[test]
+fn shared_scenarios() {
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(SCENARIOS).expect("read")).expect("json");
+    let key_hex = doc["key"].as_str().expect("key");
+    let scenarios = doc["scenarios"].as_array().expect("scenarios");
+    assert!(scenarios.len() >= 40, "at least 40 scenarios");
+    for sc in scenarios {
+        let name = sc["name"].as_str().expect("name");
+        let options = Options::from_json(sc.get("options").cloned().unwrap_or(Value::Null));
+        let key = MasterKey::from_hex(key_hex).expect("key");
+        let file = sc["file"].as_bool().unwrap_or(false);
+        let dir = file.then(|| tempfile::tempdir().expect("tempdir"));
+        let path = dir.as_ref().map(|d| d.path().join("vault.db"));
+        let opened = options.and_then(|o| {
+            let vault = match &path {
+                Some(p) => Vault::open(p, &key, o.clone())?,
+                None => Vault::open_in_memory(&key, o.clone())?,
+            };
+            Ok((vault, o))
+        });
+        if let Some(code) = sc.get("open_error") {
+            let err = opened.expect_err(name);
+            assert_eq!(json!(err.code()), *code, "{name}: open error");
+            continue;
+        }
+        let (vault, options) = opened.unwrap_or_else(|e| panic!("{name}: open: {e}"));
+        let mut run = Run { vault, path, options, _dir: dir };
+        let mut vars: HashMap<String, Value> = HashMap::new();
+        for (i, raw) in sc["steps"].as_array().expect("steps").iter().enumerate() {
+            let s = substitute(raw, &vars);
+            let result = step(&mut run, &s);
+            let at = format!("{name}: step {i} ({})", s["op"]);
+            match (s.get("error"), result) {
+                (Some(code), Err(e)) => assert_eq!(json!(e.code()), *code, "{at}: {e}"),
+                (Some(code), Ok(v)) => panic!("{at}: expected {code}, got {v}"),
+                (None, Err(e)) => panic!("{at}: unexpected error {e}"),
+                (None, Ok(value)) => {
+                    if let Some(expected) = s.get("expect") {
+                        assert!(matches(expected, &value), "{at}: expected {expected}\n got {value}");
+                    }
+                    if let Some(n) = s.get("expect_len") {
+                        assert_eq!(value.as_array().map(|a| a.len() as u64), n.as_u64(), "{at}: length");
+                    }
+                    if let Some(Value::String(var)) = raw.get("save") {
+                        if let Value::Array(items) = &value {
+                            for (k, item) in items.iter().enumerate() {
+                                vars.insert(format!("{var}{k}"), item.clone());
+                            }
+                        }
+                        vars.insert(var.clone(), value);
+                    }
+                }
+            }
+        }
+    }
+}
