@@ -91,12 +91,12 @@
  A master key (opaque). Create with `bl_key_generate` or a `bl_key_from_*` function, release
  with `bl_key_free` (which wipes it).
  */
-struct bl_key;
+typedef struct bl_key bl_key;
 
 /*
  An open vault (opaque). Create with `bl_vault_open`, release with `bl_vault_close`.
  */
-struct bl_vault;
+typedef struct bl_vault bl_vault;
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,262 @@
+/* Runs the shared scenarios of tests/vectors/scenarios.json against the C API.
+ * Usage: test_vectors <scenarios.json>. Prints one line per scenario and a summary. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#include "bunkerlite.h"
+
+#define MAX_VARS 64
+
+struct var { char name[64]; cJSON *value; };
+static struct var vars[MAX_VARS];
+static int nvars;
+
+static void vars_clear(void) {
+    for (int i = 0; i < nvars; i++) cJSON_Delete(vars[i].value);
+    nvars = 0;
+}
+
+static void var_set(const char *name, const cJSON *value) {
+    for (int i = 0; i < nvars; i++) {
+        if (strcmp(vars[i].name, name) == 0) {
+            cJSON_Delete(vars[i].value);
+            vars[i].value = cJSON_Duplicate(value, 1);
+            return;
+        }
+    }
+    if (nvars == MAX_VARS) { fprintf(stderr, "too many variables\n"); exit(2); }
+    snprintf(vars[nvars].name, sizeof vars[nvars].name, "%s", name);
+    vars[nvars].value = cJSON_Duplicate(value, 1);
+    nvars++;
+}
+
+/* A deep copy of `v` with every "$name" string replaced by the saved value. */
+static cJSON *subst(const cJSON *v) {
+    if (cJSON_IsString(v) && v->valuestring[0] == '$') {
+        for (int i = 0; i < nvars; i++)
+            if (strcmp(vars[i].name, v->valuestring + 1) == 0) return cJSON_Duplicate(vars[i].value, 1);
+        fprintf(stderr, "unknown variable %s\n", v->valuestring);
+        exit(2);
+    }
+    if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+        cJSON *out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+        for (const cJSON *c = v->child; c; c = c->next) {
+            cJSON *copy = subst(c);
+            if (cJSON_IsArray(v)) cJSON_AddItemToArray(out, copy);
+            else cJSON_AddItemToObject(out, c->string, copy);
+        }
+        return out;
+    }
+    return cJSON_Duplicate(v, 1);
+}
+
+/* Subset match, as in every suite. */
+static int matches(const cJSON *e, const cJSON *a) {
+    if (!a) return 0;
+    if (cJSON_IsObject(e)) {
+        if (!cJSON_IsObject(a)) return 0;
+        for (const cJSON *c = e->child; c; c = c->next)
+            if (!matches(c, cJSON_GetObjectItemCaseSensitive(a, c->string))) return 0;
+        return 1;
+    }
+    if (cJSON_IsArray(e)) {
+        if (!cJSON_IsArray(a) || cJSON_GetArraySize(e) != cJSON_GetArraySize(a)) return 0;
+        const cJSON *y = a->child;
+        for (const cJSON *x = e->child; x; x = x->next, y = y->next)
+            if (!matches(x, y)) return 0;
+        return 1;
+    }
+    if (cJSON_IsNumber(e)) return cJSON_IsNumber(a) && e->valuedouble == a->valuedouble;
+    return cJSON_Compare(e, a, 1);
+}
+
+static char *print(const cJSON *v) { return cJSON_PrintUnformatted(v); }
+
+static const char *str(const cJSON *obj, const char *key, const char *fallback) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : fallback;
+}
+
+/* One lookup object {"mode": "value"} → mode and value. */
+static void lookup_of(const cJSON *step, const char **mode, const char **value) {
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(step, "lookup");
+    *mode = l && l->child ? l->child->string : "";
+    *value = l && l->child && cJSON_IsString(l->child) ? l->child->valuestring : "";
+}
+
+struct run { bl_vault *vault; char path[512]; char *options; };
+
+/* Run one step; on success *result holds the parsed result (or NULL). Returns the status. */
+static int step(struct run *r, const cJSON *s, cJSON **result) {
+    const char *op = str(s, "op", "");
+    const char *actor = str(s, "actor", "app");
+    char *out = NULL, *doc = NULL;
+    int rc;
+    const char *mode, *value;
+    uint64_t offset = (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "offset"));
+    uint64_t limit = (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "limit"));
+    *result = NULL;
+    if (!strcmp(op, "create_subject")) {
+        doc = print(cJSON_GetObjectItemCaseSensitive(s, "profile"));
+        rc = bl_subject_create(r->vault, actor, doc, &out);
+        if (rc == BL_OK) { *result = cJSON_CreateString(out); bl_string_free(out); out = NULL; }
+    } else if (!strcmp(op, "create_subjects")) {
+        doc = print(cJSON_GetObjectItemCaseSensitive(s, "profiles"));
+        rc = bl_subjects_create(r->vault, actor, doc, &out);
+    } else if (!strcmp(op, "get_subject")) {
+        lookup_of(s, &mode, &value);
+        rc = bl_subject_get(r->vault, actor, mode, value, &out);
+    } else if (!strcmp(op, "get_subjects")) {
+        doc = print(cJSON_GetObjectItemCaseSensitive(s, "lookups"));
+        rc = bl_subjects_get(r->vault, actor, doc, &out);
+    } else if (!strcmp(op, "update_subject")) {
+        lookup_of(s, &mode, &value);
+        doc = print(cJSON_GetObjectItemCaseSensitive(s, "patch"));
+        rc = bl_subject_update(r->vault, actor, mode, value, doc, &out);
+    } else if (!strcmp(op, "forget_subject")) {
+        lookup_of(s, &mode, &value);
+        rc = bl_subject_forget(r->vault, actor, mode, value, &out);
+    } else if (!strcmp(op, "audit_events")) {
+        rc = bl_audit_events(r->vault, actor, str(s, "token", ""), offset, limit, &out);
+    } else if (!strcmp(op, "audit_all")) {
+        rc = bl_audit_all(r->vault, actor, offset, limit, &out);
+    } else if (!strcmp(op, "audit_head")) {
+        rc = bl_audit_head(r->vault, &out);
+    } else if (!strcmp(op, "audit_verify")) {
+        const cJSON *anchor = cJSON_GetObjectItemCaseSensitive(s, "anchor");
+        doc = anchor ? print(anchor) : NULL;
+        rc = bl_audit_verify(r->vault, doc, &out);
+    } else if (!strcmp(op, "audit_flush")) {
+        rc = bl_audit_flush(r->vault);
+    } else if (!strcmp(op, "close")) {
+        rc = bl_vault_close(r->vault);
+    } else if (!strcmp(op, "reopen")) {
+        /* Close if open (a failed reopen leaves no handle), then open the same file. */
+        bl_key *key = NULL;
+        rc = r->vault ? bl_vault_close(r->vault) : BL_OK;
+        r->vault = NULL;
+        if (rc == BL_OK) rc = bl_key_from_hex(str(s, "key", ""), &key);
+        if (rc == BL_OK) {
+            rc = bl_vault_open(r->path, key, r->options, &r->vault);
+            bl_key_free(key);
+        }
+    } else {
+        fprintf(stderr, "unknown op %s\n", op);
+        exit(2);
+    }
+    if (rc == BL_OK && out) *result = cJSON_Parse(out);
+    bl_string_free(out);
+    free(doc);
+    return rc;
+}
+
+static int run_scenario(const cJSON *sc, const char *key_hex, const char *tmpdir, int index) {
+    const char *name = str(sc, "name", "?");
+    const cJSON *options = cJSON_GetObjectItemCaseSensitive(sc, "options");
+    struct run r = { NULL, "", options ? print(options) : NULL };
+    bl_key *key = NULL;
+    int ok = 1;
+    if (bl_key_from_hex(key_hex, &key) != BL_OK) { fprintf(stderr, "bad key\n"); exit(2); }
+    int rc;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc, "file"))) {
+        snprintf(r.path, sizeof r.path, "%s/scenario-%d.db", tmpdir, index);
+        rc = bl_vault_open(r.path, key, r.options, &r.vault);
+    } else {
+        rc = bl_vault_open_in_memory(key, r.options, &r.vault);
+    }
+    bl_key_free(key);
+    const char *open_error = str(sc, "open_error", NULL);
+    if (open_error) {
+        const char *got = rc == BL_OK ? "OK" : bl_error_code_name(rc);
+        if (strcmp(got, open_error) != 0) { printf("not ok - %s: open gave %s, expected %s\n", name, got, open_error); ok = 0; }
+        if (rc == BL_OK) bl_vault_close(r.vault);
+        free(r.options);
+        if (ok) printf("ok - %s\n", name);
+        return ok;
+    }
+    if (rc != BL_OK) { printf("not ok - %s: open failed: %s\n", name, bl_last_error_message()); free(r.options); return 0; }
+    vars_clear();
+    int i = 0;
+    for (const cJSON *raw = cJSON_GetObjectItemCaseSensitive(sc, "steps")->child; raw && ok; raw = raw->next, i++) {
+        cJSON *s = subst(raw);
+        cJSON *result = NULL;
+        rc = step(&r, s, &result);
+        const char *want_error = str(s, "error", NULL);
+        const char *op = str(s, "op", "");
+        if (want_error) {
+            const char *got = rc == BL_OK ? "OK" : bl_error_code_name(rc);
+            if (strcmp(got, want_error) != 0) {
+                printf("not ok - %s: step %d (%s) gave %s, expected %s\n", name, i, op, got, want_error);
+                ok = 0;
+            }
+        } else if (rc != BL_OK) {
+            printf("not ok - %s: step %d (%s) failed: %s\n", name, i, op, bl_last_error_message());
+            ok = 0;
+        } else {
+            const cJSON *expect = cJSON_GetObjectItemCaseSensitive(s, "expect");
+            const cJSON *expect_len = cJSON_GetObjectItemCaseSensitive(s, "expect_len");
+            if (expect && !matches(expect, result)) {
+                char *e = print(expect), *g = result ? print(result) : strdup("null");
+                printf("not ok - %s: step %d (%s)\n  expected %s\n  got %s\n", name, i, op, e, g);
+                free(e); free(g);
+                ok = 0;
+            }
+            if (expect_len && cJSON_GetArraySize(result) != (int)expect_len->valuedouble) {
+                printf("not ok - %s: step %d (%s): wrong length\n", name, i, op);
+                ok = 0;
+            }
+            const char *save = str(raw, "save", NULL);
+            if (save && result) {
+                if (cJSON_IsArray(result)) {
+                    int k = 0;
+                    for (const cJSON *item = result->child; item; item = item->next, k++) {
+                        char n[64];
+                        snprintf(n, sizeof n, "%s%d", save, k);
+                        var_set(n, item);
+                    }
+                }
+                var_set(save, result);
+            }
+        }
+        cJSON_Delete(result);
+        cJSON_Delete(s);
+    }
+    if (r.vault) bl_vault_close(r.vault); /* BL_CLOSED after a "close" step: fine */
+    vars_clear();
+    free(r.options);
+    if (ok) printf("ok - %s\n", name);
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) { fprintf(stderr, "usage: %s scenarios.json\n", argv[0]); return 2; }
+    FILE *f = fopen(argv[1], "rb");
+    if (!f) { perror(argv[1]); return 2; }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "read failed\n"); return 2; }
+    text[n] = 0;
+    fclose(f);
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    if (!doc) { fprintf(stderr, "invalid JSON in %s\n", argv[1]); return 2; }
+    char tmpdir[] = "/tmp/bunkerlite-c-vectors-XXXXXX";
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+    const char *key = str(doc, "key", "");
+    int passed = 0, failed = 0, index = 0;
+    for (const cJSON *sc = cJSON_GetObjectItemCaseSensitive(doc, "scenarios")->child; sc; sc = sc->next, index++) {
+        if (run_scenario(sc, key, tmpdir, index)) passed++; else failed++;
+    }
+    cJSON_Delete(doc);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    printf("vectors: %d passed, %d failed\n", passed, failed);
+    return failed == 0 && passed >= 40 ? 0 : 1;
+}
