@@ -1,0 +1,56 @@
+/* bunkerlite quickstart (C): create, look up, update, read the audit trail, erase. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bunkerlite.h"
+
+static int fail(const char *what) {
+    fprintf(stderr, "%s failed: %s\n", what, bl_last_error_message());
+    return 1;
+}
+
+int main(void) {
+    char path[] = "/tmp/bunkerlite-quickstart-c.db";
+    remove(path);
+    bl_key *key = NULL;
+    bl_vault *vault = NULL;
+    char *token = NULL, *json = NULL;
+
+    /* In production the key comes from your secret store: bl_key_from_env("BUNKERLITE_KEY", &key). */
+    if (bl_key_generate(&key) != BL_OK) return fail("bl_key_generate");
+    if (bl_vault_open(path, key, NULL, &vault) != BL_OK) return fail("bl_vault_open");
+    bl_key_free(key);
+
+    if (bl_subject_create(vault, "app:signup", "{\"email\":\"Ann.Lee@Example.com\",\"name\":\"Ann Lee\"}", &token) != BL_OK)
+        return fail("bl_subject_create");
+    printf("created subject %s\n", token);
+
+    if (bl_subject_get(vault, "app:billing", "email", "ann.lee@example.com", &json) != BL_OK) return fail("bl_subject_get");
+    printf("found by email: %s\n", json);
+    bl_string_free(json);
+
+    if (bl_subject_update(vault, "app:crm", "token", token, "{\"phone\":\"+49 30 901820\"}", &json) != BL_OK)
+        return fail("bl_subject_update");
+    printf("updated: %s\n", json);
+    bl_string_free(json);
+
+    if (bl_audit_events(vault, "admin:dpo", token, 0, 10, &json) != BL_OK) return fail("bl_audit_events");
+    printf("audit trail: %s\n", json);
+    bl_string_free(json);
+
+    if (bl_subject_forget(vault, "admin:dpo", "token", token, &json) != BL_OK) return fail("bl_subject_forget");
+    printf("erased: %s\n", json);
+    bl_string_free(json);
+
+    int rc = bl_subject_get(vault, "app:billing", "token", token, &json);
+    printf("after erasure: %s\n", bl_error_code_name(rc));
+    bl_string_free(token);
+
+    if (bl_audit_verify(vault, NULL, &json) != BL_OK) return fail("bl_audit_verify");
+    printf("audit chain verified: %s\n", json);
+    bl_string_free(json);
+
+    if (bl_vault_close(vault) != BL_OK) return fail("bl_vault_close");
+    remove(path);
+    return rc == BL_ERASED ? 0 : 1;
+}
