@@ -33,6 +33,8 @@ use crate::vault::{Engine, Keys, Vault};
 const CHAIN_LABEL: &[u8] = b"bunkerlite/v1/audit";
 /// Most events one page may hold.
 pub const MAX_PAGE: u64 = 1000;
+/// The page size bindings use when the caller names none.
+pub const DEFAULT_PAGE: u64 = 100;
 
 /// What an operation records: the action, the subject it touched (token, and row id when known),
 /// and its encrypted details.

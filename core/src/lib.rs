@@ -31,7 +31,7 @@ mod subjects;
 mod vault;
 
 
-pub use audit::{AuditEvent, AuditHead, AuditReport, Page, MAX_PAGE};
+pub use audit::{AuditEvent, AuditHead, AuditReport, Page, DEFAULT_PAGE, MAX_PAGE};
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::Limits;
 pub use error::{Error, ErrorKind, Result};

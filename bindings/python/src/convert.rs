@@ -1,0 +1,112 @@
+//! Python objects ↔ JSON values, and bunkerlite errors → the `bunkerlite` exception classes.
+
+use bunkerlite::{Error, ErrorKind};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+/// Deeper than any vault accepts (its own limit is checked in core); this only keeps a
+/// self-referencing list from recursing forever.
+const MAX_CONVERSION_DEPTH: usize = 256;
+
+fn invalid(message: &str) -> Error {
+    Error::new(ErrorKind::InvalidInput, message.to_owned())
+}
+
+/// A Python value (dict, list, tuple, str, int, float, bool, None) as JSON.
+pub(crate) fn to_json(obj: &Bound<'_, PyAny>) -> Result<Value, Error> {
+    to_json_at(obj, 0)
+}
+
+fn text(obj: &Bound<'_, PyString>) -> Result<String, Error> {
+    // Lone surrogates are not valid UTF-8: refused, never replaced.
+    obj.to_cow().map(|c| c.into_owned()).map_err(|_| invalid("a string is not valid Unicode (lone surrogate)"))
+}
+
+fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Error> {
+    if depth > MAX_CONVERSION_DEPTH {
+        return Err(Error::new(ErrorKind::TooLarge, "a document is nested too deeply"));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if let Ok(i) = obj.cast::<PyInt>() {
+        if let Ok(v) = i.extract::<i64>() {
+            return Ok(Value::from(v));
+        }
+        if let Ok(v) = i.extract::<u64>() {
+            return Ok(Value::from(v));
+        }
+        return Err(invalid("an integer does not fit in 64 bits"));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Number::from_f64(f.value()).map(Value::Number).ok_or_else(|| invalid("NaN and infinity are not JSON"));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return text(s).map(Value::String);
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| invalid("object keys must be strings"))?;
+            map.insert(text(key)?, to_json_at(&v, depth + 1)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        return l.iter().map(|v| to_json_at(&v, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return t.iter().map(|v| to_json_at(&v, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+    }
+    Err(invalid("values must be dict, list, tuple, str, int, float, bool or None"))
+}
+
+/// A JSON value as Python objects.
+pub(crate) fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(from_json(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, from_json(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// A serialisable result (subject, receipt, page, …) as Python objects.
+pub(crate) fn result<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+    let json = serde_json::to_value(value).map_err(|_| PyRuntimeError::new_err("INTERNAL: result not serialisable"))?;
+    from_json(py, &json)
+}
+
+/// The `bunkerlite` exception for an error: the class registered for its code in
+/// `bunkerlite._errors`, with `.code` and the message.
+pub(crate) fn py_err(py: Python<'_>, err: &Error) -> PyErr {
+    let make = || -> PyResult<PyErr> {
+        let classes = py.import("bunkerlite._errors")?.getattr("BY_CODE")?;
+        let class = classes.get_item(err.code())?;
+        Ok(PyErr::from_value(class.call1((err.message().to_owned(),))?))
+    };
+    make().unwrap_or_else(|e| e)
+}

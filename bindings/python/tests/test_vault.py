@@ -1,0 +1,170 @@
+"""The Python surface: every operation, the exception hierarchy, and the error matrix."""
+
+import os
+import pathlib
+import threading
+from typing import Any, Callable, Iterator, List
+
+import pytest
+
+import bunkerlite
+from bunkerlite import _errors, _native
+
+
+@pytest.fixture
+def vault() -> Iterator[bunkerlite.Vault]:
+    v = bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate(), {"default_region": "DE"})
+    yield v
+    v.close()
+
+
+def test_every_core_error_code_has_a_class() -> None:
+    assert list(_errors.BY_CODE) == _native.error_codes()
+    for code, cls in _errors.BY_CODE.items():
+        assert issubclass(cls, bunkerlite.Error) and cls.code == code
+    assert issubclass(bunkerlite.NotFoundError, LookupError)
+    assert issubclass(bunkerlite.InvalidInputError, ValueError)
+
+
+def test_round_trip(vault: bunkerlite.Vault) -> None:
+    profile = {"email": "Ann@Example.com", "phone": "030 901820", "name": "Ann", "tags": ["a", 1, 2.5, True, None]}
+    token = vault.create_subject(profile, actor="app:signup")
+    got = vault.get_subject(email="ann@example.com")
+    assert got["token"] == token and got["profile"] == profile and got["version"] == 1
+    assert list(got["profile"]) == list(profile), "key order is kept"
+    assert vault.get_subject(phone="+49 30 901820")["token"] == token
+    assert vault.get_subject(token=token, actor="app:billing")["token"] == token
+    updated = vault.update_subject({"name": None, "city": "Berlin"}, token=token)
+    assert updated["profile"]["city"] == "Berlin" and "name" not in updated["profile"]
+    patched = vault.update_subject([{"op": "add", "path": "/zip", "value": "10115"}], email="ann@example.com")
+    assert patched["version"] == 3
+    tokens = vault.create_subjects([{"login": "b1"}, {"login": "b2"}])
+    found = vault.get_subjects([{"login": "b2"}, {"login": "none"}, {"token": tokens[0]}])
+    assert found[0] is not None and found[2] is not None and found[1] is None
+    assert found[0]["token"] == tokens[1] and found[2]["token"] == tokens[0]
+    page = vault.audit_events(token, actor="admin:dpo")
+    assert page["total"] >= 4 and page["items"][0]["seq"] > page["items"][-1]["seq"]
+    assert vault.audit_all(limit=1)["total"] >= 6
+    head = vault.audit_head()
+    assert vault.audit_verify(head)["events"] == head["seq"]
+    vault.audit_flush()
+    receipt = vault.forget_subject(token=token, actor="admin:dpo")
+    assert receipt["token"] == token and receipt["index_entries_removed"] == 2
+    with pytest.raises(bunkerlite.ErasedError):
+        vault.get_subject(token=token)
+
+
+def test_error_matrix(vault: bunkerlite.Vault) -> None:
+    vault.create_subject({"email": "dup@x.org"})
+    with pytest.raises(bunkerlite.DuplicateError) as e:
+        vault.create_subject({"email": "DUP@x.org"})
+    assert e.value.code == "DUPLICATE" and "dup@" not in str(e.value).lower()
+    with pytest.raises(bunkerlite.NotFoundError):
+        vault.get_subject(email="nobody@x.org")
+    with pytest.raises(LookupError):
+        vault.get_subject(email="nobody@x.org")
+    bad_calls: List[Callable[[], Any]] = [
+        lambda: vault.get_subject(),  # no lookup
+        lambda: vault.get_subject(email="a@x.org", phone="+4930901820"),  # two lookups
+        lambda: vault.get_subject(token="not-a-uuid"),
+        lambda: vault.get_subject(email=5),  # type: ignore[arg-type]
+        lambda: vault.create_subject([1, 2]),  # type: ignore[arg-type]
+        lambda: vault.create_subject({"a": object()}),
+        lambda: vault.create_subject({1: "int key"}),  # type: ignore[dict-item]
+        lambda: vault.create_subject({"a": float("nan")}),
+        lambda: vault.create_subject({"a": 2**70}),
+        lambda: vault.create_subject({"a": "\ud800"}),  # lone surrogate
+        lambda: vault.create_subject({"\udfff": 1}),
+        lambda: vault.create_subject({}, actor="bad actor"),
+        lambda: vault.create_subjects({"a": 1}),  # type: ignore[arg-type]
+        lambda: vault.update_subject("x", email="dup@x.org"),  # type: ignore[arg-type]
+        lambda: vault.audit_all(limit=0),
+        lambda: vault.audit_verify({"seq": 1}),
+    ]
+    for call in bad_calls:
+        with pytest.raises(bunkerlite.InvalidInputError):
+            call()
+    with pytest.raises(bunkerlite.InvalidInputError):
+        vault.audit_all(limit=-1)
+    with pytest.raises(TypeError):
+        vault.audit_all(limit="ten")  # type: ignore[arg-type]
+    with pytest.raises(bunkerlite.TooLargeError):
+        vault.create_subject({"big": "x" * (1 << 20)})
+    nested: List[Any] = []
+    cur = nested
+    for _ in range(100):
+        cur.append([])
+        cur = cur[0]
+    with pytest.raises(bunkerlite.TooLargeError):
+        vault.create_subject({"deep": nested})
+    loop: List[Any] = []
+    loop.append(loop)
+    with pytest.raises(bunkerlite.TooLargeError):
+        vault.create_subject({"loop": loop})
+    with pytest.raises(bunkerlite.InvalidInputError):
+        bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate(), {"nope": 1})
+
+
+def test_keys(tmp_path: pathlib.Path) -> None:
+    key = bunkerlite.MasterKey.generate()
+    assert "redacted" in repr(key) and key.to_hex() not in repr(key)
+    same = bunkerlite.MasterKey.from_hex(key.to_hex())
+    path = tmp_path / "v.db"
+    bunkerlite.Vault.open(path, key).close()
+    bunkerlite.Vault.open(str(path), same).close()
+    (tmp_path / "k").write_text(key.to_hex())
+    bunkerlite.Vault.open(path, bunkerlite.MasterKey.from_file(tmp_path / "k")).close()
+    bunkerlite.Vault.open(path, bunkerlite.MasterKey.from_bytes(bytes.fromhex(key.to_hex()))).close()
+    os.environ["BUNKERLITE_PY_TEST_KEY"] = key.to_hex()
+    bunkerlite.Vault.open(path, bunkerlite.MasterKey.from_env("BUNKERLITE_PY_TEST_KEY")).close()
+    with pytest.raises(bunkerlite.WrongKeyError):
+        bunkerlite.Vault.open(path, bunkerlite.MasterKey.generate())
+    with pytest.raises(bunkerlite.KeySourceError):
+        bunkerlite.MasterKey.from_bytes(b"short")
+    with pytest.raises(bunkerlite.KeySourceError) as e:
+        bunkerlite.MasterKey.from_env("BUNKERLITE_PY_TEST_UNSET")
+    assert "BUNKERLITE_PY_TEST_UNSET" in str(e.value)
+    with pytest.raises(TypeError):
+        bunkerlite.Vault.open(path, key.to_hex())  # type: ignore[arg-type]
+
+
+def test_use_after_close() -> None:
+    v = bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate())
+    token = v.create_subject({})
+    v.close()
+    v.close()  # idempotent
+    assert v.closed
+    with pytest.raises(bunkerlite.ClosedError):
+        v.get_subject(token=token)
+    with pytest.raises(bunkerlite.ClosedError):
+        v.audit_head()
+    with bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate()) as w:
+        assert not w.closed
+    assert w.closed
+
+
+def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
+    vault = bunkerlite.Vault.open(tmp_path / "t.db", bunkerlite.MasterKey.generate())
+    errors: List[BaseException] = []
+    wins: List[str] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(40):
+                t = vault.create_subject({"email": f"t{n}-{i}@x.org"})
+                assert vault.get_subject(token=t)["token"] == t
+                try:
+                    wins.append(vault.create_subject({"email": "shared@x.org"}))
+                except bunkerlite.DuplicateError:
+                    pass
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(wins) == 1
+    assert vault.audit_verify()["events"] >= 8 * 40 * 2
+    vault.close()
