@@ -1,0 +1,24 @@
+// Compiled with `tsc --noEmit`: the committed index.d.ts describes a usable, typed API.
+import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode } from '..'
+
+async function main (): Promise<void> {
+  const key: MasterKey = MasterKey.generate()
+  const vault: Vault = Vault.openInMemory(key, { default_region: 'DE', limits: { max_batch: 10 } })
+  const token: string = vault.createSubject({ email: 'a@x.org', tags: ['x', 1, null] }, { actor: 'app:signup' })
+  const subject: Subject = vault.getSubject({ email: 'a@x.org' })
+  const version: number = subject.version
+  const updated: Subject = vault.updateSubject({ token }, [{ op: 'add', path: '/n', value: 1 }])
+  const page: Page<AuditEvent> = vault.auditEvents(token, { limit: 10 })
+  const outcome: 'ok' | ErrorCode = page.items[0].outcome
+  const receipt: ErasureReceipt = await vault.forgetSubjectAsync({ token })
+  try {
+    vault.getSubject({ token })
+  } catch (e) {
+    const code: ErrorCode = (e as BunkerliteError).code
+    console.log(code)
+  }
+  console.log(version, updated.token, outcome, receipt.residue_scrubbed)
+  vault.close()
+}
+
+void main()

@@ -1,0 +1,138 @@
+// The Node surface: every operation (sync and async), errors with `.code`, misuse, workers.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const { Vault, MasterKey, errorCodes, version } = require('..')
+const here = dirname(fileURLToPath(import.meta.url))
+
+const code = (c) => (e) => e instanceof Error && e.code === c
+
+test('the ErrorCode union in index.d.ts matches the core table', () => {
+  const dts = readFileSync(join(here, '..', 'index.d.ts'), 'utf8')
+  const union = dts.match(/export type ErrorCode =([^]*?)\n\n/)[1]
+  const codes = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1])
+  assert.deepEqual(codes, errorCodes())
+  assert.match(version(), /^\d+\.\d+\.\d+/)
+})
+
+test('round trip, sync', () => {
+  const vault = Vault.openInMemory(MasterKey.generate(), { default_region: 'DE' })
+  const profile = { email: 'Ann@Example.com', phone: '030 901820', name: 'Ann', tags: ['a', 1, 2.5, true, null] }
+  const token = vault.createSubject(profile, { actor: 'app:signup' })
+  const got = vault.getSubject({ email: 'ann@example.com' })
+  assert.equal(got.token, token)
+  assert.deepEqual(got.profile, profile)
+  assert.deepEqual(Object.keys(got.profile), Object.keys(profile), 'key order kept')
+  assert.equal(vault.getSubject({ phone: '+49 30 901820' }).token, token)
+  const updated = vault.updateSubject({ token }, { name: null, city: 'Berlin' }, { actor: 'app:crm' })
+  assert.equal(updated.profile.city, 'Berlin')
+  assert.ok(!('name' in updated.profile))
+  assert.equal(vault.updateSubject({ token }, [{ op: 'add', path: '/zip', value: '10115' }]).version, 3)
+  const tokens = vault.createSubjects([{ login: 'b1' }, { login: 'b2' }])
+  const found = vault.getSubjects([{ login: 'b2' }, { login: 'none' }, { token: tokens[0] }])
+  assert.equal(found[0].token, tokens[1])
+  assert.equal(found[1], null)
+  const page = vault.auditEvents(token, { actor: 'admin:dpo', limit: 10 })
+  assert.ok(page.total >= 4)
+  assert.ok(vault.auditAll({ limit: 1 }).total >= 6)
+  const head = vault.auditHead()
+  assert.equal(vault.auditVerify(head).events, head.seq)
+  vault.auditFlush()
+  const receipt = vault.forgetSubject({ token }, { actor: 'admin:dpo' })
+  assert.equal(receipt.index_entries_removed, 2)
+  assert.throws(() => vault.getSubject({ token }), code('ERASED'))
+  vault.close()
+})
+
+test('round trip, async', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bunkerlite-node-'))
+  try {
+    const key = MasterKey.generate()
+    const vault = await Vault.openAsync(join(dir, 'v.db'), key, null)
+    const token = await vault.createSubjectAsync({ email: 'a@x.org' })
+    const [t2] = await vault.createSubjectsAsync([{ email: 'b@x.org' }])
+    assert.equal((await vault.getSubjectAsync({ email: 'A@x.org' })).token, token)
+    assert.equal((await vault.getSubjectsAsync([{ token: t2 }]))[0].token, t2)
+    assert.equal((await vault.updateSubjectAsync({ token }, { n: 1 })).version, 2)
+    assert.equal((await vault.auditEventsAsync(token)).total, 3)
+    await assert.rejects(vault.getSubjectAsync({ email: 'nobody@x.org' }), code('NOT_FOUND'))
+    await assert.rejects(vault.createSubjectAsync({ email: 'B@x.org' }), code('DUPLICATE'))
+    assert.equal((await vault.forgetSubjectAsync({ token })).token, token)
+    assert.ok((await vault.auditVerifyAsync(null)).events > 0)
+    vault.close()
+    await assert.rejects(Vault.openAsync(join(dir, 'v.db'), MasterKey.generate(), null), code('WRONG_KEY'))
+    // Many calls in flight at once share the vault from libuv's threads.
+    const v2 = await Vault.openAsync(join(dir, 'v.db'), key, null)
+    const made = await Promise.all(Array.from({ length: 64 }, (_, i) => v2.createSubjectAsync({ email: `p${i}@x.org` })))
+    assert.equal(new Set(made).size, 64)
+    const racing = await Promise.allSettled(Array.from({ length: 16 }, () => v2.createSubjectAsync({ email: 'same@x.org' })))
+    assert.equal(racing.filter((r) => r.status === 'fulfilled').length, 1)
+    assert.ok(racing.filter((r) => r.status === 'rejected').every((r) => r.reason.code === 'DUPLICATE'))
+    v2.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('error matrix', () => {
+  const vault = Vault.openInMemory(MasterKey.generate())
+  vault.createSubject({ email: 'dup@x.org' })
+  assert.throws(() => vault.createSubject({ email: 'DUP@x.org' }), (e) => e.code === 'DUPLICATE' && !e.message.includes('dup@'))
+  const invalid = [
+    () => vault.getSubject({}),
+    () => vault.getSubject({ email: 'a@x.org', phone: '+4930901820' }),
+    () => vault.getSubject({ token: 'not-a-uuid' }),
+    () => vault.getSubject({ email: 5 }),
+    () => vault.getSubject('a@x.org'),
+    () => vault.createSubject([1, 2]),
+    () => vault.createSubject('text'),
+    () => vault.createSubject({}, { actor: 'bad actor' }),
+    () => vault.createSubjects({ a: 1 }),
+    () => vault.updateSubject({ email: 'dup@x.org' }, 'x'),
+    () => vault.auditAll({ limit: 0 }),
+    () => vault.auditAll({ limit: -5 }),
+    () => vault.auditVerify({ seq: 1 }),
+    () => Vault.openInMemory(MasterKey.generate(), { nope: 1 })
+  ]
+  for (const call of invalid) assert.throws(call, code('INVALID_INPUT'), call.toString())
+  assert.throws(() => vault.createSubject({ big: 'x'.repeat(1 << 20) }), code('TOO_LARGE'))
+  let deep = []
+  for (let i = 0; i < 100; i++) deep = [deep]
+  assert.throws(() => vault.createSubject({ deep }), code('TOO_LARGE'))
+  assert.throws(() => vault.getSubject({ email: 'nobody@x.org' }), code('NOT_FOUND'))
+  assert.throws(() => vault.createSubject(), (e) => e instanceof Error)
+  vault.close()
+  vault.close()
+  assert.equal(vault.closed, true)
+  assert.throws(() => vault.getSubject({ email: 'dup@x.org' }), code('CLOSED'))
+  assert.throws(() => vault.auditHead(), code('CLOSED'))
+})
+
+test('keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bunkerlite-node-keys-'))
+  try {
+    const key = MasterKey.generate()
+    assert.equal(String(key), 'MasterKey(<redacted>)')
+    const path = join(dir, 'v.db')
+    Vault.open(path, key).close()
+    Vault.open(path, MasterKey.fromHex(key.toHex())).close()
+    Vault.open(path, MasterKey.fromBytes(Buffer.from(key.toHex(), 'hex'))).close()
+    Vault.open(path, MasterKey.fromBase64(Buffer.from(key.toHex(), 'hex').toString('base64'))).close()
+    writeFileSync(join(dir, 'k'), key.toHex())
+    Vault.open(path, MasterKey.fromFile(join(dir, 'k'))).close()
+    process.env.BUNKERLITE_NODE_TEST_KEY = key.toHex()
+    Vault.open(path, MasterKey.fromEnv('BUNKERLITE_NODE_TEST_KEY')).close()
+    assert.throws(() => Vault.open(path, MasterKey.generate()), code('WRONG_KEY'))
+    assert.throws(() => MasterKey.fromBytes(Buffer.alloc(5)), code('KEY_SOURCE'))
+    assert.throws(() => MasterKey.fromEnv('BUNKERLITE_NODE_TEST_UNSET'), (e) => e.code === 'KEY_SOURCE' && e.message.includes('BUNKERLITE_NODE_TEST_UNSET'))
+    assert.throws(() => Vault.open(path, key.toHex()), (e) => e instanceof Error)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,0 +1,35 @@
+// bunkerlite quickstart (Node): create, look up, update, read the audit trail, erase.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const { Vault, MasterKey } = require('bunkerlite')
+
+// In production the key comes from your secret store: MasterKey.fromEnv('BUNKERLITE_KEY').
+const key = MasterKey.generate()
+const vault = await Vault.openAsync(join(mkdtempSync(join(tmpdir(), 'bunkerlite-')), 'vault.db'), key, null)
+
+const token = await vault.createSubjectAsync({ email: 'Ann.Lee@Example.com', name: 'Ann Lee' }, { actor: 'app:signup' })
+console.log('created subject', token)
+
+let ann = await vault.getSubjectAsync({ email: 'ann.lee@example.com' }, { actor: 'app:billing' })
+console.log('found by email:', ann.profile.name)
+
+ann = await vault.updateSubjectAsync({ token }, { phone: '+49 30 901820' }, { actor: 'app:crm' })
+console.log(`updated to version ${ann.version}:`, ann.profile)
+
+for (const event of (await vault.auditEventsAsync(token, { actor: 'admin:dpo' })).items.reverse()) {
+  console.log(`audit #${event.seq} ${event.actor} ${event.action} -> ${event.outcome}`)
+}
+
+const receipt = await vault.forgetSubjectAsync({ token }, { actor: 'admin:dpo' })
+console.log(`erased: ${receipt.index_entries_removed} index entries removed, residue scrubbed: ${receipt.residue_scrubbed}`)
+try {
+  await vault.getSubjectAsync({ token }, { actor: 'app:billing' })
+} catch (e) {
+  console.log('after erasure:', e.code)
+}
+console.log('audit chain verified:', (await vault.auditVerifyAsync(null)).events, 'events')
+vault.close()

@@ -1,0 +1,32 @@
+"""bunkerlite quickstart (Python): create, look up, update, read the audit trail, erase."""
+
+import os
+import tempfile
+
+import bunkerlite
+
+# In production the key comes from your secret store: bunkerlite.MasterKey.from_env("BUNKERLITE_KEY").
+key = bunkerlite.MasterKey.generate()
+path = os.path.join(tempfile.mkdtemp(), "vault.db")
+
+with bunkerlite.Vault.open(path, key) as vault:
+    token = vault.create_subject({"email": "Ann.Lee@Example.com", "name": "Ann Lee"}, actor="app:signup")
+    print("created subject", token)
+
+    ann = vault.get_subject(email="ann.lee@example.com", actor="app:billing")
+    print("found by email:", ann["profile"]["name"])
+
+    ann = vault.update_subject({"phone": "+49 30 901820"}, token=token, actor="app:crm")
+    print(f"updated to version {ann['version']}:", ann["profile"])
+
+    for event in reversed(vault.audit_events(token, actor="admin:dpo")["items"]):
+        print(f"audit #{event['seq']} {event['actor']} {event['action']} -> {event['outcome']}")
+
+    receipt = vault.forget_subject(token=token, actor="admin:dpo")
+    print(f"erased: {receipt['index_entries_removed']} index entries removed, residue scrubbed: {receipt['residue_scrubbed']}")
+    try:
+        vault.get_subject(token=token, actor="app:billing")
+    except bunkerlite.ErasedError as e:
+        print("after erasure:", e.code)
+
+    print("audit chain verified:", vault.audit_verify()["events"], "events")
