@@ -6,7 +6,8 @@ fn main() -> Result<(), bunkerlite::Error> {
     // In production the key comes from your secret store: MasterKey::from_env("BUNKERLITE_KEY").
     let key = MasterKey::generate()?;
     let dir = std::env::temp_dir().join(format!("bunkerlite-quickstart-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|_| bunkerlite::Error::new(bunkerlite::ErrorKind::Storage, "cannot create a temp dir"))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|_| bunkerlite::Error::new(bunkerlite::ErrorKind::Storage, "cannot create a temp dir"))?;
     let vault = Vault::open(dir.join("vault.db"), &key, Options::default())?;
 
     let token = vault.create_subject("app:signup", json!({"email": "Ann.Lee@Example.com", "name": "Ann Lee"}))?;
@@ -23,7 +24,10 @@ fn main() -> Result<(), bunkerlite::Error> {
     }
 
     let receipt = vault.forget_subject("admin:dpo", &Lookup::token(&token))?;
-    println!("erased: {} index entries removed, residue scrubbed: {}", receipt.index_entries_removed, receipt.residue_scrubbed);
+    println!(
+        "erased: {} index entries removed, residue scrubbed: {}",
+        receipt.index_entries_removed, receipt.residue_scrubbed
+    );
     match vault.get_subject("app:billing", &Lookup::token(&token)) {
         Err(e) => println!("after erasure: {}", e.code()),
         Ok(_) => unreachable!("an erased subject cannot be read"),

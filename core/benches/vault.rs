@@ -102,7 +102,9 @@ fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     let singles = n / 10;
     let mut tokens = Vec::new();
     let mut profiles = std::mem::take(&mut input.singles).into_iter();
-    let single = timed(singles, |_| tokens.push(vault.create_subject("app:bench", profiles.next().expect("profile")).expect("create")));
+    let single = timed(singles, |_| {
+        tokens.push(vault.create_subject("app:bench", profiles.next().expect("profile")).expect("create"))
+    });
     vault.audit_flush().expect("flush");
     let lookups: Vec<Lookup> = tokens.iter().map(|t| Lookup::token(t.as_str())).collect();
     let by_token = timed(n, |i| {
@@ -189,7 +191,8 @@ fn plain(dir: &Path, n: usize, input: &Inputs) -> Vec<Duration> {
         let tx = c.transaction().expect("tx");
         let mut p = get(&tx, "SELECT profile FROM subjects WHERE token = ?1", &tokens[i]);
         json_patch::merge(&mut p, &input.patches[i]);
-        tx.execute("UPDATE subjects SET profile = ?1 WHERE token = ?2", params![p.to_string(), tokens[i]]).expect("update");
+        tx.execute("UPDATE subjects SET profile = ?1 WHERE token = ?2", params![p.to_string(), tokens[i]])
+            .expect("update");
         tx.commit().expect("commit");
     });
     let erasures = (singles / 10).max(1);
@@ -207,7 +210,7 @@ fn rss_growth(dir: &Path) {
     let key = MasterKey::generate().expect("key");
     let vault = Vault::open(dir.join("rss.db"), &key, Options::default()).expect("open");
     let mut done = 0;
-    let mut report = |done: usize| {
+    let report = |done: usize| {
         // Reads exercise the caches too.
         for i in (0..done).step_by((done / 1000).max(1)) {
             black_box(vault.get_subject("app:bench", &Lookup::email(email(i))).expect("get"));
@@ -228,20 +231,33 @@ fn rss_growth(dir: &Path) {
 
 fn main() {
     if std::env::var("BUNKERLITE_BENCH_RSS").as_deref() == Ok("1") {
-        let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("tempdir");
+        let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into()))
+            .expect("tempdir");
         println!("| vault size | resident memory |\n|---|---:|\n| empty process | {:.1} MiB |", rss_mib());
         rss_growth(dir.path());
         return;
     }
     // `cargo test --benches` runs this with --bench absent: stay quick there.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let n: usize = std::env::var("BUNKERLITE_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 2000 } else { 20_000 });
-    let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("tempdir");
+    let n: usize = std::env::var("BUNKERLITE_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick {
+        2000
+    } else {
+        20_000
+    });
+    let dir =
+        tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("tempdir");
     let input = inputs(n);
     let plain = plain(dir.path(), n, &input);
     let ours = ours(dir.path(), n, input);
     let singles = n / 10;
-    let names = ["create, batched (1000/tx)", "create, own transaction", "get by token", "get by email", "update (merge patch)", "erase"];
+    let names = [
+        "create, batched (1000/tx)",
+        "create, own transaction",
+        "get by token",
+        "get by email",
+        "update (merge patch)",
+        "erase",
+    ];
     let counts = [n, singles, n, n, singles, (singles / 10).max(1)];
     let rows: Vec<Row> = (0..names.len())
         .map(|i| Row { name: names[i], ours: ours[i], ours_n: counts[i], plain: plain[i], plain_n: counts[i] })

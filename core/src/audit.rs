@@ -59,7 +59,9 @@ impl Event {
     /// Attach details, sealed under the subject's data key.
     pub(crate) fn with_details(mut self, keys: &Keys, dek: &SecretKey, details: &Value) -> Result<Event> {
         let token = self.subject.ok_or_else(|| Error::internal("details need a subject"))?;
-        let plain = zeroize::Zeroizing::new(serde_json::to_vec(details).map_err(|_| Error::internal("details do not serialise"))?);
+        let plain = zeroize::Zeroizing::new(
+            serde_json::to_vec(details).map_err(|_| Error::internal("details do not serialise"))?,
+        );
         let ad = associated_data(&keys.vault_id, "audit", "details", &token);
         self.details = Some(aead::seal(dek, 0, &ad, &plain)?);
         Ok(self)
@@ -123,7 +125,10 @@ impl Buffer {
 
 /// Start the background thread that commits buffered events every `interval`. It ends when the
 /// sender is dropped (close) or the engine is gone.
-pub(crate) fn spawn_flusher(engine: Weak<Engine>, interval: Duration) -> Result<(mpsc::Sender<()>, std::thread::JoinHandle<()>)> {
+pub(crate) fn spawn_flusher(
+    engine: Weak<Engine>,
+    interval: Duration,
+) -> Result<(mpsc::Sender<()>, std::thread::JoinHandle<()>)> {
     let (stop, stopped) = mpsc::channel::<()>();
     let handle = std::thread::Builder::new()
         .name("bunkerlite-audit".into())
@@ -160,9 +165,28 @@ pub(crate) fn append(tx: &Transaction<'_>, keys: &Keys, events: impl Iterator<It
             (Some(token), None) => subject_id_of(tx, &token)?,
             (_, id) => id,
         };
-        let fields = Fields { seq, time_ms: e.time_ms, actor: &e.actor, action: e.action, subject, subject_id, outcome: e.outcome, details: e.details.as_deref() };
+        let fields = Fields {
+            seq,
+            time_ms: e.time_ms,
+            actor: &e.actor,
+            action: e.action,
+            subject,
+            subject_id,
+            outcome: e.outcome,
+            details: e.details.as_deref(),
+        };
         let mac = fields.mac(&keys.audit, &prev);
-        insert.execute(rusqlite::params![seq as i64, e.time_ms, e.actor, e.action, subject, subject_id, e.outcome, e.details, mac.as_slice()])?;
+        insert.execute(rusqlite::params![
+            seq as i64,
+            e.time_ms,
+            e.actor,
+            e.action,
+            subject,
+            subject_id,
+            e.outcome,
+            e.details,
+            mac.as_slice()
+        ])?;
         prev = mac;
     }
     Ok(())
@@ -327,17 +351,26 @@ fn decode_rows(engine: &Engine, conn: &Connection, rows: Vec<Row>) -> Result<Vec
     let mut deks: std::collections::HashMap<[u8; 16], Option<SecretKey>> = std::collections::HashMap::new();
     rows.into_iter()
         .map(|(seq, time_ms, actor, action, subject, outcome, details)| {
-            let subject: Option<[u8; 16]> = subject.map(|s| s.try_into()).transpose().map_err(|_| Error::integrity("an audit subject is malformed"))?;
+            let subject: Option<[u8; 16]> = subject
+                .map(|s| s.try_into())
+                .transpose()
+                .map_err(|_| Error::integrity("an audit subject is malformed"))?;
             let (mut plain, mut erased) = (None, false);
             if let (Some(token), Some(sealed)) = (subject, details) {
-                if !deks.contains_key(&token) {
-                    deks.insert(token, crate::subjects::subject_key(engine, conn, &token)?);
-                }
-                match deks.get(&token).and_then(|k| k.as_ref()) {
+                let dek = match deks.entry(token) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(crate::subjects::subject_key(engine, conn, &token)?)
+                    }
+                };
+                match dek.as_ref() {
                     Some(dek) => {
                         let ad = associated_data(&engine.keys.vault_id, "audit", "details", &token);
                         let bytes = aead::open(dek, &ad, &sealed)?;
-                        plain = Some(serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))?);
+                        plain = Some(
+                            serde_json::from_slice(&bytes)
+                                .map_err(|_| Error::integrity("audit details are not JSON"))?,
+                        );
                     }
                     None => erased = true,
                 }
@@ -427,7 +460,8 @@ impl Vault {
         let anchor_mac: Option<(u64, [u8; 32])> = anchor
             .map(|a| {
                 let mut mac = [0u8; 32];
-                hex::decode_to_slice(&a.hash, &mut mac).map_err(|_| Error::invalid("anchor hash must be 64 hex digits"))?;
+                hex::decode_to_slice(&a.hash, &mut mac)
+                    .map_err(|_| Error::invalid("anchor hash must be 64 hex digits"))?;
                 Ok::<_, Error>((a.seq, mac))
             })
             .transpose()?;

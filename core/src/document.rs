@@ -39,14 +39,16 @@ impl Limits {
     /// Parse a JSON document from text, refusing oversized text before parsing it.
     pub fn parse(&self, text: &str) -> Result<Value> {
         if text.len() > self.max_document_bytes {
-            return Err(Error::too_large(format!(
-                "document is larger than {} bytes",
-                self.max_document_bytes
-            )));
+            return Err(Error::too_large(format!("document is larger than {} bytes", self.max_document_bytes)));
         }
         let value: Value = serde_json::from_str(text).map_err(|e| {
             // serde_json's syntax errors quote no input, but only position and class are kept.
-            Error::invalid(format!("invalid JSON ({:?} error) at line {} column {}", e.classify(), e.line(), e.column()))
+            Error::invalid(format!(
+                "invalid JSON ({:?} error) at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
         })?;
         self.check(&value)?;
         Ok(value)
@@ -81,7 +83,9 @@ impl Limits {
 
     /// Serialise a checked document, refusing it when it exceeds the size limit.
     pub(crate) fn encode(&self, value: &impl Serialize) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(value).map_err(|_| Error::internal("serialising a JSON value failed"))?);
+        let bytes = zeroize::Zeroizing::new(
+            serde_json::to_vec(value).map_err(|_| Error::internal("serialising a JSON value failed"))?,
+        );
         if bytes.len() > self.max_document_bytes {
             return Err(Error::too_large(format!("document is larger than {} bytes", self.max_document_bytes)));
         }

@@ -30,7 +30,6 @@ mod store;
 mod subjects;
 mod vault;
 
-
 pub use audit::{AuditEvent, AuditHead, AuditReport, Page, DEFAULT_PAGE, MAX_PAGE};
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::Limits;

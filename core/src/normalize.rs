@@ -53,9 +53,7 @@ pub(crate) fn normalize(field: &str, rule: Rule, value: &str, region: Option<Reg
         }
     };
     if out.len() > MAX_VALUE_BYTES {
-        return Err(Error::too_large(format!(
-            "field '{field}' is longer than {MAX_VALUE_BYTES} bytes"
-        )));
+        return Err(Error::too_large(format!("field '{field}' is longer than {MAX_VALUE_BYTES} bytes")));
     }
     Ok(out)
 }
@@ -117,7 +115,14 @@ mod tests {
         // Italian fixed lines keep their leading zero in E.164.
         assert_eq!(n("+39 06 698 1234", None).expect("ok"), "+39066981234");
         // Our E.164 construction agrees with the crate's formatter.
-        for raw in ["+39 06 698 1234", "+49 151 12345678", "+44 20 7946 0958", "+33 6 12 34 56 78", "+1 650 253 0000", "+61 2 9374 4000"] {
+        for raw in [
+            "+39 06 698 1234",
+            "+49 151 12345678",
+            "+44 20 7946 0958",
+            "+33 6 12 34 56 78",
+            "+1 650 253 0000",
+            "+61 2 9374 4000",
+        ] {
             let parsed = phonenumber::parse(None, raw).expect("parse");
             let expected = parsed.format().mode(phonenumber::Mode::E164).to_string();
             assert_eq!(n(raw, None).expect("ok"), expected, "{raw}");

@@ -68,7 +68,9 @@ impl Lookup {
     /// From a JSON object with exactly one key, the mode, whose value is a string:
     /// `{"email": "ann@example.com"}`, `{"token": "…"}`. How batch lookups cross the C boundary.
     pub fn from_json(value: &Value) -> Result<Lookup> {
-        let bad = || Error::invalid("a lookup must be an object with one key (token, email, phone, login or an indexed field) and a string value");
+        let bad = || {
+            Error::invalid("a lookup must be an object with one key (token, email, phone, login or an indexed field) and a string value")
+        };
         let map = value.as_object().ok_or_else(bad)?;
         let mut entries = map.iter();
         match (entries.next(), entries.next()) {
@@ -329,7 +331,8 @@ impl Vault {
             let mut tokens = Vec::with_capacity(profiles.len());
             let mut events = Vec::with_capacity(profiles.len());
             for (i, profile) in profiles.into_iter().enumerate() {
-                let (token, event) = insert_subject(&engine, tx, profile).map_err(|e| e.context(format_args!("item {i}")))?;
+                let (token, event) =
+                    insert_subject(&engine, tx, profile).map_err(|e| e.context(format_args!("item {i}")))?;
                 tokens.push(format_token(&token));
                 events.push(event);
             }
@@ -405,8 +408,10 @@ impl Vault {
             }
             let sealed = seal_profile(&engine, &row.token, &dek, &after)?;
             let now = now_ms();
-            tx.prepare_cached("UPDATE subjects SET profile = ?1, updated_ms = ?2, version = version + 1 WHERE id = ?3")?
-                .execute(rusqlite::params![sealed, now, row.id])?;
+            tx.prepare_cached(
+                "UPDATE subjects SET profile = ?1, updated_ms = ?2, version = version + 1 WHERE id = ?3",
+            )?
+            .execute(rusqlite::params![sealed, now, row.id])?;
             let (mut old, mut new) = (Map::new(), Map::new());
             for key in before.keys().chain(after.keys()) {
                 if before.get(key) != after.get(key) {
@@ -419,7 +424,8 @@ impl Vault {
                 }
             }
             let details = json!({ "before": old, "after": new });
-            let event = Event::for_subject("subject.update", row.id, row.token).with_details(&engine.keys, &dek, &details)?;
+            let event =
+                Event::for_subject("subject.update", row.id, row.token).with_details(&engine.keys, &dek, &details)?;
             let subject = Subject {
                 token: format_token(&row.token),
                 profile: Value::Object(after),

@@ -238,9 +238,7 @@ impl Vault {
         } else {
             None
         };
-        Ok(Vault {
-            shared: Arc::new(Shared { engine: RwLock::new(Some(engine)), flusher: Mutex::new(flusher) }),
-        })
+        Ok(Vault { shared: Arc::new(Shared { engine: RwLock::new(Some(engine)), flusher: Mutex::new(flusher) }) })
     }
 
     /// Close the vault: write buffered audit events, checkpoint and remove the WAL, wipe the keys.
@@ -306,9 +304,7 @@ fn preflight(conn: &Connection, key: &MasterKey) -> Result<()> {
 }
 
 fn meta<T: rusqlite::types::FromSql>(conn: &Connection, name: &str) -> Result<Option<T>> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| r.get(0)).optional()?)
 }
 
 fn key_check_value(key: &MasterKey, vault_id: &[u8; 16]) -> SecretKey {
@@ -334,11 +330,10 @@ const KEY_PURPOSES: [&str; 2] = ["index-root", "audit-mac"];
 /// the key ring. Runs in one `BEGIN IMMEDIATE` transaction, so two processes creating the same
 /// file at once end with one vault.
 fn init_or_load(tx: &Transaction<'_>, key: &MasterKey, options: &Options) -> Result<(Keys, SecretKey, Vec<String>)> {
-    let has_meta: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta')",
-        [],
-        |r| r.get(0),
-    )?;
+    let has_meta: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta')", [], |r| {
+            r.get(0)
+        })?;
     let kek_id = 1u32;
     let vault_id = if has_meta {
         let vault_id = verify_key(tx, key)?;

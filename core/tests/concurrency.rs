@@ -86,9 +86,12 @@ fn three_processes_one_winner_per_email() {
     common::open(&tv.path, KEY).close().expect("create");
     let children: Vec<_> = (0..3u64)
         .map(|p| {
-            common::child("race_process", &[("BL_PATH", tv.path.display().to_string()), ("BL_SEED", (p * 10 + 1).to_string())])
-                .spawn()
-                .expect("spawn")
+            common::child(
+                "race_process",
+                &[("BL_PATH", tv.path.display().to_string()), ("BL_SEED", (p * 10 + 1).to_string())],
+            )
+            .spawn()
+            .expect("spawn")
         })
         .collect();
     let mut results = Vec::new();

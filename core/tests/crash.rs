@@ -43,7 +43,10 @@ fn crash_writer() {
             let tokens = if batch {
                 let second = format!("r{round}n{n}b@crash.test");
                 let t = vault
-                    .create_subjects("app:crash", vec![json!({"email": email, "v": 0}), json!({"email": second, "v": 0})])
+                    .create_subjects(
+                        "app:crash",
+                        vec![json!({"email": email, "v": 0}), json!({"email": second, "v": 0})],
+                    )
                     .expect("batch create");
                 println!("C {} {email} 0", t[0]);
                 println!("C {} {second} 0", t[1]);
@@ -58,7 +61,13 @@ fn crash_writer() {
             let i = rng.below(mine.len() as u64) as usize;
             let (token, v) = &mut mine[i];
             *v += 1;
-            vault.update_subject("app:crash", &Lookup::token(token.as_str()), json!({"v": *v, "pad": "x".repeat((*v % 50) as usize)})).expect("update");
+            vault
+                .update_subject(
+                    "app:crash",
+                    &Lookup::token(token.as_str()),
+                    json!({"v": *v, "pad": "x".repeat((*v % 50) as usize)}),
+                )
+                .expect("update");
             println!("U {token} - {v}");
         }
     }
@@ -71,13 +80,17 @@ fn writer_killed_at_random_points() {
     let mut rng = common::Rng::from_time();
     // token → (email, last acknowledged version)
     let mut acked: std::collections::HashMap<String, (String, u64)> = Default::default();
-    let rounds = 50;
+    // BUNKERLITE_CRASH_ROUNDS raises the count for soak runs (scripts/test.sh with BUNKERLITE_SOAK=1).
+    let rounds: u64 = std::env::var("BUNKERLITE_CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
     // Subjects committed but never acknowledged (killed between commit and print).
     let mut unacked = 0;
     for round in 0..rounds {
-        let mut child = common::child("crash_writer", &[("BL_PATH", tv.path.display().to_string()), ("BL_ROUND", round.to_string())])
-            .spawn()
-            .expect("spawn");
+        let mut child = common::child(
+            "crash_writer",
+            &[("BL_PATH", tv.path.display().to_string()), ("BL_ROUND", round.to_string())],
+        )
+        .spawn()
+        .expect("spawn");
         let lines = lines_of(&mut child);
         let wait_for = rng.below(40);
         let mut seen = 0;
@@ -99,7 +112,7 @@ fn writer_killed_at_random_points() {
         }
         unacked = check(&tv.path, &acked, unacked, round);
     }
-    assert!(acked.len() > rounds as usize, "the writer made progress: {} subjects", acked.len());
+    assert!(acked.len() as u64 > rounds, "the writer made progress: {} subjects", acked.len());
 }
 
 fn record(acked: &mut std::collections::HashMap<String, (String, u64)>, line: &str) {
@@ -130,7 +143,9 @@ fn check(path: &Path, acked: &std::collections::HashMap<String, (String, u64)>, 
     assert!(subjects >= known && subjects <= known + 2, "round {round}: {subjects} stored, {known} acknowledged");
     let vault = common::open(path, KEY);
     for (token, (email, v)) in acked {
-        let s = vault.get_subject("app:check", &Lookup::token(token.as_str())).unwrap_or_else(|e| panic!("round {round}: lost subject: {e}"));
+        let s = vault
+            .get_subject("app:check", &Lookup::token(token.as_str()))
+            .unwrap_or_else(|e| panic!("round {round}: lost subject: {e}"));
         let stored = s.profile["v"].as_u64().expect("v");
         // The write after the last acknowledged one may have committed before the kill.
         assert!(stored == *v || stored == v + 1, "round {round}: version {stored}, acknowledged {v}");
@@ -193,7 +208,8 @@ fn kill_reader(options: &Options, run_for: Duration) -> (Vec<Instant>, usize, In
         }
     }
     let raw = common::raw(&tv.path);
-    let logged: i64 = raw.query_row("SELECT count(*) FROM audit WHERE action = 'subject.get'", [], |r| r.get(0)).expect("count");
+    let logged: i64 =
+        raw.query_row("SELECT count(*) FROM audit WHERE action = 'subject.get'", [], |r| r.get(0)).expect("count");
     (acks, logged as usize, killed)
 }
 
@@ -219,7 +235,11 @@ fn read_events_lost_on_kill_are_bounded_by_max_pending() {
     let options = Options { audit_flush_interval_ms: 600_000, audit_max_pending: max_pending, ..Options::default() };
     let (acks, logged, _) = kill_reader(&options, Duration::from_millis(800));
     assert!(acks.len() > 2 * max_pending, "the reader made progress: {}", acks.len());
-    assert!(logged + max_pending >= acks.len(), "{logged} logged of {} acknowledged: more than {max_pending} lost", acks.len());
+    assert!(
+        logged + max_pending >= acks.len(),
+        "{logged} logged of {} acknowledged: more than {max_pending} lost",
+        acks.len()
+    );
 }
 
 #[test]

@@ -21,7 +21,8 @@ fn rfc8452_through_the_envelope() {
     let vectors = doc["aes_256_gcm_siv"].as_array().expect("vectors");
     assert_eq!(vectors.len(), 24, "all of RFC 8452 C.2");
     for (i, v) in vectors.iter().enumerate() {
-        let (key, nonce, aad, pt, ct) = (unhex(&v["key"]), unhex(&v["nonce"]), unhex(&v["aad"]), unhex(&v["plaintext"]), unhex(&v["ciphertext"]));
+        let (key, nonce, aad, pt, ct) =
+            (unhex(&v["key"]), unhex(&v["nonce"]), unhex(&v["aad"]), unhex(&v["plaintext"]), unhex(&v["ciphertext"]));
         let nonce: [u8; 12] = nonce.try_into().expect("12-byte nonce");
         let sealed = testing::envelope_seal(&key, 7, nonce, &aad, &pt).expect("seal");
         // Envelope = version 1 ‖ key id ‖ nonce ‖ ciphertext ‖ tag.
@@ -109,7 +110,12 @@ fn bunkerlite_derivations_match_the_fixture() {
     // The fixture's chain, step by step from the file alone: master → KEK opens the wrapped root.
     let h = &doc["key_hierarchy"];
     let kek = unhex(&h["kek"]);
-    let root = testing::envelope_open(&kek, &unhex(&h["wrapped_index_root"]["ad"]), &unhex(&h["wrapped_index_root"]["envelope"])).expect("unwrap");
+    let root = testing::envelope_open(
+        &kek,
+        &unhex(&h["wrapped_index_root"]["ad"]),
+        &unhex(&h["wrapped_index_root"]["envelope"]),
+    )
+    .expect("unwrap");
     assert_eq!(root, unhex(&h["index_root"]));
     for e in doc["envelopes"].as_array().expect("envelopes") {
         let plain = testing::envelope_open(&unhex(&e["key"]), &unhex(&e["ad"]), &unhex(&e["envelope"])).expect("open");

@@ -9,6 +9,9 @@ use bunkerlite::{AuditHead, ErrorKind, Lookup, MasterKey, Options, Vault};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
+/// A raw-SQL change an attacker with the file makes.
+type Tamper<'a> = Box<dyn Fn(&rusqlite::Connection) + 'a>;
+
 fn canary(i: usize, field: &str) -> String {
     format!("Cnry{field}{i:05}Zq")
 }
@@ -67,7 +70,9 @@ fn no_plaintext_or_residue_on_disk() {
     for &i in &erase {
         let token = uuid_bytes(&tokens[i]);
         let (dek, profile): (Vec<u8>, Vec<u8>) = raw
-            .query_row("SELECT dek, profile FROM subjects WHERE token = ?1", [token.as_slice()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT dek, profile FROM subjects WHERE token = ?1", [token.as_slice()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .expect("row");
         let hashes: Vec<Vec<u8>> = raw
             .prepare("SELECT hash FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE s.token = ?1")
@@ -86,7 +91,8 @@ fn no_plaintext_or_residue_on_disk() {
     drop(raw);
     vault.close().expect("close");
 
-    let all: Vec<String> = (0..n).flat_map(|i| ["mail", "login", "name", "street", "note"].map(|f| canary(i, f))).collect();
+    let all: Vec<String> =
+        (0..n).flat_map(|i| ["mail", "login", "name", "street", "note"].map(|f| canary(i, f))).collect();
     assert_absent(&common::all_bytes(&tv.path), &all, "before erasure");
 
     let vault = common::open(&tv.path, 1);
@@ -123,22 +129,43 @@ fn ciphertexts_are_bound_to_their_place() {
     vault.close().expect("close");
     let (ta, tb) = (uuid_bytes(&a), uuid_bytes(&b));
 
-    let cases: Vec<(&str, Box<dyn Fn(&rusqlite::Connection)>)> = vec![
-        ("profile of A into B's row", Box::new(|c| {
-            c.execute("UPDATE subjects SET profile = (SELECT profile FROM subjects WHERE token = ?1) WHERE token = ?2", [ta.as_slice(), tb.as_slice()]).expect("sql");
-        })),
-        ("key of A into B's row", Box::new(|c| {
-            c.execute("UPDATE subjects SET dek = (SELECT dek FROM subjects WHERE token = ?1) WHERE token = ?2", [ta.as_slice(), tb.as_slice()]).expect("sql");
-        })),
+    let cases: Vec<(&str, Tamper)> = vec![
+        (
+            "profile of A into B's row",
+            Box::new(|c| {
+                c.execute(
+                    "UPDATE subjects SET profile = (SELECT profile FROM subjects WHERE token = ?1) WHERE token = ?2",
+                    [ta.as_slice(), tb.as_slice()],
+                )
+                .expect("sql");
+            }),
+        ),
+        (
+            "key of A into B's row",
+            Box::new(|c| {
+                c.execute(
+                    "UPDATE subjects SET dek = (SELECT dek FROM subjects WHERE token = ?1) WHERE token = ?2",
+                    [ta.as_slice(), tb.as_slice()],
+                )
+                .expect("sql");
+            }),
+        ),
         // Same subject, same key, other column: only the associated data tells them apart.
-        ("A's audit details into A's profile column", Box::new(|c| {
-            c.execute("UPDATE subjects SET profile = (SELECT details FROM audit WHERE subject = ?1 AND details IS NOT NULL LIMIT 1) WHERE token = ?1", [ta.as_slice()]).expect("sql");
-        })),
-        ("row key swapped: A's token on B's row", Box::new(|c| {
-            c.execute_batch("PRAGMA foreign_keys = OFF").expect("fk");
-            c.execute("UPDATE subjects SET token = randomblob(16) WHERE token = ?1", [ta.as_slice()]).expect("sql");
-            c.execute("UPDATE subjects SET token = ?1 WHERE token = ?2", [ta.as_slice(), tb.as_slice()]).expect("sql");
-        })),
+        (
+            "A's audit details into A's profile column",
+            Box::new(|c| {
+                c.execute("UPDATE subjects SET profile = (SELECT details FROM audit WHERE subject = ?1 AND details IS NOT NULL LIMIT 1) WHERE token = ?1", [ta.as_slice()]).expect("sql");
+            }),
+        ),
+        (
+            "row key swapped: A's token on B's row",
+            Box::new(|c| {
+                c.execute_batch("PRAGMA foreign_keys = OFF").expect("fk");
+                c.execute("UPDATE subjects SET token = randomblob(16) WHERE token = ?1", [ta.as_slice()]).expect("sql");
+                c.execute("UPDATE subjects SET token = ?1 WHERE token = ?2", [ta.as_slice(), tb.as_slice()])
+                    .expect("sql");
+            }),
+        ),
     ];
     let target = |case: &str| if case.starts_with("A's") || case.starts_with("row") { a.clone() } else { b.clone() };
     let pristine = std::fs::read(&tv.path).expect("read");
@@ -181,7 +208,10 @@ fn wrong_key_while_another_handle_is_open() {
 }
 
 /// Apply `tamper` to a copy of a vault with a known chain and return what verify says.
-fn verify_after(tamper: &dyn Fn(&rusqlite::Connection), anchor: Option<&AuditHead>) -> bunkerlite::Result<bunkerlite::AuditReport> {
+fn verify_after(
+    tamper: &dyn Fn(&rusqlite::Connection),
+    anchor: Option<&AuditHead>,
+) -> bunkerlite::Result<bunkerlite::AuditReport> {
     let tv = common::temp_vault();
     let vault = common::open(&tv.path, 1);
     let t = vault.create_subject("app", json!({"email": "t@x.org"})).expect("create");
@@ -200,35 +230,53 @@ fn verify_after(tamper: &dyn Fn(&rusqlite::Connection), anchor: Option<&AuditHea
 fn audit_tampering_is_detected() {
     let ok = verify_after(&|_| {}, None).expect("untouched log verifies");
     assert_eq!(ok.events, 11);
-    let cases: Vec<(&str, Box<dyn Fn(&rusqlite::Connection)>)> = vec![
+    let cases: Vec<(&str, Tamper)> = vec![
         ("edit actor", Box::new(|c| drop(c.execute("UPDATE audit SET actor = 'app:other' WHERE seq = 4", [])))),
         ("edit outcome", Box::new(|c| drop(c.execute("UPDATE audit SET outcome = 'NOT_FOUND' WHERE seq = 3", [])))),
         ("edit time", Box::new(|c| drop(c.execute("UPDATE audit SET time_ms = time_ms + 1 WHERE seq = 2", [])))),
-        ("flip a details byte", Box::new(|c| {
-            let d: Vec<u8> = c.query_row("SELECT details FROM audit WHERE seq = 2", [], |r| r.get(0)).expect("d");
-            let mut d = d;
-            d[20] ^= 1;
-            c.execute("UPDATE audit SET details = ?1 WHERE seq = 2", [d]).expect("sql");
-        })),
+        (
+            "flip a details byte",
+            Box::new(|c| {
+                let d: Vec<u8> = c.query_row("SELECT details FROM audit WHERE seq = 2", [], |r| r.get(0)).expect("d");
+                let mut d = d;
+                d[20] ^= 1;
+                c.execute("UPDATE audit SET details = ?1 WHERE seq = 2", [d]).expect("sql");
+            }),
+        ),
         ("flip a mac byte", Box::new(|c| drop(c.execute("UPDATE audit SET mac = randomblob(32) WHERE seq = 6", [])))),
         ("delete a middle event", Box::new(|c| drop(c.execute("DELETE FROM audit WHERE seq = 5", [])))),
         ("delete the first event", Box::new(|c| drop(c.execute("DELETE FROM audit WHERE seq = 1", [])))),
-        ("delete and renumber", Box::new(|c| {
-            c.execute("DELETE FROM audit WHERE seq = 5", []).expect("sql");
-            c.execute("UPDATE audit SET seq = seq - 1 WHERE seq > 5", []).expect("sql");
-        })),
-        ("insert a copy", Box::new(|c| {
-            c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
-            c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
-            c.execute("INSERT INTO audit SELECT 4, time_ms, actor, action, subject, subject_id, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
-        })),
-        ("swap two events", Box::new(|c| {
-            c.execute("UPDATE audit SET seq = -1 WHERE seq = 3", []).expect("sql");
-            c.execute("UPDATE audit SET seq = 3 WHERE seq = 4", []).expect("sql");
-            c.execute("UPDATE audit SET seq = 4 WHERE seq = -1", []).expect("sql");
-        })),
-        ("change the subject", Box::new(|c| drop(c.execute("UPDATE audit SET subject = randomblob(16) WHERE seq = 7", [])))),
-        ("hide an event from its subject", Box::new(|c| drop(c.execute("UPDATE audit SET subject_id = NULL WHERE seq = 7", [])))),
+        (
+            "delete and renumber",
+            Box::new(|c| {
+                c.execute("DELETE FROM audit WHERE seq = 5", []).expect("sql");
+                c.execute("UPDATE audit SET seq = seq - 1 WHERE seq > 5", []).expect("sql");
+            }),
+        ),
+        (
+            "insert a copy",
+            Box::new(|c| {
+                c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
+                c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
+                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, action, subject, subject_id, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
+            }),
+        ),
+        (
+            "swap two events",
+            Box::new(|c| {
+                c.execute("UPDATE audit SET seq = -1 WHERE seq = 3", []).expect("sql");
+                c.execute("UPDATE audit SET seq = 3 WHERE seq = 4", []).expect("sql");
+                c.execute("UPDATE audit SET seq = 4 WHERE seq = -1", []).expect("sql");
+            }),
+        ),
+        (
+            "change the subject",
+            Box::new(|c| drop(c.execute("UPDATE audit SET subject = randomblob(16) WHERE seq = 7", []))),
+        ),
+        (
+            "hide an event from its subject",
+            Box::new(|c| drop(c.execute("UPDATE audit SET subject_id = NULL WHERE seq = 7", []))),
+        ),
     ];
     for (name, tamper) in cases {
         let e = verify_after(tamper.as_ref(), None).expect_err(name);
@@ -305,12 +353,13 @@ fn every_operation_and_failure_is_audited() {
         ("app:signup", "subject.create", "DUPLICATE", false),
         ("admin:ann", "subject.update", "ok", true),
     ];
-    let expected: Vec<_> = expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), *d)).collect();
+    let expected: Vec<_> =
+        expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), *d)).collect();
     assert_eq!(seen, expected);
     let mine = vault.audit_events("admin:dpo", &t, 0, 10).expect("mine");
     let update = mine.items.iter().find(|e| e.action == "subject.update").expect("update event");
     assert_eq!(update.details, Some(json!({"before": {}, "after": {"name": "Ann"}})));
-    assert_eq!(mine.items[0].seq > mine.items[1].seq, true, "newest first");
+    assert!(mine.items[0].seq > mine.items[1].seq, "newest first");
     // Listing the audit is itself audited.
     let again = vault.audit_all("admin:dpo", 0, 1).expect("page");
     assert_eq!(again.items[0].action, "audit.list");

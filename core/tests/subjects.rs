@@ -7,7 +7,8 @@ use bunkerlite::{ErrorKind, Lookup, MasterKey, Options, Vault};
 use serde_json::json;
 
 fn vault() -> Vault {
-    let options = Options { indexed_fields: vec!["customer_id".into()], default_region: Some("DE".into()), ..Options::default() };
+    let options =
+        Options { indexed_fields: vec!["customer_id".into()], default_region: Some("DE".into()), ..Options::default() };
     Vault::open_in_memory(&common::key(1), options).expect("open")
 }
 
@@ -40,9 +41,16 @@ fn create_and_get_by_every_mode() {
     }
     assert_eq!(kind(v.get_subject("app:test", &Lookup::email("nobody@example.com"))), ErrorKind::NotFound);
     assert_eq!(kind(v.get_subject("app:test", &Lookup::login("Ann"))), ErrorKind::NotFound, "login is case-sensitive");
-    assert_eq!(kind(v.get_subject("app:test", &Lookup::token("00000000-0000-4000-8000-000000000000"))), ErrorKind::NotFound);
+    assert_eq!(
+        kind(v.get_subject("app:test", &Lookup::token("00000000-0000-4000-8000-000000000000"))),
+        ErrorKind::NotFound
+    );
     assert_eq!(kind(v.get_subject("app:test", &Lookup::token("not-a-token"))), ErrorKind::InvalidInput);
-    assert_eq!(kind(v.get_subject("app:test", &Lookup::field("name", "Ann Lee"))), ErrorKind::InvalidInput, "name is not indexed");
+    assert_eq!(
+        kind(v.get_subject("app:test", &Lookup::field("name", "Ann Lee"))),
+        ErrorKind::InvalidInput,
+        "name is not indexed"
+    );
     assert_eq!(kind(v.get_subject("app:test", &Lookup::email("not an email"))), ErrorKind::InvalidInput);
 }
 
@@ -54,11 +62,7 @@ fn uuid_version(token: &str) -> u32 {
 fn identity_fields_are_unique_after_normalisation() {
     let v = vault();
     v.create_subject("app", json!({"email": "a@x.org", "phone": "+49 30 901820", "login": "a"})).expect("first");
-    for dup in [
-        json!({"email": " A@X.ORG"}),
-        json!({"phone": "030 901820"}),
-        json!({"login": "a "}),
-    ] {
+    for dup in [json!({"email": " A@X.ORG"}), json!({"phone": "030 901820"}), json!({"login": "a "})] {
         let e = v.create_subject("app", dup).expect_err("duplicate");
         assert_eq!(e.kind(), ErrorKind::Duplicate);
         assert!(!e.message().contains("x.org") && !e.message().contains("901820"), "{e}");
@@ -75,7 +79,13 @@ fn invalid_profiles_are_refused_without_echo() {
     for bad in [json!("string"), json!([1, 2]), json!(null), json!(42)] {
         assert_eq!(kind(v.create_subject("app", bad)), ErrorKind::InvalidInput);
     }
-    for bad in [json!({"email": 5}), json!({"email": "secret-canary"}), json!({"phone": "secret-canary"}), json!({"phone": "030 1"}), json!({"login": "   "})] {
+    for bad in [
+        json!({"email": 5}),
+        json!({"email": "secret-canary"}),
+        json!({"phone": "secret-canary"}),
+        json!({"phone": "030 1"}),
+        json!({"login": "   "}),
+    ] {
         let e = v.create_subject("app", bad).expect_err("invalid");
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
         assert!(!e.message().contains("secret-canary"));
@@ -90,7 +100,13 @@ fn invalid_profiles_are_refused_without_echo() {
 #[test]
 fn limits_are_enforced() {
     let options = Options {
-        limits: bunkerlite::Limits { max_document_bytes: 200, max_depth: 4, max_fields: 10, max_string_bytes: 50, max_batch: 3 },
+        limits: bunkerlite::Limits {
+            max_document_bytes: 200,
+            max_depth: 4,
+            max_fields: 10,
+            max_string_bytes: 50,
+            max_batch: 3,
+        },
         ..Options::default()
     };
     let v = Vault::open_in_memory(&common::key(1), options).expect("open");
@@ -98,7 +114,8 @@ fn limits_are_enforced() {
     assert_eq!(kind(v.create_subject("app", json!({"a": {"b": {"c": {"d": 1}}}}))), ErrorKind::TooLarge);
     let many: serde_json::Map<String, serde_json::Value> = (0..11).map(|i| (format!("k{i}"), json!(i))).collect();
     assert_eq!(kind(v.create_subject("app", serde_json::Value::Object(many))), ErrorKind::TooLarge);
-    let big: serde_json::Map<String, serde_json::Value> = (0..6).map(|i| (format!("k{i}"), json!("y".repeat(40)))).collect();
+    let big: serde_json::Map<String, serde_json::Value> =
+        (0..6).map(|i| (format!("k{i}"), json!("y".repeat(40)))).collect();
     assert_eq!(kind(v.create_subject("app", serde_json::Value::Object(big))), ErrorKind::TooLarge);
     assert_eq!(kind(v.create_subjects("app", vec![json!({}); 4])), ErrorKind::TooLarge);
     let t = v.create_subject("app", json!({"a": 1})).expect("small");
@@ -108,9 +125,18 @@ fn limits_are_enforced() {
 #[test]
 fn updates_by_merge_patch_and_json_patch() {
     let v = vault();
-    let t = v.create_subject("app", json!({"email": "old@x.org", "name": "Ann", "address": {"city": "Berlin", "zip": "10115"}})).expect("create");
+    let t = v
+        .create_subject(
+            "app",
+            json!({"email": "old@x.org", "name": "Ann", "address": {"city": "Berlin", "zip": "10115"}}),
+        )
+        .expect("create");
     let s = v
-        .update_subject("app", &Lookup::email("old@x.org"), json!({"email": "New@X.org", "name": null, "address": {"zip": "10117"}}))
+        .update_subject(
+            "app",
+            &Lookup::email("old@x.org"),
+            json!({"email": "New@X.org", "name": null, "address": {"zip": "10117"}}),
+        )
         .expect("merge");
     assert_eq!(s.profile, json!({"email": "New@X.org", "address": {"city": "Berlin", "zip": "10117"}}));
     assert_eq!(s.version, 2);
@@ -137,9 +163,13 @@ fn updates_by_merge_patch_and_json_patch() {
     assert_eq!(kind(v.get_subject("app", &Lookup::phone("030901820"))), ErrorKind::NotFound);
 
     // A failing JSON Patch changes nothing.
-    let bad = json!([{"op": "replace", "path": "/name", "value": "x"}, {"op": "test", "path": "/email", "value": "wrong"}]);
+    let bad =
+        json!([{"op": "replace", "path": "/name", "value": "x"}, {"op": "test", "path": "/email", "value": "wrong"}]);
     assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), bad)), ErrorKind::InvalidInput);
-    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!([{"op": "replace", "path": "", "value": [1]}]))), ErrorKind::InvalidInput);
+    assert_eq!(
+        kind(v.update_subject("app", &Lookup::token(&t), json!([{"op": "replace", "path": "", "value": [1]}]))),
+        ErrorKind::InvalidInput
+    );
     assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!("x"))), ErrorKind::InvalidInput);
     assert_eq!(v.get_subject("app", &Lookup::token(&t)).expect("get").version, 4);
     assert_eq!(kind(v.update_subject("app", &Lookup::email("nobody@x.org"), json!({}))), ErrorKind::NotFound);
@@ -158,7 +188,9 @@ fn batches_are_all_or_nothing() {
     assert_eq!(e.kind(), ErrorKind::Duplicate);
     assert!(e.message().starts_with("item 1:"), "{e}");
     assert_eq!(kind(v.get_subject("app", &Lookup::email("fresh@x.org"))), ErrorKind::NotFound, "rolled back");
-    let e = v.create_subjects("app", vec![json!({"email": "a@y.org"}), json!({"email": "A@y.org"})]).expect_err("dup within");
+    let e = v
+        .create_subjects("app", vec![json!({"email": "a@y.org"}), json!({"email": "A@y.org"})])
+        .expect_err("dup within");
     assert_eq!(e.kind(), ErrorKind::Duplicate);
 
     let lookups = vec![Lookup::email("u7@x.org"), Lookup::email("missing@x.org"), Lookup::token(&tokens[9])];
@@ -229,7 +261,10 @@ fn lifecycle_and_options() {
     assert_eq!(kind(Vault::open(&missing, &common::key(1), o)), ErrorKind::NotFound);
     assert!(!missing.exists());
 
-    assert_eq!(Options::from_json(json!({"synchronous": "normal", "busy_timeout_ms": 5})).expect("json").busy_timeout_ms, 5);
+    assert_eq!(
+        Options::from_json(json!({"synchronous": "normal", "busy_timeout_ms": 5})).expect("json").busy_timeout_ms,
+        5
+    );
     assert_eq!(kind(Options::from_json(json!({"nope": 1}))), ErrorKind::InvalidInput);
     assert_eq!(Options::from_json(json!(null)).expect("null"), Options::default());
 }
@@ -237,7 +272,8 @@ fn lifecycle_and_options() {
 #[test]
 fn foreign_files_are_refused() {
     let tv = common::temp_vault();
-    std::fs::write(&tv.path, b"this is not a database file at all, just text........................................").expect("write");
+    std::fs::write(&tv.path, b"this is not a database file at all, just text........................................")
+        .expect("write");
     assert_eq!(kind(Vault::open(&tv.path, &common::key(1), Options::default())), ErrorKind::Storage);
     let other = tv.dir.path().join("other.db");
     common::raw(&other).execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("sqlite");

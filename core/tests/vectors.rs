@@ -11,7 +11,9 @@ const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/s
 /// Replace every string `"$name"` by the saved value.
 fn substitute(v: &Value, vars: &HashMap<String, Value>) -> Value {
     match v {
-        Value::String(s) if s.starts_with('$') => vars.get(&s[1..]).cloned().unwrap_or_else(|| panic!("unknown variable {s}")),
+        Value::String(s) if s.starts_with('$') => {
+            vars.get(&s[1..]).cloned().unwrap_or_else(|| panic!("unknown variable {s}"))
+        }
         Value::Array(a) => Value::Array(a.iter().map(|x| substitute(x, vars)).collect()),
         Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute(x, vars))).collect()),
         other => other.clone(),
@@ -57,7 +59,9 @@ fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
         }
         "update_subject" => to_value(v.update_subject(actor, &lookup(&s["lookup"]), s["patch"].clone())?),
         "forget_subject" => to_value(v.forget_subject(actor, &lookup(&s["lookup"]))?),
-        "audit_events" => to_value(v.audit_events(actor, s["token"].as_str().expect("token"), page("offset"), page("limit"))?),
+        "audit_events" => {
+            to_value(v.audit_events(actor, s["token"].as_str().expect("token"), page("offset"), page("limit"))?)
+        }
         "audit_all" => to_value(v.audit_all(actor, page("offset"), page("limit"))?),
         "audit_head" => to_value(v.audit_head()?),
         "audit_verify" => {

@@ -103,4 +103,3 @@ pub unsafe extern "C" fn bl_audit_verify(
 pub unsafe extern "C" fn bl_audit_flush(vault: *const bl_vault) -> i32 {
     guard(|| handles::vault(vault)?.audit_flush())
 }
-

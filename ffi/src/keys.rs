@@ -141,4 +141,3 @@ pub unsafe extern "C" fn bl_key_to_hex(key: *const bl_key, out: *mut *mut c_char
 pub unsafe extern "C" fn bl_key_free(key: *mut bl_key) {
     let _ = std::panic::catch_unwind(|| remove_key(key));
 }
-

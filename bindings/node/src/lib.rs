@@ -153,10 +153,11 @@ pub struct Work {
 
 /// The rejection of an async call: an `Error` whose `.code` is the core's code, as sync calls throw.
 fn rejection(env: &Env, e: &Error) -> napi::Error {
-    let made = env.create_error(napi::Error::new(Status::GenericFailure, e.message().to_owned())).and_then(|mut obj| {
-        obj.set_named_property("code", e.code())?;
-        Ok(napi::Error::from(obj.to_unknown()))
-    });
+    let made =
+        env.create_error(napi::Error::new(Status::GenericFailure, e.message().to_owned())).and_then(|mut obj| {
+            obj.set_named_property("code", e.code())?;
+            Ok(napi::Error::from(obj.to_unknown()))
+        });
     made.unwrap_or_else(|err| err)
 }
 
@@ -190,13 +191,20 @@ pub struct Vault {
 impl Vault {
     /// Open (or create) the vault file at `path` with `key`.
     #[napi(factory)]
-    pub fn open(path: String, key: &MasterKey, #[napi(ts_arg_type = "Options | null")] options: Option<Value>) -> Result<Vault, String> {
+    pub fn open(
+        path: String,
+        key: &MasterKey,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Value>,
+    ) -> Result<Vault, String> {
         sync(|| bunkerlite::Vault::open(&path, &key.inner, self::options(options)?)).map(|inner| Vault { inner })
     }
 
     /// A private in-memory vault, gone when closed.
     #[napi(factory)]
-    pub fn open_in_memory(key: &MasterKey, #[napi(ts_arg_type = "Options | null")] options: Option<Value>) -> Result<Vault, String> {
+    pub fn open_in_memory(
+        key: &MasterKey,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Value>,
+    ) -> Result<Vault, String> {
         sync(|| bunkerlite::Vault::open_in_memory(&key.inner, self::options(options)?)).map(|inner| Vault { inner })
     }
 
@@ -214,38 +222,63 @@ impl Vault {
 
     /// Create a subject from a profile object; returns its token.
     #[napi]
-    pub fn create_subject(&self, #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Value, opts: Option<CallOptions>) -> Result<String, String> {
+    pub fn create_subject(
+        &self,
+        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Value,
+        opts: Option<CallOptions>,
+    ) -> Result<String, String> {
         sync(|| self.inner.create_subject(&actor(&opts), profile))
     }
 
     /// Create many subjects in one transaction (all or none); returns their tokens.
     #[napi]
-    pub fn create_subjects(&self, #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Value, opts: Option<CallOptions>) -> Result<Vec<String>, String> {
+    pub fn create_subjects(
+        &self,
+        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Value,
+        opts: Option<CallOptions>,
+    ) -> Result<Vec<String>, String> {
         sync(|| self.inner.create_subjects(&actor(&opts), self::profiles(profiles)?))
     }
 
     /// Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
     /// indexed field).
     #[napi(ts_return_type = "Subject")]
-    pub fn get_subject(&self, #[napi(ts_arg_type = "Lookup")] lookup: Value, opts: Option<CallOptions>) -> Result<Value, String> {
+    pub fn get_subject(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Value,
+        opts: Option<CallOptions>,
+    ) -> Result<Value, String> {
         sync(|| json(self.inner.get_subject(&actor(&opts), &Lookup::from_json(&lookup)?)?))
     }
 
     /// Read many subjects: misses give `null`.
     #[napi(ts_return_type = "Array<Subject | null>")]
-    pub fn get_subjects(&self, #[napi(ts_arg_type = "Lookup[]")] lookups: Value, opts: Option<CallOptions>) -> Result<Value, String> {
+    pub fn get_subjects(
+        &self,
+        #[napi(ts_arg_type = "Lookup[]")] lookups: Value,
+        opts: Option<CallOptions>,
+    ) -> Result<Value, String> {
         sync(|| json(self.inner.get_subjects(&actor(&opts), &self::lookups(lookups)?)?))
     }
 
     /// Change a subject: an object is a merge patch, an array a JSON Patch.
     #[napi(ts_return_type = "Subject")]
-    pub fn update_subject(&self, #[napi(ts_arg_type = "Lookup")] lookup: Value, #[napi(ts_arg_type = "Json")] patch: Value, opts: Option<CallOptions>) -> Result<Value, String> {
+    pub fn update_subject(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Value,
+        #[napi(ts_arg_type = "Json")] patch: Value,
+        opts: Option<CallOptions>,
+    ) -> Result<Value, String> {
         sync(|| json(self.inner.update_subject(&actor(&opts), &Lookup::from_json(&lookup)?, patch)?))
     }
 
     /// Erase a subject (crypto-shredding); returns the erasure receipt.
     #[napi(ts_return_type = "ErasureReceipt")]
-    pub fn forget_subject(&self, #[napi(ts_arg_type = "Lookup")] lookup: Value, opts: Option<CallOptions>) -> Result<Value, String> {
+    pub fn forget_subject(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Value,
+        opts: Option<CallOptions>,
+    ) -> Result<Value, String> {
         sync(|| json(self.inner.forget_subject(&actor(&opts), &Lookup::from_json(&lookup)?)?))
     }
 
@@ -275,7 +308,10 @@ impl Vault {
 
     /// Verify the audit chain (against `anchor`, a head kept earlier, if given).
     #[napi(ts_return_type = "AuditReport")]
-    pub fn audit_verify(&self, #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Value>) -> Result<Value, String> {
+    pub fn audit_verify(
+        &self,
+        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Value>,
+    ) -> Result<Value, String> {
         sync(|| {
             let anchor = anchor.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()?;
             json(self.inner.audit_verify(anchor.as_ref())?)
@@ -290,49 +326,80 @@ impl Vault {
 
     /// `open`, off the event loop.
     #[napi(ts_return_type = "Promise<Vault>")]
-    pub fn open_async(path: String, key: &MasterKey, #[napi(ts_arg_type = "Options | null")] options: Option<Value>) -> AsyncTask<OpenWork> {
+    pub fn open_async(
+        path: String,
+        key: &MasterKey,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Value>,
+    ) -> AsyncTask<OpenWork> {
         let key = key.inner.clone();
-        AsyncTask::new(OpenWork { job: Some(Box::new(move || bunkerlite::Vault::open(&path, &key, self::options(options)?))) })
+        AsyncTask::new(OpenWork {
+            job: Some(Box::new(move || bunkerlite::Vault::open(&path, &key, self::options(options)?))),
+        })
     }
 
     /// `createSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn create_subject_async(&self, #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Value, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn create_subject_async(
+        &self,
+        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Value,
+        opts: Option<CallOptions>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
         Work::new(move || json(v.create_subject(&a, profile)?))
     }
 
     /// `createSubjects`, off the event loop.
     #[napi(ts_return_type = "Promise<string[]>")]
-    pub fn create_subjects_async(&self, #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Value, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn create_subjects_async(
+        &self,
+        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Value,
+        opts: Option<CallOptions>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
         Work::new(move || json(v.create_subjects(&a, self::profiles(profiles)?)?))
     }
 
     /// `getSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<Subject>")]
-    pub fn get_subject_async(&self, #[napi(ts_arg_type = "Lookup")] lookup: Value, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn get_subject_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Value,
+        opts: Option<CallOptions>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
         Work::new(move || json(v.get_subject(&a, &Lookup::from_json(&lookup)?)?))
     }
 
     /// `getSubjects`, off the event loop.
     #[napi(ts_return_type = "Promise<Array<Subject | null>>")]
-    pub fn get_subjects_async(&self, #[napi(ts_arg_type = "Lookup[]")] lookups: Value, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn get_subjects_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup[]")] lookups: Value,
+        opts: Option<CallOptions>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
         Work::new(move || json(v.get_subjects(&a, &self::lookups(lookups)?)?))
     }
 
     /// `updateSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<Subject>")]
-    pub fn update_subject_async(&self, #[napi(ts_arg_type = "Lookup")] lookup: Value, #[napi(ts_arg_type = "Json")] patch: Value, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn update_subject_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Value,
+        #[napi(ts_arg_type = "Json")] patch: Value,
+        opts: Option<CallOptions>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
         Work::new(move || json(v.update_subject(&a, &Lookup::from_json(&lookup)?, patch)?))
     }
 
     /// `forgetSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<ErasureReceipt>")]
-    pub fn forget_subject_async(&self, #[napi(ts_arg_type = "Lookup")] lookup: Value, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn forget_subject_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Value,
+        opts: Option<CallOptions>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
         Work::new(move || json(v.forget_subject(&a, &Lookup::from_json(&lookup)?)?))
     }
@@ -349,7 +416,10 @@ impl Vault {
 
     /// `auditVerify`, off the event loop.
     #[napi(ts_return_type = "Promise<AuditReport>")]
-    pub fn audit_verify_async(&self, #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Value>) -> AsyncTask<Work> {
+    pub fn audit_verify_async(
+        &self,
+        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Value>,
+    ) -> AsyncTask<Work> {
         let v = self.inner.clone();
         Work::new(move || {
             let anchor = anchor.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()?;

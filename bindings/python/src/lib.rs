@@ -134,7 +134,12 @@ impl Vault {
     /// Open (or create) the vault file at `path` with `key`.
     #[staticmethod]
     #[pyo3(signature = (path, key, options = None))]
-    fn open(py: Python<'_>, path: std::path::PathBuf, key: &MasterKey, options: Option<&Bound<'_, PyDict>>) -> PyResult<Vault> {
+    fn open(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        key: &MasterKey,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vault> {
         let options = options_of(py, options)?;
         let key = key.inner.clone();
         call(py, move || bunkerlite::Vault::open(&path, &key, options)).map(|inner| Vault { inner })
@@ -180,7 +185,12 @@ impl Vault {
 
     /// Create many subjects in one transaction (all or none); returns their tokens.
     #[pyo3(signature = (profiles, *, actor = None))]
-    fn create_subjects(&self, py: Python<'_>, profiles: &Bound<'_, PyAny>, actor: Option<String>) -> PyResult<Vec<String>> {
+    fn create_subjects(
+        &self,
+        py: Python<'_>,
+        profiles: &Bound<'_, PyAny>,
+        actor: Option<String>,
+    ) -> PyResult<Vec<String>> {
         let profiles = arg(py, || match to_json(profiles)? {
             Value::Array(items) => Ok(items),
             _ => Err(Error::new(ErrorKind::InvalidInput, "profiles must be a list")),
@@ -192,7 +202,12 @@ impl Vault {
     /// Read a subject: `get_subject(email="…")` (one of token, email, phone, login or an
     /// indexed field).
     #[pyo3(signature = (*, actor = None, **lookup))]
-    fn get_subject<'py>(&self, py: Python<'py>, actor: Option<String>, lookup: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn get_subject<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<String>,
+        lookup: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let lookup = lookup_of(py, lookup)?;
         let actor = actor_of(actor);
         let subject = call(py, || self.inner.get_subject(&actor, &lookup))?;
@@ -201,7 +216,12 @@ impl Vault {
 
     /// Read many subjects: `lookups` is a list of one-key dicts; misses give None.
     #[pyo3(signature = (lookups, *, actor = None))]
-    fn get_subjects<'py>(&self, py: Python<'py>, lookups: &Bound<'py, PyAny>, actor: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn get_subjects<'py>(
+        &self,
+        py: Python<'py>,
+        lookups: &Bound<'py, PyAny>,
+        actor: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let lookups = arg(py, || match to_json(lookups)? {
             Value::Array(items) => items.iter().map(Lookup::from_json).collect::<Result<Vec<_>, _>>(),
             _ => Err(Error::new(ErrorKind::InvalidInput, "lookups must be a list")),
@@ -213,7 +233,13 @@ impl Vault {
 
     /// Change a subject: a dict is a merge patch, a list a JSON Patch.
     #[pyo3(signature = (patch, *, actor = None, **lookup))]
-    fn update_subject<'py>(&self, py: Python<'py>, patch: &Bound<'py, PyAny>, actor: Option<String>, lookup: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn update_subject<'py>(
+        &self,
+        py: Python<'py>,
+        patch: &Bound<'py, PyAny>,
+        actor: Option<String>,
+        lookup: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let patch = arg(py, || to_json(patch))?;
         let lookup = lookup_of(py, lookup)?;
         let actor = actor_of(actor);
@@ -223,7 +249,12 @@ impl Vault {
 
     /// Erase a subject (crypto-shredding); returns the erasure receipt.
     #[pyo3(signature = (*, actor = None, **lookup))]
-    fn forget_subject<'py>(&self, py: Python<'py>, actor: Option<String>, lookup: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn forget_subject<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<String>,
+        lookup: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let lookup = lookup_of(py, lookup)?;
         let actor = actor_of(actor);
         let receipt = call(py, || self.inner.forget_subject(&actor, &lookup))?;
@@ -232,7 +263,14 @@ impl Vault {
 
     /// A subject's audit events, newest first: `{"total": N, "items": [...]}`.
     #[pyo3(signature = (token, *, offset = 0, limit = None, actor = None))]
-    fn audit_events<'py>(&self, py: Python<'py>, token: String, offset: i64, limit: Option<i64>, actor: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn audit_events<'py>(
+        &self,
+        py: Python<'py>,
+        token: String,
+        offset: i64,
+        limit: Option<i64>,
+        actor: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let (offset, limit) = paging(py, offset, limit)?;
         let actor = actor_of(actor);
         let page = call(py, || self.inner.audit_events(&actor, &token, offset, limit))?;
@@ -241,7 +279,13 @@ impl Vault {
 
     /// All audit events, newest first.
     #[pyo3(signature = (*, offset = 0, limit = None, actor = None))]
-    fn audit_all<'py>(&self, py: Python<'py>, offset: i64, limit: Option<i64>, actor: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn audit_all<'py>(
+        &self,
+        py: Python<'py>,
+        offset: i64,
+        limit: Option<i64>,
+        actor: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let (offset, limit) = paging(py, offset, limit)?;
         let actor = actor_of(actor);
         let page = call(py, || self.inner.audit_all(&actor, offset, limit))?;

@@ -47,7 +47,13 @@ pub(crate) fn seal(key: &SecretKey, key_id: u32, ad: &[u8], plaintext: &[u8]) ->
 
 /// Encrypt with a caller-chosen nonce, which must come from the OS CSPRNG (callers that need
 /// several random values draw them in one call). Known-answer tests use it with fixed nonces.
-pub(crate) fn seal_with_nonce(key: &SecretKey, key_id: u32, nonce: [u8; NONCE_LEN], ad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+pub(crate) fn seal_with_nonce(
+    key: &SecretKey,
+    key_id: u32,
+    nonce: [u8; NONCE_LEN],
+    ad: &[u8],
+    plaintext: &[u8],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
     out.push(VERSION);
     out.extend_from_slice(&key_id.to_be_bytes());

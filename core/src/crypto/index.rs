@@ -20,8 +20,7 @@ pub(crate) fn field_key(root: &SecretKey, vault_id: &[u8; 16], field: &str) -> S
 
 /// The blind index of a normalised value under a field key.
 pub(crate) fn blind_index(field_key: &SecretKey, normalized: &str) -> [u8; INDEX_LEN] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(field_key.bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(field_key.bytes()).expect("HMAC takes keys of any length");
     mac.update(normalized.as_bytes());
     let full: [u8; 32] = mac.finalize().into_bytes().into();
     full[..INDEX_LEN].try_into().expect("INDEX_LEN <= 32")
@@ -29,8 +28,7 @@ pub(crate) fn blind_index(field_key: &SecretKey, normalized: &str) -> [u8; INDEX
 
 /// HMAC-SHA256 over several length-prefixed parts (used by the audit chain and key check).
 pub(crate) fn mac_parts(key: &SecretKey, parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length");
     for part in parts {
         mac.update(&(part.len() as u64).to_be_bytes());
         mac.update(part);

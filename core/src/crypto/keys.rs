@@ -71,10 +71,7 @@ impl MasterKey {
     /// A key from exactly 32 raw bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<MasterKey> {
         SecretKey::from_slice(bytes).map(MasterKey).ok_or_else(|| {
-            Error::new(
-                ErrorKind::KeySource,
-                format!("a master key must be {KEY_LEN} bytes, got {}", bytes.len()),
-            )
+            Error::new(ErrorKind::KeySource, format!("a master key must be {KEY_LEN} bytes, got {}", bytes.len()))
         })
     }
 
@@ -104,17 +101,15 @@ impl MasterKey {
     pub fn from_file(path: impl AsRef<Path>) -> Result<MasterKey> {
         let path = path.as_ref();
         let source = format!("key file {}", path.display());
-        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
-            Error::new(ErrorKind::KeySource, format!("{source} cannot be read: {}", e.kind()))
-        })?);
+        let bytes = Zeroizing::new(
+            std::fs::read(path)
+                .map_err(|e| Error::new(ErrorKind::KeySource, format!("{source} cannot be read: {}", e.kind())))?,
+        );
         if bytes.len() == KEY_LEN {
             return Self::from_bytes(&bytes);
         }
         let text = std::str::from_utf8(&bytes).map_err(|_| {
-            Error::new(
-                ErrorKind::KeySource,
-                format!("{source} holds neither {KEY_LEN} raw bytes nor hex/base64 text"),
-            )
+            Error::new(ErrorKind::KeySource, format!("{source} holds neither {KEY_LEN} raw bytes nor hex/base64 text"))
         })?;
         Self::from_text(text, &source)
     }
@@ -142,10 +137,7 @@ impl MasterKey {
     fn from_hex_named(text: &str, source: &str) -> Result<MasterKey> {
         let mut key = SecretKey::zero();
         hex::decode_to_slice(text.trim(), key.bytes_mut()).map_err(|_| {
-            Error::new(
-                ErrorKind::KeySource,
-                format!("{source} is not {} hexadecimal digits", 2 * KEY_LEN),
-            )
+            Error::new(ErrorKind::KeySource, format!("{source} is not {} hexadecimal digits", 2 * KEY_LEN))
         })?;
         Ok(MasterKey(key))
     }
@@ -157,9 +149,7 @@ impl MasterKey {
             STANDARD
                 .decode(text)
                 .or_else(|_| STANDARD_NO_PAD.decode(text))
-                .map_err(|_| {
-                    Error::new(ErrorKind::KeySource, format!("{source} is neither hex nor base64"))
-                })?,
+                .map_err(|_| Error::new(ErrorKind::KeySource, format!("{source} is neither hex nor base64")))?,
         );
         Self::from_bytes(&decoded).map_err(|e| e.context(source))
     }

@@ -7,8 +7,7 @@ pub(crate) mod keys;
 
 /// Fill `buf` from the operating system's CSPRNG.
 pub(crate) fn random_fill(buf: &mut [u8]) -> crate::Result<()> {
-    getrandom::fill(buf)
-        .map_err(|_| crate::Error::internal("the operating system's random number generator failed"))
+    getrandom::fill(buf).map_err(|_| crate::Error::internal("the operating system's random number generator failed"))
 }
 
 /// 32 random bytes in a buffer that is wiped when dropped.

@@ -79,7 +79,8 @@ pub struct Rng(pub u64);
 
 impl Rng {
     pub fn from_time() -> Rng {
-        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos() as u64 | 1;
+        let seed =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos() as u64 | 1;
         eprintln!("rng seed {seed}");
         Rng(seed)
     }

@@ -1,0 +1,25 @@
+// The Node side of bench/bindings.sh: the workload of core/benches/calls.rs, one JSON line.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const { Vault, MasterKey } = require('../bindings/node')
+const [BATCHES, BATCH, GETS] = [20, 1000, 100_000]
+const profile = (i) => ({ email: `user${i}@example.org`, name: `Person Number ${i}`, city: 'Berlin', note: 'customer since 2019, prefers contact by email' })
+
+const dir = mkdtempSync(join(process.env.BUNKERLITE_BENCH_DIR ?? '.', 'calls-'))
+const vault = Vault.open(join(dir, 'calls.db'), MasterKey.generate())
+const batches = Array.from({ length: BATCHES }, (_, b) => Array.from({ length: BATCH }, (_, k) => profile(b * BATCH + k)))
+let start = process.hrtime.bigint()
+const tokens = []
+for (const batch of batches) tokens.push(...vault.createSubjects(batch, { actor: 'app:bench' }))
+const createUs = Number(process.hrtime.bigint() - start) / 1e3 / (BATCHES * BATCH)
+const picks = Array.from({ length: GETS }, (_, i) => ({ token: tokens[(i * 7919) % tokens.length] }))
+const opts = { actor: 'app:bench' }
+start = process.hrtime.bigint()
+for (const p of picks) vault.getSubject(p, opts)
+const getUs = Number(process.hrtime.bigint() - start) / 1e3 / GETS
+vault.close()
+rmSync(dir, { recursive: true, force: true })
+console.log(JSON.stringify({ lang: 'node', create_batched_us: createUs, get_by_token_us: getUs }))

@@ -1,0 +1,33 @@
+"""The Python side of bench/bindings.sh: the workload of core/benches/calls.rs, one JSON line."""
+
+import json
+import os
+import tempfile
+import time
+
+import bunkerlite
+
+BATCHES, BATCH, GETS = 20, 1000, 100_000
+
+
+def profile(i: int) -> dict:
+    return {"email": f"user{i}@example.org", "name": f"Person Number {i}", "city": "Berlin",
+            "note": "customer since 2019, prefers contact by email"}
+
+
+with tempfile.TemporaryDirectory(dir=os.environ.get("BUNKERLITE_BENCH_DIR", ".")) as d:
+    vault = bunkerlite.Vault.open(os.path.join(d, "calls.db"), bunkerlite.MasterKey.generate())
+    batches = [[profile(i) for i in range(b * BATCH, (b + 1) * BATCH)] for b in range(BATCHES)]
+    start = time.perf_counter()
+    tokens = []
+    for batch in batches:
+        tokens.extend(vault.create_subjects(batch, actor="app:bench"))
+    create_us = (time.perf_counter() - start) * 1e6 / (BATCHES * BATCH)
+    picks = [tokens[(i * 7919) % len(tokens)] for i in range(GETS)]
+    get = vault.get_subject
+    start = time.perf_counter()
+    for t in picks:
+        get(token=t, actor="app:bench")
+    get_us = (time.perf_counter() - start) * 1e6 / GETS
+    vault.close()
+print(json.dumps({"lang": "python", "create_batched_us": create_us, "get_by_token_us": get_us}))

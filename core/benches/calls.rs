@@ -1,0 +1,39 @@
+//! The Rust side of the bindings benchmark (`bench/bindings.sh`): batched create and get by token
+//! on a vault file, the same workload `bench/bindings.py` and `bench/bindings.mjs` run. Prints one
+//! JSON line of microseconds.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use bunkerlite::{Lookup, MasterKey, Options, Vault};
+use serde_json::{json, Value};
+
+const BATCHES: usize = 20;
+const BATCH: usize = 1000;
+const GETS: usize = 100_000;
+
+fn profile(i: usize) -> Value {
+    json!({"email": format!("user{i}@example.org"), "name": format!("Person Number {i}"), "city": "Berlin",
+           "note": "customer since 2019, prefers contact by email"})
+}
+
+fn main() {
+    let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("dir");
+    let vault = Vault::open(dir.path().join("calls.db"), &MasterKey::generate().expect("key"), Options::default())
+        .expect("open");
+    let batches: Vec<Vec<Value>> = (0..BATCHES).map(|b| (b * BATCH..(b + 1) * BATCH).map(profile).collect()).collect();
+    let start = Instant::now();
+    let mut tokens = Vec::new();
+    for batch in batches {
+        tokens.extend(vault.create_subjects("app:bench", batch).expect("create"));
+    }
+    let create_us = start.elapsed().as_secs_f64() * 1e6 / (BATCHES * BATCH) as f64;
+    let lookups: Vec<Lookup> = (0..GETS).map(|i| Lookup::token(tokens[(i * 7919) % tokens.len()].as_str())).collect();
+    let start = Instant::now();
+    for l in &lookups {
+        black_box(vault.get_subject("app:bench", l).expect("get"));
+    }
+    let get_us = start.elapsed().as_secs_f64() * 1e6 / GETS as f64;
+    vault.close().expect("close");
+    println!("{}", json!({"lang": "rust", "create_batched_us": create_us, "get_by_token_us": get_us}));
+}

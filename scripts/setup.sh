@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what the demo and the test suites need, idempotently, on a machine that has only the
+# toolchains (Rust, C compiler, Python 3.9+, Node 18+): Debian packages, a Python virtualenv with
+# the dev tools, the Python package and the Node package (both built from source, release mode).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+[ -f /usr/include/cjson/cJSON.h ] || missing+=(libcjson-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+step "Rust: release build of the core, the C library and the header tool"
+cargo build --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-header
+
+if [ ! -x .venv/bin/python ]; then
+  step "Python: virtualenv .venv"
+  python3 -m venv .venv
+fi
+step "Python: dev tools and the bunkerlite package (pip install ./bindings/python)"
+.venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-dev.txt
+# Build the wheel with the workspace's target folder (reused across runs), then install it.
+rm -rf target/wheels
+.venv/bin/maturin build --release --locked -q -m bindings/python/pyproject.toml -o target/wheels
+.venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps target/wheels/bunkerlite-*.whl
+
+step "Node: npm ci in bindings/node (builds the addon with @napi-rs/cli, release)"
+(cd bindings/node && npm ci --no-audit --no-fund --loglevel=error)
+mkdir -p examples/node_modules
+ln -sfn ../../bindings/node examples/node_modules/bunkerlite
+
+step "C: static and shared library in target/release"
+ls target/release/libbunkerlite.a target/release/libbunkerlite.so >/dev/null

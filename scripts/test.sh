@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs every suite: formatting and lints, generated-file checks, Rust, C (AddressSanitizer and
+# UBSan), Python, Node, and the four quickstart examples. Exits non-zero on the first failure.
+# Long soak runs are opt-in: BUNKERLITE_SOAK=1 (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+passed=0
+failed=0
+stage() {
+  local name=$1
+  shift
+  printf '\n== %s\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf -- '-- %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    printf -- '-- %s: FAILED\n' "$name"
+    printf 'suites: %d passed, %d failed\n' "$passed" "$failed"
+    exit 1
+  fi
+}
+
+lint() {
+  cargo fmt --all --check
+  cargo clippy --release --locked --workspace --all-targets -q -- -D warnings
+}
+
+generated() {
+  cargo run -q --release --locked -p bunkerlite-header -- --check
+  # npm ci (in setup) regenerated the Node loader and typings: they must equal the committed ones.
+  git diff --exit-code -- bindings/node/index.d.ts bindings/node/index.js
+  .venv/bin/python -m mypy.stubtest bunkerlite._native
+  .venv/bin/python scripts/check_readme.py
+}
+
+rust() {
+  # The Python and Node crates have no Rust tests; their suites run below.
+  cargo test --release --locked -p bunkerlite -p bunkerlite-ffi
+}
+
+c_suite() {
+  mkdir -p target/c
+  local flags=(-std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover=all
+    -fno-omit-frame-pointer -Iinclude)
+  local libs=(-lpthread -ldl -lm)
+  cc "${flags[@]}" tests/c/test_api.c target/release/libbunkerlite.a "${libs[@]}" -o target/c/test_api_static
+  cc "${flags[@]}" tests/c/test_api.c -Ltarget/release -lbunkerlite -Wl,-rpath,"$PWD/target/release" "${libs[@]}" \
+    -o target/c/test_api_shared
+  cc "${flags[@]}" tests/c/test_vectors.c target/release/libbunkerlite.a -lcjson "${libs[@]}" -o target/c/test_vectors
+  target/c/test_api_static
+  target/c/test_api_shared
+  target/c/test_vectors tests/vectors/scenarios.json
+}
+
+python_suite() {
+  .venv/bin/python -m mypy --strict bindings/python/python/bunkerlite bindings/python/tests
+  .venv/bin/python -m pytest -q bindings/python/tests
+}
+
+node_suite() {
+  (cd bindings/node && npm test --silent)
+}
+
+examples() {
+  cargo run -q --release --locked -p bunkerlite --example quickstart
+  cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/quickstart.c target/release/libbunkerlite.a \
+    -lpthread -ldl -lm -o target/c/quickstart
+  target/c/quickstart
+  .venv/bin/python examples/quickstart.py
+  node examples/quickstart.mjs
+}
+
+stage "lint (rustfmt, clippy)" lint
+stage "generated files (C header, Node typings, Python stubs, README examples)" generated
+stage "rust" rust
+stage "c (asan, ubsan)" c_suite
+stage "python" python_suite
+stage "node" node_suite
+stage "examples" examples
+if [ "${BUNKERLITE_SOAK:-}" = "1" ]; then
+  stage "soak (crash and concurrency, many rounds)" env BUNKERLITE_CRASH_ROUNDS=1000 \
+    cargo test --release --locked -p bunkerlite --test crash --test concurrency
+fi
+printf '\nsuites: %d passed, %d failed\n' "$passed" "$failed"
