@@ -28,7 +28,7 @@ step "Python: dev tools and the bunkerlite package (pip install ./bindings/pytho
 .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-dev.txt
 # Build the wheel with the workspace's target folder (reused across runs), then install it.
 rm -rf target/wheels
-.venv/bin/maturin build --release --locked -q -m bindings/python/pyproject.toml -o target/wheels
+.venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o target/wheels
 .venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps target/wheels/bunkerlite-*.whl
 
 step "Node: npm ci in bindings/node (builds the addon with @napi-rs/cli, release)"
