@@ -25,7 +25,7 @@ for (const event of (await vault.auditEventsAsync(token, { actor: 'admin:dpo' })
 }
 
 const receipt = await vault.forgetSubjectAsync({ token }, { actor: 'admin:dpo' })
-console.log(`erased: ${receipt.index_entries_removed} index entries removed, residue scrubbed: ${receipt.residue_scrubbed}`)
+console.log(`erased: ${receipt.index_entries_removed} index entries removed, WAL truncated: ${receipt.wal_truncated}`)
 try {
   await vault.getSubjectAsync({ token }, { actor: 'app:billing' })
 } catch (e) {

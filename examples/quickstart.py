@@ -23,7 +23,7 @@ with bunkerlite.Vault.open(path, key) as vault:
         print(f"audit #{event['seq']} {event['actor']} {event['action']} -> {event['outcome']}")
 
     receipt = vault.forget_subject(token=token, actor="admin:dpo")
-    print(f"erased: {receipt['index_entries_removed']} index entries removed, residue scrubbed: {receipt['residue_scrubbed']}")
+    print(f"erased: {receipt['index_entries_removed']} index entries removed, WAL truncated: {receipt['wal_truncated']}")
     try:
         vault.get_subject(token=token, actor="app:billing")
     except bunkerlite.ErasedError as e:

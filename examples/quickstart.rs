@@ -25,8 +25,8 @@ fn main() -> Result<(), bunkerlite::Error> {
 
     let receipt = vault.forget_subject("admin:dpo", &Lookup::token(&token))?;
     println!(
-        "erased: {} index entries removed, residue scrubbed: {}",
-        receipt.index_entries_removed, receipt.residue_scrubbed
+        "erased: {} index entries removed, WAL truncated: {}",
+        receipt.index_entries_removed, receipt.wal_truncated
     );
     match vault.get_subject("app:billing", &Lookup::token(&token)) {
         Err(e) => println!("after erasure: {}", e.code()),

@@ -319,7 +319,7 @@ int32_t bl_subject_update(const struct bl_vault *vault,
 /*
  Erase a subject (crypto-shredding). Writes the erasure receipt
  (`{"token","erased_ms","profile_removed","index_entries_removed","audit_details_shredded",
- "residue_scrubbed"}`) to `*out_receipt_json`.
+ "wal_truncated"}`) to `*out_receipt_json`.
 
  # Safety
  As `bl_subject_get`.
@@ -366,6 +366,16 @@ int32_t bl_vault_open_in_memory(const struct bl_key *key,
  `vault` is NULL or a value returned by `bl_vault_open*` (closed handles are detected).
  */
 int32_t bl_vault_close(struct bl_vault *vault);
+
+/*
+ Rewrite the vault file so nothing of erased subjects survives in free page space (`VACUUM`,
+ then a WAL truncation). Takes time proportional to the vault's size; run it after erasures.
+ Writes `{"bytes_before","bytes_after","wal_truncated"}` to `*out_report_json`.
+
+ # Safety
+ `vault` is a handle; `actor` is NUL-terminated; `out_report_json` is valid.
+ */
+int32_t bl_vault_compact(const struct bl_vault *vault, const char *actor, char **out_report_json);
 
 /*
  The library version, e.g. `"0.1.0"`. Static: do not free it.

@@ -13,8 +13,17 @@ stage() {
   local name=$1
   shift
   printf '\n== %s\n' "$name"
-  local start=$SECONDS
-  if "$@"; then
+  local start=$SECONDS status
+  # A subshell run as a plain command keeps `set -e` in force inside the stage (inside an `if`
+  # condition bash would silently ignore failing commands).
+  set +e
+  (
+    set -e
+    "$@"
+  )
+  status=$?
+  set -e
+  if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
     printf -- '-- %s: ok (%ss)\n' "$name" $((SECONDS - start))
   else
@@ -54,7 +63,7 @@ c_suite() {
   cc "${flags[@]}" tests/c/test_vectors.c target/release/libbunkerlite.a -lcjson "${libs[@]}" -o target/c/test_vectors
   target/c/test_api_static
   target/c/test_api_shared
-  target/c/test_vectors tests/vectors/scenarios.json
+  target/c/test_vectors tests/vectors/scenarios.json tests/vectors/crypto.json
 }
 
 python_suite() {

@@ -43,7 +43,14 @@ export interface ErasureReceipt {
   profile_removed: boolean
   index_entries_removed: number
   audit_details_shredded: number
-  residue_scrubbed: boolean
+  wal_truncated: boolean
+}
+
+/** The result of `compact`. */
+export interface CompactReport {
+  bytes_before: number
+  bytes_after: number
+  wal_truncated: boolean
 }
 
 /** One audit event. */

@@ -43,7 +43,14 @@ export interface ErasureReceipt {
   profile_removed: boolean
   index_entries_removed: number
   audit_details_shredded: number
-  residue_scrubbed: boolean
+  wal_truncated: boolean
+}
+
+/** The result of `compact`. */
+export interface CompactReport {
+  bytes_before: number
+  bytes_after: number
+  wal_truncated: boolean
 }
 
 /** One audit event. */
@@ -158,6 +165,10 @@ export declare class Vault {
   auditVerify(anchor?: AuditHead | null): AuditReport
   /** Commit buffered read events now. */
   auditFlush(): void
+  /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
+  compact(opts?: CallOptions | undefined | null): CompactReport
+  /** `compact`, off the event loop. */
+  compactAsync(opts?: CallOptions | undefined | null): Promise<CompactReport>
   /** `open`, off the event loop. */
   static openAsync(path: string, key: MasterKey, options?: Options | null): Promise<Vault>
   /** `createSubject`, off the event loop. */
@@ -174,6 +185,14 @@ export declare class Vault {
   forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | undefined | null): Promise<ErasureReceipt>
   /** `auditEvents`, off the event loop. */
   auditEventsAsync(token: string, opts?: CallOptions | undefined | null): Promise<Page<AuditEvent>>
+  /** `auditAll`, off the event loop. */
+  auditAllAsync(opts?: CallOptions | undefined | null): Promise<Page<AuditEvent>>
+  /** `auditHead`, off the event loop. */
+  auditHeadAsync(): Promise<AuditHead>
+  /** `auditFlush`, off the event loop. */
+  auditFlushAsync(): Promise<null>
+  /** `close` (writes buffered events, checkpoints the WAL), off the event loop. */
+  closeAsync(): Promise<null>
   /** `auditVerify`, off the event loop. */
   auditVerifyAsync(anchor?: AuditHead | null): Promise<AuditReport>
 }

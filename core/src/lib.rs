@@ -35,7 +35,7 @@ pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::Limits;
 pub use error::{Error, ErrorKind, Result};
 pub use subjects::{ErasureReceipt, Lookup, Subject};
-pub use vault::{Options, Synchronous, Vault, DEFAULT_ACTOR, IDENTITY_FIELDS};
+pub use vault::{CompactReport, Options, Synchronous, Vault, DEFAULT_ACTOR, IDENTITY_FIELDS};
 
 #[doc(hidden)]
 pub mod testing;

@@ -123,9 +123,14 @@ pub struct ErasureReceipt {
     pub index_entries_removed: u64,
     /// Audit events whose encrypted details became unreadable.
     pub audit_details_shredded: u64,
-    /// The WAL was checkpointed and truncated, so no old page holding the subject's ciphertext
-    /// remains on disk. False when another process held a read open; the next checkpoint does it.
-    pub residue_scrubbed: bool,
+    /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
+    /// in it. False when another process held a read open; the next checkpoint does it.
+    ///
+    /// Deleted cells are zeroed (`secure_delete`), but SQLite can leave stale copies of rows it
+    /// moved between pages earlier (B-tree rebalancing does not clear the space it vacates).
+    /// [`Vault::compact`] rewrites the file and removes them; run it after erasures (e.g. nightly,
+    /// or after each batch of erasures) when no trace may remain.
+    pub wal_truncated: bool,
 }
 
 /// Parse a subject token (a UUID in its hyphenated text form).
@@ -462,11 +467,11 @@ impl Vault {
                 profile_removed: true,
                 index_entries_removed: index_entries as u64,
                 audit_details_shredded: shredded as u64,
-                residue_scrubbed: false,
+                wal_truncated: false,
             };
             Ok((receipt, vec![Event::for_subject("subject.forget", row.id, row.token)]))
         })?;
-        receipt.residue_scrubbed = engine.store.checkpoint_truncate()?;
+        receipt.wal_truncated = engine.store.checkpoint_truncate()?;
         Ok(receipt)
     }
 }

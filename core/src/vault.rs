@@ -93,6 +93,18 @@ impl Options {
     }
 }
 
+/// The result of [`Vault::compact`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompactReport {
+    /// Size of the database file before, in bytes.
+    pub bytes_before: u64,
+    /// Size of the database file after, in bytes.
+    pub bytes_after: u64,
+    /// The WAL was checkpointed and truncated afterwards (false when another process held a
+    /// read open; the next checkpoint completes it).
+    pub wal_truncated: bool,
+}
+
 /// An indexed field with its normalisation rule and blind-index key.
 pub(crate) struct IndexedField {
     pub(crate) name: String,
@@ -250,6 +262,20 @@ impl Vault {
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
         self.shared.engine.read().map(|g| g.is_none()).unwrap_or(true)
+    }
+
+    /// Rewrite the vault file so that nothing of erased subjects survives anywhere in it: SQLite
+    /// zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier
+    /// in free page space; compaction (`VACUUM`, then a WAL truncation) writes every page afresh
+    /// from live rows. Takes time proportional to the vault's size and holds the write lock
+    /// meanwhile: run it after erasures, e.g. nightly. Audited as `vault.compact`.
+    pub fn compact(&self, actor: &str) -> Result<CompactReport> {
+        let engine = self.engine()?;
+        engine.audited_write(actor, "vault.compact", None, |_| {
+            Ok(((), vec![crate::audit::Event::new("vault.compact", None)]))
+        })?;
+        let (bytes_before, bytes_after, wal_truncated) = engine.store.vacuum()?;
+        Ok(CompactReport { bytes_before, bytes_after, wal_truncated })
     }
 
     /// Parse JSON text (from C, or any caller holding text) under this vault's limits: oversized

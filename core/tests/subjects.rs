@@ -212,7 +212,7 @@ fn forget_erases_and_reports() {
     assert!(receipt.profile_removed);
     assert_eq!(receipt.index_entries_removed, 2);
     assert_eq!(receipt.audit_details_shredded, 1, "the update carried details");
-    assert!(receipt.residue_scrubbed);
+    assert!(receipt.wal_truncated);
     assert_eq!(kind(v.get_subject("app", &Lookup::token(&t))), ErrorKind::Erased);
     assert_eq!(kind(v.get_subject("app", &Lookup::email("gone@x.org"))), ErrorKind::NotFound);
     assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!({}))), ErrorKind::Erased);

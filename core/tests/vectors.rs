@@ -71,6 +71,7 @@ fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
             };
             to_value(v.audit_verify(anchor.as_ref())?)
         }
+        "compact" => to_value(v.compact(actor)?),
         "audit_flush" => {
             v.audit_flush()?;
             Value::Null

@@ -149,7 +149,7 @@ pub unsafe extern "C" fn bl_subject_update(
 
 /// Erase a subject (crypto-shredding). Writes the erasure receipt
 /// (`{"token","erased_ms","profile_removed","index_entries_removed","audit_details_shredded",
-/// "residue_scrubbed"}`) to `*out_receipt_json`.
+/// "wal_truncated"}`) to `*out_receipt_json`.
 ///
 /// # Safety
 /// As `bl_subject_get`.

@@ -181,11 +181,17 @@ int main(void) {
 
     /* Erasure. */
     EXPECT(bl_subject_forget(vault, "admin:dpo", "token", token, &json), BL_OK, "forget");
-    CHECK(contains(json, "\"residue_scrubbed\":true"), "receipt");
+    CHECK(contains(json, "\"wal_truncated\":true"), "receipt");
     bl_string_free(json);
     json = NULL;
     EXPECT(bl_subject_get(vault, "app", "token", token, &json), BL_ERASED, "erased");
     bl_string_free(token);
+
+    EXPECT(bl_vault_compact(vault, "admin:dpo", &json), BL_OK, "compact");
+    CHECK(contains(json, "\"wal_truncated\":true"), "compact report");
+    bl_string_free(json);
+    json = NULL;
+    EXPECT(bl_vault_compact(vault, NULL, &json), BL_INVALID_INPUT, "compact without actor");
 
     /* 8 threads on one handle. */
     shared = vault;

@@ -1,5 +1,6 @@
-/* Runs the shared scenarios of tests/vectors/scenarios.json against the C API.
- * Usage: test_vectors <scenarios.json>. Prints one line per scenario and a summary. */
+/* Runs the shared scenarios of tests/vectors/scenarios.json against the C API, and checks through
+ * a live vault that the normalised forms in tests/vectors/crypto.json are the ones the vault uses.
+ * Usage: test_vectors <scenarios.json> <crypto.json>. Prints one line per case and a summary. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,8 @@ static int step(struct run *r, const cJSON *s, cJSON **result) {
         const cJSON *anchor = cJSON_GetObjectItemCaseSensitive(s, "anchor");
         doc = anchor ? print(anchor) : NULL;
         rc = bl_audit_verify(r->vault, doc, &out);
+    } else if (!strcmp(op, "compact")) {
+        rc = bl_vault_compact(r->vault, actor, &out);
     } else if (!strcmp(op, "audit_flush")) {
         rc = bl_audit_flush(r->vault);
     } else if (!strcmp(op, "close")) {
@@ -232,20 +235,51 @@ static int run_scenario(const cJSON *sc, const char *key_hex, const char *tmpdir
     return ok;
 }
 
-int main(int argc, char **argv) {
-    if (argc != 2) { fprintf(stderr, "usage: %s scenarios.json\n", argv[0]); return 2; }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) { perror(argv[1]); return 2; }
+static cJSON *load(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     char *text = malloc((size_t)n + 1);
-    if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "read failed\n"); return 2; }
+    if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "read failed\n"); exit(2); }
     text[n] = 0;
     fclose(f);
     cJSON *doc = cJSON_Parse(text);
     free(text);
-    if (!doc) { fprintf(stderr, "invalid JSON in %s\n", argv[1]); return 2; }
+    if (!doc) { fprintf(stderr, "invalid JSON in %s\n", path); exit(2); }
+    return doc;
+}
+
+/* A value stored under `field` is found again by its normalised form from crypto.json. */
+static int normalisation_case(const cJSON *c) {
+    const char *field = str(c, "field", ""), *input = str(c, "input", ""), *normalized = str(c, "normalized", "");
+    const cJSON *region = cJSON_GetObjectItemCaseSensitive(c, "default_region");
+    char options[128], *profile = NULL, *token = NULL, *found = NULL;
+    snprintf(options, sizeof options, "{\"indexed_fields\":[\"customer_id\"],\"default_region\":%s%s%s}",
+             cJSON_IsString(region) ? "\"" : "", cJSON_IsString(region) ? region->valuestring : "null",
+             cJSON_IsString(region) ? "\"" : "");
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, field, input);
+    profile = print(p);
+    cJSON_Delete(p);
+    bl_key *key = NULL;
+    bl_vault *vault = NULL;
+    int ok = bl_key_generate(&key) == BL_OK && bl_vault_open_in_memory(key, options, &vault) == BL_OK &&
+             bl_subject_create(vault, "app", profile, &token) == BL_OK &&
+             bl_subject_get(vault, "app", field, normalized, &found) == BL_OK && strstr(found, token) != NULL;
+    printf("%s - normalisation of %s (%s)\n", ok ? "ok" : "not ok", field, ok ? "found" : bl_last_error_message());
+    bl_string_free(token);
+    bl_string_free(found);
+    free(profile);
+    bl_vault_close(vault);
+    bl_key_free(key);
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) { fprintf(stderr, "usage: %s scenarios.json crypto.json\n", argv[0]); return 2; }
+    cJSON *doc = load(argv[1]);
     char tmpdir[] = "/tmp/bunkerlite-c-vectors-XXXXXX";
     if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
     const char *key = str(doc, "key", "");
@@ -254,6 +288,11 @@ int main(int argc, char **argv) {
         if (run_scenario(sc, key, tmpdir, index)) passed++; else failed++;
     }
     cJSON_Delete(doc);
+    cJSON *crypto = load(argv[2]);
+    for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(crypto, "blind_indexes")->child; c; c = c->next) {
+        if (normalisation_case(c)) passed++; else failed++;
+    }
+    cJSON_Delete(crypto);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

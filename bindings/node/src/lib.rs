@@ -324,6 +324,19 @@ impl Vault {
         sync(|| self.inner.audit_flush())
     }
 
+    /// Rewrite the vault file so nothing of erased subjects survives (run it after erasures).
+    #[napi(ts_return_type = "CompactReport")]
+    pub fn compact(&self, opts: Option<CallOptions>) -> Result<Value, String> {
+        sync(|| json(self.inner.compact(&actor(&opts))?))
+    }
+
+    /// `compact`, off the event loop.
+    #[napi(ts_return_type = "Promise<CompactReport>")]
+    pub fn compact_async(&self, opts: Option<CallOptions>) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || json(v.compact(&a)?))
+    }
+
     /// `open`, off the event loop.
     #[napi(ts_return_type = "Promise<Vault>")]
     pub fn open_async(
@@ -412,6 +425,37 @@ impl Vault {
             let (offset, limit) = p?;
             json(v.audit_events(&a, &token, offset, limit)?)
         })
+    }
+
+    /// `auditAll`, off the event loop.
+    #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
+    pub fn audit_all_async(&self, opts: Option<CallOptions>) -> AsyncTask<Work> {
+        let (v, a, p) = (self.inner.clone(), actor(&opts), paging(&opts));
+        Work::new(move || {
+            let (offset, limit) = p?;
+            json(v.audit_all(&a, offset, limit)?)
+        })
+    }
+
+    /// `auditHead`, off the event loop.
+    #[napi(ts_return_type = "Promise<AuditHead>")]
+    pub fn audit_head_async(&self) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || json(v.audit_head()?))
+    }
+
+    /// `auditFlush`, off the event loop.
+    #[napi(ts_return_type = "Promise<null>")]
+    pub fn audit_flush_async(&self) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || v.audit_flush().map(|()| Value::Null))
+    }
+
+    /// `close` (writes buffered events, checkpoints the WAL), off the event loop.
+    #[napi(ts_return_type = "Promise<null>")]
+    pub fn close_async(&self) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || v.close().map(|()| Value::Null))
     }
 
     /// `auditVerify`, off the event loop.

@@ -17,7 +17,7 @@ async function main (): Promise<void> {
     const code: ErrorCode = (e as BunkerliteError).code
     console.log(code)
   }
-  console.log(version, updated.token, outcome, receipt.residue_scrubbed)
+  console.log(version, updated.token, outcome, receipt.wal_truncated)
   vault.close()
 }
 

@@ -65,7 +65,12 @@ test('round trip, async', async () => {
     await assert.rejects(vault.createSubjectAsync({ email: 'B@x.org' }), code('DUPLICATE'))
     assert.equal((await vault.forgetSubjectAsync({ token })).token, token)
     assert.ok((await vault.auditVerifyAsync(null)).events > 0)
-    vault.close()
+    const head = await vault.auditHeadAsync()
+    assert.equal((await vault.auditAllAsync({ limit: 1 })).items[0].seq, head.seq)
+    assert.equal(await vault.auditFlushAsync(), null)
+    assert.equal(await vault.closeAsync(), null)
+    assert.equal(vault.closed, true)
+    await assert.rejects(vault.auditHeadAsync(), code('CLOSED'))
     await assert.rejects(Vault.openAsync(join(dir, 'v.db'), MasterKey.generate(), null), code('WRONG_KEY'))
     // Many calls in flight at once share the vault from libuv's threads.
     const v2 = await Vault.openAsync(join(dir, 'v.db'), key, null)

@@ -60,6 +60,7 @@ class Run {
       case 'audit_all': return v.auditAll(opts)
       case 'audit_head': return v.auditHead()
       case 'audit_verify': return v.auditVerify(s.anchor ?? null)
+      case 'compact': return v.compact(opts)
       case 'audit_flush': return v.auditFlush()
       case 'close': return v.close()
       case 'reopen':

@@ -309,6 +309,14 @@ impl Vault {
         result(py, &report)
     }
 
+    /// Rewrite the vault file so nothing of erased subjects survives (run it after erasures).
+    #[pyo3(signature = (*, actor = None))]
+    fn compact<'py>(&self, py: Python<'py>, actor: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+        let actor = actor_of(actor);
+        let report = call(py, || self.inner.compact(&actor))?;
+        result(py, &report)
+    }
+
     /// Commit buffered read events now.
     fn audit_flush(&self, py: Python<'_>) -> PyResult<()> {
         call(py, || self.inner.audit_flush())

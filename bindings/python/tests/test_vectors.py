@@ -64,6 +64,8 @@ class Run:
             return v.audit_head()
         if op == "audit_verify":
             return v.audit_verify(s.get("anchor"))
+        if op == "compact":
+            return v.compact(actor=actor)
         if op == "audit_flush":
             return v.audit_flush()
         if op == "close":

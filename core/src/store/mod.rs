@@ -152,6 +152,27 @@ impl Store {
         Ok(busy == 0)
     }
 
+    /// Rebuild the database file (`VACUUM`) and truncate the WAL: every page is written afresh
+    /// from live rows, so no stale copy of a deleted or moved row survives in free page space.
+    /// Returns the file size before and after, and whether the WAL was fully truncated.
+    pub(crate) fn vacuum(&self) -> Result<(u64, u64, bool)> {
+        let size = |conn: &Connection| -> Result<u64> {
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            Ok((pages * page_size) as u64)
+        };
+        self.drop_readers();
+        let conn = lock(&self.writer);
+        let before = size(&conn)?;
+        conn.execute_batch("VACUUM")?;
+        let after = size(&conn)?;
+        let busy: i64 = match self.path {
+            Some(_) => conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?,
+            None => 0,
+        };
+        Ok((before, after, busy == 0))
+    }
+
     /// Drop idle readers (before close, so the last connection can remove the WAL).
     pub(crate) fn drop_readers(&self) {
         lock(&self.readers).clear();

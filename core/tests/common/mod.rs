@@ -48,6 +48,11 @@ pub fn hashes(path: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// Each of the vault file and its sidecars with its bytes.
+pub fn files_bytes(path: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files(path).into_iter().map(|p| (p.clone(), std::fs::read(&p).expect("read"))).collect()
+}
+
 /// All bytes of the vault file and its sidecars.
 pub fn all_bytes(path: &Path) -> Vec<u8> {
     files(path).into_iter().flat_map(|p| std::fs::read(p).expect("read")).collect()
