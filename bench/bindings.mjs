@@ -17,9 +17,12 @@ for (const batch of batches) tokens.push(...vault.createSubjects(batch, { actor:
 const createUs = Number(process.hrtime.bigint() - start) / 1e3 / (BATCHES * BATCH)
 const picks = Array.from({ length: GETS }, (_, i) => ({ token: tokens[(i * 7919) % tokens.length] }))
 const opts = { actor: 'app:bench' }
-start = process.hrtime.bigint()
-for (const p of picks) vault.getSubject(p, opts)
-const getUs = Number(process.hrtime.bigint() - start) / 1e3 / GETS
+let getUs = Infinity
+for (let pass = 0; pass < 3; pass++) { // best of three passes, as in the Rust and Python runs
+  start = process.hrtime.bigint()
+  for (const p of picks) vault.getSubject(p, opts)
+  getUs = Math.min(getUs, Number(process.hrtime.bigint() - start) / 1e3 / GETS)
+}
 vault.close()
 rmSync(dir, { recursive: true, force: true })
 console.log(JSON.stringify({ lang: 'node', create_batched_us: createUs, get_by_token_us: getUs }))

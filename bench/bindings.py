@@ -25,9 +25,12 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BUNKERLITE_BENCH_DIR", ".")
     create_us = (time.perf_counter() - start) * 1e6 / (BATCHES * BATCH)
     picks = [tokens[(i * 7919) % len(tokens)] for i in range(GETS)]
     get = vault.get_subject
-    start = time.perf_counter()
-    for t in picks:
-        get(token=t, actor="app:bench")
-    get_us = (time.perf_counter() - start) * 1e6 / GETS
+    passes = []
+    for _ in range(3):  # best of three passes, as in the Rust and Node runs
+        start = time.perf_counter()
+        for t in picks:
+            get(token=t, actor="app:bench")
+        passes.append((time.perf_counter() - start) * 1e6 / GETS)
+    get_us = min(passes)
     vault.close()
 print(json.dumps({"lang": "python", "create_batched_us": create_us, "get_by_token_us": get_us}))

@@ -141,24 +141,24 @@ export declare class Vault {
   /** Whether the vault is closed. */
   get closed(): boolean
   /** Create a subject from a profile object; returns its token. */
-  createSubject(profile: { [key: string]: Json }, opts?: CallOptions | undefined | null): string
+  createSubject(profile: { [key: string]: Json }, opts?: CallOptions | null): string
   /** Create many subjects in one transaction (all or none); returns their tokens. */
-  createSubjects(profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | undefined | null): Array<string>
+  createSubjects(profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): Array<string>
   /**
    * Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
    * indexed field).
    */
-  getSubject(lookup: Lookup, opts?: CallOptions | undefined | null): Subject
+  getSubject(lookup: Lookup, opts?: CallOptions | null): Subject
   /** Read many subjects: misses give `null`. */
-  getSubjects(lookups: Lookup[], opts?: CallOptions | undefined | null): Array<Subject | null>
+  getSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<Subject | null>
   /** Change a subject: an object is a merge patch, an array a JSON Patch. */
-  updateSubject(lookup: Lookup, patch: Json, opts?: CallOptions | undefined | null): Subject
+  updateSubject(lookup: Lookup, patch: Json, opts?: CallOptions | null): Subject
   /** Erase a subject (crypto-shredding); returns the erasure receipt. */
-  forgetSubject(lookup: Lookup, opts?: CallOptions | undefined | null): ErasureReceipt
+  forgetSubject(lookup: Lookup, opts?: CallOptions | null): ErasureReceipt
   /** A subject's audit events, newest first: `{ total, items }`. */
-  auditEvents(token: string, opts?: CallOptions | undefined | null): Page<AuditEvent>
+  auditEvents(token: string, opts?: PageOptions | undefined | null): Page<AuditEvent>
   /** All audit events, newest first. */
-  auditAll(opts?: CallOptions | undefined | null): Page<AuditEvent>
+  auditAll(opts?: PageOptions | undefined | null): Page<AuditEvent>
   /** The audit chain head `{ seq, hash }`: keep it outside the vault. */
   auditHead(): AuditHead
   /** Verify the audit chain (against `anchor`, a head kept earlier, if given). */
@@ -166,27 +166,27 @@ export declare class Vault {
   /** Commit buffered read events now. */
   auditFlush(): void
   /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
-  compact(opts?: CallOptions | undefined | null): CompactReport
+  compact(opts?: CallOptions | null): CompactReport
   /** `compact`, off the event loop. */
-  compactAsync(opts?: CallOptions | undefined | null): Promise<CompactReport>
+  compactAsync(opts?: CallOptions | null): Promise<CompactReport>
   /** `open`, off the event loop. */
   static openAsync(path: string, key: MasterKey, options?: Options | null): Promise<Vault>
   /** `createSubject`, off the event loop. */
-  createSubjectAsync(profile: { [key: string]: Json }, opts?: CallOptions | undefined | null): Promise<string>
+  createSubjectAsync(profile: { [key: string]: Json }, opts?: CallOptions | null): Promise<string>
   /** `createSubjects`, off the event loop. */
-  createSubjectsAsync(profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | undefined | null): Promise<string[]>
+  createSubjectsAsync(profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): Promise<string[]>
   /** `getSubject`, off the event loop. */
-  getSubjectAsync(lookup: Lookup, opts?: CallOptions | undefined | null): Promise<Subject>
+  getSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Subject>
   /** `getSubjects`, off the event loop. */
-  getSubjectsAsync(lookups: Lookup[], opts?: CallOptions | undefined | null): Promise<Array<Subject | null>>
+  getSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>>
   /** `updateSubject`, off the event loop. */
-  updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | undefined | null): Promise<Subject>
+  updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject>
   /** `forgetSubject`, off the event loop. */
-  forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | undefined | null): Promise<ErasureReceipt>
+  forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>
   /** `auditEvents`, off the event loop. */
-  auditEventsAsync(token: string, opts?: CallOptions | undefined | null): Promise<Page<AuditEvent>>
+  auditEventsAsync(token: string, opts?: PageOptions | undefined | null): Promise<Page<AuditEvent>>
   /** `auditAll`, off the event loop. */
-  auditAllAsync(opts?: CallOptions | undefined | null): Promise<Page<AuditEvent>>
+  auditAllAsync(opts?: PageOptions | undefined | null): Promise<Page<AuditEvent>>
   /** `auditHead`, off the event loop. */
   auditHeadAsync(): Promise<AuditHead>
   /** `auditFlush`, off the event loop. */
@@ -197,18 +197,24 @@ export declare class Vault {
   auditVerifyAsync(anchor?: AuditHead | null): Promise<AuditReport>
 }
 
-/** Per-call options: who acts, and paging for audit lists. */
+/** Per-call options of most methods: who acts. */
 export interface CallOptions {
   /** Recorded in the audit log (`"app:billing"`); defaults to `"app"`. */
   actor?: string
-  /** Audit paging: events to skip (default 0). */
-  offset?: number
-  /** Audit paging: events per page, 1–1000 (default 100). */
-  limit?: number
 }
 
 /** The error code strings of the core's table, in order. */
 export declare function errorCodes(): Array<string>
+
+/** Per-call options of the audit listings: who acts, and paging. */
+export interface PageOptions {
+  /** Recorded in the audit log (`"admin:dpo"`); defaults to `"app"`. */
+  actor?: string
+  /** Events to skip (default 0). */
+  offset?: number
+  /** Events per page, 1–1000 (default 100). */
+  limit?: number
+}
 
 /** The library version. */
 export declare function version(): string

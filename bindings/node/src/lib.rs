@@ -9,24 +9,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-/// A JSON result handed to JavaScript from an async task.
-pub struct Json(Value);
-
-impl TypeName for Json {
-    fn type_name() -> &'static str {
-        "any"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Unknown
-    }
-}
-
-impl ToNapiValue for Json {
-    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
-        // SAFETY: forwarded from napi with the same `env`.
-        unsafe { Value::to_napi_value(env, val.0) }
-    }
-}
+mod json;
+use json::{ActorOption, Document, Json};
 
 fn js_error(err: &Error) -> napi::Error<String> {
     napi::Error::new(err.code().to_owned(), err.message().to_owned())
@@ -42,27 +26,44 @@ fn sync<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> Result<T, String> {
     run(f).map_err(|e| js_error(&e))
 }
 
-fn json(value: impl serde::Serialize) -> bunkerlite::Result<Value> {
-    serde_json::to_value(value).map_err(|_| Error::new(ErrorKind::Internal, "a result could not be serialised"))
+/// A result as JSON text for JavaScript.
+fn out(value: impl serde::Serialize) -> bunkerlite::Result<Json> {
+    Json::of(&value)
 }
 
-/// Per-call options: who acts, and paging for audit lists.
+/// Per-call options of most methods: who acts.
 #[napi(object)]
 #[derive(Default)]
 pub struct CallOptions {
     /// Recorded in the audit log (`"app:billing"`); defaults to `"app"`.
     pub actor: Option<String>,
-    /// Audit paging: events to skip (default 0).
+}
+
+/// Per-call options of the audit listings: who acts, and paging.
+#[napi(object)]
+#[derive(Default)]
+pub struct PageOptions {
+    /// Recorded in the audit log (`"admin:dpo"`); defaults to `"app"`.
+    pub actor: Option<String>,
+    /// Events to skip (default 0).
     pub offset: Option<i64>,
-    /// Audit paging: events per page, 1–1000 (default 100).
+    /// Events per page, 1–1000 (default 100).
     pub limit: Option<i64>,
 }
 
-fn actor(opts: &Option<CallOptions>) -> String {
+fn actor(opts: &Option<ActorOption>) -> bunkerlite::Result<String> {
+    match opts {
+        None => Ok(DEFAULT_ACTOR.to_owned()),
+        Some(ActorOption(Ok(a))) => Ok(a.clone().unwrap_or_else(|| DEFAULT_ACTOR.to_owned())),
+        Some(ActorOption(Err(e))) => Err(Error::new(e.kind(), e.message().to_owned())),
+    }
+}
+
+fn page_actor(opts: &Option<PageOptions>) -> String {
     opts.as_ref().and_then(|o| o.actor.clone()).unwrap_or_else(|| DEFAULT_ACTOR.to_owned())
 }
 
-fn paging(opts: &Option<CallOptions>) -> bunkerlite::Result<(u64, u64)> {
+fn paging(opts: &Option<PageOptions>) -> bunkerlite::Result<(u64, u64)> {
     let offset = opts.as_ref().and_then(|o| o.offset).unwrap_or(0);
     let limit = opts.as_ref().and_then(|o| o.limit).unwrap_or(bunkerlite::DEFAULT_PAGE as i64);
     match (u64::try_from(offset), u64::try_from(limit)) {
@@ -71,19 +72,19 @@ fn paging(opts: &Option<CallOptions>) -> bunkerlite::Result<(u64, u64)> {
     }
 }
 
-fn options(value: Option<Value>) -> bunkerlite::Result<Options> {
-    Options::from_json(value.unwrap_or(Value::Null))
+fn options(value: Option<Document>) -> bunkerlite::Result<Options> {
+    Options::from_json(value.map(|d| d.0).transpose()?.unwrap_or(Value::Null))
 }
 
-fn lookups(value: Value) -> bunkerlite::Result<Vec<Lookup>> {
-    match value {
+fn lookups(value: Document) -> bunkerlite::Result<Vec<Lookup>> {
+    match value.0? {
         Value::Array(items) => items.iter().map(Lookup::from_json).collect(),
         _ => Err(Error::new(ErrorKind::InvalidInput, "lookups must be an array")),
     }
 }
 
-fn profiles(value: Value) -> bunkerlite::Result<Vec<Value>> {
-    match value {
+fn profiles(value: Document) -> bunkerlite::Result<Vec<Value>> {
+    match value.0? {
         Value::Array(items) => Ok(items),
         _ => Err(Error::new(ErrorKind::InvalidInput, "profiles must be an array")),
     }
@@ -148,7 +149,7 @@ impl MasterKey {
 /// Core work run on libuv's thread pool; the promise resolves to its JSON result or rejects
 /// with an `Error` carrying `.code`.
 pub struct Work {
-    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<Value> + Send>>,
+    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<Json> + Send>>,
 }
 
 /// The rejection of an async call: an `Error` whose `.code` is the core's code, as sync calls throw.
@@ -162,13 +163,13 @@ fn rejection(env: &Env, e: &Error) -> napi::Error {
 }
 
 impl Work {
-    fn new(job: impl FnOnce() -> bunkerlite::Result<Value> + Send + 'static) -> AsyncTask<Work> {
+    fn new(job: impl FnOnce() -> bunkerlite::Result<Json> + Send + 'static) -> AsyncTask<Work> {
         AsyncTask::new(Work { job: Some(Box::new(job)) })
     }
 }
 
 impl Task for Work {
-    type Output = bunkerlite::Result<Value>;
+    type Output = bunkerlite::Result<Json>;
     type JsValue = Json;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
@@ -177,7 +178,7 @@ impl Task for Work {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Json> {
-        output.map(Json).map_err(|e| rejection(&env, &e))
+        output.map_err(|e| rejection(&env, &e))
     }
 }
 
@@ -194,7 +195,7 @@ impl Vault {
     pub fn open(
         path: String,
         key: &MasterKey,
-        #[napi(ts_arg_type = "Options | null")] options: Option<Value>,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
     ) -> Result<Vault, String> {
         sync(|| bunkerlite::Vault::open(&path, &key.inner, self::options(options)?)).map(|inner| Vault { inner })
     }
@@ -203,7 +204,7 @@ impl Vault {
     #[napi(factory)]
     pub fn open_in_memory(
         key: &MasterKey,
-        #[napi(ts_arg_type = "Options | null")] options: Option<Value>,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
     ) -> Result<Vault, String> {
         sync(|| bunkerlite::Vault::open_in_memory(&key.inner, self::options(options)?)).map(|inner| Vault { inner })
     }
@@ -224,20 +225,20 @@ impl Vault {
     #[napi]
     pub fn create_subject(
         &self,
-        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> Result<String, String> {
-        sync(|| self.inner.create_subject(&actor(&opts), profile))
+        sync(|| self.inner.create_subject(&actor(&opts)?, profile.0?))
     }
 
     /// Create many subjects in one transaction (all or none); returns their tokens.
     #[napi]
     pub fn create_subjects(
         &self,
-        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> Result<Vec<String>, String> {
-        sync(|| self.inner.create_subjects(&actor(&opts), self::profiles(profiles)?))
+        sync(|| self.inner.create_subjects(&actor(&opts)?, self::profiles(profiles)?))
     }
 
     /// Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
@@ -245,76 +246,81 @@ impl Vault {
     #[napi(ts_return_type = "Subject")]
     pub fn get_subject(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Value,
-        opts: Option<CallOptions>,
-    ) -> Result<Value, String> {
-        sync(|| json(self.inner.get_subject(&actor(&opts), &Lookup::from_json(&lookup)?)?))
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> Result<Json, String> {
+        sync(|| out(self.inner.get_subject(&actor(&opts)?, &Lookup::from_json(&lookup.0?)?)?))
     }
 
     /// Read many subjects: misses give `null`.
     #[napi(ts_return_type = "Array<Subject | null>")]
     pub fn get_subjects(
         &self,
-        #[napi(ts_arg_type = "Lookup[]")] lookups: Value,
-        opts: Option<CallOptions>,
-    ) -> Result<Value, String> {
-        sync(|| json(self.inner.get_subjects(&actor(&opts), &self::lookups(lookups)?)?))
+        #[napi(ts_arg_type = "Lookup[]")] lookups: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> Result<Json, String> {
+        sync(|| out(self.inner.get_subjects(&actor(&opts)?, &self::lookups(lookups)?)?))
     }
 
     /// Change a subject: an object is a merge patch, an array a JSON Patch.
     #[napi(ts_return_type = "Subject")]
     pub fn update_subject(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Value,
-        #[napi(ts_arg_type = "Json")] patch: Value,
-        opts: Option<CallOptions>,
-    ) -> Result<Value, String> {
-        sync(|| json(self.inner.update_subject(&actor(&opts), &Lookup::from_json(&lookup)?, patch)?))
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "Json")] patch: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> Result<Json, String> {
+        sync(|| out(self.inner.update_subject(&actor(&opts)?, &Lookup::from_json(&lookup.0?)?, patch.0?)?))
     }
 
     /// Erase a subject (crypto-shredding); returns the erasure receipt.
     #[napi(ts_return_type = "ErasureReceipt")]
     pub fn forget_subject(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Value,
-        opts: Option<CallOptions>,
-    ) -> Result<Value, String> {
-        sync(|| json(self.inner.forget_subject(&actor(&opts), &Lookup::from_json(&lookup)?)?))
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> Result<Json, String> {
+        sync(|| out(self.inner.forget_subject(&actor(&opts)?, &Lookup::from_json(&lookup.0?)?)?))
     }
 
     /// A subject's audit events, newest first: `{ total, items }`.
     #[napi(ts_return_type = "Page<AuditEvent>")]
-    pub fn audit_events(&self, token: String, opts: Option<CallOptions>) -> Result<Value, String> {
+    pub fn audit_events(&self, token: String, opts: Option<PageOptions>) -> Result<Json, String> {
         sync(|| {
             let (offset, limit) = paging(&opts)?;
-            json(self.inner.audit_events(&actor(&opts), &token, offset, limit)?)
+            out(self.inner.audit_events(&page_actor(&opts), &token, offset, limit)?)
         })
     }
 
     /// All audit events, newest first.
     #[napi(ts_return_type = "Page<AuditEvent>")]
-    pub fn audit_all(&self, opts: Option<CallOptions>) -> Result<Value, String> {
+    pub fn audit_all(&self, opts: Option<PageOptions>) -> Result<Json, String> {
         sync(|| {
             let (offset, limit) = paging(&opts)?;
-            json(self.inner.audit_all(&actor(&opts), offset, limit)?)
+            out(self.inner.audit_all(&page_actor(&opts), offset, limit)?)
         })
     }
 
     /// The audit chain head `{ seq, hash }`: keep it outside the vault.
     #[napi(ts_return_type = "AuditHead")]
-    pub fn audit_head(&self) -> Result<Value, String> {
-        sync(|| json(self.inner.audit_head()?))
+    pub fn audit_head(&self) -> Result<Json, String> {
+        sync(|| out(self.inner.audit_head()?))
     }
 
     /// Verify the audit chain (against `anchor`, a head kept earlier, if given).
     #[napi(ts_return_type = "AuditReport")]
     pub fn audit_verify(
         &self,
-        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Value>,
-    ) -> Result<Value, String> {
+        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Document>,
+    ) -> Result<Json, String> {
         sync(|| {
-            let anchor = anchor.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()?;
-            json(self.inner.audit_verify(anchor.as_ref())?)
+            let anchor = anchor
+                .map(|a| a.0)
+                .transpose()?
+                .filter(|a| !a.is_null())
+                .map(|a| AuditHead::from_json(&a))
+                .transpose()?;
+            out(self.inner.audit_verify(anchor.as_ref())?)
         })
     }
 
@@ -326,15 +332,21 @@ impl Vault {
 
     /// Rewrite the vault file so nothing of erased subjects survives (run it after erasures).
     #[napi(ts_return_type = "CompactReport")]
-    pub fn compact(&self, opts: Option<CallOptions>) -> Result<Value, String> {
-        sync(|| json(self.inner.compact(&actor(&opts))?))
+    pub fn compact(
+        &self,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> Result<Json, String> {
+        sync(|| out(self.inner.compact(&actor(&opts)?)?))
     }
 
     /// `compact`, off the event loop.
     #[napi(ts_return_type = "Promise<CompactReport>")]
-    pub fn compact_async(&self, opts: Option<CallOptions>) -> AsyncTask<Work> {
+    pub fn compact_async(
+        &self,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.compact(&a)?))
+        Work::new(move || out(v.compact(&a?)?))
     }
 
     /// `open`, off the event loop.
@@ -342,7 +354,7 @@ impl Vault {
     pub fn open_async(
         path: String,
         key: &MasterKey,
-        #[napi(ts_arg_type = "Options | null")] options: Option<Value>,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
     ) -> AsyncTask<OpenWork> {
         let key = key.inner.clone();
         AsyncTask::new(OpenWork {
@@ -354,86 +366,86 @@ impl Vault {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn create_subject_async(
         &self,
-        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.create_subject(&a, profile)?))
+        Work::new(move || out(v.create_subject(&a?, profile.0?)?))
     }
 
     /// `createSubjects`, off the event loop.
     #[napi(ts_return_type = "Promise<string[]>")]
     pub fn create_subjects_async(
         &self,
-        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.create_subjects(&a, self::profiles(profiles)?)?))
+        Work::new(move || out(v.create_subjects(&a?, self::profiles(profiles)?)?))
     }
 
     /// `getSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<Subject>")]
     pub fn get_subject_async(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.get_subject(&a, &Lookup::from_json(&lookup)?)?))
+        Work::new(move || out(v.get_subject(&a?, &Lookup::from_json(&lookup.0?)?)?))
     }
 
     /// `getSubjects`, off the event loop.
     #[napi(ts_return_type = "Promise<Array<Subject | null>>")]
     pub fn get_subjects_async(
         &self,
-        #[napi(ts_arg_type = "Lookup[]")] lookups: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "Lookup[]")] lookups: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.get_subjects(&a, &self::lookups(lookups)?)?))
+        Work::new(move || out(v.get_subjects(&a?, &self::lookups(lookups)?)?))
     }
 
     /// `updateSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<Subject>")]
     pub fn update_subject_async(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Value,
-        #[napi(ts_arg_type = "Json")] patch: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "Json")] patch: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.update_subject(&a, &Lookup::from_json(&lookup)?, patch)?))
+        Work::new(move || out(v.update_subject(&a?, &Lookup::from_json(&lookup.0?)?, patch.0?)?))
     }
 
     /// `forgetSubject`, off the event loop.
     #[napi(ts_return_type = "Promise<ErasureReceipt>")]
     pub fn forget_subject_async(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Value,
-        opts: Option<CallOptions>,
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || json(v.forget_subject(&a, &Lookup::from_json(&lookup)?)?))
+        Work::new(move || out(v.forget_subject(&a?, &Lookup::from_json(&lookup.0?)?)?))
     }
 
     /// `auditEvents`, off the event loop.
     #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
-    pub fn audit_events_async(&self, token: String, opts: Option<CallOptions>) -> AsyncTask<Work> {
-        let (v, a, p) = (self.inner.clone(), actor(&opts), paging(&opts));
+    pub fn audit_events_async(&self, token: String, opts: Option<PageOptions>) -> AsyncTask<Work> {
+        let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
         Work::new(move || {
             let (offset, limit) = p?;
-            json(v.audit_events(&a, &token, offset, limit)?)
+            out(v.audit_events(&a, &token, offset, limit)?)
         })
     }
 
     /// `auditAll`, off the event loop.
     #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
-    pub fn audit_all_async(&self, opts: Option<CallOptions>) -> AsyncTask<Work> {
-        let (v, a, p) = (self.inner.clone(), actor(&opts), paging(&opts));
+    pub fn audit_all_async(&self, opts: Option<PageOptions>) -> AsyncTask<Work> {
+        let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
         Work::new(move || {
             let (offset, limit) = p?;
-            json(v.audit_all(&a, offset, limit)?)
+            out(v.audit_all(&a, offset, limit)?)
         })
     }
 
@@ -441,33 +453,38 @@ impl Vault {
     #[napi(ts_return_type = "Promise<AuditHead>")]
     pub fn audit_head_async(&self) -> AsyncTask<Work> {
         let v = self.inner.clone();
-        Work::new(move || json(v.audit_head()?))
+        Work::new(move || out(v.audit_head()?))
     }
 
     /// `auditFlush`, off the event loop.
     #[napi(ts_return_type = "Promise<null>")]
     pub fn audit_flush_async(&self) -> AsyncTask<Work> {
         let v = self.inner.clone();
-        Work::new(move || v.audit_flush().map(|()| Value::Null))
+        Work::new(move || v.audit_flush().map(|()| Json("null".to_owned())))
     }
 
     /// `close` (writes buffered events, checkpoints the WAL), off the event loop.
     #[napi(ts_return_type = "Promise<null>")]
     pub fn close_async(&self) -> AsyncTask<Work> {
         let v = self.inner.clone();
-        Work::new(move || v.close().map(|()| Value::Null))
+        Work::new(move || v.close().map(|()| Json("null".to_owned())))
     }
 
     /// `auditVerify`, off the event loop.
     #[napi(ts_return_type = "Promise<AuditReport>")]
     pub fn audit_verify_async(
         &self,
-        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Value>,
+        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Document>,
     ) -> AsyncTask<Work> {
         let v = self.inner.clone();
         Work::new(move || {
-            let anchor = anchor.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()?;
-            json(v.audit_verify(anchor.as_ref())?)
+            let anchor = anchor
+                .map(|a| a.0)
+                .transpose()?
+                .filter(|a| !a.is_null())
+                .map(|a| AuditHead::from_json(&a))
+                .transpose()?;
+            out(v.audit_verify(anchor.as_ref())?)
         })
     }
 }
