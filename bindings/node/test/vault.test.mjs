@@ -106,6 +106,14 @@ test('error matrix', () => {
     () => Vault.openInMemory(MasterKey.generate(), { nope: 1 })
   ]
   for (const call of invalid) assert.throws(call, code('INVALID_INPUT'), call.toString())
+  const cyclic = { a: 1 }
+  cyclic.self = cyclic
+  for (const notJson of [{ n: 10n }, cyclic, { s: '\ud800' }, { ['\udfff']: 1 }, undefined, () => 1]) {
+    assert.throws(() => vault.createSubject(notJson), code('INVALID_INPUT'))
+  }
+  // JavaScript's JSON rules apply first (documented): NaN becomes null, undefined is dropped.
+  const t = vault.createSubject({ n: NaN, u: undefined, k: 1 })
+  assert.deepEqual(vault.getSubject({ token: t }).profile, { n: null, k: 1 })
   assert.throws(() => vault.createSubject({ big: 'x'.repeat(1 << 20) }), code('TOO_LARGE'))
   let deep = []
   for (let i = 0; i < 100; i++) deep = [deep]
