@@ -15,7 +15,7 @@
 //! ms and never more than N. Write events are never buffered: they commit with the write.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Mutex, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
@@ -67,10 +67,10 @@ impl Event {
         Ok(self)
     }
 
-    pub(crate) fn into_pending(self, actor: &str, time_ms: i64, outcome: &'static str) -> Pending {
+    pub(crate) fn into_pending(self, actor: &Arc<str>, time_ms: i64, outcome: &'static str) -> Pending {
         Pending {
             time_ms,
-            actor: actor.to_owned(),
+            actor: Arc::clone(actor),
             action: self.action,
             subject: self.subject,
             subject_id: self.subject_id,
@@ -84,7 +84,7 @@ impl Event {
 #[derive(Clone)]
 pub(crate) struct Pending {
     time_ms: i64,
-    actor: String,
+    actor: Arc<str>,
     action: &'static str,
     subject: Option<[u8; 16]>,
     subject_id: Option<i64>,
@@ -179,7 +179,7 @@ pub(crate) fn append(tx: &Transaction<'_>, keys: &Keys, events: impl Iterator<It
         insert.execute(rusqlite::params![
             seq as i64,
             e.time_ms,
-            e.actor,
+            &*e.actor,
             e.action,
             subject,
             subject_id,

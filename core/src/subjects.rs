@@ -200,14 +200,14 @@ fn seal_profile(engine: &Engine, token: &[u8; 16], dek: &SecretKey, profile: &Ma
 }
 
 /// The blind indexes of a profile's indexed fields.
-fn index_entries(engine: &Engine, profile: &Map<String, Value>) -> Result<Vec<(String, [u8; INDEX_LEN])>> {
+fn index_entries<'e>(engine: &'e Engine, profile: &Map<String, Value>) -> Result<Vec<(&'e str, [u8; INDEX_LEN])>> {
     let mut out = Vec::new();
     for field in &engine.fields {
         match profile.get(&field.name) {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) => {
                 let norm = Zeroizing::new(normalize(&field.name, field.rule, s, engine.region)?);
-                out.push((field.name.clone(), blind_index(&field.key, &norm)));
+                out.push((field.name.as_str(), blind_index(&field.key, &norm)));
             }
             Some(_) => return Err(Error::invalid(format!("field '{}' must be a string", field.name))),
         }
@@ -379,8 +379,9 @@ impl Vault {
             }
             Ok((out, events))
         })?;
+        let actor: std::sync::Arc<str> = actor.into();
         for (subject, code) in misses {
-            engine.record(Event::new("subject.get", subject).into_pending(actor, now_ms(), code))?;
+            engine.record(Event::new("subject.get", subject).into_pending(&actor, now_ms(), code))?;
         }
         Ok(found)
     }

@@ -170,12 +170,12 @@ pub(crate) fn now_ms() -> i64 {
 
 /// Check an actor name: 1–64 characters of `A-Z a-z 0-9 . _ : @ / -`. Actors are stored in
 /// clear in the audit log, so they name roles and operators, never data subjects' data.
-pub(crate) fn check_actor(actor: &str) -> Result<()> {
+pub(crate) fn check_actor(actor: &str) -> Result<Arc<str>> {
     let ok = !actor.is_empty()
         && actor.len() <= 64
         && actor.bytes().all(|b| b.is_ascii_alphanumeric() || b".:_@/-".contains(&b));
     if ok {
-        Ok(())
+        Ok(Arc::from(actor))
     } else {
         Err(Error::invalid("actor must be 1-64 characters of A-Z a-z 0-9 . _ : @ / -"))
     }
@@ -430,7 +430,7 @@ impl Engine {
         subject_hint: Option<[u8; 16]>,
         f: impl FnOnce(&Transaction<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        check_actor(actor)?;
+        let actor = &check_actor(actor)?;
         let pending = self.audit.take();
         let result = self.store.write(|tx| {
             let (out, events) = f(tx)?;
@@ -459,7 +459,7 @@ impl Engine {
         subject_hint: Option<[u8; 16]>,
         f: impl FnOnce(&Connection) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        check_actor(actor)?;
+        let actor = &check_actor(actor)?;
         match self.store.read(f) {
             Ok((out, events)) => {
                 let time_ms = now_ms();
