@@ -18,17 +18,54 @@ fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
     }
 }
 
-/// `globalThis.JSON[name]` and `globalThis.JSON`.
+/// References to `JSON`, `JSON.parse` and `JSON.stringify`, taken once per JavaScript
+/// environment (main thread or worker) and kept as the environment's instance data.
+struct JsonRefs {
+    json: sys::napi_ref,
+    parse: sys::napi_ref,
+    stringify: sys::napi_ref,
+}
+
+/// `globalThis.JSON[name]` and `globalThis.JSON`. A page that replaced `JSON.parse` before the
+/// addon's first call would be used; the values crossing are the caller's own data anyway.
 ///
 /// # Safety
 /// `env` is the live environment of the current call.
 unsafe fn json_function(env: sys::napi_env, name: &std::ffi::CStr) -> napi::Result<(sys::napi_value, sys::napi_value)> {
-    let (mut global, mut json, mut function) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
-    // SAFETY: plain N-API calls on the current env with valid out-pointers.
+    let wrapped = napi::Env::from_raw(env);
+    let refs = match wrapped.get_instance_data::<JsonRefs>()? {
+        Some(refs) => refs,
+        None => {
+            let (mut global, mut json, mut parse, mut stringify) =
+                (ptr::null_mut(), ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+            let mut refs = JsonRefs { json: ptr::null_mut(), parse: ptr::null_mut(), stringify: ptr::null_mut() };
+            // SAFETY: plain N-API calls on the current env with valid out-pointers; the references
+            // live as long as the environment (they are never deleted, like the environment's
+            // own `JSON` object).
+            unsafe {
+                check(sys::napi_get_global(env, &mut global), "get global")?;
+                check(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json), "get JSON")?;
+                check(sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse), "get JSON.parse")?;
+                check(
+                    sys::napi_get_named_property(env, json, c"stringify".as_ptr(), &mut stringify),
+                    "get JSON.stringify",
+                )?;
+                check(sys::napi_create_reference(env, json, 1, &mut refs.json), "reference")?;
+                check(sys::napi_create_reference(env, parse, 1, &mut refs.parse), "reference")?;
+                check(sys::napi_create_reference(env, stringify, 1, &mut refs.stringify), "reference")?;
+            }
+            wrapped.set_instance_data(refs, (), |_| {})?;
+            wrapped
+                .get_instance_data::<JsonRefs>()?
+                .ok_or_else(|| napi::Error::from_reason("instance data was not kept"))?
+        }
+    };
+    let function_ref = if name == c"parse" { refs.parse } else { refs.stringify };
+    let (mut json, mut function) = (ptr::null_mut(), ptr::null_mut());
+    // SAFETY: the references were created in this environment and are alive.
     unsafe {
-        check(sys::napi_get_global(env, &mut global), "get global")?;
-        check(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json), "get JSON")?;
-        check(sys::napi_get_named_property(env, json, name.as_ptr(), &mut function), "get JSON function")?;
+        check(sys::napi_get_reference_value(env, refs.json, &mut json), "JSON reference")?;
+        check(sys::napi_get_reference_value(env, function_ref, &mut function), "function reference")?;
     }
     Ok((json, function))
 }
