@@ -149,3 +149,21 @@ test('keys', () => {
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('worker threads each load the addon and use their own vaults', async () => {
+  const { Worker } = await import('node:worker_threads')
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const { Vault, MasterKey } = require(workerData.addon)
+    const v = Vault.openInMemory(MasterKey.generate())
+    const t = v.createSubject({ email: 'w' + workerData.n + '@x.org' })
+    parentPort.postMessage(v.getSubject({ token: t }).profile.email)
+    v.close()
+  `
+  const results = await Promise.all([0, 1, 2].map((n) => new Promise((resolve, reject) => {
+    const w = new Worker(source, { eval: true, workerData: { n, addon: join(here, '..') } })
+    w.once('message', resolve)
+    w.once('error', reject)
+  })))
+  assert.deepEqual(results, ['w0@x.org', 'w1@x.org', 'w2@x.org'])
+})
