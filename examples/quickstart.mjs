@@ -31,5 +31,8 @@ try {
 } catch (e) {
   console.log('after erasure:', e.code)
 }
+// Rewrite the file so no stale copy of the erased rows survives (run after erasures, e.g. nightly).
+const compacted = await vault.compactAsync({ actor: 'admin:dpo' })
+console.log(`compacted: ${compacted.bytes_before} -> ${compacted.bytes_after} bytes`)
 console.log('audit chain verified:', (await vault.auditVerifyAsync(null)).events, 'events')
 vault.close()

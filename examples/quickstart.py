@@ -29,4 +29,7 @@ with bunkerlite.Vault.open(path, key) as vault:
     except bunkerlite.ErasedError as e:
         print("after erasure:", e.code)
 
+    # Rewrite the file so no stale copy of the erased rows survives (run after erasures, e.g. nightly).
+    compacted = vault.compact(actor="admin:dpo")
+    print(f"compacted: {compacted['bytes_before']} -> {compacted['bytes_after']} bytes")
     print("audit chain verified:", vault.audit_verify()["events"], "events")
