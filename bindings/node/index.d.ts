@@ -132,6 +132,34 @@ export declare class MasterKey {
 
 /** An open vault. Share it freely; the `*Async` methods run off the event loop. */
 export declare class Vault {
+  /** `compact`, off the event loop. */
+  compactAsync(opts?: CallOptions | null): Promise<CompactReport>
+  /** `open`, off the event loop. */
+  static openAsync(path: string, key: MasterKey, options?: Options | null): Promise<Vault>
+  /** `createSubject`, off the event loop. */
+  createSubjectAsync(profile: { [key: string]: Json }, opts?: CallOptions | null): Promise<string>
+  /** `createSubjects`, off the event loop. */
+  createSubjectsAsync(profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): Promise<string[]>
+  /** `getSubject`, off the event loop. */
+  getSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Subject>
+  /** `getSubjects`, off the event loop. */
+  getSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>>
+  /** `updateSubject`, off the event loop. */
+  updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject>
+  /** `forgetSubject`, off the event loop. */
+  forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>
+  /** `auditEvents`, off the event loop. */
+  auditEventsAsync(token: string, opts?: PageOptions | undefined | null): Promise<Page<AuditEvent>>
+  /** `auditAll`, off the event loop. */
+  auditAllAsync(opts?: PageOptions | undefined | null): Promise<Page<AuditEvent>>
+  /** `auditHead`, off the event loop. */
+  auditHeadAsync(): Promise<AuditHead>
+  /** `auditFlush`, off the event loop. */
+  auditFlushAsync(): Promise<null>
+  /** `close` (writes buffered events, checkpoints the WAL), off the event loop. */
+  closeAsync(): Promise<null>
+  /** `auditVerify`, off the event loop. */
+  auditVerifyAsync(anchor?: AuditHead | null): Promise<AuditReport>
   /** Open (or create) the vault file at `path` with `key`. */
   static open(path: string, key: MasterKey, options?: Options | null): Vault
   /** A private in-memory vault, gone when closed. */
@@ -167,34 +195,6 @@ export declare class Vault {
   auditFlush(): void
   /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
   compact(opts?: CallOptions | null): CompactReport
-  /** `compact`, off the event loop. */
-  compactAsync(opts?: CallOptions | null): Promise<CompactReport>
-  /** `open`, off the event loop. */
-  static openAsync(path: string, key: MasterKey, options?: Options | null): Promise<Vault>
-  /** `createSubject`, off the event loop. */
-  createSubjectAsync(profile: { [key: string]: Json }, opts?: CallOptions | null): Promise<string>
-  /** `createSubjects`, off the event loop. */
-  createSubjectsAsync(profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): Promise<string[]>
-  /** `getSubject`, off the event loop. */
-  getSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Subject>
-  /** `getSubjects`, off the event loop. */
-  getSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>>
-  /** `updateSubject`, off the event loop. */
-  updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject>
-  /** `forgetSubject`, off the event loop. */
-  forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>
-  /** `auditEvents`, off the event loop. */
-  auditEventsAsync(token: string, opts?: PageOptions | undefined | null): Promise<Page<AuditEvent>>
-  /** `auditAll`, off the event loop. */
-  auditAllAsync(opts?: PageOptions | undefined | null): Promise<Page<AuditEvent>>
-  /** `auditHead`, off the event loop. */
-  auditHeadAsync(): Promise<AuditHead>
-  /** `auditFlush`, off the event loop. */
-  auditFlushAsync(): Promise<null>
-  /** `close` (writes buffered events, checkpoints the WAL), off the event loop. */
-  closeAsync(): Promise<null>
-  /** `auditVerify`, off the event loop. */
-  auditVerifyAsync(anchor?: AuditHead | null): Promise<AuditReport>
 }
 
 /** Per-call options of most methods: who acts. */

@@ -1,0 +1,220 @@
+//! The `*Async` methods: core work on libuv's thread pool, resolving to the same results the
+//! synchronous methods return and rejecting with the same `.code`s.
+
+use bunkerlite::{AuditHead, Error, Lookup};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::json::{ActorOption, Document, Json};
+use crate::vault::Vault;
+use crate::{actor, out, page_actor, paging, run, MasterKey, PageOptions};
+
+/// Core work run on libuv's thread pool; the promise resolves to its JSON result or rejects
+/// with an `Error` carrying `.code`.
+pub struct Work {
+    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<Json> + Send>>,
+}
+
+/// The rejection of an async call: an `Error` whose `.code` is the core's code, as sync calls throw.
+fn rejection(env: &Env, e: &Error) -> napi::Error {
+    let made =
+        env.create_error(napi::Error::new(Status::GenericFailure, e.message().to_owned())).and_then(|mut obj| {
+            obj.set_named_property("code", e.code())?;
+            Ok(napi::Error::from(obj.to_unknown()))
+        });
+    made.unwrap_or_else(|err| err)
+}
+
+impl Work {
+    fn new(job: impl FnOnce() -> bunkerlite::Result<Json> + Send + 'static) -> AsyncTask<Work> {
+        AsyncTask::new(Work { job: Some(Box::new(job)) })
+    }
+}
+
+impl Task for Work {
+    type Output = bunkerlite::Result<Json>;
+    type JsValue = Json;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let job = self.job.take().ok_or_else(|| napi::Error::from_reason("task ran twice"))?;
+        Ok(run(job))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Json> {
+        output.map_err(|e| rejection(&env, &e))
+    }
+}
+
+#[napi]
+impl Vault {
+    /// `compact`, off the event loop.
+    #[napi(ts_return_type = "Promise<CompactReport>")]
+    pub fn compact_async(
+        &self,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.compact(&a?)?))
+    }
+
+    /// `open`, off the event loop.
+    #[napi(ts_return_type = "Promise<Vault>")]
+    pub fn open_async(
+        path: String,
+        key: &MasterKey,
+        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
+    ) -> AsyncTask<OpenWork> {
+        let key = key.inner.clone();
+        AsyncTask::new(OpenWork {
+            job: Some(Box::new(move || bunkerlite::Vault::open(&path, &key, crate::options(options)?))),
+        })
+    }
+
+    /// `createSubject`, off the event loop.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn create_subject_async(
+        &self,
+        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.create_subject(&a?, profile.0?)?))
+    }
+
+    /// `createSubjects`, off the event loop.
+    #[napi(ts_return_type = "Promise<string[]>")]
+    pub fn create_subjects_async(
+        &self,
+        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.create_subjects(&a?, crate::profiles(profiles)?)?))
+    }
+
+    /// `getSubject`, off the event loop.
+    #[napi(ts_return_type = "Promise<Subject>")]
+    pub fn get_subject_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.get_subject(&a?, &Lookup::from_json(&lookup.0?)?)?))
+    }
+
+    /// `getSubjects`, off the event loop.
+    #[napi(ts_return_type = "Promise<Array<Subject | null>>")]
+    pub fn get_subjects_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup[]")] lookups: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.get_subjects(&a?, &crate::lookups(lookups)?)?))
+    }
+
+    /// `updateSubject`, off the event loop.
+    #[napi(ts_return_type = "Promise<Subject>")]
+    pub fn update_subject_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "Json")] patch: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.update_subject(&a?, &Lookup::from_json(&lookup.0?)?, patch.0?)?))
+    }
+
+    /// `forgetSubject`, off the event loop.
+    #[napi(ts_return_type = "Promise<ErasureReceipt>")]
+    pub fn forget_subject_async(
+        &self,
+        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+    ) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), actor(&opts));
+        Work::new(move || out(v.forget_subject(&a?, &Lookup::from_json(&lookup.0?)?)?))
+    }
+
+    /// `auditEvents`, off the event loop.
+    #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
+    pub fn audit_events_async(&self, token: String, opts: Option<PageOptions>) -> AsyncTask<Work> {
+        let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
+        Work::new(move || {
+            let (offset, limit) = p?;
+            out(v.audit_events(&a, &token, offset, limit)?)
+        })
+    }
+
+    /// `auditAll`, off the event loop.
+    #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
+    pub fn audit_all_async(&self, opts: Option<PageOptions>) -> AsyncTask<Work> {
+        let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
+        Work::new(move || {
+            let (offset, limit) = p?;
+            out(v.audit_all(&a, offset, limit)?)
+        })
+    }
+
+    /// `auditHead`, off the event loop.
+    #[napi(ts_return_type = "Promise<AuditHead>")]
+    pub fn audit_head_async(&self) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || out(v.audit_head()?))
+    }
+
+    /// `auditFlush`, off the event loop.
+    #[napi(ts_return_type = "Promise<null>")]
+    pub fn audit_flush_async(&self) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || v.audit_flush().map(|()| Json("null".to_owned())))
+    }
+
+    /// `close` (writes buffered events, checkpoints the WAL), off the event loop.
+    #[napi(ts_return_type = "Promise<null>")]
+    pub fn close_async(&self) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || v.close().map(|()| Json("null".to_owned())))
+    }
+
+    /// `auditVerify`, off the event loop.
+    #[napi(ts_return_type = "Promise<AuditReport>")]
+    pub fn audit_verify_async(
+        &self,
+        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Document>,
+    ) -> AsyncTask<Work> {
+        let v = self.inner.clone();
+        Work::new(move || {
+            let anchor = anchor
+                .map(|a| a.0)
+                .transpose()?
+                .filter(|a| !a.is_null())
+                .map(|a| AuditHead::from_json(&a))
+                .transpose()?;
+            out(v.audit_verify(anchor.as_ref())?)
+        })
+    }
+}
+
+/// Opening a vault off the event loop.
+pub struct OpenWork {
+    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<bunkerlite::Vault> + Send>>,
+}
+
+impl Task for OpenWork {
+    type Output = bunkerlite::Result<bunkerlite::Vault>;
+    type JsValue = Vault;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let job = self.job.take().ok_or_else(|| napi::Error::from_reason("task ran twice"))?;
+        Ok(run(job))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Vault> {
+        match output {
+            Ok(inner) => Ok(Vault { inner }),
+            Err(e) => Err(rejection(&env, &e)),
+        }
+    }
+}
