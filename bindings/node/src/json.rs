@@ -99,21 +99,10 @@ impl FromNapiValue for Document {
         if kind != sys::ValueType::napi_string {
             return Ok(Document(Err(not_json()))); // undefined, a function, a symbol
         }
-        let mut len = 0usize;
-        // SAFETY: querying the UTF-8 length of a JS string.
-        check(unsafe { sys::napi_get_value_string_utf8(env, text, ptr::null_mut(), 0, &mut len) }, "string length")?;
-        let mut buf = vec![0u8; len + 1];
-        let mut written = 0usize;
-        // SAFETY: `buf` has room for `len` bytes and the NUL.
-        check(
-            unsafe {
-                sys::napi_get_value_string_utf8(env, text, buf.as_mut_ptr().cast::<c_char>(), len + 1, &mut written)
-            },
-            "string copy",
-        )?;
-        buf.truncate(written);
+        // SAFETY: `text` was checked to be a string of this env.
+        let text = unsafe { String::from_napi_value(env, text)? };
         // JSON.stringify escapes lone surrogates as \ud800: serde refuses them, as every binding does.
-        Ok(Document(serde_json::from_slice(&buf).map_err(|_| not_json())))
+        Ok(Document(serde_json::from_str(&text).map_err(|_| not_json())))
     }
 }
 
@@ -199,20 +188,7 @@ impl FromNapiValue for ActorOption {
         if kind != sys::ValueType::napi_string {
             return Ok(bad());
         }
-        // Actors are at most 64 bytes; a longer one is read whole so the core can refuse it.
-        let mut buf = [0u8; 128];
-        let mut written = 0usize;
-        // SAFETY: `buf` is writable for its length.
-        check(
-            unsafe {
-                sys::napi_get_value_string_utf8(env, actor, buf.as_mut_ptr().cast::<c_char>(), buf.len(), &mut written)
-            },
-            "actor string",
-        )?;
-        if written + 1 < buf.len() {
-            return Ok(ActorOption(Ok(Some(String::from_utf8_lossy(&buf[..written]).into_owned()))));
-        }
-        // SAFETY: as above, with an exact-size buffer.
+        // SAFETY: `actor` was checked to be a string of this env.
         let text = unsafe { String::from_napi_value(env, actor)? };
         Ok(ActorOption(Ok(Some(text))))
     }

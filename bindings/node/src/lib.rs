@@ -4,7 +4,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use bunkerlite::{Error, ErrorKind, Lookup, Options, DEFAULT_ACTOR};
+use bunkerlite::{AuditHead, Error, ErrorKind, Lookup, Options, DEFAULT_ACTOR};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -77,6 +77,11 @@ fn paging(opts: &Option<PageOptions>) -> bunkerlite::Result<(u64, u64)> {
 
 fn options(value: Option<Document>) -> bunkerlite::Result<Options> {
     Options::from_json(value.map(|d| d.0).transpose()?.unwrap_or(Value::Null))
+}
+
+/// An optional audit anchor (`null` and absent mean none).
+fn anchor(value: Option<Document>) -> bunkerlite::Result<Option<AuditHead>> {
+    value.map(|a| a.0).transpose()?.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()
 }
 
 fn lookups(value: Document) -> bunkerlite::Result<Vec<Lookup>> {

@@ -1,7 +1,7 @@
 //! The `*Async` methods: core work on libuv's thread pool, resolving to the same results the
 //! synchronous methods return and rejecting with the same `.code`s.
 
-use bunkerlite::{AuditHead, Error, Lookup};
+use bunkerlite::{Error, Lookup};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -186,12 +186,7 @@ impl Vault {
     ) -> AsyncTask<Work> {
         let v = self.inner.clone();
         Work::new(move || {
-            let anchor = anchor
-                .map(|a| a.0)
-                .transpose()?
-                .filter(|a| !a.is_null())
-                .map(|a| AuditHead::from_json(&a))
-                .transpose()?;
+            let anchor = crate::anchor(anchor)?;
             out(v.audit_verify(anchor.as_ref())?)
         })
     }

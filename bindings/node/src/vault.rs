@@ -1,6 +1,6 @@
 //! `Vault`: the synchronous methods (the `*Async` twins are in `tasks.rs`).
 
-use bunkerlite::{AuditHead, Lookup};
+use bunkerlite::Lookup;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -139,12 +139,7 @@ impl Vault {
         #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Document>,
     ) -> Result<Json, String> {
         sync(|| {
-            let anchor = anchor
-                .map(|a| a.0)
-                .transpose()?
-                .filter(|a| !a.is_null())
-                .map(|a| AuditHead::from_json(&a))
-                .transpose()?;
+            let anchor = crate::anchor(anchor)?;
             out(self.inner.audit_verify(anchor.as_ref())?)
         })
     }
