@@ -13,23 +13,20 @@ use serde_json::Value;
 
 use convert::{py_err, result, to_json};
 
-/// Run `f` without the GIL, trapping panics: a bug becomes `InternalError`, never a
-/// `PanicException`.
-fn call<T: Send>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T> + Send) -> PyResult<T> {
-    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(py_err(py, &e)),
-        Err(_) => Err(py_err(py, &Error::new(ErrorKind::Internal, "a bug in bunkerlite was caught (panic)"))),
-    }
+/// Run `f`, trapping panics: a bug becomes `InternalError`, never a `PanicException`.
+fn trapped<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> bunkerlite::Result<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Internal, "a bug in bunkerlite was caught (panic)")))
 }
 
-/// Convert an argument, trapping panics and mapping errors like `call`.
+/// Run core work without the GIL (so threads run in parallel), trapping panics, mapping errors.
+fn call<T: Send>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T> + Send) -> PyResult<T> {
+    py.detach(|| trapped(f)).map_err(|e| py_err(py, &e))
+}
+
+/// Convert an argument (with the GIL held), trapping panics and mapping errors like `call`.
 fn arg<T>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T>) -> PyResult<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(py_err(py, &e)),
-        Err(_) => Err(py_err(py, &Error::new(ErrorKind::Internal, "a bug in bunkerlite was caught (panic)"))),
-    }
+    trapped(f).map_err(|e| py_err(py, &e))
 }
 
 /// Paging numbers arrive as Python ints; a negative one is invalid input, not an OverflowError.
