@@ -41,8 +41,9 @@ lint() {
 
 generated() {
   cargo run -q --release --locked -p bunkerlite-header -- --check
-  # npm ci (in setup) regenerated the Node loader and typings: they must equal the committed ones.
-  git diff --exit-code -- bindings/node/index.d.ts bindings/node/index.js
+  # npm ci (in setup) regenerated the Node loader, its typings and the compiled index.ts: they must equal
+  # the committed ones.
+  git diff --exit-code -- bindings/node/index.d.ts bindings/node/index.js bindings/node/native.d.ts bindings/node/native.js
   .venv/bin/python -m mypy.stubtest bunkerlite._native
   .venv/bin/python scripts/check_readme.py
 }

@@ -13,7 +13,7 @@ mod json;
 mod tasks;
 mod vault;
 
-use json::{ActorOption, Document, Json};
+use json::{ActorOption, Document};
 
 fn js_error(err: &Error) -> napi::Error<String> {
     napi::Error::new(err.code().to_owned(), err.message().to_owned())
@@ -29,9 +29,9 @@ fn sync<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> Result<T, String> {
     run(f).map_err(|e| js_error(&e))
 }
 
-/// A result as JSON text for JavaScript.
-fn out(value: impl serde::Serialize) -> bunkerlite::Result<Json> {
-    Json::of(&value)
+/// A result as JSON text for the JavaScript layer.
+fn out(value: impl serde::Serialize) -> bunkerlite::Result<String> {
+    json::text(&value)
 }
 
 /// Per-call options of most methods: who acts.

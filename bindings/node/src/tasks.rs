@@ -5,14 +5,14 @@ use bunkerlite::{Error, Lookup};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::json::{ActorOption, Document, Json};
+use crate::json::{ActorOption, Document};
 use crate::vault::Vault;
 use crate::{actor, out, page_actor, paging, run, MasterKey, PageOptions};
 
 /// Core work run on libuv's thread pool; the promise resolves to its JSON result or rejects
 /// with an `Error` carrying `.code`.
 pub struct Work {
-    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<Json> + Send>>,
+    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<String> + Send>>,
 }
 
 /// The rejection of an async call: an `Error` whose `.code` is the core's code, as sync calls throw.
@@ -26,21 +26,21 @@ fn rejection(env: &Env, e: &Error) -> napi::Error {
 }
 
 impl Work {
-    fn new(job: impl FnOnce() -> bunkerlite::Result<Json> + Send + 'static) -> AsyncTask<Work> {
+    fn new(job: impl FnOnce() -> bunkerlite::Result<String> + Send + 'static) -> AsyncTask<Work> {
         AsyncTask::new(Work { job: Some(Box::new(job)) })
     }
 }
 
 impl Task for Work {
-    type Output = bunkerlite::Result<Json>;
-    type JsValue = Json;
+    type Output = bunkerlite::Result<String>;
+    type JsValue = String;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let job = self.job.take().ok_or_else(|| napi::Error::from_reason("task ran twice"))?;
         Ok(run(job))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Json> {
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<String> {
         output.map_err(|e| rejection(&env, &e))
     }
 }
@@ -48,7 +48,7 @@ impl Task for Work {
 #[napi]
 impl Vault {
     /// `compact`, off the event loop.
-    #[napi(ts_return_type = "Promise<CompactReport>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn compact_async(
         &self,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
@@ -62,7 +62,7 @@ impl Vault {
     pub fn open_async(
         path: String,
         key: &MasterKey,
-        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
+        #[napi(ts_arg_type = "JsonText")] options: Option<Document>,
     ) -> AsyncTask<OpenWork> {
         let key = key.inner.clone();
         AsyncTask::new(OpenWork {
@@ -74,7 +74,7 @@ impl Vault {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn create_subject_async(
         &self,
-        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Document,
+        #[napi(ts_arg_type = "JsonText")] profile: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
@@ -82,10 +82,10 @@ impl Vault {
     }
 
     /// `createSubjects`, off the event loop.
-    #[napi(ts_return_type = "Promise<string[]>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn create_subjects_async(
         &self,
-        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Document,
+        #[napi(ts_arg_type = "JsonText")] profiles: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
@@ -93,10 +93,10 @@ impl Vault {
     }
 
     /// `getSubject`, off the event loop.
-    #[napi(ts_return_type = "Promise<Subject>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn get_subject_async(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "JsonText")] lookup: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
@@ -104,10 +104,10 @@ impl Vault {
     }
 
     /// `getSubjects`, off the event loop.
-    #[napi(ts_return_type = "Promise<Array<Subject | null>>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn get_subjects_async(
         &self,
-        #[napi(ts_arg_type = "Lookup[]")] lookups: Document,
+        #[napi(ts_arg_type = "JsonText")] lookups: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
@@ -115,11 +115,11 @@ impl Vault {
     }
 
     /// `updateSubject`, off the event loop.
-    #[napi(ts_return_type = "Promise<Subject>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn update_subject_async(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Document,
-        #[napi(ts_arg_type = "Json")] patch: Document,
+        #[napi(ts_arg_type = "JsonText")] lookup: Document,
+        #[napi(ts_arg_type = "JsonText")] patch: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
@@ -127,10 +127,10 @@ impl Vault {
     }
 
     /// `forgetSubject`, off the event loop.
-    #[napi(ts_return_type = "Promise<ErasureReceipt>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn forget_subject_async(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "JsonText")] lookup: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> AsyncTask<Work> {
         let (v, a) = (self.inner.clone(), actor(&opts));
@@ -138,7 +138,7 @@ impl Vault {
     }
 
     /// `auditEvents`, off the event loop.
-    #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn audit_events_async(&self, token: String, opts: Option<PageOptions>) -> AsyncTask<Work> {
         let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
         Work::new(move || {
@@ -148,7 +148,7 @@ impl Vault {
     }
 
     /// `auditAll`, off the event loop.
-    #[napi(ts_return_type = "Promise<Page<AuditEvent>>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn audit_all_async(&self, opts: Option<PageOptions>) -> AsyncTask<Work> {
         let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
         Work::new(move || {
@@ -158,32 +158,29 @@ impl Vault {
     }
 
     /// `auditHead`, off the event loop.
-    #[napi(ts_return_type = "Promise<AuditHead>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn audit_head_async(&self) -> AsyncTask<Work> {
         let v = self.inner.clone();
         Work::new(move || out(v.audit_head()?))
     }
 
     /// `auditFlush`, off the event loop.
-    #[napi(ts_return_type = "Promise<null>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn audit_flush_async(&self) -> AsyncTask<Work> {
         let v = self.inner.clone();
-        Work::new(move || v.audit_flush().map(|()| Json("null".to_owned())))
+        Work::new(move || v.audit_flush().map(|()| "null".to_owned()))
     }
 
     /// `close` (writes buffered events, checkpoints the WAL), off the event loop.
-    #[napi(ts_return_type = "Promise<null>")]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn close_async(&self) -> AsyncTask<Work> {
         let v = self.inner.clone();
-        Work::new(move || v.close().map(|()| Json("null".to_owned())))
+        Work::new(move || v.close().map(|()| "null".to_owned()))
     }
 
     /// `auditVerify`, off the event loop.
-    #[napi(ts_return_type = "Promise<AuditReport>")]
-    pub fn audit_verify_async(
-        &self,
-        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Document>,
-    ) -> AsyncTask<Work> {
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn audit_verify_async(&self, #[napi(ts_arg_type = "JsonText")] anchor: Option<Document>) -> AsyncTask<Work> {
         let v = self.inner.clone();
         Work::new(move || {
             let anchor = crate::anchor(anchor)?;

@@ -4,7 +4,7 @@ use bunkerlite::Lookup;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::json::{ActorOption, Document, Json};
+use crate::json::{ActorOption, Document};
 use crate::{actor, out, page_actor, paging, sync, MasterKey, PageOptions};
 
 /// An open vault. Share it freely; the `*Async` methods run off the event loop.
@@ -20,7 +20,7 @@ impl Vault {
     pub fn open(
         path: String,
         key: &MasterKey,
-        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
+        #[napi(ts_arg_type = "JsonText")] options: Option<Document>,
     ) -> Result<Vault, String> {
         sync(|| bunkerlite::Vault::open(&path, &key.inner, crate::options(options)?)).map(|inner| Vault { inner })
     }
@@ -29,7 +29,7 @@ impl Vault {
     #[napi(factory)]
     pub fn open_in_memory(
         key: &MasterKey,
-        #[napi(ts_arg_type = "Options | null")] options: Option<Document>,
+        #[napi(ts_arg_type = "JsonText")] options: Option<Document>,
     ) -> Result<Vault, String> {
         sync(|| bunkerlite::Vault::open_in_memory(&key.inner, crate::options(options)?)).map(|inner| Vault { inner })
     }
@@ -50,7 +50,7 @@ impl Vault {
     #[napi]
     pub fn create_subject(
         &self,
-        #[napi(ts_arg_type = "{ [key: string]: Json }")] profile: Document,
+        #[napi(ts_arg_type = "JsonText")] profile: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> Result<String, String> {
         sync(|| self.inner.create_subject(&actor(&opts)?, profile.0?))
@@ -60,7 +60,7 @@ impl Vault {
     #[napi]
     pub fn create_subjects(
         &self,
-        #[napi(ts_arg_type = "Array<{ [key: string]: Json }>")] profiles: Document,
+        #[napi(ts_arg_type = "JsonText")] profiles: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
     ) -> Result<Vec<String>, String> {
         sync(|| self.inner.create_subjects(&actor(&opts)?, crate::profiles(profiles)?))
@@ -68,49 +68,49 @@ impl Vault {
 
     /// Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
     /// indexed field).
-    #[napi(ts_return_type = "Subject")]
+    #[napi]
     pub fn get_subject(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "JsonText")] lookup: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
-    ) -> Result<Json, String> {
+    ) -> Result<String, String> {
         sync(|| out(self.inner.get_subject(&actor(&opts)?, &Lookup::from_json(&lookup.0?)?)?))
     }
 
     /// Read many subjects: misses give `null`.
-    #[napi(ts_return_type = "Array<Subject | null>")]
+    #[napi]
     pub fn get_subjects(
         &self,
-        #[napi(ts_arg_type = "Lookup[]")] lookups: Document,
+        #[napi(ts_arg_type = "JsonText")] lookups: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
-    ) -> Result<Json, String> {
+    ) -> Result<String, String> {
         sync(|| out(self.inner.get_subjects(&actor(&opts)?, &crate::lookups(lookups)?)?))
     }
 
     /// Change a subject: an object is a merge patch, an array a JSON Patch.
-    #[napi(ts_return_type = "Subject")]
+    #[napi]
     pub fn update_subject(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Document,
-        #[napi(ts_arg_type = "Json")] patch: Document,
+        #[napi(ts_arg_type = "JsonText")] lookup: Document,
+        #[napi(ts_arg_type = "JsonText")] patch: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
-    ) -> Result<Json, String> {
+    ) -> Result<String, String> {
         sync(|| out(self.inner.update_subject(&actor(&opts)?, &Lookup::from_json(&lookup.0?)?, patch.0?)?))
     }
 
     /// Erase a subject (crypto-shredding); returns the erasure receipt.
-    #[napi(ts_return_type = "ErasureReceipt")]
+    #[napi]
     pub fn forget_subject(
         &self,
-        #[napi(ts_arg_type = "Lookup")] lookup: Document,
+        #[napi(ts_arg_type = "JsonText")] lookup: Document,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
-    ) -> Result<Json, String> {
+    ) -> Result<String, String> {
         sync(|| out(self.inner.forget_subject(&actor(&opts)?, &Lookup::from_json(&lookup.0?)?)?))
     }
 
     /// A subject's audit events, newest first: `{ total, items }`.
-    #[napi(ts_return_type = "Page<AuditEvent>")]
-    pub fn audit_events(&self, token: String, opts: Option<PageOptions>) -> Result<Json, String> {
+    #[napi]
+    pub fn audit_events(&self, token: String, opts: Option<PageOptions>) -> Result<String, String> {
         sync(|| {
             let (offset, limit) = paging(&opts)?;
             out(self.inner.audit_events(&page_actor(&opts), &token, offset, limit)?)
@@ -118,8 +118,8 @@ impl Vault {
     }
 
     /// All audit events, newest first.
-    #[napi(ts_return_type = "Page<AuditEvent>")]
-    pub fn audit_all(&self, opts: Option<PageOptions>) -> Result<Json, String> {
+    #[napi]
+    pub fn audit_all(&self, opts: Option<PageOptions>) -> Result<String, String> {
         sync(|| {
             let (offset, limit) = paging(&opts)?;
             out(self.inner.audit_all(&page_actor(&opts), offset, limit)?)
@@ -127,17 +127,14 @@ impl Vault {
     }
 
     /// The audit chain head `{ seq, hash }`: keep it outside the vault.
-    #[napi(ts_return_type = "AuditHead")]
-    pub fn audit_head(&self) -> Result<Json, String> {
+    #[napi]
+    pub fn audit_head(&self) -> Result<String, String> {
         sync(|| out(self.inner.audit_head()?))
     }
 
     /// Verify the audit chain (against `anchor`, a head kept earlier, if given).
-    #[napi(ts_return_type = "AuditReport")]
-    pub fn audit_verify(
-        &self,
-        #[napi(ts_arg_type = "AuditHead | null")] anchor: Option<Document>,
-    ) -> Result<Json, String> {
+    #[napi]
+    pub fn audit_verify(&self, #[napi(ts_arg_type = "JsonText")] anchor: Option<Document>) -> Result<String, String> {
         sync(|| {
             let anchor = crate::anchor(anchor)?;
             out(self.inner.audit_verify(anchor.as_ref())?)
@@ -151,11 +148,11 @@ impl Vault {
     }
 
     /// Rewrite the vault file so nothing of erased subjects survives (run it after erasures).
-    #[napi(ts_return_type = "CompactReport")]
+    #[napi]
     pub fn compact(
         &self,
         #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
-    ) -> Result<Json, String> {
+    ) -> Result<String, String> {
         sync(|| out(self.inner.compact(&actor(&opts)?)?))
     }
 }
