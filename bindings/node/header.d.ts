@@ -4,3 +4,33 @@
 
 /** JSON text made by `JSON.stringify`, or `false` for a value it could not serialise. */
 export type JsonText = string | false
+
+/**
+ * Per-call options as the layer sends them: the actor string when `opts.actor` is one, otherwise
+ * the options as given (`false` in place of a string, which is refused like other non-objects).
+ */
+export type ActorArg = unknown
+
+/** A vault handle (`Vault.handle()`), taken by the functions of `calls`. */
+export type VaultHandle = { readonly __bunkerliteVaultHandle: unique symbol }
+
+/**
+ * The synchronous operations on an open vault, as plain N-API functions (no napi-rs glue).
+ * Documents are JSON text; results are JSON text, except `createSubject` (the token) and
+ * `auditFlush` (nothing). Errors are thrown as `Error`s with `.code`.
+ */
+export declare const calls: {
+  createSubject(handle: VaultHandle, profile: JsonText, opts?: ActorArg): string
+  createSubjects(handle: VaultHandle, profiles: JsonText, opts?: ActorArg): string
+  getSubject(handle: VaultHandle, lookup: JsonText, opts?: ActorArg): string
+  getSubjectBy(handle: VaultHandle, mode: string, value: string, opts?: ActorArg): string
+  getSubjects(handle: VaultHandle, lookups: JsonText, opts?: ActorArg): string
+  updateSubject(handle: VaultHandle, lookup: JsonText, patch: JsonText, opts?: ActorArg): string
+  forgetSubject(handle: VaultHandle, lookup: JsonText, opts?: ActorArg): string
+  auditEvents(handle: VaultHandle, token: string, opts?: PageOptions | null): string
+  auditAll(handle: VaultHandle, opts?: PageOptions | null): string
+  auditHead(handle: VaultHandle): string
+  auditVerify(handle: VaultHandle, anchor?: JsonText): string
+  auditFlush(handle: VaultHandle): void
+  compact(handle: VaultHandle, opts?: ActorArg): string
+}

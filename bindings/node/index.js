@@ -3,14 +3,17 @@
 //
 // Documents cross the boundary as JSON text: `JSON.stringify` here, serde in the addon, and
 // `JSON.parse` here on the way back. Both run as plain JavaScript, where V8 is fastest; called
-// from the addon they cost an N-API call into JavaScript each. Nothing else happens in this
-// layer: every check, error and message comes from the addon.
+// from the addon they cost an N-API call into JavaScript each. Synchronous operations go through
+// `native.calls`, plain N-API functions taking the vault's handle; the `*Async` ones through the
+// napi-rs class. Nothing else happens in this layer: every check, error and message comes from
+// the addon.
 //
 // index.js and index.d.ts are compiled from this file by `tsc -p tsconfig.build.json` (run by
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Vault = exports.version = exports.errorCodes = exports.MasterKey = void 0;
 const native = require("./native");
+const calls = native.calls;
 var native_1 = require("./native");
 Object.defineProperty(exports, "MasterKey", { enumerable: true, get: function () { return native_1.MasterKey; } });
 Object.defineProperty(exports, "errorCodes", { enumerable: true, get: function () { return native_1.errorCodes; } });
@@ -28,6 +31,19 @@ function text(value) {
         return false;
     }
 }
+/**
+ * Per-call options for the addon: the actor string when `opts` is an object whose `actor` is a
+ * string (the common case, read here where a property read is cheapest); otherwise `opts` itself,
+ * for the addon to read or refuse with the same code, except that a string `opts` becomes `false`
+ * so that it is refused like any other non-object instead of being taken for an actor.
+ */
+function actorArg(opts) {
+    if (typeof opts === 'object' && opts !== null) {
+        const actor = opts.actor;
+        return typeof actor === 'string' ? actor : opts;
+    }
+    return typeof opts === 'string' ? false : opts;
+}
 /** An optional document: `null` and `undefined` mean absent. */
 function optionalText(value) {
     return value === null || value === undefined ? undefined : text(value);
@@ -35,8 +51,10 @@ function optionalText(value) {
 /** An open vault. Share it freely; the `*Async` methods run off the event loop. */
 class Vault {
     #inner;
+    #handle;
     constructor(inner) {
         this.#inner = inner;
+        this.#handle = inner.handle();
     }
     /** Open (or create) the vault file at `path` with `key`. */
     static open(path, key, options) {
@@ -64,58 +82,79 @@ class Vault {
     }
     /** Create a subject from a profile object; returns its token. */
     createSubject(profile, opts) {
-        return this.#inner.createSubject(text(profile), opts);
+        return calls.createSubject(this.#handle, text(profile), actorArg(opts));
     }
     /** `createSubject`, off the event loop. */
     async createSubjectAsync(profile, opts) {
-        return JSON.parse(await this.#inner.createSubjectAsync(text(profile), opts));
+        return JSON.parse(await this.#inner.createSubjectAsync(text(profile), actorArg(opts)));
     }
     /** Create many subjects in one transaction (all or none); returns their tokens. */
     createSubjects(profiles, opts) {
-        return this.#inner.createSubjects(text(profiles), opts);
+        return JSON.parse(calls.createSubjects(this.#handle, text(profiles), actorArg(opts)));
     }
     /** `createSubjects`, off the event loop. */
     async createSubjectsAsync(profiles, opts) {
-        return JSON.parse(await this.#inner.createSubjectsAsync(text(profiles), opts));
+        return JSON.parse(await this.#inner.createSubjectsAsync(text(profiles), actorArg(opts)));
     }
     /**
      * Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
      * indexed field).
      */
     getSubject(lookup, opts) {
-        return JSON.parse(this.#inner.getSubject(text(lookup), opts));
+        // A plain object with one own property holding a string (`{ email: "…" }`) goes to the addon
+        // as two strings instead of JSON text, with the same results: every other value takes the
+        // JSON path (a throwing getter included, which it reports as INVALID_INPUT), and the addon
+        // refuses lone surrogates in the strings as the JSON path does.
+        let mode;
+        let value;
+        try {
+            if (typeof lookup === 'object' && lookup !== null && Object.getPrototypeOf(lookup) === Object.prototype) {
+                const keys = Object.keys(lookup);
+                if (keys.length === 1) {
+                    mode = keys[0];
+                    value = lookup[mode];
+                }
+            }
+        }
+        catch {
+            value = undefined;
+        }
+        if (mode !== undefined && typeof value === 'string') {
+            return JSON.parse(calls.getSubjectBy(this.#handle, mode, value, actorArg(opts)));
+        }
+        return JSON.parse(calls.getSubject(this.#handle, text(lookup), actorArg(opts)));
     }
     /** `getSubject`, off the event loop. */
     async getSubjectAsync(lookup, opts) {
-        return JSON.parse(await this.#inner.getSubjectAsync(text(lookup), opts));
+        return JSON.parse(await this.#inner.getSubjectAsync(text(lookup), actorArg(opts)));
     }
     /** Read many subjects: misses give `null`. */
     getSubjects(lookups, opts) {
-        return JSON.parse(this.#inner.getSubjects(text(lookups), opts));
+        return JSON.parse(calls.getSubjects(this.#handle, text(lookups), actorArg(opts)));
     }
     /** `getSubjects`, off the event loop. */
     async getSubjectsAsync(lookups, opts) {
-        return JSON.parse(await this.#inner.getSubjectsAsync(text(lookups), opts));
+        return JSON.parse(await this.#inner.getSubjectsAsync(text(lookups), actorArg(opts)));
     }
     /** Change a subject: an object is a merge patch, an array a JSON Patch. */
     updateSubject(lookup, patch, opts) {
-        return JSON.parse(this.#inner.updateSubject(text(lookup), text(patch), opts));
+        return JSON.parse(calls.updateSubject(this.#handle, text(lookup), text(patch), actorArg(opts)));
     }
     /** `updateSubject`, off the event loop. */
     async updateSubjectAsync(lookup, patch, opts) {
-        return JSON.parse(await this.#inner.updateSubjectAsync(text(lookup), text(patch), opts));
+        return JSON.parse(await this.#inner.updateSubjectAsync(text(lookup), text(patch), actorArg(opts)));
     }
     /** Erase a subject (crypto-shredding); returns the erasure receipt. */
     forgetSubject(lookup, opts) {
-        return JSON.parse(this.#inner.forgetSubject(text(lookup), opts));
+        return JSON.parse(calls.forgetSubject(this.#handle, text(lookup), actorArg(opts)));
     }
     /** `forgetSubject`, off the event loop. */
     async forgetSubjectAsync(lookup, opts) {
-        return JSON.parse(await this.#inner.forgetSubjectAsync(text(lookup), opts));
+        return JSON.parse(await this.#inner.forgetSubjectAsync(text(lookup), actorArg(opts)));
     }
     /** A subject's audit events, newest first: `{ total, items }`. */
     auditEvents(token, opts) {
-        return JSON.parse(this.#inner.auditEvents(token, opts));
+        return JSON.parse(calls.auditEvents(this.#handle, token, opts));
     }
     /** `auditEvents`, off the event loop. */
     async auditEventsAsync(token, opts) {
@@ -123,7 +162,7 @@ class Vault {
     }
     /** All audit events, newest first. */
     auditAll(opts) {
-        return JSON.parse(this.#inner.auditAll(opts));
+        return JSON.parse(calls.auditAll(this.#handle, opts));
     }
     /** `auditAll`, off the event loop. */
     async auditAllAsync(opts) {
@@ -131,7 +170,7 @@ class Vault {
     }
     /** The audit chain head `{ seq, hash }`: keep it outside the vault. */
     auditHead() {
-        return JSON.parse(this.#inner.auditHead());
+        return JSON.parse(calls.auditHead(this.#handle));
     }
     /** `auditHead`, off the event loop. */
     async auditHeadAsync() {
@@ -139,7 +178,7 @@ class Vault {
     }
     /** Verify the audit chain (against `anchor`, a head kept earlier, if given). */
     auditVerify(anchor) {
-        return JSON.parse(this.#inner.auditVerify(optionalText(anchor)));
+        return JSON.parse(calls.auditVerify(this.#handle, optionalText(anchor)));
     }
     /** `auditVerify`, off the event loop. */
     async auditVerifyAsync(anchor) {
@@ -147,7 +186,7 @@ class Vault {
     }
     /** Commit buffered read events now. */
     auditFlush() {
-        this.#inner.auditFlush();
+        calls.auditFlush(this.#handle);
     }
     /** `auditFlush`, off the event loop. */
     async auditFlushAsync() {
@@ -155,11 +194,11 @@ class Vault {
     }
     /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
     compact(opts) {
-        return JSON.parse(this.#inner.compact(opts));
+        return JSON.parse(calls.compact(this.#handle, actorArg(opts)));
     }
     /** `compact`, off the event loop. */
     async compactAsync(opts) {
-        return JSON.parse(await this.#inner.compactAsync(opts));
+        return JSON.parse(await this.#inner.compactAsync(actorArg(opts)));
     }
 }
 exports.Vault = Vault;

@@ -2,13 +2,17 @@
 //
 // Documents cross the boundary as JSON text: `JSON.stringify` here, serde in the addon, and
 // `JSON.parse` here on the way back. Both run as plain JavaScript, where V8 is fastest; called
-// from the addon they cost an N-API call into JavaScript each. Nothing else happens in this
-// layer: every check, error and message comes from the addon.
+// from the addon they cost an N-API call into JavaScript each. Synchronous operations go through
+// `native.calls`, plain N-API functions taking the vault's handle; the `*Async` ones through the
+// napi-rs class. Nothing else happens in this layer: every check, error and message comes from
+// the addon.
 //
 // index.js and index.d.ts are compiled from this file by `tsc -p tsconfig.build.json` (run by
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
 
 import * as native from './native'
+
+const calls = native.calls
 
 export { MasterKey, errorCodes, version } from './native'
 
@@ -143,6 +147,20 @@ function text (value: unknown): native.JsonText {
   }
 }
 
+/**
+ * Per-call options for the addon: the actor string when `opts` is an object whose `actor` is a
+ * string (the common case, read here where a property read is cheapest); otherwise `opts` itself,
+ * for the addon to read or refuse with the same code, except that a string `opts` becomes `false`
+ * so that it is refused like any other non-object instead of being taken for an actor.
+ */
+function actorArg (opts: unknown): native.ActorArg {
+  if (typeof opts === 'object' && opts !== null) {
+    const actor = (opts as CallOptions).actor
+    return typeof actor === 'string' ? actor : opts
+  }
+  return typeof opts === 'string' ? false : opts
+}
+
 /** An optional document: `null` and `undefined` mean absent. */
 function optionalText (value: unknown): native.JsonText | undefined {
   return value === null || value === undefined ? undefined : text(value)
@@ -151,9 +169,11 @@ function optionalText (value: unknown): native.JsonText | undefined {
 /** An open vault. Share it freely; the `*Async` methods run off the event loop. */
 export class Vault {
   readonly #inner: native.Vault
+  readonly #handle: native.VaultHandle
 
   private constructor (inner: native.Vault) {
     this.#inner = inner
+    this.#handle = inner.handle()
   }
 
   /** Open (or create) the vault file at `path` with `key`. */
@@ -188,22 +208,22 @@ export class Vault {
 
   /** Create a subject from a profile object; returns its token. */
   createSubject (profile: { [key: string]: Json }, opts?: CallOptions | null): string {
-    return this.#inner.createSubject(text(profile), opts)
+    return calls.createSubject(this.#handle, text(profile), actorArg(opts))
   }
 
   /** `createSubject`, off the event loop. */
   async createSubjectAsync (profile: { [key: string]: Json }, opts?: CallOptions | null): Promise<string> {
-    return JSON.parse(await this.#inner.createSubjectAsync(text(profile), opts))
+    return JSON.parse(await this.#inner.createSubjectAsync(text(profile), actorArg(opts)))
   }
 
   /** Create many subjects in one transaction (all or none); returns their tokens. */
   createSubjects (profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): string[] {
-    return this.#inner.createSubjects(text(profiles), opts)
+    return JSON.parse(calls.createSubjects(this.#handle, text(profiles), actorArg(opts)))
   }
 
   /** `createSubjects`, off the event loop. */
   async createSubjectsAsync (profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): Promise<string[]> {
-    return JSON.parse(await this.#inner.createSubjectsAsync(text(profiles), opts))
+    return JSON.parse(await this.#inner.createSubjectsAsync(text(profiles), actorArg(opts)))
   }
 
   /**
@@ -211,47 +231,67 @@ export class Vault {
    * indexed field).
    */
   getSubject (lookup: Lookup, opts?: CallOptions | null): Subject {
-    return JSON.parse(this.#inner.getSubject(text(lookup), opts))
+    // A plain object with one own property holding a string (`{ email: "…" }`) goes to the addon
+    // as two strings instead of JSON text, with the same results: every other value takes the
+    // JSON path (a throwing getter included, which it reports as INVALID_INPUT), and the addon
+    // refuses lone surrogates in the strings as the JSON path does.
+    let mode: string | undefined
+    let value: unknown
+    try {
+      if (typeof lookup === 'object' && lookup !== null && Object.getPrototypeOf(lookup) === Object.prototype) {
+        const keys = Object.keys(lookup)
+        if (keys.length === 1) {
+          mode = keys[0]
+          value = lookup[mode]
+        }
+      }
+    } catch {
+      value = undefined
+    }
+    if (mode !== undefined && typeof value === 'string') {
+      return JSON.parse(calls.getSubjectBy(this.#handle, mode, value, actorArg(opts)))
+    }
+    return JSON.parse(calls.getSubject(this.#handle, text(lookup), actorArg(opts)))
   }
 
   /** `getSubject`, off the event loop. */
   async getSubjectAsync (lookup: Lookup, opts?: CallOptions | null): Promise<Subject> {
-    return JSON.parse(await this.#inner.getSubjectAsync(text(lookup), opts))
+    return JSON.parse(await this.#inner.getSubjectAsync(text(lookup), actorArg(opts)))
   }
 
   /** Read many subjects: misses give `null`. */
   getSubjects (lookups: Lookup[], opts?: CallOptions | null): Array<Subject | null> {
-    return JSON.parse(this.#inner.getSubjects(text(lookups), opts))
+    return JSON.parse(calls.getSubjects(this.#handle, text(lookups), actorArg(opts)))
   }
 
   /** `getSubjects`, off the event loop. */
   async getSubjectsAsync (lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>> {
-    return JSON.parse(await this.#inner.getSubjectsAsync(text(lookups), opts))
+    return JSON.parse(await this.#inner.getSubjectsAsync(text(lookups), actorArg(opts)))
   }
 
   /** Change a subject: an object is a merge patch, an array a JSON Patch. */
   updateSubject (lookup: Lookup, patch: Json, opts?: CallOptions | null): Subject {
-    return JSON.parse(this.#inner.updateSubject(text(lookup), text(patch), opts))
+    return JSON.parse(calls.updateSubject(this.#handle, text(lookup), text(patch), actorArg(opts)))
   }
 
   /** `updateSubject`, off the event loop. */
   async updateSubjectAsync (lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject> {
-    return JSON.parse(await this.#inner.updateSubjectAsync(text(lookup), text(patch), opts))
+    return JSON.parse(await this.#inner.updateSubjectAsync(text(lookup), text(patch), actorArg(opts)))
   }
 
   /** Erase a subject (crypto-shredding); returns the erasure receipt. */
   forgetSubject (lookup: Lookup, opts?: CallOptions | null): ErasureReceipt {
-    return JSON.parse(this.#inner.forgetSubject(text(lookup), opts))
+    return JSON.parse(calls.forgetSubject(this.#handle, text(lookup), actorArg(opts)))
   }
 
   /** `forgetSubject`, off the event loop. */
   async forgetSubjectAsync (lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt> {
-    return JSON.parse(await this.#inner.forgetSubjectAsync(text(lookup), opts))
+    return JSON.parse(await this.#inner.forgetSubjectAsync(text(lookup), actorArg(opts)))
   }
 
   /** A subject's audit events, newest first: `{ total, items }`. */
   auditEvents (token: string, opts?: PageOptions | null): Page<AuditEvent> {
-    return JSON.parse(this.#inner.auditEvents(token, opts))
+    return JSON.parse(calls.auditEvents(this.#handle, token, opts))
   }
 
   /** `auditEvents`, off the event loop. */
@@ -261,7 +301,7 @@ export class Vault {
 
   /** All audit events, newest first. */
   auditAll (opts?: PageOptions | null): Page<AuditEvent> {
-    return JSON.parse(this.#inner.auditAll(opts))
+    return JSON.parse(calls.auditAll(this.#handle, opts))
   }
 
   /** `auditAll`, off the event loop. */
@@ -271,7 +311,7 @@ export class Vault {
 
   /** The audit chain head `{ seq, hash }`: keep it outside the vault. */
   auditHead (): AuditHead {
-    return JSON.parse(this.#inner.auditHead())
+    return JSON.parse(calls.auditHead(this.#handle))
   }
 
   /** `auditHead`, off the event loop. */
@@ -281,7 +321,7 @@ export class Vault {
 
   /** Verify the audit chain (against `anchor`, a head kept earlier, if given). */
   auditVerify (anchor?: AuditHead | null): AuditReport {
-    return JSON.parse(this.#inner.auditVerify(optionalText(anchor)))
+    return JSON.parse(calls.auditVerify(this.#handle, optionalText(anchor)))
   }
 
   /** `auditVerify`, off the event loop. */
@@ -291,7 +331,7 @@ export class Vault {
 
   /** Commit buffered read events now. */
   auditFlush (): void {
-    this.#inner.auditFlush()
+    calls.auditFlush(this.#handle)
   }
 
   /** `auditFlush`, off the event loop. */
@@ -301,11 +341,11 @@ export class Vault {
 
   /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
   compact (opts?: CallOptions | null): CompactReport {
-    return JSON.parse(this.#inner.compact(opts))
+    return JSON.parse(calls.compact(this.#handle, actorArg(opts)))
   }
 
   /** `compact`, off the event loop. */
   async compactAsync (opts?: CallOptions | null): Promise<CompactReport> {
-    return JSON.parse(await this.#inner.compactAsync(opts))
+    return JSON.parse(await this.#inner.compactAsync(actorArg(opts)))
   }
 }

@@ -6,6 +6,36 @@
 export type JsonText = string | false
 
 /**
+ * Per-call options as the layer sends them: the actor string when `opts.actor` is one, otherwise
+ * the options as given (`false` in place of a string, which is refused like other non-objects).
+ */
+export type ActorArg = unknown
+
+/** A vault handle (`Vault.handle()`), taken by the functions of `calls`. */
+export type VaultHandle = { readonly __bunkerliteVaultHandle: unique symbol }
+
+/**
+ * The synchronous operations on an open vault, as plain N-API functions (no napi-rs glue).
+ * Documents are JSON text; results are JSON text, except `createSubject` (the token) and
+ * `auditFlush` (nothing). Errors are thrown as `Error`s with `.code`.
+ */
+export declare const calls: {
+  createSubject(handle: VaultHandle, profile: JsonText, opts?: ActorArg): string
+  createSubjects(handle: VaultHandle, profiles: JsonText, opts?: ActorArg): string
+  getSubject(handle: VaultHandle, lookup: JsonText, opts?: ActorArg): string
+  getSubjectBy(handle: VaultHandle, mode: string, value: string, opts?: ActorArg): string
+  getSubjects(handle: VaultHandle, lookups: JsonText, opts?: ActorArg): string
+  updateSubject(handle: VaultHandle, lookup: JsonText, patch: JsonText, opts?: ActorArg): string
+  forgetSubject(handle: VaultHandle, lookup: JsonText, opts?: ActorArg): string
+  auditEvents(handle: VaultHandle, token: string, opts?: PageOptions | null): string
+  auditAll(handle: VaultHandle, opts?: PageOptions | null): string
+  auditHead(handle: VaultHandle): string
+  auditVerify(handle: VaultHandle, anchor?: JsonText): string
+  auditFlush(handle: VaultHandle): void
+  compact(handle: VaultHandle, opts?: ActorArg): string
+}
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
@@ -36,25 +66,25 @@ export declare class MasterKey {
 /** An open vault. Share it freely; the `*Async` methods run off the event loop. */
 export declare class Vault {
   /** `compact`, off the event loop. */
-  compactAsync(opts?: CallOptions | null): Promise<string>
+  compactAsync(opts: ActorArg): Promise<string>
   /** `open`, off the event loop. */
-  static openAsync(path: string, key: MasterKey, options?: JsonText): Promise<Vault>
+  static openAsync(path: string, key: MasterKey, options: JsonText | undefined): Promise<Vault>
   /** `createSubject`, off the event loop. */
-  createSubjectAsync(profile: JsonText, opts?: CallOptions | null): Promise<string>
+  createSubjectAsync(profile: JsonText, opts: ActorArg): Promise<string>
   /** `createSubjects`, off the event loop. */
-  createSubjectsAsync(profiles: JsonText, opts?: CallOptions | null): Promise<string>
+  createSubjectsAsync(profiles: JsonText, opts: ActorArg): Promise<string>
   /** `getSubject`, off the event loop. */
-  getSubjectAsync(lookup: JsonText, opts?: CallOptions | null): Promise<string>
+  getSubjectAsync(lookup: JsonText, opts: ActorArg): Promise<string>
   /** `getSubjects`, off the event loop. */
-  getSubjectsAsync(lookups: JsonText, opts?: CallOptions | null): Promise<string>
+  getSubjectsAsync(lookups: JsonText, opts: ActorArg): Promise<string>
   /** `updateSubject`, off the event loop. */
-  updateSubjectAsync(lookup: JsonText, patch: JsonText, opts?: CallOptions | null): Promise<string>
+  updateSubjectAsync(lookup: JsonText, patch: JsonText, opts: ActorArg): Promise<string>
   /** `forgetSubject`, off the event loop. */
-  forgetSubjectAsync(lookup: JsonText, opts?: CallOptions | null): Promise<string>
+  forgetSubjectAsync(lookup: JsonText, opts: ActorArg): Promise<string>
   /** `auditEvents`, off the event loop. */
-  auditEventsAsync(token: string, opts?: PageOptions | undefined | null): Promise<string>
+  auditEventsAsync(token: string, opts: PageOptions | null | undefined): Promise<string>
   /** `auditAll`, off the event loop. */
-  auditAllAsync(opts?: PageOptions | undefined | null): Promise<string>
+  auditAllAsync(opts: PageOptions | null | undefined): Promise<string>
   /** `auditHead`, off the event loop. */
   auditHeadAsync(): Promise<string>
   /** `auditFlush`, off the event loop. */
@@ -62,42 +92,17 @@ export declare class Vault {
   /** `close` (writes buffered events, checkpoints the WAL), off the event loop. */
   closeAsync(): Promise<string>
   /** `auditVerify`, off the event loop. */
-  auditVerifyAsync(anchor?: JsonText): Promise<string>
+  auditVerifyAsync(anchor: JsonText | undefined): Promise<string>
   /** Open (or create) the vault file at `path` with `key`. */
-  static open(path: string, key: MasterKey, options?: JsonText): Vault
+  static open(path: string, key: MasterKey, options: JsonText | undefined): Vault
   /** A private in-memory vault, gone when closed. */
-  static openInMemory(key: MasterKey, options?: JsonText): Vault
+  static openInMemory(key: MasterKey, options: JsonText | undefined): Vault
+  /** The handle the functions of `calls` take: a tagged External sharing this open vault. */
+  handle(): VaultHandle
   /** Close the vault (idempotent). Later calls throw with code `CLOSED`. */
   close(): void
   /** Whether the vault is closed. */
   get closed(): boolean
-  /** Create a subject from a profile object; returns its token. */
-  createSubject(profile: JsonText, opts?: CallOptions | null): string
-  /** Create many subjects in one transaction (all or none); returns their tokens. */
-  createSubjects(profiles: JsonText, opts?: CallOptions | null): Array<string>
-  /**
-   * Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
-   * indexed field).
-   */
-  getSubject(lookup: JsonText, opts?: CallOptions | null): string
-  /** Read many subjects: misses give `null`. */
-  getSubjects(lookups: JsonText, opts?: CallOptions | null): string
-  /** Change a subject: an object is a merge patch, an array a JSON Patch. */
-  updateSubject(lookup: JsonText, patch: JsonText, opts?: CallOptions | null): string
-  /** Erase a subject (crypto-shredding); returns the erasure receipt. */
-  forgetSubject(lookup: JsonText, opts?: CallOptions | null): string
-  /** A subject's audit events, newest first: `{ total, items }`. */
-  auditEvents(token: string, opts?: PageOptions | undefined | null): string
-  /** All audit events, newest first. */
-  auditAll(opts?: PageOptions | undefined | null): string
-  /** The audit chain head `{ seq, hash }`: keep it outside the vault. */
-  auditHead(): string
-  /** Verify the audit chain (against `anchor`, a head kept earlier, if given). */
-  auditVerify(anchor?: JsonText): string
-  /** Commit buffered read events now. */
-  auditFlush(): void
-  /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
-  compact(opts?: CallOptions | null): string
 }
 
 /** Per-call options of most methods: who acts. */

@@ -4,16 +4,17 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use bunkerlite::{AuditHead, Error, ErrorKind, Lookup, Options, DEFAULT_ACTOR};
+use bunkerlite::{AuditHead, Error, ErrorKind, Options};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-mod json;
+mod args;
+mod calls;
 mod tasks;
 mod vault;
 
-use json::{ActorOption, Document};
+use args::{Arg, OptionalDocument};
 
 fn js_error(err: &Error) -> napi::Error<String> {
     napi::Error::new(err.code().to_owned(), err.message().to_owned())
@@ -31,7 +32,12 @@ fn sync<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> Result<T, String> {
 
 /// A result as JSON text for the JavaScript layer.
 fn out(value: impl serde::Serialize) -> bunkerlite::Result<String> {
-    json::text(&value)
+    args::text(&value)
+}
+
+/// An argument's value, or the error it was refused with.
+fn arg<T>(a: Arg<T>) -> bunkerlite::Result<T> {
+    a.0
 }
 
 /// Per-call options of most methods: who acts.
@@ -54,48 +60,28 @@ pub struct PageOptions {
     pub limit: Option<i64>,
 }
 
-fn actor(opts: &Option<ActorOption>) -> bunkerlite::Result<String> {
-    match opts {
-        None => Ok(DEFAULT_ACTOR.to_owned()),
-        Some(ActorOption(Ok(a))) => Ok(a.clone().unwrap_or_else(|| DEFAULT_ACTOR.to_owned())),
-        Some(ActorOption(Err(e))) => Err(Error::new(e.kind(), e.message().to_owned())),
-    }
-}
-
-fn page_actor(opts: &Option<PageOptions>) -> String {
-    opts.as_ref().and_then(|o| o.actor.clone()).unwrap_or_else(|| DEFAULT_ACTOR.to_owned())
-}
-
-fn paging(opts: &Option<PageOptions>) -> bunkerlite::Result<(u64, u64)> {
-    let offset = opts.as_ref().and_then(|o| o.offset).unwrap_or(0);
-    let limit = opts.as_ref().and_then(|o| o.limit).unwrap_or(bunkerlite::DEFAULT_PAGE as i64);
-    match (u64::try_from(offset), u64::try_from(limit)) {
-        (Ok(o), Ok(l)) => Ok((o, l)),
-        _ => Err(Error::new(ErrorKind::InvalidInput, "offset and limit must not be negative")),
-    }
-}
-
-fn options(value: Option<Document>) -> bunkerlite::Result<Options> {
-    Options::from_json(value.map(|d| d.0).transpose()?.unwrap_or(Value::Null))
+fn options(value: OptionalDocument) -> bunkerlite::Result<Options> {
+    Options::from_json(arg(value.0)?.unwrap_or(Value::Null))
 }
 
 /// An optional audit anchor (`null` and absent mean none).
-fn anchor(value: Option<Document>) -> bunkerlite::Result<Option<AuditHead>> {
-    value.map(|a| a.0).transpose()?.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()
+fn anchor(value: OptionalDocument) -> bunkerlite::Result<Option<AuditHead>> {
+    arg(value.0)?.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()
 }
 
-fn lookups(value: Document) -> bunkerlite::Result<Vec<Lookup>> {
-    match value.0? {
-        Value::Array(items) => items.iter().map(Lookup::from_json).collect(),
-        _ => Err(Error::new(ErrorKind::InvalidInput, "lookups must be an array")),
+/// Adds `calls`, the synchronous operations as plain N-API functions (see `calls.rs`).
+#[napi(module_exports)]
+pub fn add_calls(exports: Object) -> napi::Result<()> {
+    let env = exports.env();
+    // SAFETY: building exports in the module's environment.
+    let calls = unsafe { calls::exports(env)? };
+    // SAFETY: setting a property on the exports object.
+    if unsafe { napi::sys::napi_set_named_property(env, exports.raw(), c"calls".as_ptr(), calls) }
+        != napi::sys::Status::napi_ok
+    {
+        return Err(napi::Error::from_reason("could not export calls"));
     }
-}
-
-fn profiles(value: Document) -> bunkerlite::Result<Vec<Value>> {
-    match value.0? {
-        Value::Array(items) => Ok(items),
-        _ => Err(Error::new(ErrorKind::InvalidInput, "profiles must be an array")),
-    }
+    Ok(())
 }
 
 /// A 32-byte master key. Never printed; wiped when garbage-collected.

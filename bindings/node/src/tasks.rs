@@ -5,9 +5,9 @@ use bunkerlite::{Error, Lookup};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::json::{ActorOption, Document};
+use crate::args::{self, ActorOption, Document, OptionalDocument, PageOption, Token};
 use crate::vault::Vault;
-use crate::{actor, out, page_actor, paging, run, MasterKey, PageOptions};
+use crate::{arg, out, run, MasterKey};
 
 /// Core work run on libuv's thread pool; the promise resolves to its JSON result or rejects
 /// with an `Error` carrying `.code`.
@@ -49,11 +49,8 @@ impl Task for Work {
 impl Vault {
     /// `compact`, off the event loop.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn compact_async(
-        &self,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
-    ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
+    pub fn compact_async(&self, #[napi(ts_arg_type = "ActorArg")] opts: ActorOption) -> AsyncTask<Work> {
+        let (v, a) = (self.inner.clone(), arg(opts.0));
         Work::new(move || out(v.compact(&a?)?))
     }
 
@@ -62,7 +59,7 @@ impl Vault {
     pub fn open_async(
         path: String,
         key: &MasterKey,
-        #[napi(ts_arg_type = "JsonText")] options: Option<Document>,
+        #[napi(ts_arg_type = "JsonText | undefined")] options: OptionalDocument,
     ) -> AsyncTask<OpenWork> {
         let key = key.inner.clone();
         AsyncTask::new(OpenWork {
@@ -75,10 +72,10 @@ impl Vault {
     pub fn create_subject_async(
         &self,
         #[napi(ts_arg_type = "JsonText")] profile: Document,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+        #[napi(ts_arg_type = "ActorArg")] opts: ActorOption,
     ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || out(v.create_subject(&a?, profile.0?)?))
+        let (v, a) = (self.inner.clone(), arg(opts.0));
+        Work::new(move || out(v.create_subject(&a?, arg(profile.0)?)?))
     }
 
     /// `createSubjects`, off the event loop.
@@ -86,10 +83,10 @@ impl Vault {
     pub fn create_subjects_async(
         &self,
         #[napi(ts_arg_type = "JsonText")] profiles: Document,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+        #[napi(ts_arg_type = "ActorArg")] opts: ActorOption,
     ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || out(v.create_subjects(&a?, crate::profiles(profiles)?)?))
+        let (v, a) = (self.inner.clone(), arg(opts.0));
+        Work::new(move || out(v.create_subjects(&a?, args::profiles(arg(profiles.0)?)?)?))
     }
 
     /// `getSubject`, off the event loop.
@@ -97,10 +94,10 @@ impl Vault {
     pub fn get_subject_async(
         &self,
         #[napi(ts_arg_type = "JsonText")] lookup: Document,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+        #[napi(ts_arg_type = "ActorArg")] opts: ActorOption,
     ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || out(v.get_subject(&a?, &Lookup::from_json(&lookup.0?)?)?))
+        let (v, a) = (self.inner.clone(), arg(opts.0));
+        Work::new(move || out(v.get_subject(&a?, &Lookup::from_json(&arg(lookup.0)?)?)?))
     }
 
     /// `getSubjects`, off the event loop.
@@ -108,10 +105,10 @@ impl Vault {
     pub fn get_subjects_async(
         &self,
         #[napi(ts_arg_type = "JsonText")] lookups: Document,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+        #[napi(ts_arg_type = "ActorArg")] opts: ActorOption,
     ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || out(v.get_subjects(&a?, &crate::lookups(lookups)?)?))
+        let (v, a) = (self.inner.clone(), arg(opts.0));
+        Work::new(move || out(v.get_subjects(&a?, &args::lookups(arg(lookups.0)?)?)?))
     }
 
     /// `updateSubject`, off the event loop.
@@ -120,10 +117,10 @@ impl Vault {
         &self,
         #[napi(ts_arg_type = "JsonText")] lookup: Document,
         #[napi(ts_arg_type = "JsonText")] patch: Document,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+        #[napi(ts_arg_type = "ActorArg")] opts: ActorOption,
     ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || out(v.update_subject(&a?, &Lookup::from_json(&lookup.0?)?, patch.0?)?))
+        let (v, a) = (self.inner.clone(), arg(opts.0));
+        Work::new(move || out(v.update_subject(&a?, &Lookup::from_json(&arg(lookup.0)?)?, arg(patch.0)?)?))
     }
 
     /// `forgetSubject`, off the event loop.
@@ -131,29 +128,36 @@ impl Vault {
     pub fn forget_subject_async(
         &self,
         #[napi(ts_arg_type = "JsonText")] lookup: Document,
-        #[napi(ts_arg_type = "CallOptions | null")] opts: Option<ActorOption>,
+        #[napi(ts_arg_type = "ActorArg")] opts: ActorOption,
     ) -> AsyncTask<Work> {
-        let (v, a) = (self.inner.clone(), actor(&opts));
-        Work::new(move || out(v.forget_subject(&a?, &Lookup::from_json(&lookup.0?)?)?))
+        let (v, a) = (self.inner.clone(), arg(opts.0));
+        Work::new(move || out(v.forget_subject(&a?, &Lookup::from_json(&arg(lookup.0)?)?)?))
     }
 
     /// `auditEvents`, off the event loop.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn audit_events_async(&self, token: String, opts: Option<PageOptions>) -> AsyncTask<Work> {
-        let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
+    pub fn audit_events_async(
+        &self,
+        #[napi(ts_arg_type = "string")] token: Token,
+        #[napi(ts_arg_type = "PageOptions | null | undefined")] opts: PageOption,
+    ) -> AsyncTask<Work> {
+        let (v, token, paging) = (self.inner.clone(), arg(token.0), arg(opts.0));
         Work::new(move || {
-            let (offset, limit) = p?;
-            out(v.audit_events(&a, &token, offset, limit)?)
+            let (p, token) = (paging?, token?);
+            out(v.audit_events(&p.actor, &token, p.offset, p.limit)?)
         })
     }
 
     /// `auditAll`, off the event loop.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn audit_all_async(&self, opts: Option<PageOptions>) -> AsyncTask<Work> {
-        let (v, a, p) = (self.inner.clone(), page_actor(&opts), paging(&opts));
+    pub fn audit_all_async(
+        &self,
+        #[napi(ts_arg_type = "PageOptions | null | undefined")] opts: PageOption,
+    ) -> AsyncTask<Work> {
+        let (v, paging) = (self.inner.clone(), arg(opts.0));
         Work::new(move || {
-            let (offset, limit) = p?;
-            out(v.audit_all(&a, offset, limit)?)
+            let p = paging?;
+            out(v.audit_all(&p.actor, p.offset, p.limit)?)
         })
     }
 
@@ -180,7 +184,10 @@ impl Vault {
 
     /// `auditVerify`, off the event loop.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn audit_verify_async(&self, #[napi(ts_arg_type = "JsonText")] anchor: Option<Document>) -> AsyncTask<Work> {
+    pub fn audit_verify_async(
+        &self,
+        #[napi(ts_arg_type = "JsonText | undefined")] anchor: OptionalDocument,
+    ) -> AsyncTask<Work> {
         let v = self.inner.clone();
         Work::new(move || {
             let anchor = crate::anchor(anchor)?;

@@ -138,6 +138,72 @@ test('error matrix', async () => {
   assert.throws(() => vault.auditHead(), code('CLOSED'))
 })
 
+test('lookups and options take the same path to the same answers', async () => {
+  const vault = Vault.openInMemory(MasterKey.generate())
+  const token = vault.createSubject({ email: 'lee@x.org', name: 'Lee' })
+  // A plain one-key lookup goes to the addon as two strings; every other form as JSON text.
+  class ByEmail { constructor () { this.email = 'lee@x.org' } }
+  const getter = { get email () { return 'lee@x.org' } }
+  const nullProto = Object.assign(Object.create(null), { email: 'lee@x.org' })
+  for (const lookup of [{ email: 'lee@x.org' }, { email: ' LEE@x.org ' }, { token }, new ByEmail(), getter, nullProto, { email: 'lee@x.org', extra: undefined }]) {
+    assert.equal(vault.getSubject(lookup).token, token)
+    assert.equal((await vault.getSubjectAsync(lookup)).token, token)
+  }
+  const throwing = { get email () { throw new Error('boom') } }
+  const refused = [{ email: '\ud800' }, { ['\udc00']: 'x' }, throwing, { email: 5 }, { email: 'a', token }, {}, 'lee@x.org', null]
+  for (const lookup of refused) {
+    assert.throws(() => vault.getSubject(lookup), code('INVALID_INPUT'))
+    await assert.rejects(vault.getSubjectAsync(lookup), code('INVALID_INPUT'))
+  }
+  // Lone surrogates in either string refuse a lookup whichever path it takes, and long or
+  // multi-byte strings (past the addon's stack buffers) arrive whole.
+  assert.throws(() => vault.getSubject({ email: 'x'.repeat(600) + '\ud800' }), code('INVALID_INPUT'))
+  for (const long of ['é'.repeat(700), '😀'.repeat(400), 'x'.repeat(509) + '😀', 'x'.repeat(1017) + 'é']) {
+    const t = vault.createSubject({ note: long })
+    assert.equal(vault.getSubject({ token: t }).profile.note, long)
+    // Too long for an indexed field: the same refusal on both paths.
+    assert.throws(() => vault.getSubject({ login: long }), code('TOO_LARGE'))
+    class ByLogin { constructor () { this.login = long } }
+    assert.throws(() => vault.getSubject(new ByLogin()), code('TOO_LARGE'))
+  }
+  for (const login of ['é'.repeat(150), 'x'.repeat(300) + '😀']) {
+    const t = vault.createSubject({ login })
+    assert.equal(vault.getSubject({ login }).token, t)
+  }
+  // Options: an object with a string actor, nothing, or refused with INVALID_INPUT (a string
+  // where the options object belongs is not taken for an actor).
+  vault.getSubject({ token }, { actor: 'app:a' })
+  vault.getSubject({ token }, { actor: undefined })
+  vault.getSubject({ token }, {})
+  vault.getSubject({ token }, null)
+  for (const opts of ['app:a', 5, true, { actor: 5 }, { actor: {} }, { actor: 'bad actor' }]) {
+    assert.throws(() => vault.getSubject({ token }, opts), code('INVALID_INPUT'), String(opts))
+    assert.throws(() => vault.createSubject({ n: 1 }, opts), code('INVALID_INPUT'), String(opts))
+    await assert.rejects(vault.getSubjectAsync({ token }, opts), code('INVALID_INPUT'))
+  }
+  const actors = vault.auditEvents(token, { limit: 1000 }).items.map((e) => e.actor)
+  assert.ok(actors.includes('app:a') && actors.includes('app'))
+  // An exception thrown by a getter on the options passes through unchanged.
+  const boom = new Error('getter')
+  assert.throws(() => vault.getSubject({ token }, { get actor () { throw boom } }), (e) => e === boom)
+  for (const page of [{ limit: 'x' }, { offset: -1 }, { limit: 1.5 }, { offset: NaN }, 'x', { actor: 5 }]) {
+    assert.throws(() => vault.auditAll(page), code('INVALID_INPUT'))
+    await assert.rejects(vault.auditAllAsync(page), code('INVALID_INPUT'))
+    await assert.rejects(vault.auditEventsAsync(token, page), code('INVALID_INPUT'))
+  }
+  assert.throws(() => vault.auditEvents(5), code('INVALID_INPUT'))
+  await assert.rejects(vault.auditEventsAsync(5), code('INVALID_INPUT'))
+  vault.close()
+})
+
+test('the addon refuses what is not a vault handle', () => {
+  const { calls } = require('../native.js')
+  for (const handle of [undefined, null, {}, 'h', 5, Buffer.alloc(8)]) {
+    assert.throws(() => calls.getSubject(handle, '{"token":"x"}'), code('INVALID_INPUT'))
+    assert.throws(() => calls.auditHead(handle), code('INVALID_INPUT'))
+  }
+})
+
 test('keys', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bunkerlite-node-keys-'))
   try {

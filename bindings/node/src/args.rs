@@ -1,0 +1,354 @@
+//! Reading arguments as the JavaScript layer (`index.ts`) sends them, shared by the plain
+//! N-API calls (`calls.rs`) and the napi-rs async methods (`tasks.rs`) so both refuse the same
+//! values with the same codes. Documents arrive as JSON text made by `JSON.stringify` (or
+//! `false` when it could not serialise the value); results leave as JSON text for `JSON.parse`.
+
+use std::ptr;
+
+use bunkerlite::{Error, ErrorKind, DEFAULT_ACTOR, DEFAULT_PAGE};
+use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
+use napi::sys;
+use napi::ValueType;
+use serde_json::Value;
+
+/// Why reading an argument or making a call failed.
+pub enum Failure {
+    /// A core error, thrown as an `Error` with `.code`.
+    Core(Error),
+    /// JavaScript already threw (a getter on an options object did): let that exception through.
+    Pending,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Core(e)
+    }
+}
+
+/// An N-API status as a failure: a pending exception passes through, anything else is a bug.
+pub fn check(status: sys::napi_status) -> Result<(), Failure> {
+    match status {
+        sys::Status::napi_ok => Ok(()),
+        sys::Status::napi_pending_exception => Err(Failure::Pending),
+        _ => Err(Failure::Core(Error::new(ErrorKind::Internal, "an N-API call failed"))),
+    }
+}
+
+fn invalid(message: &str) -> Failure {
+    Failure::Core(Error::new(ErrorKind::InvalidInput, message.to_owned()))
+}
+
+/// The JavaScript type of a value.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<sys::napi_valuetype, Failure> {
+    let mut kind = 0;
+    // SAFETY: per this function's contract.
+    check(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
+    Ok(kind)
+}
+
+fn absent(kind: sys::napi_valuetype) -> bool {
+    kind == sys::ValueType::napi_undefined || kind == sys::ValueType::napi_null
+}
+
+/// Stack room for most strings (lookups, tokens, actors, typical profiles).
+const STACK_BYTES: usize = 1024;
+/// The longest UTF-8 sequence N-API may leave out when a buffer is too short for it.
+const MAX_CHAR_BYTES: usize = 4;
+
+/// The UTF-8 bytes of a JavaScript string, handed to `f`. Lone surrogates arrive as U+FFFD, as
+/// N-API converts them; documents never contain any (`JSON.stringify` escapes them).
+///
+/// # Safety
+/// `env` is the current call's environment and `value` a string of it.
+unsafe fn with_utf8<T>(env: sys::napi_env, value: sys::napi_value, f: impl FnOnce(&[u8]) -> T) -> Result<T, Failure> {
+    let mut stack = [0u8; STACK_BYTES];
+    let mut len = 0usize;
+    // SAFETY: the buffer is valid for its length; N-API writes at most `len - 1` bytes plus a NUL.
+    check(unsafe { sys::napi_get_value_string_utf8(env, value, stack.as_mut_ptr().cast(), stack.len(), &mut len) })?;
+    // N-API copies whole characters only, so a shorter copy than the room left for one more
+    // character is the whole string.
+    if len < STACK_BYTES - 1 - MAX_CHAR_BYTES {
+        return Ok(f(&stack[..len]));
+    }
+    // SAFETY: a NULL buffer asks for the length in bytes.
+    check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;
+    let mut heap = vec![0u8; len + 1];
+    // SAFETY: as above, with a buffer sized for the whole string and its NUL.
+    check(unsafe { sys::napi_get_value_string_utf8(env, value, heap.as_mut_ptr().cast(), heap.len(), &mut len) })?;
+    Ok(f(&heap[..len]))
+}
+
+fn not_json() -> Failure {
+    invalid("a value is not representable as JSON")
+}
+
+/// A JSON document sent as JSON text. Anything but a string (the layer sends `false` for
+/// undefined, functions, symbols, BigInt, cycles) is not JSON.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn document(env: sys::napi_env, value: sys::napi_value) -> Result<Value, Failure> {
+    // SAFETY: per this function's contract.
+    if unsafe { type_of(env, value)? } != sys::ValueType::napi_string {
+        return Err(not_json());
+    }
+    // JSON.stringify escapes lone surrogates as \ud800: serde refuses them, as every binding does.
+    // SAFETY: `value` was checked to be a string.
+    unsafe { with_utf8(env, value, |bytes| serde_json::from_slice(bytes).map_err(|_| not_json()))? }
+}
+
+/// An optional document: `undefined` and `null` are `None`.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn optional_document(env: sys::napi_env, value: sys::napi_value) -> Result<Option<Value>, Failure> {
+    // SAFETY: per this function's contract.
+    if absent(unsafe { type_of(env, value)? }) {
+        return Ok(None);
+    }
+    // SAFETY: per this function's contract.
+    unsafe { document(env, value) }.map(Some)
+}
+
+/// A string argument such as a token; `what` names it in the error.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn string(env: sys::napi_env, value: sys::napi_value, what: &str) -> Result<String, Failure> {
+    // SAFETY: per this function's contract.
+    if unsafe { type_of(env, value)? } != sys::ValueType::napi_string {
+        return Err(Failure::Core(Error::new(ErrorKind::InvalidInput, format!("{what} must be a string"))));
+    }
+    // SAFETY: `value` was checked to be a string; N-API produces valid UTF-8.
+    unsafe { with_utf8(env, value, |bytes| String::from_utf8_lossy(bytes).into_owned()) }
+}
+
+/// A string that must be well-formed Unicode: a lone surrogate is refused as `JSON.stringify`
+/// plus serde would refuse it (`a value is not representable as JSON`), where N-API's UTF-8
+/// conversion would silently replace it. Used where the layer sends strings of a document
+/// directly instead of its JSON text.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn strict_string(env: sys::napi_env, value: sys::napi_value, what: &str) -> Result<String, Failure> {
+    // SAFETY: per this function's contract.
+    if unsafe { type_of(env, value)? } != sys::ValueType::napi_string {
+        return Err(Failure::Core(Error::new(ErrorKind::InvalidInput, format!("{what} must be a string"))));
+    }
+    let mut stack = [0u16; STACK_BYTES / 2];
+    let mut len = 0usize;
+    // SAFETY: the buffer is valid for its length in code units (N-API writes a NUL after the copy).
+    check(unsafe { sys::napi_get_value_string_utf16(env, value, stack.as_mut_ptr(), stack.len(), &mut len) })?;
+    // A copy shorter than the room left for a surrogate pair is the whole string.
+    if len < stack.len() - 3 {
+        return String::from_utf16(&stack[..len]).map_err(|_| not_json());
+    }
+    // SAFETY: a NULL buffer asks for the length in code units.
+    check(unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) })?;
+    let mut heap = vec![0u16; len + 1];
+    // SAFETY: as above, with room for the whole string and its NUL.
+    check(unsafe { sys::napi_get_value_string_utf16(env, value, heap.as_mut_ptr(), heap.len(), &mut len) })?;
+    String::from_utf16(&heap[..len]).map_err(|_| not_json())
+}
+
+/// One property of an options object, or `None` when absent (`undefined` or `null`).
+///
+/// # Safety
+/// `env` is the current call's environment and `object` an object of it.
+unsafe fn property(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    name: &std::ffi::CStr,
+) -> Result<Option<sys::napi_value>, Failure> {
+    let mut value = ptr::null_mut();
+    // SAFETY: reading a named property of an object (a throwing getter leaves an exception pending).
+    check(unsafe { sys::napi_get_named_property(env, object, name.as_ptr(), &mut value) })?;
+    // SAFETY: `value` was returned above.
+    Ok(if absent(unsafe { type_of(env, value)? }) { None } else { Some(value) })
+}
+
+/// An options object: `None` when absent, an error when not an object.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+unsafe fn options_object(env: sys::napi_env, value: sys::napi_value) -> Result<Option<sys::napi_value>, Failure> {
+    // SAFETY: per this function's contract.
+    match unsafe { type_of(env, value)? } {
+        kind if absent(kind) => Ok(None),
+        sys::ValueType::napi_object => Ok(Some(value)),
+        _ => Err(invalid("options must be an object")),
+    }
+}
+
+/// The `actor` of an options object (`{ actor: "app:billing" }`), `"app"` when absent.
+///
+/// # Safety
+/// `env` is the current call's environment and `object` an object of it.
+unsafe fn actor_of(env: sys::napi_env, object: sys::napi_value) -> Result<String, Failure> {
+    // SAFETY: per this function's contract.
+    match unsafe { property(env, object, c"actor")? } {
+        None => Ok(DEFAULT_ACTOR.to_owned()),
+        // SAFETY: `actor` is a value of this call.
+        Some(actor) => unsafe { string(env, actor, "actor") },
+    }
+}
+
+/// The actor of per-call options: the layer sends the actor string itself when the options
+/// object holds one (read in JavaScript, where a property read is cheapest), otherwise the
+/// options as given (`{ actor }` read here, nothing for the default, anything else refused).
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn actor(env: sys::napi_env, value: sys::napi_value) -> Result<String, Failure> {
+    // SAFETY: per this function's contract.
+    if unsafe { type_of(env, value)? } == sys::ValueType::napi_string {
+        // SAFETY: `value` is a string of this call.
+        return unsafe { string(env, value, "actor") };
+    }
+    // SAFETY: per this function's contract.
+    match unsafe { options_object(env, value)? } {
+        None => Ok(DEFAULT_ACTOR.to_owned()),
+        // SAFETY: `object` is a value of this call.
+        Some(object) => unsafe { actor_of(env, object) },
+    }
+}
+
+/// Who acts and which page, from `{ actor, offset, limit }` (all optional).
+pub struct Paging {
+    pub actor: String,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// A non-negative whole number (up to 2^53, beyond which doubles skip integers).
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+unsafe fn count(env: sys::napi_env, value: sys::napi_value) -> Result<u64, Failure> {
+    let bad = || invalid("offset and limit must be non-negative integers");
+    // SAFETY: per this function's contract.
+    if unsafe { type_of(env, value)? } != sys::ValueType::napi_number {
+        return Err(bad());
+    }
+    let mut number = 0f64;
+    // SAFETY: `value` was checked to be a number.
+    check(unsafe { sys::napi_get_value_double(env, value, &mut number) })?;
+    const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+    if number.fract() == 0.0 && (0.0..=MAX_EXACT).contains(&number) {
+        Ok(number as u64)
+    } else {
+        Err(bad())
+    }
+}
+
+/// Paging options of the audit listings.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn paging(env: sys::napi_env, value: sys::napi_value) -> Result<Paging, Failure> {
+    // SAFETY: per this function's contract.
+    let Some(object) = (unsafe { options_object(env, value)? }) else {
+        return Ok(Paging { actor: DEFAULT_ACTOR.to_owned(), offset: 0, limit: DEFAULT_PAGE });
+    };
+    // SAFETY: `object` and the properties read from it are values of this call.
+    unsafe {
+        let actor = actor_of(env, object)?;
+        let offset = property(env, object, c"offset")?.map(|v| count(env, v)).transpose()?.unwrap_or(0);
+        let limit = property(env, object, c"limit")?.map(|v| count(env, v)).transpose()?.unwrap_or(DEFAULT_PAGE);
+        Ok(Paging { actor, offset, limit })
+    }
+}
+
+/// An argument of a napi-rs method read by one of the functions above: the value, or the core
+/// error to reject the call with. A pending JavaScript exception fails the conversion itself,
+/// so napi-rs lets that exception through.
+pub struct Arg<T>(pub Result<T, Error>);
+
+impl<T> Arg<T> {
+    fn read(read: impl FnOnce() -> Result<T, Failure>) -> napi::Result<Arg<T>> {
+        match read() {
+            Ok(value) => Ok(Arg(Ok(value))),
+            Err(Failure::Core(e)) => Ok(Arg(Err(e))),
+            Err(Failure::Pending) => Err(napi::Error::from_reason("a JavaScript exception is pending")),
+        }
+    }
+}
+
+macro_rules! arg_type {
+    ($(#[$doc:meta])* $name:ident, $value:ty, $ts:literal, $reader:path) => {
+        $(#[$doc])*
+        pub struct $name(pub Arg<$value>);
+
+        impl FromNapiValue for $name {
+            unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+                // SAFETY: napi-rs passes this call's environment and argument.
+                Arg::read(|| unsafe { $reader(env, value) }).map($name)
+            }
+        }
+
+        impl TypeName for $name {
+            fn type_name() -> &'static str {
+                $ts
+            }
+            fn value_type() -> ValueType {
+                ValueType::Unknown
+            }
+        }
+
+        impl ValidateNapiValue for $name {}
+    };
+}
+
+/// A token argument.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn token(env: sys::napi_env, value: sys::napi_value) -> Result<String, Failure> {
+    // SAFETY: per this function's contract.
+    unsafe { string(env, value, "token") }
+}
+
+arg_type!(
+    /// A JSON document argument (JSON text).
+    Document, Value, "JsonText", document
+);
+arg_type!(
+    /// An optional JSON document argument.
+    OptionalDocument, Option<Value>, "JsonText | undefined", optional_document
+);
+arg_type!(
+    /// A token argument.
+    Token, String, "string", token
+);
+arg_type!(
+    /// Per-call options: who acts.
+    ActorOption, String, "ActorArg", actor
+);
+arg_type!(
+    /// Options of the audit listings: who acts, and paging.
+    PageOption, Paging, "PageOptions | null | undefined", paging
+);
+
+/// The profiles of a batch create: a JSON array.
+pub fn profiles(value: Value) -> Result<Vec<Value>, Error> {
+    match value {
+        Value::Array(items) => Ok(items),
+        _ => Err(Error::new(ErrorKind::InvalidInput, "profiles must be an array")),
+    }
+}
+
+/// The lookups of a batch read: a JSON array of lookup objects.
+pub fn lookups(value: Value) -> Result<Vec<bunkerlite::Lookup>, Error> {
+    match value {
+        Value::Array(items) => items.iter().map(bunkerlite::Lookup::from_json).collect(),
+        _ => Err(Error::new(ErrorKind::InvalidInput, "lookups must be an array")),
+    }
+}
+
+/// A result as JSON text, for `JSON.parse` in the layer.
+pub fn text(value: &impl serde::Serialize) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|_| Error::new(ErrorKind::Internal, "a result could not be serialised"))
+}
