@@ -1,7 +1,8 @@
 //! Python objects ↔ JSON values, and bunkerlite errors → the `bunkerlite` exception classes.
 
-use bunkerlite::{Error, ErrorKind};
+use bunkerlite::{Error, ErrorKind, Subject};
 use pyo3::exceptions::PyRuntimeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
@@ -19,7 +20,7 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>) -> Result<Value, Error> {
     to_json_at(obj, 0)
 }
 
-fn text(obj: &Bound<'_, PyString>) -> Result<String, Error> {
+pub(crate) fn text(obj: &Bound<'_, PyString>) -> Result<String, Error> {
     // Lone surrogates are not valid UTF-8: refused, never replaced.
     obj.to_cow().map(|c| c.into_owned()).map_err(|_| invalid("a string is not valid Unicode (lone surrogate)"))
 }
@@ -94,7 +95,31 @@ pub(crate) fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'
     })
 }
 
-/// A serialisable result (subject, receipt, page, …) as Python objects.
+/// A subject as a dict, built field by field: the same keys and values as `result` gives (the
+/// shared vectors compare them), without first copying the profile into a `serde_json::Value`.
+pub(crate) fn subject<'py>(py: Python<'py>, s: &Subject) -> PyResult<Bound<'py, PyAny>> {
+    let dict = PyDict::new(py);
+    dict.set_item(intern!(py, "token"), &s.token)?;
+    dict.set_item(intern!(py, "profile"), from_json(py, &s.profile)?)?;
+    dict.set_item(intern!(py, "created_ms"), s.created_ms)?;
+    dict.set_item(intern!(py, "updated_ms"), s.updated_ms)?;
+    dict.set_item(intern!(py, "version"), s.version)?;
+    Ok(dict.into_any())
+}
+
+/// Subjects or misses (`None`) as a list.
+pub(crate) fn subjects<'py>(py: Python<'py>, found: &[Option<Subject>]) -> PyResult<Bound<'py, PyAny>> {
+    let list = PyList::empty(py);
+    for item in found {
+        match item {
+            Some(s) => list.append(subject(py, s)?)?,
+            None => list.append(py.None())?,
+        }
+    }
+    Ok(list.into_any())
+}
+
+/// A serialisable result (receipt, page, …) as Python objects.
 pub(crate) fn result<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
     let json = serde_json::to_value(value).map_err(|_| PyRuntimeError::new_err("INTERNAL: result not serialisable"))?;
     from_json(py, &json)

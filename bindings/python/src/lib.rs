@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bunkerlite::{AuditHead, Error, ErrorKind, Lookup, Options, DEFAULT_ACTOR};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::Value;
 
 use convert::{py_err, result, to_json};
@@ -45,6 +45,12 @@ fn actor_of(actor: Option<String>) -> String {
 /// Keyword arguments `email="…"` (exactly one) as a core lookup.
 fn lookup_of(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Lookup> {
     arg(py, || {
+        // The usual `email="…"`: read the one pair directly (same checks, no JSON object).
+        if let Some((mode, value)) = kwargs.filter(|d| d.len() == 1).and_then(|d| d.iter().next()) {
+            if let (Ok(mode), Ok(value)) = (mode.cast::<PyString>(), value.cast::<PyString>()) {
+                return Ok(Lookup::parse(&convert::text(mode)?, convert::text(value)?));
+            }
+        }
         let value = match kwargs {
             Some(d) => to_json(d.as_any())?,
             None => Value::Object(Default::default()),
@@ -208,7 +214,7 @@ impl Vault {
         let lookup = lookup_of(py, lookup)?;
         let actor = actor_of(actor);
         let subject = call(py, || self.inner.get_subject(&actor, &lookup))?;
-        result(py, &subject)
+        convert::subject(py, &subject)
     }
 
     /// Read many subjects: `lookups` is a list of one-key dicts; misses give None.
@@ -225,7 +231,7 @@ impl Vault {
         })?;
         let actor = actor_of(actor);
         let found = call(py, || self.inner.get_subjects(&actor, &lookups))?;
-        result(py, &found)
+        convert::subjects(py, &found)
     }
 
     /// Change a subject: a dict is a merge patch, a list a JSON Patch.
@@ -241,7 +247,7 @@ impl Vault {
         let lookup = lookup_of(py, lookup)?;
         let actor = actor_of(actor);
         let subject = call(py, || self.inner.update_subject(&actor, &lookup, patch))?;
-        result(py, &subject)
+        convert::subject(py, &subject)
     }
 
     /// Erase a subject (crypto-shredding); returns the erasure receipt.
