@@ -198,6 +198,9 @@ test('lookups and options take the same path to the same answers', async () => {
 
 test('the addon refuses what is not a vault handle', () => {
   const { calls } = require('../native.js')
+  // native.d.ts declares exactly the functions the addon exports in `calls`.
+  const declared = readFileSync(join(here, '..', 'native.d.ts'), 'utf8').match(/export declare const calls: \{([^}]*)\}/)[1]
+  assert.deepEqual([...declared.matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1]).sort(), Object.keys(calls).sort())
   for (const handle of [undefined, null, {}, 'h', 5, Buffer.alloc(8)]) {
     assert.throws(() => calls.getSubject(handle, '{"token":"x"}'), code('INVALID_INPUT'))
     assert.throws(() => calls.auditHead(handle), code('INVALID_INPUT'))
