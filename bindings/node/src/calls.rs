@@ -1,8 +1,8 @@
 //! The synchronous operations on an open vault, as plain N-API callbacks exported in `calls`.
 //!
 //! napi-rs's generated glue for a class method (receiver unwrapping and borrow tracking,
-//! argument checks) costs about 300 ns per call, as much as everything else the binding adds;
-//! these callbacks cost about 50 ns. Each reads its arguments with `args.rs` (the async methods
+//! argument checks) costs about 300 ns per call; these callbacks cost about 50 ns (measured with
+//! one string argument). Each reads its arguments with `args.rs` (the async methods
 //! use the same readers), runs the core inside a panic trap, and returns JSON text (or a token)
 //! or throws an `Error` whose `.code` is the core's code. The vault arrives as a handle: an
 //! `External` holding a clone of the vault, type-tagged so that no other value is taken for one.
