@@ -33,4 +33,6 @@ export declare const calls: {
   auditVerify(handle: VaultHandle, anchor?: JsonText): string
   auditFlush(handle: VaultHandle): void
   compact(handle: VaultHandle, opts?: ActorArg): string
+  /** Panics inside the call's trap (throws `INTERNAL`); for tests only. */
+  __panicForTests(): never
 }

@@ -33,6 +33,8 @@ export declare const calls: {
   auditVerify(handle: VaultHandle, anchor?: JsonText): string
   auditFlush(handle: VaultHandle): void
   compact(handle: VaultHandle, opts?: ActorArg): string
+  /** Panics inside the call's trap (throws `INTERNAL`); for tests only. */
+  __panicForTests(): never
 }
 
 /**
@@ -104,6 +106,13 @@ export declare class Vault {
   /** Whether the vault is closed. */
   get closed(): boolean
 }
+
+/**
+ * `__panicForTestsAsync()`: a task that panics inside the trap every async call runs in, for
+ * the test that proves the promise rejects with `INTERNAL` and the process carries on. Not part
+ * of the API.
+ */
+export declare function __panicForTestsAsync(): Promise<string>
 
 /** Per-call options of most methods: who acts. */
 export interface CallOptions {

@@ -254,6 +254,9 @@ calls! {
         c.vault()?.audit_flush()?;
         Ok(Out::Nothing)
     });
+    /// `__panicForTests()`: panics inside the trap every call runs in, for the test that proves a
+    /// panic becomes an `INTERNAL` error and the process carries on. Not part of the API.
+    c"__panicForTests" => panic_for_tests(|_c| panic!("a test of the panic trap"));
     /// `compact(handle, opts)` → JSON report.
     c"compact" => compact(|c| unsafe {
         let actor = c.actor(1)?;

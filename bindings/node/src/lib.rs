@@ -151,3 +151,11 @@ pub fn error_codes() -> Vec<&'static str> {
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
+
+/// `__panicForTestsAsync()`: a task that panics inside the trap every async call runs in, for
+/// the test that proves the promise rejects with `INTERNAL` and the process carries on. Not part
+/// of the API.
+#[napi(js_name = "__panicForTestsAsync", ts_return_type = "Promise<string>")]
+pub fn panic_for_tests_async() -> AsyncTask<tasks::Work> {
+    tasks::Work::new(|| -> bunkerlite::Result<String> { panic!("a test of the panic trap") })
+}

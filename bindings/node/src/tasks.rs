@@ -26,7 +26,7 @@ fn rejection(env: &Env, e: &Error) -> napi::Error {
 }
 
 impl Work {
-    fn new(job: impl FnOnce() -> bunkerlite::Result<String> + Send + 'static) -> AsyncTask<Work> {
+    pub(crate) fn new(job: impl FnOnce() -> bunkerlite::Result<String> + Send + 'static) -> AsyncTask<Work> {
         AsyncTask::new(Work { job: Some(Box::new(job)) })
     }
 }

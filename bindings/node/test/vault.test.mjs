@@ -196,6 +196,15 @@ test('lookups and options take the same path to the same answers', async () => {
   vault.close()
 })
 
+test('a panic in the addon is an INTERNAL error and the process carries on', async () => {
+  const native = require('../native.js')
+  assert.throws(() => native.calls.__panicForTests(), (e) => e instanceof Error && e.code === 'INTERNAL' && /panic/.test(e.message))
+  await assert.rejects(native.__panicForTestsAsync(), (e) => e instanceof Error && e.code === 'INTERNAL' && /panic/.test(e.message))
+  const vault = Vault.openInMemory(MasterKey.generate())
+  assert.deepEqual(vault.getSubject({ token: vault.createSubject({ n: 1 }) }).profile, { n: 1 })
+  vault.close()
+})
+
 test('the addon refuses what is not a vault handle', () => {
   const { calls } = require('../native.js')
   // native.d.ts declares exactly the functions the addon exports in `calls`.

@@ -336,11 +336,23 @@ fn error_codes() -> Vec<&'static str> {
     ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }
 
+/// Panic inside the trap that `during` names (`"call"`: the GIL-released core work; `"argument"`:
+/// argument conversion), for the test that proves a panic surfaces as `InternalError` and the
+/// interpreter carries on. Not part of the API.
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, during: &str) -> PyResult<()> {
+    match during {
+        "call" => call(py, || -> bunkerlite::Result<()> { panic!("a test of the panic trap") }),
+        _ => arg(py, || -> bunkerlite::Result<()> { panic!("a test of the panic trap") }),
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MasterKey>()?;
     m.add_class::<Vault>()?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -143,6 +143,17 @@ def test_use_after_close() -> None:
     assert w.closed
 
 
+@pytest.mark.parametrize("during", ["call", "argument"])
+def test_a_panic_is_an_internal_error(during: str) -> None:
+    # A panic in the GIL-released core work or in argument conversion is trapped: InternalError
+    # (never pyo3's PanicException, a BaseException), and the interpreter carries on.
+    with pytest.raises(bunkerlite.InternalError) as e:
+        _native._panic_for_tests(during)
+    assert e.value.code == "INTERNAL" and "panic" in str(e.value)
+    with bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate()) as v:
+        assert v.get_subject(token=v.create_subject({"n": 1}))["profile"] == {"n": 1}
+
+
 def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
     vault = bunkerlite.Vault.open(tmp_path / "t.db", bunkerlite.MasterKey.generate())
     errors: List[BaseException] = []

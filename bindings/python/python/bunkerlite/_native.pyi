@@ -8,10 +8,11 @@ _JSON = Any
 _Subject = Dict[str, Any]
 _Page = Dict[str, Any]
 
-__all__ = ["MasterKey", "Vault", "error_codes", "__version__"]
+__all__ = ["MasterKey", "Vault", "error_codes", "_panic_for_tests", "__version__"]
 __version__: str
 
 def error_codes() -> List[str]: ...
+def _panic_for_tests(during: str) -> None: ...
 
 @final
 class MasterKey:
