@@ -5,8 +5,9 @@
 // `JSON.parse` here on the way back. Both run as plain JavaScript, where V8 is fastest; called
 // from the addon they cost an N-API call into JavaScript each. Synchronous operations go through
 // `native.calls`, plain N-API functions taking the vault's handle; the `*Async` ones through the
-// napi-rs class. Nothing else happens in this layer: every check, error and message comes from
-// the addon.
+// napi-rs class. Beyond that, this layer only checks that documents are plain data (what
+// JSON.stringify would silently drop or change is refused, as Python refuses what is not JSON);
+// every error and message comes from the addon.
 //
 // index.js and index.d.ts are compiled from this file by `tsc -p tsconfig.build.json` (run by
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
@@ -18,17 +19,69 @@ var native_1 = require("./native");
 Object.defineProperty(exports, "MasterKey", { enumerable: true, get: function () { return native_1.MasterKey; } });
 Object.defineProperty(exports, "errorCodes", { enumerable: true, get: function () { return native_1.errorCodes; } });
 Object.defineProperty(exports, "version", { enumerable: true, get: function () { return native_1.version; } });
+// Why a value has no faithful JSON text; the addon turns each into its error (the same codes
+// and messages as the Python binding gives for the same values).
+/** Not plain data: undefined, a function, a symbol, a BigInt, a Map, a Date, a class instance… */
+const NOT_PLAIN = 0;
+/** NaN or ±Infinity, which JSON.stringify would silently turn into null. */
+const NOT_FINITE = 1;
+/** Nested deeper than any vault accepts (a cycle, too): `TOO_LARGE`. */
+const TOO_DEEP = 2;
+/** Deeper than any vault's limit; it only keeps a cycle from recursing forever. */
+const MAX_DEPTH = 256;
 /**
- * A value as JSON text for the addon. `false` stands for a value `JSON.stringify` cannot
- * serialise (undefined, a function, a symbol, a BigInt, a cycle, a throwing `toJSON`): the addon
- * answers it with `INVALID_INPUT`, thrown or rejected like every other error.
+ * Why `value` would not survive JSON.stringify unchanged, or undefined when it would: plain
+ * objects (prototype Object.prototype or null), arrays, strings, finite numbers, booleans and
+ * null, nested at most MAX_DEPTH deep. An `undefined` property is an absent field, as in JSON;
+ * anything JSON.stringify would drop, turn into null or replace by its toJSON() is refused.
+ */
+function fault(value, depth) {
+    if (depth > MAX_DEPTH)
+        return TOO_DEEP;
+    switch (typeof value) {
+        case 'string':
+        case 'boolean':
+            return undefined;
+        case 'number':
+            return Number.isFinite(value) ? undefined : NOT_FINITE;
+        case 'object':
+            break;
+        default:
+            return NOT_PLAIN;
+    }
+    if (value === null)
+        return undefined;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const f = fault(value[i], depth + 1);
+            if (f !== undefined)
+                return f;
+        }
+        return undefined;
+    }
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null)
+        return NOT_PLAIN;
+    for (const key of Object.keys(value)) {
+        const item = value[key];
+        if (item === undefined)
+            continue;
+        const f = fault(item, depth + 1);
+        if (f !== undefined)
+            return f;
+    }
+    return undefined;
+}
+/**
+ * A value as JSON text for the addon, or why it has none (the addon throws or rejects with the
+ * matching error, like every other error). A getter that throws is reported as not plain data.
  */
 function text(value) {
     try {
-        return JSON.stringify(value) ?? false;
+        return fault(value, 0) ?? JSON.stringify(value) ?? NOT_PLAIN;
     }
     catch {
-        return false;
+        return NOT_PLAIN;
     }
 }
 /**

@@ -2,8 +2,14 @@
    Applications use index.js (compiled from index.ts), which sends documents as JSON text and
    parses the JSON text results. */
 
-/** JSON text made by `JSON.stringify`, or `false` for a value it could not serialise. */
-export type JsonText = string | false
+/**
+ * Why a value has no faithful JSON text: 0 not plain data (INVALID_INPUT), 1 NaN or infinity
+ * (INVALID_INPUT), 2 nested too deeply (TOO_LARGE).
+ */
+export type NotJson = 0 | 1 | 2
+
+/** JSON text made by `JSON.stringify` of checked plain data, or why there is none. */
+export type JsonText = string | NotJson
 
 /**
  * Per-call options as the layer sends them: the actor string when `opts.actor` is one, otherwise

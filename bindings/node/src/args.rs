@@ -1,7 +1,7 @@
 //! Reading arguments as the JavaScript layer (`index.ts`) sends them, shared by the plain
 //! N-API calls (`calls.rs`) and the napi-rs async methods (`tasks.rs`) so both refuse the same
-//! values with the same codes. Documents arrive as JSON text made by `JSON.stringify` (or
-//! `false` when it could not serialise the value); results leave as JSON text for `JSON.parse`.
+//! values with the same codes. Documents arrive as JSON text made by `JSON.stringify` (or as the
+//! reason the layer found none, `NotJson`); results leave as JSON text for `JSON.parse`.
 
 use std::ptr;
 
@@ -82,22 +82,56 @@ unsafe fn with_utf8<T>(env: sys::napi_env, value: sys::napi_value, f: impl FnOnc
 }
 
 fn not_json() -> Failure {
-    invalid("a value is not representable as JSON")
+    invalid("values must be plain objects, arrays, strings, finite numbers, booleans or null")
 }
 
-/// A JSON document sent as JSON text. Anything but a string (the layer sends `false` for
-/// undefined, functions, symbols, BigInt, cycles) is not JSON.
+/// Why the layer found no faithful JSON text for a value (`NotJson` in `header.d.ts`), as the
+/// error the Python binding gives for the same value.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` a number of it.
+unsafe fn not_json_because(env: sys::napi_env, value: sys::napi_value) -> Failure {
+    let mut reason = 0i32;
+    // SAFETY: per this function's contract.
+    if let Err(failure) = check(unsafe { sys::napi_get_value_int32(env, value, &mut reason) }) {
+        return failure;
+    }
+    match reason {
+        1 => invalid("NaN and infinity are not JSON"),
+        2 => Failure::Core(Error::new(ErrorKind::TooLarge, "a document is nested too deeply")),
+        _ => not_json(),
+    }
+}
+
+/// A JSON document sent as JSON text (or as the reason there is none).
 ///
 /// # Safety
 /// `env` is the current call's environment and `value` one of its values.
 pub unsafe fn document(env: sys::napi_env, value: sys::napi_value) -> Result<Value, Failure> {
     // SAFETY: per this function's contract.
-    if unsafe { type_of(env, value)? } != sys::ValueType::napi_string {
-        return Err(not_json());
+    match unsafe { type_of(env, value)? } {
+        // SAFETY: `value` was checked to be a string.
+        sys::ValueType::napi_string => unsafe {
+            with_utf8(env, value, |bytes| {
+                serde_json::from_slice(bytes).map_err(|e| {
+                    // JSON.stringify escapes lone surrogates as \ud800; serde refuses them.
+                    let message = e.to_string();
+                    if message.contains("surrogate") || message.contains("hex escape") {
+                        lone_surrogate()
+                    } else {
+                        invalid("a document is not valid JSON")
+                    }
+                })
+            })?
+        },
+        // SAFETY: `value` was checked to be a number.
+        sys::ValueType::napi_number => Err(unsafe { not_json_because(env, value) }),
+        _ => Err(not_json()),
     }
-    // JSON.stringify escapes lone surrogates as \ud800: serde refuses them, as every binding does.
-    // SAFETY: `value` was checked to be a string.
-    unsafe { with_utf8(env, value, |bytes| serde_json::from_slice(bytes).map_err(|_| not_json()))? }
+}
+
+fn lone_surrogate() -> Failure {
+    invalid("a string is not valid Unicode (lone surrogate)")
 }
 
 /// An optional document: `undefined` and `null` are `None`.
@@ -126,8 +160,8 @@ pub unsafe fn string(env: sys::napi_env, value: sys::napi_value, what: &str) -> 
     unsafe { with_utf8(env, value, |bytes| String::from_utf8_lossy(bytes).into_owned()) }
 }
 
-/// A string that must be well-formed Unicode: a lone surrogate is refused as `JSON.stringify`
-/// plus serde would refuse it (`a value is not representable as JSON`), where N-API's UTF-8
+/// A string that must be well-formed Unicode: a lone surrogate is refused as on the JSON path
+/// (`a string is not valid Unicode (lone surrogate)`), where N-API's UTF-8
 /// conversion would silently replace it. Used where the layer sends strings of a document
 /// directly instead of its JSON text.
 ///
@@ -144,14 +178,14 @@ pub unsafe fn strict_string(env: sys::napi_env, value: sys::napi_value, what: &s
     check(unsafe { sys::napi_get_value_string_utf16(env, value, stack.as_mut_ptr(), stack.len(), &mut len) })?;
     // A copy shorter than the room left for a surrogate pair is the whole string.
     if len < stack.len() - 3 {
-        return String::from_utf16(&stack[..len]).map_err(|_| not_json());
+        return String::from_utf16(&stack[..len]).map_err(|_| lone_surrogate());
     }
     // SAFETY: a NULL buffer asks for the length in code units.
     check(unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) })?;
     let mut heap = vec![0u16; len + 1];
     // SAFETY: as above, with room for the whole string and its NUL.
     check(unsafe { sys::napi_get_value_string_utf16(env, value, heap.as_mut_ptr(), heap.len(), &mut len) })?;
-    String::from_utf16(&heap[..len]).map_err(|_| not_json())
+    String::from_utf16(&heap[..len]).map_err(|_| lone_surrogate())
 }
 
 /// One property of an options object, or `None` when absent (`undefined` or `null`).

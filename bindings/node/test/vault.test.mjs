@@ -106,24 +106,43 @@ test('error matrix', async () => {
     () => Vault.openInMemory(MasterKey.generate(), { nope: 1 })
   ]
   for (const call of invalid) assert.throws(call, code('INVALID_INPUT'), call.toString())
+  // Only plain data crosses: whatever JSON.stringify would drop, turn into null or replace by its
+  // toJSON() is refused, as Python refuses values that are not JSON (same codes and messages).
+  class Point { constructor () { this.x = 1 } }
+  const throwingGetter = { get a () { throw new Error('no') } }
+  const notPlain = [{ n: 10n }, undefined, () => 1, Symbol('s'), { f: () => 1 }, { s: Symbol('s') },
+    { toJSON () { return {} } }, new Map([['a', 1]]), new Set([1]), new Date(0), new Point(), Buffer.from('x'),
+    new Uint8Array(2), /x/, [1, undefined], [1, , 3], [() => 1], throwingGetter, { nested: { m: new Map() } }] // eslint-disable-line no-sparse-arrays
+  for (const value of notPlain) {
+    const plainMessage = (e) => e.code === 'INVALID_INPUT' && /plain objects/.test(e.message)
+    assert.throws(() => vault.createSubject(value), plainMessage, String(value))
+    assert.throws(() => vault.updateSubject({ email: 'dup@x.org' }, value), plainMessage)
+    assert.throws(() => vault.auditVerify(value ?? 10n), plainMessage)
+    // Async twins reject (never throw synchronously) with the same code.
+    await assert.rejects(vault.createSubjectAsync(value), plainMessage)
+    await assert.rejects(vault.getSubjectAsync(value), plainMessage)
+  }
+  for (const value of [{ n: NaN }, { n: [Infinity] }, { a: { b: -Infinity } }]) {
+    const finiteMessage = (e) => e.code === 'INVALID_INPUT' && e.message === 'NaN and infinity are not JSON'
+    assert.throws(() => vault.createSubject(value), finiteMessage)
+    await assert.rejects(vault.createSubjectAsync(value), finiteMessage)
+  }
+  for (const value of [{ s: '\ud800' }, { ['\udfff']: 1 }]) {
+    const unicodeMessage = (e) => e.code === 'INVALID_INPUT' && /lone surrogate/.test(e.message)
+    assert.throws(() => vault.createSubject(value), unicodeMessage)
+    await assert.rejects(vault.createSubjectAsync(value), unicodeMessage)
+  }
+  // A cycle is nested too deeply, as in Python.
   const cyclic = { a: 1 }
   cyclic.self = cyclic
-  const throwing = { toJSON () { throw new Error('no') } }
-  const notJsons = [{ n: 10n }, cyclic, { s: '\ud800' }, { ['\udfff']: 1 }, undefined, () => 1, Symbol('s'), throwing]
-  for (const notJson of notJsons) {
-    assert.throws(() => vault.createSubject(notJson), code('INVALID_INPUT'))
-    assert.throws(() => vault.updateSubject({ email: 'dup@x.org' }, notJson), code('INVALID_INPUT'))
-    assert.throws(() => vault.auditVerify(notJson ?? 10n), code('INVALID_INPUT'))
-    // Async twins reject (never throw synchronously) with the same code.
-    await assert.rejects(vault.createSubjectAsync(notJson), code('INVALID_INPUT'))
-    await assert.rejects(vault.getSubjectAsync(notJson), code('INVALID_INPUT'))
-  }
+  assert.throws(() => vault.createSubject(cyclic), code('TOO_LARGE'))
+  await assert.rejects(vault.createSubjectAsync([cyclic]), code('TOO_LARGE'))
   await assert.rejects(Vault.openAsync(':memory:', MasterKey.generate(), { limits: 10n }), code('INVALID_INPUT'))
   assert.throws(() => vault.getSubject({ email: 'dup@x.org' }, 5), code('INVALID_INPUT'))
   assert.throws(() => vault.getSubject({ email: 'dup@x.org' }, { actor: 5 }), code('INVALID_INPUT'))
-  // JavaScript's JSON rules apply first (documented): NaN becomes null, undefined is dropped.
-  const t = vault.createSubject({ n: NaN, u: undefined, k: 1 })
-  assert.deepEqual(vault.getSubject({ token: t }).profile, { n: null, k: 1 })
+  // An undefined property is an absent field, as in JSON; null-prototype objects are plain data.
+  const t = vault.createSubject({ u: undefined, k: 1, o: Object.assign(Object.create(null), { z: [0, -0, 1.5] }) })
+  assert.deepEqual(vault.getSubject({ token: t }).profile, { k: 1, o: { z: [0, 0, 1.5] } })
   assert.throws(() => vault.createSubject({ big: 'x'.repeat(1 << 20) }), code('TOO_LARGE'))
   let deep = []
   for (let i = 0; i < 100; i++) deep = [deep]
@@ -142,15 +161,15 @@ test('lookups and options take the same path to the same answers', async () => {
   const vault = Vault.openInMemory(MasterKey.generate())
   const token = vault.createSubject({ email: 'lee@x.org', name: 'Lee' })
   // A plain one-key lookup goes to the addon as two strings; every other form as JSON text.
-  class ByEmail { constructor () { this.email = 'lee@x.org' } }
   const getter = { get email () { return 'lee@x.org' } }
   const nullProto = Object.assign(Object.create(null), { email: 'lee@x.org' })
-  for (const lookup of [{ email: 'lee@x.org' }, { email: ' LEE@x.org ' }, { token }, new ByEmail(), getter, nullProto, { email: 'lee@x.org', extra: undefined }]) {
+  for (const lookup of [{ email: 'lee@x.org' }, { email: ' LEE@x.org ' }, { token }, getter, nullProto, { email: 'lee@x.org', extra: undefined }]) {
     assert.equal(vault.getSubject(lookup).token, token)
     assert.equal((await vault.getSubjectAsync(lookup)).token, token)
   }
   const throwing = { get email () { throw new Error('boom') } }
-  const refused = [{ email: '\ud800' }, { ['\udc00']: 'x' }, throwing, { email: 5 }, { email: 'a', token }, {}, 'lee@x.org', null]
+  class ByEmail { constructor () { this.email = 'lee@x.org' } }
+  const refused = [{ email: '\ud800' }, { ['\udc00']: 'x' }, throwing, { email: 5 }, { email: 'a', token }, {}, 'lee@x.org', null, new ByEmail()]
   for (const lookup of refused) {
     assert.throws(() => vault.getSubject(lookup), code('INVALID_INPUT'))
     await assert.rejects(vault.getSubjectAsync(lookup), code('INVALID_INPUT'))
@@ -163,8 +182,8 @@ test('lookups and options take the same path to the same answers', async () => {
     assert.equal(vault.getSubject({ token: t }).profile.note, long)
     // Too long for an indexed field: the same refusal on both paths.
     assert.throws(() => vault.getSubject({ login: long }), code('TOO_LARGE'))
-    class ByLogin { constructor () { this.login = long } }
-    assert.throws(() => vault.getSubject(new ByLogin()), code('TOO_LARGE'))
+    const viaJson = Object.assign(Object.create(null), { login: long }) // not Object.prototype: the JSON path
+    assert.throws(() => vault.getSubject(viaJson), code('TOO_LARGE'))
   }
   for (const login of ['é'.repeat(150), 'x'.repeat(300) + '😀']) {
     const t = vault.createSubject({ login })
