@@ -382,6 +382,11 @@ pub fn lookups(value: Value) -> Result<Vec<bunkerlite::Lookup>, Error> {
     }
 }
 
+/// An optional audit anchor (`null` and absent mean none).
+pub fn anchor(value: Option<Value>) -> Result<Option<bunkerlite::AuditHead>, Error> {
+    value.filter(|a| !a.is_null()).map(|a| bunkerlite::AuditHead::from_json(&a)).transpose()
+}
+
 /// A result as JSON text, for `JSON.parse` in the layer.
 pub fn text(value: &impl serde::Serialize) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|_| Error::new(ErrorKind::Internal, "a result could not be serialised"))

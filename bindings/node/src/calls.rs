@@ -11,7 +11,7 @@ use std::ffi::{c_char, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use bunkerlite::{AuditHead, Error, ErrorKind, Lookup, Vault};
+use bunkerlite::{Error, ErrorKind, Lookup, Vault};
 use napi::sys;
 use serde_json::Value;
 
@@ -245,8 +245,7 @@ calls! {
     c"auditHead" => audit_head(|c| unsafe { json(&c.vault()?.audit_head()?) });
     /// `auditVerify(handle, anchor)` → JSON report.
     c"auditVerify" => audit_verify(|c| unsafe {
-        let anchor = args::optional_document(c.env, c.argv[1])?.filter(|a| !a.is_null());
-        let anchor = anchor.map(|a| AuditHead::from_json(&a)).transpose()?;
+        let anchor = args::anchor(args::optional_document(c.env, c.argv[1])?)?;
         json(&c.vault()?.audit_verify(anchor.as_ref())?)
     });
     /// `auditFlush(handle)`.

@@ -66,7 +66,7 @@ fn options(value: OptionalDocument) -> bunkerlite::Result<Options> {
 
 /// An optional audit anchor (`null` and absent mean none).
 fn anchor(value: OptionalDocument) -> bunkerlite::Result<Option<AuditHead>> {
-    arg(value.0)?.filter(|a| !a.is_null()).map(|a| AuditHead::from_json(&a)).transpose()
+    args::anchor(arg(value.0)?)
 }
 
 /// Adds `calls`, the synchronous operations as plain N-API functions (see `calls.rs`).
