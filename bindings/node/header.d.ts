@@ -17,6 +17,12 @@ export type JsonText = string | NotJson
  */
 export type ActorArg = unknown
 
+/**
+ * Paging options as given (`{ actor, offset, limit }`, all optional; `PageOptions` in index.ts),
+ * read and checked by the addon.
+ */
+export type PageArg = unknown
+
 /** A vault handle (`Vault.handle()`), taken by the functions of `calls`. */
 export type VaultHandle = { readonly __bunkerliteVaultHandle: unique symbol }
 
@@ -33,8 +39,8 @@ export declare const calls: {
   getSubjects(handle: VaultHandle, lookups: JsonText, opts?: ActorArg): string
   updateSubject(handle: VaultHandle, lookup: JsonText, patch: JsonText, opts?: ActorArg): string
   forgetSubject(handle: VaultHandle, lookup: JsonText, opts?: ActorArg): string
-  auditEvents(handle: VaultHandle, token: string, opts?: PageOptions | null): string
-  auditAll(handle: VaultHandle, opts?: PageOptions | null): string
+  auditEvents(handle: VaultHandle, token: string, opts?: PageArg): string
+  auditAll(handle: VaultHandle, opts?: PageArg): string
   auditHead(handle: VaultHandle): string
   auditVerify(handle: VaultHandle, anchor?: JsonText): string
   auditFlush(handle: VaultHandle): void

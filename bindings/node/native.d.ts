@@ -17,6 +17,12 @@ export type JsonText = string | NotJson
  */
 export type ActorArg = unknown
 
+/**
+ * Paging options as given (`{ actor, offset, limit }`, all optional; `PageOptions` in index.ts),
+ * read and checked by the addon.
+ */
+export type PageArg = unknown
+
 /** A vault handle (`Vault.handle()`), taken by the functions of `calls`. */
 export type VaultHandle = { readonly __bunkerliteVaultHandle: unique symbol }
 
@@ -33,8 +39,8 @@ export declare const calls: {
   getSubjects(handle: VaultHandle, lookups: JsonText, opts?: ActorArg): string
   updateSubject(handle: VaultHandle, lookup: JsonText, patch: JsonText, opts?: ActorArg): string
   forgetSubject(handle: VaultHandle, lookup: JsonText, opts?: ActorArg): string
-  auditEvents(handle: VaultHandle, token: string, opts?: PageOptions | null): string
-  auditAll(handle: VaultHandle, opts?: PageOptions | null): string
+  auditEvents(handle: VaultHandle, token: string, opts?: PageArg): string
+  auditAll(handle: VaultHandle, opts?: PageArg): string
   auditHead(handle: VaultHandle): string
   auditVerify(handle: VaultHandle, anchor?: JsonText): string
   auditFlush(handle: VaultHandle): void
@@ -90,9 +96,9 @@ export declare class Vault {
   /** `forgetSubject`, off the event loop. */
   forgetSubjectAsync(lookup: JsonText, opts: ActorArg): Promise<string>
   /** `auditEvents`, off the event loop. */
-  auditEventsAsync(token: string, opts: PageOptions | null | undefined): Promise<string>
+  auditEventsAsync(token: string, opts: PageArg): Promise<string>
   /** `auditAll`, off the event loop. */
-  auditAllAsync(opts: PageOptions | null | undefined): Promise<string>
+  auditAllAsync(opts: PageArg): Promise<string>
   /** `auditHead`, off the event loop. */
   auditHeadAsync(): Promise<string>
   /** `auditFlush`, off the event loop. */
@@ -120,24 +126,8 @@ export declare class Vault {
  */
 export declare function __panicForTestsAsync(): Promise<string>
 
-/** Per-call options of most methods: who acts. */
-export interface CallOptions {
-  /** Recorded in the audit log (`"app:billing"`); defaults to `"app"`. */
-  actor?: string
-}
-
 /** The error code strings of the core's table, in order. */
 export declare function errorCodes(): Array<string>
-
-/** Per-call options of the audit listings: who acts, and paging. */
-export interface PageOptions {
-  /** Recorded in the audit log (`"admin:dpo"`); defaults to `"app"`. */
-  actor?: string
-  /** Events to skip (default 0). */
-  offset?: number
-  /** Events per page, 1–1000 (default 100). */
-  limit?: number
-}
 
 /** The library version. */
 export declare function version(): string

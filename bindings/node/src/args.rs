@@ -363,7 +363,7 @@ arg_type!(
 );
 arg_type!(
     /// Options of the audit listings: who acts, and paging.
-    PageOption, Paging, "PageOptions | null | undefined", paging
+    PageOption, Paging, "PageArg", paging
 );
 
 /// The profiles of a batch create: a JSON array.

@@ -40,26 +40,6 @@ fn arg<T>(a: Arg<T>) -> bunkerlite::Result<T> {
     a.0
 }
 
-/// Per-call options of most methods: who acts.
-#[napi(object)]
-#[derive(Default)]
-pub struct CallOptions {
-    /// Recorded in the audit log (`"app:billing"`); defaults to `"app"`.
-    pub actor: Option<String>,
-}
-
-/// Per-call options of the audit listings: who acts, and paging.
-#[napi(object)]
-#[derive(Default)]
-pub struct PageOptions {
-    /// Recorded in the audit log (`"admin:dpo"`); defaults to `"app"`.
-    pub actor: Option<String>,
-    /// Events to skip (default 0).
-    pub offset: Option<i64>,
-    /// Events per page, 1–1000 (default 100).
-    pub limit: Option<i64>,
-}
-
 fn options(value: OptionalDocument) -> bunkerlite::Result<Options> {
     Options::from_json(arg(value.0)?.unwrap_or(Value::Null))
 }

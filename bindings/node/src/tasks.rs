@@ -139,7 +139,7 @@ impl Vault {
     pub fn audit_events_async(
         &self,
         #[napi(ts_arg_type = "string")] token: Token,
-        #[napi(ts_arg_type = "PageOptions | null | undefined")] opts: PageOption,
+        #[napi(ts_arg_type = "PageArg")] opts: PageOption,
     ) -> AsyncTask<Work> {
         let (v, token, paging) = (self.inner.clone(), arg(token.0), arg(opts.0));
         Work::new(move || {
@@ -152,7 +152,7 @@ impl Vault {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn audit_all_async(
         &self,
-        #[napi(ts_arg_type = "PageOptions | null | undefined")] opts: PageOption,
+        #[napi(ts_arg_type = "PageArg")] opts: PageOption,
     ) -> AsyncTask<Work> {
         let (v, paging) = (self.inner.clone(), arg(opts.0));
         Work::new(move || {
