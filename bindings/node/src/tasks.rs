@@ -150,10 +150,7 @@ impl Vault {
 
     /// `auditAll`, off the event loop.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn audit_all_async(
-        &self,
-        #[napi(ts_arg_type = "PageArg")] opts: PageOption,
-    ) -> AsyncTask<Work> {
+    pub fn audit_all_async(&self, #[napi(ts_arg_type = "PageArg")] opts: PageOption) -> AsyncTask<Work> {
         let (v, paging) = (self.inner.clone(), arg(opts.0));
         Work::new(move || {
             let p = paging?;
