@@ -1,5 +1,5 @@
 //! bunkerlite quickstart (Rust): create, look up, update, read the audit trail, erase.
-use bunkerlite::{Lookup, MasterKey, Options, Vault};
+use bunkerlite::{Caller, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::json;
 
 fn main() -> Result<(), bunkerlite::Error> {
@@ -10,32 +10,39 @@ fn main() -> Result<(), bunkerlite::Error> {
         .map_err(|_| bunkerlite::Error::new(bunkerlite::ErrorKind::Storage, "cannot create a temp dir"))?;
     let vault = Vault::open(dir.join("vault.db"), &key, Options::default())?;
 
-    let token = vault.create_subject("app:signup", json!({"email": "Ann.Lee@Example.com", "name": "Ann Lee"}))?;
+    // Every audited call names who acts and, optionally, why (a processing activity).
+    let signup = Caller::new("app:signup")?;
+    let billing = Caller::new("app:billing")?.with_purpose("invoicing")?;
+    let dpo = Caller::new("admin:dpo")?;
+
+    let token = vault.create_subject(&signup, json!({"email": "Ann.Lee@Example.com", "name": "Ann Lee"}))?;
     println!("created subject {token}");
 
-    let ann = vault.get_subject("app:billing", &Lookup::email("ann.lee@example.com"))?;
+    let ann = vault.get_subject(&billing, &Lookup::email("ann.lee@example.com"))?;
     println!("found by email: {}", ann.profile["name"]);
 
-    let ann = vault.update_subject("app:crm", &Lookup::token(&token), json!({"phone": "+49 30 901820"}))?;
+    let ann =
+        vault.update_subject(&Caller::new("app:crm")?, &Lookup::token(&token), json!({"phone": "+49 30 901820"}))?;
     println!("updated to version {}: {}", ann.version, ann.profile);
 
-    for event in vault.audit_events("admin:dpo", &token, 0, 10)?.items.iter().rev() {
-        println!("audit #{} {} {} -> {}", event.seq, event.actor, event.action, event.outcome);
+    for event in vault.list_audit_events(&dpo, Some(&token), &PageRequest::first(10))?.items.iter().rev() {
+        let purpose = event.purpose.as_deref().unwrap_or("-");
+        println!("audit #{} {} ({}) {} -> {}", event.seq, event.actor, purpose, event.action, event.outcome);
     }
 
-    let receipt = vault.forget_subject("admin:dpo", &Lookup::token(&token))?;
+    let receipt = vault.forget_subject(&dpo, &Lookup::token(&token))?;
     println!(
         "erased: {} index entries removed, WAL truncated: {}",
         receipt.index_entries_removed, receipt.wal_truncated
     );
-    match vault.get_subject("app:billing", &Lookup::token(&token)) {
+    match vault.get_subject(&billing, &Lookup::token(&token)) {
         Err(e) => println!("after erasure: {}", e.code()),
         Ok(_) => unreachable!("an erased subject cannot be read"),
     }
     // Rewrite the file so no stale copy of the erased rows survives (run after erasures, e.g. nightly).
-    let compacted = vault.compact("admin:dpo")?;
+    let compacted = vault.compact(&dpo)?;
     println!("compacted: {} -> {} bytes", compacted.bytes_before, compacted.bytes_after);
-    let report = vault.audit_verify(None)?;
+    let report = vault.verify_audit(None)?;
     println!("audit chain verified: {} events", report.events);
     vault.close()?;
     std::fs::remove_dir_all(&dir).ok();

@@ -25,7 +25,7 @@ fn main() {
     let start = Instant::now();
     let mut tokens = Vec::new();
     for batch in batches {
-        tokens.extend(vault.create_subjects("app:bench", batch).expect("create"));
+        tokens.extend(vault.create_subjects(&caller("app:bench"), batch).expect("create"));
     }
     let create_us = start.elapsed().as_secs_f64() * 1e6 / (BATCHES * BATCH) as f64;
     let lookups: Vec<Lookup> = (0..GETS).map(|i| Lookup::token(tokens[(i * 7919) % tokens.len()].as_str())).collect();
@@ -34,7 +34,7 @@ fn main() {
         .map(|_| {
             let start = Instant::now();
             for l in &lookups {
-                black_box(vault.get_subject("app:bench", l).expect("get"));
+                black_box(vault.get_subject(&caller("app:bench"), l).expect("get"));
             }
             start.elapsed().as_secs_f64() * 1e6 / GETS as f64
         })

@@ -122,6 +122,15 @@ impl Limits {
     }
 }
 
+/// The documents of a batch call, from a JSON array (each item is checked by the operation).
+/// The one rule every binding uses for the shape of a batch.
+pub fn documents_from_json(value: Value) -> Result<Vec<Value>> {
+    match value {
+        Value::Array(items) => Ok(items),
+        _ => Err(Error::invalid("a batch must be an array of documents")),
+    }
+}
+
 /// A profile must be a JSON object.
 pub(crate) fn expect_object(value: Value, what: &str) -> Result<Map<String, Value>> {
     match value {

@@ -5,37 +5,57 @@
 //! every access recorded in a MAC-chained audit log, every subject erasable by crypto-shredding.
 //!
 //! ```
-//! use bunkerlite::{Lookup, MasterKey, Options, Vault};
+//! use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 //! use serde_json::json;
 //!
 //! let key = MasterKey::generate()?;
 //! let vault = Vault::open_in_memory(&key, Options::default())?;
-//! let token = vault.create_subject("app:signup", json!({"email": "Ann@Example.com", "name": "Ann"}))?;
-//! let ann = vault.get_subject("app:billing", &Lookup::email("ann@example.com"))?;
+//! let signup = Caller::new("app:signup")?;
+//! let token = vault.create_subject(&signup, json!({"email": "Ann@Example.com", "name": "Ann"}))?;
+//! let billing = Caller::new("app:billing")?.with_purpose("invoicing")?;
+//! let ann = vault.get_subject(&billing, &Lookup::email("ann@example.com"))?;
 //! assert_eq!(ann.token, token);
-//! vault.forget_subject("admin:ops", &Lookup::token(&token))?;
-//! vault.audit_verify(None)?;
+//! vault.forget_subject(&Caller::new("admin:ops")?, &Lookup::token(&token))?;
+//! vault.verify_audit(None)?;
 //! # Ok::<(), bunkerlite::Error>(())
 //! ```
 //!
-//! Every operation names an *actor* (`app:billing`, `admin:ann`, `subject`), recorded in the
-//! audit log. Errors carry a stable [`ErrorKind`] shared with the C, Python and Node bindings.
+//! Every audited operation takes a [`Caller`]: an *actor* (`app:billing`, `admin:ann`,
+//! `subject`) and optionally the *purpose* of the processing, both recorded in the audit log.
+//! Errors carry a stable [`ErrorKind`] shared with the C, Python and Node bindings.
+//!
+//! Inside, modules are layered and arrows point down only: `vault` → feature areas (`subjects`,
+//! the audit API) → `engine` → `keyring`, the audit chain, `store` → primitives (`crypto`,
+//! `document`, `normalize`, `ids`, `clock`, `page`, `caller`) → `error`. Only `store` knows SQL.
 
 mod audit;
+mod caller;
+mod clock;
 mod crypto;
 mod document;
+mod engine;
 mod error;
+mod ids;
+mod keyring;
 mod normalize;
+mod options;
+mod page;
 mod store;
 mod subjects;
 mod vault;
 
-pub use audit::{AuditEvent, AuditHead, AuditReport, Page, DEFAULT_PAGE, MAX_PAGE};
+pub use audit::action::Action;
+pub use audit::api::{AuditEvent, AuditHead, AuditReport};
+pub use caller::{Caller, DEFAULT_ACTOR};
+pub use clock::Clock;
 pub use crypto::keys::{MasterKey, KEY_LEN};
-pub use document::Limits;
+pub use document::{documents_from_json, Limits};
 pub use error::{Error, ErrorKind, Result};
-pub use subjects::{ErasureReceipt, Lookup, Subject};
-pub use vault::{CompactReport, Options, Synchronous, Vault, DEFAULT_ACTOR, IDENTITY_FIELDS};
+pub use options::{Options, SqliteOptions, Synchronous};
+pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
+pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};
+pub use vault::{CompactReport, Vault};
 
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing;

@@ -25,7 +25,7 @@ fn race(vault: &Vault, seed: u64, who: &str) -> Vec<(usize, bool)> {
         .map(|i| {
             // Vary the spelling: normalisation must make them collide.
             let email = if seed % 2 == 0 { format!("user{i}@race.test") } else { format!(" USER{i}@Race.Test") };
-            match vault.create_subject("app:race", json!({"email": email, "who": who})) {
+            match vault.create_subject(&common::c("app:race"), json!({"email": email, "who": who})) {
                 Ok(_) => (i, true),
                 Err(e) if e.kind() == ErrorKind::Duplicate => (i, false),
                 Err(e) => panic!("{who}: unexpected error {e}"),
@@ -42,7 +42,9 @@ fn check_winners(path_or_vault: &Vault, results: &[(usize, bool)], racers: usize
     assert_eq!(results.len(), EMAILS * racers);
     for i in 0..EMAILS {
         assert_eq!(wins.get(&i), Some(&1), "email {i}: exactly one winner");
-        path_or_vault.get_subject("app:check", &Lookup::email(format!("user{i}@race.test"))).expect("winner stored");
+        path_or_vault
+            .get_subject(&common::c("app:check"), &Lookup::email(format!("user{i}@race.test")))
+            .expect("winner stored");
     }
 }
 
@@ -60,7 +62,7 @@ fn eight_threads_one_winner_per_email() {
         handles.into_iter().flat_map(|h| h.join().expect("thread")).collect()
     });
     check_winners(&vault, &results, 8);
-    vault.audit_verify(None).expect("chain verifies");
+    vault.verify_audit(None).expect("chain verifies");
 }
 
 /// Child entry point: race on the vault at BL_PATH from two threads, print "W i" / "L i".
@@ -109,5 +111,5 @@ fn three_processes_one_winner_per_email() {
     }
     let vault = common::open(&tv.path, KEY);
     check_winners(&vault, &results, 6);
-    vault.audit_verify(None).expect("chain verifies");
+    vault.verify_audit(None).expect("chain verifies");
 }

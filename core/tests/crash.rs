@@ -44,7 +44,7 @@ fn crash_writer() {
                 let second = format!("r{round}n{n}b@crash.test");
                 let t = vault
                     .create_subjects(
-                        "app:crash",
+                        &common::c("app:crash"),
                         vec![json!({"email": email, "v": 0}), json!({"email": second, "v": 0})],
                     )
                     .expect("batch create");
@@ -52,7 +52,7 @@ fn crash_writer() {
                 println!("C {} {second} 0", t[1]);
                 t
             } else {
-                let t = vault.create_subject("app:crash", json!({"email": email, "v": 0})).expect("create");
+                let t = vault.create_subject(&common::c("app:crash"), json!({"email": email, "v": 0})).expect("create");
                 println!("C {t} {email} 0");
                 vec![t]
             };
@@ -63,7 +63,7 @@ fn crash_writer() {
             *v += 1;
             vault
                 .update_subject(
-                    "app:crash",
+                    &common::c("app:crash"),
                     &Lookup::token(token.as_str()),
                     json!({"v": *v, "pad": "x".repeat((*v % 50) as usize)}),
                 )
@@ -169,15 +169,16 @@ fn check(
         .chain(acked.iter().skip((round as usize * 37) % acked.len().max(1)).take(if full { 0 } else { 100 }));
     for (token, (email, v)) in sample {
         let s = vault
-            .get_subject("app:check", &Lookup::token(token.as_str()))
+            .get_subject(&common::c("app:check"), &Lookup::token(token.as_str()))
             .unwrap_or_else(|e| panic!("round {round}: lost subject: {e}"));
         let stored = s.profile["v"].as_u64().expect("v");
         // The write after the last acknowledged one may have committed before the kill.
         assert!(stored == *v || stored == v + 1, "round {round}: version {stored}, acknowledged {v}");
-        let by_email = vault.get_subject("app:check", &Lookup::email(email.as_str())).expect("index entry intact");
+        let by_email =
+            vault.get_subject(&common::c("app:check"), &Lookup::email(email.as_str())).expect("index entry intact");
         assert_eq!(&by_email.token, token);
     }
-    vault.audit_verify(None).unwrap_or_else(|e| panic!("round {round}: {e}"));
+    vault.verify_audit(None).unwrap_or_else(|e| panic!("round {round}: {e}"));
     vault.close().expect("close");
     subjects - acked.len() as i64
 }
@@ -189,10 +190,10 @@ fn audit_reader() {
     let path = std::env::var("BL_PATH").expect("BL_PATH");
     let options: Options = serde_json::from_str(&std::env::var("BL_OPTIONS").expect("BL_OPTIONS")).expect("options");
     let vault = Vault::open(&path, &common::key(KEY), options).expect("open");
-    let token = vault.create_subject("app:reader", json!({"n": 1})).expect("create");
+    let token = vault.create_subject(&common::c("app:reader"), json!({"n": 1})).expect("create");
     println!("READY");
     for i in 0.. {
-        vault.get_subject("app:reader", &Lookup::token(token.as_str())).expect("read");
+        vault.get_subject(&common::c("app:reader"), &Lookup::token(token.as_str())).expect("read");
         println!("R {i}");
         std::thread::sleep(Duration::from_millis(1));
     }

@@ -5,7 +5,7 @@
 mod common;
 
 use base64::Engine as _;
-use bunkerlite::{AuditHead, ErrorKind, Lookup, MasterKey, Options, Vault};
+use bunkerlite::{AuditHead, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -56,12 +56,12 @@ fn no_plaintext_or_residue_on_disk() {
             })
         })
         .collect();
-    let tokens = vault.create_subjects("app:seed", profiles).expect("create");
+    let tokens = vault.create_subjects(&common::c("app:seed"), profiles).expect("create");
     for i in (0..n).step_by(10) {
         vault
-            .update_subject("app:crm", &Lookup::token(&tokens[i]), json!({"note": canary(i, "note")}))
+            .update_subject(&common::c("app:crm"), &Lookup::token(&tokens[i]), json!({"note": canary(i, "note")}))
             .expect("update");
-        vault.get_subject("app:crm", &Lookup::login(canary(i, "login"))).expect("read");
+        vault.get_subject(&common::c("app:crm"), &Lookup::login(canary(i, "login"))).expect("read");
     }
     // Capture what erasure must remove: the erased subjects' ciphertexts and wrapped keys.
     let erase: Vec<usize> = (0..n).step_by(7).collect();
@@ -97,11 +97,11 @@ fn no_plaintext_or_residue_on_disk() {
 
     let vault = common::open(&tv.path, 1);
     for &i in &erase {
-        vault.forget_subject("admin:dpo", &Lookup::token(&tokens[i])).expect("forget");
+        vault.forget_subject(&common::c("admin:dpo"), &Lookup::token(&tokens[i])).expect("forget");
     }
     // Deleted rows are zeroed and the WAL truncated, but SQLite may keep stale copies of rows it
     // moved between pages earlier; compaction removes them. After it, nothing may remain.
-    let report = vault.compact("admin:dpo").expect("compact");
+    let report = vault.compact(&common::c("admin:dpo")).expect("compact");
     assert!(report.wal_truncated && report.bytes_after <= report.bytes_before, "{report:?}");
     let open_files = common::files_bytes(&tv.path);
     vault.close().expect("close");
@@ -117,8 +117,11 @@ fn no_plaintext_or_residue_on_disk() {
     }
     // The files hold what remains, and it still decrypts.
     let vault = common::open(&tv.path, 1);
-    assert_eq!(vault.get_subject("app", &Lookup::token(&tokens[1])).expect("kept").profile["name"], canary(1, "name"));
-    vault.audit_verify(None).expect("chain verifies");
+    assert_eq!(
+        vault.get_subject(&common::c("app"), &Lookup::token(&tokens[1])).expect("kept").profile["name"],
+        canary(1, "name")
+    );
+    vault.verify_audit(None).expect("chain verifies");
 }
 
 fn uuid_bytes(token: &str) -> Vec<u8> {
@@ -129,9 +132,9 @@ fn uuid_bytes(token: &str) -> Vec<u8> {
 fn ciphertexts_are_bound_to_their_place() {
     let tv = common::temp_vault();
     let vault = common::open(&tv.path, 1);
-    let a = vault.create_subject("app", json!({"email": "a@x.org", "secret": "A"})).expect("a");
-    let b = vault.create_subject("app", json!({"email": "b@x.org", "secret": "B"})).expect("b");
-    vault.update_subject("app", &Lookup::token(&a), json!({"secret": "A2"})).expect("update");
+    let a = vault.create_subject(&common::c("app"), json!({"email": "a@x.org", "secret": "A"})).expect("a");
+    let b = vault.create_subject(&common::c("app"), json!({"email": "b@x.org", "secret": "B"})).expect("b");
+    vault.update_subject(&common::c("app"), &Lookup::token(&a), json!({"secret": "A2"})).expect("update");
     vault.close().expect("close");
     let (ta, tb) = (uuid_bytes(&a), uuid_bytes(&b));
 
@@ -179,7 +182,7 @@ fn ciphertexts_are_bound_to_their_place() {
         std::fs::write(&tv.path, &pristine).expect("restore");
         tamper(&common::raw(&tv.path));
         let vault = common::open(&tv.path, 1);
-        let e = vault.get_subject("app", &Lookup::token(target(name))).expect_err(name);
+        let e = vault.get_subject(&common::c("app"), &Lookup::token(target(name))).expect_err(name);
         assert_eq!(e.kind(), ErrorKind::Integrity, "{name}: {e}");
         vault.close().expect("close");
     }
@@ -190,7 +193,7 @@ fn wrong_keys_fail_without_writing() {
     let tv = common::temp_vault();
     let right = MasterKey::generate().expect("key");
     let vault = Vault::open(&tv.path, &right, Options::default()).expect("create");
-    let t = vault.create_subject("app", json!({"email": "k@x.org"})).expect("create");
+    let t = vault.create_subject(&common::c("app"), json!({"email": "k@x.org"})).expect("create");
     vault.close().expect("close");
     let before = common::hashes(&tv.path);
     for _ in 0..20 {
@@ -200,17 +203,17 @@ fn wrong_keys_fail_without_writing() {
         assert_eq!(common::hashes(&tv.path), before, "files changed by a wrong-key open");
     }
     let vault = Vault::open(&tv.path, &right, Options::default()).expect("right key");
-    vault.get_subject("app", &Lookup::token(&t)).expect("data intact");
+    vault.get_subject(&common::c("app"), &Lookup::token(&t)).expect("data intact");
 }
 
 #[test]
 fn wrong_key_while_another_handle_is_open() {
     let tv = common::temp_vault();
     let vault = common::open(&tv.path, 1);
-    vault.create_subject("app", json!({"a": 1})).expect("create");
+    vault.create_subject(&common::c("app"), json!({"a": 1})).expect("create");
     let e = Vault::open(&tv.path, &common::key(2), Options::default()).expect_err("wrong");
     assert_eq!(e.kind(), ErrorKind::WrongKey);
-    vault.create_subject("app", json!({"a": 2})).expect("still usable");
+    vault.create_subject(&common::c("app"), json!({"a": 2})).expect("still usable");
 }
 
 /// Apply `tamper` to a copy of a vault with a known chain and return what verify says.
@@ -220,16 +223,16 @@ fn verify_after(
 ) -> bunkerlite::Result<bunkerlite::AuditReport> {
     let tv = common::temp_vault();
     let vault = common::open(&tv.path, 1);
-    let t = vault.create_subject("app", json!({"email": "t@x.org"})).expect("create");
+    let t = vault.create_subject(&common::c("app"), json!({"email": "t@x.org"})).expect("create");
     for i in 0..5 {
-        vault.update_subject("app", &Lookup::token(&t), json!({"n": i})).expect("update");
-        vault.get_subject("app", &Lookup::token(&t)).expect("get");
+        vault.update_subject(&common::c("app"), &Lookup::token(&t), json!({"n": i})).expect("update");
+        vault.get_subject(&common::c("app"), &Lookup::token(&t)).expect("get");
     }
     vault.close().expect("close");
     tamper(&common::raw(&tv.path));
     let vault = common::open(&tv.path, 1);
     // Verify before anything else appends to the log.
-    vault.audit_verify(anchor)
+    vault.verify_audit(anchor)
 }
 
 #[test]
@@ -264,7 +267,7 @@ fn audit_tampering_is_detected() {
             Box::new(|c| {
                 c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
                 c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
-                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, action, subject, subject_id, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
+                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
             }),
         ),
         (
@@ -294,58 +297,71 @@ fn audit_tampering_is_detected() {
 fn truncation_and_rollback_are_detected_with_an_anchor() {
     let tv = common::temp_vault();
     let vault = common::open(&tv.path, 1);
-    let t = vault.create_subject("app", json!({"email": "t@x.org"})).expect("create");
+    let t = vault.create_subject(&common::c("app"), json!({"email": "t@x.org"})).expect("create");
     vault.close().expect("close");
     let old_copy = std::fs::read(&tv.path).expect("snapshot");
     let vault = common::open(&tv.path, 1);
     for i in 0..4 {
-        vault.update_subject("app", &Lookup::token(&t), json!({"n": i})).expect("update");
+        vault.update_subject(&common::c("app"), &Lookup::token(&t), json!({"n": i})).expect("update");
     }
-    let anchor = vault.audit_head().expect("head");
-    assert_eq!(anchor.seq, 5);
-    assert_eq!(vault.audit_verify(Some(&anchor)).expect("verifies").events, 5);
+    for _ in 0..2 {
+        vault.get_subject(&common::c("app"), &Lookup::token(&t)).expect("read");
+    }
+    let anchor = vault.get_audit_head().expect("head");
+    assert_eq!(anchor.seq, 7);
+    assert_eq!(vault.verify_audit(Some(&anchor)).expect("verifies").events, 7);
     vault.close().expect("close");
-
-    // Truncation: drop the last two events. Without the anchor the rest is a valid chain.
     let pristine = std::fs::read(&tv.path).expect("read");
+
+    // Truncating changes: the subject's row no longer matches its last audited change, which
+    // verify reports even without an anchor.
     common::raw(&tv.path).execute("DELETE FROM audit WHERE seq > 3", []).expect("truncate");
     let vault = common::open(&tv.path, 1);
-    assert_eq!(vault.audit_verify(None).expect("prefix is a valid chain").events, 3);
-    assert_eq!(vault.audit_verify(Some(&anchor)).expect_err("truncated").kind(), ErrorKind::Integrity);
+    let e = vault.verify_audit(None).expect_err("rows ahead of the log");
+    assert!(e.message().contains("last audited change"), "{e}");
+    vault.close().expect("close");
+
+    // Truncating the two reads: without the anchor the rest is a valid chain.
+    std::fs::write(&tv.path, &pristine).expect("restore");
+    common::raw(&tv.path).execute("DELETE FROM audit WHERE seq > 5", []).expect("truncate");
+    let vault = common::open(&tv.path, 1);
+    assert_eq!(vault.verify_audit(None).expect("prefix is a valid chain").events, 5);
+    assert_eq!(vault.verify_audit(Some(&anchor)).expect_err("truncated").kind(), ErrorKind::Integrity);
     vault.close().expect("close");
 
     // Rollback: the whole file replaced by an older copy.
     std::fs::write(&tv.path, &old_copy).expect("rollback");
     let vault = common::open(&tv.path, 1);
-    assert_eq!(vault.audit_verify(Some(&anchor)).expect_err("rolled back").kind(), ErrorKind::Integrity);
+    assert_eq!(vault.verify_audit(Some(&anchor)).expect_err("rolled back").kind(), ErrorKind::Integrity);
     vault.close().expect("close");
 
     // Rollback then new events past the anchor's seq: the event at the anchor differs.
     std::fs::write(&tv.path, &old_copy).expect("rollback");
     let vault = common::open(&tv.path, 1);
     for i in 0..6 {
-        vault.update_subject("app", &Lookup::token(&t), json!({"m": i})).expect("update");
+        vault.update_subject(&common::c("app"), &Lookup::token(&t), json!({"m": i})).expect("update");
     }
-    let e = vault.audit_verify(Some(&anchor)).expect_err("rewritten");
+    let e = vault.verify_audit(Some(&anchor)).expect_err("rewritten");
     assert_eq!(e.kind(), ErrorKind::Integrity);
     vault.close().expect("close");
 
     std::fs::write(&tv.path, &pristine).expect("restore");
     let vault = common::open(&tv.path, 1);
-    vault.audit_verify(Some(&anchor)).expect("restored file verifies");
+    vault.verify_audit(Some(&anchor)).expect("restored file verifies");
     let bad = AuditHead { seq: 1, hash: "zz".into() };
-    assert_eq!(vault.audit_verify(Some(&bad)).expect_err("bad anchor").kind(), ErrorKind::InvalidInput);
+    assert_eq!(vault.verify_audit(Some(&bad)).expect_err("bad anchor").kind(), ErrorKind::InvalidInput);
 }
 
 #[test]
 fn every_operation_and_failure_is_audited() {
     let vault = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
-    let t = vault.create_subject("app:signup", json!({"email": "a@x.org"})).expect("create");
-    vault.get_subject("app:billing", &Lookup::email("a@x.org")).expect("get");
-    vault.get_subject("app:billing", &Lookup::email("nobody@x.org")).expect_err("miss");
-    vault.create_subject("app:signup", json!({"email": "a@x.org"})).expect_err("dup");
-    vault.update_subject("admin:ann", &Lookup::token(&t), json!({"name": "Ann"})).expect("update");
-    let all = vault.audit_all("admin:dpo", 0, 100).expect("all");
+    let t = vault.create_subject(&common::c("app:signup"), json!({"email": "a@x.org"})).expect("create");
+    vault.get_subject(&common::c("app:billing"), &Lookup::email("a@x.org")).expect("get");
+    vault.get_subject(&common::c("app:billing"), &Lookup::email("nobody@x.org")).expect_err("miss");
+    vault.create_subject(&common::c("app:signup"), json!({"email": "a@x.org"})).expect_err("dup");
+    vault.update_subject(&common::c("admin:ann"), &Lookup::token(&t), json!({"name": "Ann"})).expect("update");
+    let dpo = common::c("admin:dpo");
+    let all = vault.list_audit_events(&dpo, None, &PageRequest::first(100)).expect("all");
     let seen: Vec<(String, String, String, bool)> = all
         .items
         .iter()
@@ -362,15 +378,18 @@ fn every_operation_and_failure_is_audited() {
     let expected: Vec<_> =
         expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), *d)).collect();
     assert_eq!(seen, expected);
-    let mine = vault.audit_events("admin:dpo", &t, 0, 10).expect("mine");
+    let mine = vault.list_audit_events(&dpo, Some(&t), &PageRequest::first(10)).expect("mine");
     let update = mine.items.iter().find(|e| e.action == "subject.update").expect("update event");
     assert_eq!(update.details, Some(json!({"before": {}, "after": {"name": "Ann"}})));
     assert!(mine.items[0].seq > mine.items[1].seq, "newest first");
     // Listing the audit is itself audited.
-    let again = vault.audit_all("admin:dpo", 0, 1).expect("page");
+    let again = vault.list_audit_events(&dpo, None, &PageRequest::first(1)).expect("page");
     assert_eq!(again.items[0].action, "audit.list");
     assert_eq!(again.total, 7);
-    assert_eq!(vault.audit_all("admin:dpo", 0, 0).expect_err("limit").kind(), ErrorKind::InvalidInput);
-    assert_eq!(vault.audit_all("admin:dpo", 0, 5000).expect_err("limit").kind(), ErrorKind::InvalidInput);
-    assert_eq!(vault.audit_events("admin:dpo", "nope", 0, 5).expect_err("token").kind(), ErrorKind::InvalidInput);
+    for bad in [0, 5000] {
+        let e = vault.list_audit_events(&dpo, None, &PageRequest::first(bad)).expect_err("limit");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    }
+    let e = vault.list_audit_events(&dpo, Some("nope"), &PageRequest::first(5)).expect_err("token");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use bunkerlite::{ErrorKind, Lookup, MasterKey, Options, Vault};
+use bunkerlite::{Caller, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::json;
 
 fn vault() -> Vault {
@@ -20,7 +20,7 @@ fn kind<T: std::fmt::Debug>(r: bunkerlite::Result<T>) -> ErrorKind {
 fn create_and_get_by_every_mode() {
     let v = vault();
     let profile = json!({"email": " Ann.Lee@Example.COM ", "phone": "030 901820", "login": " ann ", "customer_id": "C-17", "name": "Ann Lee"});
-    let token = v.create_subject("app:test", profile.clone()).expect("create");
+    let token = v.create_subject(&common::c("app:test"), profile.clone()).expect("create");
     assert_eq!(token.len(), 36);
     assert_eq!(uuid_version(&token), 4);
     for lookup in [
@@ -34,24 +34,28 @@ fn create_and_get_by_every_mode() {
         Lookup::parse("email", "ann.lee@example.com"),
         Lookup::parse("token", token.clone()),
     ] {
-        let s = v.get_subject("app:test", &lookup).unwrap_or_else(|e| panic!("{lookup:?}: {e}"));
+        let s = v.get_subject(&common::c("app:test"), &lookup).unwrap_or_else(|e| panic!("{lookup:?}: {e}"));
         assert_eq!(s.token, token);
         assert_eq!(s.profile, profile, "the profile comes back as given");
         assert_eq!(s.version, 1);
     }
-    assert_eq!(kind(v.get_subject("app:test", &Lookup::email("nobody@example.com"))), ErrorKind::NotFound);
-    assert_eq!(kind(v.get_subject("app:test", &Lookup::login("Ann"))), ErrorKind::NotFound, "login is case-sensitive");
+    assert_eq!(kind(v.get_subject(&common::c("app:test"), &Lookup::email("nobody@example.com"))), ErrorKind::NotFound);
     assert_eq!(
-        kind(v.get_subject("app:test", &Lookup::token("00000000-0000-4000-8000-000000000000"))),
+        kind(v.get_subject(&common::c("app:test"), &Lookup::login("Ann"))),
+        ErrorKind::NotFound,
+        "login is case-sensitive"
+    );
+    assert_eq!(
+        kind(v.get_subject(&common::c("app:test"), &Lookup::token("00000000-0000-4000-8000-000000000000"))),
         ErrorKind::NotFound
     );
-    assert_eq!(kind(v.get_subject("app:test", &Lookup::token("not-a-token"))), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.get_subject(&common::c("app:test"), &Lookup::token("not-a-token"))), ErrorKind::InvalidInput);
     assert_eq!(
-        kind(v.get_subject("app:test", &Lookup::field("name", "Ann Lee"))),
+        kind(v.get_subject(&common::c("app:test"), &Lookup::field("name", "Ann Lee"))),
         ErrorKind::InvalidInput,
         "name is not indexed"
     );
-    assert_eq!(kind(v.get_subject("app:test", &Lookup::email("not an email"))), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.get_subject(&common::c("app:test"), &Lookup::email("not an email"))), ErrorKind::InvalidInput);
 }
 
 fn uuid_version(token: &str) -> u32 {
@@ -61,23 +65,27 @@ fn uuid_version(token: &str) -> u32 {
 #[test]
 fn identity_fields_are_unique_after_normalisation() {
     let v = vault();
-    v.create_subject("app", json!({"email": "a@x.org", "phone": "+49 30 901820", "login": "a"})).expect("first");
+    v.create_subject(&common::c("app"), json!({"email": "a@x.org", "phone": "+49 30 901820", "login": "a"}))
+        .expect("first");
     for dup in [json!({"email": " A@X.ORG"}), json!({"phone": "030 901820"}), json!({"login": "a "})] {
-        let e = v.create_subject("app", dup).expect_err("duplicate");
+        let e = v.create_subject(&common::c("app"), dup).expect_err("duplicate");
         assert_eq!(e.kind(), ErrorKind::Duplicate);
         assert!(!e.message().contains("x.org") && !e.message().contains("901820"), "{e}");
     }
-    let b = v.create_subject("app", json!({"email": "b@x.org"})).expect("second");
-    assert_eq!(kind(v.update_subject("app", &Lookup::token(&b), json!({"email": "a@x.org"}))), ErrorKind::Duplicate);
+    let b = v.create_subject(&common::c("app"), json!({"email": "b@x.org"})).expect("second");
+    assert_eq!(
+        kind(v.update_subject(&common::c("app"), &Lookup::token(&b), json!({"email": "a@x.org"}))),
+        ErrorKind::Duplicate
+    );
     // The failed update changed nothing.
-    assert_eq!(v.get_subject("app", &Lookup::token(&b)).expect("get").profile, json!({"email": "b@x.org"}));
+    assert_eq!(v.get_subject(&common::c("app"), &Lookup::token(&b)).expect("get").profile, json!({"email": "b@x.org"}));
 }
 
 #[test]
 fn invalid_profiles_are_refused_without_echo() {
     let v = vault();
     for bad in [json!("string"), json!([1, 2]), json!(null), json!(42)] {
-        assert_eq!(kind(v.create_subject("app", bad)), ErrorKind::InvalidInput);
+        assert_eq!(kind(v.create_subject(&common::c("app"), bad)), ErrorKind::InvalidInput);
     }
     for bad in [
         json!({"email": 5}),
@@ -86,15 +94,15 @@ fn invalid_profiles_are_refused_without_echo() {
         json!({"phone": "030 1"}),
         json!({"login": "   "}),
     ] {
-        let e = v.create_subject("app", bad).expect_err("invalid");
+        let e = v.create_subject(&common::c("app"), bad).expect_err("invalid");
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
         assert!(!e.message().contains("secret-canary"));
     }
-    assert_eq!(kind(v.create_subject("", json!({}))), ErrorKind::InvalidInput, "empty actor");
-    assert_eq!(kind(v.create_subject("bad actor!", json!({}))), ErrorKind::InvalidInput);
+    assert_eq!(kind(Caller::new("")), ErrorKind::InvalidInput, "empty actor");
+    assert_eq!(kind(Caller::new("bad actor!")), ErrorKind::InvalidInput);
     // A profile without identity fields is allowed: it is found by token.
-    let t = v.create_subject("app", json!({"note": "token only"})).expect("create");
-    assert_eq!(v.get_subject("app", &Lookup::token(&t)).expect("get").profile["note"], "token only");
+    let t = v.create_subject(&common::c("app"), json!({"note": "token only"})).expect("create");
+    assert_eq!(v.get_subject(&common::c("app"), &Lookup::token(&t)).expect("get").profile["note"], "token only");
 }
 
 #[test]
@@ -110,16 +118,19 @@ fn limits_are_enforced() {
         ..Options::default()
     };
     let v = Vault::open_in_memory(&common::key(1), options).expect("open");
-    assert_eq!(kind(v.create_subject("app", json!({"a": "x".repeat(51)}))), ErrorKind::TooLarge);
-    assert_eq!(kind(v.create_subject("app", json!({"a": {"b": {"c": {"d": 1}}}}))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subject(&common::c("app"), json!({"a": "x".repeat(51)}))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subject(&common::c("app"), json!({"a": {"b": {"c": {"d": 1}}}}))), ErrorKind::TooLarge);
     let many: serde_json::Map<String, serde_json::Value> = (0..11).map(|i| (format!("k{i}"), json!(i))).collect();
-    assert_eq!(kind(v.create_subject("app", serde_json::Value::Object(many))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subject(&common::c("app"), serde_json::Value::Object(many))), ErrorKind::TooLarge);
     let big: serde_json::Map<String, serde_json::Value> =
         (0..6).map(|i| (format!("k{i}"), json!("y".repeat(40)))).collect();
-    assert_eq!(kind(v.create_subject("app", serde_json::Value::Object(big))), ErrorKind::TooLarge);
-    assert_eq!(kind(v.create_subjects("app", vec![json!({}); 4])), ErrorKind::TooLarge);
-    let t = v.create_subject("app", json!({"a": 1})).expect("small");
-    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!({"b": "z".repeat(51)}))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subject(&common::c("app"), serde_json::Value::Object(big))), ErrorKind::TooLarge);
+    assert_eq!(kind(v.create_subjects(&common::c("app"), vec![json!({}); 4])), ErrorKind::TooLarge);
+    let t = v.create_subject(&common::c("app"), json!({"a": 1})).expect("small");
+    assert_eq!(
+        kind(v.update_subject(&common::c("app"), &Lookup::token(&t), json!({"b": "z".repeat(51)}))),
+        ErrorKind::TooLarge
+    );
 }
 
 #[test]
@@ -127,27 +138,31 @@ fn updates_by_merge_patch_and_json_patch() {
     let v = vault();
     let t = v
         .create_subject(
-            "app",
+            &common::c("app"),
             json!({"email": "old@x.org", "name": "Ann", "address": {"city": "Berlin", "zip": "10115"}}),
         )
         .expect("create");
     let s = v
         .update_subject(
-            "app",
+            &common::c("app"),
             &Lookup::email("old@x.org"),
             json!({"email": "New@X.org", "name": null, "address": {"zip": "10117"}}),
         )
         .expect("merge");
     assert_eq!(s.profile, json!({"email": "New@X.org", "address": {"city": "Berlin", "zip": "10117"}}));
     assert_eq!(s.version, 2);
-    assert_eq!(kind(v.get_subject("app", &Lookup::email("old@x.org"))), ErrorKind::NotFound, "old email unindexed");
-    assert_eq!(v.get_subject("app", &Lookup::email("new@x.org")).expect("new email").token, t);
+    assert_eq!(
+        kind(v.get_subject(&common::c("app"), &Lookup::email("old@x.org"))),
+        ErrorKind::NotFound,
+        "old email unindexed"
+    );
+    assert_eq!(v.get_subject(&common::c("app"), &Lookup::email("new@x.org")).expect("new email").token, t);
     // The old email is free again.
-    v.create_subject("app", json!({"email": "old@x.org"})).expect("reuse");
+    v.create_subject(&common::c("app"), json!({"email": "old@x.org"})).expect("reuse");
 
     let s = v
         .update_subject(
-            "app",
+            &common::c("app"),
             &Lookup::token(&t),
             json!([
                 {"op": "add", "path": "/phone", "value": "+49 30 901820"},
@@ -157,76 +172,88 @@ fn updates_by_merge_patch_and_json_patch() {
         )
         .expect("json patch");
     assert_eq!(s.profile, json!({"email": "New@X.org", "phone": "+49 30 901820", "address": {"zip": "10117"}}));
-    assert_eq!(v.get_subject("app", &Lookup::phone("030901820")).expect("by phone").token, t);
+    assert_eq!(v.get_subject(&common::c("app"), &Lookup::phone("030901820")).expect("by phone").token, t);
     // Removing an indexed field removes its index entry.
-    v.update_subject("app", &Lookup::token(&t), json!({"phone": null})).expect("remove phone");
-    assert_eq!(kind(v.get_subject("app", &Lookup::phone("030901820"))), ErrorKind::NotFound);
+    v.update_subject(&common::c("app"), &Lookup::token(&t), json!({"phone": null})).expect("remove phone");
+    assert_eq!(kind(v.get_subject(&common::c("app"), &Lookup::phone("030901820"))), ErrorKind::NotFound);
 
     // A failing JSON Patch changes nothing.
     let bad =
         json!([{"op": "replace", "path": "/name", "value": "x"}, {"op": "test", "path": "/email", "value": "wrong"}]);
-    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), bad)), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.update_subject(&common::c("app"), &Lookup::token(&t), bad)), ErrorKind::InvalidInput);
     assert_eq!(
-        kind(v.update_subject("app", &Lookup::token(&t), json!([{"op": "replace", "path": "", "value": [1]}]))),
+        kind(v.update_subject(
+            &common::c("app"),
+            &Lookup::token(&t),
+            json!([{"op": "replace", "path": "", "value": [1]}])
+        )),
         ErrorKind::InvalidInput
     );
-    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!("x"))), ErrorKind::InvalidInput);
-    assert_eq!(v.get_subject("app", &Lookup::token(&t)).expect("get").version, 4);
-    assert_eq!(kind(v.update_subject("app", &Lookup::email("nobody@x.org"), json!({}))), ErrorKind::NotFound);
+    assert_eq!(kind(v.update_subject(&common::c("app"), &Lookup::token(&t), json!("x"))), ErrorKind::InvalidInput);
+    assert_eq!(v.get_subject(&common::c("app"), &Lookup::token(&t)).expect("get").version, 4);
+    assert_eq!(
+        kind(v.update_subject(&common::c("app"), &Lookup::email("nobody@x.org"), json!({}))),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
 fn batches_are_all_or_nothing() {
     let v = vault();
     let tokens = v
-        .create_subjects("app", (0..50).map(|i| json!({"email": format!("u{i}@x.org"), "n": i})).collect())
+        .create_subjects(&common::c("app"), (0..50).map(|i| json!({"email": format!("u{i}@x.org"), "n": i})).collect())
         .expect("batch");
     assert_eq!(tokens.len(), 50);
     let e = v
-        .create_subjects("app", vec![json!({"email": "fresh@x.org"}), json!({"email": "u3@x.org"})])
+        .create_subjects(&common::c("app"), vec![json!({"email": "fresh@x.org"}), json!({"email": "u3@x.org"})])
         .expect_err("duplicate inside");
     assert_eq!(e.kind(), ErrorKind::Duplicate);
     assert!(e.message().starts_with("item 1:"), "{e}");
-    assert_eq!(kind(v.get_subject("app", &Lookup::email("fresh@x.org"))), ErrorKind::NotFound, "rolled back");
+    assert_eq!(
+        kind(v.get_subject(&common::c("app"), &Lookup::email("fresh@x.org"))),
+        ErrorKind::NotFound,
+        "rolled back"
+    );
     let e = v
-        .create_subjects("app", vec![json!({"email": "a@y.org"}), json!({"email": "A@y.org"})])
+        .create_subjects(&common::c("app"), vec![json!({"email": "a@y.org"}), json!({"email": "A@y.org"})])
         .expect_err("dup within");
     assert_eq!(e.kind(), ErrorKind::Duplicate);
 
     let lookups = vec![Lookup::email("u7@x.org"), Lookup::email("missing@x.org"), Lookup::token(&tokens[9])];
-    let got = v.get_subjects("app", &lookups).expect("batch get");
+    let got = v.get_subjects(&common::c("app"), &lookups).expect("batch get");
     assert_eq!(got[0].as_ref().expect("found").profile["n"], 7);
     assert!(got[1].is_none());
     assert_eq!(got[2].as_ref().expect("found").token, tokens[9]);
-    assert_eq!(kind(v.get_subjects("app", &[Lookup::token("bad")])), ErrorKind::InvalidInput);
+    assert_eq!(kind(v.get_subjects(&common::c("app"), &[Lookup::token("bad")])), ErrorKind::InvalidInput);
 }
 
 #[test]
 fn forget_erases_and_reports() {
     let v = vault();
-    let t = v.create_subject("app", json!({"email": "gone@x.org", "phone": "+49 30 901820"})).expect("create");
-    v.update_subject("app", &Lookup::token(&t), json!({"name": "Gone"})).expect("update");
-    v.get_subject("app", &Lookup::token(&t)).expect("read");
-    let receipt = v.forget_subject("admin:ops", &Lookup::email("gone@x.org")).expect("forget");
+    let t =
+        v.create_subject(&common::c("app"), json!({"email": "gone@x.org", "phone": "+49 30 901820"})).expect("create");
+    v.update_subject(&common::c("app"), &Lookup::token(&t), json!({"name": "Gone"})).expect("update");
+    v.get_subject(&common::c("app"), &Lookup::token(&t)).expect("read");
+    let receipt = v.forget_subject(&common::c("admin:ops"), &Lookup::email("gone@x.org")).expect("forget");
     assert_eq!(receipt.token, t);
     assert!(receipt.profile_removed);
     assert_eq!(receipt.index_entries_removed, 2);
     assert_eq!(receipt.audit_details_shredded, 1, "the update carried details");
     assert!(receipt.wal_truncated);
-    assert_eq!(kind(v.get_subject("app", &Lookup::token(&t))), ErrorKind::Erased);
-    assert_eq!(kind(v.get_subject("app", &Lookup::email("gone@x.org"))), ErrorKind::NotFound);
-    assert_eq!(kind(v.update_subject("app", &Lookup::token(&t), json!({}))), ErrorKind::Erased);
-    assert_eq!(kind(v.forget_subject("app", &Lookup::token(&t))), ErrorKind::Erased);
+    assert_eq!(kind(v.get_subject(&common::c("app"), &Lookup::token(&t))), ErrorKind::Erased);
+    assert_eq!(kind(v.get_subject(&common::c("app"), &Lookup::email("gone@x.org"))), ErrorKind::NotFound);
+    assert_eq!(kind(v.update_subject(&common::c("app"), &Lookup::token(&t), json!({}))), ErrorKind::Erased);
+    assert_eq!(kind(v.forget_subject(&common::c("app"), &Lookup::token(&t))), ErrorKind::Erased);
     // The identity values can be used by someone else now.
-    v.create_subject("app", json!({"email": "gone@x.org"})).expect("reuse");
+    v.create_subject(&common::c("app"), json!({"email": "gone@x.org"})).expect("reuse");
 
-    let events = v.audit_events("admin:dpo", &t, 0, 100).expect("audit");
+    let events = v.list_audit_events(&common::c("admin:dpo"), Some(&t), &PageRequest::first(100)).expect("audit");
     assert!(events.items.iter().any(|e| e.action == "subject.forget" && e.outcome == "ok"));
     for e in &events.items {
         assert!(e.details.is_none(), "no readable details after erasure: {e:?}");
     }
     assert_eq!(events.items.iter().filter(|e| e.details_erased).count(), 1);
-    v.audit_verify(None).expect("chain verifies after erasure");
+    v.verify_audit(None).expect("chain verifies after erasure");
 }
 
 #[test]
@@ -234,17 +261,17 @@ fn lifecycle_and_options() {
     let tv = common::temp_vault();
     let options = Options { indexed_fields: vec!["member_no".into()], ..Options::default() };
     let v = Vault::open(&tv.path, &common::key(3), options.clone()).expect("create");
-    let t = v.create_subject("app", json!({"member_no": "M1"})).expect("create");
+    let t = v.create_subject(&common::c("app"), json!({"member_no": "M1"})).expect("create");
     let clone = v.clone();
     v.close().expect("close");
     v.close().expect("second close is a no-op");
     assert!(clone.is_closed());
-    assert_eq!(kind(clone.get_subject("app", &Lookup::token(&t))), ErrorKind::Closed);
+    assert_eq!(kind(clone.get_subject(&common::c("app"), &Lookup::token(&t))), ErrorKind::Closed);
     assert!(common::files(&tv.path).len() == 1, "close removes the WAL: {:?}", common::files(&tv.path));
 
     // Reopen: the configured field is remembered; a different list is refused.
     let v = Vault::open(&tv.path, &common::key(3), Options::default()).expect("reopen");
-    assert_eq!(v.get_subject("app", &Lookup::field("member_no", "M1")).expect("by member_no").token, t);
+    assert_eq!(v.get_subject(&common::c("app"), &Lookup::field("member_no", "M1")).expect("by member_no").token, t);
     drop(v);
     let other = Options { indexed_fields: vec!["other".into()], ..Options::default() };
     assert_eq!(kind(Vault::open(&tv.path, &common::key(3), other)), ErrorKind::InvalidInput);
@@ -262,7 +289,9 @@ fn lifecycle_and_options() {
     assert!(!missing.exists());
 
     assert_eq!(
-        Options::from_json(json!({"synchronous": "normal", "busy_timeout_ms": 5})).expect("json").busy_timeout_ms,
+        Options::from_json(json!({"sqlite": {"synchronous": "normal"}, "busy_timeout_ms": 5}))
+            .expect("json")
+            .busy_timeout_ms,
         5
     );
     assert_eq!(kind(Options::from_json(json!({"nope": 1}))), ErrorKind::InvalidInput);
@@ -295,7 +324,7 @@ fn key_sources() {
     let raw_file = tv.dir.path().join("master.bin");
     std::fs::write(&raw_file, hex::decode(key.to_hex().as_str()).expect("hex")).expect("write key");
     let v = Vault::open(&tv.path, &key, Options::default()).expect("create");
-    let t = v.create_subject("app", json!({"a": 1})).expect("create");
+    let t = v.create_subject(&common::c("app"), json!({"a": 1})).expect("create");
     v.close().expect("close");
     for k in [
         MasterKey::from_file(&key_file).expect("hex file"),
@@ -303,7 +332,7 @@ fn key_sources() {
         MasterKey::from_base64(&key.to_base64()).expect("b64"),
     ] {
         let v = Vault::open(&tv.path, &k, Options::default()).expect("reopen");
-        v.get_subject("app", &Lookup::token(&t)).expect("get");
+        v.get_subject(&common::c("app"), &Lookup::token(&t)).expect("get");
     }
     std::env::set_var("BUNKERLITE_TEST_KEY_SOURCE", key.to_base64().as_str());
     let k = MasterKey::from_env("BUNKERLITE_TEST_KEY_SOURCE").expect("env");
@@ -317,8 +346,8 @@ fn key_sources() {
 #[test]
 fn debug_output_holds_no_personal_data() {
     let v = vault();
-    let t = v.create_subject("app", json!({"email": "debug-canary@x.org"})).expect("create");
-    let s = v.get_subject("app", &Lookup::email("debug-canary@x.org")).expect("get");
+    let t = v.create_subject(&common::c("app"), json!({"email": "debug-canary@x.org"})).expect("create");
+    let s = v.get_subject(&common::c("app"), &Lookup::email("debug-canary@x.org")).expect("get");
     let shown = format!("{s:?} {:?} {:?} {v:?}", Lookup::email("debug-canary@x.org"), Lookup::token(&t));
     assert!(!shown.contains("debug-canary") && !shown.contains(&t), "{shown}");
 }
@@ -334,11 +363,11 @@ fn vault_is_send_and_sync() {
 fn text_and_json_entry_points() {
     let v = vault();
     let doc = v.parse_document(r#"{"email": "t@x.org"}"#).expect("parse");
-    let t = v.create_subject("app", doc).expect("create");
+    let t = v.create_subject(&common::c("app"), doc).expect("create");
     assert_eq!(kind(v.parse_document("{")), ErrorKind::InvalidInput);
     assert_eq!(kind(v.parse_document(&"x".repeat(2 << 20))), ErrorKind::TooLarge);
     let lookup = Lookup::from_json(&json!({"email": "T@x.org"})).expect("lookup");
-    assert_eq!(v.get_subject("app", &lookup).expect("get").token, t);
+    assert_eq!(v.get_subject(&common::c("app"), &lookup).expect("get").token, t);
     for bad in [json!({}), json!({"email": 1}), json!({"email": "a", "phone": "b"}), json!("email")] {
         assert_eq!(kind(Lookup::from_json(&bad)), ErrorKind::InvalidInput);
     }

@@ -3,16 +3,24 @@
 
 use std::collections::HashMap;
 
-use bunkerlite::{AuditHead, Lookup, MasterKey, Options, Vault};
+use bunkerlite::{documents_from_json, AuditHead, Caller, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::{json, Value};
 
 const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/scenarios.json");
 
-/// Replace every string `"$name"` by the saved value.
+/// Replace every string `"$name"` (or `"$name.field"`) by the saved value.
 fn substitute(v: &Value, vars: &HashMap<String, Value>) -> Value {
     match v {
         Value::String(s) if s.starts_with('$') => {
-            vars.get(&s[1..]).cloned().unwrap_or_else(|| panic!("unknown variable {s}"))
+            let (name, field) = match s[1..].split_once('.') {
+                Some((n, f)) => (n, Some(f)),
+                None => (&s[1..], None),
+            };
+            let saved = vars.get(name).unwrap_or_else(|| panic!("unknown variable {s}"));
+            match field {
+                Some(f) => saved.get(f).cloned().unwrap_or_else(|| panic!("no field in {s}")),
+                None => saved.clone(),
+            }
         }
         Value::Array(a) => Value::Array(a.iter().map(|x| substitute(x, vars)).collect()),
         Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute(x, vars))).collect()),
@@ -41,39 +49,33 @@ struct Run {
     _dir: Option<tempfile::TempDir>,
 }
 
-fn lookup(v: &Value) -> Lookup {
-    Lookup::from_json(v).expect("scenario lookups are well formed")
-}
-
 fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
-    let actor = s["actor"].as_str().unwrap_or("app");
+    let caller = || Caller::from_parts(s["actor"].as_str(), s["purpose"].as_str());
     let v = &run.vault;
-    let page = |k: &str| s[k].as_u64().expect("paging numbers");
     Ok(match s["op"].as_str().expect("op") {
-        "create_subject" => Value::String(v.create_subject(actor, s["profile"].clone())?),
-        "create_subjects" => to_value(v.create_subjects(actor, s["profiles"].as_array().expect("list").clone())?),
-        "get_subject" => to_value(v.get_subject(actor, &lookup(&s["lookup"]))?),
-        "get_subjects" => {
-            let lookups: Vec<Lookup> = s["lookups"].as_array().expect("list").iter().map(lookup).collect();
-            to_value(v.get_subjects(actor, &lookups)?)
+        "create_subject" => Value::String(v.create_subject(&caller()?, s["profile"].clone())?),
+        "create_subjects" => to_value(v.create_subjects(&caller()?, documents_from_json(s["profiles"].clone())?)?),
+        "get_subject" => to_value(v.get_subject(&caller()?, &Lookup::from_json(&s["lookup"])?)?),
+        "get_subjects" => to_value(v.get_subjects(&caller()?, &Lookup::many_from_json(&s["lookups"])?)?),
+        "update_subject" => {
+            to_value(v.update_subject(&caller()?, &Lookup::from_json(&s["lookup"])?, s["patch"].clone())?)
         }
-        "update_subject" => to_value(v.update_subject(actor, &lookup(&s["lookup"]), s["patch"].clone())?),
-        "forget_subject" => to_value(v.forget_subject(actor, &lookup(&s["lookup"]))?),
-        "audit_events" => {
-            to_value(v.audit_events(actor, s["token"].as_str().expect("token"), page("offset"), page("limit"))?)
+        "forget_subject" => to_value(v.forget_subject(&caller()?, &Lookup::from_json(&s["lookup"])?)?),
+        "list_audit_events" => {
+            let page = PageRequest { limit: s["limit"].as_u64(), cursor: s["cursor"].as_str().map(str::to_owned) };
+            to_value(v.list_audit_events(&caller()?, s["subject"].as_str(), &page)?)
         }
-        "audit_all" => to_value(v.audit_all(actor, page("offset"), page("limit"))?),
-        "audit_head" => to_value(v.audit_head()?),
-        "audit_verify" => {
+        "get_audit_head" => to_value(v.get_audit_head()?),
+        "verify_audit" => {
             let anchor = match s.get("anchor") {
                 None => None,
                 Some(a) => Some(AuditHead::from_json(a)?),
             };
-            to_value(v.audit_verify(anchor.as_ref())?)
+            to_value(v.verify_audit(anchor.as_ref())?)
         }
-        "compact" => to_value(v.compact(actor)?),
-        "audit_flush" => {
-            v.audit_flush()?;
+        "compact" => to_value(v.compact(&caller()?)?),
+        "flush_audit" => {
+            v.flush_audit()?;
             Value::Null
         }
         "close" => {

@@ -1,9 +1,16 @@
-//! The AEAD envelope: AES-256-GCM-SIV with a random 96-bit nonce, and the associated data that
-//! binds each ciphertext to the vault, table, column and record it belongs to.
+//! The AEAD envelope: AES-256-GCM-SIV with a random 96-bit nonce, its authenticated header, and
+//! the typed places (slots) whose associated data binds each ciphertext to where it belongs.
 //!
-//! Envelope = `version (1 byte) ‖ key id (u32 BE) ‖ nonce (12) ‖ ciphertext ‖ tag (16)`.
-//! AD = `"bunkerlite/v1\0" ‖ vault id (16) ‖ len(table) u8 ‖ table ‖ len(column) u8 ‖ column ‖
-//! len(record) u32 BE ‖ record`.
+//! Envelope = `version (1 byte, 2) ‖ key id (u32 BE) ‖ nonce (12) ‖ ciphertext ‖ tag (16)`.
+//! The version and key id (the header) are authenticated: they open the associated data, and
+//! the key id is checked against the key the caller expects before anything is decrypted.
+//!
+//! AD = `"bunkerlite/v2\0" ‖ header (5) ‖ vault id (16) ‖ len(slot) u8 ‖ slot ‖ len(record) u32 BE
+//! ‖ record ‖ row state`, where the slot names the table and column (`subjects.profile`), the
+//! record is the row's stable identity (a token, a key's id and purpose), and the row state of a
+//! mutable record is `0x01 ‖ version i64 BE ‖ created_ms i64 BE ‖ updated_ms i64 BE` (`0x00` for
+//! records that never change). A ciphertext copied into another vault, table, column, row or
+//! version of its row fails to decrypt.
 
 use aes_gcm_siv::aead::{AeadInOut, KeyInit};
 use aes_gcm_siv::{Aes256GcmSiv, Nonce, Tag};
@@ -12,37 +19,112 @@ use zeroize::Zeroizing;
 use super::keys::SecretKey;
 use crate::error::{Error, Result};
 
-/// The envelope format version this code writes.
-pub(crate) const VERSION: u8 = 1;
+/// The envelope format version this code writes and reads.
+pub(crate) const VERSION: u8 = 2;
 pub(crate) const NONCE_LEN: usize = 12;
 pub(crate) const TAG_LEN: usize = 16;
-pub(crate) const HEADER_LEN: usize = 1 + 4 + NONCE_LEN;
+pub(crate) const HEADER_LEN: usize = 1 + 4;
+const BODY_START: usize = HEADER_LEN + NONCE_LEN;
 /// Size added to a plaintext by sealing it.
-pub(crate) const OVERHEAD: usize = HEADER_LEN + TAG_LEN;
+pub(crate) const OVERHEAD: usize = BODY_START + TAG_LEN;
+/// The key id of envelopes whose key is implied by their row (a subject's data key, the root
+/// key, a wrapping key); purpose keys that seal other rows' data have ids from 1.
+pub(crate) const ROW_KEY: u32 = 0;
 
-/// Associated data for a ciphertext stored at (`table`, `column`) of the row identified by
-/// `record` in the vault `vault_id`.
-pub(crate) fn associated_data(vault_id: &[u8; 16], table: &str, column: &str, record: &[u8]) -> Vec<u8> {
-    const PREFIX: &[u8] = b"bunkerlite/v1\0";
-    let mut ad = Vec::with_capacity(PREFIX.len() + 16 + 2 + table.len() + column.len() + 4 + record.len());
-    ad.extend_from_slice(PREFIX);
-    ad.extend_from_slice(vault_id);
-    for part in [table, column] {
-        let len = u8::try_from(part.len()).expect("table and column names are short constants");
-        ad.push(len);
-        ad.extend_from_slice(part.as_bytes());
-    }
-    let len = u32::try_from(record.len()).expect("record ids are short");
-    ad.extend_from_slice(&len.to_be_bytes());
-    ad.extend_from_slice(record);
-    ad
+const AD_PREFIX: &[u8] = b"bunkerlite/v2\0";
+
+/// Where a ciphertext is stored. Never a string at a call site: adding a place adds a variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// The root key, wrapped by a key derived from the master key (`key_wrappings.wrapped`).
+    RootKey,
+    /// A purpose key (KEK, index root, audit MAC), wrapped by the root key (`keys.wrapped`).
+    PurposeKey,
+    /// A subject's data key, wrapped by the KEK (`subjects.dek`).
+    SubjectKey,
+    /// A subject's profile, under its data key (`subjects.profile`).
+    Profile,
+    /// An audit event's details, under the subject's data key (`audit.details`).
+    AuditDetails,
 }
 
-/// Encrypt `plaintext` under `key` with a fresh random nonce.
-pub(crate) fn seal(key: &SecretKey, key_id: u32, ad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+impl Slot {
+    /// The table and column, as bound into the associated data.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Slot::RootKey => "key_wrappings.wrapped",
+            Slot::PurposeKey => "keys.wrapped",
+            Slot::SubjectKey => "subjects.dek",
+            Slot::Profile => "subjects.profile",
+            Slot::AuditDetails => "audit.details",
+        }
+    }
+}
+
+/// The state of a mutable row that its ciphertext is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowState {
+    pub(crate) version: i64,
+    pub(crate) created_ms: i64,
+    pub(crate) updated_ms: i64,
+}
+
+/// The full place of a ciphertext: vault, slot, record identity and (for mutable rows) state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place<'a> {
+    pub(crate) vault_id: &'a [u8; 16],
+    pub(crate) slot: Slot,
+    pub(crate) record: &'a [u8],
+    pub(crate) row: Option<RowState>,
+}
+
+impl<'a> Place<'a> {
+    /// A place in a row that never changes.
+    pub(crate) fn fixed(vault_id: &'a [u8; 16], slot: Slot, record: &'a [u8]) -> Place<'a> {
+        Place { vault_id, slot, record, row: None }
+    }
+
+    /// A place in a mutable row at `row`.
+    pub(crate) fn versioned(vault_id: &'a [u8; 16], slot: Slot, record: &'a [u8], row: RowState) -> Place<'a> {
+        Place { vault_id, slot, record, row: Some(row) }
+    }
+
+    /// The associated data for an envelope with `header`.
+    pub(crate) fn associated_data(&self, header: &[u8]) -> Vec<u8> {
+        let slot = self.slot.name();
+        let mut ad =
+            Vec::with_capacity(AD_PREFIX.len() + HEADER_LEN + 16 + 1 + slot.len() + 4 + self.record.len() + 25);
+        ad.extend_from_slice(AD_PREFIX);
+        ad.extend_from_slice(header);
+        ad.extend_from_slice(self.vault_id);
+        ad.push(u8::try_from(slot.len()).expect("slot names are short constants"));
+        ad.extend_from_slice(slot.as_bytes());
+        let len = u32::try_from(self.record.len()).expect("record ids are short");
+        ad.extend_from_slice(&len.to_be_bytes());
+        ad.extend_from_slice(self.record);
+        match self.row {
+            None => ad.push(0),
+            Some(r) => {
+                ad.push(1);
+                for v in [r.version, r.created_ms, r.updated_ms] {
+                    ad.extend_from_slice(&v.to_be_bytes());
+                }
+            }
+        }
+        ad
+    }
+}
+
+fn header(key_id: u32) -> [u8; HEADER_LEN] {
+    let id = key_id.to_be_bytes();
+    [VERSION, id[0], id[1], id[2], id[3]]
+}
+
+/// Encrypt `plaintext` for `place` under `key` (whose id is `key_id`) with a fresh random nonce.
+pub(crate) fn seal(key: &SecretKey, key_id: u32, place: &Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
     let mut nonce = [0u8; NONCE_LEN];
     super::random_fill(&mut nonce)?;
-    Ok(seal_with_nonce(key, key_id, nonce, ad, plaintext))
+    Ok(seal_with_nonce(key, key_id, nonce, place, plaintext))
 }
 
 /// Encrypt with a caller-chosen nonce, which must come from the OS CSPRNG (callers that need
@@ -51,20 +133,26 @@ pub(crate) fn seal_with_nonce(
     key: &SecretKey,
     key_id: u32,
     nonce: [u8; NONCE_LEN],
-    ad: &[u8],
+    place: &Place<'_>,
     plaintext: &[u8],
 ) -> Vec<u8> {
+    let head = header(key_id);
     let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
-    out.push(VERSION);
-    out.extend_from_slice(&key_id.to_be_bytes());
+    out.extend_from_slice(&head);
     out.extend_from_slice(&nonce);
     out.extend_from_slice(plaintext);
-    let cipher = Aes256GcmSiv::new(key.bytes().into());
-    let tag = cipher
-        .encrypt_inout_detached(&Nonce::from(nonce), ad, (&mut out[HEADER_LEN..]).into())
+    seal_raw(key, &place.associated_data(&head), &mut out);
+    out
+}
+
+/// Encrypt `out[BODY_START..]` in place with the header and nonce already at its start, and
+/// append the tag. `ad` is the complete associated data.
+fn seal_raw(key: &SecretKey, ad: &[u8], out: &mut Vec<u8>) {
+    let nonce: [u8; NONCE_LEN] = out[HEADER_LEN..BODY_START].try_into().expect("12 bytes");
+    let tag = Aes256GcmSiv::new(key.bytes().into())
+        .encrypt_inout_detached(&Nonce::from(nonce), ad, (&mut out[BODY_START..]).into())
         .expect("plaintexts are far below the AES-GCM-SIV length limit");
     out.extend_from_slice(&tag);
-    out
 }
 
 /// The key id written in an envelope's header, if the envelope is well formed.
@@ -72,23 +160,56 @@ pub(crate) fn key_id(envelope: &[u8]) -> Option<u32> {
     if envelope.len() < OVERHEAD || envelope[0] != VERSION {
         return None;
     }
-    Some(u32::from_be_bytes(envelope[1..5].try_into().expect("4 bytes")))
+    Some(u32::from_be_bytes(envelope[1..HEADER_LEN].try_into().expect("4 bytes")))
 }
 
-/// Decrypt and authenticate an envelope. Any mismatch — wrong key, wrong associated data (a
-/// ciphertext moved to another row or column), an edited byte — is `INTEGRITY`.
-pub(crate) fn open(key: &SecretKey, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    if key_id(envelope).is_none() {
-        return Err(Error::integrity("a stored ciphertext is malformed"));
+/// Decrypt and authenticate an envelope sealed for `place` under the key with id `key_id`. Any
+/// mismatch — another key named in the header, a wrong key, another place (a ciphertext moved to
+/// another row, column or row version), an edited byte of header, nonce, body or tag — is
+/// `INTEGRITY`.
+pub(crate) fn open(key: &SecretKey, key_id: u32, place: &Place<'_>, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    match self::key_id(envelope) {
+        None => return Err(Error::integrity("a stored ciphertext is malformed")),
+        Some(id) if id != key_id => return Err(Error::integrity("a stored ciphertext names another key")),
+        Some(_) => {}
     }
-    let nonce: [u8; NONCE_LEN] = envelope[5..HEADER_LEN].try_into().expect("12 bytes");
+    open_raw(key, &place.associated_data(&envelope[..HEADER_LEN]), envelope)
+}
+
+fn open_raw(key: &SecretKey, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let nonce: [u8; NONCE_LEN] = envelope[HEADER_LEN..BODY_START].try_into().expect("12 bytes");
     let body_end = envelope.len() - TAG_LEN;
     let tag = Tag::try_from(&envelope[body_end..]).expect("16 bytes");
-    let mut plaintext = Zeroizing::new(envelope[HEADER_LEN..body_end].to_vec());
+    let mut plaintext = Zeroizing::new(envelope[BODY_START..body_end].to_vec());
     Aes256GcmSiv::new(key.bytes().into())
         .decrypt_inout_detached(&Nonce::from(nonce), ad, plaintext.as_mut_slice().into(), &tag)
         .map_err(|_| Error::integrity("a stored ciphertext failed authentication"))?;
     Ok(plaintext)
+}
+
+/// The envelope primitives with raw associated data, for the RFC 8452 known answers (whose AD is
+/// not a bunkerlite place).
+#[cfg(feature = "testing")]
+pub(crate) mod raw {
+    use super::*;
+
+    /// Seal with a fixed nonce and raw `ad` (used as the complete associated data).
+    pub(crate) fn seal(key: &SecretKey, key_id: u32, nonce: [u8; NONCE_LEN], ad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
+        out.extend_from_slice(&header(key_id));
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(plaintext);
+        seal_raw(key, ad, &mut out);
+        out
+    }
+
+    /// Open with raw `ad`.
+    pub(crate) fn open(key: &SecretKey, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        if key_id(envelope).is_none() {
+            return Err(Error::integrity("a stored ciphertext is malformed"));
+        }
+        open_raw(key, ad, envelope)
+    }
 }
 
 #[cfg(test)]
@@ -100,40 +221,67 @@ mod tests {
         SecretKey::from_slice(&[byte; 32]).expect("32 bytes")
     }
 
+    const V: [u8; 16] = [7; 16];
+
+    fn row(version: i64) -> RowState {
+        RowState { version, created_ms: 10, updated_ms: 20 }
+    }
+
     #[test]
     fn round_trip_and_binding() {
-        let vault = [7u8; 16];
-        let ad = associated_data(&vault, "subjects", "profile", b"a");
-        let sealed = seal(&key(1), 3, &ad, b"hello").expect("seal");
+        let place = Place::versioned(&V, Slot::Profile, b"a", row(1));
+        let sealed = seal(&key(1), 3, &place, b"hello").expect("seal");
         assert_eq!(key_id(&sealed), Some(3));
-        assert_eq!(&open(&key(1), &ad, &sealed).expect("open")[..], b"hello");
-        let other_row = associated_data(&vault, "subjects", "profile", b"b");
-        let other_col = associated_data(&vault, "subjects", "dek", b"a");
-        let other_vault = associated_data(&[8u8; 16], "subjects", "profile", b"a");
-        for ad in [other_row, other_col, other_vault] {
-            assert_eq!(open(&key(1), &ad, &sealed).expect_err("moved").kind(), ErrorKind::Integrity);
+        assert_eq!(&open(&key(1), 3, &place, &sealed).expect("open")[..], b"hello");
+        let other_vault = [8u8; 16];
+        let moved = [
+            Place::versioned(&V, Slot::Profile, b"b", row(1)),
+            Place::versioned(&V, Slot::AuditDetails, b"a", row(1)),
+            Place::versioned(&other_vault, Slot::Profile, b"a", row(1)),
+            Place::versioned(&V, Slot::Profile, b"a", row(2)),
+            Place::versioned(&V, Slot::Profile, b"a", RowState { updated_ms: 21, ..row(1) }),
+            Place::fixed(&V, Slot::Profile, b"a"),
+        ];
+        for p in moved {
+            assert_eq!(open(&key(1), 3, &p, &sealed).expect_err("moved").kind(), ErrorKind::Integrity, "{p:?}");
         }
-        assert_eq!(open(&key(2), &ad, &sealed).expect_err("key").kind(), ErrorKind::Integrity);
-        let mut edited = sealed.clone();
-        *edited.last_mut().expect("non-empty") ^= 1;
-        assert_eq!(open(&key(1), &ad, &edited).expect_err("edit").kind(), ErrorKind::Integrity);
-        assert_eq!(open(&key(1), &ad, &sealed[..10]).expect_err("short").kind(), ErrorKind::Integrity);
+        assert_eq!(open(&key(2), 3, &place, &sealed).expect_err("key").kind(), ErrorKind::Integrity);
+        assert_eq!(open(&key(1), 4, &place, &sealed).expect_err("key id").kind(), ErrorKind::Integrity);
+        // Every byte of the envelope is covered: header, nonce, body and tag.
+        for i in 0..sealed.len() {
+            let mut edited = sealed.clone();
+            edited[i] ^= 0x01;
+            let expected_id = key_id(&edited).unwrap_or(3);
+            let e = open(&key(1), expected_id, &place, &edited).expect_err("edit");
+            assert_eq!(e.kind(), ErrorKind::Integrity, "byte {i}");
+        }
+        assert_eq!(open(&key(1), 3, &place, &sealed[..10]).expect_err("short").kind(), ErrorKind::Integrity);
     }
 
     #[test]
     fn nonces_are_fresh() {
-        let ad = associated_data(&[0; 16], "t", "c", b"r");
-        let a = seal(&key(1), 0, &ad, b"same").expect("seal");
-        let b = seal(&key(1), 0, &ad, b"same").expect("seal");
+        let place = Place::fixed(&V, Slot::SubjectKey, b"r");
+        let a = seal(&key(1), 0, &place, b"same").expect("seal");
+        let b = seal(&key(1), 0, &place, b"same").expect("seal");
         assert_ne!(a, b);
     }
 
     #[test]
     fn associated_data_layout_is_pinned() {
-        let ad = associated_data(&[0xAA; 16], "ab", "c", b"xyz");
-        let mut expected = b"bunkerlite/v1\0".to_vec();
+        let ad =
+            Place::versioned(&[0xAA; 16], Slot::Profile, b"xyz", RowState { version: 1, created_ms: 2, updated_ms: 3 })
+                .associated_data(&header(9));
+        let mut expected = b"bunkerlite/v2\0".to_vec();
+        expected.extend_from_slice(&[2, 0, 0, 0, 9]);
         expected.extend_from_slice(&[0xAA; 16]);
-        expected.extend_from_slice(&[2, b'a', b'b', 1, b'c', 0, 0, 0, 3, b'x', b'y', b'z']);
+        expected.push(16);
+        expected.extend_from_slice(b"subjects.profile");
+        expected.extend_from_slice(&[0, 0, 0, 3, b'x', b'y', b'z', 1]);
+        for v in [1i64, 2, 3] {
+            expected.extend_from_slice(&v.to_be_bytes());
+        }
         assert_eq!(ad, expected);
+        let fixed = Place::fixed(&[0; 16], Slot::SubjectKey, b"").associated_data(&header(0));
+        assert_eq!(fixed.last(), Some(&0), "no row state");
     }
 }

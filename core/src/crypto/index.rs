@@ -4,16 +4,17 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::keys::{label, SecretKey};
+use super::kdf;
+use super::keys::SecretKey;
 
 /// Length of a stored blind index: the HMAC output truncated to 128 bits. Every indexed field is
 /// unique, and 128 bits keep an accidental collision (a false `DUPLICATE`) out of reach
 /// (probability about n²/2¹²⁹ for n values) while halving the index's size on disk.
 pub(crate) const INDEX_LEN: usize = 16;
 
-/// The key of one indexed field: HKDF(root, salt = vault id, info = "bunkerlite/v1/index/" ‖ field).
+/// The key of one indexed field: HKDF(root, salt = vault id, info = "bunkerlite/v2/index/" ‖ field).
 pub(crate) fn field_key(root: &SecretKey, vault_id: &[u8; 16], field: &str) -> SecretKey {
-    let mut info = label::INDEX_FIELD.to_vec();
+    let mut info = kdf::INDEX_FIELD.to_vec();
     info.extend_from_slice(field.as_bytes());
     root.derive(vault_id, &info)
 }
@@ -26,7 +27,14 @@ pub(crate) fn blind_index(field_key: &SecretKey, normalized: &str) -> [u8; INDEX
     full[..INDEX_LEN].try_into().expect("INDEX_LEN <= 32")
 }
 
-/// HMAC-SHA256 over several length-prefixed parts (used by the audit chain and key check).
+/// Whether two blind indexes are equal, in constant time.
+pub(crate) fn index_eq(a: &[u8; INDEX_LEN], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(a.as_slice().ct_eq(b))
+}
+
+/// HMAC-SHA256 over several parts, each prefixed with its length (u64 BE), so that no two
+/// different lists of parts give the same input (used by the audit chain).
 pub(crate) fn mac_parts(key: &SecretKey, parts: &[&[u8]]) -> [u8; 32] {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length");
     for part in parts {

@@ -1,5 +1,5 @@
-//! Key material: the application's master key and its sources, the secret key type every other
-//! key uses, and HKDF derivation.
+//! Key material: the application's master key and its sources, and the secret key type every
+//! other key uses.
 //!
 //! Key types wipe themselves on drop, have no `Clone`, `Debug` prints no bytes, and nothing here
 //! implements `Serialize`. Error messages name the source of a key, never its content.
@@ -8,8 +8,6 @@ use std::fmt;
 use std::path::Path;
 
 use base64::Engine as _;
-use hkdf::Hkdf;
-use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -42,9 +40,7 @@ impl SecretKey {
     /// HKDF-SHA256(ikm = self, salt, info) → a new 32-byte key.
     pub(crate) fn derive(&self, salt: &[u8], info: &[u8]) -> SecretKey {
         let mut out = SecretKey::zero();
-        Hkdf::<Sha256>::new(Some(salt), &self.0)
-            .expand(info, &mut out.0)
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        super::kdf::hkdf_sha256(&self.0, salt, info, &mut out.0);
         out
     }
 }
@@ -163,13 +159,6 @@ impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("MasterKey(<redacted>)")
     }
-}
-
-/// HKDF `info` labels. Distinct per purpose; changing one changes every derived value.
-pub(crate) mod label {
-    pub(crate) const KEK: &[u8] = b"bunkerlite/v1/kek";
-    pub(crate) const KEY_CHECK: &[u8] = b"bunkerlite/v1/key-check";
-    pub(crate) const INDEX_FIELD: &[u8] = b"bunkerlite/v1/index/";
 }
 
 #[cfg(test)]

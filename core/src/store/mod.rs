@@ -1,180 +1,92 @@
-//! Storage: SQLite connections with the vault's pragmas, the writer and a pool of readers, and
-//! the one way to write — a `BEGIN IMMEDIATE` transaction that commits or rolls back whole.
+//! Storage: the only place that knows SQL. Typed functions in domain terms (`subjects::insert`,
+//! `audit::page`, …) over a read handle (`Db`) or a write transaction (`Tx`), and the rows they
+//! take and return. Feature areas call these and never see the engine underneath; a PostgreSQL
+//! backend implements the same function set later. Rules every backend keeps: uniqueness comes
+//! from constraints (never check-then-insert), one `Tx` is one atomic transaction, and audit
+//! appends are serialised by the write lock.
 
-pub(crate) mod schema;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+pub(crate) use sqlite::{audit, keys, meta, schema, subjects, Db, Settings, Store, Tx};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-
-use crate::error::Result;
-
-/// Idle reader connections kept open for reuse.
-const MAX_IDLE_READERS: usize = 8;
-/// WAL pages before an automatic checkpoint. Larger than SQLite's 1000 because blind-index and
-/// token inserts land on random pages: a page changed by several transactions between two
-/// checkpoints is copied into the database once. Erasure still checkpoints and truncates at once.
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 8000;
-/// Prepared statements cached per connection.
-const STATEMENT_CACHE: usize = 64;
-
-/// Connection settings from the vault options.
-#[derive(Debug, Clone)]
-pub(crate) struct Settings {
-    pub(crate) synchronous_full: bool,
-    pub(crate) busy_timeout: Duration,
-    pub(crate) cache_kib: u32,
+/// A subject row as stored.
+pub(crate) struct SubjectRow {
+    /// The integer row id (never reused).
+    pub(crate) id: i64,
+    pub(crate) token: [u8; 16],
+    /// The data key, wrapped by the KEK.
+    pub(crate) dek: Vec<u8>,
+    /// The profile, sealed under the data key.
+    pub(crate) profile: Vec<u8>,
+    pub(crate) created_ms: i64,
+    pub(crate) updated_ms: i64,
+    pub(crate) version: i64,
 }
 
-/// The database: one writer connection and reusable readers (a file), or one connection
-/// (in memory).
-pub(crate) struct Store {
-    writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
-    path: Option<PathBuf>,
-    settings: Settings,
+/// A new subject row (version 1, updated when created).
+pub(crate) struct NewSubject<'a> {
+    pub(crate) token: &'a [u8; 16],
+    pub(crate) dek: &'a [u8],
+    pub(crate) profile: &'a [u8],
+    pub(crate) created_ms: i64,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while a connection was held leaves it usable: rusqlite rolls an open transaction
-    // back when the `Transaction` is dropped during unwinding.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// What a subject lookup by token found.
+pub(crate) enum TokenLookup {
+    Found(SubjectRow),
+    Erased,
+    Missing,
 }
 
-/// Open a connection to `path` read-only, for checks before any write.
-///
-/// When no `-wal` file exists, no connection has the vault open and everything is in the main
-/// file: it is opened `immutable`, so SQLite creates no `-wal`/`-shm` and the files stay
-/// byte-identical. Otherwise a plain read-only connection reads through the live WAL (it never
-/// writes the database or the WAL).
-pub(crate) fn open_read_only(path: &Path, settings: &Settings) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    let conn = if wal.exists() {
-        Connection::open_with_flags(path, flags)?
-    } else {
-        Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)?
-    };
-    conn.busy_timeout(settings.busy_timeout)?;
-    Ok(conn)
+/// A purpose key row: a random key wrapped by the root key.
+pub(crate) struct KeyRow {
+    pub(crate) id: u32,
+    pub(crate) purpose: String,
+    pub(crate) wrapped: Vec<u8>,
 }
 
-/// A filesystem path as the path part of a `file:` URI (RFC 3986 percent-encoding).
-fn uri_path(path: &Path) -> String {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let mut out = String::new();
-    for b in absolute.as_os_str().as_encoded_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(*b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+/// The vault's identity and settings fixed at creation.
+pub(crate) struct MetaRow {
+    pub(crate) vault_id: [u8; 16],
+    pub(crate) created_ms: i64,
+    /// The configured indexed fields (beyond the identity fields), as JSON text.
+    pub(crate) indexed_fields: String,
 }
 
-impl Store {
-    /// Open (creating if needed) the file at `path` with the vault's pragmas.
-    pub(crate) fn open_file(path: &Path, settings: Settings) -> Result<Store> {
-        let writer = Self::connect(Some(path), &settings)?;
-        writer.pragma_update(None, "journal_mode", "WAL")?;
-        writer.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
-        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: Some(path.to_owned()), settings })
-    }
+/// One audit event as stored (the chain MAC covers every field but `mac` itself).
+#[derive(Clone)]
+pub(crate) struct AuditRow {
+    pub(crate) seq: u64,
+    pub(crate) time_ms: i64,
+    pub(crate) actor: String,
+    pub(crate) purpose: Option<String>,
+    pub(crate) action: String,
+    pub(crate) subject: Option<[u8; 16]>,
+    pub(crate) subject_id: Option<i64>,
+    pub(crate) version: Option<i64>,
+    pub(crate) outcome: String,
+    pub(crate) details: Option<Vec<u8>>,
+    pub(crate) mac: [u8; 32],
+}
 
-    /// A private in-memory database.
-    pub(crate) fn open_memory(settings: Settings) -> Result<Store> {
-        let writer = Self::connect(None, &settings)?;
-        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: None, settings })
-    }
+/// An audit event to append (borrowed parts of an event about to be chained).
+pub(crate) struct NewAuditRow<'a> {
+    pub(crate) seq: u64,
+    pub(crate) time_ms: i64,
+    pub(crate) actor: &'a str,
+    pub(crate) purpose: Option<&'a str>,
+    pub(crate) action: &'a str,
+    pub(crate) subject: Option<&'a [u8; 16]>,
+    pub(crate) subject_id: Option<i64>,
+    pub(crate) version: Option<i64>,
+    pub(crate) outcome: &'a str,
+    pub(crate) details: Option<&'a [u8]>,
+    pub(crate) mac: &'a [u8; 32],
+}
 
-    fn connect(path: Option<&Path>, settings: &Settings) -> Result<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = match path {
-            Some(p) => Connection::open_with_flags(p, flags)?,
-            None => Connection::open_in_memory_with_flags(flags)?,
-        };
-        conn.busy_timeout(settings.busy_timeout)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        // Query-planner stability: plans never depend on bound values. Without it SQLite marks
-        // some cached statements for re-preparation whenever their bindings are cleared, which
-        // re-parsed the lookup query on every call.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        // Page cache per connection, in KiB (negative = KiB for SQLite).
-        conn.pragma_update(None, "cache_size", -i64::from(settings.cache_kib))?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.pragma_update(None, "trusted_schema", "OFF")?;
-        conn.pragma_update(None, "synchronous", if settings.synchronous_full { "FULL" } else { "NORMAL" })?;
-        Ok(conn)
-    }
-
-    /// Run `f` in a `BEGIN IMMEDIATE` transaction; commit if it returns `Ok`, roll back otherwise.
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
-    }
-
-    /// Run `f` on a reader connection (the writer, for an in-memory vault). Reads see the last
-    /// committed state.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let Some(path) = &self.path else {
-            return f(&lock(&self.writer));
-        };
-        let pooled = lock(&self.readers).pop();
-        let conn = match pooled {
-            Some(c) => c,
-            None => Self::connect(Some(path), &self.settings)?,
-        };
-        let out = f(&conn);
-        let mut idle = lock(&self.readers);
-        if idle.len() < MAX_IDLE_READERS {
-            idle.push(conn);
-        }
-        out
-    }
-
-    /// Copy the WAL into the database and truncate it to zero bytes, so no old page versions
-    /// remain on disk. Returns `false` when another connection's open read kept it from finishing.
-    pub(crate) fn checkpoint_truncate(&self) -> Result<bool> {
-        if self.path.is_none() {
-            return Ok(true);
-        }
-        let conn = lock(&self.writer);
-        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        Ok(busy == 0)
-    }
-
-    /// Rebuild the database file (`VACUUM`) and truncate the WAL: every page is written afresh
-    /// from live rows, so no stale copy of a deleted or moved row survives in free page space.
-    /// Returns the file size before and after, and whether the WAL was fully truncated.
-    pub(crate) fn vacuum(&self) -> Result<(u64, u64, bool)> {
-        let size = |conn: &Connection| -> Result<u64> {
-            let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-            Ok((pages * page_size) as u64)
-        };
-        self.drop_readers();
-        let conn = lock(&self.writer);
-        let before = size(&conn)?;
-        conn.execute_batch("VACUUM")?;
-        let after = size(&conn)?;
-        let busy: i64 = match self.path {
-            Some(_) => conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?,
-            None => 0,
-        };
-        Ok((before, after, busy == 0))
-    }
-
-    /// Drop idle readers (before close, so the last connection can remove the WAL).
-    pub(crate) fn drop_readers(&self) {
-        lock(&self.readers).clear();
-    }
+/// The result of a compaction.
+pub(crate) struct Compacted {
+    pub(crate) bytes_before: u64,
+    pub(crate) bytes_after: u64,
+    pub(crate) wal_truncated: bool,
 }

@@ -101,3 +101,8 @@ impl Rng {
         self.next() % n
     }
 }
+
+/// A caller acting as `actor` (no purpose).
+pub fn c(actor: &str) -> bunkerlite::Caller {
+    bunkerlite::Caller::new(actor).expect("a valid actor")
+}

@@ -1,0 +1,252 @@
+//! Reading the audit trail: listing events (a subject's or all, newest first, by cursor), the
+//! chain head, and verification — every MAC and sequence number, an externally kept anchor
+//! (truncation, rollback), and each stored subject against its last audited change (a row
+//! rolled back, edited, inserted or deleted behind the vault's back).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use subtle::ConstantTimeEq;
+
+use super::action::Action;
+use super::chain::{details_place, Event, Fields, OK};
+use crate::caller::Caller;
+use crate::crypto::aead::{self, ROW_KEY};
+use crate::crypto::keys::SecretKey;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::ids::{format_token, parse_token, TokenBytes};
+use crate::page::{cursor_before, Page, PageRequest};
+use crate::store::{self, AuditRow, Db};
+use crate::subjects;
+
+/// One audit event as read back.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    /// Position in the chain, from 1.
+    pub seq: u64,
+    /// When, in milliseconds since the Unix epoch.
+    pub time_ms: i64,
+    /// Who, as named by the caller (`app:billing`, `admin:ann`, `subject`).
+    pub actor: String,
+    /// Why: the processing activity the caller named, if any.
+    pub purpose: Option<String>,
+    /// What (`subject.create`, `subject.get`, …; see [`Action`]).
+    pub action: String,
+    /// The subject token, if the event concerns one.
+    pub subject: Option<String>,
+    /// `ok`, or the error code of a failed attempt.
+    pub outcome: String,
+    /// The decrypted details (e.g. the before/after of a change), when there are any and the
+    /// subject still exists.
+    pub details: Option<Value>,
+    /// True when the event had details that were shredded by the subject's erasure.
+    pub details_erased: bool,
+}
+
+impl fmt::Debug for AuditEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Details hold personal data (the before/after of a change): never printed.
+        f.debug_struct("AuditEvent")
+            .field("seq", &self.seq)
+            .field("time_ms", &self.time_ms)
+            .field("actor", &self.actor)
+            .field("purpose", &self.purpose)
+            .field("action", &self.action)
+            .field("subject", &self.subject.as_ref().map(|_| "<token>"))
+            .field("outcome", &self.outcome)
+            .field("details", &self.details.as_ref().map(|_| "<redacted>"))
+            .field("details_erased", &self.details_erased)
+            .finish()
+    }
+}
+
+/// The chain head: keep it outside the vault, and [`Vault::verify_audit`](crate::Vault::verify_audit)
+/// can then detect truncation and rollback of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    /// The last event's sequence number (0 for an empty log).
+    pub seq: u64,
+    /// The last event's MAC, 64 hex digits.
+    pub hash: String,
+}
+
+impl AuditHead {
+    /// From a JSON object `{"seq": N, "hash": "<64 hex>"}` (as kept by the application).
+    pub fn from_json(value: &Value) -> Result<AuditHead> {
+        serde_json::from_value(value.clone())
+            .map_err(|_| Error::invalid("an audit anchor must be {\"seq\": <integer>, \"hash\": \"<64 hex digits>\"}"))
+    }
+}
+
+/// The result of a successful verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    /// Events checked.
+    pub events: u64,
+    /// Stored subjects reconciled with their last audited change.
+    pub subjects: u64,
+    /// The head at the time of verification.
+    pub head: AuditHead,
+}
+
+/// Audit events, newest first: those naming the subject `subject` (a token), or all. Listing
+/// is itself audited. Pages follow the `next` cursor, so each event is returned once even while
+/// others are appended.
+pub(crate) fn list(
+    engine: &Engine,
+    caller: &Caller,
+    subject: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<AuditEvent>> {
+    let token = subject.map(parse_token).transpose()?;
+    let limit = page.limit()?;
+    let before = page.before_seq()?;
+    engine.flush_audit()?;
+    engine.read(caller, Action::AuditList, token, |db| {
+        let (total, mut rows, event) = match token {
+            Some(token) => {
+                let id = subjects::row_id(db, &token)?.ok_or_else(Error::not_found)?;
+                let rows = store::audit::page_for_subject(db, id, before, limit + 1)?;
+                (store::audit::count_for_subject(db, id)?, rows, Event::about(Action::AuditList, id, token))
+            }
+            None => {
+                let rows = store::audit::page_all(db, before, limit + 1)?;
+                (store::audit::count_all(db)?, rows, Event::attempt(Action::AuditList, None))
+            }
+        };
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let next = if more { rows.last().map(|r| cursor_before(r.seq)) } else { None };
+        let items = decode(engine, db, rows)?;
+        Ok((Page { total, items, next }, vec![event]))
+    })
+}
+
+fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>) -> Result<Vec<AuditEvent>> {
+    let mut keys: HashMap<TokenBytes, Option<SecretKey>> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (mut details, mut details_erased) = (None, false);
+        if let (Some(token), Some(sealed)) = (&row.subject, &row.details) {
+            if !keys.contains_key(token) {
+                keys.insert(*token, subjects::data_key(engine, db, token)?);
+            }
+            match keys.get(token).and_then(Option::as_ref) {
+                Some(dek) => {
+                    let plain = aead::open(dek, ROW_KEY, &details_place(engine.keys.vault_id(), token), sealed)?;
+                    details = Some(
+                        serde_json::from_slice(&plain).map_err(|_| Error::integrity("audit details are not JSON"))?,
+                    );
+                }
+                None => details_erased = true,
+            }
+        }
+        out.push(AuditEvent {
+            seq: row.seq,
+            time_ms: row.time_ms,
+            actor: row.actor,
+            purpose: row.purpose,
+            action: row.action,
+            subject: row.subject.map(|t| format_token(&t)),
+            outcome: row.outcome,
+            details,
+            details_erased,
+        });
+    }
+    Ok(out)
+}
+
+/// The current chain head, after committing buffered events.
+pub(crate) fn head(engine: &Engine) -> Result<AuditHead> {
+    engine.flush_audit()?;
+    let (seq, mac) = engine.store.read(store::audit::head)?.unwrap_or((0, [0; 32]));
+    Ok(AuditHead { seq, hash: hex::encode(mac) })
+}
+
+/// A subject's state as its audited changes leave it.
+enum Audited {
+    Version(i64),
+    Erased,
+}
+
+/// Check the whole chain: every event's MAC, contiguous sequence numbers from 1, the `anchor`
+/// (a head kept outside the vault) when given, and that every stored subject is at the version
+/// its last audited change left it (and that no subject with an audited, unerased change is
+/// missing). A failure is `INTEGRITY`, naming the first bad event or the subject's row id.
+pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<AuditReport> {
+    engine.flush_audit()?;
+    let anchor: Option<(u64, [u8; 32])> = anchor
+        .map(|a| {
+            let mut mac = [0u8; 32];
+            hex::decode_to_slice(&a.hash, &mut mac).map_err(|_| Error::invalid("anchor hash must be 64 hex digits"))?;
+            Ok::<_, Error>((a.seq, mac))
+        })
+        .transpose()?;
+    engine.store.read(|db| {
+        let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
+        let mut audited: HashMap<i64, Audited> = HashMap::new();
+        store::audit::walk(db, |row| {
+            let broken = || Error::integrity(format!("the audit chain is broken at event {expected}"));
+            if row.seq != expected {
+                return Err(broken());
+            }
+            let mac = Fields::of(&row).mac(engine.keys.audit_key(), &prev);
+            if !bool::from(mac.as_slice().ct_eq(&row.mac)) {
+                return Err(broken());
+            }
+            if let Some((seq, amac)) = &anchor {
+                if *seq == expected {
+                    if !bool::from(mac.ct_eq(amac)) {
+                        return Err(Error::integrity(
+                            "the audit log does not match the anchor (rolled back or rewritten)",
+                        ));
+                    }
+                    anchor_seen = true;
+                }
+            }
+            if let (Some(id), OK) = (row.subject_id, row.outcome.as_str()) {
+                match (Action::from_name(&row.action), row.version) {
+                    (Some(Action::SubjectCreate | Action::SubjectUpdate), Some(v)) => {
+                        audited.insert(id, Audited::Version(v));
+                    }
+                    (Some(Action::SubjectForget), _) => {
+                        audited.insert(id, Audited::Erased);
+                    }
+                    _ => {}
+                }
+            }
+            prev = mac;
+            expected += 1;
+            Ok(())
+        })?;
+        let events = expected - 1;
+        if let Some((seq, mac)) = anchor {
+            let empty_ok = seq == 0 && mac == [0; 32];
+            if !anchor_seen && !empty_ok {
+                return Err(Error::integrity(format!(
+                    "the audit log ends at event {events} but the anchor is at event {seq} (truncated or rolled back)"
+                )));
+            }
+        }
+        let mut subjects = 0u64;
+        subjects::versions(db, |id, version| {
+            match audited.remove(&id) {
+                Some(Audited::Version(v)) if v == version => {}
+                _ => {
+                    return Err(Error::integrity(format!(
+                        "subject row {id} does not match its last audited change (rolled back, edited or inserted)"
+                    )))
+                }
+            }
+            subjects += 1;
+            Ok(())
+        })?;
+        if let Some((id, _)) = audited.iter().find(|(_, a)| matches!(a, Audited::Version(_))) {
+            return Err(Error::integrity(format!("subject row {id} is missing without an audited erasure")));
+        }
+        Ok(AuditReport { events, subjects, head: AuditHead { seq: events, hash: hex::encode(prev) } })
+    })
+}

@@ -1,0 +1,251 @@
+//! The audit chain: what an operation records (`Event`), events ready to be chained
+//! (`Pending`), the chain MAC, and appending inside a write transaction.
+//!
+//! `mac_n = HMAC-SHA256(audit key, parts)` over the parts `"bunkerlite/v2/audit"`, `mac_{n-1}`,
+//! `seq` (u64 BE), `time_ms` (i64 BE), `actor`, `opt(purpose)`, `action`, `opt(subject token)`,
+//! `opt(subject row id, i64 BE)`, `opt(row version, i64 BE)`, `outcome`, `opt(details)`, each part
+//! prefixed with its length (u64 BE); `opt(x)` is the single byte `0x00` when absent and `0x01 ‖ x`
+//! when present, so an absent part never reads as an empty one. `mac_0` is 32 zero bytes.
+//! Details are encrypted under the subject's data key: erasing the subject shreds them while the
+//! chain, which covers the ciphertext, still verifies.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::action::Action;
+use crate::caller::Caller;
+use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
+use crate::crypto::index::mac_parts;
+use crate::crypto::keys::SecretKey;
+use crate::error::{Error, Result};
+use crate::ids::TokenBytes;
+use crate::keyring::Keyring;
+use crate::store::{self, AuditRow, Db, NewAuditRow, Tx};
+
+const CHAIN_LABEL: &[u8] = b"bunkerlite/v2/audit";
+
+/// The outcome of a successful operation.
+pub(crate) const OK: &str = "ok";
+
+/// Where an event's details are sealed: bound to the subject's token.
+pub(crate) fn details_place<'a>(vault_id: &'a [u8; 16], token: &'a TokenBytes) -> Place<'a> {
+    Place::fixed(vault_id, Slot::AuditDetails, token)
+}
+
+/// What an operation records: the action, the subject it touched (token, and row id when
+/// known), the subject's row version after a write, and encrypted details.
+pub(crate) struct Event {
+    action: Action,
+    subject: Option<TokenBytes>,
+    subject_id: Option<i64>,
+    version: Option<i64>,
+    details: Option<Vec<u8>>,
+}
+
+impl Event {
+    /// An event naming at most a token (failed attempts: the row may not exist).
+    pub(crate) fn attempt(action: Action, subject: Option<TokenBytes>) -> Event {
+        Event { action, subject, subject_id: None, version: None, details: None }
+    }
+
+    /// An event about the stored subject with row id `id` and token `token`.
+    pub(crate) fn about(action: Action, id: i64, token: TokenBytes) -> Event {
+        Event { action, subject: Some(token), subject_id: Some(id), version: None, details: None }
+    }
+
+    /// The subject's row version after this write.
+    pub(crate) fn at_version(mut self, version: i64) -> Event {
+        self.version = Some(version);
+        self
+    }
+
+    /// Attach details, sealed under the subject's data key.
+    pub(crate) fn with_details(mut self, vault_id: &[u8; 16], dek: &SecretKey, details: &Value) -> Result<Event> {
+        let token = self.subject.ok_or_else(|| Error::internal("details need a subject"))?;
+        let plain =
+            Zeroizing::new(serde_json::to_vec(details).map_err(|_| Error::internal("details do not serialise"))?);
+        self.details = Some(aead::seal(dek, ROW_KEY, &details_place(vault_id, &token), &plain)?);
+        Ok(self)
+    }
+
+    /// The event with who did it, when, and how it ended.
+    pub(crate) fn into_pending(self, caller: &Caller, time_ms: i64, outcome: &'static str) -> Pending {
+        Pending {
+            time_ms,
+            actor: Arc::clone(caller.actor_arc()),
+            purpose: caller.purpose_arc().cloned(),
+            action: self.action,
+            subject: self.subject,
+            subject_id: self.subject_id,
+            version: self.version,
+            outcome,
+            details: self.details,
+        }
+    }
+}
+
+/// An event ready to be chained.
+pub(crate) struct Pending {
+    time_ms: i64,
+    actor: Arc<str>,
+    purpose: Option<Arc<str>>,
+    action: Action,
+    subject: Option<TokenBytes>,
+    subject_id: Option<i64>,
+    version: Option<i64>,
+    outcome: &'static str,
+    details: Option<Vec<u8>>,
+}
+
+/// The fields of one event that the chain MAC covers.
+pub(crate) struct Fields<'a> {
+    pub(crate) seq: u64,
+    pub(crate) time_ms: i64,
+    pub(crate) actor: &'a str,
+    pub(crate) purpose: Option<&'a str>,
+    pub(crate) action: &'a str,
+    pub(crate) subject: Option<&'a [u8]>,
+    pub(crate) subject_id: Option<i64>,
+    pub(crate) version: Option<i64>,
+    pub(crate) outcome: &'a str,
+    pub(crate) details: Option<&'a [u8]>,
+}
+
+/// `opt(x)`: `0x00` when absent, `0x01 ‖ x` when present.
+fn opt(part: Option<&[u8]>) -> Vec<u8> {
+    match part {
+        None => vec![0],
+        Some(bytes) => {
+            let mut out = Vec::with_capacity(bytes.len() + 1);
+            out.push(1);
+            out.extend_from_slice(bytes);
+            out
+        }
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of a stored row.
+    pub(crate) fn of(row: &'a AuditRow) -> Fields<'a> {
+        Fields {
+            seq: row.seq,
+            time_ms: row.time_ms,
+            actor: &row.actor,
+            purpose: row.purpose.as_deref(),
+            action: &row.action,
+            subject: row.subject.as_ref().map(|s| s.as_slice()),
+            subject_id: row.subject_id,
+            version: row.version,
+            outcome: &row.outcome,
+            details: row.details.as_deref(),
+        }
+    }
+
+    /// The chain MAC of this event after the one whose MAC is `prev`.
+    pub(crate) fn mac(&self, key: &SecretKey, prev: &[u8; 32]) -> [u8; 32] {
+        let subject_id = self.subject_id.map(i64::to_be_bytes);
+        let version = self.version.map(i64::to_be_bytes);
+        mac_parts(
+            key,
+            &[
+                CHAIN_LABEL,
+                prev,
+                &self.seq.to_be_bytes(),
+                &self.time_ms.to_be_bytes(),
+                self.actor.as_bytes(),
+                &opt(self.purpose.map(str::as_bytes)),
+                self.action.as_bytes(),
+                &opt(self.subject),
+                &opt(subject_id.as_ref().map(|b| b.as_slice())),
+                &opt(version.as_ref().map(|b| b.as_slice())),
+                self.outcome.as_bytes(),
+                &opt(self.details),
+            ],
+        )
+    }
+}
+
+/// Append events to the chain inside `tx` (the write lock orders every append).
+pub(crate) fn append<'p>(tx: &Tx<'_>, keys: &Keyring, events: impl Iterator<Item = &'p Pending>) -> Result<()> {
+    let mut events = events.peekable();
+    if events.peek().is_none() {
+        return Ok(());
+    }
+    let (mut seq, mut prev) = store::audit::head(tx)?.unwrap_or((0, [0; 32]));
+    for e in events {
+        seq += 1;
+        // A failed attempt names only a token: find the row it belongs to, if any.
+        let subject_id = match (&e.subject, e.subject_id) {
+            (Some(token), None) => store::subjects::id_of(tx, token)?,
+            (_, id) => id,
+        };
+        let fields = Fields {
+            seq,
+            time_ms: e.time_ms,
+            actor: &e.actor,
+            purpose: e.purpose.as_deref(),
+            action: e.action.as_str(),
+            subject: e.subject.as_ref().map(|s| s.as_slice()),
+            subject_id,
+            version: e.version,
+            outcome: e.outcome,
+            details: e.details.as_deref(),
+        };
+        let mac = fields.mac(keys.audit_key(), &prev);
+        store::audit::insert(
+            tx,
+            &NewAuditRow {
+                seq,
+                time_ms: e.time_ms,
+                actor: &e.actor,
+                purpose: e.purpose.as_deref(),
+                action: e.action.as_str(),
+                subject: e.subject.as_ref(),
+                subject_id,
+                version: e.version,
+                outcome: e.outcome,
+                details: e.details.as_deref(),
+                mac: &mac,
+            },
+        )?;
+        prev = mac;
+    }
+    Ok(())
+}
+
+/// How many of the events about the subject with row id `subject_id` carry encrypted details
+/// (what its erasure shreds).
+pub(crate) fn details_of_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
+    store::audit::count_details_for_subject(db, subject_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields<'a>(purpose: Option<&'a str>, details: Option<&'a [u8]>) -> Fields<'a> {
+        Fields {
+            seq: 1,
+            time_ms: 2,
+            actor: "app",
+            purpose,
+            action: "subject.get",
+            subject: None,
+            subject_id: None,
+            version: None,
+            outcome: "ok",
+            details,
+        }
+    }
+
+    #[test]
+    fn absent_and_empty_parts_differ() {
+        let key = SecretKey::from_slice(&[1; 32]).expect("key");
+        let prev = [0; 32];
+        assert_ne!(fields(None, None).mac(&key, &prev), fields(None, Some(b"")).mac(&key, &prev));
+        assert_ne!(fields(None, None).mac(&key, &prev), fields(Some(""), None).mac(&key, &prev));
+        assert_eq!(fields(Some("x"), None).mac(&key, &prev), fields(Some("x"), None).mac(&key, &prev));
+    }
+}

@@ -1,0 +1,173 @@
+//! What an open vault holds (store, key ring, limits, clock, audit buffer) and the unit of work
+//! every feature area goes through: a write is one transaction that commits together with its
+//! audit events; a read records its events for the group commit; a failure of either is audited
+//! with its error code. Also the background thread that group-commits read events.
+
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Weak;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::audit::action::Action;
+use crate::audit::buffer::Buffer;
+use crate::audit::chain::{self, Event, Pending, OK};
+use crate::caller::Caller;
+use crate::clock::Clock;
+use crate::document::Limits;
+use crate::error::{Error, Result};
+use crate::ids::TokenBytes;
+use crate::keyring::Keyring;
+use crate::store::{Db, Store, Tx};
+
+/// An open vault's engine. Dropped (keys wiped, connections closed) when the vault is closed and
+/// no call is still running.
+pub(crate) struct Engine {
+    pub(crate) store: Store,
+    pub(crate) keys: Keyring,
+    pub(crate) limits: Limits,
+    pub(crate) clock: Clock,
+    audit: Buffer,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // Best effort: a read event still buffered is written before the connections close.
+        let _ = self.flush_audit();
+        self.store.drop_readers();
+    }
+}
+
+impl Engine {
+    /// An engine over an opened store and key ring. `synchronous_audit` commits each read's
+    /// event before the read returns; otherwise up to `max_pending` wait for the flusher.
+    pub(crate) fn new(
+        store: Store,
+        keys: Keyring,
+        limits: Limits,
+        clock: Clock,
+        synchronous_audit: bool,
+        max_pending: usize,
+    ) -> Engine {
+        Engine { store, keys, limits, clock, audit: Buffer::new(synchronous_audit, max_pending) }
+    }
+
+    /// Milliseconds since the Unix epoch, from the vault's clock.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// A write: `f` runs in one `BEGIN IMMEDIATE` transaction and returns its result with the
+    /// audit events of its effect. Inside the same transaction (so under the write lock), the
+    /// buffered read events are chained first and then these: a read that returned before this
+    /// write began is always chained before it, on any thread. A failure is audited
+    /// (group-committed) with its error code.
+    pub(crate) fn write<T>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        hint: Option<TokenBytes>,
+        f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<T> {
+        let mut taken: Vec<Pending> = Vec::new();
+        let result = self.store.write(|tx| {
+            taken = self.audit.take();
+            let (out, events) = f(tx)?;
+            let time_ms = self.now_ms();
+            let done: Vec<Pending> = events.into_iter().map(|e| e.into_pending(caller, time_ms, OK)).collect();
+            chain::append(tx, &self.keys, taken.iter().chain(done.iter()))?;
+            Ok(out)
+        });
+        match result {
+            Ok(out) => Ok(out),
+            Err(err) => {
+                self.audit.restore(taken);
+                self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())])?;
+                Err(err)
+            }
+        }
+    }
+
+    /// A read: `f` runs on a reader connection and returns its result with the events to record
+    /// (one per subject read); a failure records one event with its error code.
+    pub(crate) fn read<T>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        hint: Option<TokenBytes>,
+        f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<T> {
+        match self.store.read(f) {
+            Ok((out, events)) => {
+                let time_ms = self.now_ms();
+                self.record(events.into_iter().map(|e| e.into_pending(caller, time_ms, OK)).collect())?;
+                Ok(out)
+            }
+            Err(err) => {
+                self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())])?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Record read or failure events: buffered, or committed now when the vault audits reads
+    /// synchronously or the buffer is full.
+    pub(crate) fn record(&self, events: Vec<Pending>) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        if self.audit.push(events) {
+            self.flush_audit()?;
+        }
+        Ok(())
+    }
+
+    /// Commit every buffered event. The buffer is emptied under the write lock, so events are
+    /// chained in the order their operations returned.
+    pub(crate) fn flush_audit(&self) -> Result<()> {
+        if self.audit.is_empty() {
+            return Ok(());
+        }
+        let mut taken: Vec<Pending> = Vec::new();
+        let result = self.store.write(|tx| {
+            taken = self.audit.take();
+            chain::append(tx, &self.keys, taken.iter())
+        });
+        if result.is_err() {
+            self.audit.restore(taken);
+        }
+        result
+    }
+}
+
+/// The background thread that commits buffered events every `interval`. It ends when the sender
+/// is dropped (close) or the engine is gone.
+pub(crate) struct Flusher {
+    stop: mpsc::Sender<()>,
+    handle: JoinHandle<()>,
+}
+
+impl Flusher {
+    pub(crate) fn spawn(engine: Weak<Engine>, interval: Duration) -> Result<Flusher> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let handle = std::thread::Builder::new()
+            .name("bunkerlite-audit".into())
+            .spawn(move || loop {
+                match stopped.recv_timeout(interval) {
+                    Err(RecvTimeoutError::Timeout) => match engine.upgrade() {
+                        // A failed flush keeps its events buffered; the next attempt retries them.
+                        Some(engine) => drop(engine.flush_audit()),
+                        None => return,
+                    },
+                    _ => return,
+                }
+            })
+            .map_err(|_| Error::internal("cannot start the audit flusher thread"))?;
+        Ok(Flusher { stop, handle })
+    }
+
+    /// Stop the thread and wait for it.
+    pub(crate) fn stop(self) {
+        drop(self.stop);
+        let _ = self.handle.join();
+    }
+}

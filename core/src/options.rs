@@ -1,0 +1,92 @@
+//! `Options` of a vault: what every backend understands at the top, the SQLite-only knobs grouped
+//! under `sqlite` (a PostgreSQL backend gets its own group), and the injectable clock.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::document::Limits;
+use crate::error::{Error, Result};
+
+/// How durable a commit is before the call returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    /// fsync on every commit: an acknowledged write survives power loss (the default).
+    #[default]
+    Full,
+    /// fsync at checkpoints only: an acknowledged write survives a process crash, and may be lost
+    /// on power loss.
+    Normal,
+}
+
+/// Settings that only the SQLite backend has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SqliteOptions {
+    /// Commit durability (default `full`).
+    pub synchronous: Synchronous,
+    /// Page cache per connection, in KiB (the writer and each pooled reader has one).
+    pub cache_kib: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> SqliteOptions {
+        SqliteOptions { synchronous: Synchronous::Full, cache_kib: 16 * 1024 }
+    }
+}
+
+/// Options for [`Vault::open`](crate::Vault::open). Every field has a default; from JSON, unknown
+/// fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    /// Create the vault file when it does not exist (default `true`); otherwise `NOT_FOUND`.
+    pub create: bool,
+    /// How long a call waits for another connection's write lock before `BUSY`.
+    pub busy_timeout_ms: u64,
+    /// ISO 3166 region for phone numbers written without `+` (e.g. `"DE"`); none by default, so
+    /// such numbers are refused.
+    pub default_region: Option<String>,
+    /// Extra unique, indexed top-level profile fields (beyond email, phone, login), fixed when
+    /// the vault is created. Names match `^[a-z][a-z0-9_]{0,63}$`.
+    pub indexed_fields: Vec<String>,
+    /// Read events are group-committed at most this many milliseconds after the read; `0` writes
+    /// each read's event in its own transaction before the read returns.
+    pub audit_flush_interval_ms: u64,
+    /// Read events held in memory at most; reaching it flushes in the calling thread.
+    pub audit_max_pending: usize,
+    /// Input limits.
+    pub limits: Limits,
+    /// SQLite-only settings.
+    pub sqlite: SqliteOptions,
+    /// The clock every timestamp is read from (the system clock by default; a manual one in
+    /// tests). Not settable from JSON.
+    #[serde(skip)]
+    pub clock: Clock,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            create: true,
+            busy_timeout_ms: 10_000,
+            default_region: None,
+            indexed_fields: Vec::new(),
+            audit_flush_interval_ms: 100,
+            audit_max_pending: 16_384,
+            limits: Limits::default(),
+            sqlite: SqliteOptions::default(),
+            clock: Clock::system(),
+        }
+    }
+}
+
+impl Options {
+    /// Options from a JSON object (as C, Python and Node pass them); unknown keys are refused.
+    pub fn from_json(value: serde_json::Value) -> Result<Options> {
+        if value.is_null() {
+            return Ok(Options::default());
+        }
+        serde_json::from_value(value).map_err(|e| Error::invalid(format!("invalid options: {e}")))
+    }
+}

@@ -1,0 +1,92 @@
+//! Paging of listings: a page size and a cursor that the previous page returned, so that paging
+//! returns each item exactly once even while new items are appended.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Most items one page may hold.
+pub const MAX_PAGE: u64 = 1000;
+/// The page size when the caller names none.
+pub const DEFAULT_PAGE: u64 = 100;
+
+/// Which page of a listing to return: the first (no cursor), or the one after the page whose
+/// `next` cursor is given. Items are listed newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Items per page, 1–1000 ([`DEFAULT_PAGE`] when `None`).
+    pub limit: Option<u64>,
+    /// The `next` cursor of the previous page; `None` for the first page.
+    pub cursor: Option<String>,
+}
+
+impl PageRequest {
+    /// The first page, of `limit` items.
+    pub fn first(limit: u64) -> PageRequest {
+        PageRequest { limit: Some(limit), cursor: None }
+    }
+
+    /// The page after the one that returned `cursor`, of `limit` items.
+    pub fn after(cursor: impl Into<String>, limit: u64) -> PageRequest {
+        PageRequest { limit: Some(limit), cursor: Some(cursor.into()) }
+    }
+
+    /// The page size, checked.
+    pub(crate) fn limit(&self) -> Result<u64> {
+        match self.limit {
+            None => Ok(DEFAULT_PAGE),
+            Some(l) if (1..=MAX_PAGE).contains(&l) => Ok(l),
+            Some(_) => Err(Error::invalid(format!("limit must be between 1 and {MAX_PAGE}"))),
+        }
+    }
+
+    /// The position the cursor names in a listing ordered by a descending sequence number: list
+    /// items strictly below it. Cursors are opaque to callers.
+    pub(crate) fn before_seq(&self) -> Result<Option<u64>> {
+        match &self.cursor {
+            None => Ok(None),
+            Some(c) => seq_cursor(c).map(Some),
+        }
+    }
+}
+
+fn seq_cursor(cursor: &str) -> Result<u64> {
+    let bad = || Error::invalid("cursor is not one this vault returned");
+    let digits = cursor.strip_prefix("s").ok_or_else(bad)?;
+    if digits.is_empty() || digits.len() > 19 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    digits.parse().map_err(|_| bad())
+}
+
+/// The cursor that continues a descending listing after the item with sequence number `seq`.
+pub(crate) fn cursor_before(seq: u64) -> String {
+    format!("s{seq}")
+}
+
+/// A page of a listing, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    /// How many items the whole listing holds.
+    pub total: u64,
+    /// This page's items.
+    pub items: Vec<T>,
+    /// The cursor of the next page, or `None` when this page is the last.
+    pub next: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_cursors() {
+        assert_eq!(PageRequest::default().limit().expect("default"), DEFAULT_PAGE);
+        assert!(PageRequest::first(0).limit().is_err());
+        assert!(PageRequest::first(MAX_PAGE + 1).limit().is_err());
+        assert_eq!(PageRequest::after(cursor_before(42), 5).before_seq().expect("cursor"), Some(42));
+        for bad in ["", "s", "42", "s-1", "sx", "s99999999999999999999"] {
+            assert!(PageRequest::after(bad, 5).before_seq().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The `audit` table: the chain's head, appends, pages newest first (by subject or across all),
+//! and a walk in chain order for verification.
+
+use rusqlite::OptionalExtension;
+
+use super::{fixed, Db, Tx};
+use crate::error::Result;
+use crate::store::{AuditRow, NewAuditRow};
+
+macro_rules! columns {
+    () => {
+        "seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac"
+    };
+}
+
+type Raw = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<Vec<u8>>,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<Vec<u8>>,
+    Vec<u8>,
+);
+
+fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+fn row(raw: Raw) -> Result<AuditRow> {
+    let (seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac) = raw;
+    Ok(AuditRow {
+        seq: seq as u64,
+        time_ms,
+        actor,
+        purpose,
+        action,
+        subject: subject.map(|s| fixed(s, "audit subject")).transpose()?,
+        subject_id,
+        version,
+        outcome,
+        details,
+        mac: fixed(mac, "audit MAC")?,
+    })
+}
+
+/// The last event's sequence number and MAC, or `None` for an empty log.
+pub(crate) fn head(db: &Db<'_>) -> Result<Option<(u64, [u8; 32])>> {
+    let found: Option<(i64, Vec<u8>)> = db
+        .conn
+        .prepare_cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    found.map(|(seq, mac)| Ok((seq as u64, fixed(mac, "audit MAC")?))).transpose()
+}
+
+/// Append one event (its sequence number is the primary key: two appends of one number fail).
+pub(crate) fn insert(tx: &Tx<'_>, e: &NewAuditRow<'_>) -> Result<()> {
+    tx.conn
+        .prepare_cached(concat!(
+            "INSERT INTO audit (",
+            columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ))?
+        .execute(rusqlite::params![
+            e.seq as i64,
+            e.time_ms,
+            e.actor,
+            e.purpose,
+            e.action,
+            e.subject.map(|s| s.as_slice()),
+            e.subject_id,
+            e.version,
+            e.outcome,
+            e.details,
+            e.mac.as_slice(),
+        ])?;
+    Ok(())
+}
+
+/// How many events name the subject with row id `subject_id`.
+pub(crate) fn count_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
+    let n: i64 = db
+        .conn
+        .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1")?
+        .query_row([subject_id], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// How many of a subject's events carry encrypted details.
+pub(crate) fn count_details_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
+    let n: i64 = db
+        .conn
+        .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1 AND details IS NOT NULL")?
+        .query_row([subject_id], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// How many events the log holds.
+pub(crate) fn count_all(db: &Db<'_>) -> Result<u64> {
+    let n: i64 = db.conn.prepare_cached("SELECT count(*) FROM audit")?.query_row([], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// A subject's events below sequence number `before` (all when `None`), newest first.
+pub(crate) fn page_for_subject(db: &Db<'_>, subject_id: i64, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
+    let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM audit WHERE subject_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![subject_id, before, limit as i64], raw)?;
+    rows.map(|r| row(r?)).collect()
+}
+
+/// All events below sequence number `before` (all when `None`), newest first.
+pub(crate) fn page_all(db: &Db<'_>, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
+    let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![before, limit as i64], raw)?;
+    rows.map(|r| row(r?)).collect()
+}
+
+/// Every event in chain order, handed to `f` one at a time.
+pub(crate) fn walk(db: &Db<'_>, mut f: impl FnMut(AuditRow) -> Result<()>) -> Result<()> {
+    let mut stmt = db.conn.prepare(concat!("SELECT ", columns!(), " FROM audit ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(row(raw(r)?)?)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! The `meta` table: the vault's id, creation time and the indexed fields fixed at creation.
+
+use rusqlite::OptionalExtension;
+
+use super::{fixed, Db, Tx};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::MetaRow;
+
+fn get<T: rusqlite::types::FromSql>(db: &Db<'_>, name: &str) -> Result<Option<T>> {
+    Ok(db.conn.prepare_cached("SELECT value FROM meta WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?)
+}
+
+/// The vault's metadata, or `None` in a database that is not a vault yet.
+pub(crate) fn read(db: &Db<'_>) -> Result<Option<MetaRow>> {
+    let Some(vault_id) = get::<Vec<u8>>(db, "vault_id")? else { return Ok(None) };
+    let corrupt = || Error::new(ErrorKind::Storage, "the vault's metadata is missing or corrupt");
+    Ok(Some(MetaRow {
+        vault_id: fixed(vault_id, "vault id")?,
+        created_ms: get(db, "created_ms")?.ok_or_else(corrupt)?,
+        indexed_fields: get(db, "indexed_fields")?.ok_or_else(corrupt)?,
+    }))
+}
+
+/// Write the metadata of a new vault.
+pub(crate) fn insert(tx: &Tx<'_>, row: &MetaRow) -> Result<()> {
+    let mut stmt = tx.conn.prepare_cached("INSERT INTO meta (name, value) VALUES (?1, ?2)")?;
+    stmt.execute(rusqlite::params!["vault_id", row.vault_id.as_slice()])?;
+    stmt.execute(rusqlite::params!["created_ms", row.created_ms])?;
+    stmt.execute(rusqlite::params!["indexed_fields", row.indexed_fields])?;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The SQLite backend: connections with the vault's pragmas, one writer and a pool of readers,
+//! the read handle (`Db`) and the write transaction (`Tx`, always `BEGIN IMMEDIATE`), the mapping
+//! of engine errors to the vault's kinds, and one file of typed functions per area.
+
+pub(crate) mod audit;
+pub(crate) mod keys;
+pub(crate) mod meta;
+pub(crate) mod schema;
+pub(crate) mod subjects;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::Compacted;
+use crate::error::{Error, ErrorKind, Result};
+
+/// Idle reader connections kept open for reuse.
+const MAX_IDLE_READERS: usize = 8;
+/// WAL pages before an automatic checkpoint. Larger than SQLite's 1000 because blind-index and
+/// token inserts land on random pages: a page changed by several transactions between two
+/// checkpoints is copied into the database once. Erasure still checkpoints and truncates at once.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 8000;
+/// Prepared statements cached per connection.
+const STATEMENT_CACHE: usize = 64;
+
+/// Connection settings from the vault options.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) synchronous_full: bool,
+    pub(crate) busy_timeout: Duration,
+    pub(crate) cache_kib: u32,
+}
+
+/// A read handle: a connection (a pooled reader, or the writer inside a transaction).
+pub(crate) struct Db<'c> {
+    conn: &'c Connection,
+}
+
+/// A write transaction (`BEGIN IMMEDIATE`): everything done through it commits together or not
+/// at all. Reads through it see its own writes.
+pub(crate) struct Tx<'c> {
+    db: Db<'c>,
+}
+
+impl<'c> std::ops::Deref for Tx<'c> {
+    type Target = Db<'c>;
+    fn deref(&self) -> &Db<'c> {
+        &self.db
+    }
+}
+
+/// The database: one writer connection and reusable readers (a file), or one connection
+/// (in memory).
+pub(crate) struct Store {
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    path: Option<PathBuf>,
+    settings: Settings,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while a connection was held leaves it usable: rusqlite rolls an open transaction
+    // back when the `Transaction` is dropped during unwinding.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A filesystem path as the path part of a `file:` URI (RFC 3986 percent-encoding of every byte
+/// outside the unreserved set, so nothing in a caller's path is read as a URI parameter).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = String::new();
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(*b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Run read-only checks on an existing file before anything is written. When no `-wal` file
+    /// exists, no connection has the vault open and everything is in the main file: it is opened
+    /// `immutable`, so SQLite creates no `-wal`/`-shm` and the files stay byte-identical.
+    /// Otherwise a plain read-only connection reads through the live WAL (it never writes the
+    /// database or the WAL). Caller paths are file names, never URIs: only the URI built here
+    /// from the percent-encoded absolute path is parsed as one.
+    pub(crate) fn inspect<T>(path: &Path, settings: &Settings, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        let conn = if wal.exists() {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?
+        } else {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+            Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)?
+        };
+        conn.busy_timeout(settings.busy_timeout)?;
+        f(&Db { conn: &conn })
+    }
+
+    /// Open (creating if needed) the file at `path` with the vault's pragmas.
+    pub(crate) fn open_file(path: &Path, settings: Settings) -> Result<Store> {
+        let writer = Self::connect(Some(path), &settings)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        writer.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
+        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: Some(path.to_owned()), settings })
+    }
+
+    /// A private in-memory database.
+    pub(crate) fn open_memory(settings: Settings) -> Result<Store> {
+        let writer = Self::connect(None, &settings)?;
+        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: None, settings })
+    }
+
+    fn connect(path: Option<&Path>, settings: &Settings) -> Result<Connection> {
+        // No SQLITE_OPEN_URI: a caller's path is a file name, never a URI with parameters.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match path {
+            Some(p) => Connection::open_with_flags(p, flags)?,
+            None => Connection::open_in_memory_with_flags(flags)?,
+        };
+        conn.busy_timeout(settings.busy_timeout)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Query-planner stability: plans never depend on bound values. Without it SQLite marks
+        // some cached statements for re-preparation whenever their bindings are cleared, which
+        // re-parsed the lookup query on every call.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        // Page cache per connection, in KiB (negative = KiB for SQLite).
+        conn.pragma_update(None, "cache_size", -i64::from(settings.cache_kib))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.pragma_update(None, "trusted_schema", "OFF")?;
+        conn.pragma_update(None, "synchronous", if settings.synchronous_full { "FULL" } else { "NORMAL" })?;
+        Ok(conn)
+    }
+
+    /// Run `f` in a `BEGIN IMMEDIATE` transaction; commit if it returns `Ok`, roll back otherwise.
+    /// Holding the writer serialises every write (and so every audit append) of this process;
+    /// `BEGIN IMMEDIATE` serialises them with other processes.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Tx { db: Db { conn: &tx } })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Run `f` on a reader connection (the writer, for an in-memory vault). Reads see the last
+    /// committed state.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.path else {
+            return f(&Db { conn: &lock(&self.writer) });
+        };
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => Self::connect(Some(path), &self.settings)?,
+        };
+        let out = f(&Db { conn: &conn });
+        let mut idle = lock(&self.readers);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+
+    /// Copy the WAL into the database and truncate it to zero bytes, so no old page versions
+    /// remain on disk. Returns `false` when another connection's open read kept it from finishing.
+    pub(crate) fn checkpoint_truncate(&self) -> Result<bool> {
+        if self.path.is_none() {
+            return Ok(true);
+        }
+        let conn = lock(&self.writer);
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(busy == 0)
+    }
+
+    /// Rebuild the database file (`VACUUM`) and truncate the WAL: every page is written afresh
+    /// from live rows, so no stale copy of a deleted or moved row survives in free page space.
+    pub(crate) fn compact(&self) -> Result<Compacted> {
+        let size = |conn: &Connection| -> Result<u64> {
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            Ok((pages * page_size) as u64)
+        };
+        self.drop_readers();
+        let conn = lock(&self.writer);
+        let bytes_before = size(&conn)?;
+        conn.execute_batch("VACUUM")?;
+        let bytes_after = size(&conn)?;
+        let busy: i64 = match self.path {
+            Some(_) => conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?,
+            None => 0,
+        };
+        Ok(Compacted { bytes_before, bytes_after, wal_truncated: busy == 0 })
+    }
+
+    /// Drop idle readers (before close, so the last connection can remove the WAL).
+    pub(crate) fn drop_readers(&self) {
+        lock(&self.readers).clear();
+    }
+}
+
+/// Whether an insert failed on a UNIQUE or PRIMARY KEY constraint (the value is taken).
+pub(super) fn is_conflict(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
+impl From<rusqlite::Error> for Error {
+    /// SQLite errors carry only engine codes and schema names here: the engine never sees
+    /// plaintext, and values are always bound parameters, never part of a statement's text.
+    fn from(err: rusqlite::Error) -> Error {
+        use rusqlite::ffi::ErrorCode;
+        match &err {
+            rusqlite::Error::SqliteFailure(e, _) => match e.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                    Error::new(ErrorKind::Busy, "the vault stayed locked longer than the busy timeout")
+                }
+                ErrorCode::NotADatabase => {
+                    Error::new(ErrorKind::Storage, "the file is not a database (or is encrypted by another tool)")
+                }
+                ErrorCode::DatabaseCorrupt => Error::new(ErrorKind::Storage, "the database file is corrupt"),
+                ErrorCode::DiskFull => Error::new(ErrorKind::Storage, "the disk is full"),
+                ErrorCode::CannotOpen => Error::new(ErrorKind::Storage, "the database file cannot be opened"),
+                ErrorCode::ReadOnly => Error::new(ErrorKind::Storage, "the database is read-only"),
+                other => Error::new(ErrorKind::Storage, format!("storage error: {other:?} ({})", e.extended_code)),
+            },
+            rusqlite::Error::QueryReturnedNoRows => Error::not_found(),
+            _ => Error::new(ErrorKind::Storage, format!("storage error: {}", short_kind(&err))),
+        }
+    }
+}
+
+/// The variant name of a rusqlite error, without any payload it might carry.
+fn short_kind(err: &rusqlite::Error) -> &'static str {
+    match err {
+        rusqlite::Error::FromSqlConversionFailure(..) => "unexpected column type",
+        rusqlite::Error::IntegralValueOutOfRange(..) => "integer out of range",
+        rusqlite::Error::InvalidColumnType(..) => "unexpected column type",
+        rusqlite::Error::InvalidPath(..) => "invalid database path",
+        _ => "engine failure",
+    }
+}
+
+/// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
+pub(super) fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
+    bytes.try_into().map_err(|_| Error::integrity(format!("a stored {what} is malformed")))
+}

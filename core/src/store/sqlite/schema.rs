@@ -1,0 +1,220 @@
+//! The schema, its forward-only migrations, and the check that a file holds exactly the schema
+//! objects bunkerlite made (a trigger, view or table planted by someone who can write the file
+//! could copy rows out before an erasure, so any extra object is `INTEGRITY`). The database holds
+//! ciphertext, keyed hashes, random tokens, timestamps and the audit chain; never a plaintext
+//! value of a subject.
+
+use std::sync::OnceLock;
+
+use rusqlite::Connection;
+
+use super::{Db, Tx};
+use crate::error::{Error, ErrorKind, Result};
+
+/// `PRAGMA application_id` of a bunkerlite vault ("BLV1"), so other SQLite files are told apart.
+pub(crate) const APPLICATION_ID: i32 = 0x424C_5631;
+
+/// The first format this build opens. Format 1 was written by pre-release builds and is not
+/// migrated (see the README).
+const FIRST_SUPPORTED: i64 = 2;
+
+/// Migrations, in order: `(version it makes, SQL)`. An empty file runs all of them; a file at a
+/// supported version runs those above it. Never edit a released migration; append a new one.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    2,
+    r#"
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY NOT NULL,
+        value ANY NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    -- How the root key is unlocked: one row per method ('master': a key derived from the master
+    -- key wraps it; passphrase, recovery shares and HSMs later). Rekeying rewrites one row.
+    CREATE TABLE key_wrappings (
+        method     TEXT PRIMARY KEY NOT NULL,
+        params     BLOB,
+        wrapped    BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    -- Random purpose keys (KEK, index root, audit MAC, ...) wrapped by the root key. `id` is the
+    -- key id written in the envelopes a key seals; one active key per purpose.
+    CREATE TABLE keys (
+        id         INTEGER PRIMARY KEY,
+        purpose    TEXT NOT NULL,
+        wrapped    BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        retired_ms INTEGER
+    ) STRICT;
+    CREATE UNIQUE INDEX keys_active ON keys (purpose) WHERE retired_ms IS NULL;
+
+    -- One row per person. `dek` is the subject's data key wrapped by the KEK; deleting the row
+    -- (with secure_delete on) is the crypto-shredding of everything encrypted under it. The
+    -- profile's ciphertext is bound to (version, created_ms, updated_ms).
+    -- AUTOINCREMENT: an id is never reused, so audit events keep pointing at one subject.
+    CREATE TABLE subjects (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        token      BLOB NOT NULL UNIQUE CHECK (length(token) = 16),
+        dek        BLOB NOT NULL,
+        profile    BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        version    INTEGER NOT NULL DEFAULT 1
+    ) STRICT;
+
+    -- Blind indexes. The primary key makes identity fields unique in the database itself, so
+    -- concurrent writers cannot both insert the same value.
+    CREATE TABLE subject_index (
+        field      TEXT NOT NULL,
+        hash       BLOB NOT NULL,
+        subject_id INTEGER NOT NULL REFERENCES subjects (id) ON DELETE CASCADE,
+        PRIMARY KEY (field, hash)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX subject_index_subject ON subject_index (subject_id);
+
+    -- Tokens of erased subjects: the fact of an erasure, no personal data.
+    CREATE TABLE erased (
+        token      BLOB PRIMARY KEY NOT NULL,
+        subject_id INTEGER NOT NULL,
+        erased_ms  INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    -- The audit chain. `details` is encrypted under the subject's data key; `mac` chains each
+    -- event to the one before it under the audit MAC key. `version` is the subject's row version
+    -- after a write (so verify can reconcile rows with their last audited change). A subject's
+    -- events are indexed by its integer id: new subjects get increasing ids, so indexing their
+    -- events appends instead of touching a random page per event.
+    CREATE TABLE audit (
+        seq        INTEGER PRIMARY KEY,
+        time_ms    INTEGER NOT NULL,
+        actor      TEXT NOT NULL,
+        purpose    TEXT,
+        action     TEXT NOT NULL,
+        subject    BLOB,
+        subject_id INTEGER,
+        version    INTEGER,
+        outcome    TEXT NOT NULL,
+        details    BLOB,
+        mac        BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_subject ON audit (subject_id, seq) WHERE subject_id IS NOT NULL;
+    "#,
+)];
+
+/// The schema version this build writes.
+pub(crate) const VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// What an existing file is, from its header fields alone.
+pub(crate) enum FileKind {
+    /// A database with no schema objects: it becomes a vault.
+    Empty,
+    /// A bunkerlite vault of a version this build opens.
+    Vault,
+}
+
+/// Tell an empty database or a supported vault from anything else (`STORAGE`: another file;
+/// `UNSUPPORTED`: a vault of a format this build does not open).
+pub(crate) fn classify(db: &Db<'_>) -> Result<FileKind> {
+    let app_id: i32 = db.conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = db.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if app_id == 0 && version == 0 {
+        let objects: i64 = db.conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if objects == 0 {
+            return Ok(FileKind::Empty);
+        }
+    }
+    if app_id != APPLICATION_ID {
+        return Err(Error::new(ErrorKind::Storage, "the file is not a bunkerlite vault"));
+    }
+    check_version(version)?;
+    Ok(FileKind::Vault)
+}
+
+fn check_version(version: i64) -> Result<()> {
+    if version > VERSION {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("the vault has format {version}; this bunkerlite opens formats {FIRST_SUPPORTED} to {VERSION}"),
+        ));
+    }
+    if version < FIRST_SUPPORTED {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "the vault has format {version}, written by a pre-release bunkerlite; this version opens formats {FIRST_SUPPORTED} to {VERSION}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Bring the schema from its current version up to [`VERSION`] inside `tx`, then check that the
+/// file holds exactly the expected schema objects.
+pub(crate) fn migrate(tx: &Tx<'_>) -> Result<()> {
+    let conn = tx.conn;
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current != 0 {
+        check_version(current)?;
+    }
+    apply(conn, current)?;
+    if current == 0 {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    check_objects(tx)
+}
+
+fn apply(conn: &Connection, current: i64) -> Result<()> {
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        conn.execute_batch(sql)?;
+        conn.pragma_update(None, "user_version", version)?;
+    }
+    Ok(())
+}
+
+/// The schema objects of a file: (type, name, table, SQL), sorted.
+fn objects(conn: &Connection) -> Result<Vec<(String, String, String, Option<String>)>> {
+    let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The objects a vault of [`VERSION`] holds, made once by running the migrations in memory.
+fn expected() -> Result<&'static [(String, String, String, Option<String>)]> {
+    static EXPECTED: OnceLock<Vec<(String, String, String, Option<String>)>> = OnceLock::new();
+    if let Some(e) = EXPECTED.get() {
+        return Ok(e);
+    }
+    let conn = Connection::open_in_memory()?;
+    apply(&conn, 0)?;
+    Ok(EXPECTED.get_or_init(|| objects(&conn).unwrap_or_default()))
+}
+
+/// Fail with `INTEGRITY` unless the file holds exactly the tables and indexes this version
+/// makes, with the same definitions: no trigger, view or table that bunkerlite did not create.
+pub(crate) fn check_objects(db: &Db<'_>) -> Result<()> {
+    let found = objects(db.conn)?;
+    let expected = expected()?;
+    if found.as_slice() == expected {
+        return Ok(());
+    }
+    let extra = found.iter().find(|o| !expected.contains(o));
+    let message = match extra {
+        // Names are not echoed: someone who planted an object chose them.
+        Some((kind, ..)) => format!("the vault file holds a {kind} that bunkerlite did not create (or one it changed)"),
+        None => "the vault file lacks part of its schema".to_owned(),
+    };
+    Err(Error::integrity(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_expected_schema_has_no_triggers_or_views() {
+        let e = expected().expect("expected schema");
+        assert!(e.iter().any(|o| o.0 == "table" && o.1 == "subjects"));
+        assert!(e.iter().all(|o| o.0 == "table" || o.0 == "index"));
+    }
+}

@@ -1,0 +1,450 @@
+//! Subjects: profiles encrypted under a per-subject data key, found by token or by the blind
+//! index of a unique field (and accepted only when the decrypted profile really holds the
+//! looked-up value), changed by merge patch or JSON Patch, erased by crypto-shredding.
+
+mod lookup;
+
+use std::fmt;
+
+use phonenumber::country::Id as Region;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use zeroize::Zeroizing;
+
+pub use lookup::Lookup;
+
+use crate::audit::action::Action;
+use crate::audit::chain::{self, Event};
+use crate::caller::Caller;
+use crate::crypto::aead::{self, Place, RowState, Slot, NONCE_LEN, ROW_KEY};
+use crate::crypto::index::{blind_index, index_eq, INDEX_LEN};
+use crate::crypto::keys::SecretKey;
+use crate::document::{apply_patch, expect_object};
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{format_token, parse_token, token_from_random, TokenBytes};
+use crate::keyring::Keyring;
+use crate::normalize::{normalize, Rule};
+use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
+
+/// The identity fields every vault indexes (unique per vault).
+pub const IDENTITY_FIELDS: [&str; 3] = ["email", "phone", "login"];
+
+/// A subject as read back.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct Subject {
+    /// The subject token (UUID v4).
+    pub token: String,
+    /// The profile (a JSON object).
+    pub profile: Value,
+    /// Created, in milliseconds since the Unix epoch.
+    pub created_ms: i64,
+    /// Last changed, in milliseconds since the Unix epoch.
+    pub updated_ms: i64,
+    /// 1 at creation, +1 per update.
+    pub version: i64,
+}
+
+impl fmt::Debug for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subject").field("version", &self.version).finish_non_exhaustive()
+    }
+}
+
+/// Proof of an erasure. Holds no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErasureReceipt {
+    /// The erased subject's token.
+    pub token: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub erased_ms: i64,
+    /// The profile row and its data key were deleted (always true on success).
+    pub profile_removed: bool,
+    /// Blind-index entries deleted.
+    pub index_entries_removed: u64,
+    /// Audit events whose encrypted details became unreadable.
+    pub audit_details_shredded: u64,
+    /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
+    /// in it. False when another process held a read open; the next checkpoint does it.
+    ///
+    /// Deleted cells are zeroed (`secure_delete`), but SQLite can leave stale copies of rows it
+    /// moved between pages earlier (B-tree rebalancing does not clear the space it vacates).
+    /// [`Vault::compact`](crate::Vault::compact) rewrites the file and removes them; run it after
+    /// erasures (e.g. nightly, or after each batch of erasures) when no trace may remain.
+    pub wal_truncated: bool,
+}
+
+/// An indexed field with its normalisation rule and blind-index key.
+struct IndexedField {
+    name: String,
+    rule: Rule,
+    key: SecretKey,
+}
+
+/// The subjects area of an open vault: the indexed fields with their keys, and how phone
+/// numbers without a country code are read.
+pub(crate) struct Subjects {
+    fields: Vec<IndexedField>,
+    region: Option<Region>,
+}
+
+/// A row a lookup found, and the blind index it was found through (for a field lookup).
+struct Found {
+    row: SubjectRow,
+    via: Option<(usize, [u8; INDEX_LEN])>,
+}
+
+fn check_field_name(name: &str) -> Result<()> {
+    let mut bytes = name.bytes();
+    let ok = name.len() <= 64
+        && bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        return Err(Error::invalid("indexed field names must match ^[a-z][a-z0-9_]{0,63}$"));
+    }
+    if IDENTITY_FIELDS.contains(&name) || name == "token" {
+        return Err(Error::invalid(format!("'{name}' is always indexed and cannot be configured")));
+    }
+    Ok(())
+}
+
+/// Where a subject's profile is sealed: bound to its token and row state.
+fn profile_place<'a>(vault_id: &'a [u8; 16], token: &'a TokenBytes, row: RowState) -> Place<'a> {
+    Place::versioned(vault_id, Slot::Profile, token, row)
+}
+
+fn state_of(row: &SubjectRow) -> RowState {
+    RowState { version: row.version, created_ms: row.created_ms, updated_ms: row.updated_ms }
+}
+
+/// The token a lookup names directly, for auditing a failed attempt.
+fn hint(lookup: &Lookup) -> Option<TokenBytes> {
+    match lookup {
+        Lookup::Token(t) => parse_token(t).ok(),
+        Lookup::Field { .. } => None,
+    }
+}
+
+fn duplicate(field: &str) -> Error {
+    Error::new(ErrorKind::Duplicate, format!("another subject already has this {field}"))
+}
+
+impl Subjects {
+    /// The configured indexed fields of a vault: `stored` (JSON text written at creation), which
+    /// `requested` must equal unless it is empty. For a new vault, `stored` is `None` and the
+    /// requested names are checked and returned with the JSON text to store.
+    pub(crate) fn configure(stored: Option<&str>, requested: &[String]) -> Result<(Vec<String>, String)> {
+        for name in requested {
+            check_field_name(name)?;
+        }
+        let Some(stored) = stored else {
+            let text = serde_json::to_string(requested).expect("a list of strings serialises");
+            return Ok((requested.to_vec(), text));
+        };
+        let configured: Vec<String> = serde_json::from_str(stored)
+            .map_err(|_| Error::new(ErrorKind::Storage, "the vault's metadata is missing or corrupt"))?;
+        if !requested.is_empty() && requested != configured.as_slice() {
+            return Err(Error::invalid(format!(
+                "the vault was created with indexed_fields {configured:?}; open it with the same list or none"
+            )));
+        }
+        Ok((configured, stored.to_owned()))
+    }
+
+    /// The area for a vault with the configured fields `configured`.
+    pub(crate) fn new(keys: &Keyring, configured: Vec<String>, region: Option<Region>) -> Subjects {
+        let fields = IDENTITY_FIELDS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(configured)
+            .map(|name| IndexedField { rule: Rule::for_field(&name), key: keys.field_key(&name), name })
+            .collect();
+        Subjects { fields, region }
+    }
+
+    fn field(&self, name: &str) -> Result<(usize, &IndexedField)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.name == name)
+            .ok_or_else(|| Error::invalid(format!("field '{name}' is not indexed in this vault")))
+    }
+
+    /// The blind index of `value` of `field`.
+    fn index_of(&self, field: &IndexedField, value: &str) -> Result<[u8; INDEX_LEN]> {
+        let norm = Zeroizing::new(normalize(&field.name, field.rule, value, self.region)?);
+        Ok(blind_index(&field.key, &norm))
+    }
+
+    /// The blind indexes of a profile's indexed fields.
+    fn index_entries(&self, profile: &Map<String, Value>) -> Result<Vec<(&str, [u8; INDEX_LEN])>> {
+        let mut out = Vec::new();
+        for field in &self.fields {
+            match profile.get(&field.name) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) => out.push((field.name.as_str(), self.index_of(field, s)?)),
+                Some(_) => return Err(Error::invalid(format!("field '{}' must be a string", field.name))),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Find the row a lookup names. Unknown → `NOT_FOUND`; a token of an erased subject → `ERASED`.
+    fn resolve(&self, db: &Db<'_>, lookup: &Lookup) -> Result<Found> {
+        match lookup {
+            Lookup::Token(token) => match store::subjects::by_token(db, &parse_token(token)?)? {
+                TokenLookup::Found(row) => Ok(Found { row, via: None }),
+                TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
+                TokenLookup::Missing => Err(Error::not_found()),
+            },
+            Lookup::Field { field, value } => {
+                let (i, f) = self.field(field)?;
+                let hash = self.index_of(f, value)?;
+                let row = store::subjects::by_index(db, &f.name, &hash)?.ok_or_else(Error::not_found)?;
+                Ok(Found { row, via: Some((i, hash)) })
+            }
+        }
+    }
+
+    /// Decrypt a found row's data key and profile. A row found through a blind index is
+    /// accepted only when its profile really holds the looked-up value (the index recomputed
+    /// from the profile equals the one looked up, compared in constant time): an index entry
+    /// re-pointed at another row is `INTEGRITY`, never another person's data.
+    fn open_row(&self, engine: &Engine, found: &Found) -> Result<(SecretKey, Map<String, Value>)> {
+        let row = &found.row;
+        let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
+        let profile = decrypt_profile(engine, row, &dek)?;
+        if let Some((i, hash)) = &found.via {
+            let field = &self.fields[*i];
+            let holds = match profile.get(&field.name) {
+                Some(Value::String(s)) => self.index_of(field, s).is_ok_and(|h| index_eq(&h, hash)),
+                _ => false,
+            };
+            if !holds {
+                return Err(Error::integrity(
+                    "a blind-index entry names a subject that does not hold the looked-up value",
+                ));
+            }
+        }
+        Ok((dek, profile))
+    }
+
+    /// Insert one subject inside a write transaction.
+    fn insert(&self, engine: &Engine, tx: &Tx<'_>, profile: Value) -> Result<(TokenBytes, Event)> {
+        engine.limits.check(&profile)?;
+        let profile = expect_object(profile, "a profile")?;
+        let entries = self.index_entries(&profile)?;
+        // One read from the OS CSPRNG for everything a new subject needs: token, data key and
+        // the two nonces (one system call instead of four).
+        let mut fresh = Zeroizing::new([0u8; 16 + 32 + NONCE_LEN + NONCE_LEN]);
+        crate::crypto::random_fill(fresh.as_mut_slice())?;
+        let token = token_from_random(fresh[..16].try_into().expect("16 bytes"));
+        let dek = SecretKey::from_slice(&fresh[16..48]).expect("32 bytes");
+        let nonce = |at: usize| -> [u8; NONCE_LEN] { fresh[at..at + NONCE_LEN].try_into().expect("12 bytes") };
+        let wrapped = engine.keys.wrap_dek(&token, &dek, nonce(48));
+        let now = engine.now_ms();
+        let state = RowState { version: 1, created_ms: now, updated_ms: now };
+        let place = profile_place(engine.keys.vault_id(), &token, state);
+        let sealed = aead::seal_with_nonce(&dek, ROW_KEY, nonce(60), &place, &engine.limits.encode(&profile)?);
+        let id = store::subjects::insert(
+            tx,
+            &NewSubject { token: &token, dek: &wrapped, profile: &sealed, created_ms: now },
+        )?;
+        for (field, hash) in &entries {
+            if !store::subjects::insert_index(tx, id, field, hash)? {
+                return Err(duplicate(field));
+            }
+        }
+        // No details: the profile itself is the "after", readable as long as the subject is.
+        Ok((token, Event::about(Action::SubjectCreate, id, token).at_version(1)))
+    }
+
+    /// Create a subject; returns its token.
+    pub(crate) fn create(&self, engine: &Engine, caller: &Caller, profile: Value) -> Result<String> {
+        engine.write(caller, Action::SubjectCreate, None, |tx| {
+            let (token, event) = self.insert(engine, tx, profile)?;
+            Ok((format_token(&token), vec![event]))
+        })
+    }
+
+    /// Create many subjects in one transaction: all are created, or none (the error names the
+    /// failing item's position).
+    pub(crate) fn create_many(&self, engine: &Engine, caller: &Caller, profiles: Vec<Value>) -> Result<Vec<String>> {
+        engine.limits.check_batch(profiles.len())?;
+        engine.write(caller, Action::SubjectCreate, None, |tx| {
+            let mut tokens = Vec::with_capacity(profiles.len());
+            let mut events = Vec::with_capacity(profiles.len());
+            for (i, profile) in profiles.into_iter().enumerate() {
+                let (token, event) =
+                    self.insert(engine, tx, profile).map_err(|e| e.context(format_args!("item {i}")))?;
+                tokens.push(format_token(&token));
+                events.push(event);
+            }
+            Ok((tokens, events))
+        })
+    }
+
+    fn subject(row: &SubjectRow, profile: Map<String, Value>) -> Subject {
+        Subject {
+            token: format_token(&row.token),
+            profile: Value::Object(profile),
+            created_ms: row.created_ms,
+            updated_ms: row.updated_ms,
+            version: row.version,
+        }
+    }
+
+    /// Read a subject.
+    pub(crate) fn get(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<Subject> {
+        engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
+            let found = self.resolve(db, lookup)?;
+            let (_, profile) = self.open_row(engine, &found)?;
+            let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
+            Ok((Self::subject(&found.row, profile), vec![event]))
+        })
+    }
+
+    /// Read many subjects on one connection; misses (not found, erased) give `None`.
+    pub(crate) fn get_many(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        lookups: &[Lookup],
+    ) -> Result<Vec<Option<Subject>>> {
+        engine.limits.check_batch(lookups.len())?;
+        let mut misses = Vec::new();
+        let found = engine.read(caller, Action::SubjectGet, None, |db| {
+            let mut out = Vec::with_capacity(lookups.len());
+            let mut events = Vec::with_capacity(lookups.len());
+            for (i, lookup) in lookups.iter().enumerate() {
+                match self.resolve(db, lookup) {
+                    Ok(found) => {
+                        let (_, profile) =
+                            self.open_row(engine, &found).map_err(|e| e.context(format_args!("item {i}")))?;
+                        events.push(Event::about(Action::SubjectGet, found.row.id, found.row.token));
+                        out.push(Some(Self::subject(&found.row, profile)));
+                    }
+                    Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
+                        misses.push((hint(lookup), e.code()));
+                        out.push(None);
+                    }
+                    Err(e) => return Err(e.context(format_args!("item {i}"))),
+                }
+            }
+            Ok((out, events))
+        })?;
+        let now = engine.now_ms();
+        engine.record(
+            misses
+                .into_iter()
+                .map(|(t, code)| Event::attempt(Action::SubjectGet, t).into_pending(caller, now, code))
+                .collect(),
+        )?;
+        Ok(found)
+    }
+
+    /// Change a subject's profile by merge patch (object) or JSON Patch (array); changed indexed
+    /// fields are re-indexed and stay unique. The event's details keep the before and after of
+    /// each changed top-level field, encrypted under the subject's key.
+    pub(crate) fn update(&self, engine: &Engine, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
+        engine.limits.check(&patch)?;
+        engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
+            let found = self.resolve(tx, lookup)?;
+            let (dek, before) = self.open_row(engine, &found)?;
+            let after = apply_patch(&before, &patch)?;
+            engine.limits.check_map(&after)?;
+            let row = &found.row;
+            let old_entries = self.index_entries(&before)?;
+            let new_entries = self.index_entries(&after)?;
+            for (field, hash) in &old_entries {
+                if !new_entries.iter().any(|(f, h)| f == field && h == hash) {
+                    store::subjects::delete_index(tx, row.id, field)?;
+                }
+            }
+            for (field, hash) in &new_entries {
+                if !old_entries.iter().any(|(f, h)| f == field && h == hash)
+                    && !store::subjects::insert_index(tx, row.id, field, hash)?
+                {
+                    return Err(duplicate(field));
+                }
+            }
+            let now = engine.now_ms();
+            let state = RowState { version: row.version + 1, created_ms: row.created_ms, updated_ms: now };
+            let place = profile_place(engine.keys.vault_id(), &row.token, state);
+            let sealed = aead::seal(&dek, ROW_KEY, &place, &engine.limits.encode(&after)?)?;
+            store::subjects::update_profile(tx, row.id, &sealed, now, state.version)?;
+            let (mut old, mut new) = (Map::new(), Map::new());
+            for key in before.keys().chain(after.keys()) {
+                if before.get(key) != after.get(key) {
+                    if let Some(v) = before.get(key) {
+                        old.insert(key.clone(), v.clone());
+                    }
+                    if let Some(v) = after.get(key) {
+                        new.insert(key.clone(), v.clone());
+                    }
+                }
+            }
+            let details = json!({ "before": old, "after": new });
+            let event = Event::about(Action::SubjectUpdate, row.id, row.token).at_version(state.version).with_details(
+                engine.keys.vault_id(),
+                &dek,
+                &details,
+            )?;
+            let subject = Subject {
+                token: format_token(&row.token),
+                profile: Value::Object(after),
+                created_ms: row.created_ms,
+                updated_ms: now,
+                version: state.version,
+            };
+            Ok((subject, vec![event]))
+        })
+    }
+
+    /// Erase a subject by crypto-shredding: its data key, profile and index entries are deleted
+    /// (`secure_delete` on), the WAL is checkpointed and truncated, and the audit chain keeps
+    /// only the fact. A subject named by a field is erased only if its profile holds the value.
+    pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
+        let mut receipt = engine.write(caller, Action::SubjectForget, hint(lookup), |tx| {
+            let found = self.resolve(tx, lookup)?;
+            self.open_row(engine, &found)?;
+            let row = &found.row;
+            let shredded = chain::details_of_subject(tx, row.id)?;
+            let now = engine.now_ms();
+            let index_entries_removed = store::subjects::erase(tx, row.id, &row.token, now)?;
+            let receipt = ErasureReceipt {
+                token: format_token(&row.token),
+                erased_ms: now,
+                profile_removed: true,
+                index_entries_removed,
+                audit_details_shredded: shredded,
+                wal_truncated: false,
+            };
+            Ok((receipt, vec![Event::about(Action::SubjectForget, row.id, row.token)]))
+        })?;
+        receipt.wal_truncated = engine.store.checkpoint_truncate()?;
+        Ok(receipt)
+    }
+}
+
+fn decrypt_profile(engine: &Engine, row: &SubjectRow, dek: &SecretKey) -> Result<Map<String, Value>> {
+    let place = profile_place(engine.keys.vault_id(), &row.token, state_of(row));
+    let plain = aead::open(dek, ROW_KEY, &place, &row.profile)?;
+    let value: Value = serde_json::from_slice(&plain).map_err(|_| Error::integrity("a stored profile is not JSON"))?;
+    expect_object(value, "a stored profile").map_err(|_| Error::integrity("a stored profile is not an object"))
+}
+
+/// The data key of the subject `token`, or `None` when it was erased (its details are shredded).
+pub(crate) fn data_key(engine: &Engine, db: &Db<'_>, token: &TokenBytes) -> Result<Option<SecretKey>> {
+    store::subjects::dek(db, token)?.map(|w| engine.keys.unwrap_dek(token, &w)).transpose()
+}
+
+/// The row id of the subject with this token, stored or erased.
+pub(crate) fn row_id(db: &Db<'_>, token: &TokenBytes) -> Result<Option<i64>> {
+    store::subjects::id_of(db, token)
+}
+
+/// Every stored subject's row id and version (for reconciling rows with the audit chain).
+pub(crate) fn versions(db: &Db<'_>, f: impl FnMut(i64, i64) -> Result<()>) -> Result<()> {
+    store::subjects::versions(db, f)
+}
