@@ -21,33 +21,37 @@ int main(void) {
     if (bl_vault_open(path, key, NULL, &vault) != BL_OK) return fail("bl_vault_open");
     bl_key_free(key);
 
-    if (bl_subject_create(vault, "app:signup", "{\"email\":\"Ann.Lee@Example.com\",\"name\":\"Ann Lee\"}", &token) != BL_OK)
+    /* Every audited call names who acts and, optionally, why (a processing activity). */
+    const bl_caller signup = {"app:signup", NULL}, billing = {"app:billing", "invoicing"}, dpo = {"admin:dpo", NULL};
+
+    if (bl_subject_create(vault, &signup, "{\"email\":\"Ann.Lee@Example.com\",\"name\":\"Ann Lee\"}", &token) != BL_OK)
         return fail("bl_subject_create");
     printf("created subject %s\n", token);
 
-    if (bl_subject_get(vault, "app:billing", "email", "ann.lee@example.com", &json) != BL_OK) return fail("bl_subject_get");
+    if (bl_subject_get(vault, &billing, "email", "ann.lee@example.com", &json) != BL_OK) return fail("bl_subject_get");
     printf("found by email: %s\n", json);
     bl_string_free(json);
 
-    if (bl_subject_update(vault, "app:crm", "token", token, "{\"phone\":\"+49 30 901820\"}", &json) != BL_OK)
+    const bl_caller crm = {"app:crm", NULL};
+    if (bl_subject_update(vault, &crm, "token", token, "{\"phone\":\"+49 30 901820\"}", &json) != BL_OK)
         return fail("bl_subject_update");
     printf("updated: %s\n", json);
     bl_string_free(json);
 
-    if (bl_audit_events(vault, "admin:dpo", token, 0, 10, &json) != BL_OK) return fail("bl_audit_events");
+    if (bl_audit_list(vault, &dpo, token, NULL, 10, &json) != BL_OK) return fail("bl_audit_list");
     printf("audit trail: %s\n", json);
     bl_string_free(json);
 
-    if (bl_subject_forget(vault, "admin:dpo", "token", token, &json) != BL_OK) return fail("bl_subject_forget");
+    if (bl_subject_forget(vault, &dpo, "token", token, &json) != BL_OK) return fail("bl_subject_forget");
     printf("erased: %s\n", json);
     bl_string_free(json);
 
-    int rc = bl_subject_get(vault, "app:billing", "token", token, &json);
+    int rc = bl_subject_get(vault, &billing, "token", token, &json);
     printf("after erasure: %s\n", bl_error_code_name(rc));
     bl_string_free(token);
 
     /* Rewrite the file so no stale copy of the erased rows survives (run after erasures, e.g. nightly). */
-    if (bl_vault_compact(vault, "admin:dpo", &json) != BL_OK) return fail("bl_vault_compact");
+    if (bl_vault_compact(vault, &dpo, &json) != BL_OK) return fail("bl_vault_compact");
     printf("compacted: %s\n", json);
     bl_string_free(json);
 

@@ -11,17 +11,18 @@ const { Vault, MasterKey } = require('bunkerlite')
 const key = MasterKey.generate()
 const vault = await Vault.openAsync(join(mkdtempSync(join(tmpdir(), 'bunkerlite-')), 'vault.db'), key, null)
 
+// Every audited call names who acts and, optionally, why (a processing activity).
 const token = await vault.createSubjectAsync({ email: 'Ann.Lee@Example.com', name: 'Ann Lee' }, { actor: 'app:signup' })
 console.log('created subject', token)
 
-let ann = await vault.getSubjectAsync({ email: 'ann.lee@example.com' }, { actor: 'app:billing' })
+let ann = await vault.getSubjectAsync({ email: 'ann.lee@example.com' }, { actor: 'app:billing', purpose: 'invoicing' })
 console.log('found by email:', ann.profile.name)
 
 ann = await vault.updateSubjectAsync({ token }, { phone: '+49 30 901820' }, { actor: 'app:crm' })
 console.log(`updated to version ${ann.version}:`, ann.profile)
 
-for (const event of (await vault.auditEventsAsync(token, { actor: 'admin:dpo' })).items.reverse()) {
-  console.log(`audit #${event.seq} ${event.actor} ${event.action} -> ${event.outcome}`)
+for (const event of (await vault.listAuditEventsAsync(token, { actor: 'admin:dpo', limit: 10 })).items.reverse()) {
+  console.log(`audit #${event.seq} ${event.actor} (${event.purpose ?? '-'}) ${event.action} -> ${event.outcome}`)
 }
 
 const receipt = await vault.forgetSubjectAsync({ token }, { actor: 'admin:dpo' })
@@ -34,5 +35,5 @@ try {
 // Rewrite the file so no stale copy of the erased rows survives (run after erasures, e.g. nightly).
 const compacted = await vault.compactAsync({ actor: 'admin:dpo' })
 console.log(`compacted: ${compacted.bytes_before} -> ${compacted.bytes_after} bytes`)
-console.log('audit chain verified:', (await vault.auditVerifyAsync(null)).events, 'events')
+console.log('audit chain verified:', (await vault.verifyAuditAsync(null)).events, 'events')
 vault.close()

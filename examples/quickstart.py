@@ -10,26 +10,27 @@ key = bunkerlite.MasterKey.generate()
 path = os.path.join(tempfile.mkdtemp(), "vault.db")
 
 with bunkerlite.Vault.open(path, key) as vault:
+    # Every audited call names who acts and, optionally, why (a processing activity).
     token = vault.create_subject({"email": "Ann.Lee@Example.com", "name": "Ann Lee"}, actor="app:signup")
     print("created subject", token)
 
-    ann = vault.get_subject(email="ann.lee@example.com", actor="app:billing")
+    ann = vault.get_subject({"email": "ann.lee@example.com"}, actor="app:billing", purpose="invoicing")
     print("found by email:", ann["profile"]["name"])
 
-    ann = vault.update_subject({"phone": "+49 30 901820"}, token=token, actor="app:crm")
+    ann = vault.update_subject({"token": token}, {"phone": "+49 30 901820"}, actor="app:crm")
     print(f"updated to version {ann['version']}:", ann["profile"])
 
-    for event in reversed(vault.audit_events(token, actor="admin:dpo")["items"]):
-        print(f"audit #{event['seq']} {event['actor']} {event['action']} -> {event['outcome']}")
+    for event in reversed(vault.list_audit_events(token, actor="admin:dpo", limit=10)["items"]):
+        print(f"audit #{event['seq']} {event['actor']} ({event['purpose'] or '-'}) {event['action']} -> {event['outcome']}")
 
-    receipt = vault.forget_subject(token=token, actor="admin:dpo")
+    receipt = vault.forget_subject({"token": token}, actor="admin:dpo")
     print(f"erased: {receipt['index_entries_removed']} index entries removed, WAL truncated: {receipt['wal_truncated']}")
     try:
-        vault.get_subject(token=token, actor="app:billing")
+        vault.get_subject({"token": token}, actor="app:billing")
     except bunkerlite.ErasedError as e:
         print("after erasure:", e.code)
 
     # Rewrite the file so no stale copy of the erased rows survives (run after erasures, e.g. nightly).
     compacted = vault.compact(actor="admin:dpo")
     print(f"compacted: {compacted['bytes_before']} -> {compacted['bytes_after']} bytes")
-    print("audit chain verified:", vault.audit_verify()["events"], "events")
+    print("audit chain verified:", vault.verify_audit()["events"], "events")

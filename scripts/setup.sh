@@ -18,7 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 step "Rust: release build of the core, the C library and the header tool"
-cargo build --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-header
+cargo build --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen
 
 if [ ! -x .venv/bin/python ]; then
   step "Python: virtualenv .venv"

@@ -40,7 +40,7 @@ lint() {
 }
 
 generated() {
-  cargo run -q --release --locked -p bunkerlite-header -- --check
+  cargo run -q --release --locked -p bunkerlite-gen -- --check
   # npm ci (in setup) regenerated the Node loader, its typings and the compiled index.ts: they must equal
   # the committed ones.
   git diff --exit-code -- bindings/node/index.d.ts bindings/node/index.js bindings/node/native.d.ts bindings/node/native.js
@@ -50,7 +50,7 @@ generated() {
 
 rust() {
   # The Python and Node crates have no Rust tests; their suites run below.
-  cargo test --release --locked -p bunkerlite -p bunkerlite-ffi
+  cargo test --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen
 }
 
 c_suite() {

@@ -14,6 +14,10 @@ export type Lookup = {
 export type Json = null | boolean | number | string | Json[] | {
     [key: string]: Json;
 };
+/** A subject's profile: a JSON object. */
+export type Profile = {
+    [key: string]: Json;
+};
 /** A subject as read back. */
 export interface Subject {
     token: string;
@@ -44,16 +48,18 @@ export interface AuditEvent {
     seq: number;
     time_ms: number;
     actor: string;
+    purpose: string | null;
     action: string;
     subject: string | null;
     outcome: 'ok' | ErrorCode;
     details: Json | null;
     details_erased: boolean;
 }
-/** A page of results with the total across pages. */
+/** A page of a listing, newest first: pass `next` as `cursor` for the following page. */
 export interface Page<T> {
     total: number;
     items: T[];
+    next: string | null;
 }
 /** The audit chain head: keep it outside the vault. */
 export interface AuditHead {
@@ -63,14 +69,13 @@ export interface AuditHead {
 /** The result of a successful audit verification. */
 export interface AuditReport {
     events: number;
+    subjects: number;
     head: AuditHead;
 }
 /** Vault options (all optional); unknown keys are refused with `INVALID_INPUT`. */
 export interface Options {
     create?: boolean;
-    synchronous?: 'full' | 'normal';
     busy_timeout_ms?: number;
-    cache_kib?: number;
     default_region?: string | null;
     indexed_fields?: string[];
     audit_flush_interval_ms?: number;
@@ -82,19 +87,23 @@ export interface Options {
         max_string_bytes?: number;
         max_batch?: number;
     };
+    sqlite?: {
+        synchronous?: 'full' | 'normal';
+        cache_kib?: number;
+    };
 }
-/** Per-call options of most methods: who acts. */
+/** Per-call options of every audited method: who acts, and why. */
 export interface CallOptions {
-    /** Recorded in the audit log (`"app:billing"`); defaults to `"app"`. */
+    /** A role or operator id recorded in the audit log (`"app:billing"`); defaults to `"app"`. */
     actor?: string;
+    /** The processing activity the call serves (`"invoicing"`), recorded in the audit log. */
+    purpose?: string;
 }
-/** Per-call options of the audit listings: who acts, and paging. */
-export interface PageOptions {
-    /** Recorded in the audit log (`"admin:dpo"`); defaults to `"app"`. */
-    actor?: string;
-    /** Events to skip (default 0). */
-    offset?: number;
-    /** Events per page, 1–1000 (default 100). */
+/** Per-call options of listings: who acts and why, and which page. */
+export interface PageOptions extends CallOptions {
+    /** The `next` of the previous page; absent for the first page. */
+    cursor?: string | null;
+    /** Items per page, 1–1000 (default 100). */
     limit?: number;
 }
 /** An open vault. Share it freely; the `*Async` methods run off the event loop. */
@@ -113,63 +122,52 @@ export declare class Vault {
     closeAsync(): Promise<void>;
     /** Whether the vault is closed. */
     get closed(): boolean;
-    /** Create a subject from a profile object; returns its token. */
-    createSubject(profile: {
-        [key: string]: Json;
-    }, opts?: CallOptions | null): string;
+    /** Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique. */
+    createSubject(profile: Profile, opts?: CallOptions | null): string;
     /** `createSubject`, off the event loop. */
-    createSubjectAsync(profile: {
-        [key: string]: Json;
-    }, opts?: CallOptions | null): Promise<string>;
-    /** Create many subjects in one transaction (all or none); returns their tokens. */
-    createSubjects(profiles: Array<{
-        [key: string]: Json;
-    }>, opts?: CallOptions | null): string[];
+    createSubjectAsync(profile: Profile, opts?: CallOptions | null): Promise<string>;
+    /** Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order. */
+    createSubjects(profiles: Profile[], opts?: CallOptions | null): string[];
     /** `createSubjects`, off the event loop. */
-    createSubjectsAsync(profiles: Array<{
-        [key: string]: Json;
-    }>, opts?: CallOptions | null): Promise<string[]>;
-    /**
-     * Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
-     * indexed field).
-     */
+    createSubjectsAsync(profiles: Profile[], opts?: CallOptions | null): Promise<string[]>;
+    /** Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value. */
     getSubject(lookup: Lookup, opts?: CallOptions | null): Subject;
     /** `getSubject`, off the event loop. */
     getSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Subject>;
-    /** Read many subjects: misses give `null`. */
+    /** Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited. */
     getSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<Subject | null>;
     /** `getSubjects`, off the event loop. */
     getSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>>;
-    /** Change a subject: an object is a merge patch, an array a JSON Patch. */
+    /** Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key. */
     updateSubject(lookup: Lookup, patch: Json, opts?: CallOptions | null): Subject;
     /** `updateSubject`, off the event loop. */
     updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject>;
-    /** Erase a subject (crypto-shredding); returns the erasure receipt. */
+    /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. */
     forgetSubject(lookup: Lookup, opts?: CallOptions | null): ErasureReceipt;
     /** `forgetSubject`, off the event loop. */
     forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>;
-    /** A subject's audit events, newest first: `{ total, items }`. */
-    auditEvents(token: string, opts?: PageOptions | null): Page<AuditEvent>;
-    /** `auditEvents`, off the event loop. */
-    auditEventsAsync(token: string, opts?: PageOptions | null): Promise<Page<AuditEvent>>;
-    /** All audit events, newest first. */
-    auditAll(opts?: PageOptions | null): Page<AuditEvent>;
-    /** `auditAll`, off the event loop. */
-    auditAllAsync(opts?: PageOptions | null): Promise<Page<AuditEvent>>;
-    /** The audit chain head `{ seq, hash }`: keep it outside the vault. */
-    auditHead(): AuditHead;
-    /** `auditHead`, off the event loop. */
-    auditHeadAsync(): Promise<AuditHead>;
-    /** Verify the audit chain (against `anchor`, a head kept earlier, if given). */
-    auditVerify(anchor?: AuditHead | null): AuditReport;
-    /** `auditVerify`, off the event loop. */
-    auditVerifyAsync(anchor?: AuditHead | null): Promise<AuditReport>;
-    /** Commit buffered read events now. */
-    auditFlush(): void;
-    /** `auditFlush`, off the event loop. */
-    auditFlushAsync(): Promise<void>;
-    /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
+    /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). Listing is itself audited. */
+    listAuditEvents(subject?: string | null, opts?: PageOptions | null): Page<AuditEvent>;
+    /** `listAuditEvents`, off the event loop. */
+    listAuditEventsAsync(subject?: string | null, opts?: PageOptions | null): Promise<Page<AuditEvent>>;
+    /** The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. */
+    getAuditHead(): AuditHead;
+    /** `getAuditHead`, off the event loop. */
+    getAuditHeadAsync(): Promise<AuditHead>;
+    /** Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}. */
+    verifyAudit(anchor?: AuditHead | null): AuditReport;
+    /** `verifyAudit`, off the event loop. */
+    verifyAuditAsync(anchor?: AuditHead | null): Promise<AuditReport>;
+    /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). */
+    flushAudit(): void;
+    /** `flushAudit`, off the event loop. */
+    flushAuditAsync(): Promise<void>;
+    /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. */
     compact(opts?: CallOptions | null): CompactReport;
     /** `compact`, off the event loop. */
     compactAsync(opts?: CallOptions | null): Promise<CompactReport>;
+    /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. */
+    rekey(new_key: native.MasterKey, opts?: CallOptions | null): void;
+    /** `rekey`, off the event loop. */
+    rekeyAsync(new_key: native.MasterKey, opts?: CallOptions | null): Promise<void>;
 }

@@ -2,11 +2,12 @@
 //
 // Documents cross the boundary as JSON text: `JSON.stringify` here, serde in the addon, and
 // `JSON.parse` here on the way back. Both run as plain JavaScript, where V8 is fastest; called
-// from the addon they cost an N-API call into JavaScript each. Synchronous operations go through
-// `native.calls`, plain N-API functions taking the vault's handle; the `*Async` ones through the
-// napi-rs class. Beyond that, this layer only checks that documents are plain data (what
-// JSON.stringify would silently drop or change is refused, as Python refuses what is not JSON);
-// every error and message comes from the addon.
+// from the addon they cost an N-API call into JavaScript each. Every operation and its `…Async`
+// twin go through `native.calls`, plain N-API functions taking the vault's handle. Beyond that,
+// this layer only checks that documents are plain data (what JSON.stringify would silently drop
+// or change is refused, as Python refuses what is not JSON); every error and message comes from
+// the addon. The operations' methods are generated from the one declaration of each operation
+// (`tools/gen`, between the markers below); the rest is written here.
 //
 // index.js and index.d.ts are compiled from this file by `tsc -p tsconfig.build.json` (run by
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
@@ -44,6 +45,9 @@ export type Lookup = { [mode: string]: string }
 /** A JSON document (profiles, patches). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
+/** A subject's profile: a JSON object. */
+export type Profile = { [key: string]: Json }
+
 /** A subject as read back. */
 export interface Subject {
   token: string
@@ -75,6 +79,7 @@ export interface AuditEvent {
   seq: number
   time_ms: number
   actor: string
+  purpose: string | null
   action: string
   subject: string | null
   outcome: 'ok' | ErrorCode
@@ -82,10 +87,11 @@ export interface AuditEvent {
   details_erased: boolean
 }
 
-/** A page of results with the total across pages. */
+/** A page of a listing, newest first: pass `next` as `cursor` for the following page. */
 export interface Page<T> {
   total: number
   items: T[]
+  next: string | null
 }
 
 /** The audit chain head: keep it outside the vault. */
@@ -97,15 +103,14 @@ export interface AuditHead {
 /** The result of a successful audit verification. */
 export interface AuditReport {
   events: number
+  subjects: number
   head: AuditHead
 }
 
 /** Vault options (all optional); unknown keys are refused with `INVALID_INPUT`. */
 export interface Options {
   create?: boolean
-  synchronous?: 'full' | 'normal'
   busy_timeout_ms?: number
-  cache_kib?: number
   default_region?: string | null
   indexed_fields?: string[]
   audit_flush_interval_ms?: number
@@ -117,21 +122,25 @@ export interface Options {
     max_string_bytes?: number
     max_batch?: number
   }
+  sqlite?: {
+    synchronous?: 'full' | 'normal'
+    cache_kib?: number
+  }
 }
 
-/** Per-call options of most methods: who acts. */
+/** Per-call options of every audited method: who acts, and why. */
 export interface CallOptions {
-  /** Recorded in the audit log (`"app:billing"`); defaults to `"app"`. */
+  /** A role or operator id recorded in the audit log (`"app:billing"`); defaults to `"app"`. */
   actor?: string
+  /** The processing activity the call serves (`"invoicing"`), recorded in the audit log. */
+  purpose?: string
 }
 
-/** Per-call options of the audit listings: who acts, and paging. */
-export interface PageOptions {
-  /** Recorded in the audit log (`"admin:dpo"`); defaults to `"app"`. */
-  actor?: string
-  /** Events to skip (default 0). */
-  offset?: number
-  /** Events per page, 1–1000 (default 100). */
+/** Per-call options of listings: who acts and why, and which page. */
+export interface PageOptions extends CallOptions {
+  /** The `next` of the previous page; absent for the first page. */
+  cursor?: string | null
+  /** Items per page, 1–1000 (default 100). */
   limit?: number
 }
 
@@ -197,17 +206,19 @@ function text (value: unknown): native.JsonText {
 }
 
 /**
- * Per-call options for the addon: the actor string when `opts` is an object whose `actor` is a
- * string (the common case, read here where a property read is cheapest); otherwise `opts` itself,
- * for the addon to read or refuse with the same code, except that a string `opts` becomes `false`
- * so that it is refused like any other non-object instead of being taken for an actor.
+ * The mode of a plain one-key lookup holding a string (`{ email: "…" }`), which crosses to the
+ * addon as two strings; `undefined` for any other value, which crosses as JSON text (a throwing
+ * getter included, which the addon reports as INVALID_INPUT). Both paths give the same results:
+ * the addon refuses lone surrogates in the strings as the JSON path does.
  */
-function actorArg (opts: unknown): native.ActorArg {
-  if (typeof opts === 'object' && opts !== null) {
-    const actor = (opts as CallOptions).actor
-    return typeof actor === 'string' ? actor : opts
-  }
-  return typeof opts === 'string' ? false : opts
+function lookupMode (lookup: unknown): string | undefined {
+  try {
+    if (typeof lookup === 'object' && lookup !== null && Object.getPrototypeOf(lookup) === Object.prototype) {
+      const keys = Object.keys(lookup)
+      if (keys.length === 1 && typeof (lookup as Lookup)[keys[0]] === 'string') return keys[0]
+    }
+  } catch {}
+  return undefined
 }
 
 /** An optional document: `null` and `undefined` mean absent. */
@@ -255,146 +266,131 @@ export class Vault {
     return this.#inner.closed
   }
 
-  /** Create a subject from a profile object; returns its token. */
-  createSubject (profile: { [key: string]: Json }, opts?: CallOptions | null): string {
-    return calls.createSubject(this.#handle, text(profile), actorArg(opts))
+  // <operations: generated by bunkerlite-gen>
+  /** Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique. */
+  createSubject (profile: Profile, opts?: CallOptions | null): string {
+    return calls.createSubject(this.#handle, text(profile), opts)
   }
 
   /** `createSubject`, off the event loop. */
-  async createSubjectAsync (profile: { [key: string]: Json }, opts?: CallOptions | null): Promise<string> {
-    return JSON.parse(await this.#inner.createSubjectAsync(text(profile), actorArg(opts)))
+  async createSubjectAsync (profile: Profile, opts?: CallOptions | null): Promise<string> {
+    return await calls.createSubjectAsync(this.#handle, text(profile), opts)
   }
 
-  /** Create many subjects in one transaction (all or none); returns their tokens. */
-  createSubjects (profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): string[] {
-    return JSON.parse(calls.createSubjects(this.#handle, text(profiles), actorArg(opts)))
+  /** Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order. */
+  createSubjects (profiles: Profile[], opts?: CallOptions | null): string[] {
+    return JSON.parse(calls.createSubjects(this.#handle, text(profiles), opts))
   }
 
   /** `createSubjects`, off the event loop. */
-  async createSubjectsAsync (profiles: Array<{ [key: string]: Json }>, opts?: CallOptions | null): Promise<string[]> {
-    return JSON.parse(await this.#inner.createSubjectsAsync(text(profiles), actorArg(opts)))
+  async createSubjectsAsync (profiles: Profile[], opts?: CallOptions | null): Promise<string[]> {
+    return JSON.parse(await calls.createSubjectsAsync(this.#handle, text(profiles), opts))
   }
 
-  /**
-   * Read a subject: `getSubject({ email: "…" })` (one of token, email, phone, login or an
-   * indexed field).
-   */
+  /** Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value. */
   getSubject (lookup: Lookup, opts?: CallOptions | null): Subject {
-    // A plain object with one own property holding a string (`{ email: "…" }`) goes to the addon
-    // as two strings instead of JSON text, with the same results: every other value takes the
-    // JSON path (a throwing getter included, which it reports as INVALID_INPUT), and the addon
-    // refuses lone surrogates in the strings as the JSON path does.
-    let mode: string | undefined
-    let value: unknown
-    try {
-      if (typeof lookup === 'object' && lookup !== null && Object.getPrototypeOf(lookup) === Object.prototype) {
-        const keys = Object.keys(lookup)
-        if (keys.length === 1) {
-          mode = keys[0]
-          value = lookup[mode]
-        }
-      }
-    } catch {
-      value = undefined
-    }
-    if (mode !== undefined && typeof value === 'string') {
-      return JSON.parse(calls.getSubjectBy(this.#handle, mode, value, actorArg(opts)))
-    }
-    return JSON.parse(calls.getSubject(this.#handle, text(lookup), actorArg(opts)))
+    const mode = lookupMode(lookup)
+    return JSON.parse(calls.getSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts))
   }
 
   /** `getSubject`, off the event loop. */
   async getSubjectAsync (lookup: Lookup, opts?: CallOptions | null): Promise<Subject> {
-    return JSON.parse(await this.#inner.getSubjectAsync(text(lookup), actorArg(opts)))
+    const mode = lookupMode(lookup)
+    return JSON.parse(await calls.getSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts))
   }
 
-  /** Read many subjects: misses give `null`. */
+  /** Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited. */
   getSubjects (lookups: Lookup[], opts?: CallOptions | null): Array<Subject | null> {
-    return JSON.parse(calls.getSubjects(this.#handle, text(lookups), actorArg(opts)))
+    return JSON.parse(calls.getSubjects(this.#handle, text(lookups), opts))
   }
 
   /** `getSubjects`, off the event loop. */
   async getSubjectsAsync (lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>> {
-    return JSON.parse(await this.#inner.getSubjectsAsync(text(lookups), actorArg(opts)))
+    return JSON.parse(await calls.getSubjectsAsync(this.#handle, text(lookups), opts))
   }
 
-  /** Change a subject: an object is a merge patch, an array a JSON Patch. */
+  /** Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key. */
   updateSubject (lookup: Lookup, patch: Json, opts?: CallOptions | null): Subject {
-    return JSON.parse(calls.updateSubject(this.#handle, text(lookup), text(patch), actorArg(opts)))
+    const mode = lookupMode(lookup)
+    return JSON.parse(calls.updateSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], text(patch), opts))
   }
 
   /** `updateSubject`, off the event loop. */
   async updateSubjectAsync (lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject> {
-    return JSON.parse(await this.#inner.updateSubjectAsync(text(lookup), text(patch), actorArg(opts)))
+    const mode = lookupMode(lookup)
+    return JSON.parse(await calls.updateSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], text(patch), opts))
   }
 
-  /** Erase a subject (crypto-shredding); returns the erasure receipt. */
+  /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. */
   forgetSubject (lookup: Lookup, opts?: CallOptions | null): ErasureReceipt {
-    return JSON.parse(calls.forgetSubject(this.#handle, text(lookup), actorArg(opts)))
+    const mode = lookupMode(lookup)
+    return JSON.parse(calls.forgetSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts))
   }
 
   /** `forgetSubject`, off the event loop. */
   async forgetSubjectAsync (lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt> {
-    return JSON.parse(await this.#inner.forgetSubjectAsync(text(lookup), actorArg(opts)))
+    const mode = lookupMode(lookup)
+    return JSON.parse(await calls.forgetSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts))
   }
 
-  /** A subject's audit events, newest first: `{ total, items }`. */
-  auditEvents (token: string, opts?: PageOptions | null): Page<AuditEvent> {
-    return JSON.parse(calls.auditEvents(this.#handle, token, opts))
+  /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). Listing is itself audited. */
+  listAuditEvents (subject?: string | null, opts?: PageOptions | null): Page<AuditEvent> {
+    return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts))
   }
 
-  /** `auditEvents`, off the event loop. */
-  async auditEventsAsync (token: string, opts?: PageOptions | null): Promise<Page<AuditEvent>> {
-    return JSON.parse(await this.#inner.auditEventsAsync(token, opts))
+  /** `listAuditEvents`, off the event loop. */
+  async listAuditEventsAsync (subject?: string | null, opts?: PageOptions | null): Promise<Page<AuditEvent>> {
+    return JSON.parse(await calls.listAuditEventsAsync(this.#handle, subject, opts))
   }
 
-  /** All audit events, newest first. */
-  auditAll (opts?: PageOptions | null): Page<AuditEvent> {
-    return JSON.parse(calls.auditAll(this.#handle, opts))
+  /** The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. */
+  getAuditHead (): AuditHead {
+    return JSON.parse(calls.getAuditHead(this.#handle))
   }
 
-  /** `auditAll`, off the event loop. */
-  async auditAllAsync (opts?: PageOptions | null): Promise<Page<AuditEvent>> {
-    return JSON.parse(await this.#inner.auditAllAsync(opts))
+  /** `getAuditHead`, off the event loop. */
+  async getAuditHeadAsync (): Promise<AuditHead> {
+    return JSON.parse(await calls.getAuditHeadAsync(this.#handle))
   }
 
-  /** The audit chain head `{ seq, hash }`: keep it outside the vault. */
-  auditHead (): AuditHead {
-    return JSON.parse(calls.auditHead(this.#handle))
+  /** Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}. */
+  verifyAudit (anchor?: AuditHead | null): AuditReport {
+    return JSON.parse(calls.verifyAudit(this.#handle, optionalText(anchor)))
   }
 
-  /** `auditHead`, off the event loop. */
-  async auditHeadAsync (): Promise<AuditHead> {
-    return JSON.parse(await this.#inner.auditHeadAsync())
+  /** `verifyAudit`, off the event loop. */
+  async verifyAuditAsync (anchor?: AuditHead | null): Promise<AuditReport> {
+    return JSON.parse(await calls.verifyAuditAsync(this.#handle, optionalText(anchor)))
   }
 
-  /** Verify the audit chain (against `anchor`, a head kept earlier, if given). */
-  auditVerify (anchor?: AuditHead | null): AuditReport {
-    return JSON.parse(calls.auditVerify(this.#handle, optionalText(anchor)))
+  /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). */
+  flushAudit (): void {
+    calls.flushAudit(this.#handle)
   }
 
-  /** `auditVerify`, off the event loop. */
-  async auditVerifyAsync (anchor?: AuditHead | null): Promise<AuditReport> {
-    return JSON.parse(await this.#inner.auditVerifyAsync(optionalText(anchor)))
+  /** `flushAudit`, off the event loop. */
+  async flushAuditAsync (): Promise<void> {
+    await calls.flushAuditAsync(this.#handle)
   }
 
-  /** Commit buffered read events now. */
-  auditFlush (): void {
-    calls.auditFlush(this.#handle)
-  }
-
-  /** `auditFlush`, off the event loop. */
-  async auditFlushAsync (): Promise<void> {
-    await this.#inner.auditFlushAsync()
-  }
-
-  /** Rewrite the vault file so nothing of erased subjects survives (run it after erasures). */
+  /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. */
   compact (opts?: CallOptions | null): CompactReport {
-    return JSON.parse(calls.compact(this.#handle, actorArg(opts)))
+    return JSON.parse(calls.compact(this.#handle, opts))
   }
 
   /** `compact`, off the event loop. */
   async compactAsync (opts?: CallOptions | null): Promise<CompactReport> {
-    return JSON.parse(await this.#inner.compactAsync(actorArg(opts)))
+    return JSON.parse(await calls.compactAsync(this.#handle, opts))
   }
+
+  /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. */
+  rekey (new_key: native.MasterKey, opts?: CallOptions | null): void {
+    calls.rekey(this.#handle, new_key, opts)
+  }
+
+  /** `rekey`, off the event loop. */
+  async rekeyAsync (new_key: native.MasterKey, opts?: CallOptions | null): Promise<void> {
+    await calls.rekeyAsync(this.#handle, new_key, opts)
+  }
+  // </operations>
 }

@@ -780,6 +780,5 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.MasterKey = nativeBinding.MasterKey
 module.exports.Vault = nativeBinding.Vault
-module.exports.__panicForTestsAsync = nativeBinding.__panicForTestsAsync
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.version = nativeBinding.version

@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use bunkerlite::{Lookup, MasterKey, Options, Vault};
+use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 use serde_json::{json, Value};
 
 const BATCHES: usize = 20;
@@ -18,6 +18,7 @@ fn profile(i: usize) -> Value {
 }
 
 fn main() {
+    let app = Caller::new("app:bench").expect("actor");
     let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("dir");
     let vault = Vault::open(dir.path().join("calls.db"), &MasterKey::generate().expect("key"), Options::default())
         .expect("open");
@@ -25,7 +26,7 @@ fn main() {
     let start = Instant::now();
     let mut tokens = Vec::new();
     for batch in batches {
-        tokens.extend(vault.create_subjects(&caller("app:bench"), batch).expect("create"));
+        tokens.extend(vault.create_subjects(&app, batch).expect("create"));
     }
     let create_us = start.elapsed().as_secs_f64() * 1e6 / (BATCHES * BATCH) as f64;
     let lookups: Vec<Lookup> = (0..GETS).map(|i| Lookup::token(tokens[(i * 7919) % tokens.len()].as_str())).collect();
@@ -34,7 +35,7 @@ fn main() {
         .map(|_| {
             let start = Instant::now();
             for l in &lookups {
-                black_box(vault.get_subject(&caller("app:bench"), l).expect("get"));
+                black_box(vault.get_subject(&app, l).expect("get"));
             }
             start.elapsed().as_secs_f64() * 1e6 / GETS as f64
         })

@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use bunkerlite::{Lookup, MasterKey, Options, Vault};
+use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
@@ -93,36 +93,34 @@ fn inputs(n: usize) -> Inputs {
 }
 
 fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
+    let app = Caller::new("app:bench").expect("actor");
     let key = MasterKey::generate().expect("key");
     let vault = Vault::open(dir.join("bunkerlite.db"), &key, Options::default()).expect("open");
     let mut batches = std::mem::take(&mut input.batches).into_iter();
     let batched = timed(n / BATCH, |_| {
-        black_box(vault.create_subjects(&caller("app:bench"), batches.next().expect("batch")).expect("batch"));
+        black_box(vault.create_subjects(&app, batches.next().expect("batch")).expect("batch"));
     });
     let singles = n / 10;
     let mut tokens = Vec::new();
     let mut profiles = std::mem::take(&mut input.singles).into_iter();
-    let single = timed(singles, |_| {
-        tokens.push(vault.create_subject(&caller("app:bench"), profiles.next().expect("profile")).expect("create"))
-    });
+    let single =
+        timed(singles, |_| tokens.push(vault.create_subject(&app, profiles.next().expect("profile")).expect("create")));
     vault.flush_audit().expect("flush");
     let lookups: Vec<Lookup> = tokens.iter().map(|t| Lookup::token(t.as_str())).collect();
     let by_token = timed(n, |i| {
-        black_box(vault.get_subject(&caller("app:bench"), &lookups[i % singles]).expect("get"));
+        black_box(vault.get_subject(&app, &lookups[i % singles]).expect("get"));
     });
     let by_email: Vec<Lookup> = input.emails.iter().map(|e| Lookup::email(e.as_str())).collect();
     let by_email = timed(n, |i| {
-        black_box(vault.get_subject(&caller("app:bench"), &by_email[i]).expect("get"));
+        black_box(vault.get_subject(&app, &by_email[i]).expect("get"));
     });
     let mut patches = std::mem::take(&mut input.patches).into_iter();
     let update = timed(singles, |i| {
-        black_box(
-            vault.update_subject(&caller("app:bench"), &lookups[i], patches.next().expect("patch")).expect("update"),
-        );
+        black_box(vault.update_subject(&app, &lookups[i], patches.next().expect("patch")).expect("update"));
     });
     let erasures = (singles / 10).max(1);
     let erase = timed(erasures, |i| {
-        black_box(vault.forget_subject(&caller("app:bench"), &lookups[i]).expect("forget"));
+        black_box(vault.forget_subject(&app, &lookups[i]).expect("forget"));
     });
     vault.close().expect("close");
     vec![batched, single, by_token, by_email, update, erase]
@@ -209,13 +207,14 @@ fn plain(dir: &Path, n: usize, input: &Inputs) -> Vec<Duration> {
 }
 
 fn rss_growth(dir: &Path) {
+    let app = Caller::new("app:bench").expect("actor");
     let key = MasterKey::generate().expect("key");
     let vault = Vault::open(dir.join("rss.db"), &key, Options::default()).expect("open");
     let mut done = 0;
     let report = |done: usize| {
         // Reads exercise the caches too.
         for i in (0..done).step_by((done / 1000).max(1)) {
-            black_box(vault.get_subject(&caller("app:bench"), &Lookup::email(email(i))).expect("get"));
+            black_box(vault.get_subject(&app, &Lookup::email(email(i))).expect("get"));
         }
         vault.flush_audit().expect("flush");
         println!("| {done} subjects | {:.1} MiB |", rss_mib());
@@ -223,7 +222,7 @@ fn rss_growth(dir: &Path) {
     for target in [10_000usize, 100_000, 1_000_000] {
         while done < target {
             let profiles = (done..done + BATCH).map(profile).collect();
-            vault.create_subjects(&caller("app:bench"), profiles).expect("batch");
+            vault.create_subjects(&app, profiles).expect("batch");
             done += BATCH;
         }
         report(done);

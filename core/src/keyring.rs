@@ -200,7 +200,7 @@ mod tests {
         let settings =
             Settings { synchronous_full: true, busy_timeout: std::time::Duration::from_secs(1), cache_kib: 1024 };
         let store = Store::open_memory(settings).expect("store");
-        store.write(|tx| store::schema::migrate(tx)).expect("schema");
+        store.write(store::schema::migrate).expect("schema");
         store
     }
 
@@ -219,15 +219,15 @@ mod tests {
                 ensure_purposes(tx, &vault_id, &root, &[Purpose::Kek], 1)
             })
             .expect("old vault");
-        let before = store.read(|db| store::keys::active(db)).expect("keys");
+        let before = store.read(store::keys::active).expect("keys");
         assert_eq!(before.len(), 1);
         let ring = store.write(|tx| Keyring::open(tx, vault_id, &master, 2)).expect("open");
-        let after = store.read(|db| store::keys::active(db)).expect("keys");
+        let after = store.read(store::keys::active).expect("keys");
         assert_eq!(after.len(), Purpose::ALL.len());
         assert_eq!(after[0].wrapped, before[0].wrapped, "existing keys are kept");
         // Opening again creates nothing and gives the same keys.
         let again = store.write(|tx| Keyring::open(tx, vault_id, &master, 3)).expect("open");
-        assert_eq!(store.read(|db| store::keys::active(db)).expect("keys").len(), Purpose::ALL.len());
+        assert_eq!(store.read(store::keys::active).expect("keys").len(), Purpose::ALL.len());
         assert_eq!(ring.audit.bytes(), again.audit.bytes());
         assert_eq!(ring.kek_id, again.kek_id);
     }

@@ -1,7 +1,12 @@
 //! The shared scenarios of `tests/vectors/scenarios.json`, run against the Rust API. The C,
-//! Python and Node suites run the same file against their bindings and must agree.
+//! Python and Node suites run the same file against their bindings and must agree. Operations
+//! are dispatched by the generated `vectors/dispatch.rs`; `close` and `reopen` are the runner's.
+
+#[path = "vectors/dispatch.rs"]
+mod dispatch;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bunkerlite::{documents_from_json, AuditHead, Caller, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::{json, Value};
@@ -49,48 +54,33 @@ struct Run {
     _dir: Option<tempfile::TempDir>,
 }
 
+fn caller(s: &Value) -> bunkerlite::Result<Caller> {
+    Caller::from_parts(s["actor"].as_str(), s["purpose"].as_str())
+}
+
+fn page(s: &Value) -> PageRequest {
+    PageRequest { limit: s["limit"].as_u64(), cursor: s["cursor"].as_str().map(str::to_owned) }
+}
+
+fn anchor(s: &Value) -> bunkerlite::Result<Option<AuditHead>> {
+    s.get("anchor").map(AuditHead::from_json).transpose()
+}
+
 fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
-    let caller = || Caller::from_parts(s["actor"].as_str(), s["purpose"].as_str());
-    let v = &run.vault;
-    Ok(match s["op"].as_str().expect("op") {
-        "create_subject" => Value::String(v.create_subject(&caller()?, s["profile"].clone())?),
-        "create_subjects" => to_value(v.create_subjects(&caller()?, documents_from_json(s["profiles"].clone())?)?),
-        "get_subject" => to_value(v.get_subject(&caller()?, &Lookup::from_json(&s["lookup"])?)?),
-        "get_subjects" => to_value(v.get_subjects(&caller()?, &Lookup::many_from_json(&s["lookups"])?)?),
-        "update_subject" => {
-            to_value(v.update_subject(&caller()?, &Lookup::from_json(&s["lookup"])?, s["patch"].clone())?)
-        }
-        "forget_subject" => to_value(v.forget_subject(&caller()?, &Lookup::from_json(&s["lookup"])?)?),
-        "list_audit_events" => {
-            let page = PageRequest { limit: s["limit"].as_u64(), cursor: s["cursor"].as_str().map(str::to_owned) };
-            to_value(v.list_audit_events(&caller()?, s["subject"].as_str(), &page)?)
-        }
-        "get_audit_head" => to_value(v.get_audit_head()?),
-        "verify_audit" => {
-            let anchor = match s.get("anchor") {
-                None => None,
-                Some(a) => Some(AuditHead::from_json(a)?),
-            };
-            to_value(v.verify_audit(anchor.as_ref())?)
-        }
-        "compact" => to_value(v.compact(&caller()?)?),
-        "flush_audit" => {
-            v.flush_audit()?;
-            Value::Null
-        }
-        "close" => {
-            v.close()?;
-            Value::Null
-        }
+    if let Some(result) = dispatch::dispatch(&run.vault, s) {
+        return result;
+    }
+    match s["op"].as_str().expect("op") {
+        "close" => run.vault.close()?,
         "reopen" => {
-            v.close()?;
+            run.vault.close()?;
             let key = MasterKey::from_hex(s["key"].as_str().expect("key"))?;
             let path = run.path.clone().expect("reopen needs a file scenario");
             run.vault = Vault::open(path, &key, run.options.clone())?;
-            Value::Null
         }
         other => panic!("unknown op {other}"),
-    })
+    }
+    Ok(Value::Null)
 }
 
 #[test]

@@ -1,10 +1,14 @@
-//! Argument and result conversion at the C boundary: C strings in (NULL and invalid UTF-8 are
-//! errors), library-owned strings out (freed, and wiped, by `bl_string_free`).
+//! Argument and result conversion at the C boundary, one reader per kind of argument the
+//! operations take: C strings in (NULL and invalid UTF-8 are errors), JSON text parsed under the
+//! vault's limits, library-owned strings out (freed, and wiped, by `bl_string_free`).
 
 use std::ffi::{c_char, CStr, CString};
 
-use bunkerlite::{Error, ErrorKind};
+use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Lookup, PageRequest, Vault};
+use serde_json::Value;
 use zeroize::Zeroize;
+
+use crate::handles::bl_caller;
 
 /// A required UTF-8 string argument.
 ///
@@ -32,6 +36,81 @@ pub(crate) unsafe fn opt_str_arg<'a>(ptr: *const c_char, name: &str) -> Result<O
     }
 }
 
+/// The caller a `bl_caller*` names (NULL: the default actor, no purpose).
+///
+/// # Safety
+/// `ptr` is NULL or points to a `bl_caller` whose strings are NULL or NUL-terminated.
+pub(crate) unsafe fn caller(ptr: *const bl_caller) -> Result<Caller, Error> {
+    if ptr.is_null() {
+        return Caller::from_parts(None, None);
+    }
+    // SAFETY: non-NULL and valid per the contract.
+    let c = unsafe { &*ptr };
+    // SAFETY: forwarded contract.
+    let (actor, purpose) =
+        unsafe { (opt_str_arg(c.actor, "caller.actor")?, opt_str_arg(c.purpose, "caller.purpose")?) };
+    Caller::from_parts(actor, purpose)
+}
+
+/// A lookup from its mode and value.
+///
+/// # Safety
+/// Both are NULL or NUL-terminated strings.
+pub(crate) unsafe fn lookup(mode: *const c_char, value: *const c_char) -> Result<Lookup, Error> {
+    // SAFETY: per the contract.
+    let (mode, value) = unsafe { (str_arg(mode, "mode")?, str_arg(value, "value")?) };
+    Ok(Lookup::parse(mode, value))
+}
+
+/// A JSON document from JSON text, parsed under the vault's limits.
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string.
+pub(crate) unsafe fn document(v: &Vault, ptr: *const c_char, name: &str) -> Result<Value, Error> {
+    // SAFETY: per the contract.
+    v.parse_document(unsafe { str_arg(ptr, name) }?)
+}
+
+/// The documents of a batch, from JSON text of an array.
+///
+/// # Safety
+/// As [`document`].
+pub(crate) unsafe fn documents(v: &Vault, ptr: *const c_char, name: &str) -> Result<Vec<Value>, Error> {
+    // SAFETY: forwarded contract.
+    bunkerlite::documents_from_json(unsafe { document(v, ptr, name) }?)
+}
+
+/// A batch of lookups, from JSON text of an array of lookup objects.
+///
+/// # Safety
+/// As [`document`].
+pub(crate) unsafe fn lookups(v: &Vault, ptr: *const c_char) -> Result<Vec<Lookup>, Error> {
+    // SAFETY: forwarded contract.
+    Lookup::many_from_json(&unsafe { document(v, ptr, "lookups_json") }?)
+}
+
+/// A page request: `cursor` NULL for the first page.
+///
+/// # Safety
+/// `cursor` is NULL or a NUL-terminated string.
+pub(crate) unsafe fn page(cursor: *const c_char, limit: u64) -> Result<PageRequest, Error> {
+    // SAFETY: per the contract.
+    let cursor = unsafe { opt_str_arg(cursor, "cursor") }?;
+    Ok(PageRequest { limit: Some(limit), cursor: cursor.map(str::to_owned) })
+}
+
+/// An optional audit anchor from JSON text (NULL: none).
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string.
+pub(crate) unsafe fn anchor(v: &Vault, ptr: *const c_char) -> Result<Option<AuditHead>, Error> {
+    // SAFETY: per the contract.
+    match unsafe { opt_str_arg(ptr, "anchor_json") }? {
+        None => Ok(None),
+        Some(text) => AuditHead::from_json(&v.parse_document(text)?).map(Some),
+    }
+}
+
 /// Check an out-parameter before doing any work, so a NULL one cannot lose a result.
 pub(crate) fn check_out<T>(out: *mut T, name: &str) -> Result<(), Error> {
     if out.is_null() {
@@ -51,9 +130,15 @@ pub(crate) unsafe fn put_string(out: *mut *mut c_char, value: String) -> Result<
     Ok(())
 }
 
-/// Serialise a result to JSON text.
-pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|_| Error::new(ErrorKind::Internal, "a result could not be serialised"))
+/// Hand a result to the caller as JSON text through `out` (checked non-NULL with [`check_out`]).
+///
+/// # Safety
+/// `out` is a valid, writable pointer.
+pub(crate) unsafe fn put_json(out: *mut *mut c_char, value: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string(value)
+        .map_err(|_| Error::new(ErrorKind::Internal, "a result could not be serialised"))?;
+    // SAFETY: forwarded contract.
+    unsafe { put_string(out, text) }
 }
 
 /// Free a string returned by bunkerlite, wiping its bytes first (results may hold personal data).

@@ -1,4 +1,4 @@
-//! Opaque handles. A `bl_vault*` / `bl_key*` is a number in a registry, never a pointer to
+//! Opaque handles, and the caller struct. A `bl_vault*` / `bl_key*` is a number in a registry, never a pointer to
 //! memory: a closed, double-closed or made-up handle is found missing and reported (`BL_CLOSED`,
 //! `BL_INVALID_INPUT`) instead of being dereferenced.
 
@@ -19,6 +19,19 @@ pub struct bl_vault {
 #[allow(non_camel_case_types)]
 pub struct bl_key {
     _private: [u8; 0],
+}
+
+/// Who calls and why, passed to every audited operation (by pointer; NULL means the actor
+/// `"app"` with no purpose). Both strings are read during the call only.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct bl_caller {
+    /// The actor: a role or operator id such as `"app:billing"` or `"admin:7"` (1–64 characters
+    /// of `A-Z a-z 0-9 . _ : / -`; never an email). NULL means `"app"`.
+    pub actor: *const std::ffi::c_char,
+    /// The purpose: a processing activity such as `"invoicing"` (`^[a-z][a-z0-9_-]{0,63}$`), or
+    /// NULL for none.
+    pub purpose: *const std::ffi::c_char,
 }
 
 struct Registry<T> {

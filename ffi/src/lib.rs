@@ -1,20 +1,20 @@
 //! bunkerlite's C ABI: converts arguments, calls the core crate, maps errors. No domain logic.
+//! The operations' entry points (`ops.rs`) are generated from the one declaration of each
+//! operation (`tools/gen`); the lifecycle, keys and errors are written here.
 //!
 //! Ownership and threading rules are written on each function and carried into
 //! `include/bunkerlite.h` by cbindgen.
 
-mod audit;
 mod convert;
 mod error;
 mod handles;
 mod keys;
-mod subjects;
+mod ops;
 mod vault;
 
-pub use audit::*;
 pub use convert::bl_string_free;
 pub use error::*;
-pub use handles::{bl_key, bl_vault};
+pub use handles::{bl_caller, bl_key, bl_vault};
 pub use keys::*;
-pub use subjects::*;
+pub use ops::*;
 pub use vault::*;

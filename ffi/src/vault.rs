@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use bunkerlite::{Limits, Options, Vault};
 
-use crate::convert::{check_out, opt_str_arg, put_string, str_arg, to_json};
+use crate::convert::{check_out, opt_str_arg, str_arg};
 use crate::error::guard;
 use crate::handles::{add_vault, bl_key, bl_vault, remove_vault};
 
@@ -78,29 +78,6 @@ pub unsafe extern "C" fn bl_vault_open_in_memory(
 #[no_mangle]
 pub unsafe extern "C" fn bl_vault_close(vault: *mut bl_vault) -> i32 {
     guard(|| remove_vault(vault)?.close())
-}
-
-/// Rewrite the vault file so nothing of erased subjects survives in free page space (`VACUUM`,
-/// then a WAL truncation). Takes time proportional to the vault's size; run it after erasures.
-/// Writes `{"bytes_before","bytes_after","wal_truncated"}` to `*out_report_json`.
-///
-/// # Safety
-/// `vault` is a handle; `actor` is NUL-terminated; `out_report_json` is valid.
-#[no_mangle]
-pub unsafe extern "C" fn bl_vault_compact(
-    vault: *const bl_vault,
-    actor: *const c_char,
-    out_report_json: *mut *mut c_char,
-) -> i32 {
-    guard(|| {
-        check_out(out_report_json, "out_report_json")?;
-        let v = crate::handles::vault(vault)?;
-        // SAFETY: per the contract.
-        let actor = unsafe { str_arg(actor, "actor") }?;
-        let report = v.compact(actor)?;
-        // SAFETY: checked above.
-        unsafe { put_string(out_report_json, to_json(&report)?) }
-    })
 }
 
 /// The library version, e.g. `"0.1.0"`. Static: do not free it.

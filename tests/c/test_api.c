@@ -21,6 +21,9 @@ static int passed, failed;
 
 #define EXPECT(call, code, what) CHECK((call) == (code), what)
 
+/* A caller acting as `actor`, with no purpose. */
+#define AS(actor) (&(bl_caller){(actor), NULL})
+
 static int contains(const char *hay, const char *needle) { return hay && strstr(hay, needle) != NULL; }
 
 static bl_vault *shared;
@@ -31,12 +34,12 @@ static void *worker(void *arg) {
     for (int i = 0; i < 50; i++) {
         char profile[128], *token = NULL, *subject = NULL;
         snprintf(profile, sizeof profile, "{\"email\":\"t%ld-%d@threads.test\",\"n\":%d}", id, i, i);
-        if (bl_subject_create(shared, "app:thread", profile, &token) != BL_OK) { __atomic_add_fetch(&thread_failures, 1, __ATOMIC_RELAXED); continue; }
-        if (bl_subject_get(shared, "app:thread", "token", token, &subject) != BL_OK || !contains(subject, "threads.test"))
+        if (bl_subject_create(shared, AS("app:thread"), profile, &token) != BL_OK) { __atomic_add_fetch(&thread_failures, 1, __ATOMIC_RELAXED); continue; }
+        if (bl_subject_get(shared, AS("app:thread"), "token", token, &subject) != BL_OK || !contains(subject, "threads.test"))
             __atomic_add_fetch(&thread_failures, 1, __ATOMIC_RELAXED);
         /* Everyone races for one shared email: exactly one thread may win it. */
         char *dup = NULL;
-        int rc = bl_subject_create(shared, "app:thread", "{\"email\":\"shared@threads.test\"}", &dup);
+        int rc = bl_subject_create(shared, AS("app:thread"), "{\"email\":\"shared@threads.test\"}", &dup);
         if (rc != BL_OK && rc != BL_DUPLICATE) __atomic_add_fetch(&thread_failures, 1, __ATOMIC_RELAXED);
         if (rc == BL_DUPLICATE && bl_last_error_code() != BL_DUPLICATE) __atomic_add_fetch(&thread_failures, 1, __ATOMIC_RELAXED);
         bl_string_free(dup);
@@ -104,57 +107,64 @@ int main(void) {
 
     /* Subjects. */
     char *token = NULL, *json = NULL;
-    EXPECT(bl_subject_create(vault, "app:signup", "{\"email\":\"Ann@Example.com\",\"phone\":\"030 901820\",\"name\":\"Ann\"}", &token), BL_OK, "create");
+    EXPECT(bl_subject_create(vault, AS("app:signup"), "{\"email\":\"Ann@Example.com\",\"phone\":\"030 901820\",\"name\":\"Ann\"}", &token), BL_OK, "create");
     CHECK(token && strlen(token) == 36, "token is a UUID");
-    EXPECT(bl_subject_get(vault, "app", "email", "ann@example.com", &json), BL_OK, "get by email");
+    EXPECT(bl_subject_get(vault, AS("app"), "email", "ann@example.com", &json), BL_OK, "get by email");
     CHECK(contains(json, token) && contains(json, "\"name\":\"Ann\""), "get result");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_subject_get(vault, "app", "phone", "+49 30 901820", &json), BL_OK, "get by phone");
+    EXPECT(bl_subject_get(vault, AS("app"), "phone", "+49 30 901820", &json), BL_OK, "get by phone");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_subject_create(vault, "app", "{\"email\":\"ann@example.com\"}", &json), BL_DUPLICATE, "duplicate");
+    EXPECT(bl_subject_create(vault, AS("app"), "{\"email\":\"ann@example.com\"}", &json), BL_DUPLICATE, "duplicate");
     CHECK(json == NULL, "no output on error");
     CHECK(bl_last_error_code() == BL_DUPLICATE, "last error code");
     CHECK(contains(bl_last_error_message(), "DUPLICATE") && !contains(bl_last_error_message(), "ann@"), "message without PII");
-    EXPECT(bl_subject_get(vault, "app", "email", "nobody@example.com", &json), BL_NOT_FOUND, "not found");
-    EXPECT(bl_subject_get(vault, "app", "token", "not-a-uuid", &json), BL_INVALID_INPUT, "bad token");
-    EXPECT(bl_subject_get(vault, "app", "shoe_size", "42", &json), BL_INVALID_INPUT, "unknown mode");
-    EXPECT(bl_subject_create(vault, "app", "[1,2]", &json), BL_INVALID_INPUT, "profile not an object");
-    EXPECT(bl_subject_create(vault, "app", "{\"a\":", &json), BL_INVALID_INPUT, "profile not JSON");
-    EXPECT(bl_subject_create(vault, "app", "{\"a\":1}", NULL), BL_INVALID_INPUT, "NULL out-parameter");
-    EXPECT(bl_subject_create(vault, NULL, "{}", &json), BL_INVALID_INPUT, "NULL actor");
-    EXPECT(bl_subject_create(vault, "app", NULL, &json), BL_INVALID_INPUT, "NULL profile");
-    EXPECT(bl_subject_create(NULL, "app", "{}", &json), BL_INVALID_INPUT, "NULL vault");
-    EXPECT(bl_subject_get(vault, "app", NULL, "x", &json), BL_INVALID_INPUT, "NULL mode");
+    EXPECT(bl_subject_get(vault, AS("app"), "email", "nobody@example.com", &json), BL_NOT_FOUND, "not found");
+    EXPECT(bl_subject_get(vault, AS("app"), "token", "not-a-uuid", &json), BL_INVALID_INPUT, "bad token");
+    EXPECT(bl_subject_get(vault, AS("app"), "shoe_size", "42", &json), BL_INVALID_INPUT, "unknown mode");
+    EXPECT(bl_subject_create(vault, AS("app"), "[1,2]", &json), BL_INVALID_INPUT, "profile not an object");
+    EXPECT(bl_subject_create(vault, AS("app"), "{\"a\":", &json), BL_INVALID_INPUT, "profile not JSON");
+    EXPECT(bl_subject_create(vault, AS("app"), "{\"a\":1}", NULL), BL_INVALID_INPUT, "NULL out-parameter");
+    EXPECT(bl_subject_create(vault, AS(""), "{}", &json), BL_INVALID_INPUT, "empty actor");
+    EXPECT(bl_subject_create(vault, AS("ann@example.org"), "{}", &json), BL_INVALID_INPUT, "an email is not an actor");
+    EXPECT(bl_subject_get(vault, &(bl_caller){"app", "Bad Purpose"}, "email", "ann@example.com", &json), BL_INVALID_INPUT, "bad purpose");
+    EXPECT(bl_subject_get(vault, &(bl_caller){"app:billing", "invoicing"}, "email", "ann@example.com", &json), BL_OK, "caller with a purpose");
+    bl_string_free(json);
+    EXPECT(bl_subject_get(vault, NULL, "email", "ann@example.com", &json), BL_OK, "NULL caller is the default actor");
+    bl_string_free(json);
+    EXPECT(bl_subject_create(vault, AS("app"), NULL, &json), BL_INVALID_INPUT, "NULL profile");
+    EXPECT(bl_subject_create(NULL, AS("app"), "{}", &json), BL_INVALID_INPUT, "NULL vault");
+    EXPECT(bl_subject_get(vault, AS("app"), NULL, "x", &json), BL_INVALID_INPUT, "NULL mode");
     const char bad_utf8[] = {'{', '"', 'a', '"', ':', '"', (char)0xC3, (char)0x28, '"', '}', 0};
-    EXPECT(bl_subject_create(vault, "app", bad_utf8, &json), BL_INVALID_INPUT, "invalid UTF-8");
+    EXPECT(bl_subject_create(vault, AS("app"), bad_utf8, &json), BL_INVALID_INPUT, "invalid UTF-8");
+    EXPECT(bl_subject_get(vault, &(bl_caller){"app", bad_utf8}, "email", "ann@example.com", &json), BL_INVALID_INPUT, "purpose not UTF-8");
     CHECK(contains(bl_last_error_message(), "UTF-8"), "UTF-8 message");
     char *huge = malloc(2u << 20);
     memset(huge, ' ', 2u << 20);
     huge[0] = '{'; huge[(2u << 20) - 2] = '}'; huge[(2u << 20) - 1] = 0;
-    EXPECT(bl_subject_create(vault, "app", huge, &json), BL_TOO_LARGE, "oversized document");
+    EXPECT(bl_subject_create(vault, AS("app"), huge, &json), BL_TOO_LARGE, "oversized document");
     free(huge);
 
-    EXPECT(bl_subject_update(vault, "app:crm", "token", token, "{\"name\":null,\"city\":\"Berlin\"}", &json), BL_OK, "merge patch");
+    EXPECT(bl_subject_update(vault, AS("app:crm"), "token", token, "{\"name\":null,\"city\":\"Berlin\"}", &json), BL_OK, "merge patch");
     CHECK(contains(json, "Berlin") && !contains(json, "\"name\"") && contains(json, "\"version\":2"), "merge result");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_subject_update(vault, "app", "token", token, "[{\"op\":\"add\",\"path\":\"/zip\",\"value\":\"10115\"}]", &json), BL_OK, "json patch");
+    EXPECT(bl_subject_update(vault, AS("app"), "token", token, "[{\"op\":\"add\",\"path\":\"/zip\",\"value\":\"10115\"}]", &json), BL_OK, "json patch");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_subject_update(vault, "app", "token", token, "[{\"op\":\"remove\",\"path\":\"/missing\"}]", &json), BL_INVALID_INPUT, "bad patch");
+    EXPECT(bl_subject_update(vault, AS("app"), "token", token, "[{\"op\":\"remove\",\"path\":\"/missing\"}]", &json), BL_INVALID_INPUT, "bad patch");
 
     char *tokens = NULL;
-    EXPECT(bl_subjects_create(vault, "app", "[{\"email\":\"b1@x.org\"},{\"email\":\"b2@x.org\"}]", &tokens), BL_OK, "batch create");
+    EXPECT(bl_subjects_create(vault, AS("app"), "[{\"email\":\"b1@x.org\"},{\"email\":\"b2@x.org\"}]", &tokens), BL_OK, "batch create");
     CHECK(tokens && tokens[0] == '[', "tokens array");
     bl_string_free(tokens);
-    EXPECT(bl_subjects_create(vault, "app", "{\"email\":\"x@x.org\"}", &tokens), BL_INVALID_INPUT, "batch needs an array");
-    EXPECT(bl_subjects_get(vault, "app", "[{\"email\":\"b1@x.org\"},{\"email\":\"none@x.org\"}]", &json), BL_OK, "batch get");
+    EXPECT(bl_subjects_create(vault, AS("app"), "{\"email\":\"x@x.org\"}", &tokens), BL_INVALID_INPUT, "batch needs an array");
+    EXPECT(bl_subjects_get(vault, AS("app"), "[{\"email\":\"b1@x.org\"},{\"email\":\"none@x.org\"}]", &json), BL_OK, "batch get");
     CHECK(contains(json, "b1@x.org") && contains(json, ",null]"), "batch get result");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_subjects_get(vault, "app", "[{\"email\":1}]", &json), BL_INVALID_INPUT, "bad lookup object");
+    EXPECT(bl_subjects_get(vault, AS("app"), "[{\"email\":1}]", &json), BL_INVALID_INPUT, "bad lookup object");
 
     /* Audit. */
     char *head = NULL;
@@ -169,29 +179,30 @@ int main(void) {
     EXPECT(bl_audit_verify(vault, "{\"seq\":99999,\"hash\":\"00\"}", &json), BL_INVALID_INPUT, "bad anchor");
     EXPECT(bl_audit_verify(vault, "{\"seq\":99999,\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\"}", &json), BL_INTEGRITY, "anchor beyond the log");
     bl_string_free(head);
-    EXPECT(bl_audit_events(vault, "admin:dpo", token, 0, 10, &json), BL_OK, "audit events");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), token, NULL, 10, &json), BL_OK, "audit events");
     CHECK(contains(json, "subject.update") && contains(json, "\"before\""), "audit details");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_audit_all(vault, "admin:dpo", 0, 1000, &json), BL_OK, "audit all");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, NULL, 1000, &json), BL_OK, "audit all");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_audit_all(vault, "admin:dpo", 0, 0, &json), BL_INVALID_INPUT, "zero limit");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, NULL, 0, &json), BL_INVALID_INPUT, "zero limit");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, "not-a-cursor", 5, &json), BL_INVALID_INPUT, "bad cursor");
     EXPECT(bl_audit_flush(vault), BL_OK, "flush");
 
     /* Erasure. */
-    EXPECT(bl_subject_forget(vault, "admin:dpo", "token", token, &json), BL_OK, "forget");
+    EXPECT(bl_subject_forget(vault, AS("admin:dpo"), "token", token, &json), BL_OK, "forget");
     CHECK(contains(json, "\"wal_truncated\":true"), "receipt");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_subject_get(vault, "app", "token", token, &json), BL_ERASED, "erased");
+    EXPECT(bl_subject_get(vault, AS("app"), "token", token, &json), BL_ERASED, "erased");
     bl_string_free(token);
 
-    EXPECT(bl_vault_compact(vault, "admin:dpo", &json), BL_OK, "compact");
+    EXPECT(bl_vault_compact(vault, AS("admin:dpo"), &json), BL_OK, "compact");
     CHECK(contains(json, "\"wal_truncated\":true"), "compact report");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_vault_compact(vault, NULL, &json), BL_INVALID_INPUT, "compact without actor");
+    EXPECT(bl_vault_compact(vault, AS("bad actor"), &json), BL_INVALID_INPUT, "compact with a bad actor");
 
     /* 8 threads on one handle. */
     shared = vault;
@@ -199,14 +210,14 @@ int main(void) {
     for (long t = 0; t < 8; t++) pthread_create(&threads[t], NULL, worker, (void *)t);
     for (int t = 0; t < 8; t++) pthread_join(threads[t], NULL);
     CHECK(thread_failures == 0, "8 threads");
-    EXPECT(bl_subject_get(vault, "app", "email", "shared@threads.test", &json), BL_OK, "one winner stored");
+    EXPECT(bl_subject_get(vault, AS("app"), "email", "shared@threads.test", &json), BL_OK, "one winner stored");
     bl_string_free(json);
     json = NULL;
 
     /* Close, double close, use after close, made-up handles. */
     EXPECT(bl_vault_close(vault), BL_OK, "close");
     EXPECT(bl_vault_close(vault), BL_CLOSED, "double close");
-    EXPECT(bl_subject_get(vault, "app", "email", "b1@x.org", &json), BL_CLOSED, "use after close");
+    EXPECT(bl_subject_get(vault, AS("app"), "email", "b1@x.org", &json), BL_CLOSED, "use after close");
     EXPECT(bl_audit_flush(vault), BL_CLOSED, "flush after close");
     EXPECT(bl_vault_close(NULL), BL_INVALID_INPUT, "close NULL");
     EXPECT(bl_audit_head((bl_vault *)(uintptr_t)0xdeadbeef, &json), BL_CLOSED, "made-up vault handle");
@@ -217,11 +228,25 @@ int main(void) {
     EXPECT(bl_vault_open(path, wrong, NULL, &vault), BL_WRONG_KEY, "wrong key");
     bl_key_free(wrong);
     EXPECT(bl_vault_open(path, key, NULL, &vault), BL_OK, "reopen");
-    EXPECT(bl_subject_get(vault, "app", "email", "b2@x.org", &json), BL_OK, "data survived");
+    EXPECT(bl_subject_get(vault, AS("app"), "email", "b2@x.org", &json), BL_OK, "data survived");
     bl_string_free(json);
     bl_key_free(key);
     EXPECT(bl_audit_head(vault, &json), BL_OK, "vault usable after its key handle is freed");
     bl_string_free(json);
+
+    /* Rekey: afterwards only the new key opens the vault. */
+    bl_key *old = NULL, *next = NULL;
+    EXPECT(bl_key_from_hex(hex, &old), BL_OK, "the old key again");
+    EXPECT(bl_key_generate(&next), BL_OK, "a new key");
+    EXPECT(bl_vault_rekey(vault, AS("admin:keys"), NULL), BL_INVALID_INPUT, "rekey without a key");
+    EXPECT(bl_vault_rekey(vault, AS("admin:keys"), next), BL_OK, "rekey");
+    EXPECT(bl_vault_close(vault), BL_OK, "close after rekey");
+    EXPECT(bl_vault_open(path, old, NULL, &vault), BL_WRONG_KEY, "the old key no longer opens it");
+    EXPECT(bl_vault_open(path, next, NULL, &vault), BL_OK, "the new key does");
+    EXPECT(bl_subject_get(vault, AS("app"), "email", "b2@x.org", &json), BL_OK, "data survived the rekey");
+    bl_string_free(json);
+    bl_key_free(old);
+    bl_key_free(next);
     EXPECT(bl_vault_close(vault), BL_OK, "close again");
     bl_string_free(hex);
     bl_string_free(NULL);

@@ -1,5 +1,7 @@
 /* Runs the shared scenarios of tests/vectors/scenarios.json against the C API, and checks through
  * a live vault that the normalised forms in tests/vectors/crypto.json are the ones the vault uses.
+ * Operations are dispatched by ops.h, generated from the one declaration of each operation
+ * (tools/gen), so a new operation needs no case here; `close` and `reopen` are the runner's.
  * Usage: test_vectors <scenarios.json> <crypto.json>. Prints one line per case and a summary. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -38,8 +40,16 @@ static void var_set(const char *name, const cJSON *value) {
 /* A deep copy of `v` with every "$name" string replaced by the saved value. */
 static cJSON *subst(const cJSON *v) {
     if (cJSON_IsString(v) && v->valuestring[0] == '$') {
-        for (int i = 0; i < nvars; i++)
-            if (strcmp(vars[i].name, v->valuestring + 1) == 0) return cJSON_Duplicate(vars[i].value, 1);
+        char name[64];
+        snprintf(name, sizeof name, "%s", v->valuestring + 1);
+        char *field = strchr(name, '.');
+        if (field) *field++ = 0;
+        for (int i = 0; i < nvars; i++) {
+            if (strcmp(vars[i].name, name) != 0) continue;
+            const cJSON *value = field ? cJSON_GetObjectItemCaseSensitive(vars[i].value, field) : vars[i].value;
+            if (!value) { fprintf(stderr, "no field in %s\n", v->valuestring); exit(2); }
+            return cJSON_Duplicate(value, 1);
+        }
         fprintf(stderr, "unknown variable %s\n", v->valuestring);
         exit(2);
     }
@@ -77,67 +87,79 @@ static int matches(const cJSON *e, const cJSON *a) {
 
 static char *print(const cJSON *v) { return cJSON_PrintUnformatted(v); }
 
-static const char *str(const cJSON *obj, const char *key, const char *fallback) {
+static const char *json_str(const cJSON *obj, const char *key, const char *fallback) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     return cJSON_IsString(v) ? v->valuestring : fallback;
 }
+#define str json_str
 
-/* One lookup object {"mode": "value"} → mode and value. */
-static void lookup_of(const cJSON *step, const char **mode, const char **value) {
-    const cJSON *l = cJSON_GetObjectItemCaseSensitive(step, "lookup");
-    *mode = l && l->child ? l->child->string : "";
-    *value = l && l->child && cJSON_IsString(l->child) ? l->child->valuestring : "";
+/* What a step's arguments own until the step ends: JSON texts and key handles. */
+static char *texts[16];
+static int ntexts;
+static bl_key *keys[4];
+static int nkeys;
+static bl_caller the_caller;
+
+static void step_free(void) {
+    for (int i = 0; i < ntexts; i++) free(texts[i]);
+    for (int i = 0; i < nkeys; i++) bl_key_free(keys[i]);
+    ntexts = nkeys = 0;
 }
+
+/* The step's caller, or NULL (the default actor) when it names neither actor nor purpose. */
+static const bl_caller *step_caller(const cJSON *s) {
+    the_caller.actor = json_str(s, "actor", NULL);
+    the_caller.purpose = json_str(s, "purpose", NULL);
+    return the_caller.actor || the_caller.purpose ? &the_caller : NULL;
+}
+
+/* One lookup object {"mode": "value"}: its mode and value (NULL when it is not that shape). */
+static const char *lookup_mode(const cJSON *s) {
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(s, "lookup");
+    return l && l->child && !l->child->next ? l->child->string : NULL;
+}
+static const char *lookup_value(const cJSON *s) {
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(s, "lookup");
+    return l && l->child && cJSON_IsString(l->child) ? l->child->valuestring : NULL;
+}
+
+/* The step's field `name` as JSON text (NULL when absent), freed when the step ends. */
+static const char *doc_arg(const cJSON *s, const char *name) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, name);
+    if (!v) return NULL;
+    if (ntexts == 16) { fprintf(stderr, "too many arguments\n"); exit(2); }
+    return texts[ntexts++] = print(v);
+}
+
+/* The page size: the step's `limit`, or the default the other languages use when it has none. */
+static uint64_t page_limit(const cJSON *s) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "limit");
+    return cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : 100;
+}
+
+/* A key handle from the step's hex field `name`, freed when the step ends. */
+static const bl_key *key_arg(const cJSON *s, const char *name) {
+    bl_key *key = NULL;
+    if (bl_key_from_hex(json_str(s, name, ""), &key) != BL_OK) return NULL;
+    if (nkeys == 4) { fprintf(stderr, "too many keys\n"); exit(2); }
+    return keys[nkeys++] = key;
+}
+
+#include "ops.h"
 
 struct run { bl_vault *vault; char path[512]; char *options; };
 
 /* Run one step; on success *result holds the parsed result (or NULL). Returns the status. */
 static int step(struct run *r, const cJSON *s, cJSON **result) {
     const char *op = str(s, "op", "");
-    const char *actor = str(s, "actor", "app");
-    char *out = NULL, *doc = NULL;
-    int rc;
-    const char *mode, *value;
-    uint64_t offset = (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "offset"));
-    uint64_t limit = (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "limit"));
+    char *out = NULL;
+    int text = 0;
     *result = NULL;
-    if (!strcmp(op, "create_subject")) {
-        doc = print(cJSON_GetObjectItemCaseSensitive(s, "profile"));
-        rc = bl_subject_create(r->vault, actor, doc, &out);
-        if (rc == BL_OK) { *result = cJSON_CreateString(out); bl_string_free(out); out = NULL; }
-    } else if (!strcmp(op, "create_subjects")) {
-        doc = print(cJSON_GetObjectItemCaseSensitive(s, "profiles"));
-        rc = bl_subjects_create(r->vault, actor, doc, &out);
-    } else if (!strcmp(op, "get_subject")) {
-        lookup_of(s, &mode, &value);
-        rc = bl_subject_get(r->vault, actor, mode, value, &out);
-    } else if (!strcmp(op, "get_subjects")) {
-        doc = print(cJSON_GetObjectItemCaseSensitive(s, "lookups"));
-        rc = bl_subjects_get(r->vault, actor, doc, &out);
-    } else if (!strcmp(op, "update_subject")) {
-        lookup_of(s, &mode, &value);
-        doc = print(cJSON_GetObjectItemCaseSensitive(s, "patch"));
-        rc = bl_subject_update(r->vault, actor, mode, value, doc, &out);
-    } else if (!strcmp(op, "forget_subject")) {
-        lookup_of(s, &mode, &value);
-        rc = bl_subject_forget(r->vault, actor, mode, value, &out);
-    } else if (!strcmp(op, "audit_events")) {
-        rc = bl_audit_events(r->vault, actor, str(s, "token", ""), offset, limit, &out);
-    } else if (!strcmp(op, "audit_all")) {
-        rc = bl_audit_all(r->vault, actor, offset, limit, &out);
-    } else if (!strcmp(op, "audit_head")) {
-        rc = bl_audit_head(r->vault, &out);
-    } else if (!strcmp(op, "audit_verify")) {
-        const cJSON *anchor = cJSON_GetObjectItemCaseSensitive(s, "anchor");
-        doc = anchor ? print(anchor) : NULL;
-        rc = bl_audit_verify(r->vault, doc, &out);
-    } else if (!strcmp(op, "compact")) {
-        rc = bl_vault_compact(r->vault, actor, &out);
-    } else if (!strcmp(op, "audit_flush")) {
-        rc = bl_audit_flush(r->vault);
-    } else if (!strcmp(op, "close")) {
+    int rc = dispatch(r->vault, s, &out, &text);
+    step_free();
+    if (rc == -1 && !strcmp(op, "close")) {
         rc = bl_vault_close(r->vault);
-    } else if (!strcmp(op, "reopen")) {
+    } else if (rc == -1 && !strcmp(op, "reopen")) {
         /* Close if open (a failed reopen leaves no handle), then open the same file. */
         bl_key *key = NULL;
         rc = r->vault ? bl_vault_close(r->vault) : BL_OK;
@@ -147,13 +169,12 @@ static int step(struct run *r, const cJSON *s, cJSON **result) {
             rc = bl_vault_open(r->path, key, r->options, &r->vault);
             bl_key_free(key);
         }
-    } else {
+    } else if (rc == -1) {
         fprintf(stderr, "unknown op %s\n", op);
         exit(2);
     }
-    if (rc == BL_OK && out) *result = cJSON_Parse(out);
+    if (rc == BL_OK && out) *result = text ? cJSON_CreateString(out) : cJSON_Parse(out);
     bl_string_free(out);
-    free(doc);
     return rc;
 }
 
@@ -266,8 +287,8 @@ static int normalisation_case(const cJSON *c) {
     bl_key *key = NULL;
     bl_vault *vault = NULL;
     int ok = bl_key_generate(&key) == BL_OK && bl_vault_open_in_memory(key, options, &vault) == BL_OK &&
-             bl_subject_create(vault, "app", profile, &token) == BL_OK &&
-             bl_subject_get(vault, "app", field, normalized, &found) == BL_OK && strstr(found, token) != NULL;
+             bl_subject_create(vault, NULL, profile, &token) == BL_OK &&
+             bl_subject_get(vault, NULL, field, normalized, &found) == BL_OK && strstr(found, token) != NULL;
     printf("%s - normalisation of %s (%s)\n", ok ? "ok" : "not ok", field, ok ? "found" : bl_last_error_message());
     bl_string_free(token);
     bl_string_free(found);

@@ -1,11 +1,11 @@
-//! Reading arguments as the JavaScript layer (`index.ts`) sends them, shared by the plain
-//! N-API calls (`calls.rs`) and the napi-rs async methods (`tasks.rs`) so both refuse the same
-//! values with the same codes. Documents arrive as JSON text made by `JSON.stringify` (or as the
+//! Reading arguments as the JavaScript layer (`index.ts`) sends them, shared by every
+//! operation's sync function and async twin (`ops.rs`, through `calls.rs`) so both refuse the
+//! same values with the same codes. Documents arrive as JSON text made by `JSON.stringify` (or as the
 //! reason the layer found none, `NotJson`); results leave as JSON text for `JSON.parse`.
 
 use std::ptr;
 
-use bunkerlite::{Error, ErrorKind, DEFAULT_ACTOR, DEFAULT_PAGE};
+use bunkerlite::{Caller, Error, ErrorKind, PageRequest};
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
 use napi::sys;
 use napi::ValueType;
@@ -147,19 +147,6 @@ pub unsafe fn optional_document(env: sys::napi_env, value: sys::napi_value) -> R
     unsafe { document(env, value) }.map(Some)
 }
 
-/// A string argument such as a token; `what` names it in the error.
-///
-/// # Safety
-/// `env` is the current call's environment and `value` one of its values.
-pub unsafe fn string(env: sys::napi_env, value: sys::napi_value, what: &str) -> Result<String, Failure> {
-    // SAFETY: per this function's contract.
-    if unsafe { type_of(env, value)? } != sys::ValueType::napi_string {
-        return Err(Failure::Core(Error::new(ErrorKind::InvalidInput, format!("{what} must be a string"))));
-    }
-    // SAFETY: `value` was checked to be a string; N-API produces valid UTF-8.
-    unsafe { with_utf8(env, value, |bytes| String::from_utf8_lossy(bytes).into_owned()) }
-}
-
 /// A string that must be well-formed Unicode: a lone surrogate is refused as on the JSON path
 /// (`a string is not valid Unicode (lone surrogate)`), where N-API's UTF-8
 /// conversion would silently replace it. Used where the layer sends strings of a document
@@ -217,44 +204,35 @@ unsafe fn options_object(env: sys::napi_env, value: sys::napi_value) -> Result<O
     }
 }
 
-/// The `actor` of an options object (`{ actor: "app:billing" }`), `"app"` when absent.
+/// An optional string property of an options object (`undefined` and `null` are absent).
 ///
 /// # Safety
 /// `env` is the current call's environment and `object` an object of it.
-unsafe fn actor_of(env: sys::napi_env, object: sys::napi_value) -> Result<String, Failure> {
-    // SAFETY: per this function's contract.
-    match unsafe { property(env, object, c"actor")? } {
-        None => Ok(DEFAULT_ACTOR.to_owned()),
-        // SAFETY: `actor` is a value of this call.
-        Some(actor) => unsafe { string(env, actor, "actor") },
-    }
+unsafe fn string_property(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    name: &std::ffi::CStr,
+    what: &str,
+) -> Result<Option<String>, Failure> {
+    // SAFETY: per this function's contract; the property is a value of this call.
+    unsafe { property(env, object, name)?.map(|v| strict_string(env, v, what)).transpose() }
 }
 
-/// The actor of per-call options: the layer sends the actor string itself when the options
-/// object holds one (read in JavaScript, where a property read is cheapest), otherwise the
-/// options as given (`{ actor }` read here, nothing for the default, anything else refused).
+/// The caller from per-call options `{ actor, purpose }` (both optional; absent options are the
+/// default actor with no purpose).
 ///
 /// # Safety
 /// `env` is the current call's environment and `value` one of its values.
-pub unsafe fn actor(env: sys::napi_env, value: sys::napi_value) -> Result<String, Failure> {
+pub unsafe fn caller(env: sys::napi_env, value: sys::napi_value) -> Result<Caller, Failure> {
     // SAFETY: per this function's contract.
-    if unsafe { type_of(env, value)? } == sys::ValueType::napi_string {
-        // SAFETY: `value` is a string of this call.
-        return unsafe { string(env, value, "actor") };
-    }
-    // SAFETY: per this function's contract.
-    match unsafe { options_object(env, value)? } {
-        None => Ok(DEFAULT_ACTOR.to_owned()),
-        // SAFETY: `object` is a value of this call.
-        Some(object) => unsafe { actor_of(env, object) },
-    }
-}
-
-/// Who acts and which page, from `{ actor, offset, limit }` (all optional).
-pub struct Paging {
-    pub actor: String,
-    pub offset: u64,
-    pub limit: u64,
+    let Some(object) = (unsafe { options_object(env, value)? }) else {
+        return Ok(Caller::from_parts(None, None)?);
+    };
+    // SAFETY: `object` is a value of this call.
+    let (actor, purpose) = unsafe {
+        (string_property(env, object, c"actor", "actor")?, string_property(env, object, c"purpose", "purpose")?)
+    };
+    Ok(Caller::from_parts(actor.as_deref(), purpose.as_deref())?)
 }
 
 /// A non-negative whole number (up to 2^53, beyond which doubles skip integers).
@@ -262,7 +240,7 @@ pub struct Paging {
 /// # Safety
 /// `env` is the current call's environment and `value` one of its values.
 unsafe fn count(env: sys::napi_env, value: sys::napi_value) -> Result<u64, Failure> {
-    let bad = || invalid("offset and limit must be non-negative integers");
+    let bad = || invalid("limit must be an integer between 1 and 1000");
     // SAFETY: per this function's contract.
     if unsafe { type_of(env, value)? } != sys::ValueType::napi_number {
         return Err(bad());
@@ -278,21 +256,20 @@ unsafe fn count(env: sys::napi_env, value: sys::napi_value) -> Result<u64, Failu
     }
 }
 
-/// Paging options of the audit listings.
+/// Paging from per-call options `{ cursor, limit }` (both optional).
 ///
 /// # Safety
 /// `env` is the current call's environment and `value` one of its values.
-pub unsafe fn paging(env: sys::napi_env, value: sys::napi_value) -> Result<Paging, Failure> {
+pub unsafe fn page(env: sys::napi_env, value: sys::napi_value) -> Result<PageRequest, Failure> {
     // SAFETY: per this function's contract.
     let Some(object) = (unsafe { options_object(env, value)? }) else {
-        return Ok(Paging { actor: DEFAULT_ACTOR.to_owned(), offset: 0, limit: DEFAULT_PAGE });
+        return Ok(PageRequest::default());
     };
     // SAFETY: `object` and the properties read from it are values of this call.
     unsafe {
-        let actor = actor_of(env, object)?;
-        let offset = property(env, object, c"offset")?.map(|v| count(env, v)).transpose()?.unwrap_or(0);
-        let limit = property(env, object, c"limit")?.map(|v| count(env, v)).transpose()?.unwrap_or(DEFAULT_PAGE);
-        Ok(Paging { actor, offset, limit })
+        let cursor = string_property(env, object, c"cursor", "cursor")?;
+        let limit = property(env, object, c"limit")?.map(|v| count(env, v)).transpose()?;
+        Ok(PageRequest { limit, cursor })
     }
 }
 
@@ -336,51 +313,10 @@ macro_rules! arg_type {
     };
 }
 
-/// A token argument.
-///
-/// # Safety
-/// `env` is the current call's environment and `value` one of its values.
-pub unsafe fn token(env: sys::napi_env, value: sys::napi_value) -> Result<String, Failure> {
-    // SAFETY: per this function's contract.
-    unsafe { string(env, value, "token") }
-}
-
 arg_type!(
-    /// A JSON document argument (JSON text).
-    Document, Value, "JsonText", document
-);
-arg_type!(
-    /// An optional JSON document argument.
+    /// An optional JSON document argument (the options of `Vault.open`).
     OptionalDocument, Option<Value>, "JsonText | undefined", optional_document
 );
-arg_type!(
-    /// A token argument.
-    Token, String, "string", token
-);
-arg_type!(
-    /// Per-call options: who acts.
-    ActorOption, String, "ActorArg", actor
-);
-arg_type!(
-    /// Options of the audit listings: who acts, and paging.
-    PageOption, Paging, "PageArg", paging
-);
-
-/// The profiles of a batch create: a JSON array.
-pub fn profiles(value: Value) -> Result<Vec<Value>, Error> {
-    match value {
-        Value::Array(items) => Ok(items),
-        _ => Err(Error::new(ErrorKind::InvalidInput, "profiles must be an array")),
-    }
-}
-
-/// The lookups of a batch read: a JSON array of lookup objects.
-pub fn lookups(value: Value) -> Result<Vec<bunkerlite::Lookup>, Error> {
-    match value {
-        Value::Array(items) => items.iter().map(bunkerlite::Lookup::from_json).collect(),
-        _ => Err(Error::new(ErrorKind::InvalidInput, "lookups must be an array")),
-    }
-}
 
 /// An optional audit anchor (`null` and absent mean none).
 pub fn anchor(value: Option<Value>) -> Result<Option<bunkerlite::AuditHead>, Error> {

@@ -1,21 +1,25 @@
-//! The synchronous operations on an open vault, as plain N-API callbacks exported in `calls`.
+//! The machinery of the addon's operation functions (exported as `calls`): plain N-API
+//! callbacks, one per operation and one per async twin (generated in `ops.rs` with the `calls!`
+//! macro below), the vault handle they take, the argument readers, the panic trap, and the
+//! libuv task an async twin runs its core work on.
 //!
 //! napi-rs's generated glue for a class method (receiver unwrapping and borrow tracking,
-//! argument checks) costs about 300 ns per call; these callbacks cost about 50 ns (measured with
-//! one string argument). Each reads its arguments with `args.rs` (the async methods
-//! use the same readers), runs the core inside a panic trap, and returns JSON text (or a token)
-//! or throws an `Error` whose `.code` is the core's code. The vault arrives as a handle: an
-//! `External` holding a clone of the vault, type-tagged so that no other value is taken for one.
+//! argument checks) costs about 300 ns per call; a plain callback about 50 ns (measured with one
+//! string argument). The vault arrives as a handle: an `External` holding a clone of the vault,
+//! type-tagged so that no other value is taken for one.
 
-use std::ffi::{c_char, c_void, CStr};
+use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::Arc;
 
-use bunkerlite::{Error, ErrorKind, Lookup, Vault};
-use napi::sys;
+use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Lookup, PageRequest, Vault};
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue};
+use napi::{sys, Env, Task};
 use serde_json::Value;
 
-use crate::args::{self, check, Failure};
+pub use crate::args::Failure;
+use crate::args::{self, check};
 
 /// Marks the handles this addon made ("bunkerlite-vault" in ASCII).
 static HANDLE_TAG: sys::napi_type_tag =
@@ -48,19 +52,23 @@ pub unsafe fn handle(env: sys::napi_env, vault: Vault) -> napi::Result<sys::napi
     Ok(external)
 }
 
-/// The arguments of one call (missing ones are `undefined`, as N-API fills them).
-struct Call {
+/// Most native argument slots an operation takes (the handle, its arguments, the options).
+const MAX_ARGS: usize = 6;
+
+/// The arguments of one call (missing ones are `undefined`, as N-API fills them). The readers
+/// take a slot index; every one of them requires that `self` holds the current call's values.
+pub struct Call {
     env: sys::napi_env,
-    argv: [sys::napi_value; 4],
+    argv: [sys::napi_value; MAX_ARGS],
 }
 
 impl Call {
-    /// The vault behind the handle in argument 0.
+    /// The vault behind the handle in slot 0.
     ///
     /// # Safety
     /// `self` holds the current call's values; the reference does not outlive the call (the
     /// handle argument keeps the External alive).
-    unsafe fn vault(&self) -> Result<&Vault, Failure> {
+    pub unsafe fn vault(&self) -> Result<&Vault, Failure> {
         let not_handle = || Failure::Core(Error::new(ErrorKind::InvalidInput, "not a vault handle"));
         let value = self.argv[0];
         // SAFETY: per this function's contract.
@@ -80,31 +88,213 @@ impl Call {
         Ok(unsafe { &*data.cast::<Vault>() })
     }
 
-    // SAFETY of the readers below: `self` holds the current call's values.
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn caller(&self, i: usize) -> Result<Caller, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe { args::caller(self.env, self.argv[i]) }
+    }
 
-    unsafe fn document(&self, i: usize) -> Result<Value, Failure> {
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn page(&self, i: usize) -> Result<PageRequest, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe { args::page(self.env, self.argv[i]) }
+    }
+
+    /// A lookup in slots `i` (the mode, or `undefined`) and `i + 1` (the value as a string when a
+    /// mode is given, otherwise the lookup's JSON text).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn lookup(&self, i: usize) -> Result<Lookup, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe {
+            if args::type_of(self.env, self.argv[i])? == sys::ValueType::napi_undefined {
+                return Ok(Lookup::from_json(&args::document(self.env, self.argv[i + 1])?)?);
+            }
+            let mode = args::strict_string(self.env, self.argv[i], "a lookup mode")?;
+            let value = args::strict_string(self.env, self.argv[i + 1], "a lookup value")?;
+            Ok(Lookup::parse(&mode, value))
+        }
+    }
+
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn lookups(&self, i: usize) -> Result<Vec<Lookup>, Failure> {
+        // SAFETY: per this function's contract.
+        Ok(Lookup::many_from_json(&unsafe { self.document(i) }?)?)
+    }
+
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn document(&self, i: usize) -> Result<Value, Failure> {
+        // SAFETY: per this function's contract.
         unsafe { args::document(self.env, self.argv[i]) }
     }
 
-    unsafe fn lookup(&self, i: usize) -> Result<Lookup, Failure> {
-        Ok(Lookup::from_json(&unsafe { self.document(i)? })?)
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn documents(&self, i: usize) -> Result<Vec<Value>, Failure> {
+        // SAFETY: per this function's contract.
+        Ok(bunkerlite::documents_from_json(unsafe { self.document(i) }?)?)
     }
 
-    unsafe fn actor(&self, i: usize) -> Result<String, Failure> {
-        unsafe { args::actor(self.env, self.argv[i]) }
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn string(&self, i: usize, what: &str) -> Result<String, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe { args::strict_string(self.env, self.argv[i], what) }
+    }
+
+    /// An optional string (`undefined` and `null` are absent).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn opt_string(&self, i: usize, what: &str) -> Result<Option<String>, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe {
+            let kind = args::type_of(self.env, self.argv[i])?;
+            if kind == sys::ValueType::napi_undefined || kind == sys::ValueType::napi_null {
+                return Ok(None);
+            }
+            self.string(i, what).map(Some)
+        }
+    }
+
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn anchor(&self, i: usize) -> Result<Option<AuditHead>, Failure> {
+        // SAFETY: per this function's contract.
+        Ok(args::anchor(unsafe { args::optional_document(self.env, self.argv[i]) }?)?)
+    }
+
+    /// A `MasterKey` (an instance of the addon's class; anything else is refused).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn key(&self, i: usize) -> Result<Arc<bunkerlite::MasterKey>, Failure> {
+        let value = self.argv[i];
+        let not_key = || Failure::Core(Error::new(ErrorKind::InvalidInput, "the key must be a MasterKey"));
+        // SAFETY: checking that a value of this call is an instance of the class, then reading it.
+        unsafe {
+            if <ClassInstance<crate::MasterKey> as ValidateNapiValue>::validate(self.env, value).is_err() {
+                return Err(not_key());
+            }
+            let key = <ClassInstance<crate::MasterKey> as FromNapiValue>::from_napi_value(self.env, value)
+                .map_err(|_| not_key())?;
+            Ok(key.inner.clone())
+        }
+    }
+
+    /// An argument for an async twin: a core error is kept to reject the promise with (as a sync
+    /// call throws it); a pending JavaScript exception is thrown at once.
+    pub fn later<T>(&self, read: Result<T, Failure>) -> Result<bunkerlite::Result<T>, Failure> {
+        match read {
+            Ok(v) => Ok(Ok(v)),
+            Err(Failure::Core(e)) => Ok(Err(e)),
+            Err(Failure::Pending) => Err(Failure::Pending),
+        }
+    }
+
+    /// Run `job` on libuv's thread pool (in the panic trap) and return the promise of its result.
+    pub fn spawn(&self, job: impl FnOnce() -> bunkerlite::Result<Out> + Send + 'static) -> Result<Out, Failure> {
+        let task = AsyncTask::new(Work { job: Some(Box::new(job)) });
+        // SAFETY: converting a task in this call's environment.
+        let promise = unsafe { <AsyncTask<Work> as ToNapiValue>::to_napi_value(self.env, task) }
+            .map_err(|_| Failure::Core(Error::new(ErrorKind::Internal, "could not start an async task")))?;
+        Ok(Out::Value(promise))
     }
 }
 
 /// What a call returns to JavaScript.
-enum Out {
+pub enum Out {
     /// A string: JSON text, or a token.
     Text(String),
     /// `undefined`.
     Nothing,
+    /// A value already made (a promise).
+    Value(sys::napi_value),
 }
 
-fn json(value: &impl serde::Serialize) -> Result<Out, Failure> {
-    Ok(Out::Text(args::text(value)?))
+// SAFETY: `Out::Value` is only made on the JavaScript thread, for the call that returns it; a
+// task's output is `Text` or `Nothing`.
+unsafe impl Send for Out {}
+
+impl Out {
+    /// A result as JSON text.
+    pub fn json(value: &impl serde::Serialize) -> bunkerlite::Result<Out> {
+        args::text(value).map(Out::Text)
+    }
+}
+
+impl TypeName for Out {
+    fn type_name() -> &'static str {
+        "string | undefined"
+    }
+    fn value_type() -> napi::ValueType {
+        napi::ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for Out {
+    unsafe fn to_napi_value(env: sys::napi_env, out: Out) -> napi::Result<sys::napi_value> {
+        let mut value = ptr::null_mut();
+        // SAFETY: making a string from a valid UTF-8 buffer, or reading `undefined`, in `env`.
+        let status = unsafe {
+            match &out {
+                Out::Text(text) => {
+                    sys::napi_create_string_utf8(env, text.as_ptr().cast::<c_char>(), text.len() as isize, &mut value)
+                }
+                Out::Nothing => sys::napi_get_undefined(env, &mut value),
+                Out::Value(v) => {
+                    value = *v;
+                    sys::Status::napi_ok
+                }
+            }
+        };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason("could not make a result"));
+        }
+        Ok(value)
+    }
+}
+
+/// The core work of an async twin; the promise resolves to its result or rejects with an
+/// `Error` carrying `.code`, exactly as the sync function returns or throws.
+pub struct Work {
+    job: Option<Box<dyn FnOnce() -> bunkerlite::Result<Out> + Send>>,
+}
+
+/// Run core work, trapping panics (a bug becomes `INTERNAL`, the process survives).
+pub fn trap<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> bunkerlite::Result<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Internal, "a bug in bunkerlite was caught (panic)")))
+}
+
+/// The rejection of an async call: an `Error` whose `.code` is the core's code, as sync calls throw.
+pub fn rejection(env: &Env, e: &Error) -> napi::Error {
+    let made =
+        env.create_error(napi::Error::new(napi::Status::GenericFailure, e.message().to_owned())).and_then(|mut obj| {
+            use napi::bindgen_prelude::{JsObjectValue, JsValue};
+            obj.set_named_property("code", e.code())?;
+            Ok(napi::Error::from(obj.to_unknown()))
+        });
+    made.unwrap_or_else(|err| err)
+}
+
+impl Task for Work {
+    type Output = bunkerlite::Result<Out>;
+    type JsValue = Out;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let job = self.job.take().ok_or_else(|| napi::Error::from_reason("task ran twice"))?;
+        Ok(trap(job))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Out> {
+        output.map_err(|e| rejection(&env, &e))
+    }
 }
 
 /// Throw `e` as an `Error` with `.code`.
@@ -128,35 +318,26 @@ unsafe fn throw(env: sys::napi_env, e: &Error) {
     }
 }
 
-/// Run one call: read `N` arguments, run `f` in a panic trap, return its result or throw.
+/// Run one call: read its arguments, run `f` in a panic trap, return its result or throw.
 ///
 /// # Safety
 /// `env` and `info` are the ones N-API passed to the callback.
-unsafe fn run(
+pub unsafe fn run(
     env: sys::napi_env,
     info: sys::napi_callback_info,
     f: impl FnOnce(&Call) -> Result<Out, Failure>,
 ) -> sys::napi_value {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let mut call = Call { env, argv: [ptr::null_mut(); 4] };
+        let mut call = Call { env, argv: [ptr::null_mut(); MAX_ARGS] };
         let mut argc = call.argv.len();
         // SAFETY: room for `argc` values; N-API fills missing ones with `undefined`.
         check(unsafe {
             sys::napi_get_cb_info(env, info, &mut argc, call.argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut())
         })?;
         let out = f(&call)?;
-        let mut value = ptr::null_mut();
-        match out {
-            Out::Text(text) => {
-                // SAFETY: a string from a valid UTF-8 buffer.
-                check(unsafe {
-                    sys::napi_create_string_utf8(env, text.as_ptr().cast::<c_char>(), text.len() as isize, &mut value)
-                })?;
-            }
-            // SAFETY: reading `undefined`.
-            Out::Nothing => check(unsafe { sys::napi_get_undefined(env, &mut value) })?,
-        }
-        Ok(value)
+        // SAFETY: converting in this call's environment.
+        unsafe { <Out as ToNapiValue>::to_napi_value(env, out) }
+            .map_err(|_| Failure::Core(Error::new(ErrorKind::Internal, "could not make a result")))
     }));
     let failure = match outcome {
         Ok(Ok(value)) => return value,
@@ -171,99 +352,43 @@ unsafe fn run(
 }
 
 /// An N-API function callback.
-type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+pub type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
+/// Define N-API callbacks from `"name" => function(|call| body)` entries, and `CALLS`, the
+/// table of their exported names.
 macro_rules! calls {
     ($($(#[$doc:meta])* $js:literal => $name:ident(|$call:ident| $body:expr);)*) => {
         $(
             $(#[$doc])*
-            unsafe extern "C" fn $name(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+            unsafe extern "C" fn $name(env: napi::sys::napi_env, info: napi::sys::napi_callback_info) -> napi::sys::napi_value {
                 // The bodies' `unsafe` blocks read this call's arguments through `Call`, whose
-                // methods need only that the values are this call's.
+                // readers need only that the values are this call's.
                 let body = |$call: &Call| -> Result<Out, Failure> { $body };
                 // SAFETY: N-API calls this with its own `env` and `info`.
-                unsafe { run(env, info, body) }
+                unsafe { $crate::calls::run(env, info, body) }
             }
         )*
 
         /// The exported names and callbacks.
-        const CALLS: &[(&CStr, Callback)] = &[$(($js, $name)),*];
+        pub const CALLS: &[(&std::ffi::CStr, $crate::calls::Callback)] = &[$(($js, $name)),*];
     };
 }
+pub(crate) use calls;
 
-calls! {
-    /// `createSubject(handle, profile, opts)` → token.
-    c"createSubject" => create_subject(|c| unsafe {
-        let actor = c.actor(2)?;
-        Ok(Out::Text(c.vault()?.create_subject(&actor, c.document(1)?)?))
-    });
-    /// `createSubjects(handle, profiles, opts)` → JSON array of tokens.
-    c"createSubjects" => create_subjects(|c| unsafe {
-        let actor = c.actor(2)?;
-        json(&c.vault()?.create_subjects(&actor, args::profiles(c.document(1)?)?)?)
-    });
-    /// `getSubject(handle, lookup, opts)` → JSON subject.
-    c"getSubject" => get_subject(|c| unsafe {
-        let actor = c.actor(2)?;
-        json(&c.vault()?.get_subject(&actor, &c.lookup(1)?)?)
-    });
-    /// `getSubjectBy(handle, mode, value, opts)` → JSON subject: the lookup `{ [mode]: value }`
-    /// as two strings (the layer's path for a plain one-key lookup; no JSON text to make or parse).
-    c"getSubjectBy" => get_subject_by(|c| unsafe {
-        let actor = c.actor(3)?;
-        let mode = args::strict_string(c.env, c.argv[1], "a lookup mode")?;
-        let value = args::strict_string(c.env, c.argv[2], "a lookup value")?;
-        json(&c.vault()?.get_subject(&actor, &Lookup::parse(&mode, value))?)
-    });
-    /// `getSubjects(handle, lookups, opts)` → JSON array of subjects or nulls.
-    c"getSubjects" => get_subjects(|c| unsafe {
-        let actor = c.actor(2)?;
-        json(&c.vault()?.get_subjects(&actor, &args::lookups(c.document(1)?)?)?)
-    });
-    /// `updateSubject(handle, lookup, patch, opts)` → JSON subject.
-    c"updateSubject" => update_subject(|c| unsafe {
-        let actor = c.actor(3)?;
-        json(&c.vault()?.update_subject(&actor, &c.lookup(1)?, c.document(2)?)?)
-    });
-    /// `forgetSubject(handle, lookup, opts)` → JSON erasure receipt.
-    c"forgetSubject" => forget_subject(|c| unsafe {
-        let actor = c.actor(2)?;
-        json(&c.vault()?.forget_subject(&actor, &c.lookup(1)?)?)
-    });
-    /// `auditEvents(handle, token, opts)` → JSON page of events.
-    c"auditEvents" => audit_events(|c| unsafe {
-        let paging = args::paging(c.env, c.argv[2])?;
-        let token = args::token(c.env, c.argv[1])?;
-        json(&c.vault()?.audit_events(&paging.actor, &token, paging.offset, paging.limit)?)
-    });
-    /// `auditAll(handle, opts)` → JSON page of events.
-    c"auditAll" => audit_all(|c| unsafe {
-        let paging = args::paging(c.env, c.argv[1])?;
-        json(&c.vault()?.audit_all(&paging.actor, paging.offset, paging.limit)?)
-    });
-    /// `auditHead(handle)` → JSON head.
-    c"auditHead" => audit_head(|c| unsafe { json(&c.vault()?.audit_head()?) });
-    /// `auditVerify(handle, anchor)` → JSON report.
-    c"auditVerify" => audit_verify(|c| unsafe {
-        let anchor = args::anchor(args::optional_document(c.env, c.argv[1])?)?;
-        json(&c.vault()?.audit_verify(anchor.as_ref())?)
-    });
-    /// `auditFlush(handle)`.
-    c"auditFlush" => audit_flush(|c| unsafe {
-        c.vault()?.audit_flush()?;
-        Ok(Out::Nothing)
-    });
-    /// `__panicForTests()`: panics inside the trap every call runs in, for the test that proves a
-    /// panic becomes an `INTERNAL` error and the process carries on. Not part of the API.
-    c"__panicForTests" => panic_for_tests(|_c| panic!("a test of the panic trap"));
-    /// `compact(handle, opts)` → JSON report.
-    c"compact" => compact(|c| unsafe {
-        let actor = c.actor(1)?;
-        json(&c.vault()?.compact(&actor)?)
-    });
+/// Hand-written functions exported beside the operations (not part of the API).
+mod extra {
+    use super::{Call, Failure, Out};
+
+    calls! {
+        /// `__panicForTests()`: panics inside the trap every call runs in, for the test that
+        /// proves a panic becomes an `INTERNAL` error and the process carries on.
+        c"__panicForTests" => panic_for_tests(|_c| panic!("a test of the panic trap"));
+        /// `__panicForTestsAsync()`: a task that panics inside the trap every async twin runs in.
+        c"__panicForTestsAsync" => panic_for_tests_async(|c| c.spawn(|| panic!("a test of the panic trap")));
+    }
 }
 
-/// The `calls` object of the exports: one function per entry of `CALLS`.
+/// The `calls` object of the exports: one function per operation, async twin and extra.
 ///
 /// # Safety
 /// `env` is the module's environment while exports are being built.
@@ -275,7 +400,7 @@ pub unsafe fn exports(env: sys::napi_env) -> napi::Result<sys::napi_value> {
         if sys::napi_create_object(env, &mut object) != sys::Status::napi_ok {
             return Err(fail("object"));
         }
-        for (name, callback) in CALLS {
+        for (name, callback) in crate::ops::CALLS.iter().chain(extra::CALLS) {
             let mut function = ptr::null_mut();
             let len = name.to_bytes().len() as isize;
             if sys::napi_create_function(env, name.as_ptr(), len, Some(*callback), ptr::null_mut(), &mut function)

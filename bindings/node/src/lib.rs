@@ -1,52 +1,34 @@
 //! Node.js bindings: convert arguments, call the core (off the event loop for the `*Async`
 //! variants), map errors to `Error`s whose `.code` is the core's code string. No domain logic.
+//! The operations' functions (`ops.rs`) are generated from the one declaration of each
+//! operation (`tools/gen`); the lifecycle and keys are written here with napi-rs.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use bunkerlite::{AuditHead, Error, ErrorKind, Options};
+use bunkerlite::{Error, ErrorKind, Options};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
 mod args;
 mod calls;
+mod ops;
 mod tasks;
 mod vault;
 
-use args::{Arg, OptionalDocument};
+use args::OptionalDocument;
+use calls::trap;
 
 fn js_error(err: &Error) -> napi::Error<String> {
     napi::Error::new(err.code().to_owned(), err.message().to_owned())
 }
 
-/// Run core work, trapping panics (a bug becomes `INTERNAL`, the process survives).
-fn run<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> bunkerlite::Result<T> {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Internal, "a bug in bunkerlite was caught (panic)")))
-}
-
 fn sync<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> Result<T, String> {
-    run(f).map_err(|e| js_error(&e))
-}
-
-/// A result as JSON text for the JavaScript layer.
-fn out(value: impl serde::Serialize) -> bunkerlite::Result<String> {
-    args::text(&value)
-}
-
-/// An argument's value, or the error it was refused with.
-fn arg<T>(a: Arg<T>) -> bunkerlite::Result<T> {
-    a.0
+    trap(f).map_err(|e| js_error(&e))
 }
 
 fn options(value: OptionalDocument) -> bunkerlite::Result<Options> {
-    Options::from_json(arg(value.0)?.unwrap_or(Value::Null))
-}
-
-/// An optional audit anchor (`null` and absent mean none).
-fn anchor(value: OptionalDocument) -> bunkerlite::Result<Option<AuditHead>> {
-    args::anchor(arg(value.0)?)
+    Options::from_json(value.0 .0?.unwrap_or(Value::Null))
 }
 
 /// Adds `calls`, the synchronous operations as plain N-API functions (see `calls.rs`).
@@ -67,7 +49,7 @@ pub fn add_calls(exports: Object) -> napi::Result<()> {
 /// A 32-byte master key. Never printed; wiped when garbage-collected.
 #[napi]
 pub struct MasterKey {
-    inner: Arc<bunkerlite::MasterKey>,
+    pub(crate) inner: Arc<bunkerlite::MasterKey>,
 }
 
 #[napi]
@@ -130,12 +112,4 @@ pub fn error_codes() -> Vec<&'static str> {
 #[napi]
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
-}
-
-/// `__panicForTestsAsync()`: a task that panics inside the trap every async call runs in, for
-/// the test that proves the promise rejects with `INTERNAL` and the process carries on. Not part
-/// of the API.
-#[napi(js_name = "__panicForTestsAsync", ts_return_type = "Promise<string>")]
-pub fn panic_for_tests_async() -> AsyncTask<tasks::Work> {
-    tasks::Work::new(|| -> bunkerlite::Result<String> { panic!("a test of the panic trap") })
 }

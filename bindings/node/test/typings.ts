@@ -8,7 +8,8 @@ async function main (): Promise<void> {
   const subject: Subject = vault.getSubject({ email: 'a@x.org' })
   const version: number = subject.version
   const updated: Subject = vault.updateSubject({ token }, [{ op: 'add', path: '/n', value: 1 }])
-  const page: Page<AuditEvent> = vault.auditEvents(token, { limit: 10 })
+  const page: Page<AuditEvent> = vault.listAuditEvents(token, { limit: 10, actor: 'admin:dpo', purpose: 'dsar' })
+  const next: string | null = page.next
   const outcome: 'ok' | ErrorCode = page.items[0].outcome
   const receipt: ErasureReceipt = await vault.forgetSubjectAsync({ token })
   try {
@@ -17,7 +18,7 @@ async function main (): Promise<void> {
     const code: ErrorCode = (e as BunkerliteError).code
     console.log(code)
   }
-  console.log(version, updated.token, outcome, receipt.wal_truncated)
+  console.log(version, updated.token, outcome, receipt.wal_truncated, next)
   vault.close()
 }
 

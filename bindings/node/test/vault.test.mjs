@@ -38,12 +38,17 @@ test('round trip, sync', () => {
   const found = vault.getSubjects([{ login: 'b2' }, { login: 'none' }, { token: tokens[0] }])
   assert.equal(found[0].token, tokens[1])
   assert.equal(found[1], null)
-  const page = vault.auditEvents(token, { actor: 'admin:dpo', limit: 10 })
-  assert.ok(page.total >= 4)
-  assert.ok(vault.auditAll({ limit: 1 }).total >= 6)
-  const head = vault.auditHead()
-  assert.equal(vault.auditVerify(head).events, head.seq)
-  vault.auditFlush()
+  const page = vault.listAuditEvents(token, { actor: 'admin:dpo', purpose: 'dsar', limit: 10 })
+  assert.ok(page.total >= 4 && page.next === null)
+  const first = vault.listAuditEvents(null, { limit: 1 })
+  assert.ok(first.total >= 6)
+  assert.equal(first.items[0].action, 'audit.list')
+  assert.equal(first.items[0].purpose, 'dsar')
+  const second = vault.listAuditEvents(undefined, { limit: 1, cursor: first.next })
+  assert.equal(second.items[0].seq, first.items[0].seq - 1)
+  const head = vault.getAuditHead()
+  assert.equal(vault.verifyAudit(head).events, head.seq)
+  vault.flushAudit()
   const receipt = vault.forgetSubject({ token }, { actor: 'admin:dpo' })
   assert.equal(receipt.index_entries_removed, 2)
   assert.throws(() => vault.getSubject({ token }), code('ERASED'))
@@ -60,20 +65,23 @@ test('round trip, async', async () => {
     assert.equal((await vault.getSubjectAsync({ email: 'A@x.org' })).token, token)
     assert.equal((await vault.getSubjectsAsync([{ token: t2 }]))[0].token, t2)
     assert.equal((await vault.updateSubjectAsync({ token }, { n: 1 })).version, 2)
-    assert.equal((await vault.auditEventsAsync(token)).total, 3)
+    assert.equal((await vault.listAuditEventsAsync(token)).total, 3)
     await assert.rejects(vault.getSubjectAsync({ email: 'nobody@x.org' }), code('NOT_FOUND'))
     await assert.rejects(vault.createSubjectAsync({ email: 'B@x.org' }), code('DUPLICATE'))
     assert.equal((await vault.forgetSubjectAsync({ token })).token, token)
-    assert.ok((await vault.auditVerifyAsync(null)).events > 0)
-    const head = await vault.auditHeadAsync()
-    assert.equal((await vault.auditAllAsync({ limit: 1 })).items[0].seq, head.seq)
-    assert.strictEqual(await vault.auditFlushAsync(), undefined)
+    assert.ok((await vault.verifyAuditAsync(null)).events > 0)
+    const head = await vault.getAuditHeadAsync()
+    assert.equal((await vault.listAuditEventsAsync(null, { limit: 1 })).items[0].seq, head.seq)
+    assert.strictEqual(await vault.flushAuditAsync(), undefined)
+    const next = MasterKey.generate()
+    assert.strictEqual(await vault.rekeyAsync(next, { actor: 'admin:keys' }), undefined)
     assert.strictEqual(await vault.closeAsync(), undefined)
     assert.equal(vault.closed, true)
-    await assert.rejects(vault.auditHeadAsync(), code('CLOSED'))
+    await assert.rejects(vault.getAuditHeadAsync(), code('CLOSED'))
+    await assert.rejects(Vault.openAsync(join(dir, 'v.db'), key, null), code('WRONG_KEY'))
     await assert.rejects(Vault.openAsync(join(dir, 'v.db'), MasterKey.generate(), null), code('WRONG_KEY'))
     // Many calls in flight at once share the vault from libuv's threads.
-    const v2 = await Vault.openAsync(join(dir, 'v.db'), key, null)
+    const v2 = await Vault.openAsync(join(dir, 'v.db'), next, null)
     const made = await Promise.all(Array.from({ length: 64 }, (_, i) => v2.createSubjectAsync({ email: `p${i}@x.org` })))
     assert.equal(new Set(made).size, 64)
     const racing = await Promise.allSettled(Array.from({ length: 16 }, () => v2.createSubjectAsync({ email: 'same@x.org' })))
@@ -98,11 +106,18 @@ test('error matrix', async () => {
     () => vault.createSubject([1, 2]),
     () => vault.createSubject('text'),
     () => vault.createSubject({}, { actor: 'bad actor' }),
+    () => vault.createSubject({}, { actor: 'ann@example.org' }),
+    () => vault.createSubject({}, { purpose: 'Not A Purpose' }),
+    () => vault.createSubject({}, { purpose: 5 }),
     () => vault.createSubjects({ a: 1 }),
     () => vault.updateSubject({ email: 'dup@x.org' }, 'x'),
-    () => vault.auditAll({ limit: 0 }),
-    () => vault.auditAll({ limit: -5 }),
-    () => vault.auditVerify({ seq: 1 }),
+    () => vault.listAuditEvents(null, { limit: 0 }),
+    () => vault.listAuditEvents(null, { limit: -5 }),
+    () => vault.listAuditEvents(null, { cursor: 'nope' }),
+    () => vault.listAuditEvents(5),
+    () => vault.verifyAudit({ seq: 1 }),
+    () => vault.rekey('not a key'),
+    () => vault.rekey({}),
     () => Vault.openInMemory(MasterKey.generate(), { nope: 1 })
   ]
   for (const call of invalid) assert.throws(call, code('INVALID_INPUT'), call.toString())
@@ -117,7 +132,7 @@ test('error matrix', async () => {
     const plainMessage = (e) => e.code === 'INVALID_INPUT' && /plain objects/.test(e.message)
     assert.throws(() => vault.createSubject(value), plainMessage, String(value))
     assert.throws(() => vault.updateSubject({ email: 'dup@x.org' }, value), plainMessage)
-    assert.throws(() => vault.auditVerify(value ?? 10n), plainMessage)
+    assert.throws(() => vault.verifyAudit(value ?? 10n), plainMessage)
     // Async twins reject (never throw synchronously) with the same code.
     await assert.rejects(vault.createSubjectAsync(value), plainMessage)
     await assert.rejects(vault.getSubjectAsync(value), plainMessage)
@@ -154,7 +169,7 @@ test('error matrix', async () => {
   vault.close()
   assert.equal(vault.closed, true)
   assert.throws(() => vault.getSubject({ email: 'dup@x.org' }), code('CLOSED'))
-  assert.throws(() => vault.auditHead(), code('CLOSED'))
+  assert.throws(() => vault.getAuditHead(), code('CLOSED'))
 })
 
 test('lookups and options take the same path to the same answers', async () => {
@@ -200,39 +215,49 @@ test('lookups and options take the same path to the same answers', async () => {
     assert.throws(() => vault.createSubject({ n: 1 }, opts), code('INVALID_INPUT'), String(opts))
     await assert.rejects(vault.getSubjectAsync({ token }, opts), code('INVALID_INPUT'))
   }
-  const actors = vault.auditEvents(token, { limit: 1000 }).items.map((e) => e.actor)
+  const actors = vault.listAuditEvents(token, { limit: 1000 }).items.map((e) => e.actor)
   assert.ok(actors.includes('app:a') && actors.includes('app'))
   // An exception thrown by a getter on the options passes through unchanged.
   const boom = new Error('getter')
   assert.throws(() => vault.getSubject({ token }, { get actor () { throw boom } }), (e) => e === boom)
-  for (const page of [{ limit: 'x' }, { offset: -1 }, { limit: 1.5 }, { offset: NaN }, 'x', { actor: 5 }]) {
-    assert.throws(() => vault.auditAll(page), code('INVALID_INPUT'))
-    await assert.rejects(vault.auditAllAsync(page), code('INVALID_INPUT'))
-    await assert.rejects(vault.auditEventsAsync(token, page), code('INVALID_INPUT'))
+  for (const page of [{ limit: 'x' }, { cursor: 5 }, { limit: 1.5 }, { limit: NaN }, 'x', { actor: 5 }]) {
+    assert.throws(() => vault.listAuditEvents(null, page), code('INVALID_INPUT'))
+    await assert.rejects(vault.listAuditEventsAsync(null, page), code('INVALID_INPUT'))
+    await assert.rejects(vault.listAuditEventsAsync(token, page), code('INVALID_INPUT'))
   }
-  assert.throws(() => vault.auditEvents(5), code('INVALID_INPUT'))
-  await assert.rejects(vault.auditEventsAsync(5), code('INVALID_INPUT'))
+  assert.throws(() => vault.listAuditEvents(5), code('INVALID_INPUT'))
+  await assert.rejects(vault.listAuditEventsAsync(5), code('INVALID_INPUT'))
   vault.close()
 })
 
 test('a panic in the addon is an INTERNAL error and the process carries on', async () => {
   const native = require('../native.js')
   assert.throws(() => native.calls.__panicForTests(), (e) => e instanceof Error && e.code === 'INTERNAL' && /panic/.test(e.message))
-  await assert.rejects(native.__panicForTestsAsync(), (e) => e instanceof Error && e.code === 'INTERNAL' && /panic/.test(e.message))
+  await assert.rejects(native.calls.__panicForTestsAsync(), (e) => e instanceof Error && e.code === 'INTERNAL' && /panic/.test(e.message))
   const vault = Vault.openInMemory(MasterKey.generate())
   assert.deepEqual(vault.getSubject({ token: vault.createSubject({ n: 1 }) }).profile, { n: 1 })
   vault.close()
 })
 
-test('the addon refuses what is not a vault handle', () => {
+test('the addon refuses what is not a vault handle', async () => {
   const { calls } = require('../native.js')
   // native.d.ts declares exactly the functions the addon exports in `calls`.
   const declared = readFileSync(join(here, '..', 'native.d.ts'), 'utf8').match(/export declare const calls: \{([^}]*)\}/)[1]
   assert.deepEqual([...declared.matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1]).sort(), Object.keys(calls).sort())
   for (const handle of [undefined, null, {}, 'h', 5, Buffer.alloc(8)]) {
-    assert.throws(() => calls.getSubject(handle, '{"token":"x"}'), code('INVALID_INPUT'))
-    assert.throws(() => calls.auditHead(handle), code('INVALID_INPUT'))
+    assert.throws(() => calls.getSubject(handle, undefined, '{"token":"x"}'), code('INVALID_INPUT'))
+    assert.throws(() => calls.getAuditHead(handle), code('INVALID_INPUT'))
+    await assert.rejects(calls.getAuditHeadAsync(handle), code('INVALID_INPUT'))
   }
+})
+
+test('lookup fields and call options never collide', () => {
+  // A vault may index fields named like call options: the lookup is its own argument.
+  const vault = Vault.openInMemory(MasterKey.generate(), { indexed_fields: ['actor', 'purpose'] })
+  const token = vault.createSubject({ actor: 'A-1', purpose: 'P-1' }, { actor: 'app:signup' })
+  assert.equal(vault.getSubject({ actor: 'A-1' }, { actor: 'app:billing' }).token, token)
+  assert.equal(vault.getSubject({ purpose: 'P-1' }, { purpose: 'billing' }).token, token)
+  vault.close()
 })
 
 test('keys', () => {

@@ -1,4 +1,7 @@
-// The shared scenarios of tests/vectors/scenarios.json, run against the Node binding.
+// The shared scenarios of tests/vectors/scenarios.json, run against the Node binding (sync and,
+// in a second pass, async). Operations are called by name from tests/vectors/operations.json
+// (generated from the one declaration of each operation), so a new operation needs no case here;
+// `close` and `reopen` are the runner's.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
@@ -11,11 +14,13 @@ const require = createRequire(import.meta.url)
 const { Vault, MasterKey } = require('..')
 const here = dirname(fileURLToPath(import.meta.url))
 const doc = JSON.parse(readFileSync(join(here, '../../../tests/vectors/scenarios.json'), 'utf8'))
+const operations = new Map(JSON.parse(readFileSync(join(here, '../../../tests/vectors/operations.json'), 'utf8')).operations.map((op) => [op.name, op]))
 
 function substitute (v, saved) {
   if (typeof v === 'string' && v.startsWith('$')) {
-    if (!(v.slice(1) in saved)) throw new Error(`unknown variable ${v}`)
-    return saved[v.slice(1)]
+    const [name, field] = v.slice(1).split('.')
+    if (!(name in saved)) throw new Error(`unknown variable ${v}`)
+    return field === undefined ? saved[name] : saved[name][field]
   }
   if (Array.isArray(v)) return v.map((x) => substitute(x, saved))
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, saved)]))
@@ -46,29 +51,42 @@ class Run {
     }
   }
 
+  /** The arguments of operation `op` from step `s`, as the layer method takes them. */
+  args (op, s) {
+    const args = []
+    let opts
+    for (const arg of op.args) {
+      if (arg.kind === 'caller' || arg.kind === 'page') {
+        opts ??= {}
+        const keys = arg.kind === 'caller' ? ['actor', 'purpose'] : ['cursor', 'limit']
+        for (const k of keys) if (k in s) opts[k] = s[k]
+      } else if (arg.kind === 'key') {
+        args.push(MasterKey.fromHex(s[arg.name]))
+      } else {
+        args.push(s[arg.name])
+      }
+    }
+    if (opts !== undefined) args.push(opts)
+    return args
+  }
+
   step (s) {
-    const v = this.vault
-    const opts = { actor: s.actor ?? 'app', offset: s.offset, limit: s.limit }
+    const op = operations.get(s.op)
+    if (op) return this.vault[op.js](...this.args(op, s))
     switch (s.op) {
-      case 'create_subject': return v.createSubject(s.profile, opts)
-      case 'create_subjects': return v.createSubjects(s.profiles, opts)
-      case 'get_subject': return v.getSubject(s.lookup, opts)
-      case 'get_subjects': return v.getSubjects(s.lookups, opts)
-      case 'update_subject': return v.updateSubject(s.lookup, s.patch, opts)
-      case 'forget_subject': return v.forgetSubject(s.lookup, opts)
-      case 'audit_events': return v.auditEvents(s.token, opts)
-      case 'audit_all': return v.auditAll(opts)
-      case 'audit_head': return v.auditHead()
-      case 'audit_verify': return v.auditVerify(s.anchor ?? null)
-      case 'compact': return v.compact(opts)
-      case 'audit_flush': return v.auditFlush()
-      case 'close': return v.close()
+      case 'close': return this.vault.close()
       case 'reopen':
-        v.close()
+        this.vault.close()
         this.vault = Vault.open(this.path, MasterKey.fromHex(s.key), this.options)
         return null
       default: throw new Error(`unknown op ${s.op}`)
     }
+  }
+
+  async stepAsync (s) {
+    const op = operations.get(s.op)
+    if (op) return await this.vault[`${op.js}Async`](...this.args(op, s))
+    return this.step(s)
   }
 
   done () {
@@ -79,32 +97,35 @@ class Run {
 
 test('there are enough scenarios', () => assert.ok(doc.scenarios.length >= 40))
 
-for (const scenario of doc.scenarios) {
-  test(scenario.name, () => {
-    if (scenario.open_error) {
-      assert.throws(() => new Run(scenario), (e) => e.code === scenario.open_error)
-      return
-    }
-    const run = new Run(scenario)
-    const saved = {}
-    try {
-      scenario.steps.forEach((raw, i) => {
-        const s = substitute(raw, saved)
-        const at = `step ${i} (${s.op})`
-        if (s.error) {
-          assert.throws(() => run.step(s), (e) => e instanceof Error && e.code === s.error, at)
-          return
+for (const mode of ['sync', 'async']) {
+  for (const scenario of doc.scenarios) {
+    test(`${scenario.name} (${mode})`, async () => {
+      if (scenario.open_error) {
+        assert.throws(() => new Run(scenario), (e) => e.code === scenario.open_error)
+        return
+      }
+      const run = new Run(scenario)
+      const step = mode === 'sync' ? async (s) => run.step(s) : (s) => run.stepAsync(s)
+      const saved = {}
+      try {
+        for (const [i, raw] of scenario.steps.entries()) {
+          const s = substitute(raw, saved)
+          const at = `step ${i} (${s.op})`
+          if (s.error) {
+            await assert.rejects(step(s), (e) => e instanceof Error && e.code === s.error, at)
+            continue
+          }
+          const result = await step(s)
+          if ('expect' in s) assert.ok(matches(s.expect, result), `${at}: expected ${JSON.stringify(s.expect)}, got ${JSON.stringify(result)}`)
+          if ('expect_len' in s) assert.equal(result.length, s.expect_len, at)
+          if (raw.save) {
+            if (Array.isArray(result)) result.forEach((item, k) => { saved[`${raw.save}${k}`] = item })
+            saved[raw.save] = result
+          }
         }
-        const result = run.step(s)
-        if ('expect' in s) assert.ok(matches(s.expect, result), `${at}: expected ${JSON.stringify(s.expect)}, got ${JSON.stringify(result)}`)
-        if ('expect_len' in s) assert.equal(result.length, s.expect_len, at)
-        if (raw.save) {
-          if (Array.isArray(result)) result.forEach((item, k) => { saved[`${raw.save}${k}`] = item })
-          saved[raw.save] = result
-        }
-      })
-    } finally {
-      run.done()
-    }
-  })
+      } finally {
+        run.done()
+      }
+    })
+  }
 }

@@ -1,6 +1,9 @@
-//! Python objects ↔ JSON values, and bunkerlite errors → the `bunkerlite` exception classes.
+//! Python objects ↔ JSON values, one reader per kind of argument the operations take, and
+//! bunkerlite errors → the `bunkerlite` exception classes.
 
-use bunkerlite::{Error, ErrorKind, Subject};
+use std::sync::Arc;
+
+use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Lookup, PageRequest, Subject};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -65,6 +68,70 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Error> {
         return t.iter().map(|v| to_json_at(&v, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
     }
     Err(invalid("values must be dict, list, tuple, str, int, float, bool or None"))
+}
+
+/// A string argument named `what` (a lone surrogate or another type is invalid input).
+pub(crate) fn string(obj: &Bound<'_, PyAny>, what: &str) -> Result<String, Error> {
+    let s =
+        obj.cast::<PyString>().map_err(|_| Error::new(ErrorKind::InvalidInput, format!("{what} must be a string")))?;
+    text(s)
+}
+
+/// An optional string argument (`None` is absent).
+pub(crate) fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> Result<Option<String>, Error> {
+    obj.filter(|o| !o.is_none()).map(|o| string(o, what)).transpose()
+}
+
+/// The caller from the `actor` and `purpose` keyword arguments.
+pub(crate) fn caller(actor: Option<&Bound<'_, PyAny>>, purpose: Option<&Bound<'_, PyAny>>) -> Result<Caller, Error> {
+    let actor = opt_string(actor, "actor")?;
+    let purpose = opt_string(purpose, "purpose")?;
+    Caller::from_parts(actor.as_deref(), purpose.as_deref())
+}
+
+/// A lookup: a dict with one key. The usual `{"email": "…"}` is read directly (the same checks
+/// as the JSON path, which every other shape takes).
+pub(crate) fn lookup(obj: &Bound<'_, PyAny>) -> Result<Lookup, Error> {
+    if let Ok(d) = obj.cast::<PyDict>() {
+        if let Some((mode, value)) = d.iter().next().filter(|_| d.len() == 1) {
+            if let (Ok(mode), Ok(value)) = (mode.cast::<PyString>(), value.cast::<PyString>()) {
+                return Ok(Lookup::parse(&text(mode)?, text(value)?));
+            }
+        }
+    }
+    Lookup::from_json(&to_json(obj)?)
+}
+
+/// A batch of lookups (a list of lookup dicts).
+pub(crate) fn lookups(obj: &Bound<'_, PyAny>) -> Result<Vec<Lookup>, Error> {
+    Lookup::many_from_json(&to_json(obj)?)
+}
+
+/// The documents of a batch (a list).
+pub(crate) fn documents(obj: &Bound<'_, PyAny>) -> Result<Vec<Value>, Error> {
+    bunkerlite::documents_from_json(to_json(obj)?)
+}
+
+/// Paging from the `cursor` and `limit` keyword arguments.
+pub(crate) fn page(cursor: Option<&Bound<'_, PyAny>>, limit: Option<&Bound<'_, PyAny>>) -> Result<PageRequest, Error> {
+    let bad = || invalid("limit must be an integer between 1 and 1000");
+    let limit = match limit.filter(|l| !l.is_none()) {
+        None => None,
+        Some(l) if l.is_instance_of::<PyBool>() => return Err(bad()),
+        Some(l) => Some(l.cast::<PyInt>().map_err(|_| bad())?.extract::<u64>().map_err(|_| bad())?),
+    };
+    Ok(PageRequest { limit, cursor: opt_string(cursor, "cursor")? })
+}
+
+/// An optional audit anchor (a dict `{"seq": N, "hash": "…"}`).
+pub(crate) fn anchor(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<AuditHead>, Error> {
+    obj.filter(|o| !o.is_none()).map(|o| AuditHead::from_json(&to_json(o)?)).transpose()
+}
+
+/// A `MasterKey` argument.
+pub(crate) fn key(obj: &Bound<'_, PyAny>) -> Result<Arc<bunkerlite::MasterKey>, Error> {
+    let key = obj.cast::<crate::MasterKey>().map_err(|_| invalid("the key must be a bunkerlite.MasterKey"))?;
+    Ok(key.get().inner.clone())
 }
 
 /// A JSON value as Python objects.

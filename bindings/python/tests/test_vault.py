@@ -29,29 +29,33 @@ def test_every_core_error_code_has_a_class() -> None:
 def test_round_trip(vault: bunkerlite.Vault) -> None:
     profile = {"email": "Ann@Example.com", "phone": "030 901820", "name": "Ann", "tags": ["a", 1, 2.5, True, None]}
     token = vault.create_subject(profile, actor="app:signup")
-    got = vault.get_subject(email="ann@example.com")
+    got = vault.get_subject({"email": "ann@example.com"})
     assert got["token"] == token and got["profile"] == profile and got["version"] == 1
     assert list(got["profile"]) == list(profile), "key order is kept"
-    assert vault.get_subject(phone="+49 30 901820")["token"] == token
-    assert vault.get_subject(token=token, actor="app:billing")["token"] == token
-    updated = vault.update_subject({"name": None, "city": "Berlin"}, token=token)
+    assert vault.get_subject({"phone": "+49 30 901820"})["token"] == token
+    assert vault.get_subject({"token": token}, actor="app:billing")["token"] == token
+    updated = vault.update_subject({"token": token}, {"name": None, "city": "Berlin"})
     assert updated["profile"]["city"] == "Berlin" and "name" not in updated["profile"]
-    patched = vault.update_subject([{"op": "add", "path": "/zip", "value": "10115"}], email="ann@example.com")
+    patched = vault.update_subject({"email": "ann@example.com"}, [{"op": "add", "path": "/zip", "value": "10115"}])
     assert patched["version"] == 3
     tokens = vault.create_subjects([{"login": "b1"}, {"login": "b2"}])
     found = vault.get_subjects([{"login": "b2"}, {"login": "none"}, {"token": tokens[0]}])
     assert found[0] is not None and found[2] is not None and found[1] is None
     assert found[0]["token"] == tokens[1] and found[2]["token"] == tokens[0]
-    page = vault.audit_events(token, actor="admin:dpo")
-    assert page["total"] >= 4 and page["items"][0]["seq"] > page["items"][-1]["seq"]
-    assert vault.audit_all(limit=1)["total"] >= 6
-    head = vault.audit_head()
-    assert vault.audit_verify(head)["events"] == head["seq"]
-    vault.audit_flush()
-    receipt = vault.forget_subject(token=token, actor="admin:dpo")
+    page = vault.list_audit_events(token, actor="admin:dpo", purpose="dsar")
+    assert page["total"] >= 4 and page["items"][0]["seq"] > page["items"][-1]["seq"] and page["next"] is None
+    first = vault.list_audit_events(limit=1)
+    assert first["total"] >= 6 and first["items"][0]["action"] == "audit.list"
+    assert first["items"][0]["actor"] == "admin:dpo" and first["items"][0]["purpose"] == "dsar"
+    second = vault.list_audit_events(limit=1, cursor=first["next"])
+    assert second["items"][0]["seq"] == first["items"][0]["seq"] - 1
+    head = vault.get_audit_head()
+    assert vault.verify_audit(head)["events"] == head["seq"]
+    vault.flush_audit()
+    receipt = vault.forget_subject({"token": token}, actor="admin:dpo")
     assert receipt["token"] == token and receipt["index_entries_removed"] == 2
     with pytest.raises(bunkerlite.ErasedError):
-        vault.get_subject(token=token)
+        vault.get_subject({"token": token})
 
 
 def test_error_matrix(vault: bunkerlite.Vault) -> None:
@@ -60,14 +64,15 @@ def test_error_matrix(vault: bunkerlite.Vault) -> None:
         vault.create_subject({"email": "DUP@x.org"})
     assert e.value.code == "DUPLICATE" and "dup@" not in str(e.value).lower()
     with pytest.raises(bunkerlite.NotFoundError):
-        vault.get_subject(email="nobody@x.org")
+        vault.get_subject({"email": "nobody@x.org"})
     with pytest.raises(LookupError):
-        vault.get_subject(email="nobody@x.org")
+        vault.get_subject({"email": "nobody@x.org"})
     bad_calls: List[Callable[[], Any]] = [
-        lambda: vault.get_subject(),  # no lookup
-        lambda: vault.get_subject(email="a@x.org", phone="+4930901820"),  # two lookups
-        lambda: vault.get_subject(token="not-a-uuid"),
-        lambda: vault.get_subject(email=5),  # type: ignore[arg-type]
+        lambda: vault.get_subject({}),  # no lookup
+        lambda: vault.get_subject({"email": "a@x.org", "phone": "+4930901820"}),  # two lookups
+        lambda: vault.get_subject({"token": "not-a-uuid"}),
+        lambda: vault.get_subject({"email": 5}),  # type: ignore[dict-item]
+        lambda: vault.get_subject("not a dict"),  # type: ignore[arg-type]
         lambda: vault.create_subject([1, 2]),  # type: ignore[arg-type]
         lambda: vault.create_subject({"a": object()}),
         lambda: vault.create_subject({1: "int key"}),  # type: ignore[dict-item]
@@ -76,18 +81,25 @@ def test_error_matrix(vault: bunkerlite.Vault) -> None:
         lambda: vault.create_subject({"a": "\ud800"}),  # lone surrogate
         lambda: vault.create_subject({"\udfff": 1}),
         lambda: vault.create_subject({}, actor="bad actor"),
+        lambda: vault.create_subject({}, actor="ann@example.org"),  # an email is not an actor
+        lambda: vault.create_subject({}, actor=5),  # type: ignore[arg-type]
+        lambda: vault.create_subject({}, purpose="Not A Purpose"),
+        lambda: vault.create_subject({}, actor="\ud800"),
         lambda: vault.create_subjects({"a": 1}),  # type: ignore[arg-type]
-        lambda: vault.update_subject("x", email="dup@x.org"),  # type: ignore[arg-type]
-        lambda: vault.audit_all(limit=0),
-        lambda: vault.audit_verify({"seq": 1}),
+        lambda: vault.update_subject({"email": "dup@x.org"}, "x"),
+        lambda: vault.list_audit_events(limit=0),
+        lambda: vault.list_audit_events(limit="ten"),  # type: ignore[arg-type]
+        lambda: vault.list_audit_events(limit=2**64),
+        lambda: vault.list_audit_events(cursor="nope"),
+        lambda: vault.list_audit_events(5),  # type: ignore[arg-type]
+        lambda: vault.verify_audit({"seq": 1}),
+        lambda: vault.rekey("not a key"),  # type: ignore[arg-type]
     ]
     for call in bad_calls:
         with pytest.raises(bunkerlite.InvalidInputError):
             call()
     with pytest.raises(bunkerlite.InvalidInputError):
-        vault.audit_all(limit=-1)
-    with pytest.raises(TypeError):
-        vault.audit_all(limit="ten")  # type: ignore[arg-type]
+        vault.list_audit_events(limit=-1)
     with pytest.raises(bunkerlite.TooLargeError):
         vault.create_subject({"big": "x" * (1 << 20)})
     nested: List[Any] = []
@@ -128,6 +140,28 @@ def test_keys(tmp_path: pathlib.Path) -> None:
         bunkerlite.Vault.open(path, key.to_hex())  # type: ignore[arg-type]
 
 
+def test_rekey(tmp_path: pathlib.Path) -> None:
+    old, new = bunkerlite.MasterKey.generate(), bunkerlite.MasterKey.generate()
+    path = tmp_path / "r.db"
+    with bunkerlite.Vault.open(path, old) as v:
+        token = v.create_subject({"email": "r@x.org"})
+        v.rekey(new, actor="admin:keys")
+    with pytest.raises(bunkerlite.WrongKeyError):
+        bunkerlite.Vault.open(path, old)
+    with bunkerlite.Vault.open(path, new) as v:
+        assert v.get_subject({"token": token})["profile"] == {"email": "r@x.org"}
+        events = v.list_audit_events(actor="admin:dpo")["items"]
+        assert any(e["action"] == "vault.rekey" and e["actor"] == "admin:keys" for e in events)
+
+
+def test_lookup_fields_and_options_never_collide(vault: bunkerlite.Vault) -> None:
+    # A vault may index fields named like call options: the lookup is one argument.
+    with bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate(), {"indexed_fields": ["actor", "purpose"]}) as v:
+        token = v.create_subject({"actor": "A-1", "purpose": "P-1"}, actor="app:signup")
+        assert v.get_subject({"actor": "A-1"}, actor="app:billing")["token"] == token
+        assert v.get_subject({"purpose": "P-1"}, purpose="billing")["token"] == token
+
+
 def test_use_after_close() -> None:
     v = bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate())
     token = v.create_subject({})
@@ -135,9 +169,9 @@ def test_use_after_close() -> None:
     v.close()  # idempotent
     assert v.closed
     with pytest.raises(bunkerlite.ClosedError):
-        v.get_subject(token=token)
+        v.get_subject({"token": token})
     with pytest.raises(bunkerlite.ClosedError):
-        v.audit_head()
+        v.get_audit_head()
     with bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate()) as w:
         assert not w.closed
     assert w.closed
@@ -151,7 +185,7 @@ def test_a_panic_is_an_internal_error(during: str) -> None:
         _native._panic_for_tests(during)
     assert e.value.code == "INTERNAL" and "panic" in str(e.value)
     with bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate()) as v:
-        assert v.get_subject(token=v.create_subject({"n": 1}))["profile"] == {"n": 1}
+        assert v.get_subject({"token": v.create_subject({"n": 1})})["profile"] == {"n": 1}
 
 
 def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
@@ -163,7 +197,7 @@ def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
         try:
             for i in range(40):
                 t = vault.create_subject({"email": f"t{n}-{i}@x.org"})
-                assert vault.get_subject(token=t)["token"] == t
+                assert vault.get_subject({"token": t})["token"] == t
                 try:
                     wins.append(vault.create_subject({"email": "shared@x.org"}))
                 except bunkerlite.DuplicateError:
@@ -177,5 +211,5 @@ def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
     for t in threads:
         t.join()
     assert errors == [] and len(wins) == 1
-    assert vault.audit_verify()["events"] >= 8 * 40 * 2
+    assert vault.verify_audit()["events"] >= 8 * 40 * 2
     vault.close()

@@ -1,19 +1,24 @@
-"""The shared scenarios of tests/vectors/scenarios.json, run against the Python binding."""
+"""The shared scenarios of tests/vectors/scenarios.json, run against the Python binding. Operations
+are called by name from tests/vectors/operations.json (generated from the one declaration of each
+operation), so a new operation needs no case here; `close` and `reopen` are the runner's."""
 
 import json
 import pathlib
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
 import bunkerlite
 
-DOC = json.loads((pathlib.Path(__file__).parents[3] / "tests" / "vectors" / "scenarios.json").read_text("utf-8"))
+VECTORS = pathlib.Path(__file__).parents[3] / "tests" / "vectors"
+DOC = json.loads((VECTORS / "scenarios.json").read_text("utf-8"))
+OPERATIONS = {op["name"]: op for op in json.loads((VECTORS / "operations.json").read_text("utf-8"))["operations"]}
 
 
 def substitute(v: Any, saved: Dict[str, Any]) -> Any:
     if isinstance(v, str) and v.startswith("$"):
-        return saved[v[1:]]
+        name, _, field = v[1:].partition(".")
+        return saved[name][field] if field else saved[name]
     if isinstance(v, list):
         return [substitute(x, saved) for x in v]
     if isinstance(v, dict):
@@ -42,36 +47,25 @@ class Run:
             self.vault = bunkerlite.Vault.open_in_memory(key, self.options)
 
     def step(self, s: Dict[str, Any]) -> Any:
-        v, op = self.vault, s["op"]
-        actor = s.get("actor", "app")
-        if op == "create_subject":
-            return v.create_subject(s["profile"], actor=actor)
-        if op == "create_subjects":
-            return v.create_subjects(s["profiles"], actor=actor)
-        if op == "get_subject":
-            return v.get_subject(actor=actor, **s["lookup"])
-        if op == "get_subjects":
-            return v.get_subjects(s["lookups"], actor=actor)
-        if op == "update_subject":
-            return v.update_subject(s["patch"], actor=actor, **s["lookup"])
-        if op == "forget_subject":
-            return v.forget_subject(actor=actor, **s["lookup"])
-        if op == "audit_events":
-            return v.audit_events(s["token"], offset=s["offset"], limit=s["limit"], actor=actor)
-        if op == "audit_all":
-            return v.audit_all(offset=s["offset"], limit=s["limit"], actor=actor)
-        if op == "audit_head":
-            return v.audit_head()
-        if op == "audit_verify":
-            return v.audit_verify(s.get("anchor"))
-        if op == "compact":
-            return v.compact(actor=actor)
-        if op == "audit_flush":
-            return v.audit_flush()
+        op = s["op"]
+        if op in OPERATIONS:
+            args: List[Any] = []
+            kwargs: Dict[str, Any] = {}
+            for arg in OPERATIONS[op]["args"]:
+                kind = arg["kind"]
+                if kind == "caller":
+                    kwargs.update({k: s[k] for k in ("actor", "purpose") if k in s})
+                elif kind == "page":
+                    kwargs.update({k: s[k] for k in ("cursor", "limit") if k in s})
+                elif kind == "key":
+                    args.append(bunkerlite.MasterKey.from_hex(s[arg["name"]]))
+                else:
+                    args.append(s.get(arg["name"]))
+            return getattr(self.vault, op)(*args, **kwargs)
         if op == "close":
-            return v.close()
+            return self.vault.close()
         if op == "reopen":
-            v.close()
+            self.vault.close()
             assert self.path is not None
             self.vault = bunkerlite.Vault.open(self.path, bunkerlite.MasterKey.from_hex(s["key"]), self.options)
             return None

@@ -4,7 +4,7 @@
 >>> key = bunkerlite.MasterKey.generate()
 >>> with bunkerlite.Vault.open_in_memory(key) as vault:
 ...     token = vault.create_subject({"email": "ann@example.com"}, actor="app:signup")
-...     vault.get_subject(email="ANN@example.com")["token"] == token
+...     vault.get_subject({"email": "ANN@example.com"}, actor="app:billing")["token"] == token
 True
 """
 

@@ -172,16 +172,19 @@ fn apply(conn: &Connection, current: i64) -> Result<()> {
     Ok(())
 }
 
-/// The schema objects of a file: (type, name, table, SQL), sorted.
-fn objects(conn: &Connection) -> Result<Vec<(String, String, String, Option<String>)>> {
+/// A schema object: (type, name, table, SQL).
+type Object = (String, String, String, Option<String>);
+
+/// The schema objects of a file, sorted.
+fn objects(conn: &Connection) -> Result<Vec<Object>> {
     let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// The objects a vault of [`VERSION`] holds, made once by running the migrations in memory.
-fn expected() -> Result<&'static [(String, String, String, Option<String>)]> {
-    static EXPECTED: OnceLock<Vec<(String, String, String, Option<String>)>> = OnceLock::new();
+fn expected() -> Result<&'static [Object]> {
+    static EXPECTED: OnceLock<Vec<Object>> = OnceLock::new();
     if let Some(e) = EXPECTED.get() {
         return Ok(e);
     }

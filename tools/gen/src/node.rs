@@ -1,0 +1,256 @@
+//! The Node addon's functions (`bindings/node/src/ops.rs`: each operation's sync function and
+//! async twin, both reading arguments with the same readers), their typings (a region of
+//! `header.d.ts`) and the layer's methods (a region of `index.ts`).
+
+use std::fmt::Write;
+
+use crate::c::core_arg;
+use crate::operations::{Arg, Op, Ret, OPERATIONS};
+use crate::GENERATED;
+
+/// One JavaScript-level parameter of a layer method.
+struct Param {
+    arg: Arg,
+    /// Its name in the layer method.
+    name: String,
+    /// Its TypeScript declaration in the layer method.
+    ts: String,
+}
+
+fn js_params(op: &Op) -> (Vec<Param>, Option<&'static str>) {
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    let mut caller = false;
+    let mut page = false;
+    for arg in op.args {
+        let p = |name: &str, ts: String, _optional: bool| Param { arg: *arg, name: name.to_owned(), ts };
+        match arg {
+            Arg::Caller => caller = true,
+            Arg::Page => page = true,
+            Arg::Lookup => required.push(p("lookup", "lookup: Lookup".into(), false)),
+            Arg::Lookups => required.push(p("lookups", "lookups: Lookup[]".into(), false)),
+            Arg::Doc { name, ts, .. } | Arg::Docs { name, ts, .. } => {
+                required.push(p(name, format!("{name}: {ts}"), false))
+            }
+            Arg::Str(name) => required.push(p(name, format!("{name}: string"), false)),
+            Arg::Key(name) => required.push(p(name, format!("{name}: native.MasterKey"), false)),
+            Arg::OptStr(name) => optional.push(p(name, format!("{name}?: string | null"), true)),
+            Arg::Anchor => optional.push(p("anchor", "anchor?: AuditHead | null".into(), true)),
+        }
+    }
+    required.extend(optional);
+    let opts = match (caller, page) {
+        (_, true) => Some("PageOptions"),
+        (true, false) => Some("CallOptions"),
+        (false, false) => None,
+    };
+    (required, opts)
+}
+
+/// How many native argument slots a parameter takes (a lookup crosses as mode and value).
+fn slots(arg: &Arg) -> usize {
+    if matches!(arg, Arg::Lookup) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The native slot of each declared argument (by index), and the slot count.
+fn layout(op: &Op) -> (Vec<usize>, usize) {
+    let (params, opts) = js_params(op);
+    let mut slot = vec![0; op.args.len()];
+    let mut at = 1; // slot 0 is the vault handle
+    for p in &params {
+        let i = op.args.iter().position(|a| same(a, &p.arg)).expect("declared");
+        slot[i] = at;
+        at += slots(&p.arg);
+    }
+    if opts.is_some() {
+        for (i, arg) in op.args.iter().enumerate() {
+            if matches!(arg, Arg::Caller | Arg::Page) {
+                slot[i] = at;
+            }
+        }
+        at += 1;
+    }
+    (slot, at)
+}
+
+/// The same declared argument (kind and name).
+fn same(a: &Arg, b: &Arg) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
+
+fn reader(arg: &Arg, slot: usize) -> (String, String) {
+    match arg {
+        Arg::Caller => ("caller".into(), format!("c.caller({slot})")),
+        Arg::Lookup => ("lookup".into(), format!("c.lookup({slot})")),
+        Arg::Lookups => ("lookups".into(), format!("c.lookups({slot})")),
+        Arg::Doc { name, .. } => (name.to_string(), format!("c.document({slot})")),
+        Arg::Docs { name, .. } => (name.to_string(), format!("c.documents({slot})")),
+        Arg::Str(name) => (name.to_string(), format!("c.string({slot}, \"{name}\")")),
+        Arg::OptStr(name) => (name.to_string(), format!("c.opt_string({slot}, \"{name}\")")),
+        Arg::Page => ("page".into(), format!("c.page({slot})")),
+        Arg::Anchor => ("anchor".into(), format!("c.anchor({slot})")),
+        Arg::Key(name) => (name.to_string(), format!("c.key({slot})")),
+    }
+}
+
+fn result(op: &Op, call: &str, sync: bool) -> String {
+    match op.ret {
+        Ret::Unit => format!("{{\n            {call}?;\n            Ok(Out::Nothing)\n        }}"),
+        Ret::Str(_) => format!("Ok(Out::Text({call}?))"),
+        Ret::Json { .. } => {
+            if sync {
+                format!("Ok(Out::json(&{call}?)?)")
+            } else {
+                format!("Out::json(&{call}?)")
+            }
+        }
+    }
+}
+
+/// `bindings/node/src/ops.rs`.
+pub(crate) fn functions() -> String {
+    let mut out = format!(
+        "//! The addon's function for every operation and its `…Async` twin (core work on libuv's\n\
+         //! thread pool), both reading their arguments with the same readers, so they refuse the\n\
+         //! same values with the same codes. {GENERATED}\n\n\
+         use crate::calls::{{calls, Call, Failure, Out}};\n\n\
+         calls! {{\n"
+    );
+    for op in OPERATIONS {
+        let js = op.js_name();
+        let (slot, count) = layout(op);
+        let reads: Vec<(String, String)> = op.args.iter().zip(&slot).map(|(arg, at)| reader(arg, *at)).collect();
+        let call_args: Vec<String> = op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, local)).collect();
+        let names: Vec<String> = native_slot_types(op)
+            .iter()
+            .map(|t| t.split(':').next().unwrap_or_default().trim_end_matches('?').to_owned())
+            .collect();
+        debug_assert_eq!(names.len(), count);
+        let sig = format!("{js}({})", names.join(", "));
+        writeln!(out, "    /// `{sig}`: {}", op.summary()).expect("string");
+        writeln!(out, "    c\"{js}\" => {}(|c| unsafe {{", op.name).expect("string");
+        writeln!(out, "        let v = c.vault()?;").expect("string");
+        for (local, read) in &reads {
+            writeln!(out, "        let {local} = {read}?;").expect("string");
+        }
+        let call = format!("v.{}({})", op.name, call_args.join(", "));
+        writeln!(out, "        {}", result(op, &call, true)).expect("string");
+        writeln!(out, "    }});").expect("string");
+        writeln!(
+            out,
+            "    /// `{js}Async({})`: the same, off the event loop; argument errors reject the promise.",
+            names.join(", ")
+        )
+        .expect("string");
+        writeln!(out, "    c\"{js}Async\" => {}_async(|c| unsafe {{", op.name).expect("string");
+        writeln!(out, "        let v = c.later(c.vault().cloned())?;").expect("string");
+        for (local, read) in &reads {
+            writeln!(out, "        let {local} = c.later({read})?;").expect("string");
+        }
+        let async_args: Vec<String> =
+            op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, &format!("{local}?"))).collect();
+        let call = format!("v?.{}({})", op.name, async_args.join(", "));
+        writeln!(out, "        c.spawn(move || {})", result(op, &call, false)).expect("string");
+        writeln!(out, "    }});").expect("string");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn native_slot_types(op: &Op) -> Vec<String> {
+    let (params, opts) = js_params(op);
+    let mut out = vec!["handle: VaultHandle".to_owned()];
+    for p in &params {
+        match p.arg {
+            Arg::Lookup => {
+                out.push("mode: string | undefined".into());
+                out.push("lookup: unknown".into());
+            }
+            Arg::Lookups | Arg::Doc { .. } | Arg::Docs { .. } => out.push(format!("{}: JsonText", p.name)),
+            Arg::Str(_) | Arg::OptStr(_) => out.push(format!("{}?: unknown", p.name)),
+            Arg::Anchor => out.push("anchor?: JsonText".into()),
+            Arg::Key(_) => out.push(format!("{}: unknown", p.name)),
+            Arg::Caller | Arg::Page => {}
+        }
+    }
+    if opts.is_some() {
+        out.push("opts?: unknown".into());
+    }
+    out
+}
+
+/// The `calls` declaration of `header.d.ts` (one line per function).
+pub(crate) fn typings() -> String {
+    let mut out = String::new();
+    for op in OPERATIONS {
+        let js = op.js_name();
+        let ret = match op.ret {
+            Ret::Unit => "void",
+            Ret::Str(_) | Ret::Json { .. } => "string",
+        };
+        let slots = native_slot_types(op).join(", ");
+        writeln!(out, "  {js}({slots}): {ret}").expect("string");
+        writeln!(out, "  {js}Async({slots}): Promise<{ret}>").expect("string");
+    }
+    out
+}
+
+/// The `Vault` methods of `index.ts`.
+pub(crate) fn layer() -> String {
+    let mut out = String::new();
+    for op in OPERATIONS {
+        let js = op.js_name();
+        let (params, opts) = js_params(op);
+        let mut decl: Vec<String> = params.iter().map(|p| p.ts.clone()).collect();
+        if let Some(o) = opts {
+            decl.push(format!("opts?: {o} | null"));
+        }
+        let mut prelude = String::new();
+        let mut args = vec!["this.#handle".to_owned()];
+        for p in &params {
+            match p.arg {
+                Arg::Lookup => {
+                    prelude.push_str("    const mode = lookupMode(lookup)\n");
+                    args.push("mode".into());
+                    args.push("mode === undefined ? text(lookup) : lookup[mode]".into());
+                }
+                Arg::Lookups | Arg::Doc { .. } | Arg::Docs { .. } => args.push(format!("text({})", p.name)),
+                Arg::Anchor => args.push("optionalText(anchor)".into()),
+                _ => args.push(p.name.clone()),
+            }
+        }
+        if opts.is_some() {
+            args.push("opts".into());
+        }
+        let ret = match op.ret {
+            Ret::Unit => "void",
+            Ret::Str(_) => "string",
+            Ret::Json { ts, .. } => ts,
+        };
+        let args = args.join(", ");
+        let body = |call: String| -> String {
+            match op.ret {
+                Ret::Unit => format!("    {call}\n"),
+                Ret::Str(_) => format!("    return {call}\n"),
+                Ret::Json { .. } => format!("    return JSON.parse({call})\n"),
+            }
+        };
+        writeln!(out, "  /** {} */", op.doc).expect("string");
+        writeln!(out, "  {js} ({}): {ret} {{", decl.join(", ")).expect("string");
+        out.push_str(&prelude);
+        out.push_str(&body(format!("calls.{js}({args})")));
+        writeln!(out, "  }}\n").expect("string");
+        writeln!(out, "  /** `{js}`, off the event loop. */").expect("string");
+        writeln!(out, "  async {js}Async ({}): Promise<{ret}> {{", decl.join(", ")).expect("string");
+        out.push_str(&prelude);
+        out.push_str(&body(format!("await calls.{js}Async({args})")));
+        writeln!(out, "  }}\n").expect("string");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,167 @@
+//! The Python methods (`bindings/python/src/ops.rs`) and their stubs (a region of `_native.pyi`).
+
+use std::fmt::Write;
+
+use crate::c::core_arg;
+use crate::operations::{Arg, Op, Ret, OPERATIONS};
+use crate::GENERATED;
+
+/// Python parameters: positional (required, then optional), then keyword-only.
+struct Param {
+    /// The Rust parameter and its type.
+    rust: String,
+    /// Its entry in `#[pyo3(signature = …)]`.
+    sig: String,
+    /// Its entry in the stub.
+    stub: String,
+    keyword: bool,
+    optional: bool,
+}
+
+fn params(arg: &Arg) -> Vec<Param> {
+    let req = |n: &str, stub: &str| Param {
+        rust: format!("{n}: &Bound<'py, PyAny>"),
+        sig: n.to_owned(),
+        stub: format!("{n}: {stub}"),
+        keyword: false,
+        optional: false,
+    };
+    let opt = |n: &str, stub: &str, keyword: bool| Param {
+        rust: format!("{n}: Option<&Bound<'py, PyAny>>"),
+        sig: format!("{n} = None"),
+        stub: format!("{n}: Optional[{stub}] = None"),
+        keyword,
+        optional: true,
+    };
+    match arg {
+        Arg::Caller => vec![opt("actor", "str", true), opt("purpose", "str", true)],
+        Arg::Lookup => vec![req("lookup", "Dict[str, str]")],
+        Arg::Lookups => vec![req("lookups", "List[Dict[str, str]]")],
+        Arg::Doc { name, py, .. } | Arg::Docs { name, py, .. } => vec![req(name, py)],
+        Arg::Str(name) => vec![req(name, "str")],
+        Arg::OptStr(name) => vec![opt(name, "str", false)],
+        Arg::Page => vec![opt("cursor", "str", true), opt("limit", "int", true)],
+        Arg::Anchor => vec![opt("anchor", "Dict[str, Any]", false)],
+        Arg::Key(name) => vec![req(name, "MasterKey")],
+    }
+}
+
+fn ordered(op: &Op) -> Vec<Param> {
+    let all: Vec<Param> = op.args.iter().flat_map(params).collect();
+    let (mut positional, keyword): (Vec<Param>, Vec<Param>) = all.into_iter().partition(|p| !p.keyword);
+    positional.sort_by_key(|p| p.optional); // stable: required first, each group in declared order
+    positional.extend(keyword);
+    positional
+}
+
+fn conversion(arg: &Arg) -> (String, String) {
+    match arg {
+        Arg::Caller => ("caller".into(), "convert::caller(actor, purpose)".into()),
+        Arg::Lookup => ("lookup".into(), "convert::lookup(lookup)".into()),
+        Arg::Lookups => ("lookups".into(), "convert::lookups(lookups)".into()),
+        Arg::Doc { name, .. } => (name.to_string(), format!("convert::to_json({name})")),
+        Arg::Docs { name, .. } => (name.to_string(), format!("convert::documents({name})")),
+        Arg::Str(name) => (name.to_string(), format!("convert::string({name}, \"{name}\")")),
+        Arg::OptStr(name) => (name.to_string(), format!("convert::opt_string({name}, \"{name}\")")),
+        Arg::Page => ("page".into(), "convert::page(cursor, limit)".into()),
+        Arg::Anchor => ("anchor".into(), "convert::anchor(anchor)".into()),
+        Arg::Key(name) => (name.to_string(), format!("convert::key({name})")),
+    }
+}
+
+fn method(out: &mut String, op: &Op) {
+    let ps = ordered(op);
+    writeln!(out, "    /// {}", op.doc).expect("string");
+    let mut sig: Vec<String> = Vec::new();
+    let mut star = false;
+    for p in &ps {
+        if p.keyword && !star {
+            sig.push("*".into());
+            star = true;
+        }
+        sig.push(p.sig.clone());
+    }
+    writeln!(out, "    #[pyo3(signature = ({}))]", sig.join(", ")).expect("string");
+    let ret = match op.ret {
+        Ret::Unit => "()".to_owned(),
+        Ret::Str(_) => "String".to_owned(),
+        Ret::Json { .. } => "Bound<'py, PyAny>".to_owned(),
+    };
+    let mut rust_params = vec!["&self".to_owned(), "py: Python<'py>".to_owned()];
+    rust_params.extend(ps.iter().map(|p| p.rust.clone()));
+    writeln!(out, "    fn {}<'py>({}) -> PyResult<{ret}> {{", op.name, rust_params.join(", ")).expect("string");
+    let mut call_args = Vec::new();
+    let mut locals = Vec::new();
+    let mut convs = Vec::new();
+    for arg in op.args {
+        let (local, conv) = conversion(arg);
+        call_args.push(core_arg(arg, &local));
+        locals.push(local);
+        convs.push(conv);
+    }
+    match locals.len() {
+        0 => {}
+        1 => writeln!(out, "        let {} = arg(py, || {})?;", locals[0], convs[0]).expect("string"),
+        _ => writeln!(
+            out,
+            "        let ({}) = arg(py, || Ok(({})))?;",
+            locals.join(", "),
+            convs.iter().map(|c| format!("{c}?")).collect::<Vec<_>>().join(", ")
+        )
+        .expect("string"),
+    }
+    let call = format!("call(py, || self.inner.{}({}))", op.name, call_args.join(", "));
+    match op.ret {
+        Ret::Unit | Ret::Str(_) => writeln!(out, "        {call}").expect("string"),
+        Ret::Json { py_fast, .. } => {
+            writeln!(out, "        let result = {call}?;").expect("string");
+            writeln!(out, "        {}(py, &result)", py_fast.unwrap_or("convert::result")).expect("string");
+        }
+    }
+    writeln!(out, "    }}").expect("string");
+}
+
+/// `bindings/python/src/ops.rs`.
+pub(crate) fn methods() -> String {
+    let mut out = format!(
+        "//! The `Vault` methods of every operation: arguments converted with the GIL held, the core\n\
+         //! called without it. {GENERATED}\n\n\
+         use pyo3::prelude::*;\n\n\
+         use crate::{{arg, call, convert, Vault}};\n\n\
+         #[pymethods]\n\
+         impl Vault {{\n"
+    );
+    for (i, op) in OPERATIONS.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        method(&mut out, op);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The stub lines of every operation (inside `class Vault` of `_native.pyi`).
+pub(crate) fn stubs() -> String {
+    let mut out = String::new();
+    for op in OPERATIONS {
+        let ps = ordered(op);
+        let mut items = vec!["self".to_owned()];
+        let mut star = false;
+        for p in &ps {
+            if p.keyword && !star {
+                items.push("*".into());
+                star = true;
+            }
+            items.push(p.stub.clone());
+        }
+        let ret = match op.ret {
+            Ret::Unit => "None",
+            Ret::Str(_) => "str",
+            Ret::Json { py, .. } => py,
+        };
+        writeln!(out, "    def {}({}) -> {ret}:", op.name, items.join(", ")).expect("string");
+        writeln!(out, "        \"\"\"{}\"\"\"", op.summary()).expect("string");
+    }
+    out
+}
