@@ -94,6 +94,6 @@ stage "node" node_suite
 stage "examples" examples
 if [ "${BUNKERLITE_SOAK:-}" = "1" ]; then
   stage "soak (crash and concurrency, many rounds)" env BUNKERLITE_CRASH_ROUNDS=1000 \
-    cargo test --release --locked -p bunkerlite --test crash --test concurrency
+    cargo test --release --locked -p bunkerlite --test crash --test concurrency --test rekey
 fi
 printf '\nsuites: %d passed, %d failed\n' "$passed" "$failed"

@@ -176,8 +176,8 @@ mod tests {
     #[test]
     fn limits() {
         let l = Limits { max_document_bytes: 50, max_depth: 3, max_fields: 3, max_string_bytes: 5, max_batch: 2 };
-        assert_eq!(l.parse(&"x".repeat(51)).expect_err("size").kind(), crate::ErrorKind::TooLarge);
-        assert_eq!(l.parse("{\"a\":").expect_err("syntax").kind(), crate::ErrorKind::InvalidInput);
+        assert_eq!(l.parse(&"x".repeat(51)).expect_err("size").kind(), crate::error::ErrorKind::TooLarge);
+        assert_eq!(l.parse("{\"a\":").expect_err("syntax").kind(), crate::error::ErrorKind::InvalidInput);
         assert!(l.check(&json!({"a": {"b": 1}})).is_ok());
         assert!(l.check(&json!({"a": {"b": {"c": 1}}})).is_err());
         assert!(l.check(&json!({"a": 1, "b": 2, "c": 3, "d": 4})).is_err());
@@ -196,7 +196,7 @@ mod tests {
         let patched = apply_patch(&doc, &json!([{"op": "replace", "path": "/a", "value": 5}])).expect("patch");
         assert_eq!(Value::Object(patched), json!({"a": 5, "b": {"c": 2}}));
         let e = apply_patch(&doc, &json!([{"op": "remove", "path": "/zz"}])).expect_err("missing");
-        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        assert_eq!(e.kind(), crate::error::ErrorKind::InvalidInput);
         assert!(apply_patch(&doc, &json!([{"op": "replace", "path": "", "value": 1}])).is_err());
         assert!(apply_patch(&doc, &json!("x")).is_err());
         assert!(apply_patch(&doc, &json!([{"op": "nope"}])).is_err());

@@ -252,6 +252,6 @@ mod tests {
         let e = normalize("email", Rule::Email, "secret-value", None).expect_err("bad");
         assert!(!e.message().contains("secret-value"));
         let e = normalize("login", Rule::Trimmed, &"x".repeat(400), None).expect_err("long");
-        assert_eq!(e.kind(), crate::ErrorKind::TooLarge);
+        assert_eq!(e.kind(), crate::error::ErrorKind::TooLarge);
     }
 }

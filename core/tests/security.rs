@@ -393,3 +393,159 @@ fn every_operation_and_failure_is_audited() {
     let e = vault.list_audit_events(&dpo, Some("nope"), &PageRequest::first(5)).expect_err("token");
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }
+
+/// A vault file with two subjects (Ann updated once, so her profile has an older ciphertext
+/// too), closed; returns the tokens and Ann's profile row as it was at version 1.
+fn two_subjects(path: &std::path::Path) -> (String, String, (Vec<u8>, i64, i64, i64)) {
+    let vault = common::open(path, 1);
+    let ann = vault.create_subject(&common::c("app"), json!({"email": "ann@x.org", "secret": "A"})).expect("ann");
+    let bob = vault.create_subject(&common::c("app"), json!({"email": "bob@x.org", "secret": "B"})).expect("bob");
+    vault.close().expect("close");
+    let old: (Vec<u8>, i64, i64, i64) = common::raw(path)
+        .query_row(
+            "SELECT profile, version, created_ms, updated_ms FROM subjects WHERE token = ?1",
+            [uuid_bytes(&ann)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("row");
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let vault = common::open(path, 1);
+    vault.update_subject(&common::c("app"), &Lookup::token(&ann), json!({"secret": "A2"})).expect("update");
+    vault.close().expect("close");
+    (ann, bob, old)
+}
+
+/// Flip one bit of a blob column's envelope header (byte 1: the key id).
+fn flip_key_id(c: &rusqlite::Connection, sql_select: &str, sql_update: &str) {
+    let mut blob: Vec<u8> = c.query_row(sql_select, [], |r| r.get(0)).expect("select");
+    blob[1] ^= 0x40;
+    c.execute(sql_update, [blob]).expect("update");
+}
+
+#[test]
+fn envelope_headers_row_versions_and_index_rows_are_checked() {
+    let tv = common::temp_vault();
+    let (ann, bob, old) = two_subjects(&tv.path);
+    let pristine = std::fs::read(&tv.path).expect("read");
+    let restore = || std::fs::write(&tv.path, &pristine).expect("restore");
+    let get_ann = || {
+        let vault = common::open(&tv.path, 1);
+        vault.get_subject(&common::c("app"), &Lookup::token(&ann)).map(|s| s.profile)
+    };
+    assert_eq!(get_ann().expect("untouched")["secret"], "A2");
+
+    // The key id in the header of each kind of blob is authenticated and checked.
+    let ann_hex = hex::encode(uuid_bytes(&ann));
+    for (what, select, update) in [
+        (
+            "profile",
+            format!("SELECT profile FROM subjects WHERE hex(token) = upper('{ann_hex}')"),
+            format!("UPDATE subjects SET profile = ?1 WHERE hex(token) = upper('{ann_hex}')"),
+        ),
+        (
+            "wrapped data key",
+            format!("SELECT dek FROM subjects WHERE hex(token) = upper('{ann_hex}')"),
+            format!("UPDATE subjects SET dek = ?1 WHERE hex(token) = upper('{ann_hex}')"),
+        ),
+    ] {
+        flip_key_id(&common::raw(&tv.path), &select, &update);
+        assert_eq!(get_ann().expect_err(what).kind(), ErrorKind::Integrity, "{what}");
+        restore();
+    }
+    for (what, select, update) in [
+        (
+            "purpose key",
+            "SELECT wrapped FROM keys WHERE purpose = 'kek'",
+            "UPDATE keys SET wrapped = ?1 WHERE purpose = 'kek'",
+        ),
+        (
+            "root key wrapping",
+            "SELECT wrapped FROM key_wrappings WHERE method = 'master'",
+            "UPDATE key_wrappings SET wrapped = ?1 WHERE method = 'master'",
+        ),
+    ] {
+        flip_key_id(&common::raw(&tv.path), select, update);
+        let e = Vault::open(&tv.path, &common::key(1), Options::default()).expect_err(what);
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{what}: {e}");
+        restore();
+    }
+    flip_key_id(
+        &common::raw(&tv.path),
+        "SELECT details FROM audit WHERE details IS NOT NULL",
+        "UPDATE audit SET details = ?1 WHERE details IS NOT NULL",
+    );
+    let vault = common::open(&tv.path, 1);
+    let e = vault.list_audit_events(&common::c("app"), Some(&ann), &PageRequest::first(10)).expect_err("details");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    drop(vault);
+    restore();
+
+    // The profile is bound to its row's version and timestamps.
+    for edit in [
+        "UPDATE subjects SET version = version + 1",
+        "UPDATE subjects SET updated_ms = updated_ms + 1",
+        "UPDATE subjects SET created_ms = created_ms - 1",
+    ] {
+        common::raw(&tv.path).execute(edit, []).expect("edit");
+        assert_eq!(get_ann().expect_err(edit).kind(), ErrorKind::Integrity, "{edit}");
+        restore();
+    }
+
+    // A whole-row rollback (the old ciphertext with its old version and timestamps) is
+    // self-consistent, so a read accepts it; verify reports it.
+    common::raw(&tv.path)
+        .execute(
+            "UPDATE subjects SET profile = ?1, version = ?2, created_ms = ?3, updated_ms = ?4 WHERE hex(token) = upper(?5)",
+            rusqlite::params![old.0, old.1, old.2, old.3, ann_hex],
+        )
+        .expect("rollback");
+    assert_eq!(get_ann().expect("a consistent old row reads")["secret"], "A");
+    let vault = common::open(&tv.path, 1);
+    let e = vault.verify_audit(None).expect_err("rolled-back row");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    assert!(e.message().contains("last audited change"), "{e}");
+    drop(vault);
+    restore();
+
+    // An index entry re-pointed at another subject is never trusted: a lookup by Ann's email
+    // does not return Bob, and an erasure by Ann's email erases nobody.
+    common::raw(&tv.path)
+        .execute(
+            "UPDATE subject_index SET subject_id = (SELECT id FROM subjects WHERE hex(token) = upper(?1))
+             WHERE field = 'email' AND subject_id = (SELECT id FROM subjects WHERE hex(token) = upper(?2))",
+            [hex::encode(uuid_bytes(&bob)), ann_hex.clone()],
+        )
+        .expect("re-point");
+    let vault = common::open(&tv.path, 1);
+    let e = vault.get_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    let e = vault.forget_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    assert_eq!(vault.get_subject(&common::c("app"), &Lookup::token(&bob)).expect("Bob kept").profile["secret"], "B");
+    drop(vault);
+    restore();
+}
+
+#[test]
+fn a_planted_schema_object_refuses_the_open_and_nothing_is_written() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    vault.create_subject(&common::c("app"), json!({"email": "t@x.org"})).expect("create");
+    vault.close().expect("close");
+    let pristine = std::fs::read(&tv.path).expect("read");
+    for plant in [
+        "CREATE TABLE stash (token BLOB, dek BLOB, profile BLOB);
+         CREATE TRIGGER keep BEFORE DELETE ON subjects BEGIN INSERT INTO stash VALUES (old.token, old.dek, old.profile); END;",
+        "CREATE VIEW everyone AS SELECT * FROM subjects;",
+        "CREATE TABLE extra (x);",
+        "CREATE INDEX extra_index ON subjects (created_ms);",
+    ] {
+        std::fs::write(&tv.path, &pristine).expect("restore");
+        common::raw(&tv.path).execute_batch(plant).expect("plant");
+        let before = common::hashes(&tv.path);
+        let e = Vault::open(&tv.path, &common::key(1), Options::default()).expect_err(plant);
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{plant}");
+        assert!(!e.message().contains("stash") && !e.message().contains("keep"), "{e}");
+        assert_eq!(common::hashes(&tv.path), before, "nothing written");
+    }
+}

@@ -1,0 +1,137 @@
+//! The file format is a promise: every format a released bunkerlite wrote is committed here as a
+//! fixture vault (`fixtures/v<N>.db`, with `fixtures/v<N>.json` holding its key and what it
+//! must read back), and every later version must open it (migrating a copy) and read exactly
+//! that back, with a verifying audit chain.
+//!
+//! `BUNKERLITE_WRITE_FIXTURE=1 cargo test -p bunkerlite --test fixtures` writes the fixture of
+//! the current format if it does not exist yet; an existing fixture is never rewritten.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use bunkerlite::{AuditHead, Caller, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vault};
+use serde_json::{json, Value};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+/// The current format (the schema's `user_version`).
+const CURRENT: u32 = 2;
+const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
+
+fn fixture(version: u32, ext: &str) -> PathBuf {
+    Path::new(DIR).join(format!("v{version}.{ext}"))
+}
+
+fn write_fixture(db: &Path, manifest: &Path) {
+    let key = MasterKey::from_hex(KEY_HEX).expect("key");
+    let options = Options { indexed_fields: vec!["customer_id".into()], ..Options::default() };
+    let vault = Vault::open(db, &key, options).expect("create");
+    let signup = Caller::new("app:signup").expect("actor");
+    let ann = vault
+        .create_subject(
+            &signup,
+            json!({"email": "Ann.Fixture@Example.com", "phone": "+49 30 901820", "login": "ann", "customer_id": "C-1",
+                   "name": "Ann Fixture", "address": {"city": "Berlin", "zip": "10115"}}),
+        )
+        .expect("ann");
+    let bob = vault.create_subject(&signup, json!({"email": "bob.fixture@example.org", "name": "Bob"})).expect("bob");
+    let eve = vault.create_subject(&signup, json!({"email": "eve.fixture@example.net"})).expect("eve");
+    let crm = Caller::new("app:crm").expect("actor").with_purpose("support").expect("purpose");
+    vault.update_subject(&crm, &Lookup::token(&ann), json!({"name": "Ann F. Ixture"})).expect("update");
+    vault.get_subject(&crm, &Lookup::email("bob.fixture@example.org")).expect("read");
+    vault.forget_subject(&Caller::new("admin:dpo").expect("actor"), &Lookup::token(&eve)).expect("forget");
+    let head = vault.get_audit_head().expect("head");
+    vault.close().expect("close");
+    let manifest_json = json!({
+        "format": CURRENT,
+        "key": KEY_HEX,
+        "options": {"indexed_fields": ["customer_id"]},
+        "subjects": [
+            {"token": ann, "version": 2, "lookup": {"customer_id": "C-1"},
+             "profile": {"email": "Ann.Fixture@Example.com", "phone": "+49 30 901820", "login": "ann", "customer_id": "C-1",
+                         "name": "Ann F. Ixture", "address": {"city": "Berlin", "zip": "10115"}}},
+            {"token": bob, "version": 1, "lookup": {"email": "BOB.fixture@example.org"},
+             "profile": {"email": "bob.fixture@example.org", "name": "Bob"}},
+        ],
+        "erased": [eve],
+        "audit_head": head,
+        "audit_events": head.seq,
+    });
+    std::fs::write(manifest, serde_json::to_string_pretty(&manifest_json).expect("json") + "\n").expect("manifest");
+}
+
+/// Open a copy of the fixture of `version` with the current code and check everything it holds.
+fn check(version: u32) {
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(version, "json")).expect("manifest")).expect("json");
+    let tv = common::temp_vault();
+    std::fs::copy(fixture(version, "db"), &tv.path).expect("copy the fixture (never open it in place)");
+    let key = MasterKey::from_hex(manifest["key"].as_str().expect("key")).expect("key");
+    let options = Options::from_json(manifest["options"].clone()).expect("options");
+    let vault = Vault::open(&tv.path, &key, options).unwrap_or_else(|e| panic!("v{version} does not open: {e}"));
+    // The audit chain first, before this test appends to it: unchanged up to the recorded head.
+    let head: AuditHead = serde_json::from_value(manifest["audit_head"].clone()).expect("head");
+    let report = vault.verify_audit(Some(&head)).unwrap_or_else(|e| panic!("v{version} audit: {e}"));
+    assert_eq!(report.events, manifest["audit_events"].as_u64().expect("count"));
+    let reader = Caller::new("app:fixture-check").expect("actor");
+    for s in manifest["subjects"].as_array().expect("subjects") {
+        let token = s["token"].as_str().expect("token");
+        for lookup in [Lookup::token(token), Lookup::from_json(&s["lookup"]).expect("lookup")] {
+            let got = vault.get_subject(&reader, &lookup).unwrap_or_else(|e| panic!("v{version} {lookup:?}: {e}"));
+            assert_eq!(got.token, token);
+            assert_eq!(got.profile, s["profile"], "v{version}: profile of {token}");
+            assert_eq!(json!(got.version), s["version"]);
+        }
+    }
+    for token in manifest["erased"].as_array().expect("erased") {
+        let e = vault.get_subject(&reader, &Lookup::token(token.as_str().expect("token"))).expect_err("erased");
+        assert_eq!(e.kind(), ErrorKind::Erased);
+    }
+    // Still writable, and the chain continues.
+    let t = vault.create_subject(&reader, json!({"email": "new@fixture.test"})).expect("create after upgrade");
+    vault.update_subject(&reader, &Lookup::token(&t), json!({"n": 1})).expect("update after upgrade");
+    let listed = vault.list_audit_events(&reader, Some(&t), &PageRequest::first(10)).expect("list");
+    assert_eq!(listed.total, 2);
+    vault.verify_audit(Some(&head)).expect("verifies after new writes");
+    // The wrong key still writes nothing.
+    vault.close().expect("close");
+    let before = common::hashes(&tv.path);
+    let e = Vault::open(&tv.path, &common::key(9), Options::default()).expect_err("wrong key");
+    assert_eq!(e.kind(), ErrorKind::WrongKey);
+    assert_eq!(common::hashes(&tv.path), before);
+}
+
+#[test]
+fn every_committed_format_opens_and_reads_back() {
+    let (db, manifest) = (fixture(CURRENT, "db"), fixture(CURRENT, "json"));
+    if std::env::var("BUNKERLITE_WRITE_FIXTURE").as_deref() == Ok("1") && !db.exists() {
+        std::fs::create_dir_all(DIR).expect("dir");
+        write_fixture(&db, &manifest);
+    }
+    assert!(db.exists(), "no fixture of the current format {CURRENT}: write it with BUNKERLITE_WRITE_FIXTURE=1");
+    let mut checked = 0;
+    for version in 1..=CURRENT {
+        if fixture(version, "db").exists() {
+            check(version);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1);
+}
+
+#[test]
+fn pre_release_format_1_is_refused_clearly() {
+    // Format 1 (pre-release builds) is not migrated: such a file is UNSUPPORTED, with nothing
+    // written and a message that says so.
+    let tv = common::temp_vault();
+    let raw = common::raw(&tv.path);
+    raw.execute_batch("CREATE TABLE meta (name TEXT PRIMARY KEY, value ANY) STRICT;").expect("sql");
+    raw.pragma_update(None, "application_id", 0x424C_5631).expect("app id");
+    raw.pragma_update(None, "user_version", 1).expect("version");
+    drop(raw);
+    let before = common::hashes(&tv.path);
+    let e = Vault::open(&tv.path, &common::key(1), Options::default()).expect_err("format 1");
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+    assert!(e.message().contains("pre-release"), "{e}");
+    assert_eq!(common::hashes(&tv.path), before);
+}
