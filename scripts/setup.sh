@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the demo and the test suites need, idempotently, on a machine that has only the
-# toolchains (Rust, C compiler, Python 3.9+, Node 18+): Debian packages, a Python virtualenv with
+# toolchains (Rust, C compiler, Python 3.10+, Node 18+): Debian packages, a Python virtualenv with
 # the dev tools, the Python package and the Node package (both built from source, release mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."

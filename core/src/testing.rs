@@ -67,7 +67,7 @@ pub fn associated_data(spec: PlaceSpec<'_>, key_id: u32) -> Result<Vec<u8>> {
 
 /// The blind index of `normalized` under the field key derived from (`root`, `vault_id`, `field`).
 pub fn blind_index(root: &[u8], vault_id: &[u8; 16], field: &str, normalized: &str) -> Result<[u8; 16]> {
-    Ok(index::blind_index(&index::field_key(&key(root)?, vault_id, field), normalized))
+    Ok(index::IndexKey::new(&index::field_key(&key(root)?, vault_id, field)).index(normalized))
 }
 
 /// The normalised form of a value of an indexed field (`email`, `phone`, `login`, other).

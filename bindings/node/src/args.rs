@@ -175,6 +175,26 @@ pub unsafe fn strict_string(env: sys::napi_env, value: sys::napi_value, what: &s
     String::from_utf16(&heap[..len]).map_err(|_| lone_surrogate())
 }
 
+/// An optional ASCII name such as an actor or purpose (`undefined` and `null` are absent); `what`
+/// names it in the error. Read as UTF-8 by N-API, which replaces a lone surrogate with U+FFFD:
+/// such a name is refused anyway, as only ASCII names are valid. The layer sends `false` in place
+/// of an actor when the options were not an object.
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn optional_name(env: sys::napi_env, value: sys::napi_value, what: &str) -> Result<Option<String>, Failure> {
+    // SAFETY: per this function's contract.
+    match unsafe { type_of(env, value)? } {
+        kind if absent(kind) => Ok(None),
+        // SAFETY: `value` is a string of this call; N-API writes valid UTF-8.
+        sys::ValueType::napi_string => {
+            unsafe { with_utf8(env, value, |b| String::from_utf8_lossy(b).into_owned()) }.map(Some)
+        }
+        sys::ValueType::napi_boolean => Err(invalid("options must be an object")),
+        _ => Err(Failure::Core(Error::new(ErrorKind::InvalidInput, format!("{what} must be a string")))),
+    }
+}
+
 /// One property of an options object, or `None` when absent (`undefined` or `null`).
 ///
 /// # Safety

@@ -53,7 +53,7 @@ pub unsafe fn handle(env: sys::napi_env, vault: Vault) -> napi::Result<sys::napi
 }
 
 /// Most native argument slots an operation takes (the handle, its arguments, the options).
-const MAX_ARGS: usize = 6;
+const MAX_ARGS: usize = 8;
 
 /// The arguments of one call (missing ones are `undefined`, as N-API fills them). The readers
 /// take a slot index; every one of them requires that `self` holds the current call's values.
@@ -93,6 +93,21 @@ impl Call {
     pub unsafe fn caller(&self, i: usize) -> Result<Caller, Failure> {
         // SAFETY: per this function's contract.
         unsafe { args::caller(self.env, self.argv[i]) }
+    }
+
+    /// The caller from slots `i` (the actor) and `i + 1` (the purpose), which the layer reads
+    /// from the options object: each `undefined` or `null` when absent, a string otherwise; `false`
+    /// in slot `i` stands for options that are not an object.
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn caller_of(&self, i: usize) -> Result<Caller, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe {
+            let actor = args::optional_name(self.env, self.argv[i], "actor")?;
+            let purpose = args::optional_name(self.env, self.argv[i + 1], "purpose")?;
+            Ok(Caller::from_parts(actor.as_deref(), purpose.as_deref())?)
+        }
     }
 
     /// # Safety

@@ -5,89 +5,89 @@
 use crate::calls::{calls, Call, Failure, Out};
 
 calls! {
-    /// `createSubject(handle, profile, opts)`: Create a subject from a profile (a JSON object) and return its new token.
+    /// `createSubject(handle, profile, actor, purpose)`: Create a subject from a profile (a JSON object) and return its new token.
     c"createSubject" => create_subject(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(2)?;
+        let caller = c.caller_of(2)?;
         let profile = c.document(1)?;
         Ok(Out::Text(v.create_subject(&caller, profile)?))
     });
-    /// `createSubjectAsync(handle, profile, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `createSubjectAsync(handle, profile, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"createSubjectAsync" => create_subject_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(2))?;
+        let caller = c.later(c.caller_of(2))?;
         let profile = c.later(c.document(1))?;
         c.spawn(move || Ok(Out::Text(v?.create_subject(&caller?, profile?)?)))
     });
-    /// `createSubjects(handle, profiles, opts)`: Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position).
+    /// `createSubjects(handle, profiles, actor, purpose)`: Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position).
     c"createSubjects" => create_subjects(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(2)?;
+        let caller = c.caller_of(2)?;
         let profiles = c.documents(1)?;
         Ok(Out::json(&v.create_subjects(&caller, profiles)?)?)
     });
-    /// `createSubjectsAsync(handle, profiles, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `createSubjectsAsync(handle, profiles, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"createSubjectsAsync" => create_subjects_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(2))?;
+        let caller = c.later(c.caller_of(2))?;
         let profiles = c.later(c.documents(1))?;
         c.spawn(move || Out::json(&v?.create_subjects(&caller?, profiles?)?))
     });
-    /// `getSubject(handle, mode, lookup, opts)`: Read a subject found by a lookup (token, email, phone, login or a configured field).
+    /// `getSubject(handle, mode, lookup, actor, purpose)`: Read a subject found by a lookup (token, email, phone, login or a configured field).
     c"getSubject" => get_subject(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(3)?;
+        let caller = c.caller_of(3)?;
         let lookup = c.lookup(1)?;
         Ok(Out::json(&v.get_subject(&caller, &lookup)?)?)
     });
-    /// `getSubjectAsync(handle, mode, lookup, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `getSubjectAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"getSubjectAsync" => get_subject_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(3))?;
+        let caller = c.later(c.caller_of(3))?;
         let lookup = c.later(c.lookup(1))?;
         c.spawn(move || Out::json(&v?.get_subject(&caller?, &lookup?)?))
     });
-    /// `getSubjects(handle, lookups, opts)`: Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order.
+    /// `getSubjects(handle, lookups, actor, purpose)`: Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order.
     c"getSubjects" => get_subjects(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(2)?;
+        let caller = c.caller_of(2)?;
         let lookups = c.lookups(1)?;
         Ok(Out::json(&v.get_subjects(&caller, &lookups)?)?)
     });
-    /// `getSubjectsAsync(handle, lookups, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `getSubjectsAsync(handle, lookups, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"getSubjectsAsync" => get_subjects_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(2))?;
+        let caller = c.later(c.caller_of(2))?;
         let lookups = c.later(c.lookups(1))?;
         c.spawn(move || Out::json(&v?.get_subjects(&caller?, &lookups?)?))
     });
-    /// `updateSubject(handle, mode, lookup, patch, opts)`: Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902).
+    /// `updateSubject(handle, mode, lookup, patch, actor, purpose)`: Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902).
     c"updateSubject" => update_subject(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(4)?;
+        let caller = c.caller_of(4)?;
         let lookup = c.lookup(1)?;
         let patch = c.document(3)?;
         Ok(Out::json(&v.update_subject(&caller, &lookup, patch)?)?)
     });
-    /// `updateSubjectAsync(handle, mode, lookup, patch, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `updateSubjectAsync(handle, mode, lookup, patch, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"updateSubjectAsync" => update_subject_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(4))?;
+        let caller = c.later(c.caller_of(4))?;
         let lookup = c.later(c.lookup(1))?;
         let patch = c.later(c.document(3))?;
         c.spawn(move || Out::json(&v?.update_subject(&caller?, &lookup?, patch?)?))
     });
-    /// `forgetSubject(handle, mode, lookup, opts)`: Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact.
+    /// `forgetSubject(handle, mode, lookup, actor, purpose)`: Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact.
     c"forgetSubject" => forget_subject(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(3)?;
+        let caller = c.caller_of(3)?;
         let lookup = c.lookup(1)?;
         Ok(Out::json(&v.forget_subject(&caller, &lookup)?)?)
     });
-    /// `forgetSubjectAsync(handle, mode, lookup, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `forgetSubjectAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"forgetSubjectAsync" => forget_subject_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(3))?;
+        let caller = c.later(c.caller_of(3))?;
         let lookup = c.later(c.lookup(1))?;
         c.spawn(move || Out::json(&v?.forget_subject(&caller?, &lookup?)?))
     });
@@ -145,32 +145,32 @@ calls! {
             Ok(Out::Nothing)
         })
     });
-    /// `compact(handle, opts)`: Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation).
+    /// `compact(handle, actor, purpose)`: Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation).
     c"compact" => compact(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(1)?;
+        let caller = c.caller_of(1)?;
         Ok(Out::json(&v.compact(&caller)?)?)
     });
-    /// `compactAsync(handle, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `compactAsync(handle, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"compactAsync" => compact_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(1))?;
+        let caller = c.later(c.caller_of(1))?;
         c.spawn(move || Out::json(&v?.compact(&caller?)?))
     });
-    /// `rekey(handle, new_key, opts)`: Replace the master key: the root key is wrapped for the new key in one atomic write.
+    /// `rekey(handle, new_key, actor, purpose)`: Replace the master key: the root key is wrapped for the new key in one atomic write.
     c"rekey" => rekey(|c| unsafe {
         let v = c.vault()?;
-        let caller = c.caller(2)?;
+        let caller = c.caller_of(2)?;
         let new_key = c.key(1)?;
         {
             v.rekey(&caller, new_key.as_ref())?;
             Ok(Out::Nothing)
         }
     });
-    /// `rekeyAsync(handle, new_key, opts)`: the same, off the event loop; argument errors reject the promise.
+    /// `rekeyAsync(handle, new_key, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"rekeyAsync" => rekey_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
-        let caller = c.later(c.caller(2))?;
+        let caller = c.later(c.caller_of(2))?;
         let new_key = c.later(c.key(1))?;
         c.spawn(move || {
             v?.rekey(&caller?, new_key?.as_ref())?;

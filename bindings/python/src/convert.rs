@@ -24,8 +24,9 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>) -> Result<Value, Error> {
 }
 
 pub(crate) fn text(obj: &Bound<'_, PyString>) -> Result<String, Error> {
-    // Lone surrogates are not valid UTF-8: refused, never replaced.
-    obj.to_cow().map(|c| c.into_owned()).map_err(|_| invalid("a string is not valid Unicode (lone surrogate)"))
+    // Lone surrogates are not valid UTF-8: refused, never replaced. (abi3 from 3.10 reads the
+    // string's cached UTF-8 without making a bytes object.)
+    obj.to_str().map(str::to_owned).map_err(|_| invalid("a string is not valid Unicode (lone surrogate)"))
 }
 
 fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Error> {
@@ -82,11 +83,46 @@ pub(crate) fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> Result<O
     obj.filter(|o| !o.is_none()).map(|o| string(o, what)).transpose()
 }
 
+/// The last caller made on this thread, with the string objects it was made from: programs
+/// pass the same actor (usually an interned literal) call after call, so the checked caller is
+/// reused when the very same objects come again (identity, not equality: the cache holds them,
+/// so an address cannot be reused by another string meanwhile).
+struct LastCaller {
+    actor: Option<Py<PyAny>>,
+    purpose: Option<Py<PyAny>>,
+    caller: Caller,
+}
+
+thread_local! {
+    static LAST_CALLER: std::cell::RefCell<Option<LastCaller>> = const { std::cell::RefCell::new(None) };
+}
+
+fn same(a: Option<&Bound<'_, PyAny>>, b: &Option<Py<PyAny>>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.as_ptr() == b.as_ptr(),
+        _ => false,
+    }
+}
+
 /// The caller from the `actor` and `purpose` keyword arguments.
 pub(crate) fn caller(actor: Option<&Bound<'_, PyAny>>, purpose: Option<&Bound<'_, PyAny>>) -> Result<Caller, Error> {
-    let actor = opt_string(actor, "actor")?;
-    let purpose = opt_string(purpose, "purpose")?;
-    Caller::from_parts(actor.as_deref(), purpose.as_deref())
+    let (actor, purpose) = (actor.filter(|a| !a.is_none()), purpose.filter(|p| !p.is_none()));
+    let cached = LAST_CALLER.with(|last| {
+        let last = last.borrow();
+        last.as_ref().filter(|l| same(actor, &l.actor) && same(purpose, &l.purpose)).map(|l| l.caller.clone())
+    });
+    if let Some(caller) = cached {
+        return Ok(caller);
+    }
+    let made = Caller::from_parts(
+        actor.map(|a| string(a, "actor")).transpose()?.as_deref(),
+        purpose.map(|p| string(p, "purpose")).transpose()?.as_deref(),
+    )?;
+    let keep = |o: Option<&Bound<'_, PyAny>>| o.map(|o| o.clone().unbind());
+    let entry = LastCaller { actor: keep(actor), purpose: keep(purpose), caller: made.clone() };
+    LAST_CALLER.with(|last| *last.borrow_mut() = Some(entry));
+    Ok(made)
 }
 
 /// A lookup: a dict with one key. The usual `{"email": "…"}` is read directly (the same checks

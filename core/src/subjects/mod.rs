@@ -17,7 +17,7 @@ use crate::audit::action::Action;
 use crate::audit::chain::{self, Event};
 use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, RowState, Slot, NONCE_LEN, ROW_KEY};
-use crate::crypto::index::{blind_index, index_eq, INDEX_LEN};
+use crate::crypto::index::{index_eq, IndexKey, INDEX_LEN};
 use crate::crypto::keys::SecretKey;
 use crate::document::{apply_patch, expect_object};
 use crate::engine::Engine;
@@ -78,7 +78,7 @@ pub struct ErasureReceipt {
 struct IndexedField {
     name: String,
     rule: Rule,
-    key: SecretKey,
+    key: IndexKey,
 }
 
 /// The subjects area of an open vault: the indexed fields with their keys, and how phone
@@ -157,7 +157,7 @@ impl Subjects {
             .iter()
             .map(|s| s.to_string())
             .chain(configured)
-            .map(|name| IndexedField { rule: Rule::for_field(&name), key: keys.field_key(&name), name })
+            .map(|name| IndexedField { rule: Rule::for_field(&name), key: IndexKey::new(&keys.field_key(&name)), name })
             .collect();
         Subjects { fields, region }
     }
@@ -173,7 +173,7 @@ impl Subjects {
     /// The blind index of `value` of `field`.
     fn index_of(&self, field: &IndexedField, value: &str) -> Result<[u8; INDEX_LEN]> {
         let norm = Zeroizing::new(normalize(&field.name, field.rule, value, self.region)?);
-        Ok(blind_index(&field.key, &norm))
+        Ok(field.key.index(&norm))
     }
 
     /// The blind indexes of a profile's indexed fields.

@@ -66,13 +66,23 @@ fn layout(op: &Op) -> (Vec<usize>, usize) {
         slot[i] = at;
         at += slots(&p.arg);
     }
-    if opts.is_some() {
-        for (i, arg) in op.args.iter().enumerate() {
-            if matches!(arg, Arg::Caller | Arg::Page) {
-                slot[i] = at;
+    match opts {
+        // Paging options are read by the addon, with the caller's fields, from one object.
+        Some("PageOptions") => {
+            for (i, arg) in op.args.iter().enumerate() {
+                if matches!(arg, Arg::Caller | Arg::Page) {
+                    slot[i] = at;
+                }
             }
+            at += 1;
         }
-        at += 1;
+        // The caller crosses as two values the layer reads from the options: actor, purpose.
+        Some(_) => {
+            let i = op.args.iter().position(|a| matches!(a, Arg::Caller)).expect("caller");
+            slot[i] = at;
+            at += 2;
+        }
+        None => {}
     }
     (slot, at)
 }
@@ -82,9 +92,10 @@ fn same(a: &Arg, b: &Arg) -> bool {
     format!("{a:?}") == format!("{b:?}")
 }
 
-fn reader(arg: &Arg, slot: usize) -> (String, String) {
+fn reader(arg: &Arg, slot: usize, paged: bool) -> (String, String) {
     match arg {
-        Arg::Caller => ("caller".into(), format!("c.caller({slot})")),
+        Arg::Caller if paged => ("caller".into(), format!("c.caller({slot})")),
+        Arg::Caller => ("caller".into(), format!("c.caller_of({slot})")),
         Arg::Lookup => ("lookup".into(), format!("c.lookup({slot})")),
         Arg::Lookups => ("lookups".into(), format!("c.lookups({slot})")),
         Arg::Doc { name, .. } => (name.to_string(), format!("c.document({slot})")),
@@ -123,7 +134,8 @@ pub(crate) fn functions() -> String {
     for op in OPERATIONS {
         let js = op.js_name();
         let (slot, count) = layout(op);
-        let reads: Vec<(String, String)> = op.args.iter().zip(&slot).map(|(arg, at)| reader(arg, *at)).collect();
+        let paged = op.args.iter().any(|a| matches!(a, Arg::Page));
+        let reads: Vec<(String, String)> = op.args.iter().zip(&slot).map(|(arg, at)| reader(arg, *at, paged)).collect();
         let call_args: Vec<String> = op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, local)).collect();
         let names: Vec<String> = native_slot_types(op)
             .iter()
@@ -177,8 +189,13 @@ fn native_slot_types(op: &Op) -> Vec<String> {
             Arg::Caller | Arg::Page => {}
         }
     }
-    if opts.is_some() {
-        out.push("opts?: unknown".into());
+    match opts {
+        Some("PageOptions") => out.push("opts?: unknown".into()),
+        Some(_) => {
+            out.push("actor?: unknown".into());
+            out.push("purpose?: unknown".into());
+        }
+        None => {}
     }
     out
 }
@@ -223,8 +240,10 @@ pub(crate) fn layer() -> String {
                 _ => args.push(p.name.clone()),
             }
         }
-        if opts.is_some() {
-            args.push("opts".into());
+        match opts {
+            Some("PageOptions") => args.push("opts".into()),
+            Some(_) => args.extend(["actorOf(opts)".to_owned(), "purposeOf(opts)".to_owned()]),
+            None => {}
         }
         let ret = match op.ret {
             Ret::Unit => "void",
