@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Per-call overhead of the Python and Node bindings over Rust: batched create (20 × 1000
-# subjects) and 100,000 gets by token on a vault file, the same workload in each language.
+# subjects) and gets by token on a vault file (the best of 20 passes of 10,000: short passes dodge
+# the VM's noise and the audit flusher), the same workload in each language.
 # The three run in turn, BUNKERLITE_BENCH_ROUNDS times (default 5), so that drift of the machine
 # hits all of them alike; each round's overheads are taken against that round's Rust figure.
 # Prints a Markdown table of medians with the range over rounds. Release builds throughout

@@ -1,5 +1,4 @@
-//! JSON documents at the boundary: parsing text under limits, checking values against the limits,
-//! and applying merge patches (RFC 7396) and JSON Patches (RFC 6902).
+//! JSON documents at the boundary: parsing text under limits and checking values against them.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -139,35 +138,6 @@ pub(crate) fn expect_object(value: Value, what: &str) -> Result<Map<String, Valu
     }
 }
 
-/// Apply a patch to a document: an object is a merge patch (RFC 7396, `null` removes a key), an
-/// array is a JSON Patch (RFC 6902). The result must still be an object.
-pub(crate) fn apply_patch(doc: &Map<String, Value>, patch: &Value) -> Result<Map<String, Value>> {
-    let mut target = Value::Object(doc.clone());
-    match patch {
-        Value::Object(_) => json_patch::merge(&mut target, patch),
-        Value::Array(_) => {
-            let ops: json_patch::Patch = serde_json::from_value(patch.clone())
-                .map_err(|_| Error::invalid("patch is not a valid JSON Patch (RFC 6902) array"))?;
-            json_patch::patch(&mut target, &ops).map_err(|e| {
-                // The error names the failing operation's index and kind, never the values.
-                Error::invalid(format!("JSON Patch operation {} failed ({})", e.operation, patch_error_kind(&e.kind)))
-            })?;
-        }
-        _ => return Err(Error::invalid("patch must be a JSON object (merge patch) or array (JSON Patch)")),
-    }
-    expect_object(target, "the patched profile")
-}
-
-fn patch_error_kind(kind: &json_patch::PatchErrorKind) -> &'static str {
-    use json_patch::PatchErrorKind as K;
-    match kind {
-        K::TestFailed => "test failed",
-        K::InvalidPointer => "path does not exist",
-        K::CannotMoveInsideItself => "cannot move a value inside itself",
-        _ => "invalid operation",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,19 +156,5 @@ mod tests {
         assert!(l.check_batch(3).is_err());
         let e = l.parse("{\"secret-value\" 1}").expect_err("syntax");
         assert!(!e.message().contains("secret"));
-    }
-
-    #[test]
-    fn patches() {
-        let doc = expect_object(json!({"a": 1, "b": {"c": 2}}), "doc").expect("object");
-        let merged = apply_patch(&doc, &json!({"a": null, "b": {"d": 3}})).expect("merge");
-        assert_eq!(Value::Object(merged), json!({"b": {"c": 2, "d": 3}}));
-        let patched = apply_patch(&doc, &json!([{"op": "replace", "path": "/a", "value": 5}])).expect("patch");
-        assert_eq!(Value::Object(patched), json!({"a": 5, "b": {"c": 2}}));
-        let e = apply_patch(&doc, &json!([{"op": "remove", "path": "/zz"}])).expect_err("missing");
-        assert_eq!(e.kind(), crate::error::ErrorKind::InvalidInput);
-        assert!(apply_patch(&doc, &json!([{"op": "replace", "path": "", "value": 1}])).is_err());
-        assert!(apply_patch(&doc, &json!("x")).is_err());
-        assert!(apply_patch(&doc, &json!([{"op": "nope"}])).is_err());
     }
 }

@@ -40,6 +40,7 @@ mod keyring;
 mod normalize;
 mod options;
 mod page;
+mod patch;
 mod store;
 mod subjects;
 mod vault;
@@ -53,6 +54,7 @@ pub use document::{documents_from_json, Limits};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
+pub use patch::MAX_PATCH_OPERATIONS;
 pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};
 pub use vault::{CompactReport, Vault};
 

@@ -14,6 +14,7 @@ fn layer(unit: &str) -> Option<u32> {
     Some(match unit {
         "error" => 0,
         "crypto" | "document" | "normalize" | "clock" | "page" | "caller" | "ids" | "audit::action" => 1,
+        "patch" => 2,
         "options" => 2,
         "store" => 3,
         "keyring" | "audit::chain" | "audit::buffer" => 4,

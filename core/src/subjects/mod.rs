@@ -19,12 +19,13 @@ use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, RowState, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::{index_eq, IndexKey, INDEX_LEN};
 use crate::crypto::keys::SecretKey;
-use crate::document::{apply_patch, expect_object};
+use crate::document::expect_object;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, parse_token, token_from_random, TokenBytes};
 use crate::keyring::Keyring;
 use crate::normalize::{normalize, Rule};
+use crate::patch::apply_patch;
 use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
 
 /// The identity fields every vault indexes (unique per vault).
@@ -351,8 +352,7 @@ impl Subjects {
         engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
             let found = self.resolve(tx, lookup)?;
             let (dek, before) = self.open_row(engine, &found)?;
-            let after = apply_patch(&before, &patch)?;
-            engine.limits.check_map(&after)?;
+            let after = apply_patch(&before, &patch, &engine.limits)?;
             let row = &found.row;
             let old_entries = self.index_entries(&before)?;
             let new_entries = self.index_entries(&after)?;
