@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use super::action::Action;
 use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
-use crate::crypto::index::mac_parts;
+use crate::crypto::index::PartsMac;
 use crate::crypto::keys::SecretKey;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
@@ -113,19 +113,6 @@ pub(crate) struct Fields<'a> {
     pub(crate) details: Option<&'a [u8]>,
 }
 
-/// `opt(x)`: `0x00` when absent, `0x01 ‖ x` when present.
-fn opt(part: Option<&[u8]>) -> Vec<u8> {
-    match part {
-        None => vec![0],
-        Some(bytes) => {
-            let mut out = Vec::with_capacity(bytes.len() + 1);
-            out.push(1);
-            out.extend_from_slice(bytes);
-            out
-        }
-    }
-}
-
 impl<'a> Fields<'a> {
     /// The fields of a stored row.
     pub(crate) fn of(row: &'a AuditRow) -> Fields<'a> {
@@ -147,23 +134,20 @@ impl<'a> Fields<'a> {
     pub(crate) fn mac(&self, key: &SecretKey, prev: &[u8; 32]) -> [u8; 32] {
         let subject_id = self.subject_id.map(i64::to_be_bytes);
         let version = self.version.map(i64::to_be_bytes);
-        mac_parts(
-            key,
-            &[
-                CHAIN_LABEL,
-                prev,
-                &self.seq.to_be_bytes(),
-                &self.time_ms.to_be_bytes(),
-                self.actor.as_bytes(),
-                &opt(self.purpose.map(str::as_bytes)),
-                self.action.as_bytes(),
-                &opt(self.subject),
-                &opt(subject_id.as_ref().map(|b| b.as_slice())),
-                &opt(version.as_ref().map(|b| b.as_slice())),
-                self.outcome.as_bytes(),
-                &opt(self.details),
-            ],
-        )
+        PartsMac::new(key)
+            .part(CHAIN_LABEL)
+            .part(prev)
+            .part(&self.seq.to_be_bytes())
+            .part(&self.time_ms.to_be_bytes())
+            .part(self.actor.as_bytes())
+            .opt(self.purpose.map(str::as_bytes))
+            .part(self.action.as_bytes())
+            .opt(self.subject)
+            .opt(subject_id.as_ref().map(|b| b.as_slice()))
+            .opt(version.as_ref().map(|b| b.as_slice()))
+            .part(self.outcome.as_bytes())
+            .opt(self.details)
+            .finish()
     }
 }
 

@@ -51,15 +51,42 @@ pub(crate) fn index_eq(a: &[u8; INDEX_LEN], b: &[u8]) -> bool {
     bool::from(a.as_slice().ct_eq(b))
 }
 
-/// HMAC-SHA256 over several parts, each prefixed with its length (u64 BE), so that no two
-/// different lists of parts give the same input (used by the audit chain).
-pub(crate) fn mac_parts(key: &SecretKey, parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length");
-    for part in parts {
-        mac.update(&(part.len() as u64).to_be_bytes());
-        mac.update(part);
+/// HMAC-SHA256 over a sequence of parts, each prefixed with its length (u64 BE), so that no two
+/// different sequences give the same input (the audit chain). An optional part is the single
+/// byte `0x00` when absent and `0x01 ‖ part` when present, so absent never reads as empty.
+pub(crate) struct PartsMac(Hmac<Sha256>);
+
+impl PartsMac {
+    pub(crate) fn new(key: &SecretKey) -> PartsMac {
+        PartsMac(<Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length"))
     }
-    mac.finalize().into_bytes().into()
+
+    /// Add one part.
+    pub(crate) fn part(mut self, part: &[u8]) -> PartsMac {
+        self.0.update(&(part.len() as u64).to_be_bytes());
+        self.0.update(part);
+        self
+    }
+
+    /// Add one optional part.
+    pub(crate) fn opt(mut self, part: Option<&[u8]>) -> PartsMac {
+        match part {
+            None => {
+                self.0.update(&1u64.to_be_bytes());
+                self.0.update(&[0]);
+            }
+            Some(bytes) => {
+                self.0.update(&(bytes.len() as u64 + 1).to_be_bytes());
+                self.0.update(&[1]);
+                self.0.update(bytes);
+            }
+        }
+        self
+    }
+
+    pub(crate) fn finish(self) -> [u8; 32] {
+        self.0.finalize().into_bytes().into()
+    }
 }
 
 #[cfg(test)]
