@@ -102,7 +102,9 @@ impl Vault {
     /// version does not open is `UNSUPPORTED`; one holding schema objects bunkerlite did not
     /// make (a trigger, a view) is `INTEGRITY`.
     pub fn open(path: impl AsRef<Path>, key: &MasterKey, options: Options) -> Result<Vault> {
-        let path = path.as_ref();
+        // Absolute, so that SQLite never reads a name such as `file:x.db?mode=ro` as a URI.
+        let path = &std::path::absolute(path.as_ref())
+            .map_err(|_| Error::invalid("the vault path is empty or cannot be made absolute"))?;
         let settings = settings(&options);
         let exists = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         if exists {

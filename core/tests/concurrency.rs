@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use bunkerlite::{ErrorKind, Lookup, Vault};
+use bunkerlite::{ErrorKind, Lookup, Options, Vault};
 use serde_json::json;
 
 const EMAILS: usize = 150;
@@ -112,4 +112,149 @@ fn three_processes_one_winner_per_email() {
     let vault = common::open(&tv.path, KEY);
     check_winners(&vault, &results, 6);
     vault.verify_audit(None).expect("chain verifies");
+}
+
+/// Child entry point: wait for the start signal (a file appearing), then open the vault at
+/// BL_PATH, which may not exist yet, and print "ok" or the error code.
+#[test]
+#[ignore = "child process entry point, run by `processes_creating_one_vault_at_once_all_succeed`"]
+fn create_race_process() {
+    let path = std::env::var("BL_PATH").expect("BL_PATH");
+    let go = std::env::var("BL_GO").expect("BL_GO");
+    while !Path::new(&go).exists() {
+        std::thread::yield_now();
+    }
+    match Vault::open(Path::new(&path), &common::key(KEY), Options::default()) {
+        Ok(v) => {
+            v.create_subject(&common::c("app:race"), json!({"n": std::process::id()})).expect("write");
+            v.close().expect("close");
+            println!("ok");
+        }
+        Err(e) => println!("error {e}"),
+    }
+}
+
+#[test]
+fn processes_creating_one_vault_at_once_all_succeed() {
+    let rounds: u64 =
+        std::env::var("BUNKERLITE_CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).map_or(50, |r: u64| r.min(200));
+    let dir = tempfile::tempdir().expect("dir");
+    let mut failures = Vec::new();
+    for round in 0..rounds {
+        let path = dir.path().join(format!("v{round}.db"));
+        let go = dir.path().join(format!("go{round}"));
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                common::child(
+                    "create_race_process",
+                    &[("BL_PATH", path.display().to_string()), ("BL_GO", go.display().to_string())],
+                )
+                .spawn()
+                .expect("spawn")
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::fs::write(&go, b"go").expect("start");
+        for mut child in children {
+            let out = child.stdout.take().expect("stdout");
+            let lines: Vec<String> = BufReader::new(out).lines().map_while(Result::ok).collect();
+            child.wait().expect("wait");
+            if !lines.iter().any(|l| l == "ok") {
+                failures.push(format!(
+                    "round {round}: {:?}",
+                    lines.iter().filter(|l| l.starts_with("error")).collect::<Vec<_>>()
+                ));
+            }
+        }
+        let vault = common::open(&path, KEY);
+        let report = vault.verify_audit(None).expect("one vault, verifying");
+        vault.close().expect("close");
+        if report.subjects != 4 {
+            failures.push(format!("round {round}: {} subjects", report.subjects));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} opens failed: {failures:#?}", failures.len(), rounds * 4);
+}
+
+#[test]
+fn a_read_is_chained_before_any_write_issued_after_it_returned() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, KEY);
+    let busy = vault.create_subject(&common::c("app"), json!({"n": 0})).expect("busy subject");
+    let pairs: Vec<String> =
+        (0..200).map(|i| vault.create_subject(&common::c("app"), json!({"pair": i})).expect("pair subject")).collect();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        // Writers keep the write lock busy (and the flusher keeps committing read events).
+        for w in 0..2 {
+            let (vault, busy, stop) = (&vault, &busy, &stop);
+            s.spawn(move || {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    n += 1;
+                    vault
+                        .update_subject(
+                            &common::c("app:writer"),
+                            &Lookup::token(busy.as_str()),
+                            json!({"n": n, "w": w}),
+                        )
+                        .expect("busy write");
+                }
+            });
+        }
+        for token in &pairs {
+            vault.get_subject(&common::c("app:reader"), &Lookup::token(token.as_str())).expect("read");
+            vault
+                .update_subject(&common::c("app:reader"), &Lookup::token(token.as_str()), json!({"seen": true}))
+                .expect("write");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    vault.flush_audit().expect("flush");
+    let mut out_of_order = 0;
+    for token in &pairs {
+        let events = vault
+            .list_audit_events(&common::c("admin:check"), Some(token), &bunkerlite::PageRequest::first(10))
+            .expect("events");
+        let seq =
+            |action: &str| events.items.iter().find(|e| e.action == action && e.actor == "app:reader").map(|e| e.seq);
+        let (read, write) = (seq("subject.get").expect("read event"), seq("subject.update").expect("write event"));
+        if read > write {
+            out_of_order += 1;
+        }
+    }
+    assert_eq!(out_of_order, 0, "reads chained after the writes issued after them");
+    vault.verify_audit(None).expect("verify");
+}
+
+#[test]
+fn caller_paths_are_file_names_never_uris() {
+    let dir = tempfile::tempdir().expect("dir");
+    // A path that SQLite would read as a URI with parameters (read-only, another file).
+    let tricky = dir.path().join("file:vault.db?mode=ro&immutable=1");
+    let vault = Vault::open(&tricky, &common::key(KEY), Options::default()).expect("create by file name");
+    vault.create_subject(&common::c("app"), json!({"a": 1})).expect("writable: mode=ro was not applied");
+    vault.close().expect("close");
+    assert!(tricky.exists(), "the file has exactly the name given");
+    let relative = "file:bunkerlite-uri-test.db?mode=ro";
+    let cwd = std::env::current_dir().expect("cwd");
+    std::env::set_current_dir(dir.path()).expect("chdir");
+    let made = Vault::open(relative, &common::key(KEY), Options::default());
+    let exists = dir.path().join(relative).exists();
+    let no_create = Vault::open(
+        dir.path().join("file:missing.db"),
+        &common::key(KEY),
+        Options { create: false, ..Options::default() },
+    );
+    std::env::set_current_dir(cwd).expect("chdir back");
+    made.expect("a relative file: name is a file name").close().expect("close");
+    assert!(exists);
+    assert_eq!(no_create.expect_err("create=false is honoured").kind(), ErrorKind::NotFound);
+    // The key check runs on such a path too: a wrong key is refused with nothing written.
+    let before = common::hashes(&tricky);
+    assert_eq!(
+        Vault::open(&tricky, &common::key(KEY + 1), Options::default()).expect_err("wrong key").kind(),
+        ErrorKind::WrongKey
+    );
+    assert_eq!(common::hashes(&tricky), before);
 }

@@ -103,9 +103,31 @@ impl Store {
     /// Open (creating if needed) the file at `path` with the vault's pragmas.
     pub(crate) fn open_file(path: &Path, settings: Settings) -> Result<Store> {
         let writer = Self::connect(Some(path), &settings)?;
-        writer.pragma_update(None, "journal_mode", "WAL")?;
+        Self::enter_wal(&writer, &settings)?;
         writer.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: Some(path.to_owned()), settings })
+    }
+
+    /// Switch to WAL mode. Switching a new file needs an exclusive lock, and SQLite answers
+    /// `SQLITE_BUSY` at once (without its busy handler) while another process creating the same
+    /// file holds one: retry, with a growing pause, until the busy timeout has passed.
+    fn enter_wal(conn: &Connection, settings: &Settings) -> Result<()> {
+        let start = std::time::Instant::now();
+        let mut pause = Duration::from_micros(200);
+        loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+                Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+                Ok(_) => return Err(Error::new(ErrorKind::Storage, "the database cannot use write-ahead logging")),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        && start.elapsed() < settings.busy_timeout =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// A private in-memory database.
@@ -115,7 +137,8 @@ impl Store {
     }
 
     fn connect(path: Option<&Path>, settings: &Settings) -> Result<Connection> {
-        // No SQLITE_OPEN_URI: a caller's path is a file name, never a URI with parameters.
+        // No SQLITE_OPEN_URI, and paths arrive absolute (see `Vault::open`): a caller's path is a
+        // file name, never a URI with parameters.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = match path {
             Some(p) => Connection::open_with_flags(p, flags)?,
