@@ -1,7 +1,21 @@
 //! Normalisation of identity values before they are indexed: the same person typed two ways
-//! must produce the same blind index. Errors name the field, never the value.
+//! must produce the same blind index, and two different people never the same. Errors name the
+//! field, never the value.
+//!
+//! Exactly (the shared vectors pin it for every language):
+//! - **email**: trim Unicode whitespace, Unicode NFKC, then lower-case (Unicode default case
+//!   mapping). Then it must be `local@domain` with exactly one `@`; a local part of 1–64 bytes
+//!   without whitespace or control characters; a domain of at most 253 bytes made of at least two
+//!   dot-separated labels of 1–63 characters each, letters (any script, for IDN), digits and `-`,
+//!   not starting or ending with `-`. NFKC folds compatibility forms (the Kelvin sign `K` is `k`,
+//!   full-width letters are ASCII) so that look-alike spellings cannot become a second account.
+//! - **phone**: parsed with libphonenumber's metadata (the vault's default region for numbers
+//!   without `+`), valid for its region, written in E.164.
+//! - **login** and configured fields: trim, then Unicode NFC (composed and decomposed spellings
+//!   of one name are one value); case is kept.
 
 use phonenumber::country::Id as Region;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
@@ -11,12 +25,12 @@ const MAX_VALUE_BYTES: usize = 320;
 /// How the values of an indexed field are normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rule {
-    /// Trimmed and lower-cased; must look like `local@domain`.
+    /// Trimmed, NFKC, lower-cased; must be `local@domain` (see the module docs).
     Email,
     /// Parsed as a phone number (with the vault's default region for numbers without `+`),
     /// must be a valid number, stored in E.164.
     Phone,
-    /// Trimmed; must not be empty. Used for `login` and configured fields.
+    /// Trimmed and NFC; must not be empty. Used for `login` and configured fields.
     Trimmed,
 }
 
@@ -49,7 +63,10 @@ pub(crate) fn normalize(field: &str, rule: Rule, value: &str, region: Option<Reg
             if t.is_empty() {
                 return Err(Error::invalid(format!("field '{field}' is empty")));
             }
-            t.to_owned()
+            if t.len() > 4 * MAX_VALUE_BYTES {
+                return Err(Error::too_large(format!("field '{field}' is longer than {MAX_VALUE_BYTES} bytes")));
+            }
+            t.nfc().collect()
         }
     };
     if out.len() > MAX_VALUE_BYTES {
@@ -59,18 +76,34 @@ pub(crate) fn normalize(field: &str, rule: Rule, value: &str, region: Option<Reg
 }
 
 fn email(field: &str, value: &str) -> Result<String> {
-    let v = value.trim().to_lowercase();
     let bad = || Error::invalid(format!("field '{field}' is not a valid email address"));
-    let (local, domain) = v.rsplit_once('@').ok_or_else(bad)?;
-    let plausible = !local.is_empty()
-        && !domain.is_empty()
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !plausible {
+    let trimmed = value.trim();
+    // Bound the work before normalising (NFKC can lengthen text a little, never a lot).
+    if trimmed.len() > 4 * MAX_VALUE_BYTES {
+        return Err(Error::too_large(format!("field '{field}' is longer than {MAX_VALUE_BYTES} bytes")));
+    }
+    let v: String = trimmed.nfkc().collect::<String>().to_lowercase();
+    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
+    let local_ok =
+        !local.is_empty() && local.len() <= 64 && !local.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !local_ok || !valid_domain(domain) {
         return Err(bad());
     }
     Ok(v)
+}
+
+/// At least two dot-separated labels of 1–63 letters, digits or `-` (not at either end).
+fn valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            let n = l.chars().count();
+            (1..=63).contains(&n)
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 fn phone(field: &str, value: &str, region: Option<Region>) -> Result<String> {
@@ -184,9 +217,32 @@ mod tests {
     fn emails() {
         let n = |v| normalize("email", Rule::Email, v, None);
         assert_eq!(n("  Ann.Lee@Example.COM ").expect("ok"), "ann.lee@example.com");
-        for bad in ["", "ann", "@x.org", "ann@", "a b@x.org", "ann@.org", "ann@x."] {
+        // The Kelvin sign and full-width letters fold to ASCII; decomposed and composed accents
+        // are one spelling.
+        assert_eq!(n("\u{212A}im@example.com").expect("ok"), "kim@example.com");
+        assert_eq!(n("\u{FF41}nn@example.com").expect("ok"), "ann@example.com");
+        assert_eq!(n("Jo\u{0308}rg@example.de").expect("ok"), n("J\u{00F6}rg@example.de").expect("ok"));
+        assert_eq!(n("ann@bücher.example").expect("IDN"), "ann@bücher.example");
+        for bad in [
+            "",
+            "ann",
+            "@x.org",
+            "ann@",
+            "a b@x.org",
+            "ann@.org",
+            "ann@x.",
+            "a@@b.c",
+            "a@b",
+            "a@b@c.d",
+            "a@-b.c",
+            "a@b-.c",
+            "a@b..c",
+            "a@b_c.d",
+            "a\u{0007}@b.c",
+        ] {
             assert!(n(bad).is_err(), "{bad:?}");
         }
+        assert!(n(&format!("{}@x.org", "a".repeat(65))).is_err(), "local part over 64 bytes");
     }
 
     #[test]
@@ -249,6 +305,13 @@ mod tests {
     #[test]
     fn logins_and_errors_do_not_echo() {
         assert_eq!(normalize("login", Rule::Trimmed, "  ann ", None).expect("ok"), "ann");
+        let nfc = normalize("login", Rule::Trimmed, "J\u{00F6}rg", None).expect("ok");
+        assert_eq!(
+            normalize("login", Rule::Trimmed, "Jo\u{0308}rg", None).expect("ok"),
+            nfc,
+            "NFD and NFC are one login"
+        );
+        assert_ne!(normalize("login", Rule::Trimmed, "ANN", None).expect("ok"), "ann", "logins keep their case");
         let e = normalize("email", Rule::Email, "secret-value", None).expect_err("bad");
         assert!(!e.message().contains("secret-value"));
         let e = normalize("login", Rule::Trimmed, &"x".repeat(400), None).expect_err("long");

@@ -87,10 +87,14 @@ fn compute() -> Value {
         ("email", "  Ann.Lee@Example.COM ", None),
         ("email", "ann.lee@example.com", None),
         ("email", "Jürgen@Beispiel.de", None),
+        ("email", "\u{212A}im@Example.com", None),
+        ("email", "Jo\u{0308}rg@Example.de", None),
+        ("email", "\u{FF21}nn@\u{FF25}xample.com", None),
         ("phone", "+49 30 901820", None),
         ("phone", "030 901820", Some("DE")),
         ("phone", "+1 (202) 555-0143", None),
         ("login", "  ann ", None),
+        ("login", "Jo\u{0308}rg", None),
         ("customer_id", "C-17", None),
     ];
     let blind: Vec<Value> = inputs
