@@ -20,6 +20,8 @@ pub struct Limits {
     pub max_string_bytes: usize,
     /// Most items in one batch call.
     pub max_batch: usize,
+    /// Largest batch (all its documents together), in bytes of compact JSON.
+    pub max_batch_bytes: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +32,7 @@ impl Default for Limits {
             max_fields: 1000,
             max_string_bytes: 64 << 10,
             max_batch: 10_000,
+            max_batch_bytes: 64 << 20,
         }
     }
 }
@@ -51,6 +54,26 @@ impl Limits {
         })?;
         self.check(&value)?;
         Ok(value)
+    }
+
+    /// Parse the JSON text of a batch (an array of documents or lookups), refusing text larger
+    /// than `max_batch_bytes` before parsing it. Each item is checked by the operation.
+    pub fn parse_batch(&self, text: &str) -> Result<Value> {
+        if text.len() > self.max_batch_bytes {
+            return Err(self.batch_too_large());
+        }
+        serde_json::from_str(text).map_err(|e| {
+            Error::invalid(format!(
+                "invalid JSON ({:?} error) at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        })
+    }
+
+    pub(crate) fn batch_too_large(&self) -> Error {
+        Error::too_large(format!("a batch is larger than {} bytes", self.max_batch_bytes))
     }
 
     /// Check a parsed document against the limits (depth, keys, string sizes).
@@ -145,7 +168,15 @@ mod tests {
 
     #[test]
     fn limits() {
-        let l = Limits { max_document_bytes: 50, max_depth: 3, max_fields: 3, max_string_bytes: 5, max_batch: 2 };
+        let l = Limits {
+            max_document_bytes: 50,
+            max_depth: 3,
+            max_fields: 3,
+            max_string_bytes: 5,
+            max_batch: 2,
+            max_batch_bytes: 60,
+        };
+        assert_eq!(l.parse_batch(&"x".repeat(61)).expect_err("batch size").kind(), crate::error::ErrorKind::TooLarge);
         assert_eq!(l.parse(&"x".repeat(51)).expect_err("size").kind(), crate::error::ErrorKind::TooLarge);
         assert_eq!(l.parse("{\"a\":").expect_err("syntax").kind(), crate::error::ErrorKind::InvalidInput);
         assert!(l.check(&json!({"a": {"b": 1}})).is_ok());

@@ -148,8 +148,9 @@ impl Error {
         Error::new(ErrorKind::Internal, message)
     }
 
-    /// Prefix the message with where it happened (e.g. `item 3`), keeping the kind.
-    pub(crate) fn context(self, what: impl fmt::Display) -> Error {
+    /// Prefix the message with where it happened (e.g. `item 3`), keeping the kind. `what` must
+    /// hold no personal data (a position, a field name).
+    pub fn context(self, what: impl fmt::Display) -> Error {
         Error { kind: self.kind, message: format!("{what}: {}", self.message).into() }
     }
 }

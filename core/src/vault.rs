@@ -20,6 +20,7 @@ use crate::audit::chain::Event;
 use crate::caller::Caller;
 use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
+use crate::document::Limits;
 use crate::engine::{Engine, Flusher};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
@@ -177,6 +178,18 @@ impl Vault {
     /// text is refused before it is parsed.
     pub fn parse_document(&self, text: &str) -> Result<Value> {
         self.state()?.engine.limits.parse(text)
+    }
+
+    /// Parse the JSON text of a batch (an array of documents or lookups) under this vault's
+    /// limits: text larger than `max_batch_bytes` is refused before it is parsed.
+    pub fn parse_batch(&self, text: &str) -> Result<Value> {
+        self.state()?.engine.limits.parse_batch(text)
+    }
+
+    /// This vault's input limits (bindings check them while converting arguments, so an
+    /// oversized argument is refused before it is copied whole).
+    pub fn limits(&self) -> Result<Limits> {
+        Ok(self.state()?.engine.limits.clone())
     }
 
     fn state(&self) -> Result<Arc<Open>> {

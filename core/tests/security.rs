@@ -286,6 +286,14 @@ fn audit_tampering_is_detected() {
             "hide an event from its subject",
             Box::new(|c| drop(c.execute("UPDATE audit SET subject_id = NULL WHERE seq = 7", []))),
         ),
+        // Absent and empty are told apart by the MAC (an empty value where none was, and back).
+        (
+            "absent details made empty",
+            Box::new(|c| drop(c.execute("UPDATE audit SET details = X'' WHERE seq = 1", []))),
+        ),
+        ("absent purpose made empty", Box::new(|c| drop(c.execute("UPDATE audit SET purpose = '' WHERE seq = 3", [])))),
+        ("absent version set", Box::new(|c| drop(c.execute("UPDATE audit SET version = 0 WHERE seq = 3", [])))),
+        ("details removed", Box::new(|c| drop(c.execute("UPDATE audit SET details = NULL WHERE seq = 2", [])))),
     ];
     for (name, tamper) in cases {
         let e = verify_after(tamper.as_ref(), None).expect_err(name);

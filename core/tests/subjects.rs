@@ -114,6 +114,7 @@ fn limits_are_enforced() {
             max_fields: 10,
             max_string_bytes: 50,
             max_batch: 3,
+            ..bunkerlite::Limits::default()
         },
         ..Options::default()
     };

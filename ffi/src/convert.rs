@@ -71,13 +71,14 @@ pub(crate) unsafe fn document(v: &Vault, ptr: *const c_char, name: &str) -> Resu
     v.parse_document(unsafe { str_arg(ptr, name) }?)
 }
 
-/// The documents of a batch, from JSON text of an array.
+/// The documents of a batch, from JSON text of an array (the whole text under the vault's
+/// `max_batch_bytes`; each document is checked by the operation).
 ///
 /// # Safety
 /// As [`document`].
 pub(crate) unsafe fn documents(v: &Vault, ptr: *const c_char, name: &str) -> Result<Vec<Value>, Error> {
     // SAFETY: forwarded contract.
-    bunkerlite::documents_from_json(unsafe { document(v, ptr, name) }?)
+    bunkerlite::documents_from_json(v.parse_batch(unsafe { str_arg(ptr, name) }?)?)
 }
 
 /// A batch of lookups, from JSON text of an array of lookup objects.
@@ -86,7 +87,7 @@ pub(crate) unsafe fn documents(v: &Vault, ptr: *const c_char, name: &str) -> Res
 /// As [`document`].
 pub(crate) unsafe fn lookups(v: &Vault, ptr: *const c_char) -> Result<Vec<Lookup>, Error> {
     // SAFETY: forwarded contract.
-    Lookup::many_from_json(&unsafe { document(v, ptr, "lookups_json") }?)
+    Lookup::many_from_json(&v.parse_batch(unsafe { str_arg(ptr, "lookups_json") }?)?)
 }
 
 /// A page request: `cursor` NULL for the first page.
@@ -123,8 +124,18 @@ pub(crate) fn check_out<T>(out: *mut T, name: &str) -> Result<(), Error> {
 ///
 /// # Safety
 /// `out` is a valid, writable pointer.
-pub(crate) unsafe fn put_string(out: *mut *mut c_char, value: String) -> Result<(), Error> {
-    let c = CString::new(value).map_err(|_| Error::new(ErrorKind::Internal, "a result contained a NUL byte"))?;
+pub(crate) unsafe fn put_string(out: *mut *mut c_char, mut value: String) -> Result<(), Error> {
+    // Copied into a buffer of the exact size (adding the NUL to `value` could reallocate and free
+    // an unwiped copy), then the original is wiped: results may hold personal data.
+    let mut bytes = Vec::with_capacity(value.len() + 1);
+    bytes.extend_from_slice(value.as_bytes());
+    bytes.push(0);
+    value.zeroize();
+    let c = CString::from_vec_with_nul(bytes).map_err(|e| {
+        let mut rejected = e.into_bytes();
+        rejected.zeroize();
+        Error::new(ErrorKind::Internal, "a result contained a NUL byte")
+    })?;
     // SAFETY: `out` is valid and writable per the caller's contract.
     unsafe { *out = c.into_raw() };
     Ok(())

@@ -204,6 +204,25 @@ int main(void) {
     json = NULL;
     EXPECT(bl_vault_compact(vault, AS("bad actor"), &json), BL_INVALID_INPUT, "compact with a bad actor");
 
+    /* A batch is limited as a whole by max_batch_bytes, not by the one-document limit. */
+    {
+        bl_key *k = NULL;
+        bl_vault *small = NULL;
+        char *out = NULL;
+        bl_key_generate(&k);
+        EXPECT(bl_vault_open_in_memory(k, "{\"limits\":{\"max_document_bytes\":200,\"max_batch_bytes\":600}}", &small), BL_OK, "small limits");
+        bl_key_free(k);
+        char batch[1024];
+        snprintf(batch, sizeof batch, "[{\"n\":\"%0150d\"},{\"n\":\"%0150d\"},{\"n\":\"%0150d\"}]", 1, 2, 3);
+        EXPECT(bl_subjects_create(small, NULL, batch, &out), BL_OK, "a batch larger than one document");
+        bl_string_free(out);
+        out = NULL;
+        snprintf(batch, sizeof batch, "[{\"n\":\"%0150d\"},{\"n\":\"%0150d\"},{\"n\":\"%0150d\"},{\"n\":\"%0150d\"}]", 1, 2, 3, 4);
+        EXPECT(bl_subjects_create(small, NULL, batch, &out), BL_TOO_LARGE, "a batch over max_batch_bytes");
+        CHECK(contains(bl_last_error_message(), "batch is larger than 600 bytes"), "batch limit message");
+        bl_vault_close(small);
+    }
+
     /* 8 threads on one handle. */
     shared = vault;
     pthread_t threads[8];

@@ -103,27 +103,45 @@ unsafe fn not_json_because(env: sys::napi_env, value: sys::napi_value) -> Failur
     }
 }
 
-/// A JSON document sent as JSON text (or as the reason there is none).
+/// A JSON document sent as JSON text (or as the reason there is none). Text longer than
+/// `max_bytes` (of UTF-8) is refused with `TOO_LARGE` ("`what` is larger than …") before it is
+/// copied or parsed.
 ///
 /// # Safety
 /// `env` is the current call's environment and `value` one of its values.
-pub unsafe fn document(env: sys::napi_env, value: sys::napi_value) -> Result<Value, Failure> {
+pub unsafe fn document(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    max_bytes: usize,
+    what: &str,
+) -> Result<Value, Failure> {
     // SAFETY: per this function's contract.
     match unsafe { type_of(env, value)? } {
-        // SAFETY: `value` was checked to be a string.
-        sys::ValueType::napi_string => unsafe {
-            with_utf8(env, value, |bytes| {
-                serde_json::from_slice(bytes).map_err(|e| {
-                    // JSON.stringify escapes lone surrogates as \ud800; serde refuses them.
-                    let message = e.to_string();
-                    if message.contains("surrogate") || message.contains("hex escape") {
-                        lone_surrogate()
-                    } else {
-                        invalid("a document is not valid JSON")
-                    }
-                })
-            })?
-        },
+        sys::ValueType::napi_string => {
+            let mut len = 0usize;
+            // SAFETY: a NULL buffer asks for the length in bytes, copying nothing.
+            check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;
+            if len > max_bytes {
+                return Err(Failure::Core(Error::new(
+                    ErrorKind::TooLarge,
+                    format!("{what} is larger than {max_bytes} bytes"),
+                )));
+            }
+            // SAFETY: `value` was checked to be a string.
+            unsafe {
+                with_utf8(env, value, |bytes| {
+                    serde_json::from_slice(bytes).map_err(|e| {
+                        // JSON.stringify escapes lone surrogates as \ud800; serde refuses them.
+                        let message = e.to_string();
+                        if message.contains("surrogate") || message.contains("hex escape") {
+                            lone_surrogate()
+                        } else {
+                            invalid("a document is not valid JSON")
+                        }
+                    })
+                })?
+            }
+        }
         // SAFETY: `value` was checked to be a number.
         sys::ValueType::napi_number => Err(unsafe { not_json_because(env, value) }),
         _ => Err(not_json()),
@@ -143,8 +161,9 @@ pub unsafe fn optional_document(env: sys::napi_env, value: sys::napi_value) -> R
     if absent(unsafe { type_of(env, value)? }) {
         return Ok(None);
     }
+    // Options and anchors are small: the default document limit bounds them.
     // SAFETY: per this function's contract.
-    unsafe { document(env, value) }.map(Some)
+    unsafe { document(env, value, bunkerlite::Limits::default().max_document_bytes, "document") }.map(Some)
 }
 
 /// A string that must be well-formed Unicode: a lone surrogate is refused as on the JSON path

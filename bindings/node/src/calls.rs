@@ -126,7 +126,7 @@ impl Call {
         // SAFETY: per this function's contract.
         unsafe {
             if args::type_of(self.env, self.argv[i])? == sys::ValueType::napi_undefined {
-                return Ok(Lookup::from_json(&args::document(self.env, self.argv[i + 1])?)?);
+                return Ok(Lookup::from_json(&self.document(i + 1)?)?);
             }
             let mode = args::strict_string(self.env, self.argv[i], "a lookup mode")?;
             let value = args::strict_string(self.env, self.argv[i + 1], "a lookup value")?;
@@ -138,21 +138,39 @@ impl Call {
     /// `self` holds the current call's values.
     pub unsafe fn lookups(&self, i: usize) -> Result<Vec<Lookup>, Failure> {
         // SAFETY: per this function's contract.
-        Ok(Lookup::many_from_json(&unsafe { self.document(i) }?)?)
+        Ok(Lookup::many_from_json(&unsafe { self.batch(i) }?)?)
     }
 
+    /// One document (JSON text under the vault's `max_document_bytes`, refused before parsing).
+    ///
     /// # Safety
     /// `self` holds the current call's values.
     pub unsafe fn document(&self, i: usize) -> Result<Value, Failure> {
         // SAFETY: per this function's contract.
-        unsafe { args::document(self.env, self.argv[i]) }
+        unsafe {
+            let limit = self.vault()?.limits()?.max_document_bytes;
+            args::document(self.env, self.argv[i], limit, "document")
+        }
+    }
+
+    /// The JSON text of a batch, under the vault's `max_batch_bytes` (each item is checked by the
+    /// operation).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    unsafe fn batch(&self, i: usize) -> Result<Value, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe {
+            let limit = self.vault()?.limits()?.max_batch_bytes;
+            args::document(self.env, self.argv[i], limit, "a batch")
+        }
     }
 
     /// # Safety
     /// `self` holds the current call's values.
     pub unsafe fn documents(&self, i: usize) -> Result<Vec<Value>, Failure> {
         // SAFETY: per this function's contract.
-        Ok(bunkerlite::documents_from_json(unsafe { self.document(i) }?)?)
+        Ok(bunkerlite::documents_from_json(unsafe { self.batch(i) }?)?)
     }
 
     /// # Safety
@@ -268,6 +286,10 @@ impl ToNapiValue for Out {
                 }
             }
         };
+        // The text may hold personal data: wiped once V8 has its copy.
+        if let Out::Text(mut text) = out {
+            zeroize::Zeroize::zeroize(&mut text);
+        }
         if status != sys::Status::napi_ok {
             return Err(napi::Error::from_reason("could not make a result"));
         }

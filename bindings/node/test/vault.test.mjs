@@ -251,6 +251,17 @@ test('the addon refuses what is not a vault handle', async () => {
   }
 })
 
+test('oversized JSON text is refused before it is parsed', async () => {
+  const vault = Vault.openInMemory(MasterKey.generate(), { limits: { max_document_bytes: 1000, max_batch_bytes: 3000 } })
+  const big = { note: 'x'.repeat(2000) }
+  assert.throws(() => vault.createSubject(big), (e) => e.code === 'TOO_LARGE' && e.message === 'document is larger than 1000 bytes')
+  await assert.rejects(vault.createSubjectAsync(big), (e) => e.code === 'TOO_LARGE')
+  const batch = Array.from({ length: 5 }, () => ({ note: 'y'.repeat(800) }))
+  assert.throws(() => vault.createSubjects(batch), (e) => e.code === 'TOO_LARGE' && e.message === 'a batch is larger than 3000 bytes')
+  assert.equal(vault.createSubjects(batch.slice(0, 3)).length, 3)
+  vault.close()
+})
+
 test('lookup fields and call options never collide', () => {
   // A vault may index fields named like call options: the lookup is its own argument.
   const vault = Vault.openInMemory(MasterKey.generate(), { indexed_fields: ['actor', 'purpose'] })

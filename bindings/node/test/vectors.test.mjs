@@ -129,3 +129,37 @@ for (const mode of ['sync', 'async']) {
     })
   }
 }
+
+// tests/vectors/bad_arguments.json: every bad value of every kind, for every argument of every
+// operation (the others valid), throws (sync) and rejects (async) with the expected code.
+const bad = JSON.parse(readFileSync(join(here, '../../../tests/vectors/bad_arguments.json'), 'utf8'))
+test('every argument of every operation refuses every bad value, sync and async', async () => {
+  const vault = Vault.openInMemory(MasterKey.generate())
+  const token = vault.createSubject({ email: 'ann@example.org' })
+  const valid = (kind) => ({ lookup: { token }, lookups: [{ token }], doc: {}, docs: [{}], opt_str: token, anchor: null, key: MasterKey.generate() })[kind]
+  let checked = 0
+  for (const op of operations.values()) {
+    for (const [index, target] of op.args.entries()) {
+      for (const c of bad.kinds[target.kind]) {
+        const args = []
+        let opts
+        for (const [i, arg] of op.args.entries()) {
+          if (arg.kind === 'caller' || arg.kind === 'page') {
+            opts ??= {}
+            if (i === index) for (const [k, v] of Object.entries(c)) if (k !== 'type' && k !== 'code') opts[k] = v
+          } else {
+            args.push(i === index ? c.value : valid(arg.kind))
+          }
+        }
+        if (opts !== undefined) args.push(opts)
+        const expected = (e) => e instanceof Error && e.code === (c.code ?? 'INVALID_INPUT')
+        const at = `${op.js}(${target.kind}: ${JSON.stringify(c)})`
+        assert.throws(() => vault[op.js](...args), expected, at)
+        await assert.rejects(vault[`${op.js}Async`](...args), expected, at)
+        checked++
+      }
+    }
+  }
+  assert.ok(checked > 100, `${checked} cases`)
+  vault.close()
+})

@@ -3,24 +3,89 @@
 
 use std::sync::Arc;
 
-use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Lookup, PageRequest, Subject};
+use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Limits, Lookup, PageRequest, Subject, Vault};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
-/// Deeper than any vault accepts (its own limit is checked in core); this only keeps a
-/// self-referencing list from recursing forever.
-const MAX_CONVERSION_DEPTH: usize = 256;
-
 fn invalid(message: &str) -> Error {
     Error::new(ErrorKind::InvalidInput, message.to_owned())
 }
 
-/// A Python value (dict, list, tuple, str, int, float, bool, None) as JSON.
-pub(crate) fn to_json(obj: &Bound<'_, PyAny>) -> Result<Value, Error> {
-    to_json_at(obj, 0)
+/// Why an argument was refused: the core's error, or a value of the wrong Python type (raised as
+/// `InvalidTypeError`, an `InvalidInputError` that is also a `TypeError`; code `INVALID_INPUT`).
+pub(crate) enum ArgError {
+    Core(Error),
+    Type(String),
+}
+
+impl From<Error> for ArgError {
+    fn from(e: Error) -> ArgError {
+        ArgError::Core(e)
+    }
+}
+
+fn wrong_type(message: impl Into<String>) -> ArgError {
+    ArgError::Type(message.into())
+}
+
+/// The Python exception for an argument error.
+pub(crate) fn arg_err(py: Python<'_>, err: ArgError) -> PyErr {
+    match err {
+        ArgError::Core(e) => py_err(py, &e),
+        ArgError::Type(message) => {
+            let make = || -> PyResult<PyErr> {
+                let class = py.import("bunkerlite._errors")?.getattr("InvalidTypeError")?;
+                Ok(PyErr::from_value(class.call1((message,))?))
+            };
+            make().unwrap_or_else(|e| e)
+        }
+    }
+}
+
+fn too_large(message: String) -> Error {
+    Error::new(ErrorKind::TooLarge, message)
+}
+
+/// What a document may still hold while it is converted, from the vault's limits: conversion
+/// stops at the first excess (with the core's message), so an oversized argument is never
+/// copied whole. Sizes are counted low (the compact JSON is at least this long), so nothing the
+/// core would accept is refused; the core checks exactly afterwards.
+struct Budget<'l> {
+    limits: &'l Limits,
+    bytes: usize,
+    fields: usize,
+}
+
+impl<'l> Budget<'l> {
+    fn new(limits: &'l Limits) -> Budget<'l> {
+        Budget { limits, bytes: 0, fields: 0 }
+    }
+
+    fn spend(&mut self, bytes: usize) -> Result<(), Error> {
+        self.bytes += bytes;
+        if self.bytes > self.limits.max_document_bytes {
+            return Err(too_large(format!("document is larger than {} bytes", self.limits.max_document_bytes)));
+        }
+        Ok(())
+    }
+
+    fn string(&mut self, s: &Bound<'_, PyString>) -> Result<String, Error> {
+        let t = text(s)?;
+        if t.len() > self.limits.max_string_bytes {
+            return Err(too_large(format!("a string is longer than {} bytes", self.limits.max_string_bytes)));
+        }
+        self.spend(t.len() + 2)?;
+        Ok(t)
+    }
+}
+
+/// A Python value (dict, list, tuple, str, int, float, bool, None) as one JSON document within
+/// the limits.
+pub(crate) fn to_json(obj: &Bound<'_, PyAny>, limits: &Limits) -> Result<Value, ArgError> {
+    to_json_at(obj, 1, &mut Budget::new(limits))
 }
 
 pub(crate) fn text(obj: &Bound<'_, PyString>) -> Result<String, Error> {
@@ -29,57 +94,112 @@ pub(crate) fn text(obj: &Bound<'_, PyString>) -> Result<String, Error> {
     obj.to_str().map(str::to_owned).map_err(|_| invalid("a string is not valid Unicode (lone surrogate)"))
 }
 
-fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Error> {
-    if depth > MAX_CONVERSION_DEPTH {
-        return Err(Error::new(ErrorKind::TooLarge, "a document is nested too deeply"));
+fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut Budget<'_>) -> Result<Value, ArgError> {
+    if depth > budget.limits.max_depth {
+        // Also what ends a self-referencing list.
+        return Err(too_large(format!("document is nested deeper than {} levels", budget.limits.max_depth)).into());
     }
     if obj.is_none() {
+        budget.spend(4)?;
         return Ok(Value::Null);
     }
     if let Ok(b) = obj.cast::<PyBool>() {
+        budget.spend(4)?;
         return Ok(Value::Bool(b.is_true()));
     }
     if let Ok(i) = obj.cast::<PyInt>() {
+        budget.spend(1)?;
         if let Ok(v) = i.extract::<i64>() {
             return Ok(Value::from(v));
         }
         if let Ok(v) = i.extract::<u64>() {
             return Ok(Value::from(v));
         }
-        return Err(invalid("an integer does not fit in 64 bits"));
+        return Err(invalid("an integer does not fit in 64 bits").into());
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Number::from_f64(f.value()).map(Value::Number).ok_or_else(|| invalid("NaN and infinity are not JSON"));
+        budget.spend(1)?;
+        return Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| invalid("NaN and infinity are not JSON").into());
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return text(s).map(Value::String);
+        return Ok(budget.string(s).map(Value::String)?);
     }
     if let Ok(d) = obj.cast::<PyDict>() {
+        budget.fields += d.len();
+        if budget.fields > budget.limits.max_fields {
+            return Err(too_large(format!("document has more than {} fields", budget.limits.max_fields)).into());
+        }
+        budget.spend(2)?;
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| invalid("object keys must be strings"))?;
-            map.insert(text(key)?, to_json_at(&v, depth + 1)?);
+            let key = k.cast::<PyString>().map_err(|_| wrong_type("object keys must be strings"))?;
+            let key = budget.string(key)?;
+            budget.spend(2)?;
+            map.insert(key, to_json_at(&v, depth + 1, budget)?);
         }
         return Ok(Value::Object(map));
     }
+    let items =
+        |iter: &mut dyn Iterator<Item = Bound<'_, PyAny>>, budget: &mut Budget<'_>| -> Result<Value, ArgError> {
+            budget.spend(2)?;
+            let mut out = Vec::new();
+            for v in iter {
+                budget.spend(1)?;
+                out.push(to_json_at(&v, depth + 1, budget)?);
+            }
+            Ok(Value::Array(out))
+        };
     if let Ok(l) = obj.cast::<PyList>() {
-        return l.iter().map(|v| to_json_at(&v, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+        return items(&mut l.iter(), budget);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return t.iter().map(|v| to_json_at(&v, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+        return items(&mut t.iter(), budget);
     }
-    Err(invalid("values must be dict, list, tuple, str, int, float, bool or None"))
+    Err(wrong_type("values must be dict, list, tuple, str, int, float, bool or None"))
+}
+
+/// The items of a batch (a list or tuple), each converted within the document limits and all
+/// together within `max_batch` items and `max_batch_bytes`.
+fn batch(obj: &Bound<'_, PyAny>, limits: &Limits, what: &str) -> Result<Vec<Value>, ArgError> {
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
+        if l.len() > limits.max_batch {
+            return Err(too_large(format!("a batch holds at most {} items", limits.max_batch)).into());
+        }
+        l.iter().collect()
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        if t.len() > limits.max_batch {
+            return Err(too_large(format!("a batch holds at most {} items", limits.max_batch)).into());
+        }
+        t.iter().collect()
+    } else {
+        return Err(wrong_type(format!("{what} must be a list")));
+    };
+    let mut total = 0usize;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let mut budget = Budget::new(limits);
+        out.push(to_json_at(item, 1, &mut budget).map_err(|e| match e {
+            ArgError::Core(e) => ArgError::Core(e.context(format_args!("item {i}"))),
+            ArgError::Type(m) => ArgError::Type(format!("item {i}: {m}")),
+        })?);
+        total += budget.bytes;
+        if total > limits.max_batch_bytes {
+            return Err(too_large(format!("a batch is larger than {} bytes", limits.max_batch_bytes)).into());
+        }
+    }
+    Ok(out)
 }
 
 /// A string argument named `what` (a lone surrogate or another type is invalid input).
-pub(crate) fn string(obj: &Bound<'_, PyAny>, what: &str) -> Result<String, Error> {
-    let s =
-        obj.cast::<PyString>().map_err(|_| Error::new(ErrorKind::InvalidInput, format!("{what} must be a string")))?;
-    text(s)
+pub(crate) fn string(obj: &Bound<'_, PyAny>, what: &str) -> Result<String, ArgError> {
+    let s = obj.cast::<PyString>().map_err(|_| wrong_type(format!("{what} must be a string")))?;
+    Ok(text(s)?)
 }
 
 /// An optional string argument (`None` is absent).
-pub(crate) fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> Result<Option<String>, Error> {
+pub(crate) fn opt_string(obj: Option<&Bound<'_, PyAny>>, what: &str) -> Result<Option<String>, ArgError> {
     obj.filter(|o| !o.is_none()).map(|o| string(o, what)).transpose()
 }
 
@@ -106,7 +226,7 @@ fn same(a: Option<&Bound<'_, PyAny>>, b: &Option<Py<PyAny>>) -> bool {
 }
 
 /// The caller from the `actor` and `purpose` keyword arguments.
-pub(crate) fn caller(actor: Option<&Bound<'_, PyAny>>, purpose: Option<&Bound<'_, PyAny>>) -> Result<Caller, Error> {
+pub(crate) fn caller(actor: Option<&Bound<'_, PyAny>>, purpose: Option<&Bound<'_, PyAny>>) -> Result<Caller, ArgError> {
     let (actor, purpose) = (actor.filter(|a| !a.is_none()), purpose.filter(|p| !p.is_none()));
     let cached = LAST_CALLER.with(|last| {
         let last = last.borrow();
@@ -127,46 +247,59 @@ pub(crate) fn caller(actor: Option<&Bound<'_, PyAny>>, purpose: Option<&Bound<'_
 
 /// A lookup: a dict with one key. The usual `{"email": "…"}` is read directly (the same checks
 /// as the JSON path, which every other shape takes).
-pub(crate) fn lookup(obj: &Bound<'_, PyAny>) -> Result<Lookup, Error> {
-    if let Ok(d) = obj.cast::<PyDict>() {
-        if let Some((mode, value)) = d.iter().next().filter(|_| d.len() == 1) {
-            if let (Ok(mode), Ok(value)) = (mode.cast::<PyString>(), value.cast::<PyString>()) {
-                return Ok(Lookup::parse(&text(mode)?, text(value)?));
-            }
+pub(crate) fn lookup(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Lookup, ArgError> {
+    let d = obj
+        .cast::<PyDict>()
+        .map_err(|_| wrong_type("a lookup must be a dict with one key, such as {\"email\": ...}"))?;
+    if let Some((mode, value)) = d.iter().next().filter(|_| d.len() == 1) {
+        if let (Ok(mode), Ok(value)) = (mode.cast::<PyString>(), value.cast::<PyString>()) {
+            return Ok(Lookup::parse(&text(mode)?, text(value)?));
         }
     }
-    Lookup::from_json(&to_json(obj)?)
+    Ok(Lookup::from_json(&to_json(obj, &vault.limits()?)?)?)
 }
 
 /// A batch of lookups (a list of lookup dicts).
-pub(crate) fn lookups(obj: &Bound<'_, PyAny>) -> Result<Vec<Lookup>, Error> {
-    Lookup::many_from_json(&to_json(obj)?)
+pub(crate) fn lookups(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Vec<Lookup>, ArgError> {
+    Ok(Lookup::many_from_json(&Value::Array(batch(obj, &vault.limits()?, "lookups")?))?)
+}
+
+/// One document (a profile, a patch) within the vault's limits.
+pub(crate) fn document(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Value, ArgError> {
+    to_json(obj, &vault.limits()?)
 }
 
 /// The documents of a batch (a list).
-pub(crate) fn documents(obj: &Bound<'_, PyAny>) -> Result<Vec<Value>, Error> {
-    bunkerlite::documents_from_json(to_json(obj)?)
+pub(crate) fn documents(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Vec<Value>, ArgError> {
+    batch(obj, &vault.limits()?, "profiles")
 }
 
 /// Paging from the `cursor` and `limit` keyword arguments.
-pub(crate) fn page(cursor: Option<&Bound<'_, PyAny>>, limit: Option<&Bound<'_, PyAny>>) -> Result<PageRequest, Error> {
-    let bad = || invalid("limit must be an integer between 1 and 1000");
+pub(crate) fn page(
+    cursor: Option<&Bound<'_, PyAny>>,
+    limit: Option<&Bound<'_, PyAny>>,
+) -> Result<PageRequest, ArgError> {
+    const WHAT: &str = "limit must be an integer between 1 and 1000";
     let limit = match limit.filter(|l| !l.is_none()) {
         None => None,
-        Some(l) if l.is_instance_of::<PyBool>() => return Err(bad()),
-        Some(l) => Some(l.cast::<PyInt>().map_err(|_| bad())?.extract::<u64>().map_err(|_| bad())?),
+        Some(l) if l.is_instance_of::<PyBool>() => return Err(wrong_type(WHAT)),
+        Some(l) => Some(l.cast::<PyInt>().map_err(|_| wrong_type(WHAT))?.extract::<u64>().map_err(|_| invalid(WHAT))?),
     };
     Ok(PageRequest { limit, cursor: opt_string(cursor, "cursor")? })
 }
 
 /// An optional audit anchor (a dict `{"seq": N, "hash": "…"}`).
-pub(crate) fn anchor(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<AuditHead>, Error> {
-    obj.filter(|o| !o.is_none()).map(|o| AuditHead::from_json(&to_json(o)?)).transpose()
+pub(crate) fn anchor(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<AuditHead>, ArgError> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    if !obj.is_instance_of::<PyDict>() {
+        return Err(wrong_type("an audit anchor must be a dict {\"seq\": ..., \"hash\": ...}"));
+    }
+    Ok(Some(AuditHead::from_json(&to_json(obj, &Limits::default())?)?))
 }
 
 /// A `MasterKey` argument.
-pub(crate) fn key(obj: &Bound<'_, PyAny>) -> Result<Arc<bunkerlite::MasterKey>, Error> {
-    let key = obj.cast::<crate::MasterKey>().map_err(|_| invalid("the key must be a bunkerlite.MasterKey"))?;
+pub(crate) fn key(obj: &Bound<'_, PyAny>) -> Result<Arc<bunkerlite::MasterKey>, ArgError> {
+    let key = obj.cast::<crate::MasterKey>().map_err(|_| wrong_type("the key must be a bunkerlite.MasterKey"))?;
     Ok(key.get().inner.clone())
 }
 

@@ -13,7 +13,7 @@ use bunkerlite::{Error, ErrorKind, Options};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use convert::{py_err, to_json};
+use convert::{arg_err, py_err, to_json, ArgError};
 
 /// Run `f`, trapping panics: a bug becomes `InternalError`, never a `PanicException`.
 fn trapped<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> bunkerlite::Result<T> {
@@ -26,9 +26,19 @@ fn call<T: Send>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T> + Sen
     py.detach(|| trapped(f)).map_err(|e| py_err(py, &e))
 }
 
-/// Convert an argument (with the GIL held), trapping panics and mapping errors like `call`.
-fn arg<T>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T>) -> PyResult<T> {
-    trapped(f).map_err(|e| py_err(py, &e))
+/// Convert arguments (with the GIL held), trapping panics: a wrong type is `InvalidTypeError`
+/// (an `InvalidInputError` that is also a `TypeError`), every other refusal the core's class.
+fn arg<T>(py: Python<'_>, f: impl FnOnce() -> Result<T, ArgError>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| {
+            Err(ArgError::Core(Error::new(ErrorKind::Internal, "a bug in bunkerlite was caught (panic)")))
+        })
+        .map_err(|e| arg_err(py, e))
+}
+
+/// A path argument: `str` or `os.PathLike`.
+fn path_of(obj: &Bound<'_, PyAny>) -> Result<std::path::PathBuf, ArgError> {
+    obj.extract::<std::path::PathBuf>().map_err(|_| ArgError::Type("a path must be a str or os.PathLike".into()))
 }
 
 /// A 32-byte master key. Never printed; wiped when the last reference goes.
@@ -42,37 +52,43 @@ impl MasterKey {
     /// A new random key from the OS CSPRNG.
     #[staticmethod]
     fn generate(py: Python<'_>) -> PyResult<MasterKey> {
-        arg(py, bunkerlite::MasterKey::generate).map(MasterKey::wrap)
+        arg(py, || Ok(bunkerlite::MasterKey::generate()?)).map(MasterKey::wrap)
     }
 
     /// A key from exactly 32 bytes.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &Bound<'_, PyBytes>) -> PyResult<MasterKey> {
-        arg(py, || bunkerlite::MasterKey::from_bytes(data.as_bytes())).map(MasterKey::wrap)
+    fn from_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
+        arg(py, || {
+            let data = data.cast::<PyBytes>().map_err(|_| ArgError::Type("the key bytes must be bytes".into()))?;
+            Ok(bunkerlite::MasterKey::from_bytes(data.as_bytes())?)
+        })
+        .map(MasterKey::wrap)
     }
 
     /// A key from 64 hex digits.
     #[staticmethod]
-    fn from_hex(py: Python<'_>, text: &str) -> PyResult<MasterKey> {
-        arg(py, || bunkerlite::MasterKey::from_hex(text)).map(MasterKey::wrap)
+    fn from_hex(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
+        arg(py, || Ok(bunkerlite::MasterKey::from_hex(&convert::string(text, "the hex text")?)?)).map(MasterKey::wrap)
     }
 
     /// A key from base64.
     #[staticmethod]
-    fn from_base64(py: Python<'_>, text: &str) -> PyResult<MasterKey> {
-        arg(py, || bunkerlite::MasterKey::from_base64(text)).map(MasterKey::wrap)
+    fn from_base64(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
+        arg(py, || Ok(bunkerlite::MasterKey::from_base64(&convert::string(text, "the base64 text")?)?))
+            .map(MasterKey::wrap)
     }
 
     /// A key from an environment variable holding hex or base64.
     #[staticmethod]
-    fn from_env(py: Python<'_>, name: &str) -> PyResult<MasterKey> {
-        arg(py, || bunkerlite::MasterKey::from_env(name)).map(MasterKey::wrap)
+    fn from_env(py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
+        arg(py, || Ok(bunkerlite::MasterKey::from_env(&convert::string(name, "the variable name")?)?))
+            .map(MasterKey::wrap)
     }
 
     /// A key from a file holding 32 raw bytes or hex/base64 text.
     #[staticmethod]
-    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<MasterKey> {
-        arg(py, || bunkerlite::MasterKey::from_file(&path)).map(MasterKey::wrap)
+    fn from_file(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
+        arg(py, || Ok(bunkerlite::MasterKey::from_file(path_of(path)?)?)).map(MasterKey::wrap)
     }
 
     /// The key as 64 hex digits, to store in your secret store.
@@ -97,11 +113,12 @@ pub(crate) struct Vault {
     inner: bunkerlite::Vault,
 }
 
-fn options_of(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
-    arg(py, || match options {
+fn options_of(options: Option<&Bound<'_, PyAny>>) -> Result<Options, ArgError> {
+    match options.filter(|o| !o.is_none()) {
         None => Ok(Options::default()),
-        Some(d) => Options::from_json(to_json(d.as_any())?),
-    })
+        Some(d) if d.is_instance_of::<PyDict>() => Ok(Options::from_json(to_json(d, &bunkerlite::Limits::default())?)?),
+        Some(_) => Err(ArgError::Type("options must be a dict".into())),
+    }
 }
 
 #[pymethods]
@@ -111,21 +128,19 @@ impl Vault {
     #[pyo3(signature = (path, key, options = None))]
     fn open(
         py: Python<'_>,
-        path: std::path::PathBuf,
-        key: &MasterKey,
-        options: Option<&Bound<'_, PyDict>>,
+        path: &Bound<'_, PyAny>,
+        key: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vault> {
-        let options = options_of(py, options)?;
-        let key = key.inner.clone();
+        let (path, key, options) = arg(py, || Ok((path_of(path)?, convert::key(key)?, options_of(options)?)))?;
         call(py, move || bunkerlite::Vault::open(&path, &key, options)).map(|inner| Vault { inner })
     }
 
     /// A private in-memory vault, gone when closed.
     #[staticmethod]
     #[pyo3(signature = (key, options = None))]
-    fn open_in_memory(py: Python<'_>, key: &MasterKey, options: Option<&Bound<'_, PyDict>>) -> PyResult<Vault> {
-        let options = options_of(py, options)?;
-        let key = key.inner.clone();
+    fn open_in_memory(py: Python<'_>, key: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyAny>>) -> PyResult<Vault> {
+        let (key, options) = arg(py, || Ok((convert::key(key)?, options_of(options)?)))?;
         call(py, move || bunkerlite::Vault::open_in_memory(&key, options)).map(|inner| Vault { inner })
     }
 
@@ -168,7 +183,7 @@ fn error_codes() -> Vec<&'static str> {
 fn _panic_for_tests(py: Python<'_>, during: &str) -> PyResult<()> {
     match during {
         "call" => call(py, || -> bunkerlite::Result<()> { panic!("a test of the panic trap") }),
-        _ => arg(py, || -> bunkerlite::Result<()> { panic!("a test of the panic trap") }),
+        _ => arg(py, || -> Result<(), ArgError> { panic!("a test of the panic trap") }),
     }
 }
 

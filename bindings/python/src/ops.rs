@@ -16,7 +16,8 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<String> {
-        let (caller, profile) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::to_json(profile)?)))?;
+        let (caller, profile) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::document(profile, &self.inner)?)))?;
         call(py, || self.inner.create_subject(&caller, profile))
     }
 
@@ -29,7 +30,8 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (caller, profiles) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::documents(profiles)?)))?;
+        let (caller, profiles) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::documents(profiles, &self.inner)?)))?;
         let result = call(py, || self.inner.create_subjects(&caller, profiles))?;
         convert::result(py, &result)
     }
@@ -43,7 +45,8 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (caller, lookup) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup)?)))?;
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
         let result = call(py, || self.inner.get_subject(&caller, &lookup))?;
         convert::subject(py, &result)
     }
@@ -57,7 +60,8 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (caller, lookups) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookups(lookups)?)))?;
+        let (caller, lookups) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookups(lookups, &self.inner)?)))?;
         let result = call(py, || self.inner.get_subjects(&caller, &lookups))?;
         convert::subjects(py, &result)
     }
@@ -72,8 +76,13 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (caller, lookup, patch) =
-            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup)?, convert::to_json(patch)?)))?;
+        let (caller, lookup, patch) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::lookup(lookup, &self.inner)?,
+                convert::document(patch, &self.inner)?,
+            ))
+        })?;
         let result = call(py, || self.inner.update_subject(&caller, &lookup, patch))?;
         convert::subject(py, &result)
     }
@@ -87,7 +96,8 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (caller, lookup) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup)?)))?;
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
         let result = call(py, || self.inner.forget_subject(&caller, &lookup))?;
         convert::result(py, &result)
     }

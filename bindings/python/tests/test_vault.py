@@ -213,3 +213,26 @@ def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
     assert errors == [] and len(wins) == 1
     assert vault.verify_audit()["events"] >= 8 * 40 * 2
     vault.close()
+
+
+def test_oversized_arguments_are_refused_while_converting() -> None:
+    # A 10-million-element list is refused at the first excess of the document limit, without
+    # being copied whole first (that copy took ~700 MB).
+    import resource
+
+    big = list(range(10_000_000))
+    with bunkerlite.Vault.open_in_memory(bunkerlite.MasterKey.generate()) as v:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with pytest.raises(bunkerlite.TooLargeError) as e:
+            v.create_subject({"big": big})
+        grew_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        assert grew_kib < 50_000, f"converting grew the process by {grew_kib} KiB"
+        assert "larger than" in str(e.value)
+        # A batch is capped as a whole: 100 profiles sharing one 60 KB string, ~1 MB each.
+        s = "x" * 60_000
+        profile = {f"k{i}": s for i in range(16)}
+        with pytest.raises(bunkerlite.TooLargeError) as e:
+            v.create_subjects([profile] * 100)
+        assert "batch is larger than" in str(e.value)
+        with pytest.raises(bunkerlite.TooLargeError):
+            v.create_subjects([{}] * 10_001)

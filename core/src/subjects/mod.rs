@@ -230,8 +230,9 @@ impl Subjects {
         Ok((dek, profile))
     }
 
-    /// Insert one subject inside a write transaction.
-    fn insert(&self, engine: &Engine, tx: &Tx<'_>, profile: Value) -> Result<(TokenBytes, Event)> {
+    /// Insert one subject inside a write transaction; returns its token, its event and the size
+    /// of its profile's JSON.
+    fn insert(&self, engine: &Engine, tx: &Tx<'_>, profile: Value) -> Result<(TokenBytes, Event, usize)> {
         engine.limits.check(&profile)?;
         let profile = expect_object(profile, "a profile")?;
         let entries = self.index_entries(&profile)?;
@@ -246,7 +247,8 @@ impl Subjects {
         let now = engine.now_ms();
         let state = RowState { version: 1, created_ms: now, updated_ms: now };
         let place = profile_place(engine.keys.vault_id(), &token, state);
-        let sealed = aead::seal_with_nonce(&dek, ROW_KEY, nonce(60), &place, &engine.limits.encode(&profile)?);
+        let plain = engine.limits.encode(&profile)?;
+        let sealed = aead::seal_with_nonce(&dek, ROW_KEY, nonce(60), &place, &plain);
         let id = store::subjects::insert(
             tx,
             &NewSubject { token: &token, dek: &wrapped, profile: &sealed, created_ms: now },
@@ -257,13 +259,13 @@ impl Subjects {
             }
         }
         // No details: the profile itself is the "after", readable as long as the subject is.
-        Ok((token, Event::about(Action::SubjectCreate, id, token).at_version(1)))
+        Ok((token, Event::about(Action::SubjectCreate, id, token).at_version(1), plain.len()))
     }
 
     /// Create a subject; returns its token.
     pub(crate) fn create(&self, engine: &Engine, caller: &Caller, profile: Value) -> Result<String> {
         engine.write(caller, Action::SubjectCreate, None, |tx| {
-            let (token, event) = self.insert(engine, tx, profile)?;
+            let (token, event, _) = self.insert(engine, tx, profile)?;
             Ok((format_token(&token), vec![event]))
         })
     }
@@ -275,9 +277,14 @@ impl Subjects {
         engine.write(caller, Action::SubjectCreate, None, |tx| {
             let mut tokens = Vec::with_capacity(profiles.len());
             let mut events = Vec::with_capacity(profiles.len());
+            let mut bytes = 0usize;
             for (i, profile) in profiles.into_iter().enumerate() {
-                let (token, event) =
+                let (token, event, size) =
                     self.insert(engine, tx, profile).map_err(|e| e.context(format_args!("item {i}")))?;
+                bytes += size;
+                if bytes > engine.limits.max_batch_bytes {
+                    return Err(engine.limits.batch_too_large());
+                }
                 tokens.push(format_token(&token));
                 events.push(event);
             }

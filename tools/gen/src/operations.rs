@@ -212,8 +212,10 @@ pub const OPERATIONS: &[Op] = &[
     },
 ];
 
-/// The `Vault` methods that are not operations: the lifecycle, written by hand in each binding.
-pub const LIFECYCLE: &[&str] = &["open", "open_in_memory", "close", "is_closed", "parse_document"];
+/// The `Vault` methods that are not operations: the lifecycle, written by hand in each binding,
+/// and the helpers bindings use to convert arguments under the vault's limits.
+pub const LIFECYCLE: &[&str] =
+    &["open", "open_in_memory", "close", "is_closed", "parse_document", "parse_batch", "limits"];
 
 impl Op {
     /// The Node name: camelCase of `name`.

@@ -57,10 +57,10 @@ fn ordered(op: &Op) -> Vec<Param> {
 fn conversion(arg: &Arg) -> (String, String) {
     match arg {
         Arg::Caller => ("caller".into(), "convert::caller(actor, purpose)".into()),
-        Arg::Lookup => ("lookup".into(), "convert::lookup(lookup)".into()),
-        Arg::Lookups => ("lookups".into(), "convert::lookups(lookups)".into()),
-        Arg::Doc { name, .. } => (name.to_string(), format!("convert::to_json({name})")),
-        Arg::Docs { name, .. } => (name.to_string(), format!("convert::documents({name})")),
+        Arg::Lookup => ("lookup".into(), "convert::lookup(lookup, &self.inner)".into()),
+        Arg::Lookups => ("lookups".into(), "convert::lookups(lookups, &self.inner)".into()),
+        Arg::Doc { name, .. } => (name.to_string(), format!("convert::document({name}, &self.inner)")),
+        Arg::Docs { name, .. } => (name.to_string(), format!("convert::documents({name}, &self.inner)")),
         Arg::Str(name) => (name.to_string(), format!("convert::string({name}, \"{name}\")")),
         Arg::OptStr(name) => (name.to_string(), format!("convert::opt_string({name}, \"{name}\")")),
         Arg::Page => ("page".into(), "convert::page(cursor, limit)".into()),

@@ -20,6 +20,12 @@ class InvalidInputError(Error, ValueError):
     code = "INVALID_INPUT"
 
 
+class InvalidTypeError(InvalidInputError, TypeError):
+    """An argument of the wrong type (code ``INVALID_INPUT``): also a ``TypeError``."""
+
+    code = "INVALID_INPUT"
+
+
 class TooLargeError(Error, ValueError):
     """Input over a configured limit (size, nesting, fields, string length, batch)."""
 
