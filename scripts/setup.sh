@@ -17,6 +17,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  step "cargo install cargo-fuzz (the fuzz stage of the tests)"
+  cargo install cargo-fuzz --locked -q
+fi
+
 step "Rust: release build of the core, the C library and the header tool"
 cargo build --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen
 

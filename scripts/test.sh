@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every suite: formatting and lints, generated-file checks, Rust, C (AddressSanitizer and
-# UBSan), Python, Node, and the four quickstart examples. Exits non-zero on the first failure.
-# Long soak runs are opt-in: BUNKERLITE_SOAK=1 (see README).
+# UBSan), Python, Node, the four quickstart examples, and a short run of every fuzz target. Exits
+# non-zero on the first failure. Long runs are opt-in: BUNKERLITE_SOAK=1 (crash and concurrency
+# soak), BUNKERLITE_FUZZ_SECONDS=N (fuzzing N seconds per target); see README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,6 +77,32 @@ node_suite() {
   (cd bindings/node && npm test --silent)
 }
 
+fuzz() {
+  # Each target for a few seconds from its committed corpus (new inputs go to a scratch folder), so
+  # a regression on a known crasher fails here. BUNKERLITE_FUZZ_SECONDS runs longer campaigns.
+  local seconds=${BUNKERLITE_FUZZ_SECONDS:-10} scratch log status
+  (cd fuzz && cargo fuzz build -s none --release)
+  for target in documents patches lookups envelopes options c_api; do
+    scratch=$(mktemp -d)
+    log=$(mktemp)
+    set +e
+    (cd fuzz && cargo fuzz run -s none --release "$target" "$scratch" "corpus/$target" -- \
+      -max_total_time="$seconds" -rss_limit_mb=2048 >"$log" 2>&1)
+    status=$?
+    set -e
+    rm -rf "$scratch"
+    # libFuzzer ends a clean run with "Done N runs in S second(s)"; anything else is a failure.
+    if [ "$status" -ne 0 ] || ! grep -q "^Done [0-9]* runs" "$log"; then
+      grep -E "panicked|ERROR|SUMMARY|artifact" "$log" | head -20
+      echo "fuzz target $target failed (status $status); crashes are kept in fuzz/artifacts/$target"
+      rm -f "$log"
+      return 1
+    fi
+    echo "$target: $(grep "^Done" "$log")"
+    rm -f "$log"
+  done
+}
+
 examples() {
   cargo run -q --release --locked -p bunkerlite --example quickstart
   cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/quickstart.c target/release/libbunkerlite.a \
@@ -92,6 +119,7 @@ stage "c (asan, ubsan)" c_suite
 stage "python" python_suite
 stage "node" node_suite
 stage "examples" examples
+stage "fuzz (cargo fuzz, ${BUNKERLITE_FUZZ_SECONDS:-10} s per target)" fuzz
 if [ "${BUNKERLITE_SOAK:-}" = "1" ]; then
   stage "soak (crash and concurrency, many rounds)" env BUNKERLITE_CRASH_ROUNDS=1000 \
     cargo test --release --locked -p bunkerlite --test crash --test concurrency --test rekey

@@ -85,7 +85,66 @@ static int matches(const cJSON *e, const cJSON *a) {
     return cJSON_Compare(e, a, 1);
 }
 
-static char *print(const cJSON *v) { return cJSON_PrintUnformatted(v); }
+/* JSON text of a value. Not cJSON_PrintUnformatted: it prints doubles with 15 digits (and deems
+ * them equal within an epsilon), which changes values such as 2.0000000000000001e+68 and turns
+ * the largest double into an infinity; here every number prints with 17 significant digits, so
+ * it reads back as the same double. */
+struct text { char *data; size_t len, cap; };
+
+static void put(struct text *t, const char *s, size_t n) {
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->data = realloc(t->data, t->cap);
+        if (!t->data) { fprintf(stderr, "out of memory\n"); exit(2); }
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = 0;
+}
+
+static void put_string(struct text *t, const char *s) {
+    put(t, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[8];
+        if (c == '"' || c == '\\') { esc[0] = '\\'; esc[1] = (char)c; put(t, esc, 2); }
+        else if (c < 0x20) { snprintf(esc, sizeof esc, "\\u%04x", c); put(t, esc, 6); }
+        else put(t, (const char *)s, 1);
+    }
+    put(t, "\"", 1);
+}
+
+static void put_value(struct text *t, const cJSON *v) {
+    char num[64];
+    if (cJSON_IsNull(v)) put(t, "null", 4);
+    else if (cJSON_IsTrue(v)) put(t, "true", 4);
+    else if (cJSON_IsFalse(v)) put(t, "false", 5);
+    else if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d == (double)(long long)d && d > -9007199254740992.0 && d < 9007199254740992.0)
+            snprintf(num, sizeof num, "%lld", (long long)d);
+        else
+            snprintf(num, sizeof num, "%.17g", d);
+        put(t, num, strlen(num));
+    } else if (cJSON_IsString(v)) put_string(t, v->valuestring);
+    else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+        int object = cJSON_IsObject(v);
+        put(t, object ? "{" : "[", 1);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (c != v->child) put(t, ",", 1);
+            if (object) { put_string(t, c->string); put(t, ":", 1); }
+            put_value(t, c);
+        }
+        put(t, object ? "}" : "]", 1);
+    }
+}
+
+static char *print(const cJSON *v) {
+    struct text t = { NULL, 0, 0 };
+    put(&t, "", 0);
+    put_value(&t, v);
+    return t.data;
+}
 
 static const char *json_str(const cJSON *obj, const char *key, const char *fallback) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
