@@ -38,7 +38,7 @@ int main(void) {
     printf("updated: %s\n", json);
     bl_string_free(json);
 
-    if (bl_audit_list(vault, &dpo, token, NULL, 10, &json) != BL_OK) return fail("bl_audit_list");
+    if (bl_audit_list(vault, &dpo, token, NULL, 10, false, &json) != BL_OK) return fail("bl_audit_list");
     printf("audit trail: %s\n", json);
     bl_string_free(json);
 

@@ -25,7 +25,7 @@ fn main() -> Result<(), bunkerlite::Error> {
         vault.update_subject(&Caller::new("app:crm")?, &Lookup::token(&token), json!({"phone": "+49 30 901820"}))?;
     println!("updated to version {}: {}", ann.version, ann.profile);
 
-    for event in vault.list_audit_events(&dpo, Some(&token), &PageRequest::first(10))?.items.iter().rev() {
+    for event in vault.list_audit_events(&dpo, Some(&token), &PageRequest::first(10), false)?.items.iter().rev() {
         let purpose = event.purpose.as_deref().unwrap_or("-");
         println!("audit #{} {} ({}) {} -> {}", event.seq, event.actor, purpose, event.action, event.outcome);
     }

@@ -354,14 +354,16 @@ int32_t bl_subject_forget(const struct bl_vault *vault,
 /*
  List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
  items, next}; pass `next` as the cursor for the following page (each event is returned once even
- while others are appended). Listing is itself audited.
+ while others are appended). With `details`, each event's details (the before/after of a change)
+ are decrypted while the subject exists, and the listing is audited as audit.list_details;
+ otherwise as audit.list.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `subject` may be NULL.
- `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000. Writes
- the page (`Page<AuditEvent>` as JSON text) to `*out_page_json`; free it with `bl_string_free`,
- which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`,
- `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+ `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.
+ `details` is true or false. Writes the page (`Page<AuditEvent>` as JSON text) to
+ `*out_page_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+ `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
@@ -374,6 +376,7 @@ int32_t bl_audit_list(const struct bl_vault *vault,
                       const char *subject,
                       const char *cursor,
                       uint64_t limit,
+                      bool details,
                       char **out_page_json);
 
 /*

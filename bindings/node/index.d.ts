@@ -146,10 +146,14 @@ export declare class Vault {
     forgetSubject(lookup: Lookup, opts?: CallOptions | null): ErasureReceipt;
     /** `forgetSubject`, off the event loop. */
     forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>;
-    /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). Listing is itself audited. */
-    listAuditEvents(subject?: string | null, opts?: PageOptions | null): Page<AuditEvent>;
+    /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
+    listAuditEvents(subject?: string | null, opts?: (PageOptions & {
+        details?: boolean;
+    }) | null): Page<AuditEvent>;
     /** `listAuditEvents`, off the event loop. */
-    listAuditEventsAsync(subject?: string | null, opts?: PageOptions | null): Promise<Page<AuditEvent>>;
+    listAuditEventsAsync(subject?: string | null, opts?: (PageOptions & {
+        details?: boolean;
+    }) | null): Promise<Page<AuditEvent>>;
     /** The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. */
     getAuditHead(): AuditHead;
     /** `getAuditHead`, off the event loop. */

@@ -348,13 +348,13 @@ export class Vault {
     return JSON.parse(await calls.forgetSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)))
   }
 
-  /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). Listing is itself audited. */
-  listAuditEvents (subject?: string | null, opts?: PageOptions | null): Page<AuditEvent> {
+  /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
+  listAuditEvents (subject?: string | null, opts?: (PageOptions & { details?: boolean }) | null): Page<AuditEvent> {
     return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts))
   }
 
   /** `listAuditEvents`, off the event loop. */
-  async listAuditEventsAsync (subject?: string | null, opts?: PageOptions | null): Promise<Page<AuditEvent>> {
+  async listAuditEventsAsync (subject?: string | null, opts?: (PageOptions & { details?: boolean }) | null): Promise<Page<AuditEvent>> {
     return JSON.parse(await calls.listAuditEventsAsync(this.#handle, subject, opts))
   }
 

@@ -52,7 +52,7 @@ pub use clock::Clock;
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{documents_from_json, Limits};
 pub use error::{Error, ErrorKind, Result};
-pub use options::{Options, SqliteOptions, Synchronous};
+pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
 pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};

@@ -19,6 +19,20 @@ pub enum Synchronous {
     Normal,
 }
 
+/// What the audit event of a profile change keeps about it, encrypted under the subject's key
+/// (so it is shredded with the subject).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditDetails {
+    /// The before and after of each changed top-level field (the default).
+    #[default]
+    Values,
+    /// Only the names of the changed top-level fields.
+    Fields,
+    /// Nothing beyond the fact of the change.
+    None,
+}
+
 /// Settings that only the SQLite backend has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -55,6 +69,8 @@ pub struct Options {
     pub audit_flush_interval_ms: u64,
     /// Read events held in memory at most; reaching it flushes in the calling thread.
     pub audit_max_pending: usize,
+    /// What an update's audit event keeps about the change (`values`, `fields` or `none`).
+    pub audit_details: AuditDetails,
     /// Input limits.
     pub limits: Limits,
     /// SQLite-only settings.
@@ -74,6 +90,7 @@ impl Default for Options {
             indexed_fields: Vec::new(),
             audit_flush_interval_ms: 100,
             audit_max_pending: 16_384,
+            audit_details: AuditDetails::Values,
             limits: Limits::default(),
             sqlite: SqliteOptions::default(),
             clock: Clock::system(),

@@ -145,7 +145,7 @@ impl Vault {
                 }
             }
         })?;
-        let subjects = Subjects::new(&keys, configured, region);
+        let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let engine = Arc::new(Engine::new(
             store,
             keys,
@@ -284,16 +284,19 @@ impl Vault {
     // ---- audit ----------------------------------------------------------------------------
 
     /// Audit events, newest first: those of the subject with token `subject`, or all events when
-    /// `None`. Details are decrypted while the subject exists. Follow `next` for the next page;
-    /// each event is returned once even while others are appended. Listing is itself audited.
+    /// `None`. With `details`, each event's details (the before/after of a change: personal
+    /// data) are decrypted while the subject exists, and the listing is audited as
+    /// `audit.list_details` (otherwise `audit.list`). Follow `next` for the next page; each event
+    /// is returned once even while others are appended.
     pub fn list_audit_events(
         &self,
         caller: &Caller,
         subject: Option<&str>,
         page: &PageRequest,
+        details: bool,
     ) -> Result<Page<AuditEvent>> {
         let open = self.state()?;
-        audit::list(&open.engine, caller, subject, page)
+        audit::list(&open.engine, caller, subject, page, details)
     }
 
     /// The current chain head, after committing buffered events: keep it outside the vault.

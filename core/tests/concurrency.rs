@@ -214,7 +214,7 @@ fn a_read_is_chained_before_any_write_issued_after_it_returned() {
     let mut out_of_order = 0;
     for token in &pairs {
         let events = vault
-            .list_audit_events(&common::c("admin:check"), Some(token), &bunkerlite::PageRequest::first(10))
+            .list_audit_events(&common::c("admin:check"), Some(token), &bunkerlite::PageRequest::first(10), false)
             .expect("events");
         let seq =
             |action: &str| events.items.iter().find(|e| e.action == action && e.actor == "app:reader").map(|e| e.seq);

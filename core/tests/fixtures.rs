@@ -90,7 +90,7 @@ fn check(version: u32) {
     // Still writable, and the chain continues.
     let t = vault.create_subject(&reader, json!({"email": "new@fixture.test"})).expect("create after upgrade");
     vault.update_subject(&reader, &Lookup::token(&t), json!({"n": 1})).expect("update after upgrade");
-    let listed = vault.list_audit_events(&reader, Some(&t), &PageRequest::first(10)).expect("list");
+    let listed = vault.list_audit_events(&reader, Some(&t), &PageRequest::first(10), false).expect("list");
     assert_eq!(listed.total, 2);
     vault.verify_audit(Some(&head)).expect("verifies after new writes");
     // The wrong key still writes nothing.

@@ -101,7 +101,8 @@ fn a_patch_that_panics_elsewhere_is_invalid_input_and_audited() {
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(e.message().starts_with("JSON Patch operation"), "{e}");
     vault.flush_audit().expect("flush");
-    let events = vault.list_audit_events(&common::c("admin:dpo"), Some(&t), &PageRequest::first(10)).expect("list");
+    let events =
+        vault.list_audit_events(&common::c("admin:dpo"), Some(&t), &PageRequest::first(10), false).expect("list");
     assert!(events
         .items
         .iter()

@@ -38,7 +38,7 @@ fn rekey_switches_the_key_and_keeps_everything() {
     assert_eq!(vault.get_subject(&common::c("app"), &Lookup::token(&t)).expect("get").profile["name"], "K");
     let report = vault.verify_audit(None).expect("verify");
     assert_eq!(report.subjects, 1);
-    let events = vault.list_audit_events(&common::c("admin:dpo"), None, &Default::default()).expect("list");
+    let events = vault.list_audit_events(&common::c("admin:dpo"), None, &Default::default(), false).expect("list");
     assert!(events.items.iter().any(|e| e.action == "vault.rekey" && e.actor == "admin:keys" && e.outcome == "ok"));
     // Rekeying to the same key is allowed (it rewraps); a bad caller is refused before anything.
     vault.rekey(&common::c("admin:keys"), &key_of(1)).expect("same key");

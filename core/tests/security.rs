@@ -369,7 +369,7 @@ fn every_operation_and_failure_is_audited() {
     vault.create_subject(&common::c("app:signup"), json!({"email": "a@x.org"})).expect_err("dup");
     vault.update_subject(&common::c("admin:ann"), &Lookup::token(&t), json!({"name": "Ann"})).expect("update");
     let dpo = common::c("admin:dpo");
-    let all = vault.list_audit_events(&dpo, None, &PageRequest::first(100)).expect("all");
+    let all = vault.list_audit_events(&dpo, None, &PageRequest::first(100), false).expect("all");
     let seen: Vec<(String, String, String, bool)> = all
         .items
         .iter()
@@ -386,19 +386,19 @@ fn every_operation_and_failure_is_audited() {
     let expected: Vec<_> =
         expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), *d)).collect();
     assert_eq!(seen, expected);
-    let mine = vault.list_audit_events(&dpo, Some(&t), &PageRequest::first(10)).expect("mine");
+    let mine = vault.list_audit_events(&dpo, Some(&t), &PageRequest::first(10), true).expect("mine");
     let update = mine.items.iter().find(|e| e.action == "subject.update").expect("update event");
     assert_eq!(update.details, Some(json!({"before": {}, "after": {"name": "Ann"}})));
     assert!(mine.items[0].seq > mine.items[1].seq, "newest first");
     // Listing the audit is itself audited.
-    let again = vault.list_audit_events(&dpo, None, &PageRequest::first(1)).expect("page");
-    assert_eq!(again.items[0].action, "audit.list");
+    let again = vault.list_audit_events(&dpo, None, &PageRequest::first(1), false).expect("page");
+    assert_eq!(again.items[0].action, "audit.list_details", "a listing with details is audited as such");
     assert_eq!(again.total, 7);
     for bad in [0, 5000] {
-        let e = vault.list_audit_events(&dpo, None, &PageRequest::first(bad)).expect_err("limit");
+        let e = vault.list_audit_events(&dpo, None, &PageRequest::first(bad), false).expect_err("limit");
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
     }
-    let e = vault.list_audit_events(&dpo, Some("nope"), &PageRequest::first(5)).expect_err("token");
+    let e = vault.list_audit_events(&dpo, Some("nope"), &PageRequest::first(5), false).expect_err("token");
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }
 
@@ -483,7 +483,7 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
         "UPDATE audit SET details = ?1 WHERE details IS NOT NULL",
     );
     let vault = common::open(&tv.path, 1);
-    let e = vault.list_audit_events(&common::c("app"), Some(&ann), &PageRequest::first(10)).expect_err("details");
+    let e = vault.list_audit_events(&common::c("app"), Some(&ann), &PageRequest::first(10), true).expect_err("details");
     assert_eq!(e.kind(), ErrorKind::Integrity);
     drop(vault);
     restore();

@@ -248,7 +248,7 @@ fn forget_erases_and_reports() {
     // The identity values can be used by someone else now.
     v.create_subject(&common::c("app"), json!({"email": "gone@x.org"})).expect("reuse");
 
-    let events = v.list_audit_events(&common::c("admin:dpo"), Some(&t), &PageRequest::first(100)).expect("audit");
+    let events = v.list_audit_events(&common::c("admin:dpo"), Some(&t), &PageRequest::first(100), true).expect("audit");
     assert!(events.items.iter().any(|e| e.action == "subject.forget" && e.outcome == "ok"));
     for e in &events.items {
         assert!(e.details.is_none(), "no readable details after erasure: {e:?}");

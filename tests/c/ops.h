@@ -25,7 +25,7 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
         return bl_subject_forget(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
     }
     if (!strcmp(op, "list_audit_events")) {
-        return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), out);
+        return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }
     if (!strcmp(op, "get_audit_head")) {
         return bl_audit_head(vault, out);

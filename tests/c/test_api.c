@@ -179,15 +179,15 @@ int main(void) {
     EXPECT(bl_audit_verify(vault, "{\"seq\":99999,\"hash\":\"00\"}", &json), BL_INVALID_INPUT, "bad anchor");
     EXPECT(bl_audit_verify(vault, "{\"seq\":99999,\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\"}", &json), BL_INTEGRITY, "anchor beyond the log");
     bl_string_free(head);
-    EXPECT(bl_audit_list(vault, AS("admin:dpo"), token, NULL, 10, &json), BL_OK, "audit events");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), token, NULL, 10, true, &json), BL_OK, "audit events");
     CHECK(contains(json, "subject.update") && contains(json, "\"before\""), "audit details");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, NULL, 1000, &json), BL_OK, "audit all");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, NULL, 1000, false, &json), BL_OK, "audit all");
     bl_string_free(json);
     json = NULL;
-    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, NULL, 0, &json), BL_INVALID_INPUT, "zero limit");
-    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, "not-a-cursor", 5, &json), BL_INVALID_INPUT, "bad cursor");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, NULL, 0, false, &json), BL_INVALID_INPUT, "zero limit");
+    EXPECT(bl_audit_list(vault, AS("admin:dpo"), NULL, "not-a-cursor", 5, false, &json), BL_INVALID_INPUT, "bad cursor");
     EXPECT(bl_audit_flush(vault), BL_OK, "flush");
 
     /* Erasure. */

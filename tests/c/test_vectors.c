@@ -4,6 +4,7 @@
  * (tools/gen), so a new operation needs no case here; `close` and `reopen` are the runner's.
  * Usage: test_vectors <scenarios.json> <crypto.json>. Prints one line per case and a summary. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,11 @@ static const char *doc_arg(const cJSON *s, const char *name) {
 static uint64_t page_limit(const cJSON *s) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "limit");
     return cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : 100;
+}
+
+/* The step's boolean field `name` (false when absent). */
+static bool json_flag(const cJSON *s, const char *name) {
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, name));
 }
 
 /* A key handle from the step's hex field `name`, freed when the step ends. */

@@ -274,6 +274,28 @@ pub unsafe fn caller(env: sys::napi_env, value: sys::napi_value) -> Result<Calle
     Ok(Caller::from_parts(actor.as_deref(), purpose.as_deref())?)
 }
 
+/// A boolean field `name` of per-call options (absent: false).
+///
+/// # Safety
+/// `env` is the current call's environment and `value` one of its values.
+pub unsafe fn flag(env: sys::napi_env, value: sys::napi_value, name: &std::ffi::CStr) -> Result<bool, Failure> {
+    // SAFETY: per this function's contract.
+    let Some(object) = (unsafe { options_object(env, value)? }) else { return Ok(false) };
+    // SAFETY: `object` and the property read from it are values of this call.
+    unsafe {
+        let Some(v) = property(env, object, name)? else { return Ok(false) };
+        if type_of(env, v)? != sys::ValueType::napi_boolean {
+            return Err(Failure::Core(Error::new(
+                ErrorKind::InvalidInput,
+                format!("{} must be true or false", name.to_string_lossy()),
+            )));
+        }
+        let mut b = false;
+        check(sys::napi_get_value_bool(env, v, &mut b))?;
+        Ok(b)
+    }
+}
+
 /// A non-negative whole number (up to 2^53, beyond which doubles skip integers).
 ///
 /// # Safety

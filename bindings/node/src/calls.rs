@@ -117,6 +117,15 @@ impl Call {
         unsafe { args::page(self.env, self.argv[i]) }
     }
 
+    /// A yes/no field `name` of the options object in slot `i` (absent: false).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn flag(&self, i: usize, name: &std::ffi::CStr) -> Result<bool, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe { args::flag(self.env, self.argv[i], name) }
+    }
+
     /// A lookup in slots `i` (the mode, or `undefined`) and `i + 1` (the value as a string when a
     /// mode is given, otherwise the lookup's JSON text).
     ///

@@ -97,7 +97,8 @@ calls! {
         let caller = c.caller(2)?;
         let subject = c.opt_string(1, "subject")?;
         let page = c.page(2)?;
-        Ok(Out::json(&v.list_audit_events(&caller, subject.as_deref(), &page)?)?)
+        let details = c.flag(2, c"details")?;
+        Ok(Out::json(&v.list_audit_events(&caller, subject.as_deref(), &page, details)?)?)
     });
     /// `listAuditEventsAsync(handle, subject, opts)`: the same, off the event loop; argument errors reject the promise.
     c"listAuditEventsAsync" => list_audit_events_async(|c| unsafe {
@@ -105,7 +106,8 @@ calls! {
         let caller = c.later(c.caller(2))?;
         let subject = c.later(c.opt_string(1, "subject"))?;
         let page = c.later(c.page(2))?;
-        c.spawn(move || Out::json(&v?.list_audit_events(&caller?, subject?.as_deref(), &page?)?))
+        let details = c.later(c.flag(2, c"details"))?;
+        c.spawn(move || Out::json(&v?.list_audit_events(&caller?, subject?.as_deref(), &page?, details?)?))
     });
     /// `getAuditHead(handle)`: The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later.
     c"getAuditHead" => get_audit_head(|c| unsafe {

@@ -56,9 +56,9 @@ class Run {
     const args = []
     let opts
     for (const arg of op.args) {
-      if (arg.kind === 'caller' || arg.kind === 'page') {
+      if (arg.kind === 'caller' || arg.kind === 'page' || arg.kind === 'flag') {
         opts ??= {}
-        const keys = arg.kind === 'caller' ? ['actor', 'purpose'] : ['cursor', 'limit']
+        const keys = arg.kind === 'caller' ? ['actor', 'purpose'] : arg.kind === 'page' ? ['cursor', 'limit'] : [arg.name]
         for (const k of keys) if (k in s) opts[k] = s[k]
       } else if (arg.kind === 'key') {
         args.push(MasterKey.fromHex(s[arg.name]))
@@ -144,7 +144,7 @@ test('every argument of every operation refuses every bad value, sync and async'
         const args = []
         let opts
         for (const [i, arg] of op.args.entries()) {
-          if (arg.kind === 'caller' || arg.kind === 'page') {
+          if (arg.kind === 'caller' || arg.kind === 'page' || arg.kind === 'flag') {
             opts ??= {}
             if (i === index) for (const [k, v] of Object.entries(c)) if (k !== 'type' && k !== 'code') opts[k] = v
           } else {

@@ -288,6 +288,14 @@ pub(crate) fn page(
     Ok(PageRequest { limit, cursor: opt_string(cursor, "cursor")? })
 }
 
+/// A yes/no keyword argument (`None` or absent is false).
+pub(crate) fn flag(obj: Option<&Bound<'_, PyAny>>, what: &str) -> Result<bool, ArgError> {
+    match obj.filter(|o| !o.is_none()) {
+        None => Ok(false),
+        Some(b) => Ok(b.cast::<PyBool>().map_err(|_| wrong_type(format!("{what} must be True or False")))?.is_true()),
+    }
+}
+
 /// An optional audit anchor (a dict `{"seq": N, "hash": "…"}`).
 pub(crate) fn anchor(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<AuditHead>, ArgError> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };

@@ -52,7 +52,7 @@ def test_every_argument_refuses_every_bad_value(
     kwargs: Dict[str, Any] = {}
     for i, arg in enumerate(op["args"]):
         kind = arg["kind"]
-        if kind in ("caller", "page"):
+        if kind in ("caller", "page", "flag"):
             if i == index:
                 kwargs.update({k: val for k, val in case.items() if k not in ("type", "code")})
         else:

@@ -57,6 +57,9 @@ class Run:
                     kwargs.update({k: s[k] for k in ("actor", "purpose") if k in s})
                 elif kind == "page":
                     kwargs.update({k: s[k] for k in ("cursor", "limit") if k in s})
+                elif kind == "flag":
+                    if arg["name"] in s:
+                        kwargs[arg["name"]] = s[arg["name"]]
                 elif kind == "key":
                     args.append(bunkerlite.MasterKey.from_hex(s[arg["name"]]))
                 else:

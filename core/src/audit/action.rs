@@ -37,8 +37,10 @@ actions! {
     SubjectUpdate = "subject.update";
     /// A subject was erased.
     SubjectForget = "subject.forget";
-    /// Audit events were listed (a subject's, or all).
+    /// Audit events were listed (a subject's, or all), without their details.
     AuditList = "audit.list";
+    /// Audit events were listed with their decrypted details.
+    AuditListDetails = "audit.list_details";
     /// The vault file was compacted.
     VaultCompact = "vault.compact";
     /// The master key was replaced.

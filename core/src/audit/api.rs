@@ -39,10 +39,10 @@ pub struct AuditEvent {
     pub subject: Option<String>,
     /// `ok`, or the error code of a failed attempt.
     pub outcome: String,
-    /// The decrypted details (e.g. the before/after of a change), when there are any and the
-    /// subject still exists.
+    /// The decrypted details (e.g. the before/after of a change), when the listing asked for
+    /// them, the event has any, and the subject still exists.
     pub details: Option<Value>,
-    /// True when the event had details that were shredded by the subject's erasure.
+    /// True when details were asked for and the event's were shredded by the subject's erasure.
     pub details_erased: bool,
 }
 
@@ -92,53 +92,56 @@ pub struct AuditReport {
     pub head: AuditHead,
 }
 
-/// Audit events, newest first: those naming the subject `subject` (a token), or all. Listing
-/// is itself audited. Pages follow the `next` cursor, so each event is returned once even while
-/// others are appended.
+/// Audit events, newest first: those naming the subject `subject` (a token), or all; with their
+/// decrypted details only when `details` is asked (the before/after of changes is personal
+/// data). Listing is itself audited, as `audit.list` or `audit.list_details`. Pages follow the
+/// `next` cursor, so each event is returned once even while others are appended.
 pub(crate) fn list(
     engine: &Engine,
     caller: &Caller,
     subject: Option<&str>,
     page: &PageRequest,
+    details: bool,
 ) -> Result<Page<AuditEvent>> {
     let token = subject.map(parse_token).transpose()?;
     let limit = page.limit()?;
     let before = page.before_seq()?;
+    let action = if details { Action::AuditListDetails } else { Action::AuditList };
     engine.flush_audit()?;
-    engine.read(caller, Action::AuditList, token, |db| {
+    engine.read(caller, action, token, |db| {
         let (total, mut rows, event) = match token {
             Some(token) => {
                 let id = subjects::row_id(db, &token)?.ok_or_else(Error::not_found)?;
                 let rows = store::audit::page_for_subject(db, id, before, limit + 1)?;
-                (store::audit::count_for_subject(db, id)?, rows, Event::about(Action::AuditList, id, token))
+                (store::audit::count_for_subject(db, id)?, rows, Event::about(action, id, token))
             }
             None => {
                 let rows = store::audit::page_all(db, before, limit + 1)?;
-                (store::audit::count_all(db)?, rows, Event::attempt(Action::AuditList, None))
+                (store::audit::count_all(db)?, rows, Event::attempt(action, None))
             }
         };
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         let next = if more { rows.last().map(|r| cursor_before(r.seq)) } else { None };
-        let items = decode(engine, db, rows)?;
+        let items = decode(engine, db, rows, details)?;
         Ok((Page { total, items, next }, vec![event]))
     })
 }
 
-fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>) -> Result<Vec<AuditEvent>> {
+fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>, details: bool) -> Result<Vec<AuditEvent>> {
     let mut keys: HashMap<TokenBytes, Option<SecretKey>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let (mut details, mut details_erased) = (None, false);
-        if let (Some(token), Some(sealed)) = (&row.subject, &row.details) {
+        let (mut plain, mut details_erased) = (None, false);
+        if let (true, Some(token), Some(sealed)) = (details, &row.subject, &row.details) {
             if !keys.contains_key(token) {
                 keys.insert(*token, subjects::data_key(engine, db, token)?);
             }
             match keys.get(token).and_then(Option::as_ref) {
                 Some(dek) => {
-                    let plain = aead::open(dek, ROW_KEY, &details_place(engine.keys.vault_id(), token), sealed)?;
-                    details = Some(
-                        serde_json::from_slice(&plain).map_err(|_| Error::integrity("audit details are not JSON"))?,
+                    let bytes = aead::open(dek, ROW_KEY, &details_place(engine.keys.vault_id(), token), sealed)?;
+                    plain = Some(
+                        serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))?,
                     );
                 }
                 None => details_erased = true,
@@ -152,7 +155,7 @@ fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>) -> Result<Vec<Audit
             action: row.action,
             subject: row.subject.map(|t| format_token(&t)),
             outcome: row.outcome,
-            details,
+            details: plain,
             details_erased,
         });
     }

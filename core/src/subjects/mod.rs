@@ -25,6 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, parse_token, token_from_random, TokenBytes};
 use crate::keyring::Keyring;
 use crate::normalize::{normalize, Rule};
+use crate::options::AuditDetails;
 use crate::patch::apply_patch;
 use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
 
@@ -87,6 +88,7 @@ struct IndexedField {
 pub(crate) struct Subjects {
     fields: Vec<IndexedField>,
     region: Option<Region>,
+    audit_details: AuditDetails,
 }
 
 /// A row a lookup found, and the blind index it was found through (for a field lookup).
@@ -153,14 +155,19 @@ impl Subjects {
     }
 
     /// The area for a vault with the configured fields `configured`.
-    pub(crate) fn new(keys: &Keyring, configured: Vec<String>, region: Option<Region>) -> Subjects {
+    pub(crate) fn new(
+        keys: &Keyring,
+        configured: Vec<String>,
+        region: Option<Region>,
+        audit_details: AuditDetails,
+    ) -> Subjects {
         let fields = IDENTITY_FIELDS
             .iter()
             .map(|s| s.to_string())
             .chain(configured)
             .map(|name| IndexedField { rule: Rule::for_field(&name), key: IndexKey::new(&keys.field_key(&name)), name })
             .collect();
-        Subjects { fields, region }
+        Subjects { fields, region, audit_details }
     }
 
     fn field(&self, name: &str) -> Result<(usize, &IndexedField)> {
@@ -352,8 +359,9 @@ impl Subjects {
     }
 
     /// Change a subject's profile by merge patch (object) or JSON Patch (array); changed indexed
-    /// fields are re-indexed and stay unique. The event's details keep the before and after of
-    /// each changed top-level field, encrypted under the subject's key.
+    /// fields are re-indexed and stay unique. The event's details keep what `audit_details`
+    /// says (by default the before and after of each changed top-level field), encrypted under
+    /// the subject's key.
     pub(crate) fn update(&self, engine: &Engine, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
         engine.limits.check(&patch)?;
         engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
@@ -380,23 +388,29 @@ impl Subjects {
             let place = profile_place(engine.keys.vault_id(), &row.token, state);
             let sealed = aead::seal(&dek, ROW_KEY, &place, &engine.limits.encode(&after)?)?;
             store::subjects::update_profile(tx, row.id, &sealed, now, state.version)?;
-            let (mut old, mut new) = (Map::new(), Map::new());
-            for key in before.keys().chain(after.keys()) {
-                if before.get(key) != after.get(key) {
-                    if let Some(v) = before.get(key) {
-                        old.insert(key.clone(), v.clone());
+            let event = Event::about(Action::SubjectUpdate, row.id, row.token).at_version(state.version);
+            let event = match self.audit_details {
+                AuditDetails::None => event,
+                detail => {
+                    let (mut old, mut new, mut fields) = (Map::new(), Map::new(), Vec::new());
+                    for key in before.keys().chain(after.keys()) {
+                        if before.get(key) != after.get(key) && !fields.contains(key) {
+                            fields.push(key.clone());
+                            if let Some(v) = before.get(key) {
+                                old.insert(key.clone(), v.clone());
+                            }
+                            if let Some(v) = after.get(key) {
+                                new.insert(key.clone(), v.clone());
+                            }
+                        }
                     }
-                    if let Some(v) = after.get(key) {
-                        new.insert(key.clone(), v.clone());
-                    }
+                    let details = match detail {
+                        AuditDetails::Fields => json!({ "fields": fields }),
+                        _ => json!({ "before": old, "after": new }),
+                    };
+                    event.with_details(engine.keys.vault_id(), &dek, &details)?
                 }
-            }
-            let details = json!({ "before": old, "after": new });
-            let event = Event::about(Action::SubjectUpdate, row.id, row.token).at_version(state.version).with_details(
-                engine.keys.vault_id(),
-                &dek,
-                &details,
-            )?;
+            };
             let subject = Subject {
                 token: format_token(&row.token),
                 profile: Value::Object(after),

@@ -41,7 +41,8 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
                 let page = page(s);
-                to_value(v.list_audit_events(&caller, subject.as_deref(), &page)?)
+                let details = s["details"].as_bool().unwrap_or(false);
+                to_value(v.list_audit_events(&caller, subject.as_deref(), &page, details)?)
             }
             "get_audit_head" => to_value(v.get_audit_head()?),
             "verify_audit" => {

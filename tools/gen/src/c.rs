@@ -25,6 +25,7 @@ fn params(arg: &Arg) -> Vec<(String, &'static str)> {
         Arg::Page => vec![s("cursor"), ("limit".into(), "u64")],
         Arg::Anchor => vec![s("anchor_json")],
         Arg::Key(name) => vec![(name.to_string(), "*const bl_key")],
+        Arg::Flag(name) => vec![(name.to_string(), "bool")],
     }
 }
 
@@ -47,6 +48,7 @@ fn conversion(arg: &Arg) -> (String, String) {
         Arg::Page => ("page".into(), "unsafe { convert::page(cursor, limit) }?".into()),
         Arg::Anchor => ("anchor".into(), "unsafe { convert::anchor(&v, anchor_json) }?".into()),
         Arg::Key(name) => (name.to_string(), format!("handles::key({name})?")),
+        Arg::Flag(name) => (name.to_string(), name.to_string()),
     }
 }
 
@@ -55,7 +57,7 @@ pub(crate) fn core_arg(arg: &Arg, local: &str) -> String {
     match arg {
         Arg::Caller | Arg::Lookup | Arg::Lookups | Arg::Page | Arg::Str(_) => format!("&{local}"),
         Arg::Key(_) => format!("{local}.as_ref()"),
-        Arg::Doc { .. } | Arg::Docs { .. } => local.to_owned(),
+        Arg::Doc { .. } | Arg::Docs { .. } | Arg::Flag(_) => local.to_owned(),
         Arg::OptStr(_) => format!("{local}.as_deref()"),
         Arg::Anchor => format!("{local}.as_ref()"),
     }
@@ -81,6 +83,7 @@ fn arg_doc(arg: &Arg) -> Option<String> {
         Arg::Page => "`cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.".into(),
         Arg::Anchor => "`anchor_json` is NULL or a head `{\"seq\": N, \"hash\": \"…\"}` kept earlier.".into(),
         Arg::Key(name) => format!("`{name}` is a key handle (it may be freed after the call)."),
+        Arg::Flag(name) => format!("`{name}` is true or false."),
     })
 }
 
@@ -155,7 +158,9 @@ fn entry(out: &mut String, op: &Op) {
         if conv.starts_with("unsafe") {
             writeln!(out, "        // SAFETY: the pointers are valid per this function's contract.").expect("string");
         }
-        writeln!(out, "        let {local} = {conv};").expect("string");
+        if local != conv {
+            writeln!(out, "        let {local} = {conv};").expect("string");
+        }
         call_args.push(core_arg(arg, &local));
     }
     let call = format!("v.{}({})", op.name, call_args.join(", "));
@@ -181,6 +186,8 @@ fn entry(out: &mut String, op: &Op) {
 pub(crate) fn ffi() -> String {
     let mut out = format!(
         "//! The C entry points of every operation on an open vault. {GENERATED}\n\n\
+         // A C function takes each argument and out-parameter separately.\n\
+         #![allow(clippy::too_many_arguments)]\n\n\
          use std::ffi::c_char;\n\n\
          use crate::convert::{{self, check_out, put_json, put_string}};\n\
          use crate::error::guard;\n\
@@ -215,6 +222,7 @@ pub(crate) fn dispatch() -> String {
                 Arg::Page => args.extend(["json_str(s, \"cursor\", NULL)".into(), "page_limit(s)".into()]),
                 Arg::Anchor => args.push("doc_arg(s, \"anchor\")".into()),
                 Arg::Key(name) => args.push(format!("key_arg(s, \"{name}\")")),
+                Arg::Flag(name) => args.push(format!("json_flag(s, \"{name}\")")),
             }
         }
         if !matches!(op.ret, Ret::Unit) {

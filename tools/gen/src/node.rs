@@ -17,16 +17,18 @@ struct Param {
     ts: String,
 }
 
-fn js_params(op: &Op) -> (Vec<Param>, Option<&'static str>) {
+fn js_params(op: &Op) -> (Vec<Param>, Option<String>) {
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let mut caller = false;
     let mut page = false;
+    let mut flags = Vec::new();
     for arg in op.args {
         let p = |name: &str, ts: String, _optional: bool| Param { arg: *arg, name: name.to_owned(), ts };
         match arg {
             Arg::Caller => caller = true,
             Arg::Page => page = true,
+            Arg::Flag(name) => flags.push(*name),
             Arg::Lookup => required.push(p("lookup", "lookup: Lookup".into(), false)),
             Arg::Lookups => required.push(p("lookups", "lookups: Lookup[]".into(), false)),
             Arg::Doc { name, ts, .. } | Arg::Docs { name, ts, .. } => {
@@ -39,10 +41,20 @@ fn js_params(op: &Op) -> (Vec<Param>, Option<&'static str>) {
         }
     }
     required.extend(optional);
-    let opts = match (caller, page) {
-        (_, true) => Some("PageOptions"),
-        (true, false) => Some("CallOptions"),
-        (false, false) => None,
+    // Options the addon reads from the object itself (paging, flags), or only the caller's two
+    // fields, which the layer reads.
+    let opts = match (caller, page, flags.as_slice()) {
+        (_, true, []) => Some("PageOptions".to_owned()),
+        (_, true, flags) => Some(format!(
+            "PageOptions & {{ {} }}",
+            flags.iter().map(|f| format!("{f}?: boolean")).collect::<Vec<_>>().join("; ")
+        )),
+        (_, false, flags) if !flags.is_empty() => Some(format!(
+            "CallOptions & {{ {} }}",
+            flags.iter().map(|f| format!("{f}?: boolean")).collect::<Vec<_>>().join("; ")
+        )),
+        (true, false, _) => Some("CallOptions".to_owned()),
+        (false, false, _) => None,
     };
     (required, opts)
 }
@@ -66,11 +78,11 @@ fn layout(op: &Op) -> (Vec<usize>, usize) {
         slot[i] = at;
         at += slots(&p.arg);
     }
-    match opts {
-        // Paging options are read by the addon, with the caller's fields, from one object.
-        Some("PageOptions") => {
+    match opts.as_deref() {
+        // Paging options and flags are read by the addon, with the caller's fields, from one object.
+        Some(o) if o != "CallOptions" => {
             for (i, arg) in op.args.iter().enumerate() {
-                if matches!(arg, Arg::Caller | Arg::Page) {
+                if matches!(arg, Arg::Caller | Arg::Page | Arg::Flag(_)) {
                     slot[i] = at;
                 }
             }
@@ -95,6 +107,7 @@ fn same(a: &Arg, b: &Arg) -> bool {
 fn reader(arg: &Arg, slot: usize, paged: bool) -> (String, String) {
     match arg {
         Arg::Caller if paged => ("caller".into(), format!("c.caller({slot})")),
+        Arg::Flag(name) => (name.to_string(), format!("c.flag({slot}, c\"{name}\")")),
         Arg::Caller => ("caller".into(), format!("c.caller_of({slot})")),
         Arg::Lookup => ("lookup".into(), format!("c.lookup({slot})")),
         Arg::Lookups => ("lookups".into(), format!("c.lookups({slot})")),
@@ -134,7 +147,7 @@ pub(crate) fn functions() -> String {
     for op in OPERATIONS {
         let js = op.js_name();
         let (slot, count) = layout(op);
-        let paged = op.args.iter().any(|a| matches!(a, Arg::Page));
+        let paged = op.args.iter().any(|a| matches!(a, Arg::Page | Arg::Flag(_)));
         let reads: Vec<(String, String)> = op.args.iter().zip(&slot).map(|(arg, at)| reader(arg, *at, paged)).collect();
         let call_args: Vec<String> = op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, local)).collect();
         let names: Vec<String> = native_slot_types(op)
@@ -186,11 +199,11 @@ fn native_slot_types(op: &Op) -> Vec<String> {
             Arg::Str(_) | Arg::OptStr(_) => out.push(format!("{}?: unknown", p.name)),
             Arg::Anchor => out.push("anchor?: JsonText".into()),
             Arg::Key(_) => out.push(format!("{}: unknown", p.name)),
-            Arg::Caller | Arg::Page => {}
+            Arg::Caller | Arg::Page | Arg::Flag(_) => {}
         }
     }
-    match opts {
-        Some("PageOptions") => out.push("opts?: unknown".into()),
+    match opts.as_deref() {
+        Some(o) if o != "CallOptions" => out.push("opts?: unknown".into()),
         Some(_) => {
             out.push("actor?: unknown".into());
             out.push("purpose?: unknown".into());
@@ -223,7 +236,8 @@ pub(crate) fn layer() -> String {
         let js = op.js_name();
         let (params, opts) = js_params(op);
         let mut decl: Vec<String> = params.iter().map(|p| p.ts.clone()).collect();
-        if let Some(o) = opts {
+        if let Some(o) = &opts {
+            let o = if o.contains('&') { format!("({o})") } else { o.clone() };
             decl.push(format!("opts?: {o} | null"));
         }
         let mut prelude = String::new();
@@ -240,9 +254,9 @@ pub(crate) fn layer() -> String {
                 _ => args.push(p.name.clone()),
             }
         }
-        match opts {
-            Some("PageOptions") => args.push("opts".into()),
-            Some(_) => args.extend(["actorOf(opts)".to_owned(), "purposeOf(opts)".to_owned()]),
+        match opts.as_deref() {
+            Some("CallOptions") => args.extend(["actorOf(opts)".to_owned(), "purposeOf(opts)".to_owned()]),
+            Some(_) => args.push("opts".into()),
             None => {}
         }
         let ret = match op.ret {

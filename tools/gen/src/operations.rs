@@ -30,6 +30,9 @@ pub enum Arg {
     Page,
     /// An optional audit anchor `{seq, hash}` (C: JSON text or NULL).
     Anchor,
+    /// A yes/no option, false when absent (C: `bool`; Python: a keyword argument; Node: a field
+    /// of the options object).
+    Flag(&'static str),
     /// A master key (C: `const bl_key *`; Python and Node: a `MasterKey`).
     Key(&'static str),
 }
@@ -147,9 +150,11 @@ pub const OPERATIONS: &[Op] = &[
         action: Some("audit.list"),
         doc: "List audit events, newest first: the subject's (a token) or, without one, all. A page is \
               {total, items, next}; pass `next` as the cursor for the following page (each event is \
-              returned once even while others are appended). Listing is itself audited.",
+              returned once even while others are appended). With `details`, each event's details \
+              (the before/after of a change) are decrypted while the subject exists, and the listing \
+              is audited as audit.list_details; otherwise as audit.list.",
         errors: &["NOT_FOUND", "INVALID_INPUT", "INTEGRITY"],
-        args: &[Arg::Caller, Arg::OptStr("subject"), Arg::Page],
+        args: &[Arg::Caller, Arg::OptStr("subject"), Arg::Page, Arg::Flag("details")],
         ret: Ret::Json { name: "page", rust: "Page<AuditEvent>", ts: "Page<AuditEvent>", py: "_Page", py_fast: None },
     },
     Op {

@@ -43,6 +43,13 @@ fn params(arg: &Arg) -> Vec<Param> {
         Arg::Page => vec![opt("cursor", "str", true), opt("limit", "int", true)],
         Arg::Anchor => vec![opt("anchor", "Dict[str, Any]", false)],
         Arg::Key(name) => vec![req(name, "MasterKey")],
+        Arg::Flag(name) => vec![Param {
+            rust: format!("{name}: Option<&Bound<'py, PyAny>>"),
+            sig: format!("{name} = None"),
+            stub: format!("{name}: bool = False"),
+            keyword: true,
+            optional: true,
+        }],
     }
 }
 
@@ -66,6 +73,7 @@ fn conversion(arg: &Arg) -> (String, String) {
         Arg::Page => ("page".into(), "convert::page(cursor, limit)".into()),
         Arg::Anchor => ("anchor".into(), "convert::anchor(anchor)".into()),
         Arg::Key(name) => (name.to_string(), format!("convert::key({name})")),
+        Arg::Flag(name) => (name.to_string(), format!("convert::flag({name}, \"{name}\")")),
     }
 }
 
@@ -126,6 +134,8 @@ pub(crate) fn methods() -> String {
     let mut out = format!(
         "//! The `Vault` methods of every operation: arguments converted with the GIL held, the core\n\
          //! called without it. {GENERATED}\n\n\
+         // A method takes each option as its own keyword argument.\n\
+         #![allow(clippy::too_many_arguments)]\n\n\
          use pyo3::prelude::*;\n\n\
          use crate::{{arg, call, convert, Vault}};\n\n\
          #[pymethods]\n\

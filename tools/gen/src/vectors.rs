@@ -22,6 +22,7 @@ fn arg_json(arg: &Arg) -> Value {
         Arg::Page => json!({"kind": "page"}),
         Arg::Anchor => json!({"kind": "anchor", "name": "anchor"}),
         Arg::Key(name) => json!({"kind": "key", "name": name}),
+        Arg::Flag(name) => json!({"kind": "flag", "name": name}),
     }
 }
 
@@ -75,6 +76,7 @@ pub(crate) fn rust_dispatch() -> String {
                     name.to_string(),
                     format!("Arc::new(MasterKey::from_hex(s[\"{name}\"].as_str().unwrap_or_default())?)"),
                 ),
+                Arg::Flag(name) => (name.to_string(), format!("s[\"{name}\"].as_bool().unwrap_or(false)")),
             };
             lets.push(format!("let {local} = {read};"));
             call_args.push(core_arg(arg, &local));
