@@ -46,7 +46,7 @@ fn params(arg: &Arg) -> Vec<Param> {
         Arg::Flag(name) => vec![Param {
             rust: format!("{name}: Option<&Bound<'py, PyAny>>"),
             sig: format!("{name} = None"),
-            stub: format!("{name}: bool = False"),
+            stub: format!("{name}: Optional[bool] = None"),
             keyword: true,
             optional: true,
         }],

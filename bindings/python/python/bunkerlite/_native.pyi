@@ -57,7 +57,7 @@ class Vault:
         """Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902)."""
     def forget_subject(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
         """Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact."""
-    def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: bool = False) -> _Page:
+    def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> _Page:
         """List audit events, newest first: the subject's (a token) or, without one, all."""
     def get_audit_head(self) -> Dict[str, Any]:
         """The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later."""
