@@ -96,7 +96,31 @@ impl Engine {
         hint: Option<TokenBytes>,
         f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        match self.store.read(f) {
+        self.read_with(caller, action, hint, false, f)
+    }
+
+    /// A read whose statements must all see one state (listings, batches): as [`read`](Self::read),
+    /// inside one read transaction.
+    pub(crate) fn read_snapshot<T>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        hint: Option<TokenBytes>,
+        f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<T> {
+        self.read_with(caller, action, hint, true, f)
+    }
+
+    fn read_with<T>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        hint: Option<TokenBytes>,
+        snapshot: bool,
+        f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<T> {
+        let result = if snapshot { self.store.read_snapshot(f) } else { self.store.read(f) };
+        match result {
             Ok((out, events)) => {
                 let time_ms = self.now_ms();
                 self.record(events.into_iter().map(|e| e.into_pending(caller, time_ms, OK)).collect())?;

@@ -108,7 +108,7 @@ pub(crate) fn list(
     let before = page.before_seq()?;
     let action = if details { Action::AuditListDetails } else { Action::AuditList };
     engine.flush_audit()?;
-    engine.read(caller, action, token, |db| {
+    engine.read_snapshot(caller, action, token, |db| {
         let (total, mut rows, event) = match token {
             Some(token) => {
                 let id = subjects::row_id(db, &token)?.ok_or_else(Error::not_found)?;
@@ -188,7 +188,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
             Ok::<_, Error>((a.seq, mac))
         })
         .transpose()?;
-    engine.store.read(|db| {
+    engine.store.read_snapshot(|db| {
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();
         store::audit::walk(db, |row| {

@@ -328,7 +328,7 @@ impl Subjects {
     ) -> Result<Vec<Option<Subject>>> {
         engine.limits.check_batch(lookups.len())?;
         let mut misses = Vec::new();
-        let found = engine.read(caller, Action::SubjectGet, None, |db| {
+        let found = engine.read_snapshot(caller, Action::SubjectGet, None, |db| {
             let mut out = Vec::with_capacity(lookups.len());
             let mut events = Vec::with_capacity(lookups.len());
             for (i, lookup) in lookups.iter().enumerate() {

@@ -88,16 +88,47 @@ impl Store {
     /// Otherwise a plain read-only connection reads through the live WAL (it never writes the
     /// database or the WAL). Caller paths are file names, never URIs: only the URI built here
     /// from the percent-encoded absolute path is parsed as one.
-    pub(crate) fn inspect<T>(path: &Path, settings: &Settings, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+    ///
+    /// An immutable read takes no lock, so it can see a file that another process is creating or
+    /// checkpointing at that moment half-written. A refusal from such a read is therefore only
+    /// believed when a second read of the unchanged file gives it again; otherwise the file is
+    /// read again (through the WAL once there is one), within the busy timeout.
+    pub(crate) fn inspect<T>(path: &Path, settings: &Settings, f: impl Fn(&Db<'_>) -> Result<T>) -> Result<T> {
         let wal = PathBuf::from(format!("{}-wal", path.display()));
-        let conn = if wal.exists() {
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?
-        } else {
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-            Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)?
+        let state = || {
+            let m = std::fs::metadata(path).ok();
+            (m.as_ref().map(|m| m.len()), m.and_then(|m| m.modified().ok()), wal.exists())
         };
-        conn.busy_timeout(settings.busy_timeout)?;
-        f(&Db { conn: &conn })
+        let start = std::time::Instant::now();
+        let mut refused: Option<(ErrorKind, String, _)> = None;
+        loop {
+            let before = state();
+            let result = (|| {
+                let conn = if before.2 {
+                    Connection::open_with_flags(
+                        path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?
+                } else {
+                    let flags =
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+                    Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)?
+                };
+                conn.busy_timeout(settings.busy_timeout)?;
+                // One read transaction: every check sees the same state of the file.
+                snapshot(&conn, |conn| f(&Db { conn }))
+            })();
+            let e = match result {
+                Err(e) if !before.2 && e.kind() != ErrorKind::WrongKey => e,
+                other => return other,
+            };
+            let verdict = (e.kind(), e.message().to_owned(), state());
+            if refused.as_ref() == Some(&verdict) || start.elapsed() >= settings.busy_timeout {
+                return Err(e);
+            }
+            refused = Some(verdict);
+            std::thread::sleep(Duration::from_millis(2));
+        }
     }
 
     /// Open (creating if needed) the file at `path` with the vault's pragmas.
@@ -170,8 +201,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Run `f` on a reader connection inside one read transaction: every statement of `f` sees
+    /// the same committed state (a listing's count and its page, a verification's chain and the
+    /// rows it reconciles). For the single-statement reads of the hot path, [`read`](Self::read).
+    pub(crate) fn read_snapshot<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        self.read(|db| snapshot(db.conn, |conn| f(&Db { conn })))
+    }
+
     /// Run `f` on a reader connection (the writer, for an in-memory vault). Reads see the last
-    /// committed state.
+    /// committed state; each statement on its own (use [`read_snapshot`](Self::read_snapshot)
+    /// when several must agree).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         let Some(path) = &self.path else {
             return f(&Db { conn: &lock(&self.writer) });
@@ -224,6 +263,16 @@ impl Store {
     pub(crate) fn drop_readers(&self) {
         lock(&self.readers).clear();
     }
+}
+
+/// Run `f` inside one deferred read transaction on `conn` (ended whatever `f` returns).
+fn snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+    let out = f(conn);
+    let end = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
+    let out = out?;
+    end?;
+    Ok(out)
 }
 
 /// Whether an insert failed on a UNIQUE or PRIMARY KEY constraint (the value is taken).
