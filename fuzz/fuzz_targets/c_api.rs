@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
         bl_audit_verify(vault, s, &mut out);
         bl_string_free(out);
         out = ptr::null_mut();
-        bl_audit_list(vault, &caller, s, s, 10, &mut out);
+        bl_audit_list(vault, &caller, s, s, 10, data.first().is_some_and(|b| b % 2 == 1), &mut out);
         bl_string_free(out);
         let fuzzed = bl_caller { actor: s, purpose: s };
         bl_subject_get(vault, &fuzzed, c"email".as_ptr(), c"a@b.org".as_ptr(), &mut out);
