@@ -351,6 +351,12 @@ fn debug_output_holds_no_personal_data() {
     let s = v.get_subject(&common::c("app"), &Lookup::email("debug-canary@x.org")).expect("get");
     let shown = format!("{s:?} {:?} {:?} {v:?}", Lookup::email("debug-canary@x.org"), Lookup::token(&t));
     assert!(!shown.contains("debug-canary") && !shown.contains(&t), "{shown}");
+    // Audit events print without their details (the before/after of a change) or token.
+    v.update_subject(&common::c("app"), &Lookup::token(&t), json!({"note": "debug-canary-note"})).expect("update");
+    let events = v.list_audit_events(&common::c("admin"), Some(&t), &PageRequest::first(10), true).expect("list");
+    assert!(events.items.iter().any(|e| e.details.is_some()), "details were decrypted");
+    let shown = format!("{events:?}");
+    assert!(!shown.contains("debug-canary") && !shown.contains(&t), "{shown}");
 }
 
 #[test]
