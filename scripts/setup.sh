@@ -10,6 +10,8 @@ step() { printf '\n== %s\n' "$*"; }
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 [ -f /usr/include/cjson/cJSON.h ] || missing+=(libcjson-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v readelf >/dev/null 2>&1 || missing+=(binutils)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
@@ -36,8 +38,8 @@ rm -rf target/wheels
 .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o target/wheels
 .venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps target/wheels/bunkerlite-*.whl
 
-step "Node: npm ci in bindings/node (builds the addon with @napi-rs/cli, release)"
-(cd bindings/node && npm ci --no-audit --no-fund --loglevel=error)
+step "Node: npm ci and npm run build in bindings/node (the addon with @napi-rs/cli, release)"
+(cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 mkdir -p examples/node_modules
 ln -sfn ../../bindings/node examples/node_modules/bunkerlite
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite: formatting and lints, generated-file checks, Rust, C (AddressSanitizer and
-# UBSan), Python, Node, the four quickstart examples, and a short run of every fuzz target. Exits
+# UBSan), Python, Node, the four quickstart examples, the packages (each artifact installed into a
+# fresh project outside the repository), and a short run of every fuzz target. Exits
 # non-zero on the first failure. Long runs are opt-in: BUNKERLITE_SOAK=1 (crash and concurrency
 # soak), BUNKERLITE_FUZZ_SECONDS=N (fuzzing N seconds per target); see README.
 set -euo pipefail
@@ -42,7 +43,7 @@ lint() {
 
 generated() {
   cargo run -q --release --locked -p bunkerlite-gen -- --check
-  # npm ci (in setup) regenerated the Node loader, its typings and the compiled index.ts: they must equal
+  # npm run build (in setup) regenerated the Node loader, its typings and the compiled index.ts: they must equal
   # the committed ones.
   git diff --exit-code -- bindings/node/index.d.ts bindings/node/index.js bindings/node/native.d.ts bindings/node/native.js
   .venv/bin/python -m mypy.stubtest bunkerlite._native
@@ -60,8 +61,11 @@ c_suite() {
     -fno-omit-frame-pointer -Iinclude)
   local libs=(-lpthread -ldl -lm)
   cc "${flags[@]}" tests/c/test_api.c target/release/libbunkerlite.a "${libs[@]}" -o target/c/test_api_static
-  cc "${flags[@]}" tests/c/test_api.c -Ltarget/release -lbunkerlite -Wl,-rpath,"$PWD/target/release" "${libs[@]}" \
-    -o target/c/test_api_shared
+  # The shared library as installed (soname and symlinks), unstripped for the sanitizers' traces.
+  rm -rf target/c/prefix
+  scripts/install-c.sh --prefix target/c/prefix --no-build --no-strip >/dev/null
+  cc "${flags[@]}" tests/c/test_api.c -Ltarget/c/prefix/lib -lbunkerlite -Wl,-rpath,"$PWD/target/c/prefix/lib" \
+    "${libs[@]}" -o target/c/test_api_shared
   cc "${flags[@]}" tests/c/test_vectors.c target/release/libbunkerlite.a -lcjson "${libs[@]}" -o target/c/test_vectors
   target/c/test_api_static
   target/c/test_api_shared
@@ -119,6 +123,8 @@ stage "c (asan, ubsan)" c_suite
 stage "python" python_suite
 stage "node" node_suite
 stage "examples" examples
+stage "packages (npm, wheel, sdist, C install, crate: installed and run outside the repository)" \
+  tests/packages/run.sh
 stage "fuzz (cargo fuzz, ${BUNKERLITE_FUZZ_SECONDS:-10} s per target)" fuzz
 if [ "${BUNKERLITE_SOAK:-}" = "1" ]; then
   stage "soak (crash and concurrency, many rounds)" env BUNKERLITE_CRASH_ROUNDS=1000 \

@@ -58,6 +58,10 @@ pub use patch::MAX_PATCH_OPERATIONS;
 pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};
 pub use vault::{CompactReport, Vault};
 
+/// The library version (the workspace's one version, shared by the crate, the C library and the
+/// Python and Node packages).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing;

@@ -111,5 +111,5 @@ pub fn error_codes() -> Vec<&'static str> {
 /// The library version.
 #[napi]
 pub fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
+    bunkerlite::VERSION
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Builds this platform's installable artifacts, all of the workspace's one version, into dist/
+# (or the folder given as the first argument):
+#   npm     bunkerlite-V.tgz                  the package users install: JavaScript, typings and the
+#                                             addon loader; names the platform package below as an
+#                                             optional dependency, so npm fetches only the matching one
+#           bunkerlite-<platform>-V.tgz       the native addon for this platform (e.g. linux-x64-gnu)
+#   Python  bunkerlite-V-cp310-abi3-*.whl     abi3 wheel for CPython >= 3.10
+#           bunkerlite-V.tar.gz               sdist: builds from source where Rust is installed
+#   Rust    bunkerlite-V.crate                what `cargo publish` would upload
+# C has an install step instead: scripts/install-c.sh --prefix DIR (header, libraries, pkg-config).
+# Uses what scripts/setup.sh installs (the .venv with maturin, bindings/node/node_modules).
+# Release builds, stripped of debug information.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=${1:-dist}
+mkdir -p "$out"
+out=$(cd "$out" && pwd -P)
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+rm -f "$out"/bunkerlite-*
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "npm: the addon (release) and the JavaScript layer"
+(cd bindings/node && npm run --silent build >/dev/null)
+shopt -s nullglob
+addons=(bindings/node/bunkerlite.*.node)
+shopt -u nullglob
+if [ ${#addons[@]} -ne 1 ]; then
+  echo "package.sh: expected one built addon bindings/node/bunkerlite.<platform>.node, found ${#addons[@]}" >&2
+  exit 1
+fi
+addon=$(basename "${addons[0]}")
+platform=${addon#bunkerlite.}
+platform=${platform%.node}
+triple=$(rustc -vV | sed -n 's/^host: //p')
+
+stage=target/npm
+rm -rf "$stage"
+mkdir -p "$stage/bunkerlite"
+cp bindings/node/index.js bindings/node/index.d.ts bindings/node/native.js bindings/node/native.d.ts \
+  bindings/node/README.md LICENSE "$stage/bunkerlite/"
+# The published package.json: what napi-rs's `pre-publish` would write — this platform as a napi
+# target and its package as an exact-version optional dependency — without the repository's build
+# scripts (they need the Rust sources and the dev tools).
+node - "$stage/bunkerlite/package.json" "$triple" "$platform" <<'JS'
+const fs = require('fs')
+const [file, triple, platform] = process.argv.slice(2)
+const pkg = JSON.parse(fs.readFileSync('bindings/node/package.json', 'utf8'))
+delete pkg.scripts
+pkg.napi.targets = [triple]
+pkg.optionalDependencies = { [`${pkg.napi.binaryName}-${platform}`]: pkg.version }
+fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n')
+JS
+napi=$PWD/bindings/node/node_modules/.bin/napi
+"$napi" create-npm-dirs --cwd "$stage/bunkerlite" --npm-dir npm >/dev/null
+platform_dir=$stage/bunkerlite/npm/$platform
+if [ ! -f "$platform_dir/package.json" ]; then
+  echo "package.sh: napi create-npm-dirs made no package for $platform ($triple)" >&2
+  exit 1
+fi
+cp "bindings/node/$addon" "$platform_dir/"
+strip -S "$platform_dir/$addon"
+cp LICENSE "$platform_dir/"
+mv "$platform_dir" "$stage/$platform"
+rm -rf "$stage/bunkerlite/npm"
+(cd "$stage/$platform" && npm pack --silent --pack-destination "$out" >/dev/null)
+(cd "$stage/bunkerlite" && npm pack --silent --pack-destination "$out" >/dev/null)
+
+step "Python: abi3 wheel and sdist"
+.venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o "$out"
+.venv/bin/maturin sdist -m bindings/python/Cargo.toml -o "$out" 2>&1 | grep -v "^🔗\|^📡" || true
+
+step "Rust: cargo package -p bunkerlite"
+# Tests, benches and the example read the repository's shared files and stay out of the crate; cargo
+# names each one it leaves out, which is expected here.
+dirty=()
+git diff --quiet HEAD -- 2>/dev/null || dirty=(--allow-dirty)
+cargo package -p bunkerlite --locked --no-verify -q "${dirty[@]}" 2>&1 | grep -v "^warning: ignoring \(test\|benchmark\|example\)" || true
+cp "target/package/bunkerlite-$version.crate" "$out/"
+
+step "artifacts (version $version) in $out"
+(cd "$out" && ls -l bunkerlite-* | awk '{ printf "  %10d  %s\n", $5, $9 }')
