@@ -1,5 +1,11 @@
-import * as native from './native';
-export { MasterKey, errorCodes, version } from './native';
+import type * as Native from './native';
+/** The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. */
+export declare const MasterKey: typeof Native.MasterKey;
+export type MasterKey = Native.MasterKey;
+/** The stable error codes, in the core's order. */
+export declare const errorCodes: typeof Native.errorCodes;
+/** The library version (the same in every language's package). */
+export declare const version: typeof Native.version;
 /** The stable error codes, identical in C, Python and Node (`err.code`). */
 export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
 /** Errors thrown (and promises rejected) by bunkerlite carry a stable `code`. */
@@ -111,11 +117,11 @@ export declare class Vault {
     #private;
     private constructor();
     /** Open (or create) the vault file at `path` with `key`. */
-    static open(path: string, key: native.MasterKey, options?: Options | null): Vault;
+    static open(path: string, key: Native.MasterKey, options?: Options | null): Vault;
     /** `open`, off the event loop. */
-    static openAsync(path: string, key: native.MasterKey, options?: Options | null): Promise<Vault>;
+    static openAsync(path: string, key: Native.MasterKey, options?: Options | null): Promise<Vault>;
     /** A private in-memory vault, gone when closed. */
-    static openInMemory(key: native.MasterKey, options?: Options | null): Vault;
+    static openInMemory(key: Native.MasterKey, options?: Options | null): Vault;
     /** Close the vault (idempotent): writes buffered read events and checkpoints the WAL. Later calls throw with code `CLOSED`. */
     close(): void;
     /** `close`, off the event loop. */
@@ -171,7 +177,7 @@ export declare class Vault {
     /** `compact`, off the event loop. */
     compactAsync(opts?: CallOptions | null): Promise<CompactReport>;
     /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. */
-    rekey(new_key: native.MasterKey, opts?: CallOptions | null): void;
+    rekey(new_key: Native.MasterKey, opts?: CallOptions | null): void;
     /** `rekey`, off the event loop. */
-    rekeyAsync(new_key: native.MasterKey, opts?: CallOptions | null): Promise<void>;
+    rekeyAsync(new_key: Native.MasterKey, opts?: CallOptions | null): Promise<void>;
 }

@@ -14,12 +14,30 @@
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Vault = exports.version = exports.errorCodes = exports.MasterKey = void 0;
-const native = require("./native");
+const native = loadAddon();
 const calls = native.calls;
-var native_1 = require("./native");
-Object.defineProperty(exports, "MasterKey", { enumerable: true, get: function () { return native_1.MasterKey; } });
-Object.defineProperty(exports, "errorCodes", { enumerable: true, get: function () { return native_1.errorCodes; } });
-Object.defineProperty(exports, "version", { enumerable: true, get: function () { return native_1.version; } });
+/** The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. */
+exports.MasterKey = native.MasterKey;
+/** The stable error codes, in the core's order. */
+exports.errorCodes = native.errorCodes;
+/** The library version (the same in every language's package). */
+exports.version = native.version;
+// Loads the addon (the .node file next to native.js, or this platform's package). When it is
+// missing, says which package provides it rather than only napi-rs's generic message.
+function loadAddon() {
+    try {
+        return require('./native');
+    }
+    catch (cause) {
+        const pkg = require('./package.json');
+        const platforms = Object.keys(pkg.optionalDependencies ?? {});
+        const where = platforms.length > 0
+            ? `npm installs it from the optional dependency ${platforms.join(' / ')} for this platform ` +
+                '(installing from tarballs, install that package\'s tarball too; --omit=optional leaves it out)'
+            : 'in the repository, build it with `npm ci && npm run build`';
+        throw new Error(`bunkerlite: the native addon for ${process.platform}-${process.arch} could not be loaded; ${where}`, { cause });
+    }
+}
 // Why a value has no faithful JSON text; the addon turns each into its error (the same codes
 // and messages as the Python binding gives for the same values).
 /** Not plain data: undefined, a function, a symbol, a BigInt, a Map, a Date, a class instance… */

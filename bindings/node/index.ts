@@ -12,11 +12,37 @@
 // index.js and index.d.ts are compiled from this file by `tsc -p tsconfig.build.json` (run by
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
 
-import * as native from './native'
+import type * as Native from './native'
 
+const native: typeof Native = loadAddon()
 const calls = native.calls
 
-export { MasterKey, errorCodes, version } from './native'
+/** The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. */
+export const MasterKey = native.MasterKey
+export type MasterKey = Native.MasterKey
+/** The stable error codes, in the core's order. */
+export const errorCodes = native.errorCodes
+/** The library version (the same in every language's package). */
+export const version = native.version
+
+// Loads the addon (the .node file next to native.js, or this platform's package). When it is
+// missing, says which package provides it rather than only napi-rs's generic message.
+function loadAddon (): typeof Native {
+  try {
+    return require('./native') as typeof Native
+  } catch (cause) {
+    const pkg = require('./package.json') as { optionalDependencies?: Record<string, string> }
+    const platforms = Object.keys(pkg.optionalDependencies ?? {})
+    const where = platforms.length > 0
+      ? `npm installs it from the optional dependency ${platforms.join(' / ')} for this platform ` +
+        '(installing from tarballs, install that package\'s tarball too; --omit=optional leaves it out)'
+      : 'in the repository, build it with `npm ci && npm run build`'
+    throw new Error(
+      `bunkerlite: the native addon for ${process.platform}-${process.arch} could not be loaded; ${where}`,
+      { cause }
+    )
+  }
+}
 
 /** The stable error codes, identical in C, Python and Node (`err.code`). */
 export type ErrorCode =
@@ -161,7 +187,7 @@ const MAX_DEPTH = 256
  * null, nested at most MAX_DEPTH deep. An `undefined` property is an absent field, as in JSON;
  * anything JSON.stringify would drop, turn into null or replace by its toJSON() is refused.
  */
-function fault (value: unknown, depth: number): native.NotJson | undefined {
+function fault (value: unknown, depth: number): Native.NotJson | undefined {
   if (depth > MAX_DEPTH) return TOO_DEEP
   switch (typeof value) {
     case 'string':
@@ -197,7 +223,7 @@ function fault (value: unknown, depth: number): native.NotJson | undefined {
  * A value as JSON text for the addon, or why it has none (the addon throws or rejects with the
  * matching error, like every other error). A getter that throws is reported as not plain data.
  */
-function text (value: unknown): native.JsonText {
+function text (value: unknown): Native.JsonText {
   try {
     return fault(value, 0) ?? JSON.stringify(value) ?? NOT_PLAIN
   } catch {
@@ -237,32 +263,32 @@ function purposeOf (opts: unknown): unknown {
 }
 
 /** An optional document: `null` and `undefined` mean absent. */
-function optionalText (value: unknown): native.JsonText | undefined {
+function optionalText (value: unknown): Native.JsonText | undefined {
   return value === null || value === undefined ? undefined : text(value)
 }
 
 /** An open vault. Share it freely; the `*Async` methods run off the event loop. */
 export class Vault {
-  readonly #inner: native.Vault
-  readonly #handle: native.VaultHandle
+  readonly #inner: Native.Vault
+  readonly #handle: Native.VaultHandle
 
-  private constructor (inner: native.Vault) {
+  private constructor (inner: Native.Vault) {
     this.#inner = inner
     this.#handle = inner.handle()
   }
 
   /** Open (or create) the vault file at `path` with `key`. */
-  static open (path: string, key: native.MasterKey, options?: Options | null): Vault {
+  static open (path: string, key: Native.MasterKey, options?: Options | null): Vault {
     return new Vault(native.Vault.open(path, key, optionalText(options)))
   }
 
   /** `open`, off the event loop. */
-  static async openAsync (path: string, key: native.MasterKey, options?: Options | null): Promise<Vault> {
+  static async openAsync (path: string, key: Native.MasterKey, options?: Options | null): Promise<Vault> {
     return new Vault(await native.Vault.openAsync(path, key, optionalText(options)))
   }
 
   /** A private in-memory vault, gone when closed. */
-  static openInMemory (key: native.MasterKey, options?: Options | null): Vault {
+  static openInMemory (key: Native.MasterKey, options?: Options | null): Vault {
     return new Vault(native.Vault.openInMemory(key, optionalText(options)))
   }
 
@@ -399,12 +425,12 @@ export class Vault {
   }
 
   /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. */
-  rekey (new_key: native.MasterKey, opts?: CallOptions | null): void {
+  rekey (new_key: Native.MasterKey, opts?: CallOptions | null): void {
     calls.rekey(this.#handle, new_key, actorOf(opts), purposeOf(opts))
   }
 
   /** `rekey`, off the event loop. */
-  async rekeyAsync (new_key: native.MasterKey, opts?: CallOptions | null): Promise<void> {
+  async rekeyAsync (new_key: Native.MasterKey, opts?: CallOptions | null): Promise<void> {
     await calls.rekeyAsync(this.#handle, new_key, actorOf(opts), purposeOf(opts))
   }
   // </operations>

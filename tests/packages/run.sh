@@ -84,6 +84,17 @@ read -r runtime pkg platform_pkg <<<"$node_versions"
 expect_version "the Node addon (version())" "$runtime"
 expect_version "the npm package" "$pkg"
 expect_version "the npm platform package" "$platform_pkg"
+# Without its platform package the loader says which package is missing.
+mkdir -p "$work/node-without-addon"
+(cd "$work/node-without-addon" && npm init -y >/dev/null &&
+  PATH=$norust npm install -q --offline --omit=optional --no-audit --no-fund "$main_tgz" >/dev/null 2>&1) ||
+  fail "npm install of the package alone failed"
+missing=$(cd "$work/node-without-addon" && node -e '
+try { require("bunkerlite"); console.log("loaded") } catch (e) { console.log(e.message) }')
+case $missing in
+  *"optional dependency bunkerlite-"*) ;;
+  *) fail "without the platform package, require('bunkerlite') said: $missing" ;;
+esac
 # The Node package's README example runs as written.
 sed -n '/^```js$/,/^```$/p' bindings/node/README.md | sed '1d;$d' >"$work/node/readme.cjs"
 (cd "$work/node" && PATH=$norust node readme.cjs >/dev/null) || fail "bindings/node/README.md's example failed"

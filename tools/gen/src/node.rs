@@ -35,7 +35,7 @@ fn js_params(op: &Op) -> (Vec<Param>, Option<String>) {
                 required.push(p(name, format!("{name}: {ts}"), false))
             }
             Arg::Str(name) => required.push(p(name, format!("{name}: string"), false)),
-            Arg::Key(name) => required.push(p(name, format!("{name}: native.MasterKey"), false)),
+            Arg::Key(name) => required.push(p(name, format!("{name}: Native.MasterKey"), false)),
             Arg::OptStr(name) => optional.push(p(name, format!("{name}?: string | null"), true)),
             Arg::Anchor => optional.push(p("anchor", "anchor?: AuditHead | null".into(), true)),
         }
