@@ -116,8 +116,9 @@ fn phone(field: &str, value: &str, region: Option<Region>) -> Result<String> {
     // The default region is for numbers written without `+` only: the parser lets a region strip
     // a national prefix even from an international number, so "+992 000 161024" would parse one
     // way with a default region and another way without, and a normal form would not normalise
-    // to itself (found by fuzzing).
-    let region = if trimmed.starts_with('+') { None } else { region };
+    // to itself. The parser also starts at a `+` after leading junk ("e+7 008…"), so any `+`
+    // makes the number international (both found by fuzzing).
+    let region = if trimmed.contains('+') { None } else { region };
     let number = phonenumber::parse(region, trimmed).map_err(|_| bad())?;
     if !is_valid(&number) {
         return Err(bad());
@@ -274,7 +275,7 @@ mod tests {
         }
         assert!(n("030 901820", None).is_err(), "no region, no +");
         // A normal form normalises to itself whatever the default region (found by fuzzing).
-        for raw in ["+992000001o1024", "+992 000 161024", "+49 030 901820"] {
+        for raw in ["+992000001o1024", "+992 000 161024", "+49 030 901820", "e\0+7008488484 (489", "e+7008488484489"] {
             let Ok(first) = n(raw, Some(de)) else { continue };
             let (again, without) =
                 (n(first.as_str(), Some(de)).expect("again"), n(first.as_str(), None).expect("again"));
