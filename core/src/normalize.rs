@@ -66,7 +66,12 @@ pub(crate) fn normalize(field: &str, rule: Rule, value: &str, region: Option<Reg
             if t.len() > 4 * MAX_VALUE_BYTES {
                 return Err(Error::too_large(format!("field '{field}' is longer than {MAX_VALUE_BYTES} bytes")));
             }
-            t.nfc().collect()
+            // ASCII text is already in NFC (and NFKC): skip the normaliser's decomposition pass.
+            if t.is_ascii() {
+                t.to_owned()
+            } else {
+                t.nfc().collect()
+            }
         }
     };
     if out.len() > MAX_VALUE_BYTES {
@@ -82,7 +87,11 @@ fn email(field: &str, value: &str) -> Result<String> {
     if trimmed.len() > 4 * MAX_VALUE_BYTES {
         return Err(Error::too_large(format!("field '{field}' is longer than {MAX_VALUE_BYTES} bytes")));
     }
-    let v: String = trimmed.nfkc().collect::<String>().to_lowercase();
+    let v: String = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        trimmed.nfkc().collect::<String>().to_lowercase()
+    };
     let (local, domain) = v.split_once('@').ok_or_else(bad)?;
     let local_ok =
         !local.is_empty() && local.len() <= 64 && !local.chars().any(|c| c.is_whitespace() || c.is_control());
@@ -249,6 +258,19 @@ mod tests {
             assert!(n(bad).is_err(), "{bad:?}");
         }
         assert!(n(&format!("{}@x.org", "a".repeat(65))).is_err(), "local part over 64 bytes");
+    }
+
+    #[test]
+    fn ascii_fast_paths_equal_the_unicode_normalisers() {
+        // Every ASCII character, alone and in addresses, is its own NFC and NFKC form.
+        let samples: Vec<String> = (0u8..128)
+            .map(|b| char::from(b).to_string())
+            .chain(["Ann.Lee@Example.COM", "  MiXeD_Case+tag@Sub.Example.org ", "X~!#$%&'*/=?^`{|}"].map(String::from))
+            .collect();
+        for s in &samples {
+            assert_eq!(s.nfkc().collect::<String>().to_lowercase(), s.to_ascii_lowercase(), "{s:?}");
+            assert_eq!(&s.nfc().collect::<String>(), s, "{s:?}");
+        }
     }
 
     #[test]
