@@ -137,7 +137,28 @@ fn phone(field: &str, value: &str, region: Option<Region>) -> Result<String> {
     // formatter does, without its generic formatting machinery.
     let national = number.national();
     let zeros = "0".repeat(usize::from(national.zeros()));
-    Ok(format!("+{}{zeros}{}", number.code().value(), national.value()))
+    let e164 = format!("+{}{zeros}{}", number.code().value(), national.value());
+    // The normal form must normalise to itself, or a number stored in one spelling could not be
+    // found by its E.164 form. The parser's region rules (national prefixes, carrier codes,
+    // leading junk) do not guarantee it for every input (fuzzing found several), so an input that
+    // is not already in E.164 (give or take spaces, dashes, dots, slashes and parentheses) is
+    // accepted only if its E.164 form parses back, without a region, to the same valid number.
+    if !spells(trimmed, &e164) {
+        let again = phonenumber::parse(None, &e164).map_err(|_| bad())?;
+        let same = again.code().value() == number.code().value()
+            && again.national().value() == national.value()
+            && again.national().zeros() == national.zeros();
+        if !same || !is_valid(&again) {
+            return Err(bad());
+        }
+    }
+    Ok(e164)
+}
+
+/// Whether `text` is `e164` with only visual separators added.
+fn spells(text: &str, e164: &str) -> bool {
+    let mut kept = text.bytes().filter(|b| !matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')'));
+    e164.bytes().all(|b| kept.next() == Some(b)) && kept.next().is_none()
 }
 
 /// One number type's pattern of a region: the lengths it allows and its compiled regex.
