@@ -11,8 +11,17 @@ BATCHES, BATCH, GETS, PASSES = 20, 1000, 10_000, 20
 
 
 def profile(i: int) -> dict:
-    return {"email": f"user{i}@example.org", "name": f"Person Number {i}", "city": "Berlin",
-            "note": "customer since 2019, prefers contact by email"}
+    """The realistic ~350-byte profile of core/benches/calls.rs."""
+    return {
+        "email": f"user{i}@example.org",
+        "phone": f"+49 151 {10_000_000 + (i * 48_271 + 12_345) % 90_000_000}",
+        "name": f"Person Number {i}",
+        "address": {"street": f"{i % 997} Long Example Street", "city": "Berlin", "zip": f"{i % 99_999:05}",
+                    "country": "DE"},
+        "birthdate": "1987-06-05",
+        "preferences": {"newsletter": i % 2 == 0, "language": "de", "theme": "dark"},
+        "note": "customer since 2019, prefers contact by email, VIP tier",
+    }
 
 
 with tempfile.TemporaryDirectory(dir=os.environ.get("BUNKERLITE_BENCH_DIR", ".")) as d:

@@ -256,6 +256,16 @@ impl Vault {
         open.subjects.get(&open.engine, caller, lookup)
     }
 
+    /// [`get_subject`](Self::get_subject) returning the [`Subject`] as JSON text (the fields of
+    /// its `Serialize`, in that order). The stored profile text is passed through without
+    /// building a `Value` (it is checked to be one JSON object, and a row found through an index
+    /// is checked as `get_subject` checks it): the bindings hand this text to their language's
+    /// JSON parser. Same errors, same audit event.
+    pub fn get_subject_json(&self, caller: &Caller, lookup: &Lookup) -> Result<String> {
+        let open = self.state()?;
+        open.subjects.get_json(&open.engine, caller, lookup)
+    }
+
     /// Read many subjects on one connection; a lookup that finds nothing (or an erased subject)
     /// gives `None` in its position. Each lookup is audited.
     pub fn get_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<Subject>>> {

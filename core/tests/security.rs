@@ -438,7 +438,15 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
     let restore = || std::fs::write(&tv.path, &pristine).expect("restore");
     let get_ann = || {
         let vault = common::open(&tv.path, 1);
-        vault.get_subject(&common::c("app"), &Lookup::token(&ann)).map(|s| s.profile)
+        let value = vault.get_subject(&common::c("app"), &Lookup::token(&ann)).map(|s| s.profile);
+        // The text form (what the bindings read) checks exactly what the Value form checks.
+        let text = vault.get_subject_json(&common::c("app"), &Lookup::token(&ann));
+        match (&value, &text) {
+            (Ok(v), Ok(t)) => assert_eq!(&serde_json::from_str::<serde_json::Value>(t).expect("json")["profile"], v),
+            (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind()),
+            _ => panic!("get_subject and get_subject_json disagree"),
+        }
+        value
     };
     assert_eq!(get_ann().expect("untouched")["secret"], "A2");
 
@@ -526,6 +534,8 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
         .expect("re-point");
     let vault = common::open(&tv.path, 1);
     let e = vault.get_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    let e = vault.get_subject_json(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
     assert_eq!(e.kind(), ErrorKind::Integrity);
     let e = vault.forget_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
     assert_eq!(e.kind(), ErrorKind::Integrity);

@@ -38,6 +38,8 @@ fn create_and_get_by_every_mode() {
         assert_eq!(s.token, token);
         assert_eq!(s.profile, profile, "the profile comes back as given");
         assert_eq!(s.version, 1);
+        let text = v.get_subject_json(&common::c("app:test"), &lookup).expect("as text");
+        assert_eq!(text, serde_json::to_string(&s).expect("json"), "the text form is the subject serialised");
     }
     assert_eq!(kind(v.get_subject(&common::c("app:test"), &Lookup::email("nobody@example.com"))), ErrorKind::NotFound);
     assert_eq!(
@@ -56,6 +58,15 @@ fn create_and_get_by_every_mode() {
         "name is not indexed"
     );
     assert_eq!(kind(v.get_subject(&common::c("app:test"), &Lookup::email("not an email"))), ErrorKind::InvalidInput);
+    for (lookup, expected) in [
+        (Lookup::email("nobody@example.com"), ErrorKind::NotFound),
+        (Lookup::token("not-a-token"), ErrorKind::InvalidInput),
+        (Lookup::field("name", "Ann Lee"), ErrorKind::InvalidInput),
+    ] {
+        assert_eq!(kind(v.get_subject_json(&common::c("app:test"), &lookup)), expected, "{lookup:?}");
+    }
+    v.forget_subject(&common::c("app:test"), &Lookup::token(&token)).expect("forget");
+    assert_eq!(kind(v.get_subject_json(&common::c("app:test"), &Lookup::token(&token))), ErrorKind::Erased);
 }
 
 fn uuid_version(token: &str) -> u32 {

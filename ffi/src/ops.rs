@@ -107,9 +107,9 @@ pub unsafe extern "C" fn bl_subject_get(
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
         let lookup = unsafe { convert::lookup(mode, value) }?;
-        let result = v.get_subject(&caller, &lookup)?;
+        let result = v.get_subject_json(&caller, &lookup)?;
         // SAFETY: `out_subject_json` was checked above.
-        unsafe { put_json(out_subject_json, &result) }
+        unsafe { put_string(out_subject_json, result) }
     })
 }
 

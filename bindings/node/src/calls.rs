@@ -285,6 +285,10 @@ impl ToNapiValue for Out {
         // SAFETY: making a string from a valid UTF-8 buffer, or reading `undefined`, in `env`.
         let status = unsafe {
             match &out {
+                // ASCII (most JSON results are) is its own Latin-1: V8 copies it without decoding.
+                Out::Text(text) if text.is_ascii() => {
+                    sys::napi_create_string_latin1(env, text.as_ptr().cast::<c_char>(), text.len() as isize, &mut value)
+                }
                 Out::Text(text) => {
                     sys::napi_create_string_utf8(env, text.as_ptr().cast::<c_char>(), text.len() as isize, &mut value)
                 }

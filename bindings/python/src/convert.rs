@@ -1,6 +1,7 @@
 //! Python objects ↔ JSON values, one reader per kind of argument the operations take, and
 //! bunkerlite errors → the `bunkerlite` exception classes.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Limits, Lookup, PageRequest, Subject, Vault};
@@ -8,6 +9,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 fn invalid(message: &str) -> Error {
@@ -337,6 +339,147 @@ pub(crate) fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'
             dict.into_any()
         }
     })
+}
+
+/// JSON text (a result the core gives as text) as Python objects, built while it is parsed (no
+/// intermediate `Value`); the text is wiped afterwards.
+pub(crate) fn from_json_text<'py>(py: Python<'py>, mut text: String) -> PyResult<Bound<'py, PyAny>> {
+    let failed = RefCell::new(None);
+    let built = {
+        let mut de = serde_json::Deserializer::from_str(&text);
+        PySeed { py, failed: &failed }.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+    };
+    zeroize::Zeroize::zeroize(&mut text);
+    built.map_err(|_| failed.take().unwrap_or_else(|| PyRuntimeError::new_err("INTERNAL: a result is not JSON")))
+}
+
+/// Builds Python objects as serde_json parses; a Python error is kept in `failed`.
+#[derive(Clone, Copy)]
+struct PySeed<'a, 'py> {
+    py: Python<'py>,
+    failed: &'a RefCell<Option<PyErr>>,
+}
+
+impl<'py> PySeed<'_, 'py> {
+    fn keep<T, E: de::Error>(&self, r: PyResult<T>) -> Result<T, E> {
+        r.map_err(|e| {
+            *self.failed.borrow_mut() = Some(e);
+            E::custom("python")
+        })
+    }
+}
+
+impl<'de, 'py> DeserializeSeed<'de> for PySeed<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for PySeed<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.py, b).to_owned().into_any())
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Self::Value, E> {
+        self.keep(i.into_pyobject(self.py).map(Bound::into_any).map_err(Into::into))
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Self::Value, E> {
+        self.keep(u.into_pyobject(self.py).map(Bound::into_any).map_err(Into::into))
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(PyFloat::new(self.py, f).into_any())
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.py, s).into_any())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.py);
+        while let Some(item) = seq.next_element_seed(self)? {
+            self.keep(list.append(item))?;
+        }
+        Ok(list.into_any())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.py);
+        while let Some(key) = map.next_key_seed(KeySeed(self.py))? {
+            let value = map.next_value_seed(self)?;
+            self.keep(dict.set_item(key, value))?;
+        }
+        Ok(dict.into_any())
+    }
+}
+
+/// A dict key. Field names repeat call after call (`"email"`, `"address"`, …), so short
+/// identifier-like keys are kept, per thread, in a small direct-mapped cache of string objects
+/// whose hash Python has already computed: a hit costs a comparison instead of a new string and
+/// its hashing. Only names are kept (no `@`, `+`, `.` or spaces, at most 32 bytes), never values.
+struct KeySeed<'py>(Python<'py>);
+
+const KEY_SLOTS: usize = 256;
+const KEY_MAX: usize = 32;
+
+thread_local! {
+    static KEYS: RefCell<Vec<Option<(Box<str>, Py<PyString>)>>> = RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
+}
+
+fn cacheable(key: &str) -> bool {
+    key.len() <= KEY_MAX && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn key_string<'py>(py: Python<'py>, key: &str) -> Bound<'py, PyString> {
+    if !cacheable(key) {
+        return PyString::new(py, key);
+    }
+    // FNV-1a over the bytes picks the slot.
+    let slot = key.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) as usize % KEY_SLOTS;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some((k, s)) = &keys[slot] {
+            if **k == *key {
+                return s.bind(py).clone();
+            }
+        }
+        let made = PyString::new(py, key);
+        keys[slot] = Some((key.into(), made.clone().unbind()));
+        made
+    })
+}
+
+impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for KeySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(key_string(self.0, key).into_any())
+    }
 }
 
 /// A subject as a dict, built field by field: the same keys and values as `result` gives (the

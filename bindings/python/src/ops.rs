@@ -50,8 +50,8 @@ impl Vault {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (caller, lookup) =
             arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
-        let result = call(py, || self.inner.get_subject(&caller, &lookup))?;
-        convert::subject(py, &result)
+        let result = call(py, || self.inner.get_subject_json(&caller, &lookup))?;
+        convert::from_json_text(py, result)
     }
 
     /// Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited.

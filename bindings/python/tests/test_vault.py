@@ -58,6 +58,24 @@ def test_round_trip(vault: bunkerlite.Vault) -> None:
         vault.get_subject({"token": token})
 
 
+def test_profiles_read_back_exactly(vault: bunkerlite.Vault) -> None:
+    # Reads build Python objects straight from the stored JSON text, with a cache of key
+    # strings: many keys (more than the cache's slots, so they collide), keys that are not
+    # cached (long, with @ or spaces, non-ASCII, escapes), nesting, every JSON type, big numbers.
+    profile: dict = {f"k{i}": i for i in range(700)}
+    profile.update({
+        "x" * 40: "long key", "a@b.c": "at", "with space": 1, "Grüße": "ü", "tab\tkey": "\u0000",
+        "nested": {"k1": [{"k2": None}, [], {}], "k3": {"k4": -1.5e300}},
+        "ints": [0, -1, 2**63 - 1, 2**64 - 1, -(2**63)], "floats": [0.1, 1e-300, 2.5],
+        "text": "line\nbreak \"quoted\" \u2028 😀", "bools": [True, False],
+    })
+    for _ in range(2):  # the second time every cacheable key is a hit
+        token = vault.create_subject(profile)
+        for got in (vault.get_subject({"token": token})["profile"], vault.get_subjects([{"token": token}])[0]["profile"]):
+            assert got == profile and list(got) == list(profile)
+            assert type(got["ints"][3]) is int and type(got["floats"][2]) is float
+
+
 def test_error_matrix(vault: bunkerlite.Vault) -> None:
     vault.create_subject({"email": "dup@x.org"})
     with pytest.raises(bunkerlite.DuplicateError) as e:

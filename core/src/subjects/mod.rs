@@ -3,6 +3,7 @@
 //! looked-up value), changed by merge patch or JSON Patch, erased by crypto-shredding.
 
 mod lookup;
+mod scan;
 
 use std::fmt;
 
@@ -222,19 +223,46 @@ impl Subjects {
         let row = &found.row;
         let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
         let profile = decrypt_profile(engine, row, &dek)?;
-        if let Some((i, hash)) = &found.via {
-            let field = &self.fields[*i];
-            let holds = match profile.get(&field.name) {
-                Some(Value::String(s)) => self.index_of(field, s).is_ok_and(|h| index_eq(&h, hash)),
-                _ => false,
+        if let Some((i, _)) = &found.via {
+            let held = match profile.get(&self.fields[*i].name) {
+                Some(Value::String(s)) => Some(s.as_str()),
+                _ => None,
             };
-            if !holds {
-                return Err(Error::integrity(
-                    "a blind-index entry names a subject that does not hold the looked-up value",
-                ));
-            }
+            self.check_holds(found, held)?;
         }
         Ok((dek, profile))
+    }
+
+    /// As [`open_row`](Self::open_row), but the profile stays the JSON text it was stored as
+    /// (checked to be one JSON object; only the looked-up field is read out of it).
+    fn open_row_text(&self, engine: &Engine, found: &Found) -> Result<Zeroizing<String>> {
+        let row = &found.row;
+        let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
+        let place = profile_place(engine.keys.vault_id(), &row.token, state_of(row));
+        let mut plain = aead::open(&dek, ROW_KEY, &place, &row.profile)?;
+        let text = Zeroizing::new(String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
+            zeroize::Zeroize::zeroize(&mut e.into_bytes());
+            Error::integrity("a stored profile is not JSON")
+        })?);
+        let field = found.via.as_ref().map(|(i, _)| self.fields[*i].name.as_str());
+        let held = scan::profile_field(&text, field)?;
+        if found.via.is_some() {
+            self.check_holds(found, held.as_deref().map(|s| s.as_str()))?;
+        }
+        Ok(text)
+    }
+
+    /// A row found through a blind index is accepted only when its profile really holds the
+    /// looked-up value: `held` (the profile's value of the field, if a string) must give the
+    /// same blind index, compared in constant time.
+    fn check_holds(&self, found: &Found, held: Option<&str>) -> Result<()> {
+        let Some((i, hash)) = &found.via else { return Ok(()) };
+        let holds = held.is_some_and(|s| self.index_of(&self.fields[*i], s).is_ok_and(|h| index_eq(&h, hash)));
+        if holds {
+            Ok(())
+        } else {
+            Err(Error::integrity("a blind-index entry names a subject that does not hold the looked-up value"))
+        }
     }
 
     /// Insert one subject inside a write transaction; returns its token, its event and the size
@@ -316,6 +344,17 @@ impl Subjects {
             let (_, profile) = self.open_row(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((Self::subject(&found.row, profile), vec![event]))
+        })
+    }
+
+    /// Read a subject as the JSON text of a [`Subject`], the stored profile text passed through
+    /// without building a `Value` (what the bindings hand to their language's JSON parser).
+    pub(crate) fn get_json(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<String> {
+        engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
+            let found = self.resolve(db, lookup)?;
+            let profile = self.open_row_text(engine, &found)?;
+            let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
+            Ok((scan::subject_json(&format_token(&found.row.token), &found.row, &profile), vec![event]))
         })
     }
 

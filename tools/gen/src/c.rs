@@ -163,7 +163,7 @@ fn entry(out: &mut String, op: &Op) {
         }
         call_args.push(core_arg(arg, &local));
     }
-    let call = format!("v.{}({})", op.name, call_args.join(", "));
+    let call = format!("v.{}({})", op.core_method(), call_args.join(", "));
     match (&op.ret, &out_param) {
         (Ret::Unit, _) => writeln!(out, "        {call}").expect("string"),
         (Ret::Str(_), Some(o)) => {
@@ -171,10 +171,14 @@ fn entry(out: &mut String, op: &Op) {
             writeln!(out, "        // SAFETY: `{o}` was checked above.").expect("string");
             writeln!(out, "        unsafe {{ put_string({o}, result) }}").expect("string");
         }
-        (Ret::Json { .. }, Some(o)) => {
+        (Ret::Json { text, .. }, Some(o)) => {
             writeln!(out, "        let result = {call}?;").expect("string");
             writeln!(out, "        // SAFETY: `{o}` was checked above.").expect("string");
-            writeln!(out, "        unsafe {{ put_json({o}, &result) }}").expect("string");
+            if text.is_some() {
+                writeln!(out, "        unsafe {{ put_string({o}, result) }}").expect("string");
+            } else {
+                writeln!(out, "        unsafe {{ put_json({o}, &result) }}").expect("string");
+            }
         }
         _ => unreachable!("a result always has an out-parameter"),
     }

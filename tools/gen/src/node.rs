@@ -124,7 +124,8 @@ fn reader(arg: &Arg, slot: usize, paged: bool) -> (String, String) {
 fn result(op: &Op, call: &str, sync: bool) -> String {
     match op.ret {
         Ret::Unit => format!("{{\n            {call}?;\n            Ok(Out::Nothing)\n        }}"),
-        Ret::Str(_) => format!("Ok(Out::Text({call}?))"),
+        // A string, or a result the core already gives as JSON text.
+        Ret::Str(_) | Ret::Json { text: Some(_), .. } => format!("Ok(Out::Text({call}?))"),
         Ret::Json { .. } => {
             if sync {
                 format!("Ok(Out::json(&{call}?)?)")
@@ -162,7 +163,7 @@ pub(crate) fn functions() -> String {
         for (local, read) in &reads {
             writeln!(out, "        let {local} = {read}?;").expect("string");
         }
-        let call = format!("v.{}({})", op.name, call_args.join(", "));
+        let call = format!("v.{}({})", op.core_method(), call_args.join(", "));
         writeln!(out, "        {}", result(op, &call, true)).expect("string");
         writeln!(out, "    }});").expect("string");
         writeln!(
@@ -178,7 +179,7 @@ pub(crate) fn functions() -> String {
         }
         let async_args: Vec<String> =
             op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, &format!("{local}?"))).collect();
-        let call = format!("v?.{}({})", op.name, async_args.join(", "));
+        let call = format!("v?.{}({})", op.core_method(), async_args.join(", "));
         writeln!(out, "        c.spawn(move || {})", result(op, &call, false)).expect("string");
         writeln!(out, "    }});").expect("string");
     }

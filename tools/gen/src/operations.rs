@@ -46,7 +46,16 @@ pub enum Ret {
     Str(&'static str),
     /// A JSON value (C: `char **out_<name>_json`). `rust` is the core type, `ts` and `py` its
     /// typing; `py_fast` names a converter in the Python binding that builds it directly.
-    Json { name: &'static str, rust: &'static str, ts: &'static str, py: &'static str, py_fast: Option<&'static str> },
+    /// `text` names a core method that returns the result as JSON text (skipping a `Value`):
+    /// C and Node hand that text on, and `py_fast` then converts from the text.
+    Json {
+        name: &'static str,
+        rust: &'static str,
+        ts: &'static str,
+        py: &'static str,
+        py_fast: Option<&'static str>,
+        text: Option<&'static str>,
+    },
 }
 
 /// One operation.
@@ -66,7 +75,7 @@ pub struct Op {
 
 const PROFILE: Arg = Arg::Doc { name: "profile", ts: "Profile", py: "Dict[str, _JSON]" };
 const SUBJECT: Ret =
-    Ret::Json { name: "subject", rust: "Subject", ts: "Subject", py: "_Subject", py_fast: Some("convert::subject") };
+    Ret::Json { name: "subject", rust: "Subject", ts: "Subject", py: "_Subject", py_fast: Some("convert::subject"), text: None };
 
 /// Every operation, in the order the bindings list them.
 pub const OPERATIONS: &[Op] = &[
@@ -88,7 +97,7 @@ pub const OPERATIONS: &[Op] = &[
               (the error names the failing item's position). Returns their tokens in order.",
         errors: &["INVALID_INPUT", "TOO_LARGE", "DUPLICATE"],
         args: &[Arg::Caller, Arg::Docs { name: "profiles", ts: "Profile[]", py: "List[Dict[str, _JSON]]" }],
-        ret: Ret::Json { name: "tokens", rust: "Vec<String>", ts: "string[]", py: "List[str]", py_fast: None },
+        ret: Ret::Json { name: "tokens", rust: "Vec<String>", ts: "string[]", py: "List[str]", py_fast: None, text: None },
     },
     Op {
         name: "get_subject",
@@ -98,7 +107,14 @@ pub const OPERATIONS: &[Op] = &[
               subject found through an index is returned only if its profile really holds the value.",
         errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
         args: &[Arg::Caller, Arg::Lookup],
-        ret: SUBJECT,
+        ret: Ret::Json {
+            name: "subject",
+            rust: "Subject",
+            ts: "Subject",
+            py: "_Subject",
+            py_fast: Some("convert::from_json_text"),
+            text: Some("get_subject_json"),
+        },
     },
     Op {
         name: "get_subjects",
@@ -114,6 +130,7 @@ pub const OPERATIONS: &[Op] = &[
             ts: "Array<Subject | null>",
             py: "List[Optional[_Subject]]",
             py_fast: Some("convert::subjects"),
+            text: None,
         },
     },
     Op {
@@ -142,6 +159,7 @@ pub const OPERATIONS: &[Op] = &[
             ts: "ErasureReceipt",
             py: "Dict[str, Any]",
             py_fast: None,
+            text: None,
         },
     },
     Op {
@@ -155,7 +173,7 @@ pub const OPERATIONS: &[Op] = &[
               is audited as audit.list_details; otherwise as audit.list.",
         errors: &["NOT_FOUND", "INVALID_INPUT", "INTEGRITY"],
         args: &[Arg::Caller, Arg::OptStr("subject"), Arg::Page, Arg::Flag("details")],
-        ret: Ret::Json { name: "page", rust: "Page<AuditEvent>", ts: "Page<AuditEvent>", py: "_Page", py_fast: None },
+        ret: Ret::Json { name: "page", rust: "Page<AuditEvent>", ts: "Page<AuditEvent>", py: "_Page", py_fast: None, text: None },
     },
     Op {
         name: "get_audit_head",
@@ -165,7 +183,7 @@ pub const OPERATIONS: &[Op] = &[
               vault to detect truncation and rollback later.",
         errors: &[],
         args: &[],
-        ret: Ret::Json { name: "head", rust: "AuditHead", ts: "AuditHead", py: "Dict[str, Any]", py_fast: None },
+        ret: Ret::Json { name: "head", rust: "AuditHead", ts: "AuditHead", py: "Dict[str, Any]", py_fast: None, text: None },
     },
     Op {
         name: "verify_audit",
@@ -176,7 +194,7 @@ pub const OPERATIONS: &[Op] = &[
               rollback. Returns {events, subjects, head}.",
         errors: &["INTEGRITY", "INVALID_INPUT"],
         args: &[Arg::Anchor],
-        ret: Ret::Json { name: "report", rust: "AuditReport", ts: "AuditReport", py: "Dict[str, Any]", py_fast: None },
+        ret: Ret::Json { name: "report", rust: "AuditReport", ts: "AuditReport", py: "Dict[str, Any]", py_fast: None, text: None },
     },
     Op {
         name: "flush_audit",
@@ -203,6 +221,7 @@ pub const OPERATIONS: &[Op] = &[
             ts: "CompactReport",
             py: "Dict[str, Any]",
             py_fast: None,
+            text: None,
         },
     },
     Op {
@@ -223,6 +242,14 @@ pub const LIFECYCLE: &[&str] =
     &["open", "open_in_memory", "close", "is_closed", "parse_document", "parse_batch", "limits"];
 
 impl Op {
+    /// The core method the bindings call: the result's text form when it has one.
+    pub fn core_method(&self) -> &'static str {
+        match self.ret {
+            Ret::Json { text: Some(method), .. } => method,
+            _ => self.name,
+        }
+    }
+
     /// The Node name: camelCase of `name`.
     pub fn js_name(&self) -> String {
         camel(self.name)

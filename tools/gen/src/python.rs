@@ -118,12 +118,14 @@ fn method(out: &mut String, op: &Op) {
         )
         .expect("string"),
     }
-    let call = format!("call(py, || self.inner.{}({}))", op.name, call_args.join(", "));
+    let call = format!("call(py, || self.inner.{}({}))", op.core_method(), call_args.join(", "));
     match op.ret {
         Ret::Unit | Ret::Str(_) => writeln!(out, "        {call}").expect("string"),
-        Ret::Json { py_fast, .. } => {
+        Ret::Json { py_fast, text, .. } => {
             writeln!(out, "        let result = {call}?;").expect("string");
-            writeln!(out, "        {}(py, &result)", py_fast.unwrap_or("convert::result")).expect("string");
+            // A text result is handed over (the converter wipes it).
+            let by = if text.is_some() { "" } else { "&" };
+            writeln!(out, "        {}(py, {by}result)", py_fast.unwrap_or("convert::result")).expect("string");
         }
     }
     writeln!(out, "    }}").expect("string");
