@@ -134,7 +134,8 @@ fn plain_conn(path: &Path) -> Connection {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8000;
          CREATE TABLE subjects (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE, profile TEXT NOT NULL) STRICT;
          CREATE TABLE subject_index (field TEXT NOT NULL, value TEXT NOT NULL, subject_id INTEGER NOT NULL,
-                                     PRIMARY KEY (field, value)) STRICT, WITHOUT ROWID;",
+                                     PRIMARY KEY (field, value)) STRICT, WITHOUT ROWID;
+         CREATE INDEX subject_index_by_subject ON subject_index (subject_id);",
     )
     .expect("schema");
     c

@@ -34,6 +34,21 @@ pub(crate) struct Settings {
     pub(crate) cache_kib: u32,
 }
 
+/// Process-wide SQLite settings, applied once before the first connection: memory statistics
+/// off. With them on (SQLite's default), every allocation SQLite makes — each page a reader
+/// pulls into its cache — takes one global mutex, and readers on separate connections queue on
+/// it instead of running in parallel. Nothing here reads the statistics. When SQLite was
+/// already initialised in this process (another library opened a database first), the call is
+/// refused and the default stays.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int; sqlite3_config is safe to call before
+        // initialisation and answers SQLITE_MISUSE (ignored) after it.
+        let _ = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int) };
+    });
+}
+
 /// A read handle: a connection (a pooled reader, or the writer inside a transaction).
 pub(crate) struct Db<'c> {
     conn: &'c Connection,
@@ -168,6 +183,7 @@ impl Store {
     }
 
     fn connect(path: Option<&Path>, settings: &Settings) -> Result<Connection> {
+        configure_sqlite();
         // No SQLITE_OPEN_URI, and paths arrive absolute (see `Vault::open`): a caller's path is a
         // file name, never a URI with parameters.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
