@@ -169,14 +169,17 @@ struct TypePattern {
 
 impl TypePattern {
     fn new(d: &phonenumber::metadata::Descriptor) -> Option<TypePattern> {
-        let regex = regex::RegexBuilder::new(d.national_number().as_str()).ignore_whitespace(true).build().ok()?;
+        // Anchored at the start: "some match starts at 0" is the crate's test (the leftmost
+        // match starts at 0 exactly when one does), answered without a reverse search for the
+        // start. The newline ends the pattern's last line in whitespace-insensitive mode.
+        let anchored = format!("^(?:{}\n)", d.national_number().as_str());
+        let regex = regex::RegexBuilder::new(&anchored).ignore_whitespace(true).build().ok()?;
         Some(TypePattern { lengths: d.possible_length().to_vec(), regex })
     }
 
-    /// The same test as `phonenumber`'s `Descriptor::is_match`.
+    /// The same test as `phonenumber`'s `Descriptor::is_match` (a match starting at 0).
     fn is_match(&self, national: &str) -> bool {
-        (self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16)))
-            && self.regex.find(national).is_some_and(|m| m.start() == 0)
+        (self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16))) && self.regex.is_match(national)
     }
 }
 
