@@ -352,6 +352,29 @@ int32_t bl_subject_forget(const struct bl_vault *vault,
                           char **out_receipt_json);
 
 /*
+ Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation
+ for the batch: a receipt, or null where nothing matches (or the subject was already erased), per
+ lookup, in order. Any other error erases nobody.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
+ JSON array of lookup objects (`[{"email": "…"}, {"token": "…"}]`). Writes the receipts
+ (`Vec<Option<ErasureReceipt>>` as JSON text) to `*out_receipts_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipts_json` is a valid
+ pointer.
+ */
+int32_t bl_subjects_forget(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *lookups_json,
+                           char **out_receipts_json);
+
+/*
  List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
  items, next}; pass `next` as the cursor for the following page (each event is returned once even
  while others are appended). With `details`, each event's details (the before/after of a change)

@@ -152,6 +152,10 @@ export declare class Vault {
     forgetSubject(lookup: Lookup, opts?: CallOptions | null): ErasureReceipt;
     /** `forgetSubject`, off the event loop. */
     forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>;
+    /** Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody. */
+    forgetSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<ErasureReceipt | null>;
+    /** `forgetSubjects`, off the event loop. */
+    forgetSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<ErasureReceipt | null>>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;

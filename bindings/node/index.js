@@ -225,6 +225,14 @@ class Vault {
         const mode = lookupMode(lookup);
         return JSON.parse(await calls.forgetSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
     }
+    /** Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody. */
+    forgetSubjects(lookups, opts) {
+        return JSON.parse(calls.forgetSubjects(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+    }
+    /** `forgetSubjects`, off the event loop. */
+    async forgetSubjectsAsync(lookups, opts) {
+        return JSON.parse(await calls.forgetSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
     listAuditEvents(subject, opts) {
         return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts));

@@ -36,6 +36,8 @@ export declare const calls: {
   updateSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, patch: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   forgetSubject(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
   forgetSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  forgetSubjects(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): string
+  forgetSubjectsAsync(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

@@ -78,9 +78,13 @@ fn main() {
             let k = (i * 7919 + t * 104_729) % n;
             black_box(vault.get_subject(&app, &Lookup::email(format!("user{k}@example.org"))).expect("get"));
         });
-        let creates = if std::env::var_os("BUNKERLITE_BENCH_GETS_ONLY").is_some() { f64::NAN } else { rate(threads, length, &|_, _| {
-            black_box(vault.create_subject(&app, profile(next.fetch_add(1, Ordering::Relaxed))).expect("create"));
-        }) };
+        let creates = if std::env::var_os("BUNKERLITE_BENCH_GETS_ONLY").is_some() {
+            f64::NAN
+        } else {
+            rate(threads, length, &|_, _| {
+                black_box(vault.create_subject(&app, profile(next.fetch_add(1, Ordering::Relaxed))).expect("create"));
+            })
+        };
         let (g1, c1) = *base.get_or_insert((gets, creates));
         println!("| {threads} | {gets:.0} | {:.2}× | {creates:.0} | {:.2}× |", gets / g1, creates / c1);
     }

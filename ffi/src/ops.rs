@@ -226,6 +226,42 @@ pub unsafe extern "C" fn bl_subject_forget(
     })
 }
 
+/// Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation
+/// for the batch: a receipt, or null where nothing matches (or the subject was already erased), per
+/// lookup, in order. Any other error erases nobody.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
+/// JSON array of lookup objects (`[{"email": "…"}, {"token": "…"}]`). Writes the receipts
+/// (`Vec<Option<ErasureReceipt>>` as JSON text) to `*out_receipts_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+/// `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipts_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_subjects_forget(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    lookups_json: *const c_char,
+    out_receipts_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_receipts_json, "out_receipts_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookups = unsafe { convert::lookups(&v, lookups_json) }?;
+        let result = v.forget_subjects(&caller, &lookups)?;
+        // SAFETY: `out_receipts_json` was checked above.
+        unsafe { put_json(out_receipts_json, &result) }
+    })
+}
+
 /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
 /// items, next}; pass `next` as the cursor for the following page (each event is returned once even
 /// while others are appended). With `details`, each event's details (the before/after of a change)

@@ -24,6 +24,9 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "forget_subject")) {
         return bl_subject_forget(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
     }
+    if (!strcmp(op, "forget_subjects")) {
+        return bl_subjects_forget(vault, step_caller(s), doc_arg(s, "lookups"), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

@@ -91,6 +91,20 @@ calls! {
         let lookup = c.later(c.lookup(1))?;
         c.spawn(move || Out::json(&v?.forget_subject(&caller?, &lookup?)?))
     });
+    /// `forgetSubjects(handle, lookups, actor, purpose)`: Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order.
+    c"forgetSubjects" => forget_subjects(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let lookups = c.lookups(1)?;
+        Ok(Out::json(&v.forget_subjects(&caller, &lookups)?)?)
+    });
+    /// `forgetSubjectsAsync(handle, lookups, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"forgetSubjectsAsync" => forget_subjects_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let lookups = c.later(c.lookups(1))?;
+        c.spawn(move || Out::json(&v?.forget_subjects(&caller?, &lookups?)?))
+    });
     /// `listAuditEvents(handle, subject, opts)`: List audit events, newest first: the subject's (a token) or, without one, all.
     c"listAuditEvents" => list_audit_events(|c| unsafe {
         let v = c.vault()?;

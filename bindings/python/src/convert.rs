@@ -435,8 +435,11 @@ struct KeySeed<'py>(Python<'py>);
 const KEY_SLOTS: usize = 256;
 const KEY_MAX: usize = 32;
 
+/// A cached key: its text and its string object.
+type KeySlot = Option<(Box<str>, Py<PyString>)>;
+
 thread_local! {
-    static KEYS: RefCell<Vec<Option<(Box<str>, Py<PyString>)>>> = RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
+    static KEYS: RefCell<Vec<KeySlot>> = RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
 }
 
 fn cacheable(key: &str) -> bool {
@@ -448,7 +451,8 @@ fn key_string<'py>(py: Python<'py>, key: &str) -> Bound<'py, PyString> {
         return PyString::new(py, key);
     }
     // FNV-1a over the bytes picks the slot.
-    let slot = key.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) as usize % KEY_SLOTS;
+    let slot =
+        key.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) as usize % KEY_SLOTS;
     KEYS.with(|keys| {
         let mut keys = keys.borrow_mut();
         if let Some((k, s)) = &keys[slot] {

@@ -105,6 +105,21 @@ impl Vault {
         convert::result(py, &result)
     }
 
+    /// Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody.
+    #[pyo3(signature = (lookups, *, actor = None, purpose = None))]
+    fn forget_subjects<'py>(
+        &self,
+        py: Python<'py>,
+        lookups: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookups) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookups(lookups, &self.inner)?)))?;
+        let result = call(py, || self.inner.forget_subjects(&caller, &lookups))?;
+        convert::result(py, &result)
+    }
+
     /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list.
     #[pyo3(signature = (subject = None, *, actor = None, purpose = None, cursor = None, limit = None, details = None))]
     fn list_audit_events<'py>(

@@ -467,23 +467,79 @@ impl Subjects {
     pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
         let mut receipt = engine.write(caller, Action::SubjectForget, hint(lookup), |tx| {
             let found = self.resolve(tx, lookup)?;
-            self.open_row(engine, &found)?;
-            let row = &found.row;
-            let shredded = chain::details_of_subject(tx, row.id)?;
-            let now = engine.now_ms();
-            let index_entries_removed = store::subjects::erase(tx, row.id, &row.token, now)?;
-            let receipt = ErasureReceipt {
-                token: format_token(&row.token),
-                erased_ms: now,
-                profile_removed: true,
-                index_entries_removed,
-                audit_details_shredded: shredded,
-                wal_truncated: false,
-            };
-            Ok((receipt, vec![Event::about(Action::SubjectForget, row.id, row.token)]))
+            let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
+            Ok((receipt, vec![event]))
         })?;
         receipt.wal_truncated = engine.store.checkpoint_truncate()?;
         Ok(receipt)
+    }
+
+    /// Erase many subjects in one transaction, then checkpoint and truncate the WAL once. A
+    /// lookup that finds nothing, or a subject already erased (earlier, or by an earlier item of
+    /// the batch), gives `None` in its position and is audited as a failed attempt; any other
+    /// error erases nobody and names the failing item's position.
+    pub(crate) fn forget_many(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        lookups: &[Lookup],
+    ) -> Result<Vec<Option<ErasureReceipt>>> {
+        engine.limits.check_batch(lookups.len())?;
+        let mut misses = Vec::new();
+        let mut receipts = engine.write(caller, Action::SubjectForget, None, |tx| {
+            let now = engine.now_ms();
+            let mut out = Vec::with_capacity(lookups.len());
+            let mut events = Vec::with_capacity(lookups.len());
+            for (i, lookup) in lookups.iter().enumerate() {
+                match self.resolve(tx, lookup) {
+                    Ok(found) => {
+                        let (receipt, event) = self
+                            .erase_found(engine, tx, &found, now)
+                            .map_err(|e| e.context(format_args!("item {i}")))?;
+                        out.push(Some(receipt));
+                        events.push(event);
+                    }
+                    Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
+                        misses.push((hint(lookup), e.code()));
+                        out.push(None);
+                    }
+                    Err(e) => return Err(e.context(format_args!("item {i}"))),
+                }
+            }
+            Ok((out, events))
+        })?;
+        let now = engine.now_ms();
+        engine.record(
+            misses
+                .into_iter()
+                .map(|(t, code)| Event::attempt(Action::SubjectForget, t).into_pending(caller, now, code))
+                .collect(),
+        )?;
+        if receipts.iter().any(Option::is_some) {
+            let truncated = engine.store.checkpoint_truncate()?;
+            for receipt in receipts.iter_mut().flatten() {
+                receipt.wal_truncated = truncated;
+            }
+        }
+        Ok(receipts)
+    }
+
+    /// Erase a found subject inside a write transaction (its row checked as a read checks it):
+    /// the receipt (WAL not yet truncated) and the event.
+    fn erase_found(&self, engine: &Engine, tx: &Tx<'_>, found: &Found, now: i64) -> Result<(ErasureReceipt, Event)> {
+        self.open_row(engine, found)?;
+        let row = &found.row;
+        let shredded = chain::details_of_subject(tx, row.id)?;
+        let index_entries_removed = store::subjects::erase(tx, row.id, &row.token, now)?;
+        let receipt = ErasureReceipt {
+            token: format_token(&row.token),
+            erased_ms: now,
+            profile_removed: true,
+            index_entries_removed,
+            audit_details_shredded: shredded,
+            wal_truncated: false,
+        };
+        Ok((receipt, Event::about(Action::SubjectForget, row.id, row.token)))
     }
 }
 

@@ -113,15 +113,17 @@ mod tests {
     #[test]
     fn finds_the_field_and_checks_the_shape() {
         let text = r#"{"email":"a@b.c","n":{"email":"inner"},"list":[1,"x",{"k":null}],"phone":"+1"}"#;
-        assert_eq!(profile_field(text, Some("email")).unwrap().as_deref().map(String::as_str), Some("a@b.c"));
-        assert_eq!(profile_field(text, Some("phone")).unwrap().as_deref().map(String::as_str), Some("+1"));
-        assert_eq!(profile_field(text, Some("n")).unwrap(), None, "not a string");
-        assert_eq!(profile_field(text, Some("login")).unwrap(), None);
-        assert_eq!(profile_field(text, None).unwrap(), None);
+        assert_eq!(profile_field(text, Some("email")).expect("scan").as_deref().map(String::as_str), Some("a@b.c"));
+        assert_eq!(profile_field(text, Some("phone")).expect("scan").as_deref().map(String::as_str), Some("+1"));
+        assert_eq!(profile_field(text, Some("n")).expect("scan"), None, "not a string");
+        assert_eq!(profile_field(text, Some("login")).expect("scan"), None);
+        assert_eq!(profile_field(text, None).expect("scan"), None);
         // Escaped keys compare by their value.
-        assert!(profile_field(r#"{"em\u0061il":"x"}"#, Some("email")).unwrap().is_some());
-        for bad in ["[1]", "\"s\"", "{\"a\":1} x", "{\"a\":", "{\"a\" 1}", "", "{\"a\":\"\u{1}\"}", "{\"a\":\"\\ud800\"}"] {
-            let e = profile_field(bad, Some("a")).unwrap_err();
+        assert!(profile_field(r#"{"em\u0061il":"x"}"#, Some("email")).expect("scan").is_some());
+        for bad in
+            ["[1]", "\"s\"", "{\"a\":1} x", "{\"a\":", "{\"a\" 1}", "", "{\"a\":\"\u{1}\"}", "{\"a\":\"\\ud800\"}"]
+        {
+            let e = profile_field(bad, Some("a")).expect_err("bad");
             assert_eq!(e.code(), "INTEGRITY", "{bad:?}");
         }
     }
@@ -140,11 +142,11 @@ mod tests {
         let profile = r#"{"email":"a@b.c","n":[1.5,true,null]}"#;
         let subject = super::super::Subject {
             token: "t".into(),
-            profile: serde_json::from_str(profile).unwrap(),
+            profile: serde_json::from_str(profile).expect("scan"),
             created_ms: 1,
             updated_ms: 2,
             version: 3,
         };
-        assert_eq!(subject_json("t", &row, profile), serde_json::to_string(&subject).unwrap());
+        assert_eq!(subject_json("t", &row, profile), serde_json::to_string(&subject).expect("scan"));
     }
 }

@@ -37,6 +37,11 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let lookup = Lookup::from_json(&s["lookup"])?;
                 to_value(v.forget_subject(&caller, &lookup)?)
             }
+            "forget_subjects" => {
+                let caller = caller(s)?;
+                let lookups = Lookup::many_from_json(&s["lookups"])?;
+                to_value(v.forget_subjects(&caller, &lookups)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -79,6 +84,7 @@ pub const OPERATIONS: &[&str] = &[
     "get_subjects",
     "update_subject",
     "forget_subject",
+    "forget_subjects",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

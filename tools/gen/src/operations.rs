@@ -74,8 +74,14 @@ pub struct Op {
 }
 
 const PROFILE: Arg = Arg::Doc { name: "profile", ts: "Profile", py: "Dict[str, _JSON]" };
-const SUBJECT: Ret =
-    Ret::Json { name: "subject", rust: "Subject", ts: "Subject", py: "_Subject", py_fast: Some("convert::subject"), text: None };
+const SUBJECT: Ret = Ret::Json {
+    name: "subject",
+    rust: "Subject",
+    ts: "Subject",
+    py: "_Subject",
+    py_fast: Some("convert::subject"),
+    text: None,
+};
 
 /// Every operation, in the order the bindings list them.
 pub const OPERATIONS: &[Op] = &[
@@ -97,7 +103,14 @@ pub const OPERATIONS: &[Op] = &[
               (the error names the failing item's position). Returns their tokens in order.",
         errors: &["INVALID_INPUT", "TOO_LARGE", "DUPLICATE"],
         args: &[Arg::Caller, Arg::Docs { name: "profiles", ts: "Profile[]", py: "List[Dict[str, _JSON]]" }],
-        ret: Ret::Json { name: "tokens", rust: "Vec<String>", ts: "string[]", py: "List[str]", py_fast: None, text: None },
+        ret: Ret::Json {
+            name: "tokens",
+            rust: "Vec<String>",
+            ts: "string[]",
+            py: "List[str]",
+            py_fast: None,
+            text: None,
+        },
     },
     Op {
         name: "get_subject",
@@ -163,6 +176,24 @@ pub const OPERATIONS: &[Op] = &[
         },
     },
     Op {
+        name: "forget_subjects",
+        c_name: "bl_subjects_forget",
+        action: Some("subject.forget"),
+        doc: "Erase many subjects in one transaction, each as a single erasure does, with one WAL \
+              truncation for the batch: a receipt, or null where nothing matches (or the subject was \
+              already erased), per lookup, in order. Any other error erases nobody.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookups],
+        ret: Ret::Json {
+            name: "receipts",
+            rust: "Vec<Option<ErasureReceipt>>",
+            ts: "Array<ErasureReceipt | null>",
+            py: "List[Optional[Dict[str, Any]]]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
         name: "list_audit_events",
         c_name: "bl_audit_list",
         action: Some("audit.list"),
@@ -173,7 +204,14 @@ pub const OPERATIONS: &[Op] = &[
               is audited as audit.list_details; otherwise as audit.list.",
         errors: &["NOT_FOUND", "INVALID_INPUT", "INTEGRITY"],
         args: &[Arg::Caller, Arg::OptStr("subject"), Arg::Page, Arg::Flag("details")],
-        ret: Ret::Json { name: "page", rust: "Page<AuditEvent>", ts: "Page<AuditEvent>", py: "_Page", py_fast: None, text: None },
+        ret: Ret::Json {
+            name: "page",
+            rust: "Page<AuditEvent>",
+            ts: "Page<AuditEvent>",
+            py: "_Page",
+            py_fast: None,
+            text: None,
+        },
     },
     Op {
         name: "get_audit_head",
@@ -183,7 +221,14 @@ pub const OPERATIONS: &[Op] = &[
               vault to detect truncation and rollback later.",
         errors: &[],
         args: &[],
-        ret: Ret::Json { name: "head", rust: "AuditHead", ts: "AuditHead", py: "Dict[str, Any]", py_fast: None, text: None },
+        ret: Ret::Json {
+            name: "head",
+            rust: "AuditHead",
+            ts: "AuditHead",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
     },
     Op {
         name: "verify_audit",
@@ -194,7 +239,14 @@ pub const OPERATIONS: &[Op] = &[
               rollback. Returns {events, subjects, head}.",
         errors: &["INTEGRITY", "INVALID_INPUT"],
         args: &[Arg::Anchor],
-        ret: Ret::Json { name: "report", rust: "AuditReport", ts: "AuditReport", py: "Dict[str, Any]", py_fast: None, text: None },
+        ret: Ret::Json {
+            name: "report",
+            rust: "AuditReport",
+            ts: "AuditReport",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
     },
     Op {
         name: "flush_audit",

@@ -57,6 +57,8 @@ class Vault:
         """Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902)."""
     def forget_subject(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
         """Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact."""
+    def forget_subjects(self, lookups: List[Dict[str, str]], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[Optional[Dict[str, Any]]]:
+        """Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> _Page:
         """List audit events, newest first: the subject's (a token) or, without one, all."""
     def get_audit_head(self) -> Dict[str, Any]:
