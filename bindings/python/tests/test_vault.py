@@ -3,7 +3,7 @@
 import os
 import pathlib
 import threading
-from typing import Any, Callable, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -62,7 +62,7 @@ def test_profiles_read_back_exactly(vault: bunkerlite.Vault) -> None:
     # Reads build Python objects straight from the stored JSON text, with a cache of key
     # strings: many keys (more than the cache's slots, so they collide), keys that are not
     # cached (long, with @ or spaces, non-ASCII, escapes), nesting, every JSON type, big numbers.
-    profile: dict = {f"k{i}": i for i in range(700)}
+    profile: Dict[str, Any] = {f"k{i}": i for i in range(700)}
     profile.update({
         "x" * 40: "long key", "a@b.c": "at", "with space": 1, "Grüße": "ü", "tab\tkey": "\u0000",
         "nested": {"k1": [{"k2": None}, [], {}], "k3": {"k4": -1.5e300}},
@@ -71,7 +71,9 @@ def test_profiles_read_back_exactly(vault: bunkerlite.Vault) -> None:
     })
     for _ in range(2):  # the second time every cacheable key is a hit
         token = vault.create_subject(profile)
-        for got in (vault.get_subject({"token": token})["profile"], vault.get_subjects([{"token": token}])[0]["profile"]):
+        found = vault.get_subjects([{"token": token}])[0]
+        assert found is not None
+        for got in (vault.get_subject({"token": token})["profile"], found["profile"]):
             assert got == profile and list(got) == list(profile)
             assert type(got["ints"][3]) is int and type(got["floats"][2]) is float
 
