@@ -36,6 +36,8 @@ const order = (step) => Array.from({ length: N }, (_, i) => Number((BigInt(i) * 
 const CREATE_ORDER = order(7919)
 const GET_ORDER = order(104_729)
 const ERASE_ORDER = order(15_485_863).slice(0, ERASURES)
+const BATCH_ERASE_ORDER = order(15_485_863).slice(ERASURES, 2 * ERASURES)
+const ERASE_BATCH = 100
 
 function pragmas (db) {
   db.pragma('journal_mode = WAL')
@@ -51,6 +53,7 @@ class Bunkerlite {
   create (batch) { this.vault.createSubjects(batch, { actor: 'app:bench' }) }
   get (email) { return this.vault.getSubject({ email }, { actor: 'app:bench' }).profile }
   erase (email) { this.vault.forgetSubject({ email }, { actor: 'app:bench' }) }
+  eraseMany (emails) { this.vault.forgetSubjects(emails.map((email) => ({ email })), { actor: 'app:bench' }) }
 }
 
 class SqlCipher {
@@ -77,12 +80,14 @@ class SqlCipher {
     this.select = this.db.prepare('SELECT profile FROM people WHERE email = ?').pluck()
     this.delete = this.db.prepare('DELETE FROM people WHERE email = ?')
     this.batch = this.db.transaction((rows) => { for (const p of rows) this.insert.run(p.email, p.phone, JSON.stringify(p)) })
+    this.deleteMany = this.db.transaction((emails) => { for (const e of emails) this.delete.run(e) })
   }
 
   close () { this.db.close() }
   create (batch) { this.batch(batch) }
   get (email) { return JSON.parse(this.select.get(email)) }
   erase (email) { this.delete.run(email) }
+  eraseMany (emails) { this.deleteMany(emails) }
 }
 
 class Plain extends SqlCipher {
@@ -116,6 +121,7 @@ class Diy {
     this.select = this.db.prepare('SELECT data FROM people WHERE email_index = ?').pluck()
     this.delete = this.db.prepare('DELETE FROM people WHERE email_index = ?')
     this.batch = this.db.transaction((rows) => { for (const r of rows) this.insert.run(...r) })
+    this.deleteMany = this.db.transaction((emails) => { for (const e of emails) this.delete.run(this.index('email', e)) })
   }
 
   index (field, value) { return createHmac('sha256', this.indexKey).update(`${field}:${value.trim().toLowerCase()}`).digest() }
@@ -136,6 +142,7 @@ class Diy {
   create (batch) { this.batch(batch.map((p) => [this.index('email', p.email), this.index('phone', p.phone), this.seal(p)])) }
   get (email) { return this.open_(this.select.get(this.index('email', email))) }
   erase (email) { this.delete.run(this.index('email', email)) }
+  eraseMany (emails) { this.deleteMany(emails) }
 }
 
 const filesBytes = (folder) => readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0)
@@ -160,8 +167,10 @@ function run (Kind, root) {
   const gets = timed(N, (i) => c.get(emails[i]))
   const erase = ERASE_ORDER.map((i) => `user${i}@example.org`)
   const erasures = timed(ERASURES, (i) => c.erase(erase[i]))
+  const doomed = BATCH_ERASE_ORDER.map((i) => `user${i}@example.org`)
+  const batched = timed(ERASURES / ERASE_BATCH, (b) => c.eraseMany(doomed.slice(b * ERASE_BATCH, (b + 1) * ERASE_BATCH)))
   c.close()
-  return { contender: Kind.label, creates, gets, erasures, bytes, reveals_emails: reveals(folder) }
+  return { contender: Kind.label, creates, gets, erasures, batched_erasures: batched * ERASE_BATCH, bytes, reveals_emails: reveals(folder) }
 }
 
 const root = mkdtempSync(join(process.env.BUNKERLITE_BENCH_DIR ?? '.', 'peers-'))

@@ -10,7 +10,8 @@ Contenders (one process, interleaved rounds, a fresh folder per contender and ro
 
 Workload: N profiles of ~345 bytes of JSON (name, email, phone, address, birthdate, preferences,
 note) created in batches of 1,000 in a shuffled order; N gets by email in another random order;
-1,000 erasures by email, each its own transaction. All: WAL, synchronous=FULL, a 16 MiB page cache.
+1,000 erasures by email, each its own transaction, then 1,000 more in batches of 100 (one call, or
+one transaction, per batch). All: WAL, synchronous=FULL, a 16 MiB page cache.
 The file size is every file of the database after the creates and a close. Afterwards every
 file left on disk is searched for the emails (a stolen file that shows them).
 
@@ -58,7 +59,9 @@ def order(step: int) -> List[int]:
     return [(i * step) % N for i in range(N)]
 
 
-CREATE_ORDER, GET_ORDER, ERASE_ORDER = order(7919), order(104_729), order(15_485_863)[:ERASURES]
+CREATE_ORDER, GET_ORDER = order(7919), order(104_729)
+ERASE_ORDER, BATCH_ERASE_ORDER = order(15_485_863)[:ERASURES], order(15_485_863)[ERASURES:2 * ERASURES]
+ERASE_BATCH = 100
 
 
 class Bunkerlite:
@@ -82,6 +85,9 @@ class Bunkerlite:
 
     def erase(self, email: str) -> None:
         self.vault.forget_subject({"email": email}, actor="app:bench")
+
+    def erase_many(self, emails: List[str]) -> None:
+        self.vault.forget_subjects([{"email": e} for e in emails], actor="app:bench")
 
 
 class Diy:
@@ -123,6 +129,11 @@ class Diy:
     def erase(self, email: str) -> None:
         self.db.execute("DELETE FROM people WHERE email_index = ?", (self.index("email", email),))
 
+    def erase_many(self, emails: List[str]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany("DELETE FROM people WHERE email_index = ?", [(self.index("email", e),) for e in emails])
+        self.db.execute("COMMIT")
+
 
 class Plain:
     name = "plain sqlite3 (no encryption)"
@@ -154,6 +165,11 @@ class Plain:
     def erase(self, email: str) -> None:
         self.db.execute("DELETE FROM people WHERE email = ?", (email,))
 
+    def erase_many(self, emails: List[str]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany("DELETE FROM people WHERE email = ?", [(e,) for e in emails])
+        self.db.execute("COMMIT")
+
 
 def files_bytes(folder: pathlib.Path) -> int:
     return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
@@ -184,9 +200,11 @@ def run(kind: Any, root: pathlib.Path) -> Dict[str, Any]:
     gets = timed(N, lambda i: c.get(emails[i]))
     erase = [f"user{i}@example.org" for i in ERASE_ORDER]
     erasures = timed(ERASURES, lambda i: c.erase(erase[i]))
+    doomed = [f"user{i}@example.org" for i in BATCH_ERASE_ORDER]
+    batched = timed(ERASURES // ERASE_BATCH, lambda b: c.erase_many(doomed[b * ERASE_BATCH:(b + 1) * ERASE_BATCH]))
     c.close()
-    return {"contender": kind.name, "creates": creates, "gets": gets, "erasures": erasures, "bytes": size,
-            "reveals_emails": reveals(folder)}
+    return {"contender": kind.name, "creates": creates, "gets": gets, "erasures": erasures,
+            "batched_erasures": batched * ERASE_BATCH, "bytes": size, "reveals_emails": reveals(folder)}
 
 
 def main() -> None:

@@ -15,6 +15,9 @@ use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
 const BATCH: usize = 1000;
+/// Batched erasures: this many calls of `forget_subjects` (one transaction each on the plain side).
+const ERASE_BATCHES: usize = 10;
+const ERASE_BATCH: usize = 100;
 
 /// Mixes `i` so consecutive subjects get unrelated emails, as real sign-ups do (sequential values
 /// would let the plain baseline append to its indexes in order). Phones use a bijection on the
@@ -97,8 +100,9 @@ fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     let key = MasterKey::generate().expect("key");
     let vault = Vault::open(dir.join("bunkerlite.db"), &key, Options::default()).expect("open");
     let mut batches = std::mem::take(&mut input.batches).into_iter();
+    let mut batched_tokens = Vec::new();
     let batched = timed(n / BATCH, |_| {
-        black_box(vault.create_subjects(&app, batches.next().expect("batch")).expect("batch"));
+        batched_tokens.extend(vault.create_subjects(&app, batches.next().expect("batch")).expect("batch"));
     });
     let singles = n / 10;
     let mut tokens = Vec::new();
@@ -122,8 +126,13 @@ fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     let erase = timed(erasures, |i| {
         black_box(vault.forget_subject(&app, &lookups[i]).expect("forget"));
     });
+    let doomed: Vec<Lookup> =
+        batched_tokens[..ERASE_BATCHES * ERASE_BATCH].iter().map(|t| Lookup::token(t.as_str())).collect();
+    let erase_batched = timed(ERASE_BATCHES, |b| {
+        black_box(vault.forget_subjects(&app, &doomed[b * ERASE_BATCH..(b + 1) * ERASE_BATCH]).expect("forget"));
+    });
     vault.close().expect("close");
-    vec![batched, single, by_token, by_email, update, erase]
+    vec![batched, single, by_token, by_email, update, erase, erase_batched]
 }
 
 // ---- plain SQLite: the same rows in clear, same durability, no crypto, no audit ---------------
@@ -160,10 +169,11 @@ fn plain_insert(c: &Connection, p: &Value) -> String {
 
 fn plain(dir: &Path, n: usize, input: &Inputs) -> Vec<Duration> {
     let mut c = plain_conn(&dir.join("plain.db"));
+    let mut batched_tokens = Vec::new();
     let batched = timed(n / BATCH, |b| {
         let tx = c.transaction().expect("tx");
         for p in &input.batches[b] {
-            plain_insert(&tx, p);
+            batched_tokens.push(plain_insert(&tx, p));
         }
         tx.commit().expect("commit");
     });
@@ -197,14 +207,24 @@ fn plain(dir: &Path, n: usize, input: &Inputs) -> Vec<Duration> {
         tx.commit().expect("commit");
     });
     let erasures = (singles / 10).max(1);
-    let erase = timed(erasures, |i| {
-        let tx = c.transaction().expect("tx");
-        let id: i64 = tx.query_row("SELECT id FROM subjects WHERE token = ?1", [&tokens[i]], |r| r.get(0)).expect("id");
+    let delete = |tx: &Connection, token: &str| {
+        let id: i64 = tx.query_row("SELECT id FROM subjects WHERE token = ?1", [token], |r| r.get(0)).expect("id");
         tx.execute("DELETE FROM subject_index WHERE subject_id = ?1", [id]).expect("delete");
         tx.execute("DELETE FROM subjects WHERE id = ?1", [id]).expect("delete");
+    };
+    let erase = timed(erasures, |i| {
+        let tx = c.transaction().expect("tx");
+        delete(&tx, &tokens[i]);
         tx.commit().expect("commit");
     });
-    vec![batched, single, by_token, by_email, update, erase]
+    let erase_batched = timed(ERASE_BATCHES, |b| {
+        let tx = c.transaction().expect("tx");
+        for token in &batched_tokens[b * ERASE_BATCH..(b + 1) * ERASE_BATCH] {
+            delete(&tx, token);
+        }
+        tx.commit().expect("commit");
+    });
+    vec![batched, single, by_token, by_email, update, erase, erase_batched]
 }
 
 fn rss_growth(dir: &Path) {
@@ -264,8 +284,8 @@ fn main() {
         v.sort();
         v[v.len() / 2]
     };
-    let plain: Vec<Duration> = (0..6).map(|i| median(&plains, i)).collect();
-    let ours: Vec<Duration> = (0..6).map(|i| median(&ourss, i)).collect();
+    let plain: Vec<Duration> = (0..7).map(|i| median(&plains, i)).collect();
+    let ours: Vec<Duration> = (0..7).map(|i| median(&ourss, i)).collect();
     let singles = n / 10;
     let names = [
         "create, batched (1000/tx)",
@@ -274,8 +294,9 @@ fn main() {
         "get by email",
         "update (merge patch)",
         "erase",
+        "erase, batched (100/call)",
     ];
-    let counts = [n, singles, n, n, singles, (singles / 10).max(1)];
+    let counts = [n, singles, n, n, singles, (singles / 10).max(1), ERASE_BATCHES * ERASE_BATCH];
     let rows: Vec<Row> = (0..names.len())
         .map(|i| Row { name: names[i], ours: ours[i], ours_n: counts[i], plain: plain[i], plain_n: counts[i] })
         .collect();
