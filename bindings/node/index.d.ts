@@ -42,6 +42,8 @@ export interface ErasureReceipt {
     index_entries_removed: number;
     audit_details_shredded: number;
     wal_truncated: boolean;
+    /** With `erasure_wal_window_ms` above 0: when the coalesced WAL truncation is due (ms since the epoch); `null` when the erasure truncated the WAL itself. */
+    wal_truncation_due_ms: number | null;
 }
 /** The result of `compact`. */
 export interface CompactReport {
@@ -86,12 +88,16 @@ export interface Options {
     indexed_fields?: string[];
     audit_flush_interval_ms?: number;
     audit_max_pending?: number;
+    audit_details?: 'values' | 'fields' | 'none';
+    /** 0 (default): each erasure truncates the WAL before it returns; above 0 (at most 60,000): truncations are coalesced over this many milliseconds (the receipt says when). */
+    erasure_wal_window_ms?: number;
     limits?: {
         max_document_bytes?: number;
         max_depth?: number;
         max_fields?: number;
         max_string_bytes?: number;
         max_batch?: number;
+        max_batch_bytes?: number;
     };
     sqlite?: {
         synchronous?: 'full' | 'normal';

@@ -51,6 +51,19 @@ fn main() {
             start.elapsed().as_secs_f64() * 1e6 / GETS as f64
         })
         .fold(f64::INFINITY, f64::min);
+    // The same reads as the bindings make them: the subject as JSON text, no `Value`.
+    let get_text_us = (0..PASSES)
+        .map(|_| {
+            let start = Instant::now();
+            for l in &lookups {
+                black_box(vault.get_subject_json(&app, l).expect("get"));
+            }
+            start.elapsed().as_secs_f64() * 1e6 / GETS as f64
+        })
+        .fold(f64::INFINITY, f64::min);
     vault.close().expect("close");
-    println!("{}", json!({"lang": "rust", "create_batched_us": create_us, "get_by_token_us": get_us}));
+    println!(
+        "{}",
+        json!({"lang": "rust", "create_batched_us": create_us, "get_by_token_us": get_us, "get_text_us": get_text_us})
+    );
 }

@@ -4,7 +4,7 @@
 //! with its error code. Also the background thread that group-commits read events.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Weak;
+use std::sync::{Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -27,6 +27,10 @@ pub(crate) struct Engine {
     pub(crate) limits: Limits,
     pub(crate) clock: Clock,
     audit: Buffer,
+    /// `Options::erasure_wal_window_ms`.
+    erasure_window_ms: u64,
+    /// When the WAL truncation that erasures left pending is due (ms since the epoch).
+    truncation_due: Mutex<Option<i64>>,
 }
 
 impl Drop for Engine {
@@ -47,8 +51,43 @@ impl Engine {
         clock: Clock,
         synchronous_audit: bool,
         max_pending: usize,
+        erasure_window_ms: u64,
     ) -> Engine {
-        Engine { store, keys, limits, clock, audit: Buffer::new(synchronous_audit, max_pending) }
+        Engine {
+            store,
+            keys,
+            limits,
+            clock,
+            audit: Buffer::new(synchronous_audit, max_pending),
+            erasure_window_ms,
+            truncation_due: Mutex::new(None),
+        }
+    }
+
+    /// After an erasure committed: checkpoint and truncate the WAL now (no window; returns
+    /// whether it was truncated, and no due time), or leave it to the background thread within
+    /// the window (returns `false` and when it is due).
+    pub(crate) fn after_erasure(&self) -> Result<(bool, Option<i64>)> {
+        // In memory there is no WAL to wait for.
+        if self.erasure_window_ms == 0 || self.store.in_memory() {
+            return Ok((self.store.checkpoint_truncate()?, None));
+        }
+        let wanted = self.now_ms().saturating_add(self.erasure_window_ms as i64);
+        let mut due = self.truncation_due.lock().unwrap_or_else(|p| p.into_inner());
+        let at = due.map_or(wanted, |earlier| earlier.min(wanted));
+        *due = Some(at);
+        Ok((false, Some(at)))
+    }
+
+    /// Do the pending WAL truncation when it is due (or at once with `now`). One that another
+    /// connection's open read kept from finishing stays pending and is retried.
+    pub(crate) fn truncate_wal_if_due(&self, now: bool) -> Result<()> {
+        let mut due = self.truncation_due.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(at) = *due else { return Ok(()) };
+        if (now || self.now_ms() >= at) && self.store.checkpoint_truncate()? {
+            *due = None;
+        }
+        Ok(())
     }
 
     /// Milliseconds since the Unix epoch, from the vault's clock.
@@ -178,8 +217,12 @@ impl Flusher {
             .spawn(move || loop {
                 match stopped.recv_timeout(interval) {
                     Err(RecvTimeoutError::Timeout) => match engine.upgrade() {
-                        // A failed flush keeps its events buffered; the next attempt retries them.
-                        Some(engine) => drop(engine.flush_audit()),
+                        // A failed flush keeps its events buffered, and a truncation that did
+                        // not finish stays pending: the next tick retries them.
+                        Some(engine) => {
+                            drop(engine.flush_audit());
+                            drop(engine.truncate_wal_if_due(false));
+                        }
                         None => return,
                     },
                     _ => return,

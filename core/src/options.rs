@@ -71,6 +71,15 @@ pub struct Options {
     pub audit_max_pending: usize,
     /// What an update's audit event keeps about the change (`values`, `fields` or `none`).
     pub audit_details: AuditDetails,
+    /// How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
+    /// the WAL before it returns, so no old copy of the subject's pages remains there when the
+    /// receipt says `wal_truncated: true` — about three extra fsyncs per erasure (a batch of
+    /// `forget_subjects` pays them once). Above `0`: an erasure commits and returns, and the
+    /// truncation is coalesced with the other erasures of the next `erasure_wal_window_ms`
+    /// milliseconds (at most 60,000), done by the background thread; the receipt says
+    /// `wal_truncated: false` and gives the time it is due (`wal_truncation_due_ms`).
+    /// `flush_audit` and `close` complete pending truncations at once.
+    pub erasure_wal_window_ms: u64,
     /// Input limits.
     pub limits: Limits,
     /// SQLite-only settings.
@@ -91,6 +100,7 @@ impl Default for Options {
             audit_flush_interval_ms: 100,
             audit_max_pending: 16_384,
             audit_details: AuditDetails::Values,
+            erasure_wal_window_ms: 0,
             limits: Limits::default(),
             sqlite: SqliteOptions::default(),
             clock: Clock::system(),
@@ -98,7 +108,18 @@ impl Default for Options {
     }
 }
 
+/// The longest `erasure_wal_window_ms` accepted.
+pub const MAX_ERASURE_WAL_WINDOW_MS: u64 = 60_000;
+
 impl Options {
+    /// Refuse settings out of range (before anything is opened or created).
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.erasure_wal_window_ms > MAX_ERASURE_WAL_WINDOW_MS {
+            return Err(Error::invalid(format!("erasure_wal_window_ms is at most {MAX_ERASURE_WAL_WINDOW_MS}")));
+        }
+        Ok(())
+    }
+
     /// Options from a JSON object (as C, Python and Node pass them); unknown keys are refused.
     pub fn from_json(value: serde_json::Value) -> Result<Options> {
         if value.is_null() {

@@ -103,6 +103,7 @@ impl Vault {
     /// version does not open is `UNSUPPORTED`; one holding schema objects bunkerlite did not
     /// make (a trigger, a view) is `INTEGRITY`.
     pub fn open(path: impl AsRef<Path>, key: &MasterKey, options: Options) -> Result<Vault> {
+        options.check()?;
         // Absolute, so that SQLite never reads a name such as `file:x.db?mode=ro` as a URI.
         let path = &std::path::absolute(path.as_ref())
             .map_err(|_| Error::invalid("the vault path is empty or cannot be made absolute"))?;
@@ -119,6 +120,7 @@ impl Vault {
 
     /// A private vault in memory, gone when closed. For tests and ephemeral use.
     pub fn open_in_memory(key: &MasterKey, options: Options) -> Result<Vault> {
+        options.check()?;
         let store = Store::open_memory(settings(&options))?;
         Self::start(store, key, options)
     }
@@ -153,11 +155,20 @@ impl Vault {
             options.clock.clone(),
             options.audit_flush_interval_ms == 0,
             options.audit_max_pending,
+            options.erasure_wal_window_ms,
         ));
-        let flusher = if options.audit_flush_interval_ms > 0 {
-            Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(options.audit_flush_interval_ms))?)
-        } else {
-            None
+        // The background thread commits buffered read events and does coalesced WAL
+        // truncations: it wakes every audit interval, or (reads audited synchronously) often
+        // enough for the erasure window.
+        let tick = match (options.audit_flush_interval_ms, options.erasure_wal_window_ms) {
+            (0, 0) => None,
+            (0, window) => Some(window.min(100)),
+            (interval, 0) => Some(interval),
+            (interval, window) => Some(interval.min(window)),
+        };
+        let flusher = match tick {
+            Some(ms) => Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(ms))?),
+            None => None,
         };
         let open = Arc::new(Open { engine, subjects });
         Ok(Vault { shared: Arc::new(Shared { open: RwLock::new(Some(open)), flusher: Mutex::new(flusher) }) })
@@ -334,9 +345,12 @@ impl Vault {
         audit::verify(&self.state()?.engine, anchor)
     }
 
-    /// Commit buffered read events now.
+    /// Commit buffered read events now, and complete the WAL truncations that erasures left
+    /// pending (with `erasure_wal_window_ms` above 0).
     pub fn flush_audit(&self) -> Result<()> {
-        self.state()?.engine.flush_audit()
+        let engine = &self.state()?.engine;
+        engine.flush_audit()?;
+        engine.truncate_wal_if_due(true)
     }
 }
 

@@ -567,3 +567,80 @@ fn a_planted_schema_object_refuses_the_open_and_nothing_is_written() {
         assert_eq!(common::hashes(&tv.path), before, "nothing written");
     }
 }
+
+/// The WAL file's bytes (empty when truncated or absent).
+fn wal_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default()
+}
+
+#[test]
+fn coalesced_wal_truncation_holds_its_stated_point() {
+    let tv = common::temp_vault();
+    let open = |window: u64| {
+        let options = Options { erasure_wal_window_ms: window, ..Options::default() };
+        Vault::open(&tv.path, &common::key(1), options).expect("open")
+    };
+    // Bytes of a subject's profile ciphertext, to look for in the WAL after its erasure.
+    let fragment = |token: &str| -> Vec<u8> {
+        let profile: Vec<u8> = common::raw(&tv.path)
+            .query_row("SELECT profile FROM subjects WHERE token = ?1", [uuid_bytes(token).as_slice()], |r| r.get(0))
+            .expect("row");
+        profile[17..33].to_vec()
+    };
+    let app = common::c("admin:dpo");
+
+    // Without a window, the erasure itself truncates the WAL.
+    let vault = open(0);
+    let t = vault.create_subject(&app, json!({"email": "zero@x.org"})).expect("create");
+    let r = vault.forget_subject(&app, &Lookup::token(&t)).expect("forget");
+    assert!(r.wal_truncated && r.wal_truncation_due_ms.is_none(), "{r:?}");
+    assert!(wal_bytes(&tv.path).is_empty());
+    vault.close().expect("close");
+
+    // A long window: the erasure returns at once with the due time; the WAL still holds the
+    // subject's pages until flush_audit completes the truncation.
+    let vault = open(60_000);
+    let tokens = vault
+        .create_subjects(&app, (0..50).map(|i| json!({"email": format!("w{i}@x.org"), "note": "n"})).collect())
+        .expect("create");
+    vault.flush_audit().expect("flush");
+    let bits = fragment(&tokens[0]);
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64;
+    let r = vault.forget_subject(&app, &Lookup::token(&tokens[0])).expect("forget");
+    assert!(!r.wal_truncated, "{r:?}");
+    let due = r.wal_truncation_due_ms.expect("due");
+    assert!((before + 59_000..=before + 61_000).contains(&due), "due {due}, now {before}");
+    assert!(!wal_bytes(&tv.path).is_empty(), "the truncation waits for its window");
+    // A second erasure inside the window is coalesced into the same truncation.
+    let r2 = vault.forget_subjects(&app, &[Lookup::token(&tokens[1])]).expect("forget");
+    assert_eq!(r2[0].as_ref().expect("erased").wal_truncation_due_ms, Some(due));
+    vault.flush_audit().expect("flush completes pending truncations");
+    let wal = wal_bytes(&tv.path);
+    assert!(wal.is_empty() && !common::contains(&wal, &bits), "WAL truncated at the stated point");
+    vault.close().expect("close");
+
+    // A short window: the background thread truncates by the due time, with no further call.
+    let vault = open(200);
+    let bits = fragment(&tokens[2]);
+    let r = vault.forget_subject(&app, &Lookup::token(&tokens[2])).expect("forget");
+    let due = r.wal_truncation_due_ms.expect("due");
+    let mut waited = 0;
+    while !wal_bytes(&tv.path).is_empty() && waited < 5_000 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waited += 50;
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64;
+    let wal = wal_bytes(&tv.path);
+    assert!(wal.is_empty() && !common::contains(&wal, &bits), "truncated by the background thread");
+    assert!(now >= due - 50, "not before it was due");
+    vault.close().expect("close");
+
+    // Out of range is refused before any file is made.
+    let other = tv.path.with_file_name("never.db");
+    let options = Options { erasure_wal_window_ms: 60_001, ..Options::default() };
+    let e = Vault::open(&other, &common::key(1), options).expect_err("too long");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(!other.exists());
+}

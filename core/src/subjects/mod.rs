@@ -75,6 +75,10 @@ pub struct ErasureReceipt {
     /// [`Vault::compact`](crate::Vault::compact) rewrites the file and removes them; run it after
     /// erasures (e.g. nightly, or after each batch of erasures) when no trace may remain.
     pub wal_truncated: bool,
+    /// With [`Options::erasure_wal_window_ms`](crate::Options) above 0: when the coalesced WAL
+    /// truncation is due (milliseconds since the Unix epoch); the background thread does it then
+    /// (or `flush_audit`/`close` sooner). `None` when the erasure truncated the WAL itself.
+    pub wal_truncation_due_ms: Option<i64>,
 }
 
 /// An indexed field with its normalisation rule and blind-index key.
@@ -470,7 +474,7 @@ impl Subjects {
             let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
             Ok((receipt, vec![event]))
         })?;
-        receipt.wal_truncated = engine.store.checkpoint_truncate()?;
+        (receipt.wal_truncated, receipt.wal_truncation_due_ms) = engine.after_erasure()?;
         Ok(receipt)
     }
 
@@ -516,9 +520,9 @@ impl Subjects {
                 .collect(),
         )?;
         if receipts.iter().any(Option::is_some) {
-            let truncated = engine.store.checkpoint_truncate()?;
+            let (truncated, due) = engine.after_erasure()?;
             for receipt in receipts.iter_mut().flatten() {
-                receipt.wal_truncated = truncated;
+                (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
             }
         }
         Ok(receipts)
@@ -538,6 +542,7 @@ impl Subjects {
             index_entries_removed,
             audit_details_shredded: shredded,
             wal_truncated: false,
+            wal_truncation_due_ms: None,
         };
         Ok((receipt, Event::about(Action::SubjectForget, row.id, row.token)))
     }

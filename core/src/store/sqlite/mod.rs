@@ -244,8 +244,14 @@ impl Store {
         out
     }
 
+    /// Whether the store lives in memory (no file, no WAL).
+    pub(crate) fn in_memory(&self) -> bool {
+        self.path.is_none()
+    }
+
     /// Copy the WAL into the database and truncate it to zero bytes, so no old page versions
     /// remain on disk. Returns `false` when another connection's open read kept it from finishing.
+
     pub(crate) fn checkpoint_truncate(&self) -> Result<bool> {
         if self.path.is_none() {
             return Ok(true);
