@@ -251,7 +251,6 @@ impl Store {
 
     /// Copy the WAL into the database and truncate it to zero bytes, so no old page versions
     /// remain on disk. Returns `false` when another connection's open read kept it from finishing.
-
     pub(crate) fn checkpoint_truncate(&self) -> Result<bool> {
         if self.path.is_none() {
             return Ok(true);
