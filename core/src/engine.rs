@@ -64,14 +64,9 @@ impl Engine {
         }
     }
 
-    /// After an erasure committed: checkpoint and truncate the WAL now (no window; returns
-    /// whether it was truncated, and no due time), or leave it to the background thread within
-    /// the window (returns `false` and when it is due).
-    pub(crate) fn after_erasure(&self) -> Result<(bool, Option<i64>)> {
-        // In memory there is no WAL to wait for.
-        if self.erasure_window_ms == 0 || self.store.in_memory() {
-            return Ok((self.store.checkpoint_truncate()?, None));
-        }
+    /// After an erasure committed with a window: leave the truncation to the background thread
+    /// (returns `false` and when it is due, the earliest of the pending ones).
+    fn schedule_truncation(&self) -> Result<(bool, Option<i64>)> {
         let wanted = self.now_ms().saturating_add(self.erasure_window_ms as i64);
         let mut due = self.truncation_due.lock().unwrap_or_else(|p| p.into_inner());
         let at = due.map_or(wanted, |earlier| earlier.min(wanted));
@@ -107,17 +102,51 @@ impl Engine {
         hint: Option<TokenBytes>,
         f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
+        self.write_with(caller, action, hint, false, f).map(|(out, _)| out)
+    }
+
+    /// A write that erases (as [`write`](Self::write)), followed by what clears the WAL of the
+    /// erased pages. Without an erasure window: a checkpoint and truncation under the same writer
+    /// lock, the commit's fsync left to the checkpoint (see `Store::write_then_truncate`). With
+    /// one: the truncation is scheduled. Returns the result, whether the WAL was truncated, and
+    /// when a scheduled truncation is due.
+    pub(crate) fn erase<T>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        hint: Option<TokenBytes>,
+        f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<(T, bool, Option<i64>)> {
+        if self.erasure_window_ms == 0 || self.store.in_memory() {
+            let (out, truncated) = self.write_with(caller, action, hint, true, f)?;
+            return Ok((out, truncated, None));
+        }
+        let out = self.write(caller, action, hint, f)?;
+        let (truncated, due) = self.schedule_truncation()?;
+        Ok((out, truncated, due))
+    }
+
+    fn write_with<T>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        hint: Option<TokenBytes>,
+        truncate: bool,
+        f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<(T, bool)> {
         let mut taken: Vec<Pending> = Vec::new();
-        let result = self.store.write(|tx| {
+        let work = |tx: &Tx<'_>| {
             taken = self.audit.take();
             let (out, events) = f(tx)?;
             let time_ms = self.now_ms();
             let done: Vec<Pending> = events.into_iter().map(|e| e.into_pending(caller, time_ms, OK)).collect();
             chain::append(tx, &self.keys, taken.iter().chain(done.iter()))?;
             Ok(out)
-        });
+        };
+        let result =
+            if truncate { self.store.write_then_truncate(work) } else { self.store.write(work).map(|o| (o, false)) };
         match result {
-            Ok(out) => Ok(out),
+            Ok(done) => Ok(done),
             Err(err) => {
                 self.audit.restore(taken);
                 self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())])?;

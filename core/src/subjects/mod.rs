@@ -469,12 +469,12 @@ impl Subjects {
     /// (`secure_delete` on), the WAL is checkpointed and truncated, and the audit chain keeps
     /// only the fact. A subject named by a field is erased only if its profile holds the value.
     pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
-        let mut receipt = engine.write(caller, Action::SubjectForget, hint(lookup), |tx| {
+        let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, hint(lookup), |tx| {
             let found = self.resolve(tx, lookup)?;
             let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
             Ok((receipt, vec![event]))
         })?;
-        (receipt.wal_truncated, receipt.wal_truncation_due_ms) = engine.after_erasure()?;
+        (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
         Ok(receipt)
     }
 
@@ -490,7 +490,7 @@ impl Subjects {
     ) -> Result<Vec<Option<ErasureReceipt>>> {
         engine.limits.check_batch(lookups.len())?;
         let mut misses = Vec::new();
-        let mut receipts = engine.write(caller, Action::SubjectForget, None, |tx| {
+        let (mut receipts, truncated, due) = engine.erase(caller, Action::SubjectForget, None, |tx| {
             let now = engine.now_ms();
             let mut out = Vec::with_capacity(lookups.len());
             let mut events = Vec::with_capacity(lookups.len());
@@ -519,11 +519,8 @@ impl Subjects {
                 .map(|(t, code)| Event::attempt(Action::SubjectForget, t).into_pending(caller, now, code))
                 .collect(),
         )?;
-        if receipts.iter().any(Option::is_some) {
-            let (truncated, due) = engine.after_erasure()?;
-            for receipt in receipts.iter_mut().flatten() {
-                (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
-            }
+        for receipt in receipts.iter_mut().flatten() {
+            (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
         }
         Ok(receipts)
     }

@@ -34,6 +34,18 @@ pub(crate) struct Settings {
     pub(crate) cache_kib: u32,
 }
 
+/// fsync the WAL of the database at `path` (a write committed without its own sync).
+fn sync_wal(path: &Path) -> Result<()> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    match std::fs::OpenOptions::new().write(true).open(std::path::PathBuf::from(wal)) {
+        Ok(file) => file.sync_all().map_err(|_| Error::new(ErrorKind::Storage, "could not sync the WAL")),
+        // No WAL left: a checkpoint already copied and removed it.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(_) => Err(Error::new(ErrorKind::Storage, "could not open the WAL to sync it")),
+    }
+}
+
 /// Process-wide SQLite settings, applied once before the first connection: memory statistics
 /// off. With them on (SQLite's default), every allocation SQLite makes — each page a reader
 /// pulls into its cache — takes one global mutex, and readers on separate connections queue on
@@ -217,6 +229,52 @@ impl Store {
         Ok(out)
     }
 
+    /// Run `f` in a write transaction as [`write`](Self::write) does, then, still holding the
+    /// writer, checkpoint the WAL into the database and truncate it (an erasure: no old copy of
+    /// the pages it changed may stay in the WAL). Returns whether the truncation finished.
+    ///
+    /// With `synchronous=FULL` the commit skips its own fsync, because the checkpoint that
+    /// follows syncs the WAL before copying it; when the checkpoint cannot copy (another
+    /// connection's open read) or fails, the WAL file is synced explicitly. Either way the
+    /// write is durable when this returns, with one fsync fewer than a write plus a checkpoint.
+    pub(crate) fn write_then_truncate<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<(T, bool)> {
+        let mut conn = lock(&self.writer);
+        let Some(path) = &self.path else {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&Tx { db: Db { conn: &tx } })?;
+            tx.commit()?;
+            return Ok((out, true));
+        };
+        let relax = self.settings.synchronous_full;
+        if relax {
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        let written = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => match f(&Tx { db: Db { conn: &tx } }) {
+                Ok(out) => tx.commit().map(|()| out).map_err(Error::from),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(Error::from(e)),
+        };
+        // Back to full durability for every later write, whatever happened; a connection that
+        // cannot be put back is not used again.
+        if relax {
+            if let Err(e) = conn.pragma_update(None, "synchronous", "FULL") {
+                drop(conn);
+                return Err(Error::from(e));
+            }
+        }
+        let out = written?;
+        let checkpoint: Result<i64> =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)).map_err(Error::from);
+        let truncated = matches!(checkpoint, Ok(0));
+        if relax && !truncated {
+            sync_wal(path)?;
+        }
+        checkpoint?;
+        Ok((out, truncated))
+    }
+
     /// Run `f` on a reader connection inside one read transaction: every statement of `f` sees
     /// the same committed state (a listing's count and its page, a verification's chain and the
     /// rows it reconciles). For the single-statement reads of the hot path, [`read`](Self::read).
@@ -340,4 +398,41 @@ fn short_kind(err: &rusqlite::Error) -> &'static str {
 /// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
 pub(super) fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
     bytes.try_into().map_err(|_| Error::integrity(format!("a stored {what} is malformed")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synchronous(store: &Store) -> i64 {
+        lock(&store.writer).query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("pragma")
+    }
+
+    #[test]
+    fn an_erasing_write_leaves_full_durability_behind_and_the_wal_empty() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("s.db");
+        let settings = Settings { synchronous_full: true, busy_timeout: Duration::from_secs(1), cache_kib: 1024 };
+        let store = Store::open_file(&path, settings).expect("open");
+        lock(&store.writer).execute_batch("CREATE TABLE t (x BLOB)").expect("table");
+        assert_eq!(synchronous(&store), 2, "FULL");
+        let wal = || std::fs::metadata(format!("{}-wal", path.display())).map(|m| m.len()).unwrap_or(0);
+        let (_, truncated) = store
+            .write_then_truncate(|tx| Ok(tx.conn.execute("INSERT INTO t VALUES (zeroblob(10000))", [])?))
+            .expect("write");
+        assert!(truncated);
+        assert_eq!(wal(), 0);
+        assert_eq!(synchronous(&store), 2, "FULL again after the erasing write");
+        // A failing write rolls back and also restores FULL.
+        let e = store
+            .write_then_truncate(|tx| -> Result<()> {
+                tx.conn.execute("INSERT INTO t VALUES (1)", [])?;
+                Err(Error::invalid("no"))
+            })
+            .expect_err("fails");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(synchronous(&store), 2);
+        let n: i64 = lock(&store.writer).query_row("SELECT count(*) FROM t", [], |r| r.get(0)).expect("count");
+        assert_eq!(n, 1, "the failed write left nothing");
+    }
 }
