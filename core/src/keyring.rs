@@ -49,8 +49,9 @@ impl Purpose {
 pub(crate) struct Keyring {
     vault_id: [u8; 16],
     root: SecretKey,
-    kek: SecretKey,
-    kek_id: u32,
+    /// The KEK (key id inside) with its key schedule computed once: it wraps and unwraps every
+    /// data key.
+    kek: aead::Sealer,
     index_root: SecretKey,
     audit: SecretKey,
 }
@@ -123,7 +124,8 @@ impl Keyring {
         let (kek_id, kek) = find(Purpose::Kek)?;
         let (_, index_root) = find(Purpose::Index)?;
         let (_, audit) = find(Purpose::Audit)?;
-        Ok(Keyring { vault_id, root, kek, kek_id, index_root, audit })
+        let kek = aead::Sealer::new(&kek, kek_id);
+        Ok(Keyring { vault_id, root, kek, index_root, audit })
     }
 
     /// The vault's random id (bound into every ciphertext and derived key).
@@ -145,13 +147,12 @@ impl Keyring {
     /// CSPRNG; creating a subject draws all its random bytes at once).
     pub(crate) fn wrap_dek(&self, token: &[u8; 16], dek: &SecretKey, nonce: [u8; aead::NONCE_LEN]) -> Vec<u8> {
         let place = Place::fixed(&self.vault_id, Slot::SubjectKey, token);
-        aead::seal_with_nonce(&self.kek, self.kek_id, nonce, &place, dek.bytes())
+        self.kek.seal_with_nonce(nonce, &place, dek.bytes())
     }
 
     /// Unwrap a subject's data key (`INTEGRITY` when it was edited, moved or names another key).
     pub(crate) fn unwrap_dek(&self, token: &[u8; 16], wrapped: &[u8]) -> Result<SecretKey> {
-        let plain =
-            aead::open(&self.kek, self.kek_id, &Place::fixed(&self.vault_id, Slot::SubjectKey, token), wrapped)?;
+        let plain = self.kek.open(&Place::fixed(&self.vault_id, Slot::SubjectKey, token), wrapped)?;
         unwrap_key(&plain, "a subject key")
     }
 
@@ -229,7 +230,10 @@ mod tests {
         let again = store.write(|tx| Keyring::open(tx, vault_id, &master, 3)).expect("open");
         assert_eq!(store.read(store::keys::active).expect("keys").len(), Purpose::ALL.len());
         assert_eq!(ring.audit.bytes(), again.audit.bytes());
-        assert_eq!(ring.kek_id, again.kek_id);
+        assert_eq!(ring.kek.key_id(), again.kek.key_id());
+        let dek = SecretKey::from_slice(&[9; 32]).expect("dek");
+        let wrapped = ring.wrap_dek(&[1; 16], &dek, [0; 12]);
+        assert_eq!(again.unwrap_dek(&[1; 16], &wrapped).expect("same KEK").bytes(), dek.bytes());
     }
 
     #[test]
@@ -242,6 +246,9 @@ mod tests {
         assert_eq!(wrong.kind(), ErrorKind::WrongKey);
         store.read(|db| check(db, &[5; 16], &b)).expect("new key");
         let reopened = store.write(|tx| Keyring::open(tx, [5; 16], &b, 3)).expect("open");
-        assert_eq!(reopened.kek.bytes(), ring.kek.bytes(), "purpose keys survive a rekey");
+        let dek = SecretKey::from_slice(&[9; 32]).expect("dek");
+        let wrapped = ring.wrap_dek(&[1; 16], &dek, [0; 12]);
+        let unwrapped = reopened.unwrap_dek(&[1; 16], &wrapped).expect("purpose keys survive a rekey");
+        assert_eq!(unwrapped.bytes(), dek.bytes());
     }
 }

@@ -148,11 +148,58 @@ pub(crate) fn seal_with_nonce(
 /// Encrypt `out[BODY_START..]` in place with the header and nonce already at its start, and
 /// append the tag. `ad` is the complete associated data.
 fn seal_raw(key: &SecretKey, ad: &[u8], out: &mut Vec<u8>) {
+    seal_in(&Aes256GcmSiv::new(key.bytes().into()), ad, out);
+}
+
+fn seal_in(cipher: &Aes256GcmSiv, ad: &[u8], out: &mut Vec<u8>) {
     let nonce: [u8; NONCE_LEN] = out[HEADER_LEN..BODY_START].try_into().expect("12 bytes");
-    let tag = Aes256GcmSiv::new(key.bytes().into())
+    let tag = cipher
         .encrypt_inout_detached(&Nonce::from(nonce), ad, (&mut out[BODY_START..]).into())
         .expect("plaintexts are far below the AES-GCM-SIV length limit");
     out.extend_from_slice(&tag);
+}
+
+/// A long-lived key with its AES key schedule computed once (the KEK, used for every subject's
+/// data key): the same envelopes as [`seal_with_nonce`] and [`open`], without expanding the key
+/// on every call. The round keys are wiped on drop (the `aes` crate's `zeroize` feature).
+pub(crate) struct Sealer {
+    cipher: Aes256GcmSiv,
+    key_id: u32,
+}
+
+impl Sealer {
+    pub(crate) fn new(key: &SecretKey, key_id: u32) -> Sealer {
+        Sealer { cipher: Aes256GcmSiv::new(key.bytes().into()), key_id }
+    }
+
+    /// The key id its envelopes carry.
+    #[cfg(test)]
+    pub(crate) fn key_id(&self) -> u32 {
+        self.key_id
+    }
+
+    /// As [`seal_with_nonce`] with this key.
+    pub(crate) fn seal_with_nonce(&self, nonce: [u8; NONCE_LEN], place: &Place<'_>, plaintext: &[u8]) -> Vec<u8> {
+        let head = header(self.key_id);
+        let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
+        out.extend_from_slice(&head);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(plaintext);
+        seal_in(&self.cipher, &place.associated_data(&head), &mut out);
+        out
+    }
+
+    /// As [`open`] with this key.
+    pub(crate) fn open(&self, place: &Place<'_>, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        check_key_id(envelope, self.key_id)?;
+        open_in(&self.cipher, &place.associated_data(&envelope[..HEADER_LEN]), envelope)
+    }
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealer").field("key_id", &self.key_id).finish_non_exhaustive()
+    }
 }
 
 /// The key id written in an envelope's header, if the envelope is well formed.
@@ -168,20 +215,29 @@ pub(crate) fn key_id(envelope: &[u8]) -> Option<u32> {
 /// another row, column or row version), an edited byte of header, nonce, body or tag — is
 /// `INTEGRITY`.
 pub(crate) fn open(key: &SecretKey, key_id: u32, place: &Place<'_>, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    match self::key_id(envelope) {
-        None => return Err(Error::integrity("a stored ciphertext is malformed")),
-        Some(id) if id != key_id => return Err(Error::integrity("a stored ciphertext names another key")),
-        Some(_) => {}
-    }
+    check_key_id(envelope, key_id)?;
     open_raw(key, &place.associated_data(&envelope[..HEADER_LEN]), envelope)
 }
 
+/// A well-formed envelope naming `key_id` (`INTEGRITY` otherwise, before any decryption).
+fn check_key_id(envelope: &[u8], key_id: u32) -> Result<()> {
+    match self::key_id(envelope) {
+        None => Err(Error::integrity("a stored ciphertext is malformed")),
+        Some(id) if id != key_id => Err(Error::integrity("a stored ciphertext names another key")),
+        Some(_) => Ok(()),
+    }
+}
+
 fn open_raw(key: &SecretKey, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    open_in(&Aes256GcmSiv::new(key.bytes().into()), ad, envelope)
+}
+
+fn open_in(cipher: &Aes256GcmSiv, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     let nonce: [u8; NONCE_LEN] = envelope[HEADER_LEN..BODY_START].try_into().expect("12 bytes");
     let body_end = envelope.len() - TAG_LEN;
     let tag = Tag::try_from(&envelope[body_end..]).expect("16 bytes");
     let mut plaintext = Zeroizing::new(envelope[BODY_START..body_end].to_vec());
-    Aes256GcmSiv::new(key.bytes().into())
+    cipher
         .decrypt_inout_detached(&Nonce::from(nonce), ad, plaintext.as_mut_slice().into(), &tag)
         .map_err(|_| Error::integrity("a stored ciphertext failed authentication"))?;
     Ok(plaintext)
