@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 pub struct Limits {
     /// Largest document (profile or patch), in bytes of compact JSON.
     pub max_document_bytes: usize,
-    /// Deepest nesting of arrays and objects.
+    /// Deepest nesting of arrays and objects (at most [`MAX_DEPTH`]).
     pub max_depth: usize,
     /// Most object keys in one document, counted at every level.
     pub max_fields: usize,
@@ -23,6 +23,11 @@ pub struct Limits {
     /// Largest batch (all its documents together), in bytes of compact JSON.
     pub max_batch_bytes: usize,
 }
+
+/// The deepest `max_depth` a vault accepts: stored documents are read back by a JSON parser
+/// that nests at most 128 levels (serde_json's, in every binding), so a deeper limit would let a
+/// document be stored that could not be read.
+pub const MAX_DEPTH: usize = 100;
 
 impl Default for Limits {
     fn default() -> Limits {

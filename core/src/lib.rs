@@ -50,7 +50,7 @@ pub use audit::api::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
 pub use crypto::keys::{MasterKey, KEY_LEN};
-pub use document::{documents_from_json, Limits};
+pub use document::{documents_from_json, Limits, MAX_DEPTH};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};

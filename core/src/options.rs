@@ -114,6 +114,9 @@ pub const MAX_ERASURE_WAL_WINDOW_MS: u64 = 60_000;
 impl Options {
     /// Refuse settings out of range (before anything is opened or created).
     pub(crate) fn check(&self) -> Result<()> {
+        if self.limits.max_depth > crate::document::MAX_DEPTH {
+            return Err(Error::invalid(format!("limits.max_depth is at most {}", crate::document::MAX_DEPTH)));
+        }
         if self.erasure_wal_window_ms > MAX_ERASURE_WAL_WINDOW_MS {
             return Err(Error::invalid(format!("erasure_wal_window_ms is at most {MAX_ERASURE_WAL_WINDOW_MS}")));
         }

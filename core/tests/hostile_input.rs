@@ -109,3 +109,30 @@ fn a_patch_that_panics_elsewhere_is_invalid_input_and_audited() {
         .any(|e| e.action == "subject.update" && e.outcome == "INVALID_INPUT" && e.actor == "app:editor"));
     assert_eq!(vault.get_subject(&common::c("app"), &Lookup::token(&t)).expect("unchanged").profile, json!({"a": 1}));
 }
+
+#[test]
+fn the_deepest_limit_a_vault_accepts_is_one_it_can_read_back() {
+    use bunkerlite::{Limits, Options, Vault, MAX_DEPTH};
+    let deep = |levels: usize| {
+        let mut v = serde_json::json!("bottom");
+        for _ in 1..levels {
+            v = serde_json::json!({ "a": v });
+        }
+        v
+    };
+    let options =
+        |depth: usize| Options { limits: Limits { max_depth: depth, ..Limits::default() }, ..Options::default() };
+    let e = Vault::open_in_memory(&common::key(1), options(MAX_DEPTH + 1)).expect_err("deeper than readable");
+    assert_eq!(e.kind(), bunkerlite::ErrorKind::InvalidInput);
+    let vault = Vault::open_in_memory(&common::key(1), options(MAX_DEPTH)).expect("open");
+    let app = common::c("app");
+    let profile = deep(MAX_DEPTH);
+    let token = vault.create_subject(&app, profile.clone()).expect("as deep as allowed");
+    let lookup = bunkerlite::Lookup::token(&token);
+    assert_eq!(vault.get_subject(&app, &lookup).expect("reads back").profile, profile);
+    let text: serde_json::Value =
+        serde_json::from_str(&vault.get_subject_json(&app, &lookup).expect("as text")).expect("json");
+    assert_eq!(text["profile"], profile);
+    let e = vault.create_subject(&app, deep(MAX_DEPTH + 1)).expect_err("deeper");
+    assert_eq!(e.kind(), bunkerlite::ErrorKind::TooLarge);
+}
