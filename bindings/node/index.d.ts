@@ -93,6 +93,7 @@ export interface Options {
     erasure_wal_window_ms?: number;
     limits?: {
         max_document_bytes?: number;
+        /** At most 100. */
         max_depth?: number;
         max_fields?: number;
         max_string_bytes?: number;
