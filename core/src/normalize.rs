@@ -14,7 +14,7 @@
 //! - **login** and configured fields: trim, then Unicode NFC (composed and decomposed spellings
 //!   of one name are one value); case is kept.
 
-use phonenumber::country::Id as Region;
+pub(crate) use phonenumber::country::Id as Region;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};

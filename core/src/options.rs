@@ -59,7 +59,9 @@ pub struct Options {
     /// How long a call waits for another connection's write lock before `BUSY`.
     pub busy_timeout_ms: u64,
     /// ISO 3166 region for phone numbers written without `+` (e.g. `"DE"`); none by default, so
-    /// such numbers are refused.
+    /// such numbers are refused. The first region given is recorded in the vault (the blind
+    /// index of a national number depends on it): later opens use it when this is `None` and
+    /// refuse another region with `INVALID_INPUT`.
     pub default_region: Option<String>,
     /// Extra unique, indexed top-level profile fields (beyond email, phone, login), fixed when
     /// the vault is created. Names match `^[a-z][a-z0-9_]{0,63}$`.

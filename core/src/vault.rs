@@ -126,26 +126,33 @@ impl Vault {
     }
 
     fn start(store: Store, key: &MasterKey, options: Options) -> Result<Vault> {
-        let region = options.default_region.as_deref().map(normalize::parse_region).transpose()?;
+        // Checked before anything is written; the canonical code (upper case) is what is pinned.
+        let requested = options
+            .default_region
+            .as_deref()
+            .map(|code| normalize::parse_region(code).map(|_| code.trim().to_ascii_uppercase()))
+            .transpose()?;
         Subjects::configure(None, &options.indexed_fields)?;
         let now = options.clock.now_ms();
         // One `BEGIN IMMEDIATE` transaction: two processes creating the same file end with one vault.
-        let (keys, configured) = store.write(|tx| {
+        let (keys, configured, region) = store.write(|tx| {
             store::schema::migrate(tx)?;
-            match store::meta::read(tx)? {
+            let (keys, configured) = match store::meta::read(tx)? {
                 Some(meta) => {
                     let keys = Keyring::open(tx, meta.vault_id, key, now)?;
                     let (configured, _) = Subjects::configure(Some(&meta.indexed_fields), &options.indexed_fields)?;
-                    Ok((keys, configured))
+                    (keys, configured)
                 }
                 None => {
                     let mut vault_id = [0u8; 16];
                     random_fill(&mut vault_id)?;
                     let (configured, indexed_fields) = Subjects::configure(None, &options.indexed_fields)?;
                     store::meta::insert(tx, &MetaRow { vault_id, created_ms: now, indexed_fields })?;
-                    Ok((Keyring::create(tx, vault_id, key, now)?, configured))
+                    (Keyring::create(tx, vault_id, key, now)?, configured)
                 }
-            }
+            };
+            let region = pin_region(tx, requested.as_deref())?;
+            Ok((keys, configured, region))
         })?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let engine = Arc::new(Engine::new(
@@ -352,6 +359,28 @@ impl Vault {
         engine.flush_audit()?;
         engine.truncate_wal_if_due(true)
     }
+}
+
+/// The default phone region of the vault. A national number's blind index depends on the region
+/// it was read with, so the first region given is recorded in the vault and used from then on:
+/// opening without one uses it, opening with another is `INVALID_INPUT`. (A vault that never had
+/// one holds only international numbers, which no region changes, so a first region can be given
+/// at any later open.)
+fn pin_region(tx: &store::Tx<'_>, requested: Option<&str>) -> Result<Option<normalize::Region>> {
+    let code = match (store::meta::default_region(tx)?, requested) {
+        (Some(stored), Some(asked)) if stored != asked => {
+            return Err(Error::invalid(format!(
+                "the vault's phone numbers were indexed with default_region {stored}; open it with that region or none"
+            )));
+        }
+        (Some(stored), _) => Some(stored),
+        (None, Some(asked)) => {
+            store::meta::set_default_region(tx, asked)?;
+            Some(asked.to_owned())
+        }
+        (None, None) => None,
+    };
+    code.as_deref().map(normalize::parse_region).transpose()
 }
 
 fn close_shared(shared: &Shared) -> Result<()> {

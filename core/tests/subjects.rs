@@ -390,3 +390,43 @@ fn text_and_json_entry_points() {
         assert_eq!(kind(Lookup::from_json(&bad)), ErrorKind::InvalidInput);
     }
 }
+
+#[test]
+fn the_default_region_is_part_of_the_vault() {
+    let tv = common::temp_vault();
+    let with = |region: Option<&str>| Options { default_region: region.map(String::from), ..Options::default() };
+    let vault = Vault::open(&tv.path, &common::key(1), with(Some("DE"))).expect("open");
+    let token = vault.create_subject(&common::c("app"), json!({"phone": "030 901820", "name": "Ann"})).expect("create");
+    vault.close().expect("close");
+    // Reopened without a region: the pinned one is used, so the stored national number still
+    // matches its index entry and can be changed.
+    let vault = Vault::open(&tv.path, &common::key(1), with(None)).expect("reopen");
+    let s = vault.get_subject(&common::c("app"), &Lookup::phone("+49 30 901820")).expect("found by phone");
+    assert_eq!(s.token, token);
+    assert_eq!(vault.get_subject(&common::c("app"), &Lookup::phone("030 901820")).expect("national form").token, token);
+    vault.update_subject(&common::c("app"), &Lookup::token(&token), json!({"name": "Ann B."})).expect("update");
+    vault.close().expect("close");
+    // Another region would index national numbers differently: refused, nothing written.
+    let before = common::hashes(&tv.path);
+    let e = Vault::open(&tv.path, &common::key(1), with(Some("FR"))).expect_err("another region");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(e.message().contains("default_region DE"), "{e}");
+    assert_eq!(common::hashes(&tv.path), before);
+    // The same region in another spelling is the same region.
+    Vault::open(&tv.path, &common::key(1), with(Some(" de "))).expect("same region").close().expect("close");
+
+    // A vault created without a region holds only international numbers; a region can be given
+    // later, and is pinned from then on.
+    let other = common::temp_vault();
+    let vault = Vault::open(&other.path, &common::key(1), with(None)).expect("open");
+    assert_eq!(kind(vault.create_subject(&common::c("app"), json!({"phone": "030 901820"}))), ErrorKind::InvalidInput);
+    vault.create_subject(&common::c("app"), json!({"phone": "+33 1 23 45 67 89"})).expect("international");
+    vault.close().expect("close");
+    let vault = Vault::open(&other.path, &common::key(1), with(Some("DE"))).expect("first region");
+    vault.create_subject(&common::c("app"), json!({"phone": "030 901821"})).expect("national");
+    vault.close().expect("close");
+    let vault = Vault::open(&other.path, &common::key(1), with(None)).expect("pinned");
+    vault.get_subject(&common::c("app"), &Lookup::phone("030 901821")).expect("national form, pinned region");
+    vault.get_subject(&common::c("app"), &Lookup::phone("+33123456789")).expect("international");
+    vault.close().expect("close");
+}

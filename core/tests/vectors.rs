@@ -76,7 +76,12 @@ fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
             run.vault.close()?;
             let key = MasterKey::from_hex(s["key"].as_str().expect("key"))?;
             let path = run.path.clone().expect("reopen needs a file scenario");
-            run.vault = Vault::open(path, &key, run.options.clone())?;
+            // A reopen may give its own options (those of the scenario otherwise).
+            let options = match s.get("options") {
+                Some(o) => Options::from_json(o.clone())?,
+                None => run.options.clone(),
+            };
+            run.vault = Vault::open(path, &key, options)?;
         }
         other => panic!("unknown op {other}"),
     }

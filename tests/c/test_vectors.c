@@ -231,7 +231,11 @@ static int step(struct run *r, const cJSON *s, cJSON **result) {
         r->vault = NULL;
         if (rc == BL_OK) rc = bl_key_from_hex(str(s, "key", ""), &key);
         if (rc == BL_OK) {
-            rc = bl_vault_open(r->path, key, r->options, &r->vault);
+            /* A reopen may give its own options (those of the scenario otherwise). */
+            const cJSON *own = cJSON_GetObjectItemCaseSensitive(s, "options");
+            char *own_text = own ? print(own) : NULL;
+            rc = bl_vault_open(r->path, key, own_text ? own_text : r->options, &r->vault);
+            free(own_text);
             bl_key_free(key);
         }
     } else if (rc == -1) {

@@ -77,7 +77,7 @@ class Run {
       case 'close': return this.vault.close()
       case 'reopen':
         this.vault.close()
-        this.vault = Vault.open(this.path, MasterKey.fromHex(s.key), this.options)
+        this.vault = Vault.open(this.path, MasterKey.fromHex(s.key), s.options ?? this.options) // a reopen may give its own options
         return null
       default: throw new Error(`unknown op ${s.op}`)
     }

@@ -70,7 +70,8 @@ class Run:
         if op == "reopen":
             self.vault.close()
             assert self.path is not None
-            self.vault = bunkerlite.Vault.open(self.path, bunkerlite.MasterKey.from_hex(s["key"]), self.options)
+            options = s.get("options", self.options)  # a reopen may give its own options
+            self.vault = bunkerlite.Vault.open(self.path, bunkerlite.MasterKey.from_hex(s["key"]), options)
             return None
         raise AssertionError(f"unknown op {op}")
 

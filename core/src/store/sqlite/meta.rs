@@ -1,4 +1,5 @@
-//! The `meta` table: the vault's id, creation time and the indexed fields fixed at creation.
+//! The `meta` table: the vault's id, creation time, the indexed fields fixed at creation, and the
+//! default phone region once one is given (blind indexes of national numbers depend on it).
 
 use rusqlite::OptionalExtension;
 
@@ -27,5 +28,16 @@ pub(crate) fn insert(tx: &Tx<'_>, row: &MetaRow) -> Result<()> {
     stmt.execute(rusqlite::params!["vault_id", row.vault_id.as_slice()])?;
     stmt.execute(rusqlite::params!["created_ms", row.created_ms])?;
     stmt.execute(rusqlite::params!["indexed_fields", row.indexed_fields])?;
+    Ok(())
+}
+
+/// The default phone region the vault's national numbers were indexed with, if one was given.
+pub(crate) fn default_region(db: &Db<'_>) -> Result<Option<String>> {
+    get(db, "default_region")
+}
+
+/// Record the default phone region (once: the caller checks there is none yet).
+pub(crate) fn set_default_region(tx: &Tx<'_>, region: &str) -> Result<()> {
+    tx.conn.prepare_cached("INSERT INTO meta (name, value) VALUES ('default_region', ?1)")?.execute([region])?;
     Ok(())
 }
