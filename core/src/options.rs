@@ -80,7 +80,8 @@ pub struct Options {
     /// truncation is coalesced with the other erasures of the next `erasure_wal_window_ms`
     /// milliseconds (at most 60,000), done by the background thread; the receipt says
     /// `wal_truncated: false` and gives the time it is due (`wal_truncation_due_ms`).
-    /// `flush_audit` and `close` complete pending truncations at once.
+    /// `flush_audit` and `close` complete pending truncations at once; if the process ends
+    /// first, the next open does.
     pub erasure_wal_window_ms: u64,
     /// Input limits.
     pub limits: Limits,

@@ -164,6 +164,11 @@ impl Vault {
             options.audit_max_pending,
             options.erasure_wal_window_ms,
         ));
+        // A WAL left by a process that ended without closing (and so maybe holding pages of
+        // subjects erased inside an erasure window, or while a reader blocked the truncation) is
+        // checkpointed and truncated now. Another process's open read may keep it from finishing;
+        // the next checkpoint does it then.
+        engine.store.checkpoint_truncate()?;
         // The background thread commits buffered read events and does coalesced WAL
         // truncations: it wakes every audit interval, or (reads audited synchronously) often
         // enough for the erasure window.

@@ -637,6 +637,19 @@ fn coalesced_wal_truncation_holds_its_stated_point() {
     assert!(now >= due - 50, "not before it was due");
     vault.close().expect("close");
 
+    // A process that ends inside the window (never closing) leaves the WAL as it was; the next
+    // open completes the truncation.
+    let vault = open(60_000);
+    let bits = fragment(&tokens[3]);
+    let r = vault.forget_subject(&app, &Lookup::token(&tokens[3])).expect("forget");
+    assert!(!r.wal_truncated);
+    assert!(!wal_bytes(&tv.path).is_empty());
+    std::mem::forget(vault); // no close, no drop: as if the process died
+    let vault = open(0);
+    let wal = wal_bytes(&tv.path);
+    assert!(wal.is_empty() && !common::contains(&wal, &bits), "the next open truncated the WAL");
+    vault.close().expect("close");
+
     // Out of range is refused before any file is made.
     let other = tv.path.with_file_name("never.db");
     let options = Options { erasure_wal_window_ms: 60_001, ..Options::default() };
