@@ -296,6 +296,14 @@ impl Vault {
         open.subjects.get_many(&open.engine, caller, lookups)
     }
 
+    /// [`get_subjects`](Self::get_subjects) returning the list as JSON text (each subject as
+    /// [`get_subject_json`](Self::get_subject_json) writes it, `null` for a miss): what the
+    /// bindings hand to their language's parser. Same errors, same audit events.
+    pub fn get_subjects_json(&self, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
+        let open = self.state()?;
+        open.subjects.get_many_json(&open.engine, caller, lookups)
+    }
+
     /// Change a subject's profile. `patch` is a JSON object (merge patch, RFC 7396: `null` removes
     /// a key) or an array (JSON Patch, RFC 6902). Changed indexed fields are re-indexed and stay
     /// unique. Returns the subject as stored after the change. The audit event keeps the before

@@ -237,6 +237,11 @@ fn batches_are_all_or_nothing() {
     assert!(got[1].is_none());
     assert_eq!(got[2].as_ref().expect("found").token, tokens[9]);
     assert_eq!(kind(v.get_subjects(&common::c("app"), &[Lookup::token("bad")])), ErrorKind::InvalidInput);
+    // The text form is the same list serialised.
+    let text = v.get_subjects_json(&common::c("app"), &lookups).expect("as text");
+    assert_eq!(text, serde_json::to_string(&got).expect("json"));
+    assert_eq!(v.get_subjects_json(&common::c("app"), &[]).expect("empty"), "[]");
+    assert_eq!(kind(v.get_subjects_json(&common::c("app"), &[Lookup::token("bad")])), ErrorKind::InvalidInput);
 }
 
 #[test]

@@ -142,9 +142,9 @@ pub unsafe extern "C" fn bl_subjects_get(
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
         let lookups = unsafe { convert::lookups(&v, lookups_json) }?;
-        let result = v.get_subjects(&caller, &lookups)?;
+        let result = v.get_subjects_json(&caller, &lookups)?;
         // SAFETY: `out_subjects_json` was checked above.
-        unsafe { put_json(out_subjects_json, &result) }
+        unsafe { put_string(out_subjects_json, result) }
     })
 }
 

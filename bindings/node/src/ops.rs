@@ -52,14 +52,14 @@ calls! {
         let v = c.vault()?;
         let caller = c.caller_of(2)?;
         let lookups = c.lookups(1)?;
-        Ok(Out::json(&v.get_subjects(&caller, &lookups)?)?)
+        Ok(Out::Text(v.get_subjects_json(&caller, &lookups)?))
     });
     /// `getSubjectsAsync(handle, lookups, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"getSubjectsAsync" => get_subjects_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
         let caller = c.later(c.caller_of(2))?;
         let lookups = c.later(c.lookups(1))?;
-        c.spawn(move || Out::json(&v?.get_subjects(&caller?, &lookups?)?))
+        c.spawn(move || Ok(Out::Text(v?.get_subjects_json(&caller?, &lookups?)?)))
     });
     /// `updateSubject(handle, mode, lookup, patch, actor, purpose)`: Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902).
     c"updateSubject" => update_subject(|c| unsafe {

@@ -498,18 +498,6 @@ pub(crate) fn subject<'py>(py: Python<'py>, s: &Subject) -> PyResult<Bound<'py, 
     Ok(dict.into_any())
 }
 
-/// Subjects or misses (`None`) as a list.
-pub(crate) fn subjects<'py>(py: Python<'py>, found: &[Option<Subject>]) -> PyResult<Bound<'py, PyAny>> {
-    let list = PyList::empty(py);
-    for item in found {
-        match item {
-            Some(s) => list.append(subject(py, s)?)?,
-            None => list.append(py.None())?,
-        }
-    }
-    Ok(list.into_any())
-}
-
 /// A serialisable result (receipt, page, …) as Python objects.
 pub(crate) fn result<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
     let json = serde_json::to_value(value).map_err(|_| PyRuntimeError::new_err("INTERNAL: result not serialisable"))?;

@@ -65,8 +65,8 @@ impl Vault {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (caller, lookups) =
             arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookups(lookups, &self.inner)?)))?;
-        let result = call(py, || self.inner.get_subjects(&caller, &lookups))?;
-        convert::subjects(py, &result)
+        let result = call(py, || self.inner.get_subjects_json(&caller, &lookups))?;
+        convert::from_json_text(py, result)
     }
 
     /// Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key.

@@ -369,6 +369,47 @@ impl Subjects {
         caller: &Caller,
         lookups: &[Lookup],
     ) -> Result<Vec<Option<Subject>>> {
+        self.read_many(engine, caller, lookups, |found| {
+            let (_, profile) = self.open_row(engine, found)?;
+            Ok(Self::subject(&found.row, profile))
+        })
+    }
+
+    /// [`get_many`](Self::get_many) as the JSON text of the list (each subject as
+    /// [`get_json`](Self::get_json) writes it, `null` for a miss).
+    pub(crate) fn get_many_json(&self, engine: &Engine, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
+        let items = self.read_many(engine, caller, lookups, |found| {
+            let profile = self.open_row_text(engine, found)?;
+            Ok(scan::subject_json(&format_token(&found.row.token), &found.row, &profile))
+        })?;
+        let mut out =
+            String::with_capacity(2 + items.iter().map(|i| i.as_ref().map_or(4, String::len) + 1).sum::<usize>());
+        out.push('[');
+        for (n, item) in items.into_iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            match item {
+                Some(mut text) => {
+                    out.push_str(&text);
+                    zeroize::Zeroize::zeroize(&mut text);
+                }
+                None => out.push_str("null"),
+            }
+        }
+        out.push(']');
+        Ok(out)
+    }
+
+    /// Read many subjects on one connection, each found row opened by `open`; misses (not
+    /// found, erased) give `None` and are audited as failed attempts.
+    fn read_many<T>(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        lookups: &[Lookup],
+        open: impl Fn(&Found) -> Result<T>,
+    ) -> Result<Vec<Option<T>>> {
         engine.limits.check_batch(lookups.len())?;
         let mut misses = Vec::new();
         let found = engine.read_snapshot(caller, Action::SubjectGet, None, |db| {
@@ -377,10 +418,9 @@ impl Subjects {
             for (i, lookup) in lookups.iter().enumerate() {
                 match self.resolve(db, lookup) {
                     Ok(found) => {
-                        let (_, profile) =
-                            self.open_row(engine, &found).map_err(|e| e.context(format_args!("item {i}")))?;
+                        let item = open(&found).map_err(|e| e.context(format_args!("item {i}")))?;
                         events.push(Event::about(Action::SubjectGet, found.row.id, found.row.token));
-                        out.push(Some(Self::subject(&found.row, profile)));
+                        out.push(Some(item));
                     }
                     Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
                         misses.push((hint(lookup), e.code()));

@@ -142,8 +142,8 @@ pub const OPERATIONS: &[Op] = &[
             rust: "Vec<Option<Subject>>",
             ts: "Array<Subject | null>",
             py: "List[Optional[_Subject]]",
-            py_fast: Some("convert::subjects"),
-            text: None,
+            py_fast: Some("convert::from_json_text"),
+            text: Some("get_subjects_json"),
         },
     },
     Op {
