@@ -105,6 +105,15 @@ impl Engine {
         self.write_with(caller, action, hint, false, f).map(|(out, _)| out)
     }
 
+    /// Audit a call refused before its write began (as a failed write is audited) and give back
+    /// its error (or the error of recording it).
+    pub(crate) fn refused(&self, caller: &Caller, action: Action, hint: Option<TokenBytes>, err: Error) -> Error {
+        match self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())]) {
+            Ok(()) => err,
+            Err(recording) => recording,
+        }
+    }
+
     /// A write that erases (as [`write`](Self::write)), followed by what clears the WAL of the
     /// erased pages. Without an erasure window: a checkpoint and truncation under the same writer
     /// lock, the commit's fsync left to the checkpoint (see `Store::write_then_truncate`). With

@@ -96,6 +96,17 @@ pub(crate) struct Subjects {
     audit_details: AuditDetails,
 }
 
+/// A new subject, prepared outside the write lock.
+struct NewRow<'a> {
+    token: TokenBytes,
+    wrapped: Vec<u8>,
+    sealed: Vec<u8>,
+    created_ms: i64,
+    entries: Vec<(&'a str, [u8; INDEX_LEN])>,
+    /// Bytes of the profile's JSON (for the batch limit).
+    size: usize,
+}
+
 /// A row a lookup found, and the blind index it was found through (for a field lookup).
 struct Found {
     row: SubjectRow,
@@ -269,9 +280,10 @@ impl Subjects {
         }
     }
 
-    /// Insert one subject inside a write transaction; returns its token, its event and the size
-    /// of its profile's JSON.
-    fn insert(&self, engine: &Engine, tx: &Tx<'_>, profile: Value) -> Result<(TokenBytes, Event, usize)> {
+    /// Make a new subject ready to insert: checked, indexed, keyed and sealed. Pure CPU work,
+    /// done before the write lock is taken, so concurrent creates overlap it with each other's
+    /// commits instead of queueing behind them.
+    fn prepare(&self, engine: &Engine, profile: Value) -> Result<NewRow<'_>> {
         engine.limits.check(&profile)?;
         let profile = expect_object(profile, "a profile")?;
         let entries = self.index_entries(&profile)?;
@@ -288,24 +300,31 @@ impl Subjects {
         let place = profile_place(engine.keys.vault_id(), &token, state);
         let plain = engine.limits.encode(&profile)?;
         let sealed = aead::seal_with_nonce(&dek, ROW_KEY, nonce(60), &place, &plain);
+        Ok(NewRow { token, wrapped, sealed, created_ms: now, entries, size: plain.len() })
+    }
+
+    /// Insert a prepared subject inside a write transaction (the blind-index entries' primary
+    /// key makes a duplicate `DUPLICATE`); returns its event.
+    fn insert(tx: &Tx<'_>, row: &NewRow<'_>) -> Result<Event> {
         let id = store::subjects::insert(
             tx,
-            &NewSubject { token: &token, dek: &wrapped, profile: &sealed, created_ms: now },
+            &NewSubject { token: &row.token, dek: &row.wrapped, profile: &row.sealed, created_ms: row.created_ms },
         )?;
-        for (field, hash) in &entries {
+        for (field, hash) in &row.entries {
             if !store::subjects::insert_index(tx, id, field, hash)? {
                 return Err(duplicate(field));
             }
         }
         // No details: the profile itself is the "after", readable as long as the subject is.
-        Ok((token, Event::about(Action::SubjectCreate, id, token).at_version(1), plain.len()))
+        Ok(Event::about(Action::SubjectCreate, id, row.token).at_version(1))
     }
 
     /// Create a subject; returns its token.
     pub(crate) fn create(&self, engine: &Engine, caller: &Caller, profile: Value) -> Result<String> {
+        let row = self.prepare(engine, profile).map_err(|e| engine.refused(caller, Action::SubjectCreate, None, e))?;
         engine.write(caller, Action::SubjectCreate, None, |tx| {
-            let (token, event, _) = self.insert(engine, tx, profile)?;
-            Ok((format_token(&token), vec![event]))
+            let event = Self::insert(tx, &row)?;
+            Ok((format_token(&row.token), vec![event]))
         })
     }
 
@@ -313,19 +332,23 @@ impl Subjects {
     /// failing item's position).
     pub(crate) fn create_many(&self, engine: &Engine, caller: &Caller, profiles: Vec<Value>) -> Result<Vec<String>> {
         engine.limits.check_batch(profiles.len())?;
+        let refused = |e: Error| engine.refused(caller, Action::SubjectCreate, None, e);
+        let mut rows = Vec::with_capacity(profiles.len());
+        let mut bytes = 0usize;
+        for (i, profile) in profiles.into_iter().enumerate() {
+            let row = self.prepare(engine, profile).map_err(|e| refused(e.context(format_args!("item {i}"))))?;
+            bytes += row.size;
+            if bytes > engine.limits.max_batch_bytes {
+                return Err(refused(engine.limits.batch_too_large()));
+            }
+            rows.push(row);
+        }
         engine.write(caller, Action::SubjectCreate, None, |tx| {
-            let mut tokens = Vec::with_capacity(profiles.len());
-            let mut events = Vec::with_capacity(profiles.len());
-            let mut bytes = 0usize;
-            for (i, profile) in profiles.into_iter().enumerate() {
-                let (token, event, size) =
-                    self.insert(engine, tx, profile).map_err(|e| e.context(format_args!("item {i}")))?;
-                bytes += size;
-                if bytes > engine.limits.max_batch_bytes {
-                    return Err(engine.limits.batch_too_large());
-                }
-                tokens.push(format_token(&token));
-                events.push(event);
+            let mut tokens = Vec::with_capacity(rows.len());
+            let mut events = Vec::with_capacity(rows.len());
+            for (i, row) in rows.iter().enumerate() {
+                events.push(Self::insert(tx, row).map_err(|e| e.context(format_args!("item {i}")))?);
+                tokens.push(format_token(&row.token));
             }
             Ok((tokens, events))
         })
