@@ -5,6 +5,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+mod common;
+
+use common::profile;
+
 use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 use serde_json::{json, Value};
 
@@ -13,20 +17,6 @@ const BATCH: usize = 1000;
 const GETS: usize = 10_000;
 /// Passes over the gets; the best one counts (short passes dodge the VM's noise and the audit flusher).
 const PASSES: usize = 20;
-
-/// A realistic profile of ~350 bytes of JSON (the shape of `benches/vault.rs`): email and phone
-/// (indexed), a nested address and preferences, ordinary fields.
-fn profile(i: usize) -> Value {
-    json!({
-        "email": format!("user{i}@example.org"),
-        "phone": format!("+49 151 {}", 10_000_000 + (i as u64 * 48_271 + 12_345) % 90_000_000),
-        "name": format!("Person Number {i}"),
-        "address": {"street": format!("{} Long Example Street", i % 997), "city": "Berlin", "zip": format!("{:05}", i % 99_999), "country": "DE"},
-        "birthdate": "1987-06-05",
-        "preferences": {"newsletter": i % 2 == 0, "language": "de", "theme": "dark"},
-        "note": "customer since 2019, prefers contact by email, VIP tier"
-    })
-}
 
 fn main() {
     let app = Caller::new("app:bench").expect("actor");

@@ -10,20 +10,11 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
-use serde_json::{json, Value};
+mod common;
 
-fn profile(i: usize) -> Value {
-    json!({
-        "email": format!("user{i}@example.org"),
-        "phone": format!("+49 151 {}", 10_000_000 + (i as u64 * 48_271 + 12_345) % 90_000_000),
-        "name": format!("Person Number {i}"),
-        "address": {"street": format!("{} Long Example Street", i % 997), "city": "Berlin", "zip": format!("{:05}", i % 99_999), "country": "DE"},
-        "birthdate": "1987-06-05",
-        "preferences": {"newsletter": i % 2 == 0, "language": "de", "theme": "dark"},
-        "note": "customer since 2019, prefers contact by email, VIP tier"
-    })
-}
+use common::profile;
+
+use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

@@ -1,0 +1,18 @@
+//! What the benches share: the realistic profile (also written in bench/bindings.* and
+//! bench/peers/, which must stay the same shape).
+
+use serde_json::{json, Value};
+
+/// A realistic profile of ~350 bytes of JSON (the shape of `benches/vault.rs`): email and phone
+/// (indexed), a nested address and preferences, ordinary fields.
+pub fn profile(i: usize) -> Value {
+    json!({
+        "email": format!("user{i}@example.org"),
+        "phone": format!("+49 151 {}", 10_000_000 + (i as u64 * 48_271 + 12_345) % 90_000_000),
+        "name": format!("Person Number {i}"),
+        "address": {"street": format!("{} Long Example Street", i % 997), "city": "Berlin", "zip": format!("{:05}", i % 99_999), "country": "DE"},
+        "birthdate": "1987-06-05",
+        "preferences": {"newsletter": i % 2 == 0, "language": "de", "theme": "dark"},
+        "note": "customer since 2019, prefers contact by email, VIP tier"
+    })
+}
