@@ -436,32 +436,42 @@ impl Subjects {
         engine.limits.check_batch(lookups.len())?;
         let mut misses = Vec::new();
         let found = engine.read_snapshot(caller, Action::SubjectGet, None, |db| {
-            let mut out = Vec::with_capacity(lookups.len());
-            let mut events = Vec::with_capacity(lookups.len());
-            for (i, lookup) in lookups.iter().enumerate() {
-                match self.resolve(db, lookup) {
-                    Ok(found) => {
-                        let item = open(&found).map_err(|e| e.context(format_args!("item {i}")))?;
-                        events.push(Event::about(Action::SubjectGet, found.row.id, found.row.token));
-                        out.push(Some(item));
-                    }
-                    Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
-                        misses.push((hint(lookup), e.code()));
-                        out.push(None);
-                    }
-                    Err(e) => return Err(e.context(format_args!("item {i}"))),
-                }
-            }
-            Ok((out, events))
+            self.each_lookup(db, lookups, &mut misses, |found| {
+                let item = open(found)?;
+                Ok((item, Event::about(Action::SubjectGet, found.row.id, found.row.token)))
+            })
         })?;
-        let now = engine.now_ms();
-        engine.record(
-            misses
-                .into_iter()
-                .map(|(t, code)| Event::attempt(Action::SubjectGet, t).into_pending(caller, now, code))
-                .collect(),
-        )?;
+        record_misses(engine, caller, Action::SubjectGet, misses)?;
         Ok(found)
+    }
+
+    /// Resolve each lookup and handle each found row with `found` (its result and event); a
+    /// lookup that finds nothing or an erased subject gives `None` and is kept in `misses`; any
+    /// other error names the item's position.
+    fn each_lookup<T>(
+        &self,
+        db: &Db<'_>,
+        lookups: &[Lookup],
+        misses: &mut Vec<Miss>,
+        mut found: impl FnMut(&Found) -> Result<(T, Event)>,
+    ) -> Result<(Vec<Option<T>>, Vec<Event>)> {
+        let mut out = Vec::with_capacity(lookups.len());
+        let mut events = Vec::with_capacity(lookups.len());
+        for (i, lookup) in lookups.iter().enumerate() {
+            match self.resolve(db, lookup) {
+                Ok(row) => {
+                    let (item, event) = found(&row).map_err(|e| e.context(format_args!("item {i}")))?;
+                    out.push(Some(item));
+                    events.push(event);
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
+                    misses.push((hint(lookup), e.code()));
+                    out.push(None);
+                }
+                Err(e) => return Err(e.context(format_args!("item {i}"))),
+            }
+        }
+        Ok((out, events))
     }
 
     /// Change a subject's profile by merge patch (object) or JSON Patch (array); changed indexed
@@ -555,33 +565,9 @@ impl Subjects {
         let mut misses = Vec::new();
         let (mut receipts, truncated, due) = engine.erase(caller, Action::SubjectForget, None, |tx| {
             let now = engine.now_ms();
-            let mut out = Vec::with_capacity(lookups.len());
-            let mut events = Vec::with_capacity(lookups.len());
-            for (i, lookup) in lookups.iter().enumerate() {
-                match self.resolve(tx, lookup) {
-                    Ok(found) => {
-                        let (receipt, event) = self
-                            .erase_found(engine, tx, &found, now)
-                            .map_err(|e| e.context(format_args!("item {i}")))?;
-                        out.push(Some(receipt));
-                        events.push(event);
-                    }
-                    Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
-                        misses.push((hint(lookup), e.code()));
-                        out.push(None);
-                    }
-                    Err(e) => return Err(e.context(format_args!("item {i}"))),
-                }
-            }
-            Ok((out, events))
+            self.each_lookup(tx, lookups, &mut misses, |found| self.erase_found(engine, tx, found, now))
         })?;
-        let now = engine.now_ms();
-        engine.record(
-            misses
-                .into_iter()
-                .map(|(t, code)| Event::attempt(Action::SubjectForget, t).into_pending(caller, now, code))
-                .collect(),
-        )?;
+        record_misses(engine, caller, Action::SubjectForget, misses)?;
         for receipt in receipts.iter_mut().flatten() {
             (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
         }
@@ -606,6 +592,16 @@ impl Subjects {
         };
         Ok((receipt, Event::about(Action::SubjectForget, row.id, row.token)))
     }
+}
+
+/// A lookup of a batch that found nothing: the token it named (if any) and the error code.
+type Miss = (Option<TokenBytes>, &'static str);
+
+/// Audit the misses of a batch as failed attempts of `action`.
+fn record_misses(engine: &Engine, caller: &Caller, action: Action, misses: Vec<Miss>) -> Result<()> {
+    let now = engine.now_ms();
+    engine
+        .record(misses.into_iter().map(|(t, code)| Event::attempt(action, t).into_pending(caller, now, code)).collect())
 }
 
 fn decrypt_profile(engine: &Engine, row: &SubjectRow, dek: &SecretKey) -> Result<Map<String, Value>> {
