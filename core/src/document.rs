@@ -158,6 +158,22 @@ pub fn documents_from_json(value: Value) -> Result<Vec<Value>> {
     }
 }
 
+/// The strings of a batch call (tokens, values to tokenize), from a JSON array of strings. The
+/// one rule every binding uses for a list of strings.
+pub fn strings_from_json(value: Value) -> Result<Vec<String>> {
+    let Value::Array(items) = value else {
+        return Err(Error::invalid("a batch must be an array of strings"));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::String(s) => Ok(s),
+            _ => Err(Error::invalid(format!("item {i} of the batch is not a string"))),
+        })
+        .collect()
+}
+
 /// A profile must be a JSON object.
 pub(crate) fn expect_object(value: Value, what: &str) -> Result<Map<String, Value>> {
     match value {

@@ -102,13 +102,29 @@ impl Engine {
         hint: Option<TokenBytes>,
         f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        self.write_with(caller, action, hint, false, f).map(|(out, _)| out)
+        self.write_with(caller, Event::attempt(action, hint), false, f).map(|(out, _)| out)
+    }
+
+    /// A [`write`](Self::write) whose failure is audited as the event `attempt` (which may
+    /// carry a token reference or a subject row id).
+    pub(crate) fn write_as<T>(
+        &self,
+        caller: &Caller,
+        attempt: Event,
+        f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<T> {
+        self.write_with(caller, attempt, false, f).map(|(out, _)| out)
     }
 
     /// Audit a call refused before its write began (as a failed write is audited) and give back
     /// its error (or the error of recording it).
     pub(crate) fn refused(&self, caller: &Caller, action: Action, hint: Option<TokenBytes>, err: Error) -> Error {
-        match self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())]) {
+        self.refused_as(caller, Event::attempt(action, hint), err)
+    }
+
+    /// [`refused`](Self::refused), audited as the event `attempt`.
+    pub(crate) fn refused_as(&self, caller: &Caller, attempt: Event, err: Error) -> Error {
+        match self.record(vec![attempt.into_pending(caller, self.now_ms(), err.code())]) {
             Ok(()) => err,
             Err(recording) => recording,
         }
@@ -127,7 +143,7 @@ impl Engine {
         f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<(T, bool, Option<i64>)> {
         if self.erasure_window_ms == 0 || self.store.in_memory() {
-            let (out, truncated) = self.write_with(caller, action, hint, true, f)?;
+            let (out, truncated) = self.write_with(caller, Event::attempt(action, hint), true, f)?;
             return Ok((out, truncated, None));
         }
         let out = self.write(caller, action, hint, f)?;
@@ -138,8 +154,7 @@ impl Engine {
     fn write_with<T>(
         &self,
         caller: &Caller,
-        action: Action,
-        hint: Option<TokenBytes>,
+        attempt: Event,
         truncate: bool,
         f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<(T, bool)> {
@@ -158,7 +173,7 @@ impl Engine {
             Ok(done) => Ok(done),
             Err(err) => {
                 self.audit.restore(taken);
-                self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())])?;
+                self.record(vec![attempt.into_pending(caller, self.now_ms(), err.code())])?;
                 Err(err)
             }
         }
@@ -173,7 +188,17 @@ impl Engine {
         hint: Option<TokenBytes>,
         f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        self.read_with(caller, action, hint, false, f)
+        self.read_with(caller, Event::attempt(action, hint), false, f)
+    }
+
+    /// A [`read`](Self::read) whose failure is audited as the event `attempt`.
+    pub(crate) fn read_as<T>(
+        &self,
+        caller: &Caller,
+        attempt: Event,
+        f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
+    ) -> Result<T> {
+        self.read_with(caller, attempt, false, f)
     }
 
     /// A read whose statements must all see one state (listings, batches): as [`read`](Self::read),
@@ -185,14 +210,13 @@ impl Engine {
         hint: Option<TokenBytes>,
         f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        self.read_with(caller, action, hint, true, f)
+        self.read_with(caller, Event::attempt(action, hint), true, f)
     }
 
     fn read_with<T>(
         &self,
         caller: &Caller,
-        action: Action,
-        hint: Option<TokenBytes>,
+        attempt: Event,
         snapshot: bool,
         f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
@@ -204,7 +228,7 @@ impl Engine {
                 Ok(out)
             }
             Err(err) => {
-                self.record(vec![Event::attempt(action, hint).into_pending(caller, self.now_ms(), err.code())])?;
+                self.record(vec![attempt.into_pending(caller, self.now_ms(), err.code())])?;
                 Err(err)
             }
         }

@@ -64,6 +64,11 @@ error_kinds! {
     Duplicate = 201, "DUPLICATE";
     /// The subject existed and was erased; only the fact of the erasure remains.
     Erased = 202, "ERASED";
+    /// The record (a token) has expired: its time passed, or it was destroyed when first used.
+    Expired = 203, "EXPIRED";
+    /// No new token can be made in the requested format: every random draw collided with an
+    /// existing token (the format's space is used up for this prefix and suffix).
+    Exhausted = 204, "EXHAUSTED";
 
     // 3xx — keys and integrity.
     /// The master key does not match the vault. Nothing was written.

@@ -30,17 +30,21 @@ pub(crate) enum Purpose {
     Index,
     /// The audit chain's MAC key.
     Audit,
+    /// The root of the token keys: the keyed hash of stored tokens, the key sealing values of
+    /// tokens not linked to a subject, and the deterministic tokens' per-scope keys.
+    Tokens,
 }
 
 impl Purpose {
     /// Every purpose this version uses; those missing from a vault are created at open.
-    pub(crate) const ALL: [Purpose; 3] = [Purpose::Kek, Purpose::Index, Purpose::Audit];
+    pub(crate) const ALL: [Purpose; 4] = [Purpose::Kek, Purpose::Index, Purpose::Audit, Purpose::Tokens];
 
     pub(crate) const fn name(self) -> &'static str {
         match self {
             Purpose::Kek => "kek",
             Purpose::Index => "index",
             Purpose::Audit => "audit",
+            Purpose::Tokens => "tokens",
         }
     }
 }
@@ -54,6 +58,17 @@ pub(crate) struct Keyring {
     kek: aead::Sealer,
     index_root: SecretKey,
     audit: SecretKey,
+    tokens: TokenKeys,
+}
+
+/// The keys of the tokens area, derived from the `tokens` purpose key.
+pub(crate) struct TokenKeys {
+    /// HMAC key of the stored token hashes (and the audit's token references).
+    pub(crate) hash: SecretKey,
+    /// Seals the values of tokens not linked to a subject (key id: the purpose key's).
+    pub(crate) value: aead::Sealer,
+    /// The root of the deterministic tokens' per-scope keys.
+    pub(crate) deterministic: SecretKey,
 }
 
 fn wrapping_key(master: &MasterKey, vault_id: &[u8; 16]) -> SecretKey {
@@ -124,8 +139,14 @@ impl Keyring {
         let (kek_id, kek) = find(Purpose::Kek)?;
         let (_, index_root) = find(Purpose::Index)?;
         let (_, audit) = find(Purpose::Audit)?;
+        let (tokens_id, tokens_root) = find(Purpose::Tokens)?;
         let kek = aead::Sealer::new(&kek, kek_id);
-        Ok(Keyring { vault_id, root, kek, index_root, audit })
+        let tokens = TokenKeys {
+            hash: tokens_root.derive(&vault_id, kdf::TOKEN_HASH),
+            value: aead::Sealer::new(&tokens_root.derive(&vault_id, kdf::TOKEN_VALUE), tokens_id),
+            deterministic: tokens_root.derive(&vault_id, kdf::TOKEN_DETERMINISTIC),
+        };
+        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens })
     }
 
     /// The vault's random id (bound into every ciphertext and derived key).
@@ -136,6 +157,11 @@ impl Keyring {
     /// The audit chain's MAC key.
     pub(crate) fn audit_key(&self) -> &SecretKey {
         &self.audit
+    }
+
+    /// The tokens area's keys.
+    pub(crate) fn tokens(&self) -> &TokenKeys {
+        &self.tokens
     }
 
     /// The blind-index key of the indexed field `field`.

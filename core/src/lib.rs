@@ -43,6 +43,7 @@ mod page;
 mod patch;
 mod store;
 mod subjects;
+mod tokens;
 mod vault;
 
 pub use audit::action::Action;
@@ -50,12 +51,16 @@ pub use audit::api::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
 pub use crypto::keys::{MasterKey, KEY_LEN};
-pub use document::{documents_from_json, Limits, MAX_DEPTH};
+pub use document::{documents_from_json, strings_from_json, Limits, MAX_DEPTH};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
 pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};
+pub use tokens::{
+    BatchSummary, DeleteItem, DetokenizeItem, DetokenizeOptions, ItemError, Mask, PurgeReport, TokenBatch, TokenInfo,
+    TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,
+};
 pub use vault::{CompactReport, Vault};
 
 /// The library version (the workspace's one version, shared by the crate, the C library and the

@@ -87,8 +87,13 @@ pub struct Options {
     pub limits: Limits,
     /// SQLite-only settings.
     pub sqlite: SqliteOptions,
+    /// For tests (and the shared vectors) from any language: a manual clock standing still at
+    /// this time (milliseconds since the Unix epoch) instead of the system clock — expiry is
+    /// tested by reopening with a later time. Audit events are stamped with it. Ignored when
+    /// `clock` is already a manual clock.
+    pub manual_clock_ms: Option<i64>,
     /// The clock every timestamp is read from (the system clock by default; a manual one in
-    /// tests). Not settable from JSON.
+    /// tests). Not settable from JSON (see `manual_clock_ms`).
     #[serde(skip)]
     pub clock: Clock,
 }
@@ -106,6 +111,7 @@ impl Default for Options {
             erasure_wal_window_ms: 0,
             limits: Limits::default(),
             sqlite: SqliteOptions::default(),
+            manual_clock_ms: None,
             clock: Clock::system(),
         }
     }

@@ -29,6 +29,10 @@ use crate::options::{Options, Synchronous};
 use crate::page::{Page, PageRequest};
 use crate::store::{self, MetaRow, Settings, Store};
 use crate::subjects::{ErasureReceipt, Lookup, Subject, Subjects};
+use crate::tokens::{
+    self, DeleteItem, DetokenizeItem, DetokenizeOptions, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
+    TokenizeOptions, Tokens,
+};
 
 /// The result of [`Vault::compact`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,6 +50,7 @@ pub struct CompactReport {
 struct Open {
     engine: Arc<Engine>,
     subjects: Subjects,
+    tokens: Tokens,
 }
 
 struct Shared {
@@ -133,7 +138,11 @@ impl Vault {
             .map(|code| normalize::parse_region(code).map(|_| code.trim().to_ascii_uppercase()))
             .transpose()?;
         Subjects::configure(None, &options.indexed_fields)?;
-        let now = options.clock.now_ms();
+        let clock = match options.manual_clock_ms {
+            Some(ms) if !options.clock.is_manual() => crate::Clock::manual(ms),
+            _ => options.clock.clone(),
+        };
+        let now = clock.now_ms();
         // One `BEGIN IMMEDIATE` transaction: two processes creating the same file end with one vault.
         let (keys, configured, region) = store.write(|tx| {
             store::schema::migrate(tx)?;
@@ -155,11 +164,12 @@ impl Vault {
             Ok((keys, configured, region))
         })?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
+        let tokens = Tokens::new(&keys);
         let engine = Arc::new(Engine::new(
             store,
             keys,
             options.limits.clone(),
-            options.clock.clone(),
+            clock,
             options.audit_flush_interval_ms == 0,
             options.audit_max_pending,
             options.erasure_wal_window_ms,
@@ -182,7 +192,7 @@ impl Vault {
             Some(ms) => Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(ms))?),
             None => None,
         };
-        let open = Arc::new(Open { engine, subjects });
+        let open = Arc::new(Open { engine, subjects, tokens });
         Ok(Vault { shared: Arc::new(Shared { open: RwLock::new(Some(open)), flusher: Mutex::new(flusher) }) })
     }
 
@@ -332,6 +342,103 @@ impl Vault {
     pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
         let open = self.state()?;
         open.subjects.forget_many(&open.engine, caller, lookups)
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------
+
+    /// Make a token standing in for `value` and return it. `options` is a JSON object of
+    /// [`TokenizeOptions`] (`None`: a random UUID token that never expires). A value that does
+    /// not fit the kind is `INVALID_INPUT` (the message never contains it); a subject named by
+    /// `subject` that does not exist is `NOT_FOUND` (`ERASED` if erased); a format whose space is
+    /// used up is `EXHAUSTED`. Audited as `token.create` with a keyed hash of the token.
+    pub fn tokenize(&self, caller: &Caller, value: &str, options: Option<Value>) -> Result<String> {
+        let open = self.state()?;
+        let options = tokens::tokenize_options(options)
+            .map_err(|e| open.engine.refused(caller, crate::Action::TokenCreate, None, e))?;
+        open.tokens.tokenize(&open.engine, caller, value, &options)
+    }
+
+    /// [`tokenize`](Self::tokenize) with typed options.
+    pub fn tokenize_with(&self, caller: &Caller, value: &str, options: &TokenizeOptions) -> Result<String> {
+        let open = self.state()?;
+        open.tokens.tokenize(&open.engine, caller, value, options)
+    }
+
+    /// Tokenize many values with the same options in one transaction (at most
+    /// [`Limits::max_batch`](crate::Limits)): per item a status (`created`, `existing`,
+    /// `failed`), its token or error, and a summary. A value that does not fit fails only its
+    /// item, unless `all_or_nothing`: then the first failure fails the call (naming the item) and
+    /// nothing is written.
+    pub fn tokenize_many(
+        &self,
+        caller: &Caller,
+        values: &[String],
+        options: Option<Value>,
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<TokenizeItem>> {
+        let open = self.state()?;
+        let options = tokens::tokenize_options(options)
+            .map_err(|e| open.engine.refused(caller, crate::Action::TokenCreate, None, e))?;
+        open.tokens.tokenize_many(&open.engine, caller, values, &options, all_or_nothing)
+    }
+
+    /// The value `token` stands for (masked with the `mask` option of [`DetokenizeOptions`]).
+    /// Unknown → `NOT_FOUND`; expired → `EXPIRED`. A token made with `once` is destroyed by this
+    /// call; a sliding expiry moves. Audited as `token.detokenize` with the caller's purpose and
+    /// a keyed hash of the token.
+    pub fn detokenize(&self, caller: &Caller, token: &str, options: Option<Value>) -> Result<String> {
+        let open = self.state()?;
+        let options = tokens::detokenize_options(options)
+            .map_err(|e| open.engine.refused(caller, crate::Action::TokenDetokenize, None, e))?;
+        open.tokens.detokenize(&open.engine, caller, token, &options)
+    }
+
+    /// [`detokenize`](Self::detokenize) with typed options.
+    pub fn detokenize_with(&self, caller: &Caller, token: &str, options: &DetokenizeOptions) -> Result<String> {
+        let open = self.state()?;
+        open.tokens.detokenize(&open.engine, caller, token, options)
+    }
+
+    /// Detokenize many tokens on one snapshot (inside one write when some token changes when
+    /// used): per item its value or error, and a summary; `all_or_nothing` makes any failure
+    /// fail the call.
+    pub fn detokenize_many(
+        &self,
+        caller: &Caller,
+        tokens: &[String],
+        options: Option<Value>,
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<DetokenizeItem>> {
+        let open = self.state()?;
+        let options = tokens::detokenize_options(options)
+            .map_err(|e| open.engine.refused(caller, crate::Action::TokenDetokenize, None, e))?;
+        open.tokens.detokenize_many(&open.engine, caller, tokens, &options, all_or_nothing)
+    }
+
+    /// Delete a token (`NOT_FOUND` when there is none). Audited as `token.delete`.
+    pub fn delete_token(&self, caller: &Caller, token: &str) -> Result<()> {
+        let open = self.state()?;
+        open.tokens.delete(&open.engine, caller, token)
+    }
+
+    /// Delete many tokens in one transaction: per item whether it was deleted or its error;
+    /// `all_or_nothing` makes any failure fail the call and delete nothing.
+    pub fn delete_tokens(&self, caller: &Caller, tokens: &[String], all_or_nothing: bool) -> Result<TokenBatch<DeleteItem>> {
+        let open = self.state()?;
+        open.tokens.delete_many(&open.engine, caller, tokens, all_or_nothing)
+    }
+
+    /// A token's kind, scope, expiry and linked subject — never its value. Audited as
+    /// `token.info`.
+    pub fn token_info(&self, caller: &Caller, token: &str) -> Result<TokenInfo> {
+        let open = self.state()?;
+        open.tokens.info(&open.engine, caller, token)
+    }
+
+    /// Delete every expired token, a thousand per transaction. Audited as `token.purge`.
+    pub fn purge_tokens(&self, caller: &Caller) -> Result<PurgeReport> {
+        let open = self.state()?;
+        open.tokens.purge(&open.engine, caller)
     }
 
     // ---- audit ----------------------------------------------------------------------------

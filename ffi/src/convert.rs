@@ -81,6 +81,27 @@ pub(crate) unsafe fn documents(v: &Vault, ptr: *const c_char, name: &str) -> Res
     bunkerlite::documents_from_json(v.parse_batch(unsafe { str_arg(ptr, name) }?)?)
 }
 
+/// An optional options object, from JSON text (NULL: absent).
+///
+/// # Safety
+/// As [`document`].
+pub(crate) unsafe fn opt_document(v: &Vault, ptr: *const c_char, name: &str) -> Result<Option<Value>, Error> {
+    // SAFETY: forwarded contract.
+    match unsafe { opt_str_arg(ptr, name) }? {
+        None => Ok(None),
+        Some(text) => v.parse_document(text).map(Some),
+    }
+}
+
+/// The strings of a batch, from JSON text of an array of strings (under `max_batch_bytes`).
+///
+/// # Safety
+/// As [`document`].
+pub(crate) unsafe fn strings(v: &Vault, ptr: *const c_char, name: &str) -> Result<Vec<String>, Error> {
+    // SAFETY: forwarded contract.
+    bunkerlite::strings_from_json(v.parse_batch(unsafe { str_arg(ptr, name) }?)?)
+}
+
 /// A batch of lookups, from JSON text of an array of lookup objects.
 ///
 /// # Safety

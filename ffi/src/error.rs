@@ -19,6 +19,10 @@ pub const BL_NOT_FOUND: i32 = 200;
 pub const BL_DUPLICATE: i32 = 201;
 /// The subject was erased.
 pub const BL_ERASED: i32 = 202;
+/// The token has expired (its time passed, or it was destroyed by its first use).
+pub const BL_EXPIRED: i32 = 203;
+/// No new token fits the requested format: its space is used up.
+pub const BL_EXHAUSTED: i32 = 204;
 /// The master key does not open this vault; nothing was written.
 pub const BL_WRONG_KEY: i32 = 300;
 /// Stored data failed authentication (moved or edited ciphertext, broken audit chain).
@@ -124,6 +128,8 @@ mod tests {
             BL_NOT_FOUND,
             BL_DUPLICATE,
             BL_ERASED,
+            BL_EXPIRED,
+            BL_EXHAUSTED,
             BL_WRONG_KEY,
             BL_INTEGRITY,
             BL_KEY_SOURCE,

@@ -262,6 +262,294 @@ pub unsafe extern "C" fn bl_subjects_forget(
     })
 }
 
+/// Make a token standing in for a value (a card number, an email, any string) and return it.
+/// Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first,
+/// keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,
+/// sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed
+/// hash of the token and the value encrypted; errors never contain the value.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `value` is required.
+/// `options_json` is NULL or the options as JSON text (an object). Writes the token to
+/// `*out_token`; free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+/// `BL_NOT_FOUND`, `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+/// `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_token` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_token_create(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    value: *const c_char,
+    options_json: *const c_char,
+    out_token: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_token, "out_token")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let value = unsafe { convert::str_arg(value, "value") }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.tokenize(&caller, &value, options)?;
+        // SAFETY: `out_token` was checked above.
+        unsafe { put_string(out_token, result) }
+    })
+}
+
+/// Tokenize many values with the same options in one transaction: per item a status (created,
+/// existing, failed), the token or the error, and a summary. One bad item fails only itself unless
+/// all_or_nothing, which makes any failure fail the call and write nothing.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `values_json` is a
+/// JSON array of strings. `options_json` is NULL or the options as JSON text (an object).
+/// `all_or_nothing` is true or false. Writes the batch (`TokenBatch<TokenizeItem>` as JSON text) to
+/// `*out_batch_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+/// `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`,
+/// `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_tokens_create(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    values_json: *const c_char,
+    options_json: *const c_char,
+    all_or_nothing: bool,
+    out_batch_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_batch_json, "out_batch_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let values = unsafe { convert::strings(&v, values_json, "values_json") }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.tokenize_many(&caller, &values, options, all_or_nothing)?;
+        // SAFETY: `out_batch_json` was checked above.
+        unsafe { put_json(out_batch_json, &result) }
+    })
+}
+
+/// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
+/// masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
+/// An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry
+/// moves.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
+/// `options_json` is NULL or the options as JSON text (an object). Writes the value to
+/// `*out_value`; free it with `bl_string_free`. Errors: `BL_NOT_FOUND`, `BL_EXPIRED`,
+/// `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_value` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_token_detokenize(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    token: *const c_char,
+    options_json: *const c_char,
+    out_value: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_value, "out_value")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let token = unsafe { convert::str_arg(token, "token") }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.detokenize(&caller, &token, options)?;
+        // SAFETY: `out_value` was checked above.
+        unsafe { put_string(out_value, result) }
+    })
+}
+
+/// Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED,
+/// ...), and a summary; all_or_nothing makes any failure fail the call.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+/// JSON array of strings. `options_json` is NULL or the options as JSON text (an object).
+/// `all_or_nothing` is true or false. Writes the batch (`TokenBatch<DetokenizeItem>` as JSON text)
+/// to `*out_batch_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+/// `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_EXPIRED`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+/// `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_tokens_detokenize(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    tokens_json: *const c_char,
+    options_json: *const c_char,
+    all_or_nothing: bool,
+    out_batch_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_batch_json, "out_batch_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let tokens = unsafe { convert::strings(&v, tokens_json, "tokens_json") }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.detokenize_many(&caller, &tokens, options, all_or_nothing)?;
+        // SAFETY: `out_batch_json` was checked above.
+        unsafe { put_json(out_batch_json, &result) }
+    })
+}
+
+/// Delete a token: its value can no longer be recovered through it.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
+/// Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn bl_token_delete(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    token: *const c_char,
+) -> i32 {
+    guard(|| {
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let token = unsafe { convert::str_arg(token, "token") }?;
+        v.delete_token(&caller, &token)
+    })
+}
+
+/// Delete many tokens in one transaction: per item whether it was deleted or the error, and a
+/// summary; all_or_nothing makes any failure fail the call and delete nothing.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+/// JSON array of strings. `all_or_nothing` is true or false. Writes the batch
+/// (`TokenBatch<DeleteItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`,
+/// which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`,
+/// `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_tokens_delete(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    tokens_json: *const c_char,
+    all_or_nothing: bool,
+    out_batch_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_batch_json, "out_batch_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let tokens = unsafe { convert::strings(&v, tokens_json, "tokens_json") }?;
+        let result = v.delete_tokens(&caller, &tokens, all_or_nothing)?;
+        // SAFETY: `out_batch_json` was checked above.
+        unsafe { put_json(out_batch_json, &result) }
+    })
+}
+
+/// What is known about a token without its value: kind, scope, deterministic, once, sliding,
+/// created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash
+/// its audit events carry).
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
+/// Writes the info (`TokenInfo` as JSON text) to `*out_info_json`; free it with `bl_string_free`,
+/// which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`,
+/// `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_info_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_token_info(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    token: *const c_char,
+    out_info_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_info_json, "out_info_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let token = unsafe { convert::str_arg(token, "token") }?;
+        let result = v.token_info(&caller, &token)?;
+        // SAFETY: `out_info_json` was checked above.
+        unsafe { put_json(out_info_json, &result) }
+    })
+}
+
+/// Delete every expired token, a thousand per transaction (readers are never blocked). Returns
+/// {removed}.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+/// (`PurgeReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+/// it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_tokens_purge(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        let result = v.purge_tokens(&caller)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}
+
 /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
 /// items, next}; pass `next` as the cursor for the following page (each event is returned once even
 /// while others are appended). With `details`, each event's details (the before/after of a change)

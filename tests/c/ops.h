@@ -27,6 +27,32 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "forget_subjects")) {
         return bl_subjects_forget(vault, step_caller(s), doc_arg(s, "lookups"), out);
     }
+    if (!strcmp(op, "tokenize")) {
+        *text = 1;
+        return bl_token_create(vault, step_caller(s), json_str(s, "value", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "tokenize_many")) {
+        return bl_tokens_create(vault, step_caller(s), doc_arg(s, "values"), doc_arg(s, "options"), json_flag(s, "all_or_nothing"), out);
+    }
+    if (!strcmp(op, "detokenize")) {
+        *text = 1;
+        return bl_token_detokenize(vault, step_caller(s), json_str(s, "token", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "detokenize_many")) {
+        return bl_tokens_detokenize(vault, step_caller(s), doc_arg(s, "tokens"), doc_arg(s, "options"), json_flag(s, "all_or_nothing"), out);
+    }
+    if (!strcmp(op, "delete_token")) {
+        return bl_token_delete(vault, step_caller(s), json_str(s, "token", NULL));
+    }
+    if (!strcmp(op, "delete_tokens")) {
+        return bl_tokens_delete(vault, step_caller(s), doc_arg(s, "tokens"), json_flag(s, "all_or_nothing"), out);
+    }
+    if (!strcmp(op, "token_info")) {
+        return bl_token_info(vault, step_caller(s), json_str(s, "token", NULL), out);
+    }
+    if (!strcmp(op, "purge_tokens")) {
+        return bl_tokens_purge(vault, step_caller(s), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

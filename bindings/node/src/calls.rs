@@ -182,6 +182,24 @@ impl Call {
         Ok(bunkerlite::documents_from_json(unsafe { self.batch(i) }?)?)
     }
 
+    /// The strings of a batch (JSON text of an array of strings, under `max_batch_bytes`).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn strings(&self, i: usize) -> Result<Vec<String>, Failure> {
+        // SAFETY: per this function's contract.
+        Ok(bunkerlite::strings_from_json(unsafe { self.batch(i) }?)?)
+    }
+
+    /// An optional options object (JSON text; `undefined` and `null` are absent).
+    ///
+    /// # Safety
+    /// `self` holds the current call's values.
+    pub unsafe fn opt_document(&self, i: usize) -> Result<Option<Value>, Failure> {
+        // SAFETY: per this function's contract.
+        unsafe { args::optional_document(self.env, self.argv[i]) }
+    }
+
     /// # Safety
     /// `self` holds the current call's values.
     pub unsafe fn string(&self, i: usize, what: &str) -> Result<String, Failure> {

@@ -105,6 +105,136 @@ calls! {
         let lookups = c.later(c.lookups(1))?;
         c.spawn(move || Out::json(&v?.forget_subjects(&caller?, &lookups?)?))
     });
+    /// `tokenize(handle, value, options, actor, purpose)`: Make a token standing in for a value (a card number, an email, any string) and return it.
+    c"tokenize" => tokenize(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let value = c.string(1, "value")?;
+        let options = c.opt_document(2)?;
+        Ok(Out::Text(v.tokenize(&caller, &value, options)?))
+    });
+    /// `tokenizeAsync(handle, value, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"tokenizeAsync" => tokenize_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let value = c.later(c.string(1, "value"))?;
+        let options = c.later(c.opt_document(2))?;
+        c.spawn(move || Ok(Out::Text(v?.tokenize(&caller?, &value?, options?)?)))
+    });
+    /// `tokenizeMany(handle, values, options, opts)`: Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary.
+    c"tokenizeMany" => tokenize_many(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller(3)?;
+        let values = c.strings(1)?;
+        let options = c.opt_document(2)?;
+        let all_or_nothing = c.flag(3, c"all_or_nothing")?;
+        Ok(Out::json(&v.tokenize_many(&caller, &values, options, all_or_nothing)?)?)
+    });
+    /// `tokenizeManyAsync(handle, values, options, opts)`: the same, off the event loop; argument errors reject the promise.
+    c"tokenizeManyAsync" => tokenize_many_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller(3))?;
+        let values = c.later(c.strings(1))?;
+        let options = c.later(c.opt_document(2))?;
+        let all_or_nothing = c.later(c.flag(3, c"all_or_nothing"))?;
+        c.spawn(move || Out::json(&v?.tokenize_many(&caller?, &values?, options?, all_or_nothing?)?))
+    });
+    /// `detokenize(handle, token, options, actor, purpose)`: The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g.
+    c"detokenize" => detokenize(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let token = c.string(1, "token")?;
+        let options = c.opt_document(2)?;
+        Ok(Out::Text(v.detokenize(&caller, &token, options)?))
+    });
+    /// `detokenizeAsync(handle, token, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"detokenizeAsync" => detokenize_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let token = c.later(c.string(1, "token"))?;
+        let options = c.later(c.opt_document(2))?;
+        c.spawn(move || Ok(Out::Text(v?.detokenize(&caller?, &token?, options?)?)))
+    });
+    /// `detokenizeMany(handle, tokens, options, opts)`: Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call.
+    c"detokenizeMany" => detokenize_many(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller(3)?;
+        let tokens = c.strings(1)?;
+        let options = c.opt_document(2)?;
+        let all_or_nothing = c.flag(3, c"all_or_nothing")?;
+        Ok(Out::json(&v.detokenize_many(&caller, &tokens, options, all_or_nothing)?)?)
+    });
+    /// `detokenizeManyAsync(handle, tokens, options, opts)`: the same, off the event loop; argument errors reject the promise.
+    c"detokenizeManyAsync" => detokenize_many_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller(3))?;
+        let tokens = c.later(c.strings(1))?;
+        let options = c.later(c.opt_document(2))?;
+        let all_or_nothing = c.later(c.flag(3, c"all_or_nothing"))?;
+        c.spawn(move || Out::json(&v?.detokenize_many(&caller?, &tokens?, options?, all_or_nothing?)?))
+    });
+    /// `deleteToken(handle, token, actor, purpose)`: Delete a token: its value can no longer be recovered through it.
+    c"deleteToken" => delete_token(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let token = c.string(1, "token")?;
+        {
+            v.delete_token(&caller, &token)?;
+            Ok(Out::Nothing)
+        }
+    });
+    /// `deleteTokenAsync(handle, token, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"deleteTokenAsync" => delete_token_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let token = c.later(c.string(1, "token"))?;
+        c.spawn(move || {
+            v?.delete_token(&caller?, &token?)?;
+            Ok(Out::Nothing)
+        })
+    });
+    /// `deleteTokens(handle, tokens, opts)`: Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing.
+    c"deleteTokens" => delete_tokens(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller(2)?;
+        let tokens = c.strings(1)?;
+        let all_or_nothing = c.flag(2, c"all_or_nothing")?;
+        Ok(Out::json(&v.delete_tokens(&caller, &tokens, all_or_nothing)?)?)
+    });
+    /// `deleteTokensAsync(handle, tokens, opts)`: the same, off the event loop; argument errors reject the promise.
+    c"deleteTokensAsync" => delete_tokens_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller(2))?;
+        let tokens = c.later(c.strings(1))?;
+        let all_or_nothing = c.later(c.flag(2, c"all_or_nothing"))?;
+        c.spawn(move || Out::json(&v?.delete_tokens(&caller?, &tokens?, all_or_nothing?)?))
+    });
+    /// `tokenInfo(handle, token, actor, purpose)`: What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry).
+    c"tokenInfo" => token_info(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let token = c.string(1, "token")?;
+        Ok(Out::json(&v.token_info(&caller, &token)?)?)
+    });
+    /// `tokenInfoAsync(handle, token, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"tokenInfoAsync" => token_info_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let token = c.later(c.string(1, "token"))?;
+        c.spawn(move || Out::json(&v?.token_info(&caller?, &token?)?))
+    });
+    /// `purgeTokens(handle, actor, purpose)`: Delete every expired token, a thousand per transaction (readers are never blocked).
+    c"purgeTokens" => purge_tokens(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(1)?;
+        Ok(Out::json(&v.purge_tokens(&caller)?)?)
+    });
+    /// `purgeTokensAsync(handle, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"purgeTokensAsync" => purge_tokens_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(1))?;
+        c.spawn(move || Out::json(&v?.purge_tokens(&caller?)?))
+    });
     /// `listAuditEvents(handle, subject, opts)`: List audit events, newest first: the subject's (a token) or, without one, all.
     c"listAuditEvents" => list_audit_events(|c| unsafe {
         let v = c.vault()?;

@@ -271,9 +271,45 @@ pub(crate) fn document(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Value, A
     to_json(obj, &vault.limits()?)
 }
 
-/// The documents of a batch (a list).
-pub(crate) fn documents(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Vec<Value>, ArgError> {
-    batch(obj, &vault.limits()?, "profiles")
+/// The documents of a batch (a list) named `what`.
+pub(crate) fn documents(obj: &Bound<'_, PyAny>, vault: &Vault, what: &str) -> Result<Vec<Value>, ArgError> {
+    batch(obj, &vault.limits()?, what)
+}
+
+/// An optional options dict (`None` is absent).
+pub(crate) fn opt_document(obj: Option<&Bound<'_, PyAny>>, vault: &Vault) -> Result<Option<Value>, ArgError> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    if !obj.is_instance_of::<PyDict>() {
+        return Err(wrong_type("options must be a dict"));
+    }
+    Ok(Some(to_json(obj, &vault.limits()?)?))
+}
+
+/// A list of strings named `what` (at most `max_batch` items and `max_batch_bytes` bytes).
+pub(crate) fn strings(obj: &Bound<'_, PyAny>, vault: &Vault, what: &str) -> Result<Vec<String>, ArgError> {
+    let limits = vault.limits()?;
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
+        l.iter().collect()
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        t.iter().collect()
+    } else {
+        return Err(wrong_type(format!("{what} must be a list of strings")));
+    };
+    if items.len() > limits.max_batch {
+        return Err(too_large(format!("a batch holds at most {} items", limits.max_batch)).into());
+    }
+    let mut total = 0usize;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let s = item.cast::<PyString>().map_err(|_| wrong_type(format!("item {i} of {what} must be a string")))?;
+        let s = text(s).map_err(|e| e.context(format_args!("item {i}")))?;
+        total += s.len();
+        if total > limits.max_batch_bytes {
+            return Err(too_large(format!("a batch is larger than {} bytes", limits.max_batch_bytes)).into());
+        }
+        out.push(s);
+    }
+    Ok(out)
 }
 
 /// Paging from the `cursor` and `limit` keyword arguments.

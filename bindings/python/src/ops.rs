@@ -34,7 +34,7 @@ impl Vault {
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (caller, profiles) =
-            arg(py, || Ok((convert::caller(actor, purpose)?, convert::documents(profiles, &self.inner)?)))?;
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::documents(profiles, &self.inner, "profiles")?)))?;
         let result = call(py, || self.inner.create_subjects(&caller, profiles))?;
         convert::result(py, &result)
     }
@@ -117,6 +117,153 @@ impl Vault {
         let (caller, lookups) =
             arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookups(lookups, &self.inner)?)))?;
         let result = call(py, || self.inner.forget_subjects(&caller, &lookups))?;
+        convert::result(py, &result)
+    }
+
+    /// Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value.
+    #[pyo3(signature = (value, options = None, *, actor = None, purpose = None))]
+    fn tokenize<'py>(
+        &self,
+        py: Python<'py>,
+        value: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
+        let (caller, value, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(value, "value")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        call(py, || self.inner.tokenize(&caller, &value, options))
+    }
+
+    /// Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing.
+    #[pyo3(signature = (values, options = None, *, actor = None, purpose = None, all_or_nothing = None))]
+    fn tokenize_many<'py>(
+        &self,
+        py: Python<'py>,
+        values: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+        all_or_nothing: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, values, options, all_or_nothing) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::strings(values, &self.inner, "values")?,
+                convert::opt_document(options, &self.inner)?,
+                convert::flag(all_or_nothing, "all_or_nothing")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.tokenize_many(&caller, &values, options, all_or_nothing))?;
+        convert::result(py, &result)
+    }
+
+    /// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves.
+    #[pyo3(signature = (token, options = None, *, actor = None, purpose = None))]
+    fn detokenize<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
+        let (caller, token, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(token, "token")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        call(py, || self.inner.detokenize(&caller, &token, options))
+    }
+
+    /// Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call.
+    #[pyo3(signature = (tokens, options = None, *, actor = None, purpose = None, all_or_nothing = None))]
+    fn detokenize_many<'py>(
+        &self,
+        py: Python<'py>,
+        tokens: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+        all_or_nothing: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, tokens, options, all_or_nothing) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::strings(tokens, &self.inner, "tokens")?,
+                convert::opt_document(options, &self.inner)?,
+                convert::flag(all_or_nothing, "all_or_nothing")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.detokenize_many(&caller, &tokens, options, all_or_nothing))?;
+        convert::result(py, &result)
+    }
+
+    /// Delete a token: its value can no longer be recovered through it.
+    #[pyo3(signature = (token, *, actor = None, purpose = None))]
+    fn delete_token<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let (caller, token) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::string(token, "token")?)))?;
+        call(py, || self.inner.delete_token(&caller, &token))
+    }
+
+    /// Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing.
+    #[pyo3(signature = (tokens, *, actor = None, purpose = None, all_or_nothing = None))]
+    fn delete_tokens<'py>(
+        &self,
+        py: Python<'py>,
+        tokens: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+        all_or_nothing: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, tokens, all_or_nothing) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::strings(tokens, &self.inner, "tokens")?,
+                convert::flag(all_or_nothing, "all_or_nothing")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.delete_tokens(&caller, &tokens, all_or_nothing))?;
+        convert::result(py, &result)
+    }
+
+    /// What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry).
+    #[pyo3(signature = (token, *, actor = None, purpose = None))]
+    fn token_info<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, token) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::string(token, "token")?)))?;
+        let result = call(py, || self.inner.token_info(&caller, &token))?;
+        convert::result(py, &result)
+    }
+
+    /// Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}.
+    #[pyo3(signature = (*, actor = None, purpose = None))]
+    fn purge_tokens<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let caller = arg(py, || convert::caller(actor, purpose))?;
+        let result = call(py, || self.inner.purge_tokens(&caller))?;
         convert::result(py, &result)
     }
 

@@ -45,6 +45,16 @@ actions! {
     VaultCompact = "vault.compact";
     /// The master key was replaced.
     VaultRekey = "vault.rekey";
+    /// A token was made for a value (one event per item of a batch).
+    TokenCreate = "token.create";
+    /// A token was turned back into its value (masked or not).
+    TokenDetokenize = "token.detokenize";
+    /// A token was deleted.
+    TokenDelete = "token.delete";
+    /// A token's metadata (kind, scope, expiry, linked subject) was read.
+    TokenInfo = "token.info";
+    /// Expired tokens were removed.
+    TokenPurge = "token.purge";
 }
 
 impl std::fmt::Display for Action {

@@ -39,6 +39,9 @@ pub struct AuditEvent {
     pub subject: Option<String>,
     /// `ok`, or the error code of a failed attempt.
     pub outcome: String,
+    /// For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
+    /// same as [`TokenInfo::reference`](crate::TokenInfo), so a token's events can be found.
+    pub reference: Option<String>,
     /// The decrypted details (e.g. the before/after of a change), when the listing asked for
     /// them, the event has any, and the subject still exists.
     pub details: Option<Value>,
@@ -57,6 +60,7 @@ impl fmt::Debug for AuditEvent {
             .field("action", &self.action)
             .field("subject", &self.subject.as_ref().map(|_| "<token>"))
             .field("outcome", &self.outcome)
+            .field("reference", &self.reference)
             .field("details", &self.details.as_ref().map(|_| "<redacted>"))
             .field("details_erased", &self.details_erased)
             .finish()
@@ -155,6 +159,7 @@ fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>, details: bool) -> R
             action: row.action,
             subject: row.subject.map(|t| format_token(&t)),
             outcome: row.outcome,
+            reference: row.reference.map(hex::encode),
             details: plain,
             details_erased,
         });

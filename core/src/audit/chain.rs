@@ -5,7 +5,9 @@
 //! `seq` (u64 BE), `time_ms` (i64 BE), `actor`, `opt(purpose)`, `action`, `opt(subject token)`,
 //! `opt(subject row id, i64 BE)`, `opt(row version, i64 BE)`, `outcome`, `opt(details)`, each part
 //! prefixed with its length (u64 BE); `opt(x)` is the single byte `0x00` when absent and `0x01 ‖ x`
-//! when present, so an absent part never reads as an empty one. `mac_0` is 32 zero bytes.
+//! when present, so an absent part never reads as an empty one; an event with a token reference
+//! (format 3) appends the parts `"ref"` and the reference, events without one end at `details`
+//! (as every event of format 2 does). `mac_0` is 32 zero bytes.
 //! Details are encrypted under the subject's data key: erasing the subject shreds them while the
 //! chain, which covers the ciphertext, still verifies.
 
@@ -42,22 +44,29 @@ pub(crate) struct Event {
     subject_id: Option<i64>,
     version: Option<i64>,
     details: Option<Vec<u8>>,
+    reference: Option<[u8; 16]>,
 }
 
 impl Event {
     /// An event naming at most a token (failed attempts: the row may not exist).
     pub(crate) fn attempt(action: Action, subject: Option<TokenBytes>) -> Event {
-        Event { action, subject, subject_id: None, version: None, details: None }
+        Event { action, subject, subject_id: None, version: None, details: None, reference: None }
     }
 
     /// An event about the stored subject with row id `id` and token `token`.
     pub(crate) fn about(action: Action, id: i64, token: TokenBytes) -> Event {
-        Event { action, subject: Some(token), subject_id: Some(id), version: None, details: None }
+        Event { action, subject: Some(token), subject_id: Some(id), version: None, details: None, reference: None }
     }
 
     /// The subject's row version after this write.
     pub(crate) fn at_version(mut self, version: i64) -> Event {
         self.version = Some(version);
+        self
+    }
+
+    /// The keyed hash of the token this event concerns (never the token itself).
+    pub(crate) fn with_reference(mut self, reference: [u8; 16]) -> Event {
+        self.reference = Some(reference);
         self
     }
 
@@ -82,6 +91,7 @@ impl Event {
             version: self.version,
             outcome,
             details: self.details,
+            reference: self.reference,
         }
     }
 }
@@ -97,6 +107,7 @@ pub(crate) struct Pending {
     version: Option<i64>,
     outcome: &'static str,
     details: Option<Vec<u8>>,
+    reference: Option<[u8; 16]>,
 }
 
 /// The fields of one event that the chain MAC covers.
@@ -111,6 +122,7 @@ pub(crate) struct Fields<'a> {
     pub(crate) version: Option<i64>,
     pub(crate) outcome: &'a str,
     pub(crate) details: Option<&'a [u8]>,
+    pub(crate) reference: Option<&'a [u8]>,
 }
 
 impl<'a> Fields<'a> {
@@ -127,6 +139,7 @@ impl<'a> Fields<'a> {
             version: row.version,
             outcome: &row.outcome,
             details: row.details.as_deref(),
+            reference: row.reference.as_ref().map(|r| r.as_slice()),
         }
     }
 
@@ -134,7 +147,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn mac(&self, key: &SecretKey, prev: &[u8; 32]) -> [u8; 32] {
         let subject_id = self.subject_id.map(i64::to_be_bytes);
         let version = self.version.map(i64::to_be_bytes);
-        PartsMac::new(key)
+        let mac = PartsMac::new(key)
             .part(CHAIN_LABEL)
             .part(prev)
             .part(&self.seq.to_be_bytes())
@@ -146,8 +159,11 @@ impl<'a> Fields<'a> {
             .opt(subject_id.as_ref().map(|b| b.as_slice()))
             .opt(version.as_ref().map(|b| b.as_slice()))
             .part(self.outcome.as_bytes())
-            .opt(self.details)
-            .finish()
+            .opt(self.details);
+        match self.reference {
+            Some(reference) => mac.part(b"ref").part(reference).finish(),
+            None => mac.finish(),
+        }
     }
 }
 
@@ -176,6 +192,7 @@ pub(crate) fn append<'p>(tx: &Tx<'_>, keys: &Keyring, events: impl Iterator<Item
             version: e.version,
             outcome: e.outcome,
             details: e.details.as_deref(),
+            reference: e.reference.as_ref().map(|r| r.as_slice()),
         };
         let mac = fields.mac(keys.audit_key(), &prev);
         store::audit::insert(
@@ -192,6 +209,7 @@ pub(crate) fn append<'p>(tx: &Tx<'_>, keys: &Keyring, events: impl Iterator<Item
                 outcome: e.outcome,
                 details: e.details.as_deref(),
                 mac: &mac,
+                reference: e.reference.as_ref(),
             },
         )?;
         prev = mac;
@@ -221,6 +239,7 @@ mod tests {
             version: None,
             outcome: "ok",
             details,
+            reference: None,
         }
     }
 

@@ -46,6 +46,9 @@ pub(crate) enum Slot {
     Profile,
     /// An audit event's details, under the subject's data key (`audit.details`).
     AuditDetails,
+    /// A vaulted token's value, under the linked subject's data key or the token value key
+    /// (`tokens.value`).
+    TokenValue,
 }
 
 impl Slot {
@@ -57,6 +60,7 @@ impl Slot {
             Slot::SubjectKey => "subjects.dek",
             Slot::Profile => "subjects.profile",
             Slot::AuditDetails => "audit.details",
+            Slot::TokenValue => "tokens.value",
         }
     }
 }

@@ -10,6 +10,16 @@ pub(crate) const WRAP_MASTER: &[u8] = b"bunkerlite/v2/wrap/master";
 /// A blind-index field key: HKDF(index root, salt = vault id, info = this label ‖ field name).
 pub(crate) const INDEX_FIELD: &[u8] = b"bunkerlite/v2/index/";
 
+/// The key of stored token hashes: HKDF(tokens purpose key, salt = vault id, info = this label).
+pub(crate) const TOKEN_HASH: &[u8] = b"bunkerlite/v2/tokens/hash";
+/// The key sealing values of tokens not linked to a subject (as [`TOKEN_HASH`]).
+pub(crate) const TOKEN_VALUE: &[u8] = b"bunkerlite/v2/tokens/value";
+/// The root of the deterministic tokens' keys (as [`TOKEN_HASH`]); a scope's key is
+/// HKDF(this root, salt = vault id, info = [`TOKEN_SCOPE`] ‖ scope).
+pub(crate) const TOKEN_DETERMINISTIC: &[u8] = b"bunkerlite/v2/tokens/deterministic";
+/// See [`TOKEN_DETERMINISTIC`].
+pub(crate) const TOKEN_SCOPE: &[u8] = b"bunkerlite/v2/tokens/scope/";
+
 /// HKDF-SHA256(ikm, salt, info) into `out` (32 bytes).
 pub(crate) fn hkdf_sha256(ikm: &[u8], salt: &[u8], info: &[u8], out: &mut [u8; 32]) {
     Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, out).expect("32 bytes is a valid HKDF-SHA256 output length");

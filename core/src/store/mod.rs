@@ -7,7 +7,7 @@
 
 mod sqlite;
 
-pub(crate) use sqlite::{audit, keys, meta, schema, subjects, Db, Settings, Store, Tx};
+pub(crate) use sqlite::{audit, keys, meta, schema, subjects, tokens, Db, Settings, Store, Tx};
 
 /// A subject row as stored.
 pub(crate) struct SubjectRow {
@@ -36,6 +36,24 @@ pub(crate) enum TokenLookup {
     Found(SubjectRow),
     Erased,
     Missing,
+}
+
+/// A vaulted token as stored: the keyed hash of the token (not the token) and its sealed value.
+pub(crate) struct TokenRow {
+    pub(crate) hash: [u8; 16],
+    /// The kind's stored number.
+    pub(crate) kind: i64,
+    pub(crate) scope: String,
+    /// Deterministic, once, sliding (bits).
+    pub(crate) flags: i64,
+    /// The linked subject's row id.
+    pub(crate) subject_id: Option<i64>,
+    /// The value, sealed under the subject's data key or the token value key.
+    pub(crate) value: Vec<u8>,
+    pub(crate) created_ms: i64,
+    pub(crate) expires_ms: Option<i64>,
+    /// The sliding expiry's duration.
+    pub(crate) ttl_ms: Option<i64>,
 }
 
 /// A purpose key row: a random key wrapped by the root key.
@@ -67,6 +85,8 @@ pub(crate) struct AuditRow {
     pub(crate) outcome: String,
     pub(crate) details: Option<Vec<u8>>,
     pub(crate) mac: [u8; 32],
+    /// A keyed hash of the token the event concerns (token operations), never the token.
+    pub(crate) reference: Option<[u8; 16]>,
 }
 
 /// An audit event to append (borrowed parts of an event about to be chained).
@@ -82,6 +102,7 @@ pub(crate) struct NewAuditRow<'a> {
     pub(crate) outcome: &'a str,
     pub(crate) details: Option<&'a [u8]>,
     pub(crate) mac: &'a [u8; 32],
+    pub(crate) reference: Option<&'a [u8; 16]>,
 }
 
 /// The result of a compaction.

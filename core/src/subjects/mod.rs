@@ -65,6 +65,8 @@ pub struct ErasureReceipt {
     pub profile_removed: bool,
     /// Blind-index entries deleted.
     pub index_entries_removed: u64,
+    /// Tokens linked to the subject, deleted with it.
+    pub tokens_removed: u64,
     /// Audit events whose encrypted details became unreadable.
     pub audit_details_shredded: u64,
     /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
@@ -580,12 +582,13 @@ impl Subjects {
         self.open_row(engine, found)?;
         let row = &found.row;
         let shredded = chain::details_of_subject(tx, row.id)?;
-        let index_entries_removed = store::subjects::erase(tx, row.id, &row.token, now)?;
+        let (index_entries_removed, tokens_removed) = store::subjects::erase(tx, row.id, &row.token, now)?;
         let receipt = ErasureReceipt {
             token: format_token(&row.token),
             erased_ms: now,
             profile_removed: true,
             index_entries_removed,
+            tokens_removed,
             audit_details_shredded: shredded,
             wal_truncated: false,
             wal_truncation_due_ms: None,
@@ -614,6 +617,24 @@ fn decrypt_profile(engine: &Engine, row: &SubjectRow, dek: &SecretKey) -> Result
 /// The data key of the subject `token`, or `None` when it was erased (its details are shredded).
 pub(crate) fn data_key(engine: &Engine, db: &Db<'_>, token: &TokenBytes) -> Result<Option<SecretKey>> {
     store::subjects::dek(db, token)?.map(|w| engine.keys.unwrap_dek(token, &w)).transpose()
+}
+
+/// The row id, token and data key of the subject with token `token` (text): `NOT_FOUND` when
+/// there is none, `ERASED` when it was erased.
+pub(crate) fn key_of(engine: &Engine, db: &Db<'_>, token: &str) -> Result<(i64, TokenBytes, SecretKey)> {
+    let token = parse_token(token)?;
+    match store::subjects::by_token(db, &token)? {
+        TokenLookup::Found(row) => Ok((row.id, row.token, engine.keys.unwrap_dek(&row.token, &row.dek)?)),
+        TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
+        TokenLookup::Missing => Err(Error::new(ErrorKind::NotFound, "no subject has this token")),
+    }
+}
+
+/// The token and data key of the stored subject with row id `id`, or `None` when it is gone.
+pub(crate) fn data_key_by_id(engine: &Engine, db: &Db<'_>, id: i64) -> Result<Option<(TokenBytes, SecretKey)>> {
+    store::subjects::key_by_id(db, id)?
+        .map(|(token, wrapped)| Ok((token, engine.keys.unwrap_dek(&token, &wrapped)?)))
+        .transpose()
 }
 
 /// The row id of the subject with this token, stored or erased.

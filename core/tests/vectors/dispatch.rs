@@ -42,6 +42,55 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let lookups = Lookup::many_from_json(&s["lookups"])?;
                 to_value(v.forget_subjects(&caller, &lookups)?)
             }
+            "tokenize" => {
+                let caller = caller(s)?;
+                let value = s["value"].as_str().unwrap_or_default();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.tokenize(&caller, &value, options)?)
+            }
+            "tokenize_many" => {
+                let caller = caller(s)?;
+                let values = strings_from_json(s["values"].clone())?;
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                let all_or_nothing = s["all_or_nothing"].as_bool().unwrap_or(false);
+                to_value(v.tokenize_many(&caller, &values, options, all_or_nothing)?)
+            }
+            "detokenize" => {
+                let caller = caller(s)?;
+                let token = s["token"].as_str().unwrap_or_default();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.detokenize(&caller, &token, options)?)
+            }
+            "detokenize_many" => {
+                let caller = caller(s)?;
+                let tokens = strings_from_json(s["tokens"].clone())?;
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                let all_or_nothing = s["all_or_nothing"].as_bool().unwrap_or(false);
+                to_value(v.detokenize_many(&caller, &tokens, options, all_or_nothing)?)
+            }
+            "delete_token" => {
+                let caller = caller(s)?;
+                let token = s["token"].as_str().unwrap_or_default();
+                {
+                    v.delete_token(&caller, &token)?;
+                    Value::Null
+                }
+            }
+            "delete_tokens" => {
+                let caller = caller(s)?;
+                let tokens = strings_from_json(s["tokens"].clone())?;
+                let all_or_nothing = s["all_or_nothing"].as_bool().unwrap_or(false);
+                to_value(v.delete_tokens(&caller, &tokens, all_or_nothing)?)
+            }
+            "token_info" => {
+                let caller = caller(s)?;
+                let token = s["token"].as_str().unwrap_or_default();
+                to_value(v.token_info(&caller, &token)?)
+            }
+            "purge_tokens" => {
+                let caller = caller(s)?;
+                to_value(v.purge_tokens(&caller)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -85,6 +134,14 @@ pub const OPERATIONS: &[&str] = &[
     "update_subject",
     "forget_subject",
     "forget_subjects",
+    "tokenize",
+    "tokenize_many",
+    "detokenize",
+    "detokenize_many",
+    "delete_token",
+    "delete_tokens",
+    "token_info",
+    "purge_tokens",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

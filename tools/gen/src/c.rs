@@ -20,7 +20,8 @@ fn params(arg: &Arg) -> Vec<(String, &'static str)> {
         Arg::Caller => vec![("caller".into(), "*const bl_caller")],
         Arg::Lookup => vec![s("mode"), s("value")],
         Arg::Lookups => vec![s("lookups_json")],
-        Arg::Doc { name, .. } | Arg::Docs { name, .. } => vec![s(&format!("{name}_json"))],
+        Arg::Doc { name, .. } | Arg::Docs { name, .. } | Arg::OptDoc { name, .. } => vec![s(&format!("{name}_json"))],
+        Arg::Strs(name) => vec![s(&format!("{name}_json"))],
         Arg::Str(name) | Arg::OptStr(name) => vec![s(name)],
         Arg::Page => vec![s("cursor"), ("limit".into(), "u64")],
         Arg::Anchor => vec![s("anchor_json")],
@@ -41,6 +42,12 @@ fn conversion(arg: &Arg) -> (String, String) {
         Arg::Docs { name, .. } => {
             (name.to_string(), format!("unsafe {{ convert::documents(&v, {name}_json, \"{name}_json\") }}?"))
         }
+        Arg::OptDoc { name, .. } => {
+            (name.to_string(), format!("unsafe {{ convert::opt_document(&v, {name}_json, \"{name}_json\") }}?"))
+        }
+        Arg::Strs(name) => {
+            (name.to_string(), format!("unsafe {{ convert::strings(&v, {name}_json, \"{name}_json\") }}?"))
+        }
         Arg::Str(name) => (name.to_string(), format!("unsafe {{ convert::str_arg({name}, \"{name}\") }}?")),
         Arg::OptStr(name) => {
             (name.to_string(), format!("unsafe {{ convert::opt_str_arg({name}, \"{name}\") }}?.map(str::to_owned)"))
@@ -55,9 +62,9 @@ fn conversion(arg: &Arg) -> (String, String) {
 /// How the converted argument is passed to the core method.
 pub(crate) fn core_arg(arg: &Arg, local: &str) -> String {
     match arg {
-        Arg::Caller | Arg::Lookup | Arg::Lookups | Arg::Page | Arg::Str(_) => format!("&{local}"),
+        Arg::Caller | Arg::Lookup | Arg::Lookups | Arg::Page | Arg::Str(_) | Arg::Strs(_) => format!("&{local}"),
         Arg::Key(_) => format!("{local}.as_ref()"),
-        Arg::Doc { .. } | Arg::Docs { .. } | Arg::Flag(_) => local.to_owned(),
+        Arg::Doc { .. } | Arg::Docs { .. } | Arg::OptDoc { .. } | Arg::Flag(_) => local.to_owned(),
         Arg::OptStr(_) => format!("{local}.as_deref()"),
         Arg::Anchor => format!("{local}.as_ref()"),
     }
@@ -78,6 +85,8 @@ fn arg_doc(arg: &Arg) -> Option<String> {
         }
         Arg::Doc { name, .. } => format!("`{name}_json` is the {name} as JSON text."),
         Arg::Docs { name, .. } => format!("`{name}_json` is a JSON array of {name}."),
+        Arg::OptDoc { name, .. } => format!("`{name}_json` is NULL or the {name} as JSON text (an object)."),
+        Arg::Strs(name) => format!("`{name}_json` is a JSON array of strings."),
         Arg::Str(name) => format!("`{name}` is required."),
         Arg::OptStr(name) => format!("`{name}` may be NULL."),
         Arg::Page => "`cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.".into(),
@@ -221,7 +230,9 @@ pub(crate) fn dispatch() -> String {
                 Arg::Caller => args.push("step_caller(s)".into()),
                 Arg::Lookup => args.extend(["lookup_mode(s)".into(), "lookup_value(s)".into()]),
                 Arg::Lookups => args.push("doc_arg(s, \"lookups\")".into()),
-                Arg::Doc { name, .. } | Arg::Docs { name, .. } => args.push(format!("doc_arg(s, \"{name}\")")),
+                Arg::Doc { name, .. } | Arg::Docs { name, .. } | Arg::OptDoc { name, .. } | Arg::Strs(name) => {
+                    args.push(format!("doc_arg(s, \"{name}\")"))
+                }
                 Arg::Str(name) | Arg::OptStr(name) => args.push(format!("json_str(s, \"{name}\", NULL)")),
                 Arg::Page => args.extend(["json_str(s, \"cursor\", NULL)".into(), "page_limit(s)".into()]),
                 Arg::Anchor => args.push("doc_arg(s, \"anchor\")".into()),

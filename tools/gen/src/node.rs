@@ -35,6 +35,8 @@ fn js_params(op: &Op) -> (Vec<Param>, Option<String>) {
                 required.push(p(name, format!("{name}: {ts}"), false))
             }
             Arg::Str(name) => required.push(p(name, format!("{name}: string"), false)),
+            Arg::Strs(name) => required.push(p(name, format!("{name}: string[]"), false)),
+            Arg::OptDoc { name, ts, .. } => optional.push(p(name, format!("{name}?: {ts} | null"), true)),
             Arg::Key(name) => required.push(p(name, format!("{name}: Native.MasterKey"), false)),
             Arg::OptStr(name) => optional.push(p(name, format!("{name}?: string | null"), true)),
             Arg::Anchor => optional.push(p("anchor", "anchor?: AuditHead | null".into(), true)),
@@ -114,6 +116,8 @@ fn reader(arg: &Arg, slot: usize, paged: bool) -> (String, String) {
         Arg::Doc { name, .. } => (name.to_string(), format!("c.document({slot})")),
         Arg::Docs { name, .. } => (name.to_string(), format!("c.documents({slot})")),
         Arg::Str(name) => (name.to_string(), format!("c.string({slot}, \"{name}\")")),
+        Arg::Strs(name) => (name.to_string(), format!("c.strings({slot})")),
+        Arg::OptDoc { name, .. } => (name.to_string(), format!("c.opt_document({slot})")),
         Arg::OptStr(name) => (name.to_string(), format!("c.opt_string({slot}, \"{name}\")")),
         Arg::Page => ("page".into(), format!("c.page({slot})")),
         Arg::Anchor => ("anchor".into(), format!("c.anchor({slot})")),
@@ -196,7 +200,10 @@ fn native_slot_types(op: &Op) -> Vec<String> {
                 out.push("mode: string | undefined".into());
                 out.push("lookup: unknown".into());
             }
-            Arg::Lookups | Arg::Doc { .. } | Arg::Docs { .. } => out.push(format!("{}: JsonText", p.name)),
+            Arg::Lookups | Arg::Doc { .. } | Arg::Docs { .. } | Arg::Strs(_) => {
+                out.push(format!("{}: JsonText", p.name))
+            }
+            Arg::OptDoc { .. } => out.push(format!("{}?: JsonText", p.name)),
             Arg::Str(_) | Arg::OptStr(_) => out.push(format!("{}?: unknown", p.name)),
             Arg::Anchor => out.push("anchor?: JsonText".into()),
             Arg::Key(_) => out.push(format!("{}: unknown", p.name)),
@@ -250,8 +257,11 @@ pub(crate) fn layer() -> String {
                     args.push("mode".into());
                     args.push("mode === undefined ? text(lookup) : lookup[mode]".into());
                 }
-                Arg::Lookups | Arg::Doc { .. } | Arg::Docs { .. } => args.push(format!("text({})", p.name)),
+                Arg::Lookups | Arg::Doc { .. } | Arg::Docs { .. } | Arg::Strs(_) => {
+                    args.push(format!("text({})", p.name))
+                }
                 Arg::Anchor => args.push("optionalText(anchor)".into()),
+                Arg::OptDoc { .. } => args.push(format!("optionalText({})", p.name)),
                 _ => args.push(p.name.clone()),
             }
         }

@@ -21,9 +21,13 @@ pub enum Arg {
     Doc { name: &'static str, ts: &'static str, py: &'static str },
     /// A batch of JSON documents (a list; C: JSON text of an array).
     Docs { name: &'static str, ts: &'static str, py: &'static str },
-    /// A required string (a token, say; the operations to come take them).
-    #[allow(dead_code)]
+    /// A required string (a token, a value to tokenize).
     Str(&'static str),
+    /// A batch of strings (a list; C: JSON text of an array of strings).
+    Strs(&'static str),
+    /// An optional JSON object of options (C: JSON text or NULL; Python and Node: a dict/object,
+    /// `None`/`null` or absent). `ts` and `py` are its type in the typings and stubs.
+    OptDoc { name: &'static str, ts: &'static str, py: &'static str },
     /// An optional string (C: NULL; Python and Node: `None`/`null`/absent).
     OptStr(&'static str),
     /// Paging of a listing: `cursor` (from the previous page's `next`) and `limit`.
@@ -82,6 +86,9 @@ const SUBJECT: Ret = Ret::Json {
     py_fast: Some("convert::subject"),
     text: None,
 };
+
+const TOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TokenizeOptions", py: "Dict[str, Any]" };
+const DETOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "DetokenizeOptions", py: "Dict[str, Any]" };
 
 /// Every operation, in the order the bindings list them.
 pub const OPERATIONS: &[Op] = &[
@@ -189,6 +196,127 @@ pub const OPERATIONS: &[Op] = &[
             rust: "Vec<Option<ErasureReceipt>>",
             ts: "Array<ErasureReceipt | null>",
             py: "List[Optional[Dict[str, Any]]]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "tokenize",
+        c_name: "bl_token_create",
+        action: Some("token.create"),
+        doc: "Make a token standing in for a value (a card number, an email, any string) and return it. \
+              Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, \
+              keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, \
+              sliding, once, subject (the token is erased with that subject), renew. The vault keeps a \
+              keyed hash of the token and the value encrypted; errors never contain the value.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "ERASED", "EXHAUSTED"],
+        args: &[Arg::Caller, Arg::Str("value"), TOKENIZE_OPTIONS],
+        ret: Ret::Str("token"),
+    },
+    Op {
+        name: "tokenize_many",
+        c_name: "bl_tokens_create",
+        action: Some("token.create"),
+        doc: "Tokenize many values with the same options in one transaction: per item a status (created, \
+              existing, failed), the token or the error, and a summary. One bad item fails only itself \
+              unless all_or_nothing, which makes any failure fail the call and write nothing.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "ERASED", "EXHAUSTED"],
+        args: &[Arg::Caller, Arg::Strs("values"), TOKENIZE_OPTIONS, Arg::Flag("all_or_nothing")],
+        ret: Ret::Json {
+            name: "batch",
+            rust: "TokenBatch<TokenizeItem>",
+            ts: "TokenBatch<TokenizeItem>",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "detokenize",
+        c_name: "bl_token_detokenize",
+        action: Some("token.detokenize"),
+        doc: "The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the \
+              value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of \
+              the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a \
+              sliding expiry moves.",
+        errors: &["NOT_FOUND", "EXPIRED", "INVALID_INPUT", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Str("token"), DETOKENIZE_OPTIONS],
+        ret: Ret::Str("value"),
+    },
+    Op {
+        name: "detokenize_many",
+        c_name: "bl_tokens_detokenize",
+        action: Some("token.detokenize"),
+        doc: "Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, \
+              EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "EXPIRED", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Strs("tokens"), DETOKENIZE_OPTIONS, Arg::Flag("all_or_nothing")],
+        ret: Ret::Json {
+            name: "batch",
+            rust: "TokenBatch<DetokenizeItem>",
+            ts: "TokenBatch<DetokenizeItem>",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "delete_token",
+        c_name: "bl_token_delete",
+        action: Some("token.delete"),
+        doc: "Delete a token: its value can no longer be recovered through it.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("token")],
+        ret: Ret::Unit,
+    },
+    Op {
+        name: "delete_tokens",
+        c_name: "bl_tokens_delete",
+        action: Some("token.delete"),
+        doc: "Delete many tokens in one transaction: per item whether it was deleted or the error, and a \
+              summary; all_or_nothing makes any failure fail the call and delete nothing.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND"],
+        args: &[Arg::Caller, Arg::Strs("tokens"), Arg::Flag("all_or_nothing")],
+        ret: Ret::Json {
+            name: "batch",
+            rust: "TokenBatch<DeleteItem>",
+            ts: "TokenBatch<DeleteItem>",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "token_info",
+        c_name: "bl_token_info",
+        action: Some("token.info"),
+        doc: "What is known about a token without its value: kind, scope, deterministic, once, sliding, \
+              created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed \
+              hash its audit events carry).",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("token")],
+        ret: Ret::Json {
+            name: "info",
+            rust: "TokenInfo",
+            ts: "TokenInfo",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "purge_tokens",
+        c_name: "bl_tokens_purge",
+        action: Some("token.purge"),
+        doc: "Delete every expired token, a thousand per transaction (readers are never blocked). Returns \
+              {removed}.",
+        errors: &[],
+        args: &[Arg::Caller],
+        ret: Ret::Json {
+            name: "report",
+            rust: "PurgeReport",
+            ts: "PurgeReport",
+            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },

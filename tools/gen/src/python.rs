@@ -39,6 +39,8 @@ fn params(arg: &Arg) -> Vec<Param> {
         Arg::Lookups => vec![req("lookups", "List[Dict[str, str]]")],
         Arg::Doc { name, py, .. } | Arg::Docs { name, py, .. } => vec![req(name, py)],
         Arg::Str(name) => vec![req(name, "str")],
+        Arg::Strs(name) => vec![req(name, "List[str]")],
+        Arg::OptDoc { name, py, .. } => vec![opt(name, py, false)],
         Arg::OptStr(name) => vec![opt(name, "str", false)],
         Arg::Page => vec![opt("cursor", "str", true), opt("limit", "int", true)],
         Arg::Anchor => vec![opt("anchor", "Dict[str, Any]", false)],
@@ -67,7 +69,11 @@ fn conversion(arg: &Arg) -> (String, String) {
         Arg::Lookup => ("lookup".into(), "convert::lookup(lookup, &self.inner)".into()),
         Arg::Lookups => ("lookups".into(), "convert::lookups(lookups, &self.inner)".into()),
         Arg::Doc { name, .. } => (name.to_string(), format!("convert::document({name}, &self.inner)")),
-        Arg::Docs { name, .. } => (name.to_string(), format!("convert::documents({name}, &self.inner)")),
+        Arg::Docs { name, .. } => {
+            (name.to_string(), format!("convert::documents({name}, &self.inner, \"{name}\")"))
+        }
+        Arg::OptDoc { name, .. } => (name.to_string(), format!("convert::opt_document({name}, &self.inner)")),
+        Arg::Strs(name) => (name.to_string(), format!("convert::strings({name}, &self.inner, \"{name}\")")),
         Arg::Str(name) => (name.to_string(), format!("convert::string({name}, \"{name}\")")),
         Arg::OptStr(name) => (name.to_string(), format!("convert::opt_string({name}, \"{name}\")")),
         Arg::Page => ("page".into(), "convert::page(cursor, limit)".into()),

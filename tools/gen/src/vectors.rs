@@ -18,6 +18,8 @@ fn arg_json(arg: &Arg) -> Value {
         Arg::Doc { name, .. } => json!({"kind": "doc", "name": name}),
         Arg::Docs { name, .. } => json!({"kind": "docs", "name": name}),
         Arg::Str(name) => json!({"kind": "str", "name": name}),
+        Arg::Strs(name) => json!({"kind": "strs", "name": name}),
+        Arg::OptDoc { name, .. } => json!({"kind": "opt_doc", "name": name}),
         Arg::OptStr(name) => json!({"kind": "opt_str", "name": name}),
         Arg::Page => json!({"kind": "page"}),
         Arg::Anchor => json!({"kind": "anchor", "name": "anchor"}),
@@ -69,6 +71,10 @@ pub(crate) fn rust_dispatch() -> String {
                 Arg::Doc { name, .. } => (name.to_string(), format!("s[\"{name}\"].clone()")),
                 Arg::Docs { name, .. } => (name.to_string(), format!("documents_from_json(s[\"{name}\"].clone())?")),
                 Arg::Str(name) => (name.to_string(), format!("s[\"{name}\"].as_str().unwrap_or_default()")),
+                Arg::Strs(name) => (name.to_string(), format!("strings_from_json(s[\"{name}\"].clone())?")),
+                Arg::OptDoc { name, .. } => {
+                    (name.to_string(), format!("s.get(\"{name}\").filter(|v| !v.is_null()).cloned()"))
+                }
                 Arg::OptStr(name) => (name.to_string(), format!("s[\"{name}\"].as_str().map(str::to_owned)")),
                 Arg::Page => ("page".into(), "page(s)".into()),
                 Arg::Anchor => ("anchor".into(), "anchor(s)?".into()),

@@ -50,6 +50,18 @@ class ErasedError(Error, LookupError):
     code = "ERASED"
 
 
+class ExpiredError(Error, LookupError):
+    """The token has expired (its time passed, or it was destroyed by its first use)."""
+
+    code = "EXPIRED"
+
+
+class ExhaustedError(Error):
+    """No new token fits the requested format: its space is used up."""
+
+    code = "EXHAUSTED"
+
+
 class WrongKeyError(Error):
     """The master key does not open this vault; nothing was written."""
 
@@ -106,6 +118,8 @@ BY_CODE: Dict[str, Type[Error]] = {
         NotFoundError,
         DuplicateError,
         ErasedError,
+        ExpiredError,
+        ExhaustedError,
         WrongKeyError,
         IntegrityError,
         KeySourceError,

@@ -59,6 +59,22 @@ class Vault:
         """Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact."""
     def forget_subjects(self, lookups: List[Dict[str, str]], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[Optional[Dict[str, Any]]]:
         """Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order."""
+    def tokenize(self, value: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
+        """Make a token standing in for a value (a card number, an email, any string) and return it."""
+    def tokenize_many(self, values: List[str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
+        """Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary."""
+    def detokenize(self, token: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
+        """The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g."""
+    def detokenize_many(self, tokens: List[str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
+        """Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call."""
+    def delete_token(self, token: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """Delete a token: its value can no longer be recovered through it."""
+    def delete_tokens(self, tokens: List[str], *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
+        """Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing."""
+    def token_info(self, token: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry)."""
+    def purge_tokens(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Delete every expired token, a thousand per transaction (readers are never blocked)."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> _Page:
         """List audit events, newest first: the subject's (a token) or, without one, all."""
     def get_audit_head(self) -> Dict[str, Any]:

@@ -9,7 +9,7 @@ use crate::store::{AuditRow, NewAuditRow};
 
 macro_rules! columns {
     () => {
-        "seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac"
+        "seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, ref"
     };
 }
 
@@ -25,6 +25,7 @@ type Raw = (
     String,
     Option<Vec<u8>>,
     Vec<u8>,
+    Option<Vec<u8>>,
 );
 
 fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
@@ -40,11 +41,12 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
         r.get(8)?,
         r.get(9)?,
         r.get(10)?,
+        r.get(11)?,
     ))
 }
 
 fn row(raw: Raw) -> Result<AuditRow> {
-    let (seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac) = raw;
+    let (seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, reference) = raw;
     Ok(AuditRow {
         seq: seq as u64,
         time_ms,
@@ -57,6 +59,7 @@ fn row(raw: Raw) -> Result<AuditRow> {
         outcome,
         details,
         mac: fixed(mac, "audit MAC")?,
+        reference: reference.map(|r| fixed(r, "audit reference")).transpose()?,
     })
 }
 
@@ -76,7 +79,7 @@ pub(crate) fn insert(tx: &Tx<'_>, e: &NewAuditRow<'_>) -> Result<()> {
         .prepare_cached(concat!(
             "INSERT INTO audit (",
             columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ))?
         .execute(rusqlite::params![
             e.seq as i64,
@@ -90,6 +93,7 @@ pub(crate) fn insert(tx: &Tx<'_>, e: &NewAuditRow<'_>) -> Result<()> {
             e.outcome,
             e.details,
             e.mac.as_slice(),
+            e.reference.map(|r| r.as_slice()),
         ])?;
     Ok(())
 }

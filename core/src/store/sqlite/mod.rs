@@ -7,6 +7,7 @@ pub(crate) mod keys;
 pub(crate) mod meta;
 pub(crate) mod schema;
 pub(crate) mod subjects;
+pub(crate) mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -20,8 +20,9 @@ const FIRST_SUPPORTED: i64 = 2;
 
 /// Migrations, in order: `(version it makes, SQL)`. An empty file runs all of them; a file at a
 /// supported version runs those above it. Never edit a released migration; append a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    2,
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        2,
     r#"
     CREATE TABLE meta (
         name  TEXT PRIMARY KEY NOT NULL,
@@ -100,7 +101,34 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     ) STRICT;
     CREATE INDEX audit_subject ON audit (subject_id, seq) WHERE subject_id IS NOT NULL;
     "#,
-)];
+    ),
+    (
+        3,
+        r#"
+    -- Vaulted tokens. `hash` is a keyed hash of the token (the token itself is not stored: a
+    -- stolen file and key cannot map values back to the tokens other systems hold). `value` is
+    -- sealed under the linked subject's data key, or under the token key; erasing the subject
+    -- deletes its tokens. `kind`: 1 uuid, 2 alphanumeric, 3 numeric, 4 card, 5 email,
+    -- 6 transient. `flags`: 1 deterministic, 2 destroyed on first detokenize, 4 sliding expiry.
+    CREATE TABLE tokens (
+        hash       BLOB PRIMARY KEY NOT NULL CHECK (length(hash) = 16),
+        kind       INTEGER NOT NULL,
+        scope      TEXT NOT NULL,
+        flags      INTEGER NOT NULL,
+        subject_id INTEGER REFERENCES subjects (id),
+        value      BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER,
+        ttl_ms     INTEGER
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX tokens_subject ON tokens (subject_id) WHERE subject_id IS NOT NULL;
+    CREATE INDEX tokens_expiry ON tokens (expires_ms) WHERE expires_ms IS NOT NULL;
+
+    -- A keyed hash of the token an event concerns (detokenize, delete, ...): never the token.
+    ALTER TABLE audit ADD COLUMN ref BLOB;
+    "#,
+    ),
+];
 
 /// The schema version this build writes.
 pub(crate) const VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

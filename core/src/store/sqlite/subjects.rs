@@ -125,15 +125,26 @@ pub(crate) fn update_profile(tx: &Tx<'_>, id: i64, profile: &[u8], updated_ms: i
     Ok(())
 }
 
-/// Delete a subject's row and its index entries, and record the erasure of its token. Returns
-/// how many index entries were removed.
-pub(crate) fn erase(tx: &Tx<'_>, id: i64, token: &[u8; 16], erased_ms: i64) -> Result<u64> {
+/// Delete a subject's row, its index entries and its tokens, and record the erasure of its
+/// token. Returns how many index entries and tokens were removed.
+pub(crate) fn erase(tx: &Tx<'_>, id: i64, token: &[u8; 16], erased_ms: i64) -> Result<(u64, u64)> {
     let entries = tx.conn.prepare_cached("DELETE FROM subject_index WHERE subject_id = ?1")?.execute([id])?;
+    let tokens = super::tokens::delete_of_subject(tx, id)?;
     tx.conn.prepare_cached("DELETE FROM subjects WHERE id = ?1")?.execute([id])?;
     tx.conn
         .prepare_cached("INSERT INTO erased (token, subject_id, erased_ms) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![token.as_slice(), id, erased_ms])?;
-    Ok(entries as u64)
+    Ok((entries as u64, tokens))
+}
+
+/// The token and wrapped data key of the stored subject with row id `id`.
+pub(crate) fn key_by_id(db: &Db<'_>, id: i64) -> Result<Option<([u8; 16], Vec<u8>)>> {
+    let found: Option<(Vec<u8>, Vec<u8>)> = db
+        .conn
+        .prepare_cached("SELECT token, dek FROM subjects WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    found.map(|(token, dek)| Ok((fixed(token, "subject token")?, dek))).transpose()
 }
 
 /// Every stored subject's row id and version, for reconciling rows with the audit chain.

@@ -1,0 +1,88 @@
+//! The `tokens` table: vaulted tokens by the keyed hash of the token, their sealed values,
+//! expiry, and the link to a subject.
+
+use rusqlite::OptionalExtension;
+
+use super::{fixed, is_conflict, Db, Tx};
+use crate::error::Result;
+use crate::store::TokenRow;
+
+macro_rules! columns {
+    () => {
+        "hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms"
+    };
+}
+
+type Raw = (Vec<u8>, i64, String, i64, Option<i64>, Vec<u8>, i64, Option<i64>, Option<i64>);
+
+fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+}
+
+fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms): Raw) -> Result<TokenRow> {
+    Ok(TokenRow { hash: fixed(hash, "token hash")?, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms })
+}
+
+/// Insert a token row. `Ok(false)` when a token with this hash exists (the primary key refuses
+/// it; never a check-then-insert).
+pub(crate) fn insert(tx: &Tx<'_>, t: &TokenRow) -> Result<bool> {
+    let result = tx
+        .conn
+        .prepare_cached(concat!("INSERT INTO tokens (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))?
+        .execute(rusqlite::params![
+            t.hash.as_slice(),
+            t.kind,
+            t.scope,
+            t.flags,
+            t.subject_id,
+            t.value,
+            t.created_ms,
+            t.expires_ms,
+            t.ttl_ms
+        ]);
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if is_conflict(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The token row with this hash.
+pub(crate) fn get(db: &Db<'_>, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
+    db.conn
+        .prepare_cached(concat!("SELECT ", columns!(), " FROM tokens WHERE hash = ?1"))?
+        .query_row([hash.as_slice()], raw)
+        .optional()?
+        .map(row)
+        .transpose()
+}
+
+/// Delete the token with this hash; whether it existed.
+pub(crate) fn delete(tx: &Tx<'_>, hash: &[u8; 16]) -> Result<bool> {
+    Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE hash = ?1")?.execute([hash.as_slice()])? > 0)
+}
+
+/// Move a token's expiry (sliding expiry, or a deterministic token renewed).
+pub(crate) fn set_expiry(tx: &Tx<'_>, hash: &[u8; 16], expires_ms: Option<i64>, ttl_ms: Option<i64>) -> Result<()> {
+    tx.conn
+        .prepare_cached("UPDATE tokens SET expires_ms = ?2, ttl_ms = ?3 WHERE hash = ?1")?
+        .execute(rusqlite::params![hash.as_slice(), expires_ms, ttl_ms])?;
+    Ok(())
+}
+
+/// Delete up to `limit` tokens that expired at or before `now_ms`; how many.
+pub(crate) fn purge_expired(tx: &Tx<'_>, now_ms: i64, limit: u64) -> Result<u64> {
+    let n = tx
+        .conn
+        .prepare_cached(
+            "DELETE FROM tokens WHERE hash IN
+               (SELECT hash FROM tokens WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2)",
+        )?
+        .execute(rusqlite::params![now_ms, limit as i64])?;
+    Ok(n as u64)
+}
+
+/// Delete every token linked to the subject with row id `subject_id`; how many.
+pub(crate) fn delete_of_subject(tx: &Tx<'_>, subject_id: i64) -> Result<u64> {
+    Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE subject_id = ?1")?.execute([subject_id])? as u64)
+}
