@@ -7,7 +7,7 @@ export declare const errorCodes: typeof Native.errorCodes;
 /** The library version (the same in every language's package). */
 export declare const version: typeof Native.version;
 /** The stable error codes, identical in C, Python and Node (`err.code`). */
-export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
+export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'EXPIRED' | 'EXHAUSTED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
 /** Errors thrown (and promises rejected) by bunkerlite carry a stable `code`. */
 export interface BunkerliteError extends Error {
     code: ErrorCode;
@@ -40,10 +40,100 @@ export interface ErasureReceipt {
     erased_ms: number;
     profile_removed: boolean;
     index_entries_removed: number;
+    /** Tokens linked to the subject, deleted with it. */
+    tokens_removed: number;
     audit_details_shredded: number;
     wal_truncated: boolean;
     /** With `erasure_wal_window_ms` above 0: when the coalesced WAL truncation is due (ms since the epoch); `null` when the erasure truncated the WAL itself. */
     wal_truncation_due_ms: number | null;
+}
+/** The kinds of token. */
+export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient';
+/** Options of `tokenize` (all optional; unknown fields are refused). */
+export interface TokenizeOptions {
+    kind?: TokenKind;
+    /** alphanumeric and numeric: 6–128 characters (default 22 and 38). */
+    length?: number;
+    /** card: keep this many leading digits (0–6). */
+    keep_first?: number;
+    /** card: keep this many trailing digits (0–4). */
+    keep_last?: number;
+    /** card: pass the Luhn check (by default card tokens fail it). */
+    luhn_valid?: boolean;
+    /** email: keep the domain (default) or use `token.invalid`. */
+    keep_domain?: boolean;
+    /** Same value and scope → same token. */
+    deterministic?: boolean;
+    /** 1–64 of letters, digits, `.`, `_`, `:`, `-` (default `default`). */
+    scope?: string;
+    ttl_ms?: number;
+    expires_at_ms?: number;
+    /** Each detokenize moves the expiry `ttl_ms` ahead. */
+    sliding?: boolean;
+    /** Destroyed by its first detokenize. */
+    once?: boolean;
+    /** The subject (its token) the token belongs to: erased with it. */
+    subject?: string;
+    /** deterministic: an existing token's expiry restarts. */
+    renew?: boolean;
+}
+/** Options of `detokenize`. */
+export interface DetokenizeOptions {
+    /** Mask the value: all but `keep_first` leading and `keep_last` trailing characters (default 0 and 4) become `char` (default `*`). */
+    mask?: {
+        keep_first?: number;
+        keep_last?: number;
+        char?: string;
+    } | null;
+}
+/** What `tokenInfo` tells about a token (never its value). */
+export interface TokenInfo {
+    kind: TokenKind;
+    scope: string;
+    deterministic: boolean;
+    once: boolean;
+    sliding: boolean;
+    created_ms: number;
+    expires_ms: number | null;
+    ttl_ms: number | null;
+    expired: boolean;
+    subject: string | null;
+    /** The keyed hash of the token that its audit events carry. */
+    reference: string;
+}
+/** A failed item of a batch. */
+export interface ItemError {
+    code: ErrorCode;
+    message: string;
+}
+/** An item of `tokenizeMany`. */
+export interface TokenizeItem {
+    status: 'created' | 'existing' | 'failed';
+    token: string | null;
+    error: ItemError | null;
+}
+/** An item of `detokenizeMany`. */
+export interface DetokenizeItem {
+    value: string | null;
+    error: ItemError | null;
+}
+/** An item of `deleteTokens`. */
+export interface DeleteItem {
+    deleted: boolean;
+    error: ItemError | null;
+}
+/** The result of a token batch. */
+export interface TokenBatch<T> {
+    items: T[];
+    summary: {
+        total: number;
+        ok: number;
+        failed: number;
+    };
+}
+/** The result of `purgeTokens`. */
+export interface PurgeReport {
+    removed: number;
 }
 /** The result of `compact`. */
 export interface CompactReport {
@@ -60,6 +150,8 @@ export interface AuditEvent {
     action: string;
     subject: string | null;
     outcome: 'ok' | ErrorCode;
+    /** Token operations: the keyed hash of the token (never the token). */
+    reference: string | null;
     details: Json | null;
     details_erased: boolean;
 }
@@ -91,6 +183,8 @@ export interface Options {
     audit_details?: 'values' | 'fields' | 'none';
     /** 0 (default): each erasure truncates the WAL before it returns; above 0 (at most 60,000): truncations are coalesced over this many milliseconds (the receipt says when). */
     erasure_wal_window_ms?: number;
+    /** Tests: a manual clock standing still at this time (ms since the epoch) instead of the system clock. */
+    manual_clock_ms?: number;
     limits?: {
         max_document_bytes?: number;
         /** At most 100. */
@@ -163,6 +257,50 @@ export declare class Vault {
     forgetSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<ErasureReceipt | null>;
     /** `forgetSubjects`, off the event loop. */
     forgetSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<ErasureReceipt | null>>;
+    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
+    tokenize(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): string;
+    /** `tokenize`, off the event loop. */
+    tokenizeAsync(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
+    /** Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing. */
+    tokenizeMany(values: string[], options?: TokenizeOptions | null, opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): TokenBatch<TokenizeItem>;
+    /** `tokenizeMany`, off the event loop. */
+    tokenizeManyAsync(values: string[], options?: TokenizeOptions | null, opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): Promise<TokenBatch<TokenizeItem>>;
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. */
+    detokenize(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string;
+    /** `detokenize`, off the event loop. */
+    detokenizeAsync(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
+    /** Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. */
+    detokenizeMany(tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): TokenBatch<DetokenizeItem>;
+    /** `detokenizeMany`, off the event loop. */
+    detokenizeManyAsync(tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): Promise<TokenBatch<DetokenizeItem>>;
+    /** Delete a token: its value can no longer be recovered through it. */
+    deleteToken(token: string, opts?: CallOptions | null): void;
+    /** `deleteToken`, off the event loop. */
+    deleteTokenAsync(token: string, opts?: CallOptions | null): Promise<void>;
+    /** Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing. */
+    deleteTokens(tokens: string[], opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): TokenBatch<DeleteItem>;
+    /** `deleteTokens`, off the event loop. */
+    deleteTokensAsync(tokens: string[], opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): Promise<TokenBatch<DeleteItem>>;
+    /** What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry). */
+    tokenInfo(token: string, opts?: CallOptions | null): TokenInfo;
+    /** `tokenInfo`, off the event loop. */
+    tokenInfoAsync(token: string, opts?: CallOptions | null): Promise<TokenInfo>;
+    /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. */
+    purgeTokens(opts?: CallOptions | null): PurgeReport;
+    /** `purgeTokens`, off the event loop. */
+    purgeTokensAsync(opts?: CallOptions | null): Promise<PurgeReport>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;

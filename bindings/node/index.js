@@ -233,6 +233,70 @@ class Vault {
     async forgetSubjectsAsync(lookups, opts) {
         return JSON.parse(await calls.forgetSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
     }
+    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
+    tokenize(value, options, opts) {
+        return calls.tokenize(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** `tokenize`, off the event loop. */
+    async tokenizeAsync(value, options, opts) {
+        return await calls.tokenizeAsync(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing. */
+    tokenizeMany(values, options, opts) {
+        return JSON.parse(calls.tokenizeMany(this.#handle, text(values), optionalText(options), opts));
+    }
+    /** `tokenizeMany`, off the event loop. */
+    async tokenizeManyAsync(values, options, opts) {
+        return JSON.parse(await calls.tokenizeManyAsync(this.#handle, text(values), optionalText(options), opts));
+    }
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. */
+    detokenize(token, options, opts) {
+        return calls.detokenize(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** `detokenize`, off the event loop. */
+    async detokenizeAsync(token, options, opts) {
+        return await calls.detokenizeAsync(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. */
+    detokenizeMany(tokens, options, opts) {
+        return JSON.parse(calls.detokenizeMany(this.#handle, text(tokens), optionalText(options), opts));
+    }
+    /** `detokenizeMany`, off the event loop. */
+    async detokenizeManyAsync(tokens, options, opts) {
+        return JSON.parse(await calls.detokenizeManyAsync(this.#handle, text(tokens), optionalText(options), opts));
+    }
+    /** Delete a token: its value can no longer be recovered through it. */
+    deleteToken(token, opts) {
+        calls.deleteToken(this.#handle, token, actorOf(opts), purposeOf(opts));
+    }
+    /** `deleteToken`, off the event loop. */
+    async deleteTokenAsync(token, opts) {
+        await calls.deleteTokenAsync(this.#handle, token, actorOf(opts), purposeOf(opts));
+    }
+    /** Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing. */
+    deleteTokens(tokens, opts) {
+        return JSON.parse(calls.deleteTokens(this.#handle, text(tokens), opts));
+    }
+    /** `deleteTokens`, off the event loop. */
+    async deleteTokensAsync(tokens, opts) {
+        return JSON.parse(await calls.deleteTokensAsync(this.#handle, text(tokens), opts));
+    }
+    /** What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry). */
+    tokenInfo(token, opts) {
+        return JSON.parse(calls.tokenInfo(this.#handle, token, actorOf(opts), purposeOf(opts)));
+    }
+    /** `tokenInfo`, off the event loop. */
+    async tokenInfoAsync(token, opts) {
+        return JSON.parse(await calls.tokenInfoAsync(this.#handle, token, actorOf(opts), purposeOf(opts)));
+    }
+    /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. */
+    purgeTokens(opts) {
+        return JSON.parse(calls.purgeTokens(this.#handle, actorOf(opts), purposeOf(opts)));
+    }
+    /** `purgeTokens`, off the event loop. */
+    async purgeTokensAsync(opts) {
+        return JSON.parse(await calls.purgeTokensAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
     listAuditEvents(subject, opts) {
         return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts));

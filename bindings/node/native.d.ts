@@ -38,6 +38,22 @@ export declare const calls: {
   forgetSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   forgetSubjects(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): string
   forgetSubjectsAsync(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  tokenize(handle: VaultHandle, value?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  tokenizeAsync(handle: VaultHandle, value?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  tokenizeMany(handle: VaultHandle, values: JsonText, options?: JsonText, opts?: unknown): string
+  tokenizeManyAsync(handle: VaultHandle, values: JsonText, options?: JsonText, opts?: unknown): Promise<string>
+  detokenize(handle: VaultHandle, token?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  detokenizeAsync(handle: VaultHandle, token?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  detokenizeMany(handle: VaultHandle, tokens: JsonText, options?: JsonText, opts?: unknown): string
+  detokenizeManyAsync(handle: VaultHandle, tokens: JsonText, options?: JsonText, opts?: unknown): Promise<string>
+  deleteToken(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): void
+  deleteTokenAsync(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  deleteTokens(handle: VaultHandle, tokens: JsonText, opts?: unknown): string
+  deleteTokensAsync(handle: VaultHandle, tokens: JsonText, opts?: unknown): Promise<string>
+  tokenInfo(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): string
+  tokenInfoAsync(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  purgeTokens(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  purgeTokensAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

@@ -423,7 +423,12 @@ impl Vault {
 
     /// Delete many tokens in one transaction: per item whether it was deleted or its error;
     /// `all_or_nothing` makes any failure fail the call and delete nothing.
-    pub fn delete_tokens(&self, caller: &Caller, tokens: &[String], all_or_nothing: bool) -> Result<TokenBatch<DeleteItem>> {
+    pub fn delete_tokens(
+        &self,
+        caller: &Caller,
+        tokens: &[String],
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<DeleteItem>> {
         let open = self.state()?;
         open.tokens.delete_many(&open.engine, caller, tokens, all_or_nothing)
     }

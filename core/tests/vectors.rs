@@ -8,7 +8,9 @@ mod dispatch;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use bunkerlite::{documents_from_json, AuditHead, Caller, Lookup, MasterKey, Options, PageRequest, Vault};
+use bunkerlite::{
+    documents_from_json, strings_from_json, AuditHead, Caller, Lookup, MasterKey, Options, PageRequest, Vault,
+};
 use serde_json::{json, Value};
 
 const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/scenarios.json");
@@ -127,6 +129,9 @@ fn shared_scenarios() {
                 (None, Ok(value)) => {
                     if let Some(expected) = s.get("expect") {
                         assert!(matches(expected, &value), "{at}: expected {expected}\n got {value}");
+                    }
+                    if let Some(unexpected) = s.get("expect_not") {
+                        assert!(!matches(unexpected, &value), "{at}: must not match {unexpected}\n got {value}");
                     }
                     if let Some(n) = s.get("expect_len") {
                         assert_eq!(value.as_array().map(|a| a.len() as u64), n.as_u64(), "{at}: length");

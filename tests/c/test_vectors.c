@@ -298,6 +298,11 @@ static int run_scenario(const cJSON *sc, const char *key_hex, const char *tmpdir
                 free(e); free(g);
                 ok = 0;
             }
+            const cJSON *expect_not = cJSON_GetObjectItemCaseSensitive(s, "expect_not");
+            if (expect_not && matches(expect_not, result)) {
+                printf("not ok - %s: step %d (%s): the result matches what it must not\n", name, i, op);
+                ok = 0;
+            }
             if (expect_len && cJSON_GetArraySize(result) != (int)expect_len->valuedouble) {
                 printf("not ok - %s: step %d (%s): wrong length\n", name, i, op);
                 ok = 0;

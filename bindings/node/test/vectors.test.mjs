@@ -117,6 +117,7 @@ for (const mode of ['sync', 'async']) {
           }
           const result = await step(s)
           if ('expect' in s) assert.ok(matches(s.expect, result), `${at}: expected ${JSON.stringify(s.expect)}, got ${JSON.stringify(result)}`)
+          if ('expect_not' in s) assert.ok(!matches(s.expect_not, result), `${at}: must not match ${JSON.stringify(s.expect_not)}, got ${JSON.stringify(result)}`)
           if ('expect_len' in s) assert.equal(result.length, s.expect_len, at)
           if (raw.save) {
             if (Array.isArray(result)) result.forEach((item, k) => { saved[`${raw.save}${k}`] = item })
@@ -136,7 +137,7 @@ const bad = JSON.parse(readFileSync(join(here, '../../../tests/vectors/bad_argum
 test('every argument of every operation refuses every bad value, sync and async', async () => {
   const vault = Vault.openInMemory(MasterKey.generate())
   const token = vault.createSubject({ email: 'ann@example.org' })
-  const valid = (kind) => ({ lookup: { token }, lookups: [{ token }], doc: {}, docs: [{}], opt_str: token, anchor: null, key: MasterKey.generate() })[kind]
+  const valid = (kind) => ({ lookup: { token }, lookups: [{ token }], doc: {}, docs: [{}], opt_str: token, str: 'x', strs: ['x'], opt_doc: null, anchor: null, key: MasterKey.generate() })[kind]
   let checked = 0
   for (const op of operations.values()) {
     for (const [index, target] of op.args.entries()) {
@@ -146,7 +147,8 @@ test('every argument of every operation refuses every bad value, sync and async'
         for (const [i, arg] of op.args.entries()) {
           if (arg.kind === 'caller' || arg.kind === 'page' || arg.kind === 'flag') {
             opts ??= {}
-            if (i === index) for (const [k, v] of Object.entries(c)) if (k !== 'type' && k !== 'code') opts[k] = v
+            if (i === index && arg.kind === 'flag') opts[arg.name] = c.value
+            else if (i === index) for (const [k, v] of Object.entries(c)) if (k !== 'type' && k !== 'code') opts[k] = v
           } else {
             args.push(i === index ? c.value : valid(arg.kind))
           }

@@ -37,6 +37,9 @@ def valid(kind: str, token: str) -> Any:
         "doc": {},
         "docs": [{}],
         "opt_str": token,
+        "str": "x",
+        "strs": ["x"],
+        "opt_doc": None,
         "anchor": None,
         "key": bunkerlite.MasterKey.generate(),
     }[kind]
@@ -52,7 +55,10 @@ def test_every_argument_refuses_every_bad_value(
     kwargs: Dict[str, Any] = {}
     for i, arg in enumerate(op["args"]):
         kind = arg["kind"]
-        if kind in ("caller", "page", "flag"):
+        if kind == "flag":
+            if i == index:
+                kwargs[arg["name"]] = case["value"]
+        elif kind in ("caller", "page"):
             if i == index:
                 kwargs.update({k: val for k, val in case.items() if k not in ("type", "code")})
         else:

@@ -100,6 +100,8 @@ def test_scenario(scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
         result = run.step(s)
         if "expect" in s:
             assert matches(s["expect"], result), f"{at}: expected {s['expect']!r}, got {result!r}"
+        if "expect_not" in s:
+            assert not matches(s["expect_not"], result), f"{at}: must not match {s['expect_not']!r}, got {result!r}"
         if "expect_len" in s:
             assert len(result) == s["expect_len"], at
         if "save" in raw:

@@ -105,8 +105,16 @@ impl Shape {
                 Ok(())
             }
         };
-        only(length.is_some() && !matches!(kind, TokenKind::Alphanumeric | TokenKind::Numeric), "length", "alphanumeric and numeric")?;
-        only((keep_first > 0 || keep_last > 0 || luhn_valid) && kind != TokenKind::Card, "keep_first, keep_last and luhn_valid", "card")?;
+        only(
+            length.is_some() && !matches!(kind, TokenKind::Alphanumeric | TokenKind::Numeric),
+            "length",
+            "alphanumeric and numeric",
+        )?;
+        only(
+            (keep_first > 0 || keep_last > 0 || luhn_valid) && kind != TokenKind::Card,
+            "keep_first, keep_last and luhn_valid",
+            "card",
+        )?;
         only(keep_domain.is_some() && kind != TokenKind::Email, "keep_domain", "email")?;
         if keep_first > 6 || keep_last > 4 {
             return Err(Error::invalid("a card token keeps at most the first 6 and the last 4 digits"));
@@ -151,7 +159,9 @@ pub(crate) fn prepare(shape: &Shape, value: &str) -> Result<(Zeroizing<String>, 
                 return Err(Error::invalid("the card number fails the Luhn check"));
             }
             if digits.len() < shape.keep_first + shape.keep_last + 3 {
-                return Err(Error::invalid("keep_first and keep_last leave fewer than 3 digits of this card number to replace"));
+                return Err(Error::invalid(
+                    "keep_first and keep_last leave fewer than 3 digits of this card number to replace",
+                ));
             }
             Ok((digits.clone(), digits))
         }
@@ -319,11 +329,8 @@ pub(crate) fn mask(kind: TokenKind, value: &str, keep_first: usize, keep_last: u
         _ => (value, None),
     };
     let n = part.chars().count();
-    let mut out: String = part
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i < keep_first || i + keep_last >= n { c } else { mask })
-        .collect();
+    let mut out: String =
+        part.chars().enumerate().map(|(i, c)| if i < keep_first || i + keep_last >= n { c } else { mask }).collect();
     if let Some(domain) = tail {
         out.push('@');
         out.push_str(domain);

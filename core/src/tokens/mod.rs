@@ -177,7 +177,10 @@ pub struct DetokenizeItem {
 
 impl std::fmt::Debug for DetokenizeItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DetokenizeItem").field("value", &self.value.as_ref().map(|_| "<redacted>")).field("error", &self.error).finish()
+        f.debug_struct("DetokenizeItem")
+            .field("value", &self.value.as_ref().map(|_| "<redacted>"))
+            .field("error", &self.error)
+            .finish()
     }
 }
 
@@ -375,8 +378,10 @@ impl Tokens {
         let now = engine.now_ms();
         let kind = plan.shape.kind.number();
         for attempt in 0..MAX_DRAWS {
+            // A deterministic token is drawn from the normalised value (an email's domain as
+            // lower-cased), so every spelling of one value gives the same token.
             let candidate = match &plan.scope_key {
-                Some(key) => format::draw(&plan.shape, stored, &mut Keyed::new(key, normal, attempt))?,
+                Some(key) => format::draw(&plan.shape, normal, &mut Keyed::new(key, normal, attempt))?,
                 None => format::draw(&plan.shape, stored, &mut OsRandom)?,
             };
             if plan.shape.kind == TokenKind::Card && bool::from(candidate.as_bytes().ct_eq(stored.as_bytes())) {
@@ -503,9 +508,7 @@ impl Tokens {
     }
 
     fn resolve_link(engine: &Engine, db: &Db<'_>, subject: Option<&str>) -> Result<Option<Link>> {
-        subject
-            .map(|t| subjects::key_of(engine, db, t).map(|(id, token, dek)| Link { id, token, dek }))
-            .transpose()
+        subject.map(|t| subjects::key_of(engine, db, t).map(|(id, token, dek)| Link { id, token, dek })).transpose()
     }
 
     // ---- operations -------------------------------------------------------------------------
@@ -601,7 +604,10 @@ impl Tokens {
         options: &DetokenizeOptions,
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DetokenizeItem>> {
-        engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        engine
+            .limits
+            .check_batch(tokens.len())
+            .map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
         let hashes: Vec<Result<[u8; 16]>> = tokens.iter().map(|t| self.hash_of(t)).collect();
         let mut failures: Vec<(Option<[u8; 16]>, &'static str)> = Vec::new();
         // One pass on a reader; if a token must change when used (once, sliding), the whole

@@ -69,9 +69,7 @@ fn conversion(arg: &Arg) -> (String, String) {
         Arg::Lookup => ("lookup".into(), "convert::lookup(lookup, &self.inner)".into()),
         Arg::Lookups => ("lookups".into(), "convert::lookups(lookups, &self.inner)".into()),
         Arg::Doc { name, .. } => (name.to_string(), format!("convert::document({name}, &self.inner)")),
-        Arg::Docs { name, .. } => {
-            (name.to_string(), format!("convert::documents({name}, &self.inner, \"{name}\")"))
-        }
+        Arg::Docs { name, .. } => (name.to_string(), format!("convert::documents({name}, &self.inner, \"{name}\")")),
         Arg::OptDoc { name, .. } => (name.to_string(), format!("convert::opt_document({name}, &self.inner)")),
         Arg::Strs(name) => (name.to_string(), format!("convert::strings({name}, &self.inner, \"{name}\")")),
         Arg::Str(name) => (name.to_string(), format!("convert::string({name}, \"{name}\")")),

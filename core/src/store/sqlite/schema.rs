@@ -23,7 +23,7 @@ const FIRST_SUPPORTED: i64 = 2;
 const MIGRATIONS: &[(i64, &str)] = &[
     (
         2,
-    r#"
+        r#"
     CREATE TABLE meta (
         name  TEXT PRIMARY KEY NOT NULL,
         value ANY NOT NULL

@@ -20,7 +20,17 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 }
 
 fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms): Raw) -> Result<TokenRow> {
-    Ok(TokenRow { hash: fixed(hash, "token hash")?, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms })
+    Ok(TokenRow {
+        hash: fixed(hash, "token hash")?,
+        kind,
+        scope,
+        flags,
+        subject_id,
+        value,
+        created_ms,
+        expires_ms,
+        ttl_ms,
+    })
 }
 
 /// Insert a token row. `Ok(false)` when a token with this hash exists (the primary key refuses
