@@ -139,7 +139,7 @@ impl Vault {
             .transpose()?;
         Subjects::configure(None, &options.indexed_fields)?;
         let clock = match options.manual_clock_ms {
-            Some(ms) if !options.clock.is_manual() => crate::Clock::manual(ms),
+            Some(ms) if !options.clock.is_manual() => crate::clock::Clock::manual(ms),
             _ => options.clock.clone(),
         };
         let now = clock.now_ms();
@@ -354,7 +354,7 @@ impl Vault {
     pub fn tokenize(&self, caller: &Caller, value: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
         let options = tokens::tokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, crate::Action::TokenCreate, None, e))?;
+            .map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
         open.tokens.tokenize(&open.engine, caller, value, &options)
     }
 
@@ -378,7 +378,7 @@ impl Vault {
     ) -> Result<TokenBatch<TokenizeItem>> {
         let open = self.state()?;
         let options = tokens::tokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, crate::Action::TokenCreate, None, e))?;
+            .map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
         open.tokens.tokenize_many(&open.engine, caller, values, &options, all_or_nothing)
     }
 
@@ -389,7 +389,7 @@ impl Vault {
     pub fn detokenize(&self, caller: &Caller, token: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
         let options = tokens::detokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, crate::Action::TokenDetokenize, None, e))?;
+            .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
         open.tokens.detokenize(&open.engine, caller, token, &options)
     }
 
@@ -411,7 +411,7 @@ impl Vault {
     ) -> Result<TokenBatch<DetokenizeItem>> {
         let open = self.state()?;
         let options = tokens::detokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, crate::Action::TokenDetokenize, None, e))?;
+            .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
         open.tokens.detokenize_many(&open.engine, caller, tokens, &options, all_or_nothing)
     }
 

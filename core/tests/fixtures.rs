@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 2;
+const CURRENT: u32 = 3;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 fn fixture(version: u32, ext: &str) -> PathBuf {
@@ -40,6 +40,16 @@ fn write_fixture(db: &Path, manifest: &Path) {
     vault.update_subject(&crm, &Lookup::token(&ann), json!({"name": "Ann F. Ixture"})).expect("update");
     vault.get_subject(&crm, &Lookup::email("bob.fixture@example.org")).expect("read");
     vault.forget_subject(&Caller::new("admin:dpo").expect("actor"), &Lookup::token(&eve)).expect("forget");
+    // Format 3: tokens (linked and not, deterministic, with an expiry) and audit references.
+    let pay = Caller::new("app:pay").expect("actor");
+    let card_options = json!({"kind": "card", "keep_first": 6, "keep_last": 4, "expires_at_ms": 4_102_444_800_000_i64});
+    let card = vault.tokenize(&pay, "4111111111111111", Some(card_options)).expect("card token");
+    let email =
+        vault.tokenize(&pay, "Ann.Fixture@Example.com", Some(json!({"kind": "email", "subject": ann}))).expect("email");
+    let ssn = vault
+        .tokenize(&pay, "123-45-6789", Some(json!({"deterministic": true, "scope": "hr"})))
+        .expect("deterministic token");
+    vault.detokenize(&crm, &card, None).expect("detokenize");
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
@@ -54,6 +64,11 @@ fn write_fixture(db: &Path, manifest: &Path) {
              "profile": {"email": "bob.fixture@example.org", "name": "Bob"}},
         ],
         "erased": [eve],
+        "tokens": [
+            {"token": card, "value": "4111111111111111", "kind": "card", "expires_ms": 4_102_444_800_000_i64},
+            {"token": email, "value": "Ann.Fixture@Example.com", "kind": "email", "subject": ann},
+            {"token": ssn, "value": "123-45-6789", "kind": "uuid", "deterministic": {"scope": "hr"}},
+        ],
         "audit_head": head,
         "audit_events": head.seq,
     });
@@ -87,6 +102,24 @@ fn check(version: u32) {
         let e = vault.get_subject(&reader, &Lookup::token(token.as_str().expect("token"))).expect_err("erased");
         assert_eq!(e.kind(), ErrorKind::Erased);
     }
+    for t in manifest["tokens"].as_array().into_iter().flatten() {
+        let token = t["token"].as_str().expect("token");
+        let value = vault.detokenize(&reader, token, None).unwrap_or_else(|e| panic!("v{version} token: {e}"));
+        assert_eq!(value, t["value"].as_str().expect("value"));
+        let info = vault.token_info(&reader, token).expect("info");
+        assert_eq!(json!(info.kind), t["kind"]);
+        assert_eq!(info.subject.as_deref(), t["subject"].as_str());
+        if let Some(at) = t["expires_ms"].as_i64() {
+            assert_eq!(info.expires_ms, Some(at));
+        }
+        if let Some(scope) = t["deterministic"]["scope"].as_str() {
+            let again = json!({"deterministic": true, "scope": scope});
+            assert_eq!(vault.tokenize(&reader, &value, Some(again)).expect("again"), token, "same token");
+        }
+    }
+    // Tokens work in every format after the migration.
+    let fresh = vault.tokenize(&reader, "after-upgrade", None).expect("tokenize after upgrade");
+    assert_eq!(vault.detokenize(&reader, &fresh, None).expect("detokenize"), "after-upgrade");
     // Still writable, and the chain continues.
     let t = vault.create_subject(&reader, json!({"email": "new@fixture.test"})).expect("create after upgrade");
     vault.update_subject(&reader, &Lookup::token(&t), json!({"n": 1})).expect("update after upgrade");

@@ -267,7 +267,7 @@ fn audit_tampering_is_detected() {
             Box::new(|c| {
                 c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
                 c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
-                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac FROM audit WHERE seq = 3", []).expect("sql");
+                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, ref FROM audit WHERE seq = 3", []).expect("sql");
             }),
         ),
         (

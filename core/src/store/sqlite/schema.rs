@@ -193,7 +193,11 @@ pub(crate) fn migrate(tx: &Tx<'_>) -> Result<()> {
 }
 
 fn apply(conn: &Connection, current: i64) -> Result<()> {
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    apply_until(conn, current, VERSION)
+}
+
+fn apply_until(conn: &Connection, current: i64, until: i64) -> Result<()> {
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current && *v <= until) {
         conn.execute_batch(sql)?;
         conn.pragma_update(None, "user_version", version)?;
     }
@@ -210,22 +214,31 @@ fn objects(conn: &Connection) -> Result<Vec<Object>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The objects a vault of [`VERSION`] holds, made once by running the migrations in memory.
-fn expected() -> Result<&'static [Object]> {
-    static EXPECTED: OnceLock<Vec<Object>> = OnceLock::new();
-    if let Some(e) = EXPECTED.get() {
+/// The objects a vault of each supported format holds, made once per format by running the
+/// migrations up to it in memory.
+fn expected(version: i64) -> Result<&'static [Object]> {
+    const FORMATS: usize = MIGRATIONS.len();
+    static EXPECTED: [OnceLock<Vec<Object>>; FORMATS] = [const { OnceLock::new() }; FORMATS];
+    let at = MIGRATIONS
+        .iter()
+        .position(|(v, _)| *v == version)
+        .ok_or_else(|| Error::new(ErrorKind::Unsupported, format!("the vault has format {version}")))?;
+    if let Some(e) = EXPECTED[at].get() {
         return Ok(e);
     }
     let conn = Connection::open_in_memory()?;
-    apply(&conn, 0)?;
-    Ok(EXPECTED.get_or_init(|| objects(&conn).unwrap_or_default()))
+    apply_until(&conn, 0, version)?;
+    let made = objects(&conn)?;
+    Ok(EXPECTED[at].get_or_init(|| made))
 }
 
-/// Fail with `INTEGRITY` unless the file holds exactly the tables and indexes this version
-/// makes, with the same definitions: no trigger, view or table that bunkerlite did not create.
+/// Fail with `INTEGRITY` unless the file holds exactly the tables and indexes its format
+/// (`user_version`) has, with the same definitions: no trigger, view or table that bunkerlite
+/// did not create.
 pub(crate) fn check_objects(db: &Db<'_>) -> Result<()> {
     let found = objects(db.conn)?;
-    let expected = expected()?;
+    let version: i64 = db.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let expected = expected(version)?;
     if found.as_slice() == expected {
         return Ok(());
     }
@@ -244,7 +257,7 @@ mod tests {
 
     #[test]
     fn the_expected_schema_has_no_triggers_or_views() {
-        let e = expected().expect("expected schema");
+        let e = expected(VERSION).expect("expected schema");
         assert!(e.iter().any(|o| o.0 == "table" && o.1 == "subjects"));
         assert!(e.iter().all(|o| o.0 == "table" || o.0 == "index"));
     }
