@@ -48,6 +48,16 @@
 #define BL_ERASED 202
 
 /*
+ The token has expired (its time passed, or it was destroyed by its first use).
+ */
+#define BL_EXPIRED 203
+
+/*
+ No new token fits the requested format: its space is used up.
+ */
+#define BL_EXHAUSTED 204
+
+/*
  The master key does not open this vault; nothing was written.
  */
 #define BL_WRONG_KEY 300

@@ -353,8 +353,8 @@ impl Vault {
     /// used up is `EXHAUSTED`. Audited as `token.create` with a keyed hash of the token.
     pub fn tokenize(&self, caller: &Caller, value: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options = tokens::tokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
+        let options =
+            tokens::tokenize_options(options).map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
         open.tokens.tokenize(&open.engine, caller, value, &options)
     }
 
@@ -377,8 +377,8 @@ impl Vault {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<TokenizeItem>> {
         let open = self.state()?;
-        let options = tokens::tokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
+        let options =
+            tokens::tokenize_options(options).map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
         open.tokens.tokenize_many(&open.engine, caller, values, &options, all_or_nothing)
     }
 

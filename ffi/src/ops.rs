@@ -294,7 +294,7 @@ pub unsafe extern "C" fn bl_token_create(
         // SAFETY: the pointers are valid per this function's contract.
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
-        let value = unsafe { convert::str_arg(value, "value") }?;
+        let value = unsafe { convert::str_arg(value, "value") }?.to_owned();
         // SAFETY: the pointers are valid per this function's contract.
         let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
         let result = v.tokenize(&caller, &value, options)?;
@@ -374,7 +374,7 @@ pub unsafe extern "C" fn bl_token_detokenize(
         // SAFETY: the pointers are valid per this function's contract.
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
-        let token = unsafe { convert::str_arg(token, "token") }?;
+        let token = unsafe { convert::str_arg(token, "token") }?.to_owned();
         // SAFETY: the pointers are valid per this function's contract.
         let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
         let result = v.detokenize(&caller, &token, options)?;
@@ -444,7 +444,7 @@ pub unsafe extern "C" fn bl_token_delete(
         // SAFETY: the pointers are valid per this function's contract.
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
-        let token = unsafe { convert::str_arg(token, "token") }?;
+        let token = unsafe { convert::str_arg(token, "token") }?.to_owned();
         v.delete_token(&caller, &token)
     })
 }
@@ -513,7 +513,7 @@ pub unsafe extern "C" fn bl_token_info(
         // SAFETY: the pointers are valid per this function's contract.
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
-        let token = unsafe { convert::str_arg(token, "token") }?;
+        let token = unsafe { convert::str_arg(token, "token") }?.to_owned();
         let result = v.token_info(&caller, &token)?;
         // SAFETY: `out_info_json` was checked above.
         unsafe { put_json(out_info_json, &result) }

@@ -231,6 +231,9 @@ struct Plan {
     renew: bool,
 }
 
+/// A linked subject's row id and token.
+type LinkId = (i64, TokenBytes);
+
 /// The subject a token is linked to.
 struct Link {
     id: i64,
@@ -357,7 +360,7 @@ impl Tokens {
         })
     }
 
-    fn event(action: Action, link: Option<(i64, TokenBytes)>, hash: [u8; 16]) -> Event {
+    fn event(action: Action, link: Option<LinkId>, hash: [u8; 16]) -> Event {
         match link {
             Some((id, token)) => Event::about(action, id, token).with_reference(hash),
             None => Event::attempt(action, None).with_reference(hash),
@@ -446,12 +449,7 @@ impl Tokens {
     }
 
     /// Decrypt a stored token's value; also gives the linked subject's row id and token.
-    fn open_value(
-        &self,
-        engine: &Engine,
-        db: &Db<'_>,
-        row: &TokenRow,
-    ) -> Result<(Zeroizing<String>, Option<(i64, TokenBytes)>)> {
+    fn open_value(&self, engine: &Engine, db: &Db<'_>, row: &TokenRow) -> Result<(Zeroizing<String>, Option<LinkId>)> {
         let record = value_record(&row.hash, row.kind, row.flags, &row.scope);
         let place = Place::fixed(engine.keys.vault_id(), Slot::TokenValue, &record);
         let (mut plain, link) = match row.subject_id {

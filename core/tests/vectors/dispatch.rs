@@ -44,7 +44,7 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
             }
             "tokenize" => {
                 let caller = caller(s)?;
-                let value = s["value"].as_str().unwrap_or_default();
+                let value = s["value"].as_str().unwrap_or_default().to_owned();
                 let options = s.get("options").filter(|v| !v.is_null()).cloned();
                 to_value(v.tokenize(&caller, &value, options)?)
             }
@@ -57,7 +57,7 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
             }
             "detokenize" => {
                 let caller = caller(s)?;
-                let token = s["token"].as_str().unwrap_or_default();
+                let token = s["token"].as_str().unwrap_or_default().to_owned();
                 let options = s.get("options").filter(|v| !v.is_null()).cloned();
                 to_value(v.detokenize(&caller, &token, options)?)
             }
@@ -70,7 +70,7 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
             }
             "delete_token" => {
                 let caller = caller(s)?;
-                let token = s["token"].as_str().unwrap_or_default();
+                let token = s["token"].as_str().unwrap_or_default().to_owned();
                 {
                     v.delete_token(&caller, &token)?;
                     Value::Null
@@ -84,7 +84,7 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
             }
             "token_info" => {
                 let caller = caller(s)?;
-                let token = s["token"].as_str().unwrap_or_default();
+                let token = s["token"].as_str().unwrap_or_default().to_owned();
                 to_value(v.token_info(&caller, &token)?)
             }
             "purge_tokens" => {

@@ -48,7 +48,8 @@ fn conversion(arg: &Arg) -> (String, String) {
         Arg::Strs(name) => {
             (name.to_string(), format!("unsafe {{ convert::strings(&v, {name}_json, \"{name}_json\") }}?"))
         }
-        Arg::Str(name) => (name.to_string(), format!("unsafe {{ convert::str_arg({name}, \"{name}\") }}?")),
+        // Owned, as in the other bindings (the core borrows it as `&str`).
+        Arg::Str(name) => (name.to_string(), format!("unsafe {{ convert::str_arg({name}, \"{name}\") }}?.to_owned()")),
         Arg::OptStr(name) => {
             (name.to_string(), format!("unsafe {{ convert::opt_str_arg({name}, \"{name}\") }}?.map(str::to_owned)"))
         }

@@ -70,7 +70,7 @@ pub(crate) fn rust_dispatch() -> String {
                 Arg::Lookups => ("lookups".into(), "Lookup::many_from_json(&s[\"lookups\"])?".into()),
                 Arg::Doc { name, .. } => (name.to_string(), format!("s[\"{name}\"].clone()")),
                 Arg::Docs { name, .. } => (name.to_string(), format!("documents_from_json(s[\"{name}\"].clone())?")),
-                Arg::Str(name) => (name.to_string(), format!("s[\"{name}\"].as_str().unwrap_or_default()")),
+                Arg::Str(name) => (name.to_string(), format!("s[\"{name}\"].as_str().unwrap_or_default().to_owned()")),
                 Arg::Strs(name) => (name.to_string(), format!("strings_from_json(s[\"{name}\"].clone())?")),
                 Arg::OptDoc { name, .. } => {
                     (name.to_string(), format!("s.get(\"{name}\").filter(|v| !v.is_null()).cloned()"))

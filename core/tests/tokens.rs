@@ -1,0 +1,199 @@
+//! Tokens from the outside: what the files on disk hold (no value, no token), what the audit
+//! holds (a keyed reference, never the token), tampering with stored rows, a format's space
+//! running out, concurrent deterministic tokenizing, and errors that never echo a value.
+
+mod common;
+
+use std::sync::Arc;
+
+use bunkerlite::{ErrorKind, Lookup, Options, PageRequest, TokenKind, TokenizeOptions, Vault};
+use common::{all_bytes, c, contains, open, raw, temp_vault};
+use serde_json::json;
+
+const PAN: &str = "4111111111111111";
+
+#[test]
+fn files_hold_neither_values_nor_tokens() {
+    let tv = temp_vault();
+    let v = open(&tv.path, 1);
+    let app = c("app:pay");
+    let subject = v.create_subject(&app, json!({"name": "x"})).expect("subject");
+    let canaries = ["ssn-canary-918-27-3645", "tok.canary@example.org", "free text canary Zqx"];
+    let mut tokens = Vec::new();
+    tokens.push(v.tokenize(&app, canaries[0], None).expect("uuid"));
+    tokens.push(v.tokenize(&app, canaries[1], Some(json!({"kind": "email", "subject": subject}))).expect("email"));
+    tokens.push(
+        v.tokenize(&app, canaries[2], Some(json!({"kind": "alphanumeric", "deterministic": true, "scope": "s"})))
+            .expect("deterministic"),
+    );
+    tokens.push(v.tokenize(&app, PAN, Some(json!({"kind": "card", "keep_last": 4}))).expect("card"));
+    for t in &tokens {
+        v.detokenize(&c("app:support"), t, None).expect("detokenize");
+    }
+    v.flush_audit().expect("flush");
+    // Both while open (database and WAL) and after close.
+    for phase in ["open", "closed"] {
+        let bytes = all_bytes(&tv.path);
+        for canary in canaries.iter().chain([&PAN]) {
+            assert!(!contains(&bytes, canary.as_bytes()), "{phase}: a value is in the files");
+        }
+        for t in &tokens {
+            // The email token keeps the domain: look for its random local part.
+            let needle = t.split('@').next().expect("token");
+            assert!(!contains(&bytes, needle.as_bytes()), "{phase}: a token is in the files");
+        }
+        v.close().expect("close");
+    }
+}
+
+#[test]
+fn the_audit_names_a_token_by_its_reference_only() {
+    let v = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
+    let app = c("app:pay");
+    let t = v.tokenize(&app, "value", None).expect("tokenize");
+    let info = v.token_info(&app, &t).expect("info");
+    assert_eq!(info.reference.len(), 32);
+    let support = c("app:support").with_purpose("support").expect("purpose");
+    v.detokenize(&support, &t, None).expect("detokenize");
+    let page = v.list_audit_events(&app, None, &PageRequest::first(10), true).expect("list");
+    let text = serde_json::to_string(&page).expect("json");
+    assert!(!text.contains(&t), "the audit shows the token");
+    assert!(!text.contains("value\""), "the audit shows the value");
+    let refs: Vec<_> = page.items.iter().filter_map(|e| e.reference.as_deref()).collect();
+    assert_eq!(refs.len(), 3, "create, info and detokenize carry the reference");
+    assert!(refs.iter().all(|r| *r == info.reference));
+    let detok = page.items.iter().find(|e| e.action == "token.detokenize").expect("event");
+    assert_eq!(detok.purpose.as_deref(), Some("support"));
+    v.verify_audit(None).expect("the chain covers the references");
+}
+
+#[test]
+fn moved_or_edited_token_rows_fail_as_integrity() {
+    let tv = temp_vault();
+    let v = open(&tv.path, 1);
+    let app = c("app");
+    let a = v.tokenize(&app, "value-a", None).expect("a");
+    let b = v.tokenize(&app, "value-b", Some(json!({"once": true}))).expect("b");
+    let linked_subject = v.create_subject(&app, json!({"name": "s"})).expect("subject");
+    let l = v.tokenize(&app, "value-l", Some(json!({"subject": linked_subject}))).expect("linked");
+    let ref_of = |t: &str| v.token_info(&app, t).expect("info").reference;
+    let (ra, rb, rl) = (ref_of(&a), ref_of(&b), ref_of(&l));
+    v.close().expect("close");
+    let db = raw(&tv.path);
+    // a's value copied over b's row; the once flag of b cleared; l moved to another subject.
+    db.execute(&format!("UPDATE tokens SET value = (SELECT value FROM tokens WHERE hex(hash) = upper('{ra}')) WHERE hex(hash) = upper('{rb}')"), [])
+        .expect("copy value");
+    drop(db);
+    let v = open(&tv.path, 1);
+    assert_eq!(v.detokenize(&app, &b, None).expect_err("moved value").kind(), ErrorKind::Integrity);
+    assert_eq!(v.detokenize(&app, &a, None).expect("a intact"), "value-a");
+    let other = v.create_subject(&app, json!({"name": "other"})).expect("other");
+    let other_id: i64 = {
+        v.close().expect("close");
+        let db = raw(&tv.path);
+        let id = db.query_row("SELECT max(id) FROM subjects", [], |r| r.get(0)).expect("id");
+        db.execute(&format!("UPDATE tokens SET subject_id = {id} WHERE hex(hash) = upper('{rl}')"), [])
+            .expect("relink");
+        db.execute(&format!("UPDATE tokens SET flags = 0 WHERE hex(hash) = upper('{rb}')"), []).expect("flags");
+        id
+    };
+    assert!(other_id > 0 && !other.is_empty());
+    let v = open(&tv.path, 1);
+    assert_eq!(v.detokenize(&app, &l, None).expect_err("relinked").kind(), ErrorKind::Integrity);
+    assert_eq!(v.detokenize(&app, &b, None).expect_err("flags edited").kind(), ErrorKind::Integrity);
+}
+
+#[test]
+fn a_used_up_format_is_exhausted_not_a_loop() {
+    let v = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
+    let app = c("app");
+    // 12 digits keeping 6 + 3 leave 3 to draw, one of them the Luhn digit: 100 Luhn-valid tokens.
+    let options = TokenizeOptions {
+        kind: TokenKind::Card,
+        keep_first: 6,
+        keep_last: 3,
+        luhn_valid: true,
+        ..TokenizeOptions::default()
+    };
+    let pan = "411111111117"; // 12 digits, Luhn-valid
+    let mut made = std::collections::HashSet::new();
+    let mut exhausted = 0;
+    for _ in 0..3000 {
+        match v.tokenize_with(&app, pan, &options) {
+            Ok(t) => {
+                assert!(t.starts_with("411111") && t.ends_with("117") && t != pan, "{t}");
+                assert!(made.insert(t), "a token was handed out twice");
+            }
+            Err(e) => {
+                assert_eq!(e.kind(), ErrorKind::Exhausted);
+                assert!(!e.message().contains(pan));
+                exhausted += 1;
+            }
+        }
+    }
+    assert!(made.len() <= 100, "{} tokens in a space of 100", made.len());
+    assert!(made.len() >= 90, "only {} of 100 tokens were found before EXHAUSTED", made.len());
+    assert!(exhausted > 0);
+}
+
+#[test]
+fn concurrent_deterministic_tokenizing_agrees_on_one_token() {
+    let tv = temp_vault();
+    let v = Arc::new(open(&tv.path, 1));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let v = Arc::clone(&v);
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|i| {
+                        v.tokenize(&c("app"), &format!("value-{i}"), Some(json!({"deterministic": true})))
+                            .expect("tokenize")
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<Vec<String>> = handles.into_iter().map(|h| h.join().expect("thread")).collect();
+    for r in &results[1..] {
+        assert_eq!(r, &results[0]);
+    }
+}
+
+#[test]
+fn errors_and_debug_never_show_values() {
+    let v = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
+    let app = c("app");
+    let canary = "4111111111111112"; // fails Luhn
+    for (value, options) in [
+        (canary, json!({"kind": "card"})),
+        ("canary not an email", json!({"kind": "email"})),
+        (&*"c".repeat(5000), json!({})),
+    ] {
+        let e = v.tokenize(&app, value, Some(options)).expect_err("refused");
+        assert!(!e.to_string().contains(value) && !format!("{e:?}").contains(value), "{e}");
+    }
+    let t = v.tokenize(&app, "debug-canary", None).expect("token");
+    let batch = v.detokenize_many(&app, std::slice::from_ref(&t), None, false).expect("batch");
+    assert!(!format!("{batch:?}").contains("debug-canary"));
+    assert_eq!(batch.items[0].value.as_deref(), Some("debug-canary"));
+    let many = v.tokenize_many(&app, &[canary.to_owned()], Some(json!({"kind": "card"})), false).expect("batch");
+    let text = serde_json::to_string(&many).expect("json");
+    assert!(!text.contains(canary), "{text}");
+}
+
+#[test]
+fn erasing_a_subject_removes_its_tokens_from_the_files() {
+    let tv = temp_vault();
+    let v = open(&tv.path, 1);
+    let app = c("app");
+    let s = v.create_subject(&app, json!({"name": "n"})).expect("subject");
+    let canary = "linked-token-canary-55";
+    let t = v.tokenize(&app, canary, Some(json!({"subject": s}))).expect("token");
+    v.flush_audit().expect("flush");
+    let receipt = v.forget_subject(&app, &Lookup::token(&s)).expect("forget");
+    assert_eq!(receipt.tokens_removed, 1);
+    assert_eq!(v.detokenize(&app, &t, None).expect_err("gone").kind(), ErrorKind::NotFound);
+    v.compact(&app).expect("compact");
+    v.close().expect("close");
+    assert!(!contains(&all_bytes(&tv.path), canary.as_bytes()));
+}
