@@ -100,7 +100,7 @@ export interface ErasureReceipt {
 }
 
 /** The kinds of token. */
-export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient'
+export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient' | 'fpe'
 
 /** Options of `tokenize` (all optional; unknown fields are refused). */
 export interface TokenizeOptions {
@@ -129,12 +129,18 @@ export interface TokenizeOptions {
   subject?: string
   /** deterministic: an existing token's expiry restarts. */
   renew?: boolean
+  /** fpe: `digits` (default), `hex`, `lower_alphanumeric`, `alphanumeric`, or a custom alphabet's characters. */
+  alphabet?: string
 }
 
 /** Options of `detokenize`. */
 export interface DetokenizeOptions {
   /** Mask the value: all but `keep_first` leading and `keep_last` trailing characters (default 0 and 4) become `char` (default `*`). */
   mask?: { keep_first?: number, keep_last?: number, char?: string } | null
+  /** `fpe` for FF1 tokens (not stored: decrypted with their alphabet and scope). */
+  kind?: 'fpe'
+  alphabet?: string
+  scope?: string
 }
 
 /** What `tokenInfo` tells about a token (never its value). */
@@ -466,7 +472,7 @@ export class Vault {
     return JSON.parse(await calls.forgetSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)))
   }
 
-  /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
+  /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
   tokenize (value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): string {
     return calls.tokenize(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts))
   }
@@ -486,7 +492,7 @@ export class Vault {
     return JSON.parse(await calls.tokenizeManyAsync(this.#handle, text(values), optionalText(options), opts))
   }
 
-  /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. */
+  /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. */
   detokenize (token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string {
     return calls.detokenize(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts))
   }

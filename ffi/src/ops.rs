@@ -263,10 +263,11 @@ pub unsafe extern "C" fn bl_subjects_forget(
 }
 
 /// Make a token standing in for a value (a card number, an email, any string) and return it.
-/// Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first,
+/// Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first,
 /// keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,
-/// sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed
-/// hash of the token and the value encrypted; errors never contain the value.
+/// sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1
+/// format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the
+/// token and the value encrypted; errors never contain the value.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `value` is required.
@@ -347,7 +348,7 @@ pub unsafe extern "C" fn bl_tokens_create(
 /// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
 /// masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
 /// An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry
-/// moves.
+/// moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.

@@ -17,6 +17,8 @@ pub(crate) const TOKEN_VALUE: &[u8] = b"bunkerlite/v2/tokens/value";
 /// The root of the deterministic tokens' keys (as [`TOKEN_HASH`]); a scope's key is
 /// HKDF(this root, salt = vault id, info = [`TOKEN_SCOPE`] ‖ scope).
 pub(crate) const TOKEN_DETERMINISTIC: &[u8] = b"bunkerlite/v2/tokens/deterministic";
+/// An FF1 key: HKDF(the deterministic root, salt = vault id, info = this label ‖ scope).
+pub(crate) const TOKEN_FPE: &[u8] = b"bunkerlite/v2/tokens/fpe/";
 /// See [`TOKEN_DETERMINISTIC`].
 pub(crate) const TOKEN_SCOPE: &[u8] = b"bunkerlite/v2/tokens/scope/";
 

@@ -3,6 +3,7 @@
 //! Uses nothing of the crate but its errors.
 
 pub(crate) mod aead;
+pub(crate) mod fpe;
 pub(crate) mod index;
 pub(crate) mod kdf;
 pub(crate) mod keys;

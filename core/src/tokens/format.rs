@@ -8,7 +8,8 @@
 //! passes it (`luhn_valid`: 1 value does):
 //! - card, default: 9 × 10^(free − 1) (16 digits keeping 6 + 4: 900,000 per BIN and last four);
 //! - card, `luhn_valid`: 10^(free − 1) (16 digits keeping 6 + 4: 100,000);
-//! - numeric: 10^length; alphanumeric: 62^length; uuid, transient: 2^122; email: 2^130 per domain.
+//! - numeric: 10^length; alphanumeric: 62^length; uuid, transient: 2^122; email: 2^130 per domain;
+//! - fpe: one token per value (a permutation of the value's alphabet and length, at least 10^6).
 //!
 //! When 32 draws in a row all collide with existing tokens the space is treated as used up:
 //! `EXHAUSTED`.
@@ -50,6 +51,9 @@ pub enum TokenKind {
     Email,
     /// A random UUID whose value lives at most one hour (card verification codes).
     Transient,
+    /// Format-preserving encryption (NIST SP 800-38G FF1): the token is the value encrypted in
+    /// its own alphabet and length, under a key of its scope; nothing is stored (vaultless).
+    Fpe,
 }
 
 impl TokenKind {
@@ -62,6 +66,7 @@ impl TokenKind {
             TokenKind::Card => 4,
             TokenKind::Email => 5,
             TokenKind::Transient => 6,
+            TokenKind::Fpe => 7,
         }
     }
 
@@ -73,6 +78,7 @@ impl TokenKind {
             4 => TokenKind::Card,
             5 => TokenKind::Email,
             6 => TokenKind::Transient,
+            7 => TokenKind::Fpe,
             _ => return Err(Error::integrity("a stored token has an unknown kind")),
         })
     }
@@ -247,6 +253,8 @@ const BASE32: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
 pub(crate) fn draw(shape: &Shape, value: &str, src: &mut dyn Source) -> Result<String> {
     let mut out = String::new();
     match shape.kind {
+        // FF1 tokens are encrypted, never drawn.
+        TokenKind::Fpe => return Err(Error::internal("an fpe token is not drawn")),
         TokenKind::Uuid | TokenKind::Transient => {
             let mut bytes = [0u8; 16];
             src.fill(&mut bytes)?;

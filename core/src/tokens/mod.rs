@@ -17,12 +17,12 @@ pub use format::TokenKind;
 use format::{Keyed, OsRandom, Shape};
 
 use crate::audit::action::Action;
-use crate::audit::chain::Event;
+use crate::audit::chain::{Event, OK};
 use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::IndexKey;
 use crate::crypto::keys::SecretKey;
-use crate::crypto::{kdf, random_fill};
+use crate::crypto::{fpe, kdf, random_fill};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
@@ -84,6 +84,9 @@ pub struct TokenizeOptions {
     /// Deterministic tokens: tokenizing a value that already has a token moves that token's
     /// expiry as if it were made now.
     pub renew: bool,
+    /// FF1 tokens: the alphabet of values and tokens — `digits` (the default), `hex`,
+    /// `lower_alphanumeric`, `alphanumeric`, or the characters of a custom one (2–256, each once).
+    pub alphabet: Option<String>,
 }
 
 /// A mask applied by [`Vault::detokenize`](crate::Vault::detokenize): every character but the
@@ -111,6 +114,13 @@ impl Default for Mask {
 pub struct DetokenizeOptions {
     /// Return the value masked (e.g. `************1111`).
     pub mask: Option<Mask>,
+    /// `fpe` for FF1 tokens, which the vault does not store: they are decrypted with the
+    /// `alphabet` and `scope` they were made with. Vaulted tokens know their kind.
+    pub kind: Option<TokenKind>,
+    /// FF1 tokens: their alphabet (`digits` by default).
+    pub alphabet: Option<String>,
+    /// FF1 tokens: their scope (`default` by default).
+    pub scope: Option<String>,
 }
 
 /// What [`Vault::token_info`](crate::Vault::token_info) tells about a token: never its value.
@@ -220,8 +230,29 @@ pub struct PurgeReport {
     pub removed: u64,
 }
 
+/// An FF1 key, alphabet and tweak (the scope).
+struct Ff1 {
+    key: SecretKey,
+    alphabet: fpe::Alphabet,
+    tweak: Vec<u8>,
+}
+
+impl Ff1 {
+    fn new(engine: &Engine, alphabet: Option<&str>, scope: &str) -> Result<Ff1> {
+        let mut info = kdf::TOKEN_FPE.to_vec();
+        info.extend_from_slice(scope.as_bytes());
+        Ok(Ff1 {
+            key: engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info),
+            alphabet: fpe::Alphabet::parse(alphabet.unwrap_or("digits"))?,
+            tweak: scope.as_bytes().to_vec(),
+        })
+    }
+}
+
 /// What a tokenize resolved before its transaction: the options checked.
 struct Plan {
+    /// FF1 tokens: nothing is stored.
+    ff1: Option<Ff1>,
     shape: Shape,
     scope: String,
     flags: i64,
@@ -301,6 +332,21 @@ impl Tokens {
     }
 
     fn plan(&self, engine: &Engine, o: &TokenizeOptions) -> Result<Plan> {
+        if o.kind == TokenKind::Fpe {
+            let stored = o.ttl_ms.is_some()
+                || o.expires_at_ms.is_some()
+                || o.sliding
+                || o.once
+                || o.subject.is_some()
+                || o.renew;
+            if stored {
+                return Err(Error::invalid(
+                    "fpe tokens are the encrypted value itself (nothing is stored): they cannot expire, be single-use or belong to a subject",
+                ));
+            }
+        } else if o.alphabet.is_some() {
+            return Err(Error::invalid("alphabet applies only to fpe tokens"));
+        }
         let shape = Shape::new(o.kind, o.length, o.keep_first, o.keep_last, o.luhn_valid, o.keep_domain)?;
         let scope = o.scope.clone().unwrap_or_else(|| "default".to_owned());
         check_scope(&scope)?;
@@ -349,7 +395,12 @@ impl Tokens {
             info.extend_from_slice(scope.as_bytes());
             engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info)
         });
+        let ff1 = match o.kind {
+            TokenKind::Fpe => Some(Ff1::new(engine, o.alphabet.as_deref(), &scope)?),
+            _ => None,
+        };
         Ok(Plan {
+            ff1,
             shape,
             scope,
             flags,
@@ -521,6 +572,11 @@ impl Tokens {
         let refuse = |e| engine.refused(caller, Action::TokenCreate, None, e);
         let plan = self.plan(engine, options).map_err(refuse)?;
         let (stored, normal) = format::prepare(&plan.shape, value).map_err(refuse)?;
+        if let Some(ff1) = &plan.ff1 {
+            let token = fpe::encrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, &stored).map_err(refuse)?;
+            self.record_vaultless(engine, caller, Action::TokenCreate, [token.as_str()])?;
+            return Ok(token);
+        }
         engine.write(caller, Action::TokenCreate, None, |tx| {
             let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
             let (token, _, hash) = self.create_in(engine, tx, &plan, &stored, &normal, link.as_ref())?;
@@ -539,6 +595,31 @@ impl Tokens {
         let refuse = |e| engine.refused(caller, Action::TokenCreate, None, e);
         engine.limits.check_batch(values.len()).map_err(refuse)?;
         let plan = self.plan(engine, options).map_err(refuse)?;
+        if let Some(ff1) = &plan.ff1 {
+            let encrypt = |v: &String| {
+                format::prepare(&plan.shape, v)
+                    .and_then(|(stored, _)| fpe::encrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, &stored))
+            };
+            let results: Vec<Result<String>> = values.iter().map(encrypt).collect();
+            if all_or_nothing {
+                if let Some((i, e)) = results.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|e| (i, e))) {
+                    return Err(refuse(Error::new(e.kind(), format!("item {i}: {}", e.message()))));
+                }
+            }
+            let made = results.iter().filter_map(|r| r.as_ref().ok().map(String::as_str));
+            self.record_vaultless(engine, caller, Action::TokenCreate, made)?;
+            let failures: Vec<&'static str> =
+                results.iter().filter_map(|r| r.as_ref().err().map(Error::code)).collect();
+            record_failures(engine, caller, Action::TokenCreate, &failures)?;
+            let items = results
+                .into_iter()
+                .map(|r| match r {
+                    Ok(token) => TokenizeItem { status: "created", token: Some(token), error: None },
+                    Err(e) => TokenizeItem { status: "failed", token: None, error: Some((&e).into()) },
+                })
+                .collect();
+            return Ok(batch(items, |i| i.error.is_none()));
+        }
         let mut failures: Vec<&'static str> = Vec::new();
         let items = engine.write(caller, Action::TokenCreate, None, |tx| {
             let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
@@ -578,6 +659,14 @@ impl Tokens {
     ) -> Result<String> {
         let hash = self.hash_of(token).map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
         let attempt = || Event::attempt(Action::TokenDetokenize, None).with_reference(hash);
+        if let Some(ff1) = self.ff1_of(engine, options).map_err(|e| engine.refused_as(caller, attempt(), e))? {
+            let value = Zeroizing::new(
+                fpe::decrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, token)
+                    .map_err(|e| engine.refused_as(caller, attempt(), e))?,
+            );
+            self.record_vaultless(engine, caller, Action::TokenDetokenize, [token])?;
+            return Ok(Self::masked(&value, TokenKind::Fpe, options));
+        }
         let read = engine.read_as(caller, attempt(), |db| {
             Ok(match self.detokenize_in(engine, db, None, hash)? {
                 Some(o) => (Some((o.value, o.kind)), vec![o.event]),
@@ -606,6 +695,10 @@ impl Tokens {
             .limits
             .check_batch(tokens.len())
             .map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        let ff1 = self.ff1_of(engine, options).map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        if let Some(ff1) = ff1 {
+            return self.detokenize_many_ff1(engine, caller, tokens, &ff1, options, all_or_nothing);
+        }
         let hashes: Vec<Result<[u8; 16]>> = tokens.iter().map(|t| self.hash_of(t)).collect();
         let mut failures: Vec<(Option<[u8; 16]>, &'static str)> = Vec::new();
         // One pass on a reader; if a token must change when used (once, sliding), the whole
@@ -663,6 +756,75 @@ impl Tokens {
             })
             .collect();
         engine.record(events)?;
+        Ok(batch(items, |i| i.error.is_none()))
+    }
+
+    /// The FF1 parameters named by detokenize options (`None` for vaulted tokens).
+    fn ff1_of(&self, engine: &Engine, options: &DetokenizeOptions) -> Result<Option<Ff1>> {
+        match options.kind {
+            Some(TokenKind::Fpe) => {
+                let scope = options.scope.as_deref().unwrap_or("default");
+                check_scope(scope)?;
+                Ff1::new(engine, options.alphabet.as_deref(), scope).map(Some)
+            }
+            Some(_) => Err(Error::invalid("kind is given only for fpe tokens (vaulted tokens know their kind)")),
+            None if options.alphabet.is_some() || options.scope.is_some() => {
+                Err(Error::invalid("alphabet and scope are given only with kind fpe"))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Audit FF1 tokens made or read (nothing is stored: the events are recorded as reads are).
+    fn record_vaultless<'t>(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        action: Action,
+        tokens: impl IntoIterator<Item = &'t str>,
+    ) -> Result<()> {
+        let now = engine.now_ms();
+        engine.record(
+            tokens
+                .into_iter()
+                .map(|t| Event::attempt(action, None).with_reference(self.hash.index(t)).into_pending(caller, now, OK))
+                .collect(),
+        )
+    }
+
+    fn detokenize_many_ff1(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        tokens: &[String],
+        ff1: &Ff1,
+        options: &DetokenizeOptions,
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<DetokenizeItem>> {
+        let results: Vec<Result<Zeroizing<String>>> = tokens
+            .iter()
+            .map(|t| {
+                self.hash_of(t)?;
+                fpe::decrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, t).map(Zeroizing::new)
+            })
+            .collect();
+        if all_or_nothing {
+            if let Some((i, e)) = results.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|e| (i, e))) {
+                let e = Error::new(e.kind(), format!("item {i}: {}", e.message()));
+                return Err(engine.refused(caller, Action::TokenDetokenize, None, e));
+            }
+        }
+        let read = tokens.iter().zip(&results).filter(|(_, r)| r.is_ok()).map(|(t, _)| t.as_str());
+        self.record_vaultless(engine, caller, Action::TokenDetokenize, read)?;
+        let failures: Vec<&'static str> = results.iter().filter_map(|r| r.as_ref().err().map(Error::code)).collect();
+        record_failures(engine, caller, Action::TokenDetokenize, &failures)?;
+        let items = results
+            .into_iter()
+            .map(|r| match r {
+                Ok(v) => DetokenizeItem { value: Some(Self::masked(&v, TokenKind::Fpe, options)), error: None },
+                Err(e) => DetokenizeItem { value: None, error: Some((&e).into()) },
+            })
+            .collect();
         Ok(batch(items, |i| i.error.is_none()))
     }
 

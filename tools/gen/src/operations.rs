@@ -205,9 +205,10 @@ pub const OPERATIONS: &[Op] = &[
         c_name: "bl_token_create",
         action: Some("token.create"),
         doc: "Make a token standing in for a value (a card number, an email, any string) and return it. \
-              Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, \
-              keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, \
-              sliding, once, subject (the token is erased with that subject), renew. The vault keeps a \
+              Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, \
+              keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or \
+              expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and \
+              for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a \
               keyed hash of the token and the value encrypted; errors never contain the value.",
         errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "ERASED", "EXHAUSTED"],
         args: &[Arg::Caller, Arg::Str("value"), TOKENIZE_OPTIONS],
@@ -238,7 +239,7 @@ pub const OPERATIONS: &[Op] = &[
         doc: "The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the \
               value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of \
               the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a \
-              sliding expiry moves.",
+              sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}.",
         errors: &["NOT_FOUND", "EXPIRED", "INVALID_INPUT", "INTEGRITY"],
         args: &[Arg::Caller, Arg::Str("token"), DETOKENIZE_OPTIONS],
         ret: Ret::Str("value"),
