@@ -487,6 +487,51 @@ int32_t bl_tokens_detokenize(const struct bl_vault *vault,
                              char **out_batch_json);
 
 /*
+ Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and
+ the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token],
+ [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are
+ vaulted and deterministic in the scope option (text by default). Options: detect (email, phone,
+ card), values, scope, ttl_ms, subject.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
+ free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`,
+ `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
+ */
+int32_t bl_text_tokenize(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *text,
+                         const char *options_json,
+                         char **out_text);
+
+/*
+ Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
+ option); a placeholder whose token is unknown or expired stays as it is.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
+ free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
+ */
+int32_t bl_text_detokenize(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *text,
+                           const char *options_json,
+                           char **out_text);
+
+/*
  Delete a token: its value can no longer be recovered through it.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing

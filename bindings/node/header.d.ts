@@ -46,6 +46,10 @@ export declare const calls: {
   detokenizeAsync(handle: VaultHandle, token?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   detokenizeMany(handle: VaultHandle, tokens: JsonText, options?: JsonText, opts?: unknown): string
   detokenizeManyAsync(handle: VaultHandle, tokens: JsonText, options?: JsonText, opts?: unknown): Promise<string>
+  tokenizeText(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  tokenizeTextAsync(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  detokenizeText(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  detokenizeTextAsync(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   deleteToken(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): void
   deleteTokenAsync(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): Promise<void>
   deleteTokens(handle: VaultHandle, tokens: JsonText, opts?: unknown): string

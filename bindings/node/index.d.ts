@@ -48,7 +48,7 @@ export interface ErasureReceipt {
     wal_truncation_due_ms: number | null;
 }
 /** The kinds of token. */
-export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient';
+export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient' | 'fpe';
 /** Options of `tokenize` (all optional; unknown fields are refused). */
 export interface TokenizeOptions {
     kind?: TokenKind;
@@ -76,6 +76,8 @@ export interface TokenizeOptions {
     subject?: string;
     /** deterministic: an existing token's expiry restarts. */
     renew?: boolean;
+    /** fpe: `digits` (default), `hex`, `lower_alphanumeric`, `alphanumeric`, or a custom alphabet's characters. */
+    alphabet?: string;
 }
 /** Options of `detokenize`. */
 export interface DetokenizeOptions {
@@ -85,6 +87,22 @@ export interface DetokenizeOptions {
         keep_last?: number;
         char?: string;
     } | null;
+    /** `fpe` for FF1 tokens (not stored: decrypted with their alphabet and scope). */
+    kind?: 'fpe';
+    alphabet?: string;
+    scope?: string;
+}
+/** Options of `tokenizeText`. */
+export interface TextOptions {
+    /** What to find (all three when absent). */
+    detect?: Array<'email' | 'phone' | 'card'>;
+    /** Literal values to replace wherever they occur. */
+    values?: string[];
+    /** The tokens' scope (`text` by default): a value keeps its token in a scope. */
+    scope?: string;
+    ttl_ms?: number;
+    /** The subject (its token) the tokens belong to. */
+    subject?: string;
 }
 /** What `tokenInfo` tells about a token (never its value). */
 export interface TokenInfo {
@@ -257,7 +275,7 @@ export declare class Vault {
     forgetSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<ErasureReceipt | null>;
     /** `forgetSubjects`, off the event loop. */
     forgetSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<ErasureReceipt | null>>;
-    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
+    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
     tokenize(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): string;
     /** `tokenize`, off the event loop. */
     tokenizeAsync(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
@@ -269,7 +287,7 @@ export declare class Vault {
     tokenizeManyAsync(values: string[], options?: TokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<TokenizeItem>>;
-    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. */
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. */
     detokenize(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string;
     /** `detokenize`, off the event loop. */
     detokenizeAsync(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
@@ -281,6 +299,14 @@ export declare class Vault {
     detokenizeManyAsync(tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<DetokenizeItem>>;
+    /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject. */
+    tokenizeText(text: string, options?: TextOptions | null, opts?: CallOptions | null): string;
+    /** `tokenizeText`, off the event loop. */
+    tokenizeTextAsync(text: string, options?: TextOptions | null, opts?: CallOptions | null): Promise<string>;
+    /** Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is. */
+    detokenizeText(text: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string;
+    /** `detokenizeText`, off the event loop. */
+    detokenizeTextAsync(text: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
     /** Delete a token: its value can no longer be recovered through it. */
     deleteToken(token: string, opts?: CallOptions | null): void;
     /** `deleteToken`, off the event loop. */

@@ -233,7 +233,7 @@ class Vault {
     async forgetSubjectsAsync(lookups, opts) {
         return JSON.parse(await calls.forgetSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
     }
-    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
+    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
     tokenize(value, options, opts) {
         return calls.tokenize(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
     }
@@ -249,7 +249,7 @@ class Vault {
     async tokenizeManyAsync(values, options, opts) {
         return JSON.parse(await calls.tokenizeManyAsync(this.#handle, text(values), optionalText(options), opts));
     }
-    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. */
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. */
     detokenize(token, options, opts) {
         return calls.detokenize(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
     }
@@ -264,6 +264,22 @@ class Vault {
     /** `detokenizeMany`, off the event loop. */
     async detokenizeManyAsync(tokens, options, opts) {
         return JSON.parse(await calls.detokenizeManyAsync(this.#handle, text(tokens), optionalText(options), opts));
+    }
+    /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject. */
+    tokenizeText(text, options, opts) {
+        return calls.tokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** `tokenizeText`, off the event loop. */
+    async tokenizeTextAsync(text, options, opts) {
+        return await calls.tokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is. */
+    detokenizeText(text, options, opts) {
+        return calls.detokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+    }
+    /** `detokenizeText`, off the event loop. */
+    async detokenizeTextAsync(text, options, opts) {
+        return await calls.detokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
     }
     /** Delete a token: its value can no longer be recovered through it. */
     deleteToken(token, opts) {

@@ -143,6 +143,19 @@ export interface DetokenizeOptions {
   scope?: string
 }
 
+/** Options of `tokenizeText`. */
+export interface TextOptions {
+  /** What to find (all three when absent). */
+  detect?: Array<'email' | 'phone' | 'card'>
+  /** Literal values to replace wherever they occur. */
+  values?: string[]
+  /** The tokens' scope (`text` by default): a value keeps its token in a scope. */
+  scope?: string
+  ttl_ms?: number
+  /** The subject (its token) the tokens belong to. */
+  subject?: string
+}
+
 /** What `tokenInfo` tells about a token (never its value). */
 export interface TokenInfo {
   kind: TokenKind
@@ -510,6 +523,26 @@ export class Vault {
   /** `detokenizeMany`, off the event loop. */
   async detokenizeManyAsync (tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & { all_or_nothing?: boolean }) | null): Promise<TokenBatch<DetokenizeItem>> {
     return JSON.parse(await calls.detokenizeManyAsync(this.#handle, text(tokens), optionalText(options), opts))
+  }
+
+  /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject. */
+  tokenizeText (text: string, options?: TextOptions | null, opts?: CallOptions | null): string {
+    return calls.tokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts))
+  }
+
+  /** `tokenizeText`, off the event loop. */
+  async tokenizeTextAsync (text: string, options?: TextOptions | null, opts?: CallOptions | null): Promise<string> {
+    return await calls.tokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts))
+  }
+
+  /** Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is. */
+  detokenizeText (text: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string {
+    return calls.detokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts))
+  }
+
+  /** `detokenizeText`, off the event loop. */
+  async detokenizeTextAsync (text: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string> {
+    return await calls.detokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts))
   }
 
   /** Delete a token: its value can no longer be recovered through it. */

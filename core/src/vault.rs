@@ -164,7 +164,7 @@ impl Vault {
             Ok((keys, configured, region))
         })?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
-        let tokens = Tokens::new(&keys);
+        let tokens = Tokens::new(&keys, region);
         let engine = Arc::new(Engine::new(
             store,
             keys,
@@ -413,6 +413,29 @@ impl Vault {
         let options = tokens::detokenize_options(options)
             .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
         open.tokens.detokenize_many(&open.engine, caller, tokens, &options, all_or_nothing)
+    }
+
+    /// Replace the personal data in free text — emails, phone numbers, card numbers (Luhn-checked)
+    /// and the literal `values` of [`TextOptions`] — with typed placeholders `[EMAIL:token]`,
+    /// `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`. The tokens are vaulted and deterministic
+    /// in the options' `scope` (`text` by default): a value keeps its token across calls. For
+    /// keeping personal data out of logs and out of prompts sent to language models. Audited as
+    /// `token.create` once per distinct token.
+    pub fn tokenize_text(&self, caller: &Caller, text: &str, options: Option<Value>) -> Result<String> {
+        let open = self.state()?;
+        let options =
+            tokens::text_options(options).map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
+        open.tokens.tokenize_text(&open.engine, caller, text, &options)
+    }
+
+    /// Put the values back in place of the placeholders `tokenize_text` wrote (masked with the
+    /// `mask` option). A placeholder whose token is unknown, deleted or expired stays as it is.
+    /// Audited as `token.detokenize` per placeholder.
+    pub fn detokenize_text(&self, caller: &Caller, text: &str, options: Option<Value>) -> Result<String> {
+        let open = self.state()?;
+        let options = tokens::detokenize_options(options)
+            .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        open.tokens.detokenize_text(&open.engine, caller, text, &options)
     }
 
     /// Delete a token (`NOT_FOUND` when there is none). Audited as `token.delete`.

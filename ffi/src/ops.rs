@@ -424,6 +424,81 @@ pub unsafe extern "C" fn bl_tokens_detokenize(
     })
 }
 
+/// Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and
+/// the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token],
+/// [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are
+/// vaulted and deterministic in the scope option (text by default). Options: detect (email, phone,
+/// card), values, scope, ttl_ms, subject.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
+/// `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
+/// free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`,
+/// `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_text_tokenize(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    text: *const c_char,
+    options_json: *const c_char,
+    out_text: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_text, "out_text")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let text = unsafe { convert::str_arg(text, "text") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.tokenize_text(&caller, &text, options)?;
+        // SAFETY: `out_text` was checked above.
+        unsafe { put_string(out_text, result) }
+    })
+}
+
+/// Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
+/// option); a placeholder whose token is unknown or expired stays as it is.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
+/// `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
+/// free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+/// `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_text_detokenize(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    text: *const c_char,
+    options_json: *const c_char,
+    out_text: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_text, "out_text")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let text = unsafe { convert::str_arg(text, "text") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.detokenize_text(&caller, &text, options)?;
+        // SAFETY: `out_text` was checked above.
+        unsafe { put_string(out_text, result) }
+    })
+}
+
 /// Delete a token: its value can no longer be recovered through it.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing

@@ -41,6 +41,14 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "detokenize_many")) {
         return bl_tokens_detokenize(vault, step_caller(s), doc_arg(s, "tokens"), doc_arg(s, "options"), json_flag(s, "all_or_nothing"), out);
     }
+    if (!strcmp(op, "tokenize_text")) {
+        *text = 1;
+        return bl_text_tokenize(vault, step_caller(s), json_str(s, "text", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "detokenize_text")) {
+        *text = 1;
+        return bl_text_detokenize(vault, step_caller(s), json_str(s, "text", NULL), doc_arg(s, "options"), out);
+    }
     if (!strcmp(op, "delete_token")) {
         return bl_token_delete(vault, step_caller(s), json_str(s, "token", NULL));
     }

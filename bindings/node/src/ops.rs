@@ -173,6 +173,38 @@ calls! {
         let all_or_nothing = c.later(c.flag(3, c"all_or_nothing"))?;
         c.spawn(move || Out::json(&v?.detokenize_many(&caller?, &tokens?, options?, all_or_nothing?)?))
     });
+    /// `tokenizeText(handle, text, options, actor, purpose)`: Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models.
+    c"tokenizeText" => tokenize_text(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let text = c.string(1, "text")?;
+        let options = c.opt_document(2)?;
+        Ok(Out::Text(v.tokenize_text(&caller, &text, options)?))
+    });
+    /// `tokenizeTextAsync(handle, text, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"tokenizeTextAsync" => tokenize_text_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let text = c.later(c.string(1, "text"))?;
+        let options = c.later(c.opt_document(2))?;
+        c.spawn(move || Ok(Out::Text(v?.tokenize_text(&caller?, &text?, options?)?)))
+    });
+    /// `detokenizeText(handle, text, options, actor, purpose)`: Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is.
+    c"detokenizeText" => detokenize_text(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let text = c.string(1, "text")?;
+        let options = c.opt_document(2)?;
+        Ok(Out::Text(v.detokenize_text(&caller, &text, options)?))
+    });
+    /// `detokenizeTextAsync(handle, text, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"detokenizeTextAsync" => detokenize_text_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let text = c.later(c.string(1, "text"))?;
+        let options = c.later(c.opt_document(2))?;
+        c.spawn(move || Ok(Out::Text(v?.detokenize_text(&caller?, &text?, options?)?)))
+    });
     /// `deleteToken(handle, token, actor, purpose)`: Delete a token: its value can no longer be recovered through it.
     c"deleteToken" => delete_token(|c| unsafe {
         let v = c.vault()?;

@@ -206,6 +206,46 @@ impl Vault {
         convert::result(py, &result)
     }
 
+    /// Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject.
+    #[pyo3(signature = (text, options = None, *, actor = None, purpose = None))]
+    fn tokenize_text<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
+        let (caller, text, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(text, "text")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        call(py, || self.inner.tokenize_text(&caller, &text, options))
+    }
+
+    /// Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is.
+    #[pyo3(signature = (text, options = None, *, actor = None, purpose = None))]
+    fn detokenize_text<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
+        let (caller, text, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(text, "text")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        call(py, || self.inner.detokenize_text(&caller, &text, options))
+    }
+
     /// Delete a token: its value can no longer be recovered through it.
     #[pyo3(signature = (token, *, actor = None, purpose = None))]
     fn delete_token<'py>(

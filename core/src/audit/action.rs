@@ -55,6 +55,10 @@ actions! {
     TokenInfo = "token.info";
     /// Expired tokens were removed.
     TokenPurge = "token.purge";
+    /// Personal data in a text was replaced by placeholders (one event per distinct token).
+    TextTokenize = "text.tokenize";
+    /// Placeholders in a text were replaced by their values (one event per placeholder).
+    TextDetokenize = "text.detokenize";
 }
 
 impl std::fmt::Display for Action {

@@ -7,6 +7,7 @@
 //! subject's erasure follows. Every operation is audited with a keyed hash of the token.
 
 mod format;
+mod text;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -15,6 +16,7 @@ use zeroize::Zeroizing;
 
 pub use format::TokenKind;
 use format::{Keyed, OsRandom, Shape};
+pub use text::Detect;
 
 use crate::audit::action::Action;
 use crate::audit::chain::{Event, OK};
@@ -27,6 +29,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::keyring::Keyring;
+use crate::normalize::{normalize, Region, Rule};
 use crate::store::{self, Db, TokenRow, Tx};
 use crate::subjects;
 
@@ -272,6 +275,15 @@ struct Link {
     dek: SecretKey,
 }
 
+/// A value to tokenize: as stored, in the form deterministic tokens are derived from, and how a
+/// stored value is brought to that form (to recognise it).
+#[derive(Clone, Copy)]
+struct Prepared<'a> {
+    stored: &'a str,
+    normal: &'a str,
+    renormalize: &'a dyn Fn(&str) -> Result<Zeroizing<String>>,
+}
+
 /// A value read back: the value, its kind, and the event of the read.
 struct Opened {
     value: Zeroizing<String>,
@@ -313,14 +325,16 @@ fn value_record(hash: &[u8; 16], kind: i64, flags: i64, scope: &str) -> Vec<u8> 
     record
 }
 
-/// The tokens area of an open vault: the prepared key of token hashes.
+/// The tokens area of an open vault: the prepared key of token hashes, and the default phone
+/// region for finding national numbers in free text.
 pub(crate) struct Tokens {
     hash: IndexKey,
+    region: Option<Region>,
 }
 
 impl Tokens {
-    pub(crate) fn new(keys: &Keyring) -> Tokens {
-        Tokens { hash: IndexKey::new(&keys.tokens().hash) }
+    pub(crate) fn new(keys: &Keyring, region: Option<Region>) -> Tokens {
+        Tokens { hash: IndexKey::new(&keys.tokens().hash), region }
     }
 
     /// The keyed hash of a token given by a caller (`INVALID_INPUT` when it cannot be one).
@@ -425,10 +439,10 @@ impl Tokens {
         engine: &Engine,
         tx: &Tx<'_>,
         plan: &Plan,
-        stored: &str,
-        normal: &str,
+        value: &Prepared<'_>,
         link: Option<&Link>,
     ) -> Result<(String, bool, [u8; 16])> {
+        let Prepared { stored, normal, renormalize } = *value;
         let now = engine.now_ms();
         let kind = plan.shape.kind.number();
         for attempt in 0..MAX_DRAWS {
@@ -448,7 +462,7 @@ impl Tokens {
                         && row.kind == kind
                         && row.scope == plan.scope
                         && row.subject_id == link.map(|l| l.id);
-                    if !same_place || !self.holds(engine, tx, &row, &plan.shape, normal)? {
+                    if !same_place || !self.holds(engine, tx, &row, renormalize, normal)? {
                         continue;
                     }
                     if !expired(&row, now) {
@@ -493,9 +507,16 @@ impl Tokens {
     }
 
     /// Whether a stored deterministic token holds the value whose normalised form is `normal`.
-    fn holds(&self, engine: &Engine, db: &Db<'_>, row: &TokenRow, shape: &Shape, normal: &str) -> Result<bool> {
+    fn holds(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        row: &TokenRow,
+        renormalize: &dyn Fn(&str) -> Result<Zeroizing<String>>,
+        normal: &str,
+    ) -> Result<bool> {
         let (value, _) = self.open_value(engine, db, row)?;
-        let (_, held) = format::prepare(shape, &value)?;
+        let held = renormalize(&value)?;
         Ok(bool::from(held.as_bytes().ct_eq(normal.as_bytes())))
     }
 
@@ -526,6 +547,7 @@ impl Tokens {
         db: &Db<'_>,
         tx: Option<&Tx<'_>>,
         hash: [u8; 16],
+        action: Action,
     ) -> Result<Option<Opened>> {
         let row = store::tokens::get(db, &hash)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no such token"))?;
         let now = engine.now_ms();
@@ -546,7 +568,7 @@ impl Tokens {
             }
         }
         let kind = TokenKind::from_number(row.kind)?;
-        Ok(Some(Opened { value, kind, event: Self::event(Action::TokenDetokenize, link, hash) }))
+        Ok(Some(Opened { value, kind, event: Self::event(action, link, hash) }))
     }
 
     fn masked(value: &str, kind: TokenKind, options: &DetokenizeOptions) -> String {
@@ -579,7 +601,14 @@ impl Tokens {
         }
         engine.write(caller, Action::TokenCreate, None, |tx| {
             let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
-            let (token, _, hash) = self.create_in(engine, tx, &plan, &stored, &normal, link.as_ref())?;
+            let renormalize = |v: &str| format::prepare(&plan.shape, v).map(|(_, n)| n);
+            let (token, _, hash) = self.create_in(
+                engine,
+                tx,
+                &plan,
+                &Prepared { stored: &stored, normal: &normal, renormalize: &renormalize },
+                link.as_ref(),
+            )?;
             Ok((token, vec![Self::event(Action::TokenCreate, link.map(|l| (l.id, l.token)), hash)]))
         })
     }
@@ -623,11 +652,14 @@ impl Tokens {
         let mut failures: Vec<&'static str> = Vec::new();
         let items = engine.write(caller, Action::TokenCreate, None, |tx| {
             let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
+            let renormalize = |v: &str| format::prepare(&plan.shape, v).map(|(_, n)| n);
             let mut items = Vec::with_capacity(values.len());
             let mut events = Vec::new();
             for (i, v) in values.iter().enumerate() {
-                let made = format::prepare(&plan.shape, v)
-                    .and_then(|(stored, normal)| self.create_in(engine, tx, &plan, &stored, &normal, link.as_ref()));
+                let made = format::prepare(&plan.shape, v).and_then(|(stored, normal)| {
+                    let value = Prepared { stored: &stored, normal: &normal, renormalize: &renormalize };
+                    self.create_in(engine, tx, &plan, &value, link.as_ref())
+                });
                 match made {
                     Ok((token, created, hash)) => {
                         events.push(Self::event(Action::TokenCreate, link.as_ref().map(|l| (l.id, l.token)), hash));
@@ -668,7 +700,7 @@ impl Tokens {
             return Ok(Self::masked(&value, TokenKind::Fpe, options));
         }
         let read = engine.read_as(caller, attempt(), |db| {
-            Ok(match self.detokenize_in(engine, db, None, hash)? {
+            Ok(match self.detokenize_in(engine, db, None, hash, Action::TokenDetokenize)? {
                 Some(o) => (Some((o.value, o.kind)), vec![o.event]),
                 None => (None, vec![]),
             })
@@ -676,7 +708,9 @@ impl Tokens {
         let (value, kind) = match read {
             Some(done) => done,
             None => engine.write_as(caller, attempt(), |tx| {
-                let o = self.detokenize_in(engine, tx, Some(tx), hash)?.ok_or_else(|| Error::internal("detokenize"))?;
+                let o = self
+                    .detokenize_in(engine, tx, Some(tx), hash, Action::TokenDetokenize)?
+                    .ok_or_else(|| Error::internal("detokenize"))?;
                 Ok(((o.value, o.kind), vec![o.event]))
             })?,
         };
@@ -691,11 +725,21 @@ impl Tokens {
         options: &DetokenizeOptions,
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DetokenizeItem>> {
-        engine
-            .limits
-            .check_batch(tokens.len())
-            .map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
-        let ff1 = self.ff1_of(engine, options).map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        self.detokenize_many_as(engine, caller, Action::TokenDetokenize, tokens, options, all_or_nothing)
+    }
+
+    /// [`detokenize_many`](Self::detokenize_many), audited as `action`.
+    fn detokenize_many_as(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        action: Action,
+        tokens: &[String],
+        options: &DetokenizeOptions,
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<DetokenizeItem>> {
+        engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, action, None, e))?;
+        let ff1 = self.ff1_of(engine, options).map_err(|e| engine.refused(caller, action, None, e))?;
         if let Some(ff1) = ff1 {
             return self.detokenize_many_ff1(engine, caller, tokens, &ff1, options, all_or_nothing);
         }
@@ -709,7 +753,7 @@ impl Tokens {
             failures.clear();
             for (i, h) in hashes.iter().enumerate() {
                 let got = match h {
-                    Ok(hash) => self.detokenize_in(engine, db, tx, *hash),
+                    Ok(hash) => self.detokenize_in(engine, db, tx, *hash, action),
                     Err(e) => Err(Error::new(e.kind(), e.message().to_owned())),
                 };
                 match got {
@@ -731,7 +775,7 @@ impl Tokens {
             }
             Ok(Some((items, events)))
         };
-        let read = engine.read_snapshot(caller, Action::TokenDetokenize, None, |db| {
+        let read = engine.read_snapshot(caller, action, None, |db| {
             Ok(match run(db, None, &mut failures)? {
                 Some((items, events)) => (Some(items), events),
                 None => (None, vec![]),
@@ -739,7 +783,7 @@ impl Tokens {
         })?;
         let items = match read {
             Some(items) => items,
-            None => engine.write(caller, Action::TokenDetokenize, None, |tx| {
+            None => engine.write(caller, action, None, |tx| {
                 run(tx, Some(tx), &mut failures)?.ok_or_else(|| Error::internal("detokenize batch"))
             })?,
         };
@@ -747,7 +791,7 @@ impl Tokens {
         let events = failures
             .iter()
             .map(|(hash, code)| {
-                let e = Event::attempt(Action::TokenDetokenize, None);
+                let e = Event::attempt(action, None);
                 let e = match hash {
                     Some(h) => e.with_reference(*h),
                     None => e,
@@ -923,6 +967,151 @@ impl Tokens {
         engine.write(caller, Action::TokenPurge, None, |_| Ok(((), vec![Event::attempt(Action::TokenPurge, None)])))?;
         Ok(PurgeReport { removed })
     }
+}
+
+/// Options of [`Vault::tokenize_text`](crate::Vault::tokenize_text) (unknown fields refused).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TextOptions {
+    /// What to find: any of `email`, `phone`, `card` (all three when absent).
+    pub detect: Option<Vec<Detect>>,
+    /// Literal values to replace wherever they occur (names, account numbers; at most 1,000).
+    pub values: Vec<String>,
+    /// The scope of the placeholders' tokens (`text` when absent): in one scope a value always
+    /// gets the same token, so one conversation keeps one token per person.
+    pub scope: Option<String>,
+    /// The tokens expire this many milliseconds after they are made.
+    pub ttl_ms: Option<u64>,
+    /// The tokens belong to this subject (its token) and are erased with it.
+    pub subject: Option<String>,
+}
+
+/// The most literal values `tokenize_text` takes.
+const MAX_TEXT_VALUES: usize = 1_000;
+
+/// A free-text value in the form deterministic tokens are derived from: an email lower-cased, a
+/// phone number in E.164, a card number's digits; the tag keeps kinds apart.
+fn text_normal(tag: &str, value: &str, region: Option<Region>) -> Result<Zeroizing<String>> {
+    let normal = match tag {
+        "EMAIL" => normalize("text", Rule::Email, value, None)?,
+        "PHONE" => normalize("text", Rule::Phone, value, region)?,
+        "CARD" => value.chars().filter(char::is_ascii_digit).collect(),
+        _ => value.to_owned(),
+    };
+    Ok(Zeroizing::new(format!("{tag}:{normal}")))
+}
+
+impl Tokens {
+    pub(crate) fn tokenize_text(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        input: &str,
+        options: &TextOptions,
+    ) -> Result<String> {
+        let refuse = |e| engine.refused(caller, Action::TextTokenize, None, e);
+        let max = engine.limits.max_document_bytes;
+        if input.len() > max {
+            return Err(refuse(Error::too_large(format!("a text is at most {max} bytes"))));
+        }
+        if options.values.len() > MAX_TEXT_VALUES {
+            return Err(refuse(Error::too_large(format!("at most {MAX_TEXT_VALUES} values"))));
+        }
+        if options.values.iter().any(|v| v.len() > format::MAX_VALUE_LEN) {
+            return Err(refuse(Error::too_large(format!("a value is at most {} bytes", format::MAX_VALUE_LEN))));
+        }
+        let plan = self
+            .plan(
+                engine,
+                &TokenizeOptions {
+                    kind: TokenKind::Alphanumeric,
+                    deterministic: true,
+                    scope: Some(options.scope.clone().unwrap_or_else(|| "text".to_owned())),
+                    ttl_ms: options.ttl_ms,
+                    subject: options.subject.clone(),
+                    ..TokenizeOptions::default()
+                },
+            )
+            .map_err(refuse)?;
+        let detect = options.detect.as_deref().unwrap_or(&text::Detect::ALL);
+        let found = text::find(input, detect, &options.values, self.region);
+        if found.is_empty() {
+            return Ok(input.to_owned());
+        }
+        engine.write(caller, Action::TextTokenize, None, |tx| {
+            let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
+            let mut out = String::with_capacity(input.len());
+            let mut events = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut at = 0;
+            for f in &found {
+                let span = &input[f.start..f.end];
+                let normal = text_normal(f.tag, span, self.region)?;
+                let tag = f.tag;
+                let renormalize = |v: &str| text_normal(tag, v, self.region);
+                let (token, _, hash) = self.create_in(
+                    engine,
+                    tx,
+                    &plan,
+                    &Prepared { stored: span, normal: &normal, renormalize: &renormalize },
+                    link.as_ref(),
+                )?;
+                if seen.insert(hash) {
+                    events.push(Self::event(Action::TextTokenize, link.as_ref().map(|l| (l.id, l.token)), hash));
+                }
+                out.push_str(&input[at..f.start]);
+                out.push('[');
+                out.push_str(f.tag);
+                out.push(':');
+                out.push_str(&token);
+                out.push(']');
+                at = f.end;
+            }
+            out.push_str(&input[at..]);
+            Ok((out, events))
+        })
+    }
+
+    pub(crate) fn detokenize_text(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        input: &str,
+        options: &DetokenizeOptions,
+    ) -> Result<String> {
+        let max = engine.limits.max_document_bytes;
+        if input.len() > max {
+            let e = Error::too_large(format!("a text is at most {max} bytes"));
+            return Err(engine.refused(caller, Action::TextDetokenize, None, e));
+        }
+        if options.kind.is_some() || options.alphabet.is_some() || options.scope.is_some() {
+            let e = Error::invalid("text placeholders hold vaulted tokens: only mask applies");
+            return Err(engine.refused(caller, Action::TextDetokenize, None, e));
+        }
+        let found = text::placeholders(input);
+        if found.is_empty() {
+            return Ok(input.to_owned());
+        }
+        let tokens: Vec<String> = found.iter().map(|(_, _, t)| (*t).to_owned()).collect();
+        let batch = self.detokenize_many_as(engine, caller, Action::TextDetokenize, &tokens, options, false)?;
+        let mut out = String::with_capacity(input.len());
+        let mut at = 0;
+        for ((start, end, _), item) in found.iter().zip(&batch.items) {
+            // A placeholder whose token is unknown or expired stays as it is.
+            if let Some(value) = &item.value {
+                out.push_str(&input[at..*start]);
+                out.push_str(value);
+                at = *end;
+            }
+        }
+        out.push_str(&input[at..]);
+        Ok(out)
+    }
+}
+
+/// Options from JSON (the bindings' form).
+pub(crate) fn text_options(options: Option<Value>) -> Result<TextOptions> {
+    parse(options, "tokenize_text options")
 }
 
 /// Errors that fail one item of a batch (the rest go on); any other error fails the batch.

@@ -68,6 +68,18 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let all_or_nothing = s["all_or_nothing"].as_bool().unwrap_or(false);
                 to_value(v.detokenize_many(&caller, &tokens, options, all_or_nothing)?)
             }
+            "tokenize_text" => {
+                let caller = caller(s)?;
+                let text = s["text"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.tokenize_text(&caller, &text, options)?)
+            }
+            "detokenize_text" => {
+                let caller = caller(s)?;
+                let text = s["text"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.detokenize_text(&caller, &text, options)?)
+            }
             "delete_token" => {
                 let caller = caller(s)?;
                 let token = s["token"].as_str().unwrap_or_default().to_owned();
@@ -138,6 +150,8 @@ pub const OPERATIONS: &[&str] = &[
     "tokenize_many",
     "detokenize",
     "detokenize_many",
+    "tokenize_text",
+    "detokenize_text",
     "delete_token",
     "delete_tokens",
     "token_info",

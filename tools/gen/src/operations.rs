@@ -88,6 +88,7 @@ const SUBJECT: Ret = Ret::Json {
 };
 
 const TOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TokenizeOptions", py: "Dict[str, Any]" };
+const TEXT_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TextOptions", py: "Dict[str, Any]" };
 const DETOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "DetokenizeOptions", py: "Dict[str, Any]" };
 
 /// Every operation, in the order the bindings list them.
@@ -260,6 +261,29 @@ pub const OPERATIONS: &[Op] = &[
             py_fast: None,
             text: None,
         },
+    },
+    Op {
+        name: "tokenize_text",
+        c_name: "bl_text_tokenize",
+        action: Some("text.tokenize"),
+        doc: "Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and \
+              the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], \
+              [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted \
+              and deterministic in the scope option (text by default). Options: detect (email, phone, card), \
+              values, scope, ttl_ms, subject.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "ERASED", "EXHAUSTED"],
+        args: &[Arg::Caller, Arg::Str("text"), TEXT_OPTIONS],
+        ret: Ret::Str("text"),
+    },
+    Op {
+        name: "detokenize_text",
+        c_name: "bl_text_detokenize",
+        action: Some("text.detokenize"),
+        doc: "Put the values back in place of the placeholders tokenize_text wrote (masked with the mask \
+              option); a placeholder whose token is unknown or expired stays as it is.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Str("text"), DETOKENIZE_OPTIONS],
+        ret: Ret::Str("text"),
     },
     Op {
         name: "delete_token",

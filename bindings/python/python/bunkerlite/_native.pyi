@@ -67,6 +67,10 @@ class Vault:
         """The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g."""
     def detokenize_many(self, tokens: List[str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
         """Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call."""
+    def tokenize_text(self, text: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
+        """Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models."""
+    def detokenize_text(self, text: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
+        """Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is."""
     def delete_token(self, token: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
         """Delete a token: its value can no longer be recovered through it."""
     def delete_tokens(self, tokens: List[str], *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
