@@ -4,41 +4,17 @@
 
 mod common;
 
-use base64::Engine as _;
+use common::assert_absent;
+
 use bunkerlite::{AuditHead, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A raw-SQL change an attacker with the file makes.
 type Tamper<'a> = Box<dyn Fn(&rusqlite::Connection) + 'a>;
 
 fn canary(i: usize, field: &str) -> String {
     format!("Cnry{field}{i:05}Zq")
-}
-
-/// Every encoding of `s` an accidental leak could take.
-fn encodings(s: &str) -> Vec<Vec<u8>> {
-    vec![
-        s.as_bytes().to_vec(),
-        s.to_lowercase().into_bytes(),
-        hex::encode(s).into_bytes(),
-        base64::engine::general_purpose::STANDARD.encode(s).trim_end_matches('=').as_bytes().to_vec(),
-    ]
-}
-
-/// Fail if any encoding of any needle occurs in `bytes`: one pass per distinct needle length.
-fn assert_absent(bytes: &[u8], needles: &[String], when: &str) {
-    let mut by_len: HashMap<usize, HashSet<Vec<u8>>> = HashMap::new();
-    for n in needles {
-        for enc in encodings(n) {
-            by_len.entry(enc.len()).or_default().insert(enc);
-        }
-    }
-    for (len, set) in &by_len {
-        if let Some(hit) = bytes.windows(*len).find(|w| set.contains(*w)) {
-            panic!("{when}: a canary was found on disk: {}", String::from_utf8_lossy(hit));
-        }
-    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use bunkerlite::{ErrorKind, Lookup, Options, PageRequest, TokenKind, TokenizeOptions, Vault};
-use common::{all_bytes, c, contains, open, raw, temp_vault};
+use common::{all_bytes, assert_absent, c, contains, open, raw, temp_vault};
 use serde_json::json;
 
 const PAN: &str = "4111111111111111";
@@ -31,12 +31,11 @@ fn files_hold_neither_values_nor_tokens() {
         v.detokenize(&c("app:support"), t, None).expect("detokenize");
     }
     v.flush_audit().expect("flush");
-    // Both while open (database and WAL) and after close.
+    // Both while open (database and WAL) and after close; in every encoding a leak could take.
+    let values: Vec<String> = canaries.iter().chain([&PAN]).map(|s| s.to_string()).collect();
     for phase in ["open", "closed"] {
         let bytes = all_bytes(&tv.path);
-        for canary in canaries.iter().chain([&PAN]) {
-            assert!(!contains(&bytes, canary.as_bytes()), "{phase}: a value is in the files");
-        }
+        assert_absent(&bytes, &values, phase);
         for t in &tokens {
             // The email token keeps the domain: look for its random local part.
             let needle = t.split('@').next().expect("token");
@@ -195,5 +194,115 @@ fn erasing_a_subject_removes_its_tokens_from_the_files() {
     assert_eq!(v.detokenize(&app, &t, None).expect_err("gone").kind(), ErrorKind::NotFound);
     v.compact(&app).expect("compact");
     v.close().expect("close");
-    assert!(!contains(&all_bytes(&tv.path), canary.as_bytes()));
+    assert_absent(&all_bytes(&tv.path), &[canary.to_owned()], "after erasure");
+}
+
+/// 100,000 random tokens of each random kind: all distinct, of the exact length and alphabet,
+/// none holding a 4-character run of its input outside the kept digits, and every position's
+/// symbols within 6σ of uniform.
+#[test]
+fn random_tokens_are_unique_well_formed_and_uniform() {
+    const N: usize = 100_000;
+    const BATCH: usize = 10_000;
+    let options = Options { audit_flush_interval_ms: 1000, ..Options::default() };
+    let v = Vault::open_in_memory(&common::key(1), options).expect("open");
+    let app = c("app");
+    let digits: Vec<u8> = (b'0'..=b'9').collect();
+    let alnum: Vec<u8> = (b'0'..=b'9').chain(b'A'..=b'Z').chain(b'a'..=b'z').collect();
+    let hex: Vec<u8> = (b'0'..=b'9').chain(b'a'..=b'f').collect();
+    let base32: Vec<u8> = (b'a'..=b'z').chain(b'2'..=b'7').collect();
+    struct Case {
+        options: serde_json::Value,
+        value: &'static str,
+        /// The drawn part of a token: (start, end) in bytes.
+        drawn: fn(&str) -> (usize, usize),
+        /// The alphabet of each drawn position (None: a fixed character, not counted).
+        alphabet: Box<dyn Fn(usize) -> Option<Vec<u8>>>,
+        len: usize,
+    }
+    let all = |a: Vec<u8>| -> Box<dyn Fn(usize) -> Option<Vec<u8>>> { Box::new(move |_| Some(a.clone())) };
+    let uuid_hex = hex.clone();
+    let cases = vec![
+        Case {
+            options: json!({}),
+            value: "uuid-input-0123456789abcdef",
+            drawn: |t| (0, t.len()),
+            alphabet: Box::new(move |i| match i {
+                8 | 13 | 18 | 23 | 14 => None, // hyphens and the version nibble
+                19 => Some(b"89ab".to_vec()),  // the variant nibble
+                _ => Some(uuid_hex.clone()),
+            }),
+            len: 36,
+        },
+        Case {
+            options: json!({"kind": "alphanumeric"}),
+            value: "AbCdEf0123456789xyz",
+            drawn: |t| (0, t.len()),
+            alphabet: all(alnum.clone()),
+            len: 22,
+        },
+        Case {
+            options: json!({"kind": "numeric", "length": 20}),
+            value: "01234567890123456789",
+            drawn: |t| (0, t.len()),
+            alphabet: all(digits.clone()),
+            len: 20,
+        },
+        Case {
+            options: json!({"kind": "card", "keep_first": 6, "keep_last": 4}),
+            value: "4111111111111111",
+            drawn: |_| (6, 12),
+            alphabet: all(digits.clone()),
+            len: 16,
+        },
+        Case {
+            options: json!({"kind": "email"}),
+            value: "abcdefgh2345@example.org",
+            drawn: |_| (0, 26),
+            alphabet: all(base32.clone()),
+            len: 26 + 12,
+        },
+    ];
+    for case in &cases {
+        let values = vec![case.value.to_owned(); BATCH];
+        let mut tokens = std::collections::HashSet::new();
+        for _ in 0..N / BATCH {
+            let batch = v.tokenize_many(&app, &values, Some(case.options.clone()), true).expect("batch");
+            for item in batch.items {
+                assert!(tokens.insert(item.token.expect("token")), "{}: a token repeated", case.options);
+            }
+        }
+        assert_eq!(tokens.len(), N);
+        let runs: std::collections::HashSet<&[u8]> = case.value.as_bytes().windows(4).collect();
+        let mut counts: Vec<std::collections::HashMap<u8, u64>> = vec![Default::default(); case.len];
+        for t in &tokens {
+            assert_eq!(t.len(), case.len, "{}: {t}", case.options);
+            let (start, end) = (case.drawn)(t);
+            let drawn = &t.as_bytes()[start..end];
+            assert!(drawn.windows(4).all(|w| !runs.contains(w)), "{}: {t} holds a run of its input", case.options);
+            for (i, b) in t.bytes().enumerate().take(end).skip(start) {
+                if let Some(alphabet) = (case.alphabet)(i) {
+                    assert!(alphabet.contains(&b), "{}: {t} position {i}", case.options);
+                    *counts[i].entry(b).or_default() += 1;
+                }
+            }
+        }
+        for (i, position) in counts.iter().enumerate() {
+            let Some(alphabet) = (case.alphabet)(i) else { continue };
+            if position.is_empty() {
+                continue;
+            }
+            let p = 1.0 / alphabet.len() as f64;
+            let (mean, sigma) = (N as f64 * p, (N as f64 * p * (1.0 - p)).sqrt());
+            for symbol in &alphabet {
+                let n = *position.get(symbol).unwrap_or(&0) as f64;
+                assert!(
+                    (n - mean).abs() <= 6.0 * sigma,
+                    "{}: position {i} symbol {} seen {n} times, expected {mean}±{sigma}",
+                    case.options,
+                    *symbol as char
+                );
+            }
+        }
+    }
 }

@@ -283,6 +283,19 @@ pub(crate) fn draw(shape: &Shape, value: &str, src: &mut dyn Source) -> Result<S
     Ok(out)
 }
 
+/// Whether the drawn part of `token` (all of it but the kept digits of a card and the domain of an
+/// email) holds a run of 4 characters of `value`: such a candidate is drawn again, so no token
+/// shows a fragment of its value by chance.
+pub(crate) fn leaks(shape: &Shape, token: &str, value: &str) -> bool {
+    let drawn = match shape.kind {
+        TokenKind::Card => &token.as_bytes()[shape.keep_first..token.len() - shape.keep_last],
+        TokenKind::Email => token.split('@').next().unwrap_or(token).as_bytes(),
+        _ => token.as_bytes(),
+    };
+    let value = value.as_bytes();
+    drawn.windows(4).any(|w| value.windows(4).any(|v| v == w))
+}
+
 /// The Luhn check of a digit string.
 pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
     luhn_sum(digits) % 10 == 0
@@ -418,6 +431,18 @@ mod tests {
         assert_eq!(a, draw(&s, "v", &mut Keyed::new(&key, "v", 0)).expect("again"));
         assert_ne!(a, draw(&s, "v", &mut Keyed::new(&key, "v", 1)).expect("next attempt"));
         assert_ne!(a, draw(&s, "w", &mut Keyed::new(&key, "w", 0)).expect("other value"));
+    }
+
+    #[test]
+    fn leaks_are_runs_of_four_outside_kept_digits() {
+        let card = Shape::new(TokenKind::Card, None, 6, 4, false, None).expect("shape");
+        assert!(!leaks(&card, "4111119876541111", "4111111111111111"), "kept digits are not a leak");
+        assert!(leaks(&card, "4111111112341111", "4111111111111111"));
+        let uuid = shape(TokenKind::Uuid);
+        assert!(leaks(&uuid, "xx1234xx", "ab1234"));
+        assert!(!leaks(&uuid, "xx123xx4", "ab1234"));
+        let email = shape(TokenKind::Email);
+        assert!(!leaks(&email, "qwertyuiop@example.com", "ann@example.com"), "the kept domain");
     }
 
     #[test]

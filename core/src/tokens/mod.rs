@@ -455,6 +455,9 @@ impl Tokens {
             if plan.shape.kind == TokenKind::Card && bool::from(candidate.as_bytes().ct_eq(stored.as_bytes())) {
                 continue;
             }
+            if format::leaks(&plan.shape, &candidate, stored) {
+                continue;
+            }
             let hash = self.hash.index(&candidate);
             if plan.scope_key.is_some() {
                 if let Some(row) = store::tokens::get(tx, &hash)? {

@@ -1,10 +1,13 @@
 //! Helpers shared by the integration tests: keys, temporary vault files, raw file access, and
-//! child processes (the test binary re-run on one ignored entry-point test).
+//! child processes (the test binary re-run on one ignored entry-point test), and the scan of
+//! files for plaintext in every encoding a leak could take.
 #![allow(dead_code)]
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use base64::Engine as _;
 use bunkerlite::{MasterKey, Options, Vault};
 use sha2::{Digest, Sha256};
 
@@ -105,4 +108,29 @@ impl Rng {
 /// A caller acting as `actor` (no purpose).
 pub fn c(actor: &str) -> bunkerlite::Caller {
     bunkerlite::Caller::new(actor).expect("a valid actor")
+}
+
+/// Every encoding of `s` an accidental leak could take.
+pub fn encodings(s: &str) -> Vec<Vec<u8>> {
+    vec![
+        s.as_bytes().to_vec(),
+        s.to_lowercase().into_bytes(),
+        hex::encode(s).into_bytes(),
+        base64::engine::general_purpose::STANDARD.encode(s).trim_end_matches('=').as_bytes().to_vec(),
+    ]
+}
+
+/// Fail if any encoding of any needle occurs in `bytes`: one pass per distinct needle length.
+pub fn assert_absent(bytes: &[u8], needles: &[String], when: &str) {
+    let mut by_len: HashMap<usize, HashSet<Vec<u8>>> = HashMap::new();
+    for n in needles {
+        for enc in encodings(n) {
+            by_len.entry(enc.len()).or_default().insert(enc);
+        }
+    }
+    for (len, set) in &by_len {
+        if let Some(hit) = bytes.windows(*len).find(|w| set.contains(*w)) {
+            panic!("{when}: a canary was found on disk: {}", String::from_utf8_lossy(hit));
+        }
+    }
 }
