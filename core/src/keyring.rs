@@ -11,7 +11,7 @@
 //! the key check, and it happens on a read-only connection before anything is written.
 
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
-use crate::crypto::index::field_key;
+use crate::crypto::index::{field_key, MacKey};
 use crate::crypto::kdf;
 use crate::crypto::keys::{MasterKey, SecretKey};
 use crate::crypto::random_key;
@@ -57,7 +57,8 @@ pub(crate) struct Keyring {
     /// data key.
     kek: aead::Sealer,
     index_root: SecretKey,
-    audit: SecretKey,
+    /// The audit chain's MAC key, prepared.
+    audit: MacKey,
     tokens: TokenKeys,
 }
 
@@ -146,6 +147,7 @@ impl Keyring {
             value: aead::Sealer::new(&tokens_root.derive(&vault_id, kdf::TOKEN_VALUE), tokens_id),
             deterministic: tokens_root.derive(&vault_id, kdf::TOKEN_DETERMINISTIC),
         };
+        let audit = MacKey::new(&audit);
         Ok(Keyring { vault_id, root, kek, index_root, audit, tokens })
     }
 
@@ -155,7 +157,7 @@ impl Keyring {
     }
 
     /// The audit chain's MAC key.
-    pub(crate) fn audit_key(&self) -> &SecretKey {
+    pub(crate) fn audit_key(&self) -> &MacKey {
         &self.audit
     }
 
@@ -255,7 +257,8 @@ mod tests {
         // Opening again creates nothing and gives the same keys.
         let again = store.write(|tx| Keyring::open(tx, vault_id, &master, 3)).expect("open");
         assert_eq!(store.read(store::keys::active).expect("keys").len(), Purpose::ALL.len());
-        assert_eq!(ring.audit.bytes(), again.audit.bytes());
+        let mac = |k: &Keyring| crate::crypto::index::PartsMac::new(&k.audit).part(b"same key").finish();
+        assert_eq!(mac(&ring), mac(&again));
         assert_eq!(ring.kek.key_id(), again.kek.key_id());
         let dek = SecretKey::from_slice(&[9; 32]).expect("dek");
         let wrapped = ring.wrap_dek(&[1; 16], &dek, [0; 12]);

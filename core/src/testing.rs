@@ -111,5 +111,5 @@ pub fn audit_mac(
         // Events that concern a token (which carry a reference) are not recomputed by tests.
         reference: None,
     };
-    Ok(fields.mac(&key(key_bytes)?, prev))
+    Ok(fields.mac(&crate::crypto::index::MacKey::new(&key(key_bytes)?), prev))
 }

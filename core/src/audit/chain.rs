@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 use super::action::Action;
 use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
-use crate::crypto::index::PartsMac;
+use crate::crypto::index::{MacKey, PartsMac};
 use crate::crypto::keys::SecretKey;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
@@ -144,7 +144,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The chain MAC of this event after the one whose MAC is `prev`.
-    pub(crate) fn mac(&self, key: &SecretKey, prev: &[u8; 32]) -> [u8; 32] {
+    pub(crate) fn mac(&self, key: &MacKey, prev: &[u8; 32]) -> [u8; 32] {
         let subject_id = self.subject_id.map(i64::to_be_bytes);
         let version = self.version.map(i64::to_be_bytes);
         let mac = PartsMac::new(key)
@@ -245,7 +245,7 @@ mod tests {
 
     #[test]
     fn absent_and_empty_parts_differ() {
-        let key = SecretKey::from_slice(&[1; 32]).expect("key");
+        let key = MacKey::new(&SecretKey::from_slice(&[1; 32]).expect("key"));
         let prev = [0; 32];
         assert_ne!(fields(None, None).mac(&key, &prev), fields(None, Some(b"")).mac(&key, &prev));
         assert_ne!(fields(None, None).mac(&key, &prev), fields(Some(""), None).mac(&key, &prev));

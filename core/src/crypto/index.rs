@@ -56,9 +56,26 @@ pub(crate) fn index_eq(a: &[u8; INDEX_LEN], b: &[u8]) -> bool {
 /// byte `0x00` when absent and `0x01 ‖ part` when present, so absent never reads as empty.
 pub(crate) struct PartsMac(Hmac<Sha256>);
 
+/// A key for [`PartsMac`], prepared once (the HMAC state after absorbing the key: every MAC then
+/// skips hashing the key's pads). Wiped on drop.
+#[derive(Clone)]
+pub(crate) struct MacKey(Hmac<Sha256>);
+
+impl MacKey {
+    pub(crate) fn new(key: &SecretKey) -> MacKey {
+        MacKey(<Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length"))
+    }
+}
+
+impl std::fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MacKey(<redacted>)")
+    }
+}
+
 impl PartsMac {
-    pub(crate) fn new(key: &SecretKey) -> PartsMac {
-        PartsMac(<Hmac<Sha256> as KeyInit>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length"))
+    pub(crate) fn new(key: &MacKey) -> PartsMac {
+        PartsMac(key.0.clone())
     }
 
     /// Add one part.

@@ -184,12 +184,35 @@ pub(crate) trait Source {
     fn fill(&mut self, buf: &mut [u8]) -> Result<()>;
 }
 
-/// The OS CSPRNG.
-pub(crate) struct OsRandom;
+/// The OS CSPRNG, read 512 bytes at a time (a batch of tokens and nonces costs one system call
+/// per ~18 tokens instead of two per token). Bytes are wiped as they are handed out, and the
+/// rest when the source is dropped; a source lives for one call.
+pub(crate) struct OsRandom {
+    buf: Zeroizing<[u8; 512]>,
+    at: usize,
+}
+
+impl OsRandom {
+    pub(crate) fn new() -> OsRandom {
+        OsRandom { buf: Zeroizing::new([0; 512]), at: 512 }
+    }
+}
 
 impl Source for OsRandom {
-    fn fill(&mut self, buf: &mut [u8]) -> Result<()> {
-        crate::crypto::random_fill(buf)
+    fn fill(&mut self, out: &mut [u8]) -> Result<()> {
+        let mut done = 0;
+        while done < out.len() {
+            if self.at == self.buf.len() {
+                crate::crypto::random_fill(self.buf.as_mut_slice())?;
+                self.at = 0;
+            }
+            let n = (out.len() - done).min(self.buf.len() - self.at);
+            out[done..done + n].copy_from_slice(&self.buf[self.at..self.at + n]);
+            self.buf[self.at..self.at + n].fill(0);
+            self.at += n;
+            done += n;
+        }
+        Ok(())
     }
 }
 
@@ -382,7 +405,7 @@ mod tests {
             let (stored, _) = prepare(&s, "4111 1111-1111 1111").expect("card");
             assert_eq!(stored.as_str(), pan);
             for _ in 0..200 {
-                let t = draw(&s, pan, &mut OsRandom).expect("draw");
+                let t = draw(&s, pan, &mut OsRandom::new()).expect("draw");
                 assert_eq!(t.len(), 16);
                 assert!(t.bytes().all(|b| b.is_ascii_digit()));
                 assert_eq!(&t[..first as usize], &pan[..first as usize]);
@@ -410,17 +433,17 @@ mod tests {
 
     #[test]
     fn shapes_of_random_kinds() {
-        let t = draw(&shape(TokenKind::Alphanumeric), "x", &mut OsRandom).expect("draw");
+        let t = draw(&shape(TokenKind::Alphanumeric), "x", &mut OsRandom::new()).expect("draw");
         assert_eq!(t.len(), 22);
         assert!(t.bytes().all(|b| b.is_ascii_alphanumeric()));
-        let t = draw(&shape(TokenKind::Numeric), "x", &mut OsRandom).expect("draw");
+        let t = draw(&shape(TokenKind::Numeric), "x", &mut OsRandom::new()).expect("draw");
         assert_eq!(t.len(), 38);
         let e = shape(TokenKind::Email);
-        let t = draw(&e, "Ann@Example.com", &mut OsRandom).expect("draw");
+        let t = draw(&e, "Ann@Example.com", &mut OsRandom::new()).expect("draw");
         assert!(t.ends_with("@Example.com") && t.len() == 26 + 12);
         let hidden = Shape::new(TokenKind::Email, None, 0, 0, false, Some(false)).expect("shape");
-        assert!(draw(&hidden, "ann@example.com", &mut OsRandom).expect("draw").ends_with("@token.invalid"));
-        assert_eq!(draw(&shape(TokenKind::Uuid), "x", &mut OsRandom).expect("draw").len(), 36);
+        assert!(draw(&hidden, "ann@example.com", &mut OsRandom::new()).expect("draw").ends_with("@token.invalid"));
+        assert_eq!(draw(&shape(TokenKind::Uuid), "x", &mut OsRandom::new()).expect("draw").len(), 36);
     }
 
     #[test]
@@ -437,7 +460,7 @@ mod tests {
     fn leaks_are_runs_of_four_outside_kept_digits() {
         let card = Shape::new(TokenKind::Card, None, 6, 4, false, None).expect("shape");
         assert!(!leaks(&card, "4111119876541111", "4111111111111111"), "kept digits are not a leak");
-        assert!(leaks(&card, "4111111112341111", "4111111111111111"));
+        assert!(leaks(&card, "4111111111231111", "4111111111111111"), "1111 drawn in the middle");
         let uuid = shape(TokenKind::Uuid);
         assert!(leaks(&uuid, "xx1234xx", "ab1234"));
         assert!(!leaks(&uuid, "xx123xx4", "ab1234"));

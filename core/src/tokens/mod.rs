@@ -9,6 +9,9 @@
 mod format;
 mod text;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
@@ -24,7 +27,7 @@ use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::IndexKey;
 use crate::crypto::keys::SecretKey;
-use crate::crypto::{fpe, kdf, random_fill};
+use crate::crypto::{fpe, kdf};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
@@ -235,22 +238,13 @@ pub struct PurgeReport {
 
 /// An FF1 key, alphabet and tweak (the scope).
 struct Ff1 {
-    key: SecretKey,
+    key: Arc<SecretKey>,
     alphabet: fpe::Alphabet,
     tweak: Vec<u8>,
 }
 
-impl Ff1 {
-    fn new(engine: &Engine, alphabet: Option<&str>, scope: &str) -> Result<Ff1> {
-        let mut info = kdf::TOKEN_FPE.to_vec();
-        info.extend_from_slice(scope.as_bytes());
-        Ok(Ff1 {
-            key: engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info),
-            alphabet: fpe::Alphabet::parse(alphabet.unwrap_or("digits"))?,
-            tweak: scope.as_bytes().to_vec(),
-        })
-    }
-}
+/// Scopes whose FF1 key is kept derived (beyond it the cache starts over).
+const FF1_KEYS_CACHED: usize = 256;
 
 /// What a tokenize resolved before its transaction: the options checked.
 struct Plan {
@@ -330,11 +324,34 @@ fn value_record(hash: &[u8; 16], kind: i64, flags: i64, scope: &str) -> Vec<u8> 
 pub(crate) struct Tokens {
     hash: IndexKey,
     region: Option<Region>,
+    /// FF1 keys of the scopes used so far (HKDF per scope, derived once).
+    ff1_keys: Mutex<HashMap<String, Arc<SecretKey>>>,
 }
 
 impl Tokens {
     pub(crate) fn new(keys: &Keyring, region: Option<Region>) -> Tokens {
-        Tokens { hash: IndexKey::new(&keys.tokens().hash), region }
+        Tokens { hash: IndexKey::new(&keys.tokens().hash), region, ff1_keys: Mutex::new(HashMap::new()) }
+    }
+
+    /// The FF1 parameters of a scope: its key (HKDF from the token keys, cached), the alphabet,
+    /// and the scope as the tweak.
+    fn ff1(&self, engine: &Engine, alphabet: Option<&str>, scope: &str) -> Result<Ff1> {
+        let alphabet = fpe::Alphabet::parse(alphabet.unwrap_or("digits"))?;
+        let mut keys = self.ff1_keys.lock().unwrap_or_else(|p| p.into_inner());
+        let key = match keys.get(scope) {
+            Some(key) => Arc::clone(key),
+            None => {
+                let mut info = kdf::TOKEN_FPE.to_vec();
+                info.extend_from_slice(scope.as_bytes());
+                let key = Arc::new(engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info));
+                if keys.len() >= FF1_KEYS_CACHED {
+                    keys.clear();
+                }
+                keys.insert(scope.to_owned(), Arc::clone(&key));
+                key
+            }
+        };
+        Ok(Ff1 { key, alphabet, tweak: scope.as_bytes().to_vec() })
     }
 
     /// The keyed hash of a token given by a caller (`INVALID_INPUT` when it cannot be one).
@@ -410,7 +427,7 @@ impl Tokens {
             engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info)
         });
         let ff1 = match o.kind {
-            TokenKind::Fpe => Some(Ff1::new(engine, o.alphabet.as_deref(), &scope)?),
+            TokenKind::Fpe => Some(self.ff1(engine, o.alphabet.as_deref(), &scope)?),
             _ => None,
         };
         Ok(Plan {
@@ -441,6 +458,7 @@ impl Tokens {
         plan: &Plan,
         value: &Prepared<'_>,
         link: Option<&Link>,
+        rng: &mut OsRandom,
     ) -> Result<(String, bool, [u8; 16])> {
         let Prepared { stored, normal, renormalize } = *value;
         let now = engine.now_ms();
@@ -450,7 +468,7 @@ impl Tokens {
             // lower-cased), so every spelling of one value gives the same token.
             let candidate = match &plan.scope_key {
                 Some(key) => format::draw(&plan.shape, normal, &mut Keyed::new(key, normal, attempt))?,
-                None => format::draw(&plan.shape, stored, &mut OsRandom)?,
+                None => format::draw(&plan.shape, stored, rng)?,
             };
             if plan.shape.kind == TokenKind::Card && bool::from(candidate.as_bytes().ct_eq(stored.as_bytes())) {
                 continue;
@@ -484,7 +502,7 @@ impl Tokens {
                 Some(l) => aead::seal(&l.dek, ROW_KEY, &place, stored.as_bytes())?,
                 None => {
                     let mut nonce = [0u8; NONCE_LEN];
-                    random_fill(&mut nonce)?;
+                    format::Source::fill(rng, &mut nonce)?;
                     engine.keys.tokens().value.seal_with_nonce(nonce, &place, stored.as_bytes())
                 }
             };
@@ -611,6 +629,7 @@ impl Tokens {
                 &plan,
                 &Prepared { stored: &stored, normal: &normal, renormalize: &renormalize },
                 link.as_ref(),
+                &mut OsRandom::new(),
             )?;
             Ok((token, vec![Self::event(Action::TokenCreate, link.map(|l| (l.id, l.token)), hash)]))
         })
@@ -656,12 +675,13 @@ impl Tokens {
         let items = engine.write(caller, Action::TokenCreate, None, |tx| {
             let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
             let renormalize = |v: &str| format::prepare(&plan.shape, v).map(|(_, n)| n);
+            let mut rng = OsRandom::new();
             let mut items = Vec::with_capacity(values.len());
             let mut events = Vec::new();
             for (i, v) in values.iter().enumerate() {
                 let made = format::prepare(&plan.shape, v).and_then(|(stored, normal)| {
                     let value = Prepared { stored: &stored, normal: &normal, renormalize: &renormalize };
-                    self.create_in(engine, tx, &plan, &value, link.as_ref())
+                    self.create_in(engine, tx, &plan, &value, link.as_ref(), &mut rng)
                 });
                 match made {
                     Ok((token, created, hash)) => {
@@ -812,7 +832,7 @@ impl Tokens {
             Some(TokenKind::Fpe) => {
                 let scope = options.scope.as_deref().unwrap_or("default");
                 check_scope(scope)?;
-                Ff1::new(engine, options.alphabet.as_deref(), scope).map(Some)
+                self.ff1(engine, options.alphabet.as_deref(), scope).map(Some)
             }
             Some(_) => Err(Error::invalid("kind is given only for fpe tokens (vaulted tokens know their kind)")),
             None if options.alphabet.is_some() || options.scope.is_some() => {
@@ -1046,6 +1066,7 @@ impl Tokens {
             let mut out = String::with_capacity(input.len());
             let mut events = Vec::new();
             let mut seen = std::collections::HashSet::new();
+            let mut rng = OsRandom::new();
             let mut at = 0;
             for f in &found {
                 let span = &input[f.start..f.end];
@@ -1058,6 +1079,7 @@ impl Tokens {
                     &plan,
                     &Prepared { stored: span, normal: &normal, renormalize: &renormalize },
                     link.as_ref(),
+                    &mut rng,
                 )?;
                 if seen.insert(hash) {
                     events.push(Self::event(Action::TextTokenize, link.as_ref().map(|l| (l.id, l.token)), hash));

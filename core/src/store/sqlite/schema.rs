@@ -110,8 +110,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     -- sealed under the linked subject's data key, or under the token key; erasing the subject
     -- deletes its tokens. `kind`: 1 uuid, 2 alphanumeric, 3 numeric, 4 card, 5 email,
     -- 6 transient. `flags`: 1 deterministic, 2 destroyed on first detokenize, 4 sliding expiry.
+    -- Rows are appended in creation order (integer key); the hashes, which arrive in random
+    -- order, are a separate small index, so a batch of tokens dirties few pages.
     CREATE TABLE tokens (
-        hash       BLOB PRIMARY KEY NOT NULL CHECK (length(hash) = 16),
+        id         INTEGER PRIMARY KEY,
+        hash       BLOB NOT NULL UNIQUE CHECK (length(hash) = 16),
         kind       INTEGER NOT NULL,
         scope      TEXT NOT NULL,
         flags      INTEGER NOT NULL,
@@ -120,7 +123,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         created_ms INTEGER NOT NULL,
         expires_ms INTEGER,
         ttl_ms     INTEGER
-    ) STRICT, WITHOUT ROWID;
+    ) STRICT;
     CREATE INDEX tokens_subject ON tokens (subject_id) WHERE subject_id IS NOT NULL;
     CREATE INDEX tokens_expiry ON tokens (expires_ms) WHERE expires_ms IS NOT NULL;
 

@@ -85,8 +85,8 @@ pub(crate) fn purge_expired(tx: &Tx<'_>, now_ms: i64, limit: u64) -> Result<u64>
     let n = tx
         .conn
         .prepare_cached(
-            "DELETE FROM tokens WHERE hash IN
-               (SELECT hash FROM tokens WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2)",
+            "DELETE FROM tokens WHERE id IN
+               (SELECT id FROM tokens WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2)",
         )?
         .execute(rusqlite::params![now_ms, limit as i64])?;
     Ok(n as u64)
