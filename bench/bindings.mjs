@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const { Vault, MasterKey } = require('../bindings/node')
 const [BATCHES, BATCH, GETS, PASSES] = [20, 1000, 10_000, 20]
+const [TOKEN_BATCHES, BATCH_TOKENS] = [5, 10_000]
 // The realistic ~350-byte profile of core/benches/calls.rs.
 const profile = (i) => ({
   email: `user${i}@example.org`,
@@ -32,6 +33,17 @@ for (let pass = 0; pass < PASSES; pass++) { // the best pass counts, as in the R
   for (const p of picks) vault.getSubject(p, opts)
   getUs = Math.min(getUs, Number(process.hrtime.bigint() - start) / 1e3 / GETS)
 }
+const values = Array.from({ length: TOKEN_BATCHES * BATCH_TOKENS }, (_, i) => `tok-value-${i}`)
+start = process.hrtime.bigint()
+const vaulted = []
+for (let b = 0; b < TOKEN_BATCHES; b++) {
+  const batch = vault.tokenizeMany(values.slice(b * BATCH_TOKENS, (b + 1) * BATCH_TOKENS), null, opts)
+  for (const item of batch.items) vaulted.push(item.token)
+}
+const tokenizeUs = Number(process.hrtime.bigint() - start) / 1e3 / values.length
+start = process.hrtime.bigint()
+for (let b = 0; b < TOKEN_BATCHES; b++) vault.detokenizeMany(vaulted.slice(b * BATCH_TOKENS, (b + 1) * BATCH_TOKENS), null, opts)
+const detokenizeUs = Number(process.hrtime.bigint() - start) / 1e3 / values.length
 vault.close()
 rmSync(dir, { recursive: true, force: true })
-console.log(JSON.stringify({ lang: 'node', create_batched_us: createUs, get_by_token_us: getUs }))
+console.log(JSON.stringify({ lang: 'node', create_batched_us: createUs, get_by_token_us: getUs, tokenize_batched_us: tokenizeUs, detokenize_batched_us: detokenizeUs }))

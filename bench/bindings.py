@@ -8,6 +8,7 @@ import time
 import bunkerlite
 
 BATCHES, BATCH, GETS, PASSES = 20, 1000, 10_000, 20
+TOKEN_BATCHES, BATCH_TOKENS = 5, 10_000
 
 
 def profile(i: int) -> dict:
@@ -41,5 +42,17 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BUNKERLITE_BENCH_DIR", ".")
             get(t, actor="app:bench")
         passes.append((time.perf_counter() - start) * 1e6 / GETS)
     get_us = min(passes)
+    values = [f"tok-value-{i}" for i in range(TOKEN_BATCHES * BATCH_TOKENS)]
+    start = time.perf_counter()
+    vaulted = []
+    for b in range(TOKEN_BATCHES):
+        batch = vault.tokenize_many(values[b * BATCH_TOKENS:(b + 1) * BATCH_TOKENS], actor="app:bench")
+        vaulted.extend(item["token"] for item in batch["items"])
+    tokenize_us = (time.perf_counter() - start) * 1e6 / len(values)
+    start = time.perf_counter()
+    for b in range(TOKEN_BATCHES):
+        vault.detokenize_many(vaulted[b * BATCH_TOKENS:(b + 1) * BATCH_TOKENS], actor="app:bench")
+    detokenize_us = (time.perf_counter() - start) * 1e6 / len(values)
     vault.close()
-print(json.dumps({"lang": "python", "create_batched_us": create_us, "get_by_token_us": get_us}))
+print(json.dumps({"lang": "python", "create_batched_us": create_us, "get_by_token_us": get_us,
+                  "tokenize_batched_us": tokenize_us, "detokenize_batched_us": detokenize_us}))

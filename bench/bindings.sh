@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Per-call overhead of the Python and Node bindings over Rust: batched create (20 × 1000
 # subjects) and gets by token on a vault file (the best of 20 passes of 10,000: short passes dodge
-# the VM's noise and the audit flusher), the same workload in each language.
+# the VM's noise and the audit flusher), and token batches (5 × 10,000 tokenize_many and
+# detokenize_many), the same workload in each language.
 # The three run in turn, BUNKERLITE_BENCH_ROUNDS times (default 5), so that drift of the machine
 # hits all of them alike; each round's overheads are taken against that round's Rust figure.
 # Prints a Markdown table of medians with the range over rounds. Release builds throughout
@@ -33,4 +34,14 @@ for i, lang in enumerate(r["lang"] for r in rounds[0]):
     ratio = [100 * (r[i]["create_batched_us"] / r[0]["create_batched_us"] - 1) for r in rounds]
     print(f"| {lang} | {cell(get, '{:.2f}'.format)} | {cell(over, '{:+.2f} µs'.format)} "
           f"| {cell(create, '{:.2f}'.format)} | {cell(ratio, '{:+.0f}%'.format)} |")
+print("\nToken batches (5 calls of 10,000 values each).\n")
+print("| language | tokenize_many µs/value | vs Rust | detokenize_many µs/value | vs Rust |")
+print("|---|---:|---:|---:|---:|")
+for i, lang in enumerate(r["lang"] for r in rounds[0]):
+    tok = [r[i]["tokenize_batched_us"] for r in rounds]
+    tok_ratio = [100 * (r[i]["tokenize_batched_us"] / r[0]["tokenize_batched_us"] - 1) for r in rounds]
+    det = [r[i]["detokenize_batched_us"] for r in rounds]
+    det_ratio = [100 * (r[i]["detokenize_batched_us"] / r[0]["detokenize_batched_us"] - 1) for r in rounds]
+    print(f"| {lang} | {cell(tok, '{:.2f}'.format)} | {cell(tok_ratio, '{:+.0f}%'.format)} "
+          f"| {cell(det, '{:.2f}'.format)} | {cell(det_ratio, '{:+.0f}%'.format)} |")
 PY

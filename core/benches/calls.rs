@@ -17,6 +17,9 @@ const BATCH: usize = 1000;
 const GETS: usize = 10_000;
 /// Passes over the gets; the best one counts (short passes dodge the VM's noise and the audit flusher).
 const PASSES: usize = 20;
+/// Token batches: this many calls of `tokenize_many` and `detokenize_many`, of this many values.
+const TOKEN_BATCHES: usize = 5;
+const BATCH_TOKENS: usize = 10_000;
 
 fn main() {
     let app = Caller::new("app:bench").expect("actor");
@@ -51,9 +54,24 @@ fn main() {
             start.elapsed().as_secs_f64() * 1e6 / GETS as f64
         })
         .fold(f64::INFINITY, f64::min);
+    // Token batches: TOKEN_BATCHES calls of tokenize_many and of detokenize_many, BATCH_TOKENS each.
+    let values: Vec<String> = (0..TOKEN_BATCHES * BATCH_TOKENS).map(|i| format!("tok-value-{i}")).collect();
+    let start = Instant::now();
+    let mut vaulted = Vec::with_capacity(values.len());
+    for chunk in values.chunks(BATCH_TOKENS) {
+        let batch = vault.tokenize_many(&app, chunk, None, false).expect("tokenize");
+        vaulted.extend(batch.items.into_iter().map(|i| i.token.expect("token")));
+    }
+    let tokenize_us = start.elapsed().as_secs_f64() * 1e6 / values.len() as f64;
+    let start = Instant::now();
+    for chunk in vaulted.chunks(BATCH_TOKENS) {
+        black_box(vault.detokenize_many(&app, chunk, None, false).expect("detokenize"));
+    }
+    let detokenize_us = start.elapsed().as_secs_f64() * 1e6 / values.len() as f64;
     vault.close().expect("close");
     println!(
         "{}",
-        json!({"lang": "rust", "create_batched_us": create_us, "get_by_token_us": get_us, "get_text_us": get_text_us})
+        json!({"lang": "rust", "create_batched_us": create_us, "get_by_token_us": get_us, "get_text_us": get_text_us,
+               "tokenize_batched_us": tokenize_us, "detokenize_batched_us": detokenize_us})
     );
 }

@@ -535,9 +535,12 @@ pub(crate) fn subject<'py>(py: Python<'py>, s: &Subject) -> PyResult<Bound<'py, 
 }
 
 /// A serialisable result (receipt, page, …) as Python objects.
+/// Written as JSON text and built while parsing (the path of `from_json_text`, with its cache of
+/// key strings), which is faster than going through a `serde_json::Value`; the text is wiped.
 pub(crate) fn result<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_value(value).map_err(|_| PyRuntimeError::new_err("INTERNAL: result not serialisable"))?;
-    from_json(py, &json)
+    let text =
+        serde_json::to_string(value).map_err(|_| PyRuntimeError::new_err("INTERNAL: result not serialisable"))?;
+    from_json_text(py, text)
 }
 
 /// The `bunkerlite` exception for an error: the class registered for its code in
