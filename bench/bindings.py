@@ -4,6 +4,7 @@ import json
 import os
 import tempfile
 import time
+from typing import List
 
 import bunkerlite
 
@@ -44,10 +45,10 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BUNKERLITE_BENCH_DIR", ".")
     get_us = min(passes)
     values = [f"tok-value-{i}" for i in range(TOKEN_BATCHES * BATCH_TOKENS)]
     start = time.perf_counter()
-    vaulted = []
+    vaulted: List[str] = []
     for b in range(TOKEN_BATCHES):
-        batch = vault.tokenize_many(values[b * BATCH_TOKENS:(b + 1) * BATCH_TOKENS], actor="app:bench")
-        vaulted.extend(item["token"] for item in batch["items"])
+        made = vault.tokenize_many(values[b * BATCH_TOKENS:(b + 1) * BATCH_TOKENS], actor="app:bench")
+        vaulted.extend(item["token"] for item in made["items"])
     tokenize_us = (time.perf_counter() - start) * 1e6 / len(values)
     start = time.perf_counter()
     for b in range(TOKEN_BATCHES):
