@@ -5,7 +5,7 @@
 //! small domains can be enumerated.
 
 use aes::Aes256;
-use fpe::ff1::{FlexibleNumeralString, FF1};
+use fpe::ff1::{FlexibleNumeralString, NumeralString, Operations, FF1};
 use zeroize::Zeroize;
 
 use super::keys::SecretKey;
@@ -84,13 +84,153 @@ impl Alphabet {
     }
 }
 
+/// A numeral string whose halves are small numbers: the crate's FF1 rounds run unchanged, and
+/// this type does the NUM/STR arithmetic of each round in `u128` instead of big integers
+/// (`radix^v ≤ 2^64` for the longer half `v`, so `b ≤ 8` and `d ≤ 12` bytes and every sum fits).
+/// It is the crate's own extension point (`NumeralString`); `FlexibleNumeralString` serves the
+/// larger domains, and the tests check the two against each other and against `fpr-ff1`.
+struct SmallNumeralString {
+    numerals: Vec<u16>,
+    radix: u32,
+}
+
+/// One half during the rounds: its value and its length in numerals.
+struct Half {
+    value: u128,
+    len: usize,
+    radix: u32,
+}
+
+/// Up to 16 big-endian bytes.
+struct BeBytes {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl AsRef<[u8]> for BeBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf[16 - self.len..]
+    }
+}
+
+impl Drop for BeBytes {
+    fn drop(&mut self) {
+        self.buf.zeroize();
+    }
+}
+
+impl SmallNumeralString {
+    /// Whether `len` numerals of `radix` fit this type (both halves below 2^64).
+    fn fits(radix: u32, len: usize) -> bool {
+        let v = len - len / 2;
+        let mut max: u128 = 1;
+        for _ in 0..v {
+            max = max.saturating_mul(u128::from(radix));
+        }
+        max <= 1u128 << 64
+    }
+
+    fn half(&self, numerals: &[u16]) -> Half {
+        let value = numerals.iter().fold(0u128, |acc, n| acc * u128::from(self.radix) + u128::from(*n));
+        Half { value, len: numerals.len(), radix: self.radix }
+    }
+}
+
+impl Half {
+    fn modulus(&self) -> u128 {
+        (0..self.len).fold(1u128, |acc, _| acc * u128::from(self.radix))
+    }
+
+    fn numerals(&self) -> Vec<u16> {
+        let mut out = vec![0u16; self.len];
+        let mut x = self.value;
+        for slot in out.iter_mut().rev() {
+            *slot = (x % u128::from(self.radix)) as u16;
+            x /= u128::from(self.radix);
+        }
+        out
+    }
+
+    /// The big-endian number `other` reduced mod `modulus` (≤ 2^64), byte by byte: the running
+    /// value stays below 2^64, so shifting in a byte never overflows.
+    fn reduce(other: impl Iterator<Item = u8>, modulus: u128) -> u128 {
+        other.fold(0u128, |acc, byte| ((acc << 8) | u128::from(byte)) % modulus)
+    }
+}
+
+impl Operations for Half {
+    type Bytes = BeBytes;
+
+    fn numeral_count(&self) -> usize {
+        self.len
+    }
+
+    fn to_be_bytes(&self, _radix: u32, b: usize) -> BeBytes {
+        let mut buf = [0u8; 16];
+        buf.copy_from_slice(&self.value.to_be_bytes());
+        BeBytes { buf, len: b.min(16) }
+    }
+
+    fn add_mod_exp(self, other: impl Iterator<Item = u8>, radix: u32, m: usize) -> Half {
+        let half = Half { value: 0, len: m, radix };
+        let modulus = half.modulus();
+        let value = (self.value % modulus + Half::reduce(other, modulus)) % modulus;
+        Half { value, len: m, radix }
+    }
+
+    fn sub_mod_exp(self, other: impl Iterator<Item = u8>, radix: u32, m: usize) -> Half {
+        let half = Half { value: 0, len: m, radix };
+        let modulus = half.modulus();
+        let value = (self.value % modulus + modulus - Half::reduce(other, modulus)) % modulus;
+        Half { value, len: m, radix }
+    }
+}
+
+impl NumeralString for SmallNumeralString {
+    type Ops = Half;
+
+    fn is_valid(&self, radix: u32) -> bool {
+        radix == self.radix && self.numerals.iter().all(|n| u32::from(*n) < radix)
+    }
+
+    fn numeral_count(&self) -> usize {
+        self.numerals.len()
+    }
+
+    fn split(&self) -> (Half, Half) {
+        let u = self.numerals.len() / 2;
+        (self.half(&self.numerals[..u]), self.half(&self.numerals[u..]))
+    }
+
+    fn concat(a: Half, b: Half) -> SmallNumeralString {
+        let radix = a.radix;
+        let mut numerals = a.numerals();
+        numerals.extend(b.numerals());
+        SmallNumeralString { numerals, radix }
+    }
+}
+
+impl Drop for SmallNumeralString {
+    fn drop(&mut self) {
+        self.numerals.zeroize();
+    }
+}
+
 fn run(key: &SecretKey, alphabet: &Alphabet, tweak: &[u8], value: &str, encrypt: bool) -> Result<String> {
     let ff1 = FF1::<Aes256>::new(key.bytes(), alphabet.radix()).map_err(|_| Error::internal("FF1 radix"))?;
-    let input = FlexibleNumeralString::from(alphabet.numerals(value)?);
-    let result = if encrypt { ff1.encrypt(tweak, &input) } else { ff1.decrypt(tweak, &input) };
-    let mut plain: Vec<u16> = input.into();
-    plain.zeroize();
-    let mut out: Vec<u16> = result.map_err(|_| Error::internal("FF1 refused a checked numeral string"))?.into();
+    let numerals = alphabet.numerals(value)?;
+    let refused = |_| Error::internal("FF1 refused a checked numeral string");
+    let mut out: Vec<u16> = if SmallNumeralString::fits(alphabet.radix(), numerals.len()) {
+        let input = SmallNumeralString { numerals, radix: alphabet.radix() };
+        let result = if encrypt { ff1.encrypt(tweak, &input) } else { ff1.decrypt(tweak, &input) };
+        std::mem::take(&mut result.map_err(refused)?.numerals)
+    } else {
+        let input = FlexibleNumeralString::from(numerals);
+        let result = if encrypt { ff1.encrypt(tweak, &input) } else { ff1.decrypt(tweak, &input) };
+        let mut plain: Vec<u16> = input.into();
+        plain.zeroize();
+        result.map_err(refused)?.into()
+    };
     let text = alphabet.text(&out);
     out.zeroize();
     Ok(text)
@@ -147,7 +287,7 @@ mod tests {
             for _ in 0..2_000 {
                 let raw: Vec<u8> = (0..32).map(|_| next(256) as u8).collect();
                 let k = SecretKey::from_slice(&raw).expect("key");
-                let len = 6 + next(34);
+                let len = 6 + next(40);
                 let value: String = (0..len).map(|_| alphabet.0[next(alphabet.0.len())]).collect();
                 let tweak: Vec<u8> = (0..next(12)).map(|_| next(256) as u8).collect();
                 let ours = encrypt(&k, &alphabet, &tweak, &value).expect("ours");
@@ -158,6 +298,30 @@ mod tests {
                     .expect("encrypt");
                 assert_eq!(ours, alphabet.text(&other), "{spec} {len}");
                 assert_eq!(decrypt(&k, &alphabet, &tweak, &ours).expect("back"), value);
+            }
+        }
+    }
+
+    /// The u128 numeral strings and the crate's big-integer ones give the same ciphertexts, at
+    /// every length on both sides of the switch between them.
+    #[test]
+    fn small_and_flexible_numeral_strings_agree() {
+        let k = key(NIST_KEY);
+        for (spec, lens) in [("digits", 6..45), ("alphanumeric", 4..30), ("ABC", 13..90)] {
+            let alphabet = Alphabet::parse(spec).expect("alphabet");
+            let ff1 = FF1::<Aes256>::new(k.bytes(), alphabet.radix()).expect("ff1");
+            for len in lens {
+                let value: String = (0..len).map(|i| alphabet.0[(i * 7 + len) % alphabet.0.len()]).collect();
+                let Ok(numerals) = alphabet.numerals(&value) else { continue };
+                let flexible: Vec<u16> =
+                    ff1.encrypt(b"tweak", &FlexibleNumeralString::from(numerals.clone())).expect("big").into();
+                if SmallNumeralString::fits(alphabet.radix(), len) {
+                    let small = ff1
+                        .encrypt(b"tweak", &SmallNumeralString { numerals: numerals.clone(), radix: alphabet.radix() })
+                        .expect("small");
+                    assert_eq!(small.numerals, flexible, "{spec} {len}");
+                }
+                assert_eq!(encrypt(&k, &alphabet, b"tweak", &value).expect("ours"), alphabet.text(&flexible));
             }
         }
     }
