@@ -171,6 +171,17 @@ fn errors_and_debug_never_show_values() {
         let e = v.tokenize(&app, value, Some(options)).expect_err("refused");
         assert!(!e.to_string().contains(value) && !format!("{e:?}").contains(value), "{e}");
     }
+    for options in [json!({"kind": "Ann Canary"}), json!({"scope": 5, "kind": 7}), json!({"alphabet": ["Ann Canary"]})]
+    {
+        let e = v.tokenize(&app, "x", Some(options)).expect_err("bad options");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(!e.to_string().contains("Ann Canary"), "{e}");
+    }
+    let e = v.tokenize_text(&app, "x", Some(json!({"detect": ["Ann Canary"]}))).expect_err("bad detect");
+    assert!(!e.to_string().contains("Ann Canary"), "{e}");
+    let text_options: bunkerlite::TextOptions =
+        serde_json::from_value(json!({"values": ["Ann Canary"]})).expect("text options");
+    assert!(!format!("{text_options:?}").contains("Ann Canary"));
     let t = v.tokenize(&app, "debug-canary", None).expect("token");
     let batch = v.detokenize_many(&app, std::slice::from_ref(&t), None, false).expect("batch");
     assert!(!format!("{batch:?}").contains("debug-canary"));

@@ -288,8 +288,25 @@ struct Opened {
 fn parse<T: serde::de::DeserializeOwned + Default>(options: Option<Value>, what: &str) -> Result<T> {
     match options {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid {what}: {e}"))),
+        Some(v) => serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid {what}: {}", unquoted(&e)))),
     }
+}
+
+/// serde's message without the input it quotes (`invalid type: string "…"`, `unknown variant
+/// `…``): an option given a value by mistake must not echo it. Field names it lists stay.
+fn unquoted(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    for (prefix, open, close) in
+        [("invalid type: string \"", '"', '"'), ("invalid value: string \"", '"', '"'), ("unknown variant `", '`', '`')]
+    {
+        if let Some(at) = message.find(prefix) {
+            let start = at + prefix.len() - open.len_utf8();
+            if let Some(len) = message[start + 1..].find(close) {
+                return format!("{}{}", &message[..start].trim_end(), &message[start + 1 + len + 1..]);
+            }
+        }
+    }
+    message
 }
 
 fn check_scope(scope: &str) -> Result<()> {
@@ -993,7 +1010,8 @@ impl Tokens {
 }
 
 /// Options of [`Vault::tokenize_text`](crate::Vault::tokenize_text) (unknown fields refused).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` does not show the literal values (they are personal data).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TextOptions {
     /// What to find: any of `email`, `phone`, `card` (all three when absent).
@@ -1007,6 +1025,18 @@ pub struct TextOptions {
     pub ttl_ms: Option<u64>,
     /// The tokens belong to this subject (its token) and are erased with it.
     pub subject: Option<String>,
+}
+
+impl std::fmt::Debug for TextOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextOptions")
+            .field("detect", &self.detect)
+            .field("values", &format_args!("<{} redacted>", self.values.len()))
+            .field("scope", &self.scope)
+            .field("ttl_ms", &self.ttl_ms)
+            .field("subject", &self.subject.as_ref().map(|_| "<token>"))
+            .finish()
+    }
 }
 
 /// The most literal values `tokenize_text` takes.
