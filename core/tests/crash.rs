@@ -234,8 +234,11 @@ fn kill_reader(options: &Options, run_for: Duration) -> (Vec<Instant>, usize, In
         }
     }
     let raw = common::raw(&tv.path);
-    let logged: i64 =
-        raw.query_row("SELECT count(*) FROM audit WHERE action = 'subject.get'", [], |r| r.get(0)).expect("count");
+    let logged: i64 = raw
+        .query_row("SELECT count(*) FROM audit WHERE action = ?1", [bunkerlite::Action::SubjectGet.number()], |r| {
+            r.get(0)
+        })
+        .expect("count");
     (acks, logged as usize, killed)
 }
 

@@ -217,7 +217,7 @@ fn audit_tampering_is_detected() {
     assert_eq!(ok.events, 11);
     let cases: Vec<(&str, Tamper)> = vec![
         ("edit actor", Box::new(|c| drop(c.execute("UPDATE audit SET actor = 'app:other' WHERE seq = 4", [])))),
-        ("edit outcome", Box::new(|c| drop(c.execute("UPDATE audit SET outcome = 'NOT_FOUND' WHERE seq = 3", [])))),
+        ("edit outcome", Box::new(|c| drop(c.execute("UPDATE audit SET outcome = 200 WHERE seq = 3", [])))),
         ("edit time", Box::new(|c| drop(c.execute("UPDATE audit SET time_ms = time_ms + 1 WHERE seq = 2", [])))),
         (
             "flip a details byte",

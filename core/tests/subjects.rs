@@ -435,3 +435,45 @@ fn the_default_region_is_part_of_the_vault() {
     vault.get_subject(&common::c("app"), &Lookup::phone("+33123456789")).expect("international");
     vault.close().expect("close");
 }
+
+/// Erasure and update find a subject's index entries by the (field, hash) recomputed from the
+/// stored profile; an entry whose hash no longer matches (as after a change of normalisation
+/// rules) is still found, by a scan of its field, so nothing of the subject stays indexed.
+#[test]
+fn index_entries_go_even_when_their_hash_no_longer_matches() {
+    let tv = common::temp_vault();
+    let v = common::open(&tv.path, 1);
+    let app = common::c("app");
+    let ann = v.create_subject(&app, json!({"email": "ann@x.org", "login": "ann"})).expect("ann");
+    let bob = v.create_subject(&app, json!({"email": "bob@x.org", "login": "bob"})).expect("bob");
+    v.close().expect("close");
+    let count = |who: &str| -> i64 {
+        common::raw(&tv.path)
+            .query_row(
+                "SELECT count(*) FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE s.token = ?1",
+                [uuid::Uuid::parse_str(who).expect("uuid").as_bytes().to_vec()],
+                |r| r.get(0),
+            )
+            .expect("count")
+    };
+    assert_eq!(count(&ann), 2);
+    // Ann's email entry gets a hash the current rules would not compute; Bob's login too.
+    let db = common::raw(&tv.path);
+    for (who, field) in [(&ann, "email"), (&bob, "login")] {
+        db.execute(
+            "UPDATE subject_index SET hash = randomblob(16) WHERE field = ?1 AND subject_id =
+               (SELECT id FROM subjects WHERE token = ?2)",
+            rusqlite::params![field, uuid::Uuid::parse_str(who).expect("uuid").as_bytes().to_vec()],
+        )
+        .expect("edit");
+    }
+    drop(db);
+    let v = common::open(&tv.path, 1);
+    let receipt = v.forget_subject(&app, &Lookup::token(&ann)).expect("forget");
+    assert_eq!(receipt.index_entries_removed, 2, "both entries, one of them by the scan");
+    v.update_subject(&app, &Lookup::token(&bob), json!({"login": "robert"})).expect("update");
+    v.close().expect("close");
+    let db = common::raw(&tv.path);
+    let left: i64 = db.query_row("SELECT count(*) FROM subject_index", [], |r| r.get(0)).expect("count");
+    assert_eq!(left, 2, "only Bob's email and new login remain");
+}

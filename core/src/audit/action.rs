@@ -1,9 +1,10 @@
 //! The Action table: the stable name of everything the audit log records. Names are
 //! `noun.verb` and match the operations (`subject.get` ↔ `get_subject` ↔ `bl_subject_get`);
-//! they are stored, so one is never renamed or reused.
+//! they are stored (as their numbers since format 3), so one is never renamed, renumbered or
+//! reused.
 
 macro_rules! actions {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $number:literal, $name:literal; )*) => {
         /// What an audited operation did, as recorded in [`AuditEvent::action`](crate::AuditEvent).
         #[non_exhaustive]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,42 +25,55 @@ macro_rules! actions {
             pub fn from_name(name: &str) -> Option<Action> {
                 match name { $( $name => Some(Action::$variant), )* _ => None }
             }
+
+            /// The stable number the audit table stores (format 3).
+            pub const fn number(self) -> i64 {
+                match self { $( Action::$variant => $number, )* }
+            }
+
+            /// The action with this stored number, if any.
+            pub fn from_number(number: i64) -> Option<Action> {
+                match number { $( $number => Some(Action::$variant), )* _ => None }
+            }
         }
     };
 }
 
 actions! {
     /// A subject was created (one event per subject of a batch).
-    SubjectCreate = "subject.create";
+    SubjectCreate = 1, "subject.create";
     /// A subject was read (one event per subject of a batch).
-    SubjectGet = "subject.get";
+    SubjectGet = 2, "subject.get";
     /// A subject's profile was changed; details hold the before and after.
-    SubjectUpdate = "subject.update";
+    SubjectUpdate = 3, "subject.update";
     /// A subject was erased.
-    SubjectForget = "subject.forget";
+    SubjectForget = 4, "subject.forget";
     /// Audit events were listed (a subject's, or all), without their details.
-    AuditList = "audit.list";
+    AuditList = 5, "audit.list";
     /// Audit events were listed with their decrypted details.
-    AuditListDetails = "audit.list_details";
+    AuditListDetails = 6, "audit.list_details";
     /// The vault file was compacted.
-    VaultCompact = "vault.compact";
+    VaultCompact = 7, "vault.compact";
     /// The master key was replaced.
-    VaultRekey = "vault.rekey";
+    VaultRekey = 8, "vault.rekey";
     /// A token was made for a value (one event per item of a batch).
-    TokenCreate = "token.create";
+    TokenCreate = 9, "token.create";
     /// A token was turned back into its value (masked or not).
-    TokenDetokenize = "token.detokenize";
+    TokenDetokenize = 10, "token.detokenize";
     /// A token was deleted.
-    TokenDelete = "token.delete";
+    TokenDelete = 11, "token.delete";
     /// A token's metadata (kind, scope, expiry, linked subject) was read.
-    TokenInfo = "token.info";
+    TokenInfo = 12, "token.info";
     /// Expired tokens were removed.
-    TokenPurge = "token.purge";
+    TokenPurge = 13, "token.purge";
     /// Personal data in a text was replaced by placeholders (one event per distinct token).
-    TextTokenize = "text.tokenize";
+    TextTokenize = 14, "text.tokenize";
     /// Placeholders in a text were replaced by their values (one event per placeholder).
-    TextDetokenize = "text.detokenize";
+    TextDetokenize = 15, "text.detokenize";
 }
+
+/// The outcome of a successful operation (stored as 0; a failure as its error kind's number).
+pub(crate) const OK: &str = "ok";
 
 impl std::fmt::Display for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,6 +91,7 @@ mod tests {
         for a in Action::ALL {
             assert!(seen.insert(a.as_str()), "{a} twice");
             assert_eq!(Action::from_name(a.as_str()), Some(*a));
+            assert_eq!(Action::from_number(a.number()), Some(*a));
             let (noun, verb) = a.as_str().split_once('.').expect("noun.verb");
             assert!(!noun.is_empty() && !verb.is_empty());
         }

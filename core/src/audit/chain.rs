@@ -28,8 +28,7 @@ use crate::store::{self, AuditRow, Db, NewAuditRow, Tx};
 
 const CHAIN_LABEL: &[u8] = b"bunkerlite/v2/audit";
 
-/// The outcome of a successful operation.
-pub(crate) const OK: &str = "ok";
+pub(crate) use super::action::OK;
 
 /// Where an event's details are sealed: bound to the subject's token.
 pub(crate) fn details_place<'a>(vault_id: &'a [u8; 16], token: &'a TokenBytes) -> Place<'a> {

@@ -491,7 +491,7 @@ impl Subjects {
             let new_entries = self.index_entries(&after)?;
             for (field, hash) in &old_entries {
                 if !new_entries.iter().any(|(f, h)| f == field && h == hash) {
-                    store::subjects::delete_index(tx, row.id, field)?;
+                    store::subjects::delete_index(tx, row.id, field, Some(hash))?;
                 }
             }
             for (field, hash) in &new_entries {
@@ -579,10 +579,20 @@ impl Subjects {
     /// Erase a found subject inside a write transaction (its row checked as a read checks it):
     /// the receipt (WAL not yet truncated) and the event.
     fn erase_found(&self, engine: &Engine, tx: &Tx<'_>, found: &Found, now: i64) -> Result<(ErasureReceipt, Event)> {
-        self.open_row(engine, found)?;
+        let (_, profile) = self.open_row(engine, found)?;
         let row = &found.row;
         let shredded = chain::details_of_subject(tx, row.id)?;
-        let (index_entries_removed, tokens_removed) = store::subjects::erase(tx, row.id, &row.token, now)?;
+        // The entries to delete, recomputed from the stored values (a value this version no
+        // longer normalises is found by a scan of its field instead).
+        let entries: Vec<(&str, Option<[u8; INDEX_LEN]>)> = self
+            .fields
+            .iter()
+            .filter_map(|f| match profile.get(&f.name) {
+                Some(Value::String(s)) => Some((f.name.as_str(), self.index_of(f, s).ok())),
+                _ => None,
+            })
+            .collect();
+        let (index_entries_removed, tokens_removed) = store::subjects::erase(tx, row.id, &row.token, now, &entries)?;
         let receipt = ErasureReceipt {
             token: format_token(&row.token),
             erased_ms: now,

@@ -4,7 +4,8 @@
 use rusqlite::OptionalExtension;
 
 use super::{fixed, Db, Tx};
-use crate::error::Result;
+use crate::audit::action::{Action, OK};
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::{AuditRow, NewAuditRow};
 
 macro_rules! columns {
@@ -18,11 +19,11 @@ type Raw = (
     i64,
     String,
     Option<String>,
-    String,
+    i64,
     Option<Vec<u8>>,
     Option<i64>,
     Option<i64>,
-    String,
+    i64,
     Option<Vec<u8>>,
     Vec<u8>,
     Option<Vec<u8>>,
@@ -52,11 +53,22 @@ fn row(raw: Raw) -> Result<AuditRow> {
         time_ms,
         actor,
         purpose,
-        action,
+        action: Action::from_number(action)
+            .ok_or_else(|| Error::integrity("an audit event names an unknown action"))?
+            .as_str()
+            .to_owned(),
         subject: subject.map(|s| fixed(s, "audit subject")).transpose()?,
         subject_id,
         version,
-        outcome,
+        outcome: match outcome {
+            0 => OK.to_owned(),
+            n => i32::try_from(n)
+                .ok()
+                .and_then(ErrorKind::from_number)
+                .ok_or_else(|| Error::integrity("an audit event has an unknown outcome"))?
+                .code()
+                .to_owned(),
+        },
         details,
         mac: fixed(mac, "audit MAC")?,
         reference: reference.map(|r| fixed(r, "audit reference")).transpose()?,
@@ -86,11 +98,20 @@ pub(crate) fn insert(tx: &Tx<'_>, e: &NewAuditRow<'_>) -> Result<()> {
             e.time_ms,
             e.actor,
             e.purpose,
-            e.action,
+            Action::from_name(e.action)
+                .ok_or_else(|| Error::internal("an event's action is not in the table"))?
+                .number(),
             e.subject.map(|s| s.as_slice()),
             e.subject_id,
             e.version,
-            e.outcome,
+            match e.outcome {
+                OK => 0,
+                code => i64::from(
+                    ErrorKind::from_code(code)
+                        .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
+                        .number(),
+                ),
+            },
             e.details,
             e.mac.as_slice(),
             e.reference.map(|r| r.as_slice()),

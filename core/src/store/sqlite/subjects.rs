@@ -102,12 +102,26 @@ pub(crate) fn insert_index(tx: &Tx<'_>, subject_id: i64, field: &str, hash: &[u8
     }
 }
 
-/// Remove a subject's blind-index entry for `field`.
-pub(crate) fn delete_index(tx: &Tx<'_>, subject_id: i64, field: &str) -> Result<()> {
-    tx.conn
+/// Remove a subject's blind-index entry for `field`, found by the `hash` recomputed from its
+/// stored value (the primary key). When there is no hash (the stored value no longer
+/// normalises under this version's rules) or it finds nothing, the field's entries are searched
+/// for the subject's id instead — a scan of that field, for that rare case. Returns how many
+/// entries were removed.
+pub(crate) fn delete_index(tx: &Tx<'_>, subject_id: i64, field: &str, hash: Option<&[u8]>) -> Result<u64> {
+    if let Some(hash) = hash {
+        let n = tx
+            .conn
+            .prepare_cached("DELETE FROM subject_index WHERE field = ?1 AND hash = ?2 AND subject_id = ?3")?
+            .execute(rusqlite::params![field, hash, subject_id])?;
+        if n > 0 {
+            return Ok(n as u64);
+        }
+    }
+    let n = tx
+        .conn
         .prepare_cached("DELETE FROM subject_index WHERE field = ?1 AND subject_id = ?2")?
         .execute(rusqlite::params![field, subject_id])?;
-    Ok(())
+    Ok(n as u64)
 }
 
 /// Store a new profile ciphertext at `version` (the row must be at `version - 1`: a concurrent
@@ -125,16 +139,26 @@ pub(crate) fn update_profile(tx: &Tx<'_>, id: i64, profile: &[u8], updated_ms: i
     Ok(())
 }
 
-/// Delete a subject's row, its index entries and its tokens, and record the erasure of its
-/// token. Returns how many index entries and tokens were removed.
-pub(crate) fn erase(tx: &Tx<'_>, id: i64, token: &[u8; 16], erased_ms: i64) -> Result<(u64, u64)> {
-    let entries = tx.conn.prepare_cached("DELETE FROM subject_index WHERE subject_id = ?1")?.execute([id])?;
+/// Delete a subject's row, its index entries (`entries`: each indexed field of its profile with
+/// the hash recomputed from the stored value, see [`delete_index`]) and its tokens, and record
+/// the erasure of its token. Returns how many index entries and tokens were removed.
+pub(crate) fn erase(
+    tx: &Tx<'_>,
+    id: i64,
+    token: &[u8; 16],
+    erased_ms: i64,
+    entries: &[(&str, Option<[u8; 16]>)],
+) -> Result<(u64, u64)> {
+    let mut removed = 0;
+    for (field, hash) in entries {
+        removed += delete_index(tx, id, field, hash.as_ref().map(|h| h.as_slice()))?;
+    }
     let tokens = super::tokens::delete_of_subject(tx, id)?;
     tx.conn.prepare_cached("DELETE FROM subjects WHERE id = ?1")?.execute([id])?;
     tx.conn
         .prepare_cached("INSERT INTO erased (token, subject_id, erased_ms) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![token.as_slice(), id, erased_ms])?;
-    Ok((entries as u64, tokens))
+    Ok((removed, tokens))
 }
 
 /// The token and wrapped data key of the stored subject with row id `id`.
