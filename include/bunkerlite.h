@@ -593,6 +593,29 @@ int32_t bl_token_info(const struct bl_vault *vault,
                       char **out_info_json);
 
 /*
+ token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and
+ a summary; all_or_nothing makes any failure fail the call.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+ JSON array of strings. `all_or_nothing` is true or false. Writes the batch
+ (`TokenBatch<InfoItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`, which
+ wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+ pointer.
+ */
+int32_t bl_tokens_info(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *tokens_json,
+                       bool all_or_nothing,
+                       char **out_batch_json);
+
+/*
  Delete every expired token, a thousand per transaction (readers are never blocked). Returns
  {removed}.
 

@@ -135,6 +135,11 @@ export interface DetokenizeItem {
     value: string | null;
     error: ItemError | null;
 }
+/** An item of `tokenInfos`. */
+export interface InfoItem {
+    info: TokenInfo | null;
+    error: ItemError | null;
+}
 /** An item of `deleteTokens`. */
 export interface DeleteItem {
     deleted: boolean;
@@ -323,6 +328,14 @@ export declare class Vault {
     tokenInfo(token: string, opts?: CallOptions | null): TokenInfo;
     /** `tokenInfo`, off the event loop. */
     tokenInfoAsync(token: string, opts?: CallOptions | null): Promise<TokenInfo>;
+    /** token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. */
+    tokenInfos(tokens: string[], opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): TokenBatch<InfoItem>;
+    /** `tokenInfos`, off the event loop. */
+    tokenInfosAsync(tokens: string[], opts?: (CallOptions & {
+        all_or_nothing?: boolean;
+    }) | null): Promise<TokenBatch<InfoItem>>;
     /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. */
     purgeTokens(opts?: CallOptions | null): PurgeReport;
     /** `purgeTokens`, off the event loop. */

@@ -305,6 +305,14 @@ class Vault {
     async tokenInfoAsync(token, opts) {
         return JSON.parse(await calls.tokenInfoAsync(this.#handle, token, actorOf(opts), purposeOf(opts)));
     }
+    /** token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. */
+    tokenInfos(tokens, opts) {
+        return JSON.parse(calls.tokenInfos(this.#handle, text(tokens), opts));
+    }
+    /** `tokenInfos`, off the event loop. */
+    async tokenInfosAsync(tokens, opts) {
+        return JSON.parse(await calls.tokenInfosAsync(this.#handle, text(tokens), opts));
+    }
     /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. */
     purgeTokens(opts) {
         return JSON.parse(calls.purgeTokens(this.#handle, actorOf(opts), purposeOf(opts)));

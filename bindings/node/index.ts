@@ -178,6 +178,8 @@ export interface ItemError { code: ErrorCode, message: string }
 export interface TokenizeItem { status: 'created' | 'existing' | 'failed', token: string | null, error: ItemError | null }
 /** An item of `detokenizeMany`. */
 export interface DetokenizeItem { value: string | null, error: ItemError | null }
+/** An item of `tokenInfos`. */
+export interface InfoItem { info: TokenInfo | null, error: ItemError | null }
 /** An item of `deleteTokens`. */
 export interface DeleteItem { deleted: boolean, error: ItemError | null }
 /** The result of a token batch. */
@@ -573,6 +575,16 @@ export class Vault {
   /** `tokenInfo`, off the event loop. */
   async tokenInfoAsync (token: string, opts?: CallOptions | null): Promise<TokenInfo> {
     return JSON.parse(await calls.tokenInfoAsync(this.#handle, token, actorOf(opts), purposeOf(opts)))
+  }
+
+  /** token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. */
+  tokenInfos (tokens: string[], opts?: (CallOptions & { all_or_nothing?: boolean }) | null): TokenBatch<InfoItem> {
+    return JSON.parse(calls.tokenInfos(this.#handle, text(tokens), opts))
+  }
+
+  /** `tokenInfos`, off the event loop. */
+  async tokenInfosAsync (tokens: string[], opts?: (CallOptions & { all_or_nothing?: boolean }) | null): Promise<TokenBatch<InfoItem>> {
+    return JSON.parse(await calls.tokenInfosAsync(this.#handle, text(tokens), opts))
   }
 
   /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. */

@@ -56,6 +56,8 @@ export declare const calls: {
   deleteTokensAsync(handle: VaultHandle, tokens: JsonText, opts?: unknown): Promise<string>
   tokenInfo(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): string
   tokenInfoAsync(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  tokenInfos(handle: VaultHandle, tokens: JsonText, opts?: unknown): string
+  tokenInfosAsync(handle: VaultHandle, tokens: JsonText, opts?: unknown): Promise<string>
   purgeTokens(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   purgeTokensAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string

@@ -58,8 +58,8 @@ pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
 pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};
 pub use tokens::{
-    BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, ItemError, Mask, PurgeReport, TextOptions,
-    TokenBatch, TokenInfo, TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,
+    BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,
+    TextOptions, TokenBatch, TokenInfo, TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,
 };
 pub use vault::{CompactReport, Vault};
 

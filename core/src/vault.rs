@@ -30,7 +30,7 @@ use crate::page::{Page, PageRequest};
 use crate::store::{self, MetaRow, Settings, Store};
 use crate::subjects::{ErasureReceipt, Lookup, Subject, Subjects};
 use crate::tokens::{
-    self, DeleteItem, DetokenizeItem, DetokenizeOptions, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
+    self, DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
     TokenizeOptions, Tokens,
 };
 
@@ -461,6 +461,18 @@ impl Vault {
     pub fn token_info(&self, caller: &Caller, token: &str) -> Result<TokenInfo> {
         let open = self.state()?;
         open.tokens.info(&open.engine, caller, token)
+    }
+
+    /// [`token_info`](Self::token_info) of many tokens on one snapshot: per item the info or the
+    /// error, and a summary; `all_or_nothing` makes any failure fail the call.
+    pub fn token_infos(
+        &self,
+        caller: &Caller,
+        tokens: &[String],
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<InfoItem>> {
+        let open = self.state()?;
+        open.tokens.info_many(&open.engine, caller, tokens, all_or_nothing)
     }
 
     /// Delete every expired token, a thousand per transaction. Audited as `token.purge`.

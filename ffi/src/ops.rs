@@ -596,6 +596,42 @@ pub unsafe extern "C" fn bl_token_info(
     })
 }
 
+/// token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and
+/// a summary; all_or_nothing makes any failure fail the call.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+/// JSON array of strings. `all_or_nothing` is true or false. Writes the batch
+/// (`TokenBatch<InfoItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`, which
+/// wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`, `BL_BUSY`,
+/// `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_tokens_info(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    tokens_json: *const c_char,
+    all_or_nothing: bool,
+    out_batch_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_batch_json, "out_batch_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let tokens = unsafe { convert::strings(&v, tokens_json, "tokens_json") }?;
+        let result = v.token_infos(&caller, &tokens, all_or_nothing)?;
+        // SAFETY: `out_batch_json` was checked above.
+        unsafe { put_json(out_batch_json, &result) }
+    })
+}
+
 /// Delete every expired token, a thousand per transaction (readers are never blocked). Returns
 /// {removed}.
 ///

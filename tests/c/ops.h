@@ -58,6 +58,9 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "token_info")) {
         return bl_token_info(vault, step_caller(s), json_str(s, "token", NULL), out);
     }
+    if (!strcmp(op, "token_infos")) {
+        return bl_tokens_info(vault, step_caller(s), doc_arg(s, "tokens"), json_flag(s, "all_or_nothing"), out);
+    }
     if (!strcmp(op, "purge_tokens")) {
         return bl_tokens_purge(vault, step_caller(s), out);
     }

@@ -255,6 +255,22 @@ calls! {
         let token = c.later(c.string(1, "token"))?;
         c.spawn(move || Out::json(&v?.token_info(&caller?, &token?)?))
     });
+    /// `tokenInfos(handle, tokens, opts)`: token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call.
+    c"tokenInfos" => token_infos(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller(2)?;
+        let tokens = c.strings(1)?;
+        let all_or_nothing = c.flag(2, c"all_or_nothing")?;
+        Ok(Out::json(&v.token_infos(&caller, &tokens, all_or_nothing)?)?)
+    });
+    /// `tokenInfosAsync(handle, tokens, opts)`: the same, off the event loop; argument errors reject the promise.
+    c"tokenInfosAsync" => token_infos_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller(2))?;
+        let tokens = c.later(c.strings(1))?;
+        let all_or_nothing = c.later(c.flag(2, c"all_or_nothing"))?;
+        c.spawn(move || Out::json(&v?.token_infos(&caller?, &tokens?, all_or_nothing?)?))
+    });
     /// `purgeTokens(handle, actor, purpose)`: Delete every expired token, a thousand per transaction (readers are never blocked).
     c"purgeTokens" => purge_tokens(|c| unsafe {
         let v = c.vault()?;

@@ -294,6 +294,27 @@ impl Vault {
         convert::result(py, &result)
     }
 
+    /// token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call.
+    #[pyo3(signature = (tokens, *, actor = None, purpose = None, all_or_nothing = None))]
+    fn token_infos<'py>(
+        &self,
+        py: Python<'py>,
+        tokens: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+        all_or_nothing: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, tokens, all_or_nothing) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::strings(tokens, &self.inner, "tokens")?,
+                convert::flag(all_or_nothing, "all_or_nothing")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.token_infos(&caller, &tokens, all_or_nothing))?;
+        convert::result(py, &result)
+    }
+
     /// Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}.
     #[pyo3(signature = (*, actor = None, purpose = None))]
     fn purge_tokens<'py>(

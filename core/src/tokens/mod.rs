@@ -200,6 +200,15 @@ impl std::fmt::Debug for DetokenizeItem {
     }
 }
 
+/// One item of [`Vault::token_infos`](crate::Vault::token_infos).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InfoItem {
+    /// The token's metadata, unless the item failed.
+    pub info: Option<TokenInfo>,
+    /// Why the item failed.
+    pub error: Option<ItemError>,
+}
+
 /// One item of [`Vault::delete_tokens`](crate::Vault::delete_tokens).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeleteItem {
@@ -968,26 +977,85 @@ impl Tokens {
     pub(crate) fn info(&self, engine: &Engine, caller: &Caller, token: &str) -> Result<TokenInfo> {
         let hash = self.hash_of(token).map_err(|e| engine.refused(caller, Action::TokenInfo, None, e))?;
         engine.read_as(caller, Event::attempt(Action::TokenInfo, None).with_reference(hash), |db| {
-            let row = store::tokens::get(db, &hash)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no such token"))?;
-            let link = match row.subject_id {
-                Some(id) => subjects::data_key_by_id(engine, db, id)?.map(|(token, _)| (id, token)),
-                None => None,
-            };
-            let info = TokenInfo {
-                kind: TokenKind::from_number(row.kind)?,
-                scope: row.scope.clone(),
-                deterministic: row.flags & DETERMINISTIC != 0,
-                once: row.flags & ONCE != 0,
-                sliding: row.flags & SLIDING != 0,
-                created_ms: row.created_ms,
-                expires_ms: row.expires_ms,
-                ttl_ms: row.ttl_ms,
-                expired: expired(&row, engine.now_ms()),
-                subject: link.map(|(_, t)| format_token(&t)),
-                reference: hex::encode(hash),
-            };
-            Ok((info, vec![Self::event(Action::TokenInfo, link, hash)]))
+            let (info, event) = self.info_in(engine, db, hash)?;
+            Ok((info, vec![event]))
         })
+    }
+
+    fn info_in(&self, engine: &Engine, db: &Db<'_>, hash: [u8; 16]) -> Result<(TokenInfo, Event)> {
+        let row = store::tokens::get(db, &hash)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no such token"))?;
+        let link = match row.subject_id {
+            Some(id) => subjects::data_key_by_id(engine, db, id)?.map(|(token, _)| (id, token)),
+            None => None,
+        };
+        let info = TokenInfo {
+            kind: TokenKind::from_number(row.kind)?,
+            scope: row.scope.clone(),
+            deterministic: row.flags & DETERMINISTIC != 0,
+            once: row.flags & ONCE != 0,
+            sliding: row.flags & SLIDING != 0,
+            created_ms: row.created_ms,
+            expires_ms: row.expires_ms,
+            ttl_ms: row.ttl_ms,
+            expired: expired(&row, engine.now_ms()),
+            subject: link.map(|(_, t)| format_token(&t)),
+            reference: hex::encode(hash),
+        };
+        Ok((info, Self::event(Action::TokenInfo, link, hash)))
+    }
+
+    /// The metadata of many tokens on one snapshot: per item the info or the error, and a
+    /// summary; `all_or_nothing` makes any failure fail the call.
+    pub(crate) fn info_many(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        tokens: &[String],
+        all_or_nothing: bool,
+    ) -> Result<TokenBatch<InfoItem>> {
+        engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, Action::TokenInfo, None, e))?;
+        let mut failures: Vec<(Option<[u8; 16]>, &'static str)> = Vec::new();
+        let items = engine.read_snapshot(caller, Action::TokenInfo, None, |db| {
+            let mut items = Vec::with_capacity(tokens.len());
+            let mut events = Vec::new();
+            for (i, t) in tokens.iter().enumerate() {
+                let hash = self.hash_of(t);
+                match hash
+                    .as_ref()
+                    .map_err(|e| Error::new(e.kind(), e.message().to_owned()))
+                    .and_then(|h| self.info_in(engine, db, *h))
+                {
+                    Ok((info, event)) => {
+                        events.push(event);
+                        items.push(InfoItem { info: Some(info), error: None });
+                    }
+                    Err(e) if item_error(&e) => {
+                        if all_or_nothing {
+                            return Err(Error::new(e.kind(), format!("item {i}: {}", e.message())));
+                        }
+                        failures.push((hash.ok(), e.code()));
+                        items.push(InfoItem { info: None, error: Some((&e).into()) });
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok((items, events))
+        })?;
+        let now = engine.now_ms();
+        engine.record(
+            failures
+                .into_iter()
+                .map(|(hash, code)| {
+                    let e = Event::attempt(Action::TokenInfo, None);
+                    match hash {
+                        Some(h) => e.with_reference(h),
+                        None => e,
+                    }
+                    .into_pending(caller, now, code)
+                })
+                .collect(),
+        )?;
+        Ok(batch(items, |i| i.error.is_none()))
     }
 
     /// Delete expired tokens, [`PURGE_BATCH`] per transaction (readers are never blocked, and

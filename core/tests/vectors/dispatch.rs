@@ -99,6 +99,12 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let token = s["token"].as_str().unwrap_or_default().to_owned();
                 to_value(v.token_info(&caller, &token)?)
             }
+            "token_infos" => {
+                let caller = caller(s)?;
+                let tokens = strings_from_json(s["tokens"].clone())?;
+                let all_or_nothing = s["all_or_nothing"].as_bool().unwrap_or(false);
+                to_value(v.token_infos(&caller, &tokens, all_or_nothing)?)
+            }
             "purge_tokens" => {
                 let caller = caller(s)?;
                 to_value(v.purge_tokens(&caller)?)
@@ -155,6 +161,7 @@ pub const OPERATIONS: &[&str] = &[
     "delete_token",
     "delete_tokens",
     "token_info",
+    "token_infos",
     "purge_tokens",
     "list_audit_events",
     "get_audit_head",

@@ -330,6 +330,23 @@ pub const OPERATIONS: &[Op] = &[
         },
     },
     Op {
+        name: "token_infos",
+        c_name: "bl_tokens_info",
+        action: Some("token.info"),
+        doc: "token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), \
+              and a summary; all_or_nothing makes any failure fail the call.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND"],
+        args: &[Arg::Caller, Arg::Strs("tokens"), Arg::Flag("all_or_nothing")],
+        ret: Ret::Json {
+            name: "batch",
+            rust: "TokenBatch<InfoItem>",
+            ts: "TokenBatch<InfoItem>",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
         name: "purge_tokens",
         c_name: "bl_tokens_purge",
         action: Some("token.purge"),

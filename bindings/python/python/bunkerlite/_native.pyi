@@ -77,6 +77,8 @@ class Vault:
         """Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing."""
     def token_info(self, token: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
         """What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry)."""
+    def token_infos(self, tokens: List[str], *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
+        """token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call."""
     def purge_tokens(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
         """Delete every expired token, a thousand per transaction (readers are never blocked)."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> _Page:
