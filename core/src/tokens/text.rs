@@ -2,14 +2,22 @@
 //! numbers (the core's phone rules, with the vault's default region for national numbers), card
 //! numbers (12–19 digits, spaces or dashes allowed, Luhn-checked) and listed literal values, and
 //! the typed placeholders `[EMAIL:token]`, `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]` that
-//! replace them.
+//! replace them; and `tokenize_text` / `detokenize_text`, which write and read them.
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::format::luhn_valid;
+use zeroize::Zeroizing;
+
+use super::format::{self, luhn_valid, OsRandom, TokenKind};
+use super::types::{DetokenizeOptions, TextOptions, TokenizeOptions};
+use super::{parse, Prepared, Tokens};
+use crate::audit::action::Action;
+use crate::caller::Caller;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
 use crate::normalize::{normalize, Region, Rule};
 
 /// What a placeholder stands for.
@@ -118,6 +126,136 @@ pub(crate) fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
             Some((whole.start(), whole.end(), c.get(2)?.as_str()))
         })
         .collect()
+}
+
+/// The most literal values `tokenize_text` takes.
+const MAX_TEXT_VALUES: usize = 1_000;
+
+/// A free-text value in the form deterministic tokens are derived from: an email lower-cased, a
+/// phone number in E.164, a card number's digits; the tag keeps kinds apart.
+fn text_normal(tag: &str, value: &str, region: Option<Region>) -> Result<Zeroizing<String>> {
+    let normal = match tag {
+        "EMAIL" => normalize("text", Rule::Email, value, None)?,
+        "PHONE" => normalize("text", Rule::Phone, value, region)?,
+        "CARD" => value.chars().filter(char::is_ascii_digit).collect(),
+        _ => value.to_owned(),
+    };
+    Ok(Zeroizing::new(format!("{tag}:{normal}")))
+}
+
+impl Tokens {
+    pub(crate) fn tokenize_text(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        input: &str,
+        options: &TextOptions,
+    ) -> Result<String> {
+        let refuse = |e| engine.refused(caller, Action::TextTokenize, None, e);
+        let max = engine.limits.max_document_bytes;
+        if input.len() > max {
+            return Err(refuse(Error::too_large(format!("a text is at most {max} bytes"))));
+        }
+        if options.values.len() > MAX_TEXT_VALUES {
+            return Err(refuse(Error::too_large(format!("at most {MAX_TEXT_VALUES} values"))));
+        }
+        if options.values.iter().any(|v| v.len() > format::MAX_VALUE_LEN) {
+            return Err(refuse(Error::too_large(format!("a value is at most {} bytes", format::MAX_VALUE_LEN))));
+        }
+        let plan = self
+            .plan(
+                engine,
+                &TokenizeOptions {
+                    kind: TokenKind::Alphanumeric,
+                    deterministic: true,
+                    scope: Some(options.scope.clone().unwrap_or_else(|| "text".to_owned())),
+                    ttl_ms: options.ttl_ms,
+                    subject: options.subject.clone(),
+                    ..TokenizeOptions::default()
+                },
+            )
+            .map_err(refuse)?;
+        let detect = options.detect.as_deref().unwrap_or(&Detect::ALL);
+        let found = find(input, detect, &options.values, self.region);
+        if found.is_empty() {
+            return Ok(input.to_owned());
+        }
+        engine.write(caller, Action::TextTokenize, None, |tx| {
+            let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
+            let mut out = String::with_capacity(input.len());
+            let mut events = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut rng = OsRandom::new();
+            let mut at = 0;
+            for f in &found {
+                let span = &input[f.start..f.end];
+                let normal = text_normal(f.tag, span, self.region)?;
+                let tag = f.tag;
+                let renormalize = |v: &str| text_normal(tag, v, self.region);
+                let (token, _, hash) = self.create_in(
+                    engine,
+                    tx,
+                    &plan,
+                    &Prepared { stored: span, normal: &normal, renormalize: &renormalize },
+                    link.as_ref(),
+                    &mut rng,
+                )?;
+                if seen.insert(hash) {
+                    events.push(Self::event(Action::TextTokenize, link.as_ref().map(|l| (l.id, l.token)), hash));
+                }
+                out.push_str(&input[at..f.start]);
+                out.push('[');
+                out.push_str(f.tag);
+                out.push(':');
+                out.push_str(&token);
+                out.push(']');
+                at = f.end;
+            }
+            out.push_str(&input[at..]);
+            Ok((out, events))
+        })
+    }
+
+    pub(crate) fn detokenize_text(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        input: &str,
+        options: &DetokenizeOptions,
+    ) -> Result<String> {
+        let max = engine.limits.max_document_bytes;
+        if input.len() > max {
+            let e = Error::too_large(format!("a text is at most {max} bytes"));
+            return Err(engine.refused(caller, Action::TextDetokenize, None, e));
+        }
+        if options.kind.is_some() || options.alphabet.is_some() || options.scope.is_some() {
+            let e = Error::invalid("text placeholders hold vaulted tokens: only mask applies");
+            return Err(engine.refused(caller, Action::TextDetokenize, None, e));
+        }
+        let found = placeholders(input);
+        if found.is_empty() {
+            return Ok(input.to_owned());
+        }
+        let tokens: Vec<String> = found.iter().map(|(_, _, t)| (*t).to_owned()).collect();
+        let batch = self.detokenize_many_as(engine, caller, Action::TextDetokenize, &tokens, options, false)?;
+        let mut out = String::with_capacity(input.len());
+        let mut at = 0;
+        for ((start, end, _), item) in found.iter().zip(&batch.items) {
+            // A placeholder whose token is unknown or expired stays as it is.
+            if let Some(value) = &item.value {
+                out.push_str(&input[at..*start]);
+                out.push_str(value);
+                at = *end;
+            }
+        }
+        out.push_str(&input[at..]);
+        Ok(out)
+    }
+}
+
+/// Options from JSON (the bindings' form).
+pub(crate) fn text_options(options: Option<serde_json::Value>) -> Result<TextOptions> {
+    parse(options, "tokenize_text options")
 }
 
 #[cfg(test)]
