@@ -1,4 +1,4 @@
-/* bunkerlite quickstart (C): create, look up, update, read the audit trail, erase. */
+/* bunkerlite quickstart (C): create, look up, update, tokenize, read the audit trail, erase. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -37,6 +37,17 @@ int main(void) {
         return fail("bl_subject_update");
     printf("updated: %s\n", json);
     bl_string_free(json);
+
+    /* A token stands in for one value elsewhere (here a card number); only the vault maps it back.
+       Linked to the subject, it is erased with her. */
+    const bl_caller payments = {"app:payments", NULL}, support = {"app:support", "support"};
+    char options[160], *card = NULL;
+    snprintf(options, sizeof options, "{\"kind\":\"card\",\"keep_last\":4,\"subject\":\"%s\"}", token);
+    if (bl_token_create(vault, &payments, "4111 1111 1111 1111", options, &card) != BL_OK) return fail("bl_token_create");
+    if (bl_token_detokenize(vault, &support, card, "{\"mask\":{}}", &json) != BL_OK) return fail("bl_token_detokenize");
+    printf("card token: %s -> %s\n", card, json);
+    bl_string_free(json);
+    bl_string_free(card);
 
     if (bl_audit_list(vault, &dpo, token, NULL, 10, false, &json) != BL_OK) return fail("bl_audit_list");
     printf("audit trail: %s\n", json);

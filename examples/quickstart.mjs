@@ -1,4 +1,4 @@
-// bunkerlite quickstart (Node): create, look up, update, read the audit trail, erase.
+// bunkerlite quickstart (Node): create, look up, update, tokenize, read the audit trail, erase.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,12 +21,17 @@ console.log('found by email:', ann.profile.name)
 ann = await vault.updateSubjectAsync({ token }, { phone: '+49 30 901820' }, { actor: 'app:crm' })
 console.log(`updated to version ${ann.version}:`, ann.profile)
 
+// A token stands in for one value elsewhere (here a card number); only the vault maps it back.
+// Linked to the subject, it is erased with her.
+const card = await vault.tokenizeAsync('4111 1111 1111 1111', { kind: 'card', keep_last: 4, subject: token }, { actor: 'app:payments' })
+console.log('card token:', card, '->', await vault.detokenizeAsync(card, { mask: {} }, { actor: 'app:support', purpose: 'support' }))
+
 for (const event of (await vault.listAuditEventsAsync(token, { actor: 'admin:dpo', limit: 10 })).items.reverse()) {
   console.log(`audit #${event.seq} ${event.actor} (${event.purpose ?? '-'}) ${event.action} -> ${event.outcome}`)
 }
 
 const receipt = await vault.forgetSubjectAsync({ token }, { actor: 'admin:dpo' })
-console.log(`erased: ${receipt.index_entries_removed} index entries removed, WAL truncated: ${receipt.wal_truncated}`)
+console.log(`erased: ${receipt.index_entries_removed} index entries and ${receipt.tokens_removed} token removed, WAL truncated: ${receipt.wal_truncated}`)
 try {
   await vault.getSubjectAsync({ token }, { actor: 'app:billing' })
 } catch (e) {

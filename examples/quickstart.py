@@ -1,4 +1,4 @@
-"""bunkerlite quickstart (Python): create, look up, update, read the audit trail, erase."""
+"""bunkerlite quickstart (Python): create, look up, update, tokenize, read the audit trail, erase."""
 
 import os
 import tempfile
@@ -20,11 +20,17 @@ with bunkerlite.Vault.open(path, key) as vault:
     ann = vault.update_subject({"token": token}, {"phone": "+49 30 901820"}, actor="app:crm")
     print(f"updated to version {ann['version']}:", ann["profile"])
 
+    # A token stands in for one value elsewhere (here a card number); only the vault maps it back.
+    # Linked to the subject, it is erased with her.
+    card = vault.tokenize("4111 1111 1111 1111", {"kind": "card", "keep_last": 4, "subject": token}, actor="app:payments")
+    print("card token:", card, "->", vault.detokenize(card, {"mask": {}}, actor="app:support", purpose="support"))
+
     for event in reversed(vault.list_audit_events(token, actor="admin:dpo", limit=10)["items"]):
         print(f"audit #{event['seq']} {event['actor']} ({event['purpose'] or '-'}) {event['action']} -> {event['outcome']}")
 
     receipt = vault.forget_subject({"token": token}, actor="admin:dpo")
-    print(f"erased: {receipt['index_entries_removed']} index entries removed, WAL truncated: {receipt['wal_truncated']}")
+    print(f"erased: {receipt['index_entries_removed']} index entries and {receipt['tokens_removed']} token removed,"
+          f" WAL truncated: {receipt['wal_truncated']}")
     try:
         vault.get_subject({"token": token}, actor="app:billing")
     except bunkerlite.ErasedError as e:

@@ -1,4 +1,4 @@
-//! bunkerlite quickstart (Rust): create, look up, update, read the audit trail, erase.
+//! bunkerlite quickstart (Rust): create, look up, update, tokenize, read the audit trail, erase.
 use bunkerlite::{Caller, Lookup, MasterKey, Options, PageRequest, Vault};
 use serde_json::json;
 
@@ -25,6 +25,13 @@ fn main() -> Result<(), bunkerlite::Error> {
         vault.update_subject(&Caller::new("app:crm")?, &Lookup::token(&token), json!({"phone": "+49 30 901820"}))?;
     println!("updated to version {}: {}", ann.version, ann.profile);
 
+    // A token stands in for one value elsewhere (here a card number); only the vault maps it back.
+    // Linked to the subject, it is erased with her.
+    let card_options = json!({"kind": "card", "keep_last": 4, "subject": token});
+    let card = vault.tokenize(&Caller::new("app:payments")?, "4111 1111 1111 1111", Some(card_options))?;
+    let support = Caller::new("app:support")?.with_purpose("support")?;
+    println!("card token: {card} -> {}", vault.detokenize(&support, &card, Some(json!({"mask": {}})))?);
+
     for event in vault.list_audit_events(&dpo, Some(&token), &PageRequest::first(10), false)?.items.iter().rev() {
         let purpose = event.purpose.as_deref().unwrap_or("-");
         println!("audit #{} {} ({}) {} -> {}", event.seq, event.actor, purpose, event.action, event.outcome);
@@ -32,8 +39,8 @@ fn main() -> Result<(), bunkerlite::Error> {
 
     let receipt = vault.forget_subject(&dpo, &Lookup::token(&token))?;
     println!(
-        "erased: {} index entries removed, WAL truncated: {}",
-        receipt.index_entries_removed, receipt.wal_truncated
+        "erased: {} index entries and {} token removed, WAL truncated: {}",
+        receipt.index_entries_removed, receipt.tokens_removed, receipt.wal_truncated
     );
     match vault.get_subject(&billing, &Lookup::token(&token)) {
         Err(e) => println!("after erasure: {}", e.code()),
