@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit`: the committed index.d.ts describes a usable, typed API.
-import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode } from '..'
+import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem } from '..'
 
 async function main (): Promise<void> {
   const key: MasterKey = MasterKey.generate()
@@ -18,6 +18,12 @@ async function main (): Promise<void> {
     const code: ErrorCode = (e as BunkerliteError).code
     console.log(code)
   }
+  const card: string = vault.tokenize('4111111111111111', { kind: 'card', keep_last: 4 }, { actor: 'app:pay' })
+  const masked: string = await vault.detokenizeAsync(card, { mask: { keep_last: 4 } })
+  const info: TokenInfo = vault.tokenInfo(card)
+  const made: TokenBatch<TokenizeItem> = vault.tokenizeMany(['a'], { kind: 'fpe', alphabet: 'alphanumeric' })
+  const text: string = vault.tokenizeText('x', { detect: ['email'], values: ['Ann'] })
+  console.log(card, masked, info.reference, made.summary.ok, text, receipt.tokens_removed)
   console.log(version, updated.token, outcome, receipt.wal_truncated, next)
   vault.close()
 }

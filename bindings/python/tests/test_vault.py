@@ -256,3 +256,27 @@ def test_oversized_arguments_are_refused_while_converting() -> None:
         assert "batch is larger than" in str(e.value)
         with pytest.raises(bunkerlite.TooLargeError):
             v.create_subjects([{}] * 10_001)
+
+
+def test_tokens_from_python(tmp_path: pathlib.Path) -> None:
+    key = bunkerlite.MasterKey.generate()
+    path = tmp_path / "tokens.db"
+    start = 1_000_000_000_000
+    with bunkerlite.Vault.open(path, key, {"manual_clock_ms": start}) as v:
+        card = v.tokenize("4111 1111 1111 1111", {"kind": "card", "keep_last": 4, "ttl_ms": 10}, actor="app:pay")
+        assert len(card) == 16 and card.endswith("1111") and card != "4111111111111111"
+        assert v.detokenize(card, {"mask": {}}, actor="app:support", purpose="support") == "************1111"
+        info = v.token_info(card)
+        assert info["kind"] == "card" and info["expires_ms"] == start + 10 and len(info["reference"]) == 32
+        batch = v.tokenize_many(["a", "b"], {"kind": "alphanumeric"}, all_or_nothing=True)
+        assert batch["summary"] == {"total": 2, "ok": 2, "failed": 0}
+        text = v.tokenize_text("mail ann@example.org", {"scope": "chat"})
+        assert "ann@example.org" not in text and text.startswith("mail [EMAIL:")
+        assert v.detokenize_text(text) == "mail ann@example.org"
+        with pytest.raises(bunkerlite.InvalidInputError):
+            v.tokenize("4111111111111112", {"kind": "card"})
+    with bunkerlite.Vault.open(path, key, {"manual_clock_ms": start + 10}) as v:
+        with pytest.raises(bunkerlite.ExpiredError) as expired:
+            v.detokenize(card)
+        assert expired.value.code == "EXPIRED" and isinstance(expired.value, LookupError)
+        assert v.purge_tokens()["removed"] == 1
