@@ -317,3 +317,21 @@ fn random_tokens_are_unique_well_formed_and_uniform() {
         }
     }
 }
+
+#[test]
+fn an_edited_token_reference_in_the_audit_breaks_the_chain() {
+    let tv = temp_vault();
+    let v = open(&tv.path, 1);
+    let app = c("app");
+    let t = v.tokenize(&app, "value", None).expect("tokenize");
+    v.detokenize(&app, &t, None).expect("detokenize");
+    v.verify_audit(None).expect("intact");
+    v.close().expect("close");
+    for edit in ["UPDATE audit SET ref = randomblob(16) WHERE ref IS NOT NULL", "UPDATE audit SET ref = NULL"] {
+        let copy = temp_vault();
+        std::fs::copy(&tv.path, &copy.path).expect("copy");
+        raw(&copy.path).execute(edit, []).expect("edit");
+        let e = open(&copy.path, 1).verify_audit(None).expect_err("tampered");
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{edit}");
+    }
+}
