@@ -174,6 +174,25 @@ pub fn strings_from_json(value: Value) -> Result<Vec<String>> {
         .collect()
 }
 
+/// `INVALID_INPUT` for options (a JSON object read into a struct) that serde refused: its
+/// message names the field and what was expected, without the input it quotes (`invalid type:
+/// string "…"`, `unknown variant `…``) — a value given by mistake is never echoed.
+pub(crate) fn invalid_options(what: &str, e: &serde_json::Error) -> Error {
+    let message = e.to_string();
+    for (prefix, close) in
+        [("invalid type: string \"", '"'), ("invalid value: string \"", '"'), ("unknown variant `", '`')]
+    {
+        if let Some(at) = message.find(prefix) {
+            let start = at + prefix.len();
+            if let Some(len) = message[start..].find(close) {
+                let kept = format!("{}{}", message[..start - 1].trim_end(), &message[start + len + 1..]);
+                return Error::invalid(format!("invalid {what}: {kept}"));
+            }
+        }
+    }
+    Error::invalid(format!("invalid {what}: {message}"))
+}
+
 /// A profile must be a JSON object.
 pub(crate) fn expect_object(value: Value, what: &str) -> Result<Map<String, Value>> {
     match value {
@@ -185,6 +204,31 @@ pub(crate) fn expect_object(value: Value, what: &str) -> Result<Map<String, Valu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_errors_do_not_echo_the_input() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        enum Kind {
+            Uuid,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Opts {
+            kind: Option<Kind>,
+            n: Option<u32>,
+        }
+        for (value, kept) in [
+            (serde_json::json!({"kind": "Ann Canary"}), "unknown variant, expected `Uuid`"),
+            (serde_json::json!({"n": "Ann Canary"}), "invalid type: string, expected u32"),
+            (serde_json::json!({"Ann": 1}), "unknown field `Ann`"),
+        ] {
+            let e = serde_json::from_value::<Opts>(value).expect_err("refused");
+            let message = invalid_options("options", &e).to_string();
+            assert!(!message.contains("Canary") && message.contains(kept), "{message}");
+        }
+    }
     use serde_json::json;
 
     #[test]

@@ -137,6 +137,6 @@ impl Options {
         if value.is_null() {
             return Ok(Options::default());
         }
-        serde_json::from_value(value).map_err(|e| Error::invalid(format!("invalid options: {e}")))
+        serde_json::from_value(value).map_err(|e| crate::document::invalid_options("options", &e))
     }
 }

@@ -34,6 +34,7 @@ use crate::crypto::aead::{self, Place, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::IndexKey;
 use crate::crypto::keys::SecretKey;
 use crate::crypto::{fpe, kdf};
+use crate::document::invalid_options;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
@@ -109,25 +110,8 @@ struct Opened {
 fn parse<T: serde::de::DeserializeOwned + Default>(options: Option<Value>, what: &str) -> Result<T> {
     match options {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid {what}: {}", unquoted(&e)))),
+        Some(v) => serde_json::from_value(v).map_err(|e| invalid_options(what, &e)),
     }
-}
-
-/// serde's message without the input it quotes (`invalid type: string "…"`, `unknown variant
-/// `…``): an option given a value by mistake must not echo it. Field names it lists stay.
-fn unquoted(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    for (prefix, open, close) in
-        [("invalid type: string \"", '"', '"'), ("invalid value: string \"", '"', '"'), ("unknown variant `", '`', '`')]
-    {
-        if let Some(at) = message.find(prefix) {
-            let start = at + prefix.len() - open.len_utf8();
-            if let Some(len) = message[start + 1..].find(close) {
-                return format!("{}{}", &message[..start].trim_end(), &message[start + 1 + len + 1..]);
-            }
-        }
-    }
-    message
 }
 
 fn check_scope(scope: &str) -> Result<()> {
