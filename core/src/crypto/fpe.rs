@@ -66,11 +66,7 @@ impl Alphabet {
             out.zeroize();
             return Err(Error::too_large(format!("an FF1 value is at most {MAX_LEN} characters")));
         }
-        let mut domain: u128 = 1;
-        for _ in 0..out.len() {
-            domain = domain.saturating_mul(u128::from(self.radix()));
-        }
-        if domain < MIN_DOMAIN {
+        if power(self.radix(), out.len()) < MIN_DOMAIN {
             out.zeroize();
             return Err(Error::invalid(
                 "the value is too short for FF1 in this alphabet: fewer than a million possible values",
@@ -82,6 +78,11 @@ impl Alphabet {
     fn text(&self, numerals: &[u16]) -> String {
         numerals.iter().map(|n| self.0[usize::from(*n)]).collect()
     }
+}
+
+/// `radix^len`, saturating at `u128::MAX` (only compared against bounds far below it).
+fn power(radix: u32, len: usize) -> u128 {
+    (0..len).fold(1u128, |acc, _| acc.saturating_mul(u128::from(radix)))
 }
 
 /// A numeral string whose halves are small numbers: the crate's FF1 rounds run unchanged, and
@@ -122,12 +123,7 @@ impl Drop for BeBytes {
 impl SmallNumeralString {
     /// Whether `len` numerals of `radix` fit this type (both halves below 2^64).
     fn fits(radix: u32, len: usize) -> bool {
-        let v = len - len / 2;
-        let mut max: u128 = 1;
-        for _ in 0..v {
-            max = max.saturating_mul(u128::from(radix));
-        }
-        max <= 1u128 << 64
+        power(radix, len - len / 2) <= 1u128 << 64
     }
 
     fn half(&self, numerals: &[u16]) -> Half {
@@ -137,10 +133,6 @@ impl SmallNumeralString {
 }
 
 impl Half {
-    fn modulus(&self) -> u128 {
-        (0..self.len).fold(1u128, |acc, _| acc * u128::from(self.radix))
-    }
-
     fn numerals(&self) -> Vec<u16> {
         let mut out = vec![0u16; self.len];
         let mut x = self.value;
@@ -172,15 +164,13 @@ impl Operations for Half {
     }
 
     fn add_mod_exp(self, other: impl Iterator<Item = u8>, radix: u32, m: usize) -> Half {
-        let half = Half { value: 0, len: m, radix };
-        let modulus = half.modulus();
+        let modulus = power(radix, m);
         let value = (self.value % modulus + Half::reduce(other, modulus)) % modulus;
         Half { value, len: m, radix }
     }
 
     fn sub_mod_exp(self, other: impl Iterator<Item = u8>, radix: u32, m: usize) -> Half {
-        let half = Half { value: 0, len: m, radix };
-        let modulus = half.modulus();
+        let modulus = power(radix, m);
         let value = (self.value % modulus + modulus - Half::reduce(other, modulus)) % modulus;
         Half { value, len: m, radix }
     }
