@@ -104,6 +104,7 @@ impl fmt::Display for ErrorKind {
 ///
 /// `Display` and `Debug` show the kind and a message written by bunkerlite; neither ever contains
 /// personal data or key material.
+#[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: Cow<'static, str>,

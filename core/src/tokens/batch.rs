@@ -36,16 +36,8 @@ impl Tokens {
                     .and_then(|(stored, _)| fpe::encrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, &stored))
             };
             let results: Vec<Result<String>> = values.iter().map(encrypt).collect();
-            if all_or_nothing {
-                if let Some((i, e)) = results.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|e| (i, e))) {
-                    return Err(refuse(Error::new(e.kind(), format!("item {i}: {}", e.message()))));
-                }
-            }
             let made = results.iter().filter_map(|r| r.as_ref().ok().map(String::as_str));
-            self.record_vaultless(engine, caller, Action::TokenCreate, made)?;
-            let failures: Vec<&'static str> =
-                results.iter().filter_map(|r| r.as_ref().err().map(Error::code)).collect();
-            record_failures(engine, caller, Action::TokenCreate, &failures)?;
+            self.settle_ff1(engine, caller, Action::TokenCreate, all_or_nothing, &results, made)?;
             let items = results
                 .into_iter()
                 .map(|r| match r {
@@ -55,7 +47,7 @@ impl Tokens {
                 .collect();
             return Ok(batch(items, |i| i.error.is_none()));
         }
-        let mut failures: Vec<&'static str> = Vec::new();
+        let mut failures: Vec<Failure> = Vec::new();
         let items = engine.write(caller, Action::TokenCreate, None, |tx| {
             let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
             let renormalize = |v: &str| format::prepare(&plan.shape, v).map(|(_, n)| n);
@@ -74,10 +66,8 @@ impl Tokens {
                         items.push(TokenizeItem { status, token: Some(token), error: None });
                     }
                     Err(e) if item_error(&e) => {
-                        if all_or_nothing {
-                            return Err(Error::new(e.kind(), format!("item {i}: {}", e.message())));
-                        }
-                        failures.push(e.code());
+                        let e = failed_item(i, e, all_or_nothing)?;
+                        failures.push((None, e.code()));
                         items.push(TokenizeItem { status: "failed", token: None, error: Some((&e).into()) });
                     }
                     Err(e) => return Err(e),
@@ -116,17 +106,17 @@ impl Tokens {
             return self.detokenize_many_ff1(engine, caller, tokens, &ff1, options, all_or_nothing);
         }
         let hashes: Vec<Result<[u8; 16]>> = tokens.iter().map(|t| self.hash_of(t)).collect();
-        let mut failures: Vec<(Option<[u8; 16]>, &'static str)> = Vec::new();
+        let mut failures: Vec<Failure> = Vec::new();
         // One pass on a reader; if a token must change when used (once, sliding), the whole
         // batch runs again inside a write.
-        let run = |db: &Db<'_>, tx: Option<&Tx<'_>>, failures: &mut Vec<(Option<[u8; 16]>, &'static str)>| {
+        let run = |db: &Db<'_>, tx: Option<&Tx<'_>>, failures: &mut Vec<Failure>| {
             let mut items = Vec::with_capacity(hashes.len());
             let mut events = Vec::new();
             failures.clear();
             for (i, h) in hashes.iter().enumerate() {
                 let got = match h {
                     Ok(hash) => self.detokenize_in(engine, db, tx, *hash, action),
-                    Err(e) => Err(Error::new(e.kind(), e.message().to_owned())),
+                    Err(e) => Err(e.clone()),
                 };
                 match got {
                     Ok(Some(o)) => {
@@ -136,9 +126,7 @@ impl Tokens {
                     }
                     Ok(None) => return Ok(None),
                     Err(e) if item_error(&e) => {
-                        if all_or_nothing {
-                            return Err(Error::new(e.kind(), format!("item {i}: {}", e.message())));
-                        }
+                        let e = failed_item(i, e, all_or_nothing)?;
                         failures.push((h.as_ref().ok().copied(), e.code()));
                         items.push(DetokenizeItem { value: None, error: Some((&e).into()) });
                     }
@@ -159,19 +147,7 @@ impl Tokens {
                 run(tx, Some(tx), &mut failures)?.ok_or_else(|| Error::internal("detokenize batch"))
             })?,
         };
-        let now = engine.now_ms();
-        let events = failures
-            .iter()
-            .map(|(hash, code)| {
-                let e = Event::attempt(action, None);
-                let e = match hash {
-                    Some(h) => e.with_reference(*h),
-                    None => e,
-                };
-                e.into_pending(caller, now, code)
-            })
-            .collect();
-        engine.record(events)?;
+        record_failures(engine, caller, action, &failures)?;
         Ok(batch(items, |i| i.error.is_none()))
     }
 
@@ -191,16 +167,8 @@ impl Tokens {
                 fpe::decrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, t).map(Zeroizing::new)
             })
             .collect();
-        if all_or_nothing {
-            if let Some((i, e)) = results.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|e| (i, e))) {
-                let e = Error::new(e.kind(), format!("item {i}: {}", e.message()));
-                return Err(engine.refused(caller, Action::TokenDetokenize, None, e));
-            }
-        }
         let read = tokens.iter().zip(&results).filter(|(_, r)| r.is_ok()).map(|(t, _)| t.as_str());
-        self.record_vaultless(engine, caller, Action::TokenDetokenize, read)?;
-        let failures: Vec<&'static str> = results.iter().filter_map(|r| r.as_ref().err().map(Error::code)).collect();
-        record_failures(engine, caller, Action::TokenDetokenize, &failures)?;
+        self.settle_ff1(engine, caller, Action::TokenDetokenize, all_or_nothing, &results, read)?;
         let items = results
             .into_iter()
             .map(|r| match r {
@@ -211,6 +179,29 @@ impl Tokens {
         Ok(batch(items, |i| i.error.is_none()))
     }
 
+    /// The FF1 batch forms store nothing, so every item is computed before anything is audited:
+    /// with `all_or_nothing` the first failure fails the call; otherwise the successes (their
+    /// tokens: `done`) are audited as `action` and the failures as failed attempts.
+    fn settle_ff1<'t, T>(
+        &self,
+        engine: &Engine,
+        caller: &Caller,
+        action: Action,
+        all_or_nothing: bool,
+        results: &[Result<T>],
+        done: impl Iterator<Item = &'t str>,
+    ) -> Result<()> {
+        if all_or_nothing {
+            if let Some((i, e)) = results.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|e| (i, e))) {
+                return Err(engine.refused(caller, action, None, e.clone().context(format_args!("item {i}"))));
+            }
+        }
+        self.record_vaultless(engine, caller, action, done)?;
+        let failures: Vec<Failure> =
+            results.iter().filter_map(|r| r.as_ref().err().map(|e| (None, e.code()))).collect();
+        record_failures(engine, caller, action, &failures)
+    }
+
     pub(crate) fn delete_many(
         &self,
         engine: &Engine,
@@ -219,7 +210,7 @@ impl Tokens {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DeleteItem>> {
         engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, Action::TokenDelete, None, e))?;
-        let mut failures: Vec<&'static str> = Vec::new();
+        let mut failures: Vec<Failure> = Vec::new();
         let items = engine.write(caller, Action::TokenDelete, None, |tx| {
             let mut items = Vec::with_capacity(tokens.len());
             let mut events = Vec::new();
@@ -231,10 +222,8 @@ impl Tokens {
                         items.push(DeleteItem { deleted: true, error: None });
                     }
                     Err(e) if item_error(&e) => {
-                        if all_or_nothing {
-                            return Err(Error::new(e.kind(), format!("item {i}: {}", e.message())));
-                        }
-                        failures.push(e.code());
+                        let e = failed_item(i, e, all_or_nothing)?;
+                        failures.push((None, e.code()));
                         items.push(DeleteItem { deleted: false, error: Some((&e).into()) });
                     }
                     Err(e) => return Err(e),
@@ -256,25 +245,19 @@ impl Tokens {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<InfoItem>> {
         engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, Action::TokenInfo, None, e))?;
-        let mut failures: Vec<(Option<[u8; 16]>, &'static str)> = Vec::new();
+        let mut failures: Vec<Failure> = Vec::new();
         let items = engine.read_snapshot(caller, Action::TokenInfo, None, |db| {
             let mut items = Vec::with_capacity(tokens.len());
             let mut events = Vec::new();
             for (i, t) in tokens.iter().enumerate() {
                 let hash = self.hash_of(t);
-                match hash
-                    .as_ref()
-                    .map_err(|e| Error::new(e.kind(), e.message().to_owned()))
-                    .and_then(|h| self.info_in(engine, db, *h))
-                {
+                match hash.clone().and_then(|h| self.info_in(engine, db, h)) {
                     Ok((info, event)) => {
                         events.push(event);
                         items.push(InfoItem { info: Some(info), error: None });
                     }
                     Err(e) if item_error(&e) => {
-                        if all_or_nothing {
-                            return Err(Error::new(e.kind(), format!("item {i}: {}", e.message())));
-                        }
+                        let e = failed_item(i, e, all_or_nothing)?;
                         failures.push((hash.ok(), e.code()));
                         items.push(InfoItem { info: None, error: Some((&e).into()) });
                     }
@@ -283,20 +266,7 @@ impl Tokens {
             }
             Ok((items, events))
         })?;
-        let now = engine.now_ms();
-        engine.record(
-            failures
-                .into_iter()
-                .map(|(hash, code)| {
-                    let e = Event::attempt(Action::TokenInfo, None);
-                    match hash {
-                        Some(h) => e.with_reference(h),
-                        None => e,
-                    }
-                    .into_pending(caller, now, code)
-                })
-                .collect(),
-        )?;
+        record_failures(engine, caller, Action::TokenInfo, &failures)?;
         Ok(batch(items, |i| i.error.is_none()))
     }
 }
@@ -309,9 +279,35 @@ fn item_error(e: &Error) -> bool {
     )
 }
 
-fn record_failures(engine: &Engine, caller: &Caller, action: Action, codes: &[&'static str]) -> Result<()> {
+/// An item's own failure: with `all_or_nothing` the call's error (naming the item), otherwise
+/// the error to report in the item's place.
+fn failed_item(i: usize, e: Error, all_or_nothing: bool) -> Result<Error> {
+    if all_or_nothing {
+        Err(e.context(format_args!("item {i}")))
+    } else {
+        Ok(e)
+    }
+}
+
+/// A failed item, audited after its batch as a failed attempt: the keyed hash of its token (when
+/// the item named a token it could find) and the error code.
+type Failure = (Option<[u8; 16]>, &'static str);
+
+fn record_failures(engine: &Engine, caller: &Caller, action: Action, failures: &[Failure]) -> Result<()> {
     let now = engine.now_ms();
-    engine.record(codes.iter().map(|code| Event::attempt(action, None).into_pending(caller, now, code)).collect())
+    engine.record(
+        failures
+            .iter()
+            .map(|(hash, code)| {
+                let attempt = Event::attempt(action, None);
+                match hash {
+                    Some(h) => attempt.with_reference(*h),
+                    None => attempt,
+                }
+                .into_pending(caller, now, code)
+            })
+            .collect(),
+    )
 }
 
 fn batch<T>(items: Vec<T>, ok: impl Fn(&T) -> bool) -> TokenBatch<T> {
