@@ -162,10 +162,16 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut Budget<'_>) -> 
     Err(wrong_type("values must be dict, list, tuple, str, int, float, bool or None"))
 }
 
-/// The items of a batch (a list or tuple), each converted within the document limits and all
-/// together within `max_batch` items and `max_batch_bytes`.
-fn batch(obj: &Bound<'_, PyAny>, limits: &Limits, what: &str) -> Result<Vec<Value>, ArgError> {
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
+/// The items of a batch argument (a list or tuple) named `what`, each converted by `item`, which
+/// also says how many bytes it counted: at most `max_batch` items and `max_batch_bytes` in all,
+/// refused as soon as either is passed; an item's error names its position.
+fn batch_of<'py, T>(
+    obj: &Bound<'py, PyAny>,
+    limits: &Limits,
+    what: &str,
+    mut item: impl FnMut(&Bound<'py, PyAny>) -> Result<(T, usize), ArgError>,
+) -> Result<Vec<T>, ArgError> {
+    let items: Vec<Bound<'py, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
         if l.len() > limits.max_batch {
             return Err(too_large(format!("a batch holds at most {} items", limits.max_batch)).into());
         }
@@ -180,18 +186,27 @@ fn batch(obj: &Bound<'_, PyAny>, limits: &Limits, what: &str) -> Result<Vec<Valu
     };
     let mut total = 0usize;
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let mut budget = Budget::new(limits);
-        out.push(to_json_at(item, 1, &mut budget).map_err(|e| match e {
+    for (i, obj) in items.iter().enumerate() {
+        let (converted, bytes) = item(obj).map_err(|e| match e {
             ArgError::Core(e) => ArgError::Core(e.context(format_args!("item {i}"))),
             ArgError::Type(m) => ArgError::Type(format!("item {i}: {m}")),
-        })?);
-        total += budget.bytes;
+        })?;
+        total += bytes;
         if total > limits.max_batch_bytes {
             return Err(too_large(format!("a batch is larger than {} bytes", limits.max_batch_bytes)).into());
         }
+        out.push(converted);
     }
     Ok(out)
+}
+
+/// The JSON documents of a batch argument.
+fn batch(obj: &Bound<'_, PyAny>, limits: &Limits, what: &str) -> Result<Vec<Value>, ArgError> {
+    batch_of(obj, limits, what, |item| {
+        let mut budget = Budget::new(limits);
+        let value = to_json_at(item, 1, &mut budget)?;
+        Ok((value, budget.bytes))
+    })
 }
 
 /// A string argument named `what` (a lone surrogate or another type is invalid input).
@@ -287,29 +302,11 @@ pub(crate) fn opt_document(obj: Option<&Bound<'_, PyAny>>, vault: &Vault) -> Res
 
 /// A list of strings named `what` (at most `max_batch` items and `max_batch_bytes` bytes).
 pub(crate) fn strings(obj: &Bound<'_, PyAny>, vault: &Vault, what: &str) -> Result<Vec<String>, ArgError> {
-    let limits = vault.limits()?;
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
-        l.iter().collect()
-    } else if let Ok(t) = obj.cast::<PyTuple>() {
-        t.iter().collect()
-    } else {
-        return Err(wrong_type(format!("{what} must be a list of strings")));
-    };
-    if items.len() > limits.max_batch {
-        return Err(too_large(format!("a batch holds at most {} items", limits.max_batch)).into());
-    }
-    let mut total = 0usize;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let s = item.cast::<PyString>().map_err(|_| wrong_type(format!("item {i} of {what} must be a string")))?;
-        let s = text(s).map_err(|e| e.context(format_args!("item {i}")))?;
-        total += s.len();
-        if total > limits.max_batch_bytes {
-            return Err(too_large(format!("a batch is larger than {} bytes", limits.max_batch_bytes)).into());
-        }
-        out.push(s);
-    }
-    Ok(out)
+    batch_of(obj, &vault.limits()?, what, |item| {
+        let s = text(item.cast::<PyString>().map_err(|_| wrong_type("must be a string"))?)?;
+        let bytes = s.len();
+        Ok((s, bytes))
+    })
 }
 
 /// Paging from the `cursor` and `limit` keyword arguments.
