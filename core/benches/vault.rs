@@ -6,6 +6,8 @@
 //! it instead grows one vault to 1,000,000 subjects in a fresh process and reports resident memory
 //! at 10k, 100k and 1M.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -34,16 +36,7 @@ fn email(i: usize) -> String {
 }
 
 fn profile(i: usize) -> Value {
-    // ~300 bytes of JSON: email and phone (indexed) plus ordinary fields.
-    json!({
-        "email": email(i),
-        "phone": format!("+49 151 {}", 10_000_000 + (i as u64 * 48_271 + 12_345) % 90_000_000),
-        "name": format!("Person Number {i}"),
-        "address": {"street": format!("{} Long Example Street", i % 997), "city": "Berlin", "zip": format!("{:05}", i % 99_999), "country": "DE"},
-        "birthdate": "1987-06-05",
-        "preferences": {"newsletter": i % 2 == 0, "language": "de", "theme": "dark"},
-        "note": "customer since 2019, prefers contact by email, VIP tier"
-    })
+    common::profile_with_email(i, email(i))
 }
 
 fn rss_mib() -> f64 {

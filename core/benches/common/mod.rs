@@ -1,13 +1,20 @@
 //! What the benches share: the realistic profile (also written in bench/bindings.* and
 //! bench/peers/, which must stay the same shape).
+// Each bench uses the part it needs.
+#![allow(dead_code)]
 
 use serde_json::{json, Value};
 
-/// A realistic profile of ~350 bytes of JSON (the shape of `benches/vault.rs`): email and phone
-/// (indexed), a nested address and preferences, ordinary fields.
+/// A realistic profile of ~350 bytes of JSON: email and phone (indexed), a nested address and
+/// preferences, ordinary fields.
 pub fn profile(i: usize) -> Value {
+    profile_with_email(i, format!("user{i}@example.org"))
+}
+
+/// [`profile`] with the given email (the vault bench gives subjects emails in random order).
+pub fn profile_with_email(i: usize, email: String) -> Value {
     json!({
-        "email": format!("user{i}@example.org"),
+        "email": email,
         "phone": format!("+49 151 {}", 10_000_000 + (i as u64 * 48_271 + 12_345) % 90_000_000),
         "name": format!("Person Number {i}"),
         "address": {"street": format!("{} Long Example Street", i % 997), "city": "Berlin", "zip": format!("{:05}", i % 99_999), "country": "DE"},
