@@ -75,12 +75,12 @@ fn moved_or_edited_token_rows_fail_as_integrity() {
     let b = v.tokenize(&app, "value-b", Some(json!({"once": true}))).expect("b");
     let linked_subject = v.create_subject(&app, json!({"name": "s"})).expect("subject");
     let l = v.tokenize(&app, "value-l", Some(json!({"subject": linked_subject}))).expect("linked");
-    let ref_of = |t: &str| v.token_info(&app, t).expect("info").reference;
+    let ref_of = |t: &str| hex::decode(v.token_info(&app, t).expect("info").reference).expect("hex");
     let (ra, rb, rl) = (ref_of(&a), ref_of(&b), ref_of(&l));
     v.close().expect("close");
     let db = raw(&tv.path);
     // a's value copied over b's row; the once flag of b cleared; l moved to another subject.
-    db.execute(&format!("UPDATE tokens SET value = (SELECT value FROM tokens WHERE hex(hash) = upper('{ra}')) WHERE hex(hash) = upper('{rb}')"), [])
+    db.execute("UPDATE tokens SET value = (SELECT value FROM tokens WHERE hash = ?1) WHERE hash = ?2", [&ra, &rb])
         .expect("copy value");
     drop(db);
     let v = open(&tv.path, 1);
@@ -90,10 +90,9 @@ fn moved_or_edited_token_rows_fail_as_integrity() {
     let other_id: i64 = {
         v.close().expect("close");
         let db = raw(&tv.path);
-        let id = db.query_row("SELECT max(id) FROM subjects", [], |r| r.get(0)).expect("id");
-        db.execute(&format!("UPDATE tokens SET subject_id = {id} WHERE hex(hash) = upper('{rl}')"), [])
-            .expect("relink");
-        db.execute(&format!("UPDATE tokens SET flags = 0 WHERE hex(hash) = upper('{rb}')"), []).expect("flags");
+        let id: i64 = db.query_row("SELECT max(id) FROM subjects", [], |r| r.get(0)).expect("id");
+        db.execute("UPDATE tokens SET subject_id = ?1 WHERE hash = ?2", rusqlite::params![id, rl]).expect("relink");
+        db.execute("UPDATE tokens SET flags = 0 WHERE hash = ?1", [&rb]).expect("flags");
         id
     };
     assert!(other_id > 0 && !other.is_empty());
