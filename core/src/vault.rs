@@ -353,8 +353,7 @@ impl Vault {
     /// used up is `EXHAUSTED`. Audited as `token.create` with a keyed hash of the token.
     pub fn tokenize(&self, caller: &Caller, value: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options =
-            tokens::tokenize_options(options).map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
+        let options = tokens::parse_options(&open.engine, caller, Action::TokenCreate, "tokenize options", options)?;
         open.tokens.tokenize(&open.engine, caller, value, &options)
     }
 
@@ -377,8 +376,7 @@ impl Vault {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<TokenizeItem>> {
         let open = self.state()?;
-        let options =
-            tokens::tokenize_options(options).map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
+        let options = tokens::parse_options(&open.engine, caller, Action::TokenCreate, "tokenize options", options)?;
         open.tokens.tokenize_many(&open.engine, caller, values, &options, all_or_nothing)
     }
 
@@ -388,8 +386,8 @@ impl Vault {
     /// a keyed hash of the token.
     pub fn detokenize(&self, caller: &Caller, token: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options = tokens::detokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        let options =
+            tokens::parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
         open.tokens.detokenize(&open.engine, caller, token, &options)
     }
 
@@ -410,8 +408,8 @@ impl Vault {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DetokenizeItem>> {
         let open = self.state()?;
-        let options = tokens::detokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        let options =
+            tokens::parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
         open.tokens.detokenize_many(&open.engine, caller, tokens, &options, all_or_nothing)
     }
 
@@ -424,7 +422,7 @@ impl Vault {
     pub fn tokenize_text(&self, caller: &Caller, text: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
         let options =
-            tokens::text_options(options).map_err(|e| open.engine.refused(caller, Action::TokenCreate, None, e))?;
+            tokens::parse_options(&open.engine, caller, Action::TokenCreate, "tokenize_text options", options)?;
         open.tokens.tokenize_text(&open.engine, caller, text, &options)
     }
 
@@ -433,8 +431,8 @@ impl Vault {
     /// Audited as `token.detokenize` per placeholder.
     pub fn detokenize_text(&self, caller: &Caller, text: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options = tokens::detokenize_options(options)
-            .map_err(|e| open.engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        let options =
+            tokens::parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
         open.tokens.detokenize_text(&open.engine, caller, text, &options)
     }
 

@@ -20,7 +20,6 @@ use zeroize::Zeroizing;
 
 pub use format::TokenKind;
 use format::{Keyed, OsRandom, Shape};
-pub(crate) use text::text_options;
 pub use text::Detect;
 pub use types::{
     BatchSummary, DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport, TextOptions,
@@ -107,10 +106,20 @@ struct Opened {
     event: Event,
 }
 
-fn parse<T: serde::de::DeserializeOwned + Default>(options: Option<Value>, what: &str) -> Result<T> {
+/// The options of a call (`what`: their name in an error) from the JSON the bindings pass (`None`
+/// or `null`: the defaults); options refused are audited as a refused `action`.
+pub(crate) fn parse_options<T: serde::de::DeserializeOwned + Default>(
+    engine: &Engine,
+    caller: &Caller,
+    action: Action,
+    what: &str,
+    options: Option<Value>,
+) -> Result<T> {
     match options {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| invalid_options(what, &e)),
+        Some(v) => {
+            serde_json::from_value(v).map_err(|e| engine.refused(caller, action, None, invalid_options(what, &e)))
+        }
     }
 }
 
@@ -590,14 +599,4 @@ impl Tokens {
         engine.write(caller, Action::TokenPurge, None, |_| Ok(((), vec![Event::attempt(Action::TokenPurge, None)])))?;
         Ok(PurgeReport { removed })
     }
-}
-
-/// Options from JSON (the bindings' form).
-pub(crate) fn tokenize_options(options: Option<Value>) -> Result<TokenizeOptions> {
-    parse(options, "tokenize options")
-}
-
-/// Options from JSON (the bindings' form).
-pub(crate) fn detokenize_options(options: Option<Value>) -> Result<DetokenizeOptions> {
-    parse(options, "detokenize options")
 }

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::format::{self, luhn_valid, OsRandom, TokenKind};
 use super::types::{DetokenizeOptions, TextOptions, TokenizeOptions};
-use super::{parse, Prepared, Tokens};
+use super::{Prepared, Tokens};
 use crate::audit::action::Action;
 use crate::caller::Caller;
 use crate::engine::Engine;
@@ -251,11 +251,6 @@ impl Tokens {
         out.push_str(&input[at..]);
         Ok(out)
     }
-}
-
-/// Options from JSON (the bindings' form).
-pub(crate) fn text_options(options: Option<serde_json::Value>) -> Result<TextOptions> {
-    parse(options, "tokenize_text options")
 }
 
 #[cfg(test)]
