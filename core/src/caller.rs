@@ -84,7 +84,8 @@ fn check_actor(actor: &str) -> Result<()> {
     }
 }
 
-fn check_purpose(purpose: &str) -> Result<()> {
+/// Check a purpose (or processing activity) name: `^[a-z][a-z0-9_-]{0,63}$`.
+pub(crate) fn check_purpose(purpose: &str) -> Result<()> {
     let mut bytes = purpose.bytes();
     let ok = purpose.len() <= 64
         && bytes.next().is_some_and(|b| b.is_ascii_lowercase())

@@ -17,6 +17,8 @@ use crate::document::Limits;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
+use crate::options::Options;
+use crate::policy::{Operation, Policy};
 use crate::store::{Db, Store, Tx};
 
 /// An open vault's engine. Dropped (keys wiped, connections closed) when the vault is closed and
@@ -26,6 +28,8 @@ pub(crate) struct Engine {
     pub(crate) keys: Keyring,
     pub(crate) limits: Limits,
     pub(crate) clock: Clock,
+    /// The purpose check and its cached catalogue.
+    pub(crate) policy: Policy,
     audit: Buffer,
     /// `Options::erasure_wal_window_ms`.
     erasure_window_ms: u64,
@@ -42,26 +46,36 @@ impl Drop for Engine {
 }
 
 impl Engine {
-    /// An engine over an opened store and key ring. `synchronous_audit` commits each read's
-    /// event before the read returns; otherwise up to `max_pending` wait for the flusher.
-    pub(crate) fn new(
-        store: Store,
-        keys: Keyring,
-        limits: Limits,
-        clock: Clock,
-        synchronous_audit: bool,
-        max_pending: usize,
-        erasure_window_ms: u64,
-    ) -> Engine {
+    /// An engine over an opened store and key ring, with the options' audit buffering (reads'
+    /// events committed before each read returns when `audit_flush_interval_ms` is 0), erasure
+    /// window, limits and purpose policy.
+    pub(crate) fn new(store: Store, keys: Keyring, clock: Clock, options: &Options) -> Engine {
         Engine {
             store,
             keys,
-            limits,
+            limits: options.limits.clone(),
             clock,
-            audit: Buffer::new(synchronous_audit, max_pending),
-            erasure_window_ms,
+            policy: Policy::new(options.require_purpose),
+            audit: Buffer::new(options.audit_flush_interval_ms == 0, options.audit_max_pending),
+            erasure_window_ms: options.erasure_wal_window_ms,
             truncation_due: Mutex::new(None),
         }
+    }
+
+    /// Fail unless `caller`'s purpose allows `op` on the subject with row id `subject_id`
+    /// (`None`: no subject is involved): see [`Policy::check`]. Free when the caller names no
+    /// purpose and the vault does not require one.
+    pub(crate) fn check_purpose(
+        &self,
+        db: &Db<'_>,
+        caller: &Caller,
+        op: Operation,
+        subject_id: Option<i64>,
+    ) -> Result<()> {
+        if !self.policy.applies_to(caller) {
+            return Ok(());
+        }
+        self.policy.check(db, &self.keys.consent().state, caller, op, subject_id, self.now_ms())
     }
 
     /// After an erasure committed with a window: leave the truncation to the background thread
@@ -298,5 +312,21 @@ impl Flusher {
     pub(crate) fn stop(self) {
         drop(self.stop);
         let _ = self.handle.join();
+    }
+}
+
+/// The options of a call (`what`: their name in an error) from the JSON the bindings pass (`None`
+/// or `null`: the defaults); options refused are audited as a refused `action`.
+pub(crate) fn parse_options<T: serde::de::DeserializeOwned + Default>(
+    engine: &Engine,
+    caller: &Caller,
+    action: Action,
+    what: &str,
+    options: Option<serde_json::Value>,
+) -> Result<T> {
+    match options {
+        None | Some(serde_json::Value::Null) => Ok(T::default()),
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| engine.refused(caller, action, None, crate::document::invalid_options(what, &e))),
     }
 }

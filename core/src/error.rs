@@ -69,6 +69,10 @@ error_kinds! {
     /// No new token can be made in the requested format: every random draw collided with an
     /// existing token (the format's space is used up for this prefix and suffix).
     Exhausted = 204, "EXHAUSTED";
+    /// The caller's purpose does not allow the operation on this subject: the processing
+    /// activity does not cover the operation, or it relies on consent the subject has not given
+    /// (or withdrew, or that expired or was revoked).
+    ConsentRequired = 205, "CONSENT_REQUIRED";
 
     // 3xx — keys and integrity.
     /// The master key does not match the vault. Nothing was written.

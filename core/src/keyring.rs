@@ -33,11 +33,15 @@ pub(crate) enum Purpose {
     /// The root of the token keys: the keyed hash of stored tokens, the key sealing values of
     /// tokens not linked to a subject, and the deterministic tokens' per-scope keys.
     Tokens,
+    /// The root of the consent keys: the MAC of the current consent decisions and of exported
+    /// consent receipts.
+    Consent,
 }
 
 impl Purpose {
     /// Every purpose this version uses; those missing from a vault are created at open.
-    pub(crate) const ALL: [Purpose; 4] = [Purpose::Kek, Purpose::Index, Purpose::Audit, Purpose::Tokens];
+    pub(crate) const ALL: [Purpose; 5] =
+        [Purpose::Kek, Purpose::Index, Purpose::Audit, Purpose::Tokens, Purpose::Consent];
 
     pub(crate) const fn name(self) -> &'static str {
         match self {
@@ -45,6 +49,7 @@ impl Purpose {
             Purpose::Index => "index",
             Purpose::Audit => "audit",
             Purpose::Tokens => "tokens",
+            Purpose::Consent => "consent",
         }
     }
 }
@@ -60,6 +65,17 @@ pub(crate) struct Keyring {
     /// The audit chain's MAC key, prepared.
     audit: MacKey,
     tokens: TokenKeys,
+    consent: ConsentKeys,
+}
+
+/// The consent keys, derived from the `consent` purpose key and prepared.
+pub(crate) struct ConsentKeys {
+    /// MACs each current consent decision (what every purpose check reads).
+    pub(crate) state: MacKey,
+    /// MACs exported consent receipts.
+    pub(crate) receipt: MacKey,
+    /// The `consent` purpose key's id (named in receipts).
+    pub(crate) key_id: u32,
 }
 
 /// The keys of the tokens area, derived from the `tokens` purpose key.
@@ -141,6 +157,12 @@ impl Keyring {
         let (_, index_root) = find(Purpose::Index)?;
         let (_, audit) = find(Purpose::Audit)?;
         let (tokens_id, tokens_root) = find(Purpose::Tokens)?;
+        let (consent_id, consent_root) = find(Purpose::Consent)?;
+        let consent = ConsentKeys {
+            state: MacKey::new(&consent_root.derive(&vault_id, kdf::CONSENT_STATE)),
+            receipt: MacKey::new(&consent_root.derive(&vault_id, kdf::CONSENT_RECEIPT)),
+            key_id: consent_id,
+        };
         let kek = aead::Sealer::new(&kek, kek_id);
         let tokens = TokenKeys {
             hash: tokens_root.derive(&vault_id, kdf::TOKEN_HASH),
@@ -148,7 +170,7 @@ impl Keyring {
             deterministic: tokens_root.derive(&vault_id, kdf::TOKEN_DETERMINISTIC),
         };
         let audit = MacKey::new(&audit);
-        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens })
+        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent })
     }
 
     /// The vault's random id (bound into every ciphertext and derived key).
@@ -164,6 +186,11 @@ impl Keyring {
     /// The tokens area's keys.
     pub(crate) fn tokens(&self) -> &TokenKeys {
         &self.tokens
+    }
+
+    /// The consent keys.
+    pub(crate) fn consent(&self) -> &ConsentKeys {
+        &self.consent
     }
 
     /// The blind-index key of the indexed field `field`.

@@ -31,6 +31,7 @@
 mod audit;
 mod caller;
 mod clock;
+mod consent;
 mod crypto;
 mod document;
 mod engine;
@@ -41,6 +42,7 @@ mod normalize;
 mod options;
 mod page;
 mod patch;
+mod policy;
 mod store;
 mod subjects;
 mod tokens;
@@ -50,6 +52,10 @@ pub use audit::action::Action;
 pub use audit::api::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
+pub use consent::types::{
+    Activity, ActivitySpec, Agreement, BasisStatus, BasisType, ConsentEvent, ConsentOptions, ConsentReport,
+    ConsentStatus, LegalBasis, LegalBasisSpec, Notice, ProcessingDecision, ReceiptCheck,
+};
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{documents_from_json, strings_from_json, Limits, MAX_DEPTH};
 pub use error::{Error, ErrorKind, Result};

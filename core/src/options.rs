@@ -83,6 +83,10 @@ pub struct Options {
     /// `flush_audit` and `close` complete pending truncations at once; if the process ends
     /// first, the next open does.
     pub erasure_wal_window_ms: u64,
+    /// Refuse every read, detokenization and export whose caller names no purpose
+    /// (`INVALID_INPUT`). With processing activities defined, a named purpose is then always
+    /// checked against them (see the README's "Consent").
+    pub require_purpose: bool,
     /// Input limits.
     pub limits: Limits,
     /// SQLite-only settings.
@@ -109,6 +113,7 @@ impl Default for Options {
             audit_max_pending: 16_384,
             audit_details: AuditDetails::Values,
             erasure_wal_window_ms: 0,
+            require_purpose: false,
             limits: Limits::default(),
             sqlite: SqliteOptions::default(),
             manual_clock_ms: None,

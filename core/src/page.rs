@@ -50,6 +50,19 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// The position the cursor names in a listing ordered by an ascending sequence number (the
+    /// consent outbox): list items strictly after it.
+    pub(crate) fn after_seq(&self) -> Result<Option<u64>> {
+        self.before_seq()
+    }
+}
+
+/// The cursor that continues an ascending listing after the item with sequence number `seq`.
+pub(crate) fn cursor_after(seq: u64) -> String {
+    format!("s{seq}")
+}
+
 fn seq_cursor(cursor: &str) -> Result<u64> {
     let bad = || Error::invalid("cursor is not one this vault returned");
     let digits = cursor.strip_prefix("s").ok_or_else(bad)?;

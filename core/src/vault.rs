@@ -18,10 +18,15 @@ use crate::audit::action::Action;
 use crate::audit::api::{self as audit, AuditEvent, AuditHead, AuditReport};
 use crate::audit::chain::Event;
 use crate::caller::Caller;
+use crate::consent::types::{
+    Activity, ActivitySpec, Agreement, ConsentEvent, ConsentOptions, ConsentReport, LegalBasis, LegalBasisSpec,
+    ProcessingDecision, ReceiptCheck,
+};
+use crate::consent::{self, catalogue, Consent};
 use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
 use crate::document::Limits;
-use crate::engine::{Engine, Flusher};
+use crate::engine::{parse_options, Engine, Flusher};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
 use crate::normalize;
@@ -30,7 +35,7 @@ use crate::page::{Page, PageRequest};
 use crate::store::{self, MetaRow, Settings, Store};
 use crate::subjects::{ErasureReceipt, Lookup, Subject, Subjects};
 use crate::tokens::{
-    self, DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
+    DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
     TokenizeOptions, Tokens,
 };
 
@@ -165,15 +170,7 @@ impl Vault {
         })?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let tokens = Tokens::new(&keys, region);
-        let engine = Arc::new(Engine::new(
-            store,
-            keys,
-            options.limits.clone(),
-            clock,
-            options.audit_flush_interval_ms == 0,
-            options.audit_max_pending,
-            options.erasure_wal_window_ms,
-        ));
+        let engine = Arc::new(Engine::new(store, keys, clock, &options));
         // A WAL left by a process that ended without closing (and so maybe holding pages of
         // subjects erased inside an erasure window, or while a reader blocked the truncation) is
         // checkpointed and truncated now. Another process's open read may keep it from finishing;
@@ -353,7 +350,7 @@ impl Vault {
     /// used up is `EXHAUSTED`. Audited as `token.create` with a keyed hash of the token.
     pub fn tokenize(&self, caller: &Caller, value: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options = tokens::parse_options(&open.engine, caller, Action::TokenCreate, "tokenize options", options)?;
+        let options = parse_options(&open.engine, caller, Action::TokenCreate, "tokenize options", options)?;
         open.tokens.tokenize(&open.engine, caller, value, &options)
     }
 
@@ -376,7 +373,7 @@ impl Vault {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<TokenizeItem>> {
         let open = self.state()?;
-        let options = tokens::parse_options(&open.engine, caller, Action::TokenCreate, "tokenize options", options)?;
+        let options = parse_options(&open.engine, caller, Action::TokenCreate, "tokenize options", options)?;
         open.tokens.tokenize_many(&open.engine, caller, values, &options, all_or_nothing)
     }
 
@@ -386,8 +383,7 @@ impl Vault {
     /// a keyed hash of the token.
     pub fn detokenize(&self, caller: &Caller, token: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options =
-            tokens::parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
+        let options = parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
         open.tokens.detokenize(&open.engine, caller, token, &options)
     }
 
@@ -408,8 +404,7 @@ impl Vault {
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DetokenizeItem>> {
         let open = self.state()?;
-        let options =
-            tokens::parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
+        let options = parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
         open.tokens.detokenize_many(&open.engine, caller, tokens, &options, all_or_nothing)
     }
 
@@ -421,8 +416,7 @@ impl Vault {
     /// `token.create` once per distinct token.
     pub fn tokenize_text(&self, caller: &Caller, text: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options =
-            tokens::parse_options(&open.engine, caller, Action::TokenCreate, "tokenize_text options", options)?;
+        let options = parse_options(&open.engine, caller, Action::TokenCreate, "tokenize_text options", options)?;
         open.tokens.tokenize_text(&open.engine, caller, text, &options)
     }
 
@@ -431,8 +425,7 @@ impl Vault {
     /// Audited as `token.detokenize` per placeholder.
     pub fn detokenize_text(&self, caller: &Caller, text: &str, options: Option<Value>) -> Result<String> {
         let open = self.state()?;
-        let options =
-            tokens::parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
+        let options = parse_options(&open.engine, caller, Action::TokenDetokenize, "detokenize options", options)?;
         open.tokens.detokenize_text(&open.engine, caller, text, &options)
     }
 
@@ -477,6 +470,207 @@ impl Vault {
     pub fn purge_tokens(&self, caller: &Caller) -> Result<PurgeReport> {
         let open = self.state()?;
         open.tokens.purge(&open.engine, caller)
+    }
+
+    // ---- consent --------------------------------------------------------------------------
+
+    /// Create or change the legal basis `brief` (`^[a-z][a-z0-9-]{1,64}$`) from a JSON object of
+    /// [`LegalBasisSpec`]. A new basis needs `type`; absent fields keep their values. A change
+    /// of the texts people are shown makes a new notice version (all are kept). Audited as
+    /// `basis.set`.
+    pub fn set_legal_basis(&self, caller: &Caller, brief: &str, spec: Value) -> Result<LegalBasis> {
+        let open = self.state()?;
+        let spec = parse_options(&open.engine, caller, Action::BasisSet, "legal basis", Some(spec))?;
+        catalogue::set_basis(&open.engine, caller, brief, &spec)
+    }
+
+    /// [`set_legal_basis`](Self::set_legal_basis) with a typed spec.
+    pub fn set_legal_basis_with(&self, caller: &Caller, brief: &str, spec: &LegalBasisSpec) -> Result<LegalBasis> {
+        let open = self.state()?;
+        catalogue::set_basis(&open.engine, caller, brief, spec)
+    }
+
+    /// The legal basis `brief` with every notice version (`NOT_FOUND` when there is none). The
+    /// catalogue holds no personal data: not audited.
+    pub fn get_legal_basis(&self, brief: &str) -> Result<LegalBasis> {
+        catalogue::get_basis(&self.state()?.engine, brief)
+    }
+
+    /// Every legal basis (deleted ones too), by brief.
+    pub fn list_legal_bases(&self) -> Result<Vec<LegalBasis>> {
+        catalogue::list_bases(&self.state()?.engine)
+    }
+
+    /// Delete a legal basis: it is marked `deleted` (its notices are kept) and every agreement
+    /// under it is revoked — at once for every purpose check, then in the history and the
+    /// outbox a thousand subjects per transaction (an interrupted call is completed by calling
+    /// again). Audited as `basis.delete`, and `consent.revoke` per subject.
+    pub fn delete_legal_basis(&self, caller: &Caller, brief: &str) -> Result<ConsentReport> {
+        Consent::revoke_basis(&self.state()?.engine, caller, brief, true)
+    }
+
+    /// Revoke every agreement under a legal basis (the basis stays; new agreements may be
+    /// given), as [`delete_legal_basis`](Self::delete_legal_basis) does. Audited as
+    /// `basis.revoke`.
+    pub fn revoke_legal_basis(&self, caller: &Caller, brief: &str) -> Result<ConsentReport> {
+        Consent::revoke_basis(&self.state()?.engine, caller, brief, false)
+    }
+
+    /// Create or change the processing activity `name` (the purpose callers pass) from a JSON
+    /// object of [`ActivitySpec`]. Once a vault has an activity, every purpose a caller names
+    /// must be one of them. Audited as `activity.set`.
+    pub fn set_activity(&self, caller: &Caller, name: &str, spec: Value) -> Result<Activity> {
+        let open = self.state()?;
+        let spec = parse_options(&open.engine, caller, Action::ActivitySet, "activity", Some(spec))?;
+        catalogue::set_activity(&open.engine, caller, name, &spec)
+    }
+
+    /// [`set_activity`](Self::set_activity) with a typed spec.
+    pub fn set_activity_with(&self, caller: &Caller, name: &str, spec: &ActivitySpec) -> Result<Activity> {
+        catalogue::set_activity(&self.state()?.engine, caller, name, spec)
+    }
+
+    /// Let an activity rely on a legal basis. Audited as `activity.link`.
+    pub fn link_activity(&self, caller: &Caller, name: &str, brief: &str) -> Result<Activity> {
+        catalogue::link_activity(&self.state()?.engine, caller, name, brief, true)
+    }
+
+    /// Stop an activity relying on a legal basis. Audited as `activity.unlink`.
+    pub fn unlink_activity(&self, caller: &Caller, name: &str, brief: &str) -> Result<Activity> {
+        catalogue::link_activity(&self.state()?.engine, caller, name, brief, false)
+    }
+
+    /// Delete a processing activity (its name is then an unknown purpose). Audited as
+    /// `activity.delete`.
+    pub fn delete_activity(&self, caller: &Caller, name: &str) -> Result<()> {
+        catalogue::delete_activity(&self.state()?.engine, caller, name)
+    }
+
+    /// Every processing activity, by name.
+    pub fn list_activities(&self) -> Result<Vec<Activity>> {
+        catalogue::list_activities(&self.state()?.engine)
+    }
+
+    /// Record that a subject gave (or, with `status: "refused"`, refused) consent under a legal
+    /// basis, with [`ConsentOptions`] (start, expiry, method, channel, language, reference,
+    /// notice version). Appended to the subject's consent record (never an edit) with an outbox
+    /// event, in one transaction. The basis must be active. Audited as `consent.give`.
+    pub fn give_consent(
+        &self,
+        caller: &Caller,
+        lookup: &Lookup,
+        brief: &str,
+        options: Option<Value>,
+    ) -> Result<Agreement> {
+        let open = self.state()?;
+        let options: ConsentOptions =
+            parse_options(&open.engine, caller, Action::ConsentGive, "consent options", options)?;
+        Consent::give(&open.engine, &open.subjects, caller, lookup, brief, &options)
+    }
+
+    /// [`give_consent`](Self::give_consent) with typed options.
+    pub fn give_consent_with(
+        &self,
+        caller: &Caller,
+        lookup: &Lookup,
+        brief: &str,
+        options: &ConsentOptions,
+    ) -> Result<Agreement> {
+        let open = self.state()?;
+        Consent::give(&open.engine, &open.subjects, caller, lookup, brief, options)
+    }
+
+    /// Record that a subject withdrew consent (options: method, channel, language, reference).
+    /// An agreement not in force is returned unchanged; none at all is `NOT_FOUND`. Audited as
+    /// `consent.withdraw`.
+    pub fn withdraw_consent(
+        &self,
+        caller: &Caller,
+        lookup: &Lookup,
+        brief: &str,
+        options: Option<Value>,
+    ) -> Result<Agreement> {
+        let open = self.state()?;
+        let options: ConsentOptions =
+            parse_options(&open.engine, caller, Action::ConsentWithdraw, "consent options", options)?;
+        Consent::end(&open.engine, &open.subjects, caller, lookup, brief, &options, false)
+    }
+
+    /// Record that an operator revoked a subject's consent, as
+    /// [`withdraw_consent`](Self::withdraw_consent) records a withdrawal. Audited as
+    /// `consent.revoke`.
+    pub fn revoke_consent(
+        &self,
+        caller: &Caller,
+        lookup: &Lookup,
+        brief: &str,
+        options: Option<Value>,
+    ) -> Result<Agreement> {
+        let open = self.state()?;
+        let options: ConsentOptions =
+            parse_options(&open.engine, caller, Action::ConsentRevoke, "consent options", options)?;
+        Consent::end(&open.engine, &open.subjects, caller, lookup, brief, &options, true)
+    }
+
+    /// A subject's current decision about a legal basis (`NOT_FOUND` when it never decided).
+    /// Audited as `consent.get`.
+    pub fn get_consent(&self, caller: &Caller, lookup: &Lookup, brief: &str) -> Result<Agreement> {
+        let open = self.state()?;
+        Consent::get(&open.engine, &open.subjects, caller, lookup, brief)
+    }
+
+    /// A subject's current decisions, by legal basis. Audited as `consent.list`.
+    pub fn list_consents(&self, caller: &Caller, lookup: &Lookup) -> Result<Vec<Agreement>> {
+        let open = self.state()?;
+        Consent::list(&open.engine, &open.subjects, caller, lookup)
+    }
+
+    /// A subject's whole consent record as a receipt (Kantara Consent Receipt fields, the
+    /// ISO/IEC TS 27560 record under `record`), MACed so that
+    /// [`verify_consent_receipt`](Self::verify_consent_receipt) detects any change. Audited as
+    /// `consent.export`.
+    pub fn export_consent_receipt(&self, caller: &Caller, lookup: &Lookup) -> Result<Value> {
+        let open = self.state()?;
+        consent::export_receipt(&open.engine, &open.subjects, caller, lookup)
+    }
+
+    /// Verify a receipt this vault issued: `INTEGRITY` when anything in it changed (or another
+    /// vault issued it).
+    pub fn verify_consent_receipt(&self, receipt: &Value) -> Result<ReceiptCheck> {
+        consent::verify(&self.state()?.engine, receipt)
+    }
+
+    /// Whether `purpose` allows `operation` (`read` by default; `write`, `delete`, `export`,
+    /// `detokenize`) on a subject, answered as the purpose check answers it, without reading
+    /// the subject's data. An unknown purpose is `INVALID_INPUT`.
+    pub fn can_process(&self, lookup: &Lookup, purpose: &str, operation: Option<&str>) -> Result<ProcessingDecision> {
+        let open = self.state()?;
+        Consent::can_process(&open.engine, &open.subjects, lookup, purpose, operation)
+    }
+
+    /// Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first,
+    /// after what `consumer` (`default` when `None`) acknowledged — or after `page.cursor`. An
+    /// event stays deliverable until acknowledged: at least once, in order. Audited as
+    /// `outbox.read`.
+    pub fn list_consent_events(
+        &self,
+        caller: &Caller,
+        consumer: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<ConsentEvent>> {
+        Consent::events(&self.state()?.engine, caller, consumer, page)
+    }
+
+    /// Acknowledge the consent events up to and including the one whose `cursor` is given.
+    /// Audited as `outbox.ack`.
+    pub fn ack_consent_events(&self, caller: &Caller, consumer: Option<&str>, cursor: &str) -> Result<()> {
+        Consent::ack(&self.state()?.engine, caller, consumer, cursor)
+    }
+
+    /// Record every agreement whose expiry passed as `expired` (with its outbox event), a
+    /// thousand per transaction. Audited as `consent.purge`.
+    pub fn purge_consents(&self, caller: &Caller) -> Result<ConsentReport> {
+        Consent::purge(&self.state()?.engine, caller)
     }
 
     // ---- audit ----------------------------------------------------------------------------

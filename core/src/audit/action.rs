@@ -70,6 +70,38 @@ actions! {
     TextTokenize = 14, "text.tokenize";
     /// Placeholders in a text were replaced by their values (one event per placeholder).
     TextDetokenize = 15, "text.detokenize";
+    /// A legal basis was created or changed (a changed notice text makes a new notice version).
+    BasisSet = 16, "basis.set";
+    /// A legal basis was deleted (its agreements revoked).
+    BasisDelete = 17, "basis.delete";
+    /// Every agreement under a legal basis was revoked.
+    BasisRevoke = 18, "basis.revoke";
+    /// A processing activity was created or changed.
+    ActivitySet = 19, "activity.set";
+    /// A processing activity was linked to a legal basis.
+    ActivityLink = 20, "activity.link";
+    /// A processing activity was unlinked from a legal basis.
+    ActivityUnlink = 21, "activity.unlink";
+    /// A processing activity was deleted.
+    ActivityDelete = 22, "activity.delete";
+    /// A subject gave (or refused) consent under a legal basis.
+    ConsentGive = 23, "consent.give";
+    /// A subject withdrew consent.
+    ConsentWithdraw = 24, "consent.withdraw";
+    /// An operator revoked a subject's consent.
+    ConsentRevoke = 25, "consent.revoke";
+    /// A subject's current decision about one legal basis was read.
+    ConsentGet = 26, "consent.get";
+    /// A subject's current decisions were listed.
+    ConsentList = 27, "consent.list";
+    /// A subject's consent record was exported as a receipt.
+    ConsentExport = 28, "consent.export";
+    /// Expired agreements were recorded as expired.
+    ConsentPurge = 29, "consent.purge";
+    /// Consent events were read from the outbox.
+    OutboxRead = 30, "outbox.read";
+    /// Consent events were acknowledged.
+    OutboxAck = 31, "outbox.ack";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

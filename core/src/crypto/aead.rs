@@ -49,6 +49,9 @@ pub(crate) enum Slot {
     /// A vaulted token's value, under the linked subject's data key or the token value key
     /// (`tokens.value`).
     TokenValue,
+    /// A consent decision's method, channel, language and reference, under the subject's data
+    /// key (`agreements.details`).
+    Agreement,
 }
 
 impl Slot {
@@ -61,6 +64,7 @@ impl Slot {
             Slot::Profile => "subjects.profile",
             Slot::AuditDetails => "audit.details",
             Slot::TokenValue => "tokens.value",
+            Slot::Agreement => "agreements.details",
         }
     }
 }

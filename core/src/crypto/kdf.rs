@@ -22,6 +22,12 @@ pub(crate) const TOKEN_FPE: &[u8] = b"bunkerlite/v2/tokens/fpe/";
 /// See [`TOKEN_DETERMINISTIC`].
 pub(crate) const TOKEN_SCOPE: &[u8] = b"bunkerlite/v2/tokens/scope/";
 
+/// The MAC key of the current consent decisions (`agreements_now.mac`): HKDF(consent purpose
+/// key, salt = vault id, info = this label).
+pub(crate) const CONSENT_STATE: &[u8] = b"bunkerlite/v2/consent/state";
+/// The MAC key of exported consent receipts (as [`CONSENT_STATE`]).
+pub(crate) const CONSENT_RECEIPT: &[u8] = b"bunkerlite/v2/consent/receipt";
+
 /// HKDF-SHA256(ikm, salt, info) into `out` (32 bytes).
 pub(crate) fn hkdf_sha256(ikm: &[u8], salt: &[u8], info: &[u8], out: &mut [u8; 32]) {
     Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, out).expect("32 bytes is a valid HKDF-SHA256 output length");

@@ -7,7 +7,7 @@
 
 mod sqlite;
 
-pub(crate) use sqlite::{audit, keys, meta, schema, subjects, tokens, Db, Settings, Store, Tx};
+pub(crate) use sqlite::{audit, consent, keys, meta, schema, subjects, tokens, Db, Settings, Store, Tx};
 
 /// A subject row as stored.
 pub(crate) struct SubjectRow {
@@ -54,6 +54,91 @@ pub(crate) struct TokenRow {
     pub(crate) expires_ms: Option<i64>,
     /// The sliding expiry's duration.
     pub(crate) ttl_ms: Option<i64>,
+}
+
+/// A legal basis as stored (its texts are in the notice of `notice_version`).
+#[derive(Debug, Clone)]
+pub(crate) struct BasisRow {
+    pub(crate) id: i64,
+    pub(crate) brief: String,
+    /// The basis type's stored number.
+    pub(crate) kind: i64,
+    pub(crate) module: String,
+    pub(crate) required: bool,
+    pub(crate) user_control: bool,
+    /// The status's stored number.
+    pub(crate) status: i64,
+    pub(crate) notice_version: i64,
+    /// Agreements up to this sequence number count as revoked.
+    pub(crate) revoked_through: i64,
+    pub(crate) created_ms: i64,
+    pub(crate) updated_ms: i64,
+}
+
+/// One version of a basis's notice texts.
+#[derive(Debug, Clone)]
+pub(crate) struct NoticeRow {
+    pub(crate) basis_id: i64,
+    pub(crate) version: i64,
+    /// JSON of the texts.
+    pub(crate) text: String,
+    pub(crate) sha256: [u8; 32],
+    pub(crate) created_ms: i64,
+}
+
+/// A processing activity as stored, with the ids of the bases it relies on.
+#[derive(Debug, Clone)]
+pub(crate) struct ActivityRow {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    /// Bitmask of the operations it covers.
+    pub(crate) operations: i64,
+    pub(crate) bases: Vec<i64>,
+    pub(crate) created_ms: i64,
+    pub(crate) updated_ms: i64,
+}
+
+/// A consent decision (a row of the append-only history).
+#[derive(Debug, Clone)]
+pub(crate) struct DecisionRow {
+    pub(crate) seq: i64,
+    pub(crate) subject_id: i64,
+    pub(crate) basis_id: i64,
+    /// The decision's stored number.
+    pub(crate) decision: i64,
+    pub(crate) notice_version: i64,
+    pub(crate) time_ms: i64,
+    pub(crate) start_ms: i64,
+    pub(crate) expires_ms: Option<i64>,
+    pub(crate) actor: String,
+    /// Method, channel, language and reference, sealed under the subject's data key.
+    pub(crate) details: Vec<u8>,
+}
+
+/// The current decision of a subject about a basis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CurrentRow {
+    pub(crate) subject_id: i64,
+    pub(crate) basis_id: i64,
+    pub(crate) seq: i64,
+    pub(crate) decision: i64,
+    pub(crate) start_ms: i64,
+    pub(crate) expires_ms: Option<i64>,
+    pub(crate) mac: [u8; 32],
+}
+
+/// A consent event in the outbox.
+#[derive(Debug, Clone)]
+pub(crate) struct OutboxRow {
+    pub(crate) seq: i64,
+    pub(crate) subject_id: i64,
+    pub(crate) subject: [u8; 16],
+    pub(crate) basis: Option<String>,
+    pub(crate) event: i64,
+    pub(crate) notice_version: Option<i64>,
+    pub(crate) time_ms: i64,
 }
 
 /// A purpose key row: a random key wrapped by the root key.

@@ -28,6 +28,7 @@ use crate::keyring::Keyring;
 use crate::normalize::{normalize, Rule};
 use crate::options::AuditDetails;
 use crate::patch::apply_patch;
+use crate::policy::Operation;
 use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
 
 /// The identity fields every vault indexes (unique per vault).
@@ -67,6 +68,9 @@ pub struct ErasureReceipt {
     pub index_entries_removed: u64,
     /// Tokens linked to the subject, deleted with it.
     pub tokens_removed: u64,
+    /// Consent decisions (the subject's whole consent record) deleted with it; its pending
+    /// consent events were deleted too, and one `erased` event was left in their place.
+    pub consents_removed: u64,
     /// Audit events whose encrypted details became unreadable.
     pub audit_details_shredded: u64,
     /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
@@ -139,7 +143,8 @@ fn state_of(row: &SubjectRow) -> RowState {
 }
 
 /// The token a lookup names directly, for auditing a failed attempt.
-fn hint(lookup: &Lookup) -> Option<TokenBytes> {
+/// The token a lookup names, if it names one (what a refused call's audit event carries).
+pub(crate) fn hint(lookup: &Lookup) -> Option<TokenBytes> {
     match lookup {
         Lookup::Token(t) => parse_token(t).ok(),
         Lookup::Field { .. } => None,
@@ -230,6 +235,28 @@ impl Subjects {
                 Ok(Found { row, via: Some((i, hash)) })
             }
         }
+    }
+
+    /// The row id, token and data key of the subject a lookup names (a subject found through a
+    /// blind index is checked to hold the value, as a read checks it). For the areas that keep a
+    /// subject's rows of their own (consent).
+    pub(crate) fn locate(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<(i64, TokenBytes, SecretKey)> {
+        let found = self.resolve(db, lookup)?;
+        let dek = match found.via {
+            None => engine.keys.unwrap_dek(&found.row.token, &found.row.dek)?,
+            Some(_) => self.open_row(engine, &found)?.0,
+        };
+        Ok((found.row.id, found.row.token, dek))
+    }
+
+    /// The row id and token of the subject a lookup names, checked as [`locate`](Self::locate)
+    /// checks it, without unwrapping its key when the lookup is a token.
+    pub(crate) fn locate_id(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<(i64, TokenBytes)> {
+        let found = self.resolve(db, lookup)?;
+        if found.via.is_some() {
+            self.open_row(engine, &found)?;
+        }
+        Ok((found.row.id, found.row.token))
     }
 
     /// Decrypt a found row's data key and profile. A row found through a blind index is
@@ -325,6 +352,7 @@ impl Subjects {
     pub(crate) fn create(&self, engine: &Engine, caller: &Caller, profile: Value) -> Result<String> {
         let row = self.prepare(engine, profile).map_err(|e| engine.refused(caller, Action::SubjectCreate, None, e))?;
         engine.write(caller, Action::SubjectCreate, None, |tx| {
+            engine.check_purpose(tx, caller, Operation::Write, None)?;
             let event = Self::insert(tx, &row)?;
             Ok((format_token(&row.token), vec![event]))
         })
@@ -346,6 +374,7 @@ impl Subjects {
             rows.push(row);
         }
         engine.write(caller, Action::SubjectCreate, None, |tx| {
+            engine.check_purpose(tx, caller, Operation::Write, None)?;
             let mut tokens = Vec::with_capacity(rows.len());
             let mut events = Vec::with_capacity(rows.len());
             for (i, row) in rows.iter().enumerate() {
@@ -370,6 +399,7 @@ impl Subjects {
     pub(crate) fn get(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<Subject> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
             let found = self.resolve(db, lookup)?;
+            engine.check_purpose(db, caller, Operation::Read, Some(found.row.id))?;
             let (_, profile) = self.open_row(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((Self::subject(&found.row, profile), vec![event]))
@@ -381,6 +411,7 @@ impl Subjects {
     pub(crate) fn get_json(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<String> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
             let found = self.resolve(db, lookup)?;
+            engine.check_purpose(db, caller, Operation::Read, Some(found.row.id))?;
             let profile = self.open_row_text(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((scan::subject_json(&format_token(&found.row.token), &found.row, &profile), vec![event]))
@@ -438,7 +469,7 @@ impl Subjects {
         engine.limits.check_batch(lookups.len())?;
         let mut misses = Vec::new();
         let found = engine.read_snapshot(caller, Action::SubjectGet, None, |db| {
-            self.each_lookup(db, lookups, &mut misses, |found| {
+            self.each_lookup(db, (engine, caller, Operation::Read), lookups, &mut misses, |found| {
                 let item = open(found)?;
                 Ok((item, Event::about(Action::SubjectGet, found.row.id, found.row.token)))
             })
@@ -447,12 +478,14 @@ impl Subjects {
         Ok(found)
     }
 
-    /// Resolve each lookup and handle each found row with `found` (its result and event); a
-    /// lookup that finds nothing or an erased subject gives `None` and is kept in `misses`; any
-    /// other error names the item's position.
+    /// Resolve each lookup, check the caller's purpose for `op` on each found subject, and
+    /// handle each found row with `found` (its result and event); a lookup that finds nothing,
+    /// an erased subject, or a subject the purpose may not touch (`CONSENT_REQUIRED`) gives
+    /// `None` and is kept in `misses`; any other error names the item's position.
     fn each_lookup<T>(
         &self,
         db: &Db<'_>,
+        (engine, caller, op): (&Engine, &Caller, Operation),
         lookups: &[Lookup],
         misses: &mut Vec<Miss>,
         mut found: impl FnMut(&Found) -> Result<(T, Event)>,
@@ -460,13 +493,15 @@ impl Subjects {
         let mut out = Vec::with_capacity(lookups.len());
         let mut events = Vec::with_capacity(lookups.len());
         for (i, lookup) in lookups.iter().enumerate() {
-            match self.resolve(db, lookup) {
+            let resolved =
+                self.resolve(db, lookup).and_then(|f| engine.check_purpose(db, caller, op, Some(f.row.id)).map(|()| f));
+            match resolved {
                 Ok(row) => {
                     let (item, event) = found(&row).map_err(|e| e.context(format_args!("item {i}")))?;
                     out.push(Some(item));
                     events.push(event);
                 }
-                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased) => {
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased | ErrorKind::ConsentRequired) => {
                     misses.push((hint(lookup), e.code()));
                     out.push(None);
                 }
@@ -484,6 +519,7 @@ impl Subjects {
         engine.limits.check(&patch)?;
         engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
             let found = self.resolve(tx, lookup)?;
+            engine.check_purpose(tx, caller, Operation::Write, Some(found.row.id))?;
             let (dek, before) = self.open_row(engine, &found)?;
             let after = apply_patch(&before, &patch, &engine.limits)?;
             let row = &found.row;
@@ -546,6 +582,7 @@ impl Subjects {
     pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
         let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, hint(lookup), |tx| {
             let found = self.resolve(tx, lookup)?;
+            engine.check_purpose(tx, caller, Operation::Delete, Some(found.row.id))?;
             let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
             Ok((receipt, vec![event]))
         })?;
@@ -567,7 +604,9 @@ impl Subjects {
         let mut misses = Vec::new();
         let (mut receipts, truncated, due) = engine.erase(caller, Action::SubjectForget, None, |tx| {
             let now = engine.now_ms();
-            self.each_lookup(tx, lookups, &mut misses, |found| self.erase_found(engine, tx, found, now))
+            self.each_lookup(tx, (engine, caller, Operation::Delete), lookups, &mut misses, |found| {
+                self.erase_found(engine, tx, found, now)
+            })
         })?;
         record_misses(engine, caller, Action::SubjectForget, misses)?;
         for receipt in receipts.iter_mut().flatten() {
@@ -592,13 +631,15 @@ impl Subjects {
                 _ => None,
             })
             .collect();
-        let (index_entries_removed, tokens_removed) = store::subjects::erase(tx, row.id, &row.token, now, &entries)?;
+        let (index_entries_removed, tokens_removed, consents_removed) =
+            store::subjects::erase(tx, row.id, &row.token, now, &entries)?;
         let receipt = ErasureReceipt {
             token: format_token(&row.token),
             erased_ms: now,
             profile_removed: true,
             index_entries_removed,
             tokens_removed,
+            consents_removed,
             audit_details_shredded: shredded,
             wal_truncated: false,
             wal_truncation_due_ms: None,

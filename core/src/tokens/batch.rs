@@ -49,7 +49,7 @@ impl Tokens {
         }
         let mut failures: Vec<Failure> = Vec::new();
         let items = engine.write(caller, Action::TokenCreate, None, |tx| {
-            let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
+            let link = Self::resolve_link(engine, caller, tx, options.subject.as_deref())?;
             let renormalize = |v: &str| format::prepare(&plan.shape, v).map(|(_, n)| n);
             let mut rng = OsRandom::new();
             let mut items = Vec::with_capacity(values.len());
@@ -103,6 +103,7 @@ impl Tokens {
         engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, action, None, e))?;
         let ff1 = self.ff1_of(engine, options).map_err(|e| engine.refused(caller, action, None, e))?;
         if let Some(ff1) = ff1 {
+            super::check_vaultless(engine, caller, Event::attempt(action, None))?;
             return self.detokenize_many_ff1(engine, caller, tokens, &ff1, options, all_or_nothing);
         }
         let hashes: Vec<Result<[u8; 16]>> = tokens.iter().map(|t| self.hash_of(t)).collect();
@@ -115,7 +116,7 @@ impl Tokens {
             failures.clear();
             for (i, h) in hashes.iter().enumerate() {
                 let got = match h {
-                    Ok(hash) => self.detokenize_in(engine, db, tx, *hash, action),
+                    Ok(hash) => self.detokenize_in(engine, caller, db, tx, *hash, action),
                     Err(e) => Err(e.clone()),
                 };
                 match got {
@@ -275,7 +276,12 @@ impl Tokens {
 fn item_error(e: &Error) -> bool {
     matches!(
         e.kind(),
-        ErrorKind::InvalidInput | ErrorKind::TooLarge | ErrorKind::NotFound | ErrorKind::Expired | ErrorKind::Exhausted
+        ErrorKind::InvalidInput
+            | ErrorKind::TooLarge
+            | ErrorKind::NotFound
+            | ErrorKind::Expired
+            | ErrorKind::Exhausted
+            | ErrorKind::ConsentRequired
     )
 }
 

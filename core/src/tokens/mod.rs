@@ -14,7 +14,6 @@ mod types;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -33,12 +32,12 @@ use crate::crypto::aead::{self, Place, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::IndexKey;
 use crate::crypto::keys::SecretKey;
 use crate::crypto::{fpe, kdf};
-use crate::document::invalid_options;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::keyring::Keyring;
 use crate::normalize::Region;
+use crate::policy::Operation;
 use crate::store::{self, Db, TokenRow, Tx};
 use crate::subjects;
 
@@ -106,21 +105,15 @@ struct Opened {
     event: Event,
 }
 
-/// The options of a call (`what`: their name in an error) from the JSON the bindings pass (`None`
-/// or `null`: the defaults); options refused are audited as a refused `action`.
-pub(crate) fn parse_options<T: serde::de::DeserializeOwned + Default>(
-    engine: &Engine,
-    caller: &Caller,
-    action: Action,
-    what: &str,
-    options: Option<Value>,
-) -> Result<T> {
-    match options {
-        None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => {
-            serde_json::from_value(v).map_err(|e| engine.refused(caller, action, None, invalid_options(what, &e)))
-        }
+/// The purpose check of an FF1 detokenization (no subject is involved; nothing is read), audited
+/// as `attempt` when it refuses.
+pub(super) fn check_vaultless(engine: &Engine, caller: &Caller, attempt: Event) -> Result<()> {
+    if !engine.policy.applies_to(caller) {
+        return Ok(());
     }
+    engine.read_as(caller, attempt, |db| {
+        engine.check_purpose(db, caller, Operation::Detokenize, None).map(|()| ((), Vec::new()))
+    })
 }
 
 fn check_scope(scope: &str) -> Result<()> {
@@ -396,6 +389,7 @@ impl Tokens {
     fn detokenize_in(
         &self,
         engine: &Engine,
+        caller: &Caller,
         db: &Db<'_>,
         tx: Option<&Tx<'_>>,
         hash: [u8; 16],
@@ -406,6 +400,7 @@ impl Tokens {
         if expired(&row, now) {
             return Err(expired_error());
         }
+        engine.check_purpose(db, caller, Operation::Detokenize, row.subject_id)?;
         let changes = row.flags & (ONCE | SLIDING) != 0;
         if changes && tx.is_none() {
             return Ok(None);
@@ -430,8 +425,14 @@ impl Tokens {
         }
     }
 
-    fn resolve_link(engine: &Engine, db: &Db<'_>, subject: Option<&str>) -> Result<Option<Link>> {
-        subject.map(|t| subjects::key_of(engine, db, t).map(|(id, token, dek)| Link { id, token, dek })).transpose()
+    /// The subject a new token is linked to (if any), after checking the caller's purpose for
+    /// a write on it.
+    fn resolve_link(engine: &Engine, caller: &Caller, db: &Db<'_>, subject: Option<&str>) -> Result<Option<Link>> {
+        let link = subject
+            .map(|t| subjects::key_of(engine, db, t).map(|(id, token, dek)| Link { id, token, dek }))
+            .transpose()?;
+        engine.check_purpose(db, caller, Operation::Write, link.as_ref().map(|l| l.id))?;
+        Ok(link)
     }
 
     // ---- operations -------------------------------------------------------------------------
@@ -452,7 +453,7 @@ impl Tokens {
             return Ok(token);
         }
         engine.write(caller, Action::TokenCreate, None, |tx| {
-            let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
+            let link = Self::resolve_link(engine, caller, tx, options.subject.as_deref())?;
             let renormalize = |v: &str| format::prepare(&plan.shape, v).map(|(_, n)| n);
             let (token, _, hash) = self.create_in(
                 engine,
@@ -476,6 +477,7 @@ impl Tokens {
         let hash = self.hash_of(token).map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
         let attempt = || Event::attempt(Action::TokenDetokenize, None).with_reference(hash);
         if let Some(ff1) = self.ff1_of(engine, options).map_err(|e| engine.refused_as(caller, attempt(), e))? {
+            check_vaultless(engine, caller, attempt())?;
             let value = Zeroizing::new(
                 fpe::decrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, token)
                     .map_err(|e| engine.refused_as(caller, attempt(), e))?,
@@ -484,7 +486,7 @@ impl Tokens {
             return Ok(Self::masked(&value, TokenKind::Fpe, options));
         }
         let read = engine.read_as(caller, attempt(), |db| {
-            Ok(match self.detokenize_in(engine, db, None, hash, Action::TokenDetokenize)? {
+            Ok(match self.detokenize_in(engine, caller, db, None, hash, Action::TokenDetokenize)? {
                 Some(o) => (Some((o.value, o.kind)), vec![o.event]),
                 None => (None, vec![]),
             })
@@ -493,7 +495,7 @@ impl Tokens {
             Some(done) => done,
             None => engine.write_as(caller, attempt(), |tx| {
                 let o = self
-                    .detokenize_in(engine, tx, Some(tx), hash, Action::TokenDetokenize)?
+                    .detokenize_in(engine, caller, tx, Some(tx), hash, Action::TokenDetokenize)?
                     .ok_or_else(|| Error::internal("detokenize"))?;
                 Ok(((o.value, o.kind), vec![o.event]))
             })?,

@@ -181,7 +181,7 @@ impl Tokens {
             return Ok(input.to_owned());
         }
         engine.write(caller, Action::TextTokenize, None, |tx| {
-            let link = Self::resolve_link(engine, tx, options.subject.as_deref())?;
+            let link = Self::resolve_link(engine, caller, tx, options.subject.as_deref())?;
             let mut out = String::with_capacity(input.len());
             let mut events = Vec::new();
             let mut seen = std::collections::HashSet::new();

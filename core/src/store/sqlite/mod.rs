@@ -3,6 +3,7 @@
 //! of engine errors to the vault's kinds, and one file of typed functions per area.
 
 pub(crate) mod audit;
+pub(crate) mod consent;
 pub(crate) mod keys;
 pub(crate) mod meta;
 pub(crate) mod schema;

@@ -193,6 +193,111 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE subject_index_3 RENAME TO subject_index;
     "#,
     ),
+    (
+        4,
+        r#"
+    -- Consent. The catalogue (legal bases, their notice versions, processing activities) holds
+    -- no personal data; agreements and the outbox are a subject's rows and go with its erasure.
+
+    -- Legal bases, by `brief`. `type`: 1 consent, 2 contract, 3 legal-obligation,
+    -- 4 vital-interest, 5 public-task, 6 legitimate-interest. `status`: 1 active, 2 disabled,
+    -- 3 deleted. `notice_version` is the current notice. `revoked_through` is the agreement
+    -- sequence number up to which every agreement under this basis counts as revoked (a
+    -- revocation for everyone takes effect in its first transaction; its history and outbox
+    -- rows follow in batches).
+    CREATE TABLE legal_bases (
+        id              INTEGER PRIMARY KEY,
+        brief           TEXT NOT NULL UNIQUE,
+        type            INTEGER NOT NULL,
+        module          TEXT NOT NULL,
+        required        INTEGER NOT NULL,
+        user_control    INTEGER NOT NULL,
+        status          INTEGER NOT NULL,
+        notice_version  INTEGER NOT NULL,
+        revoked_through INTEGER NOT NULL DEFAULT 0,
+        created_ms      INTEGER NOT NULL,
+        updated_ms      INTEGER NOT NULL
+    ) STRICT;
+
+    -- What people were shown: every version of a basis's texts, kept forever (`text` is JSON of
+    -- the short and full description and the required message; `sha256` its hash).
+    CREATE TABLE notices (
+        basis_id   INTEGER NOT NULL,
+        version    INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        sha256     BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY (basis_id, version)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Processing activities: `name` is the purpose callers pass; `operations` a bitmask
+    -- (1 read, 2 write, 4 delete, 8 export, 16 detokenize).
+    CREATE TABLE activities (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        title       TEXT NOT NULL,
+        description TEXT NOT NULL,
+        operations  INTEGER NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        updated_ms  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE activity_bases (
+        activity_id INTEGER NOT NULL,
+        basis_id    INTEGER NOT NULL,
+        PRIMARY KEY (activity_id, basis_id)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Every consent decision, appended, never edited. `decision`: 1 given, 2 refused,
+    -- 3 withdrawn, 4 revoked, 5 expired. `details` (method, channel, language, reference) is
+    -- sealed under the subject's data key, bound to the row's other fields.
+    CREATE TABLE agreements (
+        seq            INTEGER PRIMARY KEY,
+        subject_id     INTEGER NOT NULL,
+        basis_id       INTEGER NOT NULL,
+        decision       INTEGER NOT NULL,
+        notice_version INTEGER NOT NULL,
+        time_ms        INTEGER NOT NULL,
+        start_ms       INTEGER NOT NULL,
+        expires_ms     INTEGER,
+        actor          TEXT NOT NULL,
+        details        BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX agreements_subject ON agreements (subject_id, seq);
+
+    -- The current decision per subject and basis (the latest row of `agreements`), read by
+    -- every purpose check; `mac` (under the consent key) makes a row planted or edited by
+    -- someone who can write the file fail the check.
+    CREATE TABLE agreements_now (
+        subject_id     INTEGER NOT NULL,
+        basis_id       INTEGER NOT NULL,
+        seq            INTEGER NOT NULL,
+        decision       INTEGER NOT NULL,
+        start_ms       INTEGER NOT NULL,
+        expires_ms     INTEGER,
+        mac            BLOB NOT NULL,
+        PRIMARY KEY (subject_id, basis_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX agreements_now_basis ON agreements_now (basis_id, seq) WHERE decision = 1;
+    CREATE INDEX agreements_now_expiry ON agreements_now (expires_ms) WHERE decision = 1 AND expires_ms IS NOT NULL;
+
+    -- Consent events for downstream systems, written in the transaction of the change.
+    -- `event`: the decision numbers above, 6 erased. Consumers read after their `acked` mark.
+    CREATE TABLE consent_outbox (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject_id     INTEGER NOT NULL,
+        subject        BLOB NOT NULL,
+        basis          TEXT,
+        event          INTEGER NOT NULL,
+        notice_version INTEGER,
+        time_ms        INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX consent_outbox_subject ON consent_outbox (subject_id);
+    CREATE TABLE consent_consumers (
+        name  TEXT PRIMARY KEY NOT NULL,
+        acked INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.

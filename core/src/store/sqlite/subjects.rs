@@ -139,26 +139,47 @@ pub(crate) fn update_profile(tx: &Tx<'_>, id: i64, profile: &[u8], updated_ms: i
     Ok(())
 }
 
+/// The outbox event number of an erasure (after the consent decisions 1–5).
+pub(crate) const ERASED_EVENT: i64 = 6;
+
 /// Delete a subject's row, its index entries (`entries`: each indexed field of its profile with
-/// the hash recomputed from the stored value, see [`delete_index`]) and its tokens, and record
-/// the erasure of its token. Returns how many index entries and tokens were removed.
+/// the hash recomputed from the stored value, see [`delete_index`]), its tokens, its consent
+/// decisions and pending consent events, and record the erasure of its token. A subject that had
+/// consent decisions leaves one `erased` event in the consent outbox (its token and the time:
+/// downstream systems learn to stop processing). Returns how many index entries, tokens and
+/// consent decisions were removed.
 pub(crate) fn erase(
     tx: &Tx<'_>,
     id: i64,
     token: &[u8; 16],
     erased_ms: i64,
     entries: &[(&str, Option<[u8; 16]>)],
-) -> Result<(u64, u64)> {
+) -> Result<(u64, u64, u64)> {
     let mut removed = 0;
     for (field, hash) in entries {
         removed += delete_index(tx, id, field, hash.as_ref().map(|h| h.as_slice()))?;
     }
     let tokens = super::tokens::delete_of_subject(tx, id)?;
+    let consents = super::consent::delete_of_subject(tx, id)?;
+    if consents > 0 {
+        super::consent::push_event(
+            tx,
+            &crate::store::OutboxRow {
+                seq: 0,
+                subject_id: id,
+                subject: *token,
+                basis: None,
+                event: ERASED_EVENT,
+                notice_version: None,
+                time_ms: erased_ms,
+            },
+        )?;
+    }
     tx.conn.prepare_cached("DELETE FROM subjects WHERE id = ?1")?.execute([id])?;
     tx.conn
         .prepare_cached("INSERT INTO erased (token, subject_id, erased_ms) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![token.as_slice(), id, erased_ms])?;
-    Ok((removed, tokens))
+    Ok((removed, tokens, consents))
 }
 
 /// The token and wrapped data key of the stored subject with row id `id`.

@@ -1,0 +1,272 @@
+//! Purpose-checked access: the check every area runs before it touches a subject's data. The
+//! caller's purpose names a processing activity; the activity must cover the operation, and
+//! when every legal basis it relies on is consent, the subject must have an agreement in force
+//! under one of them. The catalogue (activities and bases) is cached in memory and reloaded when
+//! its generation in the file changes (a change made by any connection of any process); a check
+//! then costs one read of the generation and one read of the subject's current decision per
+//! consent basis, whose MAC is verified.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use crate::caller::Caller;
+use crate::crypto::index::{MacKey, PartsMac};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{self, CurrentRow, Db};
+
+/// What an operation does to a subject's data, as processing activities list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Read,
+    Write,
+    Delete,
+    Export,
+    Detokenize,
+}
+
+impl Operation {
+    /// Every operation, in bit order.
+    pub(crate) const ALL: [Operation; 5] =
+        [Operation::Read, Operation::Write, Operation::Delete, Operation::Export, Operation::Detokenize];
+
+    /// The bit of the stored `activities.operations` mask.
+    pub(crate) const fn bit(self) -> i64 {
+        match self {
+            Operation::Read => 1,
+            Operation::Write => 2,
+            Operation::Delete => 4,
+            Operation::Export => 8,
+            Operation::Detokenize => 16,
+        }
+    }
+
+    /// The name callers use.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Operation::Read => "read",
+            Operation::Write => "write",
+            Operation::Delete => "delete",
+            Operation::Export => "export",
+            Operation::Detokenize => "detokenize",
+        }
+    }
+
+    /// The operation called `name`.
+    pub(crate) fn parse(name: &str) -> Result<Operation> {
+        Operation::ALL
+            .into_iter()
+            .find(|o| o.name() == name)
+            .ok_or_else(|| Error::invalid("operation must be one of read, write, delete, export, detokenize"))
+    }
+
+    /// Operations that `require_purpose` refuses without a purpose.
+    const fn reads_data(self) -> bool {
+        matches!(self, Operation::Read | Operation::Export | Operation::Detokenize)
+    }
+}
+
+/// Stored numbers of consent decisions (`agreements.decision`, outbox events).
+pub(crate) mod decision {
+    pub(crate) const GIVEN: i64 = 1;
+    pub(crate) const REVOKED: i64 = 4;
+    pub(crate) const EXPIRED: i64 = 5;
+}
+
+/// The stored number of the `consent` basis type.
+pub(crate) const CONSENT_TYPE: i64 = 1;
+/// The stored number of the `active` basis status.
+pub(crate) const ACTIVE: i64 = 1;
+
+/// The MAC of a current decision under the consent state key: a row planted or edited by
+/// someone who can write the file (but holds no key) fails every check that reads it.
+pub(crate) fn state_mac(key: &MacKey, c: &CurrentRow) -> [u8; 32] {
+    PartsMac::new(key)
+        .part(b"agreements_now")
+        .part(&c.subject_id.to_be_bytes())
+        .part(&c.basis_id.to_be_bytes())
+        .part(&c.seq.to_be_bytes())
+        .part(&c.decision.to_be_bytes())
+        .part(&c.start_ms.to_be_bytes())
+        .opt(c.expires_ms.map(i64::to_be_bytes).as_ref().map(|b| b.as_slice()))
+        .finish()
+}
+
+/// Whether a current decision is an agreement in force at `now_ms` under a basis revoked for
+/// everyone through `revoked_through` (its MAC is checked first).
+pub(crate) fn in_force(key: &MacKey, c: &CurrentRow, revoked_through: i64, now_ms: i64) -> Result<bool> {
+    let expected = state_mac(key, c);
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), c.mac.as_slice())) {
+        return Err(Error::integrity("a stored consent decision fails its MAC"));
+    }
+    Ok(c.decision == decision::GIVEN
+        && c.seq > revoked_through
+        && c.start_ms <= now_ms
+        && c.expires_ms.is_none_or(|e| e > now_ms))
+}
+
+/// A basis as the check needs it.
+#[derive(Debug, Clone)]
+struct BasisRule {
+    brief: String,
+    consent: bool,
+    active: bool,
+    revoked_through: i64,
+}
+
+/// An activity as the check needs it.
+#[derive(Debug, Clone)]
+struct ActivityRule {
+    operations: i64,
+    bases: Vec<i64>,
+}
+
+/// The cached catalogue at one generation.
+#[derive(Debug, Default)]
+struct Catalogue {
+    generation: i64,
+    activities: HashMap<String, ActivityRule>,
+    bases: HashMap<i64, BasisRule>,
+}
+
+/// The answer of a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub(crate) allowed: bool,
+    /// The legal basis that allows it (when one does).
+    pub(crate) basis: Option<String>,
+    /// Why, in words (never personal data).
+    pub(crate) reason: &'static str,
+}
+
+impl Verdict {
+    fn allowed(basis: Option<&str>, reason: &'static str) -> Verdict {
+        Verdict { allowed: true, basis: basis.map(str::to_owned), reason }
+    }
+
+    fn denied(reason: &'static str) -> Verdict {
+        Verdict { allowed: false, basis: None, reason }
+    }
+}
+
+/// The purpose policy of an open vault.
+pub(crate) struct Policy {
+    require_purpose: bool,
+    cache: RwLock<Arc<Catalogue>>,
+}
+
+impl Policy {
+    pub(crate) fn new(require_purpose: bool) -> Policy {
+        Policy { require_purpose, cache: RwLock::new(Arc::new(Catalogue { generation: -1, ..Catalogue::default() })) }
+    }
+
+    /// Whether a check of `caller` can refuse anything (it names a purpose, or the vault
+    /// requires one).
+    pub(crate) fn applies_to(&self, caller: &Caller) -> bool {
+        self.require_purpose || caller.purpose().is_some()
+    }
+
+    /// Fail unless `caller` may do `op` on the subject with row id `subject_id` (`None`: no
+    /// subject is involved, only the activity's coverage is checked): `CONSENT_REQUIRED`, or
+    /// `INVALID_INPUT` for a purpose that names no activity (or none given where the vault
+    /// requires one).
+    pub(crate) fn check(
+        &self,
+        db: &Db<'_>,
+        key: &MacKey,
+        caller: &Caller,
+        op: Operation,
+        subject_id: Option<i64>,
+        now_ms: i64,
+    ) -> Result<()> {
+        let Some(purpose) = caller.purpose() else {
+            if self.require_purpose && op.reads_data() {
+                return Err(Error::invalid(
+                    "this vault requires a purpose for reads, detokenization and exports (require_purpose)",
+                ));
+            }
+            return Ok(());
+        };
+        let verdict = self.verdict(db, key, purpose, op, subject_id, now_ms)?;
+        if verdict.allowed {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::ConsentRequired, verdict.reason))
+        }
+    }
+
+    /// Whether `purpose` allows `op` on the subject `subject_id`, and why.
+    pub(crate) fn verdict(
+        &self,
+        db: &Db<'_>,
+        key: &MacKey,
+        purpose: &str,
+        op: Operation,
+        subject_id: Option<i64>,
+        now_ms: i64,
+    ) -> Result<Verdict> {
+        let catalogue = self.catalogue(db)?;
+        if catalogue.activities.is_empty() {
+            return Ok(Verdict::allowed(None, "the vault defines no processing activities: purposes are not enforced"));
+        }
+        let rule = catalogue
+            .activities
+            .get(purpose)
+            .ok_or_else(|| Error::invalid("the purpose names no processing activity of this vault"))?;
+        if rule.operations & op.bit() == 0 {
+            return Ok(Verdict::denied("the processing activity does not cover this operation"));
+        }
+        let usable: Vec<(i64, &BasisRule)> = rule
+            .bases
+            .iter()
+            .filter_map(|id| catalogue.bases.get(id).map(|b| (*id, b)))
+            .filter(|(_, b)| b.active)
+            .collect();
+        if usable.is_empty() {
+            return Ok(Verdict::denied("the processing activity relies on no active legal basis"));
+        }
+        if let Some((_, b)) = usable.iter().find(|(_, b)| !b.consent) {
+            return Ok(Verdict::allowed(Some(&b.brief), "a legal basis other than consent applies"));
+        }
+        let Some(subject_id) = subject_id else {
+            return Ok(Verdict::allowed(None, "no subject is involved"));
+        };
+        for (id, b) in usable {
+            if let Some(current) = store::consent::current(db, subject_id, id)? {
+                if in_force(key, &current, b.revoked_through, now_ms)? {
+                    return Ok(Verdict::allowed(Some(&b.brief), "the subject's consent is in force"));
+                }
+            }
+        }
+        Ok(Verdict::denied("the subject has no consent in force for the processing activity's legal bases"))
+    }
+
+    /// The catalogue at the file's current generation (reloaded when another change happened).
+    fn catalogue(&self, db: &Db<'_>) -> Result<Arc<Catalogue>> {
+        let generation = store::consent::generation(db)?;
+        {
+            let cached = self.cache.read().unwrap_or_else(|p| p.into_inner());
+            if cached.generation == generation {
+                return Ok(Arc::clone(&cached));
+            }
+        }
+        let bases = store::consent::bases(db)?
+            .into_iter()
+            .map(|b| {
+                let rule = BasisRule {
+                    consent: b.kind == CONSENT_TYPE,
+                    active: b.status == ACTIVE,
+                    revoked_through: b.revoked_through,
+                    brief: b.brief,
+                };
+                (b.id, rule)
+            })
+            .collect();
+        let activities = store::consent::activities(db)?
+            .into_iter()
+            .map(|a| (a.name, ActivityRule { operations: a.operations, bases: a.bases }))
+            .collect();
+        let loaded = Arc::new(Catalogue { generation, activities, bases });
+        *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&loaded);
+        Ok(loaded)
+    }
+}

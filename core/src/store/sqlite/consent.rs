@@ -1,0 +1,487 @@
+//! The consent tables: legal bases and their notice versions, processing activities and their
+//! links, the append-only agreement history with its current view, the outbox of consent
+//! events and its consumers' marks, and the catalogue generation in `meta`.
+
+use rusqlite::OptionalExtension;
+
+use super::{fixed, is_conflict, Db, Tx};
+use crate::error::Result;
+use crate::store::{ActivityRow, BasisRow, CurrentRow, DecisionRow, NoticeRow, OutboxRow};
+
+// ---- the catalogue generation ----------------------------------------------------------------
+
+/// The catalogue's generation: bumped by every change of a basis or an activity, so every
+/// connection (of any process) sees when its cached catalogue is stale. 0 before any change.
+pub(crate) fn generation(db: &Db<'_>) -> Result<i64> {
+    Ok(db
+        .conn
+        .prepare_cached("SELECT value FROM meta WHERE name = 'consent_generation'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Bump the catalogue generation.
+pub(crate) fn bump_generation(tx: &Tx<'_>) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO meta (name, value) VALUES ('consent_generation', 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1",
+        )?
+        .execute([])?;
+    Ok(())
+}
+
+// ---- legal bases and notices -----------------------------------------------------------------
+
+macro_rules! basis_columns {
+    () => {
+        "id, brief, type, module, required, user_control, status, notice_version, revoked_through, created_ms, updated_ms"
+    };
+}
+
+fn basis(r: &rusqlite::Row<'_>) -> rusqlite::Result<BasisRow> {
+    Ok(BasisRow {
+        id: r.get(0)?,
+        brief: r.get(1)?,
+        kind: r.get(2)?,
+        module: r.get(3)?,
+        required: r.get(4)?,
+        user_control: r.get(5)?,
+        status: r.get(6)?,
+        notice_version: r.get(7)?,
+        revoked_through: r.get(8)?,
+        created_ms: r.get(9)?,
+        updated_ms: r.get(10)?,
+    })
+}
+
+/// Every legal basis, by brief.
+pub(crate) fn bases(db: &Db<'_>) -> Result<Vec<BasisRow>> {
+    let mut stmt = db.conn.prepare_cached(concat!("SELECT ", basis_columns!(), " FROM legal_bases ORDER BY brief"))?;
+    let rows = stmt.query_map([], basis)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The legal basis `brief`.
+pub(crate) fn basis_by_brief(db: &Db<'_>, brief: &str) -> Result<Option<BasisRow>> {
+    Ok(db
+        .conn
+        .prepare_cached(concat!("SELECT ", basis_columns!(), " FROM legal_bases WHERE brief = ?1"))?
+        .query_row([brief], basis)
+        .optional()?)
+}
+
+/// Insert a new legal basis (`id` ignored); its row id.
+pub(crate) fn insert_basis(tx: &Tx<'_>, b: &BasisRow) -> Result<i64> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO legal_bases (brief, type, module, required, user_control, status, notice_version,
+                 revoked_through, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(rusqlite::params![
+            b.brief,
+            b.kind,
+            b.module,
+            b.required,
+            b.user_control,
+            b.status,
+            b.notice_version,
+            b.revoked_through,
+            b.created_ms,
+            b.updated_ms
+        ])?;
+    Ok(tx.conn.last_insert_rowid())
+}
+
+/// Store a changed legal basis (by id; the brief never changes).
+pub(crate) fn update_basis(tx: &Tx<'_>, b: &BasisRow) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "UPDATE legal_bases SET type = ?2, module = ?3, required = ?4, user_control = ?5, status = ?6,
+                 notice_version = ?7, revoked_through = ?8, updated_ms = ?9
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            b.id,
+            b.kind,
+            b.module,
+            b.required,
+            b.user_control,
+            b.status,
+            b.notice_version,
+            b.revoked_through,
+            b.updated_ms
+        ])?;
+    Ok(())
+}
+
+fn notice(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, String, Vec<u8>, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn notice_row((basis_id, version, text, sha256, created_ms): (i64, i64, String, Vec<u8>, i64)) -> Result<NoticeRow> {
+    Ok(NoticeRow { basis_id, version, text, sha256: fixed(sha256, "notice hash")?, created_ms })
+}
+
+/// Every notice version of a basis, oldest first.
+pub(crate) fn notices(db: &Db<'_>, basis_id: i64) -> Result<Vec<NoticeRow>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT basis_id, version, text, sha256, created_ms FROM notices WHERE basis_id = ?1 ORDER BY version",
+    )?;
+    let rows = stmt.query_map([basis_id], notice)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(notice_row).collect()
+}
+
+/// One notice version of a basis.
+pub(crate) fn notice_of(db: &Db<'_>, basis_id: i64, version: i64) -> Result<Option<NoticeRow>> {
+    db.conn
+        .prepare_cached(
+            "SELECT basis_id, version, text, sha256, created_ms FROM notices WHERE basis_id = ?1 AND version = ?2",
+        )?
+        .query_row([basis_id, version], notice)
+        .optional()?
+        .map(notice_row)
+        .transpose()
+}
+
+/// Append a notice version.
+pub(crate) fn insert_notice(tx: &Tx<'_>, n: &NoticeRow) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO notices (basis_id, version, text, sha256, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(rusqlite::params![n.basis_id, n.version, n.text, n.sha256.as_slice(), n.created_ms])?;
+    Ok(())
+}
+
+// ---- activities ------------------------------------------------------------------------------
+
+fn activity(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
+    Ok(ActivityRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        title: r.get(2)?,
+        description: r.get(3)?,
+        operations: r.get(4)?,
+        bases: Vec::new(),
+        created_ms: r.get(5)?,
+        updated_ms: r.get(6)?,
+    })
+}
+
+fn with_bases(db: &Db<'_>, mut a: ActivityRow) -> Result<ActivityRow> {
+    let mut stmt =
+        db.conn.prepare_cached("SELECT basis_id FROM activity_bases WHERE activity_id = ?1 ORDER BY basis_id")?;
+    a.bases = stmt.query_map([a.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(a)
+}
+
+/// Every processing activity with its bases, by name.
+pub(crate) fn activities(db: &Db<'_>) -> Result<Vec<ActivityRow>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT id, name, title, description, operations, created_ms, updated_ms FROM activities ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], activity)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|a| with_bases(db, a)).collect()
+}
+
+/// The activity `name` with its bases.
+pub(crate) fn activity_by_name(db: &Db<'_>, name: &str) -> Result<Option<ActivityRow>> {
+    let found = db
+        .conn
+        .prepare_cached(
+            "SELECT id, name, title, description, operations, created_ms, updated_ms FROM activities WHERE name = ?1",
+        )?
+        .query_row([name], activity)
+        .optional()?;
+    found.map(|a| with_bases(db, a)).transpose()
+}
+
+/// Insert or change an activity (by name); its row id. Links are set separately.
+pub(crate) fn upsert_activity(tx: &Tx<'_>, a: &ActivityRow) -> Result<i64> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO activities (name, title, description, operations, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (name) DO UPDATE SET title = ?2, description = ?3, operations = ?4, updated_ms = ?6",
+        )?
+        .execute(rusqlite::params![a.name, a.title, a.description, a.operations, a.created_ms, a.updated_ms])?;
+    Ok(tx.conn.prepare_cached("SELECT id FROM activities WHERE name = ?1")?.query_row([&a.name], |r| r.get(0))?)
+}
+
+/// Link an activity to a basis; whether the link is new.
+pub(crate) fn link(tx: &Tx<'_>, activity_id: i64, basis_id: i64) -> Result<bool> {
+    let result = tx
+        .conn
+        .prepare_cached("INSERT INTO activity_bases (activity_id, basis_id) VALUES (?1, ?2)")?
+        .execute([activity_id, basis_id]);
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if is_conflict(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Unlink an activity from a basis; whether there was a link.
+pub(crate) fn unlink(tx: &Tx<'_>, activity_id: i64, basis_id: i64) -> Result<bool> {
+    Ok(tx
+        .conn
+        .prepare_cached("DELETE FROM activity_bases WHERE activity_id = ?1 AND basis_id = ?2")?
+        .execute([activity_id, basis_id])?
+        > 0)
+}
+
+/// Delete an activity and its links; whether it existed.
+pub(crate) fn delete_activity(tx: &Tx<'_>, activity_id: i64) -> Result<bool> {
+    tx.conn.prepare_cached("DELETE FROM activity_bases WHERE activity_id = ?1")?.execute([activity_id])?;
+    Ok(tx.conn.prepare_cached("DELETE FROM activities WHERE id = ?1")?.execute([activity_id])? > 0)
+}
+
+// ---- agreements ------------------------------------------------------------------------------
+
+fn decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRow> {
+    Ok(DecisionRow {
+        seq: r.get(0)?,
+        subject_id: r.get(1)?,
+        basis_id: r.get(2)?,
+        decision: r.get(3)?,
+        notice_version: r.get(4)?,
+        time_ms: r.get(5)?,
+        start_ms: r.get(6)?,
+        expires_ms: r.get(7)?,
+        actor: r.get(8)?,
+        details: r.get(9)?,
+    })
+}
+
+/// The next agreement sequence number (decisions are appended under the write lock).
+pub(crate) fn next_seq(tx: &Tx<'_>) -> Result<i64> {
+    Ok(tx.conn.prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM agreements")?.query_row([], |r| r.get(0))?)
+}
+
+/// The highest agreement sequence number so far (0 when there is none).
+pub(crate) fn last_seq(db: &Db<'_>) -> Result<i64> {
+    Ok(db.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM agreements")?.query_row([], |r| r.get(0))?)
+}
+
+/// Append a decision (its `seq` from [`next_seq`]).
+pub(crate) fn append_decision(tx: &Tx<'_>, d: &DecisionRow) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO agreements (seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms,
+                 expires_ms, actor, details)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(rusqlite::params![
+            d.seq,
+            d.subject_id,
+            d.basis_id,
+            d.decision,
+            d.notice_version,
+            d.time_ms,
+            d.start_ms,
+            d.expires_ms,
+            d.actor,
+            d.details
+        ])?;
+    Ok(())
+}
+
+/// Every decision of a subject, oldest first.
+pub(crate) fn history(db: &Db<'_>, subject_id: i64) -> Result<Vec<DecisionRow>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details
+         FROM agreements WHERE subject_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([subject_id], decision)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One decision by sequence number.
+pub(crate) fn decision_by_seq(db: &Db<'_>, seq: i64) -> Result<Option<DecisionRow>> {
+    Ok(db
+        .conn
+        .prepare_cached(
+            "SELECT seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details
+             FROM agreements WHERE seq = ?1",
+        )?
+        .query_row([seq], decision)
+        .optional()?)
+}
+
+type RawCurrent = (i64, i64, i64, i64, i64, Option<i64>, Vec<u8>);
+
+fn raw_current(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawCurrent> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+fn current_row((subject_id, basis_id, seq, decision, start_ms, expires_ms, mac): RawCurrent) -> Result<CurrentRow> {
+    Ok(CurrentRow { subject_id, basis_id, seq, decision, start_ms, expires_ms, mac: fixed(mac, "agreement MAC")? })
+}
+
+/// The current decision of a subject about a basis (the read every purpose check makes).
+pub(crate) fn current(db: &Db<'_>, subject_id: i64, basis_id: i64) -> Result<Option<CurrentRow>> {
+    db.conn
+        .prepare_cached(
+            "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
+             FROM agreements_now WHERE subject_id = ?1 AND basis_id = ?2",
+        )?
+        .query_row([subject_id, basis_id], raw_current)
+        .optional()?
+        .map(current_row)
+        .transpose()
+}
+
+/// Every current decision of a subject.
+pub(crate) fn current_of_subject(db: &Db<'_>, subject_id: i64) -> Result<Vec<CurrentRow>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
+         FROM agreements_now WHERE subject_id = ?1 ORDER BY basis_id",
+    )?;
+    let rows = stmt.query_map([subject_id], raw_current)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(current_row).collect()
+}
+
+/// Set the current decision of a subject about a basis.
+pub(crate) fn set_current(tx: &Tx<'_>, c: &CurrentRow) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO agreements_now (subject_id, basis_id, seq, decision, start_ms, expires_ms, mac)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(rusqlite::params![
+            c.subject_id,
+            c.basis_id,
+            c.seq,
+            c.decision,
+            c.start_ms,
+            c.expires_ms,
+            c.mac.as_slice()
+        ])?;
+    Ok(())
+}
+
+/// Up to `limit` given agreements under `basis_id` decided at or before `through` (for a
+/// revocation for everyone).
+pub(crate) fn given_through(db: &Db<'_>, basis_id: i64, through: i64, limit: u64) -> Result<Vec<CurrentRow>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
+         FROM agreements_now WHERE basis_id = ?1 AND decision = 1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt
+        .query_map(rusqlite::params![basis_id, through, limit as i64], raw_current)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(current_row).collect()
+}
+
+/// Up to `limit` given agreements whose expiry is at or before `now_ms`.
+pub(crate) fn expired(db: &Db<'_>, now_ms: i64, limit: u64) -> Result<Vec<CurrentRow>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
+         FROM agreements_now WHERE decision = 1 AND expires_ms IS NOT NULL AND expires_ms <= ?1
+         ORDER BY expires_ms LIMIT ?2",
+    )?;
+    let rows =
+        stmt.query_map(rusqlite::params![now_ms, limit as i64], raw_current)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(current_row).collect()
+}
+
+// ---- the outbox ------------------------------------------------------------------------------
+
+/// Append a consent event.
+pub(crate) fn push_event(tx: &Tx<'_>, e: &OutboxRow) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO consent_outbox (subject_id, subject, basis, event, notice_version, time_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(rusqlite::params![
+            e.subject_id,
+            e.subject.as_slice(),
+            e.basis,
+            e.event,
+            e.notice_version,
+            e.time_ms
+        ])?;
+    Ok(())
+}
+
+type RawEvent = (i64, i64, Vec<u8>, Option<String>, i64, Option<i64>, i64);
+
+fn raw_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+/// Up to `limit` events after `after`, in order, and how many there are after `after` in all.
+pub(crate) fn events_after(db: &Db<'_>, after: i64, limit: u64) -> Result<(Vec<OutboxRow>, u64)> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT seq, subject_id, subject, basis, event, notice_version, time_ms
+         FROM consent_outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows =
+        stmt.query_map(rusqlite::params![after, limit as i64], raw_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let total: i64 = db
+        .conn
+        .prepare_cached("SELECT count(*) FROM consent_outbox WHERE seq > ?1")?
+        .query_row([after], |r| r.get(0))?;
+    let rows = rows
+        .into_iter()
+        .map(|(seq, subject_id, subject, basis, event, notice_version, time_ms)| {
+            Ok(OutboxRow {
+                seq,
+                subject_id,
+                subject: fixed(subject, "subject token")?,
+                basis,
+                event,
+                notice_version,
+                time_ms,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((rows, total as u64))
+}
+
+/// The highest outbox sequence number ever handed out (0 before the first event).
+pub(crate) fn last_event(db: &Db<'_>) -> Result<i64> {
+    Ok(db
+        .conn
+        .prepare_cached("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'consent_outbox'), 0)")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// A consumer's acknowledged mark (`None` for a consumer not seen yet).
+pub(crate) fn acked(db: &Db<'_>, consumer: &str) -> Result<Option<i64>> {
+    Ok(db
+        .conn
+        .prepare_cached("SELECT acked FROM consent_consumers WHERE name = ?1")?
+        .query_row([consumer], |r| r.get(0))
+        .optional()?)
+}
+
+/// Set a consumer's acknowledged mark, then delete the events every consumer acknowledged.
+/// Returns how many events were deleted.
+pub(crate) fn set_acked(tx: &Tx<'_>, consumer: &str, acked: i64) -> Result<u64> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO consent_consumers (name, acked) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET acked = max(acked, ?2)",
+        )?
+        .execute(rusqlite::params![consumer, acked])?;
+    let n = tx
+        .conn
+        .prepare_cached("DELETE FROM consent_outbox WHERE seq <= (SELECT min(acked) FROM consent_consumers)")?
+        .execute([])?;
+    Ok(n as u64)
+}
+
+// ---- erasure ---------------------------------------------------------------------------------
+
+/// Delete every agreement row and outbox event of a subject; how many decisions were removed.
+pub(crate) fn delete_of_subject(tx: &Tx<'_>, subject_id: i64) -> Result<u64> {
+    let n = tx.conn.prepare_cached("DELETE FROM agreements WHERE subject_id = ?1")?.execute([subject_id])?;
+    tx.conn.prepare_cached("DELETE FROM agreements_now WHERE subject_id = ?1")?.execute([subject_id])?;
+    tx.conn.prepare_cached("DELETE FROM consent_outbox WHERE subject_id = ?1")?.execute([subject_id])?;
+    Ok(n as u64)
+}
