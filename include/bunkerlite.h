@@ -58,6 +58,12 @@
 #define BL_EXHAUSTED 204
 
 /*
+ The caller's purpose does not allow the operation on this subject (no consent in force, or
+ the processing activity does not cover the operation).
+ */
+#define BL_CONSENT_REQUIRED 205
+
+/*
  The master key does not open this vault; nothing was written.
  */
 #define BL_WRONG_KEY 300
@@ -633,6 +639,454 @@ int32_t bl_tokens_info(const struct bl_vault *vault,
 int32_t bl_tokens_purge(const struct bl_vault *vault,
                         const struct bl_caller *caller,
                         char **out_report_json);
+
+/*
+ Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent,
+ contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new
+ basis), module, short_description, full_description, required, required_message, user_control,
+ status (active, disabled). Absent fields keep their values; a change of the texts people are
+ shown makes a new notice version (every version is kept).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
+ `definition_json` is the definition as JSON text. Writes the basis (`LegalBasis` as JSON text)
+ to `*out_basis_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+ `BL_TOO_LARGE`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_basis_json` is a valid
+ pointer.
+ */
+int32_t bl_basis_set(const struct bl_vault *vault,
+                     const struct bl_caller *caller,
+                     const char *brief,
+                     const char *definition_json,
+                     char **out_basis_json);
+
+/*
+ A legal basis with every notice version (notices, oldest first). The catalogue holds no personal
+ data: not audited.
+
+ `brief` is required. Writes the basis (`LegalBasis` as JSON text) to `*out_basis_json`; free it
+ with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_basis_json` is a
+ valid pointer.
+ */
+int32_t bl_basis_get(const struct bl_vault *vault, const char *brief, char **out_basis_json);
+
+/*
+ Every legal basis (deleted ones too), by brief, each with its current notice.
+
+ Writes the bases (`Vec<LegalBasis>` as JSON text) to `*out_bases_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_bases_json` is a
+ valid pointer.
+ */
+int32_t bl_bases_list(const struct bl_vault *vault, char **out_bases_json);
+
+/*
+ Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it
+ is revoked, at once for every purpose check and then in the history and the outbox a thousand
+ subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
+ Writes the report (`ConsentReport` as JSON text) to `*out_report_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_basis_delete(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *brief,
+                        char **out_report_json);
+
+/*
+ Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new
+ agreements may be given). Returns {changed}.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
+ Writes the report (`ConsentReport` as JSON text) to `*out_report_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_basis_revoke(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *brief,
+                        char **out_report_json);
+
+/*
+ Create or change a processing activity: its name is the purpose callers pass; the definition has
+ title, description, operations (read, write, delete, export, detokenize; required for a new
+ activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity,
+ every purpose a caller names must be one.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+ required. `definition_json` is the definition as JSON text. Writes the activity (`Activity` as
+ JSON text) to `*out_activity_json`; free it with `bl_string_free`, which wipes it. Errors:
+ `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_activity_json` is a valid
+ pointer.
+ */
+int32_t bl_activity_set(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *activity,
+                        const char *definition_json,
+                        char **out_activity_json);
+
+/*
+ Let a processing activity rely on a legal basis.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+ required. `brief` is required. Writes the activity (`Activity` as JSON text) to
+ `*out_activity_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+ `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_activity_json` is a valid
+ pointer.
+ */
+int32_t bl_activity_link(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *activity,
+                         const char *brief,
+                         char **out_activity_json);
+
+/*
+ Stop a processing activity relying on a legal basis.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+ required. `brief` is required. Writes the activity (`Activity` as JSON text) to
+ `*out_activity_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+ `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_activity_json` is a valid
+ pointer.
+ */
+int32_t bl_activity_unlink(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *activity,
+                           const char *brief,
+                           char **out_activity_json);
+
+/*
+ Delete a processing activity: its name is then an unknown purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+ required. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated.
+ */
+int32_t bl_activity_delete(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *activity);
+
+/*
+ Every processing activity, by name, with the operations it covers and the legal bases it relies
+ on.
+
+ Writes the activities (`Vec<Activity>` as JSON text) to `*out_activities_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_activities_json` is
+ a valid pointer.
+ */
+int32_t bl_activities_list(const struct bl_vault *vault, char **out_activities_json);
+
+/*
+ Record that a subject gave (or with status refused, refused) consent under a legal basis.
+ Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored
+ encrypted), notice_version (default: the current one). Appended to the subject's consent record
+ with an outbox event in one transaction; the basis must be active. Returns the agreement.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `brief` is required. `options_json` is NULL or the options as JSON text (an object). Writes the
+ agreement (`Agreement` as JSON text) to `*out_agreement_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+ valid pointer.
+ */
+int32_t bl_consent_give(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *mode,
+                        const char *value,
+                        const char *brief,
+                        const char *options_json,
+                        char **out_agreement_json);
+
+/*
+ Record that a subject withdrew consent under a legal basis (options: method, channel, language,
+ reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `brief` is required. `options_json` is NULL or the options as JSON text (an object). Writes the
+ agreement (`Agreement` as JSON text) to `*out_agreement_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+ valid pointer.
+ */
+int32_t bl_consent_withdraw(const struct bl_vault *vault,
+                            const struct bl_caller *caller,
+                            const char *mode,
+                            const char *value,
+                            const char *brief,
+                            const char *options_json,
+                            char **out_agreement_json);
+
+/*
+ Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent
+ records a withdrawal.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `brief` is required. `options_json` is NULL or the options as JSON text (an object). Writes the
+ agreement (`Agreement` as JSON text) to `*out_agreement_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+ valid pointer.
+ */
+int32_t bl_consent_revoke(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          const char *brief,
+                          const char *options_json,
+                          char **out_agreement_json);
+
+/*
+ A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked,
+ expired), in_force, times, the notice version and hash, method, channel, language, reference,
+ actor. NOT_FOUND when it never decided.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `brief` is required. Writes the agreement (`Agreement` as JSON text) to `*out_agreement_json`;
+ free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`,
+ `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+ valid pointer.
+ */
+int32_t bl_consent_get(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *mode,
+                       const char *value,
+                       const char *brief,
+                       char **out_agreement_json);
+
+/*
+ A subject's current decisions, one per legal basis it decided about, by brief.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the agreements (`Vec<Agreement>` as JSON text) to `*out_agreements_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreements_json` is a
+ valid pointer.
+ */
+int32_t bl_consents_list(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *mode,
+                         const char *value,
+                         char **out_agreements_json);
+
+/*
+ A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC
+ TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under
+ record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the receipt (`serde_json::Value` as JSON text) to `*out_receipt_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipt_json` is a valid
+ pointer.
+ */
+int32_t bl_consent_export(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          char **out_receipt_json);
+
+/*
+ Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault
+ issued it. Returns {valid, subject, events, issued_ms}.
+
+ `receipt_json` is the receipt as JSON text. Writes the check (`ReceiptCheck` as JSON text) to
+ `*out_check_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INTEGRITY`,
+ `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_check_json` is a
+ valid pointer.
+ */
+int32_t bl_consent_verify(const struct bl_vault *vault,
+                          const char *receipt_json,
+                          char **out_check_json);
+
+/*
+ Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a
+ subject, answered as the purpose check answers it, without reading the subject's data: {allowed,
+ legal_basis, reason}. An unknown purpose is INVALID_INPUT.
+
+ `mode` is `"token"`, `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value`
+ the value to look up. `purpose` is required. `operation` may be NULL. Writes the decision
+ (`ProcessingDecision` as JSON text) to `*out_decision_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_decision_json` is a
+ valid pointer.
+ */
+int32_t bl_consent_check(const struct bl_vault *vault,
+                         const char *mode,
+                         const char *value,
+                         const char *purpose,
+                         const char *operation,
+                         char **out_decision_json);
+
+/*
+ Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what
+ the consumer (default when absent) acknowledged, or after the cursor. An event is delivered
+ until acknowledged: at least once, in order. A page is {total, items, next}.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
+ NULL. `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.
+ Writes the page (`Page<ConsentEvent>` as JSON text) to `*out_page_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+ pointer.
+ */
+int32_t bl_outbox_read(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *consumer,
+                       const char *cursor,
+                       uint64_t limit,
+                       char **out_page_json);
+
+/*
+ Acknowledge the consent events up to and including the one whose cursor is given: they are not
+ delivered to this consumer again (events every consumer acknowledged are deleted).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
+ NULL. `cursor` is required. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated.
+ */
+int32_t bl_outbox_ack(const struct bl_vault *vault,
+                      const struct bl_caller *caller,
+                      const char *consumer,
+                      const char *cursor);
+
+/*
+ Record every agreement whose expiry passed as expired (with its outbox event), a thousand per
+ transaction. Returns {changed}.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+ (`ConsentReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_consents_purge(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          char **out_report_json);
 
 /*
  List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,

@@ -7,7 +7,7 @@ export declare const errorCodes: typeof Native.errorCodes;
 /** The library version (the same in every language's package). */
 export declare const version: typeof Native.version;
 /** The stable error codes, identical in C, Python and Node (`err.code`). */
-export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'EXPIRED' | 'EXHAUSTED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
+export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'EXPIRED' | 'EXHAUSTED' | 'CONSENT_REQUIRED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
 /** Errors thrown (and promises rejected) by bunkerlite carry a stable `code`. */
 export interface BunkerliteError extends Error {
     code: ErrorCode;
@@ -42,6 +42,7 @@ export interface ErasureReceipt {
     index_entries_removed: number;
     /** Tokens linked to the subject, deleted with it. */
     tokens_removed: number;
+    consents_removed: number;
     audit_details_shredded: number;
     wal_truncated: boolean;
     /** With `erasure_wal_window_ms` above 0: when the coalesced WAL truncation is due (ms since the epoch); `null` when the erasure truncated the WAL itself. */
@@ -158,6 +159,128 @@ export interface TokenBatch<T> {
 export interface PurgeReport {
     removed: number;
 }
+/** A legal basis type (GDPR Art. 6(1)). */
+export type BasisType = 'consent' | 'contract' | 'legal-obligation' | 'vital-interest' | 'public-task' | 'legitimate-interest';
+/** A consent decision's state. */
+export type ConsentStatus = 'given' | 'refused' | 'withdrawn' | 'revoked' | 'expired';
+/** An operation a processing activity covers. */
+export type Operation = 'read' | 'write' | 'delete' | 'export' | 'detokenize';
+/** What `setLegalBasis` takes: `type` for a new basis; absent fields keep their values. */
+export interface LegalBasisSpec {
+    type?: BasisType;
+    module?: string;
+    short_description?: string;
+    full_description?: string;
+    required?: boolean;
+    required_message?: string;
+    user_control?: boolean;
+    status?: 'active' | 'disabled';
+}
+/** One version of what people were shown. */
+export interface Notice {
+    version: number;
+    short_description: string;
+    full_description: string;
+    required_message: string;
+    /** SHA-256 (hex) of the notice's canonical text. */
+    sha256: string;
+    created_ms: number;
+}
+/** A legal basis of the catalogue. */
+export interface LegalBasis {
+    brief: string;
+    type: BasisType;
+    module: string;
+    short_description: string;
+    full_description: string;
+    required: boolean;
+    required_message: string;
+    user_control: boolean;
+    status: 'active' | 'disabled' | 'deleted';
+    notice_version: number;
+    notice_sha256: string;
+    created_ms: number;
+    updated_ms: number;
+    /** Every notice version (`getLegalBasis` only). */
+    notices?: Notice[];
+}
+/** What `setActivity` takes: `operations` for a new activity; `legal_bases` replaces the links. */
+export interface ActivitySpec {
+    title?: string;
+    description?: string;
+    operations?: Operation[];
+    legal_bases?: string[];
+}
+/** A processing activity: its name is the purpose callers pass. */
+export interface Activity {
+    name: string;
+    title: string;
+    description: string;
+    operations: Operation[];
+    legal_bases: string[];
+    created_ms: number;
+    updated_ms: number;
+}
+/** Options of `giveConsent`, `withdrawConsent` and `revokeConsent`. */
+export interface ConsentOptions {
+    /** `giveConsent` only. */
+    status?: 'given' | 'refused';
+    start_ms?: number;
+    expires_ms?: number;
+    ttl_ms?: number;
+    method?: string;
+    channel?: string;
+    language?: string;
+    /** Stored encrypted under the subject's key. */
+    reference?: string;
+    notice_version?: number;
+}
+/** A subject's current decision about a legal basis. */
+export interface Agreement {
+    legal_basis: string;
+    status: ConsentStatus;
+    in_force: boolean;
+    decided_ms: number;
+    start_ms: number;
+    expires_ms: number | null;
+    notice_version: number;
+    notice_sha256: string;
+    method: string;
+    channel: string | null;
+    language: string | null;
+    reference: string | null;
+    actor: string;
+}
+/** A consent receipt (Kantara fields, the ISO/IEC TS 27560 record under `record`, and `mac`). */
+export type ConsentReceipt = {
+    [key: string]: Json;
+};
+/** The result of `verifyConsentReceipt`. */
+export interface ReceiptCheck {
+    valid: boolean;
+    subject: string;
+    events: number;
+    issued_ms: number;
+}
+/** The answer of `canProcess`. */
+export interface ProcessingDecision {
+    allowed: boolean;
+    legal_basis: string | null;
+    reason: string;
+}
+/** A consent event of the outbox. */
+export interface ConsentEvent {
+    cursor: string;
+    subject: string;
+    event: ConsentStatus | 'erased';
+    legal_basis: string | null;
+    notice_version: number | null;
+    time_ms: number;
+}
+/** The result of revoking or deleting a legal basis, and of `purgeConsents`. */
+export interface ConsentReport {
+    changed: number;
+}
 /** The result of `compact`. */
 export interface CompactReport {
     bytes_before: number;
@@ -206,6 +329,8 @@ export interface Options {
     audit_details?: 'values' | 'fields' | 'none';
     /** 0 (default): each erasure truncates the WAL before it returns; above 0 (at most 60,000): truncations are coalesced over this many milliseconds (the receipt says when). */
     erasure_wal_window_ms?: number;
+    /** Refuse every read, detokenization and export whose caller names no purpose (`INVALID_INPUT`). */
+    require_purpose?: boolean;
     /** Tests: a manual clock standing still at this time (ms since the epoch) instead of the system clock. */
     manual_clock_ms?: number;
     limits?: {
@@ -340,6 +465,90 @@ export declare class Vault {
     purgeTokens(opts?: CallOptions | null): PurgeReport;
     /** `purgeTokens`, off the event loop. */
     purgeTokensAsync(opts?: CallOptions | null): Promise<PurgeReport>;
+    /** Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). */
+    setLegalBasis(brief: string, definition: LegalBasisSpec, opts?: CallOptions | null): LegalBasis;
+    /** `setLegalBasis`, off the event loop. */
+    setLegalBasisAsync(brief: string, definition: LegalBasisSpec, opts?: CallOptions | null): Promise<LegalBasis>;
+    /** A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited. */
+    getLegalBasis(brief: string): LegalBasis;
+    /** `getLegalBasis`, off the event loop. */
+    getLegalBasisAsync(brief: string): Promise<LegalBasis>;
+    /** Every legal basis (deleted ones too), by brief, each with its current notice. */
+    listLegalBases(): LegalBasis[];
+    /** `listLegalBases`, off the event loop. */
+    listLegalBasesAsync(): Promise<LegalBasis[]>;
+    /** Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}. */
+    deleteLegalBasis(brief: string, opts?: CallOptions | null): ConsentReport;
+    /** `deleteLegalBasis`, off the event loop. */
+    deleteLegalBasisAsync(brief: string, opts?: CallOptions | null): Promise<ConsentReport>;
+    /** Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}. */
+    revokeLegalBasis(brief: string, opts?: CallOptions | null): ConsentReport;
+    /** `revokeLegalBasis`, off the event loop. */
+    revokeLegalBasisAsync(brief: string, opts?: CallOptions | null): Promise<ConsentReport>;
+    /** Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one. */
+    setActivity(activity: string, definition: ActivitySpec, opts?: CallOptions | null): Activity;
+    /** `setActivity`, off the event loop. */
+    setActivityAsync(activity: string, definition: ActivitySpec, opts?: CallOptions | null): Promise<Activity>;
+    /** Let a processing activity rely on a legal basis. */
+    linkActivity(activity: string, brief: string, opts?: CallOptions | null): Activity;
+    /** `linkActivity`, off the event loop. */
+    linkActivityAsync(activity: string, brief: string, opts?: CallOptions | null): Promise<Activity>;
+    /** Stop a processing activity relying on a legal basis. */
+    unlinkActivity(activity: string, brief: string, opts?: CallOptions | null): Activity;
+    /** `unlinkActivity`, off the event loop. */
+    unlinkActivityAsync(activity: string, brief: string, opts?: CallOptions | null): Promise<Activity>;
+    /** Delete a processing activity: its name is then an unknown purpose. */
+    deleteActivity(activity: string, opts?: CallOptions | null): void;
+    /** `deleteActivity`, off the event loop. */
+    deleteActivityAsync(activity: string, opts?: CallOptions | null): Promise<void>;
+    /** Every processing activity, by name, with the operations it covers and the legal bases it relies on. */
+    listActivities(): Activity[];
+    /** `listActivities`, off the event loop. */
+    listActivitiesAsync(): Promise<Activity[]>;
+    /** Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement. */
+    giveConsent(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Agreement;
+    /** `giveConsent`, off the event loop. */
+    giveConsentAsync(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Promise<Agreement>;
+    /** Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. */
+    withdrawConsent(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Agreement;
+    /** `withdrawConsent`, off the event loop. */
+    withdrawConsentAsync(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Promise<Agreement>;
+    /** Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal. */
+    revokeConsent(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Agreement;
+    /** `revokeConsent`, off the event loop. */
+    revokeConsentAsync(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Promise<Agreement>;
+    /** A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided. */
+    getConsent(lookup: Lookup, brief: string, opts?: CallOptions | null): Agreement;
+    /** `getConsent`, off the event loop. */
+    getConsentAsync(lookup: Lookup, brief: string, opts?: CallOptions | null): Promise<Agreement>;
+    /** A subject's current decisions, one per legal basis it decided about, by brief. */
+    listConsents(lookup: Lookup, opts?: CallOptions | null): Agreement[];
+    /** `listConsents`, off the event loop. */
+    listConsentsAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Agreement[]>;
+    /** A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. */
+    exportConsentReceipt(lookup: Lookup, opts?: CallOptions | null): ConsentReceipt;
+    /** `exportConsentReceipt`, off the event loop. */
+    exportConsentReceiptAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ConsentReceipt>;
+    /** Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}. */
+    verifyConsentReceipt(receipt: ConsentReceipt): ReceiptCheck;
+    /** `verifyConsentReceipt`, off the event loop. */
+    verifyConsentReceiptAsync(receipt: ConsentReceipt): Promise<ReceiptCheck>;
+    /** Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT. */
+    canProcess(lookup: Lookup, purpose: string, operation?: string | null): ProcessingDecision;
+    /** `canProcess`, off the event loop. */
+    canProcessAsync(lookup: Lookup, purpose: string, operation?: string | null): Promise<ProcessingDecision>;
+    /** Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}. */
+    listConsentEvents(consumer?: string | null, opts?: PageOptions | null): Page<ConsentEvent>;
+    /** `listConsentEvents`, off the event loop. */
+    listConsentEventsAsync(consumer?: string | null, opts?: PageOptions | null): Promise<Page<ConsentEvent>>;
+    /** Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). */
+    ackConsentEvents(cursor: string, consumer?: string | null, opts?: CallOptions | null): void;
+    /** `ackConsentEvents`, off the event loop. */
+    ackConsentEventsAsync(cursor: string, consumer?: string | null, opts?: CallOptions | null): Promise<void>;
+    /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. */
+    purgeConsents(opts?: CallOptions | null): ConsentReport;
+    /** `purgeConsents`, off the event loop. */
+    purgeConsentsAsync(opts?: CallOptions | null): Promise<ConsentReport>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;

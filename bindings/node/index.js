@@ -321,6 +321,188 @@ class Vault {
     async purgeTokensAsync(opts) {
         return JSON.parse(await calls.purgeTokensAsync(this.#handle, actorOf(opts), purposeOf(opts)));
     }
+    /** Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). */
+    setLegalBasis(brief, definition, opts) {
+        return JSON.parse(calls.setLegalBasis(this.#handle, brief, text(definition), actorOf(opts), purposeOf(opts)));
+    }
+    /** `setLegalBasis`, off the event loop. */
+    async setLegalBasisAsync(brief, definition, opts) {
+        return JSON.parse(await calls.setLegalBasisAsync(this.#handle, brief, text(definition), actorOf(opts), purposeOf(opts)));
+    }
+    /** A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited. */
+    getLegalBasis(brief) {
+        return JSON.parse(calls.getLegalBasis(this.#handle, brief));
+    }
+    /** `getLegalBasis`, off the event loop. */
+    async getLegalBasisAsync(brief) {
+        return JSON.parse(await calls.getLegalBasisAsync(this.#handle, brief));
+    }
+    /** Every legal basis (deleted ones too), by brief, each with its current notice. */
+    listLegalBases() {
+        return JSON.parse(calls.listLegalBases(this.#handle));
+    }
+    /** `listLegalBases`, off the event loop. */
+    async listLegalBasesAsync() {
+        return JSON.parse(await calls.listLegalBasesAsync(this.#handle));
+    }
+    /** Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}. */
+    deleteLegalBasis(brief, opts) {
+        return JSON.parse(calls.deleteLegalBasis(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** `deleteLegalBasis`, off the event loop. */
+    async deleteLegalBasisAsync(brief, opts) {
+        return JSON.parse(await calls.deleteLegalBasisAsync(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}. */
+    revokeLegalBasis(brief, opts) {
+        return JSON.parse(calls.revokeLegalBasis(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** `revokeLegalBasis`, off the event loop. */
+    async revokeLegalBasisAsync(brief, opts) {
+        return JSON.parse(await calls.revokeLegalBasisAsync(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one. */
+    setActivity(activity, definition, opts) {
+        return JSON.parse(calls.setActivity(this.#handle, activity, text(definition), actorOf(opts), purposeOf(opts)));
+    }
+    /** `setActivity`, off the event loop. */
+    async setActivityAsync(activity, definition, opts) {
+        return JSON.parse(await calls.setActivityAsync(this.#handle, activity, text(definition), actorOf(opts), purposeOf(opts)));
+    }
+    /** Let a processing activity rely on a legal basis. */
+    linkActivity(activity, brief, opts) {
+        return JSON.parse(calls.linkActivity(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** `linkActivity`, off the event loop. */
+    async linkActivityAsync(activity, brief, opts) {
+        return JSON.parse(await calls.linkActivityAsync(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** Stop a processing activity relying on a legal basis. */
+    unlinkActivity(activity, brief, opts) {
+        return JSON.parse(calls.unlinkActivity(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** `unlinkActivity`, off the event loop. */
+    async unlinkActivityAsync(activity, brief, opts) {
+        return JSON.parse(await calls.unlinkActivityAsync(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** Delete a processing activity: its name is then an unknown purpose. */
+    deleteActivity(activity, opts) {
+        calls.deleteActivity(this.#handle, activity, actorOf(opts), purposeOf(opts));
+    }
+    /** `deleteActivity`, off the event loop. */
+    async deleteActivityAsync(activity, opts) {
+        await calls.deleteActivityAsync(this.#handle, activity, actorOf(opts), purposeOf(opts));
+    }
+    /** Every processing activity, by name, with the operations it covers and the legal bases it relies on. */
+    listActivities() {
+        return JSON.parse(calls.listActivities(this.#handle));
+    }
+    /** `listActivities`, off the event loop. */
+    async listActivitiesAsync() {
+        return JSON.parse(await calls.listActivitiesAsync(this.#handle));
+    }
+    /** Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement. */
+    giveConsent(lookup, brief, options, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.giveConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+    }
+    /** `giveConsent`, off the event loop. */
+    async giveConsentAsync(lookup, brief, options, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.giveConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+    }
+    /** Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. */
+    withdrawConsent(lookup, brief, options, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.withdrawConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+    }
+    /** `withdrawConsent`, off the event loop. */
+    async withdrawConsentAsync(lookup, brief, options, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.withdrawConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+    }
+    /** Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal. */
+    revokeConsent(lookup, brief, options, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.revokeConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+    }
+    /** `revokeConsent`, off the event loop. */
+    async revokeConsentAsync(lookup, brief, options, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.revokeConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+    }
+    /** A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided. */
+    getConsent(lookup, brief, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.getConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** `getConsent`, off the event loop. */
+    async getConsentAsync(lookup, brief, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.getConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, actorOf(opts), purposeOf(opts)));
+    }
+    /** A subject's current decisions, one per legal basis it decided about, by brief. */
+    listConsents(lookup, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.listConsents(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+    }
+    /** `listConsents`, off the event loop. */
+    async listConsentsAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.listConsentsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+    }
+    /** A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. */
+    exportConsentReceipt(lookup, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.exportConsentReceipt(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+    }
+    /** `exportConsentReceipt`, off the event loop. */
+    async exportConsentReceiptAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.exportConsentReceiptAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+    }
+    /** Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}. */
+    verifyConsentReceipt(receipt) {
+        return JSON.parse(calls.verifyConsentReceipt(this.#handle, text(receipt)));
+    }
+    /** `verifyConsentReceipt`, off the event loop. */
+    async verifyConsentReceiptAsync(receipt) {
+        return JSON.parse(await calls.verifyConsentReceiptAsync(this.#handle, text(receipt)));
+    }
+    /** Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT. */
+    canProcess(lookup, purpose, operation) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(calls.canProcess(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], purpose, operation));
+    }
+    /** `canProcess`, off the event loop. */
+    async canProcessAsync(lookup, purpose, operation) {
+        const mode = lookupMode(lookup);
+        return JSON.parse(await calls.canProcessAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], purpose, operation));
+    }
+    /** Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}. */
+    listConsentEvents(consumer, opts) {
+        return JSON.parse(calls.listConsentEvents(this.#handle, consumer, opts));
+    }
+    /** `listConsentEvents`, off the event loop. */
+    async listConsentEventsAsync(consumer, opts) {
+        return JSON.parse(await calls.listConsentEventsAsync(this.#handle, consumer, opts));
+    }
+    /** Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). */
+    ackConsentEvents(cursor, consumer, opts) {
+        calls.ackConsentEvents(this.#handle, cursor, consumer, actorOf(opts), purposeOf(opts));
+    }
+    /** `ackConsentEvents`, off the event loop. */
+    async ackConsentEventsAsync(cursor, consumer, opts) {
+        await calls.ackConsentEventsAsync(this.#handle, cursor, consumer, actorOf(opts), purposeOf(opts));
+    }
+    /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. */
+    purgeConsents(opts) {
+        return JSON.parse(calls.purgeConsents(this.#handle, actorOf(opts), purposeOf(opts)));
+    }
+    /** `purgeConsents`, off the event loop. */
+    async purgeConsentsAsync(opts) {
+        return JSON.parse(await calls.purgeConsentsAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
     listAuditEvents(subject, opts) {
         return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts));

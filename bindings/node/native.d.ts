@@ -38,28 +38,70 @@ export declare const calls: {
   forgetSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   forgetSubjects(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): string
   forgetSubjectsAsync(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
-  tokenize(handle: VaultHandle, value?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
-  tokenizeAsync(handle: VaultHandle, value?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  tokenize(handle: VaultHandle, value: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  tokenizeAsync(handle: VaultHandle, value: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   tokenizeMany(handle: VaultHandle, values: JsonText, options?: JsonText, opts?: unknown): string
   tokenizeManyAsync(handle: VaultHandle, values: JsonText, options?: JsonText, opts?: unknown): Promise<string>
-  detokenize(handle: VaultHandle, token?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
-  detokenizeAsync(handle: VaultHandle, token?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  detokenize(handle: VaultHandle, token: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  detokenizeAsync(handle: VaultHandle, token: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   detokenizeMany(handle: VaultHandle, tokens: JsonText, options?: JsonText, opts?: unknown): string
   detokenizeManyAsync(handle: VaultHandle, tokens: JsonText, options?: JsonText, opts?: unknown): Promise<string>
-  tokenizeText(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
-  tokenizeTextAsync(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
-  detokenizeText(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
-  detokenizeTextAsync(handle: VaultHandle, text?: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
-  deleteToken(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): void
-  deleteTokenAsync(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  tokenizeText(handle: VaultHandle, text: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  tokenizeTextAsync(handle: VaultHandle, text: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  detokenizeText(handle: VaultHandle, text: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  detokenizeTextAsync(handle: VaultHandle, text: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  deleteToken(handle: VaultHandle, token: unknown, actor?: unknown, purpose?: unknown): void
+  deleteTokenAsync(handle: VaultHandle, token: unknown, actor?: unknown, purpose?: unknown): Promise<void>
   deleteTokens(handle: VaultHandle, tokens: JsonText, opts?: unknown): string
   deleteTokensAsync(handle: VaultHandle, tokens: JsonText, opts?: unknown): Promise<string>
-  tokenInfo(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): string
-  tokenInfoAsync(handle: VaultHandle, token?: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  tokenInfo(handle: VaultHandle, token: unknown, actor?: unknown, purpose?: unknown): string
+  tokenInfoAsync(handle: VaultHandle, token: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   tokenInfos(handle: VaultHandle, tokens: JsonText, opts?: unknown): string
   tokenInfosAsync(handle: VaultHandle, tokens: JsonText, opts?: unknown): Promise<string>
   purgeTokens(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   purgeTokensAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
+  setLegalBasis(handle: VaultHandle, brief: unknown, definition: JsonText, actor?: unknown, purpose?: unknown): string
+  setLegalBasisAsync(handle: VaultHandle, brief: unknown, definition: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  getLegalBasis(handle: VaultHandle, brief: unknown): string
+  getLegalBasisAsync(handle: VaultHandle, brief: unknown): Promise<string>
+  listLegalBases(handle: VaultHandle): string
+  listLegalBasesAsync(handle: VaultHandle): Promise<string>
+  deleteLegalBasis(handle: VaultHandle, brief: unknown, actor?: unknown, purpose?: unknown): string
+  deleteLegalBasisAsync(handle: VaultHandle, brief: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  revokeLegalBasis(handle: VaultHandle, brief: unknown, actor?: unknown, purpose?: unknown): string
+  revokeLegalBasisAsync(handle: VaultHandle, brief: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  setActivity(handle: VaultHandle, activity: unknown, definition: JsonText, actor?: unknown, purpose?: unknown): string
+  setActivityAsync(handle: VaultHandle, activity: unknown, definition: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  linkActivity(handle: VaultHandle, activity: unknown, brief: unknown, actor?: unknown, purpose?: unknown): string
+  linkActivityAsync(handle: VaultHandle, activity: unknown, brief: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  unlinkActivity(handle: VaultHandle, activity: unknown, brief: unknown, actor?: unknown, purpose?: unknown): string
+  unlinkActivityAsync(handle: VaultHandle, activity: unknown, brief: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  deleteActivity(handle: VaultHandle, activity: unknown, actor?: unknown, purpose?: unknown): void
+  deleteActivityAsync(handle: VaultHandle, activity: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  listActivities(handle: VaultHandle): string
+  listActivitiesAsync(handle: VaultHandle): Promise<string>
+  giveConsent(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  giveConsentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  withdrawConsent(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  withdrawConsentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  revokeConsent(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  revokeConsentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  getConsent(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, actor?: unknown, purpose?: unknown): string
+  getConsentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, brief: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  listConsents(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  listConsentsAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  exportConsentReceipt(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  exportConsentReceiptAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  verifyConsentReceipt(handle: VaultHandle, receipt: JsonText): string
+  verifyConsentReceiptAsync(handle: VaultHandle, receipt: JsonText): Promise<string>
+  canProcess(handle: VaultHandle, mode: string | undefined, lookup: unknown, purpose: unknown, operation?: unknown): string
+  canProcessAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, purpose: unknown, operation?: unknown): Promise<string>
+  listConsentEvents(handle: VaultHandle, consumer?: unknown, opts?: unknown): string
+  listConsentEventsAsync(handle: VaultHandle, consumer?: unknown, opts?: unknown): Promise<string>
+  ackConsentEvents(handle: VaultHandle, cursor: unknown, consumer?: unknown, actor?: unknown, purpose?: unknown): void
+  ackConsentEventsAsync(handle: VaultHandle, cursor: unknown, consumer?: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  purgeConsents(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  purgeConsentsAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

@@ -636,8 +636,8 @@ impl Vault {
 
     /// Verify a receipt this vault issued: `INTEGRITY` when anything in it changed (or another
     /// vault issued it).
-    pub fn verify_consent_receipt(&self, receipt: &Value) -> Result<ReceiptCheck> {
-        consent::verify(&self.state()?.engine, receipt)
+    pub fn verify_consent_receipt(&self, receipt: Value) -> Result<ReceiptCheck> {
+        consent::verify(&self.state()?.engine, &receipt)
     }
 
     /// Whether `purpose` allows `operation` (`read` by default; `write`, `delete`, `export`,

@@ -126,16 +126,16 @@ fn the_record_keeps_every_decision_and_notice_version() {
     assert_eq!(events[0]["notice_sha256"], json!(notices[0].sha256));
     assert_eq!(events[0]["reference"], json!("ref-canary-77"));
     assert_eq!(events[0]["actor"], json!("subject"));
-    assert!(v.verify_consent_receipt(&receipt).expect("valid").valid);
+    assert!(v.verify_consent_receipt(receipt.clone()).expect("valid").valid);
     // Any edit is detected.
     for path in [&["record", "events"][..], &["piiPrincipalId"][..], &["issuer", "issued_ms"][..]] {
         let mut forged = receipt.clone();
         let target = path.iter().fold(&mut forged, |v, k| &mut v[*k]);
         *target = json!("forged");
-        assert_eq!(v.verify_consent_receipt(&forged).expect_err("forged").kind(), ErrorKind::Integrity);
+        assert_eq!(v.verify_consent_receipt(forged).expect_err("forged").kind(), ErrorKind::Integrity);
     }
     let other = Vault::open_in_memory(&common::key(2), Options::default()).expect("other vault");
-    assert_eq!(other.verify_consent_receipt(&receipt).expect_err("other vault").kind(), ErrorKind::Integrity);
+    assert_eq!(other.verify_consent_receipt(receipt).expect_err("other vault").kind(), ErrorKind::Integrity);
 }
 
 #[test]

@@ -23,6 +23,9 @@ pub const BL_ERASED: i32 = 202;
 pub const BL_EXPIRED: i32 = 203;
 /// No new token fits the requested format: its space is used up.
 pub const BL_EXHAUSTED: i32 = 204;
+/// The caller's purpose does not allow the operation on this subject (no consent in force, or
+/// the processing activity does not cover the operation).
+pub const BL_CONSENT_REQUIRED: i32 = 205;
 /// The master key does not open this vault; nothing was written.
 pub const BL_WRONG_KEY: i32 = 300;
 /// Stored data failed authentication (moved or edited ciphertext, broken audit chain).
@@ -130,6 +133,7 @@ mod tests {
             BL_ERASED,
             BL_EXPIRED,
             BL_EXHAUSTED,
+            BL_CONSENT_REQUIRED,
             BL_WRONG_KEY,
             BL_INTEGRITY,
             BL_KEY_SOURCE,

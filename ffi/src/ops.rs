@@ -662,6 +662,733 @@ pub unsafe extern "C" fn bl_tokens_purge(
     })
 }
 
+/// Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent,
+/// contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new
+/// basis), module, short_description, full_description, required, required_message, user_control,
+/// status (active, disabled). Absent fields keep their values; a change of the texts people are
+/// shown makes a new notice version (every version is kept).
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
+/// `definition_json` is the definition as JSON text. Writes the basis (`LegalBasis` as JSON text)
+/// to `*out_basis_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+/// `BL_TOO_LARGE`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_basis_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_basis_set(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    brief: *const c_char,
+    definition_json: *const c_char,
+    out_basis_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_basis_json, "out_basis_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let definition = unsafe { convert::document(&v, definition_json, "definition_json") }?;
+        let result = v.set_legal_basis(&caller, &brief, definition)?;
+        // SAFETY: `out_basis_json` was checked above.
+        unsafe { put_json(out_basis_json, &result) }
+    })
+}
+
+/// A legal basis with every notice version (notices, oldest first). The catalogue holds no personal
+/// data: not audited.
+///
+/// `brief` is required. Writes the basis (`LegalBasis` as JSON text) to `*out_basis_json`; free it
+/// with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
+/// `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `out_basis_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_basis_get(
+    vault: *const bl_vault,
+    brief: *const c_char,
+    out_basis_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_basis_json, "out_basis_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        let result = v.get_legal_basis(&brief)?;
+        // SAFETY: `out_basis_json` was checked above.
+        unsafe { put_json(out_basis_json, &result) }
+    })
+}
+
+/// Every legal basis (deleted ones too), by brief, each with its current notice.
+///
+/// Writes the bases (`Vec<LegalBasis>` as JSON text) to `*out_bases_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `out_bases_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_bases_list(vault: *const bl_vault, out_bases_json: *mut *mut c_char) -> i32 {
+    guard(|| {
+        check_out(out_bases_json, "out_bases_json")?;
+        let v = handles::vault(vault)?;
+        let result = v.list_legal_bases()?;
+        // SAFETY: `out_bases_json` was checked above.
+        unsafe { put_json(out_bases_json, &result) }
+    })
+}
+
+/// Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it
+/// is revoked, at once for every purpose check and then in the history and the outbox a thousand
+/// subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
+/// Writes the report (`ConsentReport` as JSON text) to `*out_report_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
+/// `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_basis_delete(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    brief: *const c_char,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        let result = v.delete_legal_basis(&caller, &brief)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}
+
+/// Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new
+/// agreements may be given). Returns {changed}.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
+/// Writes the report (`ConsentReport` as JSON text) to `*out_report_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
+/// `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_basis_revoke(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    brief: *const c_char,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        let result = v.revoke_legal_basis(&caller, &brief)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}
+
+/// Create or change a processing activity: its name is the purpose callers pass; the definition has
+/// title, description, operations (read, write, delete, export, detokenize; required for a new
+/// activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity,
+/// every purpose a caller names must be one.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+/// required. `definition_json` is the definition as JSON text. Writes the activity (`Activity` as
+/// JSON text) to `*out_activity_json`; free it with `bl_string_free`, which wipes it. Errors:
+/// `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+/// `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_activity_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_activity_set(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    activity: *const c_char,
+    definition_json: *const c_char,
+    out_activity_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_activity_json, "out_activity_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let activity = unsafe { convert::str_arg(activity, "activity") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let definition = unsafe { convert::document(&v, definition_json, "definition_json") }?;
+        let result = v.set_activity(&caller, &activity, definition)?;
+        // SAFETY: `out_activity_json` was checked above.
+        unsafe { put_json(out_activity_json, &result) }
+    })
+}
+
+/// Let a processing activity rely on a legal basis.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+/// required. `brief` is required. Writes the activity (`Activity` as JSON text) to
+/// `*out_activity_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+/// `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_activity_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_activity_link(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    activity: *const c_char,
+    brief: *const c_char,
+    out_activity_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_activity_json, "out_activity_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let activity = unsafe { convert::str_arg(activity, "activity") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        let result = v.link_activity(&caller, &activity, &brief)?;
+        // SAFETY: `out_activity_json` was checked above.
+        unsafe { put_json(out_activity_json, &result) }
+    })
+}
+
+/// Stop a processing activity relying on a legal basis.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+/// required. `brief` is required. Writes the activity (`Activity` as JSON text) to
+/// `*out_activity_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+/// `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_activity_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_activity_unlink(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    activity: *const c_char,
+    brief: *const c_char,
+    out_activity_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_activity_json, "out_activity_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let activity = unsafe { convert::str_arg(activity, "activity") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        let result = v.unlink_activity(&caller, &activity, &brief)?;
+        // SAFETY: `out_activity_json` was checked above.
+        unsafe { put_json(out_activity_json, &result) }
+    })
+}
+
+/// Delete a processing activity: its name is then an unknown purpose.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
+/// required. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+/// `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn bl_activity_delete(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    activity: *const c_char,
+) -> i32 {
+    guard(|| {
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let activity = unsafe { convert::str_arg(activity, "activity") }?.to_owned();
+        v.delete_activity(&caller, &activity)
+    })
+}
+
+/// Every processing activity, by name, with the operations it covers and the legal bases it relies
+/// on.
+///
+/// Writes the activities (`Vec<Activity>` as JSON text) to `*out_activities_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `out_activities_json` is
+/// a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_activities_list(vault: *const bl_vault, out_activities_json: *mut *mut c_char) -> i32 {
+    guard(|| {
+        check_out(out_activities_json, "out_activities_json")?;
+        let v = handles::vault(vault)?;
+        let result = v.list_activities()?;
+        // SAFETY: `out_activities_json` was checked above.
+        unsafe { put_json(out_activities_json, &result) }
+    })
+}
+
+/// Record that a subject gave (or with status refused, refused) consent under a legal basis.
+/// Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored
+/// encrypted), notice_version (default: the current one). Appended to the subject's consent record
+/// with an outbox event in one transaction; the basis must be active. Returns the agreement.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// `brief` is required. `options_json` is NULL or the options as JSON text (an object). Writes the
+/// agreement (`Agreement` as JSON text) to `*out_agreement_json`; free it with `bl_string_free`,
+/// which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_give(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    brief: *const c_char,
+    options_json: *const c_char,
+    out_agreement_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_agreement_json, "out_agreement_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.give_consent(&caller, &lookup, &brief, options)?;
+        // SAFETY: `out_agreement_json` was checked above.
+        unsafe { put_json(out_agreement_json, &result) }
+    })
+}
+
+/// Record that a subject withdrew consent under a legal basis (options: method, channel, language,
+/// reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// `brief` is required. `options_json` is NULL or the options as JSON text (an object). Writes the
+/// agreement (`Agreement` as JSON text) to `*out_agreement_json`; free it with `bl_string_free`,
+/// which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_withdraw(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    brief: *const c_char,
+    options_json: *const c_char,
+    out_agreement_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_agreement_json, "out_agreement_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.withdraw_consent(&caller, &lookup, &brief, options)?;
+        // SAFETY: `out_agreement_json` was checked above.
+        unsafe { put_json(out_agreement_json, &result) }
+    })
+}
+
+/// Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent
+/// records a withdrawal.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// `brief` is required. `options_json` is NULL or the options as JSON text (an object). Writes the
+/// agreement (`Agreement` as JSON text) to `*out_agreement_json`; free it with `bl_string_free`,
+/// which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_revoke(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    brief: *const c_char,
+    options_json: *const c_char,
+    out_agreement_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_agreement_json, "out_agreement_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.revoke_consent(&caller, &lookup, &brief, options)?;
+        // SAFETY: `out_agreement_json` was checked above.
+        unsafe { put_json(out_agreement_json, &result) }
+    })
+}
+
+/// A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked,
+/// expired), in_force, times, the notice version and hash, method, channel, language, reference,
+/// actor. NOT_FOUND when it never decided.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// `brief` is required. Writes the agreement (`Agreement` as JSON text) to `*out_agreement_json`;
+/// free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`,
+/// `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreement_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_get(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    brief: *const c_char,
+    out_agreement_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_agreement_json, "out_agreement_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let brief = unsafe { convert::str_arg(brief, "brief") }?.to_owned();
+        let result = v.get_consent(&caller, &lookup, &brief)?;
+        // SAFETY: `out_agreement_json` was checked above.
+        unsafe { put_json(out_agreement_json, &result) }
+    })
+}
+
+/// A subject's current decisions, one per legal basis it decided about, by brief.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// Writes the agreements (`Vec<Agreement>` as JSON text) to `*out_agreements_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_agreements_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consents_list(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    out_agreements_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_agreements_json, "out_agreements_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        let result = v.list_consents(&caller, &lookup)?;
+        // SAFETY: `out_agreements_json` was checked above.
+        unsafe { put_json(out_agreements_json, &result) }
+    })
+}
+
+/// A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC
+/// TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under
+/// record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// Writes the receipt (`serde_json::Value` as JSON text) to `*out_receipt_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipt_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_export(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    out_receipt_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_receipt_json, "out_receipt_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        let result = v.export_consent_receipt(&caller, &lookup)?;
+        // SAFETY: `out_receipt_json` was checked above.
+        unsafe { put_json(out_receipt_json, &result) }
+    })
+}
+
+/// Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault
+/// issued it. Returns {valid, subject, events, issued_ms}.
+///
+/// `receipt_json` is the receipt as JSON text. Writes the check (`ReceiptCheck` as JSON text) to
+/// `*out_check_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INTEGRITY`,
+/// `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `out_check_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_verify(
+    vault: *const bl_vault,
+    receipt_json: *const c_char,
+    out_check_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_check_json, "out_check_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let receipt = unsafe { convert::document(&v, receipt_json, "receipt_json") }?;
+        let result = v.verify_consent_receipt(receipt)?;
+        // SAFETY: `out_check_json` was checked above.
+        unsafe { put_json(out_check_json, &result) }
+    })
+}
+
+/// Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a
+/// subject, answered as the purpose check answers it, without reading the subject's data: {allowed,
+/// legal_basis, reason}. An unknown purpose is INVALID_INPUT.
+///
+/// `mode` is `"token"`, `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value`
+/// the value to look up. `purpose` is required. `operation` may be NULL. Writes the decision
+/// (`ProcessingDecision` as JSON text) to `*out_decision_json`; free it with `bl_string_free`,
+/// which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+/// `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `out_decision_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consent_check(
+    vault: *const bl_vault,
+    mode: *const c_char,
+    value: *const c_char,
+    purpose: *const c_char,
+    operation: *const c_char,
+    out_decision_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_decision_json, "out_decision_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let purpose = unsafe { convert::str_arg(purpose, "purpose") }?.to_owned();
+        // SAFETY: the pointers are valid per this function's contract.
+        let operation = unsafe { convert::opt_str_arg(operation, "operation") }?.map(str::to_owned);
+        let result = v.can_process(&lookup, &purpose, operation.as_deref())?;
+        // SAFETY: `out_decision_json` was checked above.
+        unsafe { put_json(out_decision_json, &result) }
+    })
+}
+
+/// Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what
+/// the consumer (default when absent) acknowledged, or after the cursor. An event is delivered
+/// until acknowledged: at least once, in order. A page is {total, items, next}.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
+/// NULL. `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.
+/// Writes the page (`Page<ConsentEvent>` as JSON text) to `*out_page_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`,
+/// `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_outbox_read(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    consumer: *const c_char,
+    cursor: *const c_char,
+    limit: u64,
+    out_page_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_page_json, "out_page_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let consumer = unsafe { convert::opt_str_arg(consumer, "consumer") }?.map(str::to_owned);
+        // SAFETY: the pointers are valid per this function's contract.
+        let page = unsafe { convert::page(cursor, limit) }?;
+        let result = v.list_consent_events(&caller, consumer.as_deref(), &page)?;
+        // SAFETY: `out_page_json` was checked above.
+        unsafe { put_json(out_page_json, &result) }
+    })
+}
+
+/// Acknowledge the consent events up to and including the one whose cursor is given: they are not
+/// delivered to this consumer again (events every consumer acknowledged are deleted).
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
+/// NULL. `cursor` is required. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+/// `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn bl_outbox_ack(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    consumer: *const c_char,
+    cursor: *const c_char,
+) -> i32 {
+    guard(|| {
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let consumer = unsafe { convert::opt_str_arg(consumer, "consumer") }?.map(str::to_owned);
+        // SAFETY: the pointers are valid per this function's contract.
+        let cursor = unsafe { convert::str_arg(cursor, "cursor") }?.to_owned();
+        v.ack_consent_events(&caller, consumer.as_deref(), &cursor)
+    })
+}
+
+/// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per
+/// transaction. Returns {changed}.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+/// (`ConsentReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+/// it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_consents_purge(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        let result = v.purge_consents(&caller)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}
+
 /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
 /// items, next}; pass `next` as the cursor for the following page (each event is returned once even
 /// while others are appended). With `details`, each event's details (the before/after of a change)

@@ -64,6 +64,69 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "purge_tokens")) {
         return bl_tokens_purge(vault, step_caller(s), out);
     }
+    if (!strcmp(op, "set_legal_basis")) {
+        return bl_basis_set(vault, step_caller(s), json_str(s, "brief", NULL), doc_arg(s, "definition"), out);
+    }
+    if (!strcmp(op, "get_legal_basis")) {
+        return bl_basis_get(vault, json_str(s, "brief", NULL), out);
+    }
+    if (!strcmp(op, "list_legal_bases")) {
+        return bl_bases_list(vault, out);
+    }
+    if (!strcmp(op, "delete_legal_basis")) {
+        return bl_basis_delete(vault, step_caller(s), json_str(s, "brief", NULL), out);
+    }
+    if (!strcmp(op, "revoke_legal_basis")) {
+        return bl_basis_revoke(vault, step_caller(s), json_str(s, "brief", NULL), out);
+    }
+    if (!strcmp(op, "set_activity")) {
+        return bl_activity_set(vault, step_caller(s), json_str(s, "activity", NULL), doc_arg(s, "definition"), out);
+    }
+    if (!strcmp(op, "link_activity")) {
+        return bl_activity_link(vault, step_caller(s), json_str(s, "activity", NULL), json_str(s, "brief", NULL), out);
+    }
+    if (!strcmp(op, "unlink_activity")) {
+        return bl_activity_unlink(vault, step_caller(s), json_str(s, "activity", NULL), json_str(s, "brief", NULL), out);
+    }
+    if (!strcmp(op, "delete_activity")) {
+        return bl_activity_delete(vault, step_caller(s), json_str(s, "activity", NULL));
+    }
+    if (!strcmp(op, "list_activities")) {
+        return bl_activities_list(vault, out);
+    }
+    if (!strcmp(op, "give_consent")) {
+        return bl_consent_give(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "brief", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "withdraw_consent")) {
+        return bl_consent_withdraw(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "brief", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "revoke_consent")) {
+        return bl_consent_revoke(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "brief", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "get_consent")) {
+        return bl_consent_get(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "brief", NULL), out);
+    }
+    if (!strcmp(op, "list_consents")) {
+        return bl_consents_list(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "export_consent_receipt")) {
+        return bl_consent_export(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "verify_consent_receipt")) {
+        return bl_consent_verify(vault, doc_arg(s, "receipt"), out);
+    }
+    if (!strcmp(op, "can_process")) {
+        return bl_consent_check(vault, lookup_mode(s), lookup_value(s), json_str(s, "purpose", NULL), json_str(s, "operation", NULL), out);
+    }
+    if (!strcmp(op, "list_consent_events")) {
+        return bl_outbox_read(vault, step_caller(s), json_str(s, "consumer", NULL), json_str(s, "cursor", NULL), page_limit(s), out);
+    }
+    if (!strcmp(op, "ack_consent_events")) {
+        return bl_outbox_ack(vault, step_caller(s), json_str(s, "consumer", NULL), json_str(s, "cursor", NULL));
+    }
+    if (!strcmp(op, "purge_consents")) {
+        return bl_consents_purge(vault, step_caller(s), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

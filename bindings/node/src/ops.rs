@@ -283,6 +283,326 @@ calls! {
         let caller = c.later(c.caller_of(1))?;
         c.spawn(move || Out::json(&v?.purge_tokens(&caller?)?))
     });
+    /// `setLegalBasis(handle, brief, definition, actor, purpose)`: Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled).
+    c"setLegalBasis" => set_legal_basis(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let brief = c.string(1, "brief")?;
+        let definition = c.document(2)?;
+        Ok(Out::json(&v.set_legal_basis(&caller, &brief, definition)?)?)
+    });
+    /// `setLegalBasisAsync(handle, brief, definition, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"setLegalBasisAsync" => set_legal_basis_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let brief = c.later(c.string(1, "brief"))?;
+        let definition = c.later(c.document(2))?;
+        c.spawn(move || Out::json(&v?.set_legal_basis(&caller?, &brief?, definition?)?))
+    });
+    /// `getLegalBasis(handle, brief)`: A legal basis with every notice version (notices, oldest first).
+    c"getLegalBasis" => get_legal_basis(|c| unsafe {
+        let v = c.vault()?;
+        let brief = c.string(1, "brief")?;
+        Ok(Out::json(&v.get_legal_basis(&brief)?)?)
+    });
+    /// `getLegalBasisAsync(handle, brief)`: the same, off the event loop; argument errors reject the promise.
+    c"getLegalBasisAsync" => get_legal_basis_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let brief = c.later(c.string(1, "brief"))?;
+        c.spawn(move || Out::json(&v?.get_legal_basis(&brief?)?))
+    });
+    /// `listLegalBases(handle)`: Every legal basis (deleted ones too), by brief, each with its current notice.
+    c"listLegalBases" => list_legal_bases(|c| unsafe {
+        let v = c.vault()?;
+        Ok(Out::json(&v.list_legal_bases()?)?)
+    });
+    /// `listLegalBasesAsync(handle)`: the same, off the event loop; argument errors reject the promise.
+    c"listLegalBasesAsync" => list_legal_bases_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        c.spawn(move || Out::json(&v?.list_legal_bases()?))
+    });
+    /// `deleteLegalBasis(handle, brief, actor, purpose)`: Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again).
+    c"deleteLegalBasis" => delete_legal_basis(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let brief = c.string(1, "brief")?;
+        Ok(Out::json(&v.delete_legal_basis(&caller, &brief)?)?)
+    });
+    /// `deleteLegalBasisAsync(handle, brief, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"deleteLegalBasisAsync" => delete_legal_basis_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let brief = c.later(c.string(1, "brief"))?;
+        c.spawn(move || Out::json(&v?.delete_legal_basis(&caller?, &brief?)?))
+    });
+    /// `revokeLegalBasis(handle, brief, actor, purpose)`: Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given).
+    c"revokeLegalBasis" => revoke_legal_basis(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let brief = c.string(1, "brief")?;
+        Ok(Out::json(&v.revoke_legal_basis(&caller, &brief)?)?)
+    });
+    /// `revokeLegalBasisAsync(handle, brief, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"revokeLegalBasisAsync" => revoke_legal_basis_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let brief = c.later(c.string(1, "brief"))?;
+        c.spawn(move || Out::json(&v?.revoke_legal_basis(&caller?, &brief?)?))
+    });
+    /// `setActivity(handle, activity, definition, actor, purpose)`: Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given).
+    c"setActivity" => set_activity(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let activity = c.string(1, "activity")?;
+        let definition = c.document(2)?;
+        Ok(Out::json(&v.set_activity(&caller, &activity, definition)?)?)
+    });
+    /// `setActivityAsync(handle, activity, definition, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"setActivityAsync" => set_activity_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let activity = c.later(c.string(1, "activity"))?;
+        let definition = c.later(c.document(2))?;
+        c.spawn(move || Out::json(&v?.set_activity(&caller?, &activity?, definition?)?))
+    });
+    /// `linkActivity(handle, activity, brief, actor, purpose)`: Let a processing activity rely on a legal basis.
+    c"linkActivity" => link_activity(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let activity = c.string(1, "activity")?;
+        let brief = c.string(2, "brief")?;
+        Ok(Out::json(&v.link_activity(&caller, &activity, &brief)?)?)
+    });
+    /// `linkActivityAsync(handle, activity, brief, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"linkActivityAsync" => link_activity_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let activity = c.later(c.string(1, "activity"))?;
+        let brief = c.later(c.string(2, "brief"))?;
+        c.spawn(move || Out::json(&v?.link_activity(&caller?, &activity?, &brief?)?))
+    });
+    /// `unlinkActivity(handle, activity, brief, actor, purpose)`: Stop a processing activity relying on a legal basis.
+    c"unlinkActivity" => unlink_activity(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let activity = c.string(1, "activity")?;
+        let brief = c.string(2, "brief")?;
+        Ok(Out::json(&v.unlink_activity(&caller, &activity, &brief)?)?)
+    });
+    /// `unlinkActivityAsync(handle, activity, brief, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"unlinkActivityAsync" => unlink_activity_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let activity = c.later(c.string(1, "activity"))?;
+        let brief = c.later(c.string(2, "brief"))?;
+        c.spawn(move || Out::json(&v?.unlink_activity(&caller?, &activity?, &brief?)?))
+    });
+    /// `deleteActivity(handle, activity, actor, purpose)`: Delete a processing activity: its name is then an unknown purpose.
+    c"deleteActivity" => delete_activity(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let activity = c.string(1, "activity")?;
+        {
+            v.delete_activity(&caller, &activity)?;
+            Ok(Out::Nothing)
+        }
+    });
+    /// `deleteActivityAsync(handle, activity, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"deleteActivityAsync" => delete_activity_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let activity = c.later(c.string(1, "activity"))?;
+        c.spawn(move || {
+            v?.delete_activity(&caller?, &activity?)?;
+            Ok(Out::Nothing)
+        })
+    });
+    /// `listActivities(handle)`: Every processing activity, by name, with the operations it covers and the legal bases it relies on.
+    c"listActivities" => list_activities(|c| unsafe {
+        let v = c.vault()?;
+        Ok(Out::json(&v.list_activities()?)?)
+    });
+    /// `listActivitiesAsync(handle)`: the same, off the event loop; argument errors reject the promise.
+    c"listActivitiesAsync" => list_activities_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        c.spawn(move || Out::json(&v?.list_activities()?))
+    });
+    /// `giveConsent(handle, mode, lookup, brief, options, actor, purpose)`: Record that a subject gave (or with status refused, refused) consent under a legal basis.
+    c"giveConsent" => give_consent(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(5)?;
+        let lookup = c.lookup(1)?;
+        let brief = c.string(3, "brief")?;
+        let options = c.opt_document(4)?;
+        Ok(Out::json(&v.give_consent(&caller, &lookup, &brief, options)?)?)
+    });
+    /// `giveConsentAsync(handle, mode, lookup, brief, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"giveConsentAsync" => give_consent_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(5))?;
+        let lookup = c.later(c.lookup(1))?;
+        let brief = c.later(c.string(3, "brief"))?;
+        let options = c.later(c.opt_document(4))?;
+        c.spawn(move || Out::json(&v?.give_consent(&caller?, &lookup?, &brief?, options?)?))
+    });
+    /// `withdrawConsent(handle, mode, lookup, brief, options, actor, purpose)`: Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference).
+    c"withdrawConsent" => withdraw_consent(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(5)?;
+        let lookup = c.lookup(1)?;
+        let brief = c.string(3, "brief")?;
+        let options = c.opt_document(4)?;
+        Ok(Out::json(&v.withdraw_consent(&caller, &lookup, &brief, options)?)?)
+    });
+    /// `withdrawConsentAsync(handle, mode, lookup, brief, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"withdrawConsentAsync" => withdraw_consent_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(5))?;
+        let lookup = c.later(c.lookup(1))?;
+        let brief = c.later(c.string(3, "brief"))?;
+        let options = c.later(c.opt_document(4))?;
+        c.spawn(move || Out::json(&v?.withdraw_consent(&caller?, &lookup?, &brief?, options?)?))
+    });
+    /// `revokeConsent(handle, mode, lookup, brief, options, actor, purpose)`: Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal.
+    c"revokeConsent" => revoke_consent(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(5)?;
+        let lookup = c.lookup(1)?;
+        let brief = c.string(3, "brief")?;
+        let options = c.opt_document(4)?;
+        Ok(Out::json(&v.revoke_consent(&caller, &lookup, &brief, options)?)?)
+    });
+    /// `revokeConsentAsync(handle, mode, lookup, brief, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"revokeConsentAsync" => revoke_consent_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(5))?;
+        let lookup = c.later(c.lookup(1))?;
+        let brief = c.later(c.string(3, "brief"))?;
+        let options = c.later(c.opt_document(4))?;
+        c.spawn(move || Out::json(&v?.revoke_consent(&caller?, &lookup?, &brief?, options?)?))
+    });
+    /// `getConsent(handle, mode, lookup, brief, actor, purpose)`: A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor.
+    c"getConsent" => get_consent(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(4)?;
+        let lookup = c.lookup(1)?;
+        let brief = c.string(3, "brief")?;
+        Ok(Out::json(&v.get_consent(&caller, &lookup, &brief)?)?)
+    });
+    /// `getConsentAsync(handle, mode, lookup, brief, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"getConsentAsync" => get_consent_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(4))?;
+        let lookup = c.later(c.lookup(1))?;
+        let brief = c.later(c.string(3, "brief"))?;
+        c.spawn(move || Out::json(&v?.get_consent(&caller?, &lookup?, &brief?)?))
+    });
+    /// `listConsents(handle, mode, lookup, actor, purpose)`: A subject's current decisions, one per legal basis it decided about, by brief.
+    c"listConsents" => list_consents(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let lookup = c.lookup(1)?;
+        Ok(Out::json(&v.list_consents(&caller, &lookup)?)?)
+    });
+    /// `listConsentsAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"listConsentsAsync" => list_consents_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let lookup = c.later(c.lookup(1))?;
+        c.spawn(move || Out::json(&v?.list_consents(&caller?, &lookup?)?))
+    });
+    /// `exportConsentReceipt(handle, mode, lookup, actor, purpose)`: A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+    c"exportConsentReceipt" => export_consent_receipt(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let lookup = c.lookup(1)?;
+        Ok(Out::json(&v.export_consent_receipt(&caller, &lookup)?)?)
+    });
+    /// `exportConsentReceiptAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"exportConsentReceiptAsync" => export_consent_receipt_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let lookup = c.later(c.lookup(1))?;
+        c.spawn(move || Out::json(&v?.export_consent_receipt(&caller?, &lookup?)?))
+    });
+    /// `verifyConsentReceipt(handle, receipt)`: Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it.
+    c"verifyConsentReceipt" => verify_consent_receipt(|c| unsafe {
+        let v = c.vault()?;
+        let receipt = c.document(1)?;
+        Ok(Out::json(&v.verify_consent_receipt(receipt)?)?)
+    });
+    /// `verifyConsentReceiptAsync(handle, receipt)`: the same, off the event loop; argument errors reject the promise.
+    c"verifyConsentReceiptAsync" => verify_consent_receipt_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let receipt = c.later(c.document(1))?;
+        c.spawn(move || Out::json(&v?.verify_consent_receipt(receipt?)?))
+    });
+    /// `canProcess(handle, mode, lookup, purpose, operation)`: Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}.
+    c"canProcess" => can_process(|c| unsafe {
+        let v = c.vault()?;
+        let lookup = c.lookup(1)?;
+        let purpose = c.string(3, "purpose")?;
+        let operation = c.opt_string(4, "operation")?;
+        Ok(Out::json(&v.can_process(&lookup, &purpose, operation.as_deref())?)?)
+    });
+    /// `canProcessAsync(handle, mode, lookup, purpose, operation)`: the same, off the event loop; argument errors reject the promise.
+    c"canProcessAsync" => can_process_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let lookup = c.later(c.lookup(1))?;
+        let purpose = c.later(c.string(3, "purpose"))?;
+        let operation = c.later(c.opt_string(4, "operation"))?;
+        c.spawn(move || Out::json(&v?.can_process(&lookup?, &purpose?, operation?.as_deref())?))
+    });
+    /// `listConsentEvents(handle, consumer, opts)`: Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor.
+    c"listConsentEvents" => list_consent_events(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller(2)?;
+        let consumer = c.opt_string(1, "consumer")?;
+        let page = c.page(2)?;
+        Ok(Out::json(&v.list_consent_events(&caller, consumer.as_deref(), &page)?)?)
+    });
+    /// `listConsentEventsAsync(handle, consumer, opts)`: the same, off the event loop; argument errors reject the promise.
+    c"listConsentEventsAsync" => list_consent_events_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller(2))?;
+        let consumer = c.later(c.opt_string(1, "consumer"))?;
+        let page = c.later(c.page(2))?;
+        c.spawn(move || Out::json(&v?.list_consent_events(&caller?, consumer?.as_deref(), &page?)?))
+    });
+    /// `ackConsentEvents(handle, cursor, consumer, actor, purpose)`: Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted).
+    c"ackConsentEvents" => ack_consent_events(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let consumer = c.opt_string(2, "consumer")?;
+        let cursor = c.string(1, "cursor")?;
+        {
+            v.ack_consent_events(&caller, consumer.as_deref(), &cursor)?;
+            Ok(Out::Nothing)
+        }
+    });
+    /// `ackConsentEventsAsync(handle, cursor, consumer, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"ackConsentEventsAsync" => ack_consent_events_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let consumer = c.later(c.opt_string(2, "consumer"))?;
+        let cursor = c.later(c.string(1, "cursor"))?;
+        c.spawn(move || {
+            v?.ack_consent_events(&caller?, consumer?.as_deref(), &cursor?)?;
+            Ok(Out::Nothing)
+        })
+    });
+    /// `purgeConsents(handle, actor, purpose)`: Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction.
+    c"purgeConsents" => purge_consents(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(1)?;
+        Ok(Out::json(&v.purge_consents(&caller)?)?)
+    });
+    /// `purgeConsentsAsync(handle, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"purgeConsentsAsync" => purge_consents_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(1))?;
+        c.spawn(move || Out::json(&v?.purge_consents(&caller?)?))
+    });
     /// `listAuditEvents(handle, subject, opts)`: List audit events, newest first: the subject's (a token) or, without one, all.
     c"listAuditEvents" => list_audit_events(|c| unsafe {
         let v = c.vault()?;

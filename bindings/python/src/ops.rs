@@ -328,6 +328,357 @@ impl Vault {
         convert::result(py, &result)
     }
 
+    /// Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept).
+    #[pyo3(signature = (brief, definition, *, actor = None, purpose = None))]
+    fn set_legal_basis<'py>(
+        &self,
+        py: Python<'py>,
+        brief: &Bound<'py, PyAny>,
+        definition: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, brief, definition) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(brief, "brief")?,
+                convert::document(definition, &self.inner)?,
+            ))
+        })?;
+        let result = call(py, || self.inner.set_legal_basis(&caller, &brief, definition))?;
+        convert::result(py, &result)
+    }
+
+    /// A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited.
+    #[pyo3(signature = (brief))]
+    fn get_legal_basis<'py>(&self, py: Python<'py>, brief: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let brief = arg(py, || convert::string(brief, "brief"))?;
+        let result = call(py, || self.inner.get_legal_basis(&brief))?;
+        convert::result(py, &result)
+    }
+
+    /// Every legal basis (deleted ones too), by brief, each with its current notice.
+    #[pyo3(signature = ())]
+    fn list_legal_bases<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let result = call(py, || self.inner.list_legal_bases())?;
+        convert::result(py, &result)
+    }
+
+    /// Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.
+    #[pyo3(signature = (brief, *, actor = None, purpose = None))]
+    fn delete_legal_basis<'py>(
+        &self,
+        py: Python<'py>,
+        brief: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, brief) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::string(brief, "brief")?)))?;
+        let result = call(py, || self.inner.delete_legal_basis(&caller, &brief))?;
+        convert::result(py, &result)
+    }
+
+    /// Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}.
+    #[pyo3(signature = (brief, *, actor = None, purpose = None))]
+    fn revoke_legal_basis<'py>(
+        &self,
+        py: Python<'py>,
+        brief: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, brief) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::string(brief, "brief")?)))?;
+        let result = call(py, || self.inner.revoke_legal_basis(&caller, &brief))?;
+        convert::result(py, &result)
+    }
+
+    /// Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one.
+    #[pyo3(signature = (activity, definition, *, actor = None, purpose = None))]
+    fn set_activity<'py>(
+        &self,
+        py: Python<'py>,
+        activity: &Bound<'py, PyAny>,
+        definition: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, activity, definition) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(activity, "activity")?,
+                convert::document(definition, &self.inner)?,
+            ))
+        })?;
+        let result = call(py, || self.inner.set_activity(&caller, &activity, definition))?;
+        convert::result(py, &result)
+    }
+
+    /// Let a processing activity rely on a legal basis.
+    #[pyo3(signature = (activity, brief, *, actor = None, purpose = None))]
+    fn link_activity<'py>(
+        &self,
+        py: Python<'py>,
+        activity: &Bound<'py, PyAny>,
+        brief: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, activity, brief) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(activity, "activity")?,
+                convert::string(brief, "brief")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.link_activity(&caller, &activity, &brief))?;
+        convert::result(py, &result)
+    }
+
+    /// Stop a processing activity relying on a legal basis.
+    #[pyo3(signature = (activity, brief, *, actor = None, purpose = None))]
+    fn unlink_activity<'py>(
+        &self,
+        py: Python<'py>,
+        activity: &Bound<'py, PyAny>,
+        brief: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, activity, brief) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::string(activity, "activity")?,
+                convert::string(brief, "brief")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.unlink_activity(&caller, &activity, &brief))?;
+        convert::result(py, &result)
+    }
+
+    /// Delete a processing activity: its name is then an unknown purpose.
+    #[pyo3(signature = (activity, *, actor = None, purpose = None))]
+    fn delete_activity<'py>(
+        &self,
+        py: Python<'py>,
+        activity: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let (caller, activity) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::string(activity, "activity")?)))?;
+        call(py, || self.inner.delete_activity(&caller, &activity))
+    }
+
+    /// Every processing activity, by name, with the operations it covers and the legal bases it relies on.
+    #[pyo3(signature = ())]
+    fn list_activities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let result = call(py, || self.inner.list_activities())?;
+        convert::result(py, &result)
+    }
+
+    /// Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement.
+    #[pyo3(signature = (lookup, brief, options = None, *, actor = None, purpose = None))]
+    fn give_consent<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        brief: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup, brief, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::lookup(lookup, &self.inner)?,
+                convert::string(brief, "brief")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        let result = call(py, || self.inner.give_consent(&caller, &lookup, &brief, options))?;
+        convert::result(py, &result)
+    }
+
+    /// Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.
+    #[pyo3(signature = (lookup, brief, options = None, *, actor = None, purpose = None))]
+    fn withdraw_consent<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        brief: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup, brief, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::lookup(lookup, &self.inner)?,
+                convert::string(brief, "brief")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        let result = call(py, || self.inner.withdraw_consent(&caller, &lookup, &brief, options))?;
+        convert::result(py, &result)
+    }
+
+    /// Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal.
+    #[pyo3(signature = (lookup, brief, options = None, *, actor = None, purpose = None))]
+    fn revoke_consent<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        brief: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup, brief, options) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::lookup(lookup, &self.inner)?,
+                convert::string(brief, "brief")?,
+                convert::opt_document(options, &self.inner)?,
+            ))
+        })?;
+        let result = call(py, || self.inner.revoke_consent(&caller, &lookup, &brief, options))?;
+        convert::result(py, &result)
+    }
+
+    /// A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided.
+    #[pyo3(signature = (lookup, brief, *, actor = None, purpose = None))]
+    fn get_consent<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        brief: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup, brief) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::lookup(lookup, &self.inner)?,
+                convert::string(brief, "brief")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.get_consent(&caller, &lookup, &brief))?;
+        convert::result(py, &result)
+    }
+
+    /// A subject's current decisions, one per legal basis it decided about, by brief.
+    #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
+    fn list_consents<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
+        let result = call(py, || self.inner.list_consents(&caller, &lookup))?;
+        convert::result(py, &result)
+    }
+
+    /// A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+    #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
+    fn export_consent_receipt<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
+        let result = call(py, || self.inner.export_consent_receipt(&caller, &lookup))?;
+        convert::result(py, &result)
+    }
+
+    /// Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}.
+    #[pyo3(signature = (receipt))]
+    fn verify_consent_receipt<'py>(&self, py: Python<'py>, receipt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let receipt = arg(py, || convert::document(receipt, &self.inner))?;
+        let result = call(py, || self.inner.verify_consent_receipt(receipt))?;
+        convert::result(py, &result)
+    }
+
+    /// Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT.
+    #[pyo3(signature = (lookup, purpose, operation = None))]
+    fn can_process<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        purpose: &Bound<'py, PyAny>,
+        operation: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (lookup, purpose, operation) = arg(py, || {
+            Ok((
+                convert::lookup(lookup, &self.inner)?,
+                convert::string(purpose, "purpose")?,
+                convert::opt_string(operation, "operation")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.can_process(&lookup, &purpose, operation.as_deref()))?;
+        convert::result(py, &result)
+    }
+
+    /// Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}.
+    #[pyo3(signature = (consumer = None, *, actor = None, purpose = None, cursor = None, limit = None))]
+    fn list_consent_events<'py>(
+        &self,
+        py: Python<'py>,
+        consumer: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+        cursor: Option<&Bound<'py, PyAny>>,
+        limit: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, consumer, page) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::opt_string(consumer, "consumer")?,
+                convert::page(cursor, limit)?,
+            ))
+        })?;
+        let result = call(py, || self.inner.list_consent_events(&caller, consumer.as_deref(), &page))?;
+        convert::result(py, &result)
+    }
+
+    /// Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted).
+    #[pyo3(signature = (cursor, consumer = None, *, actor = None, purpose = None))]
+    fn ack_consent_events<'py>(
+        &self,
+        py: Python<'py>,
+        cursor: &Bound<'py, PyAny>,
+        consumer: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let (caller, consumer, cursor) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::opt_string(consumer, "consumer")?,
+                convert::string(cursor, "cursor")?,
+            ))
+        })?;
+        call(py, || self.inner.ack_consent_events(&caller, consumer.as_deref(), &cursor))
+    }
+
+    /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}.
+    #[pyo3(signature = (*, actor = None, purpose = None))]
+    fn purge_consents<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let caller = arg(py, || convert::caller(actor, purpose))?;
+        let result = call(py, || self.inner.purge_consents(&caller))?;
+        convert::result(py, &result)
+    }
+
     /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list.
     #[pyo3(signature = (subject = None, *, actor = None, purpose = None, cursor = None, limit = None, details = None))]
     fn list_audit_events<'py>(

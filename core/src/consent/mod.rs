@@ -542,7 +542,8 @@ impl Consent {
     }
 
     /// The consent events after the consumer's acknowledged mark (or after `page.cursor`), in
-    /// order.
+    /// order. Events are deleted once every registered consumer acknowledged them; a consumer
+    /// registers with its first read and starts from the oldest event still kept.
     pub(crate) fn events(
         engine: &Engine,
         caller: &Caller,
@@ -552,7 +553,7 @@ impl Consent {
         let consumer = consumer.unwrap_or(DEFAULT_CONSUMER);
         let checked = check_consumer(consumer).and_then(|()| Ok((page.limit()?, page.after_seq()?)));
         let (limit, after) = checked.map_err(|e| engine.refused(caller, Action::OutboxRead, None, e))?;
-        engine.read_snapshot(caller, Action::OutboxRead, None, |db| {
+        let list = |db: &Db<'_>| {
             let from = match after {
                 Some(seq) => i64::try_from(seq).map_err(|_| Error::invalid("cursor is not one this vault returned"))?,
                 None => store::consent::acked(db, consumer)?.unwrap_or(0),
@@ -565,7 +566,18 @@ impl Consent {
             };
             let items = rows.iter().map(event_view).collect::<Result<Vec<_>>>()?;
             Ok((Page { total, items, next }, vec![Event::attempt(Action::OutboxRead, None)]))
-        })
+        };
+        // A consumer's first read registers it (inside a write), so that from then on no
+        // event is deleted before it acknowledged it too.
+        let registered = engine.store.read(|db| store::consent::acked(db, consumer))?.is_some();
+        if registered {
+            engine.read_snapshot(caller, Action::OutboxRead, None, list)
+        } else {
+            engine.write(caller, Action::OutboxRead, None, |tx| {
+                store::consent::register(tx, consumer)?;
+                list(tx)
+            })
+        }
     }
 
     /// Acknowledge the events up to the one `cursor` names: they are not delivered to this

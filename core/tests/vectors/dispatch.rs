@@ -109,6 +109,120 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let caller = caller(s)?;
                 to_value(v.purge_tokens(&caller)?)
             }
+            "set_legal_basis" => {
+                let caller = caller(s)?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                let definition = s["definition"].clone();
+                to_value(v.set_legal_basis(&caller, &brief, definition)?)
+            }
+            "get_legal_basis" => {
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                to_value(v.get_legal_basis(&brief)?)
+            }
+            "list_legal_bases" => to_value(v.list_legal_bases()?),
+            "delete_legal_basis" => {
+                let caller = caller(s)?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                to_value(v.delete_legal_basis(&caller, &brief)?)
+            }
+            "revoke_legal_basis" => {
+                let caller = caller(s)?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                to_value(v.revoke_legal_basis(&caller, &brief)?)
+            }
+            "set_activity" => {
+                let caller = caller(s)?;
+                let activity = s["activity"].as_str().unwrap_or_default().to_owned();
+                let definition = s["definition"].clone();
+                to_value(v.set_activity(&caller, &activity, definition)?)
+            }
+            "link_activity" => {
+                let caller = caller(s)?;
+                let activity = s["activity"].as_str().unwrap_or_default().to_owned();
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                to_value(v.link_activity(&caller, &activity, &brief)?)
+            }
+            "unlink_activity" => {
+                let caller = caller(s)?;
+                let activity = s["activity"].as_str().unwrap_or_default().to_owned();
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                to_value(v.unlink_activity(&caller, &activity, &brief)?)
+            }
+            "delete_activity" => {
+                let caller = caller(s)?;
+                let activity = s["activity"].as_str().unwrap_or_default().to_owned();
+                {
+                    v.delete_activity(&caller, &activity)?;
+                    Value::Null
+                }
+            }
+            "list_activities" => to_value(v.list_activities()?),
+            "give_consent" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.give_consent(&caller, &lookup, &brief, options)?)
+            }
+            "withdraw_consent" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.withdraw_consent(&caller, &lookup, &brief, options)?)
+            }
+            "revoke_consent" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.revoke_consent(&caller, &lookup, &brief, options)?)
+            }
+            "get_consent" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let brief = s["brief"].as_str().unwrap_or_default().to_owned();
+                to_value(v.get_consent(&caller, &lookup, &brief)?)
+            }
+            "list_consents" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.list_consents(&caller, &lookup)?)
+            }
+            "export_consent_receipt" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.export_consent_receipt(&caller, &lookup)?)
+            }
+            "verify_consent_receipt" => {
+                let receipt = s["receipt"].clone();
+                to_value(v.verify_consent_receipt(receipt)?)
+            }
+            "can_process" => {
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let purpose = s["purpose"].as_str().unwrap_or_default().to_owned();
+                let operation = s["operation"].as_str().map(str::to_owned);
+                to_value(v.can_process(&lookup, &purpose, operation.as_deref())?)
+            }
+            "list_consent_events" => {
+                let caller = caller(s)?;
+                let consumer = s["consumer"].as_str().map(str::to_owned);
+                let page = page(s);
+                to_value(v.list_consent_events(&caller, consumer.as_deref(), &page)?)
+            }
+            "ack_consent_events" => {
+                let caller = caller(s)?;
+                let consumer = s["consumer"].as_str().map(str::to_owned);
+                let cursor = s["cursor"].as_str().unwrap_or_default().to_owned();
+                {
+                    v.ack_consent_events(&caller, consumer.as_deref(), &cursor)?;
+                    Value::Null
+                }
+            }
+            "purge_consents" => {
+                let caller = caller(s)?;
+                to_value(v.purge_consents(&caller)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -163,6 +277,27 @@ pub const OPERATIONS: &[&str] = &[
     "token_info",
     "token_infos",
     "purge_tokens",
+    "set_legal_basis",
+    "get_legal_basis",
+    "list_legal_bases",
+    "delete_legal_basis",
+    "revoke_legal_basis",
+    "set_activity",
+    "link_activity",
+    "unlink_activity",
+    "delete_activity",
+    "list_activities",
+    "give_consent",
+    "withdraw_consent",
+    "revoke_consent",
+    "get_consent",
+    "list_consents",
+    "export_consent_receipt",
+    "verify_consent_receipt",
+    "can_process",
+    "list_consent_events",
+    "ack_consent_events",
+    "purge_consents",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

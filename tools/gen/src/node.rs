@@ -204,7 +204,10 @@ fn native_slot_types(op: &Op) -> Vec<String> {
                 out.push(format!("{}: JsonText", p.name))
             }
             Arg::OptDoc { .. } => out.push(format!("{}?: JsonText", p.name)),
-            Arg::Str(_) | Arg::OptStr(_) => out.push(format!("{}?: unknown", p.name)),
+            // `unknown` takes `undefined` too: the addon checks the type (a required parameter,
+            // so that a document may follow it).
+            Arg::Str(_) => out.push(format!("{}: unknown", p.name)),
+            Arg::OptStr(_) => out.push(format!("{}?: unknown", p.name)),
             Arg::Anchor => out.push("anchor?: JsonText".into()),
             Arg::Key(_) => out.push(format!("{}: unknown", p.name)),
             Arg::Caller | Arg::Page | Arg::Flag(_) => {}

@@ -91,6 +91,10 @@ const TOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TokenizeOption
 const TEXT_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TextOptions", py: "Dict[str, Any]" };
 const DETOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "DetokenizeOptions", py: "Dict[str, Any]" };
 
+const BASIS_DEF: Arg = Arg::Doc { name: "definition", ts: "LegalBasisSpec", py: "Dict[str, Any]" };
+const ACTIVITY_DEF: Arg = Arg::Doc { name: "definition", ts: "ActivitySpec", py: "Dict[str, Any]" };
+const CONSENT_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "ConsentOptions", py: "Dict[str, Any]" };
+
 /// Every operation, in the order the bindings list them.
 pub const OPERATIONS: &[Op] = &[
     Op {
@@ -358,6 +362,356 @@ pub const OPERATIONS: &[Op] = &[
             name: "report",
             rust: "PurgeReport",
             ts: "PurgeReport",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "set_legal_basis",
+        c_name: "bl_basis_set",
+        action: Some("basis.set"),
+        doc: "Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, \
+              contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new \
+              basis), module, short_description, full_description, required, required_message, user_control, \
+              status (active, disabled). Absent fields keep their values; a change of the texts people are \
+              shown makes a new notice version (every version is kept).",
+        errors: &["INVALID_INPUT", "TOO_LARGE"],
+        args: &[Arg::Caller, Arg::Str("brief"), BASIS_DEF],
+        ret: Ret::Json {
+            name: "basis",
+            rust: "LegalBasis",
+            ts: "LegalBasis",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "get_legal_basis",
+        c_name: "bl_basis_get",
+        action: None,
+        doc: "A legal basis with every notice version (notices, oldest first). The catalogue holds no personal \
+              data: not audited.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Str("brief")],
+        ret: Ret::Json {
+            name: "basis",
+            rust: "LegalBasis",
+            ts: "LegalBasis",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "list_legal_bases",
+        c_name: "bl_bases_list",
+        action: None,
+        doc: "Every legal basis (deleted ones too), by brief, each with its current notice.",
+        errors: &[],
+        args: &[],
+        ret: Ret::Json {
+            name: "bases",
+            rust: "Vec<LegalBasis>",
+            ts: "LegalBasis[]",
+            py: "List[Dict[str, Any]]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "delete_legal_basis",
+        c_name: "bl_basis_delete",
+        action: Some("basis.delete"),
+        doc: "Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it \
+              is revoked, at once for every purpose check and then in the history and the outbox a thousand \
+              subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("brief")],
+        ret: Ret::Json {
+            name: "report",
+            rust: "ConsentReport",
+            ts: "ConsentReport",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "revoke_legal_basis",
+        c_name: "bl_basis_revoke",
+        action: Some("basis.revoke"),
+        doc: "Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new \
+              agreements may be given). Returns {changed}.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("brief")],
+        ret: Ret::Json {
+            name: "report",
+            rust: "ConsentReport",
+            ts: "ConsentReport",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "set_activity",
+        c_name: "bl_activity_set",
+        action: Some("activity.set"),
+        doc: "Create or change a processing activity: its name is the purpose callers pass; the definition has \
+              title, description, operations (read, write, delete, export, detokenize; required for a new \
+              activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, \
+              every purpose a caller names must be one.",
+        errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND"],
+        args: &[Arg::Caller, Arg::Str("activity"), ACTIVITY_DEF],
+        ret: Ret::Json {
+            name: "activity",
+            rust: "Activity",
+            ts: "Activity",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "link_activity",
+        c_name: "bl_activity_link",
+        action: Some("activity.link"),
+        doc: "Let a processing activity rely on a legal basis.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("activity"), Arg::Str("brief")],
+        ret: Ret::Json {
+            name: "activity",
+            rust: "Activity",
+            ts: "Activity",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "unlink_activity",
+        c_name: "bl_activity_unlink",
+        action: Some("activity.unlink"),
+        doc: "Stop a processing activity relying on a legal basis.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("activity"), Arg::Str("brief")],
+        ret: Ret::Json {
+            name: "activity",
+            rust: "Activity",
+            ts: "Activity",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "delete_activity",
+        c_name: "bl_activity_delete",
+        action: Some("activity.delete"),
+        doc: "Delete a processing activity: its name is then an unknown purpose.",
+        errors: &["NOT_FOUND", "INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::Str("activity")],
+        ret: Ret::Unit,
+    },
+    Op {
+        name: "list_activities",
+        c_name: "bl_activities_list",
+        action: None,
+        doc: "Every processing activity, by name, with the operations it covers and the legal bases it relies \
+              on.",
+        errors: &[],
+        args: &[],
+        ret: Ret::Json {
+            name: "activities",
+            rust: "Vec<Activity>",
+            ts: "Activity[]",
+            py: "List[Dict[str, Any]]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "give_consent",
+        c_name: "bl_consent_give",
+        action: Some("consent.give"),
+        doc: "Record that a subject gave (or with status refused, refused) consent under a legal basis. \
+              Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored \
+              encrypted), notice_version (default: the current one). Appended to the subject's consent record \
+              with an outbox event in one transaction; the basis must be active. Returns the agreement.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookup, Arg::Str("brief"), CONSENT_OPTIONS],
+        ret: Ret::Json {
+            name: "agreement",
+            rust: "Agreement",
+            ts: "Agreement",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "withdraw_consent",
+        c_name: "bl_consent_withdraw",
+        action: Some("consent.withdraw"),
+        doc: "Record that a subject withdrew consent under a legal basis (options: method, channel, language, \
+              reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookup, Arg::Str("brief"), CONSENT_OPTIONS],
+        ret: Ret::Json {
+            name: "agreement",
+            rust: "Agreement",
+            ts: "Agreement",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "revoke_consent",
+        c_name: "bl_consent_revoke",
+        action: Some("consent.revoke"),
+        doc: "Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent \
+              records a withdrawal.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookup, Arg::Str("brief"), CONSENT_OPTIONS],
+        ret: Ret::Json {
+            name: "agreement",
+            rust: "Agreement",
+            ts: "Agreement",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "get_consent",
+        c_name: "bl_consent_get",
+        action: Some("consent.get"),
+        doc: "A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, \
+              expired), in_force, times, the notice version and hash, method, channel, language, reference, \
+              actor. NOT_FOUND when it never decided.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookup, Arg::Str("brief")],
+        ret: Ret::Json {
+            name: "agreement",
+            rust: "Agreement",
+            ts: "Agreement",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "list_consents",
+        c_name: "bl_consents_list",
+        action: Some("consent.list"),
+        doc: "A subject's current decisions, one per legal basis it decided about, by brief.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookup],
+        ret: Ret::Json {
+            name: "agreements",
+            rust: "Vec<Agreement>",
+            ts: "Agreement[]",
+            py: "List[Dict[str, Any]]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "export_consent_receipt",
+        c_name: "bl_consent_export",
+        action: Some("consent.export"),
+        doc: "A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC \
+              TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under \
+              record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args: &[Arg::Caller, Arg::Lookup],
+        ret: Ret::Json {
+            name: "receipt",
+            rust: "serde_json::Value",
+            ts: "ConsentReceipt",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "verify_consent_receipt",
+        c_name: "bl_consent_verify",
+        action: None,
+        doc: "Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault \
+              issued it. Returns {valid, subject, events, issued_ms}.",
+        errors: &["INTEGRITY", "INVALID_INPUT"],
+        args: &[Arg::Doc { name: "receipt", ts: "ConsentReceipt", py: "Dict[str, Any]" }],
+        ret: Ret::Json {
+            name: "check",
+            rust: "ReceiptCheck",
+            ts: "ReceiptCheck",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "can_process",
+        c_name: "bl_consent_check",
+        action: None,
+        doc: "Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a \
+              subject, answered as the purpose check answers it, without reading the subject's data: {allowed, \
+              legal_basis, reason}. An unknown purpose is INVALID_INPUT.",
+        errors: &["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args: &[Arg::Lookup, Arg::Str("purpose"), Arg::OptStr("operation")],
+        ret: Ret::Json {
+            name: "decision",
+            rust: "ProcessingDecision",
+            ts: "ProcessingDecision",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "list_consent_events",
+        c_name: "bl_outbox_read",
+        action: Some("outbox.read"),
+        doc: "Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what \
+              the consumer (default when absent) acknowledged, or after the cursor. An event is delivered \
+              until acknowledged: at least once, in order. A page is {total, items, next}.",
+        errors: &["INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::OptStr("consumer"), Arg::Page],
+        ret: Ret::Json {
+            name: "page",
+            rust: "Page<ConsentEvent>",
+            ts: "Page<ConsentEvent>",
+            py: "_Page",
+            py_fast: None,
+            text: None,
+        },
+    },
+    Op {
+        name: "ack_consent_events",
+        c_name: "bl_outbox_ack",
+        action: Some("outbox.ack"),
+        doc: "Acknowledge the consent events up to and including the one whose cursor is given: they are not \
+              delivered to this consumer again (events every consumer acknowledged are deleted).",
+        errors: &["INVALID_INPUT"],
+        args: &[Arg::Caller, Arg::OptStr("consumer"), Arg::Str("cursor")],
+        ret: Ret::Unit,
+    },
+    Op {
+        name: "purge_consents",
+        c_name: "bl_consents_purge",
+        action: Some("consent.purge"),
+        doc: "Record every agreement whose expiry passed as expired (with its outbox event), a thousand per \
+              transaction. Returns {changed}.",
+        errors: &[],
+        args: &[Arg::Caller],
+        ret: Ret::Json {
+            name: "report",
+            rust: "ConsentReport",
+            ts: "ConsentReport",
             py: "Dict[str, Any]",
             py_fast: None,
             text: None,

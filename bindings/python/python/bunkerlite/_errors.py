@@ -62,6 +62,12 @@ class ExhaustedError(Error):
     code = "EXHAUSTED"
 
 
+class ConsentRequiredError(Error):
+    """The caller's purpose does not allow the operation on this subject (no consent in force, or the processing activity does not cover the operation)."""
+
+    code = "CONSENT_REQUIRED"
+
+
 class WrongKeyError(Error):
     """The master key does not open this vault; nothing was written."""
 
@@ -120,6 +126,7 @@ BY_CODE: Dict[str, Type[Error]] = {
         ErasedError,
         ExpiredError,
         ExhaustedError,
+        ConsentRequiredError,
         WrongKeyError,
         IntegrityError,
         KeySourceError,

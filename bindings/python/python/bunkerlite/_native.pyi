@@ -81,6 +81,48 @@ class Vault:
         """token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call."""
     def purge_tokens(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
         """Delete every expired token, a thousand per transaction (readers are never blocked)."""
+    def set_legal_basis(self, brief: str, definition: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled)."""
+    def get_legal_basis(self, brief: str) -> Dict[str, Any]:
+        """A legal basis with every notice version (notices, oldest first)."""
+    def list_legal_bases(self) -> List[Dict[str, Any]]:
+        """Every legal basis (deleted ones too), by brief, each with its current notice."""
+    def delete_legal_basis(self, brief: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again)."""
+    def revoke_legal_basis(self, brief: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given)."""
+    def set_activity(self, activity: str, definition: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given)."""
+    def link_activity(self, activity: str, brief: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Let a processing activity rely on a legal basis."""
+    def unlink_activity(self, activity: str, brief: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Stop a processing activity relying on a legal basis."""
+    def delete_activity(self, activity: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """Delete a processing activity: its name is then an unknown purpose."""
+    def list_activities(self) -> List[Dict[str, Any]]:
+        """Every processing activity, by name, with the operations it covers and the legal bases it relies on."""
+    def give_consent(self, lookup: Dict[str, str], brief: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Record that a subject gave (or with status refused, refused) consent under a legal basis."""
+    def withdraw_consent(self, lookup: Dict[str, str], brief: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference)."""
+    def revoke_consent(self, lookup: Dict[str, str], brief: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal."""
+    def get_consent(self, lookup: Dict[str, str], brief: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor."""
+    def list_consents(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[Dict[str, Any]]:
+        """A subject's current decisions, one per legal basis it decided about, by brief."""
+    def export_consent_receipt(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON."""
+    def verify_consent_receipt(self, receipt: Dict[str, Any]) -> Dict[str, Any]:
+        """Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it."""
+    def can_process(self, lookup: Dict[str, str], purpose: str, operation: Optional[str] = None) -> Dict[str, Any]:
+        """Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}."""
+    def list_consent_events(self, consumer: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None) -> _Page:
+        """Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor."""
+    def ack_consent_events(self, cursor: str, consumer: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted)."""
+    def purge_consents(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
+        """Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> _Page:
         """List audit events, newest first: the subject's (a token) or, without one, all."""
     def get_audit_head(self) -> Dict[str, Any]:

@@ -460,6 +460,14 @@ pub(crate) fn acked(db: &Db<'_>, consumer: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
+/// Register a consumer (from the oldest event still kept) unless it is registered.
+pub(crate) fn register(tx: &Tx<'_>, consumer: &str) -> Result<()> {
+    tx.conn
+        .prepare_cached("INSERT INTO consent_consumers (name, acked) VALUES (?1, 0) ON CONFLICT (name) DO NOTHING")?
+        .execute([consumer])?;
+    Ok(())
+}
+
 /// Set a consumer's acknowledged mark, then delete the events every consumer acknowledged.
 /// Returns how many events were deleted.
 pub(crate) fn set_acked(tx: &Tx<'_>, consumer: &str, acked: i64) -> Result<u64> {
