@@ -1055,8 +1055,8 @@ int32_t bl_outbox_read(const struct bl_vault *vault,
  delivered to this consumer again (events every consumer acknowledged are deleted).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
- NULL. `cursor` is required. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is required.
+ `consumer` may be NULL. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
  `BL_INTERNAL`.
 
  # Safety
@@ -1066,8 +1066,8 @@ int32_t bl_outbox_read(const struct bl_vault *vault,
  */
 int32_t bl_outbox_ack(const struct bl_vault *vault,
                       const struct bl_caller *caller,
-                      const char *consumer,
-                      const char *cursor);
+                      const char *cursor,
+                      const char *consumer);
 
 /*
  Record every agreement whose expiry passed as expired (with its outbox event), a thousand per

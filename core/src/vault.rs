@@ -663,7 +663,7 @@ impl Vault {
 
     /// Acknowledge the consent events up to and including the one whose `cursor` is given.
     /// Audited as `outbox.ack`.
-    pub fn ack_consent_events(&self, caller: &Caller, consumer: Option<&str>, cursor: &str) -> Result<()> {
+    pub fn ack_consent_events(&self, caller: &Caller, cursor: &str, consumer: Option<&str>) -> Result<()> {
         Consent::ack(&self.state()?.engine, caller, consumer, cursor)
     }
 

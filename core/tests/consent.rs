@@ -174,7 +174,7 @@ fn revoking_a_basis_reaches_every_subject_and_the_outbox() {
     let v = open(&tv.path, 1);
     let again = v.list_consent_events(&app, None, &PageRequest::first(10)).expect("events");
     assert_eq!(again.items[0], first.items[0]);
-    v.ack_consent_events(&app, None, &last).expect("ack");
+    v.ack_consent_events(&app, &last, None).expect("ack");
     assert_eq!(v.list_consent_events(&app, None, &PageRequest::first(10)).expect("events").total, 205);
     let report = v.delete_legal_basis(&c("admin"), "newsletter").expect("delete");
     assert_eq!(report.changed, 1_205);

@@ -1332,8 +1332,8 @@ pub unsafe extern "C" fn bl_outbox_read(
 /// delivered to this consumer again (events every consumer acknowledged are deleted).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
-/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
-/// NULL. `cursor` is required. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is required.
+/// `consumer` may be NULL. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
 /// `BL_INTERNAL`.
 ///
 /// # Safety
@@ -1344,18 +1344,18 @@ pub unsafe extern "C" fn bl_outbox_read(
 pub unsafe extern "C" fn bl_outbox_ack(
     vault: *const bl_vault,
     caller: *const bl_caller,
-    consumer: *const c_char,
     cursor: *const c_char,
+    consumer: *const c_char,
 ) -> i32 {
     guard(|| {
         let v = handles::vault(vault)?;
         // SAFETY: the pointers are valid per this function's contract.
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
-        let consumer = unsafe { convert::opt_str_arg(consumer, "consumer") }?.map(str::to_owned);
-        // SAFETY: the pointers are valid per this function's contract.
         let cursor = unsafe { convert::str_arg(cursor, "cursor") }?.to_owned();
-        v.ack_consent_events(&caller, consumer.as_deref(), &cursor)
+        // SAFETY: the pointers are valid per this function's contract.
+        let consumer = unsafe { convert::opt_str_arg(consumer, "consumer") }?.map(str::to_owned);
+        v.ack_consent_events(&caller, &cursor, consumer.as_deref())
     })
 }
 

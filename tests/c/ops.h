@@ -122,7 +122,7 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
         return bl_outbox_read(vault, step_caller(s), json_str(s, "consumer", NULL), json_str(s, "cursor", NULL), page_limit(s), out);
     }
     if (!strcmp(op, "ack_consent_events")) {
-        return bl_outbox_ack(vault, step_caller(s), json_str(s, "consumer", NULL), json_str(s, "cursor", NULL));
+        return bl_outbox_ack(vault, step_caller(s), json_str(s, "cursor", NULL), json_str(s, "consumer", NULL));
     }
     if (!strcmp(op, "purge_consents")) {
         return bl_consents_purge(vault, step_caller(s), out);

@@ -573,10 +573,10 @@ calls! {
     c"ackConsentEvents" => ack_consent_events(|c| unsafe {
         let v = c.vault()?;
         let caller = c.caller_of(3)?;
-        let consumer = c.opt_string(2, "consumer")?;
         let cursor = c.string(1, "cursor")?;
+        let consumer = c.opt_string(2, "consumer")?;
         {
-            v.ack_consent_events(&caller, consumer.as_deref(), &cursor)?;
+            v.ack_consent_events(&caller, &cursor, consumer.as_deref())?;
             Ok(Out::Nothing)
         }
     });
@@ -584,10 +584,10 @@ calls! {
     c"ackConsentEventsAsync" => ack_consent_events_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
         let caller = c.later(c.caller_of(3))?;
-        let consumer = c.later(c.opt_string(2, "consumer"))?;
         let cursor = c.later(c.string(1, "cursor"))?;
+        let consumer = c.later(c.opt_string(2, "consumer"))?;
         c.spawn(move || {
-            v?.ack_consent_events(&caller?, consumer?.as_deref(), &cursor?)?;
+            v?.ack_consent_events(&caller?, &cursor?, consumer?.as_deref())?;
             Ok(Out::Nothing)
         })
     });

@@ -656,14 +656,14 @@ impl Vault {
         actor: Option<&Bound<'py, PyAny>>,
         purpose: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<()> {
-        let (caller, consumer, cursor) = arg(py, || {
+        let (caller, cursor, consumer) = arg(py, || {
             Ok((
                 convert::caller(actor, purpose)?,
-                convert::opt_string(consumer, "consumer")?,
                 convert::string(cursor, "cursor")?,
+                convert::opt_string(consumer, "consumer")?,
             ))
         })?;
-        call(py, || self.inner.ack_consent_events(&caller, consumer.as_deref(), &cursor))
+        call(py, || self.inner.ack_consent_events(&caller, &cursor, consumer.as_deref()))
     }
 
     /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}.

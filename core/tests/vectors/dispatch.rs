@@ -212,10 +212,10 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
             }
             "ack_consent_events" => {
                 let caller = caller(s)?;
-                let consumer = s["consumer"].as_str().map(str::to_owned);
                 let cursor = s["cursor"].as_str().unwrap_or_default().to_owned();
+                let consumer = s["consumer"].as_str().map(str::to_owned);
                 {
-                    v.ack_consent_events(&caller, consumer.as_deref(), &cursor)?;
+                    v.ack_consent_events(&caller, &cursor, consumer.as_deref())?;
                     Value::Null
                 }
             }

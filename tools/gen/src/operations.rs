@@ -697,7 +697,7 @@ pub const OPERATIONS: &[Op] = &[
         doc: "Acknowledge the consent events up to and including the one whose cursor is given: they are not \
               delivered to this consumer again (events every consumer acknowledged are deleted).",
         errors: &["INVALID_INPUT"],
-        args: &[Arg::Caller, Arg::OptStr("consumer"), Arg::Str("cursor")],
+        args: &[Arg::Caller, Arg::Str("cursor"), Arg::OptStr("consumer")],
         ret: Ret::Unit,
     },
     Op {
