@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 3;
+const CURRENT: u32 = 4;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 fn fixture(version: u32, ext: &str) -> PathBuf {
@@ -50,6 +50,31 @@ fn write_fixture(db: &Path, manifest: &Path) {
         .tokenize(&pay, "123-45-6789", Some(json!({"deterministic": true, "scope": "hr"})))
         .expect("deterministic token");
     vault.detokenize(&crm, &card, None).expect("detokenize");
+    // Format 4: consent — a basis with two notice versions, an activity, decisions (given under
+    // version 1, refused, withdrawn and given again under version 2) and outbox events.
+    let dpo = Caller::new("admin:dpo").expect("actor");
+    vault
+        .set_legal_basis(&dpo, "newsletter", json!({"type": "consent", "short_description": "News v1"}))
+        .expect("basis");
+    vault.set_legal_basis(&dpo, "orders", json!({"type": "contract", "short_description": "Orders"})).expect("basis");
+    vault
+        .set_activity(&dpo, "marketing", json!({"operations": ["read"], "legal_bases": ["newsletter"]}))
+        .expect("activity");
+    let subject = Caller::new("subject").expect("actor");
+    vault
+        .give_consent(
+            &subject,
+            &Lookup::token(&ann),
+            "newsletter",
+            Some(json!({"method": "web-form", "reference": "fixture-ref"})),
+        )
+        .expect("give");
+    vault
+        .give_consent(&subject, &Lookup::token(&bob), "newsletter", Some(json!({"status": "refused"})))
+        .expect("refuse");
+    vault.set_legal_basis(&dpo, "newsletter", json!({"short_description": "News v2"})).expect("notice v2");
+    vault.withdraw_consent(&subject, &Lookup::token(&ann), "newsletter", None).expect("withdraw");
+    vault.give_consent(&subject, &Lookup::token(&ann), "newsletter", None).expect("give again");
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
@@ -69,6 +94,11 @@ fn write_fixture(db: &Path, manifest: &Path) {
             {"token": email, "value": "Ann.Fixture@Example.com", "kind": "email", "subject": ann},
             {"token": ssn, "value": "123-45-6789", "kind": "uuid", "deterministic": {"scope": "hr"}},
         ],
+        "consents": [
+            {"subject": ann, "legal_basis": "newsletter", "status": "given", "notice_version": 2, "history": 3},
+            {"subject": bob, "legal_basis": "newsletter", "status": "refused", "notice_version": 1, "history": 1},
+        ],
+        "outbox_events": 4,
         "audit_head": head,
         "audit_events": head.seq,
     });
@@ -117,6 +147,27 @@ fn check(version: u32) {
             assert_eq!(vault.tokenize(&reader, &value, Some(again)).expect("again"), token, "same token");
         }
     }
+    let consents = manifest["consents"].as_array().cloned().unwrap_or_default();
+    for c in &consents {
+        let who = Lookup::token(c["subject"].as_str().expect("subject"));
+        let got = vault.get_consent(&reader, &who, c["legal_basis"].as_str().expect("basis")).expect("consent");
+        assert_eq!(json!(got.status), c["status"]);
+        assert_eq!(json!(got.notice_version), c["notice_version"]);
+        let receipt = vault.export_consent_receipt(&reader, &who).expect("receipt");
+        assert_eq!(receipt["record"]["events"].as_array().map(Vec::len), c["history"].as_u64().map(|n| n as usize));
+        vault.verify_consent_receipt(receipt).expect("receipt verifies");
+    }
+    if !consents.is_empty() {
+        let who = Lookup::token(consents[0]["subject"].as_str().expect("subject"));
+        assert!(vault.can_process(&who, "marketing", None).expect("check").allowed);
+        let events = vault.list_consent_events(&reader, None, &PageRequest::first(100)).expect("events");
+        assert_eq!(json!(events.total), manifest["outbox_events"]);
+    }
+    // Consent works in every format after the migration.
+    let dpo = Caller::new("admin:dpo").expect("actor");
+    vault.set_legal_basis(&dpo, "after-upgrade", json!({"type": "consent"})).expect("basis after upgrade");
+    let first = Lookup::token(manifest["subjects"][0]["token"].as_str().expect("token"));
+    vault.give_consent(&reader, &first, "after-upgrade", None).expect("consent after upgrade");
     // Tokens work in every format after the migration.
     let fresh = vault.tokenize(&reader, "after-upgrade", None).expect("tokenize after upgrade");
     assert_eq!(vault.detokenize(&reader, &fresh, None).expect("detokenize"), "after-upgrade");
