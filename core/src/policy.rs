@@ -101,7 +101,7 @@ pub(crate) fn in_force(key: &MacKey, c: &CurrentRow, revoked_through: i64, now_m
     Ok(c.decision == decision::GIVEN
         && c.seq > revoked_through
         && c.start_ms <= now_ms
-        && c.expires_ms.is_none_or(|e| e > now_ms))
+        && c.expires_ms.map_or(true, |e| e > now_ms))
 }
 
 /// A basis as the check needs it.
