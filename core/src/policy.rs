@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use crate::caller::Caller;
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{self, CurrentRow, Db};
+use crate::store::{self, ConsentFetch, CurrentRow, Db};
 
 /// What an operation does to a subject's data, as processing activities list it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +194,62 @@ impl Policy {
         }
     }
 
+    /// What a subject read should fetch for this caller's check in its own statement (see
+    /// [`ConsentFetch`]): the first consent basis the purpose's activity relies on in the cached
+    /// catalogue, when every basis it relies on is consent; `None` otherwise (no subject-specific
+    /// read is needed, or the cache is not loaded yet and the check reads what it needs).
+    pub(crate) fn prefetch(&self, caller: &Caller) -> Option<i64> {
+        let purpose = caller.purpose()?;
+        let cached = self.cache.read().unwrap_or_else(|p| p.into_inner());
+        let rule = cached.activities.get(purpose)?;
+        let mut usable = rule.bases.iter().filter(|id| cached.bases.get(id).is_some_and(|b| b.active));
+        if usable.clone().any(|id| cached.bases.get(id).is_some_and(|b| !b.consent)) {
+            return None;
+        }
+        usable.next().copied()
+    }
+
+    /// [`check`](Self::check) of a subject with what its read fetched.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_fetched(
+        &self,
+        db: &Db<'_>,
+        key: &MacKey,
+        caller: &Caller,
+        op: Operation,
+        subject_id: i64,
+        fetched: Option<&ConsentFetch>,
+        now_ms: i64,
+    ) -> Result<()> {
+        let Some(purpose) = caller.purpose() else {
+            return self.check(db, key, caller, op, Some(subject_id), now_ms);
+        };
+        let verdict = self.verdict_fetched(db, key, purpose, op, subject_id, fetched, now_ms)?;
+        if verdict.allowed {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::ConsentRequired, verdict.reason))
+        }
+    }
+
+    /// [`verdict`](Self::verdict) with what the subject read fetched (the current decision about
+    /// one basis, read in the subject's statement, is not read again).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn verdict_fetched(
+        &self,
+        db: &Db<'_>,
+        key: &MacKey,
+        purpose: &str,
+        op: Operation,
+        subject_id: i64,
+        fetched: Option<&ConsentFetch>,
+        now_ms: i64,
+    ) -> Result<Verdict> {
+        // The subject's row was just read on this handle: its generation memo may answer.
+        let catalogue = self.catalogue(db, true)?;
+        Self::verdict_in(&catalogue, db, key, purpose, op, Some(subject_id), fetched, now_ms)
+    }
+
     /// Whether `purpose` allows `op` on the subject `subject_id`, and why.
     pub(crate) fn verdict(
         &self,
@@ -204,7 +260,23 @@ impl Policy {
         subject_id: Option<i64>,
         now_ms: i64,
     ) -> Result<Verdict> {
-        let catalogue = self.catalogue(db)?;
+        let catalogue = self.catalogue(db, false)?;
+        Self::verdict_in(&catalogue, db, key, purpose, op, subject_id, None, now_ms)
+    }
+
+    /// The verdict under `catalogue`; the current decision about the basis `fetched` names is
+    /// taken from it instead of read.
+    #[allow(clippy::too_many_arguments)]
+    fn verdict_in(
+        catalogue: &Catalogue,
+        db: &Db<'_>,
+        key: &MacKey,
+        purpose: &str,
+        op: Operation,
+        subject_id: Option<i64>,
+        fetched: Option<&ConsentFetch>,
+        now_ms: i64,
+    ) -> Result<Verdict> {
         if catalogue.activities.is_empty() {
             return Ok(Verdict::allowed(None, "the vault defines no processing activities: purposes are not enforced"));
         }
@@ -215,23 +287,26 @@ impl Policy {
         if rule.operations & op.bit() == 0 {
             return Ok(Verdict::denied("the processing activity does not cover this operation"));
         }
-        let usable: Vec<(i64, &BasisRule)> = rule
-            .bases
-            .iter()
-            .filter_map(|id| catalogue.bases.get(id).map(|b| (*id, b)))
-            .filter(|(_, b)| b.active)
-            .collect();
-        if usable.is_empty() {
+        let mut usable =
+            rule.bases.iter().filter_map(|id| catalogue.bases.get(id).map(|b| (*id, b))).filter(|(_, b)| b.active);
+        if usable.clone().next().is_none() {
             return Ok(Verdict::denied("the processing activity relies on no active legal basis"));
         }
-        if let Some((_, b)) = usable.iter().find(|(_, b)| !b.consent) {
+        if let Some((_, b)) = usable.clone().find(|(_, b)| !b.consent) {
             return Ok(Verdict::allowed(Some(&b.brief), "a legal basis other than consent applies"));
         }
         let Some(subject_id) = subject_id else {
             return Ok(Verdict::allowed(None, "no subject is involved"));
         };
-        for (id, b) in usable {
-            if let Some(current) = store::consent::current(db, subject_id, id)? {
+        for (id, b) in usable.by_ref() {
+            let current = match fetched {
+                Some(f) if f.basis_id == id => f.current.clone(),
+                _ => store::consent::current(db, subject_id, id)?,
+            };
+            if let Some(current) = current {
+                if current.subject_id != subject_id || current.basis_id != id {
+                    return Err(Error::integrity("a stored consent decision names another subject or basis"));
+                }
                 if in_force(key, &current, b.revoked_through, now_ms)? {
                     return Ok(Verdict::allowed(Some(&b.brief), "the subject's consent is in force"));
                 }
@@ -240,9 +315,10 @@ impl Policy {
         Ok(Verdict::denied("the subject has no consent in force for the processing activity's legal bases"))
     }
 
-    /// The catalogue at the file's current generation (reloaded when another change happened).
-    fn catalogue(&self, db: &Db<'_>) -> Result<Arc<Catalogue>> {
-        let generation = store::consent::generation(db)?;
+    /// The catalogue at the file's current generation (reloaded when another change happened);
+    /// `after_read` as `store::consent::generation` takes it.
+    fn catalogue(&self, db: &Db<'_>, after_read: bool) -> Result<Arc<Catalogue>> {
+        let generation = store::consent::generation(db, after_read)?;
         {
             let cached = self.cache.read().unwrap_or_else(|p| p.into_inner());
             if cached.generation == generation {

@@ -252,3 +252,33 @@ fn expiry_is_observed_by_the_purge_and_by_later_decisions() {
     let kinds: Vec<&str> = events.items.iter().map(|e| e.event.as_str()).collect();
     assert_eq!(kinds, ["given", "expired"]);
 }
+
+#[test]
+fn a_catalogue_change_by_another_handle_is_seen_by_the_next_check() {
+    let tv = temp_vault();
+    let a = open(&tv.path, 1);
+    let b = open(&tv.path, 1);
+    catalogue(&a);
+    let token = a.create_subject(&c("app"), json!({"name": "x"})).expect("create");
+    let ann = Lookup::token(&token);
+    a.give_consent(&c("app"), &ann, "newsletter", None).expect("give");
+    // `a` caches the catalogue and warms its readers.
+    for _ in 0..3 {
+        a.get_subject(&with_purpose("marketing"), &ann).expect("allowed");
+        assert!(a.can_process(&ann, "marketing", None).expect("check").allowed);
+    }
+    // Another handle (as another process would) stops the activity covering reads...
+    b.set_activity(&c("admin"), "marketing", json!({"operations": ["write"]})).expect("change");
+    assert_eq!(a.get_subject(&with_purpose("marketing"), &ann).expect_err("stale").kind(), ErrorKind::ConsentRequired);
+    assert!(!a.can_process(&ann, "marketing", None).expect("check").allowed);
+    // ...and back; then withdraws the consent.
+    b.set_activity(&c("admin"), "marketing", json!({"operations": ["read"]})).expect("change");
+    a.get_subject(&with_purpose("marketing"), &ann).expect("allowed again");
+    b.withdraw_consent(&c("app"), &ann, "newsletter", None).expect("withdraw");
+    assert_eq!(
+        a.get_subject(&with_purpose("marketing"), &ann).expect_err("withdrawn").kind(),
+        ErrorKind::ConsentRequired
+    );
+    b.delete_activity(&c("admin"), "marketing").expect("delete");
+    assert_eq!(a.get_subject(&with_purpose("marketing"), &ann).expect_err("unknown").kind(), ErrorKind::InvalidInput);
+}

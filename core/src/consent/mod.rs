@@ -534,9 +534,11 @@ impl Consent {
     ) -> Result<ProcessingDecision> {
         check_purpose(purpose)?;
         let op = operation.map(Operation::parse).transpose()?.unwrap_or(Operation::Read);
+        let caller = Caller::new("app").and_then(|c| c.with_purpose(purpose))?;
         engine.store.read(|db| {
-            let (sid, _) = subjects.locate_id(engine, db, lookup)?;
-            let v = engine.policy.verdict(db, &engine.keys.consent().state, purpose, op, Some(sid), engine.now_ms())?;
+            let (sid, fetched) = subjects.locate_id(engine, db, lookup, engine.consent_prefetch(&caller))?;
+            let key = &engine.keys.consent().state;
+            let v = engine.policy.verdict_fetched(db, key, purpose, op, sid, fetched.as_ref(), engine.now_ms())?;
             Ok(ProcessingDecision { allowed: v.allowed, legal_basis: v.basis, reason: v.reason.to_owned() })
         })
     }

@@ -12,13 +12,31 @@ use crate::store::{ActivityRow, BasisRow, CurrentRow, DecisionRow, NoticeRow, Ou
 
 /// The catalogue's generation: bumped by every change of a basis or an activity, so every
 /// connection (of any process) sees when its cached catalogue is stale. 0 before any change.
-pub(crate) fn generation(db: &Db<'_>) -> Result<i64> {
-    Ok(db
+///
+/// With `after_read` (the caller has just run a statement on this handle, outside a write), a
+/// pooled reader's memo answers: it remembers the generation it read with its data version then,
+/// and while the data version has not moved (no commit to the file since, by anyone) the
+/// generation has not either, so no statement runs. A connection's data version is that of its
+/// last read transaction, so the memo is used only right after a statement: the answer then
+/// belongs to that statement's snapshot.
+pub(crate) fn generation(db: &Db<'_>, after_read: bool) -> Result<i64> {
+    if let Some(seen) = db.seen.filter(|_| after_read) {
+        if let (Some((version, generation)), Ok(now)) = (seen.get(), db.data_version()) {
+            if version == now {
+                return Ok(generation);
+            }
+        }
+    }
+    let generation = db
         .conn
         .prepare_cached("SELECT value FROM meta WHERE name = 'consent_generation'")?
         .query_row([], |r| r.get(0))
         .optional()?
-        .unwrap_or(0))
+        .unwrap_or(0);
+    if let Some(seen) = db.seen {
+        seen.set(Some((db.data_version()?, generation)));
+    }
+    Ok(generation)
 }
 
 /// Bump the catalogue generation.

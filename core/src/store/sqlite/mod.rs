@@ -10,6 +10,7 @@ pub(crate) mod schema;
 pub(crate) mod subjects;
 pub(crate) mod tokens;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -66,6 +67,33 @@ fn configure_sqlite() {
 /// A read handle: a connection (a pooled reader, or the writer inside a transaction).
 pub(crate) struct Db<'c> {
     conn: &'c Connection,
+    /// A pooled reader's memo of the consent catalogue generation (see
+    /// [`consent::generation`]); `None` on the writer.
+    seen: Option<&'c Seen>,
+}
+
+/// The consent catalogue generation a reader read last, with the connection's data version
+/// then (SQLite's `SQLITE_FCNTL_DATA_VERSION`: it changes with every commit to the file, by any
+/// connection of any process).
+pub(crate) type Seen = Cell<Option<(u32, i64)>>;
+
+impl<'c> Db<'c> {
+    fn of(conn: &'c Connection) -> Db<'c> {
+        Db { conn, seen: None }
+    }
+
+    /// The connection's data version as of its last read transaction.
+    fn data_version(&self) -> Result<u32> {
+        let mut version: std::ffi::c_uint = 0;
+        self.conn.file_control(Some(rusqlite::MAIN_DB), rusqlite::FileControl::DataVersion(&mut version))?;
+        Ok(version)
+    }
+}
+
+/// A pooled reader connection and its memo.
+struct Reader {
+    conn: Connection,
+    seen: Seen,
 }
 
 /// A write transaction (`BEGIN IMMEDIATE`): everything done through it commits together or not
@@ -85,7 +113,7 @@ impl<'c> std::ops::Deref for Tx<'c> {
 /// (in memory).
 pub(crate) struct Store {
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Vec<Reader>>,
     path: Option<PathBuf>,
     settings: Settings,
 }
@@ -145,7 +173,7 @@ impl Store {
                 };
                 conn.busy_timeout(settings.busy_timeout)?;
                 // One read transaction: every check sees the same state of the file.
-                snapshot(&conn, |conn| f(&Db { conn }))
+                snapshot(&conn, |conn| f(&Db::of(conn)))
             })();
             let e = match result {
                 Err(e) if !before.2 && e.kind() != ErrorKind::WrongKey => e,
@@ -226,7 +254,7 @@ impl Store {
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx { db: Db { conn: &tx } })?;
+        let out = f(&Tx { db: Db::of(&tx) })?;
         tx.commit()?;
         Ok(out)
     }
@@ -243,7 +271,7 @@ impl Store {
         let mut conn = lock(&self.writer);
         let Some(path) = &self.path else {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&Tx { db: Db { conn: &tx } })?;
+            let out = f(&Tx { db: Db::of(&tx) })?;
             tx.commit()?;
             return Ok((out, true));
         };
@@ -252,7 +280,7 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         let written = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-            Ok(tx) => match f(&Tx { db: Db { conn: &tx } }) {
+            Ok(tx) => match f(&Tx { db: Db::of(&tx) }) {
                 Ok(out) => tx.commit().map(|()| out).map_err(Error::from),
                 Err(e) => Err(e),
             },
@@ -281,7 +309,7 @@ impl Store {
     /// the same committed state (a listing's count and its page, a verification's chain and the
     /// rows it reconciles). For the single-statement reads of the hot path, [`read`](Self::read).
     pub(crate) fn read_snapshot<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        self.read(|db| snapshot(db.conn, |conn| f(&Db { conn })))
+        self.read(|db| snapshot(db.conn, |conn| f(&Db { conn, seen: db.seen })))
     }
 
     /// Run `f` on a reader connection (the writer, for an in-memory vault). Reads see the last
@@ -289,17 +317,17 @@ impl Store {
     /// when several must agree).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         let Some(path) = &self.path else {
-            return f(&Db { conn: &lock(&self.writer) });
+            return f(&Db::of(&lock(&self.writer)));
         };
         let pooled = lock(&self.readers).pop();
-        let conn = match pooled {
-            Some(c) => c,
-            None => Self::connect(Some(path), &self.settings)?,
+        let reader = match pooled {
+            Some(r) => r,
+            None => Reader { conn: Self::connect(Some(path), &self.settings)?, seen: Cell::new(None) },
         };
-        let out = f(&Db { conn: &conn });
+        let out = f(&Db { conn: &reader.conn, seen: Some(&reader.seen) });
         let mut idle = lock(&self.readers);
         if idle.len() < MAX_IDLE_READERS {
-            idle.push(conn);
+            idle.push(reader);
         }
         out
     }
