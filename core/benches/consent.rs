@@ -1,9 +1,13 @@
 //! The cost of consent, measured in one run, single thread, on a vault file with the default
 //! settings (WAL, `synchronous=FULL`) holding realistic profiles: purpose-checked reads beside
-//! the same reads without a purpose (a consent-based purpose reads the subject's current decision
-//! and checks its MAC; a contract-based one only the catalogue generation), `can_process`, and a
-//! consent change (history row, current view, outbox event and audit event in one transaction)
-//! beside plain SQLite's own-transaction insert (the floor of any durable single change).
+//! the same reads without a purpose, interleaved in chunks of 500 (a consent-based purpose needs
+//! the subject's current decision: read and MAC-checked once per catalogue generation, then
+//! remembered; a contract-based one only the catalogue), `can_process`, and a consent change
+//! (history row, current view, outbox event and audit event in one transaction) beside plain
+//! SQLite's own-transaction insert (the floor of any durable single change).
+//!
+//! `BUNKERLITE_BENCH_PROFILE_CHECKS=<rounds>` (with `BUNKERLITE_BENCH_VARIANT=0|1|2`) runs only
+//! the reads of one variant, for a profiler.
 //!
 //! `cargo bench -p bunkerlite --bench consent` prints a Markdown table (the README's). Set
 //! `BUNKERLITE_BENCH_N` to change the number of subjects (default 20,000).
@@ -17,7 +21,7 @@ use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 use rusqlite::{params, Connection};
 use serde_json::json;
 
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const CHANGES: usize = 2_000;
 
 fn n() -> usize {
@@ -143,8 +147,11 @@ fn main() {
         // Each variant reads every subject once per round, in its own order (none profits from
         // pages another just read).
         let mut spent = vec![0.0; variants.len()];
-        for at in (0..n).step_by(500) {
-            for (k, (_, caller)) in variants.iter().enumerate() {
+        for (c, at) in (0..n).step_by(500).enumerate() {
+            // Which variant goes first turns with every chunk.
+            for j in 0..variants.len() {
+                let k = (j + c) % variants.len();
+                let caller = &variants[k].1;
                 let start = Instant::now();
                 for l in &orders[k][at..(at + 500).min(n)] {
                     black_box(vault.get_subject(caller, l).expect("get"));

@@ -62,24 +62,13 @@ impl Engine {
         }
     }
 
-    /// What a subject read should fetch for `caller`'s purpose check (see `Policy::prefetch`).
-    pub(crate) fn consent_prefetch(&self, caller: &Caller) -> Option<i64> {
-        self.policy.prefetch(caller)
-    }
-
-    /// [`check_purpose`](Self::check_purpose) of a subject read with what it fetched.
-    pub(crate) fn check_subject(
-        &self,
-        db: &Db<'_>,
-        caller: &Caller,
-        op: Operation,
-        row: &crate::store::SubjectRow,
-    ) -> Result<()> {
+    /// [`check_purpose`](Self::check_purpose) of a subject whose row was just read on `db`
+    /// (outside a write): the check may then answer from memory (see `Policy::check_read`).
+    pub(crate) fn check_read(&self, db: &Db<'_>, caller: &Caller, op: Operation, subject_id: i64) -> Result<()> {
         if !self.policy.applies_to(caller) {
             return Ok(());
         }
-        let key = &self.keys.consent().state;
-        self.policy.check_fetched(db, key, caller, op, row.id, row.consent.as_ref(), self.now_ms())
+        self.policy.check_read(db, &self.keys.consent().state, caller, op, subject_id, self.now_ms())
     }
 
     /// Fail unless `caller`'s purpose allows `op` on the subject with row id `subject_id`

@@ -1,18 +1,22 @@
 //! Purpose-checked access: the check every area runs before it touches a subject's data. The
 //! caller's purpose names a processing activity; the activity must cover the operation, and
 //! when every legal basis it relies on is consent, the subject must have an agreement in force
-//! under one of them. The catalogue (activities and bases) is cached in memory and reloaded when
-//! its generation in the file changes (a change made by any connection of any process); a check
-//! then costs one read of the generation and one read of the subject's current decision per
-//! consent basis, whose MAC is verified.
+//! under one of them.
+//!
+//! The catalogue (activities and bases) is cached in memory for one *generation*, a counter in
+//! the file that every change of the catalogue and every consent decision bumps (from any
+//! connection of any process). With the catalogue, the current decisions read at that
+//! generation are cached too (after their MAC was verified): while nothing changes, a check
+//! right after a subject's row was read costs no statement — the generation comes from the
+//! reader's memo (see `store::consent::generation`) and the decision from memory.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::caller::Caller;
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{self, ConsentFetch, CurrentRow, Db};
+use crate::store::{self, CurrentRow, Db};
 
 /// What an operation does to a subject's data, as processing activities list it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,18 +95,34 @@ pub(crate) fn state_mac(key: &MacKey, c: &CurrentRow) -> [u8; 32] {
         .finish()
 }
 
-/// Whether a current decision is an agreement in force at `now_ms` under a basis revoked for
-/// everyone through `revoked_through` (its MAC is checked first).
-pub(crate) fn in_force(key: &MacKey, c: &CurrentRow, revoked_through: i64, now_ms: i64) -> Result<bool> {
+/// Fail with `INTEGRITY` unless a current decision's MAC is right.
+fn verify(key: &MacKey, c: &CurrentRow) -> Result<()> {
     let expected = state_mac(key, c);
     if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), c.mac.as_slice())) {
         return Err(Error::integrity("a stored consent decision fails its MAC"));
     }
-    Ok(c.decision == decision::GIVEN
+    Ok(())
+}
+
+/// Whether a verified current decision is an agreement in force at `now_ms` under a basis
+/// revoked for everyone through `revoked_through`.
+fn is_in_force(c: &CurrentRow, revoked_through: i64, now_ms: i64) -> bool {
+    c.decision == decision::GIVEN
         && c.seq > revoked_through
         && c.start_ms <= now_ms
-        && c.expires_ms.map_or(true, |e| e > now_ms))
+        && c.expires_ms.map_or(true, |e| e > now_ms)
 }
+
+/// Whether a current decision is an agreement in force at `now_ms` under a basis revoked for
+/// everyone through `revoked_through` (its MAC is checked first).
+pub(crate) fn in_force(key: &MacKey, c: &CurrentRow, revoked_through: i64, now_ms: i64) -> Result<bool> {
+    verify(key, c)?;
+    Ok(is_in_force(c, revoked_through, now_ms))
+}
+
+/// Current decisions remembered per catalogue generation, at most this many (then forgotten
+/// all at once).
+const MAX_REMEMBERED: usize = 100_000;
 
 /// A basis as the check needs it.
 #[derive(Debug, Clone)]
@@ -120,12 +140,29 @@ struct ActivityRule {
     bases: Vec<i64>,
 }
 
-/// The cached catalogue at one generation.
+/// The cached catalogue at one generation, with the current decisions read at it.
 #[derive(Debug, Default)]
 struct Catalogue {
     generation: i64,
     activities: HashMap<String, ActivityRule>,
     bases: HashMap<i64, BasisRule>,
+    /// (subject row id, basis id) → the verified current decision (`None`: none recorded), as
+    /// read in a state of this generation.
+    decisions: Mutex<HashMap<(i64, i64), Option<CurrentRow>>>,
+}
+
+impl Catalogue {
+    fn remembered(&self, subject_id: i64, basis_id: i64) -> Option<Option<CurrentRow>> {
+        self.decisions.lock().unwrap_or_else(|p| p.into_inner()).get(&(subject_id, basis_id)).cloned()
+    }
+
+    fn remember(&self, subject_id: i64, basis_id: i64, current: Option<CurrentRow>) {
+        let mut decisions = self.decisions.lock().unwrap_or_else(|p| p.into_inner());
+        if decisions.len() >= MAX_REMEMBERED {
+            decisions.clear();
+        }
+        decisions.insert((subject_id, basis_id), current);
+    }
 }
 
 /// The answer of a check.
@@ -194,37 +231,22 @@ impl Policy {
         }
     }
 
-    /// What a subject read should fetch for this caller's check in its own statement (see
-    /// [`ConsentFetch`]): the first consent basis the purpose's activity relies on in the cached
-    /// catalogue, when every basis it relies on is consent; `None` otherwise (no subject-specific
-    /// read is needed, or the cache is not loaded yet and the check reads what it needs).
-    pub(crate) fn prefetch(&self, caller: &Caller) -> Option<i64> {
-        let purpose = caller.purpose()?;
-        let cached = self.cache.read().unwrap_or_else(|p| p.into_inner());
-        let rule = cached.activities.get(purpose)?;
-        let mut usable = rule.bases.iter().filter(|id| cached.bases.get(id).is_some_and(|b| b.active));
-        if usable.clone().any(|id| cached.bases.get(id).is_some_and(|b| !b.consent)) {
-            return None;
-        }
-        usable.next().copied()
-    }
-
-    /// [`check`](Self::check) of a subject with what its read fetched.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn check_fetched(
+    /// [`check`](Self::check) of a subject whose row was just read on `db` (a reader, outside a
+    /// write): the generation may come from the reader's memo, and a decision read now may be
+    /// remembered.
+    pub(crate) fn check_read(
         &self,
         db: &Db<'_>,
         key: &MacKey,
         caller: &Caller,
         op: Operation,
         subject_id: i64,
-        fetched: Option<&ConsentFetch>,
         now_ms: i64,
     ) -> Result<()> {
         let Some(purpose) = caller.purpose() else {
             return self.check(db, key, caller, op, Some(subject_id), now_ms);
         };
-        let verdict = self.verdict_fetched(db, key, purpose, op, subject_id, fetched, now_ms)?;
+        let verdict = self.verdict_after_read(db, key, purpose, op, subject_id, now_ms)?;
         if verdict.allowed {
             Ok(())
         } else {
@@ -232,22 +254,19 @@ impl Policy {
         }
     }
 
-    /// [`verdict`](Self::verdict) with what the subject read fetched (the current decision about
-    /// one basis, read in the subject's statement, is not read again).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn verdict_fetched(
+    /// [`verdict`](Self::verdict) of a subject whose row was just read on `db`, as
+    /// [`check_read`](Self::check_read) decides it.
+    pub(crate) fn verdict_after_read(
         &self,
         db: &Db<'_>,
         key: &MacKey,
         purpose: &str,
         op: Operation,
         subject_id: i64,
-        fetched: Option<&ConsentFetch>,
         now_ms: i64,
     ) -> Result<Verdict> {
-        // The subject's row was just read on this handle: its generation memo may answer.
         let catalogue = self.catalogue(db, true)?;
-        Self::verdict_in(&catalogue, db, key, purpose, op, Some(subject_id), fetched, now_ms)
+        Self::verdict_in(&catalogue, db, key, (purpose, op, Some(subject_id)), true, now_ms)
     }
 
     /// Whether `purpose` allows `op` on the subject `subject_id`, and why.
@@ -261,20 +280,19 @@ impl Policy {
         now_ms: i64,
     ) -> Result<Verdict> {
         let catalogue = self.catalogue(db, false)?;
-        Self::verdict_in(&catalogue, db, key, purpose, op, subject_id, None, now_ms)
+        Self::verdict_in(&catalogue, db, key, (purpose, op, subject_id), false, now_ms)
     }
 
-    /// The verdict under `catalogue`; the current decision about the basis `fetched` names is
-    /// taken from it instead of read.
-    #[allow(clippy::too_many_arguments)]
+    /// The verdict under `catalogue` (whose generation is the file's as of `db`'s last
+    /// statement) for `(purpose, op, subject_id)`. A decision not remembered is read; it is
+    /// remembered when `after_read` and nothing was committed between the subject's read and
+    /// this one (the same state, so the same generation).
     fn verdict_in(
         catalogue: &Catalogue,
         db: &Db<'_>,
         key: &MacKey,
-        purpose: &str,
-        op: Operation,
-        subject_id: Option<i64>,
-        fetched: Option<&ConsentFetch>,
+        (purpose, op, subject_id): (&str, Operation, Option<i64>),
+        after_read: bool,
         now_ms: i64,
     ) -> Result<Verdict> {
         if catalogue.activities.is_empty() {
@@ -287,7 +305,7 @@ impl Policy {
         if rule.operations & op.bit() == 0 {
             return Ok(Verdict::denied("the processing activity does not cover this operation"));
         }
-        let mut usable =
+        let usable =
             rule.bases.iter().filter_map(|id| catalogue.bases.get(id).map(|b| (*id, b))).filter(|(_, b)| b.active);
         if usable.clone().next().is_none() {
             return Ok(Verdict::denied("the processing activity relies on no active legal basis"));
@@ -298,18 +316,22 @@ impl Policy {
         let Some(subject_id) = subject_id else {
             return Ok(Verdict::allowed(None, "no subject is involved"));
         };
-        for (id, b) in usable.by_ref() {
-            let current = match fetched {
-                Some(f) if f.basis_id == id => f.current.clone(),
-                _ => store::consent::current(db, subject_id, id)?,
+        for (id, b) in usable {
+            let current = match catalogue.remembered(subject_id, id) {
+                Some(remembered) => remembered,
+                None => {
+                    let (current, same_state) = store::consent::current_after(db, subject_id, id, after_read)?;
+                    if let Some(c) = &current {
+                        verify(key, c)?;
+                    }
+                    if same_state {
+                        catalogue.remember(subject_id, id, current.clone());
+                    }
+                    current
+                }
             };
-            if let Some(current) = current {
-                if current.subject_id != subject_id || current.basis_id != id {
-                    return Err(Error::integrity("a stored consent decision names another subject or basis"));
-                }
-                if in_force(key, &current, b.revoked_through, now_ms)? {
-                    return Ok(Verdict::allowed(Some(&b.brief), "the subject's consent is in force"));
-                }
+            if current.is_some_and(|c| is_in_force(&c, b.revoked_through, now_ms)) {
+                return Ok(Verdict::allowed(Some(&b.brief), "the subject's consent is in force"));
             }
         }
         Ok(Verdict::denied("the subject has no consent in force for the processing activity's legal bases"))
@@ -341,7 +363,7 @@ impl Policy {
             .into_iter()
             .map(|a| (a.name, ActivityRule { operations: a.operations, bases: a.bases }))
             .collect();
-        let loaded = Arc::new(Catalogue { generation, activities, bases });
+        let loaded = Arc::new(Catalogue { generation, activities, bases, decisions: Mutex::default() });
         *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&loaded);
         Ok(loaded)
     }

@@ -282,3 +282,21 @@ fn a_catalogue_change_by_another_handle_is_seen_by_the_next_check() {
     b.delete_activity(&c("admin"), "marketing").expect("delete");
     assert_eq!(a.get_subject(&with_purpose("marketing"), &ann).expect_err("unknown").kind(), ErrorKind::InvalidInput);
 }
+
+#[test]
+fn a_decision_after_an_erasure_is_never_taken_for_one_revoked_before_it() {
+    // Sequence numbers are never reused: an erasure deletes the rows with the highest ones, and a
+    // revocation for everyone covers every decision up to the number it saw.
+    let v = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
+    catalogue(&v);
+    let app = c("app");
+    let ann = v.create_subject(&app, json!({"n": 1})).expect("create");
+    let bob = v.create_subject(&app, json!({"n": 2})).expect("create");
+    v.give_consent(&app, &Lookup::token(&ann), "newsletter", None).expect("give");
+    v.give_consent(&app, &Lookup::token(&ann), "orders", None).expect("give");
+    v.revoke_legal_basis(&c("admin"), "newsletter").expect("revoke");
+    v.forget_subject(&app, &Lookup::token(&ann)).expect("forget");
+    let given = v.give_consent(&app, &Lookup::token(&bob), "newsletter", None).expect("give");
+    assert!(given.in_force, "{given:?}");
+    assert!(v.can_process(&Lookup::token(&bob), "marketing", None).expect("check").allowed);
+}

@@ -309,6 +309,8 @@ impl Consent {
         };
         row.details = seal_details(engine, dek, token, &row, details)?;
         store::consent::append_decision(tx, &row)?;
+        // Every open vault's purpose checks remember decisions per generation: a decision moves it.
+        store::consent::bump_generation(tx)?;
         let mut current = CurrentRow {
             subject_id: sid,
             basis_id: basis.id,
@@ -534,11 +536,10 @@ impl Consent {
     ) -> Result<ProcessingDecision> {
         check_purpose(purpose)?;
         let op = operation.map(Operation::parse).transpose()?.unwrap_or(Operation::Read);
-        let caller = Caller::new("app").and_then(|c| c.with_purpose(purpose))?;
         engine.store.read(|db| {
-            let (sid, fetched) = subjects.locate_id(engine, db, lookup, engine.consent_prefetch(&caller))?;
+            let sid = subjects.locate_id(engine, db, lookup)?;
             let key = &engine.keys.consent().state;
-            let v = engine.policy.verdict_fetched(db, key, purpose, op, sid, fetched.as_ref(), engine.now_ms())?;
+            let v = engine.policy.verdict_after_read(db, key, purpose, op, sid, engine.now_ms())?;
             Ok(ProcessingDecision { allowed: v.allowed, legal_basis: v.basis, reason: v.reason.to_owned() })
         })
     }

@@ -21,19 +21,6 @@ pub(crate) struct SubjectRow {
     pub(crate) created_ms: i64,
     pub(crate) updated_ms: i64,
     pub(crate) version: i64,
-    /// What the read fetched for the purpose check along with the row (see
-    /// [`subjects::by_token`]), when asked to.
-    pub(crate) consent: Option<ConsentFetch>,
-}
-
-/// What a subject read fetches in the same statement for a purpose check, so that the check
-/// adds no statement (and no read lock) to the read: the subject's current decision about one
-/// legal basis.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ConsentFetch {
-    /// The basis asked about.
-    pub(crate) basis_id: i64,
-    pub(crate) current: Option<CurrentRow>,
 }
 
 /// A new subject row (version 1, updated when created).

@@ -221,11 +221,9 @@ impl Subjects {
     }
 
     /// Find the row a lookup names. Unknown → `NOT_FOUND`; a token of an erased subject → `ERASED`.
-    /// With `consent` (a basis id, see `Policy::prefetch`), the row comes with what the purpose
-    /// check reads, fetched in the same statement.
-    fn resolve(&self, db: &Db<'_>, lookup: &Lookup, consent: Option<i64>) -> Result<Found> {
+    fn resolve(&self, db: &Db<'_>, lookup: &Lookup) -> Result<Found> {
         match lookup {
-            Lookup::Token(token) => match store::subjects::by_token(db, &parse_token(token)?, consent)? {
+            Lookup::Token(token) => match store::subjects::by_token(db, &parse_token(token)?)? {
                 TokenLookup::Found(row) => Ok(Found { row, via: None }),
                 TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
                 TokenLookup::Missing => Err(Error::not_found()),
@@ -233,7 +231,7 @@ impl Subjects {
             Lookup::Field { field, value } => {
                 let (i, f) = self.field(field)?;
                 let hash = self.index_of(f, value)?;
-                let row = store::subjects::by_index(db, &f.name, &hash, consent)?.ok_or_else(Error::not_found)?;
+                let row = store::subjects::by_index(db, &f.name, &hash)?.ok_or_else(Error::not_found)?;
                 Ok(Found { row, via: Some((i, hash)) })
             }
         }
@@ -243,7 +241,7 @@ impl Subjects {
     /// blind index is checked to hold the value, as a read checks it). For the areas that keep a
     /// subject's rows of their own (consent).
     pub(crate) fn locate(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<(i64, TokenBytes, SecretKey)> {
-        let found = self.resolve(db, lookup, None)?;
+        let found = self.resolve(db, lookup)?;
         let dek = match found.via {
             None => engine.keys.unwrap_dek(&found.row.token, &found.row.dek)?,
             Some(_) => self.open_row(engine, &found)?.0,
@@ -252,20 +250,13 @@ impl Subjects {
     }
 
     /// The row id of the subject a lookup names, checked as [`locate`](Self::locate) checks
-    /// it, without unwrapping its key when the lookup is a token; with `consent`, what a purpose
-    /// check reads, fetched in the same statement.
-    pub(crate) fn locate_id(
-        &self,
-        engine: &Engine,
-        db: &Db<'_>,
-        lookup: &Lookup,
-        consent: Option<i64>,
-    ) -> Result<(i64, Option<store::ConsentFetch>)> {
-        let found = self.resolve(db, lookup, consent)?;
+    /// it, without unwrapping its key when the lookup is a token.
+    pub(crate) fn locate_id(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<i64> {
+        let found = self.resolve(db, lookup)?;
         if found.via.is_some() {
             self.open_row(engine, &found)?;
         }
-        Ok((found.row.id, found.row.consent))
+        Ok(found.row.id)
     }
 
     /// Decrypt a found row's data key and profile. A row found through a blind index is
@@ -407,8 +398,8 @@ impl Subjects {
     /// Read a subject.
     pub(crate) fn get(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<Subject> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
-            let found = self.resolve(db, lookup, engine.consent_prefetch(caller))?;
-            engine.check_subject(db, caller, Operation::Read, &found.row)?;
+            let found = self.resolve(db, lookup)?;
+            engine.check_read(db, caller, Operation::Read, found.row.id)?;
             let (_, profile) = self.open_row(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((Self::subject(&found.row, profile), vec![event]))
@@ -419,8 +410,8 @@ impl Subjects {
     /// without building a `Value` (what the bindings hand to their language's JSON parser).
     pub(crate) fn get_json(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<String> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
-            let found = self.resolve(db, lookup, engine.consent_prefetch(caller))?;
-            engine.check_subject(db, caller, Operation::Read, &found.row)?;
+            let found = self.resolve(db, lookup)?;
+            engine.check_read(db, caller, Operation::Read, found.row.id)?;
             let profile = self.open_row_text(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((scan::subject_json(&format_token(&found.row.token), &found.row, &profile), vec![event]))
@@ -502,9 +493,8 @@ impl Subjects {
         let mut out = Vec::with_capacity(lookups.len());
         let mut events = Vec::with_capacity(lookups.len());
         for (i, lookup) in lookups.iter().enumerate() {
-            let resolved = self
-                .resolve(db, lookup, engine.consent_prefetch(caller))
-                .and_then(|f| engine.check_subject(db, caller, op, &f.row).map(|()| f));
+            let resolved =
+                self.resolve(db, lookup).and_then(|f| engine.check_read(db, caller, op, f.row.id).map(|()| f));
             match resolved {
                 Ok(row) => {
                     let (item, event) = found(&row).map_err(|e| e.context(format_args!("item {i}")))?;
@@ -528,8 +518,8 @@ impl Subjects {
     pub(crate) fn update(&self, engine: &Engine, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
         engine.limits.check(&patch)?;
         engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
-            let found = self.resolve(tx, lookup, engine.consent_prefetch(caller))?;
-            engine.check_subject(tx, caller, Operation::Write, &found.row)?;
+            let found = self.resolve(tx, lookup)?;
+            engine.check_purpose(tx, caller, Operation::Write, Some(found.row.id))?;
             let (dek, before) = self.open_row(engine, &found)?;
             let after = apply_patch(&before, &patch, &engine.limits)?;
             let row = &found.row;
@@ -591,8 +581,8 @@ impl Subjects {
     /// only the fact. A subject named by a field is erased only if its profile holds the value.
     pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
         let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, hint(lookup), |tx| {
-            let found = self.resolve(tx, lookup, engine.consent_prefetch(caller))?;
-            engine.check_subject(tx, caller, Operation::Delete, &found.row)?;
+            let found = self.resolve(tx, lookup)?;
+            engine.check_purpose(tx, caller, Operation::Delete, Some(found.row.id))?;
             let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
             Ok((receipt, vec![event]))
         })?;
@@ -684,7 +674,7 @@ pub(crate) fn data_key(engine: &Engine, db: &Db<'_>, token: &TokenBytes) -> Resu
 /// there is none, `ERASED` when it was erased.
 pub(crate) fn key_of(engine: &Engine, db: &Db<'_>, token: &str) -> Result<(i64, TokenBytes, SecretKey)> {
     let token = parse_token(token)?;
-    match store::subjects::by_token(db, &token, None)? {
+    match store::subjects::by_token(db, &token)? {
         TokenLookup::Found(row) => Ok((row.id, row.token, engine.keys.unwrap_dek(&row.token, &row.dek)?)),
         TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
         TokenLookup::Missing => Err(Error::new(ErrorKind::NotFound, "no subject has this token")),

@@ -138,7 +138,6 @@ mod tests {
             created_ms: 1,
             updated_ms: 2,
             version: 3,
-            consent: None,
         };
         let profile = r#"{"email":"a@b.c","n":[1.5,true,null]}"#;
         let subject = super::super::Subject {

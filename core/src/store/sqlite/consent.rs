@@ -10,8 +10,9 @@ use crate::store::{ActivityRow, BasisRow, CurrentRow, DecisionRow, NoticeRow, Ou
 
 // ---- the catalogue generation ----------------------------------------------------------------
 
-/// The catalogue's generation: bumped by every change of a basis or an activity, so every
-/// connection (of any process) sees when its cached catalogue is stale. 0 before any change.
+/// The catalogue's generation: bumped by every change of a basis or an activity and by every
+/// change of a current consent decision, so every connection (of any process) sees when what it
+/// cached is stale. 0 before any change.
 ///
 /// With `after_read` (the caller has just run a statement on this handle, outside a write), a
 /// pooled reader's memo answers: it remembers the generation it read with its data version then,
@@ -274,14 +275,21 @@ fn decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRow> {
     })
 }
 
-/// The next agreement sequence number (decisions are appended under the write lock).
+/// The next agreement sequence number (decisions are appended under the write lock): above
+/// every number ever handed out, also those of rows an erasure deleted.
 pub(crate) fn next_seq(tx: &Tx<'_>) -> Result<i64> {
-    Ok(tx.conn.prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM agreements")?.query_row([], |r| r.get(0))?)
+    Ok(last_seq(tx)? + 1)
 }
 
-/// The highest agreement sequence number so far (0 when there is none).
+/// The highest agreement sequence number ever handed out (0 before the first decision).
 pub(crate) fn last_seq(db: &Db<'_>) -> Result<i64> {
-    Ok(db.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM agreements")?.query_row([], |r| r.get(0))?)
+    Ok(db
+        .conn
+        .prepare_cached(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'agreements'), 0),
+                        coalesce((SELECT max(seq) FROM agreements), 0))",
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Append a decision (its `seq` from [`next_seq`]).
@@ -350,6 +358,21 @@ pub(crate) fn current(db: &Db<'_>, subject_id: i64, basis_id: i64) -> Result<Opt
         .optional()?
         .map(current_row)
         .transpose()
+}
+
+/// [`current`], and whether it was read in the same committed state as the statement run on
+/// this handle just before (`after_read`: a pooled reader's previous statement; nothing was
+/// committed in between, by anyone). Never true on the writer.
+pub(crate) fn current_after(
+    db: &Db<'_>,
+    subject_id: i64,
+    basis_id: i64,
+    after_read: bool,
+) -> Result<(Option<CurrentRow>, bool)> {
+    let before = if after_read && db.seen.is_some() { db.data_version().ok() } else { None };
+    let row = current(db, subject_id, basis_id)?;
+    let same = before.is_some() && db.data_version().ok() == before;
+    Ok((row, same))
 }
 
 /// Every current decision of a subject.

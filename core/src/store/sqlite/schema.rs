@@ -249,9 +249,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
 
     -- Every consent decision, appended, never edited. `decision`: 1 given, 2 refused,
     -- 3 withdrawn, 4 revoked, 5 expired. `details` (method, channel, language, reference) is
-    -- sealed under the subject's data key, bound to the row's other fields.
+    -- sealed under the subject's data key, bound to the row's other fields. AUTOINCREMENT: a
+    -- sequence number is never reused after an erasure deleted the rows that held the highest
+    -- ones (a revocation for everyone covers the decisions up to a sequence number).
     CREATE TABLE agreements (
-        seq            INTEGER PRIMARY KEY,
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
         subject_id     INTEGER NOT NULL,
         basis_id       INTEGER NOT NULL,
         decision       INTEGER NOT NULL,

@@ -5,21 +5,13 @@ use rusqlite::OptionalExtension;
 
 use super::{fixed, is_conflict, Db, Tx};
 use crate::error::{Error, Result};
-use crate::store::{ConsentFetch, CurrentRow, NewSubject, SubjectRow, TokenLookup};
+use crate::store::{NewSubject, SubjectRow, TokenLookup};
 
 /// The columns of a subject row, in the order `raw` reads them (a macro, so statements stay
 /// literals).
 macro_rules! columns {
     () => {
         "s.id, s.token, s.dek, s.profile, s.created_ms, s.updated_ms, s.version"
-    };
-}
-
-/// The columns a read for a purpose check adds: the subject's current decision about the basis
-/// asked about (`a`, joined on the subject and the basis).
-macro_rules! consent_columns {
-    () => {
-        ", a.subject_id, a.basis_id, a.seq, a.decision, a.start_ms, a.expires_ms, a.mac"
     };
 }
 
@@ -30,42 +22,7 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 }
 
 fn row((id, token, dek, profile, created_ms, updated_ms, version): Raw) -> Result<SubjectRow> {
-    Ok(SubjectRow {
-        id,
-        token: fixed(token, "subject token")?,
-        dek,
-        profile,
-        created_ms,
-        updated_ms,
-        version,
-        consent: None,
-    })
-}
-
-type RawConsent = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<Vec<u8>>);
-
-/// A subject row with the consent columns after it (asked about `basis_id`).
-fn raw_with_consent(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Raw, RawConsent)> {
-    Ok((raw(r)?, (r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?)))
-}
-
-fn row_with_consent(basis_id: i64, (subject, c): (Raw, RawConsent)) -> Result<SubjectRow> {
-    let mut out = row(subject)?;
-    let (subject_id, basis, seq, decision, start_ms, expires_ms, mac) = c;
-    let current = match (subject_id, basis, seq, decision, start_ms, mac) {
-        (Some(subject_id), Some(basis_id), Some(seq), Some(decision), Some(start_ms), Some(mac)) => Some(CurrentRow {
-            subject_id,
-            basis_id,
-            seq,
-            decision,
-            start_ms,
-            expires_ms,
-            mac: fixed(mac, "agreement MAC")?,
-        }),
-        _ => None,
-    };
-    out.consent = Some(ConsentFetch { basis_id, current });
-    Ok(out)
+    Ok(SubjectRow { id, token: fixed(token, "subject token")?, dek, profile, created_ms, updated_ms, version })
 }
 
 /// Insert a new subject (version 1) and return its row id. The token is unique by constraint.
@@ -79,31 +36,15 @@ pub(crate) fn insert(tx: &Tx<'_>, new: &NewSubject<'_>) -> Result<i64> {
     Ok(tx.conn.last_insert_rowid())
 }
 
-/// The subject with this token, or whether it was erased. With `consent` (a basis id, 0 for
-/// none), the same statement also fetches what a purpose check reads (see [`ConsentFetch`]).
-pub(crate) fn by_token(db: &Db<'_>, token: &[u8; 16], consent: Option<i64>) -> Result<TokenLookup> {
-    let found = match consent {
-        None => db
-            .conn
-            .prepare_cached(concat!("SELECT ", columns!(), " FROM subjects s WHERE s.token = ?1"))?
-            .query_row([token.as_slice()], raw)
-            .optional()?
-            .map(row),
-        Some(basis_id) => db
-            .conn
-            .prepare_cached(concat!(
-                "SELECT ",
-                columns!(),
-                consent_columns!(),
-                " FROM subjects s LEFT JOIN agreements_now a ON a.subject_id = s.id AND a.basis_id = ?2
-                 WHERE s.token = ?1"
-            ))?
-            .query_row(rusqlite::params![token.as_slice(), basis_id], raw_with_consent)
-            .optional()?
-            .map(|r| row_with_consent(basis_id, r)),
-    };
+/// The subject with this token, or whether it was erased.
+pub(crate) fn by_token(db: &Db<'_>, token: &[u8; 16]) -> Result<TokenLookup> {
+    let found = db
+        .conn
+        .prepare_cached(concat!("SELECT ", columns!(), " FROM subjects s WHERE s.token = ?1"))?
+        .query_row([token.as_slice()], raw)
+        .optional()?;
     if let Some(r) = found {
-        return Ok(TokenLookup::Found(r?));
+        return Ok(TokenLookup::Found(row(r)?));
     }
     let erased: bool = db
         .conn
@@ -112,36 +53,18 @@ pub(crate) fn by_token(db: &Db<'_>, token: &[u8; 16], consent: Option<i64>) -> R
     Ok(if erased { TokenLookup::Erased } else { TokenLookup::Missing })
 }
 
-/// The subject whose blind-index entry for `field` is `hash` (with `consent`, as
-/// [`by_token`] fetches it).
-pub(crate) fn by_index(db: &Db<'_>, field: &str, hash: &[u8], consent: Option<i64>) -> Result<Option<SubjectRow>> {
-    match consent {
-        None => db
-            .conn
-            .prepare_cached(concat!(
-                "SELECT ",
-                columns!(),
-                " FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE i.field = ?1 AND i.hash = ?2"
-            ))?
-            .query_row(rusqlite::params![field, hash], raw)
-            .optional()?
-            .map(row)
-            .transpose(),
-        Some(basis_id) => db
-            .conn
-            .prepare_cached(concat!(
-                "SELECT ",
-                columns!(),
-                consent_columns!(),
-                " FROM subject_index i JOIN subjects s ON s.id = i.subject_id
-                 LEFT JOIN agreements_now a ON a.subject_id = s.id AND a.basis_id = ?3
-                 WHERE i.field = ?1 AND i.hash = ?2"
-            ))?
-            .query_row(rusqlite::params![field, hash, basis_id], raw_with_consent)
-            .optional()?
-            .map(|r| row_with_consent(basis_id, r))
-            .transpose(),
-    }
+/// The subject whose blind-index entry for `field` is `hash`.
+pub(crate) fn by_index(db: &Db<'_>, field: &str, hash: &[u8]) -> Result<Option<SubjectRow>> {
+    db.conn
+        .prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE i.field = ?1 AND i.hash = ?2"
+        ))?
+        .query_row(rusqlite::params![field, hash], raw)
+        .optional()?
+        .map(row)
+        .transpose()
 }
 
 /// The wrapped data key of the subject with this token, or `None` when it is not stored (erased).
@@ -239,6 +162,8 @@ pub(crate) fn erase(
     let tokens = super::tokens::delete_of_subject(tx, id)?;
     let consents = super::consent::delete_of_subject(tx, id)?;
     if consents > 0 {
+        // Decisions are remembered per catalogue generation (see `policy`): removing some moves it.
+        super::consent::bump_generation(tx)?;
         super::consent::push_event(
             tx,
             &crate::store::OutboxRow {
