@@ -91,7 +91,7 @@ fuzz() {
   # a regression on a known crasher fails here. BUNKERLITE_FUZZ_SECONDS runs longer campaigns.
   local seconds=${BUNKERLITE_FUZZ_SECONDS:-10} scratch log status
   (cd fuzz && cargo fuzz build -s none --release)
-  for target in documents patches lookups envelopes options c_api tokens; do
+  for target in documents patches lookups envelopes options c_api tokens consent; do
     scratch=$(mktemp -d)
     log=$(mktemp)
     set +e
