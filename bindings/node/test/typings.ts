@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit`: the committed index.d.ts describes a usable, typed API.
-import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem } from '..'
+import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt } from '..'
 
 async function main (): Promise<void> {
   const key: MasterKey = MasterKey.generate()
@@ -24,7 +24,17 @@ async function main (): Promise<void> {
   const made: TokenBatch<TokenizeItem> = vault.tokenizeMany(['a'], { kind: 'fpe', alphabet: 'alphanumeric' })
   const text: string = vault.tokenizeText('x', { detect: ['email'], values: ['Ann'] })
   console.log(card, masked, info.reference, made.summary.ok, text, receipt.tokens_removed)
-  console.log(version, updated.token, outcome, receipt.wal_truncated, next)
+  console.log(version, updated.token, outcome, receipt.wal_truncated, next, receipt.consents_removed)
+  const basis: LegalBasis = vault.setLegalBasis('newsletter', { type: 'consent', short_description: 'News' }, { actor: 'admin:dpo' })
+  vault.setActivity('marketing', { operations: ['read', 'detokenize'], legal_bases: [basis.brief] })
+  const other = vault.createSubject({ email: 'b@x.org' })
+  const agreement: Agreement = await vault.giveConsentAsync({ token: other }, 'newsletter', { method: 'web-form', ttl_ms: 60000 })
+  const decision: ProcessingDecision = vault.canProcess({ token: other }, 'marketing', 'read')
+  const events: Page<ConsentEvent> = vault.listConsentEvents('crm', { limit: 10 })
+  if (events.next !== null) vault.ackConsentEvents(events.next, 'crm')
+  const exported: ConsentReceipt = vault.exportConsentReceipt({ token: other })
+  const check: ReceiptCheck = vault.verifyConsentReceipt(exported)
+  console.log(agreement.in_force, decision.allowed, check.valid, basis.notice_version)
   vault.close()
 }
 
