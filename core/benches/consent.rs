@@ -123,10 +123,7 @@ fn main() {
     let variants: [(&str, Caller); 3] = [
         ("get_subject by token, no purpose", app.clone()),
         ("get_subject by token, contract purpose", app.clone().with_purpose("shipping").expect("purpose")),
-        (
-            "get_subject by token, consent purpose",
-            app.clone().with_purpose("marketing").expect("purpose"),
-        ),
+        ("get_subject by token, consent purpose", app.clone().with_purpose("marketing").expect("purpose")),
     ];
     if let Ok(rounds) = std::env::var("BUNKERLITE_BENCH_PROFILE_CHECKS") {
         // For a profiler: only purpose-checked reads and checks, many times.

@@ -300,3 +300,80 @@ fn a_decision_after_an_erasure_is_never_taken_for_one_revoked_before_it() {
     assert!(given.in_force, "{given:?}");
     assert!(v.can_process(&Lookup::token(&bob), "marketing", None).expect("check").allowed);
 }
+
+/// Child entry point: revoke the basis `newsletter` for everyone, report it done, wait.
+#[test]
+#[ignore = "child process entry point, run by `a_revocation_for_everyone_killed_midway_is_completed_by_calling_again`"]
+fn revoke_child() {
+    let path = std::env::var("BL_PATH").expect("BL_PATH");
+    let v = open(std::path::Path::new(&path), 1);
+    println!("open");
+    v.revoke_legal_basis(&c("admin"), "newsletter").expect("revoke");
+    println!("done");
+    std::thread::sleep(std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn a_revocation_for_everyone_killed_midway_is_completed_by_calling_again() {
+    use std::io::BufRead;
+    const N: usize = 2_500;
+    for delay_ms in [0u64, 15, 60] {
+        let tv = temp_vault();
+        let v = open(&tv.path, 1);
+        catalogue(&v);
+        let app = c("app");
+        let tokens: Vec<String> = v.create_subjects(&app, (0..N).map(|i| json!({"n": i})).collect()).expect("create");
+        for t in &tokens {
+            v.give_consent(&app, &Lookup::token(t), "newsletter", None).expect("give");
+        }
+        v.close().expect("close");
+        let mut child =
+            common::child("revoke_child", &[("BL_PATH", tv.path.display().to_string())]).spawn().expect("spawn");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        assert!(lines.by_ref().map_while(|l| l.ok()).any(|l| l == "open"), "the child opened the vault");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reap");
+        let done = lines.any(|l| l.is_ok_and(|l| l == "done"));
+        let v = open(&tv.path, 1);
+        let revoked_before = |v: &Vault| -> usize {
+            v.list_consent_events(&app, Some("check"), &PageRequest::first(1000))
+                .map(|p| p.total as usize)
+                .expect("events")
+                - N
+        };
+        let recorded = revoked_before(&v);
+        let effective = !v.can_process(&Lookup::token(&tokens[N - 1]), "marketing", None).expect("check").allowed;
+        // Recorded revocations imply the revocation took effect (its first transaction), for all.
+        assert!(recorded == 0 || effective, "delay {delay_ms}: {recorded} recorded but not in effect");
+        if done {
+            assert_eq!(recorded, N, "reported done, so complete");
+        }
+        let report = v.revoke_legal_basis(&c("admin"), "newsletter").expect("complete it");
+        assert_eq!(report.changed as usize, N - recorded, "delay {delay_ms}: the rest, each once");
+        for t in [&tokens[0], &tokens[N / 2], &tokens[N - 1]] {
+            assert!(!v.can_process(&Lookup::token(t), "marketing", None).expect("check").allowed);
+            assert_eq!(
+                v.get_consent(&app, &Lookup::token(t), "newsletter").expect("get").status,
+                bunkerlite::ConsentStatus::Revoked
+            );
+        }
+        // Every subject's revocation is in the outbox exactly once.
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = v
+                .list_consent_events(&app, Some("audit"), &PageRequest { limit: Some(1000), cursor: cursor.clone() })
+                .expect("events");
+            for e in page.items.iter().filter(|e| e.event == "revoked") {
+                assert!(seen.insert(e.subject.clone()), "{} revoked twice", e.subject);
+            }
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), N);
+        v.verify_audit(None).expect("audit");
+    }
+}
