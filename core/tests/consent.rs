@@ -205,6 +205,9 @@ fn erasure_leaves_no_consent_rows_or_canaries() {
         .expect("give");
     v.withdraw_consent(&app, &ann, "newsletter", None).expect("withdraw");
     v.give_consent(&app, &Lookup::token(&keep), "newsletter", None).expect("give");
+    // Sealed while the subject exists too: no canary in the database or the WAL.
+    v.flush_audit().expect("flush");
+    assert_absent(&all_bytes(&tv.path), &canaries[..1], "before the erasure");
     let receipt = v.forget_subject(&app, &ann).expect("forget");
     assert_eq!(receipt.consents_removed, 2);
     v.compact(&app).expect("compact");
