@@ -33,6 +33,8 @@ pub(crate) struct Engine {
     audit: Buffer,
     /// `Options::erasure_wal_window_ms`.
     erasure_window_ms: u64,
+    /// `Options::audit_index_batch`.
+    audit_index_batch: u64,
     /// When the WAL truncation that erasures left pending is due (ms since the epoch).
     truncation_due: Mutex<Option<i64>>,
 }
@@ -58,6 +60,7 @@ impl Engine {
             policy: Policy::new(options.require_purpose),
             audit: Buffer::new(options.audit_flush_interval_ms == 0, options.audit_max_pending),
             erasure_window_ms: options.erasure_wal_window_ms,
+            audit_index_batch: options.audit_index_batch,
             truncation_due: Mutex::new(None),
         }
     }
@@ -187,7 +190,7 @@ impl Engine {
             let (out, events) = f(tx)?;
             let time_ms = self.now_ms();
             let done: Vec<Pending> = events.into_iter().map(|e| e.into_pending(caller, time_ms, OK)).collect();
-            chain::append(tx, &self.keys, taken.iter().chain(done.iter()))?;
+            chain::append(tx, &self.keys, taken.iter().chain(done.iter()), self.audit_index_batch)?;
             Ok(out)
         };
         let result =
@@ -278,7 +281,7 @@ impl Engine {
         let mut taken: Vec<Pending> = Vec::new();
         let result = self.store.write(|tx| {
             taken = self.audit.take();
-            chain::append(tx, &self.keys, taken.iter())
+            chain::append(tx, &self.keys, taken.iter(), self.audit_index_batch)
         });
         if result.is_err() {
             self.audit.restore(taken);

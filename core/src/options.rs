@@ -83,6 +83,12 @@ pub struct Options {
     /// `flush_audit` and `close` complete pending truncations at once; if the process ends
     /// first, the next open does.
     pub erasure_wal_window_ms: u64,
+    /// How many audit events wait, unindexed, before they are added to the audit's index by
+    /// subject in one sorted pass (default 100,000; at least 1). Read events name random
+    /// subjects: indexing each as it is appended would rewrite a random index page per event.
+    /// Listing a subject's events scans the waiting ones, so a smaller value makes those listings
+    /// faster and audited reads dearer.
+    pub audit_index_batch: u64,
     /// Refuse every read, detokenization and export whose caller names no purpose
     /// (`INVALID_INPUT`). With processing activities defined, a named purpose is then always
     /// checked against them (see the README's "Consent").
@@ -113,6 +119,7 @@ impl Default for Options {
             audit_max_pending: 16_384,
             audit_details: AuditDetails::Values,
             erasure_wal_window_ms: 0,
+            audit_index_batch: 100_000,
             require_purpose: false,
             limits: Limits::default(),
             sqlite: SqliteOptions::default(),
@@ -130,6 +137,9 @@ impl Options {
     pub(crate) fn check(&self) -> Result<()> {
         if self.limits.max_depth > crate::document::MAX_DEPTH {
             return Err(Error::invalid(format!("limits.max_depth is at most {}", crate::document::MAX_DEPTH)));
+        }
+        if self.audit_index_batch == 0 {
+            return Err(Error::invalid("audit_index_batch is at least 1"));
         }
         if self.erasure_wal_window_ms > MAX_ERASURE_WAL_WINDOW_MS {
             return Err(Error::invalid(format!("erasure_wal_window_ms is at most {MAX_ERASURE_WAL_WINDOW_MS}")));

@@ -167,7 +167,15 @@ impl<'a> Fields<'a> {
 }
 
 /// Append events to the chain inside `tx` (the write lock orders every append).
-pub(crate) fn append<'p>(tx: &Tx<'_>, keys: &Keyring, events: impl Iterator<Item = &'p Pending>) -> Result<()> {
+///
+/// Once `index_batch` events wait after the subject index's mark, they are indexed in the same
+/// transaction, in one sorted pass (see the `audit_subjects` table).
+pub(crate) fn append<'p>(
+    tx: &Tx<'_>,
+    keys: &Keyring,
+    events: impl Iterator<Item = &'p Pending>,
+    index_batch: u64,
+) -> Result<()> {
     let mut events = events.peekable();
     if events.peek().is_none() {
         return Ok(());
@@ -213,6 +221,7 @@ pub(crate) fn append<'p>(tx: &Tx<'_>, keys: &Keyring, events: impl Iterator<Item
         )?;
         prev = mac;
     }
+    store::audit::index_pending(tx, index_batch)?;
     Ok(())
 }
 

@@ -119,12 +119,52 @@ pub(crate) fn insert(tx: &Tx<'_>, e: &NewAuditRow<'_>) -> Result<()> {
     Ok(())
 }
 
-/// How many events name the subject with row id `subject_id`.
+/// The audit's index mark: every event up to it is in `audit_subjects`.
+fn indexed(db: &Db<'_>) -> Result<i64> {
+    Ok(db
+        .conn
+        .prepare_cached("SELECT value FROM meta WHERE name = 'audit_indexed'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Index the events after the mark by subject, in one sorted pass, once at least `batch` of them
+/// wait (so each index page is written once per batch instead of once per event); returns how
+/// many were indexed.
+pub(crate) fn index_pending(tx: &Tx<'_>, batch: u64) -> Result<u64> {
+    let from = indexed(tx)?;
+    let Some((head, _)) = head(tx)? else { return Ok(0) };
+    let head = head as i64;
+    if head - from < batch as i64 {
+        return Ok(0);
+    }
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO audit_subjects (subject_id, seq)
+             SELECT subject_id, seq FROM audit WHERE seq > ?1 AND seq <= ?2 AND subject_id IS NOT NULL
+             ORDER BY subject_id, seq",
+        )?
+        .execute([from, head])?;
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO meta (name, value) VALUES ('audit_indexed', ?1)
+             ON CONFLICT (name) DO UPDATE SET value = ?1",
+        )?
+        .execute([head])?;
+    Ok((head - from) as u64)
+}
+
+/// How many events name the subject with row id `subject_id` (the indexed ones and those of the
+/// log's tail after the mark).
 pub(crate) fn count_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
     let n: i64 = db
         .conn
-        .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1")?
-        .query_row([subject_id], |r| r.get(0))?;
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM audit_subjects WHERE subject_id = ?1 AND seq <= ?2)
+                  + (SELECT count(*) FROM audit WHERE seq > ?2 AND subject_id = ?1)",
+        )?
+        .query_row([subject_id, indexed(db)?], |r| r.get(0))?;
     Ok(n as u64)
 }
 
@@ -143,16 +183,37 @@ pub(crate) fn count_all(db: &Db<'_>) -> Result<u64> {
     Ok(n as u64)
 }
 
-/// A subject's events below sequence number `before` (all when `None`), newest first.
+/// A subject's events below sequence number `before` (all when `None`), newest first: from the
+/// log's tail after the index mark first, then through the index.
 pub(crate) fn page_for_subject(db: &Db<'_>, subject_id: i64, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
     let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
-    let mut stmt = db.conn.prepare_cached(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM audit WHERE subject_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"
-    ))?;
-    let rows = stmt.query_map(rusqlite::params![subject_id, before, limit as i64], raw)?;
-    rows.map(|r| row(r?)).collect()
+    let mark = indexed(db)?;
+    let mut out = Vec::new();
+    {
+        let mut tail = db.conn.prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM audit WHERE seq > ?1 AND seq < ?2 AND subject_id = ?3 ORDER BY seq DESC LIMIT ?4"
+        ))?;
+        for r in tail.query_map(rusqlite::params![mark, before, subject_id, limit as i64], raw)? {
+            out.push(row(r?)?);
+        }
+    }
+    let left = limit.saturating_sub(out.len() as u64);
+    if left > 0 {
+        let mut indexed_rows = db.conn.prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM audit WHERE seq IN
+               (SELECT seq FROM audit_subjects WHERE subject_id = ?1 AND seq <= ?2 AND seq < ?3
+                ORDER BY seq DESC LIMIT ?4)
+             ORDER BY seq DESC"
+        ))?;
+        for r in indexed_rows.query_map(rusqlite::params![subject_id, mark, before, left as i64], raw)? {
+            out.push(row(r?)?);
+        }
+    }
+    Ok(out)
 }
 
 /// All events below sequence number `before` (all when `None`), newest first.

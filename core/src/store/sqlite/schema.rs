@@ -298,6 +298,23 @@ const MIGRATIONS: &[(i64, &str)] = &[
         name  TEXT PRIMARY KEY NOT NULL,
         acked INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
+
+    -- The audit's index by subject, filled in sorted batches instead of at every append: read
+    -- events name random subjects, so indexing each as it was appended rewrote a random index
+    -- page per event (about 1.4 KB written per audited read on 20,000 subjects). Events up to
+    -- the `audit_indexed` mark (in `meta`) are in `audit_subjects`; the few after it are found by
+    -- scanning the log's tail. Events with details (a subject's changes, which an erasure
+    -- counts) keep a small index of their own, written as they are appended.
+    DROP INDEX audit_subject;
+    CREATE INDEX audit_details ON audit (subject_id, seq) WHERE details IS NOT NULL;
+    CREATE TABLE audit_subjects (
+        subject_id INTEGER NOT NULL,
+        seq        INTEGER NOT NULL,
+        PRIMARY KEY (subject_id, seq)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO audit_subjects (subject_id, seq)
+        SELECT subject_id, seq FROM audit WHERE subject_id IS NOT NULL ORDER BY subject_id, seq;
+    INSERT INTO meta (name, value) SELECT 'audit_indexed', coalesce(max(seq), 0) FROM audit;
     "#,
     ),
 ];
