@@ -329,6 +329,8 @@ export interface Options {
     audit_details?: 'values' | 'fields' | 'none';
     /** 0 (default): each erasure truncates the WAL before it returns; above 0 (at most 60,000): truncations are coalesced over this many milliseconds (the receipt says when). */
     erasure_wal_window_ms?: number;
+    /** How many audit events wait before they are indexed by subject in one sorted pass (default 100,000). */
+    audit_index_batch?: number;
     /** Refuse every read, detokenization and export whose caller names no purpose (`INVALID_INPUT`). */
     require_purpose?: boolean;
     /** Tests: a manual clock standing still at this time (ms since the epoch) instead of the system clock. */
