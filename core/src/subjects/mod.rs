@@ -20,6 +20,7 @@ use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, RowState, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::{index_eq, IndexKey, INDEX_LEN};
 use crate::crypto::keys::SecretKey;
+use crate::crypto::OsRandom;
 use crate::document::expect_object;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
@@ -312,14 +313,18 @@ impl Subjects {
     /// Make a new subject ready to insert: checked, indexed, keyed and sealed. Pure CPU work,
     /// done before the write lock is taken, so concurrent creates overlap it with each other's
     /// commits instead of queueing behind them.
-    fn prepare(&self, engine: &Engine, profile: Value) -> Result<NewRow<'_>> {
+    /// `rng` is the batch's buffered randomness (a single create reads the OS directly).
+    fn prepare(&self, engine: &Engine, profile: Value, rng: Option<&mut OsRandom>) -> Result<NewRow<'_>> {
         engine.limits.check(&profile)?;
         let profile = expect_object(profile, "a profile")?;
         let entries = self.index_entries(&profile)?;
         // One read from the OS CSPRNG for everything a new subject needs: token, data key and
         // the two nonces (one system call instead of four).
         let mut fresh = Zeroizing::new([0u8; 16 + 32 + NONCE_LEN + NONCE_LEN]);
-        crate::crypto::random_fill(fresh.as_mut_slice())?;
+        match rng {
+            Some(rng) => rng.fill(fresh.as_mut_slice())?,
+            None => crate::crypto::random_fill(fresh.as_mut_slice())?,
+        }
         let token = token_from_random(fresh[..16].try_into().expect("16 bytes"));
         let dek = SecretKey::from_slice(&fresh[16..48]).expect("32 bytes");
         let nonce = |at: usize| -> [u8; NONCE_LEN] { fresh[at..at + NONCE_LEN].try_into().expect("12 bytes") };
@@ -350,7 +355,8 @@ impl Subjects {
 
     /// Create a subject; returns its token.
     pub(crate) fn create(&self, engine: &Engine, caller: &Caller, profile: Value) -> Result<String> {
-        let row = self.prepare(engine, profile).map_err(|e| engine.refused(caller, Action::SubjectCreate, None, e))?;
+        let row =
+            self.prepare(engine, profile, None).map_err(|e| engine.refused(caller, Action::SubjectCreate, None, e))?;
         engine.write(caller, Action::SubjectCreate, None, |tx| {
             engine.check_purpose(tx, caller, Operation::Write, None)?;
             let event = Self::insert(tx, &row)?;
@@ -365,8 +371,11 @@ impl Subjects {
         let refused = |e: Error| engine.refused(caller, Action::SubjectCreate, None, e);
         let mut rows = Vec::with_capacity(profiles.len());
         let mut bytes = 0usize;
+        let mut rng = OsRandom::new();
         for (i, profile) in profiles.into_iter().enumerate() {
-            let row = self.prepare(engine, profile).map_err(|e| refused(e.context(format_args!("item {i}"))))?;
+            let row = self
+                .prepare(engine, profile, Some(&mut rng))
+                .map_err(|e| refused(e.context(format_args!("item {i}"))))?;
             bytes += row.size;
             if bytes > engine.limits.max_batch_bytes {
                 return Err(refused(engine.limits.batch_too_large()));

@@ -20,6 +20,7 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::crypto::keys::SecretKey;
+pub(crate) use crate::crypto::OsRandom;
 use crate::error::{Error, Result};
 use crate::normalize::{normalize, Rule};
 
@@ -184,35 +185,9 @@ pub(crate) trait Source {
     fn fill(&mut self, buf: &mut [u8]) -> Result<()>;
 }
 
-/// The OS CSPRNG, read 512 bytes at a time (a batch of tokens and nonces costs one system call
-/// per ~18 tokens instead of two per token). Bytes are wiped as they are handed out, and the
-/// rest when the source is dropped; a source lives for one call.
-pub(crate) struct OsRandom {
-    buf: Zeroizing<[u8; 512]>,
-    at: usize,
-}
-
-impl OsRandom {
-    pub(crate) fn new() -> OsRandom {
-        OsRandom { buf: Zeroizing::new([0; 512]), at: 512 }
-    }
-}
-
 impl Source for OsRandom {
     fn fill(&mut self, out: &mut [u8]) -> Result<()> {
-        let mut done = 0;
-        while done < out.len() {
-            if self.at == self.buf.len() {
-                crate::crypto::random_fill(self.buf.as_mut_slice())?;
-                self.at = 0;
-            }
-            let n = (out.len() - done).min(self.buf.len() - self.at);
-            out[done..done + n].copy_from_slice(&self.buf[self.at..self.at + n]);
-            self.buf[self.at..self.at + n].fill(0);
-            self.at += n;
-            done += n;
-        }
-        Ok(())
+        OsRandom::fill(self, out)
     }
 }
 
