@@ -633,3 +633,30 @@ fn coalesced_wal_truncation_holds_its_stated_point() {
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(!other.exists());
 }
+
+#[test]
+fn events_hidden_from_a_subjects_listing_fail_verification() {
+    // The audit's index by subject is a table filled in batches: removing a row of it, or moving
+    // its mark past events it does not hold, would hide events from a subject's listing while
+    // the chain verifies. verify_audit checks that it matches the log exactly.
+    for tamper in [
+        "DELETE FROM audit_subjects WHERE seq = (SELECT max(seq) FROM audit_subjects)",
+        "UPDATE meta SET value = value + 3 WHERE name = 'audit_indexed'",
+        "INSERT INTO audit_subjects (subject_id, seq) VALUES (999999, 1)",
+    ] {
+        let tv = common::temp_vault();
+        let options = bunkerlite::Options { audit_index_batch: 5, ..bunkerlite::Options::default() };
+        let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options.clone()).expect("open");
+        let app = common::c("app");
+        let t = v.create_subject(&app, serde_json::json!({"n": 1})).expect("create");
+        for _ in 0..12 {
+            v.get_subject(&app, &bunkerlite::Lookup::token(&t)).expect("get");
+        }
+        v.verify_audit(None).expect("verifies before");
+        v.close().expect("close");
+        common::raw(&tv.path).execute_batch(tamper).expect("tamper");
+        let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options).expect("reopen");
+        let e = v.verify_audit(None).expect_err(tamper);
+        assert_eq!(e.kind(), bunkerlite::ErrorKind::Integrity, "{tamper}");
+    }
+}

@@ -239,6 +239,14 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                 )));
             }
         }
+        // The index by subject must list exactly the events up to its mark that name a subject:
+        // a row removed from it (or a mark moved past unindexed events) would hide events from a
+        // subject's listing while the chain still verifies.
+        if !store::audit::subject_index_is_exact(db, events)? {
+            return Err(Error::integrity(
+                "the audit's index by subject does not match the log (events hidden from a subject's listing)",
+            ));
+        }
         let mut subjects = 0u64;
         subjects::versions(db, |id, version| {
             match audited.remove(&id) {

@@ -155,6 +155,27 @@ pub(crate) fn index_pending(tx: &Tx<'_>, batch: u64) -> Result<u64> {
     Ok((head - from) as u64)
 }
 
+/// Whether `audit_subjects` holds exactly the (subject, event) pairs of the events up to its mark
+/// (which is at most `head`) that name a subject.
+pub(crate) fn subject_index_is_exact(db: &Db<'_>, head: u64) -> Result<bool> {
+    let mark = indexed(db)?;
+    if mark < 0 || mark as u64 > head {
+        return Ok(false);
+    }
+    let (listed, events, orphans): (i64, i64, i64) = db.conn.query_row(
+        "SELECT (SELECT count(*) FROM audit_subjects),
+                (SELECT count(*) FROM audit WHERE seq <= ?1 AND subject_id IS NOT NULL),
+                (SELECT count(*) FROM audit_subjects i
+                   WHERE i.seq > ?1
+                      OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id))",
+        [mark],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    // The pairs are unique (primary key), none is an orphan and there are as many as events:
+    // the same set.
+    Ok(orphans == 0 && listed == events)
+}
+
 /// How many events name the subject with row id `subject_id` (the indexed ones and those of the
 /// log's tail after the mark).
 pub(crate) fn count_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
