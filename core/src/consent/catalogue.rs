@@ -69,10 +69,6 @@ impl Texts {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn notice(row: &NoticeRow) -> Result<Notice> {
     let t = Texts::parse(&row.text)?;
     Ok(Notice {
@@ -80,7 +76,7 @@ fn notice(row: &NoticeRow) -> Result<Notice> {
         short_description: t.short,
         full_description: t.full,
         required_message: t.required,
-        sha256: hex(&row.sha256),
+        sha256: hex::encode(row.sha256),
         created_ms: row.created_ms,
     })
 }
@@ -107,7 +103,7 @@ pub(crate) fn basis_view(db: &Db<'_>, b: &BasisRow, history: bool) -> Result<Leg
         status: BasisStatus::from_number(b.status)
             .ok_or_else(|| Error::integrity("a stored basis status is unknown"))?,
         notice_version: b.notice_version,
-        notice_sha256: hex(&current.sha256),
+        notice_sha256: hex::encode(current.sha256),
         created_ms: b.created_ms,
         updated_ms: b.updated_ms,
         notices,

@@ -396,7 +396,7 @@ impl Consent {
             start_ms: c.start_ms,
             expires_ms: c.expires_ms,
             notice_version: row.notice_version,
-            notice_sha256: catalogue::hex(&notice.sha256),
+            notice_sha256: hex::encode(notice.sha256),
             method: details.method.clone(),
             channel: details.channel.clone(),
             language: details.language.clone(),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::catalogue::{basis_view, hex};
+use super::catalogue::basis_view;
 use super::types::{ConsentStatus, ReceiptCheck};
 use super::{open_details, Consent};
 use crate::audit::action::Action;
@@ -84,7 +84,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
                 "event_type": status.name(),
                 "legal_basis": basis.brief,
                 "notice_version": d.notice_version,
-                "notice_sha256": hex(&notice.sha256),
+                "notice_sha256": hex::encode(notice.sha256),
                 "method": details.method,
                 "channel": details.channel,
                 "language": details.language,
@@ -142,7 +142,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
             },
             "issuer": {
                 "format": FORMAT,
-                "vault": hex(engine.keys.vault_id()),
+                "vault": hex::encode(engine.keys.vault_id()),
                 "key_id": engine.keys.consent().key_id,
                 "alg": "HMAC-SHA256",
                 "issued_ms": now,
@@ -150,7 +150,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         });
         let Value::Object(mut body) = body else { return Err(Error::internal("a receipt is an object")) };
         let mac = mac_of(engine, &body);
-        body.insert("mac".to_owned(), Value::String(hex(&mac)));
+        body.insert("mac".to_owned(), Value::String(hex::encode(mac)));
         Ok((Value::Object(body), vec![Event::about(Action::ConsentExport, sid, token)]))
     })
 }
@@ -169,10 +169,10 @@ pub(crate) fn verify_receipt(engine: &Engine, receipt: &Value) -> Result<Receipt
     if issuer.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(Error::invalid("the receipt is not a bunkerlite consent receipt"));
     }
-    if issuer.get("vault").and_then(Value::as_str) != Some(hex(engine.keys.vault_id()).as_str()) {
+    if issuer.get("vault").and_then(Value::as_str) != Some(hex::encode(engine.keys.vault_id()).as_str()) {
         return Err(Error::integrity("the receipt was issued by another vault"));
     }
-    let expected = hex(&mac_of(engine, &body));
+    let expected = hex::encode(mac_of(engine, &body));
     if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), mac.as_bytes())) {
         return Err(Error::integrity("the receipt's MAC does not match: it was changed after it was issued"));
     }
