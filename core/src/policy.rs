@@ -70,8 +70,11 @@ impl Operation {
 }
 
 /// Stored numbers of consent decisions (`agreements.decision`, outbox events).
+/// (The one table of them: `ConsentStatus` maps to these.)
 pub(crate) mod decision {
     pub(crate) const GIVEN: i64 = 1;
+    pub(crate) const REFUSED: i64 = 2;
+    pub(crate) const WITHDRAWN: i64 = 3;
     pub(crate) const REVOKED: i64 = 4;
     pub(crate) const EXPIRED: i64 = 5;
 }

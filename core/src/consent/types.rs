@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::{decision, ACTIVE, CONSENT_TYPE};
+
 /// The legal basis types of GDPR Art. 6(1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -32,13 +34,20 @@ impl BasisType {
         BasisType::LegitimateInterest,
     ];
 
-    /// The stored number (`legal_bases.type`).
+    /// The stored number (`legal_bases.type`; consent's is the policy's `CONSENT_TYPE`).
     pub(crate) fn number(self) -> i64 {
-        Self::ALL.iter().position(|t| *t == self).expect("listed") as i64 + 1
+        match self {
+            BasisType::Consent => CONSENT_TYPE,
+            BasisType::Contract => 2,
+            BasisType::LegalObligation => 3,
+            BasisType::VitalInterest => 4,
+            BasisType::PublicTask => 5,
+            BasisType::LegitimateInterest => 6,
+        }
     }
 
     pub(crate) fn from_number(n: i64) -> Option<BasisType> {
-        usize::try_from(n - 1).ok().and_then(|i| Self::ALL.get(i).copied())
+        Self::ALL.into_iter().find(|t| t.number() == n)
     }
 }
 
@@ -56,21 +65,17 @@ pub enum BasisStatus {
 }
 
 impl BasisStatus {
+    /// The stored number (`legal_bases.status`; active's is the policy's `ACTIVE`).
     pub(crate) fn number(self) -> i64 {
         match self {
-            BasisStatus::Active => 1,
+            BasisStatus::Active => ACTIVE,
             BasisStatus::Disabled => 2,
             BasisStatus::Deleted => 3,
         }
     }
 
     pub(crate) fn from_number(n: i64) -> Option<BasisStatus> {
-        match n {
-            1 => Some(BasisStatus::Active),
-            2 => Some(BasisStatus::Disabled),
-            3 => Some(BasisStatus::Deleted),
-            _ => None,
-        }
+        [BasisStatus::Active, BasisStatus::Disabled, BasisStatus::Deleted].into_iter().find(|s| s.number() == n)
     }
 }
 
@@ -206,25 +211,27 @@ pub enum ConsentStatus {
 }
 
 impl ConsentStatus {
+    const ALL: [ConsentStatus; 5] = [
+        ConsentStatus::Given,
+        ConsentStatus::Refused,
+        ConsentStatus::Withdrawn,
+        ConsentStatus::Revoked,
+        ConsentStatus::Expired,
+    ];
+
+    /// The stored number (`agreements.decision`, outbox events): the policy's table.
     pub(crate) fn number(self) -> i64 {
         match self {
-            ConsentStatus::Given => 1,
-            ConsentStatus::Refused => 2,
-            ConsentStatus::Withdrawn => 3,
-            ConsentStatus::Revoked => 4,
-            ConsentStatus::Expired => 5,
+            ConsentStatus::Given => decision::GIVEN,
+            ConsentStatus::Refused => decision::REFUSED,
+            ConsentStatus::Withdrawn => decision::WITHDRAWN,
+            ConsentStatus::Revoked => decision::REVOKED,
+            ConsentStatus::Expired => decision::EXPIRED,
         }
     }
 
     pub(crate) fn from_number(n: i64) -> Option<ConsentStatus> {
-        Some(match n {
-            1 => ConsentStatus::Given,
-            2 => ConsentStatus::Refused,
-            3 => ConsentStatus::Withdrawn,
-            4 => ConsentStatus::Revoked,
-            5 => ConsentStatus::Expired,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|s| s.number() == n)
     }
 
     pub(crate) fn name(self) -> &'static str {
