@@ -433,12 +433,11 @@ impl Consent {
     ) -> Result<Vec<Agreement>> {
         engine.read_snapshot(caller, Action::ConsentList, subjects::hint(lookup), |db| {
             let (sid, token, dek) = subjects.locate(engine, db, lookup)?;
-            let bases: HashMap<i64, BasisRow> = store::consent::bases(db)?.into_iter().map(|b| (b.id, b)).collect();
+            let bases = bases_by_id(db)?;
             let now = engine.now_ms();
             let mut out = Vec::new();
             for c in store::consent::current_of_subject(db, sid)? {
-                let basis =
-                    bases.get(&c.basis_id).ok_or_else(|| Error::integrity("an agreement names no legal basis"))?;
+                let basis = basis_of(&bases, c.basis_id)?;
                 out.push(Self::view(engine, db, basis, &c, &token, &dek, now)?);
             }
             out.sort_by(|a, b| a.legal_basis.cmp(&b.legal_basis));
@@ -503,12 +502,11 @@ impl Consent {
         loop {
             let n = engine.write(caller, Action::ConsentPurge, None, |tx| {
                 let now = engine.now_ms();
-                let bases: HashMap<i64, BasisRow> = store::consent::bases(tx)?.into_iter().map(|b| (b.id, b)).collect();
+                let bases = bases_by_id(tx)?;
                 let rows = store::consent::expired(tx, now, BATCH)?;
                 let mut events = Vec::with_capacity(rows.len());
                 for c in &rows {
-                    let basis =
-                        bases.get(&c.basis_id).ok_or_else(|| Error::integrity("an agreement names no legal basis"))?;
+                    let basis = basis_of(&bases, c.basis_id)?;
                     let (token, dek) = subjects::data_key_by_id(engine, tx, c.subject_id)?
                         .ok_or_else(|| Error::integrity("an agreement names a subject that is not stored"))?;
                     policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?;
@@ -601,6 +599,16 @@ impl Consent {
             Ok(((), vec![Event::attempt(Action::OutboxAck, None)]))
         })
     }
+}
+
+/// Every legal basis by row id.
+fn bases_by_id(db: &Db<'_>) -> Result<HashMap<i64, BasisRow>> {
+    Ok(store::consent::bases(db)?.into_iter().map(|b| (b.id, b)).collect())
+}
+
+/// The basis an agreement names (`INTEGRITY` when there is none).
+fn basis_of(bases: &HashMap<i64, BasisRow>, id: i64) -> Result<&BasisRow> {
+    bases.get(&id).ok_or_else(|| Error::integrity("an agreement names no legal basis"))
 }
 
 fn check_consumer(name: &str) -> Result<()> {

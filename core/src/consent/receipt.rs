@@ -5,13 +5,11 @@
 //! canonical JSON — anyone holding the vault can verify it offline with
 //! `verify_consent_receipt`, and any edit fails.
 
-use std::collections::HashMap;
-
 use serde_json::{json, Map, Value};
 
 use super::catalogue::basis_view;
 use super::types::{ConsentStatus, ReceiptCheck};
-use super::{open_details, Consent};
+use super::{bases_by_id, basis_of, open_details, Consent};
 use crate::audit::action::Action;
 use crate::audit::chain::Event;
 use crate::caller::Caller;
@@ -19,7 +17,7 @@ use crate::crypto::index::PartsMac;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::{format_token, token_from_random};
-use crate::store::{self, BasisRow};
+use crate::store;
 use crate::subjects::{self, Lookup, Subjects};
 
 /// The receipt format, in the document's `issuer.format`.
@@ -68,12 +66,11 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
     engine.read_snapshot(caller, Action::ConsentExport, subjects::hint(lookup), |db| {
         let (sid, token, dek) = subjects.locate(engine, db, lookup)?;
         let now = engine.now_ms();
-        let bases: HashMap<i64, BasisRow> = store::consent::bases(db)?.into_iter().map(|b| (b.id, b)).collect();
-        let basis_of = |id: i64| bases.get(&id).ok_or_else(|| Error::integrity("an agreement names no legal basis"));
+        let bases = bases_by_id(db)?;
         let mut events = Vec::new();
         let mut latest: Option<(i64, String, Option<String>)> = None;
         for d in store::consent::history(db, sid)? {
-            let basis = basis_of(d.basis_id)?;
+            let basis = basis_of(&bases, d.basis_id)?;
             let details = open_details(engine, &dek, &token, &d)?;
             let notice = store::consent::notice_of(db, basis.id, d.notice_version)?
                 .ok_or_else(|| Error::integrity("a cited notice version is missing"))?;
@@ -98,7 +95,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         let mut state = Vec::new();
         let mut services = Vec::new();
         for c in store::consent::current_of_subject(db, sid)? {
-            let basis = basis_of(c.basis_id)?;
+            let basis = basis_of(&bases, c.basis_id)?;
             let view = Consent::view(engine, db, basis, &c, &token, &dek, now)?;
             if view.in_force {
                 let lb = basis_view(db, basis, false)?;

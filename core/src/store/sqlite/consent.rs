@@ -136,6 +136,12 @@ pub(crate) fn update_basis(tx: &Tx<'_>, b: &BasisRow) -> Result<()> {
     Ok(())
 }
 
+macro_rules! notice_columns {
+    () => {
+        "basis_id, version, text, sha256, created_ms"
+    };
+}
+
 fn notice(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, String, Vec<u8>, i64)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
@@ -146,9 +152,11 @@ fn notice_row((basis_id, version, text, sha256, created_ms): (i64, i64, String, 
 
 /// Every notice version of a basis, oldest first.
 pub(crate) fn notices(db: &Db<'_>, basis_id: i64) -> Result<Vec<NoticeRow>> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT basis_id, version, text, sha256, created_ms FROM notices WHERE basis_id = ?1 ORDER BY version",
-    )?;
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        notice_columns!(),
+        " FROM notices WHERE basis_id = ?1 ORDER BY version"
+    ))?;
     let rows = stmt.query_map([basis_id], notice)?.collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(notice_row).collect()
 }
@@ -156,9 +164,7 @@ pub(crate) fn notices(db: &Db<'_>, basis_id: i64) -> Result<Vec<NoticeRow>> {
 /// One notice version of a basis.
 pub(crate) fn notice_of(db: &Db<'_>, basis_id: i64, version: i64) -> Result<Option<NoticeRow>> {
     db.conn
-        .prepare_cached(
-            "SELECT basis_id, version, text, sha256, created_ms FROM notices WHERE basis_id = ?1 AND version = ?2",
-        )?
+        .prepare_cached(concat!("SELECT ", notice_columns!(), " FROM notices WHERE basis_id = ?1 AND version = ?2"))?
         .query_row([basis_id, version], notice)
         .optional()?
         .map(notice_row)
@@ -176,6 +182,12 @@ pub(crate) fn insert_notice(tx: &Tx<'_>, n: &NoticeRow) -> Result<()> {
 }
 
 // ---- activities ------------------------------------------------------------------------------
+
+macro_rules! activity_columns {
+    () => {
+        "id, name, title, description, operations, created_ms, updated_ms"
+    };
+}
 
 fn activity(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
     Ok(ActivityRow {
@@ -199,9 +211,7 @@ fn with_bases(db: &Db<'_>, mut a: ActivityRow) -> Result<ActivityRow> {
 
 /// Every processing activity with its bases, by name.
 pub(crate) fn activities(db: &Db<'_>) -> Result<Vec<ActivityRow>> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT id, name, title, description, operations, created_ms, updated_ms FROM activities ORDER BY name",
-    )?;
+    let mut stmt = db.conn.prepare_cached(concat!("SELECT ", activity_columns!(), " FROM activities ORDER BY name"))?;
     let rows = stmt.query_map([], activity)?.collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(|a| with_bases(db, a)).collect()
 }
@@ -210,9 +220,7 @@ pub(crate) fn activities(db: &Db<'_>) -> Result<Vec<ActivityRow>> {
 pub(crate) fn activity_by_name(db: &Db<'_>, name: &str) -> Result<Option<ActivityRow>> {
     let found = db
         .conn
-        .prepare_cached(
-            "SELECT id, name, title, description, operations, created_ms, updated_ms FROM activities WHERE name = ?1",
-        )?
+        .prepare_cached(concat!("SELECT ", activity_columns!(), " FROM activities WHERE name = ?1"))?
         .query_row([name], activity)
         .optional()?;
     found.map(|a| with_bases(db, a)).transpose()
@@ -260,6 +268,12 @@ pub(crate) fn delete_activity(tx: &Tx<'_>, activity_id: i64) -> Result<bool> {
 
 // ---- agreements ------------------------------------------------------------------------------
 
+macro_rules! decision_columns {
+    () => {
+        "seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details"
+    };
+}
+
 fn decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRow> {
     Ok(DecisionRow {
         seq: r.get(0)?,
@@ -295,11 +309,11 @@ pub(crate) fn last_seq(db: &Db<'_>) -> Result<i64> {
 /// Append a decision (its `seq` from [`next_seq`]).
 pub(crate) fn append_decision(tx: &Tx<'_>, d: &DecisionRow) -> Result<()> {
     tx.conn
-        .prepare_cached(
-            "INSERT INTO agreements (seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms,
-                 expires_ms, actor, details)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
+        .prepare_cached(concat!(
+            "INSERT INTO agreements (",
+            decision_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ))?
         .execute(rusqlite::params![
             d.seq,
             d.subject_id,
@@ -317,10 +331,11 @@ pub(crate) fn append_decision(tx: &Tx<'_>, d: &DecisionRow) -> Result<()> {
 
 /// Every decision of a subject, oldest first.
 pub(crate) fn history(db: &Db<'_>, subject_id: i64) -> Result<Vec<DecisionRow>> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details
-         FROM agreements WHERE subject_id = ?1 ORDER BY seq",
-    )?;
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        decision_columns!(),
+        " FROM agreements WHERE subject_id = ?1 ORDER BY seq"
+    ))?;
     let rows = stmt.query_map([subject_id], decision)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -329,12 +344,15 @@ pub(crate) fn history(db: &Db<'_>, subject_id: i64) -> Result<Vec<DecisionRow>> 
 pub(crate) fn decision_by_seq(db: &Db<'_>, seq: i64) -> Result<Option<DecisionRow>> {
     Ok(db
         .conn
-        .prepare_cached(
-            "SELECT seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details
-             FROM agreements WHERE seq = ?1",
-        )?
+        .prepare_cached(concat!("SELECT ", decision_columns!(), " FROM agreements WHERE seq = ?1"))?
         .query_row([seq], decision)
         .optional()?)
+}
+
+macro_rules! current_columns {
+    () => {
+        "subject_id, basis_id, seq, decision, start_ms, expires_ms, mac"
+    };
 }
 
 type RawCurrent = (i64, i64, i64, i64, i64, Option<i64>, Vec<u8>);
@@ -347,13 +365,20 @@ fn current_row((subject_id, basis_id, seq, decision, start_ms, expires_ms, mac):
     Ok(CurrentRow { subject_id, basis_id, seq, decision, start_ms, expires_ms, mac: fixed(mac, "agreement MAC")? })
 }
 
+/// The current decisions a statement selects (with [`current_columns`]).
+fn current_rows(stmt: &mut rusqlite::CachedStatement<'_>, params: impl rusqlite::Params) -> Result<Vec<CurrentRow>> {
+    let rows = stmt.query_map(params, raw_current)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(current_row).collect()
+}
+
 /// The current decision of a subject about a basis (the read every purpose check makes).
 pub(crate) fn current(db: &Db<'_>, subject_id: i64, basis_id: i64) -> Result<Option<CurrentRow>> {
     db.conn
-        .prepare_cached(
-            "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
-             FROM agreements_now WHERE subject_id = ?1 AND basis_id = ?2",
-        )?
+        .prepare_cached(concat!(
+            "SELECT ",
+            current_columns!(),
+            " FROM agreements_now WHERE subject_id = ?1 AND basis_id = ?2"
+        ))?
         .query_row([subject_id, basis_id], raw_current)
         .optional()?
         .map(current_row)
@@ -377,21 +402,22 @@ pub(crate) fn current_after(
 
 /// Every current decision of a subject.
 pub(crate) fn current_of_subject(db: &Db<'_>, subject_id: i64) -> Result<Vec<CurrentRow>> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
-         FROM agreements_now WHERE subject_id = ?1 ORDER BY basis_id",
-    )?;
-    let rows = stmt.query_map([subject_id], raw_current)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(current_row).collect()
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        current_columns!(),
+        " FROM agreements_now WHERE subject_id = ?1 ORDER BY basis_id"
+    ))?;
+    current_rows(&mut stmt, [subject_id])
 }
 
 /// Set the current decision of a subject about a basis.
 pub(crate) fn set_current(tx: &Tx<'_>, c: &CurrentRow) -> Result<()> {
     tx.conn
-        .prepare_cached(
-            "INSERT OR REPLACE INTO agreements_now (subject_id, basis_id, seq, decision, start_ms, expires_ms, mac)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
+        .prepare_cached(concat!(
+            "INSERT OR REPLACE INTO agreements_now (",
+            current_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        ))?
         .execute(rusqlite::params![
             c.subject_id,
             c.basis_id,
@@ -407,26 +433,23 @@ pub(crate) fn set_current(tx: &Tx<'_>, c: &CurrentRow) -> Result<()> {
 /// Up to `limit` given agreements under `basis_id` decided at or before `through` (for a
 /// revocation for everyone).
 pub(crate) fn given_through(db: &Db<'_>, basis_id: i64, through: i64, limit: u64) -> Result<Vec<CurrentRow>> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
-         FROM agreements_now WHERE basis_id = ?1 AND decision = 1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
-    )?;
-    let rows = stmt
-        .query_map(rusqlite::params![basis_id, through, limit as i64], raw_current)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(current_row).collect()
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        current_columns!(),
+        " FROM agreements_now WHERE basis_id = ?1 AND decision = 1 AND seq <= ?2 ORDER BY seq LIMIT ?3"
+    ))?;
+    current_rows(&mut stmt, rusqlite::params![basis_id, through, limit as i64])
 }
 
 /// Up to `limit` given agreements whose expiry is at or before `now_ms`.
 pub(crate) fn expired(db: &Db<'_>, now_ms: i64, limit: u64) -> Result<Vec<CurrentRow>> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT subject_id, basis_id, seq, decision, start_ms, expires_ms, mac
-         FROM agreements_now WHERE decision = 1 AND expires_ms IS NOT NULL AND expires_ms <= ?1
-         ORDER BY expires_ms LIMIT ?2",
-    )?;
-    let rows =
-        stmt.query_map(rusqlite::params![now_ms, limit as i64], raw_current)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(current_row).collect()
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        current_columns!(),
+        " FROM agreements_now WHERE decision = 1 AND expires_ms IS NOT NULL AND expires_ms <= ?1
+         ORDER BY expires_ms LIMIT ?2"
+    ))?;
+    current_rows(&mut stmt, rusqlite::params![now_ms, limit as i64])
 }
 
 // ---- the outbox ------------------------------------------------------------------------------
