@@ -221,7 +221,7 @@ pub(crate) fn append<'p>(
         )?;
         prev = mac;
     }
-    store::audit::index_pending(tx, index_batch)?;
+    store::audit::index_pending(tx, seq, index_batch)?;
     Ok(())
 }
 

@@ -129,12 +129,11 @@ fn indexed(db: &Db<'_>) -> Result<i64> {
         .unwrap_or(0))
 }
 
-/// Index the events after the mark by subject, in one sorted pass, once at least `batch` of them
-/// wait (so each index page is written once per batch instead of once per event); returns how
-/// many were indexed.
-pub(crate) fn index_pending(tx: &Tx<'_>, batch: u64) -> Result<u64> {
+/// Index the events after the mark up to `head` (the last event's sequence number) by subject,
+/// in one sorted pass, once at least `batch` of them wait (so each index page is written once
+/// per batch instead of once per event); returns how many were indexed.
+pub(crate) fn index_pending(tx: &Tx<'_>, head: u64, batch: u64) -> Result<u64> {
     let from = indexed(tx)?;
-    let Some((head, _)) = head(tx)? else { return Ok(0) };
     let head = head as i64;
     if head - from < batch as i64 {
         return Ok(0);
