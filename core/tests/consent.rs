@@ -212,14 +212,15 @@ fn erasure_leaves_no_consent_rows_or_canaries() {
     assert_eq!(receipt.consents_removed, 2);
     v.compact(&app).expect("compact");
     let db = raw(&tv.path);
-    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).expect("count") };
     let id: i64 = db.query_row("SELECT subject_id FROM erased", [], |r| r.get(0)).expect("erased");
-    assert_eq!(count(&format!("SELECT count(*) FROM agreements WHERE subject_id = {id}")), 0);
-    assert_eq!(count(&format!("SELECT count(*) FROM agreements_now WHERE subject_id = {id}")), 0);
+    let of_erased = |sql: &str| -> i64 { db.query_row(sql, [id], |r| r.get(0)).expect("count") };
+    assert_eq!(of_erased("SELECT count(*) FROM agreements WHERE subject_id = ?1"), 0);
+    assert_eq!(of_erased("SELECT count(*) FROM agreements_now WHERE subject_id = ?1"), 0);
     // Only the PII-free fact of the erasure stays in the outbox.
-    assert_eq!(count(&format!("SELECT count(*) FROM consent_outbox WHERE subject_id = {id}")), 1);
-    assert_eq!(count(&format!("SELECT event FROM consent_outbox WHERE subject_id = {id}")), 6);
-    assert_eq!(count("SELECT count(*) FROM agreements"), 1, "the other subject's record stays");
+    assert_eq!(of_erased("SELECT count(*) FROM consent_outbox WHERE subject_id = ?1"), 1);
+    assert_eq!(of_erased("SELECT event FROM consent_outbox WHERE subject_id = ?1"), 6);
+    let others: i64 = db.query_row("SELECT count(*) FROM agreements", [], |r| r.get(0)).expect("count");
+    assert_eq!(others, 1, "the other subject's record stays");
     drop(db);
     let events = v.list_consent_events(&app, None, &PageRequest::first(100)).expect("events");
     assert_eq!(events.items.last().expect("erased").event, "erased");

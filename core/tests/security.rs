@@ -400,10 +400,21 @@ fn two_subjects(path: &std::path::Path) -> (String, String, (Vec<u8>, i64, i64, 
 }
 
 /// Flip one bit of a blob column's envelope header (byte 1: the key id).
-fn flip_key_id(c: &rusqlite::Connection, sql_select: &str, sql_update: &str) {
-    let mut blob: Vec<u8> = c.query_row(sql_select, [], |r| r.get(0)).expect("select");
+/// Flip a bit of the key id in the envelope `sql_select` reads and write it back with
+/// `sql_update` (`?1` the blob); `row`, when given, is bound as `?1` of the select and `?2` of the
+/// update.
+fn flip_key_id(c: &rusqlite::Connection, sql_select: &str, sql_update: &str, row: Option<&[u8]>) {
+    let mut blob: Vec<u8> = match row {
+        Some(r) => c.query_row(sql_select, [r], |x| x.get(0)),
+        None => c.query_row(sql_select, [], |x| x.get(0)),
+    }
+    .expect("select");
     blob[1] ^= 0x40;
-    c.execute(sql_update, [blob]).expect("update");
+    match row {
+        Some(r) => c.execute(sql_update, rusqlite::params![blob, r]),
+        None => c.execute(sql_update, [blob]),
+    }
+    .expect("update");
 }
 
 #[test]
@@ -427,20 +438,20 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
     assert_eq!(get_ann().expect("untouched")["secret"], "A2");
 
     // The key id in the header of each kind of blob is authenticated and checked.
-    let ann_hex = hex::encode(uuid_bytes(&ann));
+    let ann_token = uuid_bytes(&ann);
     for (what, select, update) in [
         (
             "profile",
-            format!("SELECT profile FROM subjects WHERE hex(token) = upper('{ann_hex}')"),
-            format!("UPDATE subjects SET profile = ?1 WHERE hex(token) = upper('{ann_hex}')"),
+            "SELECT profile FROM subjects WHERE token = ?1",
+            "UPDATE subjects SET profile = ?1 WHERE token = ?2",
         ),
         (
             "wrapped data key",
-            format!("SELECT dek FROM subjects WHERE hex(token) = upper('{ann_hex}')"),
-            format!("UPDATE subjects SET dek = ?1 WHERE hex(token) = upper('{ann_hex}')"),
+            "SELECT dek FROM subjects WHERE token = ?1",
+            "UPDATE subjects SET dek = ?1 WHERE token = ?2",
         ),
     ] {
-        flip_key_id(&common::raw(&tv.path), &select, &update);
+        flip_key_id(&common::raw(&tv.path), select, update, Some(&ann_token[..]));
         assert_eq!(get_ann().expect_err(what).kind(), ErrorKind::Integrity, "{what}");
         restore();
     }
@@ -456,7 +467,7 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
             "UPDATE key_wrappings SET wrapped = ?1 WHERE method = 'master'",
         ),
     ] {
-        flip_key_id(&common::raw(&tv.path), select, update);
+        flip_key_id(&common::raw(&tv.path), select, update, None);
         let e = Vault::open(&tv.path, &common::key(1), Options::default()).expect_err(what);
         assert_eq!(e.kind(), ErrorKind::Integrity, "{what}: {e}");
         restore();
@@ -465,6 +476,7 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
         &common::raw(&tv.path),
         "SELECT details FROM audit WHERE details IS NOT NULL",
         "UPDATE audit SET details = ?1 WHERE details IS NOT NULL",
+        None,
     );
     let vault = common::open(&tv.path, 1);
     let e = vault.list_audit_events(&common::c("app"), Some(&ann), &PageRequest::first(10), true).expect_err("details");
@@ -487,8 +499,8 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
     // self-consistent, so a read accepts it; verify reports it.
     common::raw(&tv.path)
         .execute(
-            "UPDATE subjects SET profile = ?1, version = ?2, created_ms = ?3, updated_ms = ?4 WHERE hex(token) = upper(?5)",
-            rusqlite::params![old.0, old.1, old.2, old.3, ann_hex],
+            "UPDATE subjects SET profile = ?1, version = ?2, created_ms = ?3, updated_ms = ?4 WHERE token = ?5",
+            rusqlite::params![old.0, old.1, old.2, old.3, ann_token],
         )
         .expect("rollback");
     assert_eq!(get_ann().expect("a consistent old row reads")["secret"], "A");
@@ -503,9 +515,9 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
     // does not return Bob, and an erasure by Ann's email erases nobody.
     common::raw(&tv.path)
         .execute(
-            "UPDATE subject_index SET subject_id = (SELECT id FROM subjects WHERE hex(token) = upper(?1))
-             WHERE field = 'email' AND subject_id = (SELECT id FROM subjects WHERE hex(token) = upper(?2))",
-            [hex::encode(uuid_bytes(&bob)), ann_hex.clone()],
+            "UPDATE subject_index SET subject_id = (SELECT id FROM subjects WHERE token = ?1)
+             WHERE field = 'email' AND subject_id = (SELECT id FROM subjects WHERE token = ?2)",
+            [uuid_bytes(&bob), ann_token.clone()],
         )
         .expect("re-point");
     let vault = common::open(&tv.path, 1);
