@@ -176,14 +176,9 @@ fn main() {
     println!("{n} subjects (~350-byte profiles), every one with a consent; {ROUNDS} rounds, medians (range).\n");
     println!("| operation | bunkerlite | beside | ratio / added |");
     println!("|---|---:|---:|---:|");
-    let range_signed = |v: &[f64]| {
-        let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        (lo, hi)
-    };
     let range = |v: &[f64]| {
         let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().cloned().fold(0.0, f64::max);
+        let hi = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         (lo, hi)
     };
     for (k, (name, _)) in variants.iter().enumerate() {
@@ -195,7 +190,7 @@ fn main() {
             // Paired by round (the variants of a round alternate every 500 reads): the median of
             // the per-round differences, which cancels what a round as a whole suffered.
             let added: Vec<f64> = reads[k].iter().zip(&reads[0]).map(|(a, b)| a - b).collect();
-            let (dlo, dhi) = range_signed(&added);
+            let (dlo, dhi) = range(&added);
             println!(
                 "| {name} | {m:.2} µs ({lo:.2}…{hi:.2}) | {base:.2} µs without a purpose | {:+.2} µs ({dlo:+.2}…{dhi:+.2}) |",
                 median(added.clone())
