@@ -58,9 +58,11 @@ impl PageRequest {
     }
 }
 
-/// The cursor that continues an ascending listing after the item with sequence number `seq`.
+/// The cursor that continues an ascending listing after the item with sequence number `seq`
+/// (the same encoding as [`cursor_before`]: a cursor names a position; the listing's order gives
+/// the direction).
 pub(crate) fn cursor_after(seq: u64) -> String {
-    format!("s{seq}")
+    cursor_before(seq)
 }
 
 fn seq_cursor(cursor: &str) -> Result<u64> {

@@ -186,6 +186,15 @@ impl Verdict {
     fn denied(reason: &'static str) -> Verdict {
         Verdict { allowed: false, basis: None, reason }
     }
+
+    /// `CONSENT_REQUIRED` (with the reason) unless allowed.
+    fn require(self) -> Result<()> {
+        if self.allowed {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::ConsentRequired, self.reason))
+        }
+    }
 }
 
 /// The purpose policy of an open vault.
@@ -226,12 +235,7 @@ impl Policy {
             }
             return Ok(());
         };
-        let verdict = self.verdict(db, key, purpose, op, subject_id, now_ms)?;
-        if verdict.allowed {
-            Ok(())
-        } else {
-            Err(Error::new(ErrorKind::ConsentRequired, verdict.reason))
-        }
+        self.verdict(db, key, purpose, op, subject_id, now_ms)?.require()
     }
 
     /// [`check`](Self::check) of a subject whose row was just read on `db` (a reader, outside a
@@ -249,12 +253,7 @@ impl Policy {
         let Some(purpose) = caller.purpose() else {
             return self.check(db, key, caller, op, Some(subject_id), now_ms);
         };
-        let verdict = self.verdict_after_read(db, key, purpose, op, subject_id, now_ms)?;
-        if verdict.allowed {
-            Ok(())
-        } else {
-            Err(Error::new(ErrorKind::ConsentRequired, verdict.reason))
-        }
+        self.verdict_after_read(db, key, purpose, op, subject_id, now_ms)?.require()
     }
 
     /// [`verdict`](Self::verdict) of a subject whose row was just read on `db`, as

@@ -204,7 +204,7 @@ impl Consent {
             let basis = catalogue::basis(tx, brief)?;
             let now = engine.now_ms();
             let mut events = Vec::new();
-            let current = store::consent::current(tx, sid, basis.id)?;
+            let mut current = store::consent::current(tx, sid, basis.id)?;
             if let Some(c) = &current {
                 // A given agreement whose expiry passed is recorded as expired first.
                 if c.decision == decision::GIVEN
@@ -212,10 +212,11 @@ impl Consent {
                     && c.expires_ms.is_some_and(|e| e <= now)
                 {
                     policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?;
-                    events.push(Self::expire(engine, tx, &basis, c, &token, &dek, now)?);
+                    let (event, expired) = Self::expire(engine, tx, &basis, c, &token, &dek, now)?;
+                    events.push(event);
+                    current = Some(expired);
                 }
             }
-            let current = store::consent::current(tx, sid, basis.id)?;
             let (notice_version, start_ms, expires_ms) = match d.status {
                 ConsentStatus::Given | ConsentStatus::Refused => {
                     if basis.status != BasisStatus::Active.number() {
@@ -346,11 +347,11 @@ impl Consent {
         token: &TokenBytes,
         dek: &SecretKey,
         now: i64,
-    ) -> Result<Event> {
+    ) -> Result<(Event, CurrentRow)> {
         let last = store::consent::decision_by_seq(tx, c.seq)?
             .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
         let details = Details::by("expiry");
-        Self::append(
+        let expired = Self::append(
             engine,
             tx,
             (c.subject_id, token, dek),
@@ -359,7 +360,7 @@ impl Consent {
             (decision::EXPIRED, last.notice_version, now, c.start_ms, c.expires_ms),
             &details,
         )?;
-        Ok(Event::about(Action::ConsentPurge, c.subject_id, *token))
+        Ok((Event::about(Action::ConsentPurge, c.subject_id, *token), expired))
     }
 
     /// The public view of a current decision.
@@ -510,7 +511,7 @@ impl Consent {
                     let (token, dek) = subjects::data_key_by_id(engine, tx, c.subject_id)?
                         .ok_or_else(|| Error::integrity("an agreement names a subject that is not stored"))?;
                     policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?;
-                    events.push(Self::expire(engine, tx, basis, c, &token, &dek, now)?);
+                    events.push(Self::expire(engine, tx, basis, c, &token, &dek, now)?.0);
                 }
                 if events.is_empty() {
                     events.push(Event::attempt(Action::ConsentPurge, None));
