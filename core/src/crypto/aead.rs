@@ -12,7 +12,7 @@
 //! records that never change). A ciphertext copied into another vault, table, column, row or
 //! version of its row fails to decrypt.
 
-use aes_gcm_siv::aead::{AeadInOut, KeyInit};
+use aes_gcm_siv::aead::{AeadInPlace, KeyInit};
 use aes_gcm_siv::{Aes256GcmSiv, Nonce, Tag};
 use zeroize::Zeroizing;
 
@@ -162,7 +162,7 @@ fn seal_raw(key: &SecretKey, ad: &[u8], out: &mut Vec<u8>) {
 fn seal_in(cipher: &Aes256GcmSiv, ad: &[u8], out: &mut Vec<u8>) {
     let nonce: [u8; NONCE_LEN] = out[HEADER_LEN..BODY_START].try_into().expect("12 bytes");
     let tag = cipher
-        .encrypt_inout_detached(&Nonce::from(nonce), ad, (&mut out[BODY_START..]).into())
+        .encrypt_in_place_detached(Nonce::from_slice(&nonce), ad, &mut out[BODY_START..])
         .expect("plaintexts are far below the AES-GCM-SIV length limit");
     out.extend_from_slice(&tag);
 }
@@ -243,10 +243,10 @@ fn open_raw(key: &SecretKey, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec
 fn open_in(cipher: &Aes256GcmSiv, ad: &[u8], envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     let nonce: [u8; NONCE_LEN] = envelope[HEADER_LEN..BODY_START].try_into().expect("12 bytes");
     let body_end = envelope.len() - TAG_LEN;
-    let tag = Tag::try_from(&envelope[body_end..]).expect("16 bytes");
+    let tag = Tag::clone_from_slice(&envelope[body_end..]);
     let mut plaintext = Zeroizing::new(envelope[BODY_START..body_end].to_vec());
     cipher
-        .decrypt_inout_detached(&Nonce::from(nonce), ad, plaintext.as_mut_slice().into(), &tag)
+        .decrypt_in_place_detached(Nonce::from_slice(&nonce), ad, plaintext.as_mut_slice(), &tag)
         .map_err(|_| Error::integrity("a stored ciphertext failed authentication"))?;
     Ok(plaintext)
 }
