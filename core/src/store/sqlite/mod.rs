@@ -9,14 +9,17 @@ pub(crate) mod meta;
 pub(crate) mod schema;
 pub(crate) mod subjects;
 pub(crate) mod tokens;
+mod writer;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+use self::writer::Writer;
 use super::Compacted;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -112,7 +115,11 @@ impl<'c> std::ops::Deref for Tx<'c> {
 /// The database: one writer connection and reusable readers (a file), or one connection
 /// (in memory).
 pub(crate) struct Store {
-    writer: Mutex<Connection>,
+    writer: Mutex<Writer>,
+    /// Threads waiting for the writer (see [`writer`]).
+    wanting: AtomicUsize,
+    /// Signalled when a group transaction settles.
+    committed: Condvar,
     readers: Mutex<Vec<Reader>>,
     path: Option<PathBuf>,
     settings: Settings,
@@ -193,7 +200,7 @@ impl Store {
         let writer = Self::connect(Some(path), &settings)?;
         Self::enter_wal(&writer, &settings)?;
         writer.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
-        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: Some(path.to_owned()), settings })
+        Ok(Store::new(writer, Some(path.to_owned()), settings))
     }
 
     /// Switch to WAL mode. Switching a new file needs an exclusive lock, and SQLite answers
@@ -221,7 +228,18 @@ impl Store {
     /// A private in-memory database.
     pub(crate) fn open_memory(settings: Settings) -> Result<Store> {
         let writer = Self::connect(None, &settings)?;
-        Ok(Store { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path: None, settings })
+        Ok(Store::new(writer, None, settings))
+    }
+
+    fn new(writer: Connection, path: Option<PathBuf>, settings: Settings) -> Store {
+        Store {
+            writer: Mutex::new(Writer::new(writer)),
+            wanting: AtomicUsize::new(0),
+            committed: Condvar::new(),
+            readers: Mutex::new(Vec::new()),
+            path,
+            settings,
+        }
     }
 
     fn connect(path: Option<&Path>, settings: &Settings) -> Result<Connection> {
@@ -251,9 +269,15 @@ impl Store {
     /// Run `f` in a `BEGIN IMMEDIATE` transaction; commit if it returns `Ok`, roll back otherwise.
     /// Holding the writer serialises every write (and so every audit append) of this process;
     /// `BEGIN IMMEDIATE` serialises them with other processes.
+    ///
+    /// On a file, writes of several threads are group-committed (see [`writer`]): `Ok` means
+    /// committed, as for a write alone.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if self.path.is_some() {
+            return self.write_grouped(f);
+        }
+        let mut w = lock(&self.writer);
+        let tx = w.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&Tx { db: Db::of(&tx) })?;
         tx.commit()?;
         Ok(out)
@@ -268,7 +292,8 @@ impl Store {
     /// connection's open read) or fails, the WAL file is synced explicitly. Either way the
     /// write is durable when this returns, with one fsync fewer than a write plus a checkpoint.
     pub(crate) fn write_then_truncate<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<(T, bool)> {
-        let mut conn = lock(&self.writer);
+        let mut w = self.settled_writer();
+        let conn = &mut w.conn;
         let Some(path) = &self.path else {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let out = f(&Tx { db: Db::of(&tx) })?;
@@ -286,13 +311,10 @@ impl Store {
             },
             Err(e) => Err(Error::from(e)),
         };
-        // Back to full durability for every later write, whatever happened; a connection that
-        // cannot be put back is not used again.
+        // Back to full durability for every later write, whatever happened. (Setting the pragma
+        // fails only on a connection that fails every statement, later writes included.)
         if relax {
-            if let Err(e) = conn.pragma_update(None, "synchronous", "FULL") {
-                drop(conn);
-                return Err(Error::from(e));
-            }
+            conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let out = written?;
         let checkpoint: Result<i64> =
@@ -317,7 +339,7 @@ impl Store {
     /// when several must agree).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         let Some(path) = &self.path else {
-            return f(&Db::of(&lock(&self.writer)));
+            return f(&Db::of(&lock(&self.writer).conn));
         };
         let pooled = lock(&self.readers).pop();
         let reader = match pooled {
@@ -343,8 +365,8 @@ impl Store {
         if self.path.is_none() {
             return Ok(true);
         }
-        let conn = lock(&self.writer);
-        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        let w = self.settled_writer();
+        let busy: i64 = w.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
         Ok(busy == 0)
     }
 
@@ -357,10 +379,11 @@ impl Store {
             Ok((pages * page_size) as u64)
         };
         self.drop_readers();
-        let conn = lock(&self.writer);
-        let bytes_before = size(&conn)?;
+        let w = self.settled_writer();
+        let conn = &w.conn;
+        let bytes_before = size(conn)?;
         conn.execute_batch("VACUUM")?;
-        let bytes_after = size(&conn)?;
+        let bytes_after = size(conn)?;
         let busy: i64 = match self.path {
             Some(_) => conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?,
             None => 0,
@@ -435,7 +458,7 @@ mod tests {
     use super::*;
 
     fn synchronous(store: &Store) -> i64 {
-        lock(&store.writer).query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("pragma")
+        lock(&store.writer).conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("pragma")
     }
 
     #[test]
@@ -444,7 +467,7 @@ mod tests {
         let path = dir.path().join("s.db");
         let settings = Settings { synchronous_full: true, busy_timeout: Duration::from_secs(1), cache_kib: 1024 };
         let store = Store::open_file(&path, settings).expect("open");
-        lock(&store.writer).execute_batch("CREATE TABLE t (x BLOB)").expect("table");
+        lock(&store.writer).conn.execute_batch("CREATE TABLE t (x BLOB)").expect("table");
         assert_eq!(synchronous(&store), 2, "FULL");
         let wal = || std::fs::metadata(format!("{}-wal", path.display())).map(|m| m.len()).unwrap_or(0);
         let (_, truncated) = store
@@ -462,7 +485,7 @@ mod tests {
             .expect_err("fails");
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert_eq!(synchronous(&store), 2);
-        let n: i64 = lock(&store.writer).query_row("SELECT count(*) FROM t", [], |r| r.get(0)).expect("count");
+        let n: i64 = lock(&store.writer).conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).expect("count");
         assert_eq!(n, 1, "the failed write left nothing");
     }
 }
