@@ -17,9 +17,16 @@ use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
 const BATCH: usize = 1000;
-/// Batched erasures: this many calls of `forget_subjects` (one transaction each on the plain side).
+/// Batched erasures: at most this many calls of `forget_subjects` (one transaction each on the
+/// plain side), fewer for small runs (see `erase_batches`).
 const ERASE_BATCHES: usize = 10;
 const ERASE_BATCH: usize = 100;
+
+/// The batched erasures of a run of `n` subjects: two sets of them (with and without a
+/// coalescing window) and the single erasures must fit in the batched creates.
+fn erase_batches(n: usize) -> usize {
+    (n / 4 / ERASE_BATCH).clamp(1, ERASE_BATCHES)
+}
 
 /// Mixes `i` so consecutive subjects get unrelated emails, as real sign-ups do (sequential values
 /// would let the plain baseline append to its indexes in order). Phones use a bijection on the
@@ -119,9 +126,10 @@ fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     let erase = timed(erasures, |i| {
         black_box(vault.forget_subject(&app, &lookups[i]).expect("forget"));
     });
+    let batches = erase_batches(n);
     let doomed: Vec<Lookup> =
-        batched_tokens[..ERASE_BATCHES * ERASE_BATCH].iter().map(|t| Lookup::token(t.as_str())).collect();
-    let erase_batched = timed(ERASE_BATCHES, |b| {
+        batched_tokens[..batches * ERASE_BATCH].iter().map(|t| Lookup::token(t.as_str())).collect();
+    let erase_batched = timed(batches, |b| {
         black_box(vault.forget_subjects(&app, &doomed[b * ERASE_BATCH..(b + 1) * ERASE_BATCH]).expect("forget"));
     });
     vault.close().expect("close");
@@ -129,12 +137,20 @@ fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     let options = Options { erasure_wal_window_ms: 1000, ..Options::default() };
     let vault = Vault::open(dir.join("bunkerlite.db"), &key, options).expect("reopen");
     let more: Vec<Lookup> =
-        batched_tokens[ERASE_BATCHES * ERASE_BATCH..][..erasures].iter().map(|t| Lookup::token(t.as_str())).collect();
+        batched_tokens[batches * ERASE_BATCH..][..erasures].iter().map(|t| Lookup::token(t.as_str())).collect();
     let erase_coalesced = timed(erasures, |i| {
         black_box(vault.forget_subject(&app, &more[i]).expect("forget"));
     });
+    // And batches with the same window.
+    let doomed: Vec<Lookup> = batched_tokens[batches * ERASE_BATCH + erasures..][..batches * ERASE_BATCH]
+        .iter()
+        .map(|t| Lookup::token(t.as_str()))
+        .collect();
+    let erase_batched_coalesced = timed(batches, |b| {
+        black_box(vault.forget_subjects(&app, &doomed[b * ERASE_BATCH..(b + 1) * ERASE_BATCH]).expect("forget"));
+    });
     vault.close().expect("close");
-    vec![batched, single, by_token, by_email, update, erase, erase_batched, erase_coalesced]
+    vec![batched, single, by_token, by_email, update, erase, erase_batched, erase_coalesced, erase_batched_coalesced]
 }
 
 // ---- plain SQLite: the same rows in clear, same durability, no crypto, no audit ---------------
@@ -219,15 +235,15 @@ fn plain(dir: &Path, n: usize, input: &Inputs) -> Vec<Duration> {
         delete(&tx, &tokens[i]);
         tx.commit().expect("commit");
     });
-    let erase_batched = timed(ERASE_BATCHES, |b| {
+    let erase_batched = timed(erase_batches(n), |b| {
         let tx = c.transaction().expect("tx");
         for token in &batched_tokens[b * ERASE_BATCH..(b + 1) * ERASE_BATCH] {
             delete(&tx, token);
         }
         tx.commit().expect("commit");
     });
-    // The coalesced row compares with the same single indexed DELETEs.
-    vec![batched, single, by_token, by_email, update, erase, erase_batched, erase]
+    // The coalesced rows compare with the same indexed DELETEs, single and batched.
+    vec![batched, single, by_token, by_email, update, erase, erase_batched, erase, erase_batched]
 }
 
 fn rss_growth(dir: &Path) {
@@ -287,8 +303,8 @@ fn main() {
         v.sort();
         v[v.len() / 2]
     };
-    let plain: Vec<Duration> = (0..8).map(|i| median(&plains, i)).collect();
-    let ours: Vec<Duration> = (0..8).map(|i| median(&ourss, i)).collect();
+    let plain: Vec<Duration> = (0..9).map(|i| median(&plains, i)).collect();
+    let ours: Vec<Duration> = (0..9).map(|i| median(&ourss, i)).collect();
     let singles = n / 10;
     let names = [
         "create, batched (1000/tx)",
@@ -299,9 +315,11 @@ fn main() {
         "erase",
         "erase, batched (100/call)",
         "erase, WAL truncation coalesced (1 s)",
+        "erase, batched (100/call), WAL truncation coalesced (1 s)",
     ];
     let erasures = (singles / 10).max(1);
-    let counts = [n, singles, n, n, singles, erasures, ERASE_BATCHES * ERASE_BATCH, erasures];
+    let erased = erase_batches(n) * ERASE_BATCH;
+    let counts = [n, singles, n, n, singles, erasures, erased, erasures, erased];
     let rows: Vec<Row> = (0..names.len())
         .map(|i| Row { name: names[i], ours: ours[i], ours_n: counts[i], plain: plain[i], plain_n: counts[i] })
         .collect();
