@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::audit::action::Action;
-use crate::audit::buffer::Buffer;
+use crate::audit::buffer::{Buffer, Flush};
 use crate::audit::chain::{self, Event, Pending, OK};
 use crate::caller::Caller;
 use crate::clock::Clock;
@@ -266,23 +266,31 @@ impl Engine {
         if events.is_empty() {
             return Ok(());
         }
-        if self.audit.push(events) {
-            self.flush_audit()?;
+        match self.audit.push(events) {
+            Flush::Later => Ok(()),
+            Flush::UnlessBusy => self.flush_audit_with(false),
+            Flush::Now => self.flush_audit(),
         }
-        Ok(())
     }
 
     /// Commit every buffered event. The buffer is emptied under the write lock, so events are
     /// chained in the order their operations returned.
     pub(crate) fn flush_audit(&self) -> Result<()> {
+        self.flush_audit_with(true)
+    }
+
+    /// [`flush_audit`](Self::flush_audit); without `wait`, nothing when another thread holds
+    /// the writer (its flush or write takes the buffered events with it, or the next one will).
+    fn flush_audit_with(&self, wait: bool) -> Result<()> {
         if self.audit.is_empty() {
             return Ok(());
         }
         let mut taken: Vec<Pending> = Vec::new();
-        let result = self.store.write(|tx| {
+        let work = |tx: &Tx<'_>| {
             taken = self.audit.take();
             chain::append(tx, &self.keys, taken.iter(), self.audit_index_batch)
-        });
+        };
+        let result = if wait { self.store.write(work) } else { self.store.write_unless_busy(work).map(|_| ()) };
         if result.is_err() {
             self.audit.restore(taken);
         }

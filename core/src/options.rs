@@ -69,7 +69,9 @@ pub struct Options {
     /// Read events are group-committed at most this many milliseconds after the read; `0` writes
     /// each read's event in its own transaction before the read returns.
     pub audit_flush_interval_ms: u64,
-    /// Read events held in memory at most; reaching it flushes in the calling thread.
+    /// Read events held in memory at most (default 65,536, ~10 MB); reaching it flushes in the
+    /// calling thread, which then waits for any flush under way. Keep it well above what one
+    /// flush interval gathers, or readers stall on each other's flushes.
     pub audit_max_pending: usize,
     /// What an update's audit event keeps about the change (`values`, `fields` or `none`).
     pub audit_details: AuditDetails,
@@ -116,7 +118,7 @@ impl Default for Options {
             default_region: None,
             indexed_fields: Vec::new(),
             audit_flush_interval_ms: 100,
-            audit_max_pending: 16_384,
+            audit_max_pending: 65_536,
             audit_details: AuditDetails::Values,
             erasure_wal_window_ms: 0,
             audit_index_batch: 100_000,

@@ -14,7 +14,7 @@ mod writer;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -23,8 +23,8 @@ use self::writer::Writer;
 use super::Compacted;
 use crate::error::{Error, ErrorKind, Result};
 
-/// Idle reader connections kept open for reuse.
-const MAX_IDLE_READERS: usize = 8;
+/// Reader connections kept open for reuse: one slot each (see [`Store::read`]).
+const READER_SLOTS: usize = 8;
 /// WAL pages before an automatic checkpoint. Larger than SQLite's 1000 because blind-index and
 /// token inserts land on random pages: a page changed by several transactions between two
 /// checkpoints is copied into the database once. Erasure still checkpoints and truncates at once.
@@ -120,7 +120,8 @@ pub(crate) struct Store {
     wanting: AtomicUsize,
     /// Signalled when a group transaction settles.
     committed: Condvar,
-    readers: Mutex<Vec<Reader>>,
+    /// Reader connections, each in a slot a thread holds while it reads.
+    readers: [Mutex<Option<Reader>>; READER_SLOTS],
     path: Option<PathBuf>,
     settings: Settings,
 }
@@ -236,7 +237,7 @@ impl Store {
             writer: Mutex::new(Writer::new(writer)),
             wanting: AtomicUsize::new(0),
             committed: Condvar::new(),
-            readers: Mutex::new(Vec::new()),
+            readers: std::array::from_fn(|_| Mutex::new(None)),
             path,
             settings,
         }
@@ -276,11 +277,20 @@ impl Store {
         if self.path.is_some() {
             return self.write_grouped(f);
         }
-        let mut w = lock(&self.writer);
-        let tx = w.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx { db: Db::of(&tx) })?;
-        tx.commit()?;
-        Ok(out)
+        alone(&mut lock(&self.writer).conn, f)
+    }
+
+    /// [`write`](Self::write) if the writer is free now: `None`, and `f` not run, when another
+    /// thread of this process holds it.
+    pub(crate) fn write_unless_busy<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<Option<T>> {
+        if self.path.is_some() {
+            return self.write_grouped_unless_busy(f);
+        }
+        match self.writer.try_lock() {
+            Ok(mut w) => alone(&mut w.conn, f).map(Some),
+            Err(TryLockError::Poisoned(p)) => alone(&mut p.into_inner().conn, f).map(Some),
+            Err(TryLockError::WouldBlock) => Ok(None),
+        }
     }
 
     /// Run `f` in a write transaction as [`write`](Self::write) does, then, still holding the
@@ -295,10 +305,7 @@ impl Store {
         let mut w = self.settled_writer();
         let conn = &mut w.conn;
         let Some(path) = &self.path else {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&Tx { db: Db::of(&tx) })?;
-            tx.commit()?;
-            return Ok((out, true));
+            return alone(conn, f).map(|out| (out, true));
         };
         let relax = self.settings.synchronous_full;
         if relax {
@@ -341,17 +348,26 @@ impl Store {
         let Some(path) = &self.path else {
             return f(&Db::of(&lock(&self.writer).conn));
         };
-        let pooled = lock(&self.readers).pop();
-        let reader = match pooled {
-            Some(r) => r,
-            None => Reader { conn: Self::connect(Some(path), &self.settings)?, seen: Cell::new(None) },
+        // A thread starts at its own slot, so its reads keep one connection and its page cache
+        // (warm in this core's caches); a slot another thread holds is passed over. When every
+        // slot is held (more concurrent reads than slots, or a read nested in one), the read
+        // gets a connection of its own for this call, as a pool that ran dry would.
+        let home = reader_slot();
+        let held = (0..READER_SLOTS).find_map(|k| match self.readers[(home + k) % READER_SLOTS].try_lock() {
+            Ok(slot) => Some(slot),
+            // A panic during an earlier read leaves the connection usable (its statements reset).
+            Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        });
+        let Some(mut slot) = held else {
+            let reader = Reader { conn: Self::connect(Some(path), &self.settings)?, seen: Cell::new(None) };
+            return f(&Db { conn: &reader.conn, seen: Some(&reader.seen) });
         };
-        let out = f(&Db { conn: &reader.conn, seen: Some(&reader.seen) });
-        let mut idle = lock(&self.readers);
-        if idle.len() < MAX_IDLE_READERS {
-            idle.push(reader);
+        if slot.is_none() {
+            *slot = Some(Reader { conn: Self::connect(Some(path), &self.settings)?, seen: Cell::new(None) });
         }
-        out
+        let reader = slot.as_ref().expect("filled above");
+        f(&Db { conn: &reader.conn, seen: Some(&reader.seen) })
     }
 
     /// Whether the store lives in memory (no file, no WAL).
@@ -393,8 +409,28 @@ impl Store {
 
     /// Drop idle readers (before close, so the last connection can remove the WAL).
     pub(crate) fn drop_readers(&self) {
-        lock(&self.readers).clear();
+        for slot in &self.readers {
+            lock(slot).take();
+        }
     }
+}
+
+/// `f` in a transaction of its own on `conn` (an in-memory store's writer).
+fn alone<T>(conn: &mut Connection, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&Tx { db: Db::of(&tx) })?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// The reader slot this thread starts at: threads are numbered as they first read.
+fn reader_slot() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % READER_SLOTS;
+    }
+    // 0 while the thread's locals are being torn down.
+    SLOT.try_with(|s| *s).unwrap_or(0)
 }
 
 /// Run `f` inside one deferred read transaction on `conn` (ended whatever `f` returns).

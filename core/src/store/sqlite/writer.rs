@@ -15,7 +15,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::MutexGuard;
+use std::sync::{MutexGuard, TryLockError};
 
 use rusqlite::Connection;
 
@@ -94,9 +94,22 @@ impl Store {
     /// Run `f` as one member of a group transaction (see the module documentation). File
     /// stores only; an in-memory store has no other connection to hide a transaction from.
     pub(super) fn write_grouped<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let member = Member::join(self)?;
+        let member = Member::join(self, self.writer())?;
         let out = f(&Tx { db: Db::of(&member.conn) });
         member.leave(out)
+    }
+
+    /// [`write_grouped`](Self::write_grouped) if the writer is free now; `None` (nothing done)
+    /// when another thread holds it.
+    pub(super) fn write_grouped_unless_busy<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<Option<T>> {
+        let w = match self.writer.try_lock() {
+            Ok(w) => w,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return Ok(None),
+        };
+        let member = Member::join(self, w)?;
+        let out = f(&Tx { db: Db::of(&member.conn) });
+        member.leave(out).map(Some)
     }
 }
 
@@ -119,8 +132,8 @@ impl<'s> std::ops::Deref for Member<'s> {
 }
 
 impl<'s> Member<'s> {
-    fn join(store: &'s Store) -> Result<Member<'s>> {
-        let mut w = store.writer();
+    /// Join (or begin) the group with the writer `w`, just taken.
+    fn join(store: &'s Store, mut w: MutexGuard<'s, Writer>) -> Result<Member<'s>> {
         if let Some(group) = w.open {
             if w.members < MAX_MEMBERS {
                 if let Err(e) = w.conn.execute_batch("SAVEPOINT member") {
