@@ -20,7 +20,7 @@ use std::sync::{MutexGuard, TryLockError};
 use rusqlite::Connection;
 
 use super::{lock, Db, Store, Tx};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Members of one group at most: a bound on how long the first one waits for its commit.
 const MAX_MEMBERS: usize = 64;
@@ -70,7 +70,13 @@ impl Store {
     /// Commit the open group, if any, and wake its members.
     fn commit_group(&self, w: &mut Writer) -> Result<()> {
         let Some(group) = w.open.take() else { return Ok(()) };
-        let result = w.conn.execute_batch("COMMIT").map_err(Error::from);
+        let result = if w.conn.is_autocommit() {
+            // SQLite rolled the transaction back itself (an I/O error, a full disk) during a
+            // member's statement: every member's changes are gone.
+            Err(Error::new(ErrorKind::Storage, "the transaction of this write was rolled back by the database"))
+        } else {
+            w.conn.execute_batch("COMMIT").map_err(Error::from)
+        };
         if let Err(e) = &result {
             if !w.conn.is_autocommit() {
                 drop(w.conn.execute_batch("ROLLBACK"));
@@ -135,7 +141,10 @@ impl<'s> Member<'s> {
     /// Join (or begin) the group with the writer `w`, just taken.
     fn join(store: &'s Store, mut w: MutexGuard<'s, Writer>) -> Result<Member<'s>> {
         if let Some(group) = w.open {
-            if w.members < MAX_MEMBERS {
+            // A transaction SQLite already rolled back is not joined: `SAVEPOINT` outside one
+            // would begin a new transaction, and the group's commit would then report the lost
+            // changes of its earlier members as committed.
+            if w.members < MAX_MEMBERS && !w.conn.is_autocommit() {
                 if let Err(e) = w.conn.execute_batch("SAVEPOINT member") {
                     // The group cannot take this write; it must not stay open for nobody.
                     drop(store.commit_group(&mut w));
@@ -303,6 +312,54 @@ mod tests {
         store.write(|tx| insert(tx, 5)).expect("alone");
         assert_eq!(rows(&store), [1, 1, 1, 2, 5]);
         assert!(lock(&store.writer).conn.is_autocommit(), "no transaction left open");
+    }
+
+    #[test]
+    fn a_transaction_the_database_rolled_back_fails_every_member() {
+        use std::sync::atomic::AtomicBool;
+        let dir = tempfile::tempdir().expect("dir");
+        let store = store(&dir);
+        let wait_for_waiter = || {
+            while store.wanting.load(Ordering::SeqCst) == 0 {
+                std::thread::yield_now();
+            }
+        };
+        let (inside_a, inside_b) = (AtomicBool::new(false), AtomicBool::new(false));
+        let (a, b, c) = std::thread::scope(|s| {
+            // A begins the group and waits for B; B's statement ends the transaction, as SQLite
+            // does itself on an I/O error or a full disk, and B waits for C; C comes last.
+            let a = s.spawn(|| {
+                store.write(|tx| {
+                    insert(tx, 1)?;
+                    inside_a.store(true, Ordering::SeqCst);
+                    wait_for_waiter();
+                    Ok(())
+                })
+            });
+            while !inside_a.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            let b = s.spawn(|| {
+                store.write(|tx| {
+                    insert(tx, 2)?;
+                    tx.conn.execute_batch("ROLLBACK")?;
+                    inside_b.store(true, Ordering::SeqCst);
+                    wait_for_waiter();
+                    Ok(())
+                })
+            });
+            while !inside_b.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            let c = s.spawn(|| store.write(|tx| insert(tx, 3)));
+            (a.join().expect("a"), b.join().expect("b"), c.join().expect("c"))
+        });
+        // A's insert went with the transaction: A must not be told it committed.
+        assert_eq!(a.expect_err("a").kind(), ErrorKind::Storage);
+        assert!(b.is_err());
+        c.expect("c begins a transaction of its own");
+        assert_eq!(rows(&store), [3]);
+        assert!(lock(&store.writer).conn.is_autocommit());
     }
 
     #[test]
