@@ -106,13 +106,17 @@ impl Store {
     }
 
     /// [`write_grouped`](Self::write_grouped) if the writer is free now; `None` (nothing done)
-    /// when another thread holds it.
+    /// when another thread holds it or a group waits for a thread to join it (joining would
+    /// mean waiting for that group's commit).
     pub(super) fn write_grouped_unless_busy<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<Option<T>> {
         let w = match self.writer.try_lock() {
             Ok(w) => w,
             Err(TryLockError::Poisoned(p)) => p.into_inner(),
             Err(TryLockError::WouldBlock) => return Ok(None),
         };
+        if w.open.is_some() {
+            return Ok(None);
+        }
         let member = Member::join(self, w)?;
         let out = f(&Tx { db: Db::of(&member.conn) });
         member.leave(out).map(Some)
