@@ -181,6 +181,7 @@ pub(crate) fn append<'p>(
         return Ok(());
     }
     let (mut seq, mut prev) = store::audit::head(tx)?.unwrap_or((0, [0; 32]));
+    let mut appender = store::audit::appender(tx)?;
     for e in events {
         seq += 1;
         // A failed attempt names only a token: find the row it belongs to, if any.
@@ -202,23 +203,20 @@ pub(crate) fn append<'p>(
             reference: e.reference.as_ref().map(|r| r.as_slice()),
         };
         let mac = fields.mac(keys.audit_key(), &prev);
-        store::audit::insert(
-            tx,
-            &NewAuditRow {
-                seq,
-                time_ms: e.time_ms,
-                actor: &e.actor,
-                purpose: e.purpose.as_deref(),
-                action: e.action.as_str(),
-                subject: e.subject.as_ref(),
-                subject_id,
-                version: e.version,
-                outcome: e.outcome,
-                details: e.details.as_deref(),
-                mac: &mac,
-                reference: e.reference.as_ref(),
-            },
-        )?;
+        appender.insert(&NewAuditRow {
+            seq,
+            time_ms: e.time_ms,
+            actor: &e.actor,
+            purpose: e.purpose.as_deref(),
+            action: e.action,
+            subject: e.subject.as_ref(),
+            subject_id,
+            version: e.version,
+            outcome: e.outcome,
+            details: e.details.as_deref(),
+            mac: &mac,
+            reference: e.reference.as_ref(),
+        })?;
         prev = mac;
     }
     store::audit::index_pending(tx, seq, index_batch)?;

@@ -85,38 +85,49 @@ pub(crate) fn head(db: &Db<'_>) -> Result<Option<(u64, [u8; 32])>> {
     found.map(|(seq, mac)| Ok((seq as u64, fixed(mac, "audit MAC")?))).transpose()
 }
 
-/// Append one event (its sequence number is the primary key: two appends of one number fail).
-pub(crate) fn insert(tx: &Tx<'_>, e: &NewAuditRow<'_>) -> Result<()> {
-    tx.conn
-        .prepare_cached(concat!(
+/// Appends events, the insert prepared once for a whole batch (the flusher appends thousands).
+pub(crate) struct Appender<'t> {
+    insert: rusqlite::CachedStatement<'t>,
+}
+
+/// An [`Appender`] for events of the transaction `tx`.
+pub(crate) fn appender<'t>(tx: &'t Tx<'_>) -> Result<Appender<'t>> {
+    Ok(Appender {
+        insert: tx.conn.prepare_cached(concat!(
             "INSERT INTO audit (",
             columns!(),
             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-        ))?
-        .execute(rusqlite::params![
+        ))?,
+    })
+}
+
+impl Appender<'_> {
+    /// Append one event (its sequence number is the primary key: two appends of one number fail).
+    pub(crate) fn insert(&mut self, e: &NewAuditRow<'_>) -> Result<()> {
+        let outcome = match e.outcome {
+            OK => 0,
+            code => i64::from(
+                ErrorKind::from_code(code)
+                    .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
+                    .number(),
+            ),
+        };
+        self.insert.execute(rusqlite::params![
             e.seq as i64,
             e.time_ms,
             e.actor,
             e.purpose,
-            Action::from_name(e.action)
-                .ok_or_else(|| Error::internal("an event's action is not in the table"))?
-                .number(),
+            e.action.number(),
             e.subject.map(|s| s.as_slice()),
             e.subject_id,
             e.version,
-            match e.outcome {
-                OK => 0,
-                code => i64::from(
-                    ErrorKind::from_code(code)
-                        .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
-                        .number(),
-                ),
-            },
+            outcome,
             e.details,
             e.mac.as_slice(),
             e.reference.map(|r| r.as_slice()),
         ])?;
-    Ok(())
+        Ok(())
+    }
 }
 
 /// The audit's index mark: every event up to it is in `audit_subjects`.
