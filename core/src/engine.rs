@@ -195,10 +195,10 @@ impl Engine {
         };
         let result =
             if truncate { self.store.write_then_truncate(work) } else { self.store.write(work).map(|o| (o, false)) };
+        self.audit.settle(taken, result.is_ok());
         match result {
             Ok(done) => Ok(done),
             Err(err) => {
-                self.audit.restore(taken);
                 self.record(vec![attempt.into_pending(caller, self.now_ms(), err.code())])?;
                 Err(err)
             }
@@ -291,9 +291,7 @@ impl Engine {
             chain::append(tx, &self.keys, taken.iter(), self.audit_index_batch)
         };
         let result = if wait { self.store.write(work) } else { self.store.write_unless_busy(work).map(|_| ()) };
-        if result.is_err() {
-            self.audit.restore(taken);
-        }
+        self.audit.settle(taken, result.is_ok());
         result
     }
 }

@@ -14,35 +14,48 @@ pub(crate) enum Flush {
     /// takes the buffer with it) holds the writer — then this read goes on.
     UnlessBusy,
     /// Commit them now, waiting for the writer: the vault audits reads synchronously, or twice
-    /// `max_pending` events wait (the flushes under way do not keep up).
+    /// `max_pending` events are waiting or inside a commit not yet finished (the flushes under
+    /// way do not keep up; none of these events is durable yet).
     Now,
 }
 
 /// The events recorded but not yet committed.
 pub(crate) struct Buffer {
-    pending: Mutex<Vec<Pending>>,
+    inner: Mutex<Inner>,
     /// Commit each read's event before the read returns.
     pub(crate) synchronous: bool,
     /// Commit in the calling thread once this many events wait (see [`Flush`]).
     pub(crate) max_pending: usize,
 }
 
+struct Inner {
+    pending: Vec<Pending>,
+    /// Events taken by writes that have not returned yet (not durable either).
+    in_flight: usize,
+}
+
 impl Buffer {
     pub(crate) fn new(synchronous: bool, max_pending: usize) -> Buffer {
-        Buffer { pending: Mutex::new(Vec::new()), synchronous, max_pending: max_pending.max(1) }
+        Buffer {
+            inner: Mutex::new(Inner { pending: Vec::new(), in_flight: 0 }),
+            synchronous,
+            max_pending: max_pending.max(1),
+        }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Pending>> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Add events; returns what the caller should do about committing them.
+    /// Add events; returns what the caller should do about committing them. The hard limit
+    /// counts the events a commit under way holds too: none of them is durable yet.
     pub(crate) fn push(&self, events: impl IntoIterator<Item = Pending>) -> Flush {
-        let mut pending = self.lock();
-        pending.extend(events);
-        if self.synchronous || pending.len() >= self.max_pending.saturating_mul(2) {
+        let mut inner = self.lock();
+        inner.pending.extend(events);
+        let waiting = inner.pending.len();
+        if self.synchronous || waiting + inner.in_flight >= self.max_pending.saturating_mul(2) {
             Flush::Now
-        } else if pending.len() >= self.max_pending {
+        } else if waiting >= self.max_pending {
             Flush::UnlessBusy
         } else {
             Flush::Later
@@ -50,21 +63,26 @@ impl Buffer {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.lock().pending.is_empty()
     }
 
+    /// Take every waiting event for a commit; hand them back with [`settle`](Self::settle).
     pub(crate) fn take(&self) -> Vec<Pending> {
-        std::mem::take(&mut *self.lock())
+        let mut inner = self.lock();
+        let taken = std::mem::take(&mut inner.pending);
+        inner.in_flight += taken.len();
+        taken
     }
 
-    /// Put events back in front after a failed commit, keeping their order.
-    pub(crate) fn restore(&self, mut events: Vec<Pending>) {
-        if events.is_empty() {
-            return;
+    /// The commit of events from [`take`](Self::take) is over: committed, or not (then they go
+    /// back in front, keeping their order).
+    pub(crate) fn settle(&self, mut taken: Vec<Pending>, committed: bool) {
+        let mut inner = self.lock();
+        inner.in_flight = inner.in_flight.saturating_sub(taken.len());
+        if !committed && !taken.is_empty() {
+            taken.append(&mut inner.pending);
+            inner.pending = taken;
         }
-        let mut pending = self.lock();
-        events.append(&mut pending);
-        *pending = events;
     }
 }
 
@@ -76,8 +94,14 @@ mod tests {
     use crate::caller::Caller;
 
     fn events(n: usize) -> Vec<Pending> {
+        static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
         let caller = Caller::new("app:test").expect("caller");
-        (0..n).map(|_| Event::attempt(Action::SubjectGet, None).into_pending(&caller, 1, OK)).collect()
+        (0..n)
+            .map(|_| {
+                let time = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Event::attempt(Action::SubjectGet, None).into_pending(&caller, time, OK)
+            })
+            .collect()
     }
 
     #[test]
@@ -87,9 +111,31 @@ mod tests {
         assert_eq!(buffer.push(events(1)), Flush::UnlessBusy, "max_pending reached");
         assert_eq!(buffer.push(events(2)), Flush::UnlessBusy);
         assert_eq!(buffer.push(events(1)), Flush::Now, "twice max_pending");
-        assert_eq!(buffer.take().len(), 6);
+        let taken = buffer.take();
+        assert_eq!(taken.len(), 6);
+        buffer.settle(taken, true);
         assert_eq!(buffer.push(events(1)), Flush::Later);
         let synchronous = Buffer::new(true, 3);
         assert_eq!(synchronous.push(events(1)), Flush::Now);
+    }
+
+    #[test]
+    fn events_of_a_commit_under_way_count_toward_the_hard_limit() {
+        let buffer = Buffer::new(false, 3);
+        assert_eq!(buffer.push(events(3)), Flush::UnlessBusy);
+        let taken = buffer.take();
+        assert_eq!(buffer.push(events(2)), Flush::Later);
+        assert_eq!(buffer.push(events(1)), Flush::Now, "3 waiting + 3 in flight, none durable");
+        // A failed commit puts them back in front, in order; a committed one leaves nothing in
+        // flight.
+        let first: Vec<i64> = taken.iter().map(|p| p.time_ms()).collect();
+        buffer.settle(taken, false);
+        let again = buffer.take();
+        let all: Vec<i64> = again.iter().map(|p| p.time_ms()).collect();
+        assert_eq!(all.len(), 6);
+        assert_eq!(&all[..3], &first[..]);
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "recorded order kept");
+        buffer.settle(again, true);
+        assert_eq!(buffer.push(events(2)), Flush::Later);
     }
 }

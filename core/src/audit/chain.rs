@@ -109,6 +109,14 @@ pub(crate) struct Pending {
     reference: Option<[u8; 16]>,
 }
 
+#[cfg(test)]
+impl Pending {
+    /// When the event happened (tests check the order of buffered events by it).
+    pub(crate) fn time_ms(&self) -> i64 {
+        self.time_ms
+    }
+}
+
 /// The fields of one event that the chain MAC covers.
 pub(crate) struct Fields<'a> {
     pub(crate) seq: u64,
