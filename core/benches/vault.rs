@@ -285,6 +285,11 @@ fn main() {
     } else {
         20_000
     });
+    if n < BATCH || n % BATCH != 0 {
+        // The creates run in batches of BATCH, and every later phase reads what they made.
+        eprintln!("BUNKERLITE_BENCH_N must be a multiple of {BATCH} (at least {BATCH}), not {n}");
+        std::process::exit(2);
+    }
     let dir =
         tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("tempdir");
     // Three rounds on fresh files, each side in turn; every figure is the median of its three
