@@ -2,21 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
+import { profile } from './profile.mjs'
 
 const require = createRequire(import.meta.url)
 const { Vault, MasterKey } = require('../bindings/node')
 const [BATCHES, BATCH, GETS, PASSES] = [20, 1000, 10_000, 20]
 const [TOKEN_BATCHES, BATCH_TOKENS, TOKEN_PASSES] = [5, 10_000, 3]
-// The realistic ~350-byte profile of core/benches/calls.rs.
-const profile = (i) => ({
-  email: `user${i}@example.org`,
-  phone: `+49 151 ${10_000_000 + (i * 48_271 + 12_345) % 90_000_000}`,
-  name: `Person Number ${i}`,
-  address: { street: `${i % 997} Long Example Street`, city: 'Berlin', zip: String(i % 99_999).padStart(5, '0'), country: 'DE' },
-  birthdate: '1987-06-05',
-  preferences: { newsletter: i % 2 === 0, language: 'de', theme: 'dark' },
-  note: 'customer since 2019, prefers contact by email, VIP tier'
-})
 
 const dir = mkdtempSync(join(process.env.BUNKERLITE_BENCH_DIR ?? '.', 'calls-'))
 const vault = Vault.open(join(dir, 'calls.db'), MasterKey.generate())

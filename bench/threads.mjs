@@ -10,6 +10,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
+import { profile } from './profile.mjs'
 
 const here = new URL('.', import.meta.url).pathname
 const { Vault, MasterKey } = createRequire(import.meta.url)(resolve(here, '../bindings/node'))
@@ -20,16 +21,6 @@ const ROUNDS = Number(process.env.BUNKERLITE_BENCH_ROUNDS ?? 3)
 const THREADS = (process.env.BUNKERLITE_BENCH_THREADS ?? '1,2,4').split(',').map(Number)
 const opts = { actor: 'app:bench' }
 
-// The ~350-byte profile of bench/bindings.mjs.
-const profile = (i) => ({
-  email: `user${i}@example.org`,
-  phone: `+49 151 ${10_000_000 + (i * 48_271 + 12_345) % 90_000_000}`,
-  name: `Person Number ${i}`,
-  address: { street: `${i % 997} Long Example Street`, city: 'Berlin', zip: String(i % 99_999).padStart(5, '0'), country: 'DE' },
-  birthdate: '1987-06-05',
-  preferences: { newsletter: i % 2 === 0, language: 'de', theme: 'dark' },
-  note: 'customer since 2019, prefers contact by email, VIP tier'
-})
 const lookup = (i) => ({ email: `user${(i * 104_729) % N}@example.org` })
 
 // Sync work for SECONDS: operations done. `fresh` numbers this caller's new subjects.

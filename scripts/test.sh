@@ -42,7 +42,7 @@ lint() {
   # The benchmarks are not run here (they take minutes and need quiet), but they must stay
   # valid programs: the Python ones type-check, the Node ones parse, the shell ones parse.
   .venv/bin/python -m mypy --ignore-missing-imports bench/bindings.py bench/threads.py bench/peers/peers.py bench/peers/table.py
-  for f in bench/bindings.mjs bench/threads.mjs bench/peers/peers.mjs; do node --check "$f"; done
+  for f in bench/profile.mjs bench/bindings.mjs bench/threads.mjs bench/peers/peers.mjs; do node --check "$f"; done
   for f in bench/bindings.sh bench/threads.sh bench/peers/run.sh bench/peers/setup.sh; do bash -n "$f"; done
 }
 

@@ -10,6 +10,7 @@ import { randomBytes, createCipheriv, createDecipheriv, createHmac } from 'node:
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
+import { profile } from '../profile.mjs'
 
 const here = new URL('.', import.meta.url).pathname
 const require = createRequire(join(here, 'node', 'package.json'))
@@ -22,15 +23,6 @@ const ROUNDS = Number(process.env.BUNKERLITE_PEERS_ROUNDS ?? 3)
 const BATCH = 1000
 const ERASURES = 1000
 
-const profile = (i) => ({
-  email: `user${i}@example.org`,
-  phone: `+49 151 ${10_000_000 + (i * 48_271 + 12_345) % 90_000_000}`,
-  name: `Person Number ${i}`,
-  address: { street: `${i % 997} Long Example Street`, city: 'Berlin', zip: String(i % 99_999).padStart(5, '0'), country: 'DE' },
-  birthdate: '1987-06-05',
-  preferences: { newsletter: i % 2 === 0, language: 'de', theme: 'dark' },
-  note: 'customer since 2019, prefers contact by email, VIP tier'
-})
 // Permutations of 0..N-1, as in peers.py (numbers kept exact: products stay below 2^53).
 const order = (step) => Array.from({ length: N }, (_, i) => Number((BigInt(i) * BigInt(step)) % BigInt(N)))
 const CREATE_ORDER = order(7919)

@@ -33,25 +33,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import bunkerlite
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from bindings import profile  # noqa: E402  (the profile every benchmark stores)
+
 N = int(os.environ.get("BUNKERLITE_PEERS_N", "20000"))
 ROUNDS = int(os.environ.get("BUNKERLITE_PEERS_ROUNDS", "3"))
 BATCH = 1000
 ERASURES = 1000
 PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;"
-
-
-def profile(i: int) -> Dict[str, Any]:
-    """The realistic profile of core/benches/calls.rs (the same in peers.mjs)."""
-    return {
-        "email": f"user{i}@example.org",
-        "phone": f"+49 151 {10_000_000 + (i * 48_271 + 12_345) % 90_000_000}",
-        "name": f"Person Number {i}",
-        "address": {"street": f"{i % 997} Long Example Street", "city": "Berlin", "zip": f"{i % 99_999:05}",
-                    "country": "DE"},
-        "birthdate": "1987-06-05",
-        "preferences": {"newsletter": i % 2 == 0, "language": "de", "theme": "dark"},
-        "note": "customer since 2019, prefers contact by email, VIP tier",
-    }
 
 
 def order(step: int) -> List[int]:
