@@ -75,25 +75,32 @@ fn crash_writer() {
 
 #[test]
 fn writer_killed_at_random_points() {
+    kill_writers_at_random_points("crash_writer", 50, 40, 2);
+}
+
+/// Run the child test `child` (a writer printing each acknowledged write) for a number of rounds
+/// (`default_rounds`, or BUNKERLITE_CRASH_ROUNDS for soak runs with BUNKERLITE_SOAK=1), killing it
+/// with SIGKILL after up to `lines_before_kill` acknowledgements and a random pause, and checking
+/// the file after each kill: no acknowledged write lost, at most `in_flight` subjects committed
+/// but not acknowledged per kill.
+fn kill_writers_at_random_points(child: &str, default_rounds: u64, lines_before_kill: u64, in_flight: i64) {
     let tv = common::temp_vault();
     common::open(&tv.path, KEY).close().expect("create");
     let mut rng = common::Rng::from_time();
     // token → (email, last acknowledged version)
     let mut acked: std::collections::HashMap<String, (String, u64)> = Default::default();
-    // BUNKERLITE_CRASH_ROUNDS raises the count for soak runs (scripts/test.sh with BUNKERLITE_SOAK=1).
-    let rounds: u64 = std::env::var("BUNKERLITE_CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
+    let rounds: u64 =
+        std::env::var("BUNKERLITE_CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(default_rounds);
     // Subjects committed but never acknowledged (killed between commit and print).
     let mut unacked = 0;
     let mut touched: std::collections::HashSet<String> = Default::default();
     for round in 0..rounds {
-        let mut child = common::child(
-            "crash_writer",
-            &[("BL_PATH", tv.path.display().to_string()), ("BL_ROUND", round.to_string())],
-        )
-        .spawn()
-        .expect("spawn");
+        let mut child =
+            common::child(child, &[("BL_PATH", tv.path.display().to_string()), ("BL_ROUND", round.to_string())])
+                .spawn()
+                .expect("spawn");
         let lines = lines_of(&mut child);
-        let wait_for = rng.below(40);
+        let wait_for = rng.below(lines_before_kill);
         let mut seen = 0;
         while seen < wait_for {
             match lines.recv_timeout(Duration::from_secs(20)) {
@@ -101,7 +108,7 @@ fn writer_killed_at_random_points() {
                     record(&mut acked, &mut touched, &line);
                     seen += 1;
                 }
-                Err(_) => panic!("round {round}: writer made no progress"),
+                Err(_) => panic!("round {round}: the writer made no progress"),
             }
         }
         std::thread::sleep(Duration::from_micros(rng.below(3000)));
@@ -111,10 +118,11 @@ fn writer_killed_at_random_points() {
         while let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
             record(&mut acked, &mut touched, &line);
         }
-        // Soak runs (more than 50 rounds) check every subject and run integrity_check every 100th
-        // round and at the end; in between, this round's subjects and a sample of older ones.
-        let full = rounds <= 50 || round % 100 == 99 || round + 1 == rounds;
-        unacked = check(&tv.path, &acked, &touched, unacked, round, full, 2);
+        // Soak runs (more rounds than the default) check every subject and run integrity_check
+        // every 100th round and at the end; in between, this round's subjects and a sample of
+        // older ones.
+        let full = rounds <= default_rounds || round % 100 == 99 || round + 1 == rounds;
+        unacked = check(&tv.path, &acked, &touched, unacked, round, full, in_flight);
         touched.clear();
     }
     assert!(acked.len() as u64 > rounds, "the writer made progress: {} subjects", acked.len());
@@ -160,43 +168,7 @@ fn crash_group_writer() {
 
 #[test]
 fn group_writers_killed_at_random_points() {
-    let tv = common::temp_vault();
-    common::open(&tv.path, KEY).close().expect("create");
-    let mut rng = common::Rng::from_time();
-    let mut acked: std::collections::HashMap<String, (String, u64)> = Default::default();
-    let rounds: u64 = std::env::var("BUNKERLITE_CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-    let mut unacked = 0;
-    let mut touched: std::collections::HashSet<String> = Default::default();
-    for round in 0..rounds {
-        let mut child = common::child(
-            "crash_group_writer",
-            &[("BL_PATH", tv.path.display().to_string()), ("BL_ROUND", round.to_string())],
-        )
-        .spawn()
-        .expect("spawn");
-        let lines = lines_of(&mut child);
-        let wait_for = rng.below(60);
-        let mut seen = 0;
-        while seen < wait_for {
-            match lines.recv_timeout(Duration::from_secs(20)) {
-                Ok(line) => {
-                    record(&mut acked, &mut touched, &line);
-                    seen += 1;
-                }
-                Err(_) => panic!("round {round}: the writers made no progress"),
-            }
-        }
-        std::thread::sleep(Duration::from_micros(rng.below(3000)));
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
-        while let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
-            record(&mut acked, &mut touched, &line);
-        }
-        let full = rounds <= 20 || round % 100 == 99 || round + 1 == rounds;
-        unacked = check(&tv.path, &acked, &touched, unacked, round, full, GROUP_THREADS as i64);
-        touched.clear();
-    }
-    assert!(acked.len() as u64 > rounds, "the writers made progress: {} subjects", acked.len());
+    kill_writers_at_random_points("crash_group_writer", 20, 60, GROUP_THREADS as i64);
 }
 
 fn record(
