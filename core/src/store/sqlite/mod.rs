@@ -132,6 +132,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// `m` if no other thread holds it now; a poisoned lock is taken as it is, as [`lock`] does.
+fn try_lock<T>(m: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
+    match m.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
 /// A filesystem path as the path part of a `file:` URI (RFC 3986 percent-encoding of every byte
 /// outside the unreserved set, so nothing in a caller's path is read as a URI parameter).
 fn uri_path(path: &Path) -> String {
@@ -286,10 +295,9 @@ impl Store {
         if self.path.is_some() {
             return self.write_grouped_unless_busy(f);
         }
-        match self.writer.try_lock() {
-            Ok(mut w) => alone(&mut w.conn, f).map(Some),
-            Err(TryLockError::Poisoned(p)) => alone(&mut p.into_inner().conn, f).map(Some),
-            Err(TryLockError::WouldBlock) => Ok(None),
+        match try_lock(&self.writer) {
+            Some(mut w) => alone(&mut w.conn, f).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -353,12 +361,8 @@ impl Store {
         // slot is held (more concurrent reads than slots, or a read nested in one), the read
         // gets a connection of its own for this call, as a pool that ran dry would.
         let home = reader_slot();
-        let held = (0..READER_SLOTS).find_map(|k| match self.readers[(home + k) % READER_SLOTS].try_lock() {
-            Ok(slot) => Some(slot),
-            // A panic during an earlier read leaves the connection usable (its statements reset).
-            Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        });
+        // (A panic during an earlier read leaves its connection usable: statements reset.)
+        let held = (0..READER_SLOTS).find_map(|k| try_lock(&self.readers[(home + k) % READER_SLOTS]));
         let Some(mut slot) = held else {
             let reader = Reader { conn: Self::connect(Some(path), &self.settings)?, seen: Cell::new(None) };
             return f(&Db { conn: &reader.conn, seen: Some(&reader.seen) });

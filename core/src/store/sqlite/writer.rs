@@ -15,11 +15,11 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::{MutexGuard, TryLockError};
+use std::sync::MutexGuard;
 
 use rusqlite::Connection;
 
-use super::{lock, Db, Store, Tx};
+use super::{lock, try_lock, Db, Store, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Members of one group at most: a bound on how long the first one waits for its commit.
@@ -109,14 +109,7 @@ impl Store {
     /// when another thread holds it or a group waits for a thread to join it (joining would
     /// mean waiting for that group's commit).
     pub(super) fn write_grouped_unless_busy<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<Option<T>> {
-        let w = match self.writer.try_lock() {
-            Ok(w) => w,
-            Err(TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(TryLockError::WouldBlock) => return Ok(None),
-        };
-        if w.open.is_some() {
-            return Ok(None);
-        }
+        let Some(w) = try_lock(&self.writer).filter(|w| w.open.is_none()) else { return Ok(None) };
         let member = Member::join(self, w)?;
         let out = f(&Tx { db: Db::of(&member.conn) });
         member.leave(out).map(Some)
