@@ -30,12 +30,10 @@ const FAILURES_KEPT: usize = 256;
 /// The writer connection and the state of its group transaction.
 pub(super) struct Writer {
     pub(super) conn: Connection,
-    /// The number of the group whose transaction is open, waiting for a thread to join it.
-    open: Option<u64>,
     /// Members of the open group so far.
     members: usize,
     /// The last group begun, and the last one settled (committed or rolled back): groups settle
-    /// in the order they begin.
+    /// in the order they begin, so a group is open while `begun > settled`.
     begun: u64,
     settled: u64,
     /// Groups whose commit failed, with the error every member of them gets.
@@ -44,7 +42,12 @@ pub(super) struct Writer {
 
 impl Writer {
     pub(super) fn new(conn: Connection) -> Writer {
-        Writer { conn, open: None, members: 0, begun: 0, settled: 0, failed: VecDeque::new() }
+        Writer { conn, members: 0, begun: 0, settled: 0, failed: VecDeque::new() }
+    }
+
+    /// The group whose transaction is open, left for a waiting thread to join.
+    fn open(&self) -> Option<u64> {
+        (self.begun > self.settled).then_some(self.begun)
     }
 }
 
@@ -69,7 +72,7 @@ impl Store {
 
     /// Commit the open group, if any, and wake its members.
     fn commit_group(&self, w: &mut Writer) -> Result<()> {
-        let Some(group) = w.open.take() else { return Ok(()) };
+        let Some(group) = w.open() else { return Ok(()) };
         let result = if w.conn.is_autocommit() {
             // SQLite rolled the transaction back itself (an I/O error, a full disk) during a
             // member's statement: every member's changes are gone.
@@ -91,7 +94,6 @@ impl Store {
     }
 
     fn settle(&self, w: &mut Writer, group: u64) {
-        w.open = None;
         w.members = 0;
         w.settled = group;
         self.committed.notify_all();
@@ -109,7 +111,7 @@ impl Store {
     /// when another thread holds it or a group waits for a thread to join it (joining would
     /// mean waiting for that group's commit).
     pub(super) fn write_grouped_unless_busy<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<Option<T>> {
-        let Some(w) = try_lock(&self.writer).filter(|w| w.open.is_none()) else { return Ok(None) };
+        let Some(w) = try_lock(&self.writer).filter(|w| w.open().is_none()) else { return Ok(None) };
         let member = Member::join(self, w)?;
         let out = f(&Tx { db: Db::of(&member.conn) });
         member.leave(out).map(Some)
@@ -137,7 +139,7 @@ impl<'s> std::ops::Deref for Member<'s> {
 impl<'s> Member<'s> {
     /// Join (or begin) the group with the writer `w`, just taken.
     fn join(store: &'s Store, mut w: MutexGuard<'s, Writer>) -> Result<Member<'s>> {
-        if let Some(group) = w.open {
+        if let Some(group) = w.open() {
             // A transaction SQLite already rolled back is not joined: `SAVEPOINT` outside one
             // would begin a new transaction, and the group's commit would then report the lost
             // changes of its earlier members as committed.
@@ -155,7 +157,6 @@ impl<'s> Member<'s> {
         w.conn.execute_batch("BEGIN IMMEDIATE")?;
         w.begun += 1;
         let group = w.begun;
-        w.open = Some(group);
         w.members = 1;
         Ok(Member { store, w: Some(w), group, first: true })
     }
