@@ -6,6 +6,8 @@ pub(crate) mod audit;
 pub(crate) mod consent;
 pub(crate) mod keys;
 pub(crate) mod meta;
+#[cfg(unix)]
+mod mutex;
 pub(crate) mod schema;
 pub(crate) mod subjects;
 pub(crate) mod tokens;
@@ -64,6 +66,8 @@ fn configure_sqlite() {
         // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int; sqlite3_config is safe to call before
         // initialisation and answers SQLITE_MISUSE (ignored) after it.
         let _ = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int) };
+        #[cfg(unix)]
+        mutex::install();
     });
 }
 
