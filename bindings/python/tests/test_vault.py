@@ -3,6 +3,7 @@
 import os
 import pathlib
 import threading
+import time
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
@@ -232,6 +233,35 @@ def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
         t.join()
     assert errors == [] and len(wins) == 1
     assert vault.verify_audit()["events"] >= 8 * 40 * 2
+    vault.close()
+
+
+def test_threads_mixing_vault_calls_with_python_work_and_sleeps_all_finish(tmp_path: pathlib.Path) -> None:
+    # A thread back from the core waits (briefly, without the GIL) while another thread of the
+    # binding holds the GIL; threads that keep the GIL for Python work, or give it up in
+    # time.sleep, must neither hold the callers up for good nor change any result.
+    vault = bunkerlite.Vault.open(tmp_path / "m.db", bunkerlite.MasterKey.generate())
+    tokens = vault.create_subjects([{"email": f"m{i}@x.org", "n": i} for i in range(50)])
+    errors: List[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(300):
+                k = (i * 7 + n) % 50
+                assert vault.get_subject({"email": f"m{k}@x.org"})["token"] == tokens[k]
+                if n % 3 == 0:
+                    sum(range(2_000))  # Python work with the GIL
+                elif n % 3 == 1 and i % 50 == 0:
+                    time.sleep(0.001)  # the GIL given up outside the binding
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
     vault.close()
 
 
