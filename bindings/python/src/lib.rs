@@ -23,8 +23,9 @@ fn trapped<T>(f: impl FnOnce() -> bunkerlite::Result<T>) -> bunkerlite::Result<T
 
 /// Run core work without the GIL (so threads run in parallel), trapping panics, mapping errors.
 fn call<T: Send>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T> + Send) -> PyResult<T> {
-    handover::releasing();
+    let held = handover::holder();
     let result = py.detach(|| {
+        handover::released(held);
         let result = trapped(f);
         handover::before_taking_gil();
         result
@@ -40,32 +41,42 @@ fn call<T: Send>(py: Python<'_>, f: impl FnOnce() -> bunkerlite::Result<T> + Sen
 /// takes tens of microseconds to resume): the other thread, back from its own core work by
 /// then, takes the GIL again first, and two threads run as one until CPython's 5 ms switch
 /// interval forces a switch (measured: rounds of the threads bench at 0.86–0.98× of one
-/// thread). So a thread of ours that holds the GIL says so, and one coming back from the core
-/// spins, without the GIL, while it is held that way — at most `MAX_WAIT`, about what a call's
-/// Python side takes several times over — and then takes it. The flag only knows of threads in
-/// this binding; when Python code holds the GIL elsewhere, the wait runs out and the thread
-/// takes the GIL as it always did.
+/// thread). So a thread of this binding that takes the GIL back records it, the record is
+/// cleared once the GIL is released for the next call, and a thread coming back from the core
+/// spins, without the GIL, while the record stands — at most `MAX_WAIT`, several times what a
+/// call's Python side takes — and then takes the GIL. The record only knows of this binding's
+/// calls; when Python code keeps the GIL elsewhere, the wait runs out and the thread takes the
+/// GIL as it always did.
 mod handover {
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
 
-    /// Whether a thread came back from a vault call with the GIL and has not released it since.
-    static HELD: AtomicBool = AtomicBool::new(false);
-    /// The longest a thread waits for the flag to clear before it takes the GIL anyway.
-    const MAX_WAIT: Duration = Duration::from_micros(20);
+    /// Which taking of the GIL by a returning call is in force (0: none). Written only by the
+    /// thread that holds the GIL (`taken`) or that just released it (`released`).
+    static HOLDER: AtomicU64 = AtomicU64::new(0);
+    /// Numbers the takings, so a release clears only the record it saw.
+    static TAKINGS: AtomicU64 = AtomicU64::new(0);
+    /// The longest a thread waits for the record to clear before it takes the GIL anyway.
+    const MAX_WAIT: Duration = Duration::from_micros(50);
 
-    /// With the GIL, right before releasing it for core work.
-    pub(super) fn releasing() {
-        HELD.store(false, Ordering::Release);
+    /// With the GIL: the record in force (no other thread can change it meanwhile).
+    pub(super) fn holder() -> u64 {
+        HOLDER.load(Ordering::Acquire)
+    }
+
+    /// Right after the GIL was released: clear the record seen while holding it, unless another
+    /// thread has taken the GIL since and recorded that.
+    pub(super) fn released(seen: u64) {
+        let _ = HOLDER.compare_exchange(seen, 0, Ordering::AcqRel, Ordering::Acquire);
     }
 
     /// Without the GIL, right before taking it back.
     pub(super) fn before_taking_gil() {
-        if !HELD.load(Ordering::Acquire) {
+        if HOLDER.load(Ordering::Acquire) == 0 {
             return;
         }
         let start = Instant::now();
-        while HELD.load(Ordering::Acquire) && start.elapsed() < MAX_WAIT {
+        while HOLDER.load(Ordering::Acquire) != 0 && start.elapsed() < MAX_WAIT {
             for _ in 0..8 {
                 std::hint::spin_loop();
             }
@@ -74,7 +85,7 @@ mod handover {
 
     /// With the GIL taken back.
     pub(super) fn taken() {
-        HELD.store(true, Ordering::Release);
+        HOLDER.store(TAKINGS.fetch_add(1, Ordering::Relaxed) + 1, Ordering::Release);
     }
 }
 
