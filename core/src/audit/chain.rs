@@ -154,8 +154,8 @@ impl<'a> Fields<'a> {
     pub(crate) fn mac(&self, key: &MacKey, prev: &[u8; 32]) -> [u8; 32] {
         let subject_id = self.subject_id.map(i64::to_be_bytes);
         let version = self.version.map(i64::to_be_bytes);
-        let mac = PartsMac::new(key)
-            .part(CHAIN_LABEL)
+        let mut mac = PartsMac::new(key);
+        mac.part(CHAIN_LABEL)
             .part(prev)
             .part(&self.seq.to_be_bytes())
             .part(&self.time_ms.to_be_bytes())
@@ -167,10 +167,10 @@ impl<'a> Fields<'a> {
             .opt(version.as_ref().map(|b| b.as_slice()))
             .part(self.outcome.as_bytes())
             .opt(self.details);
-        match self.reference {
-            Some(reference) => mac.part(b"ref").part(reference).finish(),
-            None => mac.finish(),
+        if let Some(reference) = self.reference {
+            mac.part(b"ref").part(reference);
         }
+        mac.finish()
     }
 }
 

