@@ -86,10 +86,11 @@ pub struct Options {
     /// first, the next open does.
     pub erasure_wal_window_ms: u64,
     /// How many audit events wait, unindexed, before they are added to the audit's index by
-    /// subject in one sorted pass (default 100,000; at least 1). Read events name random
-    /// subjects: indexing each as it is appended would rewrite a random index page per event.
-    /// Listing a subject's events scans the waiting ones, so a smaller value makes those listings
-    /// faster and audited reads dearer.
+    /// subject in one sorted pass, appended as a run of its own (default 100,000; at least 1).
+    /// Read events name random subjects: indexing each as it is appended would rewrite a random
+    /// index page per event. Listing a subject's events scans the waiting ones and looks into
+    /// each run (runs of small passes are merged eight at a time), so a smaller value makes
+    /// those scans shorter and audited reads dearer.
     pub audit_index_batch: u64,
     /// Refuse every read, detokenization and export whose caller names no purpose
     /// (`INVALID_INPUT`). With processing activities defined, a named purpose is then always

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 4;
+const CURRENT: u32 = 5;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 fn fixture(version: u32, ext: &str) -> PathBuf {
@@ -24,7 +24,8 @@ fn fixture(version: u32, ext: &str) -> PathBuf {
 
 fn write_fixture(db: &Path, manifest: &Path) {
     let key = MasterKey::from_hex(KEY_HEX).expect("key");
-    let options = Options { indexed_fields: vec!["customer_id".into()], ..Options::default() };
+    // Format 5: a small index batch, so the audit's index by subject holds several runs.
+    let options = Options { indexed_fields: vec!["customer_id".into()], audit_index_batch: 3, ..Options::default() };
     let vault = Vault::open(db, &key, options).expect("create");
     let signup = Caller::new("app:signup").expect("actor");
     let ann = vault
@@ -80,7 +81,7 @@ fn write_fixture(db: &Path, manifest: &Path) {
     let manifest_json = json!({
         "format": CURRENT,
         "key": KEY_HEX,
-        "options": {"indexed_fields": ["customer_id"]},
+        "options": {"indexed_fields": ["customer_id"], "audit_index_batch": 3},
         "subjects": [
             {"token": ann, "version": 2, "lookup": {"customer_id": "C-1"},
              "profile": {"email": "Ann.Fixture@Example.com", "phone": "+49 30 901820", "login": "ann", "customer_id": "C-1",
@@ -162,6 +163,29 @@ fn check(version: u32) {
         assert!(vault.can_process(&who, "marketing", None).expect("check").allowed);
         let events = vault.list_consent_events(&reader, None, &PageRequest::first(100)).expect("events");
         assert_eq!(json!(events.total), manifest["outbox_events"]);
+    }
+    // The audit's index by subject, whatever its layout in this format: each subject's events
+    // page back newest first, all naming it, as many as the first page's total (each listing
+    // is audited too, after the events it lists).
+    for s in manifest["subjects"].as_array().expect("subjects") {
+        let token = s["token"].as_str().expect("token");
+        let (mut seen, mut last, mut page, mut total) = (0, u64::MAX, PageRequest::first(2), None);
+        loop {
+            let listed = vault.list_audit_events(&reader, Some(token), &page, false).expect("list");
+            total.get_or_insert(listed.total);
+            for e in &listed.items {
+                assert!(e.seq < last, "v{version}: events of {token} newest first");
+                assert_eq!(e.subject.as_deref(), Some(token));
+                last = e.seq;
+                seen += 1;
+            }
+            match listed.next {
+                Some(cursor) => page = PageRequest::after(cursor, 2),
+                None => break,
+            }
+        }
+        assert!(seen >= 2, "v{version}: {token} has its create and reads");
+        assert_eq!(Some(seen), total, "v{version}: the pages of {token} hold the total");
     }
     // Consent works in every format after the migration.
     let dpo = Caller::new("admin:dpo").expect("actor");

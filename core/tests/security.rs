@@ -648,27 +648,64 @@ fn coalesced_wal_truncation_holds_its_stated_point() {
 
 #[test]
 fn events_hidden_from_a_subjects_listing_fail_verification() {
-    // The audit's index by subject is a table filled in batches: removing a row of it, or moving
-    // its mark past events it does not hold, would hide events from a subject's listing while
-    // the chain verifies. verify_audit checks that it matches the log exactly.
+    // The audit's index by subject is a table filled in batches (runs): removing a row of it, or
+    // moving its mark past events it does not hold, would hide events from a subject's listing
+    // while the chain verifies. verify_audit checks that it matches the log exactly.
     for tamper in [
         "DELETE FROM audit_subjects WHERE seq = (SELECT max(seq) FROM audit_subjects)",
         "UPDATE meta SET value = value + 3 WHERE name = 'audit_indexed'",
-        "INSERT INTO audit_subjects (subject_id, seq) VALUES (999999, 1)",
+        "INSERT INTO audit_subjects (run, subject_id, seq) VALUES ((SELECT min(run) FROM audit_runs), 999999, 1)",
+        // The index as runs (format 5): an event listed in a run whose range does not hold it
+        // (so it could be listed twice or out of order), a run dropped or its range moved.
+        "UPDATE audit_subjects SET run = (SELECT min(run) FROM audit_runs)
+             WHERE seq = (SELECT min(seq) FROM audit_subjects WHERE run = (SELECT max(run) FROM audit_runs))",
+        "INSERT INTO audit_subjects (run, subject_id, seq)
+             SELECT (SELECT max(run) FROM audit_runs), subject_id, seq FROM audit_subjects
+             WHERE seq = (SELECT max(seq) FROM audit_subjects WHERE run = (SELECT min(run) FROM audit_runs))",
+        "DELETE FROM audit_runs WHERE run = (SELECT min(run) FROM audit_runs)",
+        "UPDATE audit_runs SET last_seq = last_seq - 1 WHERE run = (SELECT min(run) FROM audit_runs)",
+        "UPDATE audit_runs SET last_seq = last_seq + 100 WHERE run = (SELECT max(run) FROM audit_runs)",
     ] {
         let tv = common::temp_vault();
-        let options = bunkerlite::Options { audit_index_batch: 5, ..bunkerlite::Options::default() };
+        let options = bunkerlite::Options { audit_index_batch: 4, ..bunkerlite::Options::default() };
         let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options.clone()).expect("open");
         let app = common::c("app");
         let t = v.create_subject(&app, serde_json::json!({"n": 1})).expect("create");
         for _ in 0..12 {
             v.get_subject(&app, &bunkerlite::Lookup::token(&t)).expect("get");
+            v.flush_audit().expect("flush"); // a pass (a run) every 4 events
         }
         v.verify_audit(None).expect("verifies before");
         v.close().expect("close");
-        common::raw(&tv.path).execute_batch(tamper).expect("tamper");
+        let raw = common::raw(&tv.path);
+        let runs: i64 = raw.query_row("SELECT count(*) FROM audit_runs", [], |r| r.get(0)).expect("runs");
+        assert!(runs >= 2, "the scenario has runs to tamper with");
+        raw.execute_batch(tamper).expect("tamper");
+        drop(raw);
         let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options).expect("reopen");
         let e = v.verify_audit(None).expect_err(tamper);
         assert_eq!(e.kind(), bunkerlite::ErrorKind::Integrity, "{tamper}");
     }
+}
+
+#[test]
+fn the_audit_index_keeps_few_runs_however_small_its_batches() {
+    // Each index pass appends a run; runs that have caught up with the one before them are
+    // merged, so a listing looks into few of them even with a pass per event.
+    let tv = common::temp_vault();
+    let options = bunkerlite::Options { audit_index_batch: 1, ..bunkerlite::Options::default() };
+    let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options).expect("open");
+    let app = common::c("app");
+    let t = v.create_subject(&app, serde_json::json!({"n": 1})).expect("create");
+    for _ in 0..300 {
+        v.get_subject(&app, &bunkerlite::Lookup::token(&t)).expect("get");
+        v.flush_audit().expect("flush");
+    }
+    let listed = v.list_audit_events(&app, Some(&t), &bunkerlite::PageRequest::first(1000), false).expect("list");
+    assert_eq!(listed.total, 301);
+    assert!(listed.items.windows(2).all(|w| w[0].seq > w[1].seq));
+    v.verify_audit(None).expect("verifies");
+    v.close().expect("close");
+    let runs: i64 = common::raw(&tv.path).query_row("SELECT count(*) FROM audit_runs", [], |r| r.get(0)).expect("runs");
+    assert!((1..=17).contains(&runs), "{runs} runs for ~300 passes");
 }

@@ -141,62 +141,136 @@ fn indexed(db: &Db<'_>) -> Result<i64> {
 }
 
 /// Index the events after the mark up to `head` (the last event's sequence number) by subject,
-/// in one sorted pass, once at least `batch` of them wait (so each index page is written once
-/// per batch instead of once per event); returns how many were indexed.
+/// in one sorted pass appended as a new run, once at least `batch` of them wait; returns how many
+/// were indexed. The run's keys sort after every earlier run's, so the pass only adds pages at
+/// the end of the index, whatever the log's size.
 pub(crate) fn index_pending(tx: &Tx<'_>, head: u64, batch: u64) -> Result<u64> {
     let from = indexed(tx)?;
     let head = head as i64;
     if head - from < batch as i64 {
         return Ok(0);
     }
+    let run: i64 =
+        tx.conn.prepare_cached("SELECT coalesce(max(run), 0) + 1 FROM audit_runs")?.query_row([], |r| r.get(0))?;
     tx.conn
         .prepare_cached(
-            "INSERT INTO audit_subjects (subject_id, seq)
-             SELECT subject_id, seq FROM audit WHERE seq > ?1 AND seq <= ?2 AND subject_id IS NOT NULL
+            "INSERT INTO audit_subjects (run, subject_id, seq)
+             SELECT ?3, subject_id, seq FROM audit WHERE seq > ?1 AND seq <= ?2 AND subject_id IS NOT NULL
              ORDER BY subject_id, seq",
         )?
-        .execute([from, head])?;
+        .execute([from, head, run])?;
+    tx.conn.prepare_cached("INSERT INTO audit_runs (run, last_seq, level) VALUES (?1, ?2, 0)")?.execute([run, head])?;
     tx.conn
         .prepare_cached(
             "INSERT INTO meta (name, value) VALUES ('audit_indexed', ?1)
              ON CONFLICT (name) DO UPDATE SET value = ?1",
         )?
         .execute([head])?;
+    merge_runs(tx)?;
     Ok((head - from) as u64)
 }
 
+/// How many runs of one level are merged into one run of the next.
+const MERGE_FAN_IN: usize = 8;
+/// The most events a merge may cover: the largest merge rewrites about this many entries
+/// (~0.15 s) in the transaction of a flush. With the default `audit_index_batch` (100,000) runs
+/// are never merged (eight would cover 800,000 events): a listing then looks into one run per
+/// 100,000 events of the log.
+const MERGED_RUN_EVENTS: i64 = 1 << 18;
+
+/// Keep the runs few when passes are small: while the newest [`MERGE_FAN_IN`] runs are all of
+/// one level and cover at most [`MERGED_RUN_EVENTS`] events together, merge them into one run of
+/// the next level (so each entry is rewritten once per level, and a listing looks into at most
+/// `MERGE_FAN_IN - 1` runs per level besides the unmerged ones).
+fn merge_runs(tx: &Tx<'_>) -> Result<()> {
+    loop {
+        let newest: Vec<Run> = runs(tx)?.into_iter().take(MERGE_FAN_IN).collect();
+        let (Some(first), Some(last)) = (newest.first(), newest.last()) else { return Ok(()) };
+        if newest.len() < MERGE_FAN_IN
+            || newest.iter().any(|r| r.level != first.level)
+            || first.last - last.after > MERGED_RUN_EVENTS
+        {
+            return Ok(());
+        }
+        let (from, to, merged) = (last.run, first.run, first.run + 1);
+        // Run numbers only grow, so the runs numbered `from` to `to` are exactly these.
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO audit_subjects (run, subject_id, seq)
+                 SELECT ?1, subject_id, seq FROM audit_subjects WHERE run >= ?2 AND run <= ?3 ORDER BY subject_id, seq",
+            )?
+            .execute([merged, from, to])?;
+        tx.conn.prepare_cached("DELETE FROM audit_subjects WHERE run >= ?1 AND run <= ?2")?.execute([from, to])?;
+        tx.conn.prepare_cached("DELETE FROM audit_runs WHERE run >= ?1 AND run <= ?2")?.execute([from, to])?;
+        tx.conn.prepare_cached("INSERT INTO audit_runs (run, last_seq, level) VALUES (?1, ?2, ?3)")?.execute([
+            merged,
+            first.last,
+            first.level + 1,
+        ])?;
+    }
+}
+
 /// Whether `audit_subjects` holds exactly the (subject, event) pairs of the events up to its mark
-/// (which is at most `head`) that name a subject.
+/// (which is at most `head`) that name a subject, each in the run whose range holds it, and the
+/// runs follow each other up to the mark.
 pub(crate) fn subject_index_is_exact(db: &Db<'_>, head: u64) -> Result<bool> {
     let mark = indexed(db)?;
     if mark < 0 || mark as u64 > head {
         return Ok(false);
     }
-    let (listed, events, orphans): (i64, i64, i64) = db.conn.query_row(
+    let (listed, events, orphans, disorder, last): (i64, i64, i64, i64, i64) = db.conn.query_row(
         "SELECT (SELECT count(*) FROM audit_subjects),
                 (SELECT count(*) FROM audit WHERE seq <= ?1 AND subject_id IS NOT NULL),
                 (SELECT count(*) FROM audit_subjects i
-                   WHERE i.seq > ?1
-                      OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id))",
+                   WHERE NOT EXISTS (
+                           SELECT 1 FROM audit_runs r
+                           WHERE r.run = i.run AND i.seq <= r.last_seq
+                             AND i.seq > coalesce((SELECT p.last_seq FROM audit_runs p WHERE p.run < r.run
+                                                   ORDER BY p.run DESC LIMIT 1), 0))
+                      OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id)),
+                (SELECT count(*) FROM (SELECT last_seq, lag(last_seq) OVER (ORDER BY run) AS after FROM audit_runs)
+                   WHERE last_seq <= after),
+                (SELECT coalesce(max(last_seq), 0) FROM audit_runs)",
         [mark],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
-    // The pairs are unique (primary key), none is an orphan and there are as many as events:
-    // the same set.
-    Ok(orphans == 0 && listed == events)
+    // Each pair lies in the one run whose range holds its event (so no pair is listed twice),
+    // none is an orphan, and there are as many as events: the same set.
+    Ok(orphans == 0 && disorder == 0 && last == mark && listed == events)
 }
 
-/// How many events name the subject with row id `subject_id` (the indexed ones and those of the
-/// log's tail after the mark).
+/// One run of the audit's index by subject: it covers the events after `after` up to `last`.
+struct Run {
+    run: i64,
+    after: i64,
+    last: i64,
+    level: i64,
+}
+
+/// The runs of the audit's index by subject, newest first.
+fn runs(db: &Db<'_>) -> Result<Vec<Run>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT run, coalesce(lag(last_seq) OVER (ORDER BY run), 0), last_seq, level FROM audit_runs ORDER BY run DESC",
+    )?;
+    let rows =
+        stmt.query_map([], |r| Ok(Run { run: r.get(0)?, after: r.get(1)?, last: r.get(2)?, level: r.get(3)? }))?;
+    rows.map(|r| r.map_err(Error::from)).collect()
+}
+
+/// How many events name the subject with row id `subject_id` (the indexed ones, run by run, and
+/// those of the log's tail after the mark).
 pub(crate) fn count_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
-    let n: i64 = db
+    let mut in_run =
+        db.conn.prepare_cached("SELECT count(*) FROM audit_subjects WHERE run = ?1 AND subject_id = ?2")?;
+    let mut n: i64 = 0;
+    for r in runs(db)? {
+        n += in_run.query_row([r.run, subject_id], |r| r.get::<_, i64>(0))?;
+    }
+    let tail: i64 = db
         .conn
-        .prepare_cached(
-            "SELECT (SELECT count(*) FROM audit_subjects WHERE subject_id = ?1 AND seq <= ?2)
-                  + (SELECT count(*) FROM audit WHERE seq > ?2 AND subject_id = ?1)",
-        )?
+        .prepare_cached("SELECT count(*) FROM audit WHERE seq > ?2 AND subject_id = ?1")?
         .query_row([subject_id, indexed(db)?], |r| r.get(0))?;
-    Ok(n as u64)
+    Ok((n + tail) as u64)
 }
 
 /// How many of a subject's events carry encrypted details.
@@ -230,18 +304,33 @@ pub(crate) fn page_for_subject(db: &Db<'_>, subject_id: i64, before: Option<u64>
             out.push(row(r?)?);
         }
     }
-    let left = limit.saturating_sub(out.len() as u64);
+    let mut left = limit.saturating_sub(out.len() as u64);
     if left > 0 {
-        let mut indexed_rows = db.conn.prepare_cached(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM audit WHERE seq IN
-               (SELECT seq FROM audit_subjects WHERE subject_id = ?1 AND seq <= ?2 AND seq < ?3
-                ORDER BY seq DESC LIMIT ?4)
-             ORDER BY seq DESC"
-        ))?;
-        for r in indexed_rows.query_map(rusqlite::params![subject_id, mark, before, left as i64], raw)? {
-            out.push(row(r?)?);
+        // Runs newest first: each covers later events than the runs before it, so their seqs
+        // come out in order, newest first, run after run.
+        let mut seqs = db.conn.prepare_cached(
+            "SELECT seq FROM audit_subjects WHERE run = ?1 AND subject_id = ?2 AND seq < ?3
+             ORDER BY seq DESC LIMIT ?4",
+        )?;
+        let mut event = db.conn.prepare_cached(concat!("SELECT ", columns!(), " FROM audit WHERE seq = ?1"))?;
+        for r in runs(db)? {
+            if left == 0 {
+                break;
+            }
+            if r.after + 1 >= before {
+                continue;
+            }
+            let found: Vec<i64> = seqs
+                .query_map(rusqlite::params![r.run, subject_id, before, left as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for seq in found {
+                let r = event
+                    .query_row([seq], raw)
+                    .optional()?
+                    .ok_or_else(|| Error::integrity("the audit's index by subject names a missing event"))?;
+                out.push(row(r)?);
+                left -= 1;
+            }
         }
     }
     Ok(out)

@@ -317,6 +317,37 @@ const MIGRATIONS: &[(i64, &str)] = &[
     INSERT INTO meta (name, value) SELECT 'audit_indexed', coalesce(max(seq), 0) FROM audit;
     "#,
     ),
+    (
+        5,
+        r#"
+    -- The audit's index by subject as runs: each sorted pass appends a run of its own (keys
+    -- start with the run, so a pass writes only new pages at the end of the index) instead of
+    -- inserting into one index ordered by subject, which rewrote the pages of every subject a
+    -- pass touched and grew dearer with the log (0.36 to 1.5 us per event over 3.5 million
+    -- events on 20,000 subjects). `audit_runs` lists the runs in order with the last event each
+    -- covers (a run covers the events after the previous run's last one); the `audit_indexed`
+    -- mark in `meta` is the last run's. The index of format 4 becomes run 1.
+    -- `level`: 0 for a pass's run, L + 1 for runs merged from runs of level L (small passes are
+    -- merged eight at a time), 99 for the index of format 4 (never merged).
+    CREATE TABLE audit_runs (
+        run      INTEGER PRIMARY KEY,
+        last_seq INTEGER NOT NULL,
+        level    INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO audit_runs (run, last_seq, level)
+        SELECT 1, value, 99 FROM meta WHERE name = 'audit_indexed' AND value > 0;
+    CREATE TABLE audit_subjects_5 (
+        run        INTEGER NOT NULL,
+        subject_id INTEGER NOT NULL,
+        seq        INTEGER NOT NULL,
+        PRIMARY KEY (run, subject_id, seq)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO audit_subjects_5 (run, subject_id, seq)
+        SELECT 1, subject_id, seq FROM audit_subjects ORDER BY subject_id, seq;
+    DROP TABLE audit_subjects;
+    ALTER TABLE audit_subjects_5 RENAME TO audit_subjects;
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
