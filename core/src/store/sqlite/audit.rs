@@ -218,25 +218,35 @@ pub(crate) fn subject_index_is_exact(db: &Db<'_>, head: u64) -> Result<bool> {
     if mark < 0 || mark as u64 > head {
         return Ok(false);
     }
-    let (listed, events, orphans, disorder, last): (i64, i64, i64, i64, i64) = db.conn.query_row(
+    let (listed, events, orphans): (i64, i64, i64) = db.conn.query_row(
         "SELECT (SELECT count(*) FROM audit_subjects),
                 (SELECT count(*) FROM audit WHERE seq <= ?1 AND subject_id IS NOT NULL),
                 (SELECT count(*) FROM audit_subjects i
-                   WHERE NOT EXISTS (
-                           SELECT 1 FROM audit_runs r
-                           WHERE r.run = i.run AND i.seq <= r.last_seq
-                             AND i.seq > coalesce((SELECT p.last_seq FROM audit_runs p WHERE p.run < r.run
-                                                   ORDER BY p.run DESC LIMIT 1), 0))
-                      OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id)),
-                (SELECT count(*) FROM (SELECT last_seq, lag(last_seq) OVER (ORDER BY run) AS after FROM audit_runs)
-                   WHERE last_seq <= after),
-                (SELECT coalesce(max(last_seq), 0) FROM audit_runs)",
+                   WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id))",
         [mark],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    // Each pair lies in the one run whose range holds its event (so no pair is listed twice),
-    // none is an orphan, and there are as many as events: the same set.
-    Ok(orphans == 0 && disorder == 0 && last == mark && listed == events)
+    // The runs follow each other up to the mark, and every pair lies in a listed run whose range
+    // holds its event (so no pair is listed twice).
+    let runs = runs(db)?;
+    if runs.first().map_or(0, |r| r.last) != mark || runs.iter().any(|r| r.last <= r.after) {
+        return Ok(false);
+    }
+    let mut outside = db
+        .conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_subjects WHERE run = ?1 AND (seq <= ?2 OR seq > ?3))")?;
+    for r in &runs {
+        if outside.query_row([r.run, r.after, r.last], |row| row.get::<_, bool>(0))? {
+            return Ok(false);
+        }
+    }
+    let in_runs: i64 = db.conn.query_row(
+        "SELECT count(*) FROM audit_subjects WHERE run IN (SELECT run FROM audit_runs)",
+        [],
+        |r| r.get(0),
+    )?;
+    // None is an orphan and there are as many as events: the same set.
+    Ok(orphans == 0 && in_runs == listed && listed == events)
 }
 
 /// One run of the audit's index by subject: it covers the events after `after` up to `last`.
