@@ -209,28 +209,38 @@ def test_a_panic_is_an_internal_error(during: str) -> None:
         assert v.get_subject({"token": v.create_subject({"n": 1})})["profile"] == {"n": 1}
 
 
-def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
-    vault = bunkerlite.Vault.open(tmp_path / "t.db", bunkerlite.MasterKey.generate())
+def in_threads(count: int, work: Callable[[int], None]) -> List[BaseException]:
+    """Run work(0) … work(count - 1), each in a thread of its own; what they raised."""
     errors: List[BaseException] = []
-    wins: List[str] = []
 
-    def work(n: int) -> None:
+    def guarded(n: int) -> None:
         try:
-            for i in range(40):
-                t = vault.create_subject({"email": f"t{n}-{i}@x.org"})
-                assert vault.get_subject({"token": t})["token"] == t
-                try:
-                    wins.append(vault.create_subject({"email": "shared@x.org"}))
-                except bunkerlite.DuplicateError:
-                    pass
-        except BaseException as e:  # noqa: BLE001 - reported below
+            work(n)
+        except BaseException as e:  # noqa: BLE001 - returned to the test
             errors.append(e)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return errors
+
+
+def test_eight_threads_share_a_vault(tmp_path: pathlib.Path) -> None:
+    vault = bunkerlite.Vault.open(tmp_path / "t.db", bunkerlite.MasterKey.generate())
+    wins: List[str] = []
+
+    def work(n: int) -> None:
+        for i in range(40):
+            t = vault.create_subject({"email": f"t{n}-{i}@x.org"})
+            assert vault.get_subject({"token": t})["token"] == t
+            try:
+                wins.append(vault.create_subject({"email": "shared@x.org"}))
+            except bunkerlite.DuplicateError:
+                pass
+
+    errors = in_threads(8, work)
     assert errors == [] and len(wins) == 1
     assert vault.verify_audit()["events"] >= 8 * 40 * 2
     vault.close()
@@ -242,25 +252,17 @@ def test_threads_mixing_vault_calls_with_python_work_and_sleeps_all_finish(tmp_p
     # time.sleep, must neither hold the callers up for good nor change any result.
     vault = bunkerlite.Vault.open(tmp_path / "m.db", bunkerlite.MasterKey.generate())
     tokens = vault.create_subjects([{"email": f"m{i}@x.org", "n": i} for i in range(50)])
-    errors: List[BaseException] = []
 
     def work(n: int) -> None:
-        try:
-            for i in range(300):
-                k = (i * 7 + n) % 50
-                assert vault.get_subject({"email": f"m{k}@x.org"})["token"] == tokens[k]
-                if n % 3 == 0:
-                    sum(range(2_000))  # Python work with the GIL
-                elif n % 3 == 1 and i % 50 == 0:
-                    time.sleep(0.001)  # the GIL given up outside the binding
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        for i in range(300):
+            k = (i * 7 + n) % 50
+            assert vault.get_subject({"email": f"m{k}@x.org"})["token"] == tokens[k]
+            if n % 3 == 0:
+                sum(range(2_000))  # Python work with the GIL
+            elif n % 3 == 1 and i % 50 == 0:
+                time.sleep(0.001)  # the GIL given up outside the binding
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = in_threads(6, work)
     assert errors == []
     vault.close()
 
