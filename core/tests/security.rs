@@ -525,6 +525,11 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
     assert_eq!(e.kind(), ErrorKind::Integrity);
     let e = vault.get_subject_json(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
     assert_eq!(e.kind(), ErrorKind::Integrity);
+    // Spelled otherwise (the stored value is then normalised and hashed again), the same.
+    for spelling in ["ANN@x.org", " Ann@X.org "] {
+        let e = vault.get_subject_json(&common::c("app"), &Lookup::email(spelling)).expect_err("re-pointed");
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{spelling}");
+    }
     let e = vault.forget_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
     assert_eq!(e.kind(), ErrorKind::Integrity);
     assert_eq!(vault.get_subject(&common::c("app"), &Lookup::token(&bob)).expect("Bob kept").profile["secret"], "B");

@@ -10,6 +10,7 @@ use std::fmt;
 use phonenumber::country::Id as Region;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 pub use lookup::Lookup;
@@ -115,9 +116,17 @@ struct NewRow<'a> {
 }
 
 /// A row a lookup found, and the blind index it was found through (for a field lookup).
-struct Found {
+struct Found<'a> {
     row: SubjectRow,
-    via: Option<(usize, [u8; INDEX_LEN])>,
+    via: Option<Via<'a>>,
+}
+
+/// How a field lookup found its row: the field (its position), the blind index looked up and
+/// the value it was computed from.
+struct Via<'a> {
+    field: usize,
+    hash: [u8; INDEX_LEN],
+    value: &'a str,
 }
 
 fn check_field_name(name: &str) -> Result<()> {
@@ -222,7 +231,7 @@ impl Subjects {
     }
 
     /// Find the row a lookup names. Unknown → `NOT_FOUND`; a token of an erased subject → `ERASED`.
-    fn resolve(&self, db: &Db<'_>, lookup: &Lookup) -> Result<Found> {
+    fn resolve<'a>(&self, db: &Db<'_>, lookup: &'a Lookup) -> Result<Found<'a>> {
         match lookup {
             Lookup::Token(token) => match store::subjects::by_token(db, &parse_token(token)?)? {
                 TokenLookup::Found(row) => Ok(Found { row, via: None }),
@@ -233,7 +242,7 @@ impl Subjects {
                 let (i, f) = self.field(field)?;
                 let hash = self.index_of(f, value)?;
                 let row = store::subjects::by_index(db, &f.name, &hash)?.ok_or_else(Error::not_found)?;
-                Ok(Found { row, via: Some((i, hash)) })
+                Ok(Found { row, via: Some(Via { field: i, hash, value }) })
             }
         }
     }
@@ -264,12 +273,12 @@ impl Subjects {
     /// accepted only when its profile really holds the looked-up value (the index recomputed
     /// from the profile equals the one looked up, compared in constant time): an index entry
     /// re-pointed at another row is `INTEGRITY`, never another person's data.
-    fn open_row(&self, engine: &Engine, found: &Found) -> Result<(SecretKey, Map<String, Value>)> {
+    fn open_row(&self, engine: &Engine, found: &Found<'_>) -> Result<(SecretKey, Map<String, Value>)> {
         let row = &found.row;
         let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
         let profile = decrypt_profile(engine, row, &dek)?;
-        if let Some((i, _)) = &found.via {
-            let held = match profile.get(&self.fields[*i].name) {
+        if let Some(via) = &found.via {
+            let held = match profile.get(&self.fields[via.field].name) {
                 Some(Value::String(s)) => Some(s.as_str()),
                 _ => None,
             };
@@ -280,7 +289,7 @@ impl Subjects {
 
     /// As [`open_row`](Self::open_row), but the profile stays the JSON text it was stored as
     /// (checked to be one JSON object; only the looked-up field is read out of it).
-    fn open_row_text(&self, engine: &Engine, found: &Found) -> Result<Zeroizing<String>> {
+    fn open_row_text(&self, engine: &Engine, found: &Found<'_>) -> Result<Zeroizing<String>> {
         let row = &found.row;
         let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
         let place = profile_place(engine.keys.vault_id(), &row.token, state_of(row));
@@ -289,7 +298,7 @@ impl Subjects {
             zeroize::Zeroize::zeroize(&mut e.into_bytes());
             Error::integrity("a stored profile is not JSON")
         })?);
-        let field = found.via.as_ref().map(|(i, _)| self.fields[*i].name.as_str());
+        let field = found.via.as_ref().map(|via| self.fields[via.field].name.as_str());
         let held = scan::profile_field(&text, field)?;
         if found.via.is_some() {
             self.check_holds(found, held.as_deref().map(|s| s.as_str()))?;
@@ -299,10 +308,15 @@ impl Subjects {
 
     /// A row found through a blind index is accepted only when its profile really holds the
     /// looked-up value: `held` (the profile's value of the field, if a string) must give the
-    /// same blind index, compared in constant time.
-    fn check_holds(&self, found: &Found, held: Option<&str>) -> Result<()> {
-        let Some((i, hash)) = &found.via else { return Ok(()) };
-        let holds = held.is_some_and(|s| self.index_of(&self.fields[*i], s).is_ok_and(|h| index_eq(&h, hash)));
+    /// same blind index, compared in constant time. A value stored exactly as it was looked up
+    /// gives that index by construction (the index was computed from it), so only a value that
+    /// differs (in case or spacing, say) is normalised and hashed again.
+    fn check_holds(&self, found: &Found<'_>, held: Option<&str>) -> Result<()> {
+        let Some(via) = &found.via else { return Ok(()) };
+        let holds = held.is_some_and(|s| {
+            bool::from(s.as_bytes().ct_eq(via.value.as_bytes()))
+                || self.index_of(&self.fields[via.field], s).is_ok_and(|h| index_eq(&h, &via.hash))
+        });
         if holds {
             Ok(())
         } else {
@@ -473,7 +487,7 @@ impl Subjects {
         engine: &Engine,
         caller: &Caller,
         lookups: &[Lookup],
-        open: impl Fn(&Found) -> Result<T>,
+        open: impl Fn(&Found<'_>) -> Result<T>,
     ) -> Result<Vec<Option<T>>> {
         engine.limits.check_batch(lookups.len())?;
         let mut misses = Vec::new();
@@ -497,7 +511,7 @@ impl Subjects {
         (engine, caller, op): (&Engine, &Caller, Operation),
         lookups: &[Lookup],
         misses: &mut Vec<Miss>,
-        mut found: impl FnMut(&Found) -> Result<(T, Event)>,
+        mut found: impl FnMut(&Found<'_>) -> Result<(T, Event)>,
     ) -> Result<(Vec<Option<T>>, Vec<Event>)> {
         let mut out = Vec::with_capacity(lookups.len());
         let mut events = Vec::with_capacity(lookups.len());
@@ -626,7 +640,13 @@ impl Subjects {
 
     /// Erase a found subject inside a write transaction (its row checked as a read checks it):
     /// the receipt (WAL not yet truncated) and the event.
-    fn erase_found(&self, engine: &Engine, tx: &Tx<'_>, found: &Found, now: i64) -> Result<(ErasureReceipt, Event)> {
+    fn erase_found(
+        &self,
+        engine: &Engine,
+        tx: &Tx<'_>,
+        found: &Found<'_>,
+        now: i64,
+    ) -> Result<(ErasureReceipt, Event)> {
         let (_, profile) = self.open_row(engine, found)?;
         let row = &found.row;
         let shredded = chain::details_of_subject(tx, row.id)?;
