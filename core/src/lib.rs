@@ -62,7 +62,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
-pub use subjects::{ErasureReceipt, Lookup, Subject, IDENTITY_FIELDS};
+pub use subjects::{ErasureReceipt, Lookup, Subject, SubjectText, IDENTITY_FIELDS};
 pub use tokens::{
     BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,
     TextOptions, TokenBatch, TokenInfo, TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,

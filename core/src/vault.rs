@@ -33,7 +33,7 @@ use crate::normalize;
 use crate::options::{Options, Synchronous};
 use crate::page::{Page, PageRequest};
 use crate::store::{self, MetaRow, Settings, Store};
-use crate::subjects::{ErasureReceipt, Lookup, Subject, Subjects};
+use crate::subjects::{ErasureReceipt, Lookup, Subject, SubjectText, Subjects};
 use crate::tokens::{
     DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
     TokenizeOptions, Tokens,
@@ -292,8 +292,16 @@ impl Vault {
     /// is checked as `get_subject` checks it): the bindings hand this text to their language's
     /// JSON parser. Same errors, same audit event.
     pub fn get_subject_json(&self, caller: &Caller, lookup: &Lookup) -> Result<String> {
+        Ok(self.get_subject_text(caller, lookup)?.to_json())
+    }
+
+    /// [`get_subject`](Self::get_subject) with the profile as the JSON text it is stored as
+    /// (checked as [`get_subject_json`](Self::get_subject_json) checks it), the other fields as
+    /// values: for a binding that parses only the profile in its language. Same errors, same
+    /// audit event.
+    pub fn get_subject_text(&self, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
         let open = self.state()?;
-        open.subjects.get_json(&open.engine, caller, lookup)
+        open.subjects.get_text(&open.engine, caller, lookup)
     }
 
     /// Read many subjects on one connection; a lookup that finds nothing (or an erased subject)

@@ -40,6 +40,14 @@ fn create_and_get_by_every_mode() {
         assert_eq!(s.version, 1);
         let text = v.get_subject_json(&common::c("app:test"), &lookup).expect("as text");
         assert_eq!(text, serde_json::to_string(&s).expect("json"), "the text form is the subject serialised");
+        let parts = v.get_subject_text(&common::c("app:test"), &lookup).expect("profile as text");
+        assert_eq!(
+            (&parts.token, parts.created_ms, parts.updated_ms, parts.version),
+            (&s.token, s.created_ms, s.updated_ms, s.version)
+        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&parts.profile).expect("json"), profile);
+        assert_eq!(parts.to_json(), text);
+        assert!(!format!("{parts:?}").contains("Ann"), "Debug shows no personal data");
     }
     assert_eq!(kind(v.get_subject(&common::c("app:test"), &Lookup::email("nobody@example.com"))), ErrorKind::NotFound);
     assert_eq!(
@@ -64,9 +72,11 @@ fn create_and_get_by_every_mode() {
         (Lookup::field("name", "Ann Lee"), ErrorKind::InvalidInput),
     ] {
         assert_eq!(kind(v.get_subject_json(&common::c("app:test"), &lookup)), expected, "{lookup:?}");
+        assert_eq!(kind(v.get_subject_text(&common::c("app:test"), &lookup)), expected, "{lookup:?}");
     }
     v.forget_subject(&common::c("app:test"), &Lookup::token(&token)).expect("forget");
     assert_eq!(kind(v.get_subject_json(&common::c("app:test"), &Lookup::token(&token))), ErrorKind::Erased);
+    assert_eq!(kind(v.get_subject_text(&common::c("app:test"), &Lookup::token(&token))), ErrorKind::Erased);
 }
 
 fn uuid_version(token: &str) -> u32 {

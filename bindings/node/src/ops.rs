@@ -38,14 +38,14 @@ calls! {
         let v = c.vault()?;
         let caller = c.caller_of(3)?;
         let lookup = c.lookup(1)?;
-        Ok(Out::Text(v.get_subject_json(&caller, &lookup)?))
+        Ok(Out::subject(v.get_subject_text(&caller, &lookup)?))
     });
     /// `getSubjectAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"getSubjectAsync" => get_subject_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
         let caller = c.later(c.caller_of(3))?;
         let lookup = c.later(c.lookup(1))?;
-        c.spawn(move || Ok(Out::Text(v?.get_subject_json(&caller?, &lookup?)?)))
+        c.spawn(move || Ok(Out::subject(v?.get_subject_text(&caller?, &lookup?)?)))
     });
     /// `getSubjects(handle, lookups, actor, purpose)`: Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order.
     c"getSubjects" => get_subjects(|c| unsafe {

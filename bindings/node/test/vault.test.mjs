@@ -21,6 +21,34 @@ test('the ErrorCode union in index.d.ts matches the core table', () => {
   assert.match(version(), /^\d+\.\d+\.\d+/)
 })
 
+test('getSubject gives the subject getSubjects gives, whatever its profile holds', async () => {
+  // getSubject crosses from the addon in a compact form (fields, then the profile's JSON text);
+  // getSubjects as the subject's JSON text. Both must give the same object, keys in order.
+  const vault = Vault.openInMemory(MasterKey.generate())
+  const profile = {
+    email: 'comma,user@example.org',
+    'key,with,commas': 'a,b,,c',
+    nested: { '': [1, -2.5e-7, 1e21, null, false, { z: '"}\\,' }], ü: 'Grüße, 🦀' },
+    version: 'not the subject version',
+    token: 'not the subject token'
+  }
+  const token = vault.createSubject(profile)
+  vault.updateSubject({ token }, { added: 'x' })
+  for (const lookup of [{ email: 'comma,user@example.org' }, { token }]) {
+    const one = vault.getSubject(lookup)
+    const [many] = vault.getSubjects([lookup])
+    assert.deepEqual(one, many)
+    assert.equal(JSON.stringify(one), JSON.stringify(many), 'same keys in the same order')
+    assert.equal(JSON.stringify(await vault.getSubjectAsync(lookup)), JSON.stringify(many))
+    assert.equal(one.token, token)
+    assert.equal(one.version, 2)
+    assert.equal(typeof one.created_ms, 'number')
+    assert.ok(one.updated_ms >= one.created_ms)
+    assert.deepEqual(one.profile, { ...profile, added: 'x' })
+  }
+  vault.close()
+})
+
 test('round trip, sync', () => {
   const vault = Vault.openInMemory(MasterKey.generate(), { default_region: 'DE' })
   const profile = { email: 'Ann@Example.com', phone: '030 901820', name: 'Ann', tags: ['a', 1, 2.5, true, null] }

@@ -57,6 +57,36 @@ impl fmt::Debug for Subject {
     }
 }
 
+/// A subject as read back, its profile still the JSON text it was stored as (one JSON object):
+/// what a binding hands to its language's JSON parser when that is faster than converting a
+/// parsed value. The text is wiped when dropped.
+#[derive(Clone, PartialEq)]
+pub struct SubjectText {
+    /// The subject token (UUID v4).
+    pub token: String,
+    /// The profile as JSON text (an object).
+    pub profile: Zeroizing<String>,
+    /// Created, in milliseconds since the Unix epoch.
+    pub created_ms: i64,
+    /// Last changed, in milliseconds since the Unix epoch.
+    pub updated_ms: i64,
+    /// 1 at creation, +1 per update.
+    pub version: i64,
+}
+
+impl SubjectText {
+    /// The JSON text of the [`Subject`] (the fields of its `Serialize`, in that order).
+    pub fn to_json(&self) -> String {
+        scan::subject_json(&self.token, self.created_ms, self.updated_ms, self.version, &self.profile)
+    }
+}
+
+impl fmt::Debug for SubjectText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SubjectText").field("version", &self.version).finish_non_exhaustive()
+    }
+}
+
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErasureReceipt {
@@ -431,13 +461,21 @@ impl Subjects {
 
     /// Read a subject as the JSON text of a [`Subject`], the stored profile text passed through
     /// without building a `Value` (what the bindings hand to their language's JSON parser).
-    pub(crate) fn get_json(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<String> {
+    pub(crate) fn get_text(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
             let found = self.resolve(db, lookup)?;
             engine.check_read(db, caller, Operation::Read, found.row.id)?;
             let profile = self.open_row_text(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
-            Ok((scan::subject_json(&format_token(&found.row.token), &found.row, &profile), vec![event]))
+            let row = &found.row;
+            let text = SubjectText {
+                token: format_token(&row.token),
+                profile,
+                created_ms: row.created_ms,
+                updated_ms: row.updated_ms,
+                version: row.version,
+            };
+            Ok((text, vec![event]))
         })
     }
 
@@ -455,11 +493,12 @@ impl Subjects {
     }
 
     /// [`get_many`](Self::get_many) as the JSON text of the list (each subject as
-    /// [`get_json`](Self::get_json) writes it, `null` for a miss).
+    /// [`get_text`](Self::get_text) gives it as JSON, `null` for a miss).
     pub(crate) fn get_many_json(&self, engine: &Engine, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
         let items = self.read_many(engine, caller, lookups, |found| {
             let profile = self.open_row_text(engine, found)?;
-            Ok(scan::subject_json(&format_token(&found.row.token), &found.row, &profile))
+            let row = &found.row;
+            Ok(scan::subject_json(&format_token(&row.token), row.created_ms, row.updated_ms, row.version, &profile))
         })?;
         let mut out =
             String::with_capacity(2 + items.iter().map(|i| i.as_ref().map_or(4, String::len) + 1).sum::<usize>());

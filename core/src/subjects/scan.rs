@@ -9,7 +9,6 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::store::SubjectRow;
 
 /// Check that `text` is one JSON object and return the value of its top-level `field` when that
 /// is a string (the last one, as a parsed `Map` keeps). `INTEGRITY` when it is not an object.
@@ -23,13 +22,12 @@ pub(super) fn profile_field(text: &str, field: Option<&str>) -> Result<Option<Ze
 
 /// The JSON text of a [`Subject`](super::Subject) (same fields, same order as its `Serialize`)
 /// with `profile`, already JSON, written as is.
-pub(super) fn subject_json(token: &str, row: &SubjectRow, profile: &str) -> String {
+pub(super) fn subject_json(token: &str, created_ms: i64, updated_ms: i64, version: i64, profile: &str) -> String {
     let mut out = String::with_capacity(profile.len() + 128);
     // Writing to a String cannot fail; tokens are hex and hyphens, needing no escapes.
     let _ = write!(
         out,
-        "{{\"token\":\"{token}\",\"profile\":{profile},\"created_ms\":{},\"updated_ms\":{},\"version\":{}}}",
-        row.created_ms, row.updated_ms, row.version
+        "{{\"token\":\"{token}\",\"profile\":{profile},\"created_ms\":{created_ms},\"updated_ms\":{updated_ms},\"version\":{version}}}"
     );
     out
 }
@@ -130,15 +128,6 @@ mod tests {
 
     #[test]
     fn subject_text_is_the_subject_serialised() {
-        let row = SubjectRow {
-            id: 7,
-            token: [0; 16],
-            dek: Vec::new(),
-            profile: Vec::new(),
-            created_ms: 1,
-            updated_ms: 2,
-            version: 3,
-        };
         let profile = r#"{"email":"a@b.c","n":[1.5,true,null]}"#;
         let subject = super::super::Subject {
             token: "t".into(),
@@ -147,6 +136,6 @@ mod tests {
             updated_ms: 2,
             version: 3,
         };
-        assert_eq!(subject_json("t", &row, profile), serde_json::to_string(&subject).expect("scan"));
+        assert_eq!(subject_json("t", 1, 2, 3, profile), serde_json::to_string(&subject).expect("scan"));
     }
 }

@@ -95,10 +95,11 @@ fn check_table(root: &Path) -> Vec<String> {
     for line in vault.lines() {
         let Some(rest) = line.strip_prefix("    pub fn ") else { continue };
         let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        // An operation's text form (its `Ret::Json::text`) is what the bindings call for it.
+        // An operation's text forms (its `Ret::Json::text`) are what the bindings call for it.
         // `<op>_with` is an operation taking typed options in Rust (the bindings pass JSON).
         let typed = name.strip_suffix("_with").is_some_and(|base| OPERATIONS.iter().any(|op| op.name == base));
-        let known = typed || OPERATIONS.iter().any(|op| op.name == name || op.core_method() == name);
+        let known = typed
+            || OPERATIONS.iter().any(|op| op.name == name || op.core_method() == name || op.node_method() == name);
         if !LIFECYCLE.contains(&name.as_str()) && !known {
             problems.push(format!(
                 "Vault::{name} has no entry in tools/gen/src/operations.rs (so no C, Python or Node entry point)"

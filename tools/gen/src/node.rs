@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::c::core_arg;
-use crate::operations::{Arg, Op, Ret, OPERATIONS};
+use crate::operations::{Arg, Op, Ret, Text, OPERATIONS};
 use crate::GENERATED;
 
 /// One JavaScript-level parameter of a layer method.
@@ -128,6 +128,8 @@ fn reader(arg: &Arg, slot: usize, paged: bool) -> (String, String) {
 fn result(op: &Op, call: &str, sync: bool) -> String {
     match op.ret {
         Ret::Unit => format!("{{\n            {call}?;\n            Ok(Out::Nothing)\n        }}"),
+        // A subject in its compact text form (see `Out::subject`).
+        Ret::Json { text: Some(Text { subject: Some(_), .. }), .. } => format!("Ok(Out::subject({call}?))"),
         // A string, or a result the core already gives as JSON text.
         Ret::Str(_) | Ret::Json { text: Some(_), .. } => format!("Ok(Out::Text({call}?))"),
         Ret::Json { .. } => {
@@ -167,7 +169,7 @@ pub(crate) fn functions() -> String {
         for (local, read) in &reads {
             writeln!(out, "        let {local} = {read}?;").expect("string");
         }
-        let call = format!("v.{}({})", op.core_method(), call_args.join(", "));
+        let call = format!("v.{}({})", op.node_method(), call_args.join(", "));
         writeln!(out, "        {}", result(op, &call, true)).expect("string");
         writeln!(out, "    }});").expect("string");
         writeln!(
@@ -183,7 +185,7 @@ pub(crate) fn functions() -> String {
         }
         let async_args: Vec<String> =
             op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, &format!("{local}?"))).collect();
-        let call = format!("v?.{}({})", op.core_method(), async_args.join(", "));
+        let call = format!("v?.{}({})", op.node_method(), async_args.join(", "));
         writeln!(out, "        c.spawn(move || {})", result(op, &call, false)).expect("string");
         writeln!(out, "    }});").expect("string");
     }
@@ -283,6 +285,9 @@ pub(crate) fn layer() -> String {
             match op.ret {
                 Ret::Unit => format!("    {call}\n"),
                 Ret::Str(_) => format!("    return {call}\n"),
+                Ret::Json { text: Some(Text { subject: Some(_), .. }), .. } => {
+                    format!("    return subjectOf({call})\n")
+                }
                 Ret::Json { .. } => format!("    return JSON.parse({call})\n"),
             }
         };
