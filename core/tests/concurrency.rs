@@ -311,3 +311,36 @@ fn verification_and_listings_see_one_state_while_others_write() {
         }
     });
 }
+
+#[test]
+fn a_write_waits_for_another_connections_lock_then_busy_after_the_timeout() {
+    // Another process's write transaction holds the lock: a write waits for it and succeeds once
+    // it ends, and fails with BUSY once `busy_timeout_ms` has passed (how soon a waiting write
+    // follows a released lock is measured by bench/threads.mjs's workers, not timed here).
+    let tv = common::temp_vault();
+    let options = Options { busy_timeout_ms: 400, ..Options::default() };
+    let vault = Vault::open(&tv.path, &common::key(KEY), options).expect("open");
+    vault.create_subject(&common::c("app"), json!({"n": 0})).expect("create");
+    let other = common::raw(&tv.path);
+
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let started = std::time::Instant::now();
+    let e = vault.create_subject(&common::c("app"), json!({"n": 1})).expect_err("the lock stays held");
+    let waited = started.elapsed();
+    assert_eq!(e.kind(), ErrorKind::Busy, "{e}");
+    assert!(waited >= std::time::Duration::from_millis(400), "gave up after {waited:?}");
+    assert!(waited < std::time::Duration::from_secs(3), "waited {waited:?}");
+    other.execute_batch("ROLLBACK").expect("unlock");
+
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            other.execute_batch("ROLLBACK").expect("unlock");
+        });
+        let token = vault.create_subject(&common::c("app"), json!({"n": 2})).expect("waits, then writes");
+        let got = vault.get_subject(&common::c("app"), &Lookup::token(token.as_str())).expect("written");
+        assert_eq!(got.profile, json!({"n": 2}));
+    });
+    vault.verify_audit(None).expect("the refused write's event and the rest verify");
+}
