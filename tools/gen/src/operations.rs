@@ -50,8 +50,9 @@ pub enum Ret {
     Str(&'static str),
     /// A JSON value (C: `char **out_<name>_json`). `rust` is the core type, `ts` and `py` its
     /// typing; `py_fast` names a converter in the Python binding that builds it directly.
-    /// `text` names a core method that returns the result as JSON text (skipping a `Value`):
-    /// C and Node hand that text on, and `py_fast` then converts from the text.
+    /// `text` names the core methods that return the result as text (skipping a `Value`): C
+    /// and Node hand the JSON text on (Node a subject's compact form, when there is one), and
+    /// `py_fast` then converts from the JSON text.
     Json {
         name: &'static str,
         rust: &'static str,
