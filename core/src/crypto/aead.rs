@@ -14,16 +14,16 @@
 
 use aes_gcm_siv::aead::{AeadInPlace, KeyInit};
 use aes_gcm_siv::{AesGcmSiv, Nonce, Tag};
+use zeroize::Zeroizing;
+
+use super::keys::SecretKey;
+use crate::error::{Error, Result};
 
 /// AES-256-GCM-SIV over the encrypt-only AES-256 (the `aes` crate's `Aes256GcmSiv` takes the
 /// full cipher, whose every key expansion also computes the decryption round keys; GCM-SIV
 /// only ever encrypts blocks). The same algorithm and the same ciphertexts; three key expansions
 /// per read are cheaper.
 type Aes256GcmSiv = AesGcmSiv<aes_ni::Aes256Enc>;
-use zeroize::Zeroizing;
-
-use super::keys::SecretKey;
-use crate::error::{Error, Result};
 
 /// The envelope format version this code writes and reads.
 pub(crate) const VERSION: u8 = 2;

@@ -448,6 +448,17 @@ impl Subjects {
         }
     }
 
+    /// [`subject`](Self::subject) with the profile still its stored JSON text.
+    fn subject_text(row: &SubjectRow, profile: Zeroizing<String>) -> SubjectText {
+        SubjectText {
+            token: format_token(&row.token),
+            profile,
+            created_ms: row.created_ms,
+            updated_ms: row.updated_ms,
+            version: row.version,
+        }
+    }
+
     /// Read a subject.
     pub(crate) fn get(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<Subject> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
@@ -459,23 +470,15 @@ impl Subjects {
         })
     }
 
-    /// Read a subject as the JSON text of a [`Subject`], the stored profile text passed through
-    /// without building a `Value` (what the bindings hand to their language's JSON parser).
+    /// Read a subject with its stored profile text passed through, without building a `Value`
+    /// (what the bindings hand to their language's JSON parser).
     pub(crate) fn get_text(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
             let found = self.resolve(db, lookup)?;
             engine.check_read(db, caller, Operation::Read, found.row.id)?;
             let profile = self.open_row_text(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
-            let row = &found.row;
-            let text = SubjectText {
-                token: format_token(&row.token),
-                profile,
-                created_ms: row.created_ms,
-                updated_ms: row.updated_ms,
-                version: row.version,
-            };
-            Ok((text, vec![event]))
+            Ok((Self::subject_text(&found.row, profile), vec![event]))
         })
     }
 
@@ -496,9 +499,7 @@ impl Subjects {
     /// [`get_text`](Self::get_text) gives it as JSON, `null` for a miss).
     pub(crate) fn get_many_json(&self, engine: &Engine, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
         let items = self.read_many(engine, caller, lookups, |found| {
-            let profile = self.open_row_text(engine, found)?;
-            let row = &found.row;
-            Ok(scan::subject_json(&format_token(&row.token), row.created_ms, row.updated_ms, row.version, &profile))
+            Ok(Self::subject_text(&found.row, self.open_row_text(engine, found)?).to_json())
         })?;
         let mut out =
             String::with_capacity(2 + items.iter().map(|i| i.as_ref().map_or(4, String::len) + 1).sum::<usize>());
