@@ -232,7 +232,8 @@ void bl_key_free(struct bl_key *key);
 
 /*
  Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
- phone, login, configured ones) must be strings and unique.
+ phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
+ yet: the activity must cover writes.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profile_json` is the
@@ -253,7 +254,8 @@ int32_t bl_subject_create(const struct bl_vault *vault,
 
 /*
  Create many subjects in one transaction from a list of profiles: all are created, or none (the
- error names the failing item's position). Returns their tokens in order.
+ error names the failing item's position). Returns their tokens in order. Purpose check: write,
+ on no subject yet: the activity must cover writes.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profiles_json` is a
@@ -274,7 +276,8 @@ int32_t bl_subjects_create(const struct bl_vault *vault,
 
 /*
  Read a subject found by a lookup (token, email, phone, login or a configured field). A subject
- found through an index is returned only if its profile really holds the value.
+ found through an index is returned only if its profile really holds the value. Purpose check:
+ read, on the subject found. A vault with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -297,7 +300,8 @@ int32_t bl_subject_get(const struct bl_vault *vault,
 
 /*
  Read many subjects: a subject, or null where nothing matches (or the subject was erased), per
- lookup, in order. Each lookup is audited.
+ lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused
+ one is a null item). A vault with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
@@ -320,7 +324,8 @@ int32_t bl_subjects_get(const struct bl_vault *vault,
 /*
  Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array
  a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the
- before and after, encrypted under the subject's key.
+ before and after, encrypted under the subject's key. Purpose check: write, on the subject found;
+ the profile is returned only when `read` is allowed too.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -346,7 +351,7 @@ int32_t bl_subject_update(const struct bl_vault *vault,
 /*
  Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index
  entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the
- erasure receipt.
+ erasure receipt. Purpose check: delete, on the subject found.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -370,7 +375,8 @@ int32_t bl_subject_forget(const struct bl_vault *vault,
 /*
  Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation
  for the batch: a receipt, or null where nothing matches (or the subject was already erased), per
- lookup, in order. Any other error erases nobody.
+ lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a
+ refused one is a null item).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
@@ -396,7 +402,9 @@ int32_t bl_subjects_forget(const struct bl_vault *vault,
  keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,
  sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1
  format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the
- token and the value encrypted; errors never contain the value.
+ token and the value encrypted; errors never contain the value. Purpose check: write, on the
+ linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so
+ making tokens of chosen values tests guesses against one held.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `value` is required.
@@ -420,7 +428,8 @@ int32_t bl_token_create(const struct bl_vault *vault,
 /*
  Tokenize many values with the same options in one transaction: per item a status (created,
  existing, failed), the token or the error, and a summary. One bad item fails only itself unless
- all_or_nothing, which makes any failure fail the call and write nothing.
+ all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write,
+ on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `values_json` is a
@@ -447,7 +456,9 @@ int32_t bl_tokens_create(const struct bl_vault *vault,
  The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
  masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
  An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry
- moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}.
+ moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check:
+ detokenize, on the token's linked subject (or none). A vault with require_purpose needs a
+ purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
@@ -469,7 +480,9 @@ int32_t bl_token_detokenize(const struct bl_vault *vault,
 
 /*
  Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED,
- ...), and a summary; all_or_nothing makes any failure fail the call.
+ ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize,
+ on each token's linked subject (a refused one is an item error). A vault with require_purpose
+ needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
@@ -497,7 +510,7 @@ int32_t bl_tokens_detokenize(const struct bl_vault *vault,
  the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token],
  [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are
  vaulted and deterministic in the scope option (text by default). Options: detect (email, phone,
- card), values, scope, ttl_ms, subject.
+ card), values, scope, ttl_ms, subject. Purpose check: write, on the linked subject (or none).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
@@ -518,7 +531,9 @@ int32_t bl_text_tokenize(const struct bl_vault *vault,
 
 /*
  Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
- option); a placeholder whose token is unknown or expired stays as it is.
+ option); a placeholder whose token is unknown or expired stays as it is. Purpose check:
+ detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault
+ with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
@@ -538,7 +553,8 @@ int32_t bl_text_detokenize(const struct bl_vault *vault,
                            char **out_text);
 
 /*
- Delete a token: its value can no longer be recovered through it.
+ Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the
+ token's linked subject (or none).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
@@ -555,7 +571,8 @@ int32_t bl_token_delete(const struct bl_vault *vault,
 
 /*
  Delete many tokens in one transaction: per item whether it was deleted or the error, and a
- summary; all_or_nothing makes any failure fail the call and delete nothing.
+ summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check:
+ delete, on each token's linked subject (a refused one is an item error).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
@@ -579,7 +596,8 @@ int32_t bl_tokens_delete(const struct bl_vault *vault,
 /*
  What is known about a token without its value: kind, scope, deterministic, once, sliding,
  created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash
- its audit events carry).
+ its audit events carry). Purpose check: read, on the token's linked subject (or none): the info
+ names it. A vault with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
@@ -600,7 +618,8 @@ int32_t bl_token_info(const struct bl_vault *vault,
 
 /*
  token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and
- a summary; all_or_nothing makes any failure fail the call.
+ a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's
+ linked subject (a refused one is an item error). A vault with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
@@ -623,7 +642,8 @@ int32_t bl_tokens_info(const struct bl_vault *vault,
 
 /*
  Delete every expired token, a thousand per transaction (readers are never blocked). Returns
- {removed}.
+ {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns
+ no value.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
@@ -645,7 +665,8 @@ int32_t bl_tokens_purge(const struct bl_vault *vault,
  contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new
  basis), module, short_description, full_description, required, required_message, user_control,
  status (active, disabled). Absent fields keep their values; a change of the texts people are
- shown makes a new notice version (every version is kept).
+ shown makes a new notice version (every version is kept). No purpose check: the catalogue holds
+ no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -667,7 +688,7 @@ int32_t bl_basis_set(const struct bl_vault *vault,
 
 /*
  A legal basis with every notice version (notices, oldest first). The catalogue holds no personal
- data: not audited.
+ data: not audited. No purpose check: the catalogue holds no personal data (not audited).
 
  `brief` is required. Writes the basis (`LegalBasis` as JSON text) to `*out_basis_json`; free it
  with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
@@ -681,7 +702,8 @@ int32_t bl_basis_set(const struct bl_vault *vault,
 int32_t bl_basis_get(const struct bl_vault *vault, const char *brief, char **out_basis_json);
 
 /*
- Every legal basis (deleted ones too), by brief, each with its current notice.
+ Every legal basis (deleted ones too), by brief, each with its current notice. No purpose check:
+ the catalogue holds no personal data (not audited).
 
  Writes the bases (`Vec<LegalBasis>` as JSON text) to `*out_bases_json`; free it with
  `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
@@ -697,6 +719,7 @@ int32_t bl_bases_list(const struct bl_vault *vault, char **out_bases_json);
  Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it
  is revoked, at once for every purpose check and then in the history and the outbox a thousand
  subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.
+ No purpose check: a catalogue change; the agreements it revokes only end processing.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -717,7 +740,8 @@ int32_t bl_basis_delete(const struct bl_vault *vault,
 
 /*
  Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new
- agreements may be given). Returns {changed}.
+ agreements may be given). Returns {changed}. No purpose check: a catalogue change; the
+ agreements it revokes only end processing.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -740,7 +764,8 @@ int32_t bl_basis_revoke(const struct bl_vault *vault,
  Create or change a processing activity: its name is the purpose callers pass; the definition has
  title, description, operations (read, write, delete, export, detokenize; required for a new
  activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity,
- every purpose a caller names must be one.
+ every purpose a caller names must be one. No purpose check: the catalogue holds no personal
+ data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -762,7 +787,8 @@ int32_t bl_activity_set(const struct bl_vault *vault,
                         char **out_activity_json);
 
 /*
- Let a processing activity rely on a legal basis.
+ Let a processing activity rely on a legal basis. No purpose check: the catalogue holds no
+ personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -783,7 +809,8 @@ int32_t bl_activity_link(const struct bl_vault *vault,
                          char **out_activity_json);
 
 /*
- Stop a processing activity relying on a legal basis.
+ Stop a processing activity relying on a legal basis. No purpose check: the catalogue holds no
+ personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -804,7 +831,8 @@ int32_t bl_activity_unlink(const struct bl_vault *vault,
                            char **out_activity_json);
 
 /*
- Delete a processing activity: its name is then an unknown purpose.
+ Delete a processing activity: its name is then an unknown purpose. No purpose check: the
+ catalogue holds no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -822,7 +850,7 @@ int32_t bl_activity_delete(const struct bl_vault *vault,
 
 /*
  Every processing activity, by name, with the operations it covers and the legal bases it relies
- on.
+ on. No purpose check: the catalogue holds no personal data (not audited).
 
  Writes the activities (`Vec<Activity>` as JSON text) to `*out_activities_json`; free it with
  `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
@@ -838,7 +866,9 @@ int32_t bl_activities_list(const struct bl_vault *vault, char **out_activities_j
  Record that a subject gave (or with status refused, refused) consent under a legal basis.
  Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored
  encrypted), notice_version (default: the current one). Appended to the subject's consent record
- with an outbox event in one transaction; the basis must be active. Returns the agreement.
+ with an outbox event in one transaction; the basis must be active. Returns the agreement. No
+ purpose check: a decision is the subject's own act: recording it never needs the consent it
+ records.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -864,7 +894,9 @@ int32_t bl_consent_give(const struct bl_vault *vault,
 
 /*
  Record that a subject withdrew consent under a legal basis (options: method, channel, language,
- reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.
+ reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. No
+ purpose check: a decision is the subject's own act: recording it never needs the consent it
+ records.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -890,7 +922,7 @@ int32_t bl_consent_withdraw(const struct bl_vault *vault,
 
 /*
  Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent
- records a withdrawal.
+ records a withdrawal. No purpose check: ending an agreement only ends processing.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -917,7 +949,8 @@ int32_t bl_consent_revoke(const struct bl_vault *vault,
 /*
  A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked,
  expired), in_force, times, the notice version and hash, method, channel, language, reference,
- actor. NOT_FOUND when it never decided.
+ actor. NOT_FOUND when it never decided. Purpose check: read, on the subject found. A vault with
+ require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -940,7 +973,8 @@ int32_t bl_consent_get(const struct bl_vault *vault,
                        char **out_agreement_json);
 
 /*
- A subject's current decisions, one per legal basis it decided about, by brief.
+ A subject's current decisions, one per legal basis it decided about, by brief. Purpose check:
+ read, on the subject found. A vault with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -964,7 +998,8 @@ int32_t bl_consents_list(const struct bl_vault *vault,
 /*
  A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC
  TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under
- record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+ record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. Purpose
+ check: export, on the subject found. A vault with require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -987,7 +1022,8 @@ int32_t bl_consent_export(const struct bl_vault *vault,
 
 /*
  Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault
- issued it. Returns {valid, subject, events, issued_ms}.
+ issued it. Returns {valid, subject, events, issued_ms}. No purpose check: checks a document the
+ caller already holds; reads nothing stored about anyone (not audited).
 
  `receipt_json` is the receipt as JSON text. Writes the check (`ReceiptCheck` as JSON text) to
  `*out_check_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INTEGRITY`,
@@ -1005,7 +1041,8 @@ int32_t bl_consent_verify(const struct bl_vault *vault,
 /*
  Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a
  subject, answered as the purpose check answers it, without reading the subject's data: {allowed,
- legal_basis, reason}. An unknown purpose is INVALID_INPUT.
+ legal_basis, reason}. An unknown purpose is INVALID_INPUT. No purpose check: it is the check
+ itself, answered for the purpose it names (audited as consent.check).
 
  `mode` is `"token"`, `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value`
  the value to look up. `purpose` is required. `operation` may be NULL. Writes the decision
@@ -1028,7 +1065,9 @@ int32_t bl_consent_check(const struct bl_vault *vault,
 /*
  Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what
  the consumer (default when absent) acknowledged, or after the cursor. An event is delivered
- until acknowledged: at least once, in order. A page is {total, items, next}.
+ until acknowledged: at least once, in order. A page is {total, items, next}. Purpose check:
+ read, on no one subject: the activity must cover reads. A vault with require_purpose needs a
+ purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
@@ -1052,7 +1091,8 @@ int32_t bl_outbox_read(const struct bl_vault *vault,
 
 /*
  Acknowledge the consent events up to and including the one whose cursor is given: they are not
- delivered to this consumer again (events every consumer acknowledged are deleted).
+ delivered to this consumer again (events every consumer acknowledged are deleted). No purpose
+ check: moves a consumer's mark; reads nothing.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is required.
@@ -1071,7 +1111,8 @@ int32_t bl_outbox_ack(const struct bl_vault *vault,
 
 /*
  Record every agreement whose expiry passed as expired (with its outbox event), a thousand per
- transaction. Returns {changed}.
+ transaction. Returns {changed}. No purpose check: records the expiries that agreements' own
+ terms set; returns only a count.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
@@ -1093,7 +1134,9 @@ int32_t bl_consents_purge(const struct bl_vault *vault,
  items, next}; pass `next` as the cursor for the following page (each event is returned once even
  while others are appended). With `details`, each event's details (the before/after of a change)
  are decrypted while the subject exists, and the listing is audited as audit.list_details;
- otherwise as audit.list.
+ otherwise as audit.list. Purpose check: read, on each event's subject, for its details only
+ (`export` also allows them); refused details are left out with the reason. A vault with
+ require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `subject` may be NULL.
@@ -1118,7 +1161,8 @@ int32_t bl_audit_list(const struct bl_vault *vault,
 
 /*
  The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault
- to detect truncation and rollback later.
+ to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no
+ personal data (not audited).
 
  Writes the head (`AuditHead` as JSON text) to `*out_head_json`; free it with `bl_string_free`,
  which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
@@ -1133,7 +1177,8 @@ int32_t bl_audit_head(const struct bl_vault *vault, char **out_head_json);
 /*
  Verify the audit chain (every MAC and sequence number) and every stored subject against its last
  audited change; with an anchor (a head kept earlier) also detect truncation and rollback.
- Returns {events, subjects, head}.
+ Returns {events, subjects, head}. No purpose check: returns counts and the head only (not
+ audited).
 
  `anchor_json` is NULL or a head `{"seq": N, "hash": "…"}` kept earlier. Writes the report
  (`AuditReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
@@ -1151,7 +1196,7 @@ int32_t bl_audit_verify(const struct bl_vault *vault,
 
 /*
  Commit buffered read events now (they are otherwise group-committed within
- audit_flush_interval_ms).
+ audit_flush_interval_ms). No purpose check: writes events already recorded (not audited).
 
  Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
@@ -1164,7 +1209,8 @@ int32_t bl_audit_flush(const struct bl_vault *vault);
 /*
  Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a
  WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns
- {bytes_before, bytes_after, wal_truncated}.
+ {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and
+ returns no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
@@ -1183,7 +1229,8 @@ int32_t bl_vault_compact(const struct bl_vault *vault,
 
 /*
  Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards
- only the new key opens the vault; nothing else is re-encrypted.
+ only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the
+ root key; reads and returns no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `new_key` is a key

@@ -27,9 +27,10 @@ export type Profile = {
 /** A subject as read back. */
 export interface Subject {
     token: string;
+    /** `null` in what `updateSubject` returns to a purpose that may write but not read the profile. */
     profile: {
         [key: string]: Json;
-    };
+    } | null;
     created_ms: number;
     updated_ms: number;
     version: number;
@@ -300,6 +301,8 @@ export interface AuditEvent {
     reference: string | null;
     details: Json | null;
     details_erased: boolean;
+    /** Details asked for that the caller's purpose may not see (neither read nor export of the subject): why. */
+    details_refused: string | null;
 }
 /** A page of a listing, newest first: pass `next` as `cursor` for the following page. */
 export interface Page<T> {
@@ -379,39 +382,39 @@ export declare class Vault {
     closeAsync(): Promise<void>;
     /** Whether the vault is closed. */
     get closed(): boolean;
-    /** Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique. */
+    /** Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject yet: the activity must cover writes. */
     createSubject(profile: Profile, opts?: CallOptions | null): string;
     /** `createSubject`, off the event loop. */
     createSubjectAsync(profile: Profile, opts?: CallOptions | null): Promise<string>;
-    /** Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order. */
+    /** Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order. Purpose check: write, on no subject yet: the activity must cover writes. */
     createSubjects(profiles: Profile[], opts?: CallOptions | null): string[];
     /** `createSubjects`, off the event loop. */
     createSubjectsAsync(profiles: Profile[], opts?: CallOptions | null): Promise<string[]>;
-    /** Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value. */
+    /** Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
     getSubject(lookup: Lookup, opts?: CallOptions | null): Subject;
     /** `getSubject`, off the event loop. */
     getSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Subject>;
-    /** Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited. */
+    /** Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused one is a null item). A vault with require_purpose needs a purpose. */
     getSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<Subject | null>;
     /** `getSubjects`, off the event loop. */
     getSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<Subject | null>>;
-    /** Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key. */
+    /** Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key. Purpose check: write, on the subject found; the profile is returned only when `read` is allowed too. */
     updateSubject(lookup: Lookup, patch: Json, opts?: CallOptions | null): Subject;
     /** `updateSubject`, off the event loop. */
     updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject>;
-    /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. */
+    /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. Purpose check: delete, on the subject found. */
     forgetSubject(lookup: Lookup, opts?: CallOptions | null): ErasureReceipt;
     /** `forgetSubject`, off the event loop. */
     forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>;
-    /** Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody. */
+    /** Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a refused one is a null item). */
     forgetSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<ErasureReceipt | null>;
     /** `forgetSubjects`, off the event loop. */
     forgetSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<ErasureReceipt | null>>;
-    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. */
+    /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held. */
     tokenize(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): string;
     /** `tokenize`, off the event loop. */
     tokenizeAsync(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
-    /** Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing. */
+    /** Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write, on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize). */
     tokenizeMany(values: string[], options?: TokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): TokenBatch<TokenizeItem>;
@@ -419,11 +422,11 @@ export declare class Vault {
     tokenizeManyAsync(values: string[], options?: TokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<TokenizeItem>>;
-    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. */
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose. */
     detokenize(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string;
     /** `detokenize`, off the event loop. */
     detokenizeAsync(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
-    /** Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. */
+    /** Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose. */
     detokenizeMany(tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): TokenBatch<DetokenizeItem>;
@@ -431,19 +434,19 @@ export declare class Vault {
     detokenizeManyAsync(tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<DetokenizeItem>>;
-    /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject. */
+    /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject. Purpose check: write, on the linked subject (or none). */
     tokenizeText(text: string, options?: TextOptions | null, opts?: CallOptions | null): string;
     /** `tokenizeText`, off the event loop. */
     tokenizeTextAsync(text: string, options?: TextOptions | null, opts?: CallOptions | null): Promise<string>;
-    /** Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is. */
+    /** Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is. Purpose check: detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault with require_purpose needs a purpose. */
     detokenizeText(text: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string;
     /** `detokenizeText`, off the event loop. */
     detokenizeTextAsync(text: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string>;
-    /** Delete a token: its value can no longer be recovered through it. */
+    /** Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the token's linked subject (or none). */
     deleteToken(token: string, opts?: CallOptions | null): void;
     /** `deleteToken`, off the event loop. */
     deleteTokenAsync(token: string, opts?: CallOptions | null): Promise<void>;
-    /** Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing. */
+    /** Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check: delete, on each token's linked subject (a refused one is an item error). */
     deleteTokens(tokens: string[], opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): TokenBatch<DeleteItem>;
@@ -451,11 +454,11 @@ export declare class Vault {
     deleteTokensAsync(tokens: string[], opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<DeleteItem>>;
-    /** What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry). */
+    /** What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry). Purpose check: read, on the token's linked subject (or none): the info names it. A vault with require_purpose needs a purpose. */
     tokenInfo(token: string, opts?: CallOptions | null): TokenInfo;
     /** `tokenInfo`, off the event loop. */
     tokenInfoAsync(token: string, opts?: CallOptions | null): Promise<TokenInfo>;
-    /** token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. */
+    /** token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose. */
     tokenInfos(tokens: string[], opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): TokenBatch<InfoItem>;
@@ -463,95 +466,95 @@ export declare class Vault {
     tokenInfosAsync(tokens: string[], opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<InfoItem>>;
-    /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. */
+    /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns no value. */
     purgeTokens(opts?: CallOptions | null): PurgeReport;
     /** `purgeTokens`, off the event loop. */
     purgeTokensAsync(opts?: CallOptions | null): Promise<PurgeReport>;
-    /** Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). */
+    /** Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). No purpose check: the catalogue holds no personal data. */
     setLegalBasis(brief: string, definition: LegalBasisSpec, opts?: CallOptions | null): LegalBasis;
     /** `setLegalBasis`, off the event loop. */
     setLegalBasisAsync(brief: string, definition: LegalBasisSpec, opts?: CallOptions | null): Promise<LegalBasis>;
-    /** A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited. */
+    /** A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited. No purpose check: the catalogue holds no personal data (not audited). */
     getLegalBasis(brief: string): LegalBasis;
     /** `getLegalBasis`, off the event loop. */
     getLegalBasisAsync(brief: string): Promise<LegalBasis>;
-    /** Every legal basis (deleted ones too), by brief, each with its current notice. */
+    /** Every legal basis (deleted ones too), by brief, each with its current notice. No purpose check: the catalogue holds no personal data (not audited). */
     listLegalBases(): LegalBasis[];
     /** `listLegalBases`, off the event loop. */
     listLegalBasesAsync(): Promise<LegalBasis[]>;
-    /** Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}. */
+    /** Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}. No purpose check: a catalogue change; the agreements it revokes only end processing. */
     deleteLegalBasis(brief: string, opts?: CallOptions | null): ConsentReport;
     /** `deleteLegalBasis`, off the event loop. */
     deleteLegalBasisAsync(brief: string, opts?: CallOptions | null): Promise<ConsentReport>;
-    /** Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}. */
+    /** Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}. No purpose check: a catalogue change; the agreements it revokes only end processing. */
     revokeLegalBasis(brief: string, opts?: CallOptions | null): ConsentReport;
     /** `revokeLegalBasis`, off the event loop. */
     revokeLegalBasisAsync(brief: string, opts?: CallOptions | null): Promise<ConsentReport>;
-    /** Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one. */
+    /** Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one. No purpose check: the catalogue holds no personal data. */
     setActivity(activity: string, definition: ActivitySpec, opts?: CallOptions | null): Activity;
     /** `setActivity`, off the event loop. */
     setActivityAsync(activity: string, definition: ActivitySpec, opts?: CallOptions | null): Promise<Activity>;
-    /** Let a processing activity rely on a legal basis. */
+    /** Let a processing activity rely on a legal basis. No purpose check: the catalogue holds no personal data. */
     linkActivity(activity: string, brief: string, opts?: CallOptions | null): Activity;
     /** `linkActivity`, off the event loop. */
     linkActivityAsync(activity: string, brief: string, opts?: CallOptions | null): Promise<Activity>;
-    /** Stop a processing activity relying on a legal basis. */
+    /** Stop a processing activity relying on a legal basis. No purpose check: the catalogue holds no personal data. */
     unlinkActivity(activity: string, brief: string, opts?: CallOptions | null): Activity;
     /** `unlinkActivity`, off the event loop. */
     unlinkActivityAsync(activity: string, brief: string, opts?: CallOptions | null): Promise<Activity>;
-    /** Delete a processing activity: its name is then an unknown purpose. */
+    /** Delete a processing activity: its name is then an unknown purpose. No purpose check: the catalogue holds no personal data. */
     deleteActivity(activity: string, opts?: CallOptions | null): void;
     /** `deleteActivity`, off the event loop. */
     deleteActivityAsync(activity: string, opts?: CallOptions | null): Promise<void>;
-    /** Every processing activity, by name, with the operations it covers and the legal bases it relies on. */
+    /** Every processing activity, by name, with the operations it covers and the legal bases it relies on. No purpose check: the catalogue holds no personal data (not audited). */
     listActivities(): Activity[];
     /** `listActivities`, off the event loop. */
     listActivitiesAsync(): Promise<Activity[]>;
-    /** Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement. */
+    /** Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement. No purpose check: a decision is the subject's own act: recording it never needs the consent it records. */
     giveConsent(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Agreement;
     /** `giveConsent`, off the event loop. */
     giveConsentAsync(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Promise<Agreement>;
-    /** Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. */
+    /** Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. No purpose check: a decision is the subject's own act: recording it never needs the consent it records. */
     withdrawConsent(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Agreement;
     /** `withdrawConsent`, off the event loop. */
     withdrawConsentAsync(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Promise<Agreement>;
-    /** Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal. */
+    /** Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal. No purpose check: ending an agreement only ends processing. */
     revokeConsent(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Agreement;
     /** `revokeConsent`, off the event loop. */
     revokeConsentAsync(lookup: Lookup, brief: string, options?: ConsentOptions | null, opts?: CallOptions | null): Promise<Agreement>;
-    /** A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided. */
+    /** A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
     getConsent(lookup: Lookup, brief: string, opts?: CallOptions | null): Agreement;
     /** `getConsent`, off the event loop. */
     getConsentAsync(lookup: Lookup, brief: string, opts?: CallOptions | null): Promise<Agreement>;
-    /** A subject's current decisions, one per legal basis it decided about, by brief. */
+    /** A subject's current decisions, one per legal basis it decided about, by brief. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
     listConsents(lookup: Lookup, opts?: CallOptions | null): Agreement[];
     /** `listConsents`, off the event loop. */
     listConsentsAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Agreement[]>;
-    /** A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. */
+    /** A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose. */
     exportConsentReceipt(lookup: Lookup, opts?: CallOptions | null): ConsentReceipt;
     /** `exportConsentReceipt`, off the event loop. */
     exportConsentReceiptAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ConsentReceipt>;
-    /** Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}. */
+    /** Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}. No purpose check: checks a document the caller already holds; reads nothing stored about anyone (not audited). */
     verifyConsentReceipt(receipt: ConsentReceipt): ReceiptCheck;
     /** `verifyConsentReceipt`, off the event loop. */
     verifyConsentReceiptAsync(receipt: ConsentReceipt): Promise<ReceiptCheck>;
-    /** Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT. */
+    /** Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT. No purpose check: it is the check itself, answered for the purpose it names (audited as consent.check). */
     canProcess(lookup: Lookup, purpose: string, operation?: string | null): ProcessingDecision;
     /** `canProcess`, off the event loop. */
     canProcessAsync(lookup: Lookup, purpose: string, operation?: string | null): Promise<ProcessingDecision>;
-    /** Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}. */
+    /** Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}. Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose. */
     listConsentEvents(consumer?: string | null, opts?: PageOptions | null): Page<ConsentEvent>;
     /** `listConsentEvents`, off the event loop. */
     listConsentEventsAsync(consumer?: string | null, opts?: PageOptions | null): Promise<Page<ConsentEvent>>;
-    /** Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). */
+    /** Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). No purpose check: moves a consumer's mark; reads nothing. */
     ackConsentEvents(cursor: string, consumer?: string | null, opts?: CallOptions | null): void;
     /** `ackConsentEvents`, off the event loop. */
     ackConsentEventsAsync(cursor: string, consumer?: string | null, opts?: CallOptions | null): Promise<void>;
-    /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. */
+    /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. No purpose check: records the expiries that agreements' own terms set; returns only a count. */
     purgeConsents(opts?: CallOptions | null): ConsentReport;
     /** `purgeConsents`, off the event loop. */
     purgeConsentsAsync(opts?: CallOptions | null): Promise<ConsentReport>;
-    /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. */
+    /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;
     }) | null): Page<AuditEvent>;
@@ -559,23 +562,23 @@ export declare class Vault {
     listAuditEventsAsync(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;
     }) | null): Promise<Page<AuditEvent>>;
-    /** The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. */
+    /** The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no personal data (not audited). */
     getAuditHead(): AuditHead;
     /** `getAuditHead`, off the event loop. */
     getAuditHeadAsync(): Promise<AuditHead>;
-    /** Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}. */
+    /** Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}. No purpose check: returns counts and the head only (not audited). */
     verifyAudit(anchor?: AuditHead | null): AuditReport;
     /** `verifyAudit`, off the event loop. */
     verifyAuditAsync(anchor?: AuditHead | null): Promise<AuditReport>;
-    /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). */
+    /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). No purpose check: writes events already recorded (not audited). */
     flushAudit(): void;
     /** `flushAudit`, off the event loop. */
     flushAuditAsync(): Promise<void>;
-    /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. */
+    /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
     compact(opts?: CallOptions | null): CompactReport;
     /** `compact`, off the event loop. */
     compactAsync(opts?: CallOptions | null): Promise<CompactReport>;
-    /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. */
+    /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data. */
     rekey(new_key: Native.MasterKey, opts?: CallOptions | null): void;
     /** `rekey`, off the event loop. */
     rekeyAsync(new_key: Native.MasterKey, opts?: CallOptions | null): Promise<void>;

@@ -14,11 +14,11 @@ use crate::audit::chain::{self, Event, Pending, OK};
 use crate::caller::Caller;
 use crate::clock::Clock;
 use crate::document::Limits;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
 use crate::options::Options;
-use crate::policy::{Operation, Policy};
+use crate::policy::{Operation, Policy, Refusal, Target};
 use crate::store::{Db, Store, Tx};
 
 /// An open vault's engine. Dropped (keys wiped, connections closed) when the vault is closed and
@@ -65,29 +65,72 @@ impl Engine {
         }
     }
 
-    /// [`check_purpose`](Self::check_purpose) of a subject whose row was just read on `db`
-    /// (outside a write): the check may then answer from memory (see `Policy::check_read`).
-    pub(crate) fn check_read(&self, db: &Db<'_>, caller: &Caller, op: Operation, subject_id: i64) -> Result<()> {
-        if !self.policy.applies_to(caller) {
-            return Ok(());
-        }
-        self.policy.check_read(db, &self.keys.consent().state, caller, op, subject_id, self.now_ms())
-    }
-
-    /// Fail unless `caller`'s purpose allows `op` on the subject with row id `subject_id`
-    /// (`None`: no subject is involved): see [`Policy::check`]. Free when the caller names no
-    /// purpose and the vault does not require one.
-    pub(crate) fn check_purpose(
+    /// Fail unless `caller`'s purpose allows `op` on `target` (see [`Policy::check`]). Free
+    /// when the caller names no purpose and the vault does not require one. `after_read`: `db`
+    /// is a reader whose last statement read (or looked for) the target's row, so the check may
+    /// answer from memory.
+    pub(crate) fn check(
         &self,
         db: &Db<'_>,
         caller: &Caller,
-        op: Operation,
-        subject_id: Option<i64>,
+        (op, target): (Operation, Target<'_>),
+        after_read: bool,
     ) -> Result<()> {
         if !self.policy.applies_to(caller) {
             return Ok(());
         }
-        self.policy.check(db, &self.keys.consent().state, caller, op, subject_id, self.now_ms())
+        self.policy.check(db, &self.keys.consent().state, caller, (op, target), after_read, self.now_ms())
+    }
+
+    /// The purpose check of `op` on what a lookup found (`subject` names the found subject's
+    /// row id and token), answered as if it ran before the lookup: a purpose refused whoever
+    /// the subject is gets `CONSENT_REQUIRED` whatever the lookup found, and one that needs the
+    /// subject's consent gets it too for a subject that is unknown, erased or expired — so a
+    /// refused purpose never learns which of these it is. Other lookup errors (a malformed
+    /// lookup, a broken row) are returned as they are.
+    pub(crate) fn check_found<T>(
+        &self,
+        db: &Db<'_>,
+        caller: &Caller,
+        op: Operation,
+        found: Result<T>,
+        subject: impl FnOnce(&T) -> (i64, TokenBytes),
+    ) -> Result<T> {
+        if !self.policy.applies_to(caller) {
+            return found;
+        }
+        match found {
+            Ok(t) => {
+                let (id, token) = subject(&t);
+                self.check(db, caller, (op, Target::Subject(id, &token)), true)?;
+                Ok(t)
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased | ErrorKind::Expired) => {
+                self.check(db, caller, (op, Target::Missing), true)?;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Why `caller` may not do `op` on `target` (`None`: it may), without failing: what a call
+    /// that leaves out what it may not show asks.
+    pub(crate) fn refusal(
+        &self,
+        db: &Db<'_>,
+        caller: &Caller,
+        (op, target): (Operation, Target<'_>),
+    ) -> Result<Option<Refusal>> {
+        if !self.policy.applies_to(caller) {
+            return Ok(None);
+        }
+        self.policy.refusal(db, &self.keys.consent().state, caller, (op, target), false, self.now_ms())
+    }
+
+    /// Fail with `INVALID_INPUT` when the caller's purpose names no processing activity: the
+    /// check of the operations that check nothing else.
+    pub(crate) fn validate_purpose(&self, db: &Db<'_>, caller: &Caller) -> Result<()> {
+        self.policy.validate(db, caller)
     }
 
     /// After an erasure committed with a window: leave the truncation to the background thread

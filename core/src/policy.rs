@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::caller::Caller;
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ids::TokenBytes;
 use crate::store::{self, CurrentRow, Db};
 
 /// What an operation does to a subject's data, as processing activities list it.
@@ -98,8 +99,9 @@ pub(crate) fn state_mac(key: &MacKey, c: &CurrentRow) -> [u8; 32] {
         .finish()
 }
 
-/// Fail with `INTEGRITY` unless a current decision's MAC is right.
-fn verify(key: &MacKey, c: &CurrentRow) -> Result<()> {
+/// Fail with `INTEGRITY` unless a current decision's MAC is right for the subject `token`.
+fn verify(key: &MacKey, token: &TokenBytes, c: &CurrentRow) -> Result<()> {
+    let _ = token;
     let expected = state_mac(key, c);
     if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), c.mac.as_slice())) {
         return Err(Error::integrity("a stored consent decision fails its MAC"));
@@ -118,9 +120,53 @@ fn is_in_force(c: &CurrentRow, revoked_through: i64, now_ms: i64) -> bool {
 
 /// Whether a current decision is an agreement in force at `now_ms` under a basis revoked for
 /// everyone through `revoked_through` (its MAC is checked first).
-pub(crate) fn in_force(key: &MacKey, c: &CurrentRow, revoked_through: i64, now_ms: i64) -> Result<bool> {
-    verify(key, c)?;
+pub(crate) fn in_force(
+    key: &MacKey,
+    token: &TokenBytes,
+    c: &CurrentRow,
+    revoked_through: i64,
+    now_ms: i64,
+) -> Result<bool> {
+    verify(key, token, c)?;
     Ok(is_in_force(c, revoked_through, now_ms))
+}
+
+/// Why a consent-based purpose is refused for a subject (also one that is not there).
+const NO_CONSENT: &str = "the subject has no consent in force for the processing activity's legal bases";
+
+const REQUIRES_PURPOSE: &str = "this vault requires a purpose for reads, detokenization and exports (require_purpose)";
+const UNKNOWN_PURPOSE: &str = "the purpose names no processing activity of this vault";
+
+/// Why a check refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The vault requires a purpose for this operation and the caller named none.
+    NoPurpose,
+    /// The purpose does not allow it (the reason, in words).
+    Denied(&'static str),
+}
+
+impl Refusal {
+    /// Why, in words (never personal data).
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            Refusal::NoPurpose => REQUIRES_PURPOSE,
+            Refusal::Denied(reason) => reason,
+        }
+    }
+}
+
+/// What a purpose check is about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Target<'a> {
+    /// No subject (a vault-wide operation): only the activity's coverage is checked.
+    Nobody,
+    /// A subject that a lookup did not find (unknown, erased, or named by a token that is gone
+    /// or expired): judged as a subject without consent, so a refused purpose learns nothing
+    /// about whether it exists.
+    Missing,
+    /// The stored subject with this row id and token.
+    Subject(i64, &'a TokenBytes),
 }
 
 /// Current decisions remembered per catalogue generation, at most this many (then forgotten
@@ -186,15 +232,6 @@ impl Verdict {
     fn denied(reason: &'static str) -> Verdict {
         Verdict { allowed: false, basis: None, reason }
     }
-
-    /// `CONSENT_REQUIRED` (with the reason) unless allowed.
-    fn require(self) -> Result<()> {
-        if self.allowed {
-            Ok(())
-        } else {
-            Err(Error::new(ErrorKind::ConsentRequired, self.reason))
-        }
-    }
 }
 
 /// The purpose policy of an open vault.
@@ -214,96 +251,88 @@ impl Policy {
         self.require_purpose || caller.purpose().is_some()
     }
 
-    /// Fail unless `caller` may do `op` on the subject with row id `subject_id` (`None`: no
-    /// subject is involved, only the activity's coverage is checked): `CONSENT_REQUIRED`, or
-    /// `INVALID_INPUT` for a purpose that names no activity (or none given where the vault
-    /// requires one).
+    /// Fail unless `caller` may do `op` on `target`: `CONSENT_REQUIRED`, or `INVALID_INPUT` for
+    /// a purpose that names no activity (or none given where the vault requires one for reads,
+    /// detokenization and exports). `after_read`: `db` is a reader whose last statement read the
+    /// target's row (outside a write), so the generation may come from the reader's memo and a
+    /// decision read now may be remembered.
     pub(crate) fn check(
         &self,
         db: &Db<'_>,
         key: &MacKey,
         caller: &Caller,
-        op: Operation,
-        subject_id: Option<i64>,
+        (op, target): (Operation, Target<'_>),
+        after_read: bool,
         now_ms: i64,
     ) -> Result<()> {
-        let Some(purpose) = caller.purpose() else {
-            if self.require_purpose && op.reads_data() {
-                return Err(Error::invalid(
-                    "this vault requires a purpose for reads, detokenization and exports (require_purpose)",
-                ));
-            }
-            return Ok(());
-        };
-        self.verdict(db, key, purpose, op, subject_id, now_ms)?.require()
+        match self.refusal(db, key, caller, (op, target), after_read, now_ms)? {
+            None => Ok(()),
+            Some(Refusal::NoPurpose) => Err(Error::invalid(REQUIRES_PURPOSE)),
+            Some(Refusal::Denied(reason)) => Err(Error::new(ErrorKind::ConsentRequired, reason)),
+        }
     }
 
-    /// [`check`](Self::check) of a subject whose row was just read on `db` (a reader, outside a
-    /// write): the generation may come from the reader's memo, and a decision read now may be
-    /// remembered.
-    pub(crate) fn check_read(
+    /// Why `caller` may not do `op` on `target` (`None`: it may), as [`check`](Self::check)
+    /// decides; errors are those of a purpose that names no activity and of reading.
+    pub(crate) fn refusal(
         &self,
         db: &Db<'_>,
         key: &MacKey,
         caller: &Caller,
-        op: Operation,
-        subject_id: i64,
+        (op, target): (Operation, Target<'_>),
+        after_read: bool,
         now_ms: i64,
-    ) -> Result<()> {
+    ) -> Result<Option<Refusal>> {
         let Some(purpose) = caller.purpose() else {
-            return self.check(db, key, caller, op, Some(subject_id), now_ms);
+            return Ok((self.require_purpose && op.reads_data()).then_some(Refusal::NoPurpose));
         };
-        self.verdict_after_read(db, key, purpose, op, subject_id, now_ms)?.require()
+        let verdict = self.verdict(db, key, purpose, (op, target), after_read, now_ms)?;
+        Ok((!verdict.allowed).then_some(Refusal::Denied(verdict.reason)))
     }
 
-    /// [`verdict`](Self::verdict) of a subject whose row was just read on `db`, as
-    /// [`check_read`](Self::check_read) decides it.
-    pub(crate) fn verdict_after_read(
-        &self,
-        db: &Db<'_>,
-        key: &MacKey,
-        purpose: &str,
-        op: Operation,
-        subject_id: i64,
-        now_ms: i64,
-    ) -> Result<Verdict> {
-        let catalogue = self.catalogue(db, true)?;
-        Self::verdict_in(&catalogue, db, key, (purpose, op, Some(subject_id)), true, now_ms)
+    /// Fail with `INVALID_INPUT` when `caller` names a purpose that is none of the vault's
+    /// processing activities (once it has any): what an operation that checks nothing else
+    /// still checks, so an unknown purpose is refused by every operation alike.
+    pub(crate) fn validate(&self, db: &Db<'_>, caller: &Caller) -> Result<()> {
+        let Some(purpose) = caller.purpose() else { return Ok(()) };
+        let catalogue = self.catalogue(db, false)?;
+        if !catalogue.activities.is_empty() && !catalogue.activities.contains_key(purpose) {
+            return Err(Error::invalid(UNKNOWN_PURPOSE));
+        }
+        Ok(())
     }
 
-    /// Whether `purpose` allows `op` on the subject `subject_id`, and why.
+    /// Whether `purpose` allows `op` on `target`, and why (`after_read` as for
+    /// [`check`](Self::check)).
     pub(crate) fn verdict(
         &self,
         db: &Db<'_>,
         key: &MacKey,
         purpose: &str,
-        op: Operation,
-        subject_id: Option<i64>,
+        (op, target): (Operation, Target<'_>),
+        after_read: bool,
         now_ms: i64,
     ) -> Result<Verdict> {
-        let catalogue = self.catalogue(db, false)?;
-        Self::verdict_in(&catalogue, db, key, (purpose, op, subject_id), false, now_ms)
+        let catalogue = self.catalogue(db, after_read)?;
+        Self::verdict_in(&catalogue, db, key, (purpose, op, target), after_read, now_ms)
     }
 
     /// The verdict under `catalogue` (whose generation is the file's as of `db`'s last
-    /// statement) for `(purpose, op, subject_id)`. A decision not remembered is read; it is
+    /// statement) for `(purpose, op, target)`. A decision not remembered is read; it is
     /// remembered when `after_read` and nothing was committed between the subject's read and
     /// this one (the same state, so the same generation).
     fn verdict_in(
         catalogue: &Catalogue,
         db: &Db<'_>,
         key: &MacKey,
-        (purpose, op, subject_id): (&str, Operation, Option<i64>),
+        (purpose, op, target): (&str, Operation, Target<'_>),
         after_read: bool,
         now_ms: i64,
     ) -> Result<Verdict> {
         if catalogue.activities.is_empty() {
             return Ok(Verdict::allowed(None, "the vault defines no processing activities: purposes are not enforced"));
         }
-        let rule = catalogue
-            .activities
-            .get(purpose)
-            .ok_or_else(|| Error::invalid("the purpose names no processing activity of this vault"))?;
+        let rule = catalogue.activities.get(purpose).ok_or_else(|| Error::invalid(UNKNOWN_PURPOSE))?;
         if rule.operations & op.bit() == 0 {
             return Ok(Verdict::denied("the processing activity does not cover this operation"));
         }
@@ -315,8 +344,12 @@ impl Policy {
         if let Some((_, b)) = usable.clone().find(|(_, b)| !b.consent) {
             return Ok(Verdict::allowed(Some(&b.brief), "a legal basis other than consent applies"));
         }
-        let Some(subject_id) = subject_id else {
-            return Ok(Verdict::allowed(None, "no subject is involved"));
+        let (subject_id, token) = match target {
+            Target::Nobody => return Ok(Verdict::allowed(None, "no subject is involved")),
+            // A subject that is not there has no consent in force: refused as one that is
+            // there without it, so the refusal tells nothing about which it is.
+            Target::Missing => return Ok(Verdict::denied(NO_CONSENT)),
+            Target::Subject(id, token) => (id, token),
         };
         for (id, b) in usable {
             let current = match catalogue.remembered(subject_id, id) {
@@ -324,7 +357,7 @@ impl Policy {
                 None => {
                     let (current, same_state) = store::consent::current_after(db, subject_id, id, after_read)?;
                     if let Some(c) = &current {
-                        verify(key, c)?;
+                        verify(key, token, c)?;
                     }
                     if same_state {
                         catalogue.remember(subject_id, id, current.clone());
@@ -336,7 +369,7 @@ impl Policy {
                 return Ok(Verdict::allowed(Some(&b.brief), "the subject's consent is in force"));
             }
         }
-        Ok(Verdict::denied("the subject has no consent in force for the processing activity's legal bases"))
+        Ok(Verdict::denied(NO_CONSENT))
     }
 
     /// The catalogue at the file's current generation (reloaded when another change happened);

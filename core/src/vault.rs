@@ -237,7 +237,8 @@ impl Vault {
     pub fn compact(&self, caller: &Caller) -> Result<CompactReport> {
         let open = self.state()?;
         let engine = &open.engine;
-        engine.write(caller, Action::VaultCompact, None, |_| {
+        engine.write(caller, Action::VaultCompact, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
             Ok(((), vec![Event::attempt(Action::VaultCompact, None)]))
         })?;
         let done = engine.store.compact()?;
@@ -255,6 +256,7 @@ impl Vault {
         let open = self.state()?;
         let engine = &open.engine;
         engine.write(caller, Action::VaultRekey, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
             engine.keys.rekey(tx, new_key, engine.now_ms())?;
             Ok(((), vec![Event::attempt(Action::VaultRekey, None)]))
         })?;
@@ -650,7 +652,9 @@ impl Vault {
 
     /// Whether `purpose` allows `operation` (`read` by default; `write`, `delete`, `export`,
     /// `detokenize`) on a subject, answered as the purpose check answers it, without reading
-    /// the subject's data. An unknown purpose is `INVALID_INPUT`.
+    /// the subject's data. An unknown purpose is `INVALID_INPUT`. Audited as `consent.check`
+    /// (the default actor, the purpose asked about, the subject; never the looked-up value):
+    /// the answer tells whether someone is a subject.
     pub fn can_process(&self, lookup: &Lookup, purpose: &str, operation: Option<&str>) -> Result<ProcessingDecision> {
         let open = self.state()?;
         Consent::can_process(&open.engine, &open.subjects, lookup, purpose, operation)
@@ -685,8 +689,9 @@ impl Vault {
 
     /// Audit events, newest first: those of the subject with token `subject`, or all events when
     /// `None`. With `details`, each event's details (the before/after of a change: personal
-    /// data) are decrypted while the subject exists, and the listing is audited as
-    /// `audit.list_details` (otherwise `audit.list`). Follow `next` for the next page; each event
+    /// data) are decrypted while the subject exists and the caller's purpose allows `read` or
+    /// `export` of it (otherwise the event comes without them and `details_refused` says why),
+    /// and the listing is audited as `audit.list_details` (otherwise `audit.list`). Follow `next` for the next page; each event
     /// is returned once even while others are appended.
     pub fn list_audit_events(
         &self,

@@ -10,7 +10,8 @@ use crate::error::guard;
 use crate::handles::{self, bl_caller, bl_key, bl_vault};
 
 /// Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
-/// phone, login, configured ones) must be strings and unique.
+/// phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
+/// yet: the activity must cover writes.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profile_json` is the
@@ -44,7 +45,8 @@ pub unsafe extern "C" fn bl_subject_create(
 }
 
 /// Create many subjects in one transaction from a list of profiles: all are created, or none (the
-/// error names the failing item's position). Returns their tokens in order.
+/// error names the failing item's position). Returns their tokens in order. Purpose check: write,
+/// on no subject yet: the activity must cover writes.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profiles_json` is a
@@ -78,7 +80,8 @@ pub unsafe extern "C" fn bl_subjects_create(
 }
 
 /// Read a subject found by a lookup (token, email, phone, login or a configured field). A subject
-/// found through an index is returned only if its profile really holds the value.
+/// found through an index is returned only if its profile really holds the value. Purpose check:
+/// read, on the subject found. A vault with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -114,7 +117,8 @@ pub unsafe extern "C" fn bl_subject_get(
 }
 
 /// Read many subjects: a subject, or null where nothing matches (or the subject was erased), per
-/// lookup, in order. Each lookup is audited.
+/// lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused
+/// one is a null item). A vault with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
@@ -150,7 +154,8 @@ pub unsafe extern "C" fn bl_subjects_get(
 
 /// Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array
 /// a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the
-/// before and after, encrypted under the subject's key.
+/// before and after, encrypted under the subject's key. Purpose check: write, on the subject found;
+/// the profile is returned only when `read` is allowed too.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -191,7 +196,7 @@ pub unsafe extern "C" fn bl_subject_update(
 
 /// Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index
 /// entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the
-/// erasure receipt.
+/// erasure receipt. Purpose check: delete, on the subject found.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -228,7 +233,8 @@ pub unsafe extern "C" fn bl_subject_forget(
 
 /// Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation
 /// for the batch: a receipt, or null where nothing matches (or the subject was already erased), per
-/// lookup, in order. Any other error erases nobody.
+/// lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a
+/// refused one is a null item).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
@@ -267,7 +273,9 @@ pub unsafe extern "C" fn bl_subjects_forget(
 /// keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,
 /// sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1
 /// format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the
-/// token and the value encrypted; errors never contain the value.
+/// token and the value encrypted; errors never contain the value. Purpose check: write, on the
+/// linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so
+/// making tokens of chosen values tests guesses against one held.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `value` is required.
@@ -306,7 +314,8 @@ pub unsafe extern "C" fn bl_token_create(
 
 /// Tokenize many values with the same options in one transaction: per item a status (created,
 /// existing, failed), the token or the error, and a summary. One bad item fails only itself unless
-/// all_or_nothing, which makes any failure fail the call and write nothing.
+/// all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write,
+/// on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `values_json` is a
@@ -348,7 +357,9 @@ pub unsafe extern "C" fn bl_tokens_create(
 /// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
 /// masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
 /// An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry
-/// moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}.
+/// moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check:
+/// detokenize, on the token's linked subject (or none). A vault with require_purpose needs a
+/// purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
@@ -385,7 +396,9 @@ pub unsafe extern "C" fn bl_token_detokenize(
 }
 
 /// Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED,
-/// ...), and a summary; all_or_nothing makes any failure fail the call.
+/// ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize,
+/// on each token's linked subject (a refused one is an item error). A vault with require_purpose
+/// needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
@@ -428,7 +441,7 @@ pub unsafe extern "C" fn bl_tokens_detokenize(
 /// the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token],
 /// [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are
 /// vaulted and deterministic in the scope option (text by default). Options: detect (email, phone,
-/// card), values, scope, ttl_ms, subject.
+/// card), values, scope, ttl_ms, subject. Purpose check: write, on the linked subject (or none).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
@@ -464,7 +477,9 @@ pub unsafe extern "C" fn bl_text_tokenize(
 }
 
 /// Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
-/// option); a placeholder whose token is unknown or expired stays as it is.
+/// option); a placeholder whose token is unknown or expired stays as it is. Purpose check:
+/// detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault
+/// with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
@@ -499,7 +514,8 @@ pub unsafe extern "C" fn bl_text_detokenize(
     })
 }
 
-/// Delete a token: its value can no longer be recovered through it.
+/// Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the
+/// token's linked subject (or none).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
@@ -526,7 +542,8 @@ pub unsafe extern "C" fn bl_token_delete(
 }
 
 /// Delete many tokens in one transaction: per item whether it was deleted or the error, and a
-/// summary; all_or_nothing makes any failure fail the call and delete nothing.
+/// summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check:
+/// delete, on each token's linked subject (a refused one is an item error).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
@@ -563,7 +580,8 @@ pub unsafe extern "C" fn bl_tokens_delete(
 
 /// What is known about a token without its value: kind, scope, deterministic, once, sliding,
 /// created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash
-/// its audit events carry).
+/// its audit events carry). Purpose check: read, on the token's linked subject (or none): the info
+/// names it. A vault with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
@@ -597,7 +615,8 @@ pub unsafe extern "C" fn bl_token_info(
 }
 
 /// token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and
-/// a summary; all_or_nothing makes any failure fail the call.
+/// a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's
+/// linked subject (a refused one is an item error). A vault with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
@@ -633,7 +652,8 @@ pub unsafe extern "C" fn bl_tokens_info(
 }
 
 /// Delete every expired token, a thousand per transaction (readers are never blocked). Returns
-/// {removed}.
+/// {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns
+/// no value.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
@@ -666,7 +686,8 @@ pub unsafe extern "C" fn bl_tokens_purge(
 /// contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new
 /// basis), module, short_description, full_description, required, required_message, user_control,
 /// status (active, disabled). Absent fields keep their values; a change of the texts people are
-/// shown makes a new notice version (every version is kept).
+/// shown makes a new notice version (every version is kept). No purpose check: the catalogue holds
+/// no personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -703,7 +724,7 @@ pub unsafe extern "C" fn bl_basis_set(
 }
 
 /// A legal basis with every notice version (notices, oldest first). The catalogue holds no personal
-/// data: not audited.
+/// data: not audited. No purpose check: the catalogue holds no personal data (not audited).
 ///
 /// `brief` is required. Writes the basis (`LegalBasis` as JSON text) to `*out_basis_json`; free it
 /// with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`,
@@ -730,7 +751,8 @@ pub unsafe extern "C" fn bl_basis_get(
     })
 }
 
-/// Every legal basis (deleted ones too), by brief, each with its current notice.
+/// Every legal basis (deleted ones too), by brief, each with its current notice. No purpose check:
+/// the catalogue holds no personal data (not audited).
 ///
 /// Writes the bases (`Vec<LegalBasis>` as JSON text) to `*out_bases_json`; free it with
 /// `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
@@ -753,6 +775,7 @@ pub unsafe extern "C" fn bl_bases_list(vault: *const bl_vault, out_bases_json: *
 /// Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it
 /// is revoked, at once for every purpose check and then in the history and the outbox a thousand
 /// subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.
+/// No purpose check: a catalogue change; the agreements it revokes only end processing.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -786,7 +809,8 @@ pub unsafe extern "C" fn bl_basis_delete(
 }
 
 /// Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new
-/// agreements may be given). Returns {changed}.
+/// agreements may be given). Returns {changed}. No purpose check: a catalogue change; the
+/// agreements it revokes only end processing.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -822,7 +846,8 @@ pub unsafe extern "C" fn bl_basis_revoke(
 /// Create or change a processing activity: its name is the purpose callers pass; the definition has
 /// title, description, operations (read, write, delete, export, detokenize; required for a new
 /// activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity,
-/// every purpose a caller names must be one.
+/// every purpose a caller names must be one. No purpose check: the catalogue holds no personal
+/// data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -859,7 +884,8 @@ pub unsafe extern "C" fn bl_activity_set(
     })
 }
 
-/// Let a processing activity rely on a legal basis.
+/// Let a processing activity rely on a legal basis. No purpose check: the catalogue holds no
+/// personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -895,7 +921,8 @@ pub unsafe extern "C" fn bl_activity_link(
     })
 }
 
-/// Stop a processing activity relying on a legal basis.
+/// Stop a processing activity relying on a legal basis. No purpose check: the catalogue holds no
+/// personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -931,7 +958,8 @@ pub unsafe extern "C" fn bl_activity_unlink(
     })
 }
 
-/// Delete a processing activity: its name is then an unknown purpose.
+/// Delete a processing activity: its name is then an unknown purpose. No purpose check: the
+/// catalogue holds no personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `activity` is
@@ -959,7 +987,7 @@ pub unsafe extern "C" fn bl_activity_delete(
 }
 
 /// Every processing activity, by name, with the operations it covers and the legal bases it relies
-/// on.
+/// on. No purpose check: the catalogue holds no personal data (not audited).
 ///
 /// Writes the activities (`Vec<Activity>` as JSON text) to `*out_activities_json`; free it with
 /// `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
@@ -982,7 +1010,9 @@ pub unsafe extern "C" fn bl_activities_list(vault: *const bl_vault, out_activiti
 /// Record that a subject gave (or with status refused, refused) consent under a legal basis.
 /// Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored
 /// encrypted), notice_version (default: the current one). Appended to the subject's consent record
-/// with an outbox event in one transaction; the basis must be active. Returns the agreement.
+/// with an outbox event in one transaction; the basis must be active. Returns the agreement. No
+/// purpose check: a decision is the subject's own act: recording it never needs the consent it
+/// records.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -1025,7 +1055,9 @@ pub unsafe extern "C" fn bl_consent_give(
 }
 
 /// Record that a subject withdrew consent under a legal basis (options: method, channel, language,
-/// reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.
+/// reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. No
+/// purpose check: a decision is the subject's own act: recording it never needs the consent it
+/// records.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -1068,7 +1100,7 @@ pub unsafe extern "C" fn bl_consent_withdraw(
 }
 
 /// Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent
-/// records a withdrawal.
+/// records a withdrawal. No purpose check: ending an agreement only ends processing.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -1112,7 +1144,8 @@ pub unsafe extern "C" fn bl_consent_revoke(
 
 /// A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked,
 /// expired), in_force, times, the notice version and hash, method, channel, language, reference,
-/// actor. NOT_FOUND when it never decided.
+/// actor. NOT_FOUND when it never decided. Purpose check: read, on the subject found. A vault with
+/// require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -1150,7 +1183,8 @@ pub unsafe extern "C" fn bl_consent_get(
     })
 }
 
-/// A subject's current decisions, one per legal basis it decided about, by brief.
+/// A subject's current decisions, one per legal basis it decided about, by brief. Purpose check:
+/// read, on the subject found. A vault with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -1187,7 +1221,8 @@ pub unsafe extern "C" fn bl_consents_list(
 
 /// A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC
 /// TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under
-/// record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+/// record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. Purpose
+/// check: export, on the subject found. A vault with require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
@@ -1223,7 +1258,8 @@ pub unsafe extern "C" fn bl_consent_export(
 }
 
 /// Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault
-/// issued it. Returns {valid, subject, events, issued_ms}.
+/// issued it. Returns {valid, subject, events, issued_ms}. No purpose check: checks a document the
+/// caller already holds; reads nothing stored about anyone (not audited).
 ///
 /// `receipt_json` is the receipt as JSON text. Writes the check (`ReceiptCheck` as JSON text) to
 /// `*out_check_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INTEGRITY`,
@@ -1252,7 +1288,8 @@ pub unsafe extern "C" fn bl_consent_verify(
 
 /// Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a
 /// subject, answered as the purpose check answers it, without reading the subject's data: {allowed,
-/// legal_basis, reason}. An unknown purpose is INVALID_INPUT.
+/// legal_basis, reason}. An unknown purpose is INVALID_INPUT. No purpose check: it is the check
+/// itself, answered for the purpose it names (audited as consent.check).
 ///
 /// `mode` is `"token"`, `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value`
 /// the value to look up. `purpose` is required. `operation` may be NULL. Writes the decision
@@ -1290,7 +1327,9 @@ pub unsafe extern "C" fn bl_consent_check(
 
 /// Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what
 /// the consumer (default when absent) acknowledged, or after the cursor. An event is delivered
-/// until acknowledged: at least once, in order. A page is {total, items, next}.
+/// until acknowledged: at least once, in order. A page is {total, items, next}. Purpose check:
+/// read, on no one subject: the activity must cover reads. A vault with require_purpose needs a
+/// purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `consumer` may be
@@ -1329,7 +1368,8 @@ pub unsafe extern "C" fn bl_outbox_read(
 }
 
 /// Acknowledge the consent events up to and including the one whose cursor is given: they are not
-/// delivered to this consumer again (events every consumer acknowledged are deleted).
+/// delivered to this consumer again (events every consumer acknowledged are deleted). No purpose
+/// check: moves a consumer's mark; reads nothing.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is required.
@@ -1360,7 +1400,8 @@ pub unsafe extern "C" fn bl_outbox_ack(
 }
 
 /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per
-/// transaction. Returns {changed}.
+/// transaction. Returns {changed}. No purpose check: records the expiries that agreements' own
+/// terms set; returns only a count.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
@@ -1393,7 +1434,9 @@ pub unsafe extern "C" fn bl_consents_purge(
 /// items, next}; pass `next` as the cursor for the following page (each event is returned once even
 /// while others are appended). With `details`, each event's details (the before/after of a change)
 /// are decrypted while the subject exists, and the listing is audited as audit.list_details;
-/// otherwise as audit.list.
+/// otherwise as audit.list. Purpose check: read, on each event's subject, for its details only
+/// (`export` also allows them); refused details are left out with the reason. A vault with
+/// require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `subject` may be NULL.
@@ -1433,7 +1476,8 @@ pub unsafe extern "C" fn bl_audit_list(
 }
 
 /// The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault
-/// to detect truncation and rollback later.
+/// to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no
+/// personal data (not audited).
 ///
 /// Writes the head (`AuditHead` as JSON text) to `*out_head_json`; free it with `bl_string_free`,
 /// which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
@@ -1455,7 +1499,8 @@ pub unsafe extern "C" fn bl_audit_head(vault: *const bl_vault, out_head_json: *m
 
 /// Verify the audit chain (every MAC and sequence number) and every stored subject against its last
 /// audited change; with an anchor (a head kept earlier) also detect truncation and rollback.
-/// Returns {events, subjects, head}.
+/// Returns {events, subjects, head}. No purpose check: returns counts and the head only (not
+/// audited).
 ///
 /// `anchor_json` is NULL or a head `{"seq": N, "hash": "…"}` kept earlier. Writes the report
 /// (`AuditReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
@@ -1484,7 +1529,7 @@ pub unsafe extern "C" fn bl_audit_verify(
 }
 
 /// Commit buffered read events now (they are otherwise group-committed within
-/// audit_flush_interval_ms).
+/// audit_flush_interval_ms). No purpose check: writes events already recorded (not audited).
 ///
 /// Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 ///
@@ -1501,7 +1546,8 @@ pub unsafe extern "C" fn bl_audit_flush(vault: *const bl_vault) -> i32 {
 
 /// Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a
 /// WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns
-/// {bytes_before, bytes_after, wal_truncated}.
+/// {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and
+/// returns no personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
@@ -1531,7 +1577,8 @@ pub unsafe extern "C" fn bl_vault_compact(
 }
 
 /// Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards
-/// only the new key opens the vault; nothing else is re-encrypted.
+/// only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the
+/// root key; reads and returns no personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `new_key` is a key

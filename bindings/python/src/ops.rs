@@ -10,7 +10,7 @@ use crate::{arg, call, convert, Vault};
 
 #[pymethods]
 impl Vault {
-    /// Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique.
+    /// Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject yet: the activity must cover writes.
     #[pyo3(signature = (profile, *, actor = None, purpose = None))]
     fn create_subject<'py>(
         &self,
@@ -24,7 +24,7 @@ impl Vault {
         call(py, || self.inner.create_subject(&caller, profile))
     }
 
-    /// Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order.
+    /// Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order. Purpose check: write, on no subject yet: the activity must cover writes.
     #[pyo3(signature = (profiles, *, actor = None, purpose = None))]
     fn create_subjects<'py>(
         &self,
@@ -39,7 +39,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value.
+    /// Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
     fn get_subject<'py>(
         &self,
@@ -54,7 +54,7 @@ impl Vault {
         convert::from_json_text(py, result)
     }
 
-    /// Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited.
+    /// Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused one is a null item). A vault with require_purpose needs a purpose.
     #[pyo3(signature = (lookups, *, actor = None, purpose = None))]
     fn get_subjects<'py>(
         &self,
@@ -69,7 +69,7 @@ impl Vault {
         convert::from_json_text(py, result)
     }
 
-    /// Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key.
+    /// Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key. Purpose check: write, on the subject found; the profile is returned only when `read` is allowed too.
     #[pyo3(signature = (lookup, patch, *, actor = None, purpose = None))]
     fn update_subject<'py>(
         &self,
@@ -90,7 +90,7 @@ impl Vault {
         convert::subject(py, &result)
     }
 
-    /// Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt.
+    /// Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. Purpose check: delete, on the subject found.
     #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
     fn forget_subject<'py>(
         &self,
@@ -105,7 +105,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody.
+    /// Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a refused one is a null item).
     #[pyo3(signature = (lookups, *, actor = None, purpose = None))]
     fn forget_subjects<'py>(
         &self,
@@ -120,7 +120,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value.
+    /// Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held.
     #[pyo3(signature = (value, options = None, *, actor = None, purpose = None))]
     fn tokenize<'py>(
         &self,
@@ -140,7 +140,7 @@ impl Vault {
         call(py, || self.inner.tokenize(&caller, &value, options))
     }
 
-    /// Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing.
+    /// Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write, on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize).
     #[pyo3(signature = (values, options = None, *, actor = None, purpose = None, all_or_nothing = None))]
     fn tokenize_many<'py>(
         &self,
@@ -163,7 +163,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}.
+    /// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose.
     #[pyo3(signature = (token, options = None, *, actor = None, purpose = None))]
     fn detokenize<'py>(
         &self,
@@ -183,7 +183,7 @@ impl Vault {
         call(py, || self.inner.detokenize(&caller, &token, options))
     }
 
-    /// Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call.
+    /// Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose.
     #[pyo3(signature = (tokens, options = None, *, actor = None, purpose = None, all_or_nothing = None))]
     fn detokenize_many<'py>(
         &self,
@@ -206,7 +206,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject.
+    /// Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values, scope, ttl_ms, subject. Purpose check: write, on the linked subject (or none).
     #[pyo3(signature = (text, options = None, *, actor = None, purpose = None))]
     fn tokenize_text<'py>(
         &self,
@@ -226,7 +226,7 @@ impl Vault {
         call(py, || self.inner.tokenize_text(&caller, &text, options))
     }
 
-    /// Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is.
+    /// Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is. Purpose check: detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault with require_purpose needs a purpose.
     #[pyo3(signature = (text, options = None, *, actor = None, purpose = None))]
     fn detokenize_text<'py>(
         &self,
@@ -246,7 +246,7 @@ impl Vault {
         call(py, || self.inner.detokenize_text(&caller, &text, options))
     }
 
-    /// Delete a token: its value can no longer be recovered through it.
+    /// Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the token's linked subject (or none).
     #[pyo3(signature = (token, *, actor = None, purpose = None))]
     fn delete_token<'py>(
         &self,
@@ -259,7 +259,7 @@ impl Vault {
         call(py, || self.inner.delete_token(&caller, &token))
     }
 
-    /// Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing.
+    /// Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check: delete, on each token's linked subject (a refused one is an item error).
     #[pyo3(signature = (tokens, *, actor = None, purpose = None, all_or_nothing = None))]
     fn delete_tokens<'py>(
         &self,
@@ -280,7 +280,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry).
+    /// What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry). Purpose check: read, on the token's linked subject (or none): the info names it. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (token, *, actor = None, purpose = None))]
     fn token_info<'py>(
         &self,
@@ -294,7 +294,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call.
+    /// token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose.
     #[pyo3(signature = (tokens, *, actor = None, purpose = None, all_or_nothing = None))]
     fn token_infos<'py>(
         &self,
@@ -315,7 +315,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}.
+    /// Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns no value.
     #[pyo3(signature = (*, actor = None, purpose = None))]
     fn purge_tokens<'py>(
         &self,
@@ -328,7 +328,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept).
+    /// Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). No purpose check: the catalogue holds no personal data.
     #[pyo3(signature = (brief, definition, *, actor = None, purpose = None))]
     fn set_legal_basis<'py>(
         &self,
@@ -349,7 +349,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited.
+    /// A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited. No purpose check: the catalogue holds no personal data (not audited).
     #[pyo3(signature = (brief))]
     fn get_legal_basis<'py>(&self, py: Python<'py>, brief: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let brief = arg(py, || convert::string(brief, "brief"))?;
@@ -357,14 +357,14 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Every legal basis (deleted ones too), by brief, each with its current notice.
+    /// Every legal basis (deleted ones too), by brief, each with its current notice. No purpose check: the catalogue holds no personal data (not audited).
     #[pyo3(signature = ())]
     fn list_legal_bases<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let result = call(py, || self.inner.list_legal_bases())?;
         convert::result(py, &result)
     }
 
-    /// Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}.
+    /// Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}. No purpose check: a catalogue change; the agreements it revokes only end processing.
     #[pyo3(signature = (brief, *, actor = None, purpose = None))]
     fn delete_legal_basis<'py>(
         &self,
@@ -378,7 +378,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}.
+    /// Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}. No purpose check: a catalogue change; the agreements it revokes only end processing.
     #[pyo3(signature = (brief, *, actor = None, purpose = None))]
     fn revoke_legal_basis<'py>(
         &self,
@@ -392,7 +392,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one.
+    /// Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one. No purpose check: the catalogue holds no personal data.
     #[pyo3(signature = (activity, definition, *, actor = None, purpose = None))]
     fn set_activity<'py>(
         &self,
@@ -413,7 +413,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Let a processing activity rely on a legal basis.
+    /// Let a processing activity rely on a legal basis. No purpose check: the catalogue holds no personal data.
     #[pyo3(signature = (activity, brief, *, actor = None, purpose = None))]
     fn link_activity<'py>(
         &self,
@@ -434,7 +434,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Stop a processing activity relying on a legal basis.
+    /// Stop a processing activity relying on a legal basis. No purpose check: the catalogue holds no personal data.
     #[pyo3(signature = (activity, brief, *, actor = None, purpose = None))]
     fn unlink_activity<'py>(
         &self,
@@ -455,7 +455,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Delete a processing activity: its name is then an unknown purpose.
+    /// Delete a processing activity: its name is then an unknown purpose. No purpose check: the catalogue holds no personal data.
     #[pyo3(signature = (activity, *, actor = None, purpose = None))]
     fn delete_activity<'py>(
         &self,
@@ -469,14 +469,14 @@ impl Vault {
         call(py, || self.inner.delete_activity(&caller, &activity))
     }
 
-    /// Every processing activity, by name, with the operations it covers and the legal bases it relies on.
+    /// Every processing activity, by name, with the operations it covers and the legal bases it relies on. No purpose check: the catalogue holds no personal data (not audited).
     #[pyo3(signature = ())]
     fn list_activities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let result = call(py, || self.inner.list_activities())?;
         convert::result(py, &result)
     }
 
-    /// Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement.
+    /// Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement. No purpose check: a decision is the subject's own act: recording it never needs the consent it records.
     #[pyo3(signature = (lookup, brief, options = None, *, actor = None, purpose = None))]
     fn give_consent<'py>(
         &self,
@@ -499,7 +499,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND.
+    /// Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. No purpose check: a decision is the subject's own act: recording it never needs the consent it records.
     #[pyo3(signature = (lookup, brief, options = None, *, actor = None, purpose = None))]
     fn withdraw_consent<'py>(
         &self,
@@ -522,7 +522,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal.
+    /// Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal. No purpose check: ending an agreement only ends processing.
     #[pyo3(signature = (lookup, brief, options = None, *, actor = None, purpose = None))]
     fn revoke_consent<'py>(
         &self,
@@ -545,7 +545,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided.
+    /// A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (lookup, brief, *, actor = None, purpose = None))]
     fn get_consent<'py>(
         &self,
@@ -566,7 +566,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// A subject's current decisions, one per legal basis it decided about, by brief.
+    /// A subject's current decisions, one per legal basis it decided about, by brief. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
     fn list_consents<'py>(
         &self,
@@ -581,7 +581,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON.
+    /// A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
     fn export_consent_receipt<'py>(
         &self,
@@ -596,7 +596,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}.
+    /// Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}. No purpose check: checks a document the caller already holds; reads nothing stored about anyone (not audited).
     #[pyo3(signature = (receipt))]
     fn verify_consent_receipt<'py>(&self, py: Python<'py>, receipt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let receipt = arg(py, || convert::document(receipt, &self.inner))?;
@@ -604,7 +604,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT.
+    /// Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT. No purpose check: it is the check itself, answered for the purpose it names (audited as consent.check).
     #[pyo3(signature = (lookup, purpose, operation = None))]
     fn can_process<'py>(
         &self,
@@ -624,7 +624,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}.
+    /// Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}. Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (consumer = None, *, actor = None, purpose = None, cursor = None, limit = None))]
     fn list_consent_events<'py>(
         &self,
@@ -646,7 +646,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted).
+    /// Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). No purpose check: moves a consumer's mark; reads nothing.
     #[pyo3(signature = (cursor, consumer = None, *, actor = None, purpose = None))]
     fn ack_consent_events<'py>(
         &self,
@@ -666,7 +666,7 @@ impl Vault {
         call(py, || self.inner.ack_consent_events(&caller, &cursor, consumer.as_deref()))
     }
 
-    /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}.
+    /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. No purpose check: records the expiries that agreements' own terms set; returns only a count.
     #[pyo3(signature = (*, actor = None, purpose = None))]
     fn purge_consents<'py>(
         &self,
@@ -679,7 +679,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list.
+    /// List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose.
     #[pyo3(signature = (subject = None, *, actor = None, purpose = None, cursor = None, limit = None, details = None))]
     fn list_audit_events<'py>(
         &self,
@@ -703,14 +703,14 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later.
+    /// The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no personal data (not audited).
     #[pyo3(signature = ())]
     fn get_audit_head<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let result = call(py, || self.inner.get_audit_head())?;
         convert::result(py, &result)
     }
 
-    /// Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}.
+    /// Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}. No purpose check: returns counts and the head only (not audited).
     #[pyo3(signature = (anchor = None))]
     fn verify_audit<'py>(&self, py: Python<'py>, anchor: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         let anchor = arg(py, || convert::anchor(anchor))?;
@@ -718,13 +718,13 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms).
+    /// Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). No purpose check: writes events already recorded (not audited).
     #[pyo3(signature = ())]
     fn flush_audit<'py>(&self, py: Python<'py>) -> PyResult<()> {
         call(py, || self.inner.flush_audit())
     }
 
-    /// Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}.
+    /// Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data.
     #[pyo3(signature = (*, actor = None, purpose = None))]
     fn compact<'py>(
         &self,
@@ -737,7 +737,7 @@ impl Vault {
         convert::result(py, &result)
     }
 
-    /// Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted.
+    /// Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data.
     #[pyo3(signature = (new_key, *, actor = None, purpose = None))]
     fn rekey<'py>(
         &self,

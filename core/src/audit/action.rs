@@ -102,6 +102,8 @@ actions! {
     OutboxRead = 30, "outbox.read";
     /// Consent events were acknowledged.
     OutboxAck = 31, "outbox.ack";
+    /// Whether a purpose allows an operation on a subject was asked (`can_process`).
+    ConsentCheck = 32, "consent.check";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

@@ -19,6 +19,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::{format_token, parse_token, TokenBytes};
 use crate::page::{cursor_before, Page, PageRequest};
+use crate::policy::{Operation, Target};
 use crate::store::{self, AuditRow, Db};
 use crate::subjects;
 
@@ -47,6 +48,9 @@ pub struct AuditEvent {
     pub details: Option<Value>,
     /// True when details were asked for and the event's were shredded by the subject's erasure.
     pub details_erased: bool,
+    /// When details were asked for and the event has some that the caller's purpose may not
+    /// see (it allows neither `read` nor `export` of the event's subject): why, in words.
+    pub details_refused: Option<String>,
 }
 
 impl fmt::Debug for AuditEvent {
@@ -63,6 +67,7 @@ impl fmt::Debug for AuditEvent {
             .field("reference", &self.reference)
             .field("details", &self.details.as_ref().map(|_| "<redacted>"))
             .field("details_erased", &self.details_erased)
+            .field("details_refused", &self.details_refused)
             .finish()
     }
 }
@@ -98,8 +103,11 @@ pub struct AuditReport {
 
 /// Audit events, newest first: those naming the subject `subject` (a token), or all; with their
 /// decrypted details only when `details` is asked (the before/after of changes is personal
-/// data). Listing is itself audited, as `audit.list` or `audit.list_details`. Pages follow the
-/// `next` cursor, so each event is returned once even while others are appended.
+/// data) and the caller's purpose may read or export the event's subject — an event whose
+/// details it may not see comes without them and says why. Listing is itself audited, as
+/// `audit.list` or `audit.list_details`. Pages follow the `next` cursor, so each event is
+/// returned once even while others are appended. A subject's listing checks that every event
+/// it found through the index names that subject (`INTEGRITY` otherwise).
 pub(crate) fn list(
     engine: &Engine,
     caller: &Caller,
@@ -117,6 +125,9 @@ pub(crate) fn list(
             Some(token) => {
                 let id = subjects::row_id(db, &token)?.ok_or_else(Error::not_found)?;
                 let rows = store::audit::page_for_subject(db, id, before, limit + 1)?;
+                if rows.iter().any(|r| r.subject.as_ref() != Some(&token)) {
+                    return Err(Error::integrity("the audit's index by subject lists an event of another subject"));
+                }
                 (store::audit::count_for_subject(db, id)?, rows, Event::about(action, id, token))
             }
             None => {
@@ -127,28 +138,59 @@ pub(crate) fn list(
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         let next = if more { rows.last().map(|r| cursor_before(r.seq)) } else { None };
-        let items = decode(engine, db, rows, details)?;
+        let items = decode(engine, caller, db, rows, details)?;
         Ok((Page { total, items, next }, vec![event]))
     })
 }
 
-fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>, details: bool) -> Result<Vec<AuditEvent>> {
-    let mut keys: HashMap<TokenBytes, Option<SecretKey>> = HashMap::new();
+/// What a listing may do with one subject's details: decrypt them with its key, or tell that
+/// they were erased or why they are refused.
+enum Access {
+    Open(SecretKey),
+    Erased,
+    Refused(&'static str),
+}
+
+/// Whether `caller` may see the details of the subject `token` (row id `id`): its purpose must
+/// allow reading or exporting the subject.
+fn access(engine: &Engine, caller: &Caller, db: &Db<'_>, id: Option<i64>, token: &TokenBytes) -> Result<Access> {
+    let Some(dek) = subjects::data_key(engine, db, token)? else { return Ok(Access::Erased) };
+    let id = match id {
+        Some(id) => id,
+        None => subjects::row_id(db, token)?.ok_or_else(|| Error::integrity("an audit event names no subject"))?,
+    };
+    let target = Target::Subject(id, token);
+    let Some(refused) = engine.refusal(db, caller, (Operation::Read, target))? else { return Ok(Access::Open(dek)) };
+    match engine.refusal(db, caller, (Operation::Export, target))? {
+        None => Ok(Access::Open(dek)),
+        Some(_) => Ok(Access::Refused(refused.reason())),
+    }
+}
+
+fn decode(
+    engine: &Engine,
+    caller: &Caller,
+    db: &Db<'_>,
+    rows: Vec<AuditRow>,
+    details: bool,
+) -> Result<Vec<AuditEvent>> {
+    let mut access_of: HashMap<TokenBytes, Access> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let (mut plain, mut details_erased) = (None, false);
+        let (mut plain, mut details_erased, mut details_refused) = (None, false, None);
         if let (true, Some(token), Some(sealed)) = (details, &row.subject, &row.details) {
-            if !keys.contains_key(token) {
-                keys.insert(*token, subjects::data_key(engine, db, token)?);
+            if !access_of.contains_key(token) {
+                access_of.insert(*token, access(engine, caller, db, row.subject_id, token)?);
             }
-            match keys.get(token).and_then(Option::as_ref) {
-                Some(dek) => {
+            match &access_of[token] {
+                Access::Open(dek) => {
                     let bytes = aead::open(dek, ROW_KEY, &details_place(engine.keys.vault_id(), token), sealed)?;
                     plain = Some(
                         serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))?,
                     );
                 }
-                None => details_erased = true,
+                Access::Erased => details_erased = true,
+                Access::Refused(reason) => details_refused = Some((*reason).to_owned()),
             }
         }
         out.push(AuditEvent {
@@ -162,6 +204,7 @@ fn decode(engine: &Engine, db: &Db<'_>, rows: Vec<AuditRow>, details: bool) -> R
             reference: row.reference.map(hex::encode),
             details: plain,
             details_erased,
+            details_refused,
         });
     }
     Ok(out)

@@ -140,6 +140,7 @@ pub(crate) fn set_basis(engine: &Engine, caller: &Caller, brief: &str, spec: &Le
     })();
     checked.map_err(|e| engine.refused(caller, Action::BasisSet, None, e))?;
     engine.write(caller, Action::BasisSet, None, |tx| {
+        engine.validate_purpose(tx, caller)?;
         let now = engine.now_ms();
         let existing = store::consent::basis_by_brief(tx, brief)?;
         let (mut row, old_texts) = match existing {
@@ -278,6 +279,7 @@ pub(crate) fn set_activity(engine: &Engine, caller: &Caller, name: &str, spec: &
     })();
     let mask = checked.map_err(|e| engine.refused(caller, Action::ActivitySet, None, e))?;
     engine.write(caller, Action::ActivitySet, None, |tx| {
+        engine.validate_purpose(tx, caller)?;
         let now = engine.now_ms();
         let existing = store::consent::activity_by_name(tx, name)?;
         let mut row = match existing {
@@ -323,6 +325,7 @@ pub(crate) fn set_activity(engine: &Engine, caller: &Caller, name: &str, spec: &
 pub(crate) fn link_activity(engine: &Engine, caller: &Caller, name: &str, brief: &str, link: bool) -> Result<Activity> {
     let action = if link { Action::ActivityLink } else { Action::ActivityUnlink };
     engine.write(caller, action, None, |tx| {
+        engine.validate_purpose(tx, caller)?;
         let a = activity(tx, name)?;
         if link {
             let b = linkable(tx, brief)?;
@@ -342,6 +345,7 @@ pub(crate) fn link_activity(engine: &Engine, caller: &Caller, name: &str, brief:
 /// Delete an activity (a purpose naming it is then unknown).
 pub(crate) fn delete_activity(engine: &Engine, caller: &Caller, name: &str) -> Result<()> {
     engine.write(caller, Action::ActivityDelete, None, |tx| {
+        engine.validate_purpose(tx, caller)?;
         let a = activity(tx, name)?;
         store::consent::delete_activity(tx, a.id)?;
         store::consent::bump_generation(tx)?;

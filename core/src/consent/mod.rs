@@ -17,14 +17,14 @@ use serde_json::json;
 
 use crate::audit::action::Action;
 use crate::audit::chain::Event;
-use crate::caller::{check_purpose, Caller};
+use crate::caller::{check_purpose, Caller, DEFAULT_ACTOR};
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::page::{Page, PageRequest};
-use crate::policy::{self, decision, Operation};
+use crate::policy::{self, decision, Operation, Target};
 use crate::store::{self, BasisRow, CurrentRow, Db, DecisionRow, OutboxRow, Tx};
 use crate::subjects::{self, Lookup, Subjects};
 use types::{
@@ -200,7 +200,11 @@ impl Consent {
             .and_then(|()| catalogue::check_brief(brief))
             .map_err(|e| engine.refused(caller, d.action, hint, e))?;
         engine.write(caller, d.action, hint, |tx| {
-            let (sid, token, dek) = subjects.locate(engine, tx, lookup)?;
+            // A decision is the subject's own act (or an operator ending it): recording it never
+            // needs the consent it records, so no purpose check runs; a purpose given must still
+            // name an activity.
+            engine.validate_purpose(tx, caller)?;
+            let (sid, token, dek) = subjects.locate(engine, tx, (caller, None), lookup)?;
             let basis = catalogue::basis(tx, brief)?;
             let now = engine.now_ms();
             let mut events = Vec::new();
@@ -211,7 +215,7 @@ impl Consent {
                     && c.seq > basis.revoked_through
                     && c.expires_ms.is_some_and(|e| e <= now)
                 {
-                    policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?;
+                    policy::in_force(&engine.keys.consent().state, &token, c, basis.revoked_through, now)?;
                     let (event, expired) = Self::expire(engine, tx, &basis, c, &token, &dek, now)?;
                     events.push(event);
                     current = Some(expired);
@@ -241,7 +245,7 @@ impl Consent {
                     // Withdrawing or revoking ends what is in force; anything else stays as it is.
                     let in_force = match &current {
                         Some(c) => {
-                            policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?
+                            policy::in_force(&engine.keys.consent().state, &token, c, basis.revoked_through, now)?
                                 || (c.decision == decision::GIVEN && c.seq > basis.revoked_through && c.start_ms > now)
                         }
                         None => {
@@ -373,7 +377,7 @@ impl Consent {
         dek: &SecretKey,
         now: i64,
     ) -> Result<Agreement> {
-        let in_force = policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?;
+        let in_force = policy::in_force(&engine.keys.consent().state, token, c, basis.revoked_through, now)?;
         let row = store::consent::decision_by_seq(db, c.seq)?
             .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
         if row.subject_id != c.subject_id || row.basis_id != c.basis_id || row.decision != c.decision {
@@ -415,7 +419,7 @@ impl Consent {
         brief: &str,
     ) -> Result<Agreement> {
         engine.read(caller, Action::ConsentGet, subjects::hint(lookup), |db| {
-            let (sid, token, dek) = subjects.locate(engine, db, lookup)?;
+            let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Read)), lookup)?;
             let basis = catalogue::basis(db, brief)?;
             let c = store::consent::current(db, sid, basis.id)?.ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, "the subject has no agreement under this legal basis")
@@ -433,7 +437,7 @@ impl Consent {
         lookup: &Lookup,
     ) -> Result<Vec<Agreement>> {
         engine.read_snapshot(caller, Action::ConsentList, subjects::hint(lookup), |db| {
-            let (sid, token, dek) = subjects.locate(engine, db, lookup)?;
+            let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Read)), lookup)?;
             let bases = bases_by_id(db)?;
             let now = engine.now_ms();
             let mut out = Vec::new();
@@ -454,6 +458,7 @@ impl Consent {
         let action = if delete { Action::BasisDelete } else { Action::BasisRevoke };
         catalogue::check_brief(brief).map_err(|e| engine.refused(caller, action, None, e))?;
         let basis = engine.write(caller, action, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
             let mut basis = catalogue::basis(tx, brief)?;
             basis.revoked_through = basis.revoked_through.max(store::consent::last_seq(tx)?);
             if delete {
@@ -502,6 +507,7 @@ impl Consent {
         let mut changed = 0;
         loop {
             let n = engine.write(caller, Action::ConsentPurge, None, |tx| {
+                engine.validate_purpose(tx, caller)?;
                 let now = engine.now_ms();
                 let bases = bases_by_id(tx)?;
                 let rows = store::consent::expired(tx, now, BATCH)?;
@@ -510,7 +516,7 @@ impl Consent {
                     let basis = basis_of(&bases, c.basis_id)?;
                     let (token, dek) = subjects::data_key_by_id(engine, tx, c.subject_id)?
                         .ok_or_else(|| Error::integrity("an agreement names a subject that is not stored"))?;
-                    policy::in_force(&engine.keys.consent().state, c, basis.revoked_through, now)?;
+                    policy::in_force(&engine.keys.consent().state, &token, c, basis.revoked_through, now)?;
                     events.push(Self::expire(engine, tx, basis, c, &token, &dek, now)?.0);
                 }
                 if events.is_empty() {
@@ -525,7 +531,9 @@ impl Consent {
         }
     }
 
-    /// Whether `purpose` allows `operation` on a subject, without touching its data.
+    /// Whether `purpose` allows `operation` on a subject, without touching its data. Audited as
+    /// `consent.check` (by the default actor, with the purpose asked about), since the answer
+    /// tells whether someone is a subject and whether their consent is in force.
     pub(crate) fn can_process(
         engine: &Engine,
         subjects: &Subjects,
@@ -533,13 +541,20 @@ impl Consent {
         purpose: &str,
         operation: Option<&str>,
     ) -> Result<ProcessingDecision> {
-        check_purpose(purpose)?;
-        let op = operation.map(Operation::parse).transpose()?.unwrap_or(Operation::Read);
-        engine.store.read(|db| {
-            let sid = subjects.locate_id(engine, db, lookup)?;
+        let caller = Caller::new(DEFAULT_ACTOR)?.with_purpose(purpose)?;
+        let hint = subjects::hint(lookup);
+        let op = operation
+            .map(Operation::parse)
+            .transpose()
+            .map_err(|e| engine.refused(&caller, Action::ConsentCheck, hint, e))?
+            .unwrap_or(Operation::Read);
+        engine.read(&caller, Action::ConsentCheck, hint, |db| {
+            let (sid, token) = subjects.locate_id(engine, db, lookup)?;
             let key = &engine.keys.consent().state;
-            let v = engine.policy.verdict_after_read(db, key, purpose, op, sid, engine.now_ms())?;
-            Ok(ProcessingDecision { allowed: v.allowed, legal_basis: v.basis, reason: v.reason.to_owned() })
+            let v =
+                engine.policy.verdict(db, key, purpose, (op, Target::Subject(sid, &token)), true, engine.now_ms())?;
+            let decision = ProcessingDecision { allowed: v.allowed, legal_basis: v.basis, reason: v.reason.to_owned() };
+            Ok((decision, vec![Event::about(Action::ConsentCheck, sid, token)]))
         })
     }
 
@@ -556,6 +571,8 @@ impl Consent {
         let checked = check_consumer(consumer).and_then(|()| Ok((page.limit()?, page.after_seq()?)));
         let (limit, after) = checked.map_err(|e| engine.refused(caller, Action::OutboxRead, None, e))?;
         let list = |db: &Db<'_>| {
+            // The feed tells which subject decided what: checked as a read (of no one subject).
+            engine.check(db, caller, (Operation::Read, Target::Nobody), false)?;
             let from = match after {
                 Some(seq) => i64::try_from(seq).map_err(|_| Error::invalid("cursor is not one this vault returned"))?,
                 None => store::consent::acked(db, consumer)?.unwrap_or(0),
@@ -576,6 +593,7 @@ impl Consent {
             engine.read_snapshot(caller, Action::OutboxRead, None, list)
         } else {
             engine.write(caller, Action::OutboxRead, None, |tx| {
+                engine.check(tx, caller, (Operation::Read, Target::Nobody), false)?;
                 store::consent::register(tx, consumer)?;
                 list(tx)
             })
@@ -592,6 +610,7 @@ impl Consent {
             .map_err(|e| engine.refused(caller, Action::OutboxAck, None, e))?
             .ok_or_else(|| Error::internal("a cursor was given"))?;
         engine.write(caller, Action::OutboxAck, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
             let seq = i64::try_from(seq).map_err(|_| Error::invalid("cursor is not one this vault returned"))?;
             if seq > store::consent::last_event(tx)? {
                 return Err(Error::invalid("cursor is not one this vault returned"));

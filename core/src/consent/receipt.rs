@@ -17,6 +17,7 @@ use crate::crypto::index::PartsMac;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::{format_token, token_from_random};
+use crate::policy::Operation;
 use crate::store;
 use crate::subjects::{self, Lookup, Subjects};
 
@@ -64,7 +65,7 @@ fn mac_of(engine: &Engine, body: &Map<String, Value>) -> [u8; 32] {
 /// Export a subject's consent record as a MACed receipt. Audited as `consent.export`.
 pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Caller, lookup: &Lookup) -> Result<Value> {
     engine.read_snapshot(caller, Action::ConsentExport, subjects::hint(lookup), |db| {
-        let (sid, token, dek) = subjects.locate(engine, db, lookup)?;
+        let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Export)), lookup)?;
         let now = engine.now_ms();
         let bases = bases_by_id(db)?;
         let mut events = Vec::new();

@@ -30,7 +30,7 @@ use crate::keyring::Keyring;
 use crate::normalize::{normalize, Rule};
 use crate::options::AuditDetails;
 use crate::patch::apply_patch;
-use crate::policy::Operation;
+use crate::policy::{Operation, Target};
 use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
 
 /// The identity fields every vault indexes (unique per vault).
@@ -41,7 +41,9 @@ pub const IDENTITY_FIELDS: [&str; 3] = ["email", "phone", "login"];
 pub struct Subject {
     /// The subject token (UUID v4).
     pub token: String,
-    /// The profile (a JSON object).
+    /// The profile (a JSON object). `null` in what
+    /// [`update_subject`](crate::Vault::update_subject) returns to a caller whose purpose may
+    /// change the profile but not read it.
     pub profile: Value,
     /// Created, in milliseconds since the Unix epoch.
     pub created_ms: i64,
@@ -277,11 +279,34 @@ impl Subjects {
         }
     }
 
-    /// The row id, token and data key of the subject a lookup names (a subject found through a
-    /// blind index is checked to hold the value, as a read checks it). For the areas that keep a
-    /// subject's rows of their own (consent).
-    pub(crate) fn locate(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<(i64, TokenBytes, SecretKey)> {
-        let found = self.resolve(db, lookup)?;
+    /// Find the row a lookup names for `op` by `caller`: the purpose check runs on what was
+    /// found, as if before the lookup (see [`Engine::check_found`]).
+    fn find<'a>(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        caller: &Caller,
+        op: Operation,
+        lookup: &'a Lookup,
+    ) -> Result<Found<'a>> {
+        engine.check_found(db, caller, op, self.resolve(db, lookup), |f| (f.row.id, f.row.token))
+    }
+
+    /// The row id, token and data key of the subject a lookup names for `op` by `caller` (the
+    /// purpose check as [`find`](Self::find) runs it; `None`: an operation that checks none; a
+    /// subject found through a blind index is checked to hold the value, as a read checks it).
+    /// For the areas that keep a subject's rows of their own (consent).
+    pub(crate) fn locate(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        (caller, op): (&Caller, Option<Operation>),
+        lookup: &Lookup,
+    ) -> Result<(i64, TokenBytes, SecretKey)> {
+        let found = match op {
+            Some(op) => self.find(engine, db, caller, op, lookup)?,
+            None => self.resolve(db, lookup)?,
+        };
         let dek = match found.via {
             None => engine.keys.unwrap_dek(&found.row.token, &found.row.dek)?,
             Some(_) => self.open_row(engine, &found)?.0,
@@ -289,14 +314,15 @@ impl Subjects {
         Ok((found.row.id, found.row.token, dek))
     }
 
-    /// The row id of the subject a lookup names, checked as [`locate`](Self::locate) checks
-    /// it, without unwrapping its key when the lookup is a token.
-    pub(crate) fn locate_id(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<i64> {
+    /// The row id and token of the subject a lookup names, checked as
+    /// [`locate`](Self::locate) checks it (without a purpose check), without unwrapping its key
+    /// when the lookup is a token.
+    pub(crate) fn locate_id(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<(i64, TokenBytes)> {
         let found = self.resolve(db, lookup)?;
         if found.via.is_some() {
             self.open_row(engine, &found)?;
         }
-        Ok(found.row.id)
+        Ok((found.row.id, found.row.token))
     }
 
     /// Decrypt a found row's data key and profile. A row found through a blind index is
@@ -402,7 +428,7 @@ impl Subjects {
         let row =
             self.prepare(engine, profile, None).map_err(|e| engine.refused(caller, Action::SubjectCreate, None, e))?;
         engine.write(caller, Action::SubjectCreate, None, |tx| {
-            engine.check_purpose(tx, caller, Operation::Write, None)?;
+            engine.check(tx, caller, (Operation::Write, Target::Nobody), false)?;
             let event = Self::insert(tx, &row)?;
             Ok((format_token(&row.token), vec![event]))
         })
@@ -427,7 +453,7 @@ impl Subjects {
             rows.push(row);
         }
         engine.write(caller, Action::SubjectCreate, None, |tx| {
-            engine.check_purpose(tx, caller, Operation::Write, None)?;
+            engine.check(tx, caller, (Operation::Write, Target::Nobody), false)?;
             let mut tokens = Vec::with_capacity(rows.len());
             let mut events = Vec::with_capacity(rows.len());
             for (i, row) in rows.iter().enumerate() {
@@ -462,8 +488,7 @@ impl Subjects {
     /// Read a subject.
     pub(crate) fn get(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<Subject> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
-            let found = self.resolve(db, lookup)?;
-            engine.check_read(db, caller, Operation::Read, found.row.id)?;
+            let found = self.find(engine, db, caller, Operation::Read, lookup)?;
             let (_, profile) = self.open_row(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((Self::subject(&found.row, profile), vec![event]))
@@ -474,8 +499,7 @@ impl Subjects {
     /// (what the bindings hand to their language's JSON parser).
     pub(crate) fn get_text(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
         engine.read(caller, Action::SubjectGet, hint(lookup), |db| {
-            let found = self.resolve(db, lookup)?;
-            engine.check_read(db, caller, Operation::Read, found.row.id)?;
+            let found = self.find(engine, db, caller, Operation::Read, lookup)?;
             let profile = self.open_row_text(engine, &found)?;
             let event = Event::about(Action::SubjectGet, found.row.id, found.row.token);
             Ok((Self::subject_text(&found.row, profile), vec![event]))
@@ -556,9 +580,7 @@ impl Subjects {
         let mut out = Vec::with_capacity(lookups.len());
         let mut events = Vec::with_capacity(lookups.len());
         for (i, lookup) in lookups.iter().enumerate() {
-            let resolved =
-                self.resolve(db, lookup).and_then(|f| engine.check_read(db, caller, op, f.row.id).map(|()| f));
-            match resolved {
+            match self.find(engine, db, caller, op, lookup) {
                 Ok(row) => {
                     let (item, event) = found(&row).map_err(|e| e.context(format_args!("item {i}")))?;
                     out.push(Some(item));
@@ -581,8 +603,11 @@ impl Subjects {
     pub(crate) fn update(&self, engine: &Engine, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
         engine.limits.check(&patch)?;
         engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
-            let found = self.resolve(tx, lookup)?;
-            engine.check_purpose(tx, caller, Operation::Write, Some(found.row.id))?;
+            let found = self.find(engine, tx, caller, Operation::Write, lookup)?;
+            // An update returns the profile: only to a purpose that may also read it.
+            let readable = engine
+                .refusal(tx, caller, (Operation::Read, Target::Subject(found.row.id, &found.row.token)))?
+                .is_none();
             let (dek, before) = self.open_row(engine, &found)?;
             let after = apply_patch(&before, &patch, &engine.limits)?;
             let row = &found.row;
@@ -630,7 +655,7 @@ impl Subjects {
             };
             let subject = Subject {
                 token: format_token(&row.token),
-                profile: Value::Object(after),
+                profile: if readable { Value::Object(after) } else { Value::Null },
                 created_ms: row.created_ms,
                 updated_ms: now,
                 version: state.version,
@@ -644,8 +669,7 @@ impl Subjects {
     /// only the fact. A subject named by a field is erased only if its profile holds the value.
     pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
         let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, hint(lookup), |tx| {
-            let found = self.resolve(tx, lookup)?;
-            engine.check_purpose(tx, caller, Operation::Delete, Some(found.row.id))?;
+            let found = self.find(engine, tx, caller, Operation::Delete, lookup)?;
             let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
             Ok((receipt, vec![event]))
         })?;

@@ -31,6 +31,7 @@ impl Tokens {
         engine.limits.check_batch(values.len()).map_err(refuse)?;
         let plan = self.plan(engine, options).map_err(refuse)?;
         if let Some(ff1) = &plan.ff1 {
+            super::check_vaultless(engine, caller, Event::attempt(Action::TokenCreate, None))?;
             let encrypt = |v: &String| {
                 format::prepare(&plan.shape, v)
                     .and_then(|(stored, _)| fpe::encrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, &stored))
@@ -216,7 +217,7 @@ impl Tokens {
             let mut items = Vec::with_capacity(tokens.len());
             let mut events = Vec::new();
             for (i, t) in tokens.iter().enumerate() {
-                let done = self.hash_of(t).and_then(|h| self.delete_in(engine, tx, h));
+                let done = self.hash_of(t).and_then(|h| Self::delete_in(engine, caller, tx, h));
                 match done {
                     Ok(event) => {
                         events.push(event);
@@ -252,7 +253,7 @@ impl Tokens {
             let mut events = Vec::new();
             for (i, t) in tokens.iter().enumerate() {
                 let hash = self.hash_of(t);
-                match hash.clone().and_then(|h| self.info_in(engine, db, h)) {
+                match hash.clone().and_then(|h| Self::info_in(engine, caller, db, h)) {
                     Ok((info, event)) => {
                         events.push(event);
                         items.push(InfoItem { info: Some(info), error: None });

@@ -37,7 +37,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::keyring::Keyring;
 use crate::normalize::Region;
-use crate::policy::Operation;
+use crate::policy::{Operation, Target};
 use crate::store::{self, Db, TokenRow, Tx};
 use crate::subjects;
 
@@ -105,14 +105,17 @@ struct Opened {
     event: Event,
 }
 
-/// The purpose check of an FF1 detokenization (no subject is involved; nothing is read), audited
-/// as `attempt` when it refuses.
+/// The purpose check of an FF1 token made or read (no subject is involved; nothing is stored),
+/// audited as `attempt` when it refuses. Making an FF1 token is checked as detokenizing: the
+/// token is the value encrypted, so whoever may make tokens of chosen values may test guesses
+/// against a token they hold (a card's BIN and last four leave a million candidates) — an
+/// encryption oracle is a decryption oracle here.
 pub(super) fn check_vaultless(engine: &Engine, caller: &Caller, attempt: Event) -> Result<()> {
     if !engine.policy.applies_to(caller) {
         return Ok(());
     }
     engine.read_as(caller, attempt, |db| {
-        engine.check_purpose(db, caller, Operation::Detokenize, None).map(|()| ((), Vec::new()))
+        engine.check(db, caller, (Operation::Detokenize, Target::Nobody), false).map(|()| ((), Vec::new()))
     })
 }
 
@@ -365,23 +368,60 @@ impl Tokens {
         Ok(bool::from(held.as_bytes().ct_eq(normal.as_bytes())))
     }
 
-    /// Decrypt a stored token's value; also gives the linked subject's row id and token.
-    fn open_value(&self, engine: &Engine, db: &Db<'_>, row: &TokenRow) -> Result<(Zeroizing<String>, Option<LinkId>)> {
-        let record = value_record(&row.hash, row.kind, row.flags, &row.scope);
-        let place = Place::fixed(engine.keys.vault_id(), Slot::TokenValue, &record);
-        let (mut plain, link) = match row.subject_id {
-            Some(id) => {
+    /// The subject a stored token is linked to (its row id, token and data key), if any.
+    fn link_of(engine: &Engine, db: &Db<'_>, row: &TokenRow) -> Result<Option<Link>> {
+        row.subject_id
+            .map(|id| {
                 let (token, dek) = subjects::data_key_by_id(engine, db, id)?
                     .ok_or_else(|| Error::integrity("a token names a subject that is not stored"))?;
-                (aead::open(&dek, ROW_KEY, &place, &row.value)?, Some((id, token)))
-            }
-            None => (engine.keys.tokens().value.open(&place, &row.value)?, None),
+                Ok(Link { id, token, dek })
+            })
+            .transpose()
+    }
+
+    /// Decrypt a stored token's value; also gives the linked subject's row id and token.
+    fn open_value(&self, engine: &Engine, db: &Db<'_>, row: &TokenRow) -> Result<(Zeroizing<String>, Option<LinkId>)> {
+        let link = Self::link_of(engine, db, row)?;
+        let value = Self::open_linked(engine, row, link.as_ref())?;
+        Ok((value, link.map(|l| (l.id, l.token))))
+    }
+
+    /// Decrypt a stored token's value, sealed under its linked subject's data key (`link`, as
+    /// [`link_of`](Self::link_of) found it) or the token value key.
+    fn open_linked(engine: &Engine, row: &TokenRow, link: Option<&Link>) -> Result<Zeroizing<String>> {
+        let record = value_record(&row.hash, row.kind, row.flags, &row.scope);
+        let place = Place::fixed(engine.keys.vault_id(), Slot::TokenValue, &record);
+        let mut plain = match link {
+            Some(l) => aead::open(&l.dek, ROW_KEY, &place, &row.value)?,
+            None => engine.keys.tokens().value.open(&place, &row.value)?,
         };
         let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
             zeroize::Zeroize::zeroize(&mut e.into_bytes());
             Error::integrity("a stored token value is not text")
         })?;
-        Ok((Zeroizing::new(text), link))
+        Ok(Zeroizing::new(text))
+    }
+
+    /// The stored token with hash `hash` and its linked subject, after the purpose check of `op`
+    /// by `caller` on that subject (or on none, for an unlinked token). The check runs before
+    /// anything about the token is told: a purpose refused gets `CONSENT_REQUIRED` for a token
+    /// that does not exist, as for one whose subject it may not touch. Expiry is the caller's
+    /// to check (after this).
+    fn find(
+        engine: &Engine,
+        db: &Db<'_>,
+        caller: &Caller,
+        op: Operation,
+        hash: &[u8; 16],
+    ) -> Result<(TokenRow, Option<Link>)> {
+        let Some(row) = store::tokens::get(db, hash)? else {
+            engine.check(db, caller, (op, Target::Missing), true)?;
+            return Err(Error::new(ErrorKind::NotFound, "no such token"));
+        };
+        let link = Self::link_of(engine, db, &row)?;
+        let target = link.as_ref().map_or(Target::Nobody, |l| Target::Subject(l.id, &l.token));
+        engine.check(db, caller, (op, target), true)?;
+        Ok((row, link))
     }
 
     /// Read a token's value. With `tx` absent (a reader) a token that must change when used
@@ -395,17 +435,16 @@ impl Tokens {
         hash: [u8; 16],
         action: Action,
     ) -> Result<Option<Opened>> {
-        let row = store::tokens::get(db, &hash)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no such token"))?;
+        let (row, link) = Self::find(engine, db, caller, Operation::Detokenize, &hash)?;
         let now = engine.now_ms();
         if expired(&row, now) {
             return Err(expired_error());
         }
-        engine.check_purpose(db, caller, Operation::Detokenize, row.subject_id)?;
         let changes = row.flags & (ONCE | SLIDING) != 0;
         if changes && tx.is_none() {
             return Ok(None);
         }
-        let (value, link) = self.open_value(engine, db, &row)?;
+        let value = Self::open_linked(engine, &row, link.as_ref())?;
         if let Some(tx) = tx {
             if row.flags & ONCE != 0 {
                 store::tokens::delete(tx, &hash)?;
@@ -415,7 +454,7 @@ impl Tokens {
             }
         }
         let kind = TokenKind::from_number(row.kind)?;
-        Ok(Some(Opened { value, kind, event: Self::event(action, link, hash) }))
+        Ok(Some(Opened { value, kind, event: Self::event(action, link.map(|l| (l.id, l.token)), hash) }))
     }
 
     fn masked(value: &str, kind: TokenKind, options: &DetokenizeOptions) -> String {
@@ -426,13 +465,14 @@ impl Tokens {
     }
 
     /// The subject a new token is linked to (if any), after checking the caller's purpose for
-    /// a write on it.
+    /// a write on it (as if before looking it up: see [`Engine::check_found`]).
     fn resolve_link(engine: &Engine, caller: &Caller, db: &Db<'_>, subject: Option<&str>) -> Result<Option<Link>> {
-        let link = subject
-            .map(|t| subjects::key_of(engine, db, t).map(|(id, token, dek)| Link { id, token, dek }))
-            .transpose()?;
-        engine.check_purpose(db, caller, Operation::Write, link.as_ref().map(|l| l.id))?;
-        Ok(link)
+        let Some(subject) = subject else {
+            engine.check(db, caller, (Operation::Write, Target::Nobody), false)?;
+            return Ok(None);
+        };
+        let found = subjects::key_of(engine, db, subject).map(|(id, token, dek)| Link { id, token, dek });
+        engine.check_found(db, caller, Operation::Write, found, |l| (l.id, l.token)).map(Some)
     }
 
     // ---- operations -------------------------------------------------------------------------
@@ -448,6 +488,7 @@ impl Tokens {
         let plan = self.plan(engine, options).map_err(refuse)?;
         let (stored, normal) = format::prepare(&plan.shape, value).map_err(refuse)?;
         if let Some(ff1) = &plan.ff1 {
+            check_vaultless(engine, caller, Event::attempt(Action::TokenCreate, None))?;
             let token = fpe::encrypt(&ff1.key, &ff1.alphabet, &ff1.tweak, &stored).map_err(refuse)?;
             self.record_vaultless(engine, caller, Action::TokenCreate, [token.as_str()])?;
             return Ok(token);
@@ -539,35 +580,30 @@ impl Tokens {
     pub(crate) fn delete(&self, engine: &Engine, caller: &Caller, token: &str) -> Result<()> {
         let hash = self.hash_of(token).map_err(|e| engine.refused(caller, Action::TokenDelete, None, e))?;
         engine.write_as(caller, Event::attempt(Action::TokenDelete, None).with_reference(hash), |tx| {
-            let event = self.delete_in(engine, tx, hash)?;
+            let event = Self::delete_in(engine, caller, tx, hash)?;
             Ok(((), vec![event]))
         })
     }
 
-    fn delete_in(&self, engine: &Engine, tx: &Tx<'_>, hash: [u8; 16]) -> Result<Event> {
-        let row = store::tokens::get(tx, &hash)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no such token"))?;
-        let link = match row.subject_id {
-            Some(id) => subjects::data_key_by_id(engine, tx, id)?.map(|(token, _)| (id, token)),
-            None => None,
-        };
+    fn delete_in(engine: &Engine, caller: &Caller, tx: &Tx<'_>, hash: [u8; 16]) -> Result<Event> {
+        let (_, link) = Self::find(engine, tx, caller, Operation::Delete, &hash)?;
         store::tokens::delete(tx, &hash)?;
-        Ok(Self::event(Action::TokenDelete, link, hash))
+        Ok(Self::event(Action::TokenDelete, link.map(|l| (l.id, l.token)), hash))
     }
 
     pub(crate) fn info(&self, engine: &Engine, caller: &Caller, token: &str) -> Result<TokenInfo> {
         let hash = self.hash_of(token).map_err(|e| engine.refused(caller, Action::TokenInfo, None, e))?;
         engine.read_as(caller, Event::attempt(Action::TokenInfo, None).with_reference(hash), |db| {
-            let (info, event) = self.info_in(engine, db, hash)?;
+            let (info, event) = Self::info_in(engine, caller, db, hash)?;
             Ok((info, vec![event]))
         })
     }
 
-    fn info_in(&self, engine: &Engine, db: &Db<'_>, hash: [u8; 16]) -> Result<(TokenInfo, Event)> {
-        let row = store::tokens::get(db, &hash)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no such token"))?;
-        let link = match row.subject_id {
-            Some(id) => subjects::data_key_by_id(engine, db, id)?.map(|(token, _)| (id, token)),
-            None => None,
-        };
+    /// A token's metadata. It names the subject the token belongs to, so it is checked as a read
+    /// of that subject.
+    fn info_in(engine: &Engine, caller: &Caller, db: &Db<'_>, hash: [u8; 16]) -> Result<(TokenInfo, Event)> {
+        let (row, link) = Self::find(engine, db, caller, Operation::Read, &hash)?;
+        let link = link.map(|l| (l.id, l.token));
         let info = TokenInfo {
             kind: TokenKind::from_number(row.kind)?,
             scope: row.scope.clone(),
@@ -591,6 +627,7 @@ impl Tokens {
         loop {
             let now = engine.now_ms();
             let n = engine.write(caller, Action::TokenPurge, None, |tx| {
+                engine.validate_purpose(tx, caller)?;
                 Ok((store::tokens::purge_expired(tx, now, PURGE_BATCH)?, vec![]))
             })?;
             removed += n;

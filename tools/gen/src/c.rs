@@ -116,7 +116,7 @@ fn doc_lines(out: &mut String, text: &str) {
 
 fn entry(out: &mut String, op: &Op) {
     let out_param = out_name(&op.ret);
-    doc_lines(out, op.doc);
+    doc_lines(out, &op.full_doc());
     writeln!(out, "///").expect("string");
     let mut notes: Vec<String> = op.args.iter().filter_map(arg_doc).collect();
     match &op.ret {

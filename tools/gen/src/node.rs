@@ -291,7 +291,7 @@ pub(crate) fn layer() -> String {
                 Ret::Json { .. } => format!("    return JSON.parse({call})\n"),
             }
         };
-        writeln!(out, "  /** {} */", op.doc).expect("string");
+        writeln!(out, "  /** {} */", op.full_doc()).expect("string");
         writeln!(out, "  {js} ({}): {ret} {{", decl.join(", ")).expect("string");
         out.push_str(&prelude);
         out.push_str(&body(format!("calls.{js}({args})")));

@@ -83,7 +83,7 @@ fn conversion(arg: &Arg) -> (String, String) {
 
 fn method(out: &mut String, op: &Op) {
     let ps = ordered(op);
-    writeln!(out, "    /// {}", op.doc).expect("string");
+    writeln!(out, "    /// {}", op.full_doc()).expect("string");
     let mut sig: Vec<String> = Vec::new();
     let mut star = false;
     for p in &ps {
@@ -177,7 +177,7 @@ pub(crate) fn stubs() -> String {
             Ret::Json { py, .. } => py,
         };
         writeln!(out, "    def {}({}) -> {ret}:", op.name, items.join(", ")).expect("string");
-        writeln!(out, "        \"\"\"{}\"\"\"", op.summary()).expect("string");
+        writeln!(out, "        \"\"\"{} {}\"\"\"", op.summary(), op.check_doc()).expect("string");
     }
     out
 }

@@ -38,6 +38,7 @@ pub(crate) fn table() -> String {
                 "js": op.js_name(),
                 "c": op.c_name,
                 "action": op.action,
+                "check": op.check.op(),
                 "args": op.args.iter().map(arg_json).collect::<Vec<_>>(),
                 "returns": match op.ret { Ret::Unit => "nothing", Ret::Str(_) => "string", Ret::Json { .. } => "json" },
             })
