@@ -422,7 +422,7 @@ export declare class Vault {
     tokenizeManyAsync(values: string[], options?: TokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<TokenizeItem>>;
-    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose. */
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is deleted by this call (and is then NOT_FOUND); a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose. */
     detokenize(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): string;
     /** `detokenize`, off the event loop. */
     detokenizeAsync(token: string, options?: DetokenizeOptions | null, opts?: CallOptions | null): Promise<string>;

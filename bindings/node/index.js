@@ -269,7 +269,7 @@ class Vault {
     async tokenizeManyAsync(values, options, opts) {
         return JSON.parse(await calls.tokenizeManyAsync(this.#handle, text(values), optionalText(options), opts));
     }
-    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose. */
+    /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is deleted by this call (and is then NOT_FOUND); a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose. */
     detokenize(token, options, opts) {
         return calls.detokenize(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
     }

@@ -174,23 +174,74 @@ pub fn strings_from_json(value: Value) -> Result<Vec<String>> {
         .collect()
 }
 
-/// `INVALID_INPUT` for options (a JSON object read into a struct) that serde refused: its
-/// message names the field and what was expected, without the input it quotes (`invalid type:
-/// string "…"`, `unknown variant `…``) — a value given by mistake is never echoed.
-pub(crate) fn invalid_options(what: &str, e: &serde_json::Error) -> Error {
-    let message = e.to_string();
-    for (prefix, close) in
-        [("invalid type: string \"", '"'), ("invalid value: string \"", '"'), ("unknown variant `", '`')]
-    {
-        if let Some(at) = message.find(prefix) {
-            let start = at + prefix.len();
-            if let Some(len) = message[start..].find(close) {
-                let kept = format!("{}{}", message[..start - 1].trim_end(), &message[start + len + 1..]);
-                return Error::invalid(format!("invalid {what}: {kept}"));
+/// Read options (a JSON object into a struct): a refusal is `INVALID_INPUT` whose message names
+/// where (the field's path) and what was expected — never what was given (see [`redact`]).
+pub(crate) fn from_options<T: serde::de::DeserializeOwned>(what: &str, value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let raw = e.inner().to_string();
+        let message = redact(&raw);
+        // The path's keys are fields that were accepted (options hold no free-form maps) —
+        // except the last one of an unknown field, which is the caller's key: left out.
+        let mut segments: Vec<&serde_path_to_error::Segment> = e.path().iter().collect();
+        if raw.starts_with("unknown field") && matches!(segments.last(), Some(serde_path_to_error::Segment::Map { .. }))
+        {
+            segments.pop();
+        }
+        let mut path = String::new();
+        for segment in segments {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+                serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                serde_path_to_error::Segment::Unknown => path.push_str(".?"),
             }
         }
+        if path.is_empty() {
+            Error::invalid(format!("invalid {what}: {message}"))
+        } else {
+            Error::invalid(format!("invalid {what}: {path}: {message}"))
+        }
+    })
+}
+
+/// A serde error message without the input it quotes: `invalid type: integer `4111…`, expected
+/// a string` keeps `invalid type, expected a string`; an unknown field or variant keeps what was
+/// expected; `missing field` and `duplicate field` name one of our own fields; any other message
+/// (one this version does not know the shape of) is replaced, since it might quote the input.
+/// The input's part is cut at the *last* separator: the expected part after it is ours, so an
+/// input holding the separator (or escaped quotes) cannot end the cut early.
+fn redact(message: &str) -> String {
+    // Errors of a parse (not of a value) end with a position, which is kept out too.
+    let message = match message.rfind(" at line ") {
+        Some(at) if message[at..].contains(" column ") => &message[..at],
+        _ => message,
+    };
+    for (prefix, kept) in [("invalid type: ", "invalid type"), ("invalid value: ", "invalid value")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            return match rest.rfind(", expected ") {
+                Some(at) => format!("{kept}{}", &rest[at..]),
+                None => kept.to_owned(),
+            };
+        }
     }
-    Error::invalid(format!("invalid {what}: {message}"))
+    for (prefix, kept) in [("unknown field `", "unknown field"), ("unknown variant `", "unknown variant")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let tail = ["`, expected ", "`, there are no "].iter().filter_map(|sep| rest.rfind(sep)).max();
+            return match tail {
+                Some(at) => format!("{kept}{}", &rest[at + 1..]),
+                None => kept.to_owned(),
+            };
+        }
+    }
+    let ours = ["missing field `", "duplicate field `", "invalid length "];
+    if ours.iter().any(|p| message.starts_with(p)) && !message.contains('"') {
+        return message.to_owned();
+    }
+    "a value of the wrong shape".to_owned()
 }
 
 /// A profile must be a JSON object.
@@ -215,20 +266,45 @@ mod tests {
         #[derive(Debug, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         #[allow(dead_code)]
+        struct Inner {
+            m: Option<u8>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
         struct Opts {
             kind: Option<Kind>,
             n: Option<u32>,
+            s: Option<String>,
+            list: Option<Vec<String>>,
+            inner: Option<Inner>,
         }
+        let canary = "Ann \\\"Canary\\\", expected `x`, there are no fields";
         for (value, kept) in [
-            (serde_json::json!({"kind": "Ann Canary"}), "unknown variant, expected `Uuid`"),
-            (serde_json::json!({"n": "Ann Canary"}), "invalid type: string, expected u32"),
-            (serde_json::json!({"Ann": 1}), "unknown field `Ann`"),
+            (serde_json::json!({"kind": canary}), "kind: unknown variant, expected `Uuid`"),
+            (serde_json::json!({"n": canary}), "n: invalid type, expected u32"),
+            (serde_json::json!({"n": 4111111111111111u64}), "n: invalid value, expected u32"),
+            (serde_json::json!({"s": 4111111111111111u64}), "s: invalid type, expected a string"),
+            (serde_json::json!({"s": -4111111111111111i64}), "s: invalid type, expected a string"),
+            (serde_json::json!({"s": 41111.11111}), "s: invalid type, expected a string"),
+            (serde_json::json!({"s": [canary]}), "s: invalid type, expected a string"),
+            (serde_json::json!({"s": {canary: 1}}), "s: invalid type, expected a string"),
+            (serde_json::json!({"list": [1, canary, 4111111111111111u64]}), "list[0]: invalid type, expected a string"),
+            (serde_json::json!({"inner": {"m": 4111111111111111u64}}), "inner.m: invalid value, expected u8"),
+            (serde_json::json!({"inner": {canary: 1}}), "inner: unknown field, expected `m`"),
+            (serde_json::json!({canary: 1}), "unknown field, expected one of `kind`, `n`, `s`, `list`, `inner`"),
+            (serde_json::json!({"alice@example.com": 1}), "unknown field, expected one of"),
+            (serde_json::json!([canary]), "[0]: unknown variant, expected `Uuid`"),
+            (serde_json::json!(4111111111111111u64), "invalid type, expected struct Opts"),
         ] {
-            let e = serde_json::from_value::<Opts>(value).expect_err("refused");
-            let message = invalid_options("options", &e).to_string();
-            assert!(!message.contains("Canary") && message.contains(kept), "{message}");
+            let message = from_options::<Opts>("options", value).expect_err("refused").to_string();
+            for secret in ["Canary", "4111", "alice", "41111"] {
+                assert!(!message.contains(secret), "{message}");
+            }
+            assert!(message.contains(kept), "{message} lacks {kept}");
         }
     }
+
     use serde_json::json;
 
     #[test]

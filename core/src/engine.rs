@@ -387,7 +387,6 @@ pub(crate) fn parse_options<T: serde::de::DeserializeOwned + Default>(
 ) -> Result<T> {
     match options {
         None | Some(serde_json::Value::Null) => Ok(T::default()),
-        Some(v) => serde_json::from_value(v)
-            .map_err(|e| engine.refused(caller, action, None, crate::document::invalid_options(what, &e))),
+        Some(v) => crate::document::from_options(what, v).map_err(|e| engine.refused(caller, action, None, e)),
     }
 }

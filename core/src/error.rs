@@ -64,7 +64,8 @@ error_kinds! {
     Duplicate = 201, "DUPLICATE";
     /// The subject existed and was erased; only the fact of the erasure remains.
     Erased = 202, "ERASED";
-    /// The record (a token) has expired: its time passed, or it was destroyed when first used.
+    /// The record (a token) has expired: its time passed. (A single-use token, once used, is
+    /// deleted and then `NOT_FOUND`, as one never made: nothing kept tells that it existed.)
     Expired = 203, "EXPIRED";
     /// No new token can be made in the requested format: every random draw collided with an
     /// existing token (the format's space is used up for this prefix and suffix).

@@ -155,6 +155,6 @@ impl Options {
         if value.is_null() {
             return Ok(Options::default());
         }
-        serde_json::from_value(value).map_err(|e| crate::document::invalid_options("options", &e))
+        crate::document::from_options("options", value)
     }
 }

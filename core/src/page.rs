@@ -71,7 +71,9 @@ fn seq_cursor(cursor: &str) -> Result<u64> {
     if digits.is_empty() || digits.len() > 19 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    digits.parse().map_err(|_| bad())
+    // Sequence numbers are stored as SQLite integers (i64): a cursor past them names nothing.
+    let seq: i64 = digits.parse().map_err(|_| bad())?;
+    u64::try_from(seq).map_err(|_| bad())
 }
 
 /// The cursor that continues a descending listing after the item with sequence number `seq`.
@@ -100,7 +102,10 @@ mod tests {
         assert!(PageRequest::first(0).limit().is_err());
         assert!(PageRequest::first(MAX_PAGE + 1).limit().is_err());
         assert_eq!(PageRequest::after(cursor_before(42), 5).before_seq().expect("cursor"), Some(42));
-        for bad in ["", "s", "42", "s-1", "sx", "s99999999999999999999"] {
+        assert_eq!(PageRequest::after("s9223372036854775807", 5).before_seq().expect("max"), Some(i64::MAX as u64));
+        for bad in
+            ["", "s", "42", "s-1", "sx", "s99999999999999999999", "s9223372036854775808", "s18446744073709551615"]
+        {
             assert!(PageRequest::after(bad, 5).before_seq().is_err(), "{bad}");
         }
     }

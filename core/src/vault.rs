@@ -388,7 +388,7 @@ impl Vault {
     }
 
     /// The value `token` stands for (masked with the `mask` option of [`DetokenizeOptions`]).
-    /// Unknown → `NOT_FOUND`; expired → `EXPIRED`. A token made with `once` is destroyed by this
+    /// Unknown → `NOT_FOUND`; expired → `EXPIRED`. A token made with `once` is deleted by this
     /// call; a sliding expiry moves. Audited as `token.detokenize` with the caller's purpose and
     /// a keyed hash of the token.
     pub fn detokenize(&self, caller: &Caller, token: &str, options: Option<Value>) -> Result<String> {
@@ -723,6 +723,15 @@ impl Vault {
         let engine = &self.state()?.engine;
         engine.flush_audit()?;
         engine.truncate_wal_if_due(true)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Vault {
+    /// See `testing::store_profile_unindexed`.
+    pub(crate) fn testing_store_unindexed(&self, token: &str, profile: Value) -> Result<()> {
+        let open = self.state()?;
+        open.subjects.store_unindexed(&open.engine, token, profile)
     }
 }
 

@@ -128,12 +128,28 @@ fn the_record_keeps_every_decision_and_notice_version() {
     assert_eq!(events[0]["actor"], json!("subject"));
     assert!(v.verify_consent_receipt(receipt.clone()).expect("valid").valid);
     // Any edit is detected.
-    for path in [&["record", "events"][..], &["piiPrincipalId"][..], &["issuer", "issued_ms"][..]] {
+    for path in [
+        &["record", "events"][..],
+        &["piiPrincipalId"][..],
+        &["issuer", "issued_ms"][..],
+        &["issuer", "format"][..],
+        &["issuer", "alg"][..],
+        &["issuer"][..],
+        &["mac"][..],
+    ] {
         let mut forged = receipt.clone();
         let target = path.iter().fold(&mut forged, |v, k| &mut v[*k]);
         *target = json!("forged");
-        assert_eq!(v.verify_consent_receipt(forged).expect_err("forged").kind(), ErrorKind::Integrity);
+        assert_eq!(v.verify_consent_receipt(forged).expect_err("forged").kind(), ErrorKind::Integrity, "{path:?}");
     }
+    for removed in ["mac", "issuer", "record", "version"] {
+        let mut forged = receipt.clone();
+        forged.as_object_mut().expect("object").remove(removed);
+        assert_eq!(v.verify_consent_receipt(forged).expect_err("removed").kind(), ErrorKind::Integrity, "{removed}");
+    }
+    let mut added = receipt.clone();
+    added["extra"] = json!(1);
+    assert_eq!(v.verify_consent_receipt(added).expect_err("added").kind(), ErrorKind::Integrity);
     let other = Vault::open_in_memory(&common::key(2), Options::default()).expect("other vault");
     assert_eq!(other.verify_consent_receipt(receipt).expect_err("other vault").kind(), ErrorKind::Integrity);
 }

@@ -536,3 +536,28 @@ fn audit_listings_by_subject_are_whole_on_both_sides_of_the_index_mark() {
 fn c_admin() -> bunkerlite::Caller {
     common::c("admin:dpo")
 }
+
+#[test]
+fn updates_never_fail_on_a_value_indexed_under_older_rules() {
+    let v = Vault::open_in_memory(&common::key(1), Options::default()).expect("open");
+    let app = Caller::new("app").expect("actor");
+    let token = v.create_subject(&app, json!({"phone": "+49 30 901820", "name": "Ann"})).expect("create");
+    // Under older rules "+49 0" was indexed where "+49 30 901820" is; these rules refuse it.
+    bunkerlite::testing::store_profile_unindexed(&v, &token, json!({"phone": "+49 0", "name": "Ann"}))
+        .expect("stored as an older version left it");
+    let ann = Lookup::token(&token);
+    // Another field changes: the phone keeps the entry it was indexed with.
+    let s = v.update_subject(&app, &ann, json!({"name": "Ann Lee"})).expect("update with an old-rules value");
+    assert_eq!(s.profile["phone"], "+49 0");
+    // The phone itself changes: the old entry goes (found by the subject's entries, since its
+    // value cannot be hashed now) and the new one is indexed.
+    v.update_subject(&app, &ann, json!({"phone": "+44 20 7946 0958"})).expect("update the phone");
+    assert_eq!(v.get_subject(&app, &Lookup::phone("+44 20 7946 0958")).expect("new entry").token, token);
+    let gone = v.get_subject(&app, &Lookup::phone("+4930901820")).expect_err("old entry removed");
+    assert_eq!(gone.kind(), ErrorKind::NotFound);
+    // A new value must still follow the rules.
+    let bad = v.update_subject(&app, &ann, json!({"phone": "+49 1"})).expect_err("new invalid value");
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+    v.forget_subject(&app, &ann).expect("erase");
+    v.verify_audit(None).expect("chain and rows agree");
+}

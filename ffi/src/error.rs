@@ -19,7 +19,8 @@ pub const BL_NOT_FOUND: i32 = 200;
 pub const BL_DUPLICATE: i32 = 201;
 /// The subject was erased.
 pub const BL_ERASED: i32 = 202;
-/// The token has expired (its time passed, or it was destroyed by its first use).
+/// The token has expired: its time passed. (A single-use token, once used, is deleted and then
+/// NOT_FOUND, as one never made: nothing kept tells that it existed.)
 pub const BL_EXPIRED: i32 = 203;
 /// No new token fits the requested format: its space is used up.
 pub const BL_EXHAUSTED: i32 = 204;

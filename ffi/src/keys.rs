@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use bunkerlite::MasterKey;
+use bunkerlite::{Error, ErrorKind, MasterKey};
 
 use crate::convert::{check_out, put_string, str_arg};
 use crate::error::guard;
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn bl_key_from_hex(hex: *const c_char, out: *mut *mut bl_k
     guard(|| {
         check_out(out, "out")?;
         // SAFETY: per the contract.
-        let text = unsafe { str_arg(hex, "hex") }?;
+        let text = unsafe { key_text(hex, "hex") }?;
         // SAFETY: `out` checked above.
         unsafe { put_key(out, MasterKey::from_hex(text)) }
     })
@@ -80,7 +80,7 @@ pub unsafe extern "C" fn bl_key_from_base64(base64: *const c_char, out: *mut *mu
     guard(|| {
         check_out(out, "out")?;
         // SAFETY: per the contract.
-        let text = unsafe { str_arg(base64, "base64") }?;
+        let text = unsafe { key_text(base64, "base64") }?;
         // SAFETY: `out` checked above.
         unsafe { put_key(out, MasterKey::from_base64(text)) }
     })
@@ -140,4 +140,20 @@ pub unsafe extern "C" fn bl_key_to_hex(key: *const bl_key, out: *mut *mut c_char
 #[no_mangle]
 pub unsafe extern "C" fn bl_key_free(key: *mut bl_key) {
     let _ = std::panic::catch_unwind(|| remove_key(key));
+}
+
+/// Key text (hex or base64): NULL is a bad argument, but bytes that are not UTF-8 cannot be key
+/// text and are refused as malformed key text is (`BL_KEY_SOURCE`), as in every binding.
+///
+/// # Safety
+/// As [`str_arg`].
+unsafe fn key_text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Error> {
+    // SAFETY: forwarded contract.
+    unsafe { str_arg(ptr, name) }.map_err(|e| {
+        if ptr.is_null() {
+            e
+        } else {
+            Error::new(ErrorKind::KeySource, format!("argument '{name}' is not valid UTF-8, so neither hex nor base64"))
+        }
+    })
 }

@@ -356,10 +356,10 @@ pub unsafe extern "C" fn bl_tokens_create(
 
 /// The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
 /// masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
-/// An expired token is EXPIRED; a token made with once is destroyed by this call; a sliding expiry
-/// moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check:
-/// detokenize, on the token's linked subject (or none). A vault with require_purpose needs a
-/// purpose.
+/// An expired token is EXPIRED; a token made with once is deleted by this call (and is then
+/// NOT_FOUND); a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet,
+/// scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with
+/// require_purpose needs a purpose.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.

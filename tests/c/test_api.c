@@ -93,6 +93,9 @@ int main(void) {
     EXPECT(bl_key_from_file("/nonexistent/master.key", &other), BL_KEY_SOURCE, "missing key file");
     EXPECT(bl_key_generate(NULL), BL_INVALID_INPUT, "NULL out for key");
     EXPECT(bl_key_from_hex(NULL, &other), BL_INVALID_INPUT, "NULL hex");
+    /* Text that is not UTF-8 is malformed key text, refused as any other (the same code in every binding). */
+    EXPECT(bl_key_from_hex("\xff\xfe", &other), BL_KEY_SOURCE, "hex that is not UTF-8");
+    EXPECT(bl_key_from_base64("\xc3", &other), BL_KEY_SOURCE, "base64 that is not UTF-8");
     bl_key_free(NULL); /* ignored */
 
     /* Open, with bad arguments first. */

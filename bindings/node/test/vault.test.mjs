@@ -315,6 +315,11 @@ test('keys', () => {
     Vault.open(path, MasterKey.fromEnv('BUNKERLITE_NODE_TEST_KEY')).close()
     assert.throws(() => Vault.open(path, MasterKey.generate()), code('WRONG_KEY'))
     assert.throws(() => MasterKey.fromBytes(Buffer.alloc(5)), code('KEY_SOURCE'))
+    // Malformed key text is one code, whatever is wrong with it (lone surrogates included).
+    for (const text of ['zz'.repeat(32), 'ab', '\udc00'.repeat(64)]) {
+      assert.throws(() => MasterKey.fromHex(text), code('KEY_SOURCE'))
+    }
+    assert.throws(() => MasterKey.fromBase64('\udc00'.repeat(44)), code('KEY_SOURCE'))
     assert.throws(() => MasterKey.fromEnv('BUNKERLITE_NODE_TEST_UNSET'), (e) => e.code === 'KEY_SOURCE' && e.message.includes('BUNKERLITE_NODE_TEST_UNSET'))
     assert.throws(() => Vault.open(path, key.toHex()), (e) => e instanceof Error)
   } finally {

@@ -135,10 +135,11 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut Budget<'_>) -> 
         }
         budget.spend(2)?;
         let mut map = Map::new();
-        for (k, v) in d.iter() {
+        for (i, (k, v)) in d.iter().enumerate() {
             let key = k.cast::<PyString>().map_err(|_| wrong_type("object keys must be strings"))?;
             let key = budget.string(key)?;
-            budget.spend(2)?;
+            // The colon, and the comma before every entry but the first.
+            budget.spend(if i == 0 { 1 } else { 2 })?;
             map.insert(key, to_json_at(&v, depth + 1, budget)?);
         }
         return Ok(Value::Object(map));
@@ -147,8 +148,11 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut Budget<'_>) -> 
         |iter: &mut dyn Iterator<Item = Bound<'_, PyAny>>, budget: &mut Budget<'_>| -> Result<Value, ArgError> {
             budget.spend(2)?;
             let mut out = Vec::new();
-            for v in iter {
-                budget.spend(1)?;
+            for (i, v) in iter.enumerate() {
+                // The comma before every item but the first.
+                if i > 0 {
+                    budget.spend(1)?;
+                }
                 out.push(to_json_at(&v, depth + 1, budget)?);
             }
             Ok(Value::Array(out))
@@ -213,6 +217,16 @@ fn batch(obj: &Bound<'_, PyAny>, limits: &Limits, what: &str) -> Result<Vec<Valu
 pub(crate) fn string(obj: &Bound<'_, PyAny>, what: &str) -> Result<String, ArgError> {
     let s = obj.cast::<PyString>().map_err(|_| wrong_type(format!("{what} must be a string")))?;
     Ok(text(s)?)
+}
+
+/// Key text (hex or base64) named `what`: text that is not valid Unicode cannot be key text,
+/// so it is refused as the core refuses malformed key text (`KEY_SOURCE`), not as a bad
+/// argument; another type is still a type error.
+pub(crate) fn key_text(obj: &Bound<'_, PyAny>, what: &str) -> Result<String, ArgError> {
+    let s = obj.cast::<PyString>().map_err(|_| wrong_type(format!("{what} must be a string")))?;
+    s.to_str().map(str::to_owned).map_err(|_| {
+        Error::new(ErrorKind::KeySource, format!("{what} is not valid Unicode, so neither hex nor base64")).into()
+    })
 }
 
 /// An optional string argument (`None` is absent).

@@ -131,13 +131,13 @@ impl MasterKey {
     /// A key from 64 hex digits.
     #[staticmethod]
     fn from_hex(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
-        arg(py, || Ok(bunkerlite::MasterKey::from_hex(&convert::string(text, "the hex text")?)?)).map(MasterKey::wrap)
+        arg(py, || Ok(bunkerlite::MasterKey::from_hex(&convert::key_text(text, "the hex text")?)?)).map(MasterKey::wrap)
     }
 
     /// A key from base64.
     #[staticmethod]
     fn from_base64(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<MasterKey> {
-        arg(py, || Ok(bunkerlite::MasterKey::from_base64(&convert::string(text, "the base64 text")?)?))
+        arg(py, || Ok(bunkerlite::MasterKey::from_base64(&convert::key_text(text, "the base64 text")?)?))
             .map(MasterKey::wrap)
     }
 

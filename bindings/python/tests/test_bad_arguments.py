@@ -87,3 +87,16 @@ def test_lifecycle_arguments_stay_in_the_hierarchy(tmp_path: pathlib.Path) -> No
     for call in bad_calls:
         with pytest.raises(bunkerlite.Error):
             call()
+
+
+def test_malformed_key_text_is_one_code() -> None:
+    # Text that cannot be hex or base64 — wrong digits, wrong length, or not valid Unicode at all
+    # — is KEY_SOURCE in every binding; only a value that is not text is a type error.
+    for text in ["zz" * 32, "ab", "\udc00" * 64, "\ud800"]:
+        with pytest.raises(bunkerlite.KeySourceError):
+            bunkerlite.MasterKey.from_hex(text)
+    for text in ["!!!", "\udc00" * 44]:
+        with pytest.raises(bunkerlite.KeySourceError):
+            bunkerlite.MasterKey.from_base64(text)
+    with pytest.raises(bunkerlite.InvalidTypeError):
+        bunkerlite.MasterKey.from_hex(5)  # type: ignore[arg-type]

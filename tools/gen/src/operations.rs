@@ -294,7 +294,7 @@ pub const OPERATIONS: &[Op] = &[
         check: Check::As { op: "detokenize", on: "the token's linked subject (or none)" },
         doc: "The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the \
               value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of \
-              the token. An expired token is EXPIRED; a token made with once is destroyed by this call; a \
+              the token. An expired token is EXPIRED; a token made with once is deleted by this call (and is then NOT_FOUND); a \
               sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}.",
         errors: &["NOT_FOUND", "EXPIRED", "INVALID_INPUT", "INTEGRITY"],
         args: &[Arg::Caller, Arg::Str("token"), DETOKENIZE_OPTIONS],

@@ -51,7 +51,8 @@ class ErasedError(Error, LookupError):
 
 
 class ExpiredError(Error, LookupError):
-    """The token has expired (its time passed, or it was destroyed by its first use)."""
+    """The token has expired: its time passed. (A single-use token, once used, is deleted and then
+    NOT_FOUND, as one never made: nothing kept tells that it existed.)"""
 
     code = "EXPIRED"
 
