@@ -225,6 +225,42 @@ fn has_type(meta: &phonenumber::Metadata, national: &str) -> bool {
     patterns(meta).is_some_and(|p| p.general.is_match(national) && p.types.iter().any(|t| t.is_match(national)))
 }
 
+/// A phone number written nationally (no `+`), as `region` formats it nationally: what
+/// free-text detection compares a candidate's grouping with. `None` when it is not a valid
+/// number (by the rules of [`normalize`]).
+pub(crate) fn phone_national(value: &str, region: Region) -> Option<String> {
+    phone("text", value, Some(region)).ok()?;
+    let number = phonenumber::parse(Some(region), value.trim()).ok()?;
+    Some(phonenumber::format(&number).mode(phonenumber::Mode::National).to_string())
+}
+
+/// A region's national prefix (`0` in much of Europe, `1` in North America), and whether its
+/// national format writes it (Germany's `030 901820` does, North America's `(415) 555-2671`
+/// does not): then a number written nationally without it is not written as people there
+/// write one. Read from the metadata once per region.
+pub(crate) fn national_prefix(region: Region) -> Option<(&'static str, bool)> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    /// A region's national prefix and whether its national format writes it.
+    type Prefix = Option<(&'static str, bool)>;
+    static CACHE: OnceLock<Mutex<HashMap<String, Prefix>>> = OnceLock::new();
+    let key: &str = region.as_ref();
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Some(known) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
+        return *known;
+    }
+    let db = &*phonenumber::metadata::DATABASE;
+    let found = db.by_id(key).and_then(|meta| {
+        let prefix: &'static str = meta.national_prefix()?;
+        let example = meta.descriptors().fixed_line().and_then(|d| d.example())?;
+        let number = phonenumber::parse(Some(region), example).ok()?;
+        let national = phonenumber::format(&number).mode(phonenumber::Mode::National).to_string();
+        Some((prefix, national.trim_start_matches('(').starts_with(prefix)))
+    });
+    cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_owned(), found);
+    found
+}
+
 /// Whether a parsed number is valid, by exactly `phonenumber::is_valid`'s rule (pick the region
 /// of the country code — by leading digits or by type when several share it — then the national
 /// number must match the region's general pattern and one of its number types' patterns, from

@@ -117,6 +117,6 @@ pub fn audit_mac(
 /// Store `profile` as the next version of the subject `token` without touching its blind-index
 /// entries: what a vault holds when a value was indexed under normalisation rules this version
 /// no longer has (a phone number the newer metadata calls invalid, say).
-pub fn store_profile_unindexed(vault: &crate::Vault, token: &str, profile: serde_json::Value) -> Result<()> {
+pub fn store_profile_unindexed(vault: &crate::vault::Vault, token: &str, profile: serde_json::Value) -> Result<()> {
     vault.testing_store_unindexed(token, profile)
 }

@@ -334,3 +334,32 @@ fn an_edited_token_reference_in_the_audit_breaks_the_chain() {
         assert_eq!(e.kind(), ErrorKind::Integrity, "{edit}");
     }
 }
+
+#[test]
+fn a_placeholder_is_read_back_only_under_the_tag_and_scope_it_was_made_with() {
+    let v = Vault::open_in_memory(&common::key(4), Options::default()).expect("open");
+    let app = c("app");
+    let text = v.tokenize_text(&app, "ssn 078-05-1120", Some(json!({"values": ["078-05-1120"]}))).expect("text");
+    let token = text.trim_start_matches("ssn [VALUE:").trim_end_matches(']').to_owned();
+    assert_eq!(token.len(), 22, "{text}");
+    // The same token under another tag: not an email, whatever the vault holds for it.
+    for tag in ["EMAIL", "PHONE", "CARD"] {
+        let forged = format!("x [{tag}:{token}] y");
+        assert_eq!(v.detokenize_text(&app, &forged, None).expect("detokenize"), forged, "{tag}");
+    }
+    assert_eq!(v.detokenize_text(&app, &text, None).expect("detokenize"), "ssn 078-05-1120");
+    // Any vaulted token of the placeholder's shape — another scope, another kind of token — stays.
+    let hr = v
+        .tokenize(&app, "078-05-1120", Some(json!({"kind": "alphanumeric", "deterministic": true, "scope": "text"})))
+        .expect("token");
+    assert_eq!(hr.len(), 22);
+    let forged = format!("[VALUE:{hr}]");
+    assert_eq!(v.detokenize_text(&app, &forged, None).expect("detokenize"), forged);
+    let plain = v.tokenize(&app, "078-05-1120", Some(json!({"kind": "alphanumeric"}))).expect("token");
+    let forged = format!("[EMAIL:{plain}]");
+    assert_eq!(v.detokenize_text(&app, &forged, None).expect("detokenize"), forged);
+    // What stays is audited as a failed read, never as a success.
+    v.flush_audit().expect("flush");
+    let events = v.list_audit_events(&app, None, &PageRequest::first(20), false).expect("list");
+    assert!(events.items.iter().any(|e| e.action == "text.detokenize" && e.outcome == "NOT_FOUND"));
+}

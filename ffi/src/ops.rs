@@ -441,7 +441,10 @@ pub unsafe extern "C" fn bl_tokens_detokenize(
 /// the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token],
 /// [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are
 /// vaulted and deterministic in the scope option (text by default). Options: detect (email, phone,
-/// card), values, scope, ttl_ms, subject. Purpose check: write, on the linked subject (or none).
+/// card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times, timestamps, IP
+/// addresses, ids and versions are never taken for numbers; a national phone number needs the
+/// default region's grouping or a context word (tel, call, ...). At most max_batch items per call
+/// (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none).
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
@@ -477,7 +480,9 @@ pub unsafe extern "C" fn bl_text_tokenize(
 }
 
 /// Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
-/// option); a placeholder whose token is unknown or expired stays as it is. Purpose check:
+/// option), reading only tokens made by tokenize_text in the scope option (text by default) for the
+/// placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one the
+/// purpose may not read) stays as it is. At most max_batch placeholders per call. Purpose check:
 /// detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault
 /// with require_purpose needs a purpose.
 ///

@@ -189,7 +189,7 @@ calls! {
         let options = c.later(c.opt_document(2))?;
         c.spawn(move || Ok(Out::Text(v?.tokenize_text(&caller?, &text?, options?)?)))
     });
-    /// `detokenizeText(handle, text, options, actor, purpose)`: Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option); a placeholder whose token is unknown or expired stays as it is.
+    /// `detokenizeText(handle, text, options, actor, purpose)`: Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option), reading only tokens made by tokenize_text in the scope option (text by default) for the placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one the purpose may not read) stays as it is.
     c"detokenizeText" => detokenize_text(|c| unsafe {
         let v = c.vault()?;
         let caller = c.caller_of(3)?;

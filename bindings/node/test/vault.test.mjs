@@ -362,7 +362,9 @@ test('tokens from Node, sync and async', async () => {
   assert.deepEqual(batch.summary, { total: 2, ok: 2, failed: 0 })
   const text = v.tokenizeText('mail ann@example.org', { scope: 'chat' })
   assert.ok(text.startsWith('mail [EMAIL:') && !text.includes('ann@example.org'))
-  assert.equal(v.detokenizeText(text), 'mail ann@example.org')
+  assert.equal(v.detokenizeText(text, { scope: 'chat' }), 'mail ann@example.org')
+  // Read back only in the scope it was made in.
+  assert.equal(v.detokenizeText(text), text)
   assert.throws(() => v.tokenize('4111111111111112', { kind: 'card' }), code('INVALID_INPUT'))
   v.close()
   v = Vault.open(path, key, { manual_clock_ms: start + 10 })

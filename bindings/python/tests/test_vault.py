@@ -304,7 +304,9 @@ def test_tokens_from_python(tmp_path: pathlib.Path) -> None:
         assert batch["summary"] == {"total": 2, "ok": 2, "failed": 0}
         text = v.tokenize_text("mail ann@example.org", {"scope": "chat"})
         assert "ann@example.org" not in text and text.startswith("mail [EMAIL:")
-        assert v.detokenize_text(text) == "mail ann@example.org"
+        assert v.detokenize_text(text, {"scope": "chat"}) == "mail ann@example.org"
+        # Read back only in the scope it was made in.
+        assert v.detokenize_text(text) == text
         with pytest.raises(bunkerlite.InvalidInputError):
             v.tokenize("4111111111111112", {"kind": "card"})
     with bunkerlite.Vault.open(path, key, {"manual_clock_ms": start + 10}) as v:

@@ -6,6 +6,7 @@
 use zeroize::Zeroizing;
 
 use super::format::{self, OsRandom, TokenKind};
+use super::text::TextToken;
 use super::types::{
     BatchSummary, DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, TokenBatch, TokenizeItem, TokenizeOptions,
 };
@@ -88,25 +89,30 @@ impl Tokens {
         options: &DetokenizeOptions,
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DetokenizeItem>> {
-        self.detokenize_many_as(engine, caller, Action::TokenDetokenize, tokens, options, all_or_nothing)
+        engine
+            .limits
+            .check_batch(tokens.len())
+            .map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        let ff1 = self.ff1_of(engine, options).map_err(|e| engine.refused(caller, Action::TokenDetokenize, None, e))?;
+        if let Some(ff1) = ff1 {
+            super::check_vaultless(engine, caller, Event::attempt(Action::TokenDetokenize, None))?;
+            return self.detokenize_many_ff1(engine, caller, tokens, &ff1, options, all_or_nothing);
+        }
+        self.detokenize_many_as(engine, caller, (Action::TokenDetokenize, None), tokens, options, all_or_nothing)
     }
 
-    /// [`detokenize_many`](Self::detokenize_many), audited as `action`.
+    /// [`detokenize_many`](Self::detokenize_many) of vaulted tokens, audited as `action`; with
+    /// `text`, each token is a placeholder's and read back only if it was made for that
+    /// placeholder's scope and tag (see `text.rs`).
     pub(super) fn detokenize_many_as(
         &self,
         engine: &Engine,
         caller: &Caller,
-        action: Action,
+        (action, text): (Action, Option<&[TextToken<'_>]>),
         tokens: &[String],
         options: &DetokenizeOptions,
         all_or_nothing: bool,
     ) -> Result<TokenBatch<DetokenizeItem>> {
-        engine.limits.check_batch(tokens.len()).map_err(|e| engine.refused(caller, action, None, e))?;
-        let ff1 = self.ff1_of(engine, options).map_err(|e| engine.refused(caller, action, None, e))?;
-        if let Some(ff1) = ff1 {
-            super::check_vaultless(engine, caller, Event::attempt(action, None))?;
-            return self.detokenize_many_ff1(engine, caller, tokens, &ff1, options, all_or_nothing);
-        }
         let hashes: Vec<Result<[u8; 16]>> = tokens.iter().map(|t| self.hash_of(t)).collect();
         let mut failures: Vec<Failure> = Vec::new();
         // One pass on a reader; if a token must change when used (once, sliding), the whole
@@ -117,7 +123,7 @@ impl Tokens {
             failures.clear();
             for (i, h) in hashes.iter().enumerate() {
                 let got = match h {
-                    Ok(hash) => self.detokenize_in(engine, caller, db, tx, *hash, action),
+                    Ok(hash) => self.detokenize_in(engine, caller, db, tx, *hash, action, text.map(|t| &t[i])),
                     Err(e) => Err(e.clone()),
                 };
                 match got {

@@ -7,6 +7,7 @@
 //! subject's erasure follows. Every operation is audited with a keyed hash of the token.
 
 mod batch;
+mod detect;
 mod format;
 mod text;
 mod types;
@@ -119,7 +120,7 @@ pub(super) fn check_vaultless(engine: &Engine, caller: &Caller, attempt: Event) 
     })
 }
 
-fn check_scope(scope: &str) -> Result<()> {
+pub(super) fn check_scope(scope: &str) -> Result<()> {
     let ok = (1..=64).contains(&scope.len())
         && scope.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
     if ok {
@@ -189,6 +190,13 @@ impl Tokens {
         Ok(self.hash.index(token))
     }
 
+    /// The key deterministic tokens of `scope` are derived with.
+    fn scope_key(&self, engine: &Engine, scope: &str) -> SecretKey {
+        let mut info = kdf::TOKEN_SCOPE.to_vec();
+        info.extend_from_slice(scope.as_bytes());
+        engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info)
+    }
+
     fn plan(&self, engine: &Engine, o: &TokenizeOptions) -> Result<Plan> {
         if o.kind == TokenKind::Fpe {
             let stored = o.ttl_ms.is_some()
@@ -248,11 +256,7 @@ impl Tokens {
         if o.sliding {
             flags |= SLIDING;
         }
-        let scope_key = o.deterministic.then(|| {
-            let mut info = kdf::TOKEN_SCOPE.to_vec();
-            info.extend_from_slice(scope.as_bytes());
-            engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info)
-        });
+        let scope_key = o.deterministic.then(|| self.scope_key(engine, &scope));
         let ff1 = match o.kind {
             TokenKind::Fpe => Some(self.ff1(engine, o.alphabet.as_deref(), &scope)?),
             _ => None,
@@ -426,6 +430,9 @@ impl Tokens {
 
     /// Read a token's value. With `tx` absent (a reader) a token that must change when used
     /// (once, sliding) gives `None`: the caller repeats the read inside a write.
+    /// `text`: the token is a placeholder's, read back only if it was made for that
+    /// placeholder's scope and tag (anything else is `NOT_FOUND`).
+    #[allow(clippy::too_many_arguments)]
     fn detokenize_in(
         &self,
         engine: &Engine,
@@ -434,8 +441,13 @@ impl Tokens {
         tx: Option<&Tx<'_>>,
         hash: [u8; 16],
         action: Action,
+        text: Option<&text::TextToken<'_>>,
     ) -> Result<Option<Opened>> {
         let (row, link) = Self::find(engine, db, caller, Operation::Detokenize, &hash)?;
+        let not_found = || Error::new(ErrorKind::NotFound, "no such token");
+        if text.is_some_and(|t| !t.admits(&row)) {
+            return Err(not_found());
+        }
         let now = engine.now_ms();
         if expired(&row, now) {
             return Err(expired_error());
@@ -445,6 +457,9 @@ impl Tokens {
             return Ok(None);
         }
         let value = Self::open_linked(engine, &row, link.as_ref())?;
+        if text.is_some_and(|t| !t.derives(self, &row, &value, self.region)) {
+            return Err(not_found());
+        }
         if let Some(tx) = tx {
             if row.flags & ONCE != 0 {
                 store::tokens::delete(tx, &hash)?;
@@ -527,7 +542,7 @@ impl Tokens {
             return Ok(Self::masked(&value, TokenKind::Fpe, options));
         }
         let read = engine.read_as(caller, attempt(), |db| {
-            Ok(match self.detokenize_in(engine, caller, db, None, hash, Action::TokenDetokenize)? {
+            Ok(match self.detokenize_in(engine, caller, db, None, hash, Action::TokenDetokenize, None)? {
                 Some(o) => (Some((o.value, o.kind)), vec![o.event]),
                 None => (None, vec![]),
             })
@@ -536,7 +551,7 @@ impl Tokens {
             Some(done) => done,
             None => engine.write_as(caller, attempt(), |tx| {
                 let o = self
-                    .detokenize_in(engine, caller, tx, Some(tx), hash, Action::TokenDetokenize)?
+                    .detokenize_in(engine, caller, tx, Some(tx), hash, Action::TokenDetokenize, None)?
                     .ok_or_else(|| Error::internal("detokenize"))?;
                 Ok(((o.value, o.kind), vec![o.event]))
             })?,

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use zeroize::Zeroizing;
 
-use super::format::{self, luhn_valid, OsRandom, TokenKind};
+use std::collections::HashMap;
+
+use super::detect::{find, MIN_VALUE_CHARS};
+use super::format::{self, OsRandom, TokenKind};
 use super::types::{DetokenizeOptions, TextOptions, TokenizeOptions};
 use super::{Prepared, Tokens};
 use crate::audit::action::Action;
@@ -36,100 +39,94 @@ impl Detect {
     pub(crate) const ALL: [Detect; 3] = [Detect::Email, Detect::Phone, Detect::Card];
 }
 
-/// A span of the text to replace, and the tag of its placeholder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Found {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) tag: &'static str,
-}
-
-fn email_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+")
-            .expect("email pattern")
-    })
-}
-
-fn card_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b\d(?:[ \-]?\d){11,18}\b").expect("card pattern"))
-}
-
-fn phone_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    // A run of digits with the separators phone numbers are written with, at least 7 digits.
-    RE.get_or_init(|| Regex::new(r"(?:\+|\b)\d(?:[ \-./()]{0,2}\d){6,16}\b").expect("phone pattern"))
-}
-
-/// Dates and times look like phone numbers to a phone parser: never taken for one.
-fn date_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$")
-            .expect("date pattern")
-    })
-}
-
 fn token_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"\[(EMAIL|PHONE|CARD|VALUE):([A-Za-z0-9]{22})\]").expect("placeholder pattern"))
 }
 
-/// Where `text` holds personal data of the kinds in `detect` or one of `values`. Spans do not
-/// overlap: listed values win, then emails, then cards, then phone numbers.
-pub(crate) fn find(text: &str, detect: &[Detect], values: &[String], region: Option<Region>) -> Vec<Found> {
-    let mut out: Vec<Found> = Vec::new();
-    let add = |found: Found, out: &mut Vec<Found>| {
-        if !out.iter().any(|f| f.start < found.end && found.start < f.end) {
-            out.push(found);
-        }
-    };
-    for value in values.iter().filter(|v| !v.is_empty()) {
-        for (start, m) in text.match_indices(value.as_str()) {
-            add(Found { start, end: start + m.len(), tag: "VALUE" }, &mut out);
-        }
-    }
-    if detect.contains(&Detect::Email) {
-        for m in email_re().find_iter(text) {
-            if normalize("text", Rule::Email, m.as_str(), None).is_ok() {
-                add(Found { start: m.start(), end: m.end(), tag: "EMAIL" }, &mut out);
-            }
-        }
-    }
-    if detect.contains(&Detect::Card) {
-        for m in card_re().find_iter(text) {
-            let digits: Vec<u8> = m.as_str().bytes().filter(u8::is_ascii_digit).collect();
-            if (12..=19).contains(&digits.len()) && luhn_valid(&digits) {
-                add(Found { start: m.start(), end: m.end(), tag: "CARD" }, &mut out);
-            }
-        }
-    }
-    if detect.contains(&Detect::Phone) {
-        for m in phone_re().find_iter(text) {
-            if !date_re().is_match(m.as_str()) && normalize("text", Rule::Phone, m.as_str(), region).is_ok() {
-                add(Found { start: m.start(), end: m.end(), tag: "PHONE" }, &mut out);
-            }
-        }
-    }
-    out.sort_by_key(|f| f.start);
-    out
+/// A placeholder found in a text: where, its tag and its token.
+pub(crate) struct Placeholder<'t> {
+    start: usize,
+    end: usize,
+    tag: &'static str,
+    token: &'t str,
 }
 
-/// The placeholders in `text`: (start, end, token).
-pub(crate) fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
+/// The placeholders in `text`.
+pub(crate) fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
     token_re()
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
-            Some((whole.start(), whole.end(), c.get(2)?.as_str()))
+            let written = c.get(1)?.as_str();
+            let tag = TAGS.iter().find(|t| **t == written)?;
+            Some(Placeholder { start: whole.start(), end: whole.end(), tag, token: c.get(2)?.as_str() })
         })
         .collect()
 }
 
+/// The placeholder tags.
+const TAGS: [&str; 4] = ["EMAIL", "PHONE", "CARD", "VALUE"];
+
+/// The stored flag of a text token's tag (sealed with the value, so it cannot be edited): a
+/// placeholder is read back only under the tag it was made with.
+pub(super) fn tag_flag(tag: &str) -> i64 {
+    match tag {
+        "EMAIL" => 8,
+        "PHONE" => 16,
+        "CARD" => 32,
+        _ => 64,
+    }
+}
+
+/// Every tag's flag.
+pub(super) const TAG_FLAGS: i64 = 8 | 16 | 32 | 64;
+
+/// What a placeholder's token must be to be read back by `detokenize_text`: a deterministic
+/// alphanumeric token of the given text scope, made for the placeholder's tag.
+pub(super) struct TextToken<'a> {
+    pub(super) scope: &'a str,
+    pub(super) tag: &'static str,
+    /// The scope's deterministic key (tokens made before tags were stored are recognised by
+    /// deriving the token again).
+    pub(super) scope_key: &'a crate::crypto::keys::SecretKey,
+}
+
+impl TextToken<'_> {
+    /// Whether a stored token row can be this placeholder's (before its value is read).
+    pub(super) fn admits(&self, row: &crate::store::TokenRow) -> bool {
+        let tagged = row.flags & TAG_FLAGS;
+        row.scope == self.scope
+            && row.flags & super::DETERMINISTIC != 0
+            && row.kind == TokenKind::Alphanumeric.number()
+            && (tagged == 0 || tagged == tag_flag(self.tag))
+    }
+
+    /// Whether a token made before tags were stored (no tag flag) was made for this tag: the
+    /// token derived again from the value under this tag must be the one held (its `hash`).
+    pub(super) fn derives(
+        &self,
+        tokens: &super::Tokens,
+        row: &crate::store::TokenRow,
+        value: &str,
+        region: Option<Region>,
+    ) -> bool {
+        if row.flags & TAG_FLAGS != 0 {
+            return true;
+        }
+        let Ok(normal) = text_normal(self.tag, value, region) else { return false };
+        let Ok(shape) = format::Shape::new(TokenKind::Alphanumeric, None, 0, 0, false, None) else { return false };
+        (0..super::MAX_DRAWS).any(|attempt| {
+            format::draw(&shape, &normal, &mut format::Keyed::new(self.scope_key, &normal, attempt))
+                .is_ok_and(|t| tokens.hash.index(&t) == row.hash)
+        })
+    }
+}
+
 /// The most literal values `tokenize_text` takes.
 const MAX_TEXT_VALUES: usize = 1_000;
+/// The scope of text tokens when the caller names none.
+const TEXT_SCOPE: &str = "text";
 
 /// A free-text value in the form deterministic tokens are derived from: an email lower-cased, a
 /// phone number in E.164, a card number's digits; the tag keeps kinds apart.
@@ -141,6 +138,19 @@ fn text_normal(tag: &str, value: &str, region: Option<Region>) -> Result<Zeroizi
         _ => value.to_owned(),
     };
     Ok(Zeroizing::new(format!("{tag}:{normal}")))
+}
+
+/// The normal forms a call has vaulted, with their tokens (the normal forms are personal data:
+/// wiped when dropped).
+#[derive(Default)]
+struct Made(HashMap<String, String>);
+
+impl Drop for Made {
+    fn drop(&mut self) {
+        for (mut normal, _) in self.0.drain() {
+            zeroize::Zeroize::zeroize(&mut normal);
+        }
+    }
 }
 
 impl Tokens {
@@ -162,13 +172,17 @@ impl Tokens {
         if options.values.iter().any(|v| v.len() > format::MAX_VALUE_LEN) {
             return Err(refuse(Error::too_large(format!("a value is at most {} bytes", format::MAX_VALUE_LEN))));
         }
-        let plan = self
+        if options.values.iter().any(|v| v.chars().count() < MIN_VALUE_CHARS) {
+            let e = Error::invalid(format!("a listed value is at least {MIN_VALUE_CHARS} characters"));
+            return Err(refuse(e));
+        }
+        let mut plan = self
             .plan(
                 engine,
                 &TokenizeOptions {
                     kind: TokenKind::Alphanumeric,
                     deterministic: true,
-                    scope: Some(options.scope.clone().unwrap_or_else(|| "text".to_owned())),
+                    scope: Some(options.scope.clone().unwrap_or_else(|| TEXT_SCOPE.to_owned())),
                     ttl_ms: options.ttl_ms,
                     subject: options.subject.clone(),
                     ..TokenizeOptions::default()
@@ -180,32 +194,51 @@ impl Tokens {
         if found.is_empty() {
             return Ok(input.to_owned());
         }
+        if found.len() > engine.limits.max_batch {
+            let e = Error::too_large(format!(
+                "the text holds more than {} items of personal data (max_batch): split it",
+                engine.limits.max_batch
+            ));
+            return Err(refuse(e));
+        }
+        let flags = plan.flags;
         engine.write(caller, Action::TextTokenize, None, |tx| {
             let link = Self::resolve_link(engine, caller, tx, options.subject.as_deref())?;
             let mut out = String::with_capacity(input.len());
             let mut events = Vec::new();
-            let mut seen = std::collections::HashSet::new();
+            // One token per distinct (tag, normal form) in this text: a value repeated down a
+            // log is vaulted and audited once.
+            let mut made = Made::default();
             let mut rng = OsRandom::new();
             let mut at = 0;
             for f in &found {
                 let span = &input[f.start..f.end];
-                let normal = text_normal(f.tag, span, self.region)?;
-                let tag = f.tag;
-                let renormalize = |v: &str| text_normal(tag, v, self.region);
-                let (token, _, hash) = self.create_in(
-                    engine,
-                    tx,
-                    &plan,
-                    &Prepared { stored: span, normal: &normal, renormalize: &renormalize },
-                    link.as_ref(),
-                    &mut rng,
-                )?;
-                if seen.insert(hash) {
-                    events.push(Self::event(Action::TextTokenize, link.as_ref().map(|l| (l.id, l.token)), hash));
-                }
+                // A merged span that is no longer an email (or phone) as a whole is a value.
+                let (tag, normal) = match text_normal(f.tag, span, self.region) {
+                    Ok(normal) => (f.tag, normal),
+                    Err(_) => ("VALUE", text_normal("VALUE", span, self.region)?),
+                };
+                let token = match made.0.get(normal.as_str()) {
+                    Some(token) => token.clone(),
+                    None => {
+                        let renormalize = |v: &str| text_normal(tag, v, self.region);
+                        plan.flags = flags | tag_flag(tag);
+                        let (token, _, hash) = self.create_in(
+                            engine,
+                            tx,
+                            &plan,
+                            &Prepared { stored: span, normal: &normal, renormalize: &renormalize },
+                            link.as_ref(),
+                            &mut rng,
+                        )?;
+                        events.push(Self::event(Action::TextTokenize, link.as_ref().map(|l| (l.id, l.token)), hash));
+                        made.0.insert(normal.to_string(), token.clone());
+                        token
+                    }
+                };
                 out.push_str(&input[at..f.start]);
                 out.push('[');
-                out.push_str(f.tag);
+                out.push_str(tag);
                 out.push(':');
                 out.push_str(&token);
                 out.push(']');
@@ -223,29 +256,50 @@ impl Tokens {
         input: &str,
         options: &DetokenizeOptions,
     ) -> Result<String> {
+        let refuse = |e| engine.refused(caller, Action::TextDetokenize, None, e);
         let max = engine.limits.max_document_bytes;
         if input.len() > max {
-            let e = Error::too_large(format!("a text is at most {max} bytes"));
-            return Err(engine.refused(caller, Action::TextDetokenize, None, e));
+            return Err(refuse(Error::too_large(format!("a text is at most {max} bytes"))));
         }
-        if options.kind.is_some() || options.alphabet.is_some() || options.scope.is_some() {
-            let e = Error::invalid("text placeholders hold vaulted tokens: only mask applies");
-            return Err(engine.refused(caller, Action::TextDetokenize, None, e));
+        if options.kind.is_some() || options.alphabet.is_some() {
+            return Err(refuse(Error::invalid(
+                "text placeholders hold vaulted tokens: only mask and the text scope apply",
+            )));
         }
+        let scope = options.scope.as_deref().unwrap_or(TEXT_SCOPE);
+        super::check_scope(scope).map_err(refuse)?;
         let found = placeholders(input);
         if found.is_empty() {
             return Ok(input.to_owned());
         }
-        let tokens: Vec<String> = found.iter().map(|(_, _, t)| (*t).to_owned()).collect();
-        let batch = self.detokenize_many_as(engine, caller, Action::TextDetokenize, &tokens, options, false)?;
+        if found.len() > engine.limits.max_batch {
+            let e = Error::too_large(format!(
+                "the text holds more than {} placeholders (max_batch)",
+                engine.limits.max_batch
+            ));
+            return Err(refuse(e));
+        }
+        let scope_key = self.scope_key(engine, scope);
+        let tokens: Vec<String> = found.iter().map(|p| p.token.to_owned()).collect();
+        let expected: Vec<TextToken<'_>> =
+            found.iter().map(|p| TextToken { scope, tag: p.tag, scope_key: &scope_key }).collect();
+        let batch = self.detokenize_many_as(
+            engine,
+            caller,
+            (Action::TextDetokenize, Some(&expected)),
+            &tokens,
+            &DetokenizeOptions { mask: options.mask.clone(), ..DetokenizeOptions::default() },
+            false,
+        )?;
         let mut out = String::with_capacity(input.len());
         let mut at = 0;
-        for ((start, end, _), item) in found.iter().zip(&batch.items) {
-            // A placeholder whose token is unknown or expired stays as it is.
+        for (p, item) in found.iter().zip(&batch.items) {
+            // A placeholder whose token is unknown, expired, of another scope or tag, or that the
+            // purpose may not read stays as it is.
             if let Some(value) = &item.value {
-                out.push_str(&input[at..*start]);
+                out.push_str(&input[at..p.start]);
                 out.push_str(value);
-                at = *end;
+                at = p.end;
             }
         }
         out.push_str(&input[at..]);
@@ -257,40 +311,10 @@ impl Tokens {
 mod tests {
     use super::*;
 
-    fn tags(text: &str, values: &[&str]) -> Vec<(String, &'static str)> {
-        let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-        find(text, &Detect::ALL, &values, crate::normalize::parse_region("DE").ok())
-            .into_iter()
-            .map(|f| (text[f.start..f.end].to_owned(), f.tag))
-            .collect()
-    }
-
     #[test]
-    fn finds_each_kind_once() {
-        let t = "Ann (ann.lee@example.com, +49 30 901820) paid with 4111 1111 1111 1111; call 030 901820.";
-        assert_eq!(
-            tags(t, &["Ann"]),
-            vec![
-                ("Ann".into(), "VALUE"),
-                ("ann.lee@example.com".into(), "EMAIL"),
-                ("+49 30 901820".into(), "PHONE"),
-                ("4111 1111 1111 1111".into(), "CARD"),
-                ("030 901820".into(), "PHONE"),
-            ]
-        );
-    }
-
-    #[test]
-    fn leaves_what_is_not_personal_data() {
-        // Not Luhn-valid, too short for a phone, an order number, a date, a version.
-        let t = "order 4111111111111112 at 2026-11-29 (29.11.2026, 11/29/2026), version 1.2.3, 12345 items";
-        assert_eq!(tags(t, &[]), vec![]);
-    }
-
-    #[test]
-    fn placeholders_are_found() {
-        let t = "x [EMAIL:abcdefghijklmnopqrstuv] y [CARD:short] [VALUE:ABCDEFGHIJKLMNOPQRSTU1]";
-        let p: Vec<&str> = placeholders(t).into_iter().map(|(_, _, tok)| tok).collect();
-        assert_eq!(p, vec!["abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOPQRSTU1"]);
+    fn placeholders_are_found_with_their_tags() {
+        let t = "x [EMAIL:abcdefghijklmnopqrstuv] y [CARD:short] [VALUE:ABCDEFGHIJKLMNOPQRSTU1] [SSN:ABCDEFGHIJKLMNOPQRSTU1]";
+        let p: Vec<(&str, &str)> = placeholders(t).into_iter().map(|p| (p.tag, p.token)).collect();
+        assert_eq!(p, vec![("EMAIL", "abcdefghijklmnopqrstuv"), ("VALUE", "ABCDEFGHIJKLMNOPQRSTU1")]);
     }
 }

@@ -82,7 +82,8 @@ pub struct DetokenizeOptions {
     pub kind: Option<TokenKind>,
     /// FF1 tokens: their alphabet (`digits` by default).
     pub alphabet: Option<String>,
-    /// FF1 tokens: their scope (`default` by default).
+    /// FF1 tokens: their scope (`default` by default). For `detokenize_text`: the scope the
+    /// text was tokenized in (`text` by default); only its tokens are read back.
     pub scope: Option<String>,
 }
 
@@ -209,7 +210,8 @@ pub struct PurgeReport {
 pub struct TextOptions {
     /// What to find: any of `email`, `phone`, `card` (all three when absent).
     pub detect: Option<Vec<Detect>>,
-    /// Literal values to replace wherever they occur (names, account numbers; at most 1,000).
+    /// Literal values to replace wherever they occur (names, account numbers; at most 1,000,
+    /// each at least 2 characters).
     pub values: Vec<String>,
     /// The scope of the placeholders' tokens (`text` when absent): in one scope a value always
     /// gets the same token, so one conversation keeps one token per person.

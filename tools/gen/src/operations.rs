@@ -327,7 +327,10 @@ pub const OPERATIONS: &[Op] = &[
               the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], \
               [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted \
               and deterministic in the scope option (text by default). Options: detect (email, phone, card), \
-              values, scope, ttl_ms, subject.",
+              values (each at least 2 characters), scope, ttl_ms, subject. Dates, times, timestamps, IP \
+              addresses, ids and versions are never taken for numbers; a national phone number needs the \
+              default region's grouping or a context word (tel, call, ...). At most max_batch items per \
+              call (TOO_LARGE beyond).",
         errors: &["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "ERASED", "EXHAUSTED"],
         args: &[Arg::Caller, Arg::Str("text"), TEXT_OPTIONS],
         ret: Ret::Str("text"),
@@ -338,7 +341,9 @@ pub const OPERATIONS: &[Op] = &[
         action: Some("text.detokenize"),
         check: Check::As { op: "detokenize", on: "each placeholder's linked subject (a refused one stays a placeholder)" },
         doc: "Put the values back in place of the placeholders tokenize_text wrote (masked with the mask \
-              option); a placeholder whose token is unknown or expired stays as it is.",
+              option), reading only tokens made by tokenize_text in the scope option (text by default) for \
+              the placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one \
+              the purpose may not read) stays as it is. At most max_batch placeholders per call.",
         errors: &["INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
         args: &[Arg::Caller, Arg::Str("text"), DETOKENIZE_OPTIONS],
         ret: Ret::Str("text"),
