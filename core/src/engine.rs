@@ -130,7 +130,7 @@ impl Engine {
     /// Fail with `INVALID_INPUT` when the caller's purpose names no processing activity: the
     /// check of the operations that check nothing else.
     pub(crate) fn validate_purpose(&self, db: &Db<'_>, caller: &Caller) -> Result<()> {
-        self.policy.validate(db, caller)
+        self.policy.validate(db, &self.keys.consent().state, caller)
     }
 
     /// After an erasure committed with a window: leave the truncation to the background thread

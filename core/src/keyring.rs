@@ -86,6 +86,8 @@ pub(crate) struct TokenKeys {
     pub(crate) value: aead::Sealer,
     /// The root of the deterministic tokens' per-scope keys.
     pub(crate) deterministic: SecretKey,
+    /// MACs each token row's state (format 6).
+    pub(crate) state: MacKey,
 }
 
 fn wrapping_key(master: &MasterKey, vault_id: &[u8; 16]) -> SecretKey {
@@ -168,6 +170,7 @@ impl Keyring {
             hash: tokens_root.derive(&vault_id, kdf::TOKEN_HASH),
             value: aead::Sealer::new(&tokens_root.derive(&vault_id, kdf::TOKEN_VALUE), tokens_id),
             deterministic: tokens_root.derive(&vault_id, kdf::TOKEN_DETERMINISTIC),
+            state: MacKey::new(&tokens_root.derive(&vault_id, kdf::TOKEN_STATE)),
         };
         let audit = MacKey::new(&audit);
         Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent })

@@ -46,6 +46,7 @@ mod policy;
 mod store;
 mod subjects;
 mod tokens;
+mod upgrade;
 mod vault;
 
 pub use audit::action::Action;

@@ -150,7 +150,7 @@ impl Vault {
         let now = clock.now_ms();
         // One `BEGIN IMMEDIATE` transaction: two processes creating the same file end with one vault.
         let (keys, configured, region) = store.write(|tx| {
-            store::schema::migrate(tx)?;
+            let from = store::schema::migrate(tx)?;
             let (keys, configured) = match store::meta::read(tx)? {
                 Some(meta) => {
                     let keys = Keyring::open(tx, meta.vault_id, key, now)?;
@@ -165,6 +165,7 @@ impl Vault {
                     (Keyring::create(tx, vault_id, key, now)?, configured)
                 }
             };
+            crate::upgrade::finish(tx, &keys, from)?;
             let region = pin_region(tx, requested.as_deref())?;
             Ok((keys, configured, region))
         })?;

@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq;
 
 use super::action::Action;
 use super::chain::{details_place, Event, Fields, OK};
+use super::reconcile;
 use crate::caller::Caller;
 use crate::crypto::aead::{self, ROW_KEY};
 use crate::crypto::keys::SecretKey;
@@ -97,6 +98,12 @@ pub struct AuditReport {
     pub events: u64,
     /// Stored subjects reconciled with their last audited change.
     pub subjects: u64,
+    /// Consent decisions checked (each history a chain, each decision made by an audited event).
+    pub consent_decisions: u64,
+    /// Outbox events checked (a chain, holding every event not yet acknowledged).
+    pub outbox_events: u64,
+    /// Token rows checked (each row's state against its MAC).
+    pub tokens: u64,
     /// The head at the time of verification.
     pub head: AuditHead,
 }
@@ -217,9 +224,9 @@ pub(crate) fn head(engine: &Engine) -> Result<AuditHead> {
     Ok(AuditHead { seq, hash: hex::encode(mac) })
 }
 
-/// A subject's state as its audited changes leave it.
+/// A subject's state as its audited changes leave it: its token and row version, or erased.
 enum Audited {
-    Version(i64),
+    Version(TokenBytes, i64),
     Erased,
 }
 
@@ -239,6 +246,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
     engine.store.read_snapshot(|db| {
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();
+        let mut consent = reconcile::Audited::default();
         store::audit::walk(db, |row| {
             let broken = || Error::integrity(format!("the audit chain is broken at event {expected}"));
             if row.seq != expected {
@@ -258,13 +266,29 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                     anchor_seen = true;
                 }
             }
-            if let (Some(id), OK) = (row.subject_id, row.outcome.as_str()) {
+            if let (Some(id), Some(token), OK) = (row.subject_id, row.subject, row.outcome.as_str()) {
                 match (Action::from_name(&row.action), row.version) {
                     (Some(Action::SubjectCreate | Action::SubjectUpdate), Some(v)) => {
-                        audited.insert(id, Audited::Version(v));
+                        audited.insert(id, Audited::Version(token, v));
                     }
-                    (Some(Action::SubjectForget), _) => {
+                    (Some(Action::SubjectForget), erased_event) => {
                         audited.insert(id, Audited::Erased);
+                        consent.decisions.remove(&id);
+                        consent.erasures.insert(token);
+                        if let Some(seq) = erased_event {
+                            consent.erased_events.push((token, seq));
+                        }
+                    }
+                    (
+                        Some(
+                            Action::ConsentGive
+                            | Action::ConsentWithdraw
+                            | Action::ConsentRevoke
+                            | Action::ConsentPurge,
+                        ),
+                        Some(seq),
+                    ) => {
+                        consent.decisions.entry(id).or_default().insert(seq);
                     }
                     _ => {}
                 }
@@ -290,22 +314,30 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                 "the audit's index by subject does not match the log (events hidden from a subject's listing)",
             ));
         }
-        let mut subjects = 0u64;
-        subjects::versions(db, |id, version| {
+        // Each stored subject is at its last audited change: the same version, and the same
+        // token at the same row id (a row id swapped with another subject's is seen here).
+        let mut stored: HashMap<i64, TokenBytes> = HashMap::new();
+        subjects::versions(db, |id, token, version| {
             match audited.remove(&id) {
-                Some(Audited::Version(v)) if v == version => {}
-                _ => {
-                    return Err(Error::integrity(format!(
-                        "subject row {id} does not match its last audited change (rolled back, edited or inserted)"
-                    )))
-                }
+                Some(Audited::Version(t, v)) if v == version && bool::from(t.ct_eq(&token)) => {}
+                _ => return Err(Error::integrity(format!(
+                    "subject row {id} does not match its last audited change (rolled back, edited, moved or inserted)"
+                ))),
             }
-            subjects += 1;
+            stored.insert(id, token);
             Ok(())
         })?;
-        if let Some((id, _)) = audited.iter().find(|(_, a)| matches!(a, Audited::Version(_))) {
+        if let Some((id, _)) = audited.iter().find(|(_, a)| matches!(a, Audited::Version(..))) {
             return Err(Error::integrity(format!("subject row {id} is missing without an audited erasure")));
         }
-        Ok(AuditReport { events, subjects, head: AuditHead { seq: events, hash: hex::encode(prev) } })
+        let r = reconcile::rows(engine, db, &stored, &consent)?;
+        Ok(AuditReport {
+            events,
+            subjects: stored.len() as u64,
+            consent_decisions: r.decisions,
+            outbox_events: r.outbox_events,
+            tokens: r.tokens,
+            head: AuditHead { seq: events, hash: hex::encode(prev) },
+        })
     })
 }

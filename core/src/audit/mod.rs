@@ -5,3 +5,4 @@ pub(crate) mod action;
 pub(crate) mod api;
 pub(crate) mod buffer;
 pub(crate) mod chain;
+mod reconcile;

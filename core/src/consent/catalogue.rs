@@ -14,7 +14,7 @@ use crate::audit::chain::Event;
 use crate::caller::{check_purpose, Caller};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::policy::Operation;
+use crate::policy::{seal, Operation};
 use crate::store::{self, ActivityRow, BasisRow, Db, NoticeRow, Tx};
 
 /// The longest notice text (each of the three) in bytes.
@@ -69,8 +69,18 @@ impl Texts {
     }
 }
 
+/// A stored notice's texts, checked against its hash (which the catalogue's MAC covers): a text
+/// rewritten in the file is `INTEGRITY`, never shown.
+fn texts_of(row: &NoticeRow) -> Result<Texts> {
+    let sha256: [u8; 32] = Sha256::digest(row.text.as_bytes()).into();
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(sha256.as_slice(), row.sha256.as_slice())) {
+        return Err(Error::integrity("a stored notice text does not match its hash"));
+    }
+    Texts::parse(&row.text)
+}
+
 fn notice(row: &NoticeRow) -> Result<Notice> {
-    let t = Texts::parse(&row.text)?;
+    let t = texts_of(row)?;
     Ok(Notice {
         version: row.version,
         short_description: t.short,
@@ -85,7 +95,7 @@ fn notice(row: &NoticeRow) -> Result<Notice> {
 pub(crate) fn basis_view(db: &Db<'_>, b: &BasisRow, history: bool) -> Result<LegalBasis> {
     let current = store::consent::notice_of(db, b.id, b.notice_version)?
         .ok_or_else(|| Error::integrity("a legal basis's notice is missing"))?;
-    let texts = Texts::parse(&current.text)?;
+    let texts = texts_of(&current)?;
     let notices = if history {
         Some(store::consent::notices(db, b.id)?.iter().map(notice).collect::<Result<Vec<_>>>()?)
     } else {
@@ -110,10 +120,33 @@ pub(crate) fn basis_view(db: &Db<'_>, b: &BasisRow, history: bool) -> Result<Leg
     })
 }
 
-/// The basis `brief` (`NOT_FOUND` when there is none).
-pub(crate) fn basis(db: &Db<'_>, brief: &str) -> Result<BasisRow> {
+/// The basis `brief` as the catalogue holds it (checked against the catalogue's MAC;
+/// `NOT_FOUND` when there is none).
+pub(crate) fn basis(engine: &Engine, db: &Db<'_>, brief: &str) -> Result<BasisRow> {
     check_brief(brief)?;
-    store::consent::basis_by_brief(db, brief)?
+    engine
+        .policy
+        .basis(db, &engine.keys.consent().state, brief)?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
+}
+
+/// Check the stored catalogue against its MAC before a change: a change must never seal rows
+/// someone edited in the file.
+pub(crate) fn before_change(engine: &Engine, tx: &Tx<'_>) -> Result<()> {
+    seal::catalogue(tx, &engine.keys.consent().state).map(drop)
+}
+
+/// After a change of the catalogue: move its generation (every open vault reloads it before its
+/// next check) and seal it.
+pub(crate) fn after_change(engine: &Engine, tx: &Tx<'_>) -> Result<()> {
+    store::consent::bump_generation(tx)?;
+    seal::seal_catalogue(tx, &engine.keys.consent().state)
+}
+
+/// The basis `brief` as stored now (in a change, after [`before_change`]).
+fn stored_basis(tx: &Tx<'_>, brief: &str) -> Result<BasisRow> {
+    check_brief(brief)?;
+    store::consent::basis_by_brief(tx, brief)?
         .ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
 }
 
@@ -141,13 +174,14 @@ pub(crate) fn set_basis(engine: &Engine, caller: &Caller, brief: &str, spec: &Le
     checked.map_err(|e| engine.refused(caller, Action::BasisSet, None, e))?;
     engine.write(caller, Action::BasisSet, None, |tx| {
         engine.validate_purpose(tx, caller)?;
+        before_change(engine, tx)?;
         let now = engine.now_ms();
         let existing = store::consent::basis_by_brief(tx, brief)?;
         let (mut row, old_texts) = match existing {
             Some(row) => {
                 let notice = store::consent::notice_of(tx, row.id, row.notice_version)?
                     .ok_or_else(|| Error::integrity("a legal basis's notice is missing"))?;
-                (row, Some(Texts::parse(&notice.text)?))
+                (row, Some(texts_of(&notice)?))
             }
             None => {
                 let kind = spec.kind.ok_or_else(|| Error::invalid("a new legal basis needs a type"))?;
@@ -204,19 +238,23 @@ pub(crate) fn set_basis(engine: &Engine, caller: &Caller, brief: &str, spec: &Le
             let n = NoticeRow { basis_id: row.id, version: row.notice_version, text, sha256, created_ms: now };
             store::consent::insert_notice(tx, &n)?;
         }
-        store::consent::bump_generation(tx)?;
+        after_change(engine, tx)?;
         Ok((basis_view(tx, &row, false)?, vec![Event::attempt(Action::BasisSet, None)]))
     })
 }
 
 /// One basis with every notice version.
 pub(crate) fn get_basis(engine: &Engine, brief: &str) -> Result<LegalBasis> {
-    engine.store.read(|db| basis_view(db, &basis(db, brief)?, true))
+    engine.store.read(|db| basis_view(db, &basis(engine, db, brief)?, true))
 }
 
 /// Every basis (deleted ones included), by brief.
 pub(crate) fn list_bases(engine: &Engine) -> Result<Vec<LegalBasis>> {
-    engine.store.read(|db| store::consent::bases(db)?.iter().map(|b| basis_view(db, b, false)).collect())
+    engine.store.read(|db| {
+        let mut bases = seal::catalogue(db, &engine.keys.consent().state)?.bases;
+        bases.sort_by(|a, b| a.brief.cmp(&b.brief));
+        bases.iter().map(|b| basis_view(db, b, false)).collect()
+    })
 }
 
 // ---- activities ------------------------------------------------------------------------------
@@ -247,8 +285,8 @@ fn activity_view(a: &ActivityRow, briefs: &HashMap<i64, String>) -> Activity {
     }
 }
 
-fn briefs(db: &Db<'_>) -> Result<HashMap<i64, String>> {
-    Ok(store::consent::bases(db)?.into_iter().map(|b| (b.id, b.brief)).collect())
+fn briefs(bases: &[BasisRow]) -> HashMap<i64, String> {
+    bases.iter().map(|b| (b.id, b.brief.clone())).collect()
 }
 
 fn activity(db: &Db<'_>, name: &str) -> Result<ActivityRow> {
@@ -259,7 +297,7 @@ fn activity(db: &Db<'_>, name: &str) -> Result<ActivityRow> {
 
 /// A basis an activity may be linked to: it exists and is not deleted.
 fn linkable(tx: &Tx<'_>, brief: &str) -> Result<BasisRow> {
-    let b = basis(tx, brief)?;
+    let b = stored_basis(tx, brief)?;
     if b.status == BasisStatus::Deleted.number() {
         return Err(Error::invalid("a deleted legal basis cannot be linked"));
     }
@@ -280,6 +318,7 @@ pub(crate) fn set_activity(engine: &Engine, caller: &Caller, name: &str, spec: &
     let mask = checked.map_err(|e| engine.refused(caller, Action::ActivitySet, None, e))?;
     engine.write(caller, Action::ActivitySet, None, |tx| {
         engine.validate_purpose(tx, caller)?;
+        before_change(engine, tx)?;
         let now = engine.now_ms();
         let existing = store::consent::activity_by_name(tx, name)?;
         let mut row = match existing {
@@ -315,9 +354,12 @@ pub(crate) fn set_activity(engine: &Engine, caller: &Caller, name: &str, spec: &
                 store::consent::link(tx, id, b)?;
             }
         }
-        store::consent::bump_generation(tx)?;
+        after_change(engine, tx)?;
         let stored = activity(tx, name)?;
-        Ok((activity_view(&stored, &briefs(tx)?), vec![Event::attempt(Action::ActivitySet, None)]))
+        Ok((
+            activity_view(&stored, &briefs(&store::consent::bases(tx)?)),
+            vec![Event::attempt(Action::ActivitySet, None)],
+        ))
     })
 }
 
@@ -326,19 +368,20 @@ pub(crate) fn link_activity(engine: &Engine, caller: &Caller, name: &str, brief:
     let action = if link { Action::ActivityLink } else { Action::ActivityUnlink };
     engine.write(caller, action, None, |tx| {
         engine.validate_purpose(tx, caller)?;
+        before_change(engine, tx)?;
         let a = activity(tx, name)?;
         if link {
             let b = linkable(tx, brief)?;
             store::consent::link(tx, a.id, b.id)?;
         } else {
-            let b = basis(tx, brief)?;
+            let b = stored_basis(tx, brief)?;
             if !store::consent::unlink(tx, a.id, b.id)? {
                 return Err(Error::new(ErrorKind::NotFound, "the activity is not linked to this legal basis"));
             }
         }
-        store::consent::bump_generation(tx)?;
+        after_change(engine, tx)?;
         let stored = activity(tx, name)?;
-        Ok((activity_view(&stored, &briefs(tx)?), vec![Event::attempt(action, None)]))
+        Ok((activity_view(&stored, &briefs(&store::consent::bases(tx)?)), vec![Event::attempt(action, None)]))
     })
 }
 
@@ -346,9 +389,10 @@ pub(crate) fn link_activity(engine: &Engine, caller: &Caller, name: &str, brief:
 pub(crate) fn delete_activity(engine: &Engine, caller: &Caller, name: &str) -> Result<()> {
     engine.write(caller, Action::ActivityDelete, None, |tx| {
         engine.validate_purpose(tx, caller)?;
+        before_change(engine, tx)?;
         let a = activity(tx, name)?;
         store::consent::delete_activity(tx, a.id)?;
-        store::consent::bump_generation(tx)?;
+        after_change(engine, tx)?;
         Ok(((), vec![Event::attempt(Action::ActivityDelete, None)]))
     })
 }
@@ -356,7 +400,10 @@ pub(crate) fn delete_activity(engine: &Engine, caller: &Caller, name: &str) -> R
 /// Every activity, by name.
 pub(crate) fn list_activities(engine: &Engine) -> Result<Vec<Activity>> {
     engine.store.read(|db| {
-        let briefs = briefs(db)?;
-        Ok(store::consent::activities(db)?.iter().map(|a| activity_view(a, &briefs)).collect())
+        let rows = seal::catalogue(db, &engine.keys.consent().state)?;
+        let briefs = briefs(&rows.bases);
+        let mut activities = rows.activities;
+        activities.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(activities.iter().map(|a| activity_view(a, &briefs)).collect())
     })
 }

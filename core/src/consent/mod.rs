@@ -24,7 +24,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::page::{Page, PageRequest};
-use crate::policy::{self, decision, Operation, Target};
+use crate::policy::{self, decision, seal, Operation, Target};
 use crate::store::{self, BasisRow, CurrentRow, Db, DecisionRow, OutboxRow, Tx};
 use crate::subjects::{self, Lookup, Subjects};
 use types::{
@@ -205,7 +205,7 @@ impl Consent {
             // name an activity.
             engine.validate_purpose(tx, caller)?;
             let (sid, token, dek) = subjects.locate(engine, tx, (caller, None), lookup)?;
-            let basis = catalogue::basis(tx, brief)?;
+            let basis = catalogue::basis(engine, tx, brief)?;
             let now = engine.now_ms();
             let mut events = Vec::new();
             let mut current = store::consent::current(tx, sid, basis.id)?;
@@ -260,8 +260,7 @@ impl Consent {
                         let view = Self::view(engine, tx, &basis, c, &token, &dek, now)?;
                         return Ok((view, events));
                     }
-                    let last = store::consent::decision_by_seq(tx, c.seq)?
-                        .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
+                    let last = history_row(engine, tx, &token, c)?;
                     (last.notice_version, c.start_ms, c.expires_ms)
                 }
             };
@@ -280,7 +279,7 @@ impl Consent {
                 (d.status.number(), notice_version, now, start_ms, expires_ms),
                 &details,
             )?;
-            let event = Event::about(d.action, sid, token).with_details(
+            let event = Event::about(d.action, sid, token).at_version(c.seq).with_details(
                 engine.keys.vault_id(),
                 &dek,
                 &json!({"legal_basis": basis.brief, "status": d.status.name(), "notice_version": notice_version}),
@@ -300,6 +299,24 @@ impl Consent {
         (decision, notice_version, time_ms, start_ms, expires_ms): (i64, i64, i64, i64, Option<i64>),
         details: &Details,
     ) -> Result<CurrentRow> {
+        let key = &engine.keys.consent().state;
+        let outbox_seq = seal::append_outbox(
+            tx,
+            key,
+            OutboxRow {
+                seq: 0,
+                subject_id: sid,
+                subject: *token,
+                basis: Some(basis.brief.clone()),
+                event: decision,
+                notice_version: Some(notice_version),
+                time_ms,
+                prev_seq: 0,
+                prev_mac: seal::NONE_BEFORE,
+                mac: seal::NONE_BEFORE,
+                link: seal::NONE_BEFORE,
+            },
+        )?;
         let mut row = DecisionRow {
             seq: store::consent::next_seq(tx)?,
             subject_id: sid,
@@ -311,8 +328,12 @@ impl Consent {
             expires_ms,
             actor: actor.to_owned(),
             details: Vec::new(),
+            outbox_seq: Some(outbox_seq),
+            prev_mac: store::consent::newest_decision_mac(tx, sid)?.unwrap_or(seal::NONE_BEFORE),
+            mac: seal::NONE_BEFORE,
         };
         row.details = seal_details(engine, dek, token, &row, details)?;
+        row.mac = seal::agreement_mac(key, token, &row);
         store::consent::append_decision(tx, &row)?;
         // Every open vault's purpose checks remember decisions per generation: a decision moves it.
         store::consent::bump_generation(tx)?;
@@ -325,20 +346,8 @@ impl Consent {
             expires_ms,
             mac: [0; 32],
         };
-        current.mac = policy::state_mac(&engine.keys.consent().state, &current);
+        current.mac = policy::state_mac(key, Some(token), &current);
         store::consent::set_current(tx, &current)?;
-        store::consent::push_event(
-            tx,
-            &OutboxRow {
-                seq: 0,
-                subject_id: sid,
-                subject: *token,
-                basis: Some(basis.brief.clone()),
-                event: decision,
-                notice_version: Some(notice_version),
-                time_ms,
-            },
-        )?;
         Ok(current)
     }
 
@@ -352,8 +361,7 @@ impl Consent {
         dek: &SecretKey,
         now: i64,
     ) -> Result<(Event, CurrentRow)> {
-        let last = store::consent::decision_by_seq(tx, c.seq)?
-            .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
+        let last = history_row(engine, tx, token, c)?;
         let details = Details::by("expiry");
         let expired = Self::append(
             engine,
@@ -364,7 +372,7 @@ impl Consent {
             (decision::EXPIRED, last.notice_version, now, c.start_ms, c.expires_ms),
             &details,
         )?;
-        Ok((Event::about(Action::ConsentPurge, c.subject_id, *token), expired))
+        Ok((Event::about(Action::ConsentPurge, c.subject_id, *token).at_version(expired.seq), expired))
     }
 
     /// The public view of a current decision.
@@ -378,11 +386,7 @@ impl Consent {
         now: i64,
     ) -> Result<Agreement> {
         let in_force = policy::in_force(&engine.keys.consent().state, token, c, basis.revoked_through, now)?;
-        let row = store::consent::decision_by_seq(db, c.seq)?
-            .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
-        if row.subject_id != c.subject_id || row.basis_id != c.basis_id || row.decision != c.decision {
-            return Err(Error::integrity("a current consent decision does not match its history"));
-        }
+        let row = history_row(engine, db, token, c)?;
         let details = open_details(engine, dek, token, &row)?;
         let stored = ConsentStatus::from_number(c.decision)
             .ok_or_else(|| Error::integrity("a stored consent decision is unknown"))?;
@@ -420,7 +424,7 @@ impl Consent {
     ) -> Result<Agreement> {
         engine.read(caller, Action::ConsentGet, subjects::hint(lookup), |db| {
             let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Read)), lookup)?;
-            let basis = catalogue::basis(db, brief)?;
+            let basis = catalogue::basis(engine, db, brief)?;
             let c = store::consent::current(db, sid, basis.id)?.ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, "the subject has no agreement under this legal basis")
             })?;
@@ -438,7 +442,7 @@ impl Consent {
     ) -> Result<Vec<Agreement>> {
         engine.read_snapshot(caller, Action::ConsentList, subjects::hint(lookup), |db| {
             let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Read)), lookup)?;
-            let bases = bases_by_id(db)?;
+            let bases = bases_by_id(engine, db)?;
             let now = engine.now_ms();
             let mut out = Vec::new();
             for c in store::consent::current_of_subject(db, sid)? {
@@ -459,14 +463,15 @@ impl Consent {
         catalogue::check_brief(brief).map_err(|e| engine.refused(caller, action, None, e))?;
         let basis = engine.write(caller, action, None, |tx| {
             engine.validate_purpose(tx, caller)?;
-            let mut basis = catalogue::basis(tx, brief)?;
+            catalogue::before_change(engine, tx)?;
+            let mut basis = catalogue::basis(engine, tx, brief)?;
             basis.revoked_through = basis.revoked_through.max(store::consent::last_seq(tx)?);
             if delete {
                 basis.status = BasisStatus::Deleted.number();
             }
             basis.updated_ms = engine.now_ms();
             store::consent::update_basis(tx, &basis)?;
-            store::consent::bump_generation(tx)?;
+            catalogue::after_change(engine, tx)?;
             Ok((basis, vec![Event::attempt(action, None)]))
         })?;
         let mut changed = 0;
@@ -478,10 +483,9 @@ impl Consent {
                 for c in &rows {
                     let (token, dek) = subjects::data_key_by_id(engine, tx, c.subject_id)?
                         .ok_or_else(|| Error::integrity("an agreement names a subject that is not stored"))?;
-                    let last = store::consent::decision_by_seq(tx, c.seq)?
-                        .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
+                    let last = history_row(engine, tx, &token, c)?;
                     let details = Details::by("operator");
-                    Self::append(
+                    let revoked = Self::append(
                         engine,
                         tx,
                         (c.subject_id, &token, &dek),
@@ -490,7 +494,7 @@ impl Consent {
                         (decision::REVOKED, last.notice_version, now, c.start_ms, c.expires_ms),
                         &details,
                     )?;
-                    events.push(Event::about(Action::ConsentRevoke, c.subject_id, token));
+                    events.push(Event::about(Action::ConsentRevoke, c.subject_id, token).at_version(revoked.seq));
                 }
                 Ok((rows.len() as u64, events))
             })?;
@@ -509,7 +513,7 @@ impl Consent {
             let n = engine.write(caller, Action::ConsentPurge, None, |tx| {
                 engine.validate_purpose(tx, caller)?;
                 let now = engine.now_ms();
-                let bases = bases_by_id(tx)?;
+                let bases = bases_by_id(engine, tx)?;
                 let rows = store::consent::expired(tx, now, BATCH)?;
                 let mut events = Vec::with_capacity(rows.len());
                 for c in &rows {
@@ -570,14 +574,19 @@ impl Consent {
         let consumer = consumer.unwrap_or(DEFAULT_CONSUMER);
         let checked = check_consumer(consumer).and_then(|()| Ok((page.limit()?, page.after_seq()?)));
         let (limit, after) = checked.map_err(|e| engine.refused(caller, Action::OutboxRead, None, e))?;
+        let key = &engine.keys.consent().state;
         let list = |db: &Db<'_>| {
             // The feed tells which subject decided what: checked as a read (of no one subject).
             engine.check(db, caller, (Operation::Read, Target::Nobody), false)?;
+            let consumers = seal::consumers(db, key)?;
             let from = match after {
                 Some(seq) => i64::try_from(seq).map_err(|_| Error::invalid("cursor is not one this vault returned"))?,
-                None => store::consent::acked(db, consumer)?.unwrap_or(0),
+                None => consumers.acked(consumer).unwrap_or(0),
             };
             let (rows, total) = store::consent::events_after(db, from, limit)?;
+            // The events must be the outbox's chain from where the reader is (or from where
+            // every consumer acknowledged and the vault deleted): none deleted, edited or added.
+            seal::verify_outbox(key, &rows, from.max(consumers.pruned))?;
             let next = if (rows.len() as u64) < total {
                 rows.last().map(|r| crate::page::cursor_after(r.seq as u64))
             } else {
@@ -588,13 +597,15 @@ impl Consent {
         };
         // A consumer's first read registers it (inside a write), so that from then on no
         // event is deleted before it acknowledged it too.
-        let registered = engine.store.read(|db| store::consent::acked(db, consumer))?.is_some();
+        let registered = engine.store.read(|db| Ok(seal::consumers(db, key)?.acked(consumer).is_some()))?;
         if registered {
             engine.read_snapshot(caller, Action::OutboxRead, None, list)
         } else {
             engine.write(caller, Action::OutboxRead, None, |tx| {
                 engine.check(tx, caller, (Operation::Read, Target::Nobody), false)?;
+                seal::consumers(tx, key)?;
                 store::consent::register(tx, consumer)?;
+                seal::seal_consumers(tx, key)?;
                 list(tx)
             })
         }
@@ -615,15 +626,30 @@ impl Consent {
             if seq > store::consent::last_event(tx)? {
                 return Err(Error::invalid("cursor is not one this vault returned"));
             }
+            let key = &engine.keys.consent().state;
+            seal::consumers(tx, key)?;
             store::consent::set_acked(tx, consumer, seq)?;
+            seal::seal_consumers(tx, key)?;
             Ok(((), vec![Event::attempt(Action::OutboxAck, None)]))
         })
     }
 }
 
-/// Every legal basis by row id.
-fn bases_by_id(db: &Db<'_>) -> Result<HashMap<i64, BasisRow>> {
-    Ok(store::consent::bases(db)?.into_iter().map(|b| (b.id, b)).collect())
+/// The history row of a current decision of the subject `token`: its MAC checked (format 6),
+/// and it must be the decision the current view says (`INTEGRITY` otherwise).
+fn history_row(engine: &Engine, db: &Db<'_>, token: &TokenBytes, c: &CurrentRow) -> Result<DecisionRow> {
+    let row = store::consent::decision_by_seq(db, c.seq)?
+        .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
+    if row.subject_id != c.subject_id || row.basis_id != c.basis_id || row.decision != c.decision {
+        return Err(Error::integrity("a current consent decision does not match its history"));
+    }
+    seal::verify_agreement(&engine.keys.consent().state, token, &row)?;
+    Ok(row)
+}
+
+/// Every legal basis by row id, as the catalogue (checked against its MAC) holds them.
+fn bases_by_id(engine: &Engine, db: &Db<'_>) -> Result<HashMap<i64, BasisRow>> {
+    engine.policy.bases(db, &engine.keys.consent().state)
 }
 
 /// The basis an agreement names (`INTEGRITY` when there is none).

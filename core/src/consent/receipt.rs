@@ -67,10 +67,13 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
     engine.read_snapshot(caller, Action::ConsentExport, subjects::hint(lookup), |db| {
         let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Export)), lookup)?;
         let now = engine.now_ms();
-        let bases = bases_by_id(db)?;
+        let bases = bases_by_id(engine, db)?;
         let mut events = Vec::new();
         let mut latest: Option<(i64, String, Option<String>)> = None;
-        for d in store::consent::history(db, sid)? {
+        let history = store::consent::history(db, sid)?;
+        // The record certifies the history: it must be the subject's whole chain.
+        crate::policy::seal::verify_history(&engine.keys.consent().state, &token, &history)?;
+        for d in history {
             let basis = basis_of(&bases, d.basis_id)?;
             let details = open_details(engine, &dek, &token, &d)?;
             let notice = store::consent::notice_of(db, basis.id, d.notice_version)?

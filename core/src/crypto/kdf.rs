@@ -22,6 +22,10 @@ pub(crate) const TOKEN_FPE: &[u8] = b"bunkerlite/v2/tokens/fpe/";
 /// See [`TOKEN_DETERMINISTIC`].
 pub(crate) const TOKEN_SCOPE: &[u8] = b"bunkerlite/v2/tokens/scope/";
 
+/// The MAC key of stored token rows' state (kind, scope, flags, link, times): as
+/// [`TOKEN_HASH`].
+pub(crate) const TOKEN_STATE: &[u8] = b"bunkerlite/v6/tokens/state";
+
 /// The MAC key of the current consent decisions (`agreements_now.mac`): HKDF(consent purpose
 /// key, salt = vault id, info = this label).
 pub(crate) const CONSENT_STATE: &[u8] = b"bunkerlite/v2/consent/state";

@@ -39,6 +39,7 @@ pub(crate) enum TokenLookup {
 }
 
 /// A vaulted token as stored: the keyed hash of the token (not the token) and its sealed value.
+#[derive(Clone)]
 pub(crate) struct TokenRow {
     pub(crate) hash: [u8; 16],
     /// The kind's stored number.
@@ -54,6 +55,9 @@ pub(crate) struct TokenRow {
     pub(crate) expires_ms: Option<i64>,
     /// The sliding expiry's duration.
     pub(crate) ttl_ms: Option<i64>,
+    /// The MAC of the row's state (format 6; all zeros when a row of an older format has none,
+    /// which fails every check).
+    pub(crate) mac: [u8; 32],
 }
 
 /// A legal basis as stored (its texts are in the notice of `notice_version`).
@@ -115,6 +119,12 @@ pub(crate) struct DecisionRow {
     pub(crate) actor: String,
     /// Method, channel, language and reference, sealed under the subject's data key.
     pub(crate) details: Vec<u8>,
+    /// The outbox event the decision wrote (format 6; `None` before).
+    pub(crate) outbox_seq: Option<i64>,
+    /// The MAC of the subject's previous decision (all zeros for the first).
+    pub(crate) prev_mac: [u8; 32],
+    /// This row's MAC (see `policy::seal`).
+    pub(crate) mac: [u8; 32],
 }
 
 /// The current decision of a subject about a basis.
@@ -139,6 +149,13 @@ pub(crate) struct OutboxRow {
     pub(crate) event: i64,
     pub(crate) notice_version: Option<i64>,
     pub(crate) time_ms: i64,
+    /// The event before it in the chain (0: none), and that event's `mac`.
+    pub(crate) prev_seq: i64,
+    pub(crate) prev_mac: [u8; 32],
+    /// The MAC of this event's fields (see `policy::seal`).
+    pub(crate) mac: [u8; 32],
+    /// The MAC of its place in the chain (its sequence number and `prev_seq`, `prev_mac`).
+    pub(crate) link: [u8; 32],
 }
 
 /// A purpose key row: a random key wrapped by the root key.

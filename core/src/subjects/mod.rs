@@ -30,7 +30,7 @@ use crate::keyring::Keyring;
 use crate::normalize::{normalize, Rule};
 use crate::options::AuditDetails;
 use crate::patch::apply_patch;
-use crate::policy::{Operation, Target};
+use crate::policy::{seal, Operation, Target};
 use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
 
 /// The identity fields every vault indexes (unique per vault).
@@ -740,6 +740,28 @@ impl Subjects {
             .collect();
         let (index_entries_removed, tokens_removed, consents_removed) =
             store::subjects::erase(tx, row.id, &row.token, now, &entries)?;
+        // Its pending consent events go (the outbox's chain linked past them), and a subject
+        // that had decisions leaves one `erased` event: downstream systems learn to stop.
+        let key = &engine.keys.consent().state;
+        seal::delete_subject_events(tx, key, row.id)?;
+        let erased_event = if consents_removed > 0 {
+            let event = store::OutboxRow {
+                seq: 0,
+                subject_id: row.id,
+                subject: row.token,
+                basis: None,
+                event: store::subjects::ERASED_EVENT,
+                notice_version: None,
+                time_ms: now,
+                prev_seq: 0,
+                prev_mac: seal::NONE_BEFORE,
+                mac: seal::NONE_BEFORE,
+                link: seal::NONE_BEFORE,
+            };
+            Some(seal::append_outbox(tx, key, event)?)
+        } else {
+            None
+        };
         let receipt = ErasureReceipt {
             token: format_token(&row.token),
             erased_ms: now,
@@ -751,7 +773,16 @@ impl Subjects {
             wal_truncated: false,
             wal_truncation_due_ms: None,
         };
-        Ok((receipt, Event::about(Action::SubjectForget, row.id, row.token)))
+        // The event carries the `erased` outbox event's number: `verify_audit` checks it is kept
+        // (or was acknowledged).
+        let event = Event::about(Action::SubjectForget, row.id, row.token);
+        Ok((
+            receipt,
+            match erased_event {
+                Some(seq) => event.at_version(seq),
+                None => event,
+            },
+        ))
     }
 }
 
@@ -834,7 +865,7 @@ pub(crate) fn row_id(db: &Db<'_>, token: &TokenBytes) -> Result<Option<i64>> {
     store::subjects::id_of(db, token)
 }
 
-/// Every stored subject's row id and version (for reconciling rows with the audit chain).
-pub(crate) fn versions(db: &Db<'_>, f: impl FnMut(i64, i64) -> Result<()>) -> Result<()> {
+/// Every stored subject's row id, token and version (for reconciling rows with the audit chain).
+pub(crate) fn versions(db: &Db<'_>, f: impl FnMut(i64, TokenBytes, i64) -> Result<()>) -> Result<()> {
     store::subjects::versions(db, f)
 }

@@ -30,7 +30,7 @@ use crate::audit::action::Action;
 use crate::audit::chain::{Event, OK};
 use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, Slot, NONCE_LEN, ROW_KEY};
-use crate::crypto::index::IndexKey;
+use crate::crypto::index::{IndexKey, MacKey, PartsMac};
 use crate::crypto::keys::SecretKey;
 use crate::crypto::{fpe, kdf};
 use crate::engine::Engine;
@@ -136,6 +136,24 @@ fn expired(row: &TokenRow, now: i64) -> bool {
 
 fn expired_error() -> Error {
     Error::new(ErrorKind::Expired, "the token has expired")
+}
+
+/// The MAC of a token row's state — everything but the sealed value, which its envelope binds
+/// (format 6): an expiry cleared or moved, a flag flipped or a link changed in the file fails it.
+pub(crate) fn row_mac(key: &MacKey, row: &TokenRow) -> [u8; 32] {
+    let be = i64::to_be_bytes;
+    let (subject, expires, ttl) = (row.subject_id.map(be), row.expires_ms.map(be), row.ttl_ms.map(be));
+    PartsMac::new(key)
+        .part(b"token")
+        .part(&row.hash)
+        .part(&be(row.kind))
+        .part(row.scope.as_bytes())
+        .part(&be(row.flags))
+        .opt(subject.as_ref().map(|b| b.as_slice()))
+        .part(&be(row.created_ms))
+        .opt(expires.as_ref().map(|b| b.as_slice()))
+        .opt(ttl.as_ref().map(|b| b.as_slice()))
+        .finish()
 }
 
 /// Where a token's value is sealed: bound to the token's hash, kind, flags and scope.
@@ -309,7 +327,7 @@ impl Tokens {
             }
             let hash = self.hash.index(&candidate);
             if plan.scope_key.is_some() {
-                if let Some(row) = store::tokens::get(tx, &hash)? {
+                if let Some(mut row) = Self::stored_row(engine, tx, &hash)? {
                     let same_place = row.flags & DETERMINISTIC != 0
                         && row.kind == kind
                         && row.scope == plan.scope
@@ -319,7 +337,8 @@ impl Tokens {
                     }
                     if !expired(&row, now) {
                         if plan.renew {
-                            store::tokens::set_expiry(tx, &hash, plan.expires_ms, plan.ttl_ms)?;
+                            (row.expires_ms, row.ttl_ms) = (plan.expires_ms, plan.ttl_ms);
+                            Self::store_expiry(engine, tx, row)?;
                         }
                         return Ok((candidate, false, hash));
                     }
@@ -337,7 +356,7 @@ impl Tokens {
                     engine.keys.tokens().value.seal_with_nonce(nonce, &place, stored.as_bytes())
                 }
             };
-            let row = TokenRow {
+            let mut row = TokenRow {
                 hash,
                 kind,
                 scope: plan.scope.clone(),
@@ -347,7 +366,9 @@ impl Tokens {
                 created_ms: now,
                 expires_ms: plan.expires_ms,
                 ttl_ms: plan.ttl_ms,
+                mac: [0; 32],
             };
+            row.mac = row_mac(&engine.keys.tokens().state, &row);
             if store::tokens::insert(tx, &row)? {
                 return Ok((candidate, true, hash));
             }
@@ -370,6 +391,24 @@ impl Tokens {
         let (value, _) = self.open_value(engine, db, row)?;
         let held = renormalize(&value)?;
         Ok(bool::from(held.as_bytes().ct_eq(normal.as_bytes())))
+    }
+
+    /// The token row with hash `hash`, its MAC checked (`INTEGRITY` for a row edited in the file).
+    fn stored_row(engine: &Engine, db: &Db<'_>, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
+        let Some(row) = store::tokens::get(db, hash)? else { return Ok(None) };
+        let expected = row_mac(&engine.keys.tokens().state, &row);
+        if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
+            return Err(Error::integrity(
+                "a token's stored state fails its MAC (its expiry, flags or link were edited)",
+            ));
+        }
+        Ok(Some(row))
+    }
+
+    /// Store a token row's changed expiry with its new MAC.
+    fn store_expiry(engine: &Engine, tx: &Tx<'_>, mut row: TokenRow) -> Result<()> {
+        row.mac = row_mac(&engine.keys.tokens().state, &row);
+        store::tokens::set_expiry(tx, &row)
     }
 
     /// The subject a stored token is linked to (its row id, token and data key), if any.
@@ -418,7 +457,7 @@ impl Tokens {
         op: Operation,
         hash: &[u8; 16],
     ) -> Result<(TokenRow, Option<Link>)> {
-        let Some(row) = store::tokens::get(db, hash)? else {
+        let Some(row) = Self::stored_row(engine, db, hash)? else {
             engine.check(db, caller, (op, Target::Missing), true)?;
             return Err(Error::new(ErrorKind::NotFound, "no such token"));
         };
@@ -464,8 +503,9 @@ impl Tokens {
             if row.flags & ONCE != 0 {
                 store::tokens::delete(tx, &hash)?;
             } else if row.flags & SLIDING != 0 {
-                let expires = row.ttl_ms.map(|t| now.saturating_add(t));
-                store::tokens::set_expiry(tx, &hash, expires, row.ttl_ms)?;
+                let mut row = row.clone();
+                row.expires_ms = row.ttl_ms.map(|t| now.saturating_add(t));
+                Self::store_expiry(engine, tx, row)?;
             }
         }
         let kind = TokenKind::from_number(row.kind)?;

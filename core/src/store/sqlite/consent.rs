@@ -4,7 +4,7 @@
 
 use rusqlite::OptionalExtension;
 
-use super::{fixed, is_conflict, Db, Tx};
+use super::{fixed, is_conflict, mac_or_none, Db, Tx};
 use crate::error::Result;
 use crate::store::{ActivityRow, BasisRow, CurrentRow, DecisionRow, NoticeRow, OutboxRow};
 
@@ -161,6 +161,14 @@ pub(crate) fn notices(db: &Db<'_>, basis_id: i64) -> Result<Vec<NoticeRow>> {
     rows.into_iter().map(notice_row).collect()
 }
 
+/// Every notice version of every basis (for verification).
+pub(crate) fn all_notices(db: &Db<'_>) -> Result<Vec<NoticeRow>> {
+    let mut stmt =
+        db.conn.prepare_cached(concat!("SELECT ", notice_columns!(), " FROM notices ORDER BY basis_id, version"))?;
+    let rows = stmt.query_map([], notice)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(notice_row).collect()
+}
+
 /// One notice version of a basis.
 pub(crate) fn notice_of(db: &Db<'_>, basis_id: i64, version: i64) -> Result<Option<NoticeRow>> {
     db.conn
@@ -270,12 +278,15 @@ pub(crate) fn delete_activity(tx: &Tx<'_>, activity_id: i64) -> Result<bool> {
 
 macro_rules! decision_columns {
     () => {
-        "seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details"
+        "seq, subject_id, basis_id, decision, notice_version, time_ms, start_ms, expires_ms, actor, details, \
+         outbox_seq, prev_mac, mac"
     };
 }
 
-fn decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRow> {
-    Ok(DecisionRow {
+type RawDecision = (DecisionRow, Option<Vec<u8>>, Option<Vec<u8>>);
+
+fn raw_decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDecision> {
+    let row = DecisionRow {
         seq: r.get(0)?,
         subject_id: r.get(1)?,
         basis_id: r.get(2)?,
@@ -286,7 +297,17 @@ fn decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRow> {
         expires_ms: r.get(7)?,
         actor: r.get(8)?,
         details: r.get(9)?,
-    })
+        outbox_seq: r.get(10)?,
+        prev_mac: [0; 32],
+        mac: [0; 32],
+    };
+    Ok((row, r.get(11)?, r.get(12)?))
+}
+
+fn decision((mut row, prev_mac, mac): RawDecision) -> Result<DecisionRow> {
+    row.prev_mac = mac_or_none(prev_mac)?;
+    row.mac = mac_or_none(mac)?;
+    Ok(row)
 }
 
 /// The next agreement sequence number (decisions are appended under the write lock): above
@@ -312,7 +333,7 @@ pub(crate) fn append_decision(tx: &Tx<'_>, d: &DecisionRow) -> Result<()> {
         .prepare_cached(concat!(
             "INSERT INTO agreements (",
             decision_columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ))?
         .execute(rusqlite::params![
             d.seq,
@@ -324,9 +345,37 @@ pub(crate) fn append_decision(tx: &Tx<'_>, d: &DecisionRow) -> Result<()> {
             d.start_ms,
             d.expires_ms,
             d.actor,
-            d.details
+            d.details,
+            d.outbox_seq,
+            d.prev_mac.as_slice(),
+            d.mac.as_slice()
         ])?;
     Ok(())
+}
+
+/// The MAC of a subject's newest decision (the one a new decision chains to), if any.
+pub(crate) fn newest_decision_mac(db: &Db<'_>, subject_id: i64) -> Result<Option<[u8; 32]>> {
+    let found: Option<Option<Vec<u8>>> = db
+        .conn
+        .prepare_cached("SELECT mac FROM agreements WHERE subject_id = ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([subject_id], |r| r.get(0))
+        .optional()?;
+    found.map(mac_or_none).transpose()
+}
+
+/// Store a decision's chain MACs (giving the rows of an older format theirs).
+pub(crate) fn set_decision_macs(tx: &Tx<'_>, seq: i64, prev_mac: &[u8; 32], mac: &[u8; 32]) -> Result<()> {
+    tx.conn
+        .prepare_cached("UPDATE agreements SET prev_mac = ?2, mac = ?3 WHERE seq = ?1")?
+        .execute(rusqlite::params![seq, prev_mac.as_slice(), mac.as_slice()])?;
+    Ok(())
+}
+
+/// Every subject that has decisions, by row id (for the migration and for verification).
+pub(crate) fn subjects_with_decisions(db: &Db<'_>) -> Result<Vec<i64>> {
+    let mut stmt = db.conn.prepare("SELECT DISTINCT subject_id FROM agreements ORDER BY subject_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
 }
 
 /// Every decision of a subject, oldest first.
@@ -336,17 +385,18 @@ pub(crate) fn history(db: &Db<'_>, subject_id: i64) -> Result<Vec<DecisionRow>> 
         decision_columns!(),
         " FROM agreements WHERE subject_id = ?1 ORDER BY seq"
     ))?;
-    let rows = stmt.query_map([subject_id], decision)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let rows = stmt.query_map([subject_id], raw_decision)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(decision).collect()
 }
 
 /// One decision by sequence number.
 pub(crate) fn decision_by_seq(db: &Db<'_>, seq: i64) -> Result<Option<DecisionRow>> {
-    Ok(db
-        .conn
+    db.conn
         .prepare_cached(concat!("SELECT ", decision_columns!(), " FROM agreements WHERE seq = ?1"))?
-        .query_row([seq], decision)
-        .optional()?)
+        .query_row([seq], raw_decision)
+        .optional()?
+        .map(decision)
+        .transpose()
 }
 
 macro_rules! current_columns {
@@ -363,6 +413,21 @@ fn raw_current(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawCurrent> {
 
 fn current_row((subject_id, basis_id, seq, decision, start_ms, expires_ms, mac): RawCurrent) -> Result<CurrentRow> {
     Ok(CurrentRow { subject_id, basis_id, seq, decision, start_ms, expires_ms, mac: fixed(mac, "agreement MAC")? })
+}
+
+fn current_rows_uncached(stmt: &mut rusqlite::Statement<'_>) -> Result<Vec<CurrentRow>> {
+    let rows = stmt.query_map([], raw_current)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(current_row).collect()
+}
+
+/// Every current decision, by subject and basis (for the migration and for verification).
+pub(crate) fn all_current(db: &Db<'_>) -> Result<Vec<CurrentRow>> {
+    let mut stmt = db.conn.prepare(concat!(
+        "SELECT ",
+        current_columns!(),
+        " FROM agreements_now ORDER BY subject_id, basis_id"
+    ))?;
+    current_rows_uncached(&mut stmt)
 }
 
 /// The current decisions a statement selects (with [`current_columns`]).
@@ -454,57 +519,131 @@ pub(crate) fn expired(db: &Db<'_>, now_ms: i64, limit: u64) -> Result<Vec<Curren
 
 // ---- the outbox ------------------------------------------------------------------------------
 
-/// Append a consent event.
+macro_rules! event_columns {
+    () => {
+        "seq, subject_id, subject, basis, event, notice_version, time_ms, prev_seq, prev_mac, mac, link"
+    };
+}
+
+type RawEvent = (OutboxRow, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>);
+
+fn raw_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+    let row = OutboxRow {
+        seq: r.get(0)?,
+        subject_id: r.get(1)?,
+        subject: [0; 16],
+        basis: r.get(3)?,
+        event: r.get(4)?,
+        notice_version: r.get(5)?,
+        time_ms: r.get(6)?,
+        prev_seq: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
+        prev_mac: [0; 32],
+        mac: [0; 32],
+        link: [0; 32],
+    };
+    Ok((row, r.get(2)?, r.get(8)?, r.get(9)?, r.get(10)?))
+}
+
+fn event_row((mut row, subject, prev_mac, mac, link): RawEvent) -> Result<OutboxRow> {
+    row.subject = fixed(subject, "subject token")?;
+    row.prev_mac = mac_or_none(prev_mac)?;
+    row.mac = mac_or_none(mac)?;
+    row.link = mac_or_none(link)?;
+    Ok(row)
+}
+
+fn event_rows(stmt: &mut rusqlite::CachedStatement<'_>, params: impl rusqlite::Params) -> Result<Vec<OutboxRow>> {
+    let rows = stmt.query_map(params, raw_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(event_row).collect()
+}
+
+/// Append a consent event with the sequence number, link and MAC it was given.
 pub(crate) fn push_event(tx: &Tx<'_>, e: &OutboxRow) -> Result<()> {
     tx.conn
-        .prepare_cached(
-            "INSERT INTO consent_outbox (subject_id, subject, basis, event, notice_version, time_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
+        .prepare_cached(concat!(
+            "INSERT INTO consent_outbox (",
+            event_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ))?
         .execute(rusqlite::params![
+            e.seq,
             e.subject_id,
             e.subject.as_slice(),
             e.basis,
             e.event,
             e.notice_version,
-            e.time_ms
+            e.time_ms,
+            e.prev_seq,
+            e.prev_mac.as_slice(),
+            e.mac.as_slice(),
+            e.link.as_slice()
         ])?;
     Ok(())
 }
 
-type RawEvent = (i64, i64, Vec<u8>, Option<String>, i64, Option<i64>, i64);
-
-fn raw_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+/// The newest event still kept: its sequence number and MAC.
+pub(crate) fn newest_event(db: &Db<'_>) -> Result<Option<(i64, [u8; 32])>> {
+    let found: Option<(i64, Option<Vec<u8>>)> = db
+        .conn
+        .prepare_cached("SELECT seq, mac FROM consent_outbox ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    found.map(|(seq, mac)| Ok((seq, mac_or_none(mac)?))).transpose()
 }
 
 /// Up to `limit` events after `after`, in order, and how many there are after `after` in all.
 pub(crate) fn events_after(db: &Db<'_>, after: i64, limit: u64) -> Result<(Vec<OutboxRow>, u64)> {
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT seq, subject_id, subject, basis, event, notice_version, time_ms
-         FROM consent_outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows =
-        stmt.query_map(rusqlite::params![after, limit as i64], raw_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM consent_outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    ))?;
+    let rows = event_rows(&mut stmt, rusqlite::params![after, limit as i64])?;
     let total: i64 = db
         .conn
         .prepare_cached("SELECT count(*) FROM consent_outbox WHERE seq > ?1")?
         .query_row([after], |r| r.get(0))?;
-    let rows = rows
-        .into_iter()
-        .map(|(seq, subject_id, subject, basis, event, notice_version, time_ms)| {
-            Ok(OutboxRow {
-                seq,
-                subject_id,
-                subject: fixed(subject, "subject token")?,
-                basis,
-                event,
-                notice_version,
-                time_ms,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok((rows, total as u64))
+}
+
+/// Every event, in order (for the migration and for verification).
+pub(crate) fn all_events(db: &Db<'_>) -> Result<Vec<OutboxRow>> {
+    let mut stmt = db.conn.prepare_cached(concat!("SELECT ", event_columns!(), " FROM consent_outbox ORDER BY seq"))?;
+    event_rows(&mut stmt, [])
+}
+
+/// A subject's pending events, in order.
+pub(crate) fn events_of_subject(db: &Db<'_>, subject_id: i64) -> Result<Vec<OutboxRow>> {
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM consent_outbox WHERE subject_id = ?1 ORDER BY seq"
+    ))?;
+    event_rows(&mut stmt, [subject_id])
+}
+
+/// Delete a subject's pending events (the caller links their successors past them).
+pub(crate) fn delete_events_of_subject(tx: &Tx<'_>, subject_id: i64) -> Result<()> {
+    tx.conn.prepare_cached("DELETE FROM consent_outbox WHERE subject_id = ?1")?.execute([subject_id])?;
+    Ok(())
+}
+
+/// The event that names event `seq` as its predecessor, if one is kept.
+pub(crate) fn event_after_link(db: &Db<'_>, seq: i64) -> Result<Option<OutboxRow>> {
+    let mut stmt = db.conn.prepare_cached(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM consent_outbox WHERE prev_seq = ?1 ORDER BY seq LIMIT 1"
+    ))?;
+    Ok(event_rows(&mut stmt, [seq])?.into_iter().next())
+}
+
+/// Store an event's place in the chain (and its MAC, for a row of an older format).
+pub(crate) fn relink_event(tx: &Tx<'_>, e: &OutboxRow) -> Result<()> {
+    tx.conn
+        .prepare_cached("UPDATE consent_outbox SET prev_seq = ?2, prev_mac = ?3, mac = ?4, link = ?5 WHERE seq = ?1")?
+        .execute(rusqlite::params![e.seq, e.prev_seq, e.prev_mac.as_slice(), e.mac.as_slice(), e.link.as_slice()])?;
+    Ok(())
 }
 
 /// The highest outbox sequence number ever handed out (0 before the first event).
@@ -515,13 +654,23 @@ pub(crate) fn last_event(db: &Db<'_>) -> Result<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
-/// A consumer's acknowledged mark (`None` for a consumer not seen yet).
-pub(crate) fn acked(db: &Db<'_>, consumer: &str) -> Result<Option<i64>> {
-    Ok(db
-        .conn
-        .prepare_cached("SELECT acked FROM consent_consumers WHERE name = ?1")?
-        .query_row([consumer], |r| r.get(0))
-        .optional()?)
+/// Record that events up to every consumer's mark may have been deleted (what a vault of an
+/// older format did without recording it).
+pub(crate) fn mark_pruned(tx: &Tx<'_>) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO meta (name, value) SELECT 'outbox_pruned', coalesce(min(acked), 0) FROM consent_consumers
+             WHERE true ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+        )?
+        .execute([])?;
+    Ok(())
+}
+
+/// Every consumer's acknowledged mark, by name.
+pub(crate) fn consumers(db: &Db<'_>) -> Result<Vec<(String, i64)>> {
+    let mut stmt = db.conn.prepare_cached("SELECT name, acked FROM consent_consumers ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Register a consumer (from the oldest event still kept) unless it is registered.
@@ -532,8 +681,9 @@ pub(crate) fn register(tx: &Tx<'_>, consumer: &str) -> Result<()> {
     Ok(())
 }
 
-/// Set a consumer's acknowledged mark, then delete the events every consumer acknowledged.
-/// Returns how many events were deleted.
+/// Set a consumer's acknowledged mark, then delete the events every consumer acknowledged and
+/// record up to where (`outbox_pruned` in `meta`: an event before the first one kept may be
+/// missing only up to it). Returns how many events were deleted.
 pub(crate) fn set_acked(tx: &Tx<'_>, consumer: &str, acked: i64) -> Result<u64> {
     tx.conn
         .prepare_cached(
@@ -545,15 +695,37 @@ pub(crate) fn set_acked(tx: &Tx<'_>, consumer: &str, acked: i64) -> Result<u64> 
         .conn
         .prepare_cached("DELETE FROM consent_outbox WHERE seq <= (SELECT min(acked) FROM consent_consumers)")?
         .execute([])?;
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO meta (name, value) SELECT 'outbox_pruned', coalesce(min(acked), 0) FROM consent_consumers
+             WHERE true ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+        )?
+        .execute([])?;
     Ok(n as u64)
 }
 
 // ---- erasure ---------------------------------------------------------------------------------
 
-/// Delete every agreement row and outbox event of a subject; how many decisions were removed.
+/// Delete every agreement row of a subject (its outbox events go through `policy::seal`, which
+/// keeps the outbox's chain whole); how many decisions were removed.
 pub(crate) fn delete_of_subject(tx: &Tx<'_>, subject_id: i64) -> Result<u64> {
     let n = tx.conn.prepare_cached("DELETE FROM agreements WHERE subject_id = ?1")?.execute([subject_id])?;
     tx.conn.prepare_cached("DELETE FROM agreements_now WHERE subject_id = ?1")?.execute([subject_id])?;
-    tx.conn.prepare_cached("DELETE FROM consent_outbox WHERE subject_id = ?1")?.execute([subject_id])?;
     Ok(n as u64)
+}
+
+/// (basis id, version, SHA-256 of the text, created) of a notice version.
+pub(crate) type NoticeHash = (i64, i64, [u8; 32], i64);
+
+/// (basis id, version, SHA-256 of the text, created) of every notice version.
+pub(crate) fn notice_hashes(db: &Db<'_>) -> Result<Vec<NoticeHash>> {
+    let mut stmt = db
+        .conn
+        .prepare_cached("SELECT basis_id, version, sha256, created_ms FROM notices ORDER BY basis_id, version")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, i64>(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|(b, v, sha, c)| Ok((b, v, fixed(sha, "notice hash")?, c))).collect()
 }

@@ -41,3 +41,21 @@ pub(crate) fn set_default_region(tx: &Tx<'_>, region: &str) -> Result<()> {
     tx.conn.prepare_cached("INSERT INTO meta (name, value) VALUES ('default_region', ?1)")?.execute([region])?;
     Ok(())
 }
+
+/// A MAC kept in `meta` under `name` (the catalogue's, the outbox consumers'), if any.
+pub(crate) fn mac(db: &Db<'_>, name: &str) -> Result<Option<[u8; 32]>> {
+    get::<Vec<u8>>(db, name)?.map(|m| fixed(m, "MAC")).transpose()
+}
+
+/// Store a MAC in `meta` under `name`.
+pub(crate) fn set_mac(tx: &Tx<'_>, name: &str, mac: &[u8; 32]) -> Result<()> {
+    tx.conn
+        .prepare_cached("INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2")?
+        .execute(rusqlite::params![name, mac.as_slice()])?;
+    Ok(())
+}
+
+/// An integer kept in `meta` under `name` (a mark a migration left), if any.
+pub(crate) fn number(db: &Db<'_>, name: &str) -> Result<Option<i64>> {
+    get(db, name)
+}

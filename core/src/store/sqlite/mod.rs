@@ -492,6 +492,12 @@ fn short_kind(err: &rusqlite::Error) -> &'static str {
     }
 }
 
+/// A stored MAC that may be absent (a row of a format before it had one): absent reads as all
+/// zeros, which no MAC check accepts.
+pub(super) fn mac_or_none(bytes: Option<Vec<u8>>) -> Result<[u8; 32]> {
+    bytes.map_or(Ok([0; 32]), |b| fixed(b, "MAC"))
+}
+
 /// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
 pub(super) fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
     bytes.try_into().map_err(|_| Error::integrity(format!("a stored {what} is malformed")))

@@ -348,6 +348,38 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE audit_subjects_5 RENAME TO audit_subjects;
     "#,
     ),
+    (
+        6,
+        r#"
+    -- Every row that decides a permission or a promise is authenticated (MACs under keys
+    -- derived from the vault's purpose keys; computed for the rows of an older format when it is
+    -- opened by this one, in the transaction of the migration):
+    -- a token's state (its kind, scope, flags, subject link, times) beside its sealed value;
+    ALTER TABLE tokens ADD COLUMN mac BLOB;
+    -- each subject's consent history as a chain (each row MACs its fields and the MAC of the
+    -- subject's previous row), with the outbox event the decision wrote;
+    ALTER TABLE agreements ADD COLUMN prev_mac BLOB;
+    ALTER TABLE agreements ADD COLUMN mac BLOB;
+    ALTER TABLE agreements ADD COLUMN outbox_seq INTEGER;
+    -- the outbox as a chain: each event MACs its fields (`mac`, which never changes) and, in
+    -- `link`, its predecessor's sequence number and `mac`; an erasure that deletes pending events
+    -- links each successor past them (its `link` changes, nothing else).
+    ALTER TABLE consent_outbox ADD COLUMN prev_seq INTEGER;
+    ALTER TABLE consent_outbox ADD COLUMN prev_mac BLOB;
+    ALTER TABLE consent_outbox ADD COLUMN mac BLOB;
+    ALTER TABLE consent_outbox ADD COLUMN link BLOB;
+    -- The consent catalogue and the outbox consumers' marks are MACed as wholes, in `meta`
+    -- (`catalogue_mac`, `consumers_mac`), so a row deleted or added is seen as an edit is.
+    -- Decisions after `consent_audited_from` are reconciled with the audit chain by
+    -- `verify_audit` (their events carry the decision's sequence number).
+    INSERT INTO meta (name, value) SELECT 'consent_audited_from', max(
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'agreements'), 0),
+        coalesce((SELECT max(seq) FROM agreements), 0));
+    -- The version of the rules that normalise indexed values (email, phone, login): a value
+    -- keeps the index entry it was given under the rules that made it (see `normalize.rs`).
+    INSERT INTO meta (name, value) VALUES ('normalize_rules', 1);
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
@@ -398,8 +430,9 @@ fn check_version(version: i64) -> Result<()> {
 }
 
 /// Bring the schema from its current version up to [`VERSION`] inside `tx`, then check that the
-/// file holds exactly the expected schema objects.
-pub(crate) fn migrate(tx: &Tx<'_>) -> Result<()> {
+/// file holds exactly the expected schema objects. Returns the version the file had (0: a new
+/// vault), so the caller can finish what a migration needs the keys for.
+pub(crate) fn migrate(tx: &Tx<'_>) -> Result<i64> {
     let conn = tx.conn;
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current != 0 {
@@ -409,7 +442,8 @@ pub(crate) fn migrate(tx: &Tx<'_>) -> Result<()> {
     if current == 0 {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     }
-    check_objects(tx)
+    check_objects(tx)?;
+    Ok(current)
 }
 
 fn apply(conn: &Connection, current: i64) -> Result<()> {

@@ -143,11 +143,10 @@ pub(crate) fn update_profile(tx: &Tx<'_>, id: i64, profile: &[u8], updated_ms: i
 pub(crate) const ERASED_EVENT: i64 = 6;
 
 /// Delete a subject's row, its index entries (`entries`: each indexed field of its profile with
-/// the hash recomputed from the stored value, see [`delete_index`]), its tokens, its consent
-/// decisions and pending consent events, and record the erasure of its token. A subject that had
-/// consent decisions leaves one `erased` event in the consent outbox (its token and the time:
-/// downstream systems learn to stop processing). Returns how many index entries, tokens and
-/// consent decisions were removed.
+/// the hash recomputed from the stored value, see [`delete_index`]), its tokens and its consent
+/// decisions, and record the erasure of its token. (Its pending consent events and the `erased`
+/// event go through `policy::seal`, which keeps the outbox's chain whole.) Returns how many
+/// index entries, tokens and consent decisions were removed.
 pub(crate) fn erase(
     tx: &Tx<'_>,
     id: i64,
@@ -164,18 +163,6 @@ pub(crate) fn erase(
     if consents > 0 {
         // Decisions are remembered per catalogue generation (see `policy`): removing some moves it.
         super::consent::bump_generation(tx)?;
-        super::consent::push_event(
-            tx,
-            &crate::store::OutboxRow {
-                seq: 0,
-                subject_id: id,
-                subject: *token,
-                basis: None,
-                event: ERASED_EVENT,
-                notice_version: None,
-                time_ms: erased_ms,
-            },
-        )?;
     }
     tx.conn.prepare_cached("DELETE FROM subjects WHERE id = ?1")?.execute([id])?;
     tx.conn
@@ -194,12 +181,19 @@ pub(crate) fn key_by_id(db: &Db<'_>, id: i64) -> Result<Option<([u8; 16], Vec<u8
     found.map(|(token, dek)| Ok((fixed(token, "subject token")?, dek))).transpose()
 }
 
-/// Every stored subject's row id and version, for reconciling rows with the audit chain.
-pub(crate) fn versions(db: &Db<'_>, mut f: impl FnMut(i64, i64) -> Result<()>) -> Result<()> {
-    let mut stmt = db.conn.prepare("SELECT id, version FROM subjects ORDER BY id")?;
+/// Every stored subject's row id, token and version, for reconciling rows with the audit chain.
+pub(crate) fn versions(db: &Db<'_>, mut f: impl FnMut(i64, [u8; 16], i64) -> Result<()>) -> Result<()> {
+    let mut stmt = db.conn.prepare("SELECT id, token, version FROM subjects ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        f(r.get(0)?, r.get(1)?)?;
+        f(r.get(0)?, fixed(r.get(1)?, "subject token")?, r.get(2)?)?;
     }
     Ok(())
+}
+
+/// The tokens of every erased subject (for reconciling with the audited erasures).
+pub(crate) fn erased_tokens(db: &Db<'_>) -> Result<Vec<[u8; 16]>> {
+    let mut stmt = db.conn.prepare("SELECT token FROM erased")?;
+    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|t| fixed(t, "subject token")).collect()
 }

@@ -3,23 +3,23 @@
 
 use rusqlite::OptionalExtension;
 
-use super::{fixed, is_conflict, Db, Tx};
+use super::{fixed, is_conflict, mac_or_none, Db, Tx};
 use crate::error::Result;
 use crate::store::TokenRow;
 
 macro_rules! columns {
     () => {
-        "hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms"
+        "hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms, mac"
     };
 }
 
-type Raw = (Vec<u8>, i64, String, i64, Option<i64>, Vec<u8>, i64, Option<i64>, Option<i64>);
+type Raw = (Vec<u8>, i64, String, i64, Option<i64>, Vec<u8>, i64, Option<i64>, Option<i64>, Option<Vec<u8>>);
 
 fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
 }
 
-fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms): Raw) -> Result<TokenRow> {
+fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl_ms, mac): Raw) -> Result<TokenRow> {
     Ok(TokenRow {
         hash: fixed(hash, "token hash")?,
         kind,
@@ -30,6 +30,7 @@ fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl
         created_ms,
         expires_ms,
         ttl_ms,
+        mac: mac_or_none(mac)?,
     })
 }
 
@@ -38,7 +39,11 @@ fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl
 pub(crate) fn insert(tx: &Tx<'_>, t: &TokenRow) -> Result<bool> {
     let result = tx
         .conn
-        .prepare_cached(concat!("INSERT INTO tokens (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))?
+        .prepare_cached(concat!(
+            "INSERT INTO tokens (",
+            columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ))?
         .execute(rusqlite::params![
             t.hash.as_slice(),
             t.kind,
@@ -48,7 +53,8 @@ pub(crate) fn insert(tx: &Tx<'_>, t: &TokenRow) -> Result<bool> {
             t.value,
             t.created_ms,
             t.expires_ms,
-            t.ttl_ms
+            t.ttl_ms,
+            t.mac.as_slice()
         ]);
     match result {
         Ok(_) => Ok(true),
@@ -72,11 +78,30 @@ pub(crate) fn delete(tx: &Tx<'_>, hash: &[u8; 16]) -> Result<bool> {
     Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE hash = ?1")?.execute([hash.as_slice()])? > 0)
 }
 
-/// Move a token's expiry (sliding expiry, or a deterministic token renewed).
-pub(crate) fn set_expiry(tx: &Tx<'_>, hash: &[u8; 16], expires_ms: Option<i64>, ttl_ms: Option<i64>) -> Result<()> {
+/// Store a token's changed expiry (sliding expiry, or a deterministic token renewed) with the
+/// row's new MAC.
+pub(crate) fn set_expiry(tx: &Tx<'_>, t: &TokenRow) -> Result<()> {
     tx.conn
-        .prepare_cached("UPDATE tokens SET expires_ms = ?2, ttl_ms = ?3 WHERE hash = ?1")?
-        .execute(rusqlite::params![hash.as_slice(), expires_ms, ttl_ms])?;
+        .prepare_cached("UPDATE tokens SET expires_ms = ?2, ttl_ms = ?3, mac = ?4 WHERE hash = ?1")?
+        .execute(rusqlite::params![t.hash.as_slice(), t.expires_ms, t.ttl_ms, t.mac.as_slice()])?;
+    Ok(())
+}
+
+/// Every token row, in creation order (for giving the rows of an older format their MACs).
+pub(crate) fn each(db: &Db<'_>, mut f: impl FnMut(TokenRow) -> Result<()>) -> Result<()> {
+    let mut stmt = db.conn.prepare(concat!("SELECT ", columns!(), " FROM tokens ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(row(raw(r)?)?)?;
+    }
+    Ok(())
+}
+
+/// Store a token row's MAC.
+pub(crate) fn set_mac(tx: &Tx<'_>, hash: &[u8; 16], mac: &[u8; 32]) -> Result<()> {
+    tx.conn
+        .prepare_cached("UPDATE tokens SET mac = ?2 WHERE hash = ?1")?
+        .execute(rusqlite::params![hash.as_slice(), mac.as_slice()])?;
     Ok(())
 }
 

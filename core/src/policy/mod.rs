@@ -10,6 +10,8 @@
 //! right after a subject's row was read costs no statement — the generation comes from the
 //! reader's memo (see `store::consent::generation`) and the decision from memory.
 
+pub(crate) mod seal;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -17,7 +19,7 @@ use crate::caller::Caller;
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
-use crate::store::{self, CurrentRow, Db};
+use crate::store::{self, BasisRow, CurrentRow, Db};
 
 /// What an operation does to a subject's data, as processing activities list it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,12 +87,18 @@ pub(crate) const CONSENT_TYPE: i64 = 1;
 /// The stored number of the `active` basis status.
 pub(crate) const ACTIVE: i64 = 1;
 
-/// The MAC of a current decision under the consent state key: a row planted or edited by
-/// someone who can write the file (but holds no key) fails every check that reads it.
-pub(crate) fn state_mac(key: &MacKey, c: &CurrentRow) -> [u8; 32] {
-    PartsMac::new(key)
-        .part(b"agreements_now")
-        .part(&c.subject_id.to_be_bytes())
+/// The MAC of a current decision of the subject `token` under the consent state key: a row
+/// planted or edited by someone who can write the file (but holds no key) fails every check
+/// that reads it, and so does one moved to another subject (its row id swapped with another's:
+/// the token is bound, format 6). `token` is `None` for the formula of formats 4 and 5, which
+/// bound the row id alone (read only to upgrade their rows).
+pub(crate) fn state_mac(key: &MacKey, token: Option<&TokenBytes>, c: &CurrentRow) -> [u8; 32] {
+    let mut mac = PartsMac::new(key);
+    mac.part(b"agreements_now");
+    if let Some(token) = token {
+        mac.part(b"subject").part(token);
+    }
+    mac.part(&c.subject_id.to_be_bytes())
         .part(&c.basis_id.to_be_bytes())
         .part(&c.seq.to_be_bytes())
         .part(&c.decision.to_be_bytes())
@@ -101,8 +109,7 @@ pub(crate) fn state_mac(key: &MacKey, c: &CurrentRow) -> [u8; 32] {
 
 /// Fail with `INTEGRITY` unless a current decision's MAC is right for the subject `token`.
 fn verify(key: &MacKey, token: &TokenBytes, c: &CurrentRow) -> Result<()> {
-    let _ = token;
-    let expected = state_mac(key, c);
+    let expected = state_mac(key, Some(token), c);
     if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), c.mac.as_slice())) {
         return Err(Error::integrity("a stored consent decision fails its MAC"));
     }
@@ -195,6 +202,8 @@ struct Catalogue {
     generation: i64,
     activities: HashMap<String, ActivityRule>,
     bases: HashMap<i64, BasisRule>,
+    /// The bases' rows, by brief (what the consent area reads).
+    basis_rows: HashMap<String, BasisRow>,
     /// (subject row id, basis id) → the verified current decision (`None`: none recorded), as
     /// read in a state of this generation.
     decisions: Mutex<HashMap<(i64, i64), Option<CurrentRow>>>,
@@ -293,9 +302,9 @@ impl Policy {
     /// Fail with `INVALID_INPUT` when `caller` names a purpose that is none of the vault's
     /// processing activities (once it has any): what an operation that checks nothing else
     /// still checks, so an unknown purpose is refused by every operation alike.
-    pub(crate) fn validate(&self, db: &Db<'_>, caller: &Caller) -> Result<()> {
+    pub(crate) fn validate(&self, db: &Db<'_>, key: &MacKey, caller: &Caller) -> Result<()> {
         let Some(purpose) = caller.purpose() else { return Ok(()) };
-        let catalogue = self.catalogue(db, false)?;
+        let catalogue = self.catalogue(db, key, false)?;
         if !catalogue.activities.is_empty() && !catalogue.activities.contains_key(purpose) {
             return Err(Error::invalid(UNKNOWN_PURPOSE));
         }
@@ -313,7 +322,7 @@ impl Policy {
         after_read: bool,
         now_ms: i64,
     ) -> Result<Verdict> {
-        let catalogue = self.catalogue(db, after_read)?;
+        let catalogue = self.catalogue(db, key, after_read)?;
         Self::verdict_in(&catalogue, db, key, (purpose, op, target), after_read, now_ms)
     }
 
@@ -372,9 +381,9 @@ impl Policy {
         Ok(Verdict::denied(NO_CONSENT))
     }
 
-    /// The catalogue at the file's current generation (reloaded when another change happened);
-    /// `after_read` as `store::consent::generation` takes it.
-    fn catalogue(&self, db: &Db<'_>, after_read: bool) -> Result<Arc<Catalogue>> {
+    /// The catalogue at the file's current generation (reloaded, and checked against its MAC,
+    /// when another change happened); `after_read` as `store::consent::generation` takes it.
+    fn catalogue(&self, db: &Db<'_>, key: &MacKey, after_read: bool) -> Result<Arc<Catalogue>> {
         let generation = store::consent::generation(db, after_read)?;
         {
             let cached = self.cache.read().unwrap_or_else(|p| p.into_inner());
@@ -382,24 +391,38 @@ impl Policy {
                 return Ok(Arc::clone(&cached));
             }
         }
-        let bases = store::consent::bases(db)?
-            .into_iter()
+        let rows = seal::catalogue(db, key)?;
+        let bases = rows
+            .bases
+            .iter()
             .map(|b| {
                 let rule = BasisRule {
                     consent: b.kind == CONSENT_TYPE,
                     active: b.status == ACTIVE,
                     revoked_through: b.revoked_through,
-                    brief: b.brief,
+                    brief: b.brief.clone(),
                 };
                 (b.id, rule)
             })
             .collect();
-        let activities = store::consent::activities(db)?
+        let activities = rows
+            .activities
             .into_iter()
             .map(|a| (a.name, ActivityRule { operations: a.operations, bases: a.bases }))
             .collect();
-        let loaded = Arc::new(Catalogue { generation, activities, bases, decisions: Mutex::default() });
+        let basis_rows = rows.bases.into_iter().map(|b| (b.brief.clone(), b)).collect();
+        let loaded = Arc::new(Catalogue { generation, activities, bases, basis_rows, decisions: Mutex::default() });
         *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&loaded);
         Ok(loaded)
+    }
+
+    /// The legal basis `brief` as the catalogue (checked against its MAC) holds it.
+    pub(crate) fn basis(&self, db: &Db<'_>, key: &MacKey, brief: &str) -> Result<Option<BasisRow>> {
+        Ok(self.catalogue(db, key, false)?.basis_rows.get(brief).cloned())
+    }
+
+    /// Every legal basis by row id, as the catalogue (checked against its MAC) holds them.
+    pub(crate) fn bases(&self, db: &Db<'_>, key: &MacKey) -> Result<HashMap<i64, BasisRow>> {
+        Ok(self.catalogue(db, key, false)?.basis_rows.values().map(|b| (b.id, b.clone())).collect())
     }
 }

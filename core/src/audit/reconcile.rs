@@ -1,0 +1,164 @@
+//! What `verify_audit` checks beyond the chain itself (format 6): the rows that decide a
+//! permission or keep a promise, each against its MAC and against the audited events that made
+//! them.
+//!
+//! - every token row's state MAC;
+//! - the consent catalogue's MAC;
+//! - each stored subject's consent history as a chain; each decision after the format-6 mark
+//!   made by an audited event that names it (and each such event's decision still there, unless
+//!   the subject was erased); each current decision's MAC and that it is the newest decision of
+//!   its subject and basis (a rollback of one row is seen);
+//! - the outbox as a chain from what was deleted after every consumer acknowledged it; the event
+//!   each decision wrote, and the `erased` event each audited erasure wrote, still there unless
+//!   acknowledged and deleted; the consumers' marks' MAC.
+
+use std::collections::{HashMap, HashSet};
+
+use subtle::ConstantTimeEq;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::ids::TokenBytes;
+use crate::policy::{seal, state_mac};
+use crate::store::{self, Db};
+
+/// The consent facts the audit chain holds: decisions made by audited events (subject row id →
+/// their sequence numbers) and the `erased` outbox events of audited erasures.
+#[derive(Default)]
+pub(super) struct Audited {
+    pub(super) decisions: HashMap<i64, HashSet<i64>>,
+    pub(super) erased_events: Vec<(TokenBytes, i64)>,
+    /// The tokens of audited erasures.
+    pub(super) erasures: HashSet<TokenBytes>,
+}
+
+/// What was reconciled.
+pub(super) struct Reconciled {
+    pub(super) decisions: u64,
+    pub(super) outbox_events: u64,
+    pub(super) tokens: u64,
+}
+
+/// Reconcile the stored rows with what the audit recorded (`stored`: each stored subject's row
+/// id and token). A failure is `INTEGRITY`.
+pub(super) fn rows(
+    engine: &Engine,
+    db: &Db<'_>,
+    stored: &HashMap<i64, TokenBytes>,
+    audited: &Audited,
+) -> Result<Reconciled> {
+    let tokens = token_rows(engine, db)?;
+    let key = &engine.keys.consent().state;
+    seal::catalogue(db, key)?;
+    // The catalogue's MAC covers each notice's hash; each text must still give it.
+    for n in store::consent::all_notices(db)? {
+        let sha: [u8; 32] =
+            sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(n.text.as_bytes())).into();
+        if !bool::from(sha.ct_eq(&n.sha256)) {
+            return Err(Error::integrity("a stored notice text does not match its hash"));
+        }
+    }
+    let consumers = seal::consumers(db, key)?;
+    let mark = store::meta::number(db, "consent_audited_from")?.unwrap_or(0);
+    let events = store::consent::all_events(db)?;
+    seal::verify_outbox(key, &events, consumers.pruned)?;
+    let by_seq: HashMap<i64, &store::OutboxRow> = events.iter().map(|e| (e.seq, e)).collect();
+    // An event every consumer acknowledged may have been deleted since.
+    let acknowledged_and_deleted = |seq: i64| seq <= consumers.pruned && !by_seq.contains_key(&seq);
+
+    let mut decisions = 0u64;
+    let mut newest: HashMap<(i64, i64), i64> = HashMap::new();
+    for sid in store::consent::subjects_with_decisions(db)? {
+        let token = stored.get(&sid).ok_or_else(|| {
+            Error::integrity(format!("consent decisions name subject row {sid}, which is not stored"))
+        })?;
+        let history = store::consent::history(db, sid)?;
+        seal::verify_history(key, token, &history)?;
+        let made = audited.decisions.get(&sid);
+        for d in &history {
+            decisions += 1;
+            newest.insert((sid, d.basis_id), d.seq);
+            if d.seq > mark && !made.is_some_and(|m| m.contains(&d.seq)) {
+                return Err(Error::integrity(format!(
+                    "consent decision {} of subject row {sid} was made by no audited event",
+                    d.seq
+                )));
+            }
+            if let Some(o) = d.outbox_seq {
+                let matches = by_seq.get(&o).is_some_and(|e| e.subject_id == sid && e.event == d.decision);
+                if !matches && !acknowledged_and_deleted(o) {
+                    return Err(Error::integrity(format!(
+                        "the outbox event of consent decision {} is missing (deleted before it was acknowledged)",
+                        d.seq
+                    )));
+                }
+            }
+        }
+        if let Some(made) = made {
+            if let Some(seq) = made.iter().find(|s| !history.iter().any(|d| d.seq == **s)) {
+                return Err(Error::integrity(format!(
+                    "consent decision {seq} of subject row {sid} is audited but missing from its history"
+                )));
+            }
+        }
+    }
+    // Audited decisions of stored subjects that have no history left at all.
+    for (sid, made) in &audited.decisions {
+        if stored.contains_key(sid) && !made.is_empty() && !newest.keys().any(|(s, _)| s == sid) {
+            return Err(Error::integrity(format!("the consent history of subject row {sid} was deleted")));
+        }
+    }
+    let current = store::consent::all_current(db)?;
+    if let Some((sid, _)) = newest.keys().find(|(s, b)| !current.iter().any(|c| c.subject_id == *s && c.basis_id == *b))
+    {
+        return Err(Error::integrity(format!("the current consent decision of subject row {sid} was deleted")));
+    }
+    for c in current {
+        let token = stored.get(&c.subject_id).ok_or_else(|| {
+            Error::integrity(format!(
+                "a current consent decision names subject row {}, which is not stored",
+                c.subject_id
+            ))
+        })?;
+        if !bool::from(state_mac(key, Some(token), &c).ct_eq(&c.mac)) {
+            return Err(Error::integrity("a stored consent decision fails its MAC"));
+        }
+        if newest.get(&(c.subject_id, c.basis_id)) != Some(&c.seq) {
+            return Err(Error::integrity(format!(
+                "the current consent decision of subject row {} is not its newest (rolled back)",
+                c.subject_id
+            )));
+        }
+    }
+    // Every audited erasure left the fact of it (a token of an erased subject reads as ERASED).
+    let erased: HashSet<TokenBytes> = store::subjects::erased_tokens(db)?.into_iter().collect();
+    if audited.erasures.iter().any(|t| !erased.contains(t)) || erased.len() != audited.erasures.len() {
+        return Err(Error::integrity("the record of erased subjects does not match the audited erasures"));
+    }
+    for (token, seq) in &audited.erased_events {
+        let kept = by_seq.get(seq).is_some_and(|e| e.subject == *token && e.event == store::subjects::ERASED_EVENT);
+        if !kept && !acknowledged_and_deleted(*seq) {
+            return Err(Error::integrity(format!(
+                "the outbox event of the erasure that wrote event {seq} is missing (deleted before it was acknowledged)"
+            )));
+        }
+    }
+    Ok(Reconciled { decisions, outbox_events: events.len() as u64, tokens })
+}
+
+/// Check every token row's state MAC; how many there are.
+fn token_rows(engine: &Engine, db: &Db<'_>) -> Result<u64> {
+    let key = &engine.keys.tokens().state;
+    let mut n = 0u64;
+    store::tokens::each(db, |row| {
+        let expected = crate::tokens::row_mac(key, &row);
+        if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
+            return Err(Error::integrity(
+                "a token's stored state fails its MAC (its expiry, flags or link were edited)",
+            ));
+        }
+        n += 1;
+        Ok(())
+    })?;
+    Ok(n)
+}

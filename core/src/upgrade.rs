@@ -1,0 +1,69 @@
+//! What opening a vault of an older format does once the schema is migrated and the keys are
+//! open, in the same transaction: give the rows of the older format the MACs format 6 adds (a
+//! new vault gets the MACs of its empty catalogue and outbox consumers).
+//!
+//! The rows are taken as they are: a file edited behind the vault's back before this upgrade
+//! is sealed as it was found — except current consent decisions, whose older MAC (format 4)
+//! is checked first, so one planted or edited before keeps a MAC that fails. `verify_audit`
+//! reconciles subjects with their audited token and version whatever the format.
+
+use crate::error::Result;
+use crate::keyring::Keyring;
+use crate::policy::{seal, state_mac};
+use crate::store::{self, Tx};
+
+/// The first format whose rows carry the MACs this module backfills.
+const MACS_FROM: i64 = 6;
+
+/// Finish the migration from format `from` (0: a new vault) for what needs the keys.
+pub(crate) fn finish(tx: &Tx<'_>, keys: &Keyring, from: i64) -> Result<()> {
+    if from >= MACS_FROM {
+        return Ok(());
+    }
+    let consent = &keys.consent().state;
+    if from > 0 {
+        // Current decisions: the format-4 MAC bound the row id alone; checked, then rebound to
+        // the subject's token.
+        for mut c in store::consent::all_current(tx)? {
+            let Some((token, _)) = store::subjects::key_by_id(tx, c.subject_id)? else { continue };
+            let old = state_mac(consent, None, &c);
+            if bool::from(subtle::ConstantTimeEq::ct_eq(old.as_slice(), c.mac.as_slice())) {
+                c.mac = state_mac(consent, Some(&token), &c);
+                store::consent::set_current(tx, &c)?;
+            }
+        }
+        // Each subject's history becomes its chain.
+        for sid in store::consent::subjects_with_decisions(tx)? {
+            let Some((token, _)) = store::subjects::key_by_id(tx, sid)? else { continue };
+            let mut before = seal::NONE_BEFORE;
+            for mut d in store::consent::history(tx, sid)? {
+                d.prev_mac = before;
+                d.mac = seal::agreement_mac(consent, &token, &d);
+                store::consent::set_decision_macs(tx, d.seq, &d.prev_mac, &d.mac)?;
+                before = d.mac;
+            }
+        }
+        // The outbox becomes a chain; what every consumer acknowledged may have been deleted.
+        let mut before: Option<(i64, [u8; 32])> = None;
+        for mut e in store::consent::all_events(tx)? {
+            (e.prev_seq, e.prev_mac) = before.unwrap_or((0, seal::NONE_BEFORE));
+            e.mac = seal::outbox_mac(consent, &e);
+            e.link = seal::outbox_link(consent, &e);
+            store::consent::relink_event(tx, &e)?;
+            before = Some((e.seq, e.mac));
+        }
+        store::consent::mark_pruned(tx)?;
+        // Token rows get their state MAC.
+        let tokens = &keys.tokens().state;
+        let mut rows = Vec::new();
+        store::tokens::each(tx, |row| {
+            rows.push((row.hash, crate::tokens::row_mac(tokens, &row)));
+            Ok(())
+        })?;
+        for (hash, mac) in rows {
+            store::tokens::set_mac(tx, &hash, &mac)?;
+        }
+    }
+    seal::seal_catalogue(tx, consent)?;
+    seal::seal_consumers(tx, consent)
+}
