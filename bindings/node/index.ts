@@ -350,6 +350,12 @@ export interface AuditHead {
 export interface AuditReport {
   events: number
   subjects: number
+  /** Consent decisions checked: each history a chain, each decision made by an audited event. */
+  consent_decisions: number
+  /** Outbox events checked: a chain holding every event not yet acknowledged. */
+  outbox_events: number
+  /** Token rows checked against their MACs. */
+  tokens: number
   head: AuditHead
 }
 

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 5;
+const CURRENT: u32 = 6;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 fn fixture(version: u32, ext: &str) -> PathBuf {
@@ -76,6 +76,19 @@ fn write_fixture(db: &Path, manifest: &Path) {
     vault.set_legal_basis(&dpo, "newsletter", json!({"short_description": "News v2"})).expect("notice v2");
     vault.withdraw_consent(&subject, &Lookup::token(&ann), "newsletter", None).expect("withdraw");
     vault.give_consent(&subject, &Lookup::token(&ann), "newsletter", None).expect("give again");
+    // Format 6: text placeholders with their tags; an outbox consumer that acknowledged (and so
+    // deleted) the first events; a subject with consent erased (its events linked past, an
+    // `erased` event left); authenticated token rows, history and catalogue.
+    let text = vault
+        .tokenize_text(&pay, "mail ann.fixture@example.com or call +49 30 901820", Some(json!({"subject": ann})))
+        .expect("text");
+    let dan = vault.create_subject(&signup, json!({"email": "dan.fixture@example.org"})).expect("dan");
+    vault.give_consent(&subject, &Lookup::token(&dan), "newsletter", None).expect("dan gives");
+    let crm = Caller::new("app:crm").expect("actor");
+    let first = vault.list_consent_events(&crm, Some("crm"), &PageRequest::first(2)).expect("events");
+    vault.ack_consent_events(&crm, &first.items[1].cursor, Some("crm")).expect("ack");
+    vault.forget_subject(&dpo, &Lookup::token(&dan)).expect("forget dan");
+    let kept = vault.list_consent_events(&crm, Some("crm"), &PageRequest::first(100)).expect("events").total;
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
@@ -89,7 +102,7 @@ fn write_fixture(db: &Path, manifest: &Path) {
             {"token": bob, "version": 1, "lookup": {"email": "BOB.fixture@example.org"},
              "profile": {"email": "bob.fixture@example.org", "name": "Bob"}},
         ],
-        "erased": [eve],
+        "erased": [eve, dan],
         "tokens": [
             {"token": card, "value": "4111111111111111", "kind": "card", "expires_ms": 4_102_444_800_000_i64},
             {"token": email, "value": "Ann.Fixture@Example.com", "kind": "email", "subject": ann},
@@ -99,7 +112,8 @@ fn write_fixture(db: &Path, manifest: &Path) {
             {"subject": ann, "legal_basis": "newsletter", "status": "given", "notice_version": 2, "history": 3},
             {"subject": bob, "legal_basis": "newsletter", "status": "refused", "notice_version": 1, "history": 1},
         ],
-        "outbox_events": 4,
+        "outbox_events": kept,
+        "texts": [{"text": text, "restored": "mail ann.fixture@example.com or call +49 30 901820"}],
         "audit_head": head,
         "audit_events": head.seq,
     });
@@ -163,6 +177,10 @@ fn check(version: u32) {
         assert!(vault.can_process(&who, "marketing", None).expect("check").allowed);
         let events = vault.list_consent_events(&reader, None, &PageRequest::first(100)).expect("events");
         assert_eq!(json!(events.total), manifest["outbox_events"]);
+    }
+    for t in manifest["texts"].as_array().into_iter().flatten() {
+        let back = vault.detokenize_text(&reader, t["text"].as_str().expect("text"), None).expect("detokenize_text");
+        assert_eq!(back, t["restored"].as_str().expect("restored"), "v{version}: placeholders read back");
     }
     // The audit's index by subject, whatever its layout in this format: each subject's events
     // page back newest first, all naming it, as many as the first page's total (each listing

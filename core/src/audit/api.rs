@@ -274,7 +274,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                     (Some(Action::SubjectForget), erased_event) => {
                         audited.insert(id, Audited::Erased);
                         consent.decisions.remove(&id);
-                        consent.erasures.insert(token);
+                        consent.erasures.insert((token, id));
                         if let Some(seq) = erased_event {
                             consent.erased_events.push((token, seq));
                         }
@@ -320,9 +320,11 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
         subjects::versions(db, |id, token, version| {
             match audited.remove(&id) {
                 Some(Audited::Version(t, v)) if v == version && bool::from(t.ct_eq(&token)) => {}
-                _ => return Err(Error::integrity(format!(
+                _ => {
+                    return Err(Error::integrity(format!(
                     "subject row {id} does not match its last audited change (rolled back, edited, moved or inserted)"
-                ))),
+                )))
+                }
             }
             stored.insert(id, token);
             Ok(())

@@ -28,8 +28,8 @@ use crate::store::{self, Db};
 pub(super) struct Audited {
     pub(super) decisions: HashMap<i64, HashSet<i64>>,
     pub(super) erased_events: Vec<(TokenBytes, i64)>,
-    /// The tokens of audited erasures.
-    pub(super) erasures: HashSet<TokenBytes>,
+    /// The tokens and row ids of audited erasures.
+    pub(super) erasures: HashSet<(TokenBytes, i64)>,
 }
 
 /// What was reconciled.
@@ -131,7 +131,7 @@ pub(super) fn rows(
         }
     }
     // Every audited erasure left the fact of it (a token of an erased subject reads as ERASED).
-    let erased: HashSet<TokenBytes> = store::subjects::erased_tokens(db)?.into_iter().collect();
+    let erased: HashSet<(TokenBytes, i64)> = store::subjects::erased_tokens(db)?.into_iter().collect();
     if audited.erasures.iter().any(|t| !erased.contains(t)) || erased.len() != audited.erasures.len() {
         return Err(Error::integrity("the record of erased subjects does not match the audited erasures"));
     }

@@ -202,6 +202,8 @@ pub(crate) struct CatalogueRows {
     /// (basis id, version, SHA-256 of the text, created) of every notice version.
     pub(crate) notices: Vec<store::consent::NoticeHash>,
     pub(crate) activities: Vec<ActivityRow>,
+    /// Every (activity id, basis id) link as stored.
+    pub(crate) links: Vec<(i64, i64)>,
 }
 
 /// The MAC of the whole catalogue, every field of every row in a fixed order.
@@ -239,11 +241,12 @@ pub(crate) fn catalogue_mac(key: &MacKey, c: &CatalogueRows) -> [u8; 32] {
             .part(&be(a.operations))
             .part(&be(a.created_ms))
             .part(&be(a.updated_ms));
-        let mut bases = a.bases.clone();
-        bases.sort_unstable();
-        for b in bases {
-            mac.part(&be(b));
-        }
+    }
+    // Every link as stored, also one naming no activity or basis (it is then an edit too).
+    let mut links = c.links.clone();
+    links.sort_unstable();
+    for (activity, basis) in links {
+        mac.part(b"link").part(&be(activity)).part(&be(basis));
     }
     mac.finish()
 }
@@ -253,6 +256,7 @@ fn catalogue_rows(db: &Db<'_>) -> Result<CatalogueRows> {
         bases: store::consent::bases(db)?,
         notices: store::consent::notice_hashes(db)?,
         activities: store::consent::activities(db)?,
+        links: store::consent::links(db)?,
     })
 }
 

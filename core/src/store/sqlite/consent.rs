@@ -224,6 +224,14 @@ pub(crate) fn activities(db: &Db<'_>) -> Result<Vec<ActivityRow>> {
     rows.into_iter().map(|a| with_bases(db, a)).collect()
 }
 
+/// Every activity-to-basis link as stored.
+pub(crate) fn links(db: &Db<'_>) -> Result<Vec<(i64, i64)>> {
+    let mut stmt =
+        db.conn.prepare_cached("SELECT activity_id, basis_id FROM activity_bases ORDER BY activity_id, basis_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// The activity `name` with its bases.
 pub(crate) fn activity_by_name(db: &Db<'_>, name: &str) -> Result<Option<ActivityRow>> {
     let found = db

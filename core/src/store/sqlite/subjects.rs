@@ -191,9 +191,11 @@ pub(crate) fn versions(db: &Db<'_>, mut f: impl FnMut(i64, [u8; 16], i64) -> Res
     Ok(())
 }
 
-/// The tokens of every erased subject (for reconciling with the audited erasures).
-pub(crate) fn erased_tokens(db: &Db<'_>) -> Result<Vec<[u8; 16]>> {
-    let mut stmt = db.conn.prepare("SELECT token FROM erased")?;
-    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(|t| fixed(t, "subject token")).collect()
+/// The token and row id of every erased subject (for reconciling with the audited erasures).
+pub(crate) fn erased_tokens(db: &Db<'_>) -> Result<Vec<([u8; 16], i64)>> {
+    let mut stmt = db.conn.prepare("SELECT token, subject_id FROM erased")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|(t, id)| Ok((fixed(t, "subject token")?, id))).collect()
 }

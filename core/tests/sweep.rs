@@ -1,0 +1,366 @@
+//! The schema-driven tampering sweep: for every table of the format (read from the file, so a
+//! table added later is swept without an edit here) and every column of one representative row,
+//! a changed value — and, separately, the row deleted and the row duplicated — written with plain
+//! SQLite into the closed file. Then the vault is opened and every read that touches the rows
+//! runs, and `verify_audit` (with an anchor kept outside): each edit must give `INTEGRITY` on a
+//! read or in verification (or be refused by the database itself, or make the vault refuse to
+//! open), or be on the short list of exemptions below, each with its reason.
+//!
+//! An edit that gives any *other* answer than before — a refusal turned into a permission, a
+//! value, a decision — is a failure even when it is exempt: exempt edits may only deny.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use bunkerlite::{AuditHead, Caller, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vault};
+use rusqlite::types::Value as Sql;
+use serde_json::{json, Value};
+
+/// Edits that are not detected, and why that is safe. Keys are `table.column` (a changed value),
+/// `table:delete` or `table:duplicate`.
+const EXEMPT: &[(&str, &str)] = &[
+    ("meta.consent_generation", "a counter that only tells open vaults to reload their cached catalogue"),
+    ("meta.created_ms", "when the vault was made: shown nowhere, decides nothing"),
+    ("meta.normalize_rules", "the version of the normalisation rules, for a future migration; read by none today"),
+    ("meta:duplicate", "a meta row under a name bunkerlite does not use is never read"),
+    ("meta.consent_audited_from", "the mark below which decisions (those of a format before 6) need no audited event: a decision can only be added with the consent key (its history chain's MAC), so a moved mark admits nothing"),
+    ("meta.audit_indexed:delete", "without its mark the next index pass indexes the log from its start again, so no event is hidden; verify_audit checks the index against the log"),
+    ("meta.consent_audited_from:delete", "as for a moved mark: without it every decision needs its audited event (stricter)"),
+    ("meta.consent_generation:delete", "as for a changed counter: open vaults reload their cached catalogue"),
+    ("meta.normalize_rules:delete", "as for a changed version: read by none today"),
+    ("erased.erased_ms", "when an erasure happened: the audit event of the erasure keeps the time; this copy decides nothing"),
+    ("subject_index.subject_id", "an entry re-pointed at no stored subject makes the lookup NOT_FOUND (a denial); re-pointed at a stored one it is INTEGRITY, the profile being checked"),
+    ("audit_runs.last_seq", "a run's range matters only through the (subject, event) pairs it holds, which verify_audit checks (a pair outside its run's range, or in no run, is INTEGRITY): moving a boundary over events that name no subject changes no listing"),
+    ("audit_runs:delete", "as for a moved boundary: deleting a run that holds pairs is INTEGRITY, one over events naming no subject hides nothing"),
+    ("meta.audit_indexed", "the mark the audit's index by subject reaches; verify_audit checks the index against the log, and a moved mark only makes listings scan more of the log"),
+    ("audit_runs.level", "how runs of the audit's index are merged, not what they hold"),
+    ("keys.created_ms", "when a purpose key was made: decides nothing"),
+    ("key_wrappings.created_ms", "when the root key was wrapped: decides nothing"),
+    ("key_wrappings.updated_ms", "when the root key was last rewrapped: decides nothing"),
+    ("key_wrappings:duplicate", "an unlock method bunkerlite does not know is never read"),
+    ("tokens:delete", "a deleted token is unknown (NOT_FOUND): a denial, never a permission; tokens are removed by purges and erasures that the audit records without naming each"),
+    ("subject_index:delete", "a deleted index entry makes a lookup by that value NOT_FOUND: a denial; an entry re-pointed or planted is checked against the decrypted profile"),
+    ("subject_index:duplicate", "an entry under a hash no one without the key can compute is never looked up"),
+    ("subject_index.hash", "an entry moved to a hash no one without the key can compute is never looked up (a denial)"),
+    ("subject_index.field", "an entry moved to another field is never looked up under it: the profile check refuses it (a denial)"),
+    ("sqlite_sequence.seq", "SQLite's AUTOINCREMENT counters: bunkerlite takes the larger of the counter and the highest row, so a lowered counter reuses nothing"),
+    ("sqlite_sequence:delete", "as for a lowered counter"),
+    ("sqlite_sequence:duplicate", "a counter of a table that does not exist is never read"),
+    ("sqlite_sequence.name", "as for a deleted counter"),
+];
+
+fn key() -> MasterKey {
+    MasterKey::from_bytes(&[5; 32]).expect("key")
+}
+
+fn options() -> Options {
+    Options { audit_index_batch: 3, manual_clock_ms: Some(1_800_000_000_000), ..Options::default() }
+}
+
+/// What the reads answer on an untouched vault; the sweep compares each edit's answers with it.
+type Answers = BTreeMap<String, Result<String, ErrorKind>>;
+
+struct Made {
+    subjects: Vec<String>,
+    tokens: Vec<String>,
+    text: String,
+}
+
+/// A vault with rows in every table: subjects (one erased), index entries, tokens (linked,
+/// unlinked, expiring, single-use, deterministic, text), a catalogue, decisions of several
+/// kinds, an outbox with an acknowledging consumer, audit details, several index runs.
+fn build(path: &std::path::Path) -> (Made, AuditHead) {
+    let v = Vault::open(path, &key(), options()).expect("open");
+    let admin = Caller::new("admin:dpo").expect("actor");
+    let app = Caller::new("app").expect("actor");
+    v.set_legal_basis(&admin, "newsletter", json!({"type": "consent", "short_description": "News"})).expect("basis");
+    v.set_legal_basis(&admin, "orders", json!({"type": "contract", "short_description": "Orders"})).expect("basis");
+    v.set_legal_basis(&admin, "newsletter", json!({"short_description": "News v2"})).expect("notice 2");
+    v.set_activity(&admin, "marketing", json!({"operations": ["read", "detokenize"], "legal_bases": ["newsletter"]}))
+        .expect("activity");
+    v.set_activity(&admin, "shipping", json!({"operations": ["read", "write"], "legal_bases": ["orders"]}))
+        .expect("activity");
+    let mut subjects = Vec::new();
+    for (i, name) in ["ann", "bob", "cy", "dee"].iter().enumerate() {
+        let t = v
+            .create_subject(
+                &app,
+                json!({"email": format!("{name}@example.org"), "phone": format!("+49 30 90182{i}"), "name": name}),
+            )
+            .expect("create");
+        v.update_subject(&app, &Lookup::token(&t), json!({"city": "Berlin"})).expect("update");
+        subjects.push(t);
+    }
+    let who = |i: usize| Lookup::token(&subjects[i]);
+    v.give_consent(&app, &who(0), "newsletter", Some(json!({"reference": "form-1"}))).expect("give");
+    v.give_consent(&app, &who(1), "newsletter", Some(json!({"status": "refused"}))).expect("refuse");
+    v.give_consent(&app, &who(2), "newsletter", None).expect("give");
+    v.withdraw_consent(&app, &who(2), "newsletter", None).expect("withdraw");
+    v.give_consent(&app, &who(2), "newsletter", Some(json!({"ttl_ms": 10_000_000}))).expect("give again");
+    v.give_consent(&app, &who(3), "newsletter", None).expect("give");
+    let crm = Caller::new("app:crm").expect("actor");
+    let first = v.list_consent_events(&crm, Some("crm"), &PageRequest::first(2)).expect("events");
+    v.ack_consent_events(&crm, &first.items[1].cursor, Some("crm")).expect("ack");
+    v.list_consent_events(&crm, Some("late"), &PageRequest::first(1)).expect("another consumer");
+    v.forget_subject(&admin, &who(3)).expect("erase");
+    let mut tokens = Vec::new();
+    tokens
+        .push(v.tokenize(&app, "4111111111111111", Some(json!({"kind": "card", "subject": subjects[0]}))).expect("t"));
+    tokens.push(v.tokenize(&app, "078-05-1120", Some(json!({"deterministic": true, "scope": "hr"}))).expect("t"));
+    tokens.push(v.tokenize(&app, "cvv-1", Some(json!({"kind": "transient", "ttl_ms": 1_000_000}))).expect("t"));
+    tokens.push(v.tokenize(&app, "once-1", Some(json!({"once": true}))).expect("t"));
+    tokens.push(v.tokenize(&app, "slide-1", Some(json!({"ttl_ms": 5_000_000, "sliding": true}))).expect("t"));
+    let text = v.tokenize_text(&app, "mail ann@example.org", Some(json!({"subject": subjects[0]}))).expect("text");
+    for t in &subjects[..3] {
+        v.get_subject(&app, &Lookup::token(t)).expect("read");
+    }
+    let head = v.get_audit_head().expect("head");
+    v.close().expect("close");
+    (Made { subjects, tokens, text }, head)
+}
+
+/// Open the vault at `path` and run every read that touches its rows; the answers by name.
+fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
+    let mut out = Answers::new();
+    let v = match Vault::open(path, &key(), options()) {
+        Ok(v) => v,
+        Err(e) => {
+            out.insert("open".into(), Err(e.kind()));
+            return out;
+        }
+    };
+    let app = Caller::new("app:reader").expect("actor");
+    let market = app.clone().with_purpose("marketing").expect("purpose");
+    let ship = app.clone().with_purpose("shipping").expect("purpose");
+    let mut put = |name: String, r: bunkerlite::Result<Value>| {
+        out.insert(name, r.map(|v| v.to_string()).map_err(|e| e.kind()));
+    };
+    let value = |r: bunkerlite::Result<String>| r.map(Value::String);
+    let json_of = |r: bunkerlite::Result<serde_json::Value>| r;
+    for (i, s) in made.subjects.iter().enumerate() {
+        let who = Lookup::token(s);
+        put(format!("get {i}"), v.get_subject(&app, &who).map(|x| json!([x.profile, x.version])));
+        put(format!("get {i} marketing"), v.get_subject(&market, &who).map(|x| json!(x.version)));
+        put(format!("get {i} shipping"), v.get_subject(&ship, &who).map(|x| json!(x.version)));
+        put(
+            format!("get {i} by email"),
+            v.get_subject(&app, &Lookup::email(format!("{}@example.org", ["ann", "bob", "cy", "dee"][i])))
+                .map(|x| json!(x.token)),
+        );
+        put(format!("consents {i}"), v.list_consents(&app, &who).map(|x| json!(x)));
+        put(
+            format!("receipt {i}"),
+            v.export_consent_receipt(&app, &who).map(|r| json!([r["record"]["events"], r["record"]["state"]])),
+        );
+        put(format!("can {i}"), v.can_process(&who, "marketing", None).map(|d| json!(d.allowed)));
+        put(
+            format!("audit {i}"),
+            v.list_audit_events(&app, Some(s), &PageRequest::first(1000), true)
+                .map(|p| json!(p.items.iter().map(|e| (e.seq, e.details.clone())).collect::<Vec<_>>())),
+        );
+    }
+    for (i, t) in made.tokens.iter().enumerate() {
+        put(format!("token {i}"), v.token_info(&app, t).map(|x| json!([x.expires_ms, x.subject, x.once])));
+        put(format!("detokenize {i}"), value(v.detokenize(&market, t, None)));
+    }
+    put("text".into(), value(v.detokenize_text(&market, &made.text, None)));
+    put("bases".into(), json_of(v.list_legal_bases().map(|b| json!(b))));
+    put("activities".into(), v.list_activities().map(|a| json!(a)));
+    put(
+        "outbox crm".into(),
+        v.list_consent_events(&app, Some("crm"), &PageRequest::first(100)).map(|p| json!(p.items)),
+    );
+    put(
+        "outbox late".into(),
+        v.list_consent_events(&app, Some("late"), &PageRequest::first(100)).map(|p| json!(p.items)),
+    );
+    put("verify".into(), v.verify_audit(Some(head)).map(|r| json!(r)));
+    out
+}
+
+/// One edit of the sweep: its name and SQL.
+struct Edit {
+    name: String,
+    exempt_as: String,
+    sql: String,
+}
+
+fn quote(v: &Sql) -> String {
+    match v {
+        Sql::Null => "NULL".into(),
+        Sql::Integer(i) => i.to_string(),
+        Sql::Real(f) => f.to_string(),
+        Sql::Text(t) => format!("'{}'", t.replace('\'', "''")),
+        Sql::Blob(b) => format!("X'{}'", hex::encode(b)),
+    }
+}
+
+/// The value a column takes in a changed row.
+fn changed(v: &Sql) -> Sql {
+    match v {
+        Sql::Null => Sql::Integer(1),
+        // 0 and 1 are flags as often as numbers: flipped (2 would read as the same `true`).
+        Sql::Integer(0) => Sql::Integer(1),
+        Sql::Integer(1) => Sql::Integer(0),
+        Sql::Integer(i) => Sql::Integer(i.wrapping_add(1)),
+        Sql::Real(f) => Sql::Real(f + 1.0),
+        Sql::Text(t) => Sql::Text(format!("{t}x")),
+        Sql::Blob(b) if b.is_empty() => Sql::Blob(vec![1]),
+        Sql::Blob(b) => {
+            let mut b = b.clone();
+            let last = b.len() - 1;
+            b[last] ^= 1;
+            Sql::Blob(b)
+        }
+    }
+}
+
+/// Every edit of the sweep, from the file's schema.
+fn edits(path: &std::path::Path) -> Vec<Edit> {
+    let db = rusqlite::Connection::open(path).expect("raw");
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .expect("schema")
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<rusqlite::Result<_>>()
+        .expect("names");
+    let mut out = Vec::new();
+    for table in tables {
+        let columns: Vec<(String, bool)> = db
+            .prepare(&format!("SELECT name, pk FROM pragma_table_info('{table}') ORDER BY cid"))
+            .expect("columns")
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? > 0)))
+            .expect("columns")
+            .collect::<rusqlite::Result<_>>()
+            .expect("columns");
+        let list = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+        let rows: Vec<Vec<Sql>> = db
+            .prepare(&format!("SELECT {list} FROM \"{table}\""))
+            .expect("rows")
+            .query_map([], |r| (0..columns.len()).map(|i| r.get::<_, Sql>(i)).collect())
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert!(!rows.is_empty(), "the sweep's vault has no row in {table}: give it one");
+        // A representative row: the one in the middle — except in `meta`, whose rows each mean
+        // something else: there, every row (named by its `name`).
+        let picked: Vec<&Vec<Sql>> = if table == "meta" { rows.iter().collect() } else { vec![&rows[rows.len() / 2]] };
+        for row in picked {
+            let label = match (&*table, &row[0]) {
+                ("meta", Sql::Text(name)) => format!("meta.{name}"),
+                _ => String::new(),
+            };
+            let key_cols: Vec<usize> = {
+                let pk: Vec<usize> = columns.iter().enumerate().filter(|(_, (_, pk))| *pk).map(|(i, _)| i).collect();
+                if pk.is_empty() {
+                    (0..columns.len()).collect()
+                } else {
+                    pk
+                }
+            };
+            let condition = key_cols
+                .iter()
+                .map(|&i| match &row[i] {
+                    Sql::Null => format!("\"{}\" IS NULL", columns[i].0),
+                    v => format!("\"{}\" = {}", columns[i].0, quote(v)),
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            for (i, (column, _)) in columns.iter().enumerate() {
+                let name = if label.is_empty() { format!("{table}.{column}") } else { format!("{label} ({column})") };
+                out.push(Edit {
+                    exempt_as: if label.is_empty() { name.clone() } else { label.clone() },
+                    sql: format!(
+                        "UPDATE \"{table}\" SET \"{column}\" = {} WHERE {condition}",
+                        quote(&changed(&row[i]))
+                    ),
+                    name,
+                });
+            }
+            out.push(Edit {
+                name: format!("{table}: delete"),
+                exempt_as: if label.is_empty() { format!("{table}:delete") } else { format!("{label}:delete") },
+                sql: format!("DELETE FROM \"{table}\" WHERE {condition}"),
+            });
+            // A duplicate: the same row under a changed key.
+            let values = row
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if key_cols.contains(&i) { quote(&changed(v)) } else { quote(v) })
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(Edit {
+                name: format!("{table}: duplicate"),
+                exempt_as: format!("{table}:duplicate"),
+                sql: format!("INSERT INTO \"{table}\" ({list}) VALUES ({values})"),
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn every_stored_field_is_authenticated_or_exempt_with_a_reason() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("sweep.db");
+    let (made, head) = build(&path);
+    // The reference answers, from an untouched copy (reads are audited: each run gets a copy).
+    let reference = {
+        let copy = dir.path().join("reference.db");
+        std::fs::copy(&path, &copy).expect("copy");
+        answers(&copy, &made, &head)
+    };
+    assert!(
+        reference.values().all(|a| a.is_ok()
+            || matches!(
+                a,
+                Err(ErrorKind::ConsentRequired | ErrorKind::Erased | ErrorKind::NotFound | ErrorKind::Expired)
+            )),
+        "{reference:?}"
+    );
+    let mut undetected = Vec::new();
+    let mut permissions = Vec::new();
+    let mut seen_exempt = std::collections::BTreeSet::new();
+    let edits = edits(&path);
+    assert!(edits.len() > 100, "the sweep reaches every column ({} edits)", edits.len());
+    for (n, edit) in edits.iter().enumerate() {
+        let copy = dir.path().join(format!("edit-{n}.db"));
+        std::fs::copy(&path, &copy).expect("copy");
+        let applied = rusqlite::Connection::open(&copy).expect("raw").execute_batch(&edit.sql);
+        if applied.is_err() {
+            // Refused by the database itself (a constraint).
+            std::fs::remove_file(&copy).ok();
+            continue;
+        }
+        let got = answers(&copy, &made, &head);
+        std::fs::remove_file(&copy).ok();
+        let detected = got.values().any(|a| matches!(a, Err(ErrorKind::Integrity)))
+            || matches!(
+                got.get("open"),
+                Some(Err(ErrorKind::Integrity | ErrorKind::Storage | ErrorKind::WrongKey | ErrorKind::Unsupported))
+            );
+        if detected {
+            continue;
+        }
+        // Undetected: it may only deny — no answer that was a refusal became a success.
+        for (read, before) in &reference {
+            let after = got.get(read);
+            if before.is_err() && after.is_some_and(|a| a.is_ok()) {
+                permissions.push(format!("{}: {read} was {before:?}, is now allowed", edit.name));
+            }
+        }
+        match EXEMPT.iter().find(|(k, _)| *k == edit.exempt_as) {
+            Some((k, _)) => {
+                seen_exempt.insert(*k);
+            }
+            None => undetected.push(format!("{} ({})", edit.name, edit.sql)),
+        }
+    }
+    assert!(permissions.is_empty(), "edits that granted something:\n{}", permissions.join("\n"));
+    assert!(undetected.is_empty(), "edits neither detected nor exempt:\n{}", undetected.join("\n"));
+    // Every exemption is still needed (a detected one is taken off the list).
+    let stale: Vec<&str> = EXEMPT.iter().map(|(k, _)| *k).filter(|k| !seen_exempt.contains(k)).collect();
+    assert!(stale.is_empty(), "exemptions no edit needs any more: {stale:?}");
+}
