@@ -140,20 +140,26 @@ fn expired_error() -> Error {
 
 /// The MAC of a token row's state — everything but the sealed value, which its envelope binds
 /// (format 6): an expiry cleared or moved, a flag flipped or a link changed in the file fails it.
+/// One fixed layout (it is checked on every detokenization, so it is hashed in few passes):
+/// `"token"`, the hash, kind, flags, creation time, then subject, expiry and time to live each
+/// as a presence byte and a value; then the scope as a part of its own.
 pub(crate) fn row_mac(key: &MacKey, row: &TokenRow) -> [u8; 32] {
-    let be = i64::to_be_bytes;
-    let (subject, expires, ttl) = (row.subject_id.map(be), row.expires_ms.map(be), row.ttl_ms.map(be));
-    PartsMac::new(key)
-        .part(b"token")
-        .part(&row.hash)
-        .part(&be(row.kind))
-        .part(row.scope.as_bytes())
-        .part(&be(row.flags))
-        .opt(subject.as_ref().map(|b| b.as_slice()))
-        .part(&be(row.created_ms))
-        .opt(expires.as_ref().map(|b| b.as_slice()))
-        .opt(ttl.as_ref().map(|b| b.as_slice()))
-        .finish()
+    let mut buf = [0u8; 5 + 16 + 8 * 3 + 9 * 3];
+    buf[..5].copy_from_slice(b"token");
+    buf[5..21].copy_from_slice(&row.hash);
+    let mut at = 21;
+    for v in [row.kind, row.flags, row.created_ms] {
+        buf[at..at + 8].copy_from_slice(&v.to_be_bytes());
+        at += 8;
+    }
+    for v in [row.subject_id, row.expires_ms, row.ttl_ms] {
+        if let Some(v) = v {
+            buf[at] = 1;
+            buf[at + 1..at + 9].copy_from_slice(&v.to_be_bytes());
+        }
+        at += 9;
+    }
+    PartsMac::new(key).part(&buf[..at]).part(row.scope.as_bytes()).finish()
 }
 
 /// Where a token's value is sealed: bound to the token's hash, kind, flags and scope.
