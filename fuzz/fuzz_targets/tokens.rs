@@ -58,7 +58,10 @@ fuzz_target!(|data: &[u8]| {
     let scope = format!("fuzz-{}", INPUT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     match v.tokenize_text(&c, text, Some(json!({"scope": scope}))) {
         Ok(replaced) => {
-            let back = v.detokenize_text(&c, &replaced, None).expect("placeholders of this vault detokenize");
+            // Read back in the scope they were made in (in any other, they stay placeholders).
+            let back = v
+                .detokenize_text(&c, &replaced, Some(json!({"scope": scope})))
+                .expect("placeholders of this vault detokenize");
             // A value written two ways (an email's case, a number's spacing) is one token and
             // comes back as first seen: the text comes back exactly when no token repeats.
             let tokens: Vec<&str> = replaced.split('[').skip(1).filter_map(|p| p.split(']').next()).collect();
