@@ -12,6 +12,8 @@
 //! `cargo bench -p bunkerlite --bench text` prints a Markdown table (the README's). Set
 //! `BUNKERLITE_BENCH_MB` for the size of each log (default 8).
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -21,31 +23,6 @@ fn megabytes() -> usize {
     std::env::var("BUNKERLITE_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(8)
 }
 
-fn luhn(i: u64) -> String {
-    let mut digits: Vec<u32> = format!("4{:014}", i.wrapping_mul(2_654_435_761) % 100_000_000_000_000)
-        .chars()
-        .map(|c| c.to_digit(10).expect("digit"))
-        .collect();
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(k, d)| {
-            if k % 2 == 0 {
-                if d * 2 > 9 {
-                    d * 2 - 9
-                } else {
-                    d * 2
-                }
-            } else {
-                *d
-            }
-        })
-        .sum();
-    digits.push((10 - sum % 10) % 10);
-    digits.iter().map(|d| char::from_digit(*d, 10).expect("digit")).collect()
-}
-
 /// The personal item of line `i` (an email, a phone number or a card number); `distinct`
 /// values cycle.
 fn personal(i: u64, distinct: u64) -> String {
@@ -53,7 +30,7 @@ fn personal(i: u64, distinct: u64) -> String {
     match i % 3 {
         0 => format!("user{k}@example.org"),
         1 => format!("+49 151 {}", 10_000_000 + k),
-        _ => luhn(k),
+        _ => common::luhn::card(k),
     }
 }
 

@@ -5,6 +5,8 @@
 //! `cargo bench -p bunkerlite --bench tokens` prints a Markdown table (the README's). Set
 //! `BUNKERLITE_BENCH_N` to change the number of values (default 100,000).
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -26,30 +28,7 @@ fn value(i: usize) -> String {
 
 /// A card number that passes the Luhn check, distinct per `i`.
 fn card(i: usize) -> String {
-    let mut digits: Vec<u8> = format!("4{:014}", (i as u64).wrapping_mul(2_654_435_761) % 100_000_000_000_000)
-        .bytes()
-        .map(|b| b - b'0')
-        .collect();
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(k, d)| {
-            let d = u32::from(*d);
-            if k % 2 == 0 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    digits.push(((10 - sum % 10) % 10) as u8);
-    digits.iter().map(|d| (b'0' + d) as char).collect()
+    common::luhn::card(i as u64)
 }
 
 /// About 1 MB of log lines, 1% of whose bytes are personal data (an email, a phone number or a

@@ -13,15 +13,10 @@
 //! - an operation declared unchecked never refuses a purpose for its coverage, and every
 //!   operation taking a caller refuses a purpose that names no activity.
 
-#[path = "vectors/dispatch.rs"]
-mod dispatch;
+mod common;
 
-use std::sync::Arc;
-
-use bunkerlite::{
-    documents_from_json, strings_from_json, AuditHead, Caller, ErrorKind, Lookup, MasterKey, Options, PageRequest,
-    Vault,
-};
+use bunkerlite::{Caller, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vault};
+use common::ops::dispatch;
 use serde_json::{json, Value};
 
 const OPERATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/operations.json");
@@ -30,22 +25,6 @@ const POLICY_OPS: [&str; 5] = ["read", "write", "delete", "export", "detokenize"
 const CANARIES: [&str; 4] = ["ann.canary", "Ann Canary", "4111111111111111", "Canary Street"];
 /// A well-formed subject token that names no subject.
 const NOBODY: &str = "00000000-0000-4000-8000-000000000000";
-
-fn to_value(v: impl serde::Serialize) -> Value {
-    serde_json::to_value(v).expect("serialisable")
-}
-
-fn caller(s: &Value) -> bunkerlite::Result<Caller> {
-    Caller::from_parts(s["actor"].as_str(), s["purpose"].as_str())
-}
-
-fn page(s: &Value) -> PageRequest {
-    PageRequest { limit: s["limit"].as_u64(), cursor: s["cursor"].as_str().map(str::to_owned) }
-}
-
-fn anchor(s: &Value) -> bunkerlite::Result<Option<AuditHead>> {
-    s.get("anchor").map(AuditHead::from_json).transpose()
-}
 
 /// What a fixture vault holds, by the names the cases use.
 struct Fixture {
@@ -261,7 +240,7 @@ fn run(at: usize, options: Value, purpose: Option<&str>, missing: bool) -> (bunk
     if let Some(p) = purpose {
         step["purpose"] = json!(p);
     }
-    let result = dispatch::dispatch(&f.vault, &step).expect("an operation");
+    let result = dispatch(&f.vault, &step).expect("an operation");
     let text = match &result {
         Ok(v) => v.to_string(),
         Err(e) => e.to_string(),

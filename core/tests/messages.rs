@@ -5,33 +5,13 @@
 //! and no message of any refusal may contain one. The vault options and limits go through the
 //! same parsers.
 
-#[path = "vectors/dispatch.rs"]
-mod dispatch;
+mod common;
 
-use std::sync::Arc;
-
-use bunkerlite::{
-    documents_from_json, strings_from_json, AuditHead, Caller, Lookup, MasterKey, Options, PageRequest, Vault,
-};
+use bunkerlite::{AuditHead, Caller, MasterKey, Options, Vault};
+use common::ops::dispatch;
 use serde_json::{json, Value};
 
 const OPERATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/operations.json");
-
-fn to_value(v: impl serde::Serialize) -> Value {
-    serde_json::to_value(v).expect("serialisable")
-}
-
-fn caller(s: &Value) -> bunkerlite::Result<Caller> {
-    Caller::from_parts(s["actor"].as_str(), s["purpose"].as_str())
-}
-
-fn page(s: &Value) -> PageRequest {
-    PageRequest { limit: s["limit"].as_u64(), cursor: s["cursor"].as_str().map(str::to_owned) }
-}
-
-fn anchor(s: &Value) -> bunkerlite::Result<Option<AuditHead>> {
-    s.get("anchor").map(AuditHead::from_json).transpose()
-}
 
 /// What no message may contain.
 const SECRETS: [&str; 5] = ["alice", "4111111111111111", "41111.1", "-4111111111111", "Canary"];
@@ -142,7 +122,7 @@ fn no_refusal_echoes_its_input() {
                         }
                     };
                 }
-                if let Some(Err(e)) = dispatch::dispatch(&vault, &step) {
+                if let Some(Err(e)) = dispatch(&vault, &step) {
                     refusals += 1;
                     assert_clean(&format!("{name}({})", arg["name"]), &e.to_string());
                     assert_clean(&format!("{name}({}) Debug", arg["name"]), &format!("{e:?}"));

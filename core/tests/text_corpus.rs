@@ -12,6 +12,8 @@
 //!
 //! `cargo test --release -p bunkerlite --test text_corpus -- --nocapture` prints the table.
 
+mod common;
+
 use bunkerlite::{Caller, MasterKey, Options, Vault};
 use serde_json::json;
 
@@ -108,31 +110,6 @@ impl Builder {
     }
 }
 
-fn luhn_complete(prefix: &str, len: usize, rng: &mut Rng) -> String {
-    let mut digits: Vec<u32> = prefix.chars().map(|c| c.to_digit(10).expect("digit")).collect();
-    while digits.len() < len - 1 {
-        digits.push(rng.below(10) as u32);
-    }
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(k, d)| {
-            if k % 2 == 0 {
-                if d * 2 > 9 {
-                    d * 2 - 9
-                } else {
-                    d * 2
-                }
-            } else {
-                *d
-            }
-        })
-        .sum();
-    digits.push((10 - sum % 10) % 10);
-    digits.iter().map(|d| char::from_digit(*d, 10).expect("digit")).collect()
-}
-
 struct Gen {
     rng: Rng,
 }
@@ -178,7 +155,7 @@ impl Gen {
         let (prefix, len) = *[("4", 16), ("51", 16), ("37", 15), ("6011", 16), ("4", 13)]
             .get(self.rng.below(5) as usize)
             .expect("card");
-        let digits = luhn_complete(prefix, len, &mut self.rng);
+        let digits = common::luhn::complete(prefix, len, || self.rng.below(10) as u32);
         match (self.rng.below(3), len) {
             (0, 16) => digits
                 .as_bytes()

@@ -2,15 +2,12 @@
 //! Python and Node suites run the same file against their bindings and must agree. Operations
 //! are dispatched by the generated `vectors/dispatch.rs`; `close` and `reopen` are the runner's.
 
-#[path = "vectors/dispatch.rs"]
-mod dispatch;
+mod common;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use bunkerlite::{
-    documents_from_json, strings_from_json, AuditHead, Caller, Lookup, MasterKey, Options, PageRequest, Vault,
-};
+use bunkerlite::{MasterKey, Options, Vault};
+use common::ops::dispatch;
 use serde_json::{json, Value};
 
 const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/scenarios.json");
@@ -45,10 +42,6 @@ fn matches(expected: &Value, actual: &Value) -> bool {
     }
 }
 
-fn to_value(v: impl serde::Serialize) -> Value {
-    serde_json::to_value(v).expect("serialisable")
-}
-
 struct Run {
     vault: Vault,
     path: Option<std::path::PathBuf>,
@@ -56,20 +49,8 @@ struct Run {
     _dir: Option<tempfile::TempDir>,
 }
 
-fn caller(s: &Value) -> bunkerlite::Result<Caller> {
-    Caller::from_parts(s["actor"].as_str(), s["purpose"].as_str())
-}
-
-fn page(s: &Value) -> PageRequest {
-    PageRequest { limit: s["limit"].as_u64(), cursor: s["cursor"].as_str().map(str::to_owned) }
-}
-
-fn anchor(s: &Value) -> bunkerlite::Result<Option<AuditHead>> {
-    s.get("anchor").map(AuditHead::from_json).transpose()
-}
-
 fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
-    if let Some(result) = dispatch::dispatch(&run.vault, s) {
+    if let Some(result) = dispatch(&run.vault, s) {
         return result;
     }
     match s["op"].as_str().expect("op") {

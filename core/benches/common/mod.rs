@@ -5,6 +5,9 @@
 
 use serde_json::{json, Value};
 
+#[path = "../../tests/common/luhn.rs"]
+pub mod luhn;
+
 /// A realistic profile of ~350 bytes of JSON: email and phone (indexed), a nested address and
 /// preferences, ordinary fields.
 pub fn profile(i: usize) -> Value {

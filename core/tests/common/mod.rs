@@ -3,6 +3,9 @@
 //! files for plaintext in every encoding a leak could take.
 #![allow(dead_code)]
 
+pub mod luhn;
+pub mod ops;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
