@@ -22,85 +22,90 @@
 #define BL_OK 0
 
 /*
- Malformed input: invalid JSON, not an object, bad token or email or phone, a NULL pointer,
- invalid UTF-8, an unknown lookup mode.
+ The input is malformed: invalid JSON, not an object, a bad token, an invalid email or phone, a
+ NULL pointer or invalid UTF-8 at the C boundary.
  */
 #define BL_INVALID_INPUT 100
 
 /*
- Input over a configured limit (size, nesting, field count, string length, batch size).
+ The input exceeds a configured limit (document size, nesting, field count, string length, batch
+ size).
  */
 #define BL_TOO_LARGE 101
 
 /*
- Nothing matches the lookup.
+ No subject (or record) matches the lookup.
  */
 #define BL_NOT_FOUND 200
 
 /*
- A unique field already belongs to another subject.
+ A unique field (email, phone, login, or a configured unique index) already belongs to another
+ subject.
  */
 #define BL_DUPLICATE 201
 
 /*
- The subject was erased.
+ The subject existed and was erased; only the fact of the erasure remains.
  */
 #define BL_ERASED 202
 
 /*
- The token has expired: its time passed. (A single-use token, once used, is deleted and then
- NOT_FOUND, as one never made: nothing kept tells that it existed.)
+ The record (a token) has expired: its time passed. (A single-use token, once used, is deleted
+ and then `NOT_FOUND`, as one never made: nothing kept tells that it existed.)
  */
 #define BL_EXPIRED 203
 
 /*
- No new token fits the requested format: its space is used up.
+ No new token can be made in the requested format: every random draw collided with an existing
+ token (the format's space is used up for this prefix and suffix).
  */
 #define BL_EXHAUSTED 204
 
 /*
- The caller's purpose does not allow the operation on this subject (no consent in force, or
- the processing activity does not cover the operation).
+ The caller's purpose does not allow the operation on this subject: the processing activity does
+ not cover the operation, or it relies on consent the subject has not given (or withdrew, or that
+ expired or was revoked).
  */
 #define BL_CONSENT_REQUIRED 205
 
 /*
- The master key does not open this vault; nothing was written.
+ The master key does not match the vault. Nothing was written.
  */
 #define BL_WRONG_KEY 300
 
 /*
- Stored data failed authentication (moved or edited ciphertext, broken audit chain).
+ Stored data failed authentication: a ciphertext moved or edited, or a broken audit chain.
  */
 #define BL_INTEGRITY 301
 
 /*
- The master key could not be read from its source.
+ The master key could not be obtained from its source (missing variable, unreadable file, wrong
+ length or encoding).
  */
 #define BL_KEY_SOURCE 302
 
 /*
- The vault stayed locked longer than the busy timeout.
+ The database stayed locked by another connection longer than the configured busy timeout.
  */
 #define BL_BUSY 400
 
 /*
- The storage engine failed, or the file is not a bunkerlite vault.
+ The storage engine failed (I/O error, full disk, corrupt file, not a bunkerlite vault).
  */
 #define BL_STORAGE 401
 
 /*
- The handle was closed (or never was a handle).
+ The vault handle was closed.
  */
 #define BL_CLOSED 402
 
 /*
- The vault was written by a newer bunkerlite.
+ The vault file was written by a newer bunkerlite (schema version unknown to this one).
  */
 #define BL_UNSUPPORTED 403
 
 /*
- A bug in bunkerlite, including a caught panic. The host process keeps running.
+ A bug in bunkerlite (an invariant broke, or a panic was caught at a language boundary).
  */
 #define BL_INTERNAL 900
 

@@ -1,6 +1,24 @@
 import type * as Native from './native';
-/** The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. */
-export declare const MasterKey: typeof Native.MasterKey;
+/**
+ * The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. Its
+ * constructors throw `BunkerliteError`s (code `KEY_SOURCE` for a key that cannot be read).
+ */
+export declare const MasterKey: {
+    /** A new random key from the OS CSPRNG. */
+    generate: () => MasterKey;
+    /** A key from exactly 32 bytes. */
+    fromBytes: (bytes: Buffer) => MasterKey;
+    /** A key from 64 hex digits. */
+    fromHex: (text: string) => MasterKey;
+    /** A key from base64. */
+    fromBase64: (text: string) => MasterKey;
+    /** A key from an environment variable holding hex or base64. */
+    fromEnv: (name: string) => MasterKey;
+    /** A key from a file holding 32 raw bytes or hex/base64 text. */
+    fromFile: (path: string) => MasterKey;
+    /** `key instanceof MasterKey` holds for every key these make. */
+    [Symbol.hasInstance]: (value: unknown) => boolean;
+};
 export type MasterKey = Native.MasterKey;
 /** The stable error codes, in the core's order. */
 export declare const errorCodes: typeof Native.errorCodes;
@@ -8,9 +26,21 @@ export declare const errorCodes: typeof Native.errorCodes;
 export declare const version: typeof Native.version;
 /** The stable error codes, identical in C, Python and Node (`err.code`). */
 export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'EXPIRED' | 'EXHAUSTED' | 'CONSENT_REQUIRED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
-/** Errors thrown (and promises rejected) by bunkerlite carry a stable `code`. */
-export interface BunkerliteError extends Error {
-    code: ErrorCode;
+/** The groups of error codes (by their numbers' hundreds). */
+export type ErrorGroup = 'input' | 'state' | 'security' | 'operational' | 'defect';
+/**
+ * Every error bunkerlite throws (and every rejection of an async call): `instanceof
+ * BunkerliteError`, with the stable `code` (identical in C and Python), its `number`, its
+ * `group`, and the `operation` that failed (`getSubject`, …; the method of this class that was
+ * called). A code this package does not know (a newer addon) keeps its number and group.
+ * Messages never contain personal data.
+ */
+export declare class BunkerliteError extends Error {
+    readonly code: ErrorCode;
+    readonly number: number;
+    readonly group: ErrorGroup | undefined;
+    readonly operation: string;
+    constructor(code: ErrorCode, message: string, operation: string);
 }
 /** One key naming how to find a subject: `{ email }`, `{ token }`, `{ phone }`, `{ login }`, or an indexed field. */
 export type Lookup = {

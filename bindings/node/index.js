@@ -14,11 +14,29 @@
 // index.js and index.d.ts are compiled from this file by `tsc -p tsconfig.build.json` (run by
 // `npm run build`) and committed; the test command checks they match a fresh compilation.
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.Vault = exports.version = exports.errorCodes = exports.MasterKey = void 0;
+exports.Vault = exports.BunkerliteError = exports.version = exports.errorCodes = exports.MasterKey = void 0;
 const native = loadAddon();
 const calls = native.calls;
-/** The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. */
-exports.MasterKey = native.MasterKey;
+/**
+ * The master key: 32 bytes from your secret store (`fromEnv`, `fromBytes`) or `generate()`. Its
+ * constructors throw `BunkerliteError`s (code `KEY_SOURCE` for a key that cannot be read).
+ */
+exports.MasterKey = {
+    /** A new random key from the OS CSPRNG. */
+    generate: () => lifted('MasterKey.generate', () => native.MasterKey.generate()),
+    /** A key from exactly 32 bytes. */
+    fromBytes: (bytes) => lifted('MasterKey.fromBytes', () => native.MasterKey.fromBytes(bytes)),
+    /** A key from 64 hex digits. */
+    fromHex: (text) => lifted('MasterKey.fromHex', () => native.MasterKey.fromHex(text)),
+    /** A key from base64. */
+    fromBase64: (text) => lifted('MasterKey.fromBase64', () => native.MasterKey.fromBase64(text)),
+    /** A key from an environment variable holding hex or base64. */
+    fromEnv: (name) => lifted('MasterKey.fromEnv', () => native.MasterKey.fromEnv(name)),
+    /** A key from a file holding 32 raw bytes or hex/base64 text. */
+    fromFile: (path) => lifted('MasterKey.fromFile', () => native.MasterKey.fromFile(path)),
+    /** `key instanceof MasterKey` holds for every key these make. */
+    [Symbol.hasInstance]: (value) => value instanceof native.MasterKey
+};
 /** The stable error codes, in the core's order. */
 exports.errorCodes = native.errorCodes;
 /** The library version (the same in every language's package). */
@@ -37,6 +55,75 @@ function loadAddon() {
                 '(installing from tarballs, install that package\'s tarball too; --omit=optional leaves it out)'
             : 'in the repository, build it with `npm ci && npm run build`';
         throw new Error(`bunkerlite: the native addon for ${process.platform}-${process.arch} could not be loaded; ${where}`, { cause });
+    }
+}
+const NUMBERS = {
+    INVALID_INPUT: 100,
+    TOO_LARGE: 101,
+    NOT_FOUND: 200,
+    DUPLICATE: 201,
+    ERASED: 202,
+    EXPIRED: 203,
+    EXHAUSTED: 204,
+    CONSENT_REQUIRED: 205,
+    WRONG_KEY: 300,
+    INTEGRITY: 301,
+    KEY_SOURCE: 302,
+    BUSY: 400,
+    STORAGE: 401,
+    CLOSED: 402,
+    UNSUPPORTED: 403,
+    INTERNAL: 900,
+};
+const GROUPS = {
+    1: 'input',
+    2: 'state',
+    3: 'security',
+    4: 'operational',
+    9: 'defect',
+};
+/**
+ * Every error bunkerlite throws (and every rejection of an async call): `instanceof
+ * BunkerliteError`, with the stable `code` (identical in C and Python), its `number`, its
+ * `group`, and the `operation` that failed (`getSubject`, …; the method of this class that was
+ * called). A code this package does not know (a newer addon) keeps its number and group.
+ * Messages never contain personal data.
+ */
+class BunkerliteError extends Error {
+    constructor(code, message, operation) {
+        super(message);
+        this.name = 'BunkerliteError';
+        const number = NUMBERS[code] ?? 0;
+        Object.defineProperties(this, {
+            code: { value: code, enumerable: true },
+            number: { value: number, enumerable: true },
+            group: { value: GROUPS[Math.floor(number / 100)], enumerable: true },
+            operation: { value: operation, enumerable: true }
+        });
+    }
+}
+exports.BunkerliteError = BunkerliteError;
+/**
+ * An error of the addon as a `BunkerliteError` of `operation`; anything else (an exception a
+ * getter of the caller's threw) passes through as it is.
+ */
+function lift(e, operation) {
+    if (e instanceof BunkerliteError || !(e instanceof Error))
+        return e;
+    const code = e.code;
+    if (typeof code !== 'string' || !/^[A-Z_]+$/.test(code))
+        return e;
+    const lifted = new BunkerliteError(code, e.message, operation);
+    lifted.stack = e.stack;
+    return lifted;
+}
+/** Run `f` as `operation`: its errors become `BunkerliteError`s. */
+function lifted(operation, f) {
+    try {
+        return f();
+    }
+    catch (e) {
+        throw lift(e, operation);
     }
 }
 // Why a value has no faithful JSON text; the addon turns each into its error (the same codes
@@ -168,23 +255,33 @@ class Vault {
     }
     /** Open (or create) the vault file at `path` with `key`. */
     static open(path, key, options) {
-        return new Vault(native.Vault.open(path, key, optionalText(options)));
+        return lifted('open', () => new Vault(native.Vault.open(path, key, optionalText(options))));
     }
     /** `open`, off the event loop. */
     static async openAsync(path, key, options) {
-        return new Vault(await native.Vault.openAsync(path, key, optionalText(options)));
+        try {
+            return new Vault(await native.Vault.openAsync(path, key, optionalText(options)));
+        }
+        catch (e) {
+            throw lift(e, 'openAsync');
+        }
     }
     /** A private in-memory vault, gone when closed. */
     static openInMemory(key, options) {
-        return new Vault(native.Vault.openInMemory(key, optionalText(options)));
+        return lifted('openInMemory', () => new Vault(native.Vault.openInMemory(key, optionalText(options))));
     }
     /** Close the vault (idempotent): writes buffered read events and checkpoints the WAL. Later calls throw with code `CLOSED`. */
     close() {
-        this.#inner.close();
+        lifted('close', () => this.#inner.close());
     }
     /** `close`, off the event loop. */
     async closeAsync() {
-        await this.#inner.closeAsync();
+        try {
+            await this.#inner.closeAsync();
+        }
+        catch (e) {
+            throw lift(e, 'closeAsync');
+        }
     }
     /** Whether the vault is closed. */
     get closed() {
@@ -193,383 +290,833 @@ class Vault {
     // <operations: generated by bunkerlite-gen>
     /** Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email, phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject yet: the activity must cover writes. */
     createSubject(profile, opts) {
-        return calls.createSubject(this.#handle, text(profile), actorOf(opts), purposeOf(opts));
+        try {
+            return calls.createSubject(this.#handle, text(profile), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'createSubject');
+        }
     }
     /** `createSubject`, off the event loop. */
     async createSubjectAsync(profile, opts) {
-        return await calls.createSubjectAsync(this.#handle, text(profile), actorOf(opts), purposeOf(opts));
+        try {
+            return await calls.createSubjectAsync(this.#handle, text(profile), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'createSubjectAsync');
+        }
     }
     /** Create many subjects in one transaction from a list of profiles: all are created, or none (the error names the failing item's position). Returns their tokens in order. Purpose check: write, on no subject yet: the activity must cover writes. */
     createSubjects(profiles, opts) {
-        return JSON.parse(calls.createSubjects(this.#handle, text(profiles), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.createSubjects(this.#handle, text(profiles), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'createSubjects');
+        }
     }
     /** `createSubjects`, off the event loop. */
     async createSubjectsAsync(profiles, opts) {
-        return JSON.parse(await calls.createSubjectsAsync(this.#handle, text(profiles), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.createSubjectsAsync(this.#handle, text(profiles), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'createSubjectsAsync');
+        }
     }
     /** Read a subject found by a lookup (token, email, phone, login or a configured field). A subject found through an index is returned only if its profile really holds the value. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
     getSubject(lookup, opts) {
         const mode = lookupMode(lookup);
-        return subjectOf(calls.getSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return subjectOf(calls.getSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getSubject');
+        }
     }
     /** `getSubject`, off the event loop. */
     async getSubjectAsync(lookup, opts) {
         const mode = lookupMode(lookup);
-        return subjectOf(await calls.getSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return subjectOf(await calls.getSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getSubjectAsync');
+        }
     }
     /** Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused one is a null item). A vault with require_purpose needs a purpose. */
     getSubjects(lookups, opts) {
-        return JSON.parse(calls.getSubjects(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.getSubjects(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getSubjects');
+        }
     }
     /** `getSubjects`, off the event loop. */
     async getSubjectsAsync(lookups, opts) {
-        return JSON.parse(await calls.getSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.getSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getSubjectsAsync');
+        }
     }
     /** Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the before and after, encrypted under the subject's key. Purpose check: write, on the subject found; the profile is returned only when `read` is allowed too. */
     updateSubject(lookup, patch, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.updateSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], text(patch), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.updateSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], text(patch), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'updateSubject');
+        }
     }
     /** `updateSubject`, off the event loop. */
     async updateSubjectAsync(lookup, patch, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.updateSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], text(patch), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.updateSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], text(patch), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'updateSubjectAsync');
+        }
     }
     /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. Purpose check: delete, on the subject found. */
     forgetSubject(lookup, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.forgetSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.forgetSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'forgetSubject');
+        }
     }
     /** `forgetSubject`, off the event loop. */
     async forgetSubjectAsync(lookup, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.forgetSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.forgetSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'forgetSubjectAsync');
+        }
     }
     /** Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a refused one is a null item). */
     forgetSubjects(lookups, opts) {
-        return JSON.parse(calls.forgetSubjects(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.forgetSubjects(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'forgetSubjects');
+        }
     }
     /** `forgetSubjects`, off the event loop. */
     async forgetSubjectsAsync(lookups, opts) {
-        return JSON.parse(await calls.forgetSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.forgetSubjectsAsync(this.#handle, text(lookups), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'forgetSubjectsAsync');
+        }
     }
     /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held. */
     tokenize(value, options, opts) {
-        return calls.tokenize(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return calls.tokenize(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenize');
+        }
     }
     /** `tokenize`, off the event loop. */
     async tokenizeAsync(value, options, opts) {
-        return await calls.tokenizeAsync(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return await calls.tokenizeAsync(this.#handle, value, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenizeAsync');
+        }
     }
     /** Tokenize many values with the same options in one transaction: per item a status (created, existing, failed), the token or the error, and a summary. One bad item fails only itself unless all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write, on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize). */
     tokenizeMany(values, options, opts) {
-        return JSON.parse(calls.tokenizeMany(this.#handle, text(values), optionalText(options), opts));
+        try {
+            return JSON.parse(calls.tokenizeMany(this.#handle, text(values), optionalText(options), opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenizeMany');
+        }
     }
     /** `tokenizeMany`, off the event loop. */
     async tokenizeManyAsync(values, options, opts) {
-        return JSON.parse(await calls.tokenizeManyAsync(this.#handle, text(values), optionalText(options), opts));
+        try {
+            return JSON.parse(await calls.tokenizeManyAsync(this.#handle, text(values), optionalText(options), opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenizeManyAsync');
+        }
     }
     /** The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token. An expired token is EXPIRED; a token made with once is deleted by this call (and is then NOT_FOUND); a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet, scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with require_purpose needs a purpose. */
     detokenize(token, options, opts) {
-        return calls.detokenize(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return calls.detokenize(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'detokenize');
+        }
     }
     /** `detokenize`, off the event loop. */
     async detokenizeAsync(token, options, opts) {
-        return await calls.detokenizeAsync(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return await calls.detokenizeAsync(this.#handle, token, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'detokenizeAsync');
+        }
     }
     /** Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose. */
     detokenizeMany(tokens, options, opts) {
-        return JSON.parse(calls.detokenizeMany(this.#handle, text(tokens), optionalText(options), opts));
+        try {
+            return JSON.parse(calls.detokenizeMany(this.#handle, text(tokens), optionalText(options), opts));
+        }
+        catch (e) {
+            throw lift(e, 'detokenizeMany');
+        }
     }
     /** `detokenizeMany`, off the event loop. */
     async detokenizeManyAsync(tokens, options, opts) {
-        return JSON.parse(await calls.detokenizeManyAsync(this.#handle, text(tokens), optionalText(options), opts));
+        try {
+            return JSON.parse(await calls.detokenizeManyAsync(this.#handle, text(tokens), optionalText(options), opts));
+        }
+        catch (e) {
+            throw lift(e, 'detokenizeManyAsync');
+        }
     }
     /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times, timestamps, IP addresses, ids and versions are never taken for numbers; a national phone number needs the default region's grouping or a context word (tel, call, ...). At most max_batch items per call (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none). */
     tokenizeText(text, options, opts) {
-        return calls.tokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return calls.tokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenizeText');
+        }
     }
     /** `tokenizeText`, off the event loop. */
     async tokenizeTextAsync(text, options, opts) {
-        return await calls.tokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return await calls.tokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenizeTextAsync');
+        }
     }
     /** Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option), reading only tokens made by tokenize_text in the scope option (text by default) for the placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one the purpose may not read) stays as it is. At most max_batch placeholders per call. Purpose check: detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault with require_purpose needs a purpose. */
     detokenizeText(text, options, opts) {
-        return calls.detokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return calls.detokenizeText(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'detokenizeText');
+        }
     }
     /** `detokenizeText`, off the event loop. */
     async detokenizeTextAsync(text, options, opts) {
-        return await calls.detokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        try {
+            return await calls.detokenizeTextAsync(this.#handle, text, optionalText(options), actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'detokenizeTextAsync');
+        }
     }
     /** Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the token's linked subject (or none). */
     deleteToken(token, opts) {
-        calls.deleteToken(this.#handle, token, actorOf(opts), purposeOf(opts));
+        try {
+            calls.deleteToken(this.#handle, token, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteToken');
+        }
     }
     /** `deleteToken`, off the event loop. */
     async deleteTokenAsync(token, opts) {
-        await calls.deleteTokenAsync(this.#handle, token, actorOf(opts), purposeOf(opts));
+        try {
+            await calls.deleteTokenAsync(this.#handle, token, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteTokenAsync');
+        }
     }
     /** Delete many tokens in one transaction: per item whether it was deleted or the error, and a summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check: delete, on each token's linked subject (a refused one is an item error). */
     deleteTokens(tokens, opts) {
-        return JSON.parse(calls.deleteTokens(this.#handle, text(tokens), opts));
+        try {
+            return JSON.parse(calls.deleteTokens(this.#handle, text(tokens), opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteTokens');
+        }
     }
     /** `deleteTokens`, off the event loop. */
     async deleteTokensAsync(tokens, opts) {
-        return JSON.parse(await calls.deleteTokensAsync(this.#handle, text(tokens), opts));
+        try {
+            return JSON.parse(await calls.deleteTokensAsync(this.#handle, text(tokens), opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteTokensAsync');
+        }
     }
     /** What is known about a token without its value: kind, scope, deterministic, once, sliding, created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash its audit events carry). Purpose check: read, on the token's linked subject (or none): the info names it. A vault with require_purpose needs a purpose. */
     tokenInfo(token, opts) {
-        return JSON.parse(calls.tokenInfo(this.#handle, token, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.tokenInfo(this.#handle, token, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'tokenInfo');
+        }
     }
     /** `tokenInfo`, off the event loop. */
     async tokenInfoAsync(token, opts) {
-        return JSON.parse(await calls.tokenInfoAsync(this.#handle, token, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.tokenInfoAsync(this.#handle, token, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'tokenInfoAsync');
+        }
     }
     /** token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose. */
     tokenInfos(tokens, opts) {
-        return JSON.parse(calls.tokenInfos(this.#handle, text(tokens), opts));
+        try {
+            return JSON.parse(calls.tokenInfos(this.#handle, text(tokens), opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenInfos');
+        }
     }
     /** `tokenInfos`, off the event loop. */
     async tokenInfosAsync(tokens, opts) {
-        return JSON.parse(await calls.tokenInfosAsync(this.#handle, text(tokens), opts));
+        try {
+            return JSON.parse(await calls.tokenInfosAsync(this.#handle, text(tokens), opts));
+        }
+        catch (e) {
+            throw lift(e, 'tokenInfosAsync');
+        }
     }
     /** Delete every expired token, a thousand per transaction (readers are never blocked). Returns {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns no value. */
     purgeTokens(opts) {
-        return JSON.parse(calls.purgeTokens(this.#handle, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.purgeTokens(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeTokens');
+        }
     }
     /** `purgeTokens`, off the event loop. */
     async purgeTokensAsync(opts) {
-        return JSON.parse(await calls.purgeTokensAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.purgeTokensAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeTokensAsync');
+        }
     }
     /** Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). No purpose check: the catalogue holds no personal data. */
     setLegalBasis(brief, definition, opts) {
-        return JSON.parse(calls.setLegalBasis(this.#handle, brief, text(definition), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.setLegalBasis(this.#handle, brief, text(definition), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'setLegalBasis');
+        }
     }
     /** `setLegalBasis`, off the event loop. */
     async setLegalBasisAsync(brief, definition, opts) {
-        return JSON.parse(await calls.setLegalBasisAsync(this.#handle, brief, text(definition), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.setLegalBasisAsync(this.#handle, brief, text(definition), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'setLegalBasisAsync');
+        }
     }
     /** A legal basis with every notice version (notices, oldest first). The catalogue holds no personal data: not audited. No purpose check: the catalogue holds no personal data (not audited). */
     getLegalBasis(brief) {
-        return JSON.parse(calls.getLegalBasis(this.#handle, brief));
+        try {
+            return JSON.parse(calls.getLegalBasis(this.#handle, brief));
+        }
+        catch (e) {
+            throw lift(e, 'getLegalBasis');
+        }
     }
     /** `getLegalBasis`, off the event loop. */
     async getLegalBasisAsync(brief) {
-        return JSON.parse(await calls.getLegalBasisAsync(this.#handle, brief));
+        try {
+            return JSON.parse(await calls.getLegalBasisAsync(this.#handle, brief));
+        }
+        catch (e) {
+            throw lift(e, 'getLegalBasisAsync');
+        }
     }
     /** Every legal basis (deleted ones too), by brief, each with its current notice. No purpose check: the catalogue holds no personal data (not audited). */
     listLegalBases() {
-        return JSON.parse(calls.listLegalBases(this.#handle));
+        try {
+            return JSON.parse(calls.listLegalBases(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'listLegalBases');
+        }
     }
     /** `listLegalBases`, off the event loop. */
     async listLegalBasesAsync() {
-        return JSON.parse(await calls.listLegalBasesAsync(this.#handle));
+        try {
+            return JSON.parse(await calls.listLegalBasesAsync(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'listLegalBasesAsync');
+        }
     }
     /** Delete a legal basis: it is marked deleted (its notices are kept) and every agreement under it is revoked, at once for every purpose check and then in the history and the outbox a thousand subjects per transaction (an interrupted call is completed by calling again). Returns {changed}. No purpose check: a catalogue change; the agreements it revokes only end processing. */
     deleteLegalBasis(brief, opts) {
-        return JSON.parse(calls.deleteLegalBasis(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.deleteLegalBasis(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'deleteLegalBasis');
+        }
     }
     /** `deleteLegalBasis`, off the event loop. */
     async deleteLegalBasisAsync(brief, opts) {
-        return JSON.parse(await calls.deleteLegalBasisAsync(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.deleteLegalBasisAsync(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'deleteLegalBasisAsync');
+        }
     }
     /** Revoke every agreement under a legal basis, as delete_legal_basis does, keeping the basis (new agreements may be given). Returns {changed}. No purpose check: a catalogue change; the agreements it revokes only end processing. */
     revokeLegalBasis(brief, opts) {
-        return JSON.parse(calls.revokeLegalBasis(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.revokeLegalBasis(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'revokeLegalBasis');
+        }
     }
     /** `revokeLegalBasis`, off the event loop. */
     async revokeLegalBasisAsync(brief, opts) {
-        return JSON.parse(await calls.revokeLegalBasisAsync(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.revokeLegalBasisAsync(this.#handle, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'revokeLegalBasisAsync');
+        }
     }
     /** Create or change a processing activity: its name is the purpose callers pass; the definition has title, description, operations (read, write, delete, export, detokenize; required for a new activity) and legal_bases (briefs; replaces the links when given). Once a vault has an activity, every purpose a caller names must be one. No purpose check: the catalogue holds no personal data. */
     setActivity(activity, definition, opts) {
-        return JSON.parse(calls.setActivity(this.#handle, activity, text(definition), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.setActivity(this.#handle, activity, text(definition), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'setActivity');
+        }
     }
     /** `setActivity`, off the event loop. */
     async setActivityAsync(activity, definition, opts) {
-        return JSON.parse(await calls.setActivityAsync(this.#handle, activity, text(definition), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.setActivityAsync(this.#handle, activity, text(definition), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'setActivityAsync');
+        }
     }
     /** Let a processing activity rely on a legal basis. No purpose check: the catalogue holds no personal data. */
     linkActivity(activity, brief, opts) {
-        return JSON.parse(calls.linkActivity(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.linkActivity(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'linkActivity');
+        }
     }
     /** `linkActivity`, off the event loop. */
     async linkActivityAsync(activity, brief, opts) {
-        return JSON.parse(await calls.linkActivityAsync(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.linkActivityAsync(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'linkActivityAsync');
+        }
     }
     /** Stop a processing activity relying on a legal basis. No purpose check: the catalogue holds no personal data. */
     unlinkActivity(activity, brief, opts) {
-        return JSON.parse(calls.unlinkActivity(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.unlinkActivity(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'unlinkActivity');
+        }
     }
     /** `unlinkActivity`, off the event loop. */
     async unlinkActivityAsync(activity, brief, opts) {
-        return JSON.parse(await calls.unlinkActivityAsync(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.unlinkActivityAsync(this.#handle, activity, brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'unlinkActivityAsync');
+        }
     }
     /** Delete a processing activity: its name is then an unknown purpose. No purpose check: the catalogue holds no personal data. */
     deleteActivity(activity, opts) {
-        calls.deleteActivity(this.#handle, activity, actorOf(opts), purposeOf(opts));
+        try {
+            calls.deleteActivity(this.#handle, activity, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteActivity');
+        }
     }
     /** `deleteActivity`, off the event loop. */
     async deleteActivityAsync(activity, opts) {
-        await calls.deleteActivityAsync(this.#handle, activity, actorOf(opts), purposeOf(opts));
+        try {
+            await calls.deleteActivityAsync(this.#handle, activity, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteActivityAsync');
+        }
     }
     /** Every processing activity, by name, with the operations it covers and the legal bases it relies on. No purpose check: the catalogue holds no personal data (not audited). */
     listActivities() {
-        return JSON.parse(calls.listActivities(this.#handle));
+        try {
+            return JSON.parse(calls.listActivities(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'listActivities');
+        }
     }
     /** `listActivities`, off the event loop. */
     async listActivitiesAsync() {
-        return JSON.parse(await calls.listActivitiesAsync(this.#handle));
+        try {
+            return JSON.parse(await calls.listActivitiesAsync(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'listActivitiesAsync');
+        }
     }
     /** Record that a subject gave (or with status refused, refused) consent under a legal basis. Options: status, start_ms, expires_ms or ttl_ms, method, channel, language, reference (stored encrypted), notice_version (default: the current one). Appended to the subject's consent record with an outbox event in one transaction; the basis must be active. Returns the agreement. No purpose check: a decision is the subject's own act: recording it never needs the consent it records. */
     giveConsent(lookup, brief, options, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.giveConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.giveConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'giveConsent');
+        }
     }
     /** `giveConsent`, off the event loop. */
     async giveConsentAsync(lookup, brief, options, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.giveConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.giveConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'giveConsentAsync');
+        }
     }
     /** Record that a subject withdrew consent under a legal basis (options: method, channel, language, reference). An agreement not in force is returned unchanged; none at all is NOT_FOUND. No purpose check: a decision is the subject's own act: recording it never needs the consent it records. */
     withdrawConsent(lookup, brief, options, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.withdrawConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.withdrawConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'withdrawConsent');
+        }
     }
     /** `withdrawConsent`, off the event loop. */
     async withdrawConsentAsync(lookup, brief, options, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.withdrawConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.withdrawConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'withdrawConsentAsync');
+        }
     }
     /** Record that an operator revoked a subject's consent under a legal basis, as withdraw_consent records a withdrawal. No purpose check: ending an agreement only ends processing. */
     revokeConsent(lookup, brief, options, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.revokeConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.revokeConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'revokeConsent');
+        }
     }
     /** `revokeConsent`, off the event loop. */
     async revokeConsentAsync(lookup, brief, options, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.revokeConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.revokeConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'revokeConsentAsync');
+        }
     }
     /** A subject's current decision about a legal basis: status (given, refused, withdrawn, revoked, expired), in_force, times, the notice version and hash, method, channel, language, reference, actor. NOT_FOUND when it never decided. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
     getConsent(lookup, brief, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.getConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.getConsent(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getConsent');
+        }
     }
     /** `getConsent`, off the event loop. */
     async getConsentAsync(lookup, brief, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.getConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.getConsentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], brief, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getConsentAsync');
+        }
     }
     /** A subject's current decisions, one per legal basis it decided about, by brief. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
     listConsents(lookup, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.listConsents(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.listConsents(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'listConsents');
+        }
     }
     /** `listConsents`, off the event loop. */
     async listConsentsAsync(lookup, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.listConsentsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.listConsentsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'listConsentsAsync');
+        }
     }
     /** A subject's whole consent record as a receipt: Kantara Consent Receipt v1.1 fields, the ISO/IEC TS 27560 record (every decision with the notice version and text hash, when, how, by whom) under record, and a mac (HMAC-SHA256 under the vault's consent key) over its canonical JSON. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose. */
     exportConsentReceipt(lookup, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.exportConsentReceipt(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.exportConsentReceipt(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportConsentReceipt');
+        }
     }
     /** `exportConsentReceipt`, off the event loop. */
     async exportConsentReceiptAsync(lookup, opts) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.exportConsentReceiptAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.exportConsentReceiptAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportConsentReceiptAsync');
+        }
     }
     /** Verify a receipt this vault issued: INTEGRITY when anything in it changed or another vault issued it. Returns {valid, subject, events, issued_ms}. No purpose check: checks a document the caller already holds; reads nothing stored about anyone (not audited). */
     verifyConsentReceipt(receipt) {
-        return JSON.parse(calls.verifyConsentReceipt(this.#handle, text(receipt)));
+        try {
+            return JSON.parse(calls.verifyConsentReceipt(this.#handle, text(receipt)));
+        }
+        catch (e) {
+            throw lift(e, 'verifyConsentReceipt');
+        }
     }
     /** `verifyConsentReceipt`, off the event loop. */
     async verifyConsentReceiptAsync(receipt) {
-        return JSON.parse(await calls.verifyConsentReceiptAsync(this.#handle, text(receipt)));
+        try {
+            return JSON.parse(await calls.verifyConsentReceiptAsync(this.#handle, text(receipt)));
+        }
+        catch (e) {
+            throw lift(e, 'verifyConsentReceiptAsync');
+        }
     }
     /** Whether a purpose allows an operation (read by default; write, delete, export, detokenize) on a subject, answered as the purpose check answers it, without reading the subject's data: {allowed, legal_basis, reason}. An unknown purpose is INVALID_INPUT. No purpose check: it is the check itself, answered for the purpose it names (audited as consent.check). */
     canProcess(lookup, purpose, operation) {
         const mode = lookupMode(lookup);
-        return JSON.parse(calls.canProcess(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], purpose, operation));
+        try {
+            return JSON.parse(calls.canProcess(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], purpose, operation));
+        }
+        catch (e) {
+            throw lift(e, 'canProcess');
+        }
     }
     /** `canProcess`, off the event loop. */
     async canProcessAsync(lookup, purpose, operation) {
         const mode = lookupMode(lookup);
-        return JSON.parse(await calls.canProcessAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], purpose, operation));
+        try {
+            return JSON.parse(await calls.canProcessAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], purpose, operation));
+        }
+        catch (e) {
+            throw lift(e, 'canProcessAsync');
+        }
     }
     /** Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. An event is delivered until acknowledged: at least once, in order. A page is {total, items, next}. Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose. */
     listConsentEvents(consumer, opts) {
-        return JSON.parse(calls.listConsentEvents(this.#handle, consumer, opts));
+        try {
+            return JSON.parse(calls.listConsentEvents(this.#handle, consumer, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listConsentEvents');
+        }
     }
     /** `listConsentEvents`, off the event loop. */
     async listConsentEventsAsync(consumer, opts) {
-        return JSON.parse(await calls.listConsentEventsAsync(this.#handle, consumer, opts));
+        try {
+            return JSON.parse(await calls.listConsentEventsAsync(this.#handle, consumer, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listConsentEventsAsync');
+        }
     }
     /** Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). No purpose check: moves a consumer's mark; reads nothing. */
     ackConsentEvents(cursor, consumer, opts) {
-        calls.ackConsentEvents(this.#handle, cursor, consumer, actorOf(opts), purposeOf(opts));
+        try {
+            calls.ackConsentEvents(this.#handle, cursor, consumer, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'ackConsentEvents');
+        }
     }
     /** `ackConsentEvents`, off the event loop. */
     async ackConsentEventsAsync(cursor, consumer, opts) {
-        await calls.ackConsentEventsAsync(this.#handle, cursor, consumer, actorOf(opts), purposeOf(opts));
+        try {
+            await calls.ackConsentEventsAsync(this.#handle, cursor, consumer, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'ackConsentEventsAsync');
+        }
     }
     /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. No purpose check: records the expiries that agreements' own terms set; returns only a count. */
     purgeConsents(opts) {
-        return JSON.parse(calls.purgeConsents(this.#handle, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.purgeConsents(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeConsents');
+        }
     }
     /** `purgeConsents`, off the event loop. */
     async purgeConsentsAsync(opts) {
-        return JSON.parse(await calls.purgeConsentsAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.purgeConsentsAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeConsentsAsync');
+        }
     }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject, opts) {
-        return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts));
+        try {
+            return JSON.parse(calls.listAuditEvents(this.#handle, subject, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listAuditEvents');
+        }
     }
     /** `listAuditEvents`, off the event loop. */
     async listAuditEventsAsync(subject, opts) {
-        return JSON.parse(await calls.listAuditEventsAsync(this.#handle, subject, opts));
+        try {
+            return JSON.parse(await calls.listAuditEventsAsync(this.#handle, subject, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listAuditEventsAsync');
+        }
     }
     /** The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no personal data (not audited). */
     getAuditHead() {
-        return JSON.parse(calls.getAuditHead(this.#handle));
+        try {
+            return JSON.parse(calls.getAuditHead(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'getAuditHead');
+        }
     }
     /** `getAuditHead`, off the event loop. */
     async getAuditHeadAsync() {
-        return JSON.parse(await calls.getAuditHeadAsync(this.#handle));
+        try {
+            return JSON.parse(await calls.getAuditHeadAsync(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'getAuditHeadAsync');
+        }
     }
     /** Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. Returns {events, subjects, head}. No purpose check: returns counts and the head only (not audited). */
     verifyAudit(anchor) {
-        return JSON.parse(calls.verifyAudit(this.#handle, optionalText(anchor)));
+        try {
+            return JSON.parse(calls.verifyAudit(this.#handle, optionalText(anchor)));
+        }
+        catch (e) {
+            throw lift(e, 'verifyAudit');
+        }
     }
     /** `verifyAudit`, off the event loop. */
     async verifyAuditAsync(anchor) {
-        return JSON.parse(await calls.verifyAuditAsync(this.#handle, optionalText(anchor)));
+        try {
+            return JSON.parse(await calls.verifyAuditAsync(this.#handle, optionalText(anchor)));
+        }
+        catch (e) {
+            throw lift(e, 'verifyAuditAsync');
+        }
     }
     /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). No purpose check: writes events already recorded (not audited). */
     flushAudit() {
-        calls.flushAudit(this.#handle);
+        try {
+            calls.flushAudit(this.#handle);
+        }
+        catch (e) {
+            throw lift(e, 'flushAudit');
+        }
     }
     /** `flushAudit`, off the event loop. */
     async flushAuditAsync() {
-        await calls.flushAuditAsync(this.#handle);
+        try {
+            await calls.flushAuditAsync(this.#handle);
+        }
+        catch (e) {
+            throw lift(e, 'flushAuditAsync');
+        }
     }
     /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
     compact(opts) {
-        return JSON.parse(calls.compact(this.#handle, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(calls.compact(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'compact');
+        }
     }
     /** `compact`, off the event loop. */
     async compactAsync(opts) {
-        return JSON.parse(await calls.compactAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        try {
+            return JSON.parse(await calls.compactAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'compactAsync');
+        }
     }
     /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data. */
     rekey(new_key, opts) {
-        calls.rekey(this.#handle, new_key, actorOf(opts), purposeOf(opts));
+        try {
+            calls.rekey(this.#handle, new_key, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'rekey');
+        }
     }
     /** `rekey`, off the event loop. */
     async rekeyAsync(new_key, opts) {
-        await calls.rekeyAsync(this.#handle, new_key, actorOf(opts), purposeOf(opts));
+        try {
+            await calls.rekeyAsync(this.#handle, new_key, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'rekeyAsync');
+        }
     }
 }
 exports.Vault = Vault;

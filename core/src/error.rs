@@ -11,13 +11,13 @@ use std::borrow::Cow;
 use std::fmt;
 
 macro_rules! error_kinds {
-    ($( $(#[$doc:meta])* $variant:ident = $num:literal, $code:literal; )*) => {
+    ($( $variant:ident = $num:literal, $code:literal, $doc:literal; )*) => {
         /// What went wrong, as a stable number and code string shared by C, Python and Node.
         #[non_exhaustive]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[repr(i32)]
         pub enum ErrorKind {
-            $( $(#[$doc])* $variant = $num, )*
+            $( #[doc = $doc] $variant = $num, )*
         }
 
         impl ErrorKind {
@@ -27,6 +27,12 @@ macro_rules! error_kinds {
             /// The stable code string, e.g. `"NOT_FOUND"`.
             pub const fn code(self) -> &'static str {
                 match self { $( ErrorKind::$variant => $code, )* }
+            }
+
+            /// What the kind means, in a sentence or two (what every binding's documentation of
+            /// it says).
+            pub const fn doc(self) -> &'static str {
+                match self { $( ErrorKind::$variant => $doc, )* }
             }
 
             /// The stable number, e.g. `200`. `0` is never a kind: it means success in C.
@@ -43,60 +49,91 @@ macro_rules! error_kinds {
             pub fn from_code(code: &str) -> Option<ErrorKind> {
                 match code { $( $code => Some(ErrorKind::$variant), )* _ => None }
             }
+
+            /// The group of the kind (its number's hundreds).
+            pub fn group(self) -> &'static ErrorGroup {
+                ErrorGroup::of(self.number()).expect("every kind is in a group")
+            }
         }
     };
 }
 
+/// A group of error kinds: the kinds whose numbers share their hundreds. Every binding's error
+/// classes are grouped by these, so a caller can handle a whole group, and a kind added later
+/// (unknown to an older binding) still lands in its group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorGroup {
+    /// The hundreds of its kinds' numbers (1 for 1xx).
+    pub hundreds: i32,
+    /// Its name, one word (`input`, `state`, `security`, `operational`, `defect`).
+    pub name: &'static str,
+    /// What its kinds have in common.
+    pub doc: &'static str,
+}
+
+impl ErrorGroup {
+    /// Every group, by number.
+    pub const ALL: &'static [ErrorGroup] = &[
+        ErrorGroup { hundreds: 1, name: "input", doc: "The caller's input was refused; the call had no effect." },
+        ErrorGroup {
+            hundreds: 2,
+            name: "state",
+            doc: "The vault's data does not allow the call: what was looked for is not there (or not any \
+                  more), already exists, or may not be touched for the caller's purpose.",
+        },
+        ErrorGroup {
+            hundreds: 3,
+            name: "security",
+            doc: "Keys and authenticity: the key does not open the vault or could not be read, or stored \
+                  data failed authentication.",
+        },
+        ErrorGroup {
+            hundreds: 4,
+            name: "operational",
+            doc: "The storage engine or the handle: busy, failed, closed, or a vault of a newer format.",
+        },
+        ErrorGroup { hundreds: 9, name: "defect", doc: "A bug in bunkerlite; the host process keeps running." },
+    ];
+
+    /// The group of an error number (`None` for 0 and numbers outside every group).
+    pub fn of(number: i32) -> Option<&'static ErrorGroup> {
+        ErrorGroup::ALL.iter().find(|g| number / 100 == g.hundreds && number > 0)
+    }
+}
+
 error_kinds! {
-    // 1xx — the caller's input.
-    /// The input is malformed: invalid JSON, not an object, a bad token, an invalid email or phone,
-    /// a NULL pointer or invalid UTF-8 at the C boundary.
-    InvalidInput = 100, "INVALID_INPUT";
-    /// The input exceeds a configured limit (document size, nesting, field count, string length,
-    /// batch size).
-    TooLarge = 101, "TOO_LARGE";
-
-    // 2xx — the state of the vault's data.
-    /// No subject (or record) matches the lookup.
-    NotFound = 200, "NOT_FOUND";
-    /// A unique field (email, phone, login, or a configured unique index) already belongs to
-    /// another subject.
-    Duplicate = 201, "DUPLICATE";
-    /// The subject existed and was erased; only the fact of the erasure remains.
-    Erased = 202, "ERASED";
-    /// The record (a token) has expired: its time passed. (A single-use token, once used, is
-    /// deleted and then `NOT_FOUND`, as one never made: nothing kept tells that it existed.)
-    Expired = 203, "EXPIRED";
-    /// No new token can be made in the requested format: every random draw collided with an
-    /// existing token (the format's space is used up for this prefix and suffix).
-    Exhausted = 204, "EXHAUSTED";
-    /// The caller's purpose does not allow the operation on this subject: the processing
-    /// activity does not cover the operation, or it relies on consent the subject has not given
-    /// (or withdrew, or that expired or was revoked).
-    ConsentRequired = 205, "CONSENT_REQUIRED";
-
-    // 3xx — keys and integrity.
-    /// The master key does not match the vault. Nothing was written.
-    WrongKey = 300, "WRONG_KEY";
-    /// Stored data failed authentication: a ciphertext moved or edited, or a broken audit chain.
-    Integrity = 301, "INTEGRITY";
-    /// The master key could not be obtained from its source (missing variable, unreadable file,
-    /// wrong length or encoding).
-    KeySource = 302, "KEY_SOURCE";
-
-    // 4xx — the storage engine and the handle.
-    /// The database stayed locked by another connection longer than the configured busy timeout.
-    Busy = 400, "BUSY";
-    /// The storage engine failed (I/O error, full disk, corrupt file, not a bunkerlite vault).
-    Storage = 401, "STORAGE";
-    /// The vault handle was closed.
-    Closed = 402, "CLOSED";
-    /// The vault file was written by a newer bunkerlite (schema version unknown to this one).
-    Unsupported = 403, "UNSUPPORTED";
-
-    // 9xx — bugs.
-    /// A bug in bunkerlite (an invariant broke, or a panic was caught at a language boundary).
-    Internal = 900, "INTERNAL";
+    InvalidInput = 100, "INVALID_INPUT",
+        "The input is malformed: invalid JSON, not an object, a bad token, an invalid email or phone, a NULL pointer or invalid UTF-8 at the C boundary.";
+    TooLarge = 101, "TOO_LARGE",
+        "The input exceeds a configured limit (document size, nesting, field count, string length, batch size).";
+    NotFound = 200, "NOT_FOUND",
+        "No subject (or record) matches the lookup.";
+    Duplicate = 201, "DUPLICATE",
+        "A unique field (email, phone, login, or a configured unique index) already belongs to another subject.";
+    Erased = 202, "ERASED",
+        "The subject existed and was erased; only the fact of the erasure remains.";
+    Expired = 203, "EXPIRED",
+        "The record (a token) has expired: its time passed. (A single-use token, once used, is deleted and then `NOT_FOUND`, as one never made: nothing kept tells that it existed.)";
+    Exhausted = 204, "EXHAUSTED",
+        "No new token can be made in the requested format: every random draw collided with an existing token (the format's space is used up for this prefix and suffix).";
+    ConsentRequired = 205, "CONSENT_REQUIRED",
+        "The caller's purpose does not allow the operation on this subject: the processing activity does not cover the operation, or it relies on consent the subject has not given (or withdrew, or that expired or was revoked).";
+    WrongKey = 300, "WRONG_KEY",
+        "The master key does not match the vault. Nothing was written.";
+    Integrity = 301, "INTEGRITY",
+        "Stored data failed authentication: a ciphertext moved or edited, or a broken audit chain.";
+    KeySource = 302, "KEY_SOURCE",
+        "The master key could not be obtained from its source (missing variable, unreadable file, wrong length or encoding).";
+    Busy = 400, "BUSY",
+        "The database stayed locked by another connection longer than the configured busy timeout.";
+    Storage = 401, "STORAGE",
+        "The storage engine failed (I/O error, full disk, corrupt file, not a bunkerlite vault).";
+    Closed = 402, "CLOSED",
+        "The vault handle was closed.";
+    Unsupported = 403, "UNSUPPORTED",
+        "The vault file was written by a newer bunkerlite (schema version unknown to this one).";
+    Internal = 900, "INTERNAL",
+        "A bug in bunkerlite (an invariant broke, or a panic was caught at a language boundary).";
 }
 
 impl fmt::Display for ErrorKind {

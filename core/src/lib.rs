@@ -59,7 +59,7 @@ pub use consent::types::{
 };
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{documents_from_json, strings_from_json, Limits, MAX_DEPTH};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorGroup, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;

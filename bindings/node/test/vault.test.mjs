@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-const { Vault, MasterKey, errorCodes, version } = require('..')
+const { Vault, MasterKey, BunkerliteError, errorCodes, version } = require('..')
 const here = dirname(fileURLToPath(import.meta.url))
 
 const code = (c) => (e) => e instanceof Error && e.code === c
@@ -119,6 +119,22 @@ test('round trip, async', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test('errors are BunkerliteErrors with code, number, group and operation, sync and async', async () => {
+  const vault = Vault.openInMemory(MasterKey.generate())
+  const check = (e, code, number, group, operation) =>
+    e instanceof BunkerliteError && e instanceof Error && e.code === code && e.number === number &&
+    e.group === group && e.operation === operation && e.name === 'BunkerliteError'
+  assert.throws(() => vault.getSubject({ email: 'nobody@example.org' }), (e) => check(e, 'NOT_FOUND', 200, 'state', 'getSubject'))
+  await assert.rejects(vault.getSubjectAsync({ email: 'nobody@example.org' }), (e) => check(e, 'NOT_FOUND', 200, 'state', 'getSubjectAsync'))
+  assert.throws(() => vault.getSubject({ token: 'x' }), (e) => check(e, 'INVALID_INPUT', 100, 'input', 'getSubject'))
+  assert.throws(() => vault.createSubject({}, { actor: 'bad actor' }), (e) => check(e, 'INVALID_INPUT', 100, 'input', 'createSubject'))
+  // An exception the caller's own getter throws passes through as it is.
+  const trap = { get email () { throw new RangeError('mine') } }
+  assert.throws(() => vault.getSubject(trap), (e) => e instanceof RangeError || e.code === 'INVALID_INPUT')
+  vault.close()
+  assert.throws(() => vault.getSubject({ token: 'x' }), (e) => check(e, 'CLOSED', 402, 'operational', 'getSubject'))
 })
 
 test('error matrix', async () => {

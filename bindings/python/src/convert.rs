@@ -558,8 +558,9 @@ pub(crate) fn result<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyR
 /// `bunkerlite._errors`, with `.code` and the message.
 pub(crate) fn py_err(py: Python<'_>, err: &Error) -> PyErr {
     let make = || -> PyResult<PyErr> {
-        let classes = py.import("bunkerlite._errors")?.getattr("BY_CODE")?;
-        let class = classes.get_item(err.code())?;
+        // A kind this package's Python layer does not know (a newer core) becomes its group's.
+        let class =
+            py.import("bunkerlite._errors")?.getattr("error_class")?.call1((err.code(), err.kind().number()))?;
         Ok(PyErr::from_value(class.call1((err.message().to_owned(),))?))
     };
     make().unwrap_or_else(|e| e)

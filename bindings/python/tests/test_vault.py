@@ -25,6 +25,28 @@ def test_every_core_error_code_has_a_class() -> None:
         assert issubclass(cls, bunkerlite.Error) and cls.code == code
     assert issubclass(bunkerlite.NotFoundError, LookupError)
     assert issubclass(bunkerlite.InvalidInputError, ValueError)
+    # Grouped by hundreds, as redb groups its exceptions: catch a group or one kind.
+    for code, cls in _errors.BY_CODE.items():
+        assert issubclass(cls, _errors.BY_GROUP[cls.number // 100]), code
+    assert issubclass(bunkerlite.ConsentRequiredError, bunkerlite.StateError)
+    assert issubclass(bunkerlite.IntegrityError, bunkerlite.SecurityError)
+
+
+def test_a_kind_this_package_does_not_know_lands_in_its_group() -> None:
+    # A newer core may add kinds: they arrive as their group's class, never as a KeyError.
+    assert _errors.error_class("NOT_FOUND", 200) is bunkerlite.NotFoundError
+    assert _errors.error_class("SOMETHING_NEW", 206) is bunkerlite.StateError
+    assert _errors.error_class("SOMETHING_NEW", 304) is bunkerlite.SecurityError
+    assert _errors.error_class("SOMETHING_NEW", 777) is bunkerlite.Error
+
+
+def test_errors_raised_carry_code_number_and_group(vault: bunkerlite.Vault) -> None:
+    with pytest.raises(bunkerlite.StateError) as e:
+        vault.get_subject({"email": "nobody@example.org"})
+    assert type(e.value) is bunkerlite.NotFoundError
+    assert (e.value.code, e.value.number) == ("NOT_FOUND", 200)
+    with pytest.raises(bunkerlite.InputError):
+        vault.get_subject({"token": "not-a-token"})
 
 
 def test_round_trip(vault: bunkerlite.Vault) -> None:

@@ -281,25 +281,28 @@ pub(crate) fn layer() -> String {
             Ret::Json { ts, .. } => ts,
         };
         let args = args.join(", ");
-        let body = |call: String| -> String {
-            match op.ret {
-                Ret::Unit => format!("    {call}\n"),
-                Ret::Str(_) => format!("    return {call}\n"),
+        // The call in a `try`: what the addon throws becomes a `BunkerliteError` of the method
+        // (V8 optimises a try/catch that never catches as if it were not there).
+        let body = |call: String, operation: String| -> String {
+            let inner = match op.ret {
+                Ret::Unit => format!("      {call}\n"),
+                Ret::Str(_) => format!("      return {call}\n"),
                 Ret::Json { text: Some(Text { subject: Some(_), .. }), .. } => {
-                    format!("    return subjectOf({call})\n")
+                    format!("      return subjectOf({call})\n")
                 }
-                Ret::Json { .. } => format!("    return JSON.parse({call})\n"),
-            }
+                Ret::Json { .. } => format!("      return JSON.parse({call})\n"),
+            };
+            format!("    try {{\n{inner}    }} catch (e) {{\n      throw lift(e, '{operation}')\n    }}\n")
         };
         writeln!(out, "  /** {} */", op.full_doc()).expect("string");
         writeln!(out, "  {js} ({}): {ret} {{", decl.join(", ")).expect("string");
         out.push_str(&prelude);
-        out.push_str(&body(format!("calls.{js}({args})")));
+        out.push_str(&body(format!("calls.{js}({args})"), js.clone()));
         writeln!(out, "  }}\n").expect("string");
         writeln!(out, "  /** `{js}`, off the event loop. */").expect("string");
         writeln!(out, "  async {js}Async ({}): Promise<{ret}> {{", decl.join(", ")).expect("string");
         out.push_str(&prelude);
-        out.push_str(&body(format!("await calls.{js}Async({args})")));
+        out.push_str(&body(format!("await calls.{js}Async({args})"), format!("{js}Async")));
         writeln!(out, "  }}\n").expect("string");
     }
     out.truncate(out.trim_end().len());

@@ -8,49 +8,8 @@
 True
 """
 
-from ._errors import (
-    BusyError,
-    ClosedError,
-    DuplicateError,
-    ErasedError,
-    Error,
-    ExhaustedError,
-    ConsentRequiredError,
-    ExpiredError,
-    IntegrityError,
-    InternalError,
-    InvalidInputError,
-    InvalidTypeError,
-    KeySourceError,
-    NotFoundError,
-    StorageError,
-    TooLargeError,
-    UnsupportedError,
-    WrongKeyError,
-)
+from ._errors import *  # noqa: F403 — the generated hierarchy, every name in its __all__
+from ._errors import __all__ as _error_names
 from ._native import MasterKey, Vault, __version__, error_codes
 
-__all__ = [
-    "BusyError",
-    "ClosedError",
-    "DuplicateError",
-    "ErasedError",
-    "Error",
-    "ExhaustedError",
-    "ConsentRequiredError",
-    "ExpiredError",
-    "IntegrityError",
-    "InternalError",
-    "InvalidInputError",
-    "InvalidTypeError",
-    "KeySourceError",
-    "MasterKey",
-    "NotFoundError",
-    "StorageError",
-    "TooLargeError",
-    "UnsupportedError",
-    "Vault",
-    "WrongKeyError",
-    "__version__",
-    "error_codes",
-]
+__all__ = [*_error_names, "MasterKey", "Vault", "__version__", "error_codes"]
