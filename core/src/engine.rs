@@ -8,10 +8,10 @@ use std::sync::{Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::audit::action::Action;
-use crate::audit::buffer::{Buffer, Flush};
-use crate::audit::chain::{self, Event, Pending, OK};
+use crate::action::Action;
 use crate::caller::Caller;
+use crate::chain::buffer::{Buffer, Flush};
+use crate::chain::{self, Event, Pending, OK};
 use crate::clock::Clock;
 use crate::document::Limits;
 use crate::error::{Error, ErrorKind, Result};

@@ -24,12 +24,13 @@
 //! `subject`) and optionally the *purpose* of the processing, both recorded in the audit log.
 //! Errors carry a stable [`ErrorKind`] shared with the C, Python and Node bindings.
 //!
-//! Inside, modules are layered and arrows point down only: `vault` → feature areas (`subjects`,
-//! the audit API) → `engine` → `keyring`, the audit chain, `store` → primitives (`crypto`,
-//! `document`, `normalize`, `ids`, `clock`, `page`, `caller`) → `error`. Only `store` knows SQL.
+//! Inside, modules stand on floors and use only the floors below theirs: the table is in
+//! `core/tests/architecture.rs` (and the README's "Layout"), which checks every import.
 
-mod audit;
+mod action;
+mod audit_log;
 mod caller;
+mod chain;
 mod clock;
 mod consent;
 mod crypto;
@@ -49,8 +50,8 @@ mod tokens;
 mod upgrade;
 mod vault;
 
-pub use audit::action::Action;
-pub use audit::api::{AuditEvent, AuditHead, AuditReport};
+pub use action::Action;
+pub use audit_log::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
 pub use consent::types::{

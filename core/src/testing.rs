@@ -97,7 +97,7 @@ pub fn audit_mac(
     outcome: &str,
     details: Option<&[u8]>,
 ) -> Result<[u8; 32]> {
-    let fields = crate::audit::chain::Fields {
+    let fields = crate::chain::Fields {
         seq,
         time_ms,
         actor,

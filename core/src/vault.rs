@@ -14,10 +14,10 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::audit::action::Action;
-use crate::audit::api::{self as audit, AuditEvent, AuditHead, AuditReport};
-use crate::audit::chain::Event;
+use crate::action::Action;
+use crate::audit_log::{self as audit, AuditEvent, AuditHead, AuditReport};
 use crate::caller::Caller;
+use crate::chain::Event;
 use crate::consent::types::{
     Activity, ActivitySpec, Agreement, ConsentEvent, ConsentOptions, ConsentReport, LegalBasis, LegalBasisSpec,
     ProcessingDecision, ReceiptCheck,

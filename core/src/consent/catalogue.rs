@@ -9,9 +9,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::types::{Activity, ActivitySpec, BasisStatus, BasisType, LegalBasis, LegalBasisSpec, Notice};
-use crate::audit::action::Action;
-use crate::audit::chain::Event;
+use crate::action::Action;
 use crate::caller::{check_purpose, Caller};
+use crate::chain::Event;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::policy::{seal, Operation};

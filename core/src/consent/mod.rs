@@ -10,14 +10,15 @@
 pub(crate) mod catalogue;
 mod receipt;
 pub(crate) mod types;
+pub(crate) mod verify;
 
 use std::collections::HashMap;
 
 use serde_json::json;
 
-use crate::audit::action::Action;
-use crate::audit::chain::Event;
+use crate::action::Action;
 use crate::caller::{check_purpose, Caller, DEFAULT_ACTOR};
+use crate::chain::Event;
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
@@ -663,7 +664,7 @@ fn check_consumer(name: &str) -> Result<()> {
 
 fn event_view(r: &OutboxRow) -> Result<ConsentEvent> {
     let event = match r.event {
-        store::subjects::ERASED_EVENT => "erased",
+        decision::ERASED => "erased",
         n => ConsentStatus::from_number(n).ok_or_else(|| Error::integrity("a stored consent event is unknown"))?.name(),
     };
     Ok(ConsentEvent {

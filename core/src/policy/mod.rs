@@ -80,6 +80,8 @@ pub(crate) mod decision {
     pub(crate) const WITHDRAWN: i64 = 3;
     pub(crate) const REVOKED: i64 = 4;
     pub(crate) const EXPIRED: i64 = 5;
+    /// Not a decision: the outbox event of a subject's erasure.
+    pub(crate) const ERASED: i64 = 6;
 }
 
 /// The stored number of the `consent` basis type.

@@ -197,7 +197,7 @@ pub(crate) struct NewAuditRow<'a> {
     pub(crate) time_ms: i64,
     pub(crate) actor: &'a str,
     pub(crate) purpose: Option<&'a str>,
-    pub(crate) action: crate::audit::action::Action,
+    pub(crate) action: crate::action::Action,
     pub(crate) subject: Option<&'a [u8; 16]>,
     pub(crate) subject_id: Option<i64>,
     pub(crate) version: Option<i64>,

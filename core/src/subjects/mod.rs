@@ -15,9 +15,9 @@ use zeroize::Zeroizing;
 
 pub use lookup::Lookup;
 
-use crate::audit::action::Action;
-use crate::audit::chain::{self, Event};
+use crate::action::Action;
 use crate::caller::Caller;
+use crate::chain::{self, Event};
 use crate::crypto::aead::{self, Place, RowState, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::{index_eq, IndexKey, INDEX_LEN};
 use crate::crypto::keys::SecretKey;
@@ -750,7 +750,7 @@ impl Subjects {
                 subject_id: row.id,
                 subject: row.token,
                 basis: None,
-                event: store::subjects::ERASED_EVENT,
+                event: crate::policy::decision::ERASED,
                 notice_version: None,
                 time_ms: now,
                 prev_seq: 0,
@@ -868,4 +868,9 @@ pub(crate) fn row_id(db: &Db<'_>, token: &TokenBytes) -> Result<Option<i64>> {
 /// Every stored subject's row id, token and version (for reconciling rows with the audit chain).
 pub(crate) fn versions(db: &Db<'_>, f: impl FnMut(i64, TokenBytes, i64) -> Result<()>) -> Result<()> {
     store::subjects::versions(db, f)
+}
+
+/// The token and row id of every erased subject (the facts of erasures, for `verify_audit`).
+pub(crate) fn erased(db: &Db<'_>) -> Result<Vec<(TokenBytes, i64)>> {
+    store::subjects::erased_tokens(db)
 }

@@ -11,9 +11,9 @@ use super::types::{
     BatchSummary, DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, TokenBatch, TokenizeItem, TokenizeOptions,
 };
 use super::{Ff1, Prepared, Tokens};
-use crate::audit::action::Action;
-use crate::audit::chain::Event;
+use crate::action::Action;
 use crate::caller::Caller;
+use crate::chain::Event;
 use crate::crypto::fpe;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};

@@ -17,7 +17,7 @@ use super::detect::{find, MIN_VALUE_CHARS};
 use super::format::{self, OsRandom, TokenKind};
 use super::types::{DetokenizeOptions, TextOptions, TokenizeOptions};
 use super::{Prepared, Tokens};
-use crate::audit::action::Action;
+use crate::action::Action;
 use crate::caller::Caller;
 use crate::engine::Engine;
 use crate::error::{Error, Result};

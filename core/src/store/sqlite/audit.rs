@@ -4,7 +4,7 @@
 use rusqlite::OptionalExtension;
 
 use super::{fixed, Db, Tx};
-use crate::audit::action::{Action, OK};
+use crate::action::{Action, OK};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{AuditRow, NewAuditRow};
 

@@ -139,9 +139,6 @@ pub(crate) fn update_profile(tx: &Tx<'_>, id: i64, profile: &[u8], updated_ms: i
     Ok(())
 }
 
-/// The outbox event number of an erasure (after the consent decisions 1–5).
-pub(crate) const ERASED_EVENT: i64 = 6;
-
 /// Delete a subject's row, its index entries (`entries`: each indexed field of its profile with
 /// the hash recomputed from the stored value, see [`delete_index`]), its tokens and its consent
 /// decisions, and record the erasure of its token. (Its pending consent events and the `erased`

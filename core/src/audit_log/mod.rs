@@ -3,6 +3,8 @@
 //! (truncation, rollback), and each stored subject against its last audited change (a row
 //! rolled back, edited, inserted or deleted behind the vault's back).
 
+mod reconcile;
+
 use std::collections::HashMap;
 use std::fmt;
 
@@ -10,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-use super::action::Action;
-use super::chain::{details_place, Event, Fields, OK};
-use super::reconcile;
+use crate::action::Action;
+use crate::chain::{details_place, Event, Fields, OK};
+
 use crate::caller::Caller;
 use crate::crypto::aead::{self, ROW_KEY};
 use crate::crypto::keys::SecretKey;
@@ -246,7 +248,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
     engine.store.read_snapshot(|db| {
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();
-        let mut consent = reconcile::Audited::default();
+        let mut facts = reconcile::Facts::default();
         store::audit::walk(db, |row| {
             let broken = || Error::integrity(format!("the audit chain is broken at event {expected}"));
             if row.seq != expected {
@@ -273,10 +275,10 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                     }
                     (Some(Action::SubjectForget), erased_event) => {
                         audited.insert(id, Audited::Erased);
-                        consent.decisions.remove(&id);
-                        consent.erasures.insert((token, id));
+                        facts.consent.decisions.remove(&id);
+                        facts.erasures.insert((token, id));
                         if let Some(seq) = erased_event {
-                            consent.erased_events.push((token, seq));
+                            facts.consent.erased_events.push((token, seq));
                         }
                     }
                     (
@@ -288,7 +290,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                         ),
                         Some(seq),
                     ) => {
-                        consent.decisions.entry(id).or_default().insert(seq);
+                        facts.consent.decisions.entry(id).or_default().insert(seq);
                     }
                     _ => {}
                 }
@@ -332,7 +334,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
         if let Some((id, _)) = audited.iter().find(|(_, a)| matches!(a, Audited::Version(..))) {
             return Err(Error::integrity(format!("subject row {id} is missing without an audited erasure")));
         }
-        let r = reconcile::rows(engine, db, &stored, &consent)?;
+        let r = reconcile::rows(engine, db, &stored, &facts)?;
         Ok(AuditReport {
             events,
             subjects: stored.len() as u64,

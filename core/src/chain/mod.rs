@@ -1,4 +1,4 @@
-//! The audit chain: what an operation records (`Event`), events ready to be chained
+//! The audit chain (below the engine; the listing and verification are `audit_log`): what an operation records (`Event`), events ready to be chained
 //! (`Pending`), the chain MAC, and appending inside a write transaction.
 //!
 //! `mac_n = HMAC-SHA256(audit key, parts)` over the parts `"bunkerlite/v2/audit"`, `mac_{n-1}`,
@@ -11,12 +11,14 @@
 //! Details are encrypted under the subject's data key: erasing the subject shreds them while the
 //! chain, which covers the ciphertext, still verifies.
 
+pub(crate) mod buffer;
+
 use std::sync::Arc;
 
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::action::Action;
+use crate::action::Action;
 use crate::caller::Caller;
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
 use crate::crypto::index::{MacKey, PartsMac};
@@ -28,7 +30,7 @@ use crate::store::{self, AuditRow, Db, NewAuditRow, Tx};
 
 const CHAIN_LABEL: &[u8] = b"bunkerlite/v2/audit";
 
-pub(crate) use super::action::OK;
+pub(crate) use crate::action::OK;
 
 /// Where an event's details are sealed: bound to the subject's token.
 pub(crate) fn details_place<'a>(vault_id: &'a [u8; 16], token: &'a TokenBytes) -> Place<'a> {

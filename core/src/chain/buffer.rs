@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use super::chain::Pending;
+use super::Pending;
 
 /// What a caller that recorded events does next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,9 +89,9 @@ impl Buffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::action::Action;
-    use crate::audit::chain::{Event, OK};
+    use crate::action::Action;
     use crate::caller::Caller;
+    use crate::chain::{Event, OK};
 
     fn events(n: usize) -> Vec<Pending> {
         static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);

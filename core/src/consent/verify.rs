@@ -1,13 +1,11 @@
-//! What `verify_audit` checks beyond the chain itself (format 6): the rows that decide a
-//! permission or keep a promise, each against its MAC and against the audited events that made
-//! them.
+//! What `verify_audit` checks of the consent area (format 6): the rows that decide a permission
+//! or keep a promise, each against its MAC and against the audited events that made them.
 //!
-//! - every token row's state MAC;
-//! - the consent catalogue's MAC;
-//! - each stored subject's consent history as a chain; each decision after the format-6 mark
-//!   made by an audited event that names it (and each such event's decision still there, unless
-//!   the subject was erased); each current decision's MAC and that it is the newest decision of
-//!   its subject and basis (a rollback of one row is seen);
+//! - the catalogue's MAC, and each notice text against its hash;
+//! - each stored subject's history as a chain; each decision after the format-6 mark made by an
+//!   audited event that names it (and each such event's decision still there, unless the
+//!   subject was erased); each current decision's MAC and that it is the newest decision of its
+//!   subject and basis (a rollback of one row is seen);
 //! - the outbox as a chain from what was deleted after every consumer acknowledged it; the event
 //!   each decision wrote, and the `erased` event each audited erasure wrote, still there unless
 //!   acknowledged and deleted; the consumers' marks' MAC.
@@ -19,35 +17,31 @@ use subtle::ConstantTimeEq;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
-use crate::policy::{seal, state_mac};
+use crate::policy::{decision, seal, state_mac};
 use crate::store::{self, Db};
 
 /// The consent facts the audit chain holds: decisions made by audited events (subject row id →
 /// their sequence numbers) and the `erased` outbox events of audited erasures.
 #[derive(Default)]
-pub(super) struct Audited {
-    pub(super) decisions: HashMap<i64, HashSet<i64>>,
-    pub(super) erased_events: Vec<(TokenBytes, i64)>,
-    /// The tokens and row ids of audited erasures.
-    pub(super) erasures: HashSet<(TokenBytes, i64)>,
+pub(crate) struct Audited {
+    pub(crate) decisions: HashMap<i64, HashSet<i64>>,
+    pub(crate) erased_events: Vec<(TokenBytes, i64)>,
 }
 
-/// What was reconciled.
-pub(super) struct Reconciled {
-    pub(super) decisions: u64,
-    pub(super) outbox_events: u64,
-    pub(super) tokens: u64,
+/// What was reconciled: consent decisions and outbox events.
+pub(crate) struct Reconciled {
+    pub(crate) decisions: u64,
+    pub(crate) outbox_events: u64,
 }
 
-/// Reconcile the stored rows with what the audit recorded (`stored`: each stored subject's row
+/// Reconcile the consent rows with what the audit recorded (`stored`: each stored subject's row
 /// id and token). A failure is `INTEGRITY`.
-pub(super) fn rows(
+pub(crate) fn reconcile(
     engine: &Engine,
     db: &Db<'_>,
     stored: &HashMap<i64, TokenBytes>,
     audited: &Audited,
 ) -> Result<Reconciled> {
-    let tokens = token_rows(engine, db)?;
     let key = &engine.keys.consent().state;
     seal::catalogue(db, key)?;
     // The catalogue's MAC covers each notice's hash; each text must still give it.
@@ -130,35 +124,13 @@ pub(super) fn rows(
             )));
         }
     }
-    // Every audited erasure left the fact of it (a token of an erased subject reads as ERASED).
-    let erased: HashSet<(TokenBytes, i64)> = store::subjects::erased_tokens(db)?.into_iter().collect();
-    if audited.erasures.iter().any(|t| !erased.contains(t)) || erased.len() != audited.erasures.len() {
-        return Err(Error::integrity("the record of erased subjects does not match the audited erasures"));
-    }
     for (token, seq) in &audited.erased_events {
-        let kept = by_seq.get(seq).is_some_and(|e| e.subject == *token && e.event == store::subjects::ERASED_EVENT);
+        let kept = by_seq.get(seq).is_some_and(|e| e.subject == *token && e.event == decision::ERASED);
         if !kept && !acknowledged_and_deleted(*seq) {
             return Err(Error::integrity(format!(
                 "the outbox event of the erasure that wrote event {seq} is missing (deleted before it was acknowledged)"
             )));
         }
     }
-    Ok(Reconciled { decisions, outbox_events: events.len() as u64, tokens })
-}
-
-/// Check every token row's state MAC; how many there are.
-fn token_rows(engine: &Engine, db: &Db<'_>) -> Result<u64> {
-    let key = &engine.keys.tokens().state;
-    let mut n = 0u64;
-    store::tokens::each(db, |row| {
-        let expected = crate::tokens::row_mac(key, &row);
-        if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
-            return Err(Error::integrity(
-                "a token's stored state fails its MAC (its expiry, flags or link were edited)",
-            ));
-        }
-        n += 1;
-        Ok(())
-    })?;
-    Ok(n)
+    Ok(Reconciled { decisions, outbox_events: events.len() as u64 })
 }
