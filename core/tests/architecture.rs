@@ -215,8 +215,10 @@ fn references(module: &[String], text: &str) -> (BTreeSet<String>, BTreeSet<Stri
     // every module of `store` named after `store::`.
     if units.contains("store") {
         for (i, _) in code.match_indices("store::") {
-            let bare =
-                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
+            // Not the end of a longer name (`keystore::`).
+            if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
+                continue;
+            }
             let after = &code[i + "store::".len()..];
             let names = if after.starts_with('{') { group_heads(after) } else { vec![ident(after)] };
             for name in names {
