@@ -75,6 +75,10 @@ export interface ErasureReceipt {
     tokens_removed: number;
     consents_removed: number;
     audit_details_shredded: number;
+    /** What each area that holds a subject's data removed (or shredded), by area. */
+    removed_by_area: {
+        [area: string]: number;
+    };
     wal_truncated: boolean;
     /** With `erasure_wal_window_ms` above 0: when the coalesced WAL truncation is due (ms since the epoch); `null` when the erasure truncated the WAL itself. */
     wal_truncation_due_ms: number | null;

@@ -36,9 +36,11 @@ mod consent;
 mod crypto;
 mod document;
 mod engine;
+mod erasure;
 mod error;
 mod ids;
 mod keyring;
+mod lifecycle;
 mod normalize;
 mod options;
 mod page;
@@ -60,11 +62,12 @@ pub use consent::types::{
 };
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{documents_from_json, strings_from_json, Limits, MAX_DEPTH};
+pub use erasure::ErasureReceipt;
 pub use error::{Error, ErrorGroup, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
-pub use subjects::{ErasureReceipt, Lookup, Subject, SubjectText, IDENTITY_FIELDS};
+pub use subjects::{Lookup, Subject, SubjectText, IDENTITY_FIELDS};
 pub use tokens::{
     BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,
     TextOptions, TokenBatch, TokenInfo, TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,

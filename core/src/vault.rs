@@ -27,13 +27,14 @@ use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
 use crate::document::Limits;
 use crate::engine::{parse_options, Engine, Flusher};
+use crate::erasure::{self, ErasureReceipt};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
 use crate::normalize;
 use crate::options::{Options, Synchronous};
 use crate::page::{Page, PageRequest};
 use crate::store::{self, MetaRow, Settings, Store};
-use crate::subjects::{ErasureReceipt, Lookup, Subject, SubjectText, Subjects};
+use crate::subjects::{Lookup, Subject, SubjectText, Subjects};
 use crate::tokens::{
     DeleteItem, DetokenizeItem, DetokenizeOptions, InfoItem, PurgeReport, TokenBatch, TokenInfo, TokenizeItem,
     TokenizeOptions, Tokens,
@@ -337,7 +338,7 @@ impl Vault {
     /// unreadable, the chain still verifies). Later lookups by token give `ERASED`.
     pub fn forget_subject(&self, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
         let open = self.state()?;
-        open.subjects.forget(&open.engine, caller, lookup)
+        erasure::forget(&open.engine, &open.subjects, caller, lookup)
     }
 
     /// Erase many subjects in one transaction, as [`forget_subject`](Self::forget_subject)
@@ -349,7 +350,7 @@ impl Vault {
     /// [`Limits::max_batch`](crate::Limits) lookups.
     pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
         let open = self.state()?;
-        open.subjects.forget_many(&open.engine, caller, lookups)
+        erasure::forget_many(&open.engine, &open.subjects, caller, lookups)
     }
 
     // ---- tokens ---------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 //! (truncation, rollback), and each stored subject against its last audited change (a row
 //! rolled back, edited, inserted or deleted behind the vault's back).
 
+pub(crate) mod lifecycle;
+
 mod reconcile;
 
 use std::collections::HashMap;

@@ -7,6 +7,8 @@
 //! under the subject's data key), the current view with its MAC, the outbox event and the audit
 //! event commit together or not at all.
 
+pub(crate) mod lifecycle;
+
 pub(crate) mod catalogue;
 mod receipt;
 pub(crate) mod types;

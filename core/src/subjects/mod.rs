@@ -17,7 +17,7 @@ pub use lookup::Lookup;
 
 use crate::action::Action;
 use crate::caller::Caller;
-use crate::chain::{self, Event};
+use crate::chain::Event;
 use crate::crypto::aead::{self, Place, RowState, Slot, NONCE_LEN, ROW_KEY};
 use crate::crypto::index::{index_eq, IndexKey, INDEX_LEN};
 use crate::crypto::keys::SecretKey;
@@ -30,7 +30,7 @@ use crate::keyring::Keyring;
 use crate::normalize::{normalize, Rule};
 use crate::options::AuditDetails;
 use crate::patch::apply_patch;
-use crate::policy::{seal, Operation, Target};
+use crate::policy::{Operation, Target};
 use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
 
 /// The identity fields every vault indexes (unique per vault).
@@ -89,38 +89,6 @@ impl fmt::Debug for SubjectText {
     }
 }
 
-/// Proof of an erasure. Holds no personal data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErasureReceipt {
-    /// The erased subject's token.
-    pub token: String,
-    /// When, in milliseconds since the Unix epoch.
-    pub erased_ms: i64,
-    /// The profile row and its data key were deleted (always true on success).
-    pub profile_removed: bool,
-    /// Blind-index entries deleted.
-    pub index_entries_removed: u64,
-    /// Tokens linked to the subject, deleted with it.
-    pub tokens_removed: u64,
-    /// Consent decisions (the subject's whole consent record) deleted with it; its pending
-    /// consent events were deleted too, and one `erased` event was left in their place.
-    pub consents_removed: u64,
-    /// Audit events whose encrypted details became unreadable.
-    pub audit_details_shredded: u64,
-    /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
-    /// in it. False when another process held a read open; the next checkpoint does it.
-    ///
-    /// Deleted cells are zeroed (`secure_delete`), but SQLite can leave stale copies of rows it
-    /// moved between pages earlier (B-tree rebalancing does not clear the space it vacates).
-    /// [`Vault::compact`](crate::Vault::compact) rewrites the file and removes them; run it after
-    /// erasures (e.g. nightly, or after each batch of erasures) when no trace may remain.
-    pub wal_truncated: bool,
-    /// With [`Options::erasure_wal_window_ms`](crate::Options) above 0: when the coalesced WAL
-    /// truncation is due (milliseconds since the Unix epoch); the background thread does it then
-    /// (or `flush_audit`/`close` sooner). `None` when the erasure truncated the WAL itself.
-    pub wal_truncation_due_ms: Option<i64>,
-}
-
 /// An indexed field with its normalisation rule and blind-index key.
 struct IndexedField {
     name: String,
@@ -148,7 +116,7 @@ struct NewRow<'a> {
 }
 
 /// A row a lookup found, and the blind index it was found through (for a field lookup).
-struct Found<'a> {
+pub(crate) struct Found<'a> {
     row: SubjectRow,
     via: Option<Via<'a>>,
 }
@@ -570,7 +538,7 @@ impl Subjects {
     /// handle each found row with `found` (its result and event); a lookup that finds nothing,
     /// an erased subject, or a subject the purpose may not touch (`CONSENT_REQUIRED`) gives
     /// `None` and is kept in `misses`; any other error names the item's position.
-    fn each_lookup<T>(
+    pub(crate) fn each_lookup<T>(
         &self,
         db: &Db<'_>,
         (engine, caller, op): (&Engine, &Caller, Operation),
@@ -678,56 +646,24 @@ impl Subjects {
         Ok(())
     }
 
-    /// Erase a subject by crypto-shredding: its data key, profile and index entries are deleted
-    /// (`secure_delete` on), the WAL is checkpointed and truncated, and the audit chain keeps
-    /// only the fact. A subject named by a field is erased only if its profile holds the value.
-    pub(crate) fn forget(&self, engine: &Engine, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
-        let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, hint(lookup), |tx| {
-            let found = self.find(engine, tx, caller, Operation::Delete, lookup)?;
-            let (receipt, event) = self.erase_found(engine, tx, &found, engine.now_ms())?;
-            Ok((receipt, vec![event]))
-        })?;
-        (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
-        Ok(receipt)
-    }
-
-    /// Erase many subjects in one transaction, then checkpoint and truncate the WAL once. A
-    /// lookup that finds nothing, or a subject already erased (earlier, or by an earlier item of
-    /// the batch), gives `None` in its position and is audited as a failed attempt; any other
-    /// error erases nobody and names the failing item's position.
-    pub(crate) fn forget_many(
+    /// The row a lookup names for an erasure by `caller` (checked as `delete` for its purpose, a
+    /// row found through an index checked to hold the value).
+    pub(crate) fn find_to_erase<'a>(
         &self,
         engine: &Engine,
+        db: &Db<'_>,
         caller: &Caller,
-        lookups: &[Lookup],
-    ) -> Result<Vec<Option<ErasureReceipt>>> {
-        engine.limits.check_batch(lookups.len())?;
-        let mut misses = Vec::new();
-        let (mut receipts, truncated, due) = engine.erase(caller, Action::SubjectForget, None, |tx| {
-            let now = engine.now_ms();
-            self.each_lookup(tx, (engine, caller, Operation::Delete), lookups, &mut misses, |found| {
-                self.erase_found(engine, tx, found, now)
-            })
-        })?;
-        record_misses(engine, caller, Action::SubjectForget, misses)?;
-        for receipt in receipts.iter_mut().flatten() {
-            (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
-        }
-        Ok(receipts)
+        lookup: &'a Lookup,
+    ) -> Result<Found<'a>> {
+        self.find(engine, db, caller, Operation::Delete, lookup)
     }
 
-    /// Erase a found subject inside a write transaction (its row checked as a read checks it):
-    /// the receipt (WAL not yet truncated) and the event.
-    fn erase_found(
-        &self,
-        engine: &Engine,
-        tx: &Tx<'_>,
-        found: &Found<'_>,
-        now: i64,
-    ) -> Result<(ErasureReceipt, Event)> {
+    /// The subject's own part of its erasure, last (after every area of the lifecycle registry
+    /// removed what it holds): its index entries, its row — and with it its data key, so what
+    /// is sealed under it is shredded — and the fact of the erasure. How many index entries
+    /// went.
+    pub(crate) fn erase_row(&self, engine: &Engine, tx: &Tx<'_>, found: &Found<'_>, now: i64) -> Result<u64> {
         let (_, profile) = self.open_row(engine, found)?;
-        let row = &found.row;
-        let shredded = chain::details_of_subject(tx, row.id)?;
         // The entries to delete, recomputed from the stored values (a value this version no
         // longer normalises is found by a scan of its field instead).
         let entries: Vec<(&str, Option<[u8; INDEX_LEN]>)> = self
@@ -738,59 +674,22 @@ impl Subjects {
                 _ => None,
             })
             .collect();
-        let (index_entries_removed, tokens_removed, consents_removed) =
-            store::subjects::erase(tx, row.id, &row.token, now, &entries)?;
-        // Its pending consent events go (the outbox's chain linked past them), and a subject
-        // that had decisions leaves one `erased` event: downstream systems learn to stop.
-        let key = &engine.keys.consent().state;
-        seal::delete_subject_events(tx, key, row.id)?;
-        let erased_event = if consents_removed > 0 {
-            let event = store::OutboxRow {
-                seq: 0,
-                subject_id: row.id,
-                subject: row.token,
-                basis: None,
-                event: crate::policy::decision::ERASED,
-                notice_version: None,
-                time_ms: now,
-                prev_seq: 0,
-                prev_mac: seal::NONE_BEFORE,
-                mac: seal::NONE_BEFORE,
-                link: seal::NONE_BEFORE,
-            };
-            Some(seal::append_outbox(tx, key, event)?)
-        } else {
-            None
-        };
-        let receipt = ErasureReceipt {
-            token: format_token(&row.token),
-            erased_ms: now,
-            profile_removed: true,
-            index_entries_removed,
-            tokens_removed,
-            consents_removed,
-            audit_details_shredded: shredded,
-            wal_truncated: false,
-            wal_truncation_due_ms: None,
-        };
-        // The event carries the `erased` outbox event's number: `verify_audit` checks it is kept
-        // (or was acknowledged).
-        let event = Event::about(Action::SubjectForget, row.id, row.token);
-        Ok((
-            receipt,
-            match erased_event {
-                Some(seq) => event.at_version(seq),
-                None => event,
-            },
-        ))
+        store::subjects::erase(tx, found.row.id, &found.row.token, now, &entries)
+    }
+}
+
+impl Found<'_> {
+    /// The found subject's row id and token.
+    pub(crate) fn subject(&self) -> (i64, TokenBytes) {
+        (self.row.id, self.row.token)
     }
 }
 
 /// A lookup of a batch that found nothing: the token it named (if any) and the error code.
-type Miss = (Option<TokenBytes>, &'static str);
+pub(crate) type Miss = (Option<TokenBytes>, &'static str);
 
 /// Audit the misses of a batch as failed attempts of `action`.
-fn record_misses(engine: &Engine, caller: &Caller, action: Action, misses: Vec<Miss>) -> Result<()> {
+pub(crate) fn record_misses(engine: &Engine, caller: &Caller, action: Action, misses: Vec<Miss>) -> Result<()> {
     let now = engine.now_ms();
     engine
         .record(misses.into_iter().map(|(t, code)| Event::attempt(action, t).into_pending(caller, now, code)).collect())

@@ -6,6 +6,8 @@
 //! optional expiry (fixed or sliding), destruction on first use, and a subject link that the
 //! subject's erasure follows. Every operation is audited with a keyed hash of the token.
 
+pub(crate) mod lifecycle;
+
 mod batch;
 mod detect;
 mod format;

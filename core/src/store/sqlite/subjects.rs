@@ -139,33 +139,26 @@ pub(crate) fn update_profile(tx: &Tx<'_>, id: i64, profile: &[u8], updated_ms: i
     Ok(())
 }
 
-/// Delete a subject's row, its index entries (`entries`: each indexed field of its profile with
-/// the hash recomputed from the stored value, see [`delete_index`]), its tokens and its consent
-/// decisions, and record the erasure of its token. (Its pending consent events and the `erased`
-/// event go through `policy::seal`, which keeps the outbox's chain whole.) Returns how many
-/// index entries, tokens and consent decisions were removed.
+/// Delete a subject's row and its index entries (`entries`: each indexed field of its profile
+/// with the hash recomputed from the stored value, see [`delete_index`]), and record the
+/// erasure of its token. (What other areas hold of it goes first, through the lifecycle
+/// registry.) Returns how many index entries were removed.
 pub(crate) fn erase(
     tx: &Tx<'_>,
     id: i64,
     token: &[u8; 16],
     erased_ms: i64,
     entries: &[(&str, Option<[u8; 16]>)],
-) -> Result<(u64, u64, u64)> {
+) -> Result<u64> {
     let mut removed = 0;
     for (field, hash) in entries {
         removed += delete_index(tx, id, field, hash.as_ref().map(|h| h.as_slice()))?;
-    }
-    let tokens = super::tokens::delete_of_subject(tx, id)?;
-    let consents = super::consent::delete_of_subject(tx, id)?;
-    if consents > 0 {
-        // Decisions are remembered per catalogue generation (see `policy`): removing some moves it.
-        super::consent::bump_generation(tx)?;
     }
     tx.conn.prepare_cached("DELETE FROM subjects WHERE id = ?1")?.execute([id])?;
     tx.conn
         .prepare_cached("INSERT INTO erased (token, subject_id, erased_ms) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![token.as_slice(), id, erased_ms])?;
-    Ok((removed, tokens, consents))
+    Ok(removed)
 }
 
 /// The token and wrapped data key of the stored subject with row id `id`.

@@ -117,6 +117,15 @@ pub(crate) fn purge_expired(tx: &Tx<'_>, now_ms: i64, limit: u64) -> Result<u64>
     Ok(n as u64)
 }
 
+/// How many tokens are linked to the subject with row id `subject_id`.
+pub(crate) fn count_of_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
+    let n: i64 = db
+        .conn
+        .prepare_cached("SELECT count(*) FROM tokens WHERE subject_id = ?1")?
+        .query_row([subject_id], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
 /// Delete every token linked to the subject with row id `subject_id`; how many.
 pub(crate) fn delete_of_subject(tx: &Tx<'_>, subject_id: i64) -> Result<u64> {
     Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE subject_id = ?1")?.execute([subject_id])? as u64)

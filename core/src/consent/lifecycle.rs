@@ -1,0 +1,48 @@
+//! Consent's part of a subject's life: its whole consent record (history and current
+//! decisions) and its pending outbox events go with its erasure; a subject that had decisions
+//! leaves one `erased` event in the outbox, so systems downstream learn to stop processing.
+
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::lifecycle::{Erased, SubjectData, SubjectRef};
+use crate::policy::{decision, seal};
+use crate::store::{self, Db, OutboxRow, Tx};
+
+/// The consent area in the lifecycle registry.
+pub(crate) struct ConsentData;
+
+impl SubjectData for ConsentData {
+    fn area(&self) -> &'static str {
+        "consent"
+    }
+
+    fn erase(&self, engine: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
+        let key = &engine.keys.consent().state;
+        let removed = store::consent::delete_of_subject(tx, subject.id)?;
+        // Its pending events go, the outbox's chain linked past them.
+        seal::delete_subject_events(tx, key, subject.id)?;
+        if removed == 0 {
+            return Ok(Erased::rows(0));
+        }
+        // Decisions are remembered per catalogue generation (see `policy`): removing some moves it.
+        store::consent::bump_generation(tx)?;
+        let event = OutboxRow {
+            seq: 0,
+            subject_id: subject.id,
+            subject: subject.token,
+            basis: None,
+            event: decision::ERASED,
+            notice_version: None,
+            time_ms: subject.now_ms,
+            prev_seq: 0,
+            prev_mac: seal::NONE_BEFORE,
+            mac: seal::NONE_BEFORE,
+            link: seal::NONE_BEFORE,
+        };
+        Ok(Erased { removed, downstream_event: Some(seal::append_outbox(tx, key, event)?) })
+    }
+
+    fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {
+        Ok(store::consent::history(db, subject.id)?.len() as u64)
+    }
+}

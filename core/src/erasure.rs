@@ -1,0 +1,148 @@
+//! Erasure (the right to be forgotten), orchestrated over the lifecycle registry: inside one
+//! unit of work, every area that holds a subject's data removes its part, then the subject's
+//! own row goes — its data key with it, so everything sealed under it is shredded — and the
+//! audit chain keeps only the fact. Adding an area means adding it to [`REGISTRY`], never
+//! editing this.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::action::Action;
+use crate::audit_log::lifecycle::AuditData;
+use crate::caller::Caller;
+use crate::chain::Event;
+use crate::consent::lifecycle::ConsentData;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::ids::format_token;
+use crate::lifecycle::{SubjectData, SubjectRef};
+use crate::store::Tx;
+use crate::subjects::{self, Found, Lookup, Subjects};
+use crate::tokens::lifecycle::TokensData;
+
+/// Every area that holds a subject's data besides the subject's own row, in the order an
+/// erasure removes their parts.
+pub(crate) const REGISTRY: &[&dyn SubjectData] = &[&TokensData, &ConsentData, &AuditData];
+
+/// Proof of an erasure. Holds no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErasureReceipt {
+    /// The erased subject's token.
+    pub token: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub erased_ms: i64,
+    /// The profile row and its data key were deleted (always true on success).
+    pub profile_removed: bool,
+    /// Blind-index entries deleted.
+    pub index_entries_removed: u64,
+    /// Tokens linked to the subject, deleted with it (as `removed_by_area["tokens"]`).
+    pub tokens_removed: u64,
+    /// Consent decisions (the subject's whole consent record) deleted with it; its pending
+    /// consent events were deleted too, and one `erased` event was left in their place (as
+    /// `removed_by_area["consent"]`).
+    pub consents_removed: u64,
+    /// Audit events whose encrypted details became unreadable (as
+    /// `removed_by_area["audit_details"]`).
+    pub audit_details_shredded: u64,
+    /// What each area of the lifecycle registry removed (or shredded), by area.
+    pub removed_by_area: BTreeMap<String, u64>,
+    /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
+    /// in it. False when another process held a read open; the next checkpoint does it.
+    ///
+    /// Deleted cells are zeroed (`secure_delete`), but SQLite can leave stale copies of rows it
+    /// moved between pages earlier (B-tree rebalancing does not clear the space it vacates).
+    /// [`Vault::compact`](crate::Vault::compact) rewrites the file and removes them; run it after
+    /// erasures (e.g. nightly, or after each batch of erasures) when no trace may remain.
+    pub wal_truncated: bool,
+    /// With [`Options::erasure_wal_window_ms`](crate::Options) above 0: when the coalesced WAL
+    /// truncation is due (milliseconds since the Unix epoch); the background thread does it then
+    /// (or `flush_audit`/`close` sooner). `None` when the erasure truncated the WAL itself.
+    pub wal_truncation_due_ms: Option<i64>,
+}
+
+/// Erase a subject by crypto-shredding: every area's part and its own row are deleted
+/// (`secure_delete` on), the WAL is checkpointed and truncated, and the audit chain keeps only
+/// the fact. A subject named by a field is erased only if its profile holds the value.
+pub(crate) fn forget(engine: &Engine, subjects: &Subjects, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
+    let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, subjects::hint(lookup), |tx| {
+        let found = subjects.find_to_erase(engine, tx, caller, lookup)?;
+        let (receipt, event) = erase_found(engine, subjects, tx, &found, engine.now_ms())?;
+        Ok((receipt, vec![event]))
+    })?;
+    (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
+    Ok(receipt)
+}
+
+/// Erase many subjects in one transaction, then checkpoint and truncate the WAL once. A lookup
+/// that finds nothing, or a subject already erased (earlier, or by an earlier item of the
+/// batch), gives `None` in its position and is audited as a failed attempt; any other error
+/// erases nobody and names the failing item's position.
+pub(crate) fn forget_many(
+    engine: &Engine,
+    subjects: &Subjects,
+    caller: &Caller,
+    lookups: &[Lookup],
+) -> Result<Vec<Option<ErasureReceipt>>> {
+    engine.limits.check_batch(lookups.len())?;
+    let mut misses = Vec::new();
+    let (mut receipts, truncated, due) = engine.erase(caller, Action::SubjectForget, None, |tx| {
+        let now = engine.now_ms();
+        subjects.each_lookup(tx, (engine, caller, crate::policy::Operation::Delete), lookups, &mut misses, |found| {
+            erase_found(engine, subjects, tx, found, now)
+        })
+    })?;
+    subjects::record_misses(engine, caller, Action::SubjectForget, misses)?;
+    for receipt in receipts.iter_mut().flatten() {
+        (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
+    }
+    Ok(receipts)
+}
+
+/// Erase a found subject inside a write transaction: every area's part, then its own row. The
+/// receipt (the WAL not yet truncated) and the audit event.
+fn erase_found(
+    engine: &Engine,
+    subjects: &Subjects,
+    tx: &Tx<'_>,
+    found: &Found<'_>,
+    now: i64,
+) -> Result<(ErasureReceipt, Event)> {
+    let (id, token) = found.subject();
+    let subject = SubjectRef { id, token, now_ms: now };
+    let mut removed_by_area = BTreeMap::new();
+    let mut downstream = None;
+    for area in REGISTRY {
+        let erased = area.erase(engine, tx, &subject)?;
+        removed_by_area.insert(area.area().to_owned(), erased.removed);
+        if let Some(seq) = erased.downstream_event {
+            if downstream.replace(seq).is_some() {
+                return Err(Error::internal("two areas wrote a downstream event for one erasure"));
+            }
+        }
+    }
+    let index_entries_removed = subjects.erase_row(engine, tx, found, now)?;
+    let of = |area: &str| removed_by_area.get(area).copied().unwrap_or(0);
+    let receipt = ErasureReceipt {
+        token: format_token(&token),
+        erased_ms: now,
+        profile_removed: true,
+        index_entries_removed,
+        tokens_removed: of("tokens"),
+        consents_removed: of("consent"),
+        audit_details_shredded: of("audit_details"),
+        removed_by_area,
+        wal_truncated: false,
+        wal_truncation_due_ms: None,
+    };
+    // The event carries the downstream event's number (consent's `erased` outbox event):
+    // `verify_audit` checks it is kept (or was acknowledged).
+    let event = Event::about(Action::SubjectForget, id, token);
+    Ok((
+        receipt,
+        match downstream {
+            Some(seq) => event.at_version(seq),
+            None => event,
+        },
+    ))
+}
