@@ -18,18 +18,18 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
 use crate::options::Options;
-use crate::policy::{Operation, Policy, Refusal, Target};
-use crate::store::{Db, Store, Tx};
+use crate::policy::{Operation, Policy, Refusal, Target, Verdict};
+use crate::store::{BasisRow, Db, Store, Tx};
 
 /// An open vault's engine. Dropped (keys wiped, connections closed) when the vault is closed and
 /// no call is still running.
 pub(crate) struct Engine {
-    pub(crate) store: Store,
-    pub(crate) keys: Keyring,
+    store: Store,
+    keys: Keyring,
     pub(crate) limits: Limits,
     pub(crate) clock: Clock,
     /// The purpose check and its cached catalogue.
-    pub(crate) policy: Policy,
+    policy: Policy,
     audit: Buffer,
     /// `Options::erasure_wal_window_ms`.
     erasure_window_ms: u64,
@@ -127,6 +127,12 @@ impl Engine {
         self.policy.refusal(db, &self.keys.consent().state, caller, (op, target), false, self.now_ms())
     }
 
+    /// Whether a purpose check of `caller` can refuse anything (it names a purpose, or the vault
+    /// requires one).
+    pub(crate) fn applies_to(&self, caller: &Caller) -> bool {
+        self.policy.applies_to(caller)
+    }
+
     /// Fail with `INVALID_INPUT` when the caller's purpose names no processing activity: the
     /// check of the operations that check nothing else.
     pub(crate) fn validate_purpose(&self, db: &Db<'_>, caller: &Caller) -> Result<()> {
@@ -152,6 +158,56 @@ impl Engine {
             *due = None;
         }
         Ok(())
+    }
+
+    /// The vault's keys (what areas seal, MAC and derive with).
+    pub(crate) fn keys(&self) -> &Keyring {
+        &self.keys
+    }
+
+    /// A read of what holds no personal data, or of what is reported without it (the catalogue,
+    /// the chain head): not audited, no purpose check.
+    pub(crate) fn unaudited<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        self.store.read(f)
+    }
+
+    /// [`unaudited`](Self::unaudited) inside one read transaction (a verification that must see
+    /// one state).
+    pub(crate) fn unaudited_snapshot<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        self.store.read_snapshot(f)
+    }
+
+    /// Whether `purpose` allows `op` on `target`, and why (what `can_process` answers), as the
+    /// check would decide it on a reader that just read the subject's row.
+    pub(crate) fn verdict(&self, db: &Db<'_>, purpose: &str, (op, target): (Operation, Target<'_>)) -> Result<Verdict> {
+        self.policy.verdict(db, &self.keys.consent().state, purpose, (op, target), true, self.now_ms())
+    }
+
+    /// Every legal basis by row id, as the catalogue (checked against its MAC) holds them.
+    pub(crate) fn bases(&self, db: &Db<'_>) -> Result<std::collections::HashMap<i64, BasisRow>> {
+        self.policy.bases(db, &self.keys.consent().state)
+    }
+
+    /// The legal basis `brief` as the catalogue (checked against its MAC) holds it.
+    pub(crate) fn basis(&self, db: &Db<'_>, brief: &str) -> Result<Option<BasisRow>> {
+        self.policy.basis(db, &self.keys.consent().state, brief)
+    }
+
+    /// Remove what the backend keeps of deleted data beside the live rows (SQLite: checkpoint
+    /// and truncate the WAL). Whether it finished (another process's open read may keep it from
+    /// finishing; the next attempt does it).
+    pub(crate) fn scrub_residue(&self) -> Result<bool> {
+        self.store.checkpoint_truncate()
+    }
+
+    /// Rewrite the vault's storage from its live rows (SQLite: `VACUUM`, then a WAL truncation).
+    pub(crate) fn compact_storage(&self) -> Result<crate::store::Compacted> {
+        self.store.compact()
+    }
+
+    /// Close the storage's pooled connections (at close; buffered events are flushed first).
+    pub(crate) fn release_readers(&self) {
+        self.store.drop_readers();
     }
 
     /// Milliseconds since the Unix epoch, from the vault's clock.

@@ -177,7 +177,7 @@ impl Vault {
         // subjects erased inside an erasure window, or while a reader blocked the truncation) is
         // checkpointed and truncated now. Another process's open read may keep it from finishing;
         // the next checkpoint does it then.
-        engine.store.checkpoint_truncate()?;
+        engine.scrub_residue()?;
         // The background thread commits buffered read events and does coalesced WAL
         // truncations: it wakes every audit interval, or (reads audited synchronously) often
         // enough for the erasure window.
@@ -243,7 +243,7 @@ impl Vault {
             engine.validate_purpose(tx, caller)?;
             Ok(((), vec![Event::attempt(Action::VaultCompact, None)]))
         })?;
-        let done = engine.store.compact()?;
+        let done = engine.compact_storage()?;
         Ok(CompactReport {
             bytes_before: done.bytes_before,
             bytes_after: done.bytes_after,
@@ -259,11 +259,11 @@ impl Vault {
         let engine = &open.engine;
         engine.write(caller, Action::VaultRekey, None, |tx| {
             engine.validate_purpose(tx, caller)?;
-            engine.keys.rekey(tx, new_key, engine.now_ms())?;
+            engine.keys().rekey(tx, new_key, engine.now_ms())?;
             Ok(((), vec![Event::attempt(Action::VaultRekey, None)]))
         })?;
-        // The old key's wrapping must not linger in the WAL.
-        engine.store.checkpoint_truncate()?;
+        // The old key's wrapping must not linger in the storage's residue.
+        engine.scrub_residue()?;
         Ok(())
     }
 
@@ -767,7 +767,7 @@ fn close_shared(shared: &Shared) -> Result<()> {
     let Some(open) = open else { return Ok(()) };
     let engine = &open.engine;
     engine.flush_audit()?;
-    engine.store.drop_readers();
-    engine.store.checkpoint_truncate()?;
+    engine.release_readers();
+    engine.scrub_residue()?;
     Ok(())
 }

@@ -195,7 +195,7 @@ fn decode(
             }
             match &access_of[token] {
                 Access::Open(dek) => {
-                    let bytes = aead::open(dek, ROW_KEY, &details_place(engine.keys.vault_id(), token), sealed)?;
+                    let bytes = aead::open(dek, ROW_KEY, &details_place(engine.keys().vault_id(), token), sealed)?;
                     plain = Some(
                         serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))?,
                     );
@@ -224,7 +224,7 @@ fn decode(
 /// The current chain head, after committing buffered events.
 pub(crate) fn head(engine: &Engine) -> Result<AuditHead> {
     engine.flush_audit()?;
-    let (seq, mac) = engine.store.read(store::audit::head)?.unwrap_or((0, [0; 32]));
+    let (seq, mac) = engine.unaudited(store::audit::head)?.unwrap_or((0, [0; 32]));
     Ok(AuditHead { seq, hash: hex::encode(mac) })
 }
 
@@ -247,7 +247,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
             Ok::<_, Error>((a.seq, mac))
         })
         .transpose()?;
-    engine.store.read_snapshot(|db| {
+    engine.unaudited_snapshot(|db| {
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();
         let mut facts = reconcile::Facts::default();
@@ -256,7 +256,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
             if row.seq != expected {
                 return Err(broken());
             }
-            let mac = Fields::of(&row).mac(engine.keys.audit_key(), &prev);
+            let mac = Fields::of(&row).mac(engine.keys().audit_key(), &prev);
             if !bool::from(mac.as_slice().ct_eq(&row.mac)) {
                 return Err(broken());
             }

@@ -124,23 +124,20 @@ pub(crate) fn basis_view(db: &Db<'_>, b: &BasisRow, history: bool) -> Result<Leg
 /// `NOT_FOUND` when there is none).
 pub(crate) fn basis(engine: &Engine, db: &Db<'_>, brief: &str) -> Result<BasisRow> {
     check_brief(brief)?;
-    engine
-        .policy
-        .basis(db, &engine.keys.consent().state, brief)?
-        .ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
+    engine.basis(db, brief)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
 }
 
 /// Check the stored catalogue against its MAC before a change: a change must never seal rows
 /// someone edited in the file.
 pub(crate) fn before_change(engine: &Engine, tx: &Tx<'_>) -> Result<()> {
-    seal::catalogue(tx, &engine.keys.consent().state).map(drop)
+    seal::catalogue(tx, &engine.keys().consent().state).map(drop)
 }
 
 /// After a change of the catalogue: move its generation (every open vault reloads it before its
 /// next check) and seal it.
 pub(crate) fn after_change(engine: &Engine, tx: &Tx<'_>) -> Result<()> {
     store::consent::bump_generation(tx)?;
-    seal::seal_catalogue(tx, &engine.keys.consent().state)
+    seal::seal_catalogue(tx, &engine.keys().consent().state)
 }
 
 /// The basis `brief` as stored now (in a change, after [`before_change`]).
@@ -245,13 +242,13 @@ pub(crate) fn set_basis(engine: &Engine, caller: &Caller, brief: &str, spec: &Le
 
 /// One basis with every notice version.
 pub(crate) fn get_basis(engine: &Engine, brief: &str) -> Result<LegalBasis> {
-    engine.store.read(|db| basis_view(db, &basis(engine, db, brief)?, true))
+    engine.unaudited(|db| basis_view(db, &basis(engine, db, brief)?, true))
 }
 
 /// Every basis (deleted ones included), by brief.
 pub(crate) fn list_bases(engine: &Engine) -> Result<Vec<LegalBasis>> {
-    engine.store.read(|db| {
-        let mut bases = seal::catalogue(db, &engine.keys.consent().state)?.bases;
+    engine.unaudited(|db| {
+        let mut bases = seal::catalogue(db, &engine.keys().consent().state)?.bases;
         bases.sort_by(|a, b| a.brief.cmp(&b.brief));
         bases.iter().map(|b| basis_view(db, b, false)).collect()
     })
@@ -399,8 +396,8 @@ pub(crate) fn delete_activity(engine: &Engine, caller: &Caller, name: &str) -> R
 
 /// Every activity, by name.
 pub(crate) fn list_activities(engine: &Engine) -> Result<Vec<Activity>> {
-    engine.store.read(|db| {
-        let rows = seal::catalogue(db, &engine.keys.consent().state)?;
+    engine.unaudited(|db| {
+        let rows = seal::catalogue(db, &engine.keys().consent().state)?;
         let briefs = briefs(&rows.bases);
         let mut activities = rows.activities;
         activities.sort_by(|a, b| a.name.cmp(&b.name));

@@ -17,7 +17,7 @@ impl SubjectData for ConsentData {
     }
 
     fn erase(&self, engine: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
-        let key = &engine.keys.consent().state;
+        let key = &engine.keys().consent().state;
         let removed = store::consent::delete_of_subject(tx, subject.id)?;
         // Its pending events go, the outbox's chain linked past them.
         seal::delete_subject_events(tx, key, subject.id)?;

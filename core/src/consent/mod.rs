@@ -94,12 +94,13 @@ fn seal_details(
     let plain = zeroize::Zeroizing::new(
         serde_json::to_vec(details).map_err(|_| Error::internal("consent details do not serialise"))?,
     );
-    aead::seal(dek, ROW_KEY, &Place::fixed(engine.keys.vault_id(), Slot::Agreement, &record), &plain)
+    aead::seal(dek, ROW_KEY, &Place::fixed(engine.keys().vault_id(), Slot::Agreement, &record), &plain)
 }
 
 fn open_details(engine: &Engine, dek: &SecretKey, token: &TokenBytes, d: &DecisionRow) -> Result<Details> {
     let record = details_record(token, d);
-    let plain = aead::open(dek, ROW_KEY, &Place::fixed(engine.keys.vault_id(), Slot::Agreement, &record), &d.details)?;
+    let plain =
+        aead::open(dek, ROW_KEY, &Place::fixed(engine.keys().vault_id(), Slot::Agreement, &record), &d.details)?;
     serde_json::from_slice(&plain).map_err(|_| Error::integrity("stored consent details are malformed"))
 }
 
@@ -218,7 +219,7 @@ impl Consent {
                     && c.seq > basis.revoked_through
                     && c.expires_ms.is_some_and(|e| e <= now)
                 {
-                    policy::in_force(&engine.keys.consent().state, &token, c, basis.revoked_through, now)?;
+                    policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?;
                     let (event, expired) = Self::expire(engine, tx, &basis, c, &token, &dek, now)?;
                     events.push(event);
                     current = Some(expired);
@@ -248,7 +249,7 @@ impl Consent {
                     // Withdrawing or revoking ends what is in force; anything else stays as it is.
                     let in_force = match &current {
                         Some(c) => {
-                            policy::in_force(&engine.keys.consent().state, &token, c, basis.revoked_through, now)?
+                            policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?
                                 || (c.decision == decision::GIVEN && c.seq > basis.revoked_through && c.start_ms > now)
                         }
                         None => {
@@ -283,7 +284,7 @@ impl Consent {
                 &details,
             )?;
             let event = Event::about(d.action, sid, token).at_version(c.seq).with_details(
-                engine.keys.vault_id(),
+                engine.keys().vault_id(),
                 &dek,
                 &json!({"legal_basis": basis.brief, "status": d.status.name(), "notice_version": notice_version}),
             )?;
@@ -302,7 +303,7 @@ impl Consent {
         (decision, notice_version, time_ms, start_ms, expires_ms): (i64, i64, i64, i64, Option<i64>),
         details: &Details,
     ) -> Result<CurrentRow> {
-        let key = &engine.keys.consent().state;
+        let key = &engine.keys().consent().state;
         let outbox_seq = seal::append_outbox(
             tx,
             key,
@@ -388,7 +389,7 @@ impl Consent {
         dek: &SecretKey,
         now: i64,
     ) -> Result<Agreement> {
-        let in_force = policy::in_force(&engine.keys.consent().state, token, c, basis.revoked_through, now)?;
+        let in_force = policy::in_force(&engine.keys().consent().state, token, c, basis.revoked_through, now)?;
         let row = history_row(engine, db, token, c)?;
         let details = open_details(engine, dek, token, &row)?;
         let stored = ConsentStatus::from_number(c.decision)
@@ -523,7 +524,7 @@ impl Consent {
                     let basis = basis_of(&bases, c.basis_id)?;
                     let (token, dek) = subjects::data_key_by_id(engine, tx, c.subject_id)?
                         .ok_or_else(|| Error::integrity("an agreement names a subject that is not stored"))?;
-                    policy::in_force(&engine.keys.consent().state, &token, c, basis.revoked_through, now)?;
+                    policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?;
                     events.push(Self::expire(engine, tx, basis, c, &token, &dek, now)?.0);
                 }
                 if events.is_empty() {
@@ -557,9 +558,7 @@ impl Consent {
             .unwrap_or(Operation::Read);
         engine.read(&caller, Action::ConsentCheck, hint, |db| {
             let (sid, token) = subjects.locate_id(engine, db, lookup)?;
-            let key = &engine.keys.consent().state;
-            let v =
-                engine.policy.verdict(db, key, purpose, (op, Target::Subject(sid, &token)), true, engine.now_ms())?;
+            let v = engine.verdict(db, purpose, (op, Target::Subject(sid, &token)))?;
             let decision = ProcessingDecision { allowed: v.allowed, legal_basis: v.basis, reason: v.reason.to_owned() };
             Ok((decision, vec![Event::about(Action::ConsentCheck, sid, token)]))
         })
@@ -577,7 +576,7 @@ impl Consent {
         let consumer = consumer.unwrap_or(DEFAULT_CONSUMER);
         let checked = check_consumer(consumer).and_then(|()| Ok((page.limit()?, page.after_seq()?)));
         let (limit, after) = checked.map_err(|e| engine.refused(caller, Action::OutboxRead, None, e))?;
-        let key = &engine.keys.consent().state;
+        let key = &engine.keys().consent().state;
         let list = |db: &Db<'_>| {
             // The feed tells which subject decided what: checked as a read (of no one subject).
             engine.check(db, caller, (Operation::Read, Target::Nobody), false)?;
@@ -600,7 +599,7 @@ impl Consent {
         };
         // A consumer's first read registers it (inside a write), so that from then on no
         // event is deleted before it acknowledged it too.
-        let registered = engine.store.read(|db| Ok(seal::consumers(db, key)?.acked(consumer).is_some()))?;
+        let registered = engine.unaudited(|db| Ok(seal::consumers(db, key)?.acked(consumer).is_some()))?;
         if registered {
             engine.read_snapshot(caller, Action::OutboxRead, None, list)
         } else {
@@ -629,7 +628,7 @@ impl Consent {
             if seq > store::consent::last_event(tx)? {
                 return Err(Error::invalid("cursor is not one this vault returned"));
             }
-            let key = &engine.keys.consent().state;
+            let key = &engine.keys().consent().state;
             seal::consumers(tx, key)?;
             store::consent::set_acked(tx, consumer, seq)?;
             seal::seal_consumers(tx, key)?;
@@ -646,13 +645,13 @@ fn history_row(engine: &Engine, db: &Db<'_>, token: &TokenBytes, c: &CurrentRow)
     if row.subject_id != c.subject_id || row.basis_id != c.basis_id || row.decision != c.decision {
         return Err(Error::integrity("a current consent decision does not match its history"));
     }
-    seal::verify_agreement(&engine.keys.consent().state, token, &row)?;
+    seal::verify_agreement(&engine.keys().consent().state, token, &row)?;
     Ok(row)
 }
 
 /// Every legal basis by row id, as the catalogue (checked against its MAC) holds them.
 fn bases_by_id(engine: &Engine, db: &Db<'_>) -> Result<HashMap<i64, BasisRow>> {
-    engine.policy.bases(db, &engine.keys.consent().state)
+    engine.bases(db)
 }
 
 /// The basis an agreement names (`INTEGRITY` when there is none).

@@ -59,7 +59,7 @@ fn canonical(v: &Value, out: &mut String) {
 fn mac_of(engine: &Engine, body: &Map<String, Value>) -> [u8; 32] {
     let mut text = String::new();
     canonical(&Value::Object(body.clone()), &mut text);
-    PartsMac::new(&engine.keys.consent().receipt).part(FORMAT.as_bytes()).part(text.as_bytes()).finish()
+    PartsMac::new(&engine.keys().consent().receipt).part(FORMAT.as_bytes()).part(text.as_bytes()).finish()
 }
 
 /// Export a subject's consent record as a MACed receipt. Audited as `consent.export`.
@@ -72,7 +72,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         let mut latest: Option<(i64, String, Option<String>)> = None;
         let history = store::consent::history(db, sid)?;
         // The record certifies the history: it must be the subject's whole chain.
-        crate::policy::seal::verify_history(&engine.keys.consent().state, &token, &history)?;
+        crate::policy::seal::verify_history(&engine.keys().consent().state, &token, &history)?;
         for d in history {
             let basis = basis_of(&bases, d.basis_id)?;
             let details = open_details(engine, &dek, &token, &d)?;
@@ -143,8 +143,8 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
             },
             "issuer": {
                 "format": FORMAT,
-                "vault": hex::encode(engine.keys.vault_id()),
-                "key_id": engine.keys.consent().key_id,
+                "vault": hex::encode(engine.keys().vault_id()),
+                "key_id": engine.keys().consent().key_id,
                 "alg": "HMAC-SHA256",
                 "issued_ms": now,
             },
@@ -168,7 +168,7 @@ pub(crate) fn verify_receipt(engine: &Engine, receipt: &Value) -> Result<Receipt
         _ => return Err(changed()),
     };
     let issuer = body.get("issuer").and_then(Value::as_object).ok_or_else(changed)?;
-    if issuer.get("vault").and_then(Value::as_str) != Some(hex::encode(engine.keys.vault_id()).as_str()) {
+    if issuer.get("vault").and_then(Value::as_str) != Some(hex::encode(engine.keys().vault_id()).as_str()) {
         return Err(Error::integrity("the receipt was issued by another vault"));
     }
     // The MAC covers the format name and every field: an edited format fails it as any edit does.

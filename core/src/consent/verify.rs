@@ -42,7 +42,7 @@ pub(crate) fn reconcile(
     stored: &HashMap<i64, TokenBytes>,
     audited: &Audited,
 ) -> Result<Reconciled> {
-    let key = &engine.keys.consent().state;
+    let key = &engine.keys().consent().state;
     seal::catalogue(db, key)?;
     // The catalogue's MAC covers each notice's hash; each text must still give it.
     for n in store::consent::all_notices(db)? {

@@ -277,7 +277,7 @@ impl Subjects {
             None => self.resolve(db, lookup)?,
         };
         let dek = match found.via {
-            None => engine.keys.unwrap_dek(&found.row.token, &found.row.dek)?,
+            None => engine.keys().unwrap_dek(&found.row.token, &found.row.dek)?,
             Some(_) => self.open_row(engine, &found)?.0,
         };
         Ok((found.row.id, found.row.token, dek))
@@ -300,7 +300,7 @@ impl Subjects {
     /// re-pointed at another row is `INTEGRITY`, never another person's data.
     fn open_row(&self, engine: &Engine, found: &Found<'_>) -> Result<(SecretKey, Map<String, Value>)> {
         let row = &found.row;
-        let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
+        let dek = engine.keys().unwrap_dek(&row.token, &row.dek)?;
         let profile = decrypt_profile(engine, row, &dek)?;
         if let Some(via) = &found.via {
             let held = match profile.get(&self.fields[via.field].name) {
@@ -316,8 +316,8 @@ impl Subjects {
     /// (checked to be one JSON object; only the looked-up field is read out of it).
     fn open_row_text(&self, engine: &Engine, found: &Found<'_>) -> Result<Zeroizing<String>> {
         let row = &found.row;
-        let dek = engine.keys.unwrap_dek(&row.token, &row.dek)?;
-        let place = profile_place(engine.keys.vault_id(), &row.token, state_of(row));
+        let dek = engine.keys().unwrap_dek(&row.token, &row.dek)?;
+        let place = profile_place(engine.keys().vault_id(), &row.token, state_of(row));
         let mut plain = aead::open(&dek, ROW_KEY, &place, &row.profile)?;
         let text = Zeroizing::new(String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
             zeroize::Zeroize::zeroize(&mut e.into_bytes());
@@ -367,10 +367,10 @@ impl Subjects {
         let token = token_from_random(fresh[..16].try_into().expect("16 bytes"));
         let dek = SecretKey::from_slice(&fresh[16..48]).expect("32 bytes");
         let nonce = |at: usize| -> [u8; NONCE_LEN] { fresh[at..at + NONCE_LEN].try_into().expect("12 bytes") };
-        let wrapped = engine.keys.wrap_dek(&token, &dek, nonce(48));
+        let wrapped = engine.keys().wrap_dek(&token, &dek, nonce(48));
         let now = engine.now_ms();
         let state = RowState { version: 1, created_ms: now, updated_ms: now };
-        let place = profile_place(engine.keys.vault_id(), &token, state);
+        let place = profile_place(engine.keys().vault_id(), &token, state);
         let plain = engine.limits.encode(&profile)?;
         let sealed = aead::seal_with_nonce(&dek, ROW_KEY, nonce(60), &place, &plain);
         Ok(NewRow { token, wrapped, sealed, created_ms: now, entries, size: plain.len() })
@@ -603,7 +603,7 @@ impl Subjects {
                         AuditDetails::Fields => json!({ "fields": fields }),
                         _ => json!({ "before": old, "after": new }),
                     };
-                    event.with_details(engine.keys.vault_id(), &dek, &details)?
+                    event.with_details(engine.keys().vault_id(), &dek, &details)?
                 }
             };
             let subject = Subject {
@@ -705,7 +705,7 @@ fn store_version(
 ) -> Result<RowState> {
     let now = engine.now_ms();
     let state = RowState { version: row.version + 1, created_ms: row.created_ms, updated_ms: now };
-    let place = profile_place(engine.keys.vault_id(), &row.token, state);
+    let place = profile_place(engine.keys().vault_id(), &row.token, state);
     let sealed = aead::seal(dek, ROW_KEY, &place, &engine.limits.encode(profile)?)?;
     store::subjects::update_profile(tx, row.id, &sealed, now, state.version)?;
     Ok(state)
@@ -730,7 +730,7 @@ impl Subjects {
 }
 
 fn decrypt_profile(engine: &Engine, row: &SubjectRow, dek: &SecretKey) -> Result<Map<String, Value>> {
-    let place = profile_place(engine.keys.vault_id(), &row.token, state_of(row));
+    let place = profile_place(engine.keys().vault_id(), &row.token, state_of(row));
     let plain = aead::open(dek, ROW_KEY, &place, &row.profile)?;
     let value: Value = serde_json::from_slice(&plain).map_err(|_| Error::integrity("a stored profile is not JSON"))?;
     expect_object(value, "a stored profile").map_err(|_| Error::integrity("a stored profile is not an object"))
@@ -738,7 +738,7 @@ fn decrypt_profile(engine: &Engine, row: &SubjectRow, dek: &SecretKey) -> Result
 
 /// The data key of the subject `token`, or `None` when it was erased (its details are shredded).
 pub(crate) fn data_key(engine: &Engine, db: &Db<'_>, token: &TokenBytes) -> Result<Option<SecretKey>> {
-    store::subjects::dek(db, token)?.map(|w| engine.keys.unwrap_dek(token, &w)).transpose()
+    store::subjects::dek(db, token)?.map(|w| engine.keys().unwrap_dek(token, &w)).transpose()
 }
 
 /// The row id, token and data key of the subject with token `token` (text): `NOT_FOUND` when
@@ -746,7 +746,7 @@ pub(crate) fn data_key(engine: &Engine, db: &Db<'_>, token: &TokenBytes) -> Resu
 pub(crate) fn key_of(engine: &Engine, db: &Db<'_>, token: &str) -> Result<(i64, TokenBytes, SecretKey)> {
     let token = parse_token(token)?;
     match store::subjects::by_token(db, &token)? {
-        TokenLookup::Found(row) => Ok((row.id, row.token, engine.keys.unwrap_dek(&row.token, &row.dek)?)),
+        TokenLookup::Found(row) => Ok((row.id, row.token, engine.keys().unwrap_dek(&row.token, &row.dek)?)),
         TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
         TokenLookup::Missing => Err(Error::new(ErrorKind::NotFound, "no subject has this token")),
     }
@@ -755,7 +755,7 @@ pub(crate) fn key_of(engine: &Engine, db: &Db<'_>, token: &str) -> Result<(i64, 
 /// The token and data key of the stored subject with row id `id`, or `None` when it is gone.
 pub(crate) fn data_key_by_id(engine: &Engine, db: &Db<'_>, id: i64) -> Result<Option<(TokenBytes, SecretKey)>> {
     store::subjects::key_by_id(db, id)?
-        .map(|(token, wrapped)| Ok((token, engine.keys.unwrap_dek(&token, &wrapped)?)))
+        .map(|(token, wrapped)| Ok((token, engine.keys().unwrap_dek(&token, &wrapped)?)))
         .transpose()
 }
 

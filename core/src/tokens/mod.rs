@@ -114,7 +114,7 @@ struct Opened {
 /// against a token they hold (a card's BIN and last four leave a million candidates) — an
 /// encryption oracle is a decryption oracle here.
 pub(super) fn check_vaultless(engine: &Engine, caller: &Caller, attempt: Event) -> Result<()> {
-    if !engine.policy.applies_to(caller) {
+    if !engine.applies_to(caller) {
         return Ok(());
     }
     engine.read_as(caller, attempt, |db| {
@@ -197,7 +197,7 @@ impl Tokens {
             None => {
                 let mut info = kdf::TOKEN_FPE.to_vec();
                 info.extend_from_slice(scope.as_bytes());
-                let key = Arc::new(engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info));
+                let key = Arc::new(engine.keys().tokens().deterministic.derive(engine.keys().vault_id(), &info));
                 if keys.len() >= FF1_KEYS_CACHED {
                     keys.clear();
                 }
@@ -220,7 +220,7 @@ impl Tokens {
     fn scope_key(&self, engine: &Engine, scope: &str) -> SecretKey {
         let mut info = kdf::TOKEN_SCOPE.to_vec();
         info.extend_from_slice(scope.as_bytes());
-        engine.keys.tokens().deterministic.derive(engine.keys.vault_id(), &info)
+        engine.keys().tokens().deterministic.derive(engine.keys().vault_id(), &info)
     }
 
     fn plan(&self, engine: &Engine, o: &TokenizeOptions) -> Result<Plan> {
@@ -355,13 +355,13 @@ impl Tokens {
                 }
             }
             let record = value_record(&hash, kind, plan.flags, &plan.scope);
-            let place = Place::fixed(engine.keys.vault_id(), Slot::TokenValue, &record);
+            let place = Place::fixed(engine.keys().vault_id(), Slot::TokenValue, &record);
             let value = match link {
                 Some(l) => aead::seal(&l.dek, ROW_KEY, &place, stored.as_bytes())?,
                 None => {
                     let mut nonce = [0u8; NONCE_LEN];
                     format::Source::fill(rng, &mut nonce)?;
-                    engine.keys.tokens().value.seal_with_nonce(nonce, &place, stored.as_bytes())
+                    engine.keys().tokens().value.seal_with_nonce(nonce, &place, stored.as_bytes())
                 }
             };
             let mut row = TokenRow {
@@ -376,7 +376,7 @@ impl Tokens {
                 ttl_ms: plan.ttl_ms,
                 mac: [0; 32],
             };
-            row.mac = row_mac(&engine.keys.tokens().state, &row);
+            row.mac = row_mac(&engine.keys().tokens().state, &row);
             if store::tokens::insert(tx, &row)? {
                 return Ok((candidate, true, hash));
             }
@@ -404,7 +404,7 @@ impl Tokens {
     /// The token row with hash `hash`, its MAC checked (`INTEGRITY` for a row edited in the file).
     fn stored_row(engine: &Engine, db: &Db<'_>, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
         let Some(row) = store::tokens::get(db, hash)? else { return Ok(None) };
-        let expected = row_mac(&engine.keys.tokens().state, &row);
+        let expected = row_mac(&engine.keys().tokens().state, &row);
         if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
             return Err(Error::integrity(
                 "a token's stored state fails its MAC (its expiry, flags or link were edited)",
@@ -415,7 +415,7 @@ impl Tokens {
 
     /// Store a token row's changed expiry with its new MAC.
     fn store_expiry(engine: &Engine, tx: &Tx<'_>, mut row: TokenRow) -> Result<()> {
-        row.mac = row_mac(&engine.keys.tokens().state, &row);
+        row.mac = row_mac(&engine.keys().tokens().state, &row);
         store::tokens::set_expiry(tx, &row)
     }
 
@@ -441,10 +441,10 @@ impl Tokens {
     /// [`link_of`](Self::link_of) found it) or the token value key.
     fn open_linked(engine: &Engine, row: &TokenRow, link: Option<&Link>) -> Result<Zeroizing<String>> {
         let record = value_record(&row.hash, row.kind, row.flags, &row.scope);
-        let place = Place::fixed(engine.keys.vault_id(), Slot::TokenValue, &record);
+        let place = Place::fixed(engine.keys().vault_id(), Slot::TokenValue, &record);
         let mut plain = match link {
             Some(l) => aead::open(&l.dek, ROW_KEY, &place, &row.value)?,
-            None => engine.keys.tokens().value.open(&place, &row.value)?,
+            None => engine.keys().tokens().value.open(&place, &row.value)?,
         };
         let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
             zeroize::Zeroize::zeroize(&mut e.into_bytes());
@@ -706,7 +706,7 @@ impl Tokens {
 /// Check every token row's state MAC (what `verify_audit` does of this area); how many there
 /// are.
 pub(crate) fn verify_rows(engine: &Engine, db: &Db<'_>) -> Result<u64> {
-    let key = &engine.keys.tokens().state;
+    let key = &engine.keys().tokens().state;
     let mut n = 0u64;
     store::tokens::each(db, |row| {
         let expected = row_mac(key, &row);
