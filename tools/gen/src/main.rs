@@ -113,7 +113,15 @@ fn render(root: &Path, out: &Output) -> Result<String, String> {
 /// every action exists in the core's Action table.
 fn check_table(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    let vault = std::fs::read_to_string(root.join("core/src/vault.rs")).unwrap_or_default();
+    // The facade is `core/src/vault/`: `mod.rs` and one `<area>_ops.rs` per area.
+    let mut files: Vec<_> = std::fs::read_dir(root.join("core/src/vault"))
+        .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    if files.is_empty() {
+        problems.push("core/src/vault/ has no source files".to_string());
+    }
+    let vault: String = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect::<Vec<_>>().join("\n");
     for line in vault.lines() {
         let Some(rest) = line.strip_prefix("    pub fn ") else { continue };
         let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
@@ -130,7 +138,7 @@ fn check_table(root: &Path) -> Vec<String> {
     }
     for op in OPERATIONS {
         if !vault.contains(&format!("    pub fn {}(", op.name)) {
-            problems.push(format!("operation {} is not a method of Vault in core/src/vault.rs", op.name));
+            problems.push(format!("operation {} is not a method of Vault in core/src/vault/", op.name));
         }
         if let Some(action) = op.action {
             if bunkerlite::Action::from_name(action).is_none() {

@@ -1,0 +1,307 @@
+//! `Vault`, the public facade: opening and creating a vault file (format and key checked on a
+//! read-only connection before any write), the lifecycle (close, use after close, compact,
+//! rekey), and one entry point per operation of every feature area.
+//!
+//! The public shape: flat methods named verb-then-noun (`get_subject`, `list_audit_events`),
+//! each taking the [`Caller`] first when the operation is audited. C names the same operations
+//! `bl_<noun>_<verb>` and the audit log `noun.verb` (see [`Action`](crate::Action)). Feature areas
+//! to come (tokens, consent, requests) follow the same shape.
+
+mod audit_ops;
+mod consent_ops;
+mod subject_ops;
+mod token_ops;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::caller::Caller;
+use crate::chain::Event;
+use crate::crypto::keys::MasterKey;
+use crate::crypto::random_fill;
+use crate::document::Limits;
+use crate::engine::{Engine, Flusher};
+use crate::error::{Error, ErrorKind, Result};
+use crate::keyring::{self, Keyring};
+use crate::normalize;
+use crate::options::{Options, Synchronous};
+use crate::store::{self, MetaRow, Settings, Store};
+use crate::subjects::Subjects;
+use crate::tokens::Tokens;
+
+/// The result of [`Vault::compact`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompactReport {
+    /// Size of the database file before, in bytes.
+    pub bytes_before: u64,
+    /// Size of the database file after, in bytes.
+    pub bytes_after: u64,
+    /// The WAL was checkpointed and truncated afterwards (false when another process held a
+    /// read open; the next checkpoint completes it).
+    pub wal_truncated: bool,
+}
+
+/// What an open vault holds: the engine and the feature areas' state.
+struct Open {
+    engine: Arc<Engine>,
+    subjects: Subjects,
+    tokens: Tokens,
+}
+
+struct Shared {
+    open: RwLock<Option<Arc<Open>>>,
+    flusher: Mutex<Option<Flusher>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let _ = close_shared(self);
+    }
+}
+
+/// An open vault. Cheap to clone (clones share one vault), `Send + Sync`: share it between
+/// threads. Several processes may open the same file.
+#[derive(Clone)]
+pub struct Vault {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("closed", &self.is_closed()).finish_non_exhaustive()
+    }
+}
+
+fn settings(options: &Options) -> Settings {
+    Settings {
+        synchronous_full: options.sqlite.synchronous == Synchronous::Full,
+        busy_timeout: Duration::from_millis(options.busy_timeout_ms),
+        cache_kib: options.sqlite.cache_kib,
+    }
+}
+
+/// Read-only checks of an existing file before anything is written: it is a bunkerlite vault of
+/// a format this version opens, it holds exactly the expected schema objects, and `key` opens it.
+fn inspect(path: &Path, key: &MasterKey, settings: &Settings) -> Result<()> {
+    Store::inspect(path, settings, |db| match store::schema::classify(db)? {
+        store::schema::FileKind::Empty => Ok(()),
+        store::schema::FileKind::Vault => {
+            store::schema::check_objects(db)?;
+            let meta = store::meta::read(db)?
+                .ok_or_else(|| Error::new(ErrorKind::Storage, "the vault's metadata is missing or corrupt"))?;
+            keyring::check(db, &meta.vault_id, key)
+        }
+    })
+}
+
+impl Vault {
+    /// Open the vault at `path` (a file name, never a URI), creating it unless `options.create`
+    /// is false.
+    ///
+    /// A wrong key fails with `WRONG_KEY` before anything is written: the files stay
+    /// byte-identical. A file that is not a bunkerlite vault is `STORAGE`; one of a format this
+    /// version does not open is `UNSUPPORTED`; one holding schema objects bunkerlite did not
+    /// make (a trigger, a view) is `INTEGRITY`.
+    pub fn open(path: impl AsRef<Path>, key: &MasterKey, options: Options) -> Result<Vault> {
+        options.check()?;
+        // Absolute, so that SQLite never reads a name such as `file:x.db?mode=ro` as a URI.
+        let path = &std::path::absolute(path.as_ref())
+            .map_err(|_| Error::invalid("the vault path is empty or cannot be made absolute"))?;
+        let settings = settings(&options);
+        let exists = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        if exists {
+            inspect(path, key, &settings)?;
+        } else if !options.create {
+            return Err(Error::new(ErrorKind::NotFound, "the vault file does not exist"));
+        }
+        let store = Store::open_file(path, settings)?;
+        Self::start(store, key, options)
+    }
+
+    /// A private vault in memory, gone when closed. For tests and ephemeral use.
+    pub fn open_in_memory(key: &MasterKey, options: Options) -> Result<Vault> {
+        options.check()?;
+        let store = Store::open_memory(settings(&options))?;
+        Self::start(store, key, options)
+    }
+
+    fn start(store: Store, key: &MasterKey, options: Options) -> Result<Vault> {
+        // Checked before anything is written; the canonical code (upper case) is what is pinned.
+        let requested = options
+            .default_region
+            .as_deref()
+            .map(|code| normalize::parse_region(code).map(|_| code.trim().to_ascii_uppercase()))
+            .transpose()?;
+        Subjects::configure(None, &options.indexed_fields)?;
+        let clock = match options.manual_clock_ms {
+            Some(ms) if !options.clock.is_manual() => crate::clock::Clock::manual(ms),
+            _ => options.clock.clone(),
+        };
+        let now = clock.now_ms();
+        // One `BEGIN IMMEDIATE` transaction: two processes creating the same file end with one vault.
+        let (keys, configured, region) = store.write(|tx| {
+            let from = store::schema::migrate(tx)?;
+            let (keys, configured) = match store::meta::read(tx)? {
+                Some(meta) => {
+                    let keys = Keyring::open(tx, meta.vault_id, key, now)?;
+                    let (configured, _) = Subjects::configure(Some(&meta.indexed_fields), &options.indexed_fields)?;
+                    (keys, configured)
+                }
+                None => {
+                    let mut vault_id = [0u8; 16];
+                    random_fill(&mut vault_id)?;
+                    let (configured, indexed_fields) = Subjects::configure(None, &options.indexed_fields)?;
+                    store::meta::insert(tx, &MetaRow { vault_id, created_ms: now, indexed_fields })?;
+                    (Keyring::create(tx, vault_id, key, now)?, configured)
+                }
+            };
+            crate::upgrade::finish(tx, &keys, from)?;
+            let region = pin_region(tx, requested.as_deref())?;
+            Ok((keys, configured, region))
+        })?;
+        let subjects = Subjects::new(&keys, configured, region, options.audit_details);
+        let tokens = Tokens::new(&keys, region);
+        let engine = Arc::new(Engine::new(store, keys, clock, &options));
+        // A WAL left by a process that ended without closing (and so maybe holding pages of
+        // subjects erased inside an erasure window, or while a reader blocked the truncation) is
+        // checkpointed and truncated now. Another process's open read may keep it from finishing;
+        // the next checkpoint does it then.
+        engine.scrub_residue()?;
+        // The background thread commits buffered read events and does coalesced WAL
+        // truncations: it wakes every audit interval, or (reads audited synchronously) often
+        // enough for the erasure window.
+        let tick = match (options.audit_flush_interval_ms, options.erasure_wal_window_ms) {
+            (0, 0) => None,
+            (0, window) => Some(window.min(100)),
+            (interval, 0) => Some(interval),
+            (interval, window) => Some(interval.min(window)),
+        };
+        let flusher = match tick {
+            Some(ms) => Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(ms))?),
+            None => None,
+        };
+        let open = Arc::new(Open { engine, subjects, tokens });
+        Ok(Vault { shared: Arc::new(Shared { open: RwLock::new(Some(open)), flusher: Mutex::new(flusher) }) })
+    }
+
+    /// Close the vault: write buffered audit events, checkpoint and remove the WAL, wipe the keys.
+    /// Later calls on this vault (or its clones) fail with `CLOSED`; closing twice is a no-op.
+    pub fn close(&self) -> Result<()> {
+        close_shared(&self.shared)
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.shared.open.read().map(|g| g.is_none()).unwrap_or(true)
+    }
+
+    /// Parse JSON text (from C, or any caller holding text) under this vault's limits: oversized
+    /// text is refused before it is parsed.
+    pub fn parse_document(&self, text: &str) -> Result<Value> {
+        self.state()?.engine.limits.parse(text)
+    }
+
+    /// Parse the JSON text of a batch (an array of documents or lookups) under this vault's
+    /// limits: text larger than `max_batch_bytes` is refused before it is parsed.
+    pub fn parse_batch(&self, text: &str) -> Result<Value> {
+        self.state()?.engine.limits.parse_batch(text)
+    }
+
+    /// This vault's input limits (bindings check them while converting arguments, so an
+    /// oversized argument is refused before it is copied whole).
+    pub fn limits(&self) -> Result<Limits> {
+        Ok(self.state()?.engine.limits.clone())
+    }
+
+    fn state(&self) -> Result<Arc<Open>> {
+        let guard = self.shared.open.read().unwrap_or_else(|p| p.into_inner());
+        guard.clone().ok_or_else(|| Error::new(ErrorKind::Closed, "the vault is closed"))
+    }
+
+    // ---- the vault ------------------------------------------------------------------------
+
+    /// Rewrite the vault file so that nothing of erased subjects survives anywhere in it: SQLite
+    /// zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier
+    /// in free page space; compaction (`VACUUM`, then a WAL truncation) writes every page afresh
+    /// from live rows. Takes time proportional to the vault's size and holds the write lock
+    /// meanwhile: run it after erasures, e.g. nightly. Audited as `vault.compact`.
+    pub fn compact(&self, caller: &Caller) -> Result<CompactReport> {
+        let open = self.state()?;
+        let engine = &open.engine;
+        engine.write(caller, Action::VaultCompact, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
+            Ok(((), vec![Event::attempt(Action::VaultCompact, None)]))
+        })?;
+        let done = engine.compact_storage()?;
+        Ok(CompactReport {
+            bytes_before: done.bytes_before,
+            bytes_after: done.bytes_after,
+            wal_truncated: done.wal_truncated,
+        })
+    }
+
+    /// Replace the master key: the root key is wrapped for `new_key` in one atomic write (one
+    /// row), audited as `vault.rekey`. Afterwards only `new_key` opens the vault; a crash at any
+    /// point leaves exactly one of the two keys able to open it. Nothing else is re-encrypted.
+    pub fn rekey(&self, caller: &Caller, new_key: &MasterKey) -> Result<()> {
+        let open = self.state()?;
+        let engine = &open.engine;
+        engine.write(caller, Action::VaultRekey, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
+            engine.keys().rekey(tx, new_key, engine.now_ms())?;
+            Ok(((), vec![Event::attempt(Action::VaultRekey, None)]))
+        })?;
+        // The old key's wrapping must not linger in the storage's residue.
+        engine.scrub_residue()?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Vault {
+    /// See `testing::store_profile_unindexed`.
+    pub(crate) fn testing_store_unindexed(&self, token: &str, profile: Value) -> Result<()> {
+        let open = self.state()?;
+        open.subjects.store_unindexed(&open.engine, token, profile)
+    }
+}
+
+/// The default phone region of the vault. A national number's blind index depends on the region
+/// it was read with, so the first region given is recorded in the vault and used from then on:
+/// opening without one uses it, opening with another is `INVALID_INPUT`. (A vault that never had
+/// one holds only international numbers, which no region changes, so a first region can be given
+/// at any later open.)
+fn pin_region(tx: &store::Tx<'_>, requested: Option<&str>) -> Result<Option<normalize::Region>> {
+    let code = match (store::meta::default_region(tx)?, requested) {
+        (Some(stored), Some(asked)) if stored != asked => {
+            return Err(Error::invalid(format!(
+                "the vault's phone numbers were indexed with default_region {stored}; open it with that region or none"
+            )));
+        }
+        (Some(stored), _) => Some(stored),
+        (None, Some(asked)) => {
+            store::meta::set_default_region(tx, asked)?;
+            Some(asked.to_owned())
+        }
+        (None, None) => None,
+    };
+    code.as_deref().map(normalize::parse_region).transpose()
+}
+
+fn close_shared(shared: &Shared) -> Result<()> {
+    let open = shared.open.write().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(flusher) = shared.flusher.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        flusher.stop();
+    }
+    let Some(open) = open else { return Ok(()) };
+    let engine = &open.engine;
+    engine.flush_audit()?;
+    engine.release_readers();
+    engine.scrub_residue()?;
+    Ok(())
+}
