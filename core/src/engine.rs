@@ -13,18 +13,20 @@ use crate::caller::Caller;
 use crate::chain::buffer::{Buffer, Flush};
 use crate::chain::{self, Event, Pending, OK};
 use crate::clock::Clock;
+use crate::consent::store::BasisRow;
 use crate::document::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
 use crate::options::Options;
 use crate::policy::{Operation, Policy, Refusal, Target, Verdict};
-use crate::store::{BasisRow, Db, Store, Tx};
+use crate::store::{Backend, Db, Tx};
 
 /// An open vault's engine. Dropped (keys wiped, connections closed) when the vault is closed and
 /// no call is still running.
 pub(crate) struct Engine {
-    store: Store,
+    /// The database engine behind the store traits.
+    store: Box<dyn Backend>,
     keys: Keyring,
     pub(crate) limits: Limits,
     pub(crate) clock: Clock,
@@ -43,7 +45,7 @@ impl Drop for Engine {
     fn drop(&mut self) {
         // Best effort: a read event still buffered is written before the connections close.
         let _ = self.flush_audit();
-        self.store.drop_readers();
+        self.store.release_connections();
     }
 }
 
@@ -51,7 +53,7 @@ impl Engine {
     /// An engine over an opened store and key ring, with the options' audit buffering (reads'
     /// events committed before each read returns when `audit_flush_interval_ms` is 0), erasure
     /// window, limits and purpose policy.
-    pub(crate) fn new(store: Store, keys: Keyring, clock: Clock, options: &Options) -> Engine {
+    pub(crate) fn new(store: Box<dyn Backend>, keys: Keyring, clock: Clock, options: &Options) -> Engine {
         Engine {
             store,
             keys,
@@ -154,7 +156,7 @@ impl Engine {
     pub(crate) fn truncate_wal_if_due(&self, now: bool) -> Result<()> {
         let mut due = self.truncation_due.lock().unwrap_or_else(|p| p.into_inner());
         let Some(at) = *due else { return Ok(()) };
-        if (now || self.now_ms() >= at) && self.store.checkpoint_truncate()? {
+        if (now || self.now_ms() >= at) && self.store.scrub_residue()? {
             *due = None;
         }
         Ok(())
@@ -168,13 +170,13 @@ impl Engine {
     /// A read of what holds no personal data, or of what is reported without it (the catalogue,
     /// the chain head): not audited, no purpose check.
     pub(crate) fn unaudited<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        self.store.read(f)
+        self.read_on(false, f)
     }
 
     /// [`unaudited`](Self::unaudited) inside one read transaction (a verification that must see
     /// one state).
     pub(crate) fn unaudited_snapshot<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        self.store.read_snapshot(f)
+        self.read_on(true, f)
     }
 
     /// Whether `purpose` allows `op` on `target`, and why (what `can_process` answers), as the
@@ -197,7 +199,7 @@ impl Engine {
     /// and truncate the WAL). Whether it finished (another process's open read may keep it from
     /// finishing; the next attempt does it).
     pub(crate) fn scrub_residue(&self) -> Result<bool> {
-        self.store.checkpoint_truncate()
+        self.store.scrub_residue()
     }
 
     /// Rewrite the vault's storage from its live rows (SQLite: `VACUUM`, then a WAL truncation).
@@ -207,7 +209,32 @@ impl Engine {
 
     /// Close the storage's pooled connections (at close; buffered events are flushed first).
     pub(crate) fn release_readers(&self) {
-        self.store.drop_readers();
+        self.store.release_connections();
+    }
+
+    /// `f` on a read handle of the backend (inside one read transaction with `snapshot`).
+    fn read_on<T>(&self, snapshot: bool, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        let (mut f, mut out) = (Some(f), None);
+        let mut run = |db: &Db<'_>| {
+            out = Some(once(&mut f)?(db)?);
+            Ok(())
+        };
+        if snapshot { self.store.read_snapshot(&mut run) } else { self.store.read(&mut run) }?;
+        out.ok_or_else(|| Error::internal("the backend finished a read without running it"))
+    }
+
+    /// `f` in one write transaction of the backend (then a scrub of the residue, with `scrub`:
+    /// whether it finished is the second value).
+    fn write_on<T>(&self, scrub: bool, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<(T, bool)> {
+        let (mut f, mut out) = (Some(f), None);
+        let mut run = |tx: &Tx<'_>| {
+            out = Some(once(&mut f)?(tx)?);
+            Ok(())
+        };
+        let scrubbed =
+            if scrub { self.store.write_and_scrub(&mut run)? } else { self.store.write(&mut run).map(|()| false)? };
+        let out = out.ok_or_else(|| Error::internal("the backend committed a write without running it"))?;
+        Ok((out, scrubbed))
     }
 
     /// Milliseconds since the Unix epoch, from the vault's clock.
@@ -267,7 +294,7 @@ impl Engine {
         hint: Option<TokenBytes>,
         f: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<(T, bool, Option<i64>)> {
-        if self.erasure_window_ms == 0 || self.store.in_memory() {
+        if self.erasure_window_ms == 0 || !self.store.leaves_residue() {
             let (out, truncated) = self.write_with(caller, Event::attempt(action, hint), true, f)?;
             return Ok((out, truncated, None));
         }
@@ -293,7 +320,7 @@ impl Engine {
             Ok(out)
         };
         let result =
-            if truncate { self.store.write_then_truncate(work) } else { self.store.write(work).map(|o| (o, false)) };
+            if truncate { self.write_on(true, work) } else { self.write_on(false, work).map(|(o, _)| (o, false)) };
         self.audit.settle(taken, result.is_ok());
         match result {
             Ok(done) => Ok(done),
@@ -345,7 +372,7 @@ impl Engine {
         snapshot: bool,
         f: impl FnOnce(&Db<'_>) -> Result<(T, Vec<Event>)>,
     ) -> Result<T> {
-        let result = if snapshot { self.store.read_snapshot(f) } else { self.store.read(f) };
+        let result = self.read_on(snapshot, f);
         match result {
             Ok((out, events)) => {
                 let time_ms = self.now_ms();
@@ -389,7 +416,12 @@ impl Engine {
             taken = self.audit.take();
             chain::append(tx, &self.keys, taken.iter(), self.audit_index_batch)
         };
-        let result = if wait { self.store.write(work) } else { self.store.write_unless_busy(work).map(|_| ()) };
+        let result = if wait {
+            self.write_on(false, work).map(|((), _)| ())
+        } else {
+            let mut work = Some(work);
+            self.store.write_unless_busy(&mut |tx| once(&mut work)?(tx)).map(|_| ())
+        };
         self.audit.settle(taken, result.is_ok());
         result
     }
@@ -445,4 +477,11 @@ pub(crate) fn parse_options<T: serde::de::DeserializeOwned + Default>(
         None | Some(serde_json::Value::Null) => Ok(T::default()),
         Some(v) => crate::document::from_options(what, v).map_err(|e| engine.refused(caller, action, None, e)),
     }
+}
+
+/// The work handed to a backend, taken once. The engine's work is not repeatable (it takes the
+/// buffered audit events), so a backend that runs it a second time (a retry after a conflict)
+/// gets an error, never a second effect.
+fn once<F>(f: &mut Option<F>) -> Result<F> {
+    f.take().ok_or_else(|| Error::internal("the backend ran a unit of work twice"))
 }

@@ -16,7 +16,7 @@ use crate::crypto::kdf;
 use crate::crypto::keys::{MasterKey, SecretKey};
 use crate::crypto::random_key;
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{self, Db, KeyRow, Tx};
+use crate::store::{Db, KeyRow, Tx};
 
 /// The unlock method of the master key.
 const MASTER: &str = "master";
@@ -111,7 +111,8 @@ fn unwrap_key(plain: &[u8], what: &'static str) -> Result<SecretKey> {
 
 /// Open the root key with the master key: `WRONG_KEY` when the master key does not open it.
 fn unlock_root(db: &Db<'_>, vault_id: &[u8; 16], master: &MasterKey) -> Result<SecretKey> {
-    let wrapped = store::keys::wrapping(db, MASTER)?
+    let wrapped = db
+        .key_wrapping(MASTER)?
         .ok_or_else(|| Error::new(ErrorKind::Storage, "the vault's key wrapping is missing"))?;
     if aead::key_id(&wrapped) != Some(ROW_KEY) {
         return Err(Error::integrity("the vault's key wrapping is malformed"));
@@ -132,7 +133,7 @@ impl Keyring {
     pub(crate) fn create(tx: &Tx<'_>, vault_id: [u8; 16], master: &MasterKey, now_ms: i64) -> Result<Keyring> {
         let root = random_key()?;
         let wrapped = aead::seal(&wrapping_key(master, &vault_id), ROW_KEY, &root_place(&vault_id), root.bytes())?;
-        store::keys::insert_wrapping(tx, MASTER, &wrapped, now_ms)?;
+        tx.insert_key_wrapping(MASTER, &wrapped, now_ms)?;
         Self::load_with_root(tx, vault_id, root, now_ms)
     }
 
@@ -145,7 +146,7 @@ impl Keyring {
 
     fn load_with_root(tx: &Tx<'_>, vault_id: [u8; 16], root: SecretKey, now_ms: i64) -> Result<Keyring> {
         ensure_purposes(tx, &vault_id, &root, &Purpose::ALL, now_ms)?;
-        let rows = store::keys::active(tx)?;
+        let rows = tx.active_keys()?;
         let find = |purpose: Purpose| -> Result<(u32, SecretKey)> {
             let row = rows
                 .iter()
@@ -224,7 +225,7 @@ impl Keyring {
             &root_place(&self.vault_id),
             self.root.bytes(),
         )?;
-        store::keys::update_wrapping(tx, MASTER, &wrapped, now_ms)
+        tx.update_key_wrapping(MASTER, &wrapped, now_ms)
     }
 }
 
@@ -236,16 +237,16 @@ fn ensure_purposes(
     purposes: &[Purpose],
     now_ms: i64,
 ) -> Result<()> {
-    let active = store::keys::active(tx)?;
+    let active = tx.active_keys()?;
     for purpose in purposes {
         if active.iter().any(|r| r.purpose == purpose.name()) {
             continue;
         }
-        let id = store::keys::next_id(tx)?;
+        let id = tx.next_key_id()?;
         let record = purpose_record(id, purpose.name());
         let fresh = random_key()?;
         let wrapped = aead::seal(root, ROW_KEY, &Place::fixed(vault_id, Slot::PurposeKey, &record), fresh.bytes())?;
-        store::keys::insert(tx, &KeyRow { id, purpose: purpose.name().to_owned(), wrapped }, now_ms)?;
+        tx.insert_key(&KeyRow { id, purpose: purpose.name().to_owned(), wrapped }, now_ms)?;
     }
     Ok(())
 }
@@ -253,13 +254,14 @@ fn ensure_purposes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Settings, Store};
+    use crate::store::sqlite::{schema, Settings, Store};
+    use crate::store::{KeyReads, KeyWrites};
 
     fn store() -> Store {
         let settings =
             Settings { synchronous_full: true, busy_timeout: std::time::Duration::from_secs(1), cache_kib: 1024 };
         let store = Store::open_memory(settings).expect("store");
-        store.write(store::schema::migrate).expect("schema");
+        store.write(schema::migrate).expect("schema");
         store
     }
 
@@ -274,19 +276,19 @@ mod tests {
                 let root = random_key()?;
                 let wrapped =
                     aead::seal(&wrapping_key(&master, &vault_id), ROW_KEY, &root_place(&vault_id), root.bytes())?;
-                store::keys::insert_wrapping(tx, MASTER, &wrapped, 1)?;
+                tx.insert_key_wrapping(MASTER, &wrapped, 1)?;
                 ensure_purposes(tx, &vault_id, &root, &[Purpose::Kek], 1)
             })
             .expect("old vault");
-        let before = store.read(store::keys::active).expect("keys");
+        let before = store.read(|db| db.active_keys()).expect("keys");
         assert_eq!(before.len(), 1);
         let ring = store.write(|tx| Keyring::open(tx, vault_id, &master, 2)).expect("open");
-        let after = store.read(store::keys::active).expect("keys");
+        let after = store.read(|db| db.active_keys()).expect("keys");
         assert_eq!(after.len(), Purpose::ALL.len());
         assert_eq!(after[0].wrapped, before[0].wrapped, "existing keys are kept");
         // Opening again creates nothing and gives the same keys.
         let again = store.write(|tx| Keyring::open(tx, vault_id, &master, 3)).expect("open");
-        assert_eq!(store.read(store::keys::active).expect("keys").len(), Purpose::ALL.len());
+        assert_eq!(store.read(|db| db.active_keys()).expect("keys").len(), Purpose::ALL.len());
         let mac = |k: &Keyring| crate::crypto::index::PartsMac::new(&k.audit).part(b"same key").finish();
         assert_eq!(mac(&ring), mac(&again));
         assert_eq!(ring.kek.key_id(), again.kek.key_id());

@@ -10,7 +10,7 @@
 use crate::error::Result;
 use crate::keyring::Keyring;
 use crate::policy::{seal, state_mac};
-use crate::store::{self, Tx};
+use crate::store::Tx;
 
 /// The first format whose rows carry the MACs this module backfills.
 const MACS_FROM: i64 = 6;
@@ -24,44 +24,44 @@ pub(crate) fn finish(tx: &Tx<'_>, keys: &Keyring, from: i64) -> Result<()> {
     if from > 0 {
         // Current decisions: the format-4 MAC bound the row id alone; checked, then rebound to
         // the subject's token.
-        for mut c in store::consent::all_current(tx)? {
-            let Some((token, _)) = store::subjects::key_by_id(tx, c.subject_id)? else { continue };
+        for mut c in tx.all_current_decisions()? {
+            let Some((token, _)) = tx.subject_key_by_id(c.subject_id)? else { continue };
             let old = state_mac(consent, None, &c);
             if bool::from(subtle::ConstantTimeEq::ct_eq(old.as_slice(), c.mac.as_slice())) {
                 c.mac = state_mac(consent, Some(&token), &c);
-                store::consent::set_current(tx, &c)?;
+                tx.set_current_decision(&c)?;
             }
         }
         // Each subject's history becomes its chain.
-        for sid in store::consent::subjects_with_decisions(tx)? {
-            let Some((token, _)) = store::subjects::key_by_id(tx, sid)? else { continue };
+        for sid in tx.subjects_with_decisions()? {
+            let Some((token, _)) = tx.subject_key_by_id(sid)? else { continue };
             let mut before = seal::NONE_BEFORE;
-            for mut d in store::consent::history(tx, sid)? {
+            for mut d in tx.decision_history(sid)? {
                 d.prev_mac = before;
                 d.mac = seal::agreement_mac(consent, &token, &d);
-                store::consent::set_decision_macs(tx, d.seq, &d.prev_mac, &d.mac)?;
+                tx.set_decision_macs(d.seq, &d.prev_mac, &d.mac)?;
                 before = d.mac;
             }
         }
         // The outbox becomes a chain; what every consumer acknowledged may have been deleted.
         let mut before: Option<(i64, [u8; 32])> = None;
-        for mut e in store::consent::all_events(tx)? {
+        for mut e in tx.all_outbox_events()? {
             (e.prev_seq, e.prev_mac) = before.unwrap_or((0, seal::NONE_BEFORE));
             e.mac = seal::outbox_mac(consent, &e);
             e.link = seal::outbox_link(consent, &e);
-            store::consent::relink_event(tx, &e)?;
+            tx.relink_outbox_event(&e)?;
             before = Some((e.seq, e.mac));
         }
-        store::consent::mark_pruned(tx)?;
+        tx.mark_outbox_pruned()?;
         // Token rows get their state MAC.
         let tokens = &keys.tokens().state;
         let mut rows = Vec::new();
-        store::tokens::each(tx, |row| {
+        tx.each_token(&mut |row| {
             rows.push((row.hash, crate::tokens::row_mac(tokens, &row)));
             Ok(())
         })?;
         for (hash, mac) in rows {
-            store::tokens::set_mac(tx, &hash, &mac)?;
+            tx.set_token_mac(&hash, &mac)?;
         }
     }
     seal::seal_catalogue(tx, consent)?;

@@ -2,9 +2,12 @@
 //! the one table below): every unit (a top-level module: a file or a folder) has a floor, and
 //! every path naming another unit — `use crate::…`, grouped (`use crate::{a, b::c}`), nested,
 //! or reaching out with `super::super::…` — points down a floor, or sideways only where listed.
-//! No cycle, whatever the floors say. A feature area never names another area's tables or rows
-//! (its `store::<area>` module): it calls that area. Only `store` knows rusqlite, `crypto` knows
-//! nothing of the crate but its errors. The test prints the import graph by floor.
+//! No cycle, whatever the floors say. An area's store (`<area>/store.rs`: its rows and its store
+//! trait) is a unit of its own, low in the building; a backend (`store/sqlite`) implements every
+//! store trait and is named by the facade alone. A feature area never names another area's rows
+//! nor calls its store functions (which every handle carries): it calls that area. Only
+//! `store/sqlite` knows rusqlite, `crypto` knows nothing of the crate but its errors. The test
+//! prints the import graph by floor.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,7 +22,9 @@ const FLOORS: &[(&str, &[&str])] = &[
         "primitives",
         &["crypto", "document", "normalize", "clock", "page", "caller", "ids", "action", "patch", "options"],
     ),
-    ("storage", &["store"]),
+    ("area stores", &["subjects::store", "tokens::store", "consent::store", "chain::store", "audit_log::store"]),
+    ("storage seam", &["store"]),
+    ("backends", &["store::sqlite"]),
     ("keys and rules", &["keyring", "policy"]),
     ("audit chain", &["chain"]),
     ("unit of work", &["engine", "lifecycle"]),
@@ -38,6 +43,7 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("options", "normalize"),
     ("options", "clock"),
     ("policy", "keyring"),
+    ("audit_log::store", "chain::store"),
     ("lifecycle", "engine"),
     ("tokens", "subjects"),
     ("consent", "subjects"),
@@ -46,9 +52,26 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("audit_log", "consent"),
 ];
 
-/// The feature areas, each with the one `store` module whose tables and rows are its own.
-const AREAS: &[(&str, &str)] =
-    &[("subjects", "subjects"), ("tokens", "tokens"), ("consent", "consent"), ("audit_log", "audit")];
+/// The feature areas: each owns `<area>/store.rs`.
+const AREAS: &[&str] = &["subjects", "tokens", "consent", "audit_log"];
+
+/// The units below the areas that have a store of their own (`chain/store.rs`).
+const STORED: &[&str] = &["subjects", "tokens", "consent", "audit_log", "chain"];
+
+/// The units that name the backend: the facade opens it.
+const BACKEND_USERS: &[&str] = &["vault"];
+
+/// Units other than an area that use an area's store functions or rows, and why. Each is a
+/// known debt with its reason, checked so the list stays exact.
+const TABLE_READERS: &[(&str, &str, &str)] = &[
+    ("audit_log", "chain", "the listing is the chain's area: it pages and verifies the chain's rows"),
+    ("engine", "consent", "the gate hands areas the legal bases the purpose check verified"),
+    ("policy", "consent", "the purpose check reads the consent catalogue and decisions below the engine"),
+    ("chain", "subjects", "an audited failure naming only a token is linked to the subject's row id"),
+    ("upgrade", "tokens", "the format-6 migration seals every token row with its MAC"),
+    ("upgrade", "consent", "the format-6 migration seals the agreement and outbox chains"),
+    ("upgrade", "subjects", "the format-6 migration binds consent states to their subject's token"),
+];
 
 fn floor(unit: &str) -> Option<usize> {
     FLOORS.iter().position(|(_, units)| units.contains(&unit))
@@ -75,13 +98,24 @@ fn module_of(path: &Path) -> Vec<String> {
     parts
 }
 
-/// The unit of a module path: its first segment (`lib` for the crate root).
+/// The unit of a module path: its first segment (`lib` for the crate root), or the first two
+/// for an area's store (`consent::store`) and a backend (`store::sqlite`).
 fn unit_of_module(module: &[String]) -> String {
-    module.first().cloned().unwrap_or_else(|| "lib".into())
+    match (module.first().map(String::as_str), module.get(1).map(String::as_str)) {
+        (None, _) => "lib".into(),
+        (Some(first), Some("store")) if STORED.contains(&first) => format!("{first}::store"),
+        (Some("store"), Some("sqlite")) => "store::sqlite".into(),
+        (Some(first), _) => first.to_owned(),
+    }
 }
 
-/// Code without comments (line comments, doc comments) and without string literals' contents.
+/// Code without comments (line comments, doc comments), without string literals' contents, and
+/// without the file's unit tests (`#[cfg(test)] mod tests`, which may open a concrete backend).
 fn code_of(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(at) => &text[..at],
+        None => text,
+    };
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let mut in_string = false;
@@ -108,52 +142,70 @@ fn ident(s: &str) -> String {
     s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
 }
 
-/// The first names of every path in a `{…}` group (nested groups expanded), and where the group
-/// ends.
-fn group_heads(s: &str) -> Vec<String> {
-    let mut heads = Vec::new();
-    let mut depth = 0;
-    let mut start_of_item = true;
-    for (i, c) in s.char_indices() {
-        match c {
-            '{' => {
-                depth += 1;
-                start_of_item = depth == 1;
+/// The paths of a use-tree or an expression path starting at `s` (after `crate::` or the
+/// `super::`s): `a::b::{c, d::{e, f}}` gives `a::b::c`, `a::b::d::e`, `a::b::d::f`. Each path
+/// ends where the next character is neither a name nor `::` (a call, a generic, `;`).
+fn paths(s: &str) -> Vec<Vec<String>> {
+    fn tree(s: &str, at: &mut usize, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        let skip_ws = |at: &mut usize| {
+            while s[*at..].starts_with(char::is_whitespace) {
+                *at += s[*at..].chars().next().map_or(1, char::len_utf8);
             }
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
+        };
+        let mut path = prefix.to_vec();
+        loop {
+            skip_ws(at);
+            if s[*at..].starts_with('{') {
+                *at += 1;
+                loop {
+                    skip_ws(at);
+                    if s[*at..].starts_with('}') || *at >= s.len() {
+                        *at += 1;
+                        return;
+                    }
+                    tree(s, at, &path, out);
+                    skip_ws(at);
+                    if s[*at..].starts_with(',') {
+                        *at += 1;
+                    }
                 }
             }
-            ',' if depth == 1 => start_of_item = true,
-            c if c.is_whitespace() => {}
-            _ if start_of_item && depth == 1 => {
-                heads.push(ident(&s[i..]));
-                start_of_item = false;
+            let name = ident(&s[*at..]);
+            if name.is_empty() {
+                break;
             }
-            _ => {}
+            *at += name.len();
+            if name != "self" {
+                path.push(name);
+            }
+            if s[*at..].starts_with("::") {
+                *at += 2;
+            } else {
+                break;
+            }
+        }
+        // `as x` and anything after a name end the path.
+        if !path.is_empty() {
+            out.push(path);
+        }
+        // Skip a rename (`as name`) up to the item's end.
+        let rest = &s[*at..];
+        let trimmed = rest.trim_start();
+        if let Some(after) = trimmed.strip_prefix("as ") {
+            *at += rest.len() - after.len();
+            *at += ident(after.trim_start()).len() + (after.len() - after.trim_start().len());
         }
     }
-    heads.into_iter().filter(|h| !h.is_empty()).collect()
+    let mut out = Vec::new();
+    let mut at = 0;
+    tree(s, &mut at, &[], &mut out);
+    out
 }
 
-/// The units a source file (module path `module`) refers to, and the `store::<x>` modules it
-/// names.
-fn references(module: &[String], text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+/// The units a source file (module path `module`) refers to.
+fn references(module: &[String], text: &str) -> BTreeSet<String> {
     let code = code_of(text);
     let mut units = BTreeSet::new();
-    let mut stores = BTreeSet::new();
-    let add = |path: Vec<String>, units: &mut BTreeSet<String>, stores: &mut BTreeSet<String>| {
-        if let Some(first) = path.first() {
-            units.insert(first.clone());
-            if first == "store" {
-                if let Some(second) = path.get(1) {
-                    stores.insert(second.clone());
-                }
-            }
-        }
-    };
     let bytes = code.as_bytes();
     let mut i = 0;
     while i < code.len() {
@@ -178,88 +230,82 @@ fn references(module: &[String], text: &str) -> (BTreeSet<String>, BTreeSet<Stri
             i += rest.chars().next().map_or(1, char::len_utf8);
             continue;
         };
-        let consumed = rest.len() - after.len();
-        if let Some(group) = after.strip_prefix('{') {
-            for head in group_heads(&format!("{{{group}")) {
-                let mut path = base.clone();
-                path.push(head);
-                add(path, &mut units, &mut stores);
-            }
-        } else {
+        for tail in paths(after) {
             let mut path = base.clone();
-            let mut tail = after;
-            loop {
-                let name = ident(tail);
-                if name.is_empty() {
-                    // `store::{a, b}`: each of the group's heads.
-                    if let Some(group) = tail.strip_prefix('{') {
-                        for head in group_heads(&format!("{{{group}")) {
-                            let mut p = path.clone();
-                            p.push(head);
-                            add(p, &mut units, &mut stores);
-                        }
-                    }
-                    break;
-                }
-                path.push(name.clone());
-                tail = &tail[name.len()..];
-                match tail.strip_prefix("::") {
-                    Some(t) => tail = t,
-                    None => break,
-                }
-            }
-            add(path, &mut units, &mut stores);
-        }
-        i += consumed.max(1);
-    }
-    // `use crate::store::{self, …}` then `store::tokens::get(…)`, or `crate::{store::{tokens}}`:
-    // every module of `store` named after `store::`.
-    if units.contains("store") {
-        for (i, _) in code.match_indices("store::") {
-            // Not the end of a longer name (`keystore::`).
-            if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
-                continue;
-            }
-            let after = &code[i + "store::".len()..];
-            let names = if after.starts_with('{') { group_heads(after) } else { vec![ident(after)] };
-            for name in names {
-                if name != "self" && name.chars().next().is_some_and(|c| c.is_lowercase()) {
-                    stores.insert(name);
-                }
+            path.extend(tail);
+            if !path.is_empty() {
+                units.insert(unit_of_module(&path));
             }
         }
+        i += (rest.len() - after.len()).max(1);
     }
-    (units, stores)
+    units
 }
 
-/// unit → (the units it uses, the `store::<x>` modules it names).
-fn graph() -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
+/// The store functions each unit with a store declares: the `fn` names in its `store.rs`.
+fn store_functions() -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for unit in STORED {
+        let text = std::fs::read_to_string(Path::new(SRC).join(unit).join("store.rs")).expect("an area's store.rs");
+        let names = code_of(&text).split("fn ").skip(1).map(ident).filter(|n| !n.is_empty()).collect::<BTreeSet<_>>();
+        out.insert(unit.to_string(), names);
+    }
+    out
+}
+
+/// For each unit, the units whose store functions (`.name(` calls) or rows it uses.
+fn table_uses() -> BTreeMap<String, BTreeSet<String>> {
+    let functions = store_functions();
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut files = Vec::new();
     rust_files(Path::new(SRC), &mut files);
-    let mut graph: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for path in files {
+        let module = module_of(&path);
+        let unit = unit_of_module(&module);
+        if unit.contains("::") || unit == "store" {
+            continue; // the stores, the seam that gathers them, the backends: they are the tables
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let code = code_of(&text);
+        let owner = unit.as_str();
+        for (stored, names) in &functions {
+            if stored == owner {
+                continue;
+            }
+            let calls = names.iter().any(|n| code.contains(&format!(".{n}(")));
+            let rows = references(&module, &text).contains(&format!("{stored}::store"));
+            if calls || rows {
+                uses.entry(unit.clone()).or_default().insert(stored.clone());
+            }
+        }
+    }
+    uses
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for path in files {
         let module = module_of(&path);
         let unit = unit_of_module(&module);
         let text = std::fs::read_to_string(&path).expect("read");
-        let (mut units, stores) = references(&module, &text);
+        let mut units = references(&module, &text);
         units.remove(&unit);
         // Names that are not units of the crate (a `crate::Vault` re-export names the root).
         units.retain(|u| floor(u).is_some() || u.chars().next().is_some_and(|c| c.is_lowercase()));
-        let entry = graph.entry(unit).or_default();
-        entry.0.extend(units);
-        entry.1.extend(stores);
+        graph.entry(unit).or_default().extend(units);
     }
     graph
 }
 
 /// The import graph by floor, as the test prints it.
-fn render(graph: &BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>) -> String {
+fn render(graph: &BTreeMap<String, BTreeSet<String>>) -> String {
     let mut out = String::new();
     for (i, (name, units)) in FLOORS.iter().enumerate().rev() {
         out.push_str(&format!("{i} {name}\n"));
         for u in units.iter() {
-            let deps: Vec<&String> = graph.get(*u).map(|(d, _)| d.iter().collect()).unwrap_or_default();
-            let deps: Vec<&str> = deps.iter().map(|d| d.as_str()).collect();
+            let deps: Vec<&str> = graph.get(*u).map(|d| d.iter().map(String::as_str).collect()).unwrap_or_default();
             out.push_str(&format!(
                 "    {u} -> {}\n",
                 if deps.is_empty() { "(nothing)".into() } else { deps.join(", ") }
@@ -274,7 +320,7 @@ fn every_unit_has_a_floor_and_arrows_point_down() {
     let graph = graph();
     println!("core's import graph, by floor (highest first):\n{}", render(&graph));
     let mut problems = Vec::new();
-    for (unit, (deps, _)) in &graph {
+    for (unit, deps) in &graph {
         let Some(own) = floor(unit) else {
             problems.push(format!("{unit} has no floor in core/tests/architecture.rs (add it where it belongs)"));
             continue;
@@ -300,7 +346,7 @@ fn there_is_no_module_cycle() {
     let graph = graph();
     fn visit<'a>(
         unit: &'a str,
-        graph: &'a BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>,
+        graph: &'a BTreeMap<String, BTreeSet<String>>,
         state: &mut BTreeMap<&'a str, u8>,
         path: &mut Vec<&'a str>,
     ) -> Option<Vec<String>> {
@@ -316,7 +362,7 @@ fn there_is_no_module_cycle() {
         }
         state.insert(unit, 1);
         path.push(unit);
-        for dep in graph.get(unit).map(|(d, _)| d.iter()).into_iter().flatten() {
+        for dep in graph.get(unit).into_iter().flatten() {
             if let Some(cycle) = visit(dep, graph, state, path) {
                 return Some(cycle);
             }
@@ -334,40 +380,65 @@ fn there_is_no_module_cycle() {
 }
 
 #[test]
-fn an_area_never_names_another_areas_tables() {
-    let graph = graph();
+fn an_area_never_uses_another_areas_tables() {
+    let uses = table_uses();
     let mut problems = Vec::new();
-    for (area, own) in AREAS {
-        let Some((_, stores)) = graph.get(*area) else { continue };
-        for other in AREAS.iter().map(|(_, s)| *s).filter(|s| s != own) {
-            if stores.contains(other) {
-                problems.push(format!("{area} names store::{other} (another area's tables): call that area instead"));
+    for (unit, stored) in &uses {
+        for other in stored {
+            if TABLE_READERS.iter().any(|(u, s, _)| u == unit && s == other) {
+                continue;
             }
+            problems.push(if AREAS.contains(&unit.as_str()) {
+                format!("the area {unit} uses the store of {other} (its rows or functions): call {other}'s operations instead")
+            } else {
+                format!("{unit} uses the store of {other}, which TABLE_READERS does not list")
+            });
+        }
+    }
+    for (unit, stored, _) in TABLE_READERS {
+        if !uses.get(*unit).is_some_and(|s| s.contains(*stored)) {
+            problems.push(format!("TABLE_READERS lists {unit} -> {stored}, which no longer happens: remove it"));
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
-fn store_and_crypto_never_see_a_feature_area_and_crypto_sees_only_errors() {
+fn only_the_facade_names_a_backend() {
     let graph = graph();
-    for unit in ["store", "crypto"] {
-        let deps = &graph.get(unit).cloned().unwrap_or_default().0;
-        for (area, _) in AREAS {
+    for (unit, deps) in &graph {
+        if deps.contains("store::sqlite") {
+            assert!(BACKEND_USERS.contains(&unit.as_str()), "{unit} names the SQLite backend");
+        }
+    }
+}
+
+#[test]
+fn stores_and_crypto_never_see_a_feature_area_and_crypto_sees_only_errors() {
+    let graph = graph();
+    let low: Vec<String> = FLOORS
+        .iter()
+        .filter(|(name, _)| ["area stores", "storage seam", "backends"].contains(name))
+        .flat_map(|(_, units)| units.iter().map(|u| u.to_string()))
+        .chain(["crypto".to_string()])
+        .collect();
+    for unit in &low {
+        let deps = graph.get(unit).cloned().unwrap_or_default();
+        for area in AREAS {
             assert!(!deps.contains(*area), "{unit} uses the feature area {area}");
         }
     }
-    let crypto = graph.get("crypto").cloned().unwrap_or_default().0;
+    let crypto = graph.get("crypto").cloned().unwrap_or_default();
     assert!(crypto.iter().all(|d| d == "error"), "crypto uses {crypto:?}");
 }
 
 #[test]
-fn only_store_knows_rusqlite() {
+fn only_the_backend_knows_rusqlite() {
     let mut files = Vec::new();
     rust_files(Path::new(SRC), &mut files);
     let mut offenders = Vec::new();
     for path in files {
-        if unit_of_module(&module_of(&path)) == "store" {
+        if unit_of_module(&module_of(&path)) == "store::sqlite" {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("read");
@@ -375,7 +446,7 @@ fn only_store_knows_rusqlite() {
             offenders.push(path.display().to_string());
         }
     }
-    assert!(offenders.is_empty(), "rusqlite outside core/src/store: {offenders:?}");
+    assert!(offenders.is_empty(), "rusqlite outside core/src/store/sqlite: {offenders:?}");
 }
 
 #[test]
@@ -402,18 +473,24 @@ fn the_readme_shows_these_floors() {
 fn the_scanner_sees_what_it_must() {
     // The checks above would pass vacuously if the scanner found nothing.
     let graph = graph();
-    assert!(graph["engine"].0.contains("store") && graph["engine"].0.contains("chain"));
-    assert!(graph["vault"].0.contains("subjects") && graph["subjects"].0.contains("engine"));
+    assert!(graph["engine"].contains("store") && graph["engine"].contains("chain"));
+    assert!(graph["vault"].contains("subjects") && graph["subjects"].contains("engine"));
+    assert!(graph["store"].contains("consent::store") && graph["vault"].contains("store::sqlite"));
     let m = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let (units, stores) = references(&m(&["tokens", "text"]), "use crate::{action::Action, store::{self, tokens}};");
-    assert!(units.contains("action") && units.contains("store"));
-    assert!(stores.contains("tokens"), "{stores:?}");
-    let (units, _) = references(&m(&["tokens", "text"]), "use super::super::vault::Vault;");
+    let units = references(&m(&["tokens", "text"]), "use crate::{action::Action, store::{self, sqlite::Db}};");
+    assert!(units.contains("action") && units.contains("store") && units.contains("store::sqlite"), "{units:?}");
+    let units = references(&m(&["tokens", "text"]), "use super::super::vault::Vault;");
     assert!(units.contains("vault"));
-    let (units, _) = references(&m(&["tokens", "text"]), "use super::format;");
+    let units = references(&m(&["tokens", "text"]), "use super::format;");
     assert!(units.contains("tokens"));
-    let (units, _) = references(&m(&["x"]), "// use crate::vault;\nlet s = \"crate::vault\";");
+    let units = references(&m(&["consent", "verify"]), "let x: &super::store::OutboxRow = y;");
+    assert!(units.contains("consent::store"), "{units:?}");
+    let units = references(&m(&["x"]), "use crate::{consent::{self, store::{BasisRow as B, CurrentRow}}, ids};");
+    assert!(units.contains("consent::store") && units.contains("consent") && units.contains("ids"), "{units:?}");
+    let units = references(&m(&["x"]), "// use crate::vault;\nlet s = \"crate::vault\";");
     assert!(units.is_empty(), "{units:?}");
-    let (_, stores) = references(&m(&["consent"]), "use crate::store::{self, Tx};\nstore::subjects::erase(tx)");
-    assert!(stores.contains("subjects"), "{stores:?}");
+    // Store functions are seen as calls, whatever the handle.
+    let uses = table_uses();
+    assert!(uses.get("policy").is_some_and(|s| s.contains("consent")), "{uses:?}");
+    assert!(store_functions()["tokens"].contains("token_by_hash"));
 }

@@ -6,6 +6,7 @@
 pub(crate) mod lifecycle;
 
 mod reconcile;
+pub(crate) mod store;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,6 +19,7 @@ use crate::action::Action;
 use crate::chain::{details_place, Event, Fields, OK};
 
 use crate::caller::Caller;
+use crate::chain::store::AuditRow;
 use crate::crypto::aead::{self, ROW_KEY};
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
@@ -25,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::ids::{format_token, parse_token, TokenBytes};
 use crate::page::{cursor_before, Page, PageRequest};
 use crate::policy::{Operation, Target};
-use crate::store::{self, AuditRow, Db};
+use crate::store::Db;
 use crate::subjects;
 
 /// One audit event as read back.
@@ -135,15 +137,15 @@ pub(crate) fn list(
         let (total, mut rows, event) = match token {
             Some(token) => {
                 let id = subjects::row_id(db, &token)?.ok_or_else(Error::not_found)?;
-                let rows = store::audit::page_for_subject(db, id, before, limit + 1)?;
+                let rows = db.audit_page_of_subject(id, before, limit + 1)?;
                 if rows.iter().any(|r| r.subject.as_ref() != Some(&token)) {
                     return Err(Error::integrity("the audit's index by subject lists an event of another subject"));
                 }
-                (store::audit::count_for_subject(db, id)?, rows, Event::about(action, id, token))
+                (db.count_audit_of_subject(id)?, rows, Event::about(action, id, token))
             }
             None => {
-                let rows = store::audit::page_all(db, before, limit + 1)?;
-                (store::audit::count_all(db)?, rows, Event::attempt(action, None))
+                let rows = db.audit_page(before, limit + 1)?;
+                (db.count_audit()?, rows, Event::attempt(action, None))
             }
         };
         let more = rows.len() as u64 > limit;
@@ -224,7 +226,7 @@ fn decode(
 /// The current chain head, after committing buffered events.
 pub(crate) fn head(engine: &Engine) -> Result<AuditHead> {
     engine.flush_audit()?;
-    let (seq, mac) = engine.unaudited(store::audit::head)?.unwrap_or((0, [0; 32]));
+    let (seq, mac) = engine.unaudited(|db| db.audit_head())?.unwrap_or((0, [0; 32]));
     Ok(AuditHead { seq, hash: hex::encode(mac) })
 }
 
@@ -251,7 +253,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();
         let mut facts = reconcile::Facts::default();
-        store::audit::walk(db, |row| {
+        db.walk_audit(&mut |row| {
             let broken = || Error::integrity(format!("the audit chain is broken at event {expected}"));
             if row.seq != expected {
                 return Err(broken());
@@ -313,7 +315,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
         // The index by subject must list exactly the events up to its mark that name a subject:
         // a row removed from it (or a mark moved past unindexed events) would hide events from a
         // subject's listing while the chain still verifies.
-        if !store::audit::subject_index_is_exact(db, events)? {
+        if !db.audit_index_is_exact(events)? {
             return Err(Error::integrity(
                 "the audit's index by subject does not match the log (events hidden from a subject's listing)",
             ));

@@ -12,6 +12,7 @@
 //! chain, which covers the ciphertext, still verifies.
 
 pub(crate) mod buffer;
+pub(crate) mod store;
 
 use std::sync::Arc;
 
@@ -20,13 +21,14 @@ use zeroize::Zeroizing;
 
 use crate::action::Action;
 use crate::caller::Caller;
+use crate::chain::store::{AuditRow, NewAuditRow};
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::crypto::keys::SecretKey;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
-use crate::store::{self, AuditRow, Db, NewAuditRow, Tx};
+use crate::store::{Db, Tx};
 
 const CHAIN_LABEL: &[u8] = b"bunkerlite/v2/audit";
 
@@ -190,13 +192,13 @@ pub(crate) fn append<'p>(
     if events.peek().is_none() {
         return Ok(());
     }
-    let (mut seq, mut prev) = store::audit::head(tx)?.unwrap_or((0, [0; 32]));
-    let mut appender = store::audit::appender(tx)?;
+    let (mut seq, mut prev) = tx.audit_head()?.unwrap_or((0, [0; 32]));
+    let mut rows = Vec::new();
     for e in events {
         seq += 1;
         // A failed attempt names only a token: find the row it belongs to, if any.
         let subject_id = match (&e.subject, e.subject_id) {
-            (Some(token), None) => store::subjects::id_of(tx, token)?,
+            (Some(token), None) => tx.subject_id_of(token)?,
             (_, id) => id,
         };
         let fields = Fields {
@@ -213,7 +215,7 @@ pub(crate) fn append<'p>(
             reference: e.reference.as_ref().map(|r| r.as_slice()),
         };
         let mac = fields.mac(keys.audit_key(), &prev);
-        appender.insert(&NewAuditRow {
+        rows.push(NewAuditRow {
             seq,
             time_ms: e.time_ms,
             actor: &e.actor,
@@ -224,19 +226,20 @@ pub(crate) fn append<'p>(
             version: e.version,
             outcome: e.outcome,
             details: e.details.as_deref(),
-            mac: &mac,
+            mac,
             reference: e.reference.as_ref(),
-        })?;
+        });
         prev = mac;
     }
-    store::audit::index_pending(tx, seq, index_batch)?;
+    tx.append_audit(&rows)?;
+    tx.index_audit(seq, index_batch)?;
     Ok(())
 }
 
 /// How many of the events about the subject with row id `subject_id` carry encrypted details
 /// (what its erasure shreds).
 pub(crate) fn details_of_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
-    store::audit::count_details_for_subject(db, subject_id)
+    db.count_audit_details_of_subject(subject_id)
 }
 
 #[cfg(test)]

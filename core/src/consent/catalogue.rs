@@ -12,10 +12,11 @@ use super::types::{Activity, ActivitySpec, BasisStatus, BasisType, LegalBasis, L
 use crate::action::Action;
 use crate::caller::{check_purpose, Caller};
 use crate::chain::Event;
+use crate::consent::store::{ActivityRow, BasisRow, NoticeRow};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::policy::{seal, Operation};
-use crate::store::{self, ActivityRow, BasisRow, Db, NoticeRow, Tx};
+use crate::store::{Db, Tx};
 
 /// The longest notice text (each of the three) in bytes.
 const MAX_TEXT: usize = 65_536;
@@ -93,14 +94,11 @@ fn notice(row: &NoticeRow) -> Result<Notice> {
 
 /// A stored basis with its current notice, as the public shape.
 pub(crate) fn basis_view(db: &Db<'_>, b: &BasisRow, history: bool) -> Result<LegalBasis> {
-    let current = store::consent::notice_of(db, b.id, b.notice_version)?
-        .ok_or_else(|| Error::integrity("a legal basis's notice is missing"))?;
+    let current =
+        db.notice_of(b.id, b.notice_version)?.ok_or_else(|| Error::integrity("a legal basis's notice is missing"))?;
     let texts = texts_of(&current)?;
-    let notices = if history {
-        Some(store::consent::notices(db, b.id)?.iter().map(notice).collect::<Result<Vec<_>>>()?)
-    } else {
-        None
-    };
+    let notices =
+        if history { Some(db.notices_of_basis(b.id)?.iter().map(notice).collect::<Result<Vec<_>>>()?) } else { None };
     Ok(LegalBasis {
         brief: b.brief.clone(),
         kind: BasisType::from_number(b.kind).ok_or_else(|| Error::integrity("a stored basis type is unknown"))?,
@@ -136,15 +134,14 @@ pub(crate) fn before_change(engine: &Engine, tx: &Tx<'_>) -> Result<()> {
 /// After a change of the catalogue: move its generation (every open vault reloads it before its
 /// next check) and seal it.
 pub(crate) fn after_change(engine: &Engine, tx: &Tx<'_>) -> Result<()> {
-    store::consent::bump_generation(tx)?;
+    tx.bump_catalogue_generation()?;
     seal::seal_catalogue(tx, &engine.keys().consent().state)
 }
 
 /// The basis `brief` as stored now (in a change, after [`before_change`]).
 fn stored_basis(tx: &Tx<'_>, brief: &str) -> Result<BasisRow> {
     check_brief(brief)?;
-    store::consent::basis_by_brief(tx, brief)?
-        .ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
+    tx.basis_by_brief(brief)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
 }
 
 /// Create or change a legal basis.
@@ -173,10 +170,11 @@ pub(crate) fn set_basis(engine: &Engine, caller: &Caller, brief: &str, spec: &Le
         engine.validate_purpose(tx, caller)?;
         before_change(engine, tx)?;
         let now = engine.now_ms();
-        let existing = store::consent::basis_by_brief(tx, brief)?;
+        let existing = tx.basis_by_brief(brief)?;
         let (mut row, old_texts) = match existing {
             Some(row) => {
-                let notice = store::consent::notice_of(tx, row.id, row.notice_version)?
+                let notice = tx
+                    .notice_of(row.id, row.notice_version)?
                     .ok_or_else(|| Error::integrity("a legal basis's notice is missing"))?;
                 (row, Some(texts_of(&notice)?))
             }
@@ -225,15 +223,15 @@ pub(crate) fn set_basis(engine: &Engine, caller: &Caller, brief: &str, spec: &Le
             row.notice_version += 1;
         }
         if row.id == 0 {
-            row.id = store::consent::insert_basis(tx, &row)?;
+            row.id = tx.insert_basis(&row)?;
         } else {
-            store::consent::update_basis(tx, &row)?;
+            tx.update_basis(&row)?;
         }
         if new_notice {
             let text = texts.canonical();
             let sha256: [u8; 32] = Sha256::digest(text.as_bytes()).into();
             let n = NoticeRow { basis_id: row.id, version: row.notice_version, text, sha256, created_ms: now };
-            store::consent::insert_notice(tx, &n)?;
+            tx.insert_notice(&n)?;
         }
         after_change(engine, tx)?;
         Ok((basis_view(tx, &row, false)?, vec![Event::attempt(Action::BasisSet, None)]))
@@ -288,8 +286,7 @@ fn briefs(bases: &[BasisRow]) -> HashMap<i64, String> {
 
 fn activity(db: &Db<'_>, name: &str) -> Result<ActivityRow> {
     check_purpose(name)?;
-    store::consent::activity_by_name(db, name)?
-        .ok_or_else(|| Error::new(ErrorKind::NotFound, "no processing activity has this name"))
+    db.activity_by_name(name)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no processing activity has this name"))
 }
 
 /// A basis an activity may be linked to: it exists and is not deleted.
@@ -317,7 +314,7 @@ pub(crate) fn set_activity(engine: &Engine, caller: &Caller, name: &str, spec: &
         engine.validate_purpose(tx, caller)?;
         before_change(engine, tx)?;
         let now = engine.now_ms();
-        let existing = store::consent::activity_by_name(tx, name)?;
+        let existing = tx.activity_by_name(name)?;
         let mut row = match existing {
             Some(row) => row,
             None => ActivityRow {
@@ -341,22 +338,19 @@ pub(crate) fn set_activity(engine: &Engine, caller: &Caller, name: &str, spec: &
             row.operations = m;
         }
         row.updated_ms = now;
-        let id = store::consent::upsert_activity(tx, &row)?;
+        let id = tx.upsert_activity(&row)?;
         if let Some(bases) = &spec.legal_bases {
             let ids = bases.iter().map(|b| linkable(tx, b).map(|r| r.id)).collect::<Result<Vec<_>>>()?;
             for old in &row.bases {
-                store::consent::unlink(tx, id, *old)?;
+                tx.unlink_activity(id, *old)?;
             }
             for b in ids {
-                store::consent::link(tx, id, b)?;
+                tx.link_activity(id, b)?;
             }
         }
         after_change(engine, tx)?;
         let stored = activity(tx, name)?;
-        Ok((
-            activity_view(&stored, &briefs(&store::consent::bases(tx)?)),
-            vec![Event::attempt(Action::ActivitySet, None)],
-        ))
+        Ok((activity_view(&stored, &briefs(&tx.bases()?)), vec![Event::attempt(Action::ActivitySet, None)]))
     })
 }
 
@@ -369,16 +363,16 @@ pub(crate) fn link_activity(engine: &Engine, caller: &Caller, name: &str, brief:
         let a = activity(tx, name)?;
         if link {
             let b = linkable(tx, brief)?;
-            store::consent::link(tx, a.id, b.id)?;
+            tx.link_activity(a.id, b.id)?;
         } else {
             let b = stored_basis(tx, brief)?;
-            if !store::consent::unlink(tx, a.id, b.id)? {
+            if !tx.unlink_activity(a.id, b.id)? {
                 return Err(Error::new(ErrorKind::NotFound, "the activity is not linked to this legal basis"));
             }
         }
         after_change(engine, tx)?;
         let stored = activity(tx, name)?;
-        Ok((activity_view(&stored, &briefs(&store::consent::bases(tx)?)), vec![Event::attempt(action, None)]))
+        Ok((activity_view(&stored, &briefs(&tx.bases()?)), vec![Event::attempt(action, None)]))
     })
 }
 
@@ -388,7 +382,7 @@ pub(crate) fn delete_activity(engine: &Engine, caller: &Caller, name: &str) -> R
         engine.validate_purpose(tx, caller)?;
         before_change(engine, tx)?;
         let a = activity(tx, name)?;
-        store::consent::delete_activity(tx, a.id)?;
+        tx.delete_activity(a.id)?;
         after_change(engine, tx)?;
         Ok(((), vec![Event::attempt(Action::ActivityDelete, None)]))
     })

@@ -2,11 +2,12 @@
 //! decisions) and its pending outbox events go with its erasure; a subject that had decisions
 //! leaves one `erased` event in the outbox, so systems downstream learn to stop processing.
 
+use crate::consent::store::OutboxRow;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::lifecycle::{Erased, SubjectData, SubjectRef};
 use crate::policy::{decision, seal};
-use crate::store::{self, Db, OutboxRow, Tx};
+use crate::store::{Db, Tx};
 
 /// The consent area in the lifecycle registry.
 pub(crate) struct ConsentData;
@@ -18,14 +19,14 @@ impl SubjectData for ConsentData {
 
     fn erase(&self, engine: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
         let key = &engine.keys().consent().state;
-        let removed = store::consent::delete_of_subject(tx, subject.id)?;
+        let removed = tx.delete_decisions_of_subject(subject.id)?;
         // Its pending events go, the outbox's chain linked past them.
         seal::delete_subject_events(tx, key, subject.id)?;
         if removed == 0 {
             return Ok(Erased::rows(0));
         }
         // Decisions are remembered per catalogue generation (see `policy`): removing some moves it.
-        store::consent::bump_generation(tx)?;
+        tx.bump_catalogue_generation()?;
         let event = OutboxRow {
             seq: 0,
             subject_id: subject.id,
@@ -43,6 +44,6 @@ impl SubjectData for ConsentData {
     }
 
     fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {
-        Ok(store::consent::history(db, subject.id)?.len() as u64)
+        Ok(db.decision_history(subject.id)?.len() as u64)
     }
 }

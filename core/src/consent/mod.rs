@@ -11,6 +11,7 @@ pub(crate) mod lifecycle;
 
 pub(crate) mod catalogue;
 mod receipt;
+pub(crate) mod store;
 pub(crate) mod types;
 pub(crate) mod verify;
 
@@ -21,6 +22,7 @@ use serde_json::json;
 use crate::action::Action;
 use crate::caller::{check_purpose, Caller, DEFAULT_ACTOR};
 use crate::chain::Event;
+use crate::consent::store::{BasisRow, CurrentRow, DecisionRow, OutboxRow};
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
@@ -28,7 +30,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, decision, seal, Operation, Target};
-use crate::store::{self, BasisRow, CurrentRow, Db, DecisionRow, OutboxRow, Tx};
+use crate::store::{Db, Tx};
 use crate::subjects::{self, Lookup, Subjects};
 use types::{
     Agreement, BasisStatus, ConsentEvent, ConsentOptions, ConsentReport, ConsentStatus, ProcessingDecision,
@@ -212,7 +214,7 @@ impl Consent {
             let basis = catalogue::basis(engine, tx, brief)?;
             let now = engine.now_ms();
             let mut events = Vec::new();
-            let mut current = store::consent::current(tx, sid, basis.id)?;
+            let mut current = tx.current_decision(sid, basis.id)?;
             if let Some(c) = &current {
                 // A given agreement whose expiry passed is recorded as expired first.
                 if c.decision == decision::GIVEN
@@ -231,7 +233,7 @@ impl Consent {
                         return Err(Error::invalid("the legal basis is not active: it takes no new agreements"));
                     }
                     let version = d.options.notice_version.unwrap_or(basis.notice_version);
-                    if store::consent::notice_of(tx, basis.id, version)?.is_none() {
+                    if tx.notice_of(basis.id, version)?.is_none() {
                         return Err(Error::invalid("the legal basis has no such notice version"));
                     }
                     let start = d.options.start_ms.unwrap_or(now);
@@ -322,7 +324,7 @@ impl Consent {
             },
         )?;
         let mut row = DecisionRow {
-            seq: store::consent::next_seq(tx)?,
+            seq: tx.next_decision_seq()?,
             subject_id: sid,
             basis_id: basis.id,
             decision,
@@ -333,14 +335,14 @@ impl Consent {
             actor: actor.to_owned(),
             details: Vec::new(),
             outbox_seq: Some(outbox_seq),
-            prev_mac: store::consent::newest_decision_mac(tx, sid)?.unwrap_or(seal::NONE_BEFORE),
+            prev_mac: tx.newest_decision_mac(sid)?.unwrap_or(seal::NONE_BEFORE),
             mac: seal::NONE_BEFORE,
         };
         row.details = seal_details(engine, dek, token, &row, details)?;
         row.mac = seal::agreement_mac(key, token, &row);
-        store::consent::append_decision(tx, &row)?;
+        tx.append_decision(&row)?;
         // Every open vault's purpose checks remember decisions per generation: a decision moves it.
-        store::consent::bump_generation(tx)?;
+        tx.bump_catalogue_generation()?;
         let mut current = CurrentRow {
             subject_id: sid,
             basis_id: basis.id,
@@ -351,7 +353,7 @@ impl Consent {
             mac: [0; 32],
         };
         current.mac = policy::state_mac(key, Some(token), &current);
-        store::consent::set_current(tx, &current)?;
+        tx.set_current_decision(&current)?;
         Ok(current)
     }
 
@@ -399,7 +401,8 @@ impl Consent {
             ConsentStatus::Given if c.expires_ms.is_some_and(|e| e <= now) => ConsentStatus::Expired,
             s => s,
         };
-        let notice = store::consent::notice_of(db, basis.id, row.notice_version)?
+        let notice = db
+            .notice_of(basis.id, row.notice_version)?
             .ok_or_else(|| Error::integrity("a cited notice version is missing"))?;
         Ok(Agreement {
             legal_basis: basis.brief.clone(),
@@ -429,7 +432,7 @@ impl Consent {
         engine.read(caller, Action::ConsentGet, subjects::hint(lookup), |db| {
             let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Read)), lookup)?;
             let basis = catalogue::basis(engine, db, brief)?;
-            let c = store::consent::current(db, sid, basis.id)?.ok_or_else(|| {
+            let c = db.current_decision(sid, basis.id)?.ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, "the subject has no agreement under this legal basis")
             })?;
             let view = Self::view(engine, db, &basis, &c, &token, &dek, engine.now_ms())?;
@@ -449,7 +452,7 @@ impl Consent {
             let bases = bases_by_id(engine, db)?;
             let now = engine.now_ms();
             let mut out = Vec::new();
-            for c in store::consent::current_of_subject(db, sid)? {
+            for c in db.current_decisions_of_subject(sid)? {
                 let basis = basis_of(&bases, c.basis_id)?;
                 out.push(Self::view(engine, db, basis, &c, &token, &dek, now)?);
             }
@@ -469,12 +472,12 @@ impl Consent {
             engine.validate_purpose(tx, caller)?;
             catalogue::before_change(engine, tx)?;
             let mut basis = catalogue::basis(engine, tx, brief)?;
-            basis.revoked_through = basis.revoked_through.max(store::consent::last_seq(tx)?);
+            basis.revoked_through = basis.revoked_through.max(tx.last_decision_seq()?);
             if delete {
                 basis.status = BasisStatus::Deleted.number();
             }
             basis.updated_ms = engine.now_ms();
-            store::consent::update_basis(tx, &basis)?;
+            tx.update_basis(&basis)?;
             catalogue::after_change(engine, tx)?;
             Ok((basis, vec![Event::attempt(action, None)]))
         })?;
@@ -482,7 +485,7 @@ impl Consent {
         loop {
             let n = engine.write(caller, Action::ConsentRevoke, None, |tx| {
                 let now = engine.now_ms();
-                let rows = store::consent::given_through(tx, basis.id, basis.revoked_through, BATCH)?;
+                let rows = tx.given_through(basis.id, basis.revoked_through, BATCH)?;
                 let mut events = Vec::with_capacity(rows.len());
                 for c in &rows {
                     let (token, dek) = subjects::data_key_by_id(engine, tx, c.subject_id)?
@@ -518,7 +521,7 @@ impl Consent {
                 engine.validate_purpose(tx, caller)?;
                 let now = engine.now_ms();
                 let bases = bases_by_id(engine, tx)?;
-                let rows = store::consent::expired(tx, now, BATCH)?;
+                let rows = tx.expired_decisions(now, BATCH)?;
                 let mut events = Vec::with_capacity(rows.len());
                 for c in &rows {
                     let basis = basis_of(&bases, c.basis_id)?;
@@ -585,7 +588,7 @@ impl Consent {
                 Some(seq) => i64::try_from(seq).map_err(|_| Error::invalid("cursor is not one this vault returned"))?,
                 None => consumers.acked(consumer).unwrap_or(0),
             };
-            let (rows, total) = store::consent::events_after(db, from, limit)?;
+            let (rows, total) = db.outbox_events_after(from, limit)?;
             // The events must be the outbox's chain from where the reader is (or from where
             // every consumer acknowledged and the vault deleted): none deleted, edited or added.
             seal::verify_outbox(key, &rows, from.max(consumers.pruned))?;
@@ -606,7 +609,7 @@ impl Consent {
             engine.write(caller, Action::OutboxRead, None, |tx| {
                 engine.check(tx, caller, (Operation::Read, Target::Nobody), false)?;
                 seal::consumers(tx, key)?;
-                store::consent::register(tx, consumer)?;
+                tx.register_consumer(consumer)?;
                 seal::seal_consumers(tx, key)?;
                 list(tx)
             })
@@ -625,12 +628,12 @@ impl Consent {
         engine.write(caller, Action::OutboxAck, None, |tx| {
             engine.validate_purpose(tx, caller)?;
             let seq = i64::try_from(seq).map_err(|_| Error::invalid("cursor is not one this vault returned"))?;
-            if seq > store::consent::last_event(tx)? {
+            if seq > tx.last_outbox_seq()? {
                 return Err(Error::invalid("cursor is not one this vault returned"));
             }
             let key = &engine.keys().consent().state;
             seal::consumers(tx, key)?;
-            store::consent::set_acked(tx, consumer, seq)?;
+            tx.set_consumer_acked(consumer, seq)?;
             seal::seal_consumers(tx, key)?;
             Ok(((), vec![Event::attempt(Action::OutboxAck, None)]))
         })
@@ -640,8 +643,8 @@ impl Consent {
 /// The history row of a current decision of the subject `token`: its MAC checked (format 6),
 /// and it must be the decision the current view says (`INTEGRITY` otherwise).
 fn history_row(engine: &Engine, db: &Db<'_>, token: &TokenBytes, c: &CurrentRow) -> Result<DecisionRow> {
-    let row = store::consent::decision_by_seq(db, c.seq)?
-        .ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
+    let row =
+        db.decision_by_seq(c.seq)?.ok_or_else(|| Error::integrity("a consent decision is missing from the history"))?;
     if row.subject_id != c.subject_id || row.basis_id != c.basis_id || row.decision != c.decision {
         return Err(Error::integrity("a current consent decision does not match its history"));
     }

@@ -18,7 +18,6 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::{format_token, token_from_random};
 use crate::policy::Operation;
-use crate::store;
 use crate::subjects::{self, Lookup, Subjects};
 
 /// The receipt format, in the document's `issuer.format`.
@@ -70,13 +69,14 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         let bases = bases_by_id(engine, db)?;
         let mut events = Vec::new();
         let mut latest: Option<(i64, String, Option<String>)> = None;
-        let history = store::consent::history(db, sid)?;
+        let history = db.decision_history(sid)?;
         // The record certifies the history: it must be the subject's whole chain.
         crate::policy::seal::verify_history(&engine.keys().consent().state, &token, &history)?;
         for d in history {
             let basis = basis_of(&bases, d.basis_id)?;
             let details = open_details(engine, &dek, &token, &d)?;
-            let notice = store::consent::notice_of(db, basis.id, d.notice_version)?
+            let notice = db
+                .notice_of(basis.id, d.notice_version)?
                 .ok_or_else(|| Error::integrity("a cited notice version is missing"))?;
             let status = ConsentStatus::from_number(d.decision)
                 .ok_or_else(|| Error::integrity("a stored consent decision is unknown"))?;
@@ -98,7 +98,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         }
         let mut state = Vec::new();
         let mut services = Vec::new();
-        for c in store::consent::current_of_subject(db, sid)? {
+        for c in db.current_decisions_of_subject(sid)? {
             let basis = basis_of(&bases, c.basis_id)?;
             let view = Consent::view(engine, db, basis, &c, &token, &dek, now)?;
             if view.in_force {

@@ -18,7 +18,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
 use crate::policy::{decision, seal, state_mac};
-use crate::store::{self, Db};
+use crate::store::Db;
 
 /// The consent facts the audit chain holds: decisions made by audited events (subject row id →
 /// their sequence numbers) and the `erased` outbox events of audited erasures.
@@ -45,7 +45,7 @@ pub(crate) fn reconcile(
     let key = &engine.keys().consent().state;
     seal::catalogue(db, key)?;
     // The catalogue's MAC covers each notice's hash; each text must still give it.
-    for n in store::consent::all_notices(db)? {
+    for n in db.all_notices()? {
         let sha: [u8; 32] =
             sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(n.text.as_bytes())).into();
         if !bool::from(sha.ct_eq(&n.sha256)) {
@@ -53,20 +53,20 @@ pub(crate) fn reconcile(
         }
     }
     let consumers = seal::consumers(db, key)?;
-    let mark = store::meta::number(db, "consent_audited_from")?.unwrap_or(0);
-    let events = store::consent::all_events(db)?;
+    let mark = db.meta_number("consent_audited_from")?.unwrap_or(0);
+    let events = db.all_outbox_events()?;
     seal::verify_outbox(key, &events, consumers.pruned)?;
-    let by_seq: HashMap<i64, &store::OutboxRow> = events.iter().map(|e| (e.seq, e)).collect();
+    let by_seq: HashMap<i64, &super::store::OutboxRow> = events.iter().map(|e| (e.seq, e)).collect();
     // An event every consumer acknowledged may have been deleted since.
     let acknowledged_and_deleted = |seq: i64| seq <= consumers.pruned && !by_seq.contains_key(&seq);
 
     let mut decisions = 0u64;
     let mut newest: HashMap<(i64, i64), i64> = HashMap::new();
-    for sid in store::consent::subjects_with_decisions(db)? {
+    for sid in db.subjects_with_decisions()? {
         let token = stored.get(&sid).ok_or_else(|| {
             Error::integrity(format!("consent decisions name subject row {sid}, which is not stored"))
         })?;
-        let history = store::consent::history(db, sid)?;
+        let history = db.decision_history(sid)?;
         seal::verify_history(key, token, &history)?;
         let made = audited.decisions.get(&sid);
         for d in &history {
@@ -102,7 +102,7 @@ pub(crate) fn reconcile(
             return Err(Error::integrity(format!("the consent history of subject row {sid} was deleted")));
         }
     }
-    let current = store::consent::all_current(db)?;
+    let current = db.all_current_decisions()?;
     if let Some((sid, _)) = newest.keys().find(|(s, b)| !current.iter().any(|c| c.subject_id == *s && c.basis_id == *b))
     {
         return Err(Error::integrity(format!("the current consent decision of subject row {sid} was deleted")));

@@ -8,7 +8,7 @@
 //! connection of any process). With the catalogue, the current decisions read at that
 //! generation are cached too (after their MAC was verified): while nothing changes, a check
 //! right after a subject's row was read costs no statement — the generation comes from the
-//! reader's memo (see `store::consent::generation`) and the decision from memory.
+//! reader's memo (see `ConsentReads::catalogue_generation`) and the decision from memory.
 
 pub(crate) mod seal;
 
@@ -16,10 +16,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::caller::Caller;
+use crate::consent::store::{BasisRow, CurrentRow};
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
-use crate::store::{self, BasisRow, CurrentRow, Db};
+use crate::store::Db;
 
 /// What an operation does to a subject's data, as processing activities list it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,7 +367,7 @@ impl Policy {
             let current = match catalogue.remembered(subject_id, id) {
                 Some(remembered) => remembered,
                 None => {
-                    let (current, same_state) = store::consent::current_after(db, subject_id, id, after_read)?;
+                    let (current, same_state) = db.current_decision_after(subject_id, id, after_read)?;
                     if let Some(c) = &current {
                         verify(key, token, c)?;
                     }
@@ -384,9 +385,9 @@ impl Policy {
     }
 
     /// The catalogue at the file's current generation (reloaded, and checked against its MAC,
-    /// when another change happened); `after_read` as `store::consent::generation` takes it.
+    /// when another change happened); `after_read` as `ConsentReads::catalogue_generation` takes it.
     fn catalogue(&self, db: &Db<'_>, key: &MacKey, after_read: bool) -> Result<Arc<Catalogue>> {
-        let generation = store::consent::generation(db, after_read)?;
+        let generation = db.catalogue_generation(after_read)?;
         {
             let cached = self.cache.read().unwrap_or_else(|p| p.into_inner());
             if cached.generation == generation {

@@ -7,10 +7,11 @@
 
 use subtle::ConstantTimeEq;
 
+use crate::consent::store::{ActivityRow, BasisRow, DecisionRow, OutboxRow};
 use crate::crypto::index::{MacKey, PartsMac};
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
-use crate::store::{self, ActivityRow, BasisRow, Db, DecisionRow, OutboxRow, Tx};
+use crate::store::{Db, Tx};
 
 /// The MAC that stands for "none before" (the first row of a chain).
 pub(crate) const NONE_BEFORE: [u8; 32] = [0; 32];
@@ -99,11 +100,11 @@ pub(crate) fn outbox_link(key: &MacKey, e: &OutboxRow) -> [u8; 32] {
 
 /// Append an event to the outbox, chained to the newest event still kept; its sequence number.
 pub(crate) fn append_outbox(tx: &Tx<'_>, key: &MacKey, mut e: OutboxRow) -> Result<i64> {
-    e.seq = store::consent::last_event(tx)? + 1;
-    (e.prev_seq, e.prev_mac) = store::consent::newest_event(tx)?.unwrap_or((0, NONE_BEFORE));
+    e.seq = tx.last_outbox_seq()? + 1;
+    (e.prev_seq, e.prev_mac) = tx.newest_outbox_event()?.unwrap_or((0, NONE_BEFORE));
     e.mac = outbox_mac(key, &e);
     e.link = outbox_link(key, &e);
-    store::consent::push_event(tx, &e)?;
+    tx.push_outbox_event(&e)?;
     Ok(e.seq)
 }
 
@@ -132,15 +133,15 @@ pub(crate) fn verify_outbox(key: &MacKey, rows: &[OutboxRow], after: i64) -> Res
 /// Delete a subject's pending outbox events (its erasure), linking each event that followed one
 /// of them past it, so the chain stays whole.
 pub(crate) fn delete_subject_events(tx: &Tx<'_>, key: &MacKey, subject_id: i64) -> Result<()> {
-    let gone = store::consent::events_of_subject(tx, subject_id)?;
+    let gone = tx.outbox_events_of_subject(subject_id)?;
     if gone.is_empty() {
         return Ok(());
     }
-    store::consent::delete_events_of_subject(tx, subject_id)?;
+    tx.delete_outbox_events_of_subject(subject_id)?;
     // Each deleted event's successor inherits its predecessor (through runs of deleted events).
     let link_of = |seq: i64| gone.iter().find(|g| g.seq == seq).map(|g| (g.prev_seq, g.prev_mac));
     for g in &gone {
-        let Some(mut next) = store::consent::event_after_link(tx, g.seq)? else { continue };
+        let Some(mut next) = tx.outbox_event_after_link(g.seq)? else { continue };
         let (mut prev_seq, mut prev_mac) = (g.prev_seq, g.prev_mac);
         while let Some(earlier) = link_of(prev_seq) {
             (prev_seq, prev_mac) = earlier;
@@ -148,7 +149,7 @@ pub(crate) fn delete_subject_events(tx: &Tx<'_>, key: &MacKey, subject_id: i64) 
         next.prev_seq = prev_seq;
         next.prev_mac = prev_mac;
         next.link = outbox_link(key, &next);
-        store::consent::relink_event(tx, &next)?;
+        tx.relink_outbox_event(&next)?;
     }
     Ok(())
 }
@@ -180,9 +181,9 @@ impl Consumers {
 }
 
 pub(crate) fn consumers(db: &Db<'_>, key: &MacKey) -> Result<Consumers> {
-    let marks = store::consent::consumers(db)?;
-    let pruned = store::meta::number(db, "outbox_pruned")?.unwrap_or(0);
-    let stored = store::meta::mac(db, "consumers_mac")?;
+    let marks = db.outbox_consumers()?;
+    let pruned = db.meta_number("outbox_pruned")?.unwrap_or(0);
+    let stored = db.meta_mac("consumers_mac")?;
     if !stored.is_some_and(|m| same(&consumers_mac(key, &marks, pruned), &m)) {
         return Err(Error::integrity("the outbox consumers' marks fail their MAC"));
     }
@@ -191,16 +192,16 @@ pub(crate) fn consumers(db: &Db<'_>, key: &MacKey) -> Result<Consumers> {
 
 /// Store the MAC of the consumers' marks and the deletion mark as they are in `tx`.
 pub(crate) fn seal_consumers(tx: &Tx<'_>, key: &MacKey) -> Result<()> {
-    let marks = store::consent::consumers(tx)?;
-    let pruned = store::meta::number(tx, "outbox_pruned")?.unwrap_or(0);
-    store::meta::set_mac(tx, "consumers_mac", &consumers_mac(key, &marks, pruned))
+    let marks = tx.outbox_consumers()?;
+    let pruned = tx.meta_number("outbox_pruned")?.unwrap_or(0);
+    tx.set_meta_mac("consumers_mac", &consumers_mac(key, &marks, pruned))
 }
 
 /// The catalogue as stored: bases, notice versions (their hashes), activities with their links.
 pub(crate) struct CatalogueRows {
     pub(crate) bases: Vec<BasisRow>,
     /// (basis id, version, SHA-256 of the text, created) of every notice version.
-    pub(crate) notices: Vec<store::consent::NoticeHash>,
+    pub(crate) notices: Vec<crate::consent::store::NoticeHash>,
     pub(crate) activities: Vec<ActivityRow>,
     /// Every (activity id, basis id) link as stored.
     pub(crate) links: Vec<(i64, i64)>,
@@ -225,7 +226,7 @@ pub(crate) fn catalogue_mac(key: &MacKey, c: &CatalogueRows) -> [u8; 32] {
             .part(&be(b.created_ms))
             .part(&be(b.updated_ms));
     }
-    let mut notices: Vec<&store::consent::NoticeHash> = c.notices.iter().collect();
+    let mut notices: Vec<&crate::consent::store::NoticeHash> = c.notices.iter().collect();
     notices.sort_by_key(|n| (n.0, n.1));
     for (basis, version, sha, created) in notices {
         mac.part(b"notice").part(&be(*basis)).part(&be(*version)).part(sha).part(&be(*created));
@@ -253,10 +254,10 @@ pub(crate) fn catalogue_mac(key: &MacKey, c: &CatalogueRows) -> [u8; 32] {
 
 fn catalogue_rows(db: &Db<'_>) -> Result<CatalogueRows> {
     Ok(CatalogueRows {
-        bases: store::consent::bases(db)?,
-        notices: store::consent::notice_hashes(db)?,
-        activities: store::consent::activities(db)?,
-        links: store::consent::links(db)?,
+        bases: db.bases()?,
+        notices: db.notice_hashes()?,
+        activities: db.activities()?,
+        links: db.activity_links()?,
     })
 }
 
@@ -265,7 +266,7 @@ fn catalogue_rows(db: &Db<'_>) -> Result<CatalogueRows> {
 /// missing.
 pub(crate) fn catalogue(db: &Db<'_>, key: &MacKey) -> Result<CatalogueRows> {
     let rows = catalogue_rows(db)?;
-    let stored = store::meta::mac(db, "catalogue_mac")?;
+    let stored = db.meta_mac("catalogue_mac")?;
     if !stored.is_some_and(|m| same(&catalogue_mac(key, &rows), &m)) {
         return Err(Error::integrity("the consent catalogue fails its MAC (a basis, notice or activity was changed)"));
     }
@@ -276,5 +277,5 @@ pub(crate) fn catalogue(db: &Db<'_>, key: &MacKey) -> Result<CatalogueRows> {
 /// catalogue before).
 pub(crate) fn seal_catalogue(tx: &Tx<'_>, key: &MacKey) -> Result<()> {
     let rows = catalogue_rows(tx)?;
-    store::meta::set_mac(tx, "catalogue_mac", &catalogue_mac(key, &rows))
+    tx.set_meta_mac("catalogue_mac", &catalogue_mac(key, &rows))
 }

@@ -1,161 +1,93 @@
-//! Storage: the only place that knows SQL. Typed functions in domain terms (`subjects::insert`,
-//! `audit::page`, …) over a read handle (`Db`) or a write transaction (`Tx`), and the rows they
-//! take and return. Feature areas call these and never see the engine underneath; a PostgreSQL
-//! backend implements the same function set later. Rules every backend keeps: uniqueness comes
-//! from constraints (never check-then-insert), one `Tx` is one atomic transaction, and audit
-//! appends are serialised by the write lock.
+//! Storage: the seam between the vault and a database engine. Each feature area declares the
+//! typed functions it needs in its own `store.rs` (domain terms: rows in, rows out, never SQL);
+//! here are the vault's own (purpose keys, settings), the handles areas get from the engine —
+//! a read handle ([`Db`]: every area's reads) and a write transaction ([`Tx`]: every area's
+//! reads and writes) — and the [`Backend`] a database engine implements. `sqlite/` is the
+//! SQLite backend. Rules every backend keeps: uniqueness comes from constraints (never
+//! check-then-insert), one `Tx` is one atomic transaction, and audit appends are serialised by
+//! the write transaction.
 
-mod sqlite;
+pub(crate) mod sqlite;
 
-pub(crate) use sqlite::{audit, consent, keys, meta, schema, subjects, tokens, Db, Settings, Store, Tx};
+use crate::audit_log::store::AuditLogReads;
+use crate::chain::store::{ChainReads, ChainWrites};
+use crate::consent::store::{ConsentReads, ConsentWrites};
+use crate::error::Result;
+use crate::subjects::store::{SubjectReads, SubjectWrites};
+use crate::tokens::store::{TokenReads, TokenWrites};
 
-/// A subject row as stored.
-pub(crate) struct SubjectRow {
-    /// The integer row id (never reused).
-    pub(crate) id: i64,
-    pub(crate) token: [u8; 16],
-    /// The data key, wrapped by the KEK.
-    pub(crate) dek: Vec<u8>,
-    /// The profile, sealed under the data key.
-    pub(crate) profile: Vec<u8>,
-    pub(crate) created_ms: i64,
-    pub(crate) updated_ms: i64,
-    pub(crate) version: i64,
+/// Every area's reads: what a read handle offers.
+pub(crate) trait Reads:
+    SubjectReads + TokenReads + ConsentReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+{
 }
 
-/// A new subject row (version 1, updated when created).
-pub(crate) struct NewSubject<'a> {
-    pub(crate) token: &'a [u8; 16],
-    pub(crate) dek: &'a [u8],
-    pub(crate) profile: &'a [u8],
-    pub(crate) created_ms: i64,
+impl<T> Reads for T where
+    T: ?Sized + SubjectReads + TokenReads + ConsentReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+{
 }
 
-/// What a subject lookup by token found.
-pub(crate) enum TokenLookup {
-    Found(SubjectRow),
-    Erased,
-    Missing,
+/// Every area's reads and writes: what a write transaction offers.
+pub(crate) trait Writes:
+    Reads + SubjectWrites + TokenWrites + ConsentWrites + ChainWrites + KeyWrites + MetaWrites
+{
 }
 
-/// A vaulted token as stored: the keyed hash of the token (not the token) and its sealed value.
-#[derive(Clone)]
-pub(crate) struct TokenRow {
-    pub(crate) hash: [u8; 16],
-    /// The kind's stored number.
-    pub(crate) kind: i64,
-    pub(crate) scope: String,
-    /// Deterministic, once, sliding (bits).
-    pub(crate) flags: i64,
-    /// The linked subject's row id.
-    pub(crate) subject_id: Option<i64>,
-    /// The value, sealed under the subject's data key or the token value key.
-    pub(crate) value: Vec<u8>,
-    pub(crate) created_ms: i64,
-    pub(crate) expires_ms: Option<i64>,
-    /// The sliding expiry's duration.
-    pub(crate) ttl_ms: Option<i64>,
-    /// The MAC of the row's state (format 6; all zeros when a row of an older format has none,
-    /// which fails every check).
-    pub(crate) mac: [u8; 32],
+impl<T> Writes for T where
+    T: ?Sized + Reads + SubjectWrites + TokenWrites + ConsentWrites + ChainWrites + KeyWrites + MetaWrites
+{
 }
 
-/// A legal basis as stored (its texts are in the notice of `notice_version`).
-#[derive(Debug, Clone)]
-pub(crate) struct BasisRow {
-    pub(crate) id: i64,
-    pub(crate) brief: String,
-    /// The basis type's stored number.
-    pub(crate) kind: i64,
-    pub(crate) module: String,
-    pub(crate) required: bool,
-    pub(crate) user_control: bool,
-    /// The status's stored number.
-    pub(crate) status: i64,
-    pub(crate) notice_version: i64,
-    /// Agreements up to this sequence number count as revoked.
-    pub(crate) revoked_through: i64,
-    pub(crate) created_ms: i64,
-    pub(crate) updated_ms: i64,
-}
+/// A read handle: each statement sees the last committed state, or, inside a snapshot, one
+/// state for all of them.
+pub(crate) type Db<'a> = dyn Reads + 'a;
 
-/// One version of a basis's notice texts.
-#[derive(Debug, Clone)]
-pub(crate) struct NoticeRow {
-    pub(crate) basis_id: i64,
-    pub(crate) version: i64,
-    /// JSON of the texts.
-    pub(crate) text: String,
-    pub(crate) sha256: [u8; 32],
-    pub(crate) created_ms: i64,
-}
+/// A write transaction: everything done through it commits together or not at all; reads
+/// through it see its own writes.
+pub(crate) type Tx<'a> = dyn Writes + 'a;
 
-/// A processing activity as stored, with the ids of the bases it relies on.
-#[derive(Debug, Clone)]
-pub(crate) struct ActivityRow {
-    pub(crate) id: i64,
-    pub(crate) name: String,
-    pub(crate) title: String,
-    pub(crate) description: String,
-    /// Bitmask of the operations it covers.
-    pub(crate) operations: i64,
-    pub(crate) bases: Vec<i64>,
-    pub(crate) created_ms: i64,
-    pub(crate) updated_ms: i64,
-}
+/// What the engine needs of a database engine: read handles, write transactions, and the
+/// removal of what deleted data leaves behind. Work is handed over as `FnMut`: a backend whose
+/// engine can abort a transaction for a conflict (a serialisation failure) may roll back and run
+/// it again, so work does everything through the handle it is given.
+pub(crate) trait Backend: Send + Sync {
+    /// Run `f` on a read handle; each statement on its own.
+    fn read(&self, f: &mut dyn FnMut(&Db<'_>) -> Result<()>) -> Result<()>;
 
-/// A consent decision (a row of the append-only history).
-#[derive(Debug, Clone)]
-pub(crate) struct DecisionRow {
-    pub(crate) seq: i64,
-    pub(crate) subject_id: i64,
-    pub(crate) basis_id: i64,
-    /// The decision's stored number.
-    pub(crate) decision: i64,
-    pub(crate) notice_version: i64,
-    pub(crate) time_ms: i64,
-    pub(crate) start_ms: i64,
-    pub(crate) expires_ms: Option<i64>,
-    pub(crate) actor: String,
-    /// Method, channel, language and reference, sealed under the subject's data key.
-    pub(crate) details: Vec<u8>,
-    /// The outbox event the decision wrote (format 6; `None` before).
-    pub(crate) outbox_seq: Option<i64>,
-    /// The MAC of the subject's previous decision (all zeros for the first).
-    pub(crate) prev_mac: [u8; 32],
-    /// This row's MAC (see `policy::seal`).
-    pub(crate) mac: [u8; 32],
-}
+    /// Run `f` inside one read transaction: every statement sees the same committed state.
+    fn read_snapshot(&self, f: &mut dyn FnMut(&Db<'_>) -> Result<()>) -> Result<()>;
 
-/// The current decision of a subject about a basis.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CurrentRow {
-    pub(crate) subject_id: i64,
-    pub(crate) basis_id: i64,
-    pub(crate) seq: i64,
-    pub(crate) decision: i64,
-    pub(crate) start_ms: i64,
-    pub(crate) expires_ms: Option<i64>,
-    pub(crate) mac: [u8; 32],
-}
+    /// Bring the storage's schema up to this version's and run `f`, in one write transaction
+    /// (two processes opening a new vault at once end with one). `f` gets the format the
+    /// storage had (0: new), so it can finish what a migration needs the keys for.
+    fn write_migrated(&self, f: &mut dyn FnMut(&Tx<'_>, i64) -> Result<()>) -> Result<()>;
 
-/// A consent event in the outbox.
-#[derive(Debug, Clone)]
-pub(crate) struct OutboxRow {
-    pub(crate) seq: i64,
-    pub(crate) subject_id: i64,
-    pub(crate) subject: [u8; 16],
-    pub(crate) basis: Option<String>,
-    pub(crate) event: i64,
-    pub(crate) notice_version: Option<i64>,
-    pub(crate) time_ms: i64,
-    /// The event before it in the chain (0: none), and that event's `mac`.
-    pub(crate) prev_seq: i64,
-    pub(crate) prev_mac: [u8; 32],
-    /// The MAC of this event's fields (see `policy::seal`).
-    pub(crate) mac: [u8; 32],
-    /// The MAC of its place in the chain (its sequence number and `prev_seq`, `prev_mac`).
-    pub(crate) link: [u8; 32],
+    /// Run `f` in one write transaction; commit if it returns `Ok`, roll back otherwise. `Ok`
+    /// means committed and durable as the options ask.
+    fn write(&self, f: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<()>;
+
+    /// [`write`](Self::write) unless this process's writer is taken now: `false`, and `f` not
+    /// run, when it is.
+    fn write_unless_busy(&self, f: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<bool>;
+
+    /// [`write`](Self::write), then [`scrub_residue`](Self::scrub_residue) before another
+    /// write can begin (an erasure). Returns whether the scrub finished.
+    fn write_and_scrub(&self, f: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<bool>;
+
+    /// Remove what the backend keeps of deleted rows beside the live ones (SQLite: copy the WAL
+    /// into the file and truncate it). `false` when something (another process's open read)
+    /// kept it from finishing; a later call does it.
+    fn scrub_residue(&self) -> Result<bool>;
+
+    /// Whether deleted rows leave residue for [`scrub_residue`](Self::scrub_residue) (not in
+    /// memory).
+    fn leaves_residue(&self) -> bool;
+
+    /// Rewrite the storage from its live rows (SQLite: `VACUUM`, then a scrub).
+    fn compact(&self) -> Result<Compacted>;
+
+    /// Close pooled connections (at close, so the last one can clean up).
+    fn release_connections(&self);
 }
 
 /// A purpose key row: a random key wrapped by the root key.
@@ -173,43 +105,61 @@ pub(crate) struct MetaRow {
     pub(crate) indexed_fields: String,
 }
 
-/// One audit event as stored (the chain MAC covers every field but `mac` itself).
-#[derive(Clone)]
-pub(crate) struct AuditRow {
-    pub(crate) seq: u64,
-    pub(crate) time_ms: i64,
-    pub(crate) actor: String,
-    pub(crate) purpose: Option<String>,
-    pub(crate) action: String,
-    pub(crate) subject: Option<[u8; 16]>,
-    pub(crate) subject_id: Option<i64>,
-    pub(crate) version: Option<i64>,
-    pub(crate) outcome: String,
-    pub(crate) details: Option<Vec<u8>>,
-    pub(crate) mac: [u8; 32],
-    /// A keyed hash of the token the event concerns (token operations), never the token.
-    pub(crate) reference: Option<[u8; 16]>,
-}
-
-/// An audit event to append (borrowed parts of an event about to be chained).
-pub(crate) struct NewAuditRow<'a> {
-    pub(crate) seq: u64,
-    pub(crate) time_ms: i64,
-    pub(crate) actor: &'a str,
-    pub(crate) purpose: Option<&'a str>,
-    pub(crate) action: crate::action::Action,
-    pub(crate) subject: Option<&'a [u8; 16]>,
-    pub(crate) subject_id: Option<i64>,
-    pub(crate) version: Option<i64>,
-    pub(crate) outcome: &'a str,
-    pub(crate) details: Option<&'a [u8]>,
-    pub(crate) mac: &'a [u8; 32],
-    pub(crate) reference: Option<&'a [u8; 16]>,
-}
-
 /// The result of a compaction.
 pub(crate) struct Compacted {
     pub(crate) bytes_before: u64,
     pub(crate) bytes_after: u64,
     pub(crate) wal_truncated: bool,
+}
+
+/// The unlock methods and purpose keys (read).
+pub(crate) trait KeyReads {
+    /// The wrapped root key of an unlock method, if the vault has that method.
+    fn key_wrapping(&self, method: &str) -> Result<Option<Vec<u8>>>;
+
+    /// The active (not retired) purpose keys.
+    fn active_keys(&self) -> Result<Vec<KeyRow>>;
+}
+
+/// The unlock methods and purpose keys (written).
+pub(crate) trait KeyWrites: KeyReads {
+    /// Add an unlock method.
+    fn insert_key_wrapping(&self, method: &str, wrapped: &[u8], now_ms: i64) -> Result<()>;
+
+    /// Replace the wrapped root key of an existing unlock method.
+    fn update_key_wrapping(&self, method: &str, wrapped: &[u8], now_ms: i64) -> Result<()>;
+
+    /// The id the next purpose key gets (ids are never reused).
+    fn next_key_id(&self) -> Result<u32>;
+
+    /// Add a purpose key with id `row.id`. A second active key for one purpose is refused by the
+    /// table's unique index.
+    fn insert_key(&self, row: &KeyRow, now_ms: i64) -> Result<()>;
+}
+
+/// The vault's identity, settings and stored marks (read).
+pub(crate) trait MetaReads {
+    /// The vault's metadata, or `None` in a database that is not a vault yet.
+    fn read_meta(&self) -> Result<Option<MetaRow>>;
+
+    /// The default phone region the vault's national numbers were indexed with, if one was given.
+    fn default_region(&self) -> Result<Option<String>>;
+
+    /// A MAC kept in `meta` under `name` (the catalogue's, the outbox consumers'), if any.
+    fn meta_mac(&self, name: &str) -> Result<Option<[u8; 32]>>;
+
+    /// An integer kept in `meta` under `name` (a mark a migration left), if any.
+    fn meta_number(&self, name: &str) -> Result<Option<i64>>;
+}
+
+/// The vault's identity, settings and stored marks (written).
+pub(crate) trait MetaWrites: MetaReads {
+    /// Write the metadata of a new vault.
+    fn insert_meta(&self, row: &MetaRow) -> Result<()>;
+
+    /// Record the default phone region (once: the caller checks there is none yet).
+    fn set_default_region(&self, region: &str) -> Result<()>;
+
+    /// Store a MAC in `meta` under `name`.
+    fn set_meta_mac(&self, name: &str, mac: &[u8; 32]) -> Result<()>;
 }

@@ -4,6 +4,7 @@
 
 mod lookup;
 mod scan;
+pub(crate) mod store;
 
 use std::fmt;
 
@@ -31,7 +32,8 @@ use crate::normalize::{normalize, Rule};
 use crate::options::AuditDetails;
 use crate::patch::apply_patch;
 use crate::policy::{Operation, Target};
-use crate::store::{self, Db, NewSubject, SubjectRow, TokenLookup, Tx};
+use crate::store::{Db, Tx};
+use crate::subjects::store::{NewSubject, SubjectRow, TokenLookup};
 
 /// The identity fields every vault indexes (unique per vault).
 pub const IDENTITY_FIELDS: [&str; 3] = ["email", "phone", "login"];
@@ -234,7 +236,7 @@ impl Subjects {
     /// Find the row a lookup names. Unknown → `NOT_FOUND`; a token of an erased subject → `ERASED`.
     fn resolve<'a>(&self, db: &Db<'_>, lookup: &'a Lookup) -> Result<Found<'a>> {
         match lookup {
-            Lookup::Token(token) => match store::subjects::by_token(db, &parse_token(token)?)? {
+            Lookup::Token(token) => match db.subject_by_token(&parse_token(token)?)? {
                 TokenLookup::Found(row) => Ok(Found { row, via: None }),
                 TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
                 TokenLookup::Missing => Err(Error::not_found()),
@@ -242,7 +244,7 @@ impl Subjects {
             Lookup::Field { field, value } => {
                 let (i, f) = self.field(field)?;
                 let hash = self.index_of(f, value)?;
-                let row = store::subjects::by_index(db, &f.name, &hash)?.ok_or_else(Error::not_found)?;
+                let row = db.subject_by_index(&f.name, &hash)?.ok_or_else(Error::not_found)?;
                 Ok(Found { row, via: Some(Via { field: i, hash, value }) })
             }
         }
@@ -379,12 +381,14 @@ impl Subjects {
     /// Insert a prepared subject inside a write transaction (the blind-index entries' primary
     /// key makes a duplicate `DUPLICATE`); returns its event.
     fn insert(tx: &Tx<'_>, row: &NewRow<'_>) -> Result<Event> {
-        let id = store::subjects::insert(
-            tx,
-            &NewSubject { token: &row.token, dek: &row.wrapped, profile: &row.sealed, created_ms: row.created_ms },
-        )?;
+        let id = tx.insert_subject(&NewSubject {
+            token: &row.token,
+            dek: &row.wrapped,
+            profile: &row.sealed,
+            created_ms: row.created_ms,
+        })?;
         for (field, hash) in &row.entries {
-            if !store::subjects::insert_index(tx, id, field, hash)? {
+            if !tx.insert_index_entry(id, field, hash)? {
                 return Err(duplicate(field));
             }
         }
@@ -631,12 +635,12 @@ impl Subjects {
             }
             if let Some(Value::String(old)) = old {
                 let hash = self.index_of(field, old).ok();
-                store::subjects::delete_index(tx, id, &field.name, hash.as_ref().map(|h| h.as_slice()))?;
+                tx.delete_index_entries(id, &field.name, hash.as_ref().map(|h| h.as_slice()))?;
             }
             match new {
                 None | Some(Value::Null) => {}
                 Some(Value::String(value)) => {
-                    if !store::subjects::insert_index(tx, id, &field.name, &self.index_of(field, value)?)? {
+                    if !tx.insert_index_entry(id, &field.name, &self.index_of(field, value)?)? {
                         return Err(duplicate(&field.name));
                     }
                 }
@@ -674,7 +678,7 @@ impl Subjects {
                 _ => None,
             })
             .collect();
-        store::subjects::erase(tx, found.row.id, &found.row.token, now, &entries)
+        tx.erase_subject(found.row.id, &found.row.token, now, &entries)
     }
 }
 
@@ -707,7 +711,7 @@ fn store_version(
     let state = RowState { version: row.version + 1, created_ms: row.created_ms, updated_ms: now };
     let place = profile_place(engine.keys().vault_id(), &row.token, state);
     let sealed = aead::seal(dek, ROW_KEY, &place, &engine.limits.encode(profile)?)?;
-    store::subjects::update_profile(tx, row.id, &sealed, now, state.version)?;
+    tx.update_profile(row.id, &sealed, now, state.version)?;
     Ok(state)
 }
 
@@ -738,14 +742,14 @@ fn decrypt_profile(engine: &Engine, row: &SubjectRow, dek: &SecretKey) -> Result
 
 /// The data key of the subject `token`, or `None` when it was erased (its details are shredded).
 pub(crate) fn data_key(engine: &Engine, db: &Db<'_>, token: &TokenBytes) -> Result<Option<SecretKey>> {
-    store::subjects::dek(db, token)?.map(|w| engine.keys().unwrap_dek(token, &w)).transpose()
+    db.subject_dek(token)?.map(|w| engine.keys().unwrap_dek(token, &w)).transpose()
 }
 
 /// The row id, token and data key of the subject with token `token` (text): `NOT_FOUND` when
 /// there is none, `ERASED` when it was erased.
 pub(crate) fn key_of(engine: &Engine, db: &Db<'_>, token: &str) -> Result<(i64, TokenBytes, SecretKey)> {
     let token = parse_token(token)?;
-    match store::subjects::by_token(db, &token)? {
+    match db.subject_by_token(&token)? {
         TokenLookup::Found(row) => Ok((row.id, row.token, engine.keys().unwrap_dek(&row.token, &row.dek)?)),
         TokenLookup::Erased => Err(Error::new(ErrorKind::Erased, "the subject was erased")),
         TokenLookup::Missing => Err(Error::new(ErrorKind::NotFound, "no subject has this token")),
@@ -754,22 +758,22 @@ pub(crate) fn key_of(engine: &Engine, db: &Db<'_>, token: &str) -> Result<(i64, 
 
 /// The token and data key of the stored subject with row id `id`, or `None` when it is gone.
 pub(crate) fn data_key_by_id(engine: &Engine, db: &Db<'_>, id: i64) -> Result<Option<(TokenBytes, SecretKey)>> {
-    store::subjects::key_by_id(db, id)?
+    db.subject_key_by_id(id)?
         .map(|(token, wrapped)| Ok((token, engine.keys().unwrap_dek(&token, &wrapped)?)))
         .transpose()
 }
 
 /// The row id of the subject with this token, stored or erased.
 pub(crate) fn row_id(db: &Db<'_>, token: &TokenBytes) -> Result<Option<i64>> {
-    store::subjects::id_of(db, token)
+    db.subject_id_of(token)
 }
 
 /// Every stored subject's row id, token and version (for reconciling rows with the audit chain).
-pub(crate) fn versions(db: &Db<'_>, f: impl FnMut(i64, TokenBytes, i64) -> Result<()>) -> Result<()> {
-    store::subjects::versions(db, f)
+pub(crate) fn versions(db: &Db<'_>, mut f: impl FnMut(i64, TokenBytes, i64) -> Result<()>) -> Result<()> {
+    db.each_subject_version(&mut f)
 }
 
 /// The token and row id of every erased subject (the facts of erasures, for `verify_audit`).
 pub(crate) fn erased(db: &Db<'_>) -> Result<Vec<(TokenBytes, i64)>> {
-    store::subjects::erased_tokens(db)
+    db.erased_subjects()
 }

@@ -4,7 +4,7 @@
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::lifecycle::{Erased, SubjectData, SubjectRef};
-use crate::store::{self, Db, Tx};
+use crate::store::{Db, Tx};
 
 /// The tokens area in the lifecycle registry.
 pub(crate) struct TokensData;
@@ -15,10 +15,10 @@ impl SubjectData for TokensData {
     }
 
     fn erase(&self, _: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
-        Ok(Erased::rows(store::tokens::delete_of_subject(tx, subject.id)?))
+        Ok(Erased::rows(tx.delete_tokens_of_subject(subject.id)?))
     }
 
     fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {
-        store::tokens::count_of_subject(db, subject.id)
+        db.count_tokens_of_subject(subject.id)
     }
 }

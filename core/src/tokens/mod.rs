@@ -11,6 +11,7 @@ pub(crate) mod lifecycle;
 mod batch;
 mod detect;
 mod format;
+pub(crate) mod store;
 mod text;
 mod types;
 
@@ -41,8 +42,9 @@ use crate::ids::{format_token, TokenBytes};
 use crate::keyring::Keyring;
 use crate::normalize::Region;
 use crate::policy::{Operation, Target};
-use crate::store::{self, Db, TokenRow, Tx};
+use crate::store::{Db, Tx};
 use crate::subjects;
+use crate::tokens::store::TokenRow;
 
 /// Stored flag bits.
 const DETERMINISTIC: i64 = 1;
@@ -351,7 +353,7 @@ impl Tokens {
                         return Ok((candidate, false, hash));
                     }
                     // Expired: made afresh below under the same token.
-                    store::tokens::delete(tx, &hash)?;
+                    tx.delete_token(&hash)?;
                 }
             }
             let record = value_record(&hash, kind, plan.flags, &plan.scope);
@@ -377,7 +379,7 @@ impl Tokens {
                 mac: [0; 32],
             };
             row.mac = row_mac(&engine.keys().tokens().state, &row);
-            if store::tokens::insert(tx, &row)? {
+            if tx.insert_token(&row)? {
                 return Ok((candidate, true, hash));
             }
         }
@@ -403,7 +405,7 @@ impl Tokens {
 
     /// The token row with hash `hash`, its MAC checked (`INTEGRITY` for a row edited in the file).
     fn stored_row(engine: &Engine, db: &Db<'_>, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
-        let Some(row) = store::tokens::get(db, hash)? else { return Ok(None) };
+        let Some(row) = db.token_by_hash(hash)? else { return Ok(None) };
         let expected = row_mac(&engine.keys().tokens().state, &row);
         if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
             return Err(Error::integrity(
@@ -416,7 +418,7 @@ impl Tokens {
     /// Store a token row's changed expiry with its new MAC.
     fn store_expiry(engine: &Engine, tx: &Tx<'_>, mut row: TokenRow) -> Result<()> {
         row.mac = row_mac(&engine.keys().tokens().state, &row);
-        store::tokens::set_expiry(tx, &row)
+        tx.set_token_expiry(&row)
     }
 
     /// The subject a stored token is linked to (its row id, token and data key), if any.
@@ -509,7 +511,7 @@ impl Tokens {
         }
         if let Some(tx) = tx {
             if row.flags & ONCE != 0 {
-                store::tokens::delete(tx, &hash)?;
+                tx.delete_token(&hash)?;
             } else if row.flags & SLIDING != 0 {
                 let mut row = row.clone();
                 row.expires_ms = row.ttl_ms.map(|t| now.saturating_add(t));
@@ -650,7 +652,7 @@ impl Tokens {
 
     fn delete_in(engine: &Engine, caller: &Caller, tx: &Tx<'_>, hash: [u8; 16]) -> Result<Event> {
         let (_, link) = Self::find(engine, tx, caller, Operation::Delete, &hash)?;
-        store::tokens::delete(tx, &hash)?;
+        tx.delete_token(&hash)?;
         Ok(Self::event(Action::TokenDelete, link.map(|l| (l.id, l.token)), hash))
     }
 
@@ -691,7 +693,7 @@ impl Tokens {
             let now = engine.now_ms();
             let n = engine.write(caller, Action::TokenPurge, None, |tx| {
                 engine.validate_purpose(tx, caller)?;
-                Ok((store::tokens::purge_expired(tx, now, PURGE_BATCH)?, vec![]))
+                Ok((tx.purge_expired_tokens(now, PURGE_BATCH)?, vec![]))
             })?;
             removed += n;
             if n < PURGE_BATCH {
@@ -708,7 +710,7 @@ impl Tokens {
 pub(crate) fn verify_rows(engine: &Engine, db: &Db<'_>) -> Result<u64> {
     let key = &engine.keys().tokens().state;
     let mut n = 0u64;
-    store::tokens::each(db, |row| {
+    db.each_token(&mut |row| {
         let expected = row_mac(key, &row);
         if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
             return Err(Error::integrity(

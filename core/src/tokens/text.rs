@@ -94,7 +94,7 @@ pub(super) struct TextToken<'a> {
 
 impl TextToken<'_> {
     /// Whether a stored token row can be this placeholder's (before its value is read).
-    pub(super) fn admits(&self, row: &crate::store::TokenRow) -> bool {
+    pub(super) fn admits(&self, row: &super::store::TokenRow) -> bool {
         let tagged = row.flags & TAG_FLAGS;
         row.scope == self.scope
             && row.flags & super::DETERMINISTIC != 0
@@ -107,7 +107,7 @@ impl TextToken<'_> {
     pub(super) fn derives(
         &self,
         tokens: &super::Tokens,
-        row: &crate::store::TokenRow,
+        row: &super::store::TokenRow,
         value: &str,
         region: Option<Region>,
     ) -> bool {

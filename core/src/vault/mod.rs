@@ -4,7 +4,7 @@
 //!
 //! The public shape: flat methods named verb-then-noun (`get_subject`, `list_audit_events`),
 //! each taking the [`Caller`] first when the operation is audited. C names the same operations
-//! `bl_<noun>_<verb>` and the audit log `noun.verb` (see [`Action`](crate::Action)). Feature areas
+//! `bl_<noun>_<verb>` and the audit log `noun.verb` (see [`Action`]). Feature areas
 //! to come (tokens, consent, requests) follow the same shape.
 
 mod audit_ops;
@@ -30,7 +30,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
 use crate::normalize;
 use crate::options::{Options, Synchronous};
-use crate::store::{self, MetaRow, Settings, Store};
+use crate::store::sqlite::{Settings, Store};
+use crate::store::{Backend, MetaRow, Tx};
 use crate::subjects::Subjects;
 use crate::tokens::Tokens;
 
@@ -88,14 +89,11 @@ fn settings(options: &Options) -> Settings {
 /// Read-only checks of an existing file before anything is written: it is a bunkerlite vault of
 /// a format this version opens, it holds exactly the expected schema objects, and `key` opens it.
 fn inspect(path: &Path, key: &MasterKey, settings: &Settings) -> Result<()> {
-    Store::inspect(path, settings, |db| match store::schema::classify(db)? {
-        store::schema::FileKind::Empty => Ok(()),
-        store::schema::FileKind::Vault => {
-            store::schema::check_objects(db)?;
-            let meta = store::meta::read(db)?
-                .ok_or_else(|| Error::new(ErrorKind::Storage, "the vault's metadata is missing or corrupt"))?;
-            keyring::check(db, &meta.vault_id, key)
-        }
+    Store::inspect_vault(path, settings, |db| {
+        let meta = db
+            .read_meta()?
+            .ok_or_else(|| Error::new(ErrorKind::Storage, "the vault's metadata is missing or corrupt"))?;
+        keyring::check(db, &meta.vault_id, key)
     })
 }
 
@@ -120,17 +118,17 @@ impl Vault {
             return Err(Error::new(ErrorKind::NotFound, "the vault file does not exist"));
         }
         let store = Store::open_file(path, settings)?;
-        Self::start(store, key, options)
+        Self::start(Box::new(store), key, options)
     }
 
     /// A private vault in memory, gone when closed. For tests and ephemeral use.
     pub fn open_in_memory(key: &MasterKey, options: Options) -> Result<Vault> {
         options.check()?;
         let store = Store::open_memory(settings(&options))?;
-        Self::start(store, key, options)
+        Self::start(Box::new(store), key, options)
     }
 
-    fn start(store: Store, key: &MasterKey, options: Options) -> Result<Vault> {
+    fn start(store: Box<dyn Backend>, key: &MasterKey, options: Options) -> Result<Vault> {
         // Checked before anything is written; the canonical code (upper case) is what is pinned.
         let requested = options
             .default_region
@@ -144,9 +142,9 @@ impl Vault {
         };
         let now = clock.now_ms();
         // One `BEGIN IMMEDIATE` transaction: two processes creating the same file end with one vault.
-        let (keys, configured, region) = store.write(|tx| {
-            let from = store::schema::migrate(tx)?;
-            let (keys, configured) = match store::meta::read(tx)? {
+        let mut opened = None;
+        store.write_migrated(&mut |tx, from| {
+            let (keys, configured) = match tx.read_meta()? {
                 Some(meta) => {
                     let keys = Keyring::open(tx, meta.vault_id, key, now)?;
                     let (configured, _) = Subjects::configure(Some(&meta.indexed_fields), &options.indexed_fields)?;
@@ -156,14 +154,17 @@ impl Vault {
                     let mut vault_id = [0u8; 16];
                     random_fill(&mut vault_id)?;
                     let (configured, indexed_fields) = Subjects::configure(None, &options.indexed_fields)?;
-                    store::meta::insert(tx, &MetaRow { vault_id, created_ms: now, indexed_fields })?;
+                    tx.insert_meta(&MetaRow { vault_id, created_ms: now, indexed_fields })?;
                     (Keyring::create(tx, vault_id, key, now)?, configured)
                 }
             };
             crate::upgrade::finish(tx, &keys, from)?;
             let region = pin_region(tx, requested.as_deref())?;
-            Ok((keys, configured, region))
+            opened = Some((keys, configured, region));
+            Ok(())
         })?;
+        let (keys, configured, region) =
+            opened.ok_or_else(|| Error::internal("the backend finished opening without running it"))?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let tokens = Tokens::new(&keys, region);
         let engine = Arc::new(Engine::new(store, keys, clock, &options));
@@ -276,8 +277,8 @@ impl Vault {
 /// opening without one uses it, opening with another is `INVALID_INPUT`. (A vault that never had
 /// one holds only international numbers, which no region changes, so a first region can be given
 /// at any later open.)
-fn pin_region(tx: &store::Tx<'_>, requested: Option<&str>) -> Result<Option<normalize::Region>> {
-    let code = match (store::meta::default_region(tx)?, requested) {
+fn pin_region(tx: &Tx<'_>, requested: Option<&str>) -> Result<Option<normalize::Region>> {
+    let code = match (tx.default_region()?, requested) {
         (Some(stored), Some(asked)) if stored != asked => {
             return Err(Error::invalid(format!(
                 "the vault's phone numbers were indexed with default_region {stored}; open it with that region or none"
@@ -285,7 +286,7 @@ fn pin_region(tx: &store::Tx<'_>, requested: Option<&str>) -> Result<Option<norm
         }
         (Some(stored), _) => Some(stored),
         (None, Some(asked)) => {
-            store::meta::set_default_region(tx, asked)?;
+            tx.set_default_region(asked)?;
             Some(asked.to_owned())
         }
         (None, None) => None,

@@ -80,7 +80,7 @@ impl Vault {
     }
 
     /// Replace the personal data in free text — emails, phone numbers, card numbers (Luhn-checked)
-    /// and the literal `values` of [`TextOptions`] — with typed placeholders `[EMAIL:token]`,
+    /// and the literal `values` of [`TextOptions`](crate::TextOptions) — with typed placeholders `[EMAIL:token]`,
     /// `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`. The tokens are vaulted and deterministic
     /// in the options' `scope` (`text` by default): a value keeps its token across calls. For
     /// keeping personal data out of logs and out of prompts sent to language models. Audited as

@@ -5,8 +5,9 @@ use rusqlite::OptionalExtension;
 
 use super::{fixed, Db, Tx};
 use crate::action::{Action, OK};
+use crate::audit_log::store::AuditLogReads;
+use crate::chain::store::{AuditRow, ChainReads, ChainWrites, NewAuditRow};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{AuditRow, NewAuditRow};
 
 macro_rules! columns {
     () => {
@@ -75,61 +76,6 @@ fn row(raw: Raw) -> Result<AuditRow> {
     })
 }
 
-/// The last event's sequence number and MAC, or `None` for an empty log.
-pub(crate) fn head(db: &Db<'_>) -> Result<Option<(u64, [u8; 32])>> {
-    let found: Option<(i64, Vec<u8>)> = db
-        .conn
-        .prepare_cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    found.map(|(seq, mac)| Ok((seq as u64, fixed(mac, "audit MAC")?))).transpose()
-}
-
-/// Appends events, the insert prepared once for a whole batch (the flusher appends thousands).
-pub(crate) struct Appender<'t> {
-    insert: rusqlite::CachedStatement<'t>,
-}
-
-/// An [`Appender`] for events of the transaction `tx`.
-pub(crate) fn appender<'t>(tx: &'t Tx<'_>) -> Result<Appender<'t>> {
-    Ok(Appender {
-        insert: tx.conn.prepare_cached(concat!(
-            "INSERT INTO audit (",
-            columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-        ))?,
-    })
-}
-
-impl Appender<'_> {
-    /// Append one event (its sequence number is the primary key: two appends of one number fail).
-    pub(crate) fn insert(&mut self, e: &NewAuditRow<'_>) -> Result<()> {
-        let outcome = match e.outcome {
-            OK => 0,
-            code => i64::from(
-                ErrorKind::from_code(code)
-                    .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
-                    .number(),
-            ),
-        };
-        self.insert.execute(rusqlite::params![
-            e.seq as i64,
-            e.time_ms,
-            e.actor,
-            e.purpose,
-            e.action.number(),
-            e.subject.map(|s| s.as_slice()),
-            e.subject_id,
-            e.version,
-            outcome,
-            e.details,
-            e.mac.as_slice(),
-            e.reference.map(|r| r.as_slice()),
-        ])?;
-        Ok(())
-    }
-}
-
 /// The audit's index mark: every event up to it is in `audit_subjects`.
 fn indexed(db: &Db<'_>) -> Result<i64> {
     Ok(db
@@ -138,36 +84,6 @@ fn indexed(db: &Db<'_>) -> Result<i64> {
         .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
-}
-
-/// Index the events after the mark up to `head` (the last event's sequence number) by subject,
-/// in one sorted pass appended as a new run, once at least `batch` of them wait; returns how many
-/// were indexed. The run's keys sort after every earlier run's, so the pass only adds pages at
-/// the end of the index, whatever the log's size.
-pub(crate) fn index_pending(tx: &Tx<'_>, head: u64, batch: u64) -> Result<u64> {
-    let from = indexed(tx)?;
-    let head = head as i64;
-    if head - from < batch as i64 {
-        return Ok(0);
-    }
-    let run: i64 =
-        tx.conn.prepare_cached("SELECT coalesce(max(run), 0) + 1 FROM audit_runs")?.query_row([], |r| r.get(0))?;
-    tx.conn
-        .prepare_cached(
-            "INSERT INTO audit_subjects (run, subject_id, seq)
-             SELECT ?3, subject_id, seq FROM audit WHERE seq > ?1 AND seq <= ?2 AND subject_id IS NOT NULL
-             ORDER BY subject_id, seq",
-        )?
-        .execute([from, head, run])?;
-    tx.conn.prepare_cached("INSERT INTO audit_runs (run, last_seq, level) VALUES (?1, ?2, 0)")?.execute([run, head])?;
-    tx.conn
-        .prepare_cached(
-            "INSERT INTO meta (name, value) VALUES ('audit_indexed', ?1)
-             ON CONFLICT (name) DO UPDATE SET value = ?1",
-        )?
-        .execute([head])?;
-    merge_runs(tx)?;
-    Ok((head - from) as u64)
 }
 
 /// How many runs of one level are merged into one run of the next.
@@ -210,45 +126,6 @@ fn merge_runs(tx: &Tx<'_>) -> Result<()> {
     }
 }
 
-/// Whether `audit_subjects` holds exactly the (subject, event) pairs of the events up to its mark
-/// (which is at most `head`) that name a subject, each in the run whose range holds it, and the
-/// runs follow each other up to the mark.
-pub(crate) fn subject_index_is_exact(db: &Db<'_>, head: u64) -> Result<bool> {
-    let mark = indexed(db)?;
-    if mark < 0 || mark as u64 > head {
-        return Ok(false);
-    }
-    let (listed, events, orphans): (i64, i64, i64) = db.conn.query_row(
-        "SELECT (SELECT count(*) FROM audit_subjects),
-                (SELECT count(*) FROM audit WHERE seq <= ?1 AND subject_id IS NOT NULL),
-                (SELECT count(*) FROM audit_subjects i
-                   WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id))",
-        [mark],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    // The runs follow each other up to the mark, and every pair lies in a listed run whose range
-    // holds its event (so no pair is listed twice).
-    let runs = runs(db)?;
-    if runs.first().map_or(0, |r| r.last) != mark || runs.iter().any(|r| r.last <= r.after) {
-        return Ok(false);
-    }
-    let mut outside = db
-        .conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_subjects WHERE run = ?1 AND (seq <= ?2 OR seq > ?3))")?;
-    for r in &runs {
-        if outside.query_row([r.run, r.after, r.last], |row| row.get::<_, bool>(0))? {
-            return Ok(false);
-        }
-    }
-    let in_runs: i64 = db.conn.query_row(
-        "SELECT count(*) FROM audit_subjects WHERE run IN (SELECT run FROM audit_runs)",
-        [],
-        |r| r.get(0),
-    )?;
-    // None is an orphan and there are as many as events: the same set.
-    Ok(orphans == 0 && in_runs == listed && listed == events)
-}
-
 /// One run of the audit's index by subject: it covers the events after `after` up to `last`.
 struct Run {
     run: i64,
@@ -267,103 +144,216 @@ fn runs(db: &Db<'_>) -> Result<Vec<Run>> {
     rows.map(|r| r.map_err(Error::from)).collect()
 }
 
-/// How many events name the subject with row id `subject_id` (the indexed ones, run by run, and
-/// those of the log's tail after the mark).
-pub(crate) fn count_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
-    let mut in_run =
-        db.conn.prepare_cached("SELECT count(*) FROM audit_subjects WHERE run = ?1 AND subject_id = ?2")?;
-    let mut n: i64 = 0;
-    for r in runs(db)? {
-        n += in_run.query_row([r.run, subject_id], |r| r.get::<_, i64>(0))?;
+impl ChainReads for Db<'_> {
+    fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        let db = self;
+        let found: Option<(i64, Vec<u8>)> = db
+            .conn
+            .prepare_cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        found.map(|(seq, mac)| Ok((seq as u64, fixed(mac, "audit MAC")?))).transpose()
     }
-    let tail: i64 = db
-        .conn
-        .prepare_cached("SELECT count(*) FROM audit WHERE seq > ?2 AND subject_id = ?1")?
-        .query_row([subject_id, indexed(db)?], |r| r.get(0))?;
-    Ok((n + tail) as u64)
+
+    fn count_audit_details_of_subject(&self, subject_id: i64) -> Result<u64> {
+        let db = self;
+        let n: i64 = db
+            .conn
+            .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1 AND details IS NOT NULL")?
+            .query_row([subject_id], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn walk_audit(&self, f: &mut dyn FnMut(AuditRow) -> Result<()>) -> Result<()> {
+        let db = self;
+        let mut stmt = db.conn.prepare(concat!("SELECT ", columns!(), " FROM audit ORDER BY seq"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(row(raw(r)?)?)?;
+        }
+        Ok(())
+    }
 }
 
-/// How many of a subject's events carry encrypted details.
-pub(crate) fn count_details_for_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
-    let n: i64 = db
-        .conn
-        .prepare_cached("SELECT count(*) FROM audit WHERE subject_id = ?1 AND details IS NOT NULL")?
-        .query_row([subject_id], |r| r.get(0))?;
-    Ok(n as u64)
+impl ChainWrites for Db<'_> {
+    fn append_audit(&self, rows: &[NewAuditRow<'_>]) -> Result<()> {
+        let mut insert = self.conn.prepare_cached(concat!(
+            "INSERT INTO audit (",
+            columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ))?;
+        for e in rows {
+            let outcome = match e.outcome {
+                OK => 0,
+                code => i64::from(
+                    ErrorKind::from_code(code)
+                        .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
+                        .number(),
+                ),
+            };
+            insert.execute(rusqlite::params![
+                e.seq as i64,
+                e.time_ms,
+                e.actor,
+                e.purpose,
+                e.action.number(),
+                e.subject.map(|s| s.as_slice()),
+                e.subject_id,
+                e.version,
+                outcome,
+                e.details,
+                e.mac.as_slice(),
+                e.reference.map(|r| r.as_slice()),
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn index_audit(&self, head: u64, batch: u64) -> Result<u64> {
+        let tx = self;
+        let from = indexed(tx)?;
+        let head = head as i64;
+        if head - from < batch as i64 {
+            return Ok(0);
+        }
+        let run: i64 =
+            tx.conn.prepare_cached("SELECT coalesce(max(run), 0) + 1 FROM audit_runs")?.query_row([], |r| r.get(0))?;
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO audit_subjects (run, subject_id, seq)
+                 SELECT ?3, subject_id, seq FROM audit WHERE seq > ?1 AND seq <= ?2 AND subject_id IS NOT NULL
+                 ORDER BY subject_id, seq",
+            )?
+            .execute([from, head, run])?;
+        tx.conn
+            .prepare_cached("INSERT INTO audit_runs (run, last_seq, level) VALUES (?1, ?2, 0)")?
+            .execute([run, head])?;
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO meta (name, value) VALUES ('audit_indexed', ?1)
+                 ON CONFLICT (name) DO UPDATE SET value = ?1",
+            )?
+            .execute([head])?;
+        merge_runs(tx)?;
+        Ok((head - from) as u64)
+    }
 }
 
-/// How many events the log holds.
-pub(crate) fn count_all(db: &Db<'_>) -> Result<u64> {
-    let n: i64 = db.conn.prepare_cached("SELECT count(*) FROM audit")?.query_row([], |r| r.get(0))?;
-    Ok(n as u64)
-}
+impl AuditLogReads for Db<'_> {
+    fn audit_index_is_exact(&self, head: u64) -> Result<bool> {
+        let db = self;
+        let mark = indexed(db)?;
+        if mark < 0 || mark as u64 > head {
+            return Ok(false);
+        }
+        let (listed, events, orphans): (i64, i64, i64) = db.conn.query_row(
+            "SELECT (SELECT count(*) FROM audit_subjects),
+                    (SELECT count(*) FROM audit WHERE seq <= ?1 AND subject_id IS NOT NULL),
+                    (SELECT count(*) FROM audit_subjects i
+                       WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.seq = i.seq AND a.subject_id = i.subject_id))",
+            [mark],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        // The runs follow each other up to the mark, and every pair lies in a listed run whose range
+        // holds its event (so no pair is listed twice).
+        let runs = runs(db)?;
+        if runs.first().map_or(0, |r| r.last) != mark || runs.iter().any(|r| r.last <= r.after) {
+            return Ok(false);
+        }
+        let mut outside = db.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM audit_subjects WHERE run = ?1 AND (seq <= ?2 OR seq > ?3))",
+        )?;
+        for r in &runs {
+            if outside.query_row([r.run, r.after, r.last], |row| row.get::<_, bool>(0))? {
+                return Ok(false);
+            }
+        }
+        let in_runs: i64 = db.conn.query_row(
+            "SELECT count(*) FROM audit_subjects WHERE run IN (SELECT run FROM audit_runs)",
+            [],
+            |r| r.get(0),
+        )?;
+        // None is an orphan and there are as many as events: the same set.
+        Ok(orphans == 0 && in_runs == listed && listed == events)
+    }
 
-/// A subject's events below sequence number `before` (all when `None`), newest first: from the
-/// log's tail after the index mark first, then through the index.
-pub(crate) fn page_for_subject(db: &Db<'_>, subject_id: i64, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
-    let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
-    let mark = indexed(db)?;
-    let mut out = Vec::new();
-    {
-        let mut tail = db.conn.prepare_cached(concat!(
+    fn count_audit_of_subject(&self, subject_id: i64) -> Result<u64> {
+        let db = self;
+        let mut in_run =
+            db.conn.prepare_cached("SELECT count(*) FROM audit_subjects WHERE run = ?1 AND subject_id = ?2")?;
+        let mut n: i64 = 0;
+        for r in runs(db)? {
+            n += in_run.query_row([r.run, subject_id], |r| r.get::<_, i64>(0))?;
+        }
+        let tail: i64 = db
+            .conn
+            .prepare_cached("SELECT count(*) FROM audit WHERE seq > ?2 AND subject_id = ?1")?
+            .query_row([subject_id, indexed(db)?], |r| r.get(0))?;
+        Ok((n + tail) as u64)
+    }
+
+    fn count_audit(&self) -> Result<u64> {
+        let db = self;
+        let n: i64 = db.conn.prepare_cached("SELECT count(*) FROM audit")?.query_row([], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn audit_page_of_subject(&self, subject_id: i64, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
+        let db = self;
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let mark = indexed(db)?;
+        let mut out = Vec::new();
+        {
+            let mut tail = db.conn.prepare_cached(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM audit WHERE seq > ?1 AND seq < ?2 AND subject_id = ?3 ORDER BY seq DESC LIMIT ?4"
+            ))?;
+            for r in tail.query_map(rusqlite::params![mark, before, subject_id, limit as i64], raw)? {
+                out.push(row(r?)?);
+            }
+        }
+        let mut left = limit.saturating_sub(out.len() as u64);
+        if left > 0 {
+            // Runs newest first: each covers later events than the runs before it, so their seqs
+            // come out in order, newest first, run after run.
+            let mut seqs = db.conn.prepare_cached(
+                "SELECT seq FROM audit_subjects WHERE run = ?1 AND subject_id = ?2 AND seq < ?3
+                 ORDER BY seq DESC LIMIT ?4",
+            )?;
+            let mut event = db.conn.prepare_cached(concat!("SELECT ", columns!(), " FROM audit WHERE seq = ?1"))?;
+            for r in runs(db)? {
+                if left == 0 {
+                    break;
+                }
+                if r.after + 1 >= before {
+                    continue;
+                }
+                let found: Vec<i64> = seqs
+                    .query_map(rusqlite::params![r.run, subject_id, before, left as i64], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for seq in found {
+                    let r = event
+                        .query_row([seq], raw)
+                        .optional()?
+                        .ok_or_else(|| Error::integrity("the audit's index by subject names a missing event"))?;
+                    out.push(row(r)?);
+                    left -= 1;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn audit_page(&self, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
+        let db = self;
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let mut stmt = db.conn.prepare_cached(concat!(
             "SELECT ",
             columns!(),
-            " FROM audit WHERE seq > ?1 AND seq < ?2 AND subject_id = ?3 ORDER BY seq DESC LIMIT ?4"
+            " FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
         ))?;
-        for r in tail.query_map(rusqlite::params![mark, before, subject_id, limit as i64], raw)? {
-            out.push(row(r?)?);
-        }
+        let rows = stmt.query_map(rusqlite::params![before, limit as i64], raw)?;
+        rows.map(|r| row(r?)).collect()
     }
-    let mut left = limit.saturating_sub(out.len() as u64);
-    if left > 0 {
-        // Runs newest first: each covers later events than the runs before it, so their seqs
-        // come out in order, newest first, run after run.
-        let mut seqs = db.conn.prepare_cached(
-            "SELECT seq FROM audit_subjects WHERE run = ?1 AND subject_id = ?2 AND seq < ?3
-             ORDER BY seq DESC LIMIT ?4",
-        )?;
-        let mut event = db.conn.prepare_cached(concat!("SELECT ", columns!(), " FROM audit WHERE seq = ?1"))?;
-        for r in runs(db)? {
-            if left == 0 {
-                break;
-            }
-            if r.after + 1 >= before {
-                continue;
-            }
-            let found: Vec<i64> = seqs
-                .query_map(rusqlite::params![r.run, subject_id, before, left as i64], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for seq in found {
-                let r = event
-                    .query_row([seq], raw)
-                    .optional()?
-                    .ok_or_else(|| Error::integrity("the audit's index by subject names a missing event"))?;
-                out.push(row(r)?);
-                left -= 1;
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// All events below sequence number `before` (all when `None`), newest first.
-pub(crate) fn page_all(db: &Db<'_>, before: Option<u64>, limit: u64) -> Result<Vec<AuditRow>> {
-    let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
-    let mut stmt = db.conn.prepare_cached(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(rusqlite::params![before, limit as i64], raw)?;
-    rows.map(|r| row(r?)).collect()
-}
-
-/// Every event in chain order, handed to `f` one at a time.
-pub(crate) fn walk(db: &Db<'_>, mut f: impl FnMut(AuditRow) -> Result<()>) -> Result<()> {
-    let mut stmt = db.conn.prepare(concat!("SELECT ", columns!(), " FROM audit ORDER BY seq"))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        f(row(raw(r)?)?)?;
-    }
-    Ok(())
 }

@@ -2,15 +2,15 @@
 //! the read handle (`Db`) and the write transaction (`Tx`, always `BEGIN IMMEDIATE`), the mapping
 //! of engine errors to the vault's kinds, and one file of typed functions per area.
 
-pub(crate) mod audit;
-pub(crate) mod consent;
-pub(crate) mod keys;
-pub(crate) mod meta;
+mod audit;
+mod consent;
+mod keys;
+mod meta;
 #[cfg(unix)]
 mod mutex;
 pub(crate) mod schema;
-pub(crate) mod subjects;
-pub(crate) mod tokens;
+mod subjects;
+mod tokens;
 mod writer;
 
 use std::cell::Cell;
@@ -22,8 +22,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use self::writer::Writer;
-use super::Compacted;
+use super::{Backend, Compacted};
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::{Db as DbHandle, Tx as TxHandle};
 
 /// Reader connections kept open for reuse: one slot each (see [`Store::read`]).
 const READER_SLOTS: usize = 8;
@@ -75,7 +76,7 @@ fn configure_sqlite() {
 pub(crate) struct Db<'c> {
     conn: &'c Connection,
     /// A pooled reader's memo of the consent catalogue generation (see
-    /// [`consent::generation`]); `None` on the writer.
+    /// [`ConsentReads::catalogue_generation`](crate::consent::store::ConsentReads::catalogue_generation)); `None` on the writer.
     seen: Option<&'c Seen>,
 }
 
@@ -103,18 +104,9 @@ struct Reader {
     seen: Seen,
 }
 
-/// A write transaction (`BEGIN IMMEDIATE`): everything done through it commits together or not
-/// at all. Reads through it see its own writes.
-pub(crate) struct Tx<'c> {
-    db: Db<'c>,
-}
-
-impl<'c> std::ops::Deref for Tx<'c> {
-    type Target = Db<'c>;
-    fn deref(&self) -> &Db<'c> {
-        &self.db
-    }
-}
+/// A write transaction (`BEGIN IMMEDIATE`): the same handle on the writer connection, inside
+/// its transaction (the engine hands it out as a `Tx`, areas see reads as a `Db`).
+pub(crate) type Tx<'c> = Db<'c>;
 
 /// The database: one writer connection and reusable readers (a file), or one connection
 /// (in memory).
@@ -207,6 +199,23 @@ impl Store {
             refused = Some(verdict);
             std::thread::sleep(Duration::from_millis(2));
         }
+    }
+
+    /// Read-only checks of an existing file before anything is written (see
+    /// [`inspect`](Self::inspect)): it is empty, or a vault of a format this version opens
+    /// holding exactly the expected schema objects, which `check` then reads (the key check).
+    pub(crate) fn inspect_vault(
+        path: &Path,
+        settings: &Settings,
+        check: impl Fn(&DbHandle<'_>) -> Result<()>,
+    ) -> Result<()> {
+        Self::inspect(path, settings, |db| match schema::classify(db)? {
+            schema::FileKind::Empty => Ok(()),
+            schema::FileKind::Vault => {
+                schema::check_objects(db)?;
+                check(db)
+            }
+        })
     }
 
     /// Open (creating if needed) the file at `path` with the vault's pragmas.
@@ -324,7 +333,7 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         let written = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-            Ok(tx) => match f(&Tx { db: Db::of(&tx) }) {
+            Ok(tx) => match f(&Db::of(&tx)) {
                 Ok(out) => tx.commit().map(|()| out).map_err(Error::from),
                 Err(e) => Err(e),
             },
@@ -423,10 +432,55 @@ impl Store {
     }
 }
 
+impl Backend for Store {
+    fn read(&self, f: &mut dyn FnMut(&DbHandle<'_>) -> Result<()>) -> Result<()> {
+        Store::read(self, |db| f(db))
+    }
+
+    fn read_snapshot(&self, f: &mut dyn FnMut(&DbHandle<'_>) -> Result<()>) -> Result<()> {
+        Store::read_snapshot(self, |db| f(db))
+    }
+
+    fn write_migrated(&self, f: &mut dyn FnMut(&TxHandle<'_>, i64) -> Result<()>) -> Result<()> {
+        Store::write(self, |tx| {
+            let from = schema::migrate(tx)?;
+            f(tx, from)
+        })
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&TxHandle<'_>) -> Result<()>) -> Result<()> {
+        Store::write(self, |tx| f(tx))
+    }
+
+    fn write_unless_busy(&self, f: &mut dyn FnMut(&TxHandle<'_>) -> Result<()>) -> Result<bool> {
+        Store::write_unless_busy(self, |tx| f(tx)).map(|done| done.is_some())
+    }
+
+    fn write_and_scrub(&self, f: &mut dyn FnMut(&TxHandle<'_>) -> Result<()>) -> Result<bool> {
+        Store::write_then_truncate(self, |tx| f(tx)).map(|((), truncated)| truncated)
+    }
+
+    fn scrub_residue(&self) -> Result<bool> {
+        self.checkpoint_truncate()
+    }
+
+    fn leaves_residue(&self) -> bool {
+        !self.in_memory()
+    }
+
+    fn compact(&self) -> Result<Compacted> {
+        Store::compact(self)
+    }
+
+    fn release_connections(&self) {
+        self.drop_readers();
+    }
+}
+
 /// `f` in a transaction of its own on `conn` (an in-memory store's writer).
 fn alone<T>(conn: &mut Connection, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let out = f(&Tx { db: Db::of(&tx) })?;
+    let out = f(&Db::of(&tx))?;
     tx.commit()?;
     Ok(out)
 }

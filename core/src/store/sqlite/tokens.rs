@@ -3,9 +3,9 @@
 
 use rusqlite::OptionalExtension;
 
-use super::{fixed, is_conflict, mac_or_none, Db, Tx};
+use super::{fixed, is_conflict, mac_or_none, Db};
 use crate::error::Result;
-use crate::store::TokenRow;
+use crate::tokens::store::{TokenReads, TokenRow, TokenWrites};
 
 macro_rules! columns {
     () => {
@@ -34,99 +34,101 @@ fn row((hash, kind, scope, flags, subject_id, value, created_ms, expires_ms, ttl
     })
 }
 
-/// Insert a token row. `Ok(false)` when a token with this hash exists (the primary key refuses
-/// it; never a check-then-insert).
-pub(crate) fn insert(tx: &Tx<'_>, t: &TokenRow) -> Result<bool> {
-    let result = tx
-        .conn
-        .prepare_cached(concat!(
-            "INSERT INTO tokens (",
-            columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        ))?
-        .execute(rusqlite::params![
-            t.hash.as_slice(),
-            t.kind,
-            t.scope,
-            t.flags,
-            t.subject_id,
-            t.value,
-            t.created_ms,
-            t.expires_ms,
-            t.ttl_ms,
-            t.mac.as_slice()
-        ]);
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if is_conflict(&e) => Ok(false),
-        Err(e) => Err(e.into()),
+impl TokenWrites for Db<'_> {
+    fn insert_token(&self, t: &TokenRow) -> Result<bool> {
+        let tx = self;
+        let result = tx
+            .conn
+            .prepare_cached(concat!(
+                "INSERT INTO tokens (",
+                columns!(),
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            ))?
+            .execute(rusqlite::params![
+                t.hash.as_slice(),
+                t.kind,
+                t.scope,
+                t.flags,
+                t.subject_id,
+                t.value,
+                t.created_ms,
+                t.expires_ms,
+                t.ttl_ms,
+                t.mac.as_slice()
+            ]);
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_conflict(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn delete_token(&self, hash: &[u8; 16]) -> Result<bool> {
+        let tx = self;
+        Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE hash = ?1")?.execute([hash.as_slice()])? > 0)
+    }
+
+    fn set_token_expiry(&self, t: &TokenRow) -> Result<()> {
+        let tx = self;
+        tx.conn
+            .prepare_cached("UPDATE tokens SET expires_ms = ?2, ttl_ms = ?3, mac = ?4 WHERE hash = ?1")?
+            .execute(rusqlite::params![t.hash.as_slice(), t.expires_ms, t.ttl_ms, t.mac.as_slice()])?;
+        Ok(())
+    }
+
+    fn set_token_mac(&self, hash: &[u8; 16], mac: &[u8; 32]) -> Result<()> {
+        let tx = self;
+        tx.conn
+            .prepare_cached("UPDATE tokens SET mac = ?2 WHERE hash = ?1")?
+            .execute(rusqlite::params![hash.as_slice(), mac.as_slice()])?;
+        Ok(())
+    }
+
+    fn purge_expired_tokens(&self, now_ms: i64, limit: u64) -> Result<u64> {
+        let tx = self;
+        let n = tx
+            .conn
+            .prepare_cached(
+                "DELETE FROM tokens WHERE id IN
+                   (SELECT id FROM tokens WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2)",
+            )?
+            .execute(rusqlite::params![now_ms, limit as i64])?;
+        Ok(n as u64)
+    }
+
+    fn delete_tokens_of_subject(&self, subject_id: i64) -> Result<u64> {
+        let tx = self;
+        Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE subject_id = ?1")?.execute([subject_id])? as u64)
     }
 }
 
-/// The token row with this hash.
-pub(crate) fn get(db: &Db<'_>, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
-    db.conn
-        .prepare_cached(concat!("SELECT ", columns!(), " FROM tokens WHERE hash = ?1"))?
-        .query_row([hash.as_slice()], raw)
-        .optional()?
-        .map(row)
-        .transpose()
-}
-
-/// Delete the token with this hash; whether it existed.
-pub(crate) fn delete(tx: &Tx<'_>, hash: &[u8; 16]) -> Result<bool> {
-    Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE hash = ?1")?.execute([hash.as_slice()])? > 0)
-}
-
-/// Store a token's changed expiry (sliding expiry, or a deterministic token renewed) with the
-/// row's new MAC.
-pub(crate) fn set_expiry(tx: &Tx<'_>, t: &TokenRow) -> Result<()> {
-    tx.conn
-        .prepare_cached("UPDATE tokens SET expires_ms = ?2, ttl_ms = ?3, mac = ?4 WHERE hash = ?1")?
-        .execute(rusqlite::params![t.hash.as_slice(), t.expires_ms, t.ttl_ms, t.mac.as_slice()])?;
-    Ok(())
-}
-
-/// Every token row, in creation order (for giving the rows of an older format their MACs).
-pub(crate) fn each(db: &Db<'_>, mut f: impl FnMut(TokenRow) -> Result<()>) -> Result<()> {
-    let mut stmt = db.conn.prepare(concat!("SELECT ", columns!(), " FROM tokens ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        f(row(raw(r)?)?)?;
+impl TokenReads for Db<'_> {
+    fn token_by_hash(&self, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
+        let db = self;
+        db.conn
+            .prepare_cached(concat!("SELECT ", columns!(), " FROM tokens WHERE hash = ?1"))?
+            .query_row([hash.as_slice()], raw)
+            .optional()?
+            .map(row)
+            .transpose()
     }
-    Ok(())
-}
 
-/// Store a token row's MAC.
-pub(crate) fn set_mac(tx: &Tx<'_>, hash: &[u8; 16], mac: &[u8; 32]) -> Result<()> {
-    tx.conn
-        .prepare_cached("UPDATE tokens SET mac = ?2 WHERE hash = ?1")?
-        .execute(rusqlite::params![hash.as_slice(), mac.as_slice()])?;
-    Ok(())
-}
+    fn each_token(&self, f: &mut dyn FnMut(TokenRow) -> Result<()>) -> Result<()> {
+        let db = self;
+        let mut stmt = db.conn.prepare(concat!("SELECT ", columns!(), " FROM tokens ORDER BY id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(row(raw(r)?)?)?;
+        }
+        Ok(())
+    }
 
-/// Delete up to `limit` tokens that expired at or before `now_ms`; how many.
-pub(crate) fn purge_expired(tx: &Tx<'_>, now_ms: i64, limit: u64) -> Result<u64> {
-    let n = tx
-        .conn
-        .prepare_cached(
-            "DELETE FROM tokens WHERE id IN
-               (SELECT id FROM tokens WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2)",
-        )?
-        .execute(rusqlite::params![now_ms, limit as i64])?;
-    Ok(n as u64)
-}
-
-/// How many tokens are linked to the subject with row id `subject_id`.
-pub(crate) fn count_of_subject(db: &Db<'_>, subject_id: i64) -> Result<u64> {
-    let n: i64 = db
-        .conn
-        .prepare_cached("SELECT count(*) FROM tokens WHERE subject_id = ?1")?
-        .query_row([subject_id], |r| r.get(0))?;
-    Ok(n as u64)
-}
-
-/// Delete every token linked to the subject with row id `subject_id`; how many.
-pub(crate) fn delete_of_subject(tx: &Tx<'_>, subject_id: i64) -> Result<u64> {
-    Ok(tx.conn.prepare_cached("DELETE FROM tokens WHERE subject_id = ?1")?.execute([subject_id])? as u64)
+    fn count_tokens_of_subject(&self, subject_id: i64) -> Result<u64> {
+        let db = self;
+        let n: i64 = db
+            .conn
+            .prepare_cached("SELECT count(*) FROM tokens WHERE subject_id = ?1")?
+            .query_row([subject_id], |r| r.get(0))?;
+        Ok(n as u64)
+    }
 }

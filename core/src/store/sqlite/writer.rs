@@ -103,7 +103,7 @@ impl Store {
     /// stores only; an in-memory store has no other connection to hide a transaction from.
     pub(super) fn write_grouped<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let member = Member::join(self, self.writer())?;
-        let out = f(&Tx { db: Db::of(&member.conn) });
+        let out = f(&Db::of(&member.conn));
         member.leave(out)
     }
 
@@ -113,7 +113,7 @@ impl Store {
     pub(super) fn write_grouped_unless_busy<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<Option<T>> {
         let Some(w) = try_lock(&self.writer).filter(|w| w.open().is_none()) else { return Ok(None) };
         let member = Member::join(self, w)?;
-        let out = f(&Tx { db: Db::of(&member.conn) });
+        let out = f(&Db::of(&member.conn));
         member.leave(out).map(Some)
     }
 }
