@@ -31,7 +31,7 @@ for (const event of (await vault.listAuditEventsAsync(token, { actor: 'admin:dpo
 }
 
 const receipt = await vault.forgetSubjectAsync({ token }, { actor: 'admin:dpo' })
-console.log(`erased: ${receipt.index_entries_removed} index entries and ${receipt.tokens_removed} token removed, WAL truncated: ${receipt.wal_truncated}`)
+console.log(`erased: ${receipt.index_entries_removed} index entries and ${receipt.tokens_removed} token removed, residue scrubbed: ${receipt.residue_scrubbed}`)
 try {
   await vault.getSubjectAsync({ token }, { actor: 'app:billing' })
 } catch (e) {

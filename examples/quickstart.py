@@ -30,7 +30,7 @@ with bunkerlite.Vault.open(path, key) as vault:
 
     receipt = vault.forget_subject({"token": token}, actor="admin:dpo")
     print(f"erased: {receipt['index_entries_removed']} index entries and {receipt['tokens_removed']} token removed,"
-          f" WAL truncated: {receipt['wal_truncated']}")
+          f" residue scrubbed: {receipt['residue_scrubbed']}")
     try:
         vault.get_subject({"token": token}, actor="app:billing")
     except bunkerlite.ErasedError as e:

@@ -39,8 +39,8 @@ fn main() -> Result<(), bunkerlite::Error> {
 
     let receipt = vault.forget_subject(&dpo, &Lookup::token(&token))?;
     println!(
-        "erased: {} index entries and {} token removed, WAL truncated: {}",
-        receipt.index_entries_removed, receipt.tokens_removed, receipt.wal_truncated
+        "erased: {} index entries and {} token removed, residue scrubbed: {}",
+        receipt.index_entries_removed, receipt.tokens_removed, receipt.residue_scrubbed
     );
     match vault.get_subject(&billing, &Lookup::token(&token)) {
         Err(e) => println!("after erasure: {}", e.code()),

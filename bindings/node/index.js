@@ -1082,7 +1082,7 @@ class Vault {
             throw lift(e, 'flushAuditAsync');
         }
     }
-    /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
+    /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
     compact(opts) {
         try {
             return JSON.parse(calls.compact(this.#handle, actorOf(opts), purposeOf(opts)));

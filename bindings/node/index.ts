@@ -193,8 +193,24 @@ export interface ErasureReceipt {
   audit_details_shredded: number
   /** What each area that holds a subject's data removed (or shredded), by area. */
   removed_by_area: { [area: string]: number }
+  /** What the storage kept of the erased rows beside the live ones is gone (SQLite: the WAL was truncated); false while a coalesced scrub is pending or another process held a read open. */
+  residue_scrubbed: boolean
+  /** With `erasure_wal_window_ms` above 0: when the coalesced scrub is due (ms since the epoch); `null` when the erasure scrubbed itself. */
+  residue_scrub_due_ms: number | null
+  /** The same in the storage backend's own terms. */
+  storage: StorageReport
+  /** `residue_scrubbed` under its SQLite name (kept for existing callers). */
   wal_truncated: boolean
-  /** With `erasure_wal_window_ms` above 0: when the coalesced WAL truncation is due (ms since the epoch); `null` when the erasure truncated the WAL itself. */
+  /** `residue_scrub_due_ms` under its SQLite name (kept for existing callers). */
+  wal_truncation_due_ms: number | null
+}
+
+/** What the storage backend did about the residue of deleted data, in its own terms. */
+export type StorageReport = {
+  backend: 'sqlite'
+  /** The WAL was checkpointed and truncated: no old version of the changed pages remains in it. */
+  wal_truncated: boolean
+  /** When a coalesced truncation is due (ms since the epoch); `null` when none is pending. */
   wal_truncation_due_ms: number | null
 }
 
@@ -408,6 +424,11 @@ export interface ConsentReport { changed: number }
 export interface CompactReport {
   bytes_before: number
   bytes_after: number
+  /** What the storage keeps of deleted data beside the live rows was removed afterwards. */
+  residue_scrubbed: boolean
+  /** The same in the storage backend's own terms. */
+  storage: StorageReport
+  /** `residue_scrubbed` under its SQLite name (kept for existing callers). */
   wal_truncated: boolean
 }
 
@@ -1462,7 +1483,7 @@ export class Vault {
     }
   }
 
-  /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
+  /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
   compact (opts?: CallOptions | null): CompactReport {
     try {
       return JSON.parse(calls.compact(this.#handle, actorOf(opts), purposeOf(opts)))

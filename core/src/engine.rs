@@ -202,6 +202,11 @@ impl Engine {
         self.store.scrub_residue()
     }
 
+    /// The backend's terms for a scrub's outcome (see [`Backend::storage_report`]).
+    pub(crate) fn storage_report(&self, scrubbed: bool, due_ms: Option<i64>) -> crate::store::StorageReport {
+        self.store.storage_report(scrubbed, due_ms)
+    }
+
     /// Rewrite the vault's storage from its live rows (SQLite: `VACUUM`, then a WAL truncation).
     pub(crate) fn compact_storage(&self) -> Result<crate::store::Compacted> {
         self.store.compact()

@@ -17,7 +17,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::format_token;
 use crate::lifecycle::{SubjectData, SubjectRef};
-use crate::store::Tx;
+use crate::store::{StorageReport, Tx};
 use crate::subjects::{self, Found, Lookup, Subjects};
 use crate::tokens::lifecycle::TokensData;
 
@@ -27,6 +27,7 @@ pub(crate) const REGISTRY: &[&dyn SubjectData] = &[&TokensData, &ConsentData, &A
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ErasureReceipt {
     /// The erased subject's token.
     pub token: String,
@@ -47,18 +48,38 @@ pub struct ErasureReceipt {
     pub audit_details_shredded: u64,
     /// What each area of the lifecycle registry removed (or shredded), by area.
     pub removed_by_area: BTreeMap<String, u64>,
-    /// The WAL was checkpointed and truncated, so no old version of the subject's pages remains
-    /// in it. False when another process held a read open; the next checkpoint does it.
+    /// What the storage kept of the erased rows beside the live ones is gone (SQLite: the WAL
+    /// was checkpointed and truncated, so no old version of the subject's pages remains in it).
+    /// False when another process held a read open (the next scrub does it), or while a
+    /// coalesced scrub is pending (`residue_scrub_due_ms`).
     ///
     /// Deleted cells are zeroed (`secure_delete`), but SQLite can leave stale copies of rows it
     /// moved between pages earlier (B-tree rebalancing does not clear the space it vacates).
     /// [`Vault::compact`](crate::Vault::compact) rewrites the file and removes them; run it after
     /// erasures (e.g. nightly, or after each batch of erasures) when no trace may remain.
+    pub residue_scrubbed: bool,
+    /// With [`Options::erasure_wal_window_ms`](crate::Options) above 0: when the coalesced scrub
+    /// is due (milliseconds since the Unix epoch); the background thread does it then (or
+    /// `flush_audit`/`close` sooner). `None` when the erasure scrubbed itself.
+    pub residue_scrub_due_ms: Option<i64>,
+    /// The same, in the storage backend's own terms (`{"backend": "sqlite", "wal_truncated",
+    /// "wal_truncation_due_ms"}`).
+    pub storage: StorageReport,
+    /// `residue_scrubbed` under its SQLite name, kept for callers written before the backend
+    /// seam (prefer `residue_scrubbed` or `storage`).
     pub wal_truncated: bool,
-    /// With [`Options::erasure_wal_window_ms`](crate::Options) above 0: when the coalesced WAL
-    /// truncation is due (milliseconds since the Unix epoch); the background thread does it then
-    /// (or `flush_audit`/`close` sooner). `None` when the erasure truncated the WAL itself.
+    /// `residue_scrub_due_ms` under its SQLite name, kept for callers written before the backend
+    /// seam.
     pub wal_truncation_due_ms: Option<i64>,
+}
+
+impl ErasureReceipt {
+    /// Record the outcome of the residue scrub that followed the erasure.
+    fn scrubbed(&mut self, engine: &Engine, scrubbed: bool, due: Option<i64>) {
+        (self.residue_scrubbed, self.residue_scrub_due_ms) = (scrubbed, due);
+        (self.wal_truncated, self.wal_truncation_due_ms) = (scrubbed, due);
+        self.storage = engine.storage_report(scrubbed, due);
+    }
 }
 
 /// Erase a subject by crypto-shredding: every area's part and its own row are deleted
@@ -70,7 +91,7 @@ pub(crate) fn forget(engine: &Engine, subjects: &Subjects, caller: &Caller, look
         let (receipt, event) = erase_found(engine, subjects, tx, &found, engine.now_ms())?;
         Ok((receipt, vec![event]))
     })?;
-    (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
+    receipt.scrubbed(engine, truncated, due);
     Ok(receipt)
 }
 
@@ -94,7 +115,7 @@ pub(crate) fn forget_many(
     })?;
     subjects::record_misses(engine, caller, Action::SubjectForget, misses)?;
     for receipt in receipts.iter_mut().flatten() {
-        (receipt.wal_truncated, receipt.wal_truncation_due_ms) = (truncated, due);
+        receipt.scrubbed(engine, truncated, due);
     }
     Ok(receipts)
 }
@@ -132,6 +153,9 @@ fn erase_found(
         consents_removed: of("consent"),
         audit_details_shredded: of("audit_details"),
         removed_by_area,
+        residue_scrubbed: false,
+        residue_scrub_due_ms: None,
+        storage: engine.storage_report(false, None),
         wal_truncated: false,
         wal_truncation_due_ms: None,
     };

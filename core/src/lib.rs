@@ -67,6 +67,7 @@ pub use error::{Error, ErrorGroup, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
+pub use store::StorageReport;
 pub use subjects::{Lookup, Subject, SubjectText, IDENTITY_FIELDS};
 pub use tokens::{
     BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,

@@ -605,6 +605,12 @@ fn coalesced_wal_truncation_holds_its_stated_point() {
     assert!(!r.wal_truncated, "{r:?}");
     let due = r.wal_truncation_due_ms.expect("due");
     assert!((before + 59_000..=before + 61_000).contains(&due), "due {due}, now {before}");
+    // The backend-neutral fields say the same, and the backend's own part names the WAL.
+    assert_eq!((r.residue_scrubbed, r.residue_scrub_due_ms), (false, Some(due)));
+    assert_eq!(
+        serde_json::to_value(&r.storage).expect("json"),
+        json!({"backend": "sqlite", "wal_truncated": false, "wal_truncation_due_ms": due})
+    );
     assert!(!wal_bytes(&tv.path).is_empty(), "the truncation waits for its window");
     // A second erasure inside the window is coalesced into the same truncation.
     let r2 = vault.forget_subjects(&app, &[Lookup::token(&tokens[1])]).expect("forget");

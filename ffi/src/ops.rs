@@ -1551,8 +1551,8 @@ pub unsafe extern "C" fn bl_audit_flush(vault: *const bl_vault) -> i32 {
 
 /// Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a
 /// WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns
-/// {bytes_before, bytes_after, wal_truncated}. No purpose check: rewrites the file; reads and
-/// returns no personal data.
+/// {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check:
+/// rewrites the file; reads and returns no personal data.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report

@@ -83,6 +83,10 @@ pub(crate) trait Backend: Send + Sync {
     /// memory).
     fn leaves_residue(&self) -> bool;
 
+    /// The backend's terms for a scrub's outcome: whether it finished, and when a scrub left
+    /// pending is due.
+    fn storage_report(&self, scrubbed: bool, due_ms: Option<i64>) -> StorageReport;
+
     /// Rewrite the storage from its live rows (SQLite: `VACUUM`, then a scrub).
     fn compact(&self) -> Result<Compacted>;
 
@@ -109,7 +113,28 @@ pub(crate) struct MetaRow {
 pub(crate) struct Compacted {
     pub(crate) bytes_before: u64,
     pub(crate) bytes_after: u64,
-    pub(crate) wal_truncated: bool,
+    /// Whether the residue scrub that follows the rewrite finished.
+    pub(crate) residue_scrubbed: bool,
+}
+
+/// What the backend did about the residue of deleted data, in its own terms: the part of an
+/// erasure receipt or a compaction report that depends on the database engine. `backend` names
+/// it; the other fields are that engine's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "backend", rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum StorageReport {
+    /// The SQLite file: deleted cells are zeroed (`secure_delete`); the write-ahead log, which
+    /// still holds the old pages, is checkpointed into the file and truncated.
+    Sqlite {
+        /// The WAL was checkpointed and truncated: no old version of the changed pages remains
+        /// in it. False when another process held a read open (the next checkpoint does it), or
+        /// while a coalesced truncation is pending.
+        wal_truncated: bool,
+        /// When a coalesced truncation (`Options::erasure_wal_window_ms`) is due, in milliseconds
+        /// since the Unix epoch; `None` when nothing is pending.
+        wal_truncation_due_ms: Option<i64>,
+    },
 }
 
 /// The unlock methods and purpose keys (read).

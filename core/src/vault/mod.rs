@@ -31,19 +31,27 @@ use crate::keyring::{self, Keyring};
 use crate::normalize;
 use crate::options::{Options, Synchronous};
 use crate::store::sqlite::{Settings, Store};
-use crate::store::{Backend, MetaRow, Tx};
+use crate::store::{Backend, MetaRow, StorageReport, Tx};
 use crate::subjects::Subjects;
 use crate::tokens::Tokens;
 
 /// The result of [`Vault::compact`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CompactReport {
     /// Size of the database file before, in bytes.
     pub bytes_before: u64,
     /// Size of the database file after, in bytes.
     pub bytes_after: u64,
-    /// The WAL was checkpointed and truncated afterwards (false when another process held a
-    /// read open; the next checkpoint completes it).
+    /// What the storage keeps of deleted data beside the live rows was removed afterwards
+    /// (SQLite: the WAL was checkpointed and truncated; false when another process held a read
+    /// open, and the next checkpoint completes it).
+    pub residue_scrubbed: bool,
+    /// The same, in the storage backend's own terms (`{"backend": "sqlite", "wal_truncated",
+    /// "wal_truncation_due_ms"}`).
+    pub storage: StorageReport,
+    /// `residue_scrubbed` under its SQLite name, kept for callers written before the backend
+    /// seam.
     pub wal_truncated: bool,
 }
 
@@ -242,7 +250,9 @@ impl Vault {
         Ok(CompactReport {
             bytes_before: done.bytes_before,
             bytes_after: done.bytes_after,
-            wal_truncated: done.wal_truncated,
+            residue_scrubbed: done.residue_scrubbed,
+            storage: engine.storage_report(done.residue_scrubbed, None),
+            wal_truncated: done.residue_scrubbed,
         })
     }
 

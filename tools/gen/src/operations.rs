@@ -878,7 +878,7 @@ pub const OPERATIONS: &[Op] = &[
         check: Check::None("rewrites the file; reads and returns no personal data"),
         doc: "Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, \
               then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. \
-              Returns {bytes_before, bytes_after, wal_truncated}.",
+              Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}.",
         errors: &[],
         args: &[Arg::Caller],
         ret: Ret::Json {

@@ -22,7 +22,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use self::writer::Writer;
-use super::{Backend, Compacted};
+use super::{Backend, Compacted, StorageReport};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Db as DbHandle, Tx as TxHandle};
 
@@ -421,7 +421,7 @@ impl Store {
             Some(_) => conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?,
             None => 0,
         };
-        Ok(Compacted { bytes_before, bytes_after, wal_truncated: busy == 0 })
+        Ok(Compacted { bytes_before, bytes_after, residue_scrubbed: busy == 0 })
     }
 
     /// Drop idle readers (before close, so the last connection can remove the WAL).
@@ -466,6 +466,10 @@ impl Backend for Store {
 
     fn leaves_residue(&self) -> bool {
         !self.in_memory()
+    }
+
+    fn storage_report(&self, scrubbed: bool, due_ms: Option<i64>) -> StorageReport {
+        StorageReport::Sqlite { wal_truncated: scrubbed, wal_truncation_due_ms: due_ms }
     }
 
     fn compact(&self) -> Result<Compacted> {
