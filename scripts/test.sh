@@ -74,7 +74,7 @@ c_suite() {
   cc "${flags[@]}" tests/c/test_vectors.c target/release/libbunkerlite.a -lcjson "${libs[@]}" -o target/c/test_vectors
   target/c/test_api_static
   target/c/test_api_shared
-  target/c/test_vectors tests/vectors/scenarios.json tests/vectors/crypto.json
+  target/c/test_vectors tests/vectors/scenarios/*.json tests/vectors/crypto.json
 }
 
 python_suite() {

@@ -1,5 +1,5 @@
-//! The shared scenarios of `tests/vectors/scenarios.json`, run against the Rust API. The C,
-//! Python and Node suites run the same file against their bindings and must agree. Operations
+//! The shared scenarios of `tests/vectors/scenarios/` (one file per area), run against the Rust
+//! API. The C, Python and Node suites run the same files against their bindings and must agree. Operations
 //! are dispatched by the generated `vectors/dispatch.rs`; `close` and `reopen` are the runner's.
 
 mod common;
@@ -10,7 +10,32 @@ use bunkerlite::{MasterKey, Options, Vault};
 use common::ops::dispatch;
 use serde_json::{json, Value};
 
-const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/scenarios.json");
+const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/scenarios");
+
+/// Every scenario of every file of the folder (in file-name order), with its file's key.
+fn scenarios() -> Vec<(String, Value)> {
+    let mut files: Vec<_> = std::fs::read_dir(SCENARIOS)
+        .expect("the scenarios folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "one scenario file per area: {files:?}");
+    let mut out = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    for file in files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
+        let key = doc["key"].as_str().expect("key").to_owned();
+        let scenarios = doc["scenarios"].as_array().expect("scenarios");
+        assert!(!scenarios.is_empty(), "{} has no scenarios", file.display());
+        for sc in scenarios {
+            let name = sc["name"].as_str().expect("name");
+            assert!(names.insert(name.to_owned()), "two scenarios are named {name}");
+            out.push((key.clone(), sc.clone()));
+        }
+    }
+    out
+}
 
 /// Replace every string `"$name"` (or `"$name.field"`) by the saved value.
 fn substitute(v: &Value, vars: &HashMap<String, Value>) -> Value {
@@ -73,11 +98,9 @@ fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
 
 #[test]
 fn shared_scenarios() {
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(SCENARIOS).expect("read")).expect("json");
-    let key_hex = doc["key"].as_str().expect("key");
-    let scenarios = doc["scenarios"].as_array().expect("scenarios");
+    let scenarios = scenarios();
     assert!(scenarios.len() >= 40, "at least 40 scenarios");
-    for sc in scenarios {
+    for (key_hex, sc) in &scenarios {
         let name = sc["name"].as_str().expect("name");
         let options = Options::from_json(sc.get("options").cloned().unwrap_or(Value::Null));
         let key = MasterKey::from_hex(key_hex).expect("key");

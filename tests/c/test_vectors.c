@@ -1,8 +1,9 @@
-/* Runs the shared scenarios of tests/vectors/scenarios.json against the C API, and checks through
+/* Runs the shared scenarios of tests/vectors/scenarios/ (one file per area) against the C API, and checks through
  * a live vault that the normalised forms in tests/vectors/crypto.json are the ones the vault uses.
  * Operations are dispatched by ops.h, generated from the one declaration of each operation
  * (tools/gen), so a new operation needs no case here; `close` and `reopen` are the runner's.
- * Usage: test_vectors <scenarios.json> <crypto.json>. Prints one line per case and a summary. */
+ * Usage: test_vectors <scenario files>... <crypto.json> (every scenario file, then the crypto
+ * vectors). Prints one line per case and a summary. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
 #include <stdio.h>
@@ -373,17 +374,21 @@ static int normalisation_case(const cJSON *c) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: %s scenarios.json crypto.json\n", argv[0]); return 2; }
-    cJSON *doc = load(argv[1]);
+    if (argc < 3) { fprintf(stderr, "usage: %s scenarios/*.json... crypto.json\n", argv[0]); return 2; }
     char tmpdir[] = "/tmp/bunkerlite-c-vectors-XXXXXX";
     if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
-    const char *key = str(doc, "key", "");
     int passed = 0, failed = 0, index = 0;
-    for (const cJSON *sc = cJSON_GetObjectItemCaseSensitive(doc, "scenarios")->child; sc; sc = sc->next, index++) {
-        if (run_scenario(sc, key, tmpdir, index)) passed++; else failed++;
+    for (int f = 1; f < argc - 1; f++) {
+        cJSON *doc = load(argv[f]);
+        const char *key = str(doc, "key", "");
+        const cJSON *scenarios = cJSON_GetObjectItemCaseSensitive(doc, "scenarios");
+        if (!cJSON_IsArray(scenarios) || !scenarios->child) { fprintf(stderr, "%s: no scenarios\n", argv[f]); return 2; }
+        for (const cJSON *sc = scenarios->child; sc; sc = sc->next, index++) {
+            if (run_scenario(sc, key, tmpdir, index)) passed++; else failed++;
+        }
+        cJSON_Delete(doc);
     }
-    cJSON_Delete(doc);
-    cJSON *crypto = load(argv[2]);
+    cJSON *crypto = load(argv[argc - 1]);
     for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(crypto, "blind_indexes")->child; c; c = c->next) {
         if (normalisation_case(c)) passed++; else failed++;
     }

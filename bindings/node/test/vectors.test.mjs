@@ -1,10 +1,10 @@
-// The shared scenarios of tests/vectors/scenarios.json, run against the Node binding (sync and,
+// The shared scenarios of tests/vectors/scenarios/ (one file per area), run against the Node binding (sync and,
 // in a second pass, async). Operations are called by name from tests/vectors/operations.json
 // (generated from the one declaration of each operation), so a new operation needs no case here;
 // `close` and `reopen` are the runner's.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +13,13 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const { Vault, MasterKey } = require('..')
 const here = dirname(fileURLToPath(import.meta.url))
-const doc = JSON.parse(readFileSync(join(here, '../../../tests/vectors/scenarios.json'), 'utf8'))
+// Every scenario of every file of the folder (in file-name order), with its file's master key.
+const folder = join(here, '../../../tests/vectors/scenarios')
+const scenarios = readdirSync(folder).filter((f) => f.endsWith('.json')).sort()
+  .flatMap((f) => {
+    const doc = JSON.parse(readFileSync(join(folder, f), 'utf8'))
+    return doc.scenarios.map((scenario) => ({ key: doc.key, scenario }))
+  })
 const operations = new Map(JSON.parse(readFileSync(join(here, '../../../tests/vectors/operations.json'), 'utf8')).operations.map((op) => [op.name, op]))
 
 function substitute (v, saved) {
@@ -39,9 +45,9 @@ function matches (expected, actual) {
 }
 
 class Run {
-  constructor (scenario) {
+  constructor (keyHex, scenario) {
     this.options = scenario.options ?? null
-    const key = MasterKey.fromHex(doc.key)
+    const key = MasterKey.fromHex(keyHex)
     if (scenario.file) {
       this.dir = mkdtempSync(join(tmpdir(), 'bunkerlite-node-vectors-'))
       this.path = join(this.dir, 'vault.db')
@@ -95,16 +101,19 @@ class Run {
   }
 }
 
-test('there are enough scenarios', () => assert.ok(doc.scenarios.length >= 40))
+test('there are enough scenarios, each named once', () => {
+  assert.ok(scenarios.length >= 40)
+  assert.equal(new Set(scenarios.map(({ scenario }) => scenario.name)).size, scenarios.length)
+})
 
 for (const mode of ['sync', 'async']) {
-  for (const scenario of doc.scenarios) {
+  for (const { key, scenario } of scenarios) {
     test(`${scenario.name} (${mode})`, async () => {
       if (scenario.open_error) {
-        assert.throws(() => new Run(scenario), (e) => e.code === scenario.open_error)
+        assert.throws(() => new Run(key, scenario), (e) => e.code === scenario.open_error)
         return
       }
-      const run = new Run(scenario)
+      const run = new Run(key, scenario)
       const step = mode === 'sync' ? async (s) => run.step(s) : (s) => run.stepAsync(s)
       const saved = {}
       try {

@@ -1,4 +1,4 @@
-"""The shared scenarios of tests/vectors/scenarios.json, run against the Python binding. Operations
+"""The shared scenarios of tests/vectors/scenarios/ (one file per area), run against the Python binding. Operations
 are called by name from tests/vectors/operations.json (generated from the one declaration of each
 operation), so a new operation needs no case here; `close` and `reopen` are the runner's."""
 
@@ -11,7 +11,12 @@ import pytest
 import bunkerlite
 
 VECTORS = pathlib.Path(__file__).parents[3] / "tests" / "vectors"
-DOC = json.loads((VECTORS / "scenarios.json").read_text("utf-8"))
+# Every scenario of every file of the folder (in file-name order), with its file's master key.
+SCENARIOS = [
+    (doc["key"], scenario)
+    for doc in (json.loads(f.read_text("utf-8")) for f in sorted((VECTORS / "scenarios").glob("*.json")))
+    for scenario in doc["scenarios"]
+]
 OPERATIONS = {op["name"]: op for op in json.loads((VECTORS / "operations.json").read_text("utf-8"))["operations"]}
 
 
@@ -37,9 +42,9 @@ def matches(expected: Any, actual: Any) -> bool:
 
 
 class Run:
-    def __init__(self, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
+    def __init__(self, key_hex: str, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
         self.options = scenario.get("options")
-        key = bunkerlite.MasterKey.from_hex(DOC["key"])
+        key = bunkerlite.MasterKey.from_hex(key_hex)
         self.path = tmp_path / "vault.db" if scenario.get("file") else None
         if self.path:
             self.vault = bunkerlite.Vault.open(self.path, key, self.options)
@@ -76,18 +81,20 @@ class Run:
         raise AssertionError(f"unknown op {op}")
 
 
-def test_there_are_enough_scenarios() -> None:
-    assert len(DOC["scenarios"]) >= 40
+def test_there_are_enough_scenarios_each_named_once() -> None:
+    assert len(SCENARIOS) >= 40
+    names = [s["name"] for _, s in SCENARIOS]
+    assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("scenario", DOC["scenarios"], ids=[s["name"] for s in DOC["scenarios"]])
-def test_scenario(scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize(("key_hex", "scenario"), SCENARIOS, ids=[s["name"] for _, s in SCENARIOS])
+def test_scenario(key_hex: str, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
     if "open_error" in scenario:
         with pytest.raises(bunkerlite.Error) as err:
-            Run(scenario, tmp_path)
+            Run(key_hex, scenario, tmp_path)
         assert err.value.code == scenario["open_error"]
         return
-    run = Run(scenario, tmp_path)
+    run = Run(key_hex, scenario, tmp_path)
     saved: Dict[str, Any] = {}
     for i, raw in enumerate(scenario["steps"]):
         s = substitute(raw, saved)

@@ -2,7 +2,7 @@
 //! writes the C entry points (and, through cbindgen, the header), the Python methods and their
 //! stubs, the Node sync functions, async twins, layer methods and typings, and the dispatch of
 //! the shared vector runners. Adding an operation: the core method on `Vault`, one entry here,
-//! its scenarios in `tests/vectors/scenarios.json`, then `cargo run -p bunkerlite-gen`.
+//! its scenarios in `tests/vectors/scenarios/<area>.json`, then `cargo run -p bunkerlite-gen`.
 //!
 //! Names: `name` is the Rust and Python method (`verb_noun`), Node uses its camelCase, C is
 //! `bl_<noun>_<verb>` (`bl_<noun>s_<verb>` for a batch), and the audit action is `noun.verb`.
