@@ -356,7 +356,9 @@ int32_t bl_subject_update(const struct bl_vault *vault,
 
 /*
  Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index
- entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the
+ entries are deleted (secure_delete on), what the storage keeps of them beside the live rows is
+ scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events' details
+ become unreadable; the chain still verifies). Later lookups by token are ERASED. Returns the
  erasure receipt. Purpose check: delete, on the subject found.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
@@ -513,13 +515,13 @@ int32_t bl_tokens_detokenize(const struct bl_vault *vault,
 
 /*
  Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and
- the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token],
- [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are
- vaulted and deterministic in the scope option (text by default). Options: detect (email, phone,
- card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times, timestamps, IP
- addresses, ids and versions are never taken for numbers; a national phone number needs the
- default region's grouping or a context word (tel, call, ...). At most max_batch items per call
- (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none).
+ the literal values of the values option) with typed placeholders `[EMAIL:token]`,
+ `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`, for logs and prompts sent to language models.
+ The tokens are vaulted and deterministic in the scope option (text by default). Options: detect
+ (email, phone, card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times,
+ timestamps, IP addresses, ids and versions are never taken for numbers; a national phone number
+ needs the default region's grouping or a context word (tel, call, ...). At most max_batch items
+ per call (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none).
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
@@ -672,12 +674,12 @@ int32_t bl_tokens_purge(const struct bl_vault *vault,
                         char **out_report_json);
 
 /*
- Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent,
- contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new
- basis), module, short_description, full_description, required, required_message, user_control,
- status (active, disabled). Absent fields keep their values; a change of the texts people are
- shown makes a new notice version (every version is kept). No purpose check: the catalogue holds
- no personal data.
+ Create or change a legal basis (brief: `^[a-z][a-z0-9-]{1,64}$`) from a definition: type
+ (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required
+ for a new basis), module, short_description, full_description, required, required_message,
+ user_control, status (active, disabled). Absent fields keep their values; a change of the texts
+ people are shown makes a new notice version (every version is kept). No purpose check: the
+ catalogue holds no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `brief` is required.
@@ -1207,7 +1209,8 @@ int32_t bl_audit_verify(const struct bl_vault *vault,
 
 /*
  Commit buffered read events now (they are otherwise group-committed within
- audit_flush_interval_ms). No purpose check: writes events already recorded (not audited).
+ audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with
+ erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited).
 
  Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
@@ -1218,9 +1221,11 @@ int32_t bl_audit_verify(const struct bl_vault *vault,
 int32_t bl_audit_flush(const struct bl_vault *vault);
 
 /*
- Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a
- WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns
- {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check:
+ Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes
+ deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction
+ (VACUUM, then a WAL truncation) writes every page afresh from live rows. Takes time proportional
+ to the vault's size and holds the write lock meanwhile: run it after erasures, e.g. nightly.
+ Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check:
  rewrites the file; reads and returns no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
@@ -1239,9 +1244,10 @@ int32_t bl_vault_compact(const struct bl_vault *vault,
                          char **out_report_json);
 
 /*
- Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards
- only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the
- root key; reads and returns no personal data.
+ Replace the master key: the root key is wrapped for the new key in one atomic write (one row).
+ Afterwards only the new key opens the vault; a crash at any point leaves exactly one of the two
+ keys able to open it. Nothing else is re-encrypted. No purpose check: rewraps the root key;
+ reads and returns no personal data.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `new_key` is a key

@@ -462,7 +462,7 @@ export declare class Vault {
     updateSubject(lookup: Lookup, patch: Json, opts?: CallOptions | null): Subject;
     /** `updateSubject`, off the event loop. */
     updateSubjectAsync(lookup: Lookup, patch: Json, opts?: CallOptions | null): Promise<Subject>;
-    /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Returns the erasure receipt. Purpose check: delete, on the subject found. */
+    /** Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted (secure_delete on), what the storage keeps of them beside the live rows is scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events' details become unreadable; the chain still verifies). Later lookups by token are ERASED. Returns the erasure receipt. Purpose check: delete, on the subject found. */
     forgetSubject(lookup: Lookup, opts?: CallOptions | null): ErasureReceipt;
     /** `forgetSubject`, off the event loop. */
     forgetSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureReceipt>;
@@ -494,7 +494,7 @@ export declare class Vault {
     detokenizeManyAsync(tokens: string[], options?: DetokenizeOptions | null, opts?: (CallOptions & {
         all_or_nothing?: boolean;
     }) | null): Promise<TokenBatch<DetokenizeItem>>;
-    /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times, timestamps, IP addresses, ids and versions are never taken for numbers; a national phone number needs the default region's grouping or a context word (tel, call, ...). At most max_batch items per call (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none). */
+    /** Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders `[EMAIL:token]`, `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`, for logs and prompts sent to language models. The tokens are vaulted and deterministic in the scope option (text by default). Options: detect (email, phone, card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times, timestamps, IP addresses, ids and versions are never taken for numbers; a national phone number needs the default region's grouping or a context word (tel, call, ...). At most max_batch items per call (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none). */
     tokenizeText(text: string, options?: TextOptions | null, opts?: CallOptions | null): string;
     /** `tokenizeText`, off the event loop. */
     tokenizeTextAsync(text: string, options?: TextOptions | null, opts?: CallOptions | null): Promise<string>;
@@ -530,7 +530,7 @@ export declare class Vault {
     purgeTokens(opts?: CallOptions | null): PurgeReport;
     /** `purgeTokens`, off the event loop. */
     purgeTokensAsync(opts?: CallOptions | null): Promise<PurgeReport>;
-    /** Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). No purpose check: the catalogue holds no personal data. */
+    /** Create or change a legal basis (brief: `^[a-z][a-z0-9-]{1,64}$`) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). Absent fields keep their values; a change of the texts people are shown makes a new notice version (every version is kept). No purpose check: the catalogue holds no personal data. */
     setLegalBasis(brief: string, definition: LegalBasisSpec, opts?: CallOptions | null): LegalBasis;
     /** `setLegalBasis`, off the event loop. */
     setLegalBasisAsync(brief: string, definition: LegalBasisSpec, opts?: CallOptions | null): Promise<LegalBasis>;
@@ -630,15 +630,15 @@ export declare class Vault {
     verifyAudit(anchor?: AuditHead | null): AuditReport;
     /** `verifyAudit`, off the event loop. */
     verifyAuditAsync(anchor?: AuditHead | null): Promise<AuditReport>;
-    /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). No purpose check: writes events already recorded (not audited). */
+    /** Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited). */
     flushAudit(): void;
     /** `flushAudit`, off the event loop. */
     flushAuditAsync(): Promise<void>;
-    /** Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). Takes time proportional to the vault's size: run it after erasures. Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
+    /** Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows. Takes time proportional to the vault's size and holds the write lock meanwhile: run it after erasures, e.g. nightly. Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
     compact(opts?: CallOptions | null): CompactReport;
     /** `compact`, off the event loop. */
     compactAsync(opts?: CallOptions | null): Promise<CompactReport>;
-    /** Replace the master key: the root key is wrapped for the new key in one atomic write. Afterwards only the new key opens the vault; nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data. */
+    /** Replace the master key: the root key is wrapped for the new key in one atomic write (one row). Afterwards only the new key opens the vault; a crash at any point leaves exactly one of the two keys able to open it. Nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data. */
     rekey(new_key: Native.MasterKey, opts?: CallOptions | null): void;
     /** `rekey`, off the event loop. */
     rekeyAsync(new_key: Native.MasterKey, opts?: CallOptions | null): Promise<void>;

@@ -34,6 +34,7 @@ mod chain;
 mod clock;
 mod consent;
 mod crypto;
+mod declare;
 mod document;
 mod engine;
 mod erasure;
@@ -78,6 +79,17 @@ pub use vault::{CompactReport, Vault};
 /// The library version (the workspace's one version, shared by the crate, the C library and the
 /// Python and Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// For the authors of bindings and tools (not needed to use the vault from Rust): the declaration
+/// of every operation, which `bunkerlite-gen` writes the C, Python and Node surfaces from.
+pub mod bridge {
+    pub use crate::declare::{Arg, Check, Op, Ret, Text};
+
+    /// Every operation on an open vault, area by area, in the order the bindings list them.
+    pub fn operations() -> Vec<Op> {
+        crate::vault::OPERATIONS.iter().flat_map(|ops| ops.iter().copied()).collect()
+    }
+}
 
 #[cfg(feature = "testing")]
 #[doc(hidden)]

@@ -20,7 +20,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("error", &["error"]),
     (
         "primitives",
-        &["crypto", "document", "normalize", "clock", "page", "caller", "ids", "action", "patch", "options"],
+        &["crypto", "document", "normalize", "clock", "page", "caller", "ids", "action", "patch", "options", "declare"],
     ),
     ("area stores", &["subjects::store", "tokens::store", "consent::store", "chain::store", "audit_log::store"]),
     ("storage seam", &["store"]),

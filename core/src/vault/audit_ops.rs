@@ -2,18 +2,33 @@
 
 use crate::audit_log::{self as audit, AuditEvent, AuditHead, AuditReport};
 use crate::caller::Caller;
+use crate::declare::{operations, Arg, Ret};
 use crate::error::Result;
 use crate::page::{Page, PageRequest};
 
 use super::Vault;
 
-impl Vault {
-    /// Audit events, newest first: those of the subject with token `subject`, or all events when
-    /// `None`. With `details`, each event's details (the before/after of a change: personal
-    /// data) are decrypted while the subject exists and the caller's purpose allows `read` or
-    /// `export` of it (otherwise the event comes without them and `details_refused` says why),
-    /// and the listing is audited as `audit.list_details` (otherwise `audit.list`). Follow `next` for the next page; each event
-    /// is returned once even while others are appended.
+operations! {
+    /// List audit events, newest first: the subject's (a token) or, without one, all. A page is
+    /// {total, items, next}; pass `next` as the cursor for the following page (each event is
+    /// returned once even while others are appended). With `details`, each event's details (the
+    /// before/after of a change) are decrypted while the subject exists, and the listing is audited
+    /// as audit.list_details; otherwise as audit.list.
+    #[operation(
+        c = "bl_audit_list",
+        action = "audit.list",
+        check = read("each event's subject, for its details only (`export` also allows them); refused details are left out with the reason"),
+        errors = ["NOT_FOUND", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::OptStr("subject"), Arg::Page, Arg::Flag("details")],
+        ret = Ret::Json {
+            name: "page",
+            rust: "Page<AuditEvent>",
+            ts: "Page<AuditEvent>",
+            py: "_Page",
+            py_fast: None,
+            text: None,
+        },
+    )]
     pub fn list_audit_events(
         &self,
         caller: &Caller,
@@ -25,24 +40,65 @@ impl Vault {
         audit::list(&open.engine, caller, subject, page, details)
     }
 
-    /// The current chain head, after committing buffered events: keep it outside the vault.
+    /// The audit chain's head {seq, hash}, after committing buffered events: keep it outside the
+    /// vault to detect truncation and rollback later.
+    #[operation(
+        c = "bl_audit_head",
+        action = none,
+        check = none("a sequence number and a MAC: no personal data (not audited)"),
+        errors = [],
+        args = [],
+        ret = Ret::Json {
+            name: "head",
+            rust: "AuditHead",
+            ts: "AuditHead",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    )]
     pub fn get_audit_head(&self) -> Result<AuditHead> {
         audit::head(&self.state()?.engine)
     }
 
-    /// Check the whole chain (every event's MAC, contiguous sequence numbers from 1) and every
-    /// stored subject against its last audited change. With an `anchor` (a head kept outside the
-    /// vault), also check that the log still reaches it and holds the same event there —
-    /// detecting truncation and rollback. A failure is `INTEGRITY`.
+    /// Verify the audit chain (every MAC and sequence number) and every stored subject against its
+    /// last audited change; with an anchor (a head kept earlier) also detect truncation and
+    /// rollback. Returns {events, subjects, head}.
+    #[operation(
+        c = "bl_audit_verify",
+        action = none,
+        check = none("returns counts and the head only (not audited)"),
+        errors = ["INTEGRITY", "INVALID_INPUT"],
+        args = [Arg::Anchor],
+        ret = Ret::Json {
+            name: "report",
+            rust: "AuditReport",
+            ts: "AuditReport",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    )]
     pub fn verify_audit(&self, anchor: Option<&AuditHead>) -> Result<AuditReport> {
         audit::verify(&self.state()?.engine, anchor)
     }
 
-    /// Commit buffered read events now, and complete the WAL truncations that erasures left
-    /// pending (with `erasure_wal_window_ms` above 0).
+    /// Commit buffered read events now (they are otherwise group-committed within
+    /// audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with
+    /// erasure_wal_window_ms above 0).
+    #[operation(
+        c = "bl_audit_flush",
+        action = none,
+        check = none("writes events already recorded (not audited)"),
+        errors = [],
+        args = [],
+        ret = Ret::Unit,
+    )]
     pub fn flush_audit(&self) -> Result<()> {
         let engine = &self.state()?.engine;
         engine.flush_audit()?;
         engine.truncate_wal_if_due(true)
     }
 }
+
+impl Vault {}

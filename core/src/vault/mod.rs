@@ -11,6 +11,7 @@ mod audit_ops;
 mod consent_ops;
 mod subject_ops;
 mod token_ops;
+mod vault_ops;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -19,11 +20,9 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::action::Action;
-use crate::caller::Caller;
-use crate::chain::Event;
 use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
+use crate::declare::Op;
 use crate::document::Limits;
 use crate::engine::{Engine, Flusher};
 use crate::error::{Error, ErrorKind, Result};
@@ -54,6 +53,15 @@ pub struct CompactReport {
     /// seam.
     pub wal_truncated: bool,
 }
+
+/// Every operation's declaration, area by area, in the order the bindings list them.
+pub(crate) const OPERATIONS: &[&[Op]] = &[
+    subject_ops::OPERATIONS,
+    token_ops::OPERATIONS,
+    consent_ops::OPERATIONS,
+    audit_ops::OPERATIONS,
+    vault_ops::OPERATIONS,
+];
 
 /// What an open vault holds: the engine and the feature areas' state.
 struct Open {
@@ -233,44 +241,6 @@ impl Vault {
     }
 
     // ---- the vault ------------------------------------------------------------------------
-
-    /// Rewrite the vault file so that nothing of erased subjects survives anywhere in it: SQLite
-    /// zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier
-    /// in free page space; compaction (`VACUUM`, then a WAL truncation) writes every page afresh
-    /// from live rows. Takes time proportional to the vault's size and holds the write lock
-    /// meanwhile: run it after erasures, e.g. nightly. Audited as `vault.compact`.
-    pub fn compact(&self, caller: &Caller) -> Result<CompactReport> {
-        let open = self.state()?;
-        let engine = &open.engine;
-        engine.write(caller, Action::VaultCompact, None, |tx| {
-            engine.validate_purpose(tx, caller)?;
-            Ok(((), vec![Event::attempt(Action::VaultCompact, None)]))
-        })?;
-        let done = engine.compact_storage()?;
-        Ok(CompactReport {
-            bytes_before: done.bytes_before,
-            bytes_after: done.bytes_after,
-            residue_scrubbed: done.residue_scrubbed,
-            storage: engine.storage_report(done.residue_scrubbed, None),
-            wal_truncated: done.residue_scrubbed,
-        })
-    }
-
-    /// Replace the master key: the root key is wrapped for `new_key` in one atomic write (one
-    /// row), audited as `vault.rekey`. Afterwards only `new_key` opens the vault; a crash at any
-    /// point leaves exactly one of the two keys able to open it. Nothing else is re-encrypted.
-    pub fn rekey(&self, caller: &Caller, new_key: &MasterKey) -> Result<()> {
-        let open = self.state()?;
-        let engine = &open.engine;
-        engine.write(caller, Action::VaultRekey, None, |tx| {
-            engine.validate_purpose(tx, caller)?;
-            engine.keys().rekey(tx, new_key, engine.now_ms())?;
-            Ok(((), vec![Event::attempt(Action::VaultRekey, None)]))
-        })?;
-        // The old key's wrapping must not linger in the storage's residue.
-        engine.scrub_residue()?;
-        Ok(())
-    }
 }
 
 #[cfg(feature = "testing")]

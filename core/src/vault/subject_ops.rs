@@ -3,34 +3,161 @@
 use serde_json::Value;
 
 use crate::caller::Caller;
+use crate::declare::{operations, Arg, Ret, Text, PROFILE, SUBJECT};
 use crate::erasure::{self, ErasureReceipt};
 use crate::error::Result;
 use crate::subjects::{Lookup, Subject, SubjectText};
 
 use super::Vault;
 
-impl Vault {
+operations! {
     /// Create a subject from a profile (a JSON object) and return its new token. Indexed fields
-    /// (email, phone, login, configured ones) must be strings and unique: `DUPLICATE` otherwise.
+    /// (email, phone, login, configured ones) must be strings and unique.
+    #[operation(
+        c = "bl_subject_create",
+        action = "subject.create",
+        check = write("no subject yet: the activity must cover writes"),
+        errors = ["INVALID_INPUT", "TOO_LARGE", "DUPLICATE"],
+        args = [Arg::Caller, PROFILE],
+        ret = Ret::Str("token"),
+    )]
     pub fn create_subject(&self, caller: &Caller, profile: Value) -> Result<String> {
         let open = self.state()?;
         open.subjects.create(&open.engine, caller, profile)
     }
 
-    /// Create many subjects in one transaction: all are created, or none (the error names the
-    /// failing item's position).
+    /// Create many subjects in one transaction from a list of profiles: all are created, or none
+    /// (the error names the failing item's position). Returns their tokens in order.
+    #[operation(
+        c = "bl_subjects_create",
+        action = "subject.create",
+        check = write("no subject yet: the activity must cover writes"),
+        errors = ["INVALID_INPUT", "TOO_LARGE", "DUPLICATE"],
+        args = [Arg::Caller, Arg::Docs { name: "profiles", ts: "Profile[]", py: "List[Dict[str, _JSON]]" }],
+        ret = Ret::Json {
+            name: "tokens",
+            rust: "Vec<String>",
+            ts: "string[]",
+            py: "List[str]",
+            py_fast: None,
+            text: None,
+        },
+    )]
     pub fn create_subjects(&self, caller: &Caller, profiles: Vec<Value>) -> Result<Vec<String>> {
         let open = self.state()?;
         open.subjects.create_many(&open.engine, caller, profiles)
     }
 
-    /// Read a subject. Unknown → `NOT_FOUND`; a token of an erased subject → `ERASED`; an index
-    /// entry that names a subject not holding the looked-up value → `INTEGRITY`.
+    /// Read a subject found by a lookup (token, email, phone, login or a configured field). A
+    /// subject found through an index is returned only if its profile really holds the value.
+    #[operation(
+        c = "bl_subject_get",
+        action = "subject.get",
+        check = read("the subject found"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup],
+        ret = Ret::Json {
+            name: "subject",
+            rust: "Subject",
+            ts: "Subject",
+            py: "_Subject",
+            py_fast: Some("convert::from_json_text"),
+            text: Some(Text { json: "get_subject_json", subject: Some("get_subject_text") }),
+        },
+    )]
     pub fn get_subject(&self, caller: &Caller, lookup: &Lookup) -> Result<Subject> {
         let open = self.state()?;
         open.subjects.get(&open.engine, caller, lookup)
     }
 
+    /// Read many subjects: a subject, or null where nothing matches (or the subject was erased),
+    /// per lookup, in order. Each lookup is audited.
+    #[operation(
+        c = "bl_subjects_get",
+        action = "subject.get",
+        check = read("each subject found (a refused one is a null item)"),
+        errors = ["INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookups],
+        ret = Ret::Json {
+            name: "subjects",
+            rust: "Vec<Option<Subject>>",
+            ts: "Array<Subject | null>",
+            py: "List[Optional[_Subject]]",
+            py_fast: Some("convert::from_json_text"),
+            text: Some(Text { json: "get_subjects_json", subject: None }),
+        },
+    )]
+    pub fn get_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<Subject>>> {
+        let open = self.state()?;
+        open.subjects.get_many(&open.engine, caller, lookups)
+    }
+
+    /// Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an
+    /// array a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event
+    /// keeps the before and after, encrypted under the subject's key.
+    #[operation(
+        c = "bl_subject_update",
+        action = "subject.update",
+        check = write("the subject found; the profile is returned only when `read` is allowed too"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "DUPLICATE", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup, Arg::Doc { name: "patch", ts: "Json", py: "_JSON" }],
+        ret = SUBJECT,
+    )]
+    pub fn update_subject(&self, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
+        let open = self.state()?;
+        open.subjects.update(&open.engine, caller, lookup, patch)
+    }
+
+    /// Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index
+    /// entries are deleted (secure_delete on), what the storage keeps of them beside the live rows
+    /// is scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events'
+    /// details become unreadable; the chain still verifies). Later lookups by token are ERASED.
+    /// Returns the erasure receipt.
+    #[operation(
+        c = "bl_subject_forget",
+        action = "subject.forget",
+        check = delete("the subject found"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup],
+        ret = Ret::Json {
+            name: "receipt",
+            rust: "ErasureReceipt",
+            ts: "ErasureReceipt",
+            py: "Dict[str, Any]",
+            py_fast: None,
+            text: None,
+        },
+    )]
+    pub fn forget_subject(&self, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
+        let open = self.state()?;
+        erasure::forget(&open.engine, &open.subjects, caller, lookup)
+    }
+
+    /// Erase many subjects in one transaction, each as a single erasure does, with one WAL
+    /// truncation for the batch: a receipt, or null where nothing matches (or the subject was
+    /// already erased), per lookup, in order. Any other error erases nobody.
+    #[operation(
+        c = "bl_subjects_forget",
+        action = "subject.forget",
+        check = delete("each subject found (a refused one is a null item)"),
+        errors = ["INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookups],
+        ret = Ret::Json {
+            name: "receipts",
+            rust: "Vec<Option<ErasureReceipt>>",
+            ts: "Array<ErasureReceipt | null>",
+            py: "List[Optional[Dict[str, Any]]]",
+            py_fast: None,
+            text: None,
+        },
+    )]
+    pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
+        let open = self.state()?;
+        erasure::forget_many(&open.engine, &open.subjects, caller, lookups)
+    }
+}
+
+impl Vault {
     /// [`get_subject`](Self::get_subject) returning the [`Subject`] as JSON text (the fields of
     /// its `Serialize`, in that order). The stored profile text is passed through without
     /// building a `Value` (it is checked to be one JSON object, and a row found through an index
@@ -49,48 +176,11 @@ impl Vault {
         open.subjects.get_text(&open.engine, caller, lookup)
     }
 
-    /// Read many subjects on one connection; a lookup that finds nothing (or an erased subject)
-    /// gives `None` in its position. Each lookup is audited.
-    pub fn get_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<Subject>>> {
-        let open = self.state()?;
-        open.subjects.get_many(&open.engine, caller, lookups)
-    }
-
     /// [`get_subjects`](Self::get_subjects) returning the list as JSON text (each subject as
     /// [`get_subject_json`](Self::get_subject_json) writes it, `null` for a miss): what the
     /// bindings hand to their language's parser. Same errors, same audit events.
     pub fn get_subjects_json(&self, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
         let open = self.state()?;
         open.subjects.get_many_json(&open.engine, caller, lookups)
-    }
-
-    /// Change a subject's profile. `patch` is a JSON object (merge patch, RFC 7396: `null` removes
-    /// a key) or an array (JSON Patch, RFC 6902). Changed indexed fields are re-indexed and stay
-    /// unique. Returns the subject as stored after the change. The audit event keeps the before
-    /// and after of each changed top-level field, encrypted under the subject's key.
-    pub fn update_subject(&self, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
-        let open = self.state()?;
-        open.subjects.update(&open.engine, caller, lookup, patch)
-    }
-
-    /// Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and
-    /// index entries are deleted with `secure_delete` on, the WAL is checkpointed and truncated,
-    /// and the audit chain keeps only the fact of the erasure (older events' details become
-    /// unreadable, the chain still verifies). Later lookups by token give `ERASED`.
-    pub fn forget_subject(&self, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
-        let open = self.state()?;
-        erasure::forget(&open.engine, &open.subjects, caller, lookup)
-    }
-
-    /// Erase many subjects in one transaction, as [`forget_subject`](Self::forget_subject)
-    /// erases one, with one WAL checkpoint and truncation for the whole batch (an erasure's
-    /// fixed cost is its fsyncs: a batch of 100 costs little more than one erasure). A lookup
-    /// that finds nothing, or a subject already erased (earlier, or by an earlier item of the
-    /// same batch), gives `None` in its position and is audited as a failed attempt; any other
-    /// error erases nobody and names the failing item's position. At most
-    /// [`Limits::max_batch`](crate::Limits) lookups.
-    pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
-        let open = self.state()?;
-        erasure::forget_many(&open.engine, &open.subjects, caller, lookups)
     }
 }

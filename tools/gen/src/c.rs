@@ -207,7 +207,7 @@ pub(crate) fn ffi() -> String {
          use crate::error::guard;\n\
          use crate::handles::{{self, bl_caller, bl_key, bl_vault}};\n"
     );
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         out.push('\n');
         entry(&mut out, op);
     }
@@ -224,7 +224,7 @@ pub(crate) fn dispatch() -> String {
          \x20   const char *op = json_str(s, \"op\", \"\");\n\
          \x20   (void)text;\n"
     );
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         let mut args = vec!["vault".to_owned()];
         for arg in op.args {
             match arg {

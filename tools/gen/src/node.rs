@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::c::core_arg;
-use crate::operations::{Arg, Op, Ret, Text, OPERATIONS};
+use crate::operations::{Arg, Op, OpExt, Ret, Text, OPERATIONS};
 use crate::GENERATED;
 
 /// One JavaScript-level parameter of a layer method.
@@ -151,7 +151,7 @@ pub(crate) fn functions() -> String {
          use crate::calls::{{calls, Call, Failure, Out}};\n\n\
          calls! {{\n"
     );
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         let js = op.js_name();
         let (slot, count) = layout(op);
         let paged = op.args.iter().any(|a| matches!(a, Arg::Page | Arg::Flag(_)));
@@ -229,7 +229,7 @@ fn native_slot_types(op: &Op) -> Vec<String> {
 /// The `calls` declaration of `header.d.ts` (one line per function).
 pub(crate) fn typings() -> String {
     let mut out = String::new();
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         let js = op.js_name();
         let ret = match op.ret {
             Ret::Unit => "void",
@@ -245,7 +245,7 @@ pub(crate) fn typings() -> String {
 /// The `Vault` methods of `index.ts`.
 pub(crate) fn layer() -> String {
     let mut out = String::new();
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         let js = op.js_name();
         let (params, opts) = js_params(op);
         let mut decl: Vec<String> = params.iter().map(|p| p.ts.clone()).collect();

@@ -160,7 +160,7 @@ pub(crate) fn methods() -> String {
 /// The stub lines of every operation (inside `class Vault` of `_native.pyi`).
 pub(crate) fn stubs() -> String {
     let mut out = String::new();
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         let ps = ordered(op);
         let mut items = vec!["self".to_owned()];
         let mut star = false;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use crate::c::core_arg;
-use crate::operations::{Arg, Ret, OPERATIONS};
+use crate::operations::{Arg, OpExt, Ret, OPERATIONS};
 use crate::GENERATED;
 
 fn arg_json(arg: &Arg) -> Value {
@@ -45,7 +45,7 @@ pub(crate) fn table() -> String {
         })
         .collect();
     let doc = json!({
-        "description": format!("Every operation of the bindings, in the order of tools/gen/src/operations.rs, for the vector runners. {GENERATED}"),
+        "description": format!("Every operation of the bindings, in the order the core declares them, for the vector runners. {GENERATED}"),
         "operations": ops,
     });
     serde_json::to_string_pretty(&doc).expect("json") + "\n"
@@ -61,7 +61,7 @@ pub(crate) fn rust_dispatch() -> String {
          \x20   let run = || -> bunkerlite::Result<Value> {{\n\
          \x20       Ok(match s[\"op\"].as_str().unwrap_or_default() {{\n"
     );
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         let mut lets = Vec::new();
         let mut call_args = Vec::new();
         for arg in op.args {
@@ -107,7 +107,7 @@ pub(crate) fn rust_dispatch() -> String {
          OPERATIONS.contains(&s[\"op\"].as_str().unwrap_or_default()).then(run)\n}\n\n\
          /// The operations' names.\npub const OPERATIONS: &[&str] = &[\n",
     );
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter() {
         writeln!(out, "    \"{}\",", op.name).expect("string");
     }
     out.push_str("];\n");

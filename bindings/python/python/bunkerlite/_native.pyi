@@ -56,7 +56,7 @@ class Vault:
     def update_subject(self, lookup: Dict[str, str], patch: _JSON, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> _Subject:
         """Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902). Purpose check: write, on the subject found; the profile is returned only when `read` is allowed too."""
     def forget_subject(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
-        """Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted, the WAL is truncated, and the audit keeps only the fact. Purpose check: delete, on the subject found."""
+        """Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted (secure_delete on), what the storage keeps of them beside the live rows is scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events' details become unreadable; the chain still verifies). Purpose check: delete, on the subject found."""
     def forget_subjects(self, lookups: List[Dict[str, str]], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[Optional[Dict[str, Any]]]:
         """Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Purpose check: delete, on each subject found (a refused one is a null item)."""
     def tokenize(self, value: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
@@ -68,7 +68,7 @@ class Vault:
     def detokenize_many(self, tokens: List[str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> Dict[str, Any]:
         """Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED, ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize, on each token's linked subject (a refused one is an item error). A vault with require_purpose needs a purpose."""
     def tokenize_text(self, text: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
-        """Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders [EMAIL:token], [PHONE:token], [CARD:token], [VALUE:token], for logs and prompts sent to language models. Purpose check: write, on the linked subject (or none)."""
+        """Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and the literal values of the values option) with typed placeholders `[EMAIL:token]`, `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`, for logs and prompts sent to language models. Purpose check: write, on the linked subject (or none)."""
     def detokenize_text(self, text: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
         """Put the values back in place of the placeholders tokenize_text wrote (masked with the mask option), reading only tokens made by tokenize_text in the scope option (text by default) for the placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one the purpose may not read) stays as it is. Purpose check: detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault with require_purpose needs a purpose."""
     def delete_token(self, token: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
@@ -82,7 +82,7 @@ class Vault:
     def purge_tokens(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
         """Delete every expired token, a thousand per transaction (readers are never blocked). No purpose check: removes only what the tokens' own expiry ended; reads and returns no value."""
     def set_legal_basis(self, brief: str, definition: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
-        """Create or change a legal basis (brief: ^[a-z][a-z0-9-]{1,64}$) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). No purpose check: the catalogue holds no personal data."""
+        """Create or change a legal basis (brief: `^[a-z][a-z0-9-]{1,64}$`) from a definition: type (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required for a new basis), module, short_description, full_description, required, required_message, user_control, status (active, disabled). No purpose check: the catalogue holds no personal data."""
     def get_legal_basis(self, brief: str) -> Dict[str, Any]:
         """A legal basis with every notice version (notices, oldest first). No purpose check: the catalogue holds no personal data (not audited)."""
     def list_legal_bases(self) -> List[Dict[str, Any]]:
@@ -130,9 +130,9 @@ class Vault:
     def verify_audit(self, anchor: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. No purpose check: returns counts and the head only (not audited)."""
     def flush_audit(self) -> None:
-        """Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms). No purpose check: writes events already recorded (not audited)."""
+        """Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited)."""
     def compact(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Dict[str, Any]:
-        """Rewrite the vault file so nothing of erased subjects survives in free page space (VACUUM, then a WAL truncation). No purpose check: rewrites the file; reads and returns no personal data."""
+        """Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows. No purpose check: rewrites the file; reads and returns no personal data."""
     def rekey(self, new_key: MasterKey, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
-        """Replace the master key: the root key is wrapped for the new key in one atomic write. No purpose check: rewraps the root key; reads and returns no personal data."""
+        """Replace the master key: the root key is wrapped for the new key in one atomic write (one row). No purpose check: rewraps the root key; reads and returns no personal data."""
     # </operations>
