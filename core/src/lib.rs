@@ -85,9 +85,18 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod bridge {
     pub use crate::declare::{Arg, Check, Op, Ret, Text};
 
+    /// Every area's operations (declared in its `ops.rs`), in the order the bindings list them.
+    const AREAS: &[&[Op]] = &[
+        crate::subjects::ops::OPERATIONS,
+        crate::tokens::ops::OPERATIONS,
+        crate::consent::ops::OPERATIONS,
+        crate::audit_log::ops::OPERATIONS,
+        crate::vault::vault_ops::OPERATIONS,
+    ];
+
     /// Every operation on an open vault, area by area, in the order the bindings list them.
     pub fn operations() -> Vec<Op> {
-        crate::vault::OPERATIONS.iter().flat_map(|ops| ops.iter().copied()).collect()
+        AREAS.iter().flat_map(|ops| ops.iter().copied()).collect()
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod lifecycle;
 
+pub(crate) mod ops;
 mod reconcile;
 pub(crate) mod store;
 

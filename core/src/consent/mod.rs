@@ -10,6 +10,7 @@
 pub(crate) mod lifecycle;
 
 pub(crate) mod catalogue;
+pub(crate) mod ops;
 mod receipt;
 pub(crate) mod store;
 pub(crate) mod types;

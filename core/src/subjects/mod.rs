@@ -3,6 +3,7 @@
 //! looked-up value), changed by merge patch or JSON Patch, erased by crypto-shredding.
 
 mod lookup;
+pub(crate) mod ops;
 mod scan;
 pub(crate) mod store;
 

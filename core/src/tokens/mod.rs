@@ -11,6 +11,7 @@ pub(crate) mod lifecycle;
 mod batch;
 mod detect;
 mod format;
+pub(crate) mod ops;
 pub(crate) mod store;
 mod text;
 mod types;

@@ -7,11 +7,7 @@
 //! `bl_<noun>_<verb>` and the audit log `noun.verb` (see [`Action`]). Feature areas
 //! to come (tokens, consent, requests) follow the same shape.
 
-mod audit_ops;
-mod consent_ops;
-mod subject_ops;
-mod token_ops;
-mod vault_ops;
+pub(crate) mod vault_ops;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -22,7 +18,6 @@ use serde_json::Value;
 
 use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
-use crate::declare::Op;
 use crate::document::Limits;
 use crate::engine::{Engine, Flusher};
 use crate::error::{Error, ErrorKind, Result};
@@ -54,20 +49,11 @@ pub struct CompactReport {
     pub wal_truncated: bool,
 }
 
-/// Every operation's declaration, area by area, in the order the bindings list them.
-pub(crate) const OPERATIONS: &[&[Op]] = &[
-    subject_ops::OPERATIONS,
-    token_ops::OPERATIONS,
-    consent_ops::OPERATIONS,
-    audit_ops::OPERATIONS,
-    vault_ops::OPERATIONS,
-];
-
 /// What an open vault holds: the engine and the feature areas' state.
-struct Open {
-    engine: Arc<Engine>,
-    subjects: Subjects,
-    tokens: Tokens,
+pub(crate) struct Open {
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) subjects: Subjects,
+    pub(crate) tokens: Tokens,
 }
 
 struct Shared {
@@ -235,12 +221,11 @@ impl Vault {
         Ok(self.state()?.engine.limits.clone())
     }
 
-    fn state(&self) -> Result<Arc<Open>> {
+    /// The open vault's state (what every area's operations work on), or `CLOSED`.
+    pub(crate) fn state(&self) -> Result<Arc<Open>> {
         let guard = self.shared.open.read().unwrap_or_else(|p| p.into_inner());
         guard.clone().ok_or_else(|| Error::new(ErrorKind::Closed, "the vault is closed"))
     }
-
-    // ---- the vault ------------------------------------------------------------------------
 }
 
 #[cfg(feature = "testing")]

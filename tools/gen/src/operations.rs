@@ -1,7 +1,7 @@
 //! The operations, as the core declares them next to their methods (`operations!` in
-//! `core/src/vault/<area>_ops.rs`, read through `bunkerlite::bridge`), and what the generator
+//! `core/src/<area>/ops.rs`, read through `bunkerlite::bridge`), and what the generator
 //! derives from them beyond the core's declaration: the Node names and the README's table of
-//! purpose checks. Adding an operation: the declared method in its area's `_ops.rs`, its
+//! purpose checks. Adding an operation: the declared method in its area's `ops.rs`, its
 //! scenarios in `tests/vectors/scenarios/<area>.json`, then `cargo run -p bunkerlite-gen`.
 
 use std::sync::LazyLock;

@@ -8,7 +8,7 @@ use crate::erasure::{self, ErasureReceipt};
 use crate::error::Result;
 use crate::subjects::{Lookup, Subject, SubjectText};
 
-use super::Vault;
+use crate::vault::Vault;
 
 operations! {
     /// Create a subject from a profile (a JSON object) and return its new token. Indexed fields

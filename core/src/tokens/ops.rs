@@ -12,7 +12,7 @@ use crate::tokens::{
     TokenizeOptions,
 };
 
-use super::Vault;
+use crate::vault::Vault;
 
 operations! {
     /// Make a token standing in for a value (a card number, an email, any string) and return it.

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::page::{Page, PageRequest};
 use crate::subjects::Lookup;
 
-use super::Vault;
+use crate::vault::Vault;
 
 operations! {
     /// Create or change a legal basis (brief: `^[a-z][a-z0-9-]{1,64}$`) from a definition: type

@@ -6,7 +6,7 @@ use crate::declare::{operations, Arg, Ret};
 use crate::error::Result;
 use crate::page::{Page, PageRequest};
 
-use super::Vault;
+use crate::vault::Vault;
 
 operations! {
     /// List audit events, newest first: the subject's (a token) or, without one, all. A page is
