@@ -241,7 +241,7 @@ impl Op {
 /// result; the macro writes the methods (their doc comment completed with the purpose check and
 /// the errors) and `OPERATIONS`, the module's declarations, in order.
 ///
-/// ```ignore
+/// ```text
 /// operations! {
 ///     /// Create a subject from a profile and return its new token.
 ///     #[operation(c = "bl_subject_create", action = "subject.create",

@@ -107,9 +107,8 @@ pub(crate) struct OutboxRow {
 /// (basis id, version, SHA-256 of the text, created) of a notice version.
 pub(crate) type NoticeHash = (i64, i64, [u8; 32], i64);
 
-/// The reads of the consent area: the catalogue and its generation, agreement history and current
-/// decisions, the outbox and its consumers.
-pub(crate) trait ConsentReads {
+/// The consent catalogue: legal bases, their notice versions, processing activities and their links, and the generation every change bumps. (read)
+pub(crate) trait CatalogueReads {
     /// The catalogue's generation: bumped by every change of a basis or an activity and by every
     /// change of a current consent decision, so every connection (of any process) sees when what it
     /// cached is stale. 0 before any change.
@@ -146,6 +145,39 @@ pub(crate) trait ConsentReads {
     /// The activity `name` with its bases.
     fn activity_by_name(&self, name: &str) -> Result<Option<ActivityRow>>;
 
+    /// (basis id, version, SHA-256 of the text, created) of every notice version.
+    fn notice_hashes(&self) -> Result<Vec<NoticeHash>>;
+}
+
+/// The consent catalogue: legal bases, their notice versions, processing activities and their links, and the generation every change bumps. (written, inside one write transaction)
+pub(crate) trait CatalogueWrites: CatalogueReads {
+    /// Bump the catalogue generation.
+    fn bump_catalogue_generation(&self) -> Result<()>;
+
+    /// Insert a new legal basis (`id` ignored); its row id.
+    fn insert_basis(&self, b: &BasisRow) -> Result<i64>;
+
+    /// Store a changed legal basis (by id; the brief never changes).
+    fn update_basis(&self, b: &BasisRow) -> Result<()>;
+
+    /// Append a notice version.
+    fn insert_notice(&self, n: &NoticeRow) -> Result<()>;
+
+    /// Insert or change an activity (by name); its row id. Links are set separately.
+    fn upsert_activity(&self, a: &ActivityRow) -> Result<i64>;
+
+    /// Link an activity to a basis; whether the link is new.
+    fn link_activity(&self, activity_id: i64, basis_id: i64) -> Result<bool>;
+
+    /// Unlink an activity from a basis; whether there was a link.
+    fn unlink_activity(&self, activity_id: i64, basis_id: i64) -> Result<bool>;
+
+    /// Delete an activity and its links; whether it existed.
+    fn delete_activity(&self, activity_id: i64) -> Result<bool>;
+}
+
+/// Agreements: the append-only history of decisions and its current view. (read)
+pub(crate) trait DecisionReads {
     /// The highest agreement sequence number ever handed out (0 before the first decision).
     fn last_decision_seq(&self) -> Result<i64>;
 
@@ -186,7 +218,30 @@ pub(crate) trait ConsentReads {
 
     /// Up to `limit` given agreements whose expiry is at or before `now_ms`.
     fn expired_decisions(&self, now_ms: i64, limit: u64) -> Result<Vec<CurrentRow>>;
+}
 
+/// Agreements: the append-only history of decisions and its current view. (written, inside one write transaction)
+pub(crate) trait DecisionWrites: DecisionReads {
+    /// The next agreement sequence number (decisions are appended under the write lock): above
+    /// every number ever handed out, also those of rows an erasure deleted.
+    fn next_decision_seq(&self) -> Result<i64>;
+
+    /// Append a decision (its `seq` from [`next_decision_seq`](Self::next_decision_seq)).
+    fn append_decision(&self, d: &DecisionRow) -> Result<()>;
+
+    /// Store a decision's chain MACs (giving the rows of an older format theirs).
+    fn set_decision_macs(&self, seq: i64, prev_mac: &[u8; 32], mac: &[u8; 32]) -> Result<()>;
+
+    /// Set the current decision of a subject about a basis.
+    fn set_current_decision(&self, c: &CurrentRow) -> Result<()>;
+
+    /// Delete every agreement row of a subject (its outbox events go through `policy::seal`, which
+    /// keeps the outbox's chain whole); how many decisions were removed.
+    fn delete_decisions_of_subject(&self, subject_id: i64) -> Result<u64>;
+}
+
+/// The outbox of consent events and its consumers' marks. (read)
+pub(crate) trait OutboxReads {
     /// The newest event still kept: its sequence number and MAC.
     fn newest_outbox_event(&self) -> Result<Option<(i64, [u8; 32])>>;
 
@@ -207,50 +262,10 @@ pub(crate) trait ConsentReads {
 
     /// Every consumer's acknowledged mark, by name.
     fn outbox_consumers(&self) -> Result<Vec<(String, i64)>>;
-
-    /// (basis id, version, SHA-256 of the text, created) of every notice version.
-    fn notice_hashes(&self) -> Result<Vec<NoticeHash>>;
 }
 
-/// The writes of the consent area, inside one write transaction.
-pub(crate) trait ConsentWrites: ConsentReads {
-    /// Bump the catalogue generation.
-    fn bump_catalogue_generation(&self) -> Result<()>;
-
-    /// Insert a new legal basis (`id` ignored); its row id.
-    fn insert_basis(&self, b: &BasisRow) -> Result<i64>;
-
-    /// Store a changed legal basis (by id; the brief never changes).
-    fn update_basis(&self, b: &BasisRow) -> Result<()>;
-
-    /// Append a notice version.
-    fn insert_notice(&self, n: &NoticeRow) -> Result<()>;
-
-    /// Insert or change an activity (by name); its row id. Links are set separately.
-    fn upsert_activity(&self, a: &ActivityRow) -> Result<i64>;
-
-    /// Link an activity to a basis; whether the link is new.
-    fn link_activity(&self, activity_id: i64, basis_id: i64) -> Result<bool>;
-
-    /// Unlink an activity from a basis; whether there was a link.
-    fn unlink_activity(&self, activity_id: i64, basis_id: i64) -> Result<bool>;
-
-    /// Delete an activity and its links; whether it existed.
-    fn delete_activity(&self, activity_id: i64) -> Result<bool>;
-
-    /// The next agreement sequence number (decisions are appended under the write lock): above
-    /// every number ever handed out, also those of rows an erasure deleted.
-    fn next_decision_seq(&self) -> Result<i64>;
-
-    /// Append a decision (its `seq` from [`next_decision_seq`](ConsentWrites::next_decision_seq)).
-    fn append_decision(&self, d: &DecisionRow) -> Result<()>;
-
-    /// Store a decision's chain MACs (giving the rows of an older format theirs).
-    fn set_decision_macs(&self, seq: i64, prev_mac: &[u8; 32], mac: &[u8; 32]) -> Result<()>;
-
-    /// Set the current decision of a subject about a basis.
-    fn set_current_decision(&self, c: &CurrentRow) -> Result<()>;
-
+/// The outbox of consent events and its consumers' marks. (written, inside one write transaction)
+pub(crate) trait OutboxWrites: OutboxReads {
     /// Append a consent event with the sequence number, link and MAC it was given.
     fn push_outbox_event(&self, e: &OutboxRow) -> Result<()>;
 
@@ -271,8 +286,14 @@ pub(crate) trait ConsentWrites: ConsentReads {
     /// record up to where (`outbox_pruned` in `meta`: an event before the first one kept may be
     /// missing only up to it). Returns how many events were deleted.
     fn set_consumer_acked(&self, consumer: &str, acked: i64) -> Result<u64>;
-
-    /// Delete every agreement row of a subject (its outbox events go through `policy::seal`, which
-    /// keeps the outbox's chain whole); how many decisions were removed.
-    fn delete_decisions_of_subject(&self, subject_id: i64) -> Result<u64>;
 }
+
+/// Everything the consent area reads.
+pub(crate) trait ConsentReads: CatalogueReads + DecisionReads + OutboxReads {}
+
+impl<T: ?Sized + CatalogueReads + DecisionReads + OutboxReads> ConsentReads for T {}
+
+/// Everything the consent area writes.
+pub(crate) trait ConsentWrites: ConsentReads + CatalogueWrites + DecisionWrites + OutboxWrites {}
+
+impl<T: ?Sized + ConsentReads + CatalogueWrites + DecisionWrites + OutboxWrites> ConsentWrites for T {}

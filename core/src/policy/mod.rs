@@ -8,7 +8,7 @@
 //! connection of any process). With the catalogue, the current decisions read at that
 //! generation are cached too (after their MAC was verified): while nothing changes, a check
 //! right after a subject's row was read costs no statement — the generation comes from the
-//! reader's memo (see `ConsentReads::catalogue_generation`) and the decision from memory.
+//! reader's memo (see `CatalogueReads::catalogue_generation`) and the decision from memory.
 
 pub(crate) mod seal;
 
@@ -385,7 +385,7 @@ impl Policy {
     }
 
     /// The catalogue at the file's current generation (reloaded, and checked against its MAC,
-    /// when another change happened); `after_read` as `ConsentReads::catalogue_generation` takes it.
+    /// when another change happened); `after_read` as `CatalogueReads::catalogue_generation` takes it.
     fn catalogue(&self, db: &Db<'_>, key: &MacKey, after_read: bool) -> Result<Arc<Catalogue>> {
         let generation = db.catalogue_generation(after_read)?;
         {

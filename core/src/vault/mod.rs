@@ -1,11 +1,12 @@
-//! `Vault`, the public facade: opening and creating a vault file (format and key checked on a
-//! read-only connection before any write), the lifecycle (close, use after close, compact,
-//! rekey), and one entry point per operation of every feature area.
+//! `Vault`, the public facade: opening and creating a vault (format and key checked on a
+//! read-only connection before any write), the lifecycle (close, use after close), and the
+//! vault's own operations (compact, rekey, in `vault_ops.rs`). Every feature area adds its
+//! operations to `Vault` from its own `ops.rs`.
 //!
 //! The public shape: flat methods named verb-then-noun (`get_subject`, `list_audit_events`),
-//! each taking the [`Caller`] first when the operation is audited. C names the same operations
-//! `bl_<noun>_<verb>` and the audit log `noun.verb` (see [`Action`]). Feature areas
-//! to come (tokens, consent, requests) follow the same shape.
+//! each taking the [`Caller`](crate::Caller) first when the operation is audited. C names the
+//! same operations `bl_<noun>_<verb>` and the audit log `noun.verb` (see
+//! [`Action`](crate::Action)).
 
 pub(crate) mod vault_ops;
 

@@ -76,7 +76,7 @@ fn configure_sqlite() {
 pub(crate) struct Db<'c> {
     conn: &'c Connection,
     /// A pooled reader's memo of the consent catalogue generation (see
-    /// [`ConsentReads::catalogue_generation`](crate::consent::store::ConsentReads::catalogue_generation)); `None` on the writer.
+    /// [`CatalogueReads::catalogue_generation`](crate::consent::store::CatalogueReads::catalogue_generation)); `None` on the writer.
     seen: Option<&'c Seen>,
 }
 
