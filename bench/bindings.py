@@ -49,7 +49,7 @@ def main() -> None:
         vaulted: List[str] = []
         for b in range(TOKEN_BATCHES):
             made = vault.tokenize_many(values[b * BATCH_TOKENS:(b + 1) * BATCH_TOKENS], actor="app:bench")
-            vaulted.extend(item["token"] for item in made["items"])
+            vaulted.extend(item["token"] or "" for item in made["items"])
         tokenize_us = (time.perf_counter() - start) * 1e6 / len(values)
         detokenize_passes = []
         for _ in range(TOKEN_PASSES):  # the best pass counts, as in the Rust and Node runs

@@ -1017,7 +1017,7 @@ int32_t bl_consents_list(const struct bl_vault *vault,
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
  `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
- Writes the receipt (`serde_json::Value` as JSON text) to `*out_receipt_json`; free it with
+ Writes the receipt (`ConsentReceipt` as JSON text) to `*out_receipt_json`; free it with
  `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
  `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 

@@ -70,7 +70,7 @@ class Bunkerlite:
         self.vault.create_subjects(batch, actor="app:bench")
 
     def get(self, email: str) -> Dict[str, Any]:
-        return self.vault.get_subject({"email": email}, actor="app:bench")["profile"]
+        return self.vault.get_subject({"email": email}, actor="app:bench")["profile"] or {}
 
     def erase(self, email: str) -> None:
         self.vault.forget_subject({"email": email}, actor="app:bench")

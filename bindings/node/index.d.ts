@@ -54,364 +54,715 @@ export type Json = null | boolean | number | string | Json[] | {
 export type Profile = {
     [key: string]: Json;
 };
+/** An operation a processing activity covers. */
+export type Operation = 'read' | 'write' | 'delete' | 'export' | 'detokenize';
 /** A subject as read back. */
 export interface Subject {
+    /** The subject token (UUID v4). */
     token: string;
-    /** `null` in what `updateSubject` returns to a purpose that may write but not read the profile. */
+    /**
+     * The profile (a JSON object). `null` in what
+     * `update_subject` returns to a caller whose purpose may
+     * change the profile but not read it.
+     */
     profile: {
         [key: string]: Json;
     } | null;
+    /** Created, in milliseconds since the Unix epoch. */
     created_ms: number;
+    /** Last changed, in milliseconds since the Unix epoch. */
     updated_ms: number;
+    /** 1 at creation, +1 per update. */
     version: number;
 }
-/** Proof of an erasure; holds no personal data. */
+/** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
+    /** The erased subject's token. */
     token: string;
+    /** When, in milliseconds since the Unix epoch. */
     erased_ms: number;
+    /** The profile row and its data key were deleted (always true on success). */
     profile_removed: boolean;
+    /** Blind-index entries deleted. */
     index_entries_removed: number;
-    /** Tokens linked to the subject, deleted with it. */
+    /** Tokens linked to the subject, deleted with it (as `removed_by_area["tokens"]`). */
     tokens_removed: number;
+    /**
+     * Consent decisions (the subject's whole consent record) deleted with it; its pending
+     * consent events were deleted too, and one `erased` event was left in their place (as
+     * `removed_by_area["consent"]`).
+     */
     consents_removed: number;
+    /**
+     * Audit events whose encrypted details became unreadable (as
+     * `removed_by_area["audit_details"]`).
+     */
     audit_details_shredded: number;
-    /** What each area that holds a subject's data removed (or shredded), by area. */
+    /** What each area of the lifecycle registry removed (or shredded), by area. */
     removed_by_area: {
-        [area: string]: number;
+        [key: string]: number;
     };
-    /** What the storage kept of the erased rows beside the live ones is gone (SQLite: the WAL was truncated); false while a coalesced scrub is pending or another process held a read open. */
+    /**
+     * What the storage kept of the erased rows beside the live ones is gone (SQLite: the WAL
+     * was checkpointed and truncated, so no old version of the subject's pages remains in it).
+     * False when another process held a read open (the next scrub does it), or while a
+     * coalesced scrub is pending (`residue_scrub_due_ms`).
+     *
+     * Deleted cells are zeroed (`secure_delete`), but SQLite can leave stale copies of rows it
+     * moved between pages earlier (B-tree rebalancing does not clear the space it vacates).
+     * `compact` rewrites the file and removes them; run it after
+     * erasures (e.g. nightly, or after each batch of erasures) when no trace may remain.
+     */
     residue_scrubbed: boolean;
-    /** With `erasure_wal_window_ms` above 0: when the coalesced scrub is due (ms since the epoch); `null` when the erasure scrubbed itself. */
+    /**
+     * With `erasure_wal_window_ms` above 0: when the coalesced scrub
+     * is due (milliseconds since the Unix epoch); the background thread does it then (or
+     * `flush_audit`/`close` sooner). `null` when the erasure scrubbed itself.
+     */
     residue_scrub_due_ms: number | null;
-    /** The same in the storage backend's own terms. */
+    /**
+     * The same, in the storage backend's own terms (`{"backend": "sqlite", "wal_truncated",
+     * "wal_truncation_due_ms"}`).
+     */
     storage: StorageReport;
-    /** `residue_scrubbed` under its SQLite name (kept for existing callers). */
+    /**
+     * `residue_scrubbed` under its SQLite name, kept for callers written before the backend
+     * seam (prefer `residue_scrubbed` or `storage`).
+     */
     wal_truncated: boolean;
-    /** `residue_scrub_due_ms` under its SQLite name (kept for existing callers). */
+    /**
+     * `residue_scrub_due_ms` under its SQLite name, kept for callers written before the backend
+     * seam.
+     */
     wal_truncation_due_ms: number | null;
 }
-/** What the storage backend did about the residue of deleted data, in its own terms. */
+/**
+ * What the backend did about the residue of deleted data, in its own terms: the part of an
+ * erasure receipt or a compaction report that depends on the database engine. `backend` names
+ * it; the other fields are that engine's.
+ */
 export type StorageReport = {
     backend: 'sqlite';
-    /** The WAL was checkpointed and truncated: no old version of the changed pages remains in it. */
+    /**
+     * The WAL was checkpointed and truncated: no old version of the changed pages remains
+     * in it. False when another process held a read open (the next checkpoint does it), or
+     * while a coalesced truncation is pending.
+     */
     wal_truncated: boolean;
-    /** When a coalesced truncation is due (ms since the epoch); `null` when none is pending. */
+    /**
+     * When a coalesced truncation (`erasure_wal_window_ms`) is due, in milliseconds
+     * since the Unix epoch; `null` when nothing is pending.
+     */
     wal_truncation_due_ms: number | null;
 };
-/** The kinds of token. */
-export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient' | 'fpe';
-/** Options of `tokenize` (all optional; unknown fields are refused). */
-export interface TokenizeOptions {
-    kind?: TokenKind;
-    /** alphanumeric and numeric: 6–128 characters (default 22 and 38). */
-    length?: number;
-    /** card: keep this many leading digits (0–6). */
-    keep_first?: number;
-    /** card: keep this many trailing digits (0–4). */
-    keep_last?: number;
-    /** card: pass the Luhn check (by default card tokens fail it). */
-    luhn_valid?: boolean;
-    /** email: keep the domain (default) or use `token.invalid`. */
-    keep_domain?: boolean;
-    /** Same value and scope → same token. */
-    deterministic?: boolean;
-    /** 1–64 of letters, digits, `.`, `_`, `:`, `-` (default `default`). */
-    scope?: string;
-    ttl_ms?: number;
-    expires_at_ms?: number;
-    /** Each detokenize moves the expiry `ttl_ms` ahead. */
-    sliding?: boolean;
-    /** Destroyed by its first detokenize. */
-    once?: boolean;
-    /** The subject (its token) the token belongs to: erased with it. */
-    subject?: string;
-    /** deterministic: an existing token's expiry restarts. */
-    renew?: boolean;
-    /** fpe: `digits` (default), `hex`, `lower_alphanumeric`, `alphanumeric`, or a custom alphabet's characters. */
-    alphabet?: string;
-}
-/** Options of `detokenize`. */
-export interface DetokenizeOptions {
-    /** Mask the value: all but `keep_first` leading and `keep_last` trailing characters (default 0 and 4) become `char` (default `*`). */
-    mask?: {
-        keep_first?: number;
-        keep_last?: number;
-        char?: string;
-    } | null;
-    /** `fpe` for FF1 tokens (not stored: decrypted with their alphabet and scope). */
-    kind?: 'fpe';
-    alphabet?: string;
-    scope?: string;
-}
-/** Options of `tokenizeText`. */
-export interface TextOptions {
-    /** What to find (all three when absent). */
-    detect?: Array<'email' | 'phone' | 'card'>;
-    /** Literal values to replace wherever they occur. */
-    values?: string[];
-    /** The tokens' scope (`text` by default): a value keeps its token in a scope. */
-    scope?: string;
-    ttl_ms?: number;
-    /** The subject (its token) the tokens belong to. */
-    subject?: string;
-}
-/** What `tokenInfo` tells about a token (never its value). */
+/** What `tokenInfo` tells about a token: never its value. */
 export interface TokenInfo {
+    /** The token's kind. */
     kind: TokenKind;
+    /** Its scope (`default` unless given). */
     scope: string;
+    /** Made deterministically (same value and scope, same token). */
     deterministic: boolean;
+    /** Destroyed by its first detokenize. */
     once: boolean;
+    /** Each detokenize moves the expiry `ttl_ms` ahead. */
     sliding: boolean;
+    /** When it was made (milliseconds since the Unix epoch). */
     created_ms: number;
+    /** When it expires (milliseconds since the Unix epoch), if ever. */
     expires_ms: number | null;
+    /** The sliding expiry's duration. */
     ttl_ms: number | null;
+    /** It has expired (detokenize answers `EXPIRED`; a purge removes it). */
     expired: boolean;
+    /** The token of the subject it belongs to. */
     subject: string | null;
-    /** The keyed hash of the token that its audit events carry. */
+    /** The keyed hash of the token (hex) that audit events about it carry. */
     reference: string;
+}
+/** The kind of a token. */
+export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient' | 'fpe';
+/** The result of a token batch: one item per input, in order, and the counts. */
+export interface TokenBatch<T> {
+    /** One result per input, in order. */
+    items: T[];
+    /** The counts. */
+    summary: BatchSummary;
+}
+/** One item of `tokenizeMany`. */
+export interface TokenizeItem {
+    /** `created`, `existing` (a deterministic token made earlier) or `failed`. */
+    status: 'created' | 'existing' | 'failed';
+    /** The token, unless the item failed. */
+    token: string | null;
+    /** Why the item failed. */
+    error: ItemError | null;
 }
 /** A failed item of a batch. */
 export interface ItemError {
+    /** The error code (`INVALID_INPUT`, `NOT_FOUND`, `EXPIRED`, …). */
     code: ErrorCode;
+    /** What went wrong (never the value). */
     message: string;
 }
-/** An item of `tokenizeMany`. */
-export interface TokenizeItem {
-    status: 'created' | 'existing' | 'failed';
-    token: string | null;
-    error: ItemError | null;
+/** Counts of a batch. */
+export interface BatchSummary {
+    /** Items in the batch. */
+    total: number;
+    /** Items that succeeded. */
+    ok: number;
+    /** Items that failed. */
+    failed: number;
 }
-/** An item of `detokenizeMany`. */
+/** One item of `detokenizeMany`. */
 export interface DetokenizeItem {
+    /** The value (masked when asked), unless the item failed. */
     value: string | null;
+    /** Why the item failed. */
     error: ItemError | null;
 }
-/** An item of `tokenInfos`. */
+/** One item of `tokenInfos`. */
 export interface InfoItem {
+    /** The token's metadata, unless the item failed. */
     info: TokenInfo | null;
+    /** Why the item failed. */
     error: ItemError | null;
 }
-/** An item of `deleteTokens`. */
+/** One item of `deleteTokens`. */
 export interface DeleteItem {
+    /** The token was deleted. */
     deleted: boolean;
+    /** Why the item failed. */
     error: ItemError | null;
-}
-/** The result of a token batch. */
-export interface TokenBatch<T> {
-    items: T[];
-    summary: {
-        total: number;
-        ok: number;
-        failed: number;
-    };
 }
 /** The result of `purgeTokens`. */
 export interface PurgeReport {
+    /** Expired tokens deleted. */
     removed: number;
-}
-/** A legal basis type (GDPR Art. 6(1)). */
-export type BasisType = 'consent' | 'contract' | 'legal-obligation' | 'vital-interest' | 'public-task' | 'legitimate-interest';
-/** A consent decision's state. */
-export type ConsentStatus = 'given' | 'refused' | 'withdrawn' | 'revoked' | 'expired';
-/** An operation a processing activity covers. */
-export type Operation = 'read' | 'write' | 'delete' | 'export' | 'detokenize';
-/** What `setLegalBasis` takes: `type` for a new basis; absent fields keep their values. */
-export interface LegalBasisSpec {
-    type?: BasisType;
-    module?: string;
-    short_description?: string;
-    full_description?: string;
-    required?: boolean;
-    required_message?: string;
-    user_control?: boolean;
-    status?: 'active' | 'disabled';
-}
-/** One version of what people were shown. */
-export interface Notice {
-    version: number;
-    short_description: string;
-    full_description: string;
-    required_message: string;
-    /** SHA-256 (hex) of the notice's canonical text. */
-    sha256: string;
-    created_ms: number;
 }
 /** A legal basis of the catalogue. */
 export interface LegalBasis {
+    /** The basis's short name (`^[a-z][a-z0-9-]{1,64}$`). */
     brief: string;
+    /** The basis type (`type` in JSON). */
     type: BasisType;
+    /** What part of the application it belongs to. */
     module: string;
+    /** A one-line description shown to people (part of the notice). */
     short_description: string;
+    /** The full text shown to people (part of the notice). */
     full_description: string;
+    /** The subject must agree to use the service. */
     required: boolean;
+    /** Shown when a required basis is refused (part of the notice). */
     required_message: string;
+    /** The subject may give and withdraw it themselves. */
     user_control: boolean;
-    status: 'active' | 'disabled' | 'deleted';
+    /** The current status. */
+    status: BasisStatus;
+    /** The current notice version (agreements cite the version they were given under). */
     notice_version: number;
+    /** SHA-256 (hex) of the cited notice version's canonical text. */
     notice_sha256: string;
+    /** When it was created (ms since the epoch). */
     created_ms: number;
+    /** When it last changed (ms since the epoch). */
     updated_ms: number;
-    /** Every notice version (`getLegalBasis` only). */
-    notices?: Notice[];
+    /**
+     * Every notice version, oldest first (`getLegalBasis`
+     * only; `null` in listings).
+     */
+    notices?: Notice[] | null;
 }
-/** What `setActivity` takes: `operations` for a new activity; `legal_bases` replaces the links. */
-export interface ActivitySpec {
-    title?: string;
-    description?: string;
-    operations?: Operation[];
-    legal_bases?: string[];
+/** The legal basis types of GDPR Art. 6(1). */
+export type BasisType = 'consent' | 'contract' | 'legal-obligation' | 'vital-interest' | 'public-task' | 'legitimate-interest';
+/**
+ * A legal basis's status: only an active basis lets processing rely on it and takes new
+ * agreements.
+ */
+export type BasisStatus = 'active' | 'disabled' | 'deleted';
+/** One version of what people were shown for a legal basis. */
+export interface Notice {
+    /** The notice version (1, 2, …). */
+    version: number;
+    /** A one-line description shown to people (part of the notice). */
+    short_description: string;
+    /** The full text shown to people (part of the notice). */
+    full_description: string;
+    /** Shown when a required basis is refused (part of the notice). */
+    required_message: string;
+    /** SHA-256 (hex) of the notice's canonical JSON text: what agreements and receipts cite. */
+    sha256: string;
+    /** When it was created (ms since the epoch). */
+    created_ms: number;
 }
-/** A processing activity: its name is the purpose callers pass. */
+/** A processing activity: `name` is the purpose callers pass. */
 export interface Activity {
+    /** The activity's name: the purpose callers pass. */
     name: string;
+    /** A short title. */
     title: string;
+    /** What the processing is. */
     description: string;
-    operations: Operation[];
+    /** The operations it covers (`read`, `write`, `delete`, `export`, `detokenize`). */
+    operations: Array<'read' | 'write' | 'delete' | 'export' | 'detokenize'>;
+    /** The briefs of the legal bases it relies on. */
     legal_bases: string[];
+    /** When it was created (ms since the epoch). */
     created_ms: number;
+    /** When it last changed (ms since the epoch). */
     updated_ms: number;
 }
-/** Options of `giveConsent`, `withdrawConsent` and `revokeConsent`. */
-export interface ConsentOptions {
-    /** `giveConsent` only. */
-    status?: 'given' | 'refused';
-    start_ms?: number;
-    expires_ms?: number;
-    ttl_ms?: number;
-    method?: string;
-    channel?: string;
-    language?: string;
-    /** Stored encrypted under the subject's key. */
-    reference?: string;
-    notice_version?: number;
-}
-/** A subject's current decision about a legal basis. */
+/** A subject's current decision about one legal basis. */
 export interface Agreement {
+    /** The legal basis's brief. */
     legal_basis: string;
+    /** The current status. */
     status: ConsentStatus;
+    /** Given, started, not expired, not withdrawn or revoked: processing may rely on it. */
     in_force: boolean;
+    /** When the decision was recorded. */
     decided_ms: number;
+    /** Not in force before this time (ms since the epoch). */
     start_ms: number;
+    /** Not in force from this time on (ms since the epoch), if it expires. */
     expires_ms: number | null;
+    /** The notice version the subject was shown. */
     notice_version: number;
+    /** SHA-256 (hex) of the cited notice version's canonical text. */
     notice_sha256: string;
+    /** How it was collected (`web-form`, `email`, `api`, …; `expiry` and `operator` for decisions the vault recorded itself). */
     method: string;
+    /** The channel or surface, if given. */
     channel: string | null;
+    /** The language the notice was shown in, if given. */
     language: string | null;
+    /** The reference code, if given (stored encrypted under the subject's key). */
     reference: string | null;
+    /** Who recorded it (the caller's actor). */
     actor: string;
 }
-/** A consent receipt (Kantara fields, the ISO/IEC TS 27560 record under `record`, and `mac`). */
-export type ConsentReceipt = {
-    [key: string]: Json;
-};
+/**
+ * A decision's state (after W3C DPV): `given`, `refused`, `withdrawn` (by the subject),
+ * `revoked` (by an operator or a basis deletion), `expired`.
+ */
+export type ConsentStatus = 'given' | 'refused' | 'withdrawn' | 'revoked' | 'expired';
 /** The result of `verifyConsentReceipt`. */
 export interface ReceiptCheck {
+    /** Always true (an invalid receipt is an error). */
     valid: boolean;
+    /** The subject's token the receipt is about. */
     subject: string;
+    /** How many decisions it records. */
     events: number;
+    /** When the receipt was issued (ms since the epoch). */
     issued_ms: number;
 }
 /** The answer of `canProcess`. */
 export interface ProcessingDecision {
+    /** Whether the purpose allows the operation on the subject. */
     allowed: boolean;
+    /** The legal basis that allows it, when one does. */
     legal_basis: string | null;
+    /** Why (never personal data). */
     reason: string;
+}
+/**
+ * The result of revoking (or deleting) a legal basis for everyone, and of purging expired
+ * agreements.
+ */
+export interface ConsentReport {
+    /** Agreements that were revoked (or recorded as expired) by this call. */
+    changed: number;
+}
+/** A page of a listing, newest first. */
+export interface Page<T> {
+    /** How many items the whole listing holds. */
+    total: number;
+    /** This page's items. */
+    items: T[];
+    /** The cursor of the next page, or `null` when this page is the last. */
+    next: string | null;
 }
 /** A consent event of the outbox. */
 export interface ConsentEvent {
+    /** Pass to `ack_consent_events` to acknowledge this event and every one before it. */
     cursor: string;
+    /** The subject's token. */
     subject: string;
-    event: ConsentStatus | 'erased';
+    /**
+     * `given`, `refused`, `withdrawn`, `revoked`, `expired`, or `erased` (the subject was
+     * erased: every agreement ended; `legal_basis` is null).
+     */
+    event: 'given' | 'refused' | 'withdrawn' | 'revoked' | 'expired' | 'erased';
+    /** The legal basis's brief. */
     legal_basis: string | null;
+    /** The notice version the subject was shown. */
     notice_version: number | null;
+    /** When it happened (ms since the epoch). */
     time_ms: number;
 }
-/** The result of revoking or deleting a legal basis, and of `purgeConsents`. */
-export interface ConsentReport {
-    changed: number;
+/** One audit event as read back. */
+export interface AuditEvent {
+    /** Position in the chain, from 1. */
+    seq: number;
+    /** When, in milliseconds since the Unix epoch. */
+    time_ms: number;
+    /** Who, as named by the caller (`app:billing`, `admin:ann`, `subject`). */
+    actor: string;
+    /** Why: the processing activity the caller named, if any. */
+    purpose: string | null;
+    /** What (`subject.create`, `subject.get`, …; see `Action`). */
+    action: string;
+    /** The subject token, if the event concerns one. */
+    subject: string | null;
+    /** `ok`, or the error code of a failed attempt. */
+    outcome: 'ok' | ErrorCode;
+    /**
+     * For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
+     * same as `TokenInfo::reference`, so a token's events can be found.
+     */
+    reference: string | null;
+    /**
+     * The decrypted details (e.g. the before/after of a change), when the listing asked for
+     * them, the event has any, and the subject still exists.
+     */
+    details: Json;
+    /** True when details were asked for and the event's were shredded by the subject's erasure. */
+    details_erased: boolean;
+    /**
+     * When details were asked for and the event has some that the caller's purpose may not
+     * see (it allows neither `read` nor `export` of the event's subject): why, in words.
+     */
+    details_refused: string | null;
+}
+/**
+ * The chain head: keep it outside the vault, and `verifyAudit`
+ * can then detect truncation and rollback of the file.
+ */
+export interface AuditHead {
+    /** The last event's sequence number (0 for an empty log). */
+    seq: number;
+    /** The last event's MAC, 64 hex digits. */
+    hash: string;
+}
+/** The result of a successful verification. */
+export interface AuditReport {
+    /** Events checked. */
+    events: number;
+    /** Stored subjects reconciled with their last audited change. */
+    subjects: number;
+    /** Consent decisions checked (each history a chain, each decision made by an audited event). */
+    consent_decisions: number;
+    /** Outbox events checked (a chain, holding every event not yet acknowledged). */
+    outbox_events: number;
+    /** Token rows checked (each row's state against its MAC). */
+    tokens: number;
+    /** The head at the time of verification. */
+    head: AuditHead;
 }
 /** The result of `compact`. */
 export interface CompactReport {
+    /** Size of the database file before, in bytes. */
     bytes_before: number;
+    /** Size of the database file after, in bytes. */
     bytes_after: number;
-    /** What the storage keeps of deleted data beside the live rows was removed afterwards. */
+    /**
+     * What the storage keeps of deleted data beside the live rows was removed afterwards
+     * (SQLite: the WAL was checkpointed and truncated; false when another process held a read
+     * open, and the next checkpoint completes it).
+     */
     residue_scrubbed: boolean;
-    /** The same in the storage backend's own terms. */
+    /**
+     * The same, in the storage backend's own terms (`{"backend": "sqlite", "wal_truncated",
+     * "wal_truncation_due_ms"}`).
+     */
     storage: StorageReport;
-    /** `residue_scrubbed` under its SQLite name (kept for existing callers). */
+    /**
+     * `residue_scrubbed` under its SQLite name, kept for callers written before the backend
+     * seam.
+     */
     wal_truncated: boolean;
 }
-/** One audit event. */
-export interface AuditEvent {
-    seq: number;
-    time_ms: number;
-    actor: string;
-    purpose: string | null;
-    action: string;
-    subject: string | null;
-    outcome: 'ok' | ErrorCode;
-    /** Token operations: the keyed hash of the token (never the token). */
-    reference: string | null;
-    details: Json | null;
-    details_erased: boolean;
-    /** Details asked for that the caller's purpose may not see (neither read nor export of the subject): why. */
-    details_refused: string | null;
-}
-/** A page of a listing, newest first: pass `next` as `cursor` for the following page. */
-export interface Page<T> {
-    total: number;
-    items: T[];
-    next: string | null;
-}
-/** The audit chain head: keep it outside the vault. */
-export interface AuditHead {
-    seq: number;
-    hash: string;
-}
-/** The result of a successful audit verification. */
-export interface AuditReport {
-    events: number;
-    subjects: number;
-    /** Consent decisions checked: each history a chain, each decision made by an audited event. */
-    consent_decisions: number;
-    /** Outbox events checked: a chain holding every event not yet acknowledged. */
-    outbox_events: number;
-    /** Token rows checked against their MACs. */
-    tokens: number;
-    head: AuditHead;
-}
-/** Vault options (all optional); unknown keys are refused with `INVALID_INPUT`. */
+/**
+ * Options for `open`. Every field has a default; from JSON, unknown
+ * fields are refused.
+ */
 export interface Options {
+    /** Create the vault file when it does not exist (default `true`); otherwise `NOT_FOUND`. */
     create?: boolean;
+    /** How long a call waits for another connection's write lock before `BUSY`. */
     busy_timeout_ms?: number;
+    /**
+     * ISO 3166 region for phone numbers written without `+` (e.g. `"DE"`); none by default, so
+     * such numbers are refused. The first region given is recorded in the vault (the blind
+     * index of a national number depends on it): later opens use it when this is `null` and
+     * refuse another region with `INVALID_INPUT`.
+     */
     default_region?: string | null;
+    /**
+     * Extra unique, indexed top-level profile fields (beyond email, phone, login), fixed when
+     * the vault is created. Names match `^[a-z][a-z0-9_]{0,63}$`.
+     */
     indexed_fields?: string[];
+    /**
+     * Read events are group-committed at most this many milliseconds after the read; `0` writes
+     * each read's event in its own transaction before the read returns.
+     */
     audit_flush_interval_ms?: number;
+    /**
+     * Read events held in memory at most (default 65,536, ~10 MB); reaching it flushes in the
+     * calling thread, which then waits for any flush under way. Keep it well above what one
+     * flush interval gathers, or readers stall on each other's flushes.
+     */
     audit_max_pending?: number;
-    audit_details?: 'values' | 'fields' | 'none';
-    /** 0 (default): each erasure truncates the WAL before it returns; above 0 (at most 60,000): truncations are coalesced over this many milliseconds (the receipt says when). */
+    /** What an update's audit event keeps about the change (`values`, `fields` or `none`). */
+    audit_details?: AuditDetails;
+    /**
+     * How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
+     * the WAL before it returns, so no old copy of the subject's pages remains there when the
+     * receipt says `wal_truncated: true` — about three extra fsyncs per erasure (a batch of
+     * `forget_subjects` pays them once). Above `0`: an erasure commits and returns, and the
+     * truncation is coalesced with the other erasures of the next `erasure_wal_window_ms`
+     * milliseconds (at most 60,000), done by the background thread; the receipt says
+     * `wal_truncated: false` and gives the time it is due (`wal_truncation_due_ms`).
+     * `flush_audit` and `close` complete pending truncations at once; if the process ends
+     * first, the next open does.
+     */
     erasure_wal_window_ms?: number;
-    /** How many audit events wait before they are indexed by subject in one sorted pass (default 100,000). */
+    /**
+     * How many audit events wait, unindexed, before they are added to the audit's index by
+     * subject in one sorted pass, appended as a run of its own (default 100,000; at least 1).
+     * Read events name random subjects: indexing each as it is appended would rewrite a random
+     * index page per event. Listing a subject's events scans the waiting ones and looks into
+     * each run (runs of small passes are merged eight at a time), so a smaller value makes
+     * those scans shorter and audited reads dearer.
+     */
     audit_index_batch?: number;
-    /** Refuse every read, detokenization and export whose caller names no purpose (`INVALID_INPUT`). */
+    /**
+     * Refuse every read, detokenization and export whose caller names no purpose
+     * (`INVALID_INPUT`). With processing activities defined, a named purpose is then always
+     * checked against them (see the README's "Consent").
+     */
     require_purpose?: boolean;
-    /** Tests: a manual clock standing still at this time (ms since the epoch) instead of the system clock. */
-    manual_clock_ms?: number;
-    limits?: {
-        max_document_bytes?: number;
-        /** At most 100. */
-        max_depth?: number;
-        max_fields?: number;
-        max_string_bytes?: number;
-        max_batch?: number;
-        max_batch_bytes?: number;
-    };
-    sqlite?: {
-        synchronous?: 'full' | 'normal';
-        cache_kib?: number;
-    };
+    /** Input limits. */
+    limits?: Limits;
+    /** SQLite-only settings. */
+    sqlite?: SqliteOptions;
+    /**
+     * For tests (and the shared vectors) from any language: a manual clock standing still at
+     * this time (milliseconds since the Unix epoch) instead of the system clock — expiry is
+     * tested by reopening with a later time. Audit events are stamped with it. Ignored when
+     * `clock` is already a manual clock.
+     */
+    manual_clock_ms?: number | null;
 }
+/**
+ * What the audit event of a profile change keeps about it, encrypted under the subject's key
+ * (so it is shredded with the subject).
+ */
+export type AuditDetails = 'values' | 'fields' | 'none';
+/**
+ * Limits on what a caller may store. Checked before anything is encrypted or written; text is
+ * checked for size before it is parsed.
+ */
+export interface Limits {
+    /** Largest document (profile or patch), in bytes of compact JSON. */
+    max_document_bytes?: number;
+    /** Deepest nesting of arrays and objects (at most `MAX_DEPTH`). */
+    max_depth?: number;
+    /** Most object keys in one document, counted at every level. */
+    max_fields?: number;
+    /** Longest string (key or value), in bytes. */
+    max_string_bytes?: number;
+    /** Most items in one batch call. */
+    max_batch?: number;
+    /** Largest batch (all its documents together), in bytes of compact JSON. */
+    max_batch_bytes?: number;
+}
+/** Settings that only the SQLite backend has. */
+export interface SqliteOptions {
+    /** Commit durability (default `full`). */
+    synchronous?: Synchronous;
+    /** Page cache per connection, in KiB (the writer and each pooled reader has one). */
+    cache_kib?: number;
+}
+/** How durable a commit is before the call returns. */
+export type Synchronous = 'full' | 'normal';
+/**
+ * Options of `tokenize` (from JSON in the bindings: unknown
+ * fields are refused). Every field is optional.
+ */
+export interface TokenizeOptions {
+    /** The token's kind (`uuid` by default). */
+    kind?: TokenKind;
+    /** Alphanumeric and numeric tokens: how many characters (6–128; default 22 and 38). */
+    length?: number | null;
+    /** Card tokens: keep this many leading digits (0–6). */
+    keep_first?: number;
+    /** Card tokens: keep this many trailing digits (0–4). */
+    keep_last?: number;
+    /**
+     * Card tokens: pass the Luhn check (by default they fail it, so no token can be taken for
+     * a card number).
+     */
+    luhn_valid?: boolean;
+    /** Email tokens: keep the value's domain (default) or use `token.invalid`. */
+    keep_domain?: boolean | null;
+    /**
+     * The same value (normalised: a card's digits, an email lower-cased) in the same scope gets
+     * the same token. Off by default: deterministic tokens reveal which values repeat.
+     */
+    deterministic?: boolean;
+    /**
+     * The namespace of deterministic tokens (`default` when absent): scopes never share tokens.
+     * 1–64 letters, digits, `.`, `_`, `:` or `-`.
+     */
+    scope?: string | null;
+    /**
+     * The token expires this many milliseconds after it is made (or, `sliding`, after its
+     * last detokenize).
+     */
+    ttl_ms?: number | null;
+    /** The token expires at this time (milliseconds since the Unix epoch). */
+    expires_at_ms?: number | null;
+    /** Each detokenize moves the expiry to `ttl_ms` from then. */
+    sliding?: boolean;
+    /** The token is destroyed by its first detokenize. */
+    once?: boolean;
+    /**
+     * The token belongs to this subject (its token): the value is sealed under the subject's
+     * data key and the token is erased with the subject.
+     */
+    subject?: string | null;
+    /**
+     * Deterministic tokens: tokenizing a value that already has a token moves that token's
+     * expiry as if it were made now.
+     */
+    renew?: boolean;
+    /**
+     * FF1 tokens: the alphabet of values and tokens — `digits` (the default), `hex`,
+     * `lower_alphanumeric`, `alphanumeric`, or the characters of a custom one (2–256, each once).
+     */
+    alphabet?: string | null;
+}
+/** Options of `detokenize`. */
+export interface DetokenizeOptions {
+    /** Return the value masked (e.g. `************1111`). */
+    mask?: Mask | null;
+    /**
+     * `fpe` for FF1 tokens, which the vault does not store: they are decrypted with the
+     * `alphabet` and `scope` they were made with. Vaulted tokens know their kind.
+     */
+    kind?: TokenKind | null;
+    /** FF1 tokens: their alphabet (`digits` by default). */
+    alphabet?: string | null;
+    /**
+     * FF1 tokens: their scope (`default` by default). For `detokenize_text`: the scope the
+     * text was tokenized in (`text` by default); only its tokens are read back.
+     */
+    scope?: string | null;
+}
+/**
+ * A mask applied by `detokenize`: every character but the
+ * first `keep_first` and the last `keep_last` (of an email: of its local part) becomes `char`.
+ */
+export interface Mask {
+    /** Leading characters shown (default 0). */
+    keep_first?: number;
+    /** Trailing characters shown (default 4). */
+    keep_last?: number;
+    /** The masking character (default `*`). */
+    char?: string;
+}
+/**
+ * Options of `tokenizeText` (unknown fields refused).
+ * `Debug` does not show the literal values (they are personal data).
+ */
+export interface TextOptions {
+    /** What to find: any of `email`, `phone`, `card` (all three when absent). */
+    detect?: Detect[] | null;
+    /**
+     * Literal values to replace wherever they occur (names, account numbers; at most 1,000,
+     * each at least 2 characters).
+     */
+    values?: string[];
+    /**
+     * The scope of the placeholders' tokens (`text` when absent): in one scope a value always
+     * gets the same token, so one conversation keeps one token per person.
+     */
+    scope?: string | null;
+    /** The tokens expire this many milliseconds after they are made. */
+    ttl_ms?: number | null;
+    /** The tokens belong to this subject (its token) and are erased with it. */
+    subject?: string | null;
+}
+/** What a placeholder stands for. */
+export type Detect = 'email' | 'phone' | 'card';
+/**
+ * What `setLegalBasis` takes. A new basis needs
+ * `type`; on an existing one every absent field keeps its value. A change of the texts people
+ * are shown (`short_description`, `full_description`, `required_message`) makes a new notice
+ * version.
+ */
+export interface LegalBasisSpec {
+    /** The basis type (`type` in JSON). */
+    type?: BasisType | null;
+    /** What part of the application it belongs to (free text, ≤ 64 characters). */
+    module?: string | null;
+    /** A one-line description shown to people (part of the notice). */
+    short_description?: string | null;
+    /** The full text shown to people (part of the notice). */
+    full_description?: string | null;
+    /** The subject must agree to use the service. */
+    required?: boolean | null;
+    /** Shown when a required basis is refused. */
+    required_message?: string | null;
+    /** The subject may give and withdraw it themselves (the portal shows it). */
+    user_control?: boolean | null;
+    /** `deleted` is set by `deleteLegalBasis` only. */
+    status?: BasisStatus | null;
+}
+/**
+ * What `setActivity` takes. A new activity needs
+ * `operations`; on an existing one every absent field keeps its value, and `legal_bases`, when
+ * given, replaces its links.
+ */
+export interface ActivitySpec {
+    /** A short title. */
+    title?: string | null;
+    /** What the processing is. */
+    description?: string | null;
+    /** The operations it covers: `read`, `write`, `delete`, `export`, `detokenize`. */
+    operations?: Array<'read' | 'write' | 'delete' | 'export' | 'detokenize'> | null;
+    /** The briefs of the legal bases it relies on. */
+    legal_bases?: string[] | null;
+}
+/** Options of a consent decision (give, withdraw, revoke). Every field is optional. */
+export interface ConsentOptions {
+    /** `give_consent` only: `given` (the default) or `refused`. */
+    status?: ConsentStatus | null;
+    /** Not in force before this time (ms since the epoch; default: now). */
+    start_ms?: number | null;
+    /** In force until this time (ms since the epoch; after it the agreement is `expired`). */
+    expires_ms?: number | null;
+    /** In force for this many milliseconds from its start (instead of `expires_ms`). */
+    ttl_ms?: number | null;
+    /** How it was collected: `web-form`, `email`, `phone`, `paper`, `api`, … (default `api`). */
+    method?: string | null;
+    /** The channel or surface (`portal`, `mobile-app`, …). */
+    channel?: string | null;
+    /** The language the notice was shown in (BCP 47, e.g. `en`, `de-CH`). */
+    language?: string | null;
+    /** A reference code (a ticket, a form id). Stored encrypted under the subject's key. */
+    reference?: string | null;
+    /** The notice version the subject was shown (default: the basis's current one). */
+    notice_version?: number | null;
+}
+/** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
+export type ConsentReceipt = {
+    [key: string]: Json;
+};
 /** Per-call options of every audited method: who acts, and why. */
 export interface CallOptions {
     /** A role or operator id recorded in the audit log (`"app:billing"`); defaults to `"app"`. */

@@ -101,8 +101,9 @@ pub enum Ret {
     Unit,
     /// A string (a token). C: `char **out_<name>`.
     Str(&'static str),
-    /// A JSON value (C: `char **out_<name>_json`). `rust` is the core type, `ts` and `py` its
-    /// typing; `py_fast` names a converter in the Python binding that builds it directly.
+    /// A JSON value (C: `char **out_<name>_json`). `rust` is the core type (the Python TypedDicts
+    /// and TypeScript interfaces are written from its JSON Schema, `bridge::schemas`); `py_fast`
+    /// names a converter in the Python binding that builds it directly.
     /// `text` names the core methods that return the result as text (skipping a `Value`): C
     /// and Node hand the JSON text on (Node a subject's compact form, when there is one), and
     /// `py_fast` then converts from the JSON text.
@@ -111,10 +112,6 @@ pub enum Ret {
         name: &'static str,
         /// The core's Rust type.
         rust: &'static str,
-        /// Its type in the TypeScript typings.
-        ts: &'static str,
-        /// Its type in the Python stub.
-        py: &'static str,
         /// A converter of the Python binding that builds it directly.
         py_fast: Option<&'static str>,
         /// The core methods giving it as text, when there are.
@@ -157,14 +154,7 @@ pub struct Op {
 
 /// Argument and result shapes several operations share.
 pub const PROFILE: Arg = Arg::Doc { name: "profile", ts: "Profile", py: "Dict[str, _JSON]" };
-pub const SUBJECT: Ret = Ret::Json {
-    name: "subject",
-    rust: "Subject",
-    ts: "Subject",
-    py: "_Subject",
-    py_fast: Some("convert::subject"),
-    text: None,
-};
+pub const SUBJECT: Ret = Ret::Json { name: "subject", rust: "Subject", py_fast: Some("convert::subject"), text: None };
 
 pub const TOKENIZE_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TokenizeOptions", py: "Dict[str, Any]" };
 pub const TEXT_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "TextOptions", py: "Dict[str, Any]" };

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 /// Limits on what a caller may store. Checked before anything is encrypted or written; text is
 /// checked for size before it is parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Largest document (profile or patch), in bytes of compact JSON.

@@ -27,6 +27,7 @@ pub(crate) const REGISTRY: &[&dyn SubjectData] = &[&TokensData, &ConsentData, &A
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ErasureReceipt {
     /// The erased subject's token.

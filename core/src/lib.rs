@@ -58,8 +58,8 @@ pub use audit_log::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
 pub use consent::types::{
-    Activity, ActivitySpec, Agreement, BasisStatus, BasisType, ConsentEvent, ConsentOptions, ConsentReport,
-    ConsentStatus, LegalBasis, LegalBasisSpec, Notice, ProcessingDecision, ReceiptCheck,
+    Activity, ActivitySpec, Agreement, BasisStatus, BasisType, ConsentEvent, ConsentOptions, ConsentReceipt,
+    ConsentReport, ConsentStatus, LegalBasis, LegalBasisSpec, Notice, ProcessingDecision, ReceiptCheck,
 };
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{documents_from_json, strings_from_json, Limits, MAX_DEPTH};
@@ -97,6 +97,58 @@ pub mod bridge {
     /// Every operation on an open vault, area by area, in the order the bindings list them.
     pub fn operations() -> Vec<Op> {
         AREAS.iter().flat_map(|ops| ops.iter().copied()).collect()
+    }
+
+    /// The JSON Schemas (draft 2020-12 `$defs`, by type name) of every result the operations
+    /// return, as they are serialized, and of every option object they take, as it is read
+    /// (every field optional): the Python TypedDicts and the TypeScript interfaces are written
+    /// from them, field docs included.
+    #[cfg(feature = "schema")]
+    pub fn schemas() -> Schemas {
+        use schemars::generate::SchemaSettings;
+        use schemars::SchemaGenerator;
+
+        let mut out = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
+        out.subschema_for::<crate::Subject>();
+        out.subschema_for::<crate::ErasureReceipt>();
+        out.subschema_for::<crate::TokenInfo>();
+        out.subschema_for::<crate::TokenBatch<crate::TokenizeItem>>();
+        out.subschema_for::<crate::TokenBatch<crate::DetokenizeItem>>();
+        out.subschema_for::<crate::TokenBatch<crate::InfoItem>>();
+        out.subschema_for::<crate::TokenBatch<crate::DeleteItem>>();
+        out.subschema_for::<crate::PurgeReport>();
+        out.subschema_for::<crate::LegalBasis>();
+        out.subschema_for::<crate::Activity>();
+        out.subschema_for::<crate::Agreement>();
+        out.subschema_for::<crate::ReceiptCheck>();
+        out.subschema_for::<crate::ProcessingDecision>();
+        out.subschema_for::<crate::ConsentReport>();
+        out.subschema_for::<crate::Page<crate::ConsentEvent>>();
+        out.subschema_for::<crate::Page<crate::AuditEvent>>();
+        out.subschema_for::<crate::AuditHead>();
+        out.subschema_for::<crate::AuditReport>();
+        out.subschema_for::<crate::CompactReport>();
+
+        let mut input = SchemaGenerator::new(SchemaSettings::draft2020_12().for_deserialize());
+        input.subschema_for::<crate::Options>();
+        input.subschema_for::<crate::TokenizeOptions>();
+        input.subschema_for::<crate::DetokenizeOptions>();
+        input.subschema_for::<crate::TextOptions>();
+        input.subschema_for::<crate::LegalBasisSpec>();
+        input.subschema_for::<crate::ActivitySpec>();
+        input.subschema_for::<crate::ConsentOptions>();
+
+        Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
+    }
+
+    /// What [`schemas`] returns.
+    #[cfg(feature = "schema")]
+    #[derive(Debug)]
+    pub struct Schemas {
+        /// Each result type (and each type inside one), as serialized.
+        pub results: serde_json::Map<String, serde_json::Value>,
+        /// Each option object (and each type inside one), as read.
+        pub inputs: serde_json::Map<String, serde_json::Value>,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 
 /// How durable a commit is before the call returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Synchronous {
     /// fsync on every commit: an acknowledged write survives power loss (the default).
@@ -22,6 +23,7 @@ pub enum Synchronous {
 /// What the audit event of a profile change keeps about it, encrypted under the subject's key
 /// (so it is shredded with the subject).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AuditDetails {
     /// The before and after of each changed top-level field (the default).
@@ -35,6 +37,7 @@ pub enum AuditDetails {
 
 /// Settings that only the SQLite backend has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SqliteOptions {
     /// Commit durability (default `full`).
@@ -52,6 +55,7 @@ impl Default for SqliteOptions {
 /// Options for [`Vault::open`](crate::Vault::open). Every field has a default; from JSON, unknown
 /// fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Create the vault file when it does not exist (default `true`); otherwise `NOT_FOUND`.

@@ -83,6 +83,8 @@ pub(crate) fn cursor_before(seq: u64) -> String {
 
 /// A page of a listing, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Page_of_{T}"))]
 pub struct Page<T> {
     /// How many items the whole listing holds.
     pub total: u64,

@@ -33,6 +33,7 @@ use crate::subjects;
 
 /// One audit event as read back.
 #[derive(Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEvent {
     /// Position in the chain, from 1.
     pub seq: u64,
@@ -47,6 +48,7 @@ pub struct AuditEvent {
     /// The subject token, if the event concerns one.
     pub subject: Option<String>,
     /// `ok`, or the error code of a failed attempt.
+    #[cfg_attr(feature = "schema", schemars(extend("x-ts" = "'ok' | ErrorCode")))]
     pub outcome: String,
     /// For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
     /// same as [`TokenInfo::reference`](crate::TokenInfo), so a token's events can be found.
@@ -83,6 +85,7 @@ impl fmt::Debug for AuditEvent {
 /// The chain head: keep it outside the vault, and [`Vault::verify_audit`](crate::Vault::verify_audit)
 /// can then detect truncation and rollback of the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditHead {
     /// The last event's sequence number (0 for an empty log).
     pub seq: u64,
@@ -100,6 +103,7 @@ impl AuditHead {
 
 /// The result of a successful verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditReport {
     /// Events checked.
     pub events: u64,

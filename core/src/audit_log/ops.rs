@@ -23,8 +23,6 @@ operations! {
         ret = Ret::Json {
             name: "page",
             rust: "Page<AuditEvent>",
-            ts: "Page<AuditEvent>",
-            py: "_Page",
             py_fast: None,
             text: None,
         },
@@ -51,8 +49,6 @@ operations! {
         ret = Ret::Json {
             name: "head",
             rust: "AuditHead",
-            ts: "AuditHead",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -73,8 +69,6 @@ operations! {
         ret = Ret::Json {
             name: "report",
             rust: "AuditReport",
-            ts: "AuditReport",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },

@@ -5,8 +5,8 @@ use serde_json::Value;
 use crate::action::Action;
 use crate::caller::Caller;
 use crate::consent::types::{
-    Activity, ActivitySpec, Agreement, ConsentEvent, ConsentOptions, ConsentReport, LegalBasis, LegalBasisSpec,
-    ProcessingDecision, ReceiptCheck,
+    Activity, ActivitySpec, Agreement, ConsentEvent, ConsentOptions, ConsentReceipt, ConsentReport, LegalBasis,
+    LegalBasisSpec, ProcessingDecision, ReceiptCheck,
 };
 use crate::consent::{self, catalogue, Consent};
 use crate::declare::{operations, Arg, Ret, ACTIVITY_DEF, BASIS_DEF, CONSENT_OPTIONS};
@@ -32,8 +32,6 @@ operations! {
         ret = Ret::Json {
             name: "basis",
             rust: "LegalBasis",
-            ts: "LegalBasis",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -55,8 +53,6 @@ operations! {
         ret = Ret::Json {
             name: "basis",
             rust: "LegalBasis",
-            ts: "LegalBasis",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -75,8 +71,6 @@ operations! {
         ret = Ret::Json {
             name: "bases",
             rust: "Vec<LegalBasis>",
-            ts: "LegalBasis[]",
-            py: "List[Dict[str, Any]]",
             py_fast: None,
             text: None,
         },
@@ -98,8 +92,6 @@ operations! {
         ret = Ret::Json {
             name: "report",
             rust: "ConsentReport",
-            ts: "ConsentReport",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -119,8 +111,6 @@ operations! {
         ret = Ret::Json {
             name: "report",
             rust: "ConsentReport",
-            ts: "ConsentReport",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -142,8 +132,6 @@ operations! {
         ret = Ret::Json {
             name: "activity",
             rust: "Activity",
-            ts: "Activity",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -164,8 +152,6 @@ operations! {
         ret = Ret::Json {
             name: "activity",
             rust: "Activity",
-            ts: "Activity",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -184,8 +170,6 @@ operations! {
         ret = Ret::Json {
             name: "activity",
             rust: "Activity",
-            ts: "Activity",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -218,8 +202,6 @@ operations! {
         ret = Ret::Json {
             name: "activities",
             rust: "Vec<Activity>",
-            ts: "Activity[]",
-            py: "List[Dict[str, Any]]",
             py_fast: None,
             text: None,
         },
@@ -242,8 +224,6 @@ operations! {
         ret = Ret::Json {
             name: "agreement",
             rust: "Agreement",
-            ts: "Agreement",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -273,8 +253,6 @@ operations! {
         ret = Ret::Json {
             name: "agreement",
             rust: "Agreement",
-            ts: "Agreement",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -303,8 +281,6 @@ operations! {
         ret = Ret::Json {
             name: "agreement",
             rust: "Agreement",
-            ts: "Agreement",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -334,8 +310,6 @@ operations! {
         ret = Ret::Json {
             name: "agreement",
             rust: "Agreement",
-            ts: "Agreement",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -355,8 +329,6 @@ operations! {
         ret = Ret::Json {
             name: "agreements",
             rust: "Vec<Agreement>",
-            ts: "Agreement[]",
-            py: "List[Dict[str, Any]]",
             py_fast: None,
             text: None,
         },
@@ -378,14 +350,12 @@ operations! {
         args = [Arg::Caller, Arg::Lookup],
         ret = Ret::Json {
             name: "receipt",
-            rust: "serde_json::Value",
-            ts: "ConsentReceipt",
-            py: "Dict[str, Any]",
+            rust: "ConsentReceipt",
             py_fast: None,
             text: None,
         },
     )]
-    pub fn export_consent_receipt(&self, caller: &Caller, lookup: &Lookup) -> Result<Value> {
+    pub fn export_consent_receipt(&self, caller: &Caller, lookup: &Lookup) -> Result<ConsentReceipt> {
         let open = self.state()?;
         consent::export_receipt(&open.engine, &open.subjects, caller, lookup)
     }
@@ -401,8 +371,6 @@ operations! {
         ret = Ret::Json {
             name: "check",
             rust: "ReceiptCheck",
-            ts: "ReceiptCheck",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -423,8 +391,6 @@ operations! {
         ret = Ret::Json {
             name: "decision",
             rust: "ProcessingDecision",
-            ts: "ProcessingDecision",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -446,8 +412,6 @@ operations! {
         ret = Ret::Json {
             name: "page",
             rust: "Page<ConsentEvent>",
-            ts: "Page<ConsentEvent>",
-            py: "_Page",
             py_fast: None,
             text: None,
         },
@@ -486,8 +450,6 @@ operations! {
         ret = Ret::Json {
             name: "report",
             rust: "ConsentReport",
-            ts: "ConsentReport",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },

@@ -8,6 +8,7 @@ use crate::policy::{decision, ACTIVE, CONSENT_TYPE};
 
 /// The legal basis types of GDPR Art. 6(1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BasisType {
     /// The subject agreed (Art. 6(1)(a)): processing needs an agreement in force.
@@ -54,6 +55,7 @@ impl BasisType {
 /// A legal basis's status: only an active basis lets processing rely on it and takes new
 /// agreements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum BasisStatus {
     /// In use: processing may rely on it; it takes new agreements.
@@ -84,6 +86,7 @@ impl BasisStatus {
 /// are shown (`short_description`, `full_description`, `required_message`) makes a new notice
 /// version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct LegalBasisSpec {
     /// The basis type (`type` in JSON).
@@ -107,6 +110,7 @@ pub struct LegalBasisSpec {
 
 /// One version of what people were shown for a legal basis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Notice {
     /// The notice version (1, 2, …).
     pub version: i64,
@@ -124,6 +128,7 @@ pub struct Notice {
 
 /// A legal basis of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LegalBasis {
     /// The basis's short name (`^[a-z][a-z0-9-]{1,64}$`).
     pub brief: String,
@@ -162,6 +167,7 @@ pub struct LegalBasis {
 /// `operations`; on an existing one every absent field keeps its value, and `legal_bases`, when
 /// given, replaces its links.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ActivitySpec {
     /// A short title.
@@ -169,6 +175,7 @@ pub struct ActivitySpec {
     /// What the processing is.
     pub description: Option<String>,
     /// The operations it covers: `read`, `write`, `delete`, `export`, `detokenize`.
+    #[cfg_attr(feature = "schema", schemars(extend("items" = {"enum": ["read", "write", "delete", "export", "detokenize"]})))]
     pub operations: Option<Vec<String>>,
     /// The briefs of the legal bases it relies on.
     pub legal_bases: Option<Vec<String>>,
@@ -176,6 +183,7 @@ pub struct ActivitySpec {
 
 /// A processing activity: `name` is the purpose callers pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Activity {
     /// The activity's name: the purpose callers pass.
     pub name: String,
@@ -184,6 +192,7 @@ pub struct Activity {
     /// What the processing is.
     pub description: String,
     /// The operations it covers (`read`, `write`, `delete`, `export`, `detokenize`).
+    #[cfg_attr(feature = "schema", schemars(extend("items" = {"enum": ["read", "write", "delete", "export", "detokenize"]})))]
     pub operations: Vec<String>,
     /// The briefs of the legal bases it relies on.
     pub legal_bases: Vec<String>,
@@ -196,6 +205,7 @@ pub struct Activity {
 /// A decision's state (after W3C DPV): `given`, `refused`, `withdrawn` (by the subject),
 /// `revoked` (by an operator or a basis deletion), `expired`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentStatus {
     /// The subject agreed.
@@ -247,6 +257,7 @@ impl ConsentStatus {
 
 /// Options of a consent decision (give, withdraw, revoke). Every field is optional.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ConsentOptions {
     /// `give_consent` only: `given` (the default) or `refused`.
@@ -288,6 +299,7 @@ impl std::fmt::Debug for ConsentOptions {
 
 /// A subject's current decision about one legal basis.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Agreement {
     /// The legal basis's brief.
     pub legal_basis: String,
@@ -332,6 +344,7 @@ impl std::fmt::Debug for Agreement {
 
 /// The answer of [`Vault::can_process`](crate::Vault::can_process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProcessingDecision {
     /// Whether the purpose allows the operation on the subject.
     pub allowed: bool,
@@ -341,8 +354,16 @@ pub struct ProcessingDecision {
     pub reason: String,
 }
 
+/// A consent receipt, as [`Vault::export_consent_receipt`](crate::Vault::export_consent_receipt)
+/// issues it: a JSON object holding the Kantara Consent Receipt fields, the ISO/IEC TS 27560
+/// record under `record`, and `mac` (HMAC-SHA256 under the vault's consent key over its
+/// canonical JSON). Change nothing in it: [`Vault::verify_consent_receipt`](crate::Vault::verify_consent_receipt)
+/// answers `INTEGRITY` to any edit.
+pub type ConsentReceipt = serde_json::Value;
+
 /// A consent event of the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConsentEvent {
     /// Pass to `ack_consent_events` to acknowledge this event and every one before it.
     pub cursor: String,
@@ -350,6 +371,7 @@ pub struct ConsentEvent {
     pub subject: String,
     /// `given`, `refused`, `withdrawn`, `revoked`, `expired`, or `erased` (the subject was
     /// erased: every agreement ended; `legal_basis` is null).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["given", "refused", "withdrawn", "revoked", "expired", "erased"])))]
     pub event: String,
     /// The legal basis's brief.
     pub legal_basis: Option<String>,
@@ -362,6 +384,7 @@ pub struct ConsentEvent {
 /// The result of revoking (or deleting) a legal basis for everyone, and of purging expired
 /// agreements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConsentReport {
     /// Agreements that were revoked (or recorded as expired) by this call.
     pub changed: u64,
@@ -369,6 +392,7 @@ pub struct ConsentReport {
 
 /// The result of [`Vault::verify_consent_receipt`](crate::Vault::verify_consent_receipt).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReceiptCheck {
     /// Always true (an invalid receipt is an error).
     pub valid: bool,

@@ -121,6 +121,7 @@ pub(crate) struct Compacted {
 /// erasure receipt or a compaction report that depends on the database engine. `backend` names
 /// it; the other fields are that engine's.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "backend", rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum StorageReport {

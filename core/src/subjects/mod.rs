@@ -38,12 +38,14 @@ pub const IDENTITY_FIELDS: [&str; 3] = ["email", "phone", "login"];
 
 /// A subject as read back.
 #[derive(Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Subject {
     /// The subject token (UUID v4).
     pub token: String,
     /// The profile (a JSON object). `null` in what
     /// [`update_subject`](crate::Vault::update_subject) returns to a caller whose purpose may
     /// change the profile but not read it.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<serde_json::Map<String, Value>>"))]
     pub profile: Value,
     /// Created, in milliseconds since the Unix epoch.
     pub created_ms: i64,

@@ -37,8 +37,6 @@ operations! {
         ret = Ret::Json {
             name: "tokens",
             rust: "Vec<String>",
-            ts: "string[]",
-            py: "List[str]",
             py_fast: None,
             text: None,
         },
@@ -59,8 +57,6 @@ operations! {
         ret = Ret::Json {
             name: "subject",
             rust: "Subject",
-            ts: "Subject",
-            py: "_Subject",
             py_fast: Some("convert::from_json_text"),
             text: Some(Text { json: "get_subject_json", subject: Some("get_subject_text") }),
         },
@@ -81,8 +77,6 @@ operations! {
         ret = Ret::Json {
             name: "subjects",
             rust: "Vec<Option<Subject>>",
-            ts: "Array<Subject | null>",
-            py: "List[Optional[_Subject]]",
             py_fast: Some("convert::from_json_text"),
             text: Some(Text { json: "get_subjects_json", subject: None }),
         },
@@ -122,8 +116,6 @@ operations! {
         ret = Ret::Json {
             name: "receipt",
             rust: "ErasureReceipt",
-            ts: "ErasureReceipt",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -145,8 +137,6 @@ operations! {
         ret = Ret::Json {
             name: "receipts",
             rust: "Vec<Option<ErasureReceipt>>",
-            ts: "Array<ErasureReceipt | null>",
-            py: "List[Optional[Dict[str, Any]]]",
             py_fast: None,
             text: None,
         },

@@ -35,6 +35,7 @@ pub(crate) const MAX_LENGTH: u32 = 128;
 
 /// The kind of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenKind {
     /// A random UUID v4 (122 random bits). The default.

@@ -47,8 +47,6 @@ operations! {
         ret = Ret::Json {
             name: "batch",
             rust: "TokenBatch<TokenizeItem>",
-            ts: "TokenBatch<TokenizeItem>",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -95,8 +93,6 @@ operations! {
         ret = Ret::Json {
             name: "batch",
             rust: "TokenBatch<DetokenizeItem>",
-            ts: "TokenBatch<DetokenizeItem>",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -178,8 +174,6 @@ operations! {
         ret = Ret::Json {
             name: "batch",
             rust: "TokenBatch<DeleteItem>",
-            ts: "TokenBatch<DeleteItem>",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -206,8 +200,6 @@ operations! {
         ret = Ret::Json {
             name: "info",
             rust: "TokenInfo",
-            ts: "TokenInfo",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -228,8 +220,6 @@ operations! {
         ret = Ret::Json {
             name: "batch",
             rust: "TokenBatch<InfoItem>",
-            ts: "TokenBatch<InfoItem>",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },
@@ -255,8 +245,6 @@ operations! {
         ret = Ret::Json {
             name: "report",
             rust: "PurgeReport",
-            ts: "PurgeReport",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },

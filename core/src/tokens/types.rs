@@ -11,6 +11,7 @@ use crate::error::Error;
 /// Options of [`Vault::tokenize`](crate::Vault::tokenize) (from JSON in the bindings: unknown
 /// fields are refused). Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TokenizeOptions {
     /// The token's kind (`uuid` by default).
@@ -55,6 +56,7 @@ pub struct TokenizeOptions {
 /// A mask applied by [`Vault::detokenize`](crate::Vault::detokenize): every character but the
 /// first `keep_first` and the last `keep_last` (of an email: of its local part) becomes `char`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Mask {
     /// Leading characters shown (default 0).
@@ -73,6 +75,7 @@ impl Default for Mask {
 
 /// Options of [`Vault::detokenize`](crate::Vault::detokenize).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct DetokenizeOptions {
     /// Return the value masked (e.g. `************1111`).
@@ -89,6 +92,7 @@ pub struct DetokenizeOptions {
 
 /// What [`Vault::token_info`](crate::Vault::token_info) tells about a token: never its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenInfo {
     /// The token's kind.
     pub kind: TokenKind,
@@ -116,8 +120,10 @@ pub struct TokenInfo {
 
 /// A failed item of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ItemError {
     /// The error code (`INVALID_INPUT`, `NOT_FOUND`, `EXPIRED`, …).
+    #[cfg_attr(feature = "schema", schemars(extend("x-ts" = "ErrorCode")))]
     pub code: String,
     /// What went wrong (never the value).
     pub message: String,
@@ -131,8 +137,10 @@ impl From<&Error> for ItemError {
 
 /// One item of [`Vault::tokenize_many`](crate::Vault::tokenize_many).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenizeItem {
     /// `created`, `existing` (a deterministic token made earlier) or `failed`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["created", "existing", "failed"])))]
     pub status: &'static str,
     /// The token, unless the item failed.
     pub token: Option<String>,
@@ -142,6 +150,7 @@ pub struct TokenizeItem {
 
 /// One item of [`Vault::detokenize_many`](crate::Vault::detokenize_many).
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DetokenizeItem {
     /// The value (masked when asked), unless the item failed.
     pub value: Option<String>,
@@ -160,6 +169,7 @@ impl std::fmt::Debug for DetokenizeItem {
 
 /// One item of [`Vault::token_infos`](crate::Vault::token_infos).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InfoItem {
     /// The token's metadata, unless the item failed.
     pub info: Option<TokenInfo>,
@@ -169,6 +179,7 @@ pub struct InfoItem {
 
 /// One item of [`Vault::delete_tokens`](crate::Vault::delete_tokens).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeleteItem {
     /// The token was deleted.
     pub deleted: bool,
@@ -178,6 +189,7 @@ pub struct DeleteItem {
 
 /// Counts of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchSummary {
     /// Items in the batch.
     pub total: u64,
@@ -189,6 +201,8 @@ pub struct BatchSummary {
 
 /// The result of a token batch: one item per input, in order, and the counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TokenBatch_of_{T}"))]
 pub struct TokenBatch<T> {
     /// One result per input, in order.
     pub items: Vec<T>,
@@ -198,6 +212,7 @@ pub struct TokenBatch<T> {
 
 /// The result of [`Vault::purge_tokens`](crate::Vault::purge_tokens).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PurgeReport {
     /// Expired tokens deleted.
     pub removed: u64,
@@ -206,6 +221,7 @@ pub struct PurgeReport {
 /// Options of [`Vault::tokenize_text`](crate::Vault::tokenize_text) (unknown fields refused).
 /// `Debug` does not show the literal values (they are personal data).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TextOptions {
     /// What to find: any of `email`, `phone`, `card` (all three when absent).

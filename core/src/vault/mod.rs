@@ -32,6 +32,7 @@ use crate::tokens::Tokens;
 
 /// The result of [`Vault::compact`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CompactReport {
     /// Size of the database file before, in bytes.

@@ -25,8 +25,6 @@ operations! {
         ret = Ret::Json {
             name: "report",
             rust: "CompactReport",
-            ts: "CompactReport",
-            py: "Dict[str, Any]",
             py_fast: None,
             text: None,
         },

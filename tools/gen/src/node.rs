@@ -278,7 +278,7 @@ pub(crate) fn layer() -> String {
         let ret = match op.ret {
             Ret::Unit => "void",
             Ret::Str(_) => "string",
-            Ret::Json { ts, .. } => ts,
+            Ret::Json { rust, .. } => &crate::types::ts_type(rust),
         };
         let args = args.join(", ");
         // The call in a `try`: what the addon throws becomes a `BunkerliteError` of the method

@@ -43,7 +43,7 @@ fn params(arg: &Arg) -> Vec<Param> {
         Arg::OptDoc { name, py, .. } => vec![opt(name, py, false)],
         Arg::OptStr(name) => vec![opt(name, "str", false)],
         Arg::Page => vec![opt("cursor", "str", true), opt("limit", "int", true)],
-        Arg::Anchor => vec![opt("anchor", "Dict[str, Any]", false)],
+        Arg::Anchor => vec![opt("anchor", "Union[AuditHead, Dict[str, Any]]", false)],
         Arg::Key(name) => vec![req(name, "MasterKey")],
         Arg::Flag(name) => vec![Param {
             rust: format!("{name}: Option<&Bound<'py, PyAny>>"),
@@ -174,10 +174,25 @@ pub(crate) fn stubs() -> String {
         let ret = match op.ret {
             Ret::Unit => "None",
             Ret::Str(_) => "str",
-            Ret::Json { py, .. } => py,
+            Ret::Json { rust, .. } => &crate::types::py_type(rust),
         };
         writeln!(out, "    def {}({}) -> {ret}:", op.name, items.join(", ")).expect("string");
         writeln!(out, "        \"\"\"{} {}\"\"\"", op.summary(), op.check_doc()).expect("string");
     }
+    out
+}
+
+/// The stub's import of the result types its methods return (from `bunkerlite/types.py`).
+pub(crate) fn stub_imports() -> String {
+    let mut names = crate::types::py_imports();
+    // `verify_audit` takes the head `get_audit_head` returned.
+    names.push("AuditHead".into());
+    names.sort();
+    names.dedup();
+    let mut out = String::from("from .types import (\n");
+    for n in names {
+        out.push_str(&format!("    {n},\n"));
+    }
+    out.push_str(")\n");
     out
 }
