@@ -50,7 +50,7 @@ fn main() {
         .map(|_| {
             let start = Instant::now();
             for l in &lookups {
-                black_box(vault.get_subject_json(&app, l).expect("get"));
+                black_box(bunkerlite::bridge::get_subject_json(&vault, &app, l).expect("get"));
             }
             start.elapsed().as_secs_f64() * 1e6 / GETS as f64
         })

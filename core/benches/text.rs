@@ -80,7 +80,7 @@ fn main() {
     let mb = megabytes();
     let app = Caller::new("app:logs").expect("actor");
     let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("dir");
-    let options = Options { default_region: Some("DE".into()), ..Options::default() };
+    let options = Options::default().default_region("DE");
     let vault = Vault::open(dir.path().join("text.db"), &MasterKey::generate().expect("key"), options).expect("open");
     let mut rows: Vec<(String, String)> = Vec::new();
 

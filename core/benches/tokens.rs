@@ -113,7 +113,7 @@ fn main() {
     let app = Caller::new("app:bench").expect("actor");
     let dir = tempfile::tempdir_in(std::env::var("BUNKERLITE_BENCH_DIR").unwrap_or_else(|_| ".".into())).expect("dir");
     let (plain_create, plain_read) = plain(dir.path(), n);
-    let options = Options { default_region: Some("DE".into()), ..Options::default() };
+    let options = Options::default().default_region("DE");
     let vault = Vault::open(dir.path().join("tokens.db"), &MasterKey::generate().expect("key"), options).expect("open");
     let values: Vec<String> = (0..n).map(value).collect();
     let mut rows = Vec::new();

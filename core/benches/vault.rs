@@ -134,7 +134,7 @@ fn ours(dir: &Path, n: usize, mut input: Inputs) -> Vec<Duration> {
     });
     vault.close().expect("close");
     // Single erasures again, with the WAL truncation coalesced over a one-second window.
-    let options = Options { erasure_wal_window_ms: 1000, ..Options::default() };
+    let options = Options::default().erasure_wal_window_ms(1000);
     let vault = Vault::open(dir.join("bunkerlite.db"), &key, options).expect("reopen");
     let more: Vec<Lookup> =
         batched_tokens[batches * ERASE_BATCH..][..erasures].iter().map(|t| Lookup::token(t.as_str())).collect();

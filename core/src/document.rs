@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest document (profile or patch), in bytes of compact JSON.
     pub max_document_bytes: usize,
@@ -43,9 +44,43 @@ impl Default for Limits {
     }
 }
 
+/// A builder method per field: `Options::default().create(false).busy_timeout_ms(500)`.
+macro_rules! setters {
+    ($ty:ty { $($(#[$doc:meta])* $field:ident: $arg:ty $(=> $conv:expr)?;)* }) => {
+        impl $ty {
+            $(
+                $(#[$doc])*
+                #[must_use]
+                pub fn $field(mut self, value: $arg) -> Self {
+                    self.$field = $crate::document::setters!(@conv value $(, $conv)?);
+                    self
+                }
+            )*
+        }
+    };
+    (@conv $value:ident) => { $value };
+    (@conv $value:ident, $conv:expr) => { $conv($value) };
+}
+pub(crate) use setters;
+
+setters!(Limits {
+    /// Sets [`max_document_bytes`](Limits::max_document_bytes).
+    max_document_bytes: usize;
+    /// Sets [`max_depth`](Limits::max_depth) (at most [`MAX_DEPTH`]).
+    max_depth: usize;
+    /// Sets [`max_fields`](Limits::max_fields).
+    max_fields: usize;
+    /// Sets [`max_string_bytes`](Limits::max_string_bytes).
+    max_string_bytes: usize;
+    /// Sets [`max_batch`](Limits::max_batch).
+    max_batch: usize;
+    /// Sets [`max_batch_bytes`](Limits::max_batch_bytes).
+    max_batch_bytes: usize;
+});
+
 impl Limits {
     /// Parse a JSON document from text, refusing oversized text before parsing it.
-    pub fn parse(&self, text: &str) -> Result<Value> {
+    pub(crate) fn parse(&self, text: &str) -> Result<Value> {
         if text.len() > self.max_document_bytes {
             return Err(Error::too_large(format!("document is larger than {} bytes", self.max_document_bytes)));
         }
@@ -64,7 +99,7 @@ impl Limits {
 
     /// Parse the JSON text of a batch (an array of documents or lookups), refusing text larger
     /// than `max_batch_bytes` before parsing it. Each item is checked by the operation.
-    pub fn parse_batch(&self, text: &str) -> Result<Value> {
+    pub(crate) fn parse_batch(&self, text: &str) -> Result<Value> {
         if text.len() > self.max_batch_bytes {
             return Err(self.batch_too_large());
         }
@@ -83,7 +118,7 @@ impl Limits {
     }
 
     /// Check a parsed document against the limits (depth, keys, string sizes).
-    pub fn check(&self, value: &Value) -> Result<()> {
+    pub(crate) fn check(&self, value: &Value) -> Result<()> {
         let mut fields = 0usize;
         self.walk(value, 1, &mut fields)
     }

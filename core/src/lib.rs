@@ -62,14 +62,14 @@ pub use consent::types::{
     ConsentReport, ConsentStatus, LegalBasis, LegalBasisSpec, Notice, ProcessingDecision, ReceiptCheck,
 };
 pub use crypto::keys::{MasterKey, KEY_LEN};
-pub use document::{documents_from_json, strings_from_json, Limits, MAX_DEPTH};
+pub use document::{Limits, MAX_DEPTH};
 pub use erasure::ErasureReceipt;
 pub use error::{Error, ErrorGroup, ErrorKind, Result};
 pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
 pub use store::StorageReport;
-pub use subjects::{Lookup, Subject, SubjectText, IDENTITY_FIELDS};
+pub use subjects::{Lookup, Subject, IDENTITY_FIELDS};
 pub use tokens::{
     BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,
     TextOptions, TokenBatch, TokenInfo, TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,
@@ -81,76 +81,10 @@ pub use vault::{CompactReport, Vault};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// For the authors of bindings and tools (not needed to use the vault from Rust): the declaration
-/// of every operation, which `bunkerlite-gen` writes the C, Python and Node surfaces from.
-pub mod bridge {
-    pub use crate::declare::{Arg, Check, Op, Ret, Text};
-
-    /// Every area's operations (declared in its `ops.rs`), in the order the bindings list them.
-    const AREAS: &[&[Op]] = &[
-        crate::subjects::ops::OPERATIONS,
-        crate::tokens::ops::OPERATIONS,
-        crate::consent::ops::OPERATIONS,
-        crate::audit_log::ops::OPERATIONS,
-        crate::vault::vault_ops::OPERATIONS,
-    ];
-
-    /// Every operation on an open vault, area by area, in the order the bindings list them.
-    pub fn operations() -> Vec<Op> {
-        AREAS.iter().flat_map(|ops| ops.iter().copied()).collect()
-    }
-
-    /// The JSON Schemas (draft 2020-12 `$defs`, by type name) of every result the operations
-    /// return, as they are serialized, and of every option object they take, as it is read
-    /// (every field optional): the Python TypedDicts and the TypeScript interfaces are written
-    /// from them, field docs included.
-    #[cfg(feature = "schema")]
-    pub fn schemas() -> Schemas {
-        use schemars::generate::SchemaSettings;
-        use schemars::SchemaGenerator;
-
-        let mut out = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
-        out.subschema_for::<crate::Subject>();
-        out.subschema_for::<crate::ErasureReceipt>();
-        out.subschema_for::<crate::TokenInfo>();
-        out.subschema_for::<crate::TokenBatch<crate::TokenizeItem>>();
-        out.subschema_for::<crate::TokenBatch<crate::DetokenizeItem>>();
-        out.subschema_for::<crate::TokenBatch<crate::InfoItem>>();
-        out.subschema_for::<crate::TokenBatch<crate::DeleteItem>>();
-        out.subschema_for::<crate::PurgeReport>();
-        out.subschema_for::<crate::LegalBasis>();
-        out.subschema_for::<crate::Activity>();
-        out.subschema_for::<crate::Agreement>();
-        out.subschema_for::<crate::ReceiptCheck>();
-        out.subschema_for::<crate::ProcessingDecision>();
-        out.subschema_for::<crate::ConsentReport>();
-        out.subschema_for::<crate::Page<crate::ConsentEvent>>();
-        out.subschema_for::<crate::Page<crate::AuditEvent>>();
-        out.subschema_for::<crate::AuditHead>();
-        out.subschema_for::<crate::AuditReport>();
-        out.subschema_for::<crate::CompactReport>();
-
-        let mut input = SchemaGenerator::new(SchemaSettings::draft2020_12().for_deserialize());
-        input.subschema_for::<crate::Options>();
-        input.subschema_for::<crate::TokenizeOptions>();
-        input.subschema_for::<crate::DetokenizeOptions>();
-        input.subschema_for::<crate::TextOptions>();
-        input.subschema_for::<crate::LegalBasisSpec>();
-        input.subschema_for::<crate::ActivitySpec>();
-        input.subschema_for::<crate::ConsentOptions>();
-
-        Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
-    }
-
-    /// What [`schemas`] returns.
-    #[cfg(feature = "schema")]
-    #[derive(Debug)]
-    pub struct Schemas {
-        /// Each result type (and each type inside one), as serialized.
-        pub results: serde_json::Map<String, serde_json::Value>,
-        /// Each option object (and each type inside one), as read.
-        pub inputs: serde_json::Map<String, serde_json::Value>,
-    }
-}
+/// of every operation and the JSON Schemas of its results, which `bunkerlite-gen` writes the C,
+/// Python and Node surfaces from, and the helpers those surfaces use to read arguments as text
+/// under a vault's limits and to hand results on as text.
+pub mod bridge;
 
 #[cfg(feature = "testing")]
 #[doc(hidden)]

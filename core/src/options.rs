@@ -39,6 +39,7 @@ pub enum AuditDetails {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SqliteOptions {
     /// Commit durability (default `full`).
     pub synchronous: Synchronous,
@@ -54,9 +55,25 @@ impl Default for SqliteOptions {
 
 /// Options for [`Vault::open`](crate::Vault::open). Every field has a default; from JSON, unknown
 /// fields are refused.
+///
+/// In Rust they are built from the defaults with one method per field (the struct is
+/// `#[non_exhaustive]`, so a new option never breaks a caller):
+///
+/// ```
+/// use bunkerlite::{Limits, Options, SqliteOptions, Synchronous};
+///
+/// let options = Options::default()
+///     .default_region("DE")
+///     .indexed_fields(["customer_id"])
+///     .require_purpose(true)
+///     .limits(Limits::default().max_batch(1_000))
+///     .sqlite(SqliteOptions::default().synchronous(Synchronous::Normal));
+/// assert_eq!(options.limits.max_batch, 1_000);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Options {
     /// Create the vault file when it does not exist (default `true`); otherwise `NOT_FOUND`.
     pub create: bool,
@@ -135,6 +152,56 @@ impl Default for Options {
         }
     }
 }
+
+crate::document::setters!(Options {
+    /// Sets [`create`](Options::create).
+    create: bool;
+    /// Sets [`busy_timeout_ms`](Options::busy_timeout_ms).
+    busy_timeout_ms: u64;
+    /// Sets [`audit_flush_interval_ms`](Options::audit_flush_interval_ms).
+    audit_flush_interval_ms: u64;
+    /// Sets [`audit_max_pending`](Options::audit_max_pending).
+    audit_max_pending: usize;
+    /// Sets [`audit_details`](Options::audit_details).
+    audit_details: AuditDetails;
+    /// Sets [`erasure_wal_window_ms`](Options::erasure_wal_window_ms).
+    erasure_wal_window_ms: u64;
+    /// Sets [`audit_index_batch`](Options::audit_index_batch).
+    audit_index_batch: u64;
+    /// Sets [`require_purpose`](Options::require_purpose).
+    require_purpose: bool;
+    /// Sets [`limits`](Options::limits).
+    limits: Limits;
+    /// Sets [`sqlite`](Options::sqlite).
+    sqlite: SqliteOptions;
+    /// Sets [`manual_clock_ms`](Options::manual_clock_ms).
+    manual_clock_ms: i64 => Some;
+    /// Sets [`clock`](Options::clock).
+    clock: Clock;
+});
+
+impl Options {
+    /// Sets [`default_region`](Options::default_region) (an ISO 3166 code, e.g. `"DE"`).
+    #[must_use]
+    pub fn default_region(mut self, region: impl Into<String>) -> Self {
+        self.default_region = Some(region.into());
+        self
+    }
+
+    /// Sets [`indexed_fields`](Options::indexed_fields).
+    #[must_use]
+    pub fn indexed_fields(mut self, fields: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.indexed_fields = fields.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+crate::document::setters!(SqliteOptions {
+    /// Sets [`synchronous`](SqliteOptions::synchronous).
+    synchronous: Synchronous;
+    /// Sets [`cache_kib`](SqliteOptions::cache_kib).
+    cache_kib: u32;
+});
 
 /// The longest `erasure_wal_window_ms` accepted.
 pub const MAX_ERASURE_WAL_WINDOW_MS: u64 = 60_000;

@@ -31,7 +31,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("feature areas", &["subjects", "tokens", "consent", "audit_log"]),
     ("orchestrators", &["erasure", "upgrade"]),
     ("facade", &["vault", "subjects::ops", "tokens::ops", "consent::ops", "audit_log::ops"]),
-    ("crate root", &["lib", "testing"]),
+    ("crate root", &["lib", "testing", "bridge"]),
 ];
 
 /// The arrows allowed between units of one floor (from, to): primitives building on each other,

@@ -241,11 +241,8 @@ fn caller_paths_are_file_names_never_uris() {
     std::env::set_current_dir(dir.path()).expect("chdir");
     let made = Vault::open(relative, &common::key(KEY), Options::default());
     let exists = dir.path().join(relative).exists();
-    let no_create = Vault::open(
-        dir.path().join("file:missing.db"),
-        &common::key(KEY),
-        Options { create: false, ..Options::default() },
-    );
+    let no_create =
+        Vault::open(dir.path().join("file:missing.db"), &common::key(KEY), Options::default().create(false));
     std::env::set_current_dir(cwd).expect("chdir back");
     made.expect("a relative file: name is a file name").close().expect("close");
     assert!(exists);
@@ -318,7 +315,7 @@ fn a_write_waits_for_another_connections_lock_then_busy_after_the_timeout() {
     // it ends, and fails with BUSY once `busy_timeout_ms` has passed (how soon a waiting write
     // follows a released lock is measured by bench/threads.mjs's workers, not timed here).
     let tv = common::temp_vault();
-    let options = Options { busy_timeout_ms: 400, ..Options::default() };
+    let options = Options::default().busy_timeout_ms(400);
     let vault = Vault::open(&tv.path, &common::key(KEY), options).expect("open");
     vault.create_subject(&common::c("app"), json!({"n": 0})).expect("create");
     let other = common::raw(&tv.path);

@@ -64,7 +64,7 @@ fn purposes_are_enforced_before_data_is_touched() {
 
 #[test]
 fn require_purpose_refuses_reads_without_one() {
-    let options = Options { require_purpose: true, ..Options::default() };
+    let options = Options::default().require_purpose(true);
     let v = Vault::open_in_memory(&common::key(1), options).expect("open");
     let app = c("app:web");
     let token = v.create_subject(&app, json!({"name": "x"})).expect("create needs no purpose");
@@ -90,8 +90,7 @@ fn detokenize_checks_the_linked_subject() {
 
 #[test]
 fn the_record_keeps_every_decision_and_notice_version() {
-    let v = Vault::open_in_memory(&common::key(1), Options { manual_clock_ms: Some(1_000_000), ..Options::default() })
-        .expect("open");
+    let v = Vault::open_in_memory(&common::key(1), Options::default().manual_clock_ms(1_000_000)).expect("open");
     let admin = c("admin:dpo");
     catalogue(&v);
     let token = v.create_subject(&c("app"), json!({"name": "x"})).expect("create");
@@ -250,8 +249,7 @@ fn erasure_leaves_no_consent_rows_or_canaries() {
 #[test]
 fn expiry_is_observed_by_the_purge_and_by_later_decisions() {
     let tv = temp_vault();
-    let at =
-        |ms: i64| Vault::open(&tv.path, &common::key(1), Options { manual_clock_ms: Some(ms), ..Options::default() });
+    let at = |ms: i64| Vault::open(&tv.path, &common::key(1), Options::default().manual_clock_ms(ms));
     let v = at(1_000).expect("open");
     catalogue(&v);
     let app = c("app");

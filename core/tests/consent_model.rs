@@ -293,11 +293,7 @@ impl Model {
 // ---- the vault -------------------------------------------------------------------------------
 
 fn options(now: i64) -> Options {
-    Options {
-        manual_clock_ms: Some(now),
-        sqlite: SqliteOptions { synchronous: Synchronous::Normal, ..SqliteOptions::default() },
-        ..Options::default()
-    }
+    Options::default().manual_clock_ms(now).sqlite(SqliteOptions::default().synchronous(Synchronous::Normal))
 }
 
 fn open_at(path: &Path, now: i64) -> Vault {

@@ -302,7 +302,7 @@ fn kill_reader(options: &Options, run_for: Duration) -> (Vec<Instant>, usize, In
 fn read_events_lost_on_kill_are_bounded_by_the_flush_interval() {
     let interval = 100;
     // A pending cap far beyond the run: only the background flusher makes events durable.
-    let options = Options { audit_flush_interval_ms: interval, audit_max_pending: 1_000_000, ..Options::default() };
+    let options = Options::default().audit_flush_interval_ms(interval).audit_max_pending(1_000_000);
     let (acks, logged, killed) = kill_reader(&options, Duration::from_millis(1500));
     assert!(acks.len() > 100, "the reader made progress: {}", acks.len());
     // Every read acknowledged more than one interval (plus scheduling slack) before the kill
@@ -317,7 +317,7 @@ fn read_events_lost_on_kill_are_bounded_by_the_flush_interval() {
 fn read_events_lost_on_kill_are_bounded_by_max_pending() {
     // A flush interval far beyond the run: only the pending cap makes events durable.
     let max_pending = 40;
-    let options = Options { audit_flush_interval_ms: 600_000, audit_max_pending: max_pending, ..Options::default() };
+    let options = Options::default().audit_flush_interval_ms(600_000).audit_max_pending(max_pending);
     let (acks, logged, _) = kill_reader(&options, Duration::from_millis(800));
     assert!(acks.len() > 2 * max_pending, "the reader made progress: {}", acks.len());
     assert!(
@@ -329,7 +329,7 @@ fn read_events_lost_on_kill_are_bounded_by_max_pending() {
 
 #[test]
 fn synchronous_read_auditing_loses_nothing() {
-    let options = Options { audit_flush_interval_ms: 0, ..Options::default() };
+    let options = Options::default().audit_flush_interval_ms(0);
     let (acks, logged, _) = kill_reader(&options, Duration::from_millis(600));
     assert!(acks.len() > 20, "the reader made progress: {}", acks.len());
     assert!(logged >= acks.len(), "{logged} logged of {} acknowledged", acks.len());

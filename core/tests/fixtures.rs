@@ -25,7 +25,7 @@ fn fixture(version: u32, ext: &str) -> PathBuf {
 fn write_fixture(db: &Path, manifest: &Path) {
     let key = MasterKey::from_hex(KEY_HEX).expect("key");
     // Format 5: a small index batch, so the audit's index by subject holds several runs.
-    let options = Options { indexed_fields: vec!["customer_id".into()], audit_index_batch: 3, ..Options::default() };
+    let options = Options::default().indexed_fields(["customer_id"]).audit_index_batch(3);
     let vault = Vault::open(db, &key, options).expect("create");
     let signup = Caller::new("app:signup").expect("actor");
     let ann = vault

@@ -120,8 +120,7 @@ fn the_deepest_limit_a_vault_accepts_is_one_it_can_read_back() {
         }
         v
     };
-    let options =
-        |depth: usize| Options { limits: Limits { max_depth: depth, ..Limits::default() }, ..Options::default() };
+    let options = |depth: usize| Options::default().limits(Limits::default().max_depth(depth));
     let e = Vault::open_in_memory(&common::key(1), options(MAX_DEPTH + 1)).expect_err("deeper than readable");
     assert_eq!(e.kind(), bunkerlite::ErrorKind::InvalidInput);
     let vault = Vault::open_in_memory(&common::key(1), options(MAX_DEPTH)).expect("open");
@@ -131,7 +130,8 @@ fn the_deepest_limit_a_vault_accepts_is_one_it_can_read_back() {
     let lookup = bunkerlite::Lookup::token(&token);
     assert_eq!(vault.get_subject(&app, &lookup).expect("reads back").profile, profile);
     let text: serde_json::Value =
-        serde_json::from_str(&vault.get_subject_json(&app, &lookup).expect("as text")).expect("json");
+        serde_json::from_str(&bunkerlite::bridge::get_subject_json(&vault, &app, &lookup).expect("as text"))
+            .expect("json");
     assert_eq!(text["profile"], profile);
     let e = vault.create_subject(&app, deep(MAX_DEPTH + 1)).expect_err("deeper");
     assert_eq!(e.kind(), bunkerlite::ErrorKind::TooLarge);

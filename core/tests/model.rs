@@ -47,10 +47,7 @@ fn email(i: u8) -> String {
 }
 
 fn options() -> Options {
-    Options {
-        sqlite: SqliteOptions { synchronous: Synchronous::Normal, ..SqliteOptions::default() },
-        ..Options::default()
-    }
+    Options::default().sqlite(SqliteOptions::default().synchronous(Synchronous::Normal))
 }
 
 fn code<T>(r: &bunkerlite::Result<T>) -> Option<ErrorKind> {

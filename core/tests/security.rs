@@ -427,7 +427,7 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
         let vault = common::open(&tv.path, 1);
         let value = vault.get_subject(&common::c("app"), &Lookup::token(&ann)).map(|s| s.profile);
         // The text form (what the bindings read) checks exactly what the Value form checks.
-        let text = vault.get_subject_json(&common::c("app"), &Lookup::token(&ann));
+        let text = bunkerlite::bridge::get_subject_json(&vault, &common::c("app"), &Lookup::token(&ann));
         match (&value, &text) {
             (Ok(v), Ok(t)) => assert_eq!(&serde_json::from_str::<serde_json::Value>(t).expect("json")["profile"], v),
             (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind()),
@@ -523,11 +523,13 @@ fn envelope_headers_row_versions_and_index_rows_are_checked() {
     let vault = common::open(&tv.path, 1);
     let e = vault.get_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
     assert_eq!(e.kind(), ErrorKind::Integrity);
-    let e = vault.get_subject_json(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
+    let e = bunkerlite::bridge::get_subject_json(&vault, &common::c("app"), &Lookup::email("ann@x.org"))
+        .expect_err("re-pointed");
     assert_eq!(e.kind(), ErrorKind::Integrity);
     // Spelled otherwise (the stored value is then normalised and hashed again), the same.
     for spelling in ["ANN@x.org", " Ann@X.org "] {
-        let e = vault.get_subject_json(&common::c("app"), &Lookup::email(spelling)).expect_err("re-pointed");
+        let e = bunkerlite::bridge::get_subject_json(&vault, &common::c("app"), &Lookup::email(spelling))
+            .expect_err("re-pointed");
         assert_eq!(e.kind(), ErrorKind::Integrity, "{spelling}");
     }
     let e = vault.forget_subject(&common::c("app"), &Lookup::email("ann@x.org")).expect_err("re-pointed");
@@ -572,7 +574,7 @@ fn wal_bytes(path: &std::path::Path) -> Vec<u8> {
 fn coalesced_wal_truncation_holds_its_stated_point() {
     let tv = common::temp_vault();
     let open = |window: u64| {
-        let options = Options { erasure_wal_window_ms: window, ..Options::default() };
+        let options = Options::default().erasure_wal_window_ms(window);
         Vault::open(&tv.path, &common::key(1), options).expect("open")
     };
     // Bytes of a subject's profile ciphertext, to look for in the WAL after its erasure.
@@ -651,7 +653,7 @@ fn coalesced_wal_truncation_holds_its_stated_point() {
 
     // Out of range is refused before any file is made.
     let other = tv.path.with_file_name("never.db");
-    let options = Options { erasure_wal_window_ms: 60_001, ..Options::default() };
+    let options = Options::default().erasure_wal_window_ms(60_001);
     let e = Vault::open(&other, &common::key(1), options).expect_err("too long");
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(!other.exists());
@@ -678,7 +680,7 @@ fn events_hidden_from_a_subjects_listing_fail_verification() {
         "UPDATE audit_runs SET last_seq = last_seq + 100 WHERE run = (SELECT max(run) FROM audit_runs)",
     ] {
         let tv = common::temp_vault();
-        let options = bunkerlite::Options { audit_index_batch: 4, ..bunkerlite::Options::default() };
+        let options = bunkerlite::Options::default().audit_index_batch(4);
         let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options.clone()).expect("open");
         let app = common::c("app");
         let t = v.create_subject(&app, serde_json::json!({"n": 1})).expect("create");
@@ -704,7 +706,7 @@ fn the_audit_index_keeps_few_runs_however_small_its_batches() {
     // Each index pass appends a run; runs that have caught up with the one before them are
     // merged, so a listing looks into few of them even with a pass per event.
     let tv = common::temp_vault();
-    let options = bunkerlite::Options { audit_index_batch: 1, ..bunkerlite::Options::default() };
+    let options = bunkerlite::Options::default().audit_index_batch(1);
     let v = bunkerlite::Vault::open(&tv.path, &common::key(1), options).expect("open");
     let app = common::c("app");
     let t = v.create_subject(&app, serde_json::json!({"n": 1})).expect("create");

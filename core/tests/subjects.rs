@@ -7,8 +7,7 @@ use bunkerlite::{Caller, ErrorKind, Lookup, MasterKey, Options, PageRequest, Vau
 use serde_json::json;
 
 fn vault() -> Vault {
-    let options =
-        Options { indexed_fields: vec!["customer_id".into()], default_region: Some("DE".into()), ..Options::default() };
+    let options = Options::default().indexed_fields(["customer_id"]).default_region("DE");
     Vault::open_in_memory(&common::key(1), options).expect("open")
 }
 
@@ -38,9 +37,9 @@ fn create_and_get_by_every_mode() {
         assert_eq!(s.token, token);
         assert_eq!(s.profile, profile, "the profile comes back as given");
         assert_eq!(s.version, 1);
-        let text = v.get_subject_json(&common::c("app:test"), &lookup).expect("as text");
+        let text = bunkerlite::bridge::get_subject_json(&v, &common::c("app:test"), &lookup).expect("as text");
         assert_eq!(text, serde_json::to_string(&s).expect("json"), "the text form is the subject serialised");
-        let parts = v.get_subject_text(&common::c("app:test"), &lookup).expect("profile as text");
+        let parts = bunkerlite::bridge::get_subject_text(&v, &common::c("app:test"), &lookup).expect("profile as text");
         assert_eq!(
             (&parts.token, parts.created_ms, parts.updated_ms, parts.version),
             (&s.token, s.created_ms, s.updated_ms, s.version)
@@ -71,12 +70,26 @@ fn create_and_get_by_every_mode() {
         (Lookup::token("not-a-token"), ErrorKind::InvalidInput),
         (Lookup::field("name", "Ann Lee"), ErrorKind::InvalidInput),
     ] {
-        assert_eq!(kind(v.get_subject_json(&common::c("app:test"), &lookup)), expected, "{lookup:?}");
-        assert_eq!(kind(v.get_subject_text(&common::c("app:test"), &lookup)), expected, "{lookup:?}");
+        assert_eq!(
+            kind(bunkerlite::bridge::get_subject_json(&v, &common::c("app:test"), &lookup)),
+            expected,
+            "{lookup:?}"
+        );
+        assert_eq!(
+            kind(bunkerlite::bridge::get_subject_text(&v, &common::c("app:test"), &lookup)),
+            expected,
+            "{lookup:?}"
+        );
     }
     v.forget_subject(&common::c("app:test"), &Lookup::token(&token)).expect("forget");
-    assert_eq!(kind(v.get_subject_json(&common::c("app:test"), &Lookup::token(&token))), ErrorKind::Erased);
-    assert_eq!(kind(v.get_subject_text(&common::c("app:test"), &Lookup::token(&token))), ErrorKind::Erased);
+    assert_eq!(
+        kind(bunkerlite::bridge::get_subject_json(&v, &common::c("app:test"), &Lookup::token(&token))),
+        ErrorKind::Erased
+    );
+    assert_eq!(
+        kind(bunkerlite::bridge::get_subject_text(&v, &common::c("app:test"), &Lookup::token(&token))),
+        ErrorKind::Erased
+    );
 }
 
 fn uuid_version(token: &str) -> u32 {
@@ -128,17 +141,14 @@ fn invalid_profiles_are_refused_without_echo() {
 
 #[test]
 fn limits_are_enforced() {
-    let options = Options {
-        limits: bunkerlite::Limits {
-            max_document_bytes: 200,
-            max_depth: 4,
-            max_fields: 10,
-            max_string_bytes: 50,
-            max_batch: 3,
-            ..bunkerlite::Limits::default()
-        },
-        ..Options::default()
-    };
+    let options = Options::default().limits(
+        bunkerlite::Limits::default()
+            .max_document_bytes(200)
+            .max_depth(4)
+            .max_fields(10)
+            .max_string_bytes(50)
+            .max_batch(3),
+    );
     let v = Vault::open_in_memory(&common::key(1), options).expect("open");
     assert_eq!(kind(v.create_subject(&common::c("app"), json!({"a": "x".repeat(51)}))), ErrorKind::TooLarge);
     assert_eq!(kind(v.create_subject(&common::c("app"), json!({"a": {"b": {"c": {"d": 1}}}}))), ErrorKind::TooLarge);
@@ -248,10 +258,13 @@ fn batches_are_all_or_nothing() {
     assert_eq!(got[2].as_ref().expect("found").token, tokens[9]);
     assert_eq!(kind(v.get_subjects(&common::c("app"), &[Lookup::token("bad")])), ErrorKind::InvalidInput);
     // The text form is the same list serialised.
-    let text = v.get_subjects_json(&common::c("app"), &lookups).expect("as text");
+    let text = bunkerlite::bridge::get_subjects_json(&v, &common::c("app"), &lookups).expect("as text");
     assert_eq!(text, serde_json::to_string(&got).expect("json"));
-    assert_eq!(v.get_subjects_json(&common::c("app"), &[]).expect("empty"), "[]");
-    assert_eq!(kind(v.get_subjects_json(&common::c("app"), &[Lookup::token("bad")])), ErrorKind::InvalidInput);
+    assert_eq!(bunkerlite::bridge::get_subjects_json(&v, &common::c("app"), &[]).expect("empty"), "[]");
+    assert_eq!(
+        kind(bunkerlite::bridge::get_subjects_json(&v, &common::c("app"), &[Lookup::token("bad")])),
+        ErrorKind::InvalidInput
+    );
 }
 
 #[test]
@@ -286,7 +299,7 @@ fn forget_erases_and_reports() {
 #[test]
 fn lifecycle_and_options() {
     let tv = common::temp_vault();
-    let options = Options { indexed_fields: vec!["member_no".into()], ..Options::default() };
+    let options = Options::default().indexed_fields(["member_no"]);
     let v = Vault::open(&tv.path, &common::key(3), options.clone()).expect("create");
     let t = v.create_subject(&common::c("app"), json!({"member_no": "M1"})).expect("create");
     let clone = v.clone();
@@ -300,18 +313,18 @@ fn lifecycle_and_options() {
     let v = Vault::open(&tv.path, &common::key(3), Options::default()).expect("reopen");
     assert_eq!(v.get_subject(&common::c("app"), &Lookup::field("member_no", "M1")).expect("by member_no").token, t);
     drop(v);
-    let other = Options { indexed_fields: vec!["other".into()], ..Options::default() };
+    let other = Options::default().indexed_fields(["other"]);
     assert_eq!(kind(Vault::open(&tv.path, &common::key(3), other)), ErrorKind::InvalidInput);
 
     for bad in [vec!["email".to_string()], vec!["Bad".to_string()], vec!["".to_string()]] {
-        let o = Options { indexed_fields: bad, ..Options::default() };
+        let o = Options::default().indexed_fields(bad);
         assert_eq!(kind(Vault::open_in_memory(&common::key(1), o)), ErrorKind::InvalidInput);
     }
-    let o = Options { default_region: Some("XX".into()), ..Options::default() };
+    let o = Options::default().default_region("XX");
     assert_eq!(kind(Vault::open_in_memory(&common::key(1), o)), ErrorKind::InvalidInput);
 
     let missing = tv.dir.path().join("missing.db");
-    let o = Options { create: false, ..Options::default() };
+    let o = Options::default().create(false);
     assert_eq!(kind(Vault::open(&missing, &common::key(1), o)), ErrorKind::NotFound);
     assert!(!missing.exists());
 
@@ -395,10 +408,10 @@ fn vault_is_send_and_sync() {
 #[test]
 fn text_and_json_entry_points() {
     let v = vault();
-    let doc = v.parse_document(r#"{"email": "t@x.org"}"#).expect("parse");
+    let doc = bunkerlite::bridge::parse_document(&v, r#"{"email": "t@x.org"}"#).expect("parse");
     let t = v.create_subject(&common::c("app"), doc).expect("create");
-    assert_eq!(kind(v.parse_document("{")), ErrorKind::InvalidInput);
-    assert_eq!(kind(v.parse_document(&"x".repeat(2 << 20))), ErrorKind::TooLarge);
+    assert_eq!(kind(bunkerlite::bridge::parse_document(&v, "{")), ErrorKind::InvalidInput);
+    assert_eq!(kind(bunkerlite::bridge::parse_document(&v, &"x".repeat(2 << 20))), ErrorKind::TooLarge);
     let lookup = Lookup::from_json(&json!({"email": "T@x.org"})).expect("lookup");
     assert_eq!(v.get_subject(&common::c("app"), &lookup).expect("get").token, t);
     for bad in [json!({}), json!({"email": 1}), json!({"email": "a", "phone": "b"}), json!("email")] {
@@ -409,7 +422,11 @@ fn text_and_json_entry_points() {
 #[test]
 fn the_default_region_is_part_of_the_vault() {
     let tv = common::temp_vault();
-    let with = |region: Option<&str>| Options { default_region: region.map(String::from), ..Options::default() };
+    let with = |region: Option<&str>| {
+        let mut options = Options::default();
+        options.default_region = region.map(String::from);
+        options
+    };
     let vault = Vault::open(&tv.path, &common::key(1), with(Some("DE"))).expect("open");
     let token = vault.create_subject(&common::c("app"), json!({"phone": "030 901820", "name": "Ann"})).expect("create");
     vault.close().expect("close");
@@ -492,7 +509,7 @@ fn index_entries_go_even_when_their_hash_no_longer_matches() {
 fn audit_listings_by_subject_are_whole_on_both_sides_of_the_index_mark() {
     // Events are indexed by subject in batches: a listing reads the index up to its mark and
     // scans the log after it. With a batch of 7, the mark moves many times during this test.
-    let options = Options { audit_index_batch: 7, audit_flush_interval_ms: 0, ..Options::default() };
+    let options = Options::default().audit_index_batch(7).audit_flush_interval_ms(0);
     let v = Vault::open_in_memory(&common::key(1), options).expect("open");
     let app = common::c("app");
     let tokens: Vec<String> =

@@ -55,7 +55,7 @@ fn key() -> MasterKey {
 }
 
 fn options() -> Options {
-    Options { audit_index_batch: 3, manual_clock_ms: Some(1_800_000_000_000), ..Options::default() }
+    Options::default().audit_index_batch(3).manual_clock_ms(1_800_000_000_000)
 }
 
 /// What the reads answer on an untouched vault; the sweep compares each edit's answers with it.

@@ -114,13 +114,12 @@ fn the_catalogue_cannot_be_edited_into_a_permission() {
 #[test]
 fn an_expired_token_is_not_revived_by_its_row() {
     let tv = temp_vault();
-    let v = Vault::open(&tv.path, &common::key(1), Options { manual_clock_ms: Some(1_000_000), ..Options::default() })
-        .expect("open");
+    let v = Vault::open(&tv.path, &common::key(1), Options::default().manual_clock_ms(1_000_000)).expect("open");
     let app = c("app");
     let cvv = v.tokenize(&app, "123", Some(json!({"kind": "transient", "ttl_ms": 1000}))).expect("cvv");
     let once = v.tokenize(&app, "456", Some(json!({"once": true}))).expect("once");
     v.close().expect("close");
-    let later = Options { manual_clock_ms: Some(10_000_000), ..Options::default() };
+    let later = Options::default().manual_clock_ms(10_000_000);
     for (what, sql, token) in [
         ("expiry cleared", "UPDATE tokens SET expires_ms = NULL", &cvv),
         ("expiry moved", "UPDATE tokens SET expires_ms = 99999999999999", &cvv),

@@ -413,7 +413,7 @@ struct Count {
 }
 
 fn vault(region: &str) -> Vault {
-    let options = Options { default_region: Some(region.into()), ..Options::default() };
+    let options = Options::default().default_region(region);
     Vault::open_in_memory(&MasterKey::from_bytes(&[9; 32]).expect("key"), options).expect("open")
 }
 

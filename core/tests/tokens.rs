@@ -214,7 +214,7 @@ fn erasing_a_subject_removes_its_tokens_from_the_files() {
 fn random_tokens_are_unique_well_formed_and_uniform() {
     const N: usize = 100_000;
     const BATCH: usize = 10_000;
-    let options = Options { audit_flush_interval_ms: 1000, ..Options::default() };
+    let options = Options::default().audit_flush_interval_ms(1000);
     let v = Vault::open_in_memory(&common::key(1), options).expect("open");
     let app = c("app");
     let digits: Vec<u8> = (b'0'..=b'9').collect();

@@ -68,7 +68,7 @@ pub(crate) unsafe fn lookup(mode: *const c_char, value: *const c_char) -> Result
 /// `ptr` is NULL or a NUL-terminated string.
 pub(crate) unsafe fn document(v: &Vault, ptr: *const c_char, name: &str) -> Result<Value, Error> {
     // SAFETY: per the contract.
-    v.parse_document(unsafe { str_arg(ptr, name) }?)
+    bunkerlite::bridge::parse_document(v, unsafe { str_arg(ptr, name) }?)
 }
 
 /// The documents of a batch, from JSON text of an array (the whole text under the vault's
@@ -78,7 +78,7 @@ pub(crate) unsafe fn document(v: &Vault, ptr: *const c_char, name: &str) -> Resu
 /// As [`document`].
 pub(crate) unsafe fn documents(v: &Vault, ptr: *const c_char, name: &str) -> Result<Vec<Value>, Error> {
     // SAFETY: forwarded contract.
-    bunkerlite::documents_from_json(v.parse_batch(unsafe { str_arg(ptr, name) }?)?)
+    bunkerlite::bridge::documents_from_json(bunkerlite::bridge::parse_batch(v, unsafe { str_arg(ptr, name) }?)?)
 }
 
 /// An optional options object, from JSON text (NULL: absent).
@@ -89,7 +89,7 @@ pub(crate) unsafe fn opt_document(v: &Vault, ptr: *const c_char, name: &str) -> 
     // SAFETY: forwarded contract.
     match unsafe { opt_str_arg(ptr, name) }? {
         None => Ok(None),
-        Some(text) => v.parse_document(text).map(Some),
+        Some(text) => bunkerlite::bridge::parse_document(v, text).map(Some),
     }
 }
 
@@ -99,7 +99,7 @@ pub(crate) unsafe fn opt_document(v: &Vault, ptr: *const c_char, name: &str) -> 
 /// As [`document`].
 pub(crate) unsafe fn strings(v: &Vault, ptr: *const c_char, name: &str) -> Result<Vec<String>, Error> {
     // SAFETY: forwarded contract.
-    bunkerlite::strings_from_json(v.parse_batch(unsafe { str_arg(ptr, name) }?)?)
+    bunkerlite::bridge::strings_from_json(bunkerlite::bridge::parse_batch(v, unsafe { str_arg(ptr, name) }?)?)
 }
 
 /// A batch of lookups, from JSON text of an array of lookup objects.
@@ -108,7 +108,7 @@ pub(crate) unsafe fn strings(v: &Vault, ptr: *const c_char, name: &str) -> Resul
 /// As [`document`].
 pub(crate) unsafe fn lookups(v: &Vault, ptr: *const c_char) -> Result<Vec<Lookup>, Error> {
     // SAFETY: forwarded contract.
-    Lookup::many_from_json(&v.parse_batch(unsafe { str_arg(ptr, "lookups_json") }?)?)
+    Lookup::many_from_json(&bunkerlite::bridge::parse_batch(v, unsafe { str_arg(ptr, "lookups_json") }?)?)
 }
 
 /// A page request: `cursor` NULL for the first page.
@@ -129,7 +129,7 @@ pub(crate) unsafe fn anchor(v: &Vault, ptr: *const c_char) -> Result<Option<Audi
     // SAFETY: per the contract.
     match unsafe { opt_str_arg(ptr, "anchor_json") }? {
         None => Ok(None),
-        Some(text) => AuditHead::from_json(&v.parse_document(text)?).map(Some),
+        Some(text) => AuditHead::from_json(&bunkerlite::bridge::parse_document(v, text)?).map(Some),
     }
 }
 

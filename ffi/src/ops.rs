@@ -110,7 +110,7 @@ pub unsafe extern "C" fn bl_subject_get(
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
         let lookup = unsafe { convert::lookup(mode, value) }?;
-        let result = v.get_subject_json(&caller, &lookup)?;
+        let result = bunkerlite::bridge::get_subject_json(&v, &caller, &lookup)?;
         // SAFETY: `out_subject_json` was checked above.
         unsafe { put_string(out_subject_json, result) }
     })
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn bl_subjects_get(
         let caller = unsafe { convert::caller(caller) }?;
         // SAFETY: the pointers are valid per this function's contract.
         let lookups = unsafe { convert::lookups(&v, lookups_json) }?;
-        let result = v.get_subjects_json(&caller, &lookups)?;
+        let result = bunkerlite::bridge::get_subjects_json(&v, &caller, &lookups)?;
         // SAFETY: `out_subjects_json` was checked above.
         unsafe { put_string(out_subjects_json, result) }
     })

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use bunkerlite::{Limits, Options, Vault};
+use bunkerlite::{Options, Vault};
 
 use crate::convert::{check_out, opt_str_arg, str_arg};
 use crate::error::guard;
@@ -12,7 +12,7 @@ use crate::handles::{add_vault, bl_key, bl_vault, remove_vault};
 fn options(json: Option<&str>) -> bunkerlite::Result<Options> {
     match json {
         None => Ok(Options::default()),
-        Some(text) => Options::from_json(Limits::default().parse(text)?),
+        Some(text) => bunkerlite::bridge::parse_options(text),
     }
 }
 

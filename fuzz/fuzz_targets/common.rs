@@ -18,7 +18,7 @@ pub fn vault() -> Vault {
         let _ = v.close();
     }
     let options =
-        Options { indexed_fields: vec!["customer_id".into()], default_region: Some("DE".into()), ..Options::default() };
+        Options::default().indexed_fields(["customer_id"]).default_region("DE");
     let v = Vault::open_in_memory(&MasterKey::from_bytes(&[7; 32]).expect("key"), options).expect("open");
     *slot = Some((v.clone(), 0));
     v

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let v = common::vault();
     let c = common::caller();
-    let Ok(doc) = v.parse_document(text) else { return };
+    let Ok(doc) = bunkerlite::bridge::parse_document(&v, text) else { return };
     match v.create_subject(&c, doc.clone()) {
         Ok(token) => {
             let s = v.get_subject(&c, &Lookup::token(&token)).expect("a created subject reads back");

@@ -2,13 +2,12 @@
 //! works or fails cleanly.
 #![no_main]
 
-use bunkerlite::{Caller, MasterKey, Options, Vault};
+use bunkerlite::{Caller, MasterKey, Vault};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(value) = bunkerlite::Limits::default().parse(text) else { return };
-    let Ok(mut options) = Options::from_json(value) else { return };
+    let Ok(mut options) = bunkerlite::bridge::parse_options(text) else { return };
     // Keep a run's resources bounded: no flusher thread per input, a small page cache.
     options.audit_flush_interval_ms = 0;
     options.sqlite.cache_kib = options.sqlite.cache_kib.min(1024);

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let v = common::vault();
     let c = common::caller();
-    let (Ok(doc), Ok(patch)) = (v.parse_document(doc), v.parse_document(patch)) else { return };
+    let (Ok(doc), Ok(patch)) = (bunkerlite::bridge::parse_document(&v, doc), bunkerlite::bridge::parse_document(&v, patch)) else { return };
     let Ok(token) = v.create_subject(&c, doc) else { return };
     let before = v.get_subject(&c, &Lookup::token(&token)).expect("read");
     match v.update_subject(&c, &Lookup::token(&token), patch) {

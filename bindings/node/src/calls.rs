@@ -13,7 +13,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::Arc;
 
-use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Lookup, PageRequest, SubjectText, Vault};
+use bunkerlite::bridge::SubjectText;
+use bunkerlite::{AuditHead, Caller, Error, ErrorKind, Lookup, PageRequest, Vault};
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue};
 use napi::{sys, Env, Task};
 use serde_json::Value;
@@ -157,7 +158,7 @@ impl Call {
     pub unsafe fn document(&self, i: usize) -> Result<Value, Failure> {
         // SAFETY: per this function's contract.
         unsafe {
-            let limit = self.vault()?.limits()?.max_document_bytes;
+            let limit = bunkerlite::bridge::limits(self.vault()?)?.max_document_bytes;
             args::document(self.env, self.argv[i], limit, "document")
         }
     }
@@ -170,7 +171,7 @@ impl Call {
     unsafe fn batch(&self, i: usize) -> Result<Value, Failure> {
         // SAFETY: per this function's contract.
         unsafe {
-            let limit = self.vault()?.limits()?.max_batch_bytes;
+            let limit = bunkerlite::bridge::limits(self.vault()?)?.max_batch_bytes;
             args::document(self.env, self.argv[i], limit, "a batch")
         }
     }
@@ -179,7 +180,7 @@ impl Call {
     /// `self` holds the current call's values.
     pub unsafe fn documents(&self, i: usize) -> Result<Vec<Value>, Failure> {
         // SAFETY: per this function's contract.
-        Ok(bunkerlite::documents_from_json(unsafe { self.batch(i) }?)?)
+        Ok(bunkerlite::bridge::documents_from_json(unsafe { self.batch(i) }?)?)
     }
 
     /// The strings of a batch (JSON text of an array of strings, under `max_batch_bytes`).
@@ -188,7 +189,7 @@ impl Call {
     /// `self` holds the current call's values.
     pub unsafe fn strings(&self, i: usize) -> Result<Vec<String>, Failure> {
         // SAFETY: per this function's contract.
-        Ok(bunkerlite::strings_from_json(unsafe { self.batch(i) }?)?)
+        Ok(bunkerlite::bridge::strings_from_json(unsafe { self.batch(i) }?)?)
     }
 
     /// An optional options object (JSON text; `undefined` and `null` are absent).

@@ -38,28 +38,28 @@ calls! {
         let v = c.vault()?;
         let caller = c.caller_of(3)?;
         let lookup = c.lookup(1)?;
-        Ok(Out::subject(v.get_subject_text(&caller, &lookup)?))
+        Ok(Out::subject(bunkerlite::bridge::get_subject_text(v, &caller, &lookup)?))
     });
     /// `getSubjectAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"getSubjectAsync" => get_subject_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
         let caller = c.later(c.caller_of(3))?;
         let lookup = c.later(c.lookup(1))?;
-        c.spawn(move || Ok(Out::subject(v?.get_subject_text(&caller?, &lookup?)?)))
+        c.spawn(move || Ok(Out::subject(bunkerlite::bridge::get_subject_text(&v?, &caller?, &lookup?)?)))
     });
     /// `getSubjects(handle, lookups, actor, purpose)`: Read many subjects: a subject, or null where nothing matches (or the subject was erased), per lookup, in order.
     c"getSubjects" => get_subjects(|c| unsafe {
         let v = c.vault()?;
         let caller = c.caller_of(2)?;
         let lookups = c.lookups(1)?;
-        Ok(Out::Text(v.get_subjects_json(&caller, &lookups)?))
+        Ok(Out::Text(bunkerlite::bridge::get_subjects_json(v, &caller, &lookups)?))
     });
     /// `getSubjectsAsync(handle, lookups, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
     c"getSubjectsAsync" => get_subjects_async(|c| unsafe {
         let v = c.later(c.vault().cloned())?;
         let caller = c.later(c.caller_of(2))?;
         let lookups = c.later(c.lookups(1))?;
-        c.spawn(move || Ok(Out::Text(v?.get_subjects_json(&caller?, &lookups?)?)))
+        c.spawn(move || Ok(Out::Text(bunkerlite::bridge::get_subjects_json(&v?, &caller?, &lookups?)?)))
     });
     /// `updateSubject(handle, mode, lookup, patch, actor, purpose)`: Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array a JSON Patch (RFC 6902).
     c"updateSubject" => update_subject(|c| unsafe {

@@ -287,22 +287,22 @@ pub(crate) fn lookup(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Lookup, Ar
             return Ok(Lookup::parse(&text(mode)?, text(value)?));
         }
     }
-    Ok(Lookup::from_json(&to_json(obj, &vault.limits()?)?)?)
+    Ok(Lookup::from_json(&to_json(obj, &bunkerlite::bridge::limits(vault)?)?)?)
 }
 
 /// A batch of lookups (a list of lookup dicts).
 pub(crate) fn lookups(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Vec<Lookup>, ArgError> {
-    Ok(Lookup::many_from_json(&Value::Array(batch(obj, &vault.limits()?, "lookups")?))?)
+    Ok(Lookup::many_from_json(&Value::Array(batch(obj, &bunkerlite::bridge::limits(vault)?, "lookups")?))?)
 }
 
 /// One document (a profile, a patch) within the vault's limits.
 pub(crate) fn document(obj: &Bound<'_, PyAny>, vault: &Vault) -> Result<Value, ArgError> {
-    to_json(obj, &vault.limits()?)
+    to_json(obj, &bunkerlite::bridge::limits(vault)?)
 }
 
 /// The documents of a batch (a list) named `what`.
 pub(crate) fn documents(obj: &Bound<'_, PyAny>, vault: &Vault, what: &str) -> Result<Vec<Value>, ArgError> {
-    batch(obj, &vault.limits()?, what)
+    batch(obj, &bunkerlite::bridge::limits(vault)?, what)
 }
 
 /// An optional options dict (`None` is absent).
@@ -311,12 +311,12 @@ pub(crate) fn opt_document(obj: Option<&Bound<'_, PyAny>>, vault: &Vault) -> Res
     if !obj.is_instance_of::<PyDict>() {
         return Err(wrong_type("options must be a dict"));
     }
-    Ok(Some(to_json(obj, &vault.limits()?)?))
+    Ok(Some(to_json(obj, &bunkerlite::bridge::limits(vault)?)?))
 }
 
 /// A list of strings named `what` (at most `max_batch` items and `max_batch_bytes` bytes).
 pub(crate) fn strings(obj: &Bound<'_, PyAny>, vault: &Vault, what: &str) -> Result<Vec<String>, ArgError> {
-    batch_of(obj, &vault.limits()?, what, |item| {
+    batch_of(obj, &bunkerlite::bridge::limits(vault)?, what, |item| {
         let s = text(item.cast::<PyString>().map_err(|_| wrong_type("must be a string"))?)?;
         let bytes = s.len();
         Ok((s, bytes))

@@ -50,7 +50,7 @@ impl Vault {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (caller, lookup) =
             arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
-        let result = call(py, || self.inner.get_subject_json(&caller, &lookup))?;
+        let result = call(py, || bunkerlite::bridge::get_subject_json(&self.inner, &caller, &lookup))?;
         convert::from_json_text(py, result)
     }
 
@@ -65,7 +65,7 @@ impl Vault {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (caller, lookups) =
             arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookups(lookups, &self.inner)?)))?;
-        let result = call(py, || self.inner.get_subjects_json(&caller, &lookups))?;
+        let result = call(py, || bunkerlite::bridge::get_subjects_json(&self.inner, &caller, &lookups))?;
         convert::from_json_text(py, result)
     }
 

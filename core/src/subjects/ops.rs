@@ -153,7 +153,7 @@ impl Vault {
     /// building a `Value` (it is checked to be one JSON object, and a row found through an index
     /// is checked as `get_subject` checks it): the bindings hand this text to their language's
     /// JSON parser. Same errors, same audit event.
-    pub fn get_subject_json(&self, caller: &Caller, lookup: &Lookup) -> Result<String> {
+    pub(crate) fn get_subject_json(&self, caller: &Caller, lookup: &Lookup) -> Result<String> {
         Ok(self.get_subject_text(caller, lookup)?.to_json())
     }
 
@@ -161,7 +161,7 @@ impl Vault {
     /// (checked as [`get_subject_json`](Self::get_subject_json) checks it), the other fields as
     /// values: for a binding that parses only the profile in its language. Same errors, same
     /// audit event.
-    pub fn get_subject_text(&self, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
+    pub(crate) fn get_subject_text(&self, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
         let open = self.state()?;
         open.subjects.get_text(&open.engine, caller, lookup)
     }
@@ -169,7 +169,7 @@ impl Vault {
     /// [`get_subjects`](Self::get_subjects) returning the list as JSON text (each subject as
     /// [`get_subject_json`](Self::get_subject_json) writes it, `null` for a miss): what the
     /// bindings hand to their language's parser. Same errors, same audit events.
-    pub fn get_subjects_json(&self, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
+    pub(crate) fn get_subjects_json(&self, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
         let open = self.state()?;
         open.subjects.get_many_json(&open.engine, caller, lookups)
     }

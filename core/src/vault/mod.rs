@@ -207,19 +207,19 @@ impl Vault {
 
     /// Parse JSON text (from C, or any caller holding text) under this vault's limits: oversized
     /// text is refused before it is parsed.
-    pub fn parse_document(&self, text: &str) -> Result<Value> {
+    pub(crate) fn parse_document(&self, text: &str) -> Result<Value> {
         self.state()?.engine.limits.parse(text)
     }
 
     /// Parse the JSON text of a batch (an array of documents or lookups) under this vault's
     /// limits: text larger than `max_batch_bytes` is refused before it is parsed.
-    pub fn parse_batch(&self, text: &str) -> Result<Value> {
+    pub(crate) fn parse_batch(&self, text: &str) -> Result<Value> {
         self.state()?.engine.limits.parse_batch(text)
     }
 
     /// This vault's input limits (bindings check them while converting arguments, so an
     /// oversized argument is refused before it is copied whole).
-    pub fn limits(&self) -> Result<Limits> {
+    pub(crate) fn limits(&self) -> Result<Limits> {
         Ok(self.state()?.engine.limits.clone())
     }
 

@@ -8,9 +8,8 @@ mod generated;
 
 use std::sync::Arc;
 
-pub use bunkerlite::{
-    documents_from_json, strings_from_json, AuditHead, Caller, Lookup, MasterKey, PageRequest, Vault,
-};
+pub use bunkerlite::bridge::{documents_from_json, strings_from_json};
+pub use bunkerlite::{AuditHead, Caller, Lookup, MasterKey, PageRequest, Vault};
 pub use generated::dispatch;
 pub use serde_json::Value;
 

@@ -173,7 +173,7 @@ fn entry(out: &mut String, op: &Op) {
         }
         call_args.push(core_arg(arg, &local));
     }
-    let call = format!("v.{}({})", op.core_method(), call_args.join(", "));
+    let call = crate::operations::call(op, "v", "&v", op.core_method(), &call_args.join(", "));
     match (&op.ret, &out_param) {
         (Ret::Unit, _) => writeln!(out, "        {call}").expect("string"),
         (Ret::Str(_), Some(o)) => {

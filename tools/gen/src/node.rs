@@ -169,7 +169,7 @@ pub(crate) fn functions() -> String {
         for (local, read) in &reads {
             writeln!(out, "        let {local} = {read}?;").expect("string");
         }
-        let call = format!("v.{}({})", op.node_method(), call_args.join(", "));
+        let call = crate::operations::call(op, "v", "v", op.node_method(), &call_args.join(", "));
         writeln!(out, "        {}", result(op, &call, true)).expect("string");
         writeln!(out, "    }});").expect("string");
         writeln!(
@@ -185,7 +185,7 @@ pub(crate) fn functions() -> String {
         }
         let async_args: Vec<String> =
             op.args.iter().zip(&reads).map(|(arg, (local, _))| core_arg(arg, &format!("{local}?"))).collect();
-        let call = format!("v?.{}({})", op.node_method(), async_args.join(", "));
+        let call = crate::operations::call(op, "v?", "&v?", op.node_method(), &async_args.join(", "));
         writeln!(out, "        c.spawn(move || {})", result(op, &call, false)).expect("string");
         writeln!(out, "    }});").expect("string");
     }

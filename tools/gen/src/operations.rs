@@ -11,10 +11,8 @@ pub use bunkerlite::bridge::{Arg, Check, Op, Ret, Text};
 /// Every operation, in the order the bindings list them.
 pub static OPERATIONS: LazyLock<Vec<Op>> = LazyLock::new(bunkerlite::bridge::operations);
 
-/// The `Vault` methods that are not operations: the lifecycle, written by hand in each binding,
-/// and the helpers bindings use to convert arguments under the vault's limits.
-pub const LIFECYCLE: &[&str] =
-    &["open", "open_in_memory", "close", "is_closed", "parse_document", "parse_batch", "limits"];
+/// The `Vault` methods that are not operations: the lifecycle, written by hand in each binding.
+pub const LIFECYCLE: &[&str] = &["open", "open_in_memory", "close", "is_closed"];
 
 /// What the generator adds to a declaration.
 pub trait OpExt {
@@ -25,6 +23,18 @@ pub trait OpExt {
 impl OpExt for Op {
     fn js_name(&self) -> String {
         camel(self.name)
+    }
+}
+
+/// The Rust call of `method` on the vault `receiver`: the operation itself is a `Vault` method,
+/// its text forms are functions of `bunkerlite::bridge` (taking `reference`, the vault as a
+/// `&Vault`).
+pub fn call(op: &Op, receiver: &str, reference: &str, method: &str, args: &str) -> String {
+    if method == op.name {
+        format!("{receiver}.{method}({args})")
+    } else {
+        let sep = if args.is_empty() { "" } else { ", " };
+        format!("bunkerlite::bridge::{method}({reference}{sep}{args})")
     }
 }
 

@@ -122,7 +122,10 @@ fn method(out: &mut String, op: &Op) {
         )
         .expect("string"),
     }
-    let call = format!("call(py, || self.inner.{}({}))", op.core_method(), call_args.join(", "));
+    let call = format!(
+        "call(py, || {})",
+        crate::operations::call(op, "self.inner", "&self.inner", op.core_method(), &call_args.join(", "))
+    );
     match op.ret {
         Ret::Unit | Ret::Str(_) => writeln!(out, "        {call}").expect("string"),
         Ret::Json { py_fast, text, .. } => {

@@ -93,9 +93,27 @@ fn doc(schema: &Value, lang: Lang) -> Option<String> {
     Some(out)
 }
 
-/// A doc comment's text without rustdoc's link targets.
+/// A doc comment's text without rustdoc's link targets and without its Rust examples (a fenced
+/// block, and the paragraph introducing it).
 fn rust_doc(schema: &Value) -> Option<String> {
-    let text = schema.get("description")?.as_str()?;
+    let full = schema.get("description")?.as_str()?;
+    let mut kept: Vec<&str> = Vec::new();
+    let mut fenced = false;
+    for line in full.lines() {
+        if line.trim_start().starts_with("```") {
+            if !fenced {
+                // Drop the paragraph introducing the example.
+                while kept.last().is_some_and(|l| !l.trim().is_empty()) {
+                    kept.pop();
+                }
+            }
+            fenced = !fenced;
+        } else if !fenced {
+            kept.push(line);
+        }
+    }
+    let joined = kept.join("\n");
+    let text = joined.trim();
     let mut out = String::new();
     let mut rest = text;
     // [`x`](path) and [`x`] → `x`
