@@ -487,9 +487,6 @@ export interface CompactReport {
 /**
  * Options for `open`. Every field has a default; from JSON, unknown
  * fields are refused.
- *
- * In Rust they are built from the defaults with one method per field (the struct is
- * `#[non_exhaustive]`, so a new option never breaks a caller):
  */
 export interface Options {
     /** Create the vault file when it does not exist (default `true`); otherwise `NOT_FOUND`. */

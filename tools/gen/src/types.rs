@@ -103,6 +103,9 @@ fn rust_doc(schema: &Value) -> Option<String> {
         if line.trim_start().starts_with("```") {
             if !fenced {
                 // Drop the paragraph introducing the example.
+                while kept.last().is_some_and(|l| l.trim().is_empty()) {
+                    kept.pop();
+                }
                 while kept.last().is_some_and(|l| !l.trim().is_empty()) {
                     kept.pop();
                 }

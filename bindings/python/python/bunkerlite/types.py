@@ -523,9 +523,6 @@ class CompactReport(TypedDict):
 class Options(TypedDict, total=False):
     """Options for `open`. Every field has a default; from JSON, unknown
     fields are refused.
-
-    In Rust they are built from the defaults with one method per field (the struct is
-    `#[non_exhaustive]`, so a new option never breaks a caller):
     """
 
     create: bool
