@@ -9,18 +9,9 @@ pub use crate::document::{documents_from_json, strings_from_json};
 pub use crate::subjects::SubjectText;
 use crate::{Caller, Limits, Lookup, Options, Result, Vault};
 
-/// Every area's operations (declared in its `ops.rs`), in the order the bindings list them.
-const AREAS: &[&[Op]] = &[
-    crate::subjects::ops::OPERATIONS,
-    crate::tokens::ops::OPERATIONS,
-    crate::consent::ops::OPERATIONS,
-    crate::audit_log::ops::OPERATIONS,
-    crate::vault::vault_ops::OPERATIONS,
-];
-
 /// Every operation on an open vault, area by area, in the order the bindings list them.
 pub fn operations() -> Vec<Op> {
-    AREAS.iter().flat_map(|ops| ops.iter().copied()).collect()
+    crate::AREAS.iter().flat_map(|ops| ops.iter().copied()).collect()
 }
 
 /// The JSON Schemas (draft 2020-12 `$defs`, by type name) of every result the operations

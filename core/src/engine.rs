@@ -13,13 +13,12 @@ use crate::caller::Caller;
 use crate::chain::buffer::{Buffer, Flush};
 use crate::chain::{self, Event, Pending, OK};
 use crate::clock::Clock;
-use crate::consent::store::BasisRow;
 use crate::document::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
 use crate::options::Options;
-use crate::policy::{Operation, Policy, Refusal, Target, Verdict};
+use crate::policy::{Gate, Operation, Refusal, Target, Verdict};
 use crate::store::{Backend, Db, Tx};
 
 /// An open vault's engine. Dropped (keys wiped, connections closed) when the vault is closed and
@@ -30,8 +29,8 @@ pub(crate) struct Engine {
     keys: Keyring,
     pub(crate) limits: Limits,
     pub(crate) clock: Clock,
-    /// The purpose check and its cached catalogue.
-    policy: Policy,
+    /// The purpose check (the consent area's rules, installed by the vault).
+    policy: Box<dyn Gate>,
     audit: Buffer,
     /// `Options::erasure_wal_window_ms`.
     erasure_window_ms: u64,
@@ -52,14 +51,20 @@ impl Drop for Engine {
 impl Engine {
     /// An engine over an opened store and key ring, with the options' audit buffering (reads'
     /// events committed before each read returns when `audit_flush_interval_ms` is 0), erasure
-    /// window, limits and purpose policy.
-    pub(crate) fn new(store: Box<dyn Backend>, keys: Keyring, clock: Clock, options: &Options) -> Engine {
+    /// window and limits, and `gate` as the purpose check.
+    pub(crate) fn new(
+        store: Box<dyn Backend>,
+        keys: Keyring,
+        clock: Clock,
+        options: &Options,
+        gate: Box<dyn Gate>,
+    ) -> Engine {
         Engine {
             store,
             keys,
             limits: options.limits.clone(),
             clock,
-            policy: Policy::new(options.require_purpose),
+            policy: gate,
             audit: Buffer::new(options.audit_flush_interval_ms == 0, options.audit_max_pending),
             erasure_window_ms: options.erasure_wal_window_ms,
             audit_index_batch: options.audit_index_batch,
@@ -67,7 +72,7 @@ impl Engine {
         }
     }
 
-    /// Fail unless `caller`'s purpose allows `op` on `target` (see [`Policy::check`]). Free
+    /// Fail unless `caller`'s purpose allows `op` on `target` (see [`Gate::check`]). Free
     /// when the caller names no purpose and the vault does not require one. `after_read`: `db`
     /// is a reader whose last statement read (or looked for) the target's row, so the check may
     /// answer from memory.
@@ -81,7 +86,7 @@ impl Engine {
         if !self.policy.applies_to(caller) {
             return Ok(());
         }
-        self.policy.check(db, &self.keys.consent().state, caller, (op, target), after_read, self.now_ms())
+        self.policy.check(db, &self.keys, caller, (op, target), after_read, self.now_ms())
     }
 
     /// The purpose check of `op` on what a lookup found (`subject` names the found subject's
@@ -126,7 +131,7 @@ impl Engine {
         if !self.policy.applies_to(caller) {
             return Ok(None);
         }
-        self.policy.refusal(db, &self.keys.consent().state, caller, (op, target), false, self.now_ms())
+        self.policy.refusal(db, &self.keys, caller, (op, target), false, self.now_ms())
     }
 
     /// Whether a purpose check of `caller` can refuse anything (it names a purpose, or the vault
@@ -138,7 +143,7 @@ impl Engine {
     /// Fail with `INVALID_INPUT` when the caller's purpose names no processing activity: the
     /// check of the operations that check nothing else.
     pub(crate) fn validate_purpose(&self, db: &Db<'_>, caller: &Caller) -> Result<()> {
-        self.policy.validate(db, &self.keys.consent().state, caller)
+        self.policy.validate(db, &self.keys, caller)
     }
 
     /// After an erasure committed with a window: leave the truncation to the background thread
@@ -182,17 +187,13 @@ impl Engine {
     /// Whether `purpose` allows `op` on `target`, and why (what `can_process` answers), as the
     /// check would decide it on a reader that just read the subject's row.
     pub(crate) fn verdict(&self, db: &Db<'_>, purpose: &str, (op, target): (Operation, Target<'_>)) -> Result<Verdict> {
-        self.policy.verdict(db, &self.keys.consent().state, purpose, (op, target), true, self.now_ms())
+        self.policy.verdict(db, &self.keys, purpose, (op, target), true, self.now_ms())
     }
 
-    /// Every legal basis by row id, as the catalogue (checked against its MAC) holds them.
-    pub(crate) fn bases(&self, db: &Db<'_>) -> Result<std::collections::HashMap<i64, BasisRow>> {
-        self.policy.bases(db, &self.keys.consent().state)
-    }
-
-    /// The legal basis `brief` as the catalogue (checked against its MAC) holds it.
-    pub(crate) fn basis(&self, db: &Db<'_>, brief: &str) -> Result<Option<BasisRow>> {
-        self.policy.basis(db, &self.keys.consent().state, brief)
+    /// The purpose check installed when the vault opened (what the area that installed it
+    /// reaches its own state through).
+    pub(crate) fn gate(&self) -> &dyn Gate {
+        self.policy.as_ref()
     }
 
     /// Remove what the backend keeps of deleted data beside the live rows (SQLite: checkpoint

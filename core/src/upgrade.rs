@@ -7,9 +7,10 @@
 //! is checked first, so one planted or edited before keeps a MAC that fails. `verify_audit`
 //! reconciles subjects with their audited token and version whatever the format.
 
+use crate::consent::policy::state_mac;
+use crate::consent::seal;
 use crate::error::Result;
 use crate::keyring::Keyring;
-use crate::policy::{seal, state_mac};
 use crate::store::Tx;
 
 /// The first format whose rows carry the MACs this module backfills.

@@ -12,10 +12,11 @@ use super::types::{Activity, ActivitySpec, BasisStatus, BasisType, LegalBasis, L
 use crate::action::Action;
 use crate::caller::{check_purpose, Caller};
 use crate::chain::Event;
+use crate::consent::seal;
 use crate::consent::store::{ActivityRow, BasisRow, NoticeRow};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::policy::{seal, Operation};
+use crate::policy::Operation;
 use crate::store::{Db, Tx};
 
 /// The longest notice text (each of the three) in bytes.
@@ -122,7 +123,9 @@ pub(crate) fn basis_view(db: &Db<'_>, b: &BasisRow, history: bool) -> Result<Leg
 /// `NOT_FOUND` when there is none).
 pub(crate) fn basis(engine: &Engine, db: &Db<'_>, brief: &str) -> Result<BasisRow> {
     check_brief(brief)?;
-    engine.basis(db, brief)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
+    super::policy::Policy::of(engine)?
+        .basis(db, &engine.keys().consent().state, brief)?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound, "no legal basis has this brief"))
 }
 
 /// Check the stored catalogue against its MAC before a change: a change must never seal rows

@@ -5,12 +5,13 @@ use super::types::{Agreement, BasisStatus, ConsentOptions, ConsentReport, Consen
 use crate::action::Action;
 use crate::caller::Caller;
 use crate::chain::Event;
+use crate::consent::policy::{self, decision};
+use crate::consent::seal;
 use crate::consent::store::{BasisRow, CurrentRow, DecisionRow, OutboxRow};
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
-use crate::policy::{self, decision, seal};
 use crate::store::Tx;
 use crate::subjects::{self, Lookup, Subjects};
 use serde_json::json;

@@ -2,11 +2,12 @@
 //! decisions) and its pending outbox events go with its erasure; a subject that had decisions
 //! leaves one `erased` event in the outbox, so systems downstream learn to stop processing.
 
+use crate::consent::policy::decision;
+use crate::consent::seal;
 use crate::consent::store::OutboxRow;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::lifecycle::{Erased, SubjectData, SubjectRef};
-use crate::policy::{decision, seal};
 use crate::store::{Db, Tx};
 
 /// The consent area in the lifecycle registry.

@@ -13,7 +13,9 @@ pub(crate) mod catalogue;
 mod decide;
 pub(crate) mod ops;
 mod outbox;
+pub(crate) mod policy;
 mod receipt;
+pub(crate) mod seal;
 pub(crate) mod store;
 pub(crate) mod types;
 pub(crate) mod verify;
@@ -29,7 +31,7 @@ use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
-use crate::policy::{self, seal, Operation, Target};
+use crate::policy::{Operation, Target};
 use crate::store::Db;
 use crate::subjects::{self, Lookup, Subjects};
 use types::{Agreement, ConsentOptions, ConsentStatus, ProcessingDecision, ReceiptCheck};
@@ -261,7 +263,7 @@ fn history_row(engine: &Engine, db: &Db<'_>, token: &TokenBytes, c: &CurrentRow)
 
 /// Every legal basis by row id, as the catalogue (checked against its MAC) holds them.
 fn bases_by_id(engine: &Engine, db: &Db<'_>) -> Result<HashMap<i64, BasisRow>> {
-    engine.bases(db)
+    policy::Policy::of(engine)?.bases(db, &engine.keys().consent().state)
 }
 
 /// The basis an agreement names (`INTEGRITY` when there is none).

@@ -5,12 +5,14 @@ use super::types::{ConsentEvent, ConsentStatus};
 use crate::action::Action;
 use crate::caller::{check_purpose, Caller};
 use crate::chain::Event;
+use crate::consent::policy::decision;
+use crate::consent::seal;
 use crate::consent::store::OutboxRow;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::format_token;
 use crate::page::{Page, PageRequest};
-use crate::policy::{decision, seal, Operation, Target};
+use crate::policy::{Operation, Target};
 use crate::store::Db;
 
 use super::{Consent, DEFAULT_CONSUMER};

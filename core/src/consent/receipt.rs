@@ -71,7 +71,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         let mut latest: Option<(i64, String, Option<String>)> = None;
         let history = db.decision_history(sid)?;
         // The record certifies the history: it must be the subject's whole chain.
-        crate::policy::seal::verify_history(&engine.keys().consent().state, &token, &history)?;
+        crate::consent::seal::verify_history(&engine.keys().consent().state, &token, &history)?;
         for d in history {
             let basis = basis_of(&bases, d.basis_id)?;
             let details = open_details(engine, &dek, &token, &d)?;

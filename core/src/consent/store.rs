@@ -69,7 +69,7 @@ pub(crate) struct DecisionRow {
     pub(crate) outbox_seq: Option<i64>,
     /// The MAC of the subject's previous decision (all zeros for the first).
     pub(crate) prev_mac: [u8; 32],
-    /// This row's MAC (see `policy::seal`).
+    /// This row's MAC (see `consent::seal`).
     pub(crate) mac: [u8; 32],
 }
 
@@ -98,7 +98,7 @@ pub(crate) struct OutboxRow {
     /// The event before it in the chain (0: none), and that event's `mac`.
     pub(crate) prev_seq: i64,
     pub(crate) prev_mac: [u8; 32],
-    /// The MAC of this event's fields (see `policy::seal`).
+    /// The MAC of this event's fields (see `consent::seal`).
     pub(crate) mac: [u8; 32],
     /// The MAC of its place in the chain (its sequence number and `prev_seq`, `prev_mac`).
     pub(crate) link: [u8; 32],
@@ -235,7 +235,7 @@ pub(crate) trait DecisionWrites: DecisionReads {
     /// Set the current decision of a subject about a basis.
     fn set_current_decision(&self, c: &CurrentRow) -> Result<()>;
 
-    /// Delete every agreement row of a subject (its outbox events go through `policy::seal`, which
+    /// Delete every agreement row of a subject (its outbox events go through `consent::seal`, which
     /// keeps the outbox's chain whole); how many decisions were removed.
     fn delete_decisions_of_subject(&self, subject_id: i64) -> Result<u64>;
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::{decision, ACTIVE, CONSENT_TYPE};
+use crate::consent::policy::{decision, ACTIVE, CONSENT_TYPE};
 
 /// The legal basis types of GDPR Art. 6(1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,10 +14,11 @@ use std::collections::{HashMap, HashSet};
 
 use subtle::ConstantTimeEq;
 
+use crate::consent::policy::{decision, state_mac};
+use crate::consent::seal;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
-use crate::policy::{decision, seal, state_mac};
 use crate::store::Db;
 
 /// The consent facts the audit chain holds: decisions made by audited events (subject row id →

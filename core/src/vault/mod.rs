@@ -171,7 +171,8 @@ impl Vault {
             opened.ok_or_else(|| Error::internal("the backend finished opening without running it"))?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let tokens = Tokens::new(&keys, region);
-        let engine = Arc::new(Engine::new(store, keys, clock, &options));
+        let gate = Box::new(crate::consent::policy::Policy::new(options.require_purpose));
+        let engine = Arc::new(Engine::new(store, keys, clock, &options, gate));
         // A WAL left by a process that ended without closing (and so maybe holding pages of
         // subjects erased inside an erasure window, or while a reader blocked the truncation) is
         // checkpointed and truncated now. Another process's open read may keep it from finishing;

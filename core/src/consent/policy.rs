@@ -1,7 +1,6 @@
-//! Purpose-checked access: the check every area runs before it touches a subject's data. The
-//! caller's purpose names a processing activity; the activity must cover the operation, and
-//! when every legal basis it relies on is consent, the subject must have an agreement in force
-//! under one of them.
+//! The consent area's purpose rules, the engine's gate: the caller's purpose names a processing
+//! activity; the activity must cover the operation, and when every legal basis it relies on is
+//! consent, the subject must have an agreement in force under one of them.
 //!
 //! The catalogue (activities and bases) is cached in memory for one *generation*, a counter in
 //! the file that every change of the catalogue and every consent decision bumps (from any
@@ -10,68 +9,19 @@
 //! right after a subject's row was read costs no statement — the generation comes from the
 //! reader's memo (see `CatalogueReads::catalogue_generation`) and the decision from memory.
 
-pub(crate) mod seal;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::caller::Caller;
+use crate::consent::seal;
 use crate::consent::store::{BasisRow, CurrentRow};
 use crate::crypto::index::{MacKey, PartsMac};
-use crate::error::{Error, ErrorKind, Result};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
+use crate::keyring::Keyring;
+use crate::policy::{Gate, Operation, Refusal, Target, Verdict, UNKNOWN_PURPOSE};
 use crate::store::Db;
-
-/// What an operation does to a subject's data, as processing activities list it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Operation {
-    Read,
-    Write,
-    Delete,
-    Export,
-    Detokenize,
-}
-
-impl Operation {
-    /// Every operation, in bit order.
-    pub(crate) const ALL: [Operation; 5] =
-        [Operation::Read, Operation::Write, Operation::Delete, Operation::Export, Operation::Detokenize];
-
-    /// The bit of the stored `activities.operations` mask.
-    pub(crate) const fn bit(self) -> i64 {
-        match self {
-            Operation::Read => 1,
-            Operation::Write => 2,
-            Operation::Delete => 4,
-            Operation::Export => 8,
-            Operation::Detokenize => 16,
-        }
-    }
-
-    /// The name callers use.
-    pub(crate) const fn name(self) -> &'static str {
-        match self {
-            Operation::Read => "read",
-            Operation::Write => "write",
-            Operation::Delete => "delete",
-            Operation::Export => "export",
-            Operation::Detokenize => "detokenize",
-        }
-    }
-
-    /// The operation called `name`.
-    pub(crate) fn parse(name: &str) -> Result<Operation> {
-        Operation::ALL
-            .into_iter()
-            .find(|o| o.name() == name)
-            .ok_or_else(|| Error::invalid("operation must be one of read, write, delete, export, detokenize"))
-    }
-
-    /// Operations that `require_purpose` refuses without a purpose.
-    const fn reads_data(self) -> bool {
-        matches!(self, Operation::Read | Operation::Export | Operation::Detokenize)
-    }
-}
 
 /// Stored numbers of consent decisions (`agreements.decision`, outbox events).
 /// (The one table of them: `ConsentStatus` maps to these.)
@@ -144,41 +94,6 @@ pub(crate) fn in_force(
 /// Why a consent-based purpose is refused for a subject (also one that is not there).
 const NO_CONSENT: &str = "the subject has no consent in force for the processing activity's legal bases";
 
-const REQUIRES_PURPOSE: &str = "this vault requires a purpose for reads, detokenization and exports (require_purpose)";
-const UNKNOWN_PURPOSE: &str = "the purpose names no processing activity of this vault";
-
-/// Why a check refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal {
-    /// The vault requires a purpose for this operation and the caller named none.
-    NoPurpose,
-    /// The purpose does not allow it (the reason, in words).
-    Denied(&'static str),
-}
-
-impl Refusal {
-    /// Why, in words (never personal data).
-    pub(crate) fn reason(self) -> &'static str {
-        match self {
-            Refusal::NoPurpose => REQUIRES_PURPOSE,
-            Refusal::Denied(reason) => reason,
-        }
-    }
-}
-
-/// What a purpose check is about.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Target<'a> {
-    /// No subject (a vault-wide operation): only the activity's coverage is checked.
-    Nobody,
-    /// A subject that a lookup did not find (unknown, erased, or named by a token that is gone
-    /// or expired): judged as a subject without consent, so a refused purpose learns nothing
-    /// about whether it exists.
-    Missing,
-    /// The stored subject with this row id and token.
-    Subject(i64, &'a TokenBytes),
-}
-
 /// Current decisions remembered per catalogue generation, at most this many (then forgotten
 /// all at once).
 const MAX_REMEMBERED: usize = 100_000;
@@ -226,26 +141,6 @@ impl Catalogue {
     }
 }
 
-/// The answer of a check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Verdict {
-    pub(crate) allowed: bool,
-    /// The legal basis that allows it (when one does).
-    pub(crate) basis: Option<String>,
-    /// Why, in words (never personal data).
-    pub(crate) reason: &'static str,
-}
-
-impl Verdict {
-    fn allowed(basis: Option<&str>, reason: &'static str) -> Verdict {
-        Verdict { allowed: true, basis: basis.map(str::to_owned), reason }
-    }
-
-    fn denied(reason: &'static str) -> Verdict {
-        Verdict { allowed: false, basis: None, reason }
-    }
-}
-
 /// The purpose policy of an open vault.
 pub(crate) struct Policy {
     require_purpose: bool,
@@ -253,43 +148,32 @@ pub(crate) struct Policy {
 }
 
 impl Policy {
+    /// The rules of a vault opened with `require_purpose` or not; the catalogue is read at the
+    /// first check.
     pub(crate) fn new(require_purpose: bool) -> Policy {
         Policy { require_purpose, cache: RwLock::new(Arc::new(Catalogue { generation: -1, ..Catalogue::default() })) }
     }
 
-    /// Whether a check of `caller` can refuse anything (it names a purpose, or the vault
-    /// requires one).
-    pub(crate) fn applies_to(&self, caller: &Caller) -> bool {
+    /// The consent area's rules as the engine's gate holds them (`INTERNAL` if the vault was
+    /// opened with another gate, which it never is).
+    pub(crate) fn of(engine: &Engine) -> Result<&Policy> {
+        engine
+            .gate()
+            .as_any()
+            .downcast_ref::<Policy>()
+            .ok_or_else(|| Error::new(crate::error::ErrorKind::Internal, "the gate is not consent's"))
+    }
+}
+
+impl Gate for Policy {
+    fn applies_to(&self, caller: &Caller) -> bool {
         self.require_purpose || caller.purpose().is_some()
     }
 
-    /// Fail unless `caller` may do `op` on `target`: `CONSENT_REQUIRED`, or `INVALID_INPUT` for
-    /// a purpose that names no activity (or none given where the vault requires one for reads,
-    /// detokenization and exports). `after_read`: `db` is a reader whose last statement read the
-    /// target's row (outside a write), so the generation may come from the reader's memo and a
-    /// decision read now may be remembered.
-    pub(crate) fn check(
+    fn refusal(
         &self,
         db: &Db<'_>,
-        key: &MacKey,
-        caller: &Caller,
-        (op, target): (Operation, Target<'_>),
-        after_read: bool,
-        now_ms: i64,
-    ) -> Result<()> {
-        match self.refusal(db, key, caller, (op, target), after_read, now_ms)? {
-            None => Ok(()),
-            Some(Refusal::NoPurpose) => Err(Error::invalid(REQUIRES_PURPOSE)),
-            Some(Refusal::Denied(reason)) => Err(Error::new(ErrorKind::ConsentRequired, reason)),
-        }
-    }
-
-    /// Why `caller` may not do `op` on `target` (`None`: it may), as [`check`](Self::check)
-    /// decides; errors are those of a purpose that names no activity and of reading.
-    pub(crate) fn refusal(
-        &self,
-        db: &Db<'_>,
-        key: &MacKey,
+        keys: &Keyring,
         caller: &Caller,
         (op, target): (Operation, Target<'_>),
         after_read: bool,
@@ -298,37 +182,39 @@ impl Policy {
         let Some(purpose) = caller.purpose() else {
             return Ok((self.require_purpose && op.reads_data()).then_some(Refusal::NoPurpose));
         };
-        let verdict = self.verdict(db, key, purpose, (op, target), after_read, now_ms)?;
+        let verdict = self.verdict(db, keys, purpose, (op, target), after_read, now_ms)?;
         Ok((!verdict.allowed).then_some(Refusal::Denied(verdict.reason)))
     }
 
-    /// Fail with `INVALID_INPUT` when `caller` names a purpose that is none of the vault's
-    /// processing activities (once it has any): what an operation that checks nothing else
-    /// still checks, so an unknown purpose is refused by every operation alike.
-    pub(crate) fn validate(&self, db: &Db<'_>, key: &MacKey, caller: &Caller) -> Result<()> {
+    fn validate(&self, db: &Db<'_>, keys: &Keyring, caller: &Caller) -> Result<()> {
         let Some(purpose) = caller.purpose() else { return Ok(()) };
-        let catalogue = self.catalogue(db, key, false)?;
+        let catalogue = self.catalogue(db, &keys.consent().state, false)?;
         if !catalogue.activities.is_empty() && !catalogue.activities.contains_key(purpose) {
             return Err(Error::invalid(UNKNOWN_PURPOSE));
         }
         Ok(())
     }
 
-    /// Whether `purpose` allows `op` on `target`, and why (`after_read` as for
-    /// [`check`](Self::check)).
-    pub(crate) fn verdict(
+    fn verdict(
         &self,
         db: &Db<'_>,
-        key: &MacKey,
+        keys: &Keyring,
         purpose: &str,
         (op, target): (Operation, Target<'_>),
         after_read: bool,
         now_ms: i64,
     ) -> Result<Verdict> {
+        let key = &keys.consent().state;
         let catalogue = self.catalogue(db, key, after_read)?;
         Self::verdict_in(&catalogue, db, key, (purpose, op, target), after_read, now_ms)
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Policy {
     /// The verdict under `catalogue` (whose generation is the file's as of `db`'s last
     /// statement) for `(purpose, op, target)`. A decision not remembered is read; it is
     /// remembered when `after_read` and nothing was committed between the subject's read and
