@@ -237,441 +237,82 @@ int32_t bl_key_to_hex(const struct bl_key *key, char **out);
 void bl_key_free(struct bl_key *key);
 
 /*
- Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
- phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
- yet: the activity must cover writes.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profile_json` is the
- profile as JSON text. Writes the token to `*out_token`; free it with `bl_string_free`. Errors:
- `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_DUPLICATE`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
- `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_token` is a valid
- pointer.
- */
-int32_t bl_subject_create(const struct bl_vault *vault,
-                          const struct bl_caller *caller,
-                          const char *profile_json,
-                          char **out_token);
-
-/*
- Create many subjects in one transaction from a list of profiles: all are created, or none (the
- error names the failing item's position). Returns their tokens in order. Purpose check: write,
- on no subject yet: the activity must cover writes.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profiles_json` is a
- JSON array of profiles. Writes the tokens (`Vec<String>` as JSON text) to `*out_tokens_json`;
- free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
- `BL_DUPLICATE`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_tokens_json` is a valid
- pointer.
- */
-int32_t bl_subjects_create(const struct bl_vault *vault,
-                           const struct bl_caller *caller,
-                           const char *profiles_json,
-                           char **out_tokens_json);
-
-/*
- Read a subject found by a lookup (token, email, phone, login or a configured field). A subject
- found through an index is returned only if its profile really holds the value. Purpose check:
- read, on the subject found. A vault with require_purpose needs a purpose.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
- `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
- Writes the subject (`Subject` as JSON text) to `*out_subject_json`; free it with
- `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
- `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_subject_json` is a valid
- pointer.
- */
-int32_t bl_subject_get(const struct bl_vault *vault,
-                       const struct bl_caller *caller,
-                       const char *mode,
-                       const char *value,
-                       char **out_subject_json);
-
-/*
- Read many subjects: a subject, or null where nothing matches (or the subject was erased), per
- lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused
- one is a null item). A vault with require_purpose needs a purpose.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
- JSON array of lookup objects (`[{"email": "…"}, {"token": "…"}]`). Writes the subjects
- (`Vec<Option<Subject>>` as JSON text) to `*out_subjects_json`; free it with `bl_string_free`,
- which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`, `BL_CLOSED`,
- `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_subjects_json` is a valid
- pointer.
- */
-int32_t bl_subjects_get(const struct bl_vault *vault,
-                        const struct bl_caller *caller,
-                        const char *lookups_json,
-                        char **out_subjects_json);
-
-/*
- Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array
- a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the
- before and after, encrypted under the subject's key. Purpose check: write, on the subject found;
- the profile is returned only when `read` is allowed too.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
- `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
- `patch_json` is the patch as JSON text. Writes the subject (`Subject` as JSON text) to
- `*out_subject_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
- `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_DUPLICATE`, `BL_INTEGRITY`, `BL_CLOSED`,
- `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_subject_json` is a valid
- pointer.
- */
-int32_t bl_subject_update(const struct bl_vault *vault,
-                          const struct bl_caller *caller,
-                          const char *mode,
-                          const char *value,
-                          const char *patch_json,
-                          char **out_subject_json);
-
-/*
- Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index
- entries are deleted (secure_delete on), what the storage keeps of them beside the live rows is
- scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events' details
- become unreadable; the chain still verifies). Later lookups by token are ERASED. Returns the
- erasure receipt. Purpose check: delete, on the subject found.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
- `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
- Writes the receipt (`ErasureReceipt` as JSON text) to `*out_receipt_json`; free it with
- `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
- `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipt_json` is a valid
- pointer.
- */
-int32_t bl_subject_forget(const struct bl_vault *vault,
-                          const struct bl_caller *caller,
-                          const char *mode,
-                          const char *value,
-                          char **out_receipt_json);
-
-/*
- Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation
- for the batch: a receipt, or null where nothing matches (or the subject was already erased), per
- lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a
- refused one is a null item).
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
- JSON array of lookup objects (`[{"email": "…"}, {"token": "…"}]`). Writes the receipts
- (`Vec<Option<ErasureReceipt>>` as JSON text) to `*out_receipts_json`; free it with
- `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
- `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipts_json` is a valid
- pointer.
- */
-int32_t bl_subjects_forget(const struct bl_vault *vault,
-                           const struct bl_caller *caller,
-                           const char *lookups_json,
-                           char **out_receipts_json);
-
-/*
- Make a token standing in for a value (a card number, an email, any string) and return it.
- Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first,
- keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,
- sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1
- format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the
- token and the value encrypted; errors never contain the value. Purpose check: write, on the
- linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so
- making tokens of chosen values tests guesses against one held.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `value` is required.
- `options_json` is NULL or the options as JSON text (an object). Writes the token to
- `*out_token`; free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
- `BL_NOT_FOUND`, `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
- `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_token` is a valid
- pointer.
- */
-int32_t bl_token_create(const struct bl_vault *vault,
-                        const struct bl_caller *caller,
-                        const char *value,
-                        const char *options_json,
-                        char **out_token);
-
-/*
- Tokenize many values with the same options in one transaction: per item a status (created,
- existing, failed), the token or the error, and a summary. One bad item fails only itself unless
- all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write,
- on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize).
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `values_json` is a
- JSON array of strings. `options_json` is NULL or the options as JSON text (an object).
- `all_or_nothing` is true or false. Writes the batch (`TokenBatch<TokenizeItem>` as JSON text) to
- `*out_batch_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
- `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`,
- `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
- pointer.
- */
-int32_t bl_tokens_create(const struct bl_vault *vault,
-                         const struct bl_caller *caller,
-                         const char *values_json,
-                         const char *options_json,
-                         bool all_or_nothing,
-                         char **out_batch_json);
-
-/*
- The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
- masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
- An expired token is EXPIRED; a token made with once is deleted by this call (and is then
- NOT_FOUND); a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet,
- scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with
+ List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
+ items, next}; pass `next` as the cursor for the following page (each event is returned once even
+ while others are appended). With `details`, each event's details (the before/after of a change)
+ are decrypted while the subject exists, and the listing is audited as audit.list_details;
+ otherwise as audit.list. Purpose check: read, on each event's subject, for its details only
+ (`export` also allows them); refused details are left out with the reason. A vault with
  require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
- `options_json` is NULL or the options as JSON text (an object). Writes the value to
- `*out_value`; free it with `bl_string_free`. Errors: `BL_NOT_FOUND`, `BL_EXPIRED`,
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `subject` may be NULL.
+ `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.
+ `details` is true or false. Writes the page (`Page<AuditEvent>` as JSON text) to
+ `*out_page_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
  `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
  string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_value` is a valid
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
  pointer.
  */
-int32_t bl_token_detokenize(const struct bl_vault *vault,
-                            const struct bl_caller *caller,
-                            const char *token,
-                            const char *options_json,
-                            char **out_value);
-
-/*
- Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED,
- ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize,
- on each token's linked subject (a refused one is an item error). A vault with require_purpose
- needs a purpose.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
- JSON array of strings. `options_json` is NULL or the options as JSON text (an object).
- `all_or_nothing` is true or false. Writes the batch (`TokenBatch<DetokenizeItem>` as JSON text)
- to `*out_batch_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
- `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_EXPIRED`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
- `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
- pointer.
- */
-int32_t bl_tokens_detokenize(const struct bl_vault *vault,
-                             const struct bl_caller *caller,
-                             const char *tokens_json,
-                             const char *options_json,
-                             bool all_or_nothing,
-                             char **out_batch_json);
-
-/*
- Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and
- the literal values of the values option) with typed placeholders `[EMAIL:token]`,
- `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`, for logs and prompts sent to language models.
- The tokens are vaulted and deterministic in the scope option (text by default). Options: detect
- (email, phone, card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times,
- timestamps, IP addresses, ids and versions are never taken for numbers; a national phone number
- needs the default region's grouping or a context word (tel, call, ...). At most max_batch items
- per call (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none).
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
- `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
- free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`,
- `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
- */
-int32_t bl_text_tokenize(const struct bl_vault *vault,
-                         const struct bl_caller *caller,
-                         const char *text,
-                         const char *options_json,
-                         char **out_text);
-
-/*
- Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
- option), reading only tokens made by tokenize_text in the scope option (text by default) for the
- placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one the
- purpose may not read) stays as it is. At most max_batch placeholders per call. Purpose check:
- detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault
- with require_purpose needs a purpose.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
- `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
- free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
- `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
- */
-int32_t bl_text_detokenize(const struct bl_vault *vault,
-                           const struct bl_caller *caller,
-                           const char *text,
-                           const char *options_json,
-                           char **out_text);
-
-/*
- Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the
- token's linked subject (or none).
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
- Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated.
- */
-int32_t bl_token_delete(const struct bl_vault *vault,
-                        const struct bl_caller *caller,
-                        const char *token);
-
-/*
- Delete many tokens in one transaction: per item whether it was deleted or the error, and a
- summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check:
- delete, on each token's linked subject (a refused one is an item error).
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
- JSON array of strings. `all_or_nothing` is true or false. Writes the batch
- (`TokenBatch<DeleteItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`,
- which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`,
- `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
- pointer.
- */
-int32_t bl_tokens_delete(const struct bl_vault *vault,
-                         const struct bl_caller *caller,
-                         const char *tokens_json,
-                         bool all_or_nothing,
-                         char **out_batch_json);
-
-/*
- What is known about a token without its value: kind, scope, deterministic, once, sliding,
- created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash
- its audit events carry). Purpose check: read, on the token's linked subject (or none): the info
- names it. A vault with require_purpose needs a purpose.
-
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
- Writes the info (`TokenInfo` as JSON text) to `*out_info_json`; free it with `bl_string_free`,
- which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`,
- `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_info_json` is a valid
- pointer.
- */
-int32_t bl_token_info(const struct bl_vault *vault,
+int32_t bl_audit_list(const struct bl_vault *vault,
                       const struct bl_caller *caller,
-                      const char *token,
-                      char **out_info_json);
+                      const char *subject,
+                      const char *cursor,
+                      uint64_t limit,
+                      bool details,
+                      char **out_page_json);
 
 /*
- token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and
- a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's
- linked subject (a refused one is an item error). A vault with require_purpose needs a purpose.
+ The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault
+ to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no
+ personal data (not audited).
 
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
- JSON array of strings. `all_or_nothing` is true or false. Writes the batch
- (`TokenBatch<InfoItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`, which
- wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`, `BL_BUSY`,
- `BL_STORAGE`, `BL_INTERNAL`.
+ Writes the head (`AuditHead` as JSON text) to `*out_head_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
- pointer.
+ string argument is NULL or a NUL-terminated string valid for the call; `out_head_json` is a
+ valid pointer.
  */
-int32_t bl_tokens_info(const struct bl_vault *vault,
-                       const struct bl_caller *caller,
-                       const char *tokens_json,
-                       bool all_or_nothing,
-                       char **out_batch_json);
+int32_t bl_audit_head(const struct bl_vault *vault, char **out_head_json);
 
 /*
- Delete every expired token, a thousand per transaction (readers are never blocked). Returns
- {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns
- no value.
+ Verify the audit chain (every MAC and sequence number) and every stored subject against its last
+ audited change; with an anchor (a head kept earlier) also detect truncation and rollback.
+ Returns {events, subjects, head}. No purpose check: returns counts and the head only (not
+ audited).
 
- `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
- (`PurgeReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
- it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+ `anchor_json` is NULL or a head `{"seq": N, "hash": "…"}` kept earlier. Writes the report
+ (`AuditReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_INTEGRITY`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
- pointer.
+ string argument is NULL or a NUL-terminated string valid for the call; `out_report_json` is a
+ valid pointer.
  */
-int32_t bl_tokens_purge(const struct bl_vault *vault,
-                        const struct bl_caller *caller,
+int32_t bl_audit_verify(const struct bl_vault *vault,
+                        const char *anchor_json,
                         char **out_report_json);
+
+/*
+ Commit buffered read events now (they are otherwise group-committed within
+ audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with
+ erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited).
+
+ Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call.
+ */
+int32_t bl_audit_flush(const struct bl_vault *vault);
 
 /*
  Create or change a legal basis (brief: `^[a-z][a-z0-9-]{1,64}$`) from a definition: type
@@ -1143,82 +784,441 @@ int32_t bl_consents_purge(const struct bl_vault *vault,
                           char **out_report_json);
 
 /*
- List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
- items, next}; pass `next` as the cursor for the following page (each event is returned once even
- while others are appended). With `details`, each event's details (the before/after of a change)
- are decrypted while the subject exists, and the listing is audited as audit.list_details;
- otherwise as audit.list. Purpose check: read, on each event's subject, for its details only
- (`export` also allows them); refused details are left out with the reason. A vault with
+ Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
+ phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
+ yet: the activity must cover writes.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profile_json` is the
+ profile as JSON text. Writes the token to `*out_token`; free it with `bl_string_free`. Errors:
+ `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_DUPLICATE`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_token` is a valid
+ pointer.
+ */
+int32_t bl_subject_create(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *profile_json,
+                          char **out_token);
+
+/*
+ Create many subjects in one transaction from a list of profiles: all are created, or none (the
+ error names the failing item's position). Returns their tokens in order. Purpose check: write,
+ on no subject yet: the activity must cover writes.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `profiles_json` is a
+ JSON array of profiles. Writes the tokens (`Vec<String>` as JSON text) to `*out_tokens_json`;
+ free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+ `BL_DUPLICATE`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_tokens_json` is a valid
+ pointer.
+ */
+int32_t bl_subjects_create(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *profiles_json,
+                           char **out_tokens_json);
+
+/*
+ Read a subject found by a lookup (token, email, phone, login or a configured field). A subject
+ found through an index is returned only if its profile really holds the value. Purpose check:
+ read, on the subject found. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the subject (`Subject` as JSON text) to `*out_subject_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_subject_json` is a valid
+ pointer.
+ */
+int32_t bl_subject_get(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *mode,
+                       const char *value,
+                       char **out_subject_json);
+
+/*
+ Read many subjects: a subject, or null where nothing matches (or the subject was erased), per
+ lookup, in order. Each lookup is audited. Purpose check: read, on each subject found (a refused
+ one is a null item). A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
+ JSON array of lookup objects (`[{"email": "…"}, {"token": "…"}]`). Writes the subjects
+ (`Vec<Option<Subject>>` as JSON text) to `*out_subjects_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_subjects_json` is a valid
+ pointer.
+ */
+int32_t bl_subjects_get(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *lookups_json,
+                        char **out_subjects_json);
+
+/*
+ Change a subject's profile: an object is a merge patch (RFC 7396; null removes a key), an array
+ a JSON Patch (RFC 6902). Returns the subject as stored afterwards; the audit event keeps the
+ before and after, encrypted under the subject's key. Purpose check: write, on the subject found;
+ the profile is returned only when `read` is allowed too.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `patch_json` is the patch as JSON text. Writes the subject (`Subject` as JSON text) to
+ `*out_subject_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+ `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_DUPLICATE`, `BL_INTEGRITY`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_subject_json` is a valid
+ pointer.
+ */
+int32_t bl_subject_update(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          const char *patch_json,
+                          char **out_subject_json);
+
+/*
+ Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index
+ entries are deleted (secure_delete on), what the storage keeps of them beside the live rows is
+ scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events' details
+ become unreadable; the chain still verifies). Later lookups by token are ERASED. Returns the
+ erasure receipt. Purpose check: delete, on the subject found.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the receipt (`ErasureReceipt` as JSON text) to `*out_receipt_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipt_json` is a valid
+ pointer.
+ */
+int32_t bl_subject_forget(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          char **out_receipt_json);
+
+/*
+ Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation
+ for the batch: a receipt, or null where nothing matches (or the subject was already erased), per
+ lookup, in order. Any other error erases nobody. Purpose check: delete, on each subject found (a
+ refused one is a null item).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `lookups_json` is a
+ JSON array of lookup objects (`[{"email": "…"}, {"token": "…"}]`). Writes the receipts
+ (`Vec<Option<ErasureReceipt>>` as JSON text) to `*out_receipts_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipts_json` is a valid
+ pointer.
+ */
+int32_t bl_subjects_forget(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *lookups_json,
+                           char **out_receipts_json);
+
+/*
+ Make a token standing in for a value (a card number, an email, any string) and return it.
+ Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first,
+ keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,
+ sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1
+ format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the
+ token and the value encrypted; errors never contain the value. Purpose check: write, on the
+ linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so
+ making tokens of chosen values tests guesses against one held.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `value` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the token to
+ `*out_token`; free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+ `BL_NOT_FOUND`, `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
+ `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_token` is a valid
+ pointer.
+ */
+int32_t bl_token_create(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *value,
+                        const char *options_json,
+                        char **out_token);
+
+/*
+ Tokenize many values with the same options in one transaction: per item a status (created,
+ existing, failed), the token or the error, and a summary. One bad item fails only itself unless
+ all_or_nothing, which makes any failure fail the call and write nothing. Purpose check: write,
+ on the linked subject (or none); FF1 tokens as `detokenize` (see tokenize).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `values_json` is a
+ JSON array of strings. `options_json` is NULL or the options as JSON text (an object).
+ `all_or_nothing` is true or false. Writes the batch (`TokenBatch<TokenizeItem>` as JSON text) to
+ `*out_batch_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+ `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+ pointer.
+ */
+int32_t bl_tokens_create(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *values_json,
+                         const char *options_json,
+                         bool all_or_nothing,
+                         char **out_batch_json);
+
+/*
+ The value a token stands for, or with the mask option ({keep_first, keep_last, char}) the value
+ masked (e.g. ************1111). Audited with the caller's purpose and a keyed hash of the token.
+ An expired token is EXPIRED; a token made with once is deleted by this call (and is then
+ NOT_FOUND); a sliding expiry moves. FF1 tokens are decrypted with options {kind: fpe, alphabet,
+ scope}. Purpose check: detokenize, on the token's linked subject (or none). A vault with
  require_purpose needs a purpose.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
- activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `subject` may be NULL.
- `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000.
- `details` is true or false. Writes the page (`Page<AuditEvent>` as JSON text) to
- `*out_page_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the value to
+ `*out_value`; free it with `bl_string_free`. Errors: `BL_NOT_FOUND`, `BL_EXPIRED`,
  `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
  string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
- points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_value` is a valid
  pointer.
  */
-int32_t bl_audit_list(const struct bl_vault *vault,
+int32_t bl_token_detokenize(const struct bl_vault *vault,
+                            const struct bl_caller *caller,
+                            const char *token,
+                            const char *options_json,
+                            char **out_value);
+
+/*
+ Detokenize many tokens in one transaction: per item the value or the error (NOT_FOUND, EXPIRED,
+ ...), and a summary; all_or_nothing makes any failure fail the call. Purpose check: detokenize,
+ on each token's linked subject (a refused one is an item error). A vault with require_purpose
+ needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+ JSON array of strings. `options_json` is NULL or the options as JSON text (an object).
+ `all_or_nothing` is true or false. Writes the batch (`TokenBatch<DetokenizeItem>` as JSON text)
+ to `*out_batch_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+ `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_EXPIRED`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+ pointer.
+ */
+int32_t bl_tokens_detokenize(const struct bl_vault *vault,
+                             const struct bl_caller *caller,
+                             const char *tokens_json,
+                             const char *options_json,
+                             bool all_or_nothing,
+                             char **out_batch_json);
+
+/*
+ Replace the personal data in free text (emails, phone numbers, Luhn-checked card numbers, and
+ the literal values of the values option) with typed placeholders `[EMAIL:token]`,
+ `[PHONE:token]`, `[CARD:token]`, `[VALUE:token]`, for logs and prompts sent to language models.
+ The tokens are vaulted and deterministic in the scope option (text by default). Options: detect
+ (email, phone, card), values (each at least 2 characters), scope, ttl_ms, subject. Dates, times,
+ timestamps, IP addresses, ids and versions are never taken for numbers; a national phone number
+ needs the default region's grouping or a context word (tel, call, ...). At most max_batch items
+ per call (TOO_LARGE beyond). Purpose check: write, on the linked subject (or none).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
+ free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`,
+ `BL_ERASED`, `BL_EXHAUSTED`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
+ */
+int32_t bl_text_tokenize(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *text,
+                         const char *options_json,
+                         char **out_text);
+
+/*
+ Put the values back in place of the placeholders tokenize_text wrote (masked with the mask
+ option), reading only tokens made by tokenize_text in the scope option (text by default) for the
+ placeholder's tag; any other placeholder (unknown, expired, another scope or tag, or one the
+ purpose may not read) stays as it is. At most max_batch placeholders per call. Purpose check:
+ detokenize, on each placeholder's linked subject (a refused one stays a placeholder). A vault
+ with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `text` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the text to `*out_text`;
+ free it with `bl_string_free`. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_text` is a valid pointer.
+ */
+int32_t bl_text_detokenize(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *text,
+                           const char *options_json,
+                           char **out_text);
+
+/*
+ Delete a token: its value can no longer be recovered through it. Purpose check: delete, on the
+ token's linked subject (or none).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
+ Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated.
+ */
+int32_t bl_token_delete(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *token);
+
+/*
+ Delete many tokens in one transaction: per item whether it was deleted or the error, and a
+ summary; all_or_nothing makes any failure fail the call and delete nothing. Purpose check:
+ delete, on each token's linked subject (a refused one is an item error).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+ JSON array of strings. `all_or_nothing` is true or false. Writes the batch
+ (`TokenBatch<DeleteItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+ pointer.
+ */
+int32_t bl_tokens_delete(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *tokens_json,
+                         bool all_or_nothing,
+                         char **out_batch_json);
+
+/*
+ What is known about a token without its value: kind, scope, deterministic, once, sliding,
+ created_ms, expires_ms, ttl_ms, expired, the linked subject, and the reference (the keyed hash
+ its audit events carry). Purpose check: read, on the token's linked subject (or none): the info
+ names it. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `token` is required.
+ Writes the info (`TokenInfo` as JSON text) to `*out_info_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_info_json` is a valid
+ pointer.
+ */
+int32_t bl_token_info(const struct bl_vault *vault,
                       const struct bl_caller *caller,
-                      const char *subject,
-                      const char *cursor,
-                      uint64_t limit,
-                      bool details,
-                      char **out_page_json);
+                      const char *token,
+                      char **out_info_json);
 
 /*
- The audit chain's head {seq, hash}, after committing buffered events: keep it outside the vault
- to detect truncation and rollback later. No purpose check: a sequence number and a MAC: no
- personal data (not audited).
+ token_info of many tokens on one snapshot: per item the info or the error (NOT_FOUND, ...), and
+ a summary; all_or_nothing makes any failure fail the call. Purpose check: read, on each token's
+ linked subject (a refused one is an item error). A vault with require_purpose needs a purpose.
 
- Writes the head (`AuditHead` as JSON text) to `*out_head_json`; free it with `bl_string_free`,
- which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `tokens_json` is a
+ JSON array of strings. `all_or_nothing` is true or false. Writes the batch
+ (`TokenBatch<InfoItem>` as JSON text) to `*out_batch_json`; free it with `bl_string_free`, which
+ wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `out_head_json` is a
- valid pointer.
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_batch_json` is a valid
+ pointer.
  */
-int32_t bl_audit_head(const struct bl_vault *vault, char **out_head_json);
+int32_t bl_tokens_info(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *tokens_json,
+                       bool all_or_nothing,
+                       char **out_batch_json);
 
 /*
- Verify the audit chain (every MAC and sequence number) and every stored subject against its last
- audited change; with an anchor (a head kept earlier) also detect truncation and rollback.
- Returns {events, subjects, head}. No purpose check: returns counts and the head only (not
- audited).
+ Delete every expired token, a thousand per transaction (readers are never blocked). Returns
+ {removed}. No purpose check: removes only what the tokens' own expiry ended; reads and returns
+ no value.
 
- `anchor_json` is NULL or a head `{"seq": N, "hash": "…"}` kept earlier. Writes the report
- (`AuditReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
- it. Errors: `BL_INTEGRITY`, `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`,
- `BL_INTERNAL`.
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+ (`PurgeReport` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
 
  # Safety
  `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call; `out_report_json` is a
- valid pointer.
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
  */
-int32_t bl_audit_verify(const struct bl_vault *vault,
-                        const char *anchor_json,
+int32_t bl_tokens_purge(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
                         char **out_report_json);
-
-/*
- Commit buffered read events now (they are otherwise group-committed within
- audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with
- erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited).
-
- Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
-
- # Safety
- `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
- string argument is NULL or a NUL-terminated string valid for the call.
- */
-int32_t bl_audit_flush(const struct bl_vault *vault);
 
 /*
  Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes

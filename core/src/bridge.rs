@@ -9,9 +9,15 @@ pub use crate::document::{documents_from_json, strings_from_json};
 pub use crate::subjects::SubjectText;
 use crate::{Caller, Limits, Lookup, Options, Result, Vault};
 
+/// Every area's name and its operations, in the order the bindings list them (the generated
+/// entry points are written one file per area).
+pub fn areas() -> Vec<(&'static str, &'static [Op])> {
+    crate::AREAS.to_vec()
+}
+
 /// Every operation on an open vault, area by area, in the order the bindings list them.
 pub fn operations() -> Vec<Op> {
-    crate::AREAS.iter().flat_map(|ops| ops.iter().copied()).collect()
+    crate::AREAS.iter().flat_map(|(_, ops)| ops.iter().copied()).collect()
 }
 
 /// The JSON Schemas (draft 2020-12 `$defs`, by type name) of every result the operations

@@ -78,12 +78,12 @@ pub use vault::{CompactReport, Vault};
 
 /// Every area's operations (declared in its `ops.rs`), in the order the bindings list them.
 /// Registering a feature area is its `mod` line above and its entry here.
-const AREAS: &[&[declare::Op]] = &[
-    crate::subjects::ops::OPERATIONS,
-    crate::tokens::ops::OPERATIONS,
-    crate::consent::ops::OPERATIONS,
-    crate::audit_log::ops::OPERATIONS,
-    crate::vault::vault_ops::OPERATIONS,
+const AREAS: &[(&str, &[declare::Op])] = &[
+    ("subjects", subjects::ops::OPERATIONS),
+    ("tokens", tokens::ops::OPERATIONS),
+    ("consent", consent::ops::OPERATIONS),
+    ("audit_log", audit_log::ops::OPERATIONS),
+    ("vault", vault::vault_ops::OPERATIONS),
 ];
 
 /// The library version (the workspace's one version, shared by the crate, the C library and the

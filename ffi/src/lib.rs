@@ -1,5 +1,5 @@
 //! bunkerlite's C ABI: converts arguments, calls the core crate, maps errors. No domain logic.
-//! The operations' entry points (`ops.rs`) are generated from the one declaration of each
+//! The operations' entry points (`ops/`, one module per area) are generated from the one declaration of each
 //! operation (`tools/gen`); the lifecycle, keys and errors are written here.
 //!
 //! Ownership and threading rules are written on each function and carried into

@@ -490,7 +490,7 @@ pub unsafe fn exports(env: sys::napi_env) -> napi::Result<sys::napi_value> {
         if sys::napi_create_object(env, &mut object) != sys::Status::napi_ok {
             return Err(fail("object"));
         }
-        for (name, callback) in crate::ops::CALLS.iter().chain(extra::CALLS) {
+        for (name, callback) in crate::ops::CALLS.iter().flat_map(|area| area.iter()).chain(extra::CALLS) {
             let mut function = ptr::null_mut();
             let len = name.to_bytes().len() as isize;
             if sys::napi_create_function(env, name.as_ptr(), len, Some(*callback), ptr::null_mut(), &mut function)

@@ -1,6 +1,6 @@
 //! Node.js bindings: convert arguments, call the core (off the event loop for the `*Async`
 //! variants), map errors to `Error`s whose `.code` is the core's code string. No domain logic.
-//! The operations' functions (`ops.rs`) are generated from the one declaration of each
+//! The operations' functions (`ops/`, one module per area) are generated from the one declaration of each
 //! operation (`tools/gen`); the lifecycle and keys are written here with napi-rs.
 
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! Python bindings: convert arguments, release the GIL, call the core, map errors. No domain
 //! logic lives here; the Pythonic surface (exception classes, re-exports) is in `python/`. The
-//! operations' methods (`ops.rs`) are generated from the one declaration of each operation
+//! operations' methods (`ops/`, one module per area) are generated from the one declaration of each operation
 //! (`tools/gen`); the lifecycle and keys are written here.
 
 mod convert;

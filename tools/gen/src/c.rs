@@ -1,4 +1,4 @@
-//! The C entry points (`ffi/src/ops.rs`) and the C vector runner's dispatch (`tests/c/ops.h`).
+//! The C entry points (`ffi/src/ops/<area>.rs`) and the C vector runner's dispatch (`tests/c/ops.h`).
 
 use std::fmt::Write;
 
@@ -196,22 +196,36 @@ fn entry(out: &mut String, op: &Op) {
     writeln!(out, "}}").expect("string");
 }
 
-/// `ffi/src/ops.rs`.
-pub(crate) fn ffi() -> String {
-    let mut out = format!(
-        "//! The C entry points of every operation on an open vault. {GENERATED}\n\n\
+/// `ffi/src/ops/<area>.rs`: the area's entry points, importing what they use.
+pub(crate) fn ffi(area: &str, ops: &[Op]) -> String {
+    let mut body = String::new();
+    for op in ops {
+        body.push('\n');
+        entry(&mut body, op);
+    }
+    let used = |names: &[&str]| -> String {
+        names.iter().filter(|n| n.starts_with("self") || body.contains(**n)).copied().collect::<Vec<_>>().join(", ")
+    };
+    let convert = used(&["self", "check_out", "put_json", "put_string"]);
+    let handles = used(&["self", "bl_caller", "bl_key", "bl_vault"]);
+    format!(
+        "//! The C entry points of the `{area}` operations. {GENERATED}\n\n\
          // A C function takes each argument and out-parameter separately.\n\
          #![allow(clippy::too_many_arguments)]\n\n\
          use std::ffi::c_char;\n\n\
-         use crate::convert::{{self, check_out, put_json, put_string}};\n\
+         use crate::convert::{{{convert}}};\n\
          use crate::error::guard;\n\
-         use crate::handles::{{self, bl_caller, bl_key, bl_vault}};\n"
-    );
-    for op in OPERATIONS.iter() {
-        out.push('\n');
-        entry(&mut out, op);
-    }
-    out
+         use crate::handles::{{{handles}}};\n{body}"
+    )
+}
+
+/// `ffi/src/ops/mod.rs`: the areas' entry points, exported from the crate root.
+pub(crate) fn ffi_mod() -> String {
+    crate::operations::area_modules(
+        &format!("//! The C entry points of every operation on an open vault, one module per area. {GENERATED}"),
+        true,
+        "",
+    )
 }
 
 /// `tests/c/ops.h`: the vector runner's dispatch from a step's `op` to the C entry point.

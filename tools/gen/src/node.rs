@@ -1,4 +1,4 @@
-//! The Node addon's functions (`bindings/node/src/ops.rs`: each operation's sync function and
+//! The Node addon's functions (`bindings/node/src/ops/<area>.rs`: each operation's sync function and
 //! async twin, both reading arguments with the same readers), their typings (a region of
 //! `header.d.ts`) and the layer's methods (a region of `index.ts`).
 
@@ -142,16 +142,16 @@ fn result(op: &Op, call: &str, sync: bool) -> String {
     }
 }
 
-/// `bindings/node/src/ops.rs`.
-pub(crate) fn functions() -> String {
+/// `bindings/node/src/ops/<area>.rs`.
+pub(crate) fn functions(area: &str, ops: &[Op]) -> String {
     let mut out = format!(
-        "//! The addon's function for every operation and its `…Async` twin (core work on libuv's\n\
+        "//! The addon's function for each `{area}` operation and its `…Async` twin (core work on libuv's\n\
          //! thread pool), both reading their arguments with the same readers, so they refuse the\n\
          //! same values with the same codes. {GENERATED}\n\n\
          use crate::calls::{{calls, Call, Failure, Out}};\n\n\
          calls! {{\n"
     );
-    for op in OPERATIONS.iter() {
+    for op in ops {
         let js = op.js_name();
         let (slot, count) = layout(op);
         let paged = op.args.iter().any(|a| matches!(a, Arg::Page | Arg::Flag(_)));
@@ -224,6 +224,22 @@ fn native_slot_types(op: &Op) -> Vec<String> {
         None => {}
     }
     out
+}
+
+/// `bindings/node/src/ops/mod.rs`: every area's functions.
+pub(crate) fn functions_mod() -> String {
+    let mut list = String::from(
+        "\n/// Every area's exported names and callbacks.\npub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] = &[\n",
+    );
+    for (area, _) in crate::operations::AREAS.iter() {
+        list.push_str(&format!("    {area}::CALLS,\n"));
+    }
+    list.push_str("];\n");
+    crate::operations::area_modules(
+        &format!("//! The addon's functions for every operation, one module per area. {GENERATED}"),
+        false,
+        &list,
+    )
 }
 
 /// The `calls` declaration of `header.d.ts` (one line per function).

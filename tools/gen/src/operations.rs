@@ -11,6 +11,26 @@ pub use bunkerlite::bridge::{Arg, Check, Op, Ret, Text};
 /// Every operation, in the order the bindings list them.
 pub static OPERATIONS: LazyLock<Vec<Op>> = LazyLock::new(bunkerlite::bridge::operations);
 
+/// Every area's name and operations: the generated entry points are one file per area.
+pub static AREAS: LazyLock<Vec<(&'static str, &'static [Op])>> = LazyLock::new(bunkerlite::bridge::areas);
+
+/// The `mod.rs` of a folder of generated files, one per area: its doc, each area's module, and
+/// `tail` (what the folder exports).
+pub fn area_modules(doc: &str, public: bool, tail: &str) -> String {
+    let mut out = format!("{doc}\n\n");
+    for (area, _) in AREAS.iter() {
+        out.push_str(&format!("mod {area};\n"));
+    }
+    if public {
+        out.push('\n');
+        for (area, _) in AREAS.iter() {
+            out.push_str(&format!("pub use {area}::*;\n"));
+        }
+    }
+    out.push_str(tail);
+    out
+}
+
 /// The `Vault` methods that are not operations: the lifecycle, written by hand in each binding.
 pub const LIFECYCLE: &[&str] = &["open", "open_in_memory", "close", "is_closed"];
 

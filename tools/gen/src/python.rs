@@ -1,4 +1,4 @@
-//! The Python methods (`bindings/python/src/ops.rs`) and their stubs (a region of `_native.pyi`).
+//! The Python methods (`bindings/python/src/ops/<area>.rs`) and their stubs (a region of `_native.pyi`).
 
 use std::fmt::Write;
 
@@ -138,11 +138,11 @@ fn method(out: &mut String, op: &Op) {
     writeln!(out, "    }}").expect("string");
 }
 
-/// `bindings/python/src/ops.rs`.
-pub(crate) fn methods() -> String {
+/// `bindings/python/src/ops/<area>.rs`.
+pub(crate) fn methods(area: &str, ops: &[Op]) -> String {
     let mut out = format!(
-        "//! The `Vault` methods of every operation: arguments converted with the GIL held, the core\n\
-         //! called without it. {GENERATED}\n\n\
+        "//! The `Vault` methods of the `{area}` operations: arguments converted with the GIL held,\n\
+         //! the core called without it. {GENERATED}\n\n\
          // A method takes each option as its own keyword argument.\n\
          #![allow(clippy::too_many_arguments)]\n\n\
          use pyo3::prelude::*;\n\n\
@@ -150,7 +150,7 @@ pub(crate) fn methods() -> String {
          #[pymethods]\n\
          impl Vault {{\n"
     );
-    for (i, op) in OPERATIONS.iter().enumerate() {
+    for (i, op) in ops.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
@@ -158,6 +158,15 @@ pub(crate) fn methods() -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// `bindings/python/src/ops/mod.rs`: one `#[pymethods]` block per area.
+pub(crate) fn methods_mod() -> String {
+    crate::operations::area_modules(
+        &format!("//! The `Vault` methods of every operation, one module per area. {GENERATED}"),
+        false,
+        "",
+    )
 }
 
 /// The stub lines of every operation (inside `class Vault` of `_native.pyi`).
