@@ -119,6 +119,13 @@ pub enum Ret {
     },
 }
 
+impl Ret {
+    /// A JSON result with no converter and no text form (most results).
+    pub const fn json(name: &'static str, rust: &'static str) -> Ret {
+        Ret::Json { name, rust, py_fast: None, text: None }
+    }
+}
+
 /// The core methods giving a result as text.
 #[derive(Debug, Clone, Copy)]
 pub struct Text {

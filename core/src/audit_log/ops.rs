@@ -20,12 +20,7 @@ operations! {
         check = read("each event's subject, for its details only (`export` also allows them); refused details are left out with the reason"),
         errors = ["NOT_FOUND", "INVALID_INPUT", "INTEGRITY"],
         args = [Arg::Caller, Arg::OptStr("subject"), Arg::Page, Arg::Flag("details")],
-        ret = Ret::Json {
-            name: "page",
-            rust: "Page<AuditEvent>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("page", "Page<AuditEvent>"),
     )]
     pub fn list_audit_events(
         &self,
@@ -46,12 +41,7 @@ operations! {
         check = none("a sequence number and a MAC: no personal data (not audited)"),
         errors = [],
         args = [],
-        ret = Ret::Json {
-            name: "head",
-            rust: "AuditHead",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("head", "AuditHead"),
     )]
     pub fn get_audit_head(&self) -> Result<AuditHead> {
         audit::head(&self.state()?.engine)
@@ -66,12 +56,7 @@ operations! {
         check = none("returns counts and the head only (not audited)"),
         errors = ["INTEGRITY", "INVALID_INPUT"],
         args = [Arg::Anchor],
-        ret = Ret::Json {
-            name: "report",
-            rust: "AuditReport",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("report", "AuditReport"),
     )]
     pub fn verify_audit(&self, anchor: Option<&AuditHead>) -> Result<AuditReport> {
         audit::verify(&self.state()?.engine, anchor)

@@ -29,12 +29,7 @@ operations! {
         check = none("the catalogue holds no personal data"),
         errors = ["INVALID_INPUT", "TOO_LARGE"],
         args = [Arg::Caller, Arg::Str("brief"), BASIS_DEF],
-        ret = Ret::Json {
-            name: "basis",
-            rust: "LegalBasis",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("basis", "LegalBasis"),
     )]
     pub fn set_legal_basis(&self, caller: &Caller, brief: &str, spec: Value) -> Result<LegalBasis> {
         let open = self.state()?;
@@ -50,12 +45,7 @@ operations! {
         check = none("the catalogue holds no personal data (not audited)"),
         errors = ["NOT_FOUND", "INVALID_INPUT"],
         args = [Arg::Str("brief")],
-        ret = Ret::Json {
-            name: "basis",
-            rust: "LegalBasis",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("basis", "LegalBasis"),
     )]
     pub fn get_legal_basis(&self, brief: &str) -> Result<LegalBasis> {
         catalogue::get_basis(&self.state()?.engine, brief)
@@ -68,12 +58,7 @@ operations! {
         check = none("the catalogue holds no personal data (not audited)"),
         errors = [],
         args = [],
-        ret = Ret::Json {
-            name: "bases",
-            rust: "Vec<LegalBasis>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("bases", "Vec<LegalBasis>"),
     )]
     pub fn list_legal_bases(&self) -> Result<Vec<LegalBasis>> {
         catalogue::list_bases(&self.state()?.engine)
@@ -89,12 +74,7 @@ operations! {
         check = none("a catalogue change; the agreements it revokes only end processing"),
         errors = ["NOT_FOUND", "INVALID_INPUT"],
         args = [Arg::Caller, Arg::Str("brief")],
-        ret = Ret::Json {
-            name: "report",
-            rust: "ConsentReport",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("report", "ConsentReport"),
     )]
     pub fn delete_legal_basis(&self, caller: &Caller, brief: &str) -> Result<ConsentReport> {
         Consent::revoke_basis(&self.state()?.engine, caller, brief, true)
@@ -108,12 +88,7 @@ operations! {
         check = none("a catalogue change; the agreements it revokes only end processing"),
         errors = ["NOT_FOUND", "INVALID_INPUT"],
         args = [Arg::Caller, Arg::Str("brief")],
-        ret = Ret::Json {
-            name: "report",
-            rust: "ConsentReport",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("report", "ConsentReport"),
     )]
     pub fn revoke_legal_basis(&self, caller: &Caller, brief: &str) -> Result<ConsentReport> {
         Consent::revoke_basis(&self.state()?.engine, caller, brief, false)
@@ -129,12 +104,7 @@ operations! {
         check = none("the catalogue holds no personal data"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND"],
         args = [Arg::Caller, Arg::Str("activity"), ACTIVITY_DEF],
-        ret = Ret::Json {
-            name: "activity",
-            rust: "Activity",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("activity", "Activity"),
     )]
     pub fn set_activity(&self, caller: &Caller, name: &str, spec: Value) -> Result<Activity> {
         let open = self.state()?;
@@ -149,12 +119,7 @@ operations! {
         check = none("the catalogue holds no personal data"),
         errors = ["NOT_FOUND", "INVALID_INPUT"],
         args = [Arg::Caller, Arg::Str("activity"), Arg::Str("brief")],
-        ret = Ret::Json {
-            name: "activity",
-            rust: "Activity",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("activity", "Activity"),
     )]
     pub fn link_activity(&self, caller: &Caller, name: &str, brief: &str) -> Result<Activity> {
         catalogue::link_activity(&self.state()?.engine, caller, name, brief, true)
@@ -167,12 +132,7 @@ operations! {
         check = none("the catalogue holds no personal data"),
         errors = ["NOT_FOUND", "INVALID_INPUT"],
         args = [Arg::Caller, Arg::Str("activity"), Arg::Str("brief")],
-        ret = Ret::Json {
-            name: "activity",
-            rust: "Activity",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("activity", "Activity"),
     )]
     pub fn unlink_activity(&self, caller: &Caller, name: &str, brief: &str) -> Result<Activity> {
         catalogue::link_activity(&self.state()?.engine, caller, name, brief, false)
@@ -199,12 +159,7 @@ operations! {
         check = none("the catalogue holds no personal data (not audited)"),
         errors = [],
         args = [],
-        ret = Ret::Json {
-            name: "activities",
-            rust: "Vec<Activity>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("activities", "Vec<Activity>"),
     )]
     pub fn list_activities(&self) -> Result<Vec<Activity>> {
         catalogue::list_activities(&self.state()?.engine)
@@ -221,12 +176,7 @@ operations! {
         check = none("a decision is the subject's own act: recording it never needs the consent it records"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup, Arg::Str("brief"), CONSENT_OPTIONS],
-        ret = Ret::Json {
-            name: "agreement",
-            rust: "Agreement",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("agreement", "Agreement"),
     )]
     pub fn give_consent(
         &self,
@@ -250,12 +200,7 @@ operations! {
         check = none("a decision is the subject's own act: recording it never needs the consent it records"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup, Arg::Str("brief"), CONSENT_OPTIONS],
-        ret = Ret::Json {
-            name: "agreement",
-            rust: "Agreement",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("agreement", "Agreement"),
     )]
     pub fn withdraw_consent(
         &self,
@@ -278,12 +223,7 @@ operations! {
         check = none("ending an agreement only ends processing"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup, Arg::Str("brief"), CONSENT_OPTIONS],
-        ret = Ret::Json {
-            name: "agreement",
-            rust: "Agreement",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("agreement", "Agreement"),
     )]
     pub fn revoke_consent(
         &self,
@@ -307,12 +247,7 @@ operations! {
         check = read("the subject found"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup, Arg::Str("brief")],
-        ret = Ret::Json {
-            name: "agreement",
-            rust: "Agreement",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("agreement", "Agreement"),
     )]
     pub fn get_consent(&self, caller: &Caller, lookup: &Lookup, brief: &str) -> Result<Agreement> {
         let open = self.state()?;
@@ -326,12 +261,7 @@ operations! {
         check = read("the subject found"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup],
-        ret = Ret::Json {
-            name: "agreements",
-            rust: "Vec<Agreement>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("agreements", "Vec<Agreement>"),
     )]
     pub fn list_consents(&self, caller: &Caller, lookup: &Lookup) -> Result<Vec<Agreement>> {
         let open = self.state()?;
@@ -348,12 +278,7 @@ operations! {
         check = export("the subject found"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup],
-        ret = Ret::Json {
-            name: "receipt",
-            rust: "ConsentReceipt",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("receipt", "ConsentReceipt"),
     )]
     pub fn export_consent_receipt(&self, caller: &Caller, lookup: &Lookup) -> Result<ConsentReceipt> {
         let open = self.state()?;
@@ -368,12 +293,7 @@ operations! {
         check = none("checks a document the caller already holds; reads nothing stored about anyone (not audited)"),
         errors = ["INTEGRITY", "INVALID_INPUT"],
         args = [Arg::Doc { name: "receipt", ts: "ConsentReceipt", py: "Dict[str, Any]" }],
-        ret = Ret::Json {
-            name: "check",
-            rust: "ReceiptCheck",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("check", "ReceiptCheck"),
     )]
     pub fn verify_consent_receipt(&self, receipt: Value) -> Result<ReceiptCheck> {
         consent::verify(&self.state()?.engine, &receipt)
@@ -388,12 +308,7 @@ operations! {
         check = none("it is the check itself, answered for the purpose it names (audited as consent.check)"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
         args = [Arg::Lookup, Arg::Str("purpose"), Arg::OptStr("operation")],
-        ret = Ret::Json {
-            name: "decision",
-            rust: "ProcessingDecision",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("decision", "ProcessingDecision"),
     )]
     pub fn can_process(&self, lookup: &Lookup, purpose: &str, operation: Option<&str>) -> Result<ProcessingDecision> {
         let open = self.state()?;
@@ -409,12 +324,7 @@ operations! {
         check = read("no one subject: the activity must cover reads"),
         errors = ["INVALID_INPUT"],
         args = [Arg::Caller, Arg::OptStr("consumer"), Arg::Page],
-        ret = Ret::Json {
-            name: "page",
-            rust: "Page<ConsentEvent>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("page", "Page<ConsentEvent>"),
     )]
     pub fn list_consent_events(
         &self,
@@ -447,12 +357,7 @@ operations! {
         check = none("records the expiries that agreements' own terms set; returns only a count"),
         errors = [],
         args = [Arg::Caller],
-        ret = Ret::Json {
-            name: "report",
-            rust: "ConsentReport",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("report", "ConsentReport"),
     )]
     pub fn purge_consents(&self, caller: &Caller) -> Result<ConsentReport> {
         Consent::purge(&self.state()?.engine, caller)

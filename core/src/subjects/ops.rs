@@ -34,12 +34,7 @@ operations! {
         check = write("no subject yet: the activity must cover writes"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "DUPLICATE"],
         args = [Arg::Caller, Arg::Docs { name: "profiles", ts: "Profile[]", py: "List[Dict[str, _JSON]]" }],
-        ret = Ret::Json {
-            name: "tokens",
-            rust: "Vec<String>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("tokens", "Vec<String>"),
     )]
     pub fn create_subjects(&self, caller: &Caller, profiles: Vec<Value>) -> Result<Vec<String>> {
         let open = self.state()?;
@@ -113,12 +108,7 @@ operations! {
         check = delete("the subject found"),
         errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookup],
-        ret = Ret::Json {
-            name: "receipt",
-            rust: "ErasureReceipt",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("receipt", "ErasureReceipt"),
     )]
     pub fn forget_subject(&self, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
         let open = self.state()?;
@@ -134,12 +124,7 @@ operations! {
         check = delete("each subject found (a refused one is a null item)"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "INTEGRITY"],
         args = [Arg::Caller, Arg::Lookups],
-        ret = Ret::Json {
-            name: "receipts",
-            rust: "Vec<Option<ErasureReceipt>>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("receipts", "Vec<Option<ErasureReceipt>>"),
     )]
     pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
         let open = self.state()?;

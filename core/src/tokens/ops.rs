@@ -44,12 +44,7 @@ operations! {
         check = write("the linked subject (or none); FF1 tokens as `detokenize` (see tokenize)"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "ERASED", "EXHAUSTED"],
         args = [Arg::Caller, Arg::Strs("values"), TOKENIZE_OPTIONS, Arg::Flag("all_or_nothing")],
-        ret = Ret::Json {
-            name: "batch",
-            rust: "TokenBatch<TokenizeItem>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("batch", "TokenBatch<TokenizeItem>"),
     )]
     pub fn tokenize_many(
         &self,
@@ -90,12 +85,7 @@ operations! {
         check = detokenize("each token's linked subject (a refused one is an item error)"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND", "EXPIRED", "INTEGRITY"],
         args = [Arg::Caller, Arg::Strs("tokens"), DETOKENIZE_OPTIONS, Arg::Flag("all_or_nothing")],
-        ret = Ret::Json {
-            name: "batch",
-            rust: "TokenBatch<DetokenizeItem>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("batch", "TokenBatch<DetokenizeItem>"),
     )]
     pub fn detokenize_many(
         &self,
@@ -171,12 +161,7 @@ operations! {
         check = delete("each token's linked subject (a refused one is an item error)"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND"],
         args = [Arg::Caller, Arg::Strs("tokens"), Arg::Flag("all_or_nothing")],
-        ret = Ret::Json {
-            name: "batch",
-            rust: "TokenBatch<DeleteItem>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("batch", "TokenBatch<DeleteItem>"),
     )]
     pub fn delete_tokens(
         &self,
@@ -197,12 +182,7 @@ operations! {
         check = read("the token's linked subject (or none): the info names it"),
         errors = ["NOT_FOUND", "INVALID_INPUT"],
         args = [Arg::Caller, Arg::Str("token")],
-        ret = Ret::Json {
-            name: "info",
-            rust: "TokenInfo",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("info", "TokenInfo"),
     )]
     pub fn token_info(&self, caller: &Caller, token: &str) -> Result<TokenInfo> {
         let open = self.state()?;
@@ -217,12 +197,7 @@ operations! {
         check = read("each token's linked subject (a refused one is an item error)"),
         errors = ["INVALID_INPUT", "TOO_LARGE", "NOT_FOUND"],
         args = [Arg::Caller, Arg::Strs("tokens"), Arg::Flag("all_or_nothing")],
-        ret = Ret::Json {
-            name: "batch",
-            rust: "TokenBatch<InfoItem>",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("batch", "TokenBatch<InfoItem>"),
     )]
     pub fn token_infos(
         &self,
@@ -242,12 +217,7 @@ operations! {
         check = none("removes only what the tokens' own expiry ended; reads and returns no value"),
         errors = [],
         args = [Arg::Caller],
-        ret = Ret::Json {
-            name: "report",
-            rust: "PurgeReport",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("report", "PurgeReport"),
     )]
     pub fn purge_tokens(&self, caller: &Caller) -> Result<PurgeReport> {
         let open = self.state()?;

@@ -22,12 +22,7 @@ operations! {
         check = none("rewrites the file; reads and returns no personal data"),
         errors = [],
         args = [Arg::Caller],
-        ret = Ret::Json {
-            name: "report",
-            rust: "CompactReport",
-            py_fast: None,
-            text: None,
-        },
+        ret = Ret::json("report", "CompactReport"),
     )]
     pub fn compact(&self, caller: &Caller) -> Result<CompactReport> {
         let open = self.state()?;
