@@ -261,3 +261,16 @@ fn pre_release_format_1_is_refused_clearly() {
     assert!(e.message().contains("pre-release"), "{e}");
     assert_eq!(common::hashes(&tv.path), before);
 }
+
+#[test]
+fn the_changelog_states_the_formats_this_release_writes_and_opens() {
+    let changelog =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../CHANGELOG.md")).expect("CHANGELOG.md");
+    let oldest = (1..=CURRENT).find(|v| fixture(*v, "db").exists()).expect("a fixture");
+    let row = format!("| Unreleased | {CURRENT} | {oldest}–{CURRENT} |");
+    let released = format!("| {} | {CURRENT} | {oldest}–{CURRENT} |", env!("CARGO_PKG_VERSION"));
+    assert!(
+        changelog.contains(&row) || changelog.contains(&released),
+        "CHANGELOG.md's format table must say this release writes format {CURRENT} and opens {oldest}–{CURRENT}"
+    );
+}
