@@ -1,6 +1,7 @@
 """Checks the README's code blocks against what the test command runs.
 
-- Each block marked `<!-- example: PATH -->` must be the file PATH, verbatim.
+- Each block marked `<!-- example: PATH -->` must be the file PATH, verbatim (the README shows one
+  quickstart; the book includes the others, see check_docs.py).
 - Each language has a block marked `<!-- install: LANG -->` (node, python, c, rust) of at most five
   commands; the packages stage (tests/packages/run.sh) runs those blocks as written.
 
@@ -29,9 +30,8 @@ blocks = re.findall(r"<!-- example: (\S+) -->\n```[a-z]*\n(.*?)```\n", readme, r
 for path, body in blocks:
     if (root / path).read_text("utf-8") != body:
         problems.append(f"the block for {path} differs from the file (copy the file into the README)")
-expected = {"examples/quickstart.rs", "examples/quickstart.c", "examples/quickstart.py", "examples/quickstart.mjs"}
-for path in sorted(expected - {path for path, _ in blocks}):
-    problems.append(f"no block for {path}")
+if not blocks:
+    problems.append("no example block (the README shows one quickstart; the book includes the others)")
 for lang in LANGUAGES:
     if lang not in installs:
         problems.append(f"no install block for {lang}")

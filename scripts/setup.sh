@@ -19,6 +19,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
+if ! mdbook --version 2>/dev/null | grep -q "v0.5.4"; then
+  step "cargo install mdbook (the book, built by the docs stage of the tests)"
+  cargo install mdbook --version 0.5.4 --locked -q --no-default-features --features search
+fi
+
 if ! cargo fuzz --version >/dev/null 2>&1; then
   step "cargo install cargo-fuzz (the fuzz stage of the tests)"
   cargo install cargo-fuzz --locked -q

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every suite: formatting and lints, generated-file checks, Rust, C (AddressSanitizer and
+# Runs every suite: formatting and lints, generated-file checks, the docs (book, API references,
+# links), Rust, C (AddressSanitizer and
 # UBSan), Python, Node, the four quickstart examples, the packages (each artifact installed into a
 # fresh project outside the repository), and a short run of every fuzz target. Exits
 # non-zero on the first failure. Long runs are opt-in: BUNKERLITE_SOAK=1 (crash and concurrency
@@ -53,6 +54,24 @@ generated() {
   git diff --exit-code -- bindings/node/index.d.ts bindings/node/index.js bindings/node/native.d.ts bindings/node/native.js
   .venv/bin/python -m mypy.stubtest bunkerlite._native
   .venv/bin/python scripts/check_readme.py
+  python3 scripts/check_docs.py
+}
+
+docs() {
+  # The book (docs/) and the four API references inside it, each built with no warning allowed,
+  # then every link of the README and the book checked against what was built.
+  rm -rf target/book
+  mdbook build docs 2>target/mdbook.log || { cat target/mdbook.log; return 1; }
+  if grep -E "WARN|ERROR" target/mdbook.log; then return 1; fi
+  RUSTDOCFLAGS="-D warnings" cargo doc -q --locked --no-deps -p bunkerlite
+  mkdir -p target/book/api
+  cp -r target/doc target/book/api/rust
+  .venv/bin/python -m pdoc bunkerlite bunkerlite.types -o target/book/api/python 2>target/pdoc.log
+  if grep . target/pdoc.log; then return 1; fi
+  (cd bindings/node && npx typedoc --entryPoints index.ts --tsconfig tsconfig.build.json --disableSources \
+    --name "bunkerlite (Node)" --treatWarningsAsErrors --logLevel Warn --out ../../target/book/api/node)
+  python3 scripts/c_reference.py target/book/api/c
+  python3 scripts/check_docs.py --built
 }
 
 rust() {
@@ -122,7 +141,8 @@ examples() {
 }
 
 stage "lint (rustfmt, clippy)" lint
-stage "generated files (C header, Node typings, Python stubs, README examples)" generated
+stage "generated files (C header, Node typings, Python stubs, README and book examples)" generated
+stage "docs (the book, API references, links)" docs
 stage "rust" rust
 stage "c (asan, ubsan)" c_suite
 stage "python" python_suite

@@ -19,7 +19,13 @@ export declare const MasterKey: {
     /** `key instanceof MasterKey` holds for every key these make. */
     [Symbol.hasInstance]: (value: unknown) => boolean;
 };
-export type MasterKey = Native.MasterKey;
+/** A 32-byte master key, held by the addon (wiped when collected); it never shows its bytes. */
+export interface MasterKey {
+    /** The key as 64 hex digits, to store in your secret store. */
+    toHex(): string;
+    /** Never the key's bytes. */
+    toString(): string;
+}
 /** The stable error codes, in the core's order. */
 export declare const errorCodes: typeof Native.errorCodes;
 /** The library version (the same in every language's package). */
@@ -782,11 +788,11 @@ export declare class Vault {
     #private;
     private constructor();
     /** Open (or create) the vault file at `path` with `key`. */
-    static open(path: string, key: Native.MasterKey, options?: Options | null): Vault;
+    static open(path: string, key: MasterKey, options?: Options | null): Vault;
     /** `open`, off the event loop. */
-    static openAsync(path: string, key: Native.MasterKey, options?: Options | null): Promise<Vault>;
+    static openAsync(path: string, key: MasterKey, options?: Options | null): Promise<Vault>;
     /** A private in-memory vault, gone when closed. */
-    static openInMemory(key: Native.MasterKey, options?: Options | null): Vault;
+    static openInMemory(key: MasterKey, options?: Options | null): Vault;
     /** Close the vault (idempotent): writes buffered read events and checkpoints the WAL. Later calls throw with code `CLOSED`. */
     close(): void;
     /** `close`, off the event loop. */
@@ -990,7 +996,7 @@ export declare class Vault {
     /** `compact`, off the event loop. */
     compactAsync(opts?: CallOptions | null): Promise<CompactReport>;
     /** Replace the master key: the root key is wrapped for the new key in one atomic write (one row). Afterwards only the new key opens the vault; a crash at any point leaves exactly one of the two keys able to open it. Nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data. */
-    rekey(new_key: Native.MasterKey, opts?: CallOptions | null): void;
+    rekey(new_key: MasterKey, opts?: CallOptions | null): void;
     /** `rekey`, off the event loop. */
-    rekeyAsync(new_key: Native.MasterKey, opts?: CallOptions | null): Promise<void>;
+    rekeyAsync(new_key: MasterKey, opts?: CallOptions | null): Promise<void>;
 }

@@ -38,7 +38,13 @@ export const MasterKey = {
   /** `key instanceof MasterKey` holds for every key these make. */
   [Symbol.hasInstance]: (value: unknown): boolean => value instanceof native.MasterKey
 }
-export type MasterKey = Native.MasterKey
+/** A 32-byte master key, held by the addon (wiped when collected); it never shows its bytes. */
+export interface MasterKey {
+  /** The key as 64 hex digits, to store in your secret store. */
+  toHex(): string
+  /** Never the key's bytes. */
+  toString(): string
+}
 /** The stable error codes, in the core's order. */
 export const errorCodes = native.errorCodes
 /** The library version (the same in every language's package). */
@@ -1065,12 +1071,12 @@ export class Vault {
   }
 
   /** Open (or create) the vault file at `path` with `key`. */
-  static open (path: string, key: Native.MasterKey, options?: Options | null): Vault {
+  static open (path: string, key: MasterKey, options?: Options | null): Vault {
     return lifted('open', () => new Vault(native.Vault.open(path, key, optionalText(options))))
   }
 
   /** `open`, off the event loop. */
-  static async openAsync (path: string, key: Native.MasterKey, options?: Options | null): Promise<Vault> {
+  static async openAsync (path: string, key: MasterKey, options?: Options | null): Promise<Vault> {
     try {
       return new Vault(await native.Vault.openAsync(path, key, optionalText(options)))
     } catch (e) {
@@ -1079,7 +1085,7 @@ export class Vault {
   }
 
   /** A private in-memory vault, gone when closed. */
-  static openInMemory (key: Native.MasterKey, options?: Options | null): Vault {
+  static openInMemory (key: MasterKey, options?: Options | null): Vault {
     return lifted('openInMemory', () => new Vault(native.Vault.openInMemory(key, optionalText(options))))
   }
 
@@ -1916,7 +1922,7 @@ export class Vault {
   }
 
   /** Replace the master key: the root key is wrapped for the new key in one atomic write (one row). Afterwards only the new key opens the vault; a crash at any point leaves exactly one of the two keys able to open it. Nothing else is re-encrypted. No purpose check: rewraps the root key; reads and returns no personal data. */
-  rekey (new_key: Native.MasterKey, opts?: CallOptions | null): void {
+  rekey (new_key: MasterKey, opts?: CallOptions | null): void {
     try {
       calls.rekey(this.#handle, new_key, actorOf(opts), purposeOf(opts))
     } catch (e) {
@@ -1925,7 +1931,7 @@ export class Vault {
   }
 
   /** `rekey`, off the event loop. */
-  async rekeyAsync (new_key: Native.MasterKey, opts?: CallOptions | null): Promise<void> {
+  async rekeyAsync (new_key: MasterKey, opts?: CallOptions | null): Promise<void> {
     try {
       await calls.rekeyAsync(this.#handle, new_key, actorOf(opts), purposeOf(opts))
     } catch (e) {

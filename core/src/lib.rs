@@ -25,7 +25,9 @@
 //! Errors carry a stable [`ErrorKind`] shared with the C, Python and Node bindings.
 //!
 //! Inside, modules stand on floors and use only the floors below theirs: the table is in
-//! `core/tests/architecture.rs` (and the README's "Layout"), which checks every import.
+//! `core/tests/architecture.rs` (and the book's "Layout and contributing"), which checks every import.
+
+#![deny(missing_docs)]
 
 mod action;
 mod audit_log;

@@ -1,4 +1,4 @@
-//! The layering of `core/src` (the README's "Layering" section, which this test checks against
+//! The layering of `core/src` (the book's "Layout and contributing" chapter, which this test checks against
 //! the one table below): every unit (a top-level module: a file or a folder) has a floor, and
 //! every path naming another unit — `use crate::…`, grouped (`use crate::{a, b::c}`), nested,
 //! or reaching out with `super::super::…` — points down a floor, or sideways only where listed.
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+const LAYOUT_DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/src/contributing.md");
 
 /// The floors, lowest first: a unit may use the units of the floors below its own.
 const FLOORS: &[(&str, &[&str])] = &[
@@ -492,9 +492,9 @@ fn only_the_backend_knows_rusqlite() {
 
 #[test]
 fn the_readme_shows_these_floors() {
-    let readme = std::fs::read_to_string(README).expect("README");
+    let readme = std::fs::read_to_string(LAYOUT_DOC).expect("docs/src/contributing.md");
     let (start, end) = ("<!-- <floors: checked by core/tests/architecture.rs> -->", "<!-- </floors> -->");
-    let a = readme.find(start).expect("the README's floors section") + start.len();
+    let a = readme.find(start).expect("the book's floors section") + start.len();
     let b = readme[a..].find(end).expect("its end") + a;
     let mut table = String::from("\n| floor | units (each may use the floors below it) |\n|---|---|\n");
     for (i, (name, entries)) in FLOORS.iter().enumerate().rev() {
@@ -506,7 +506,7 @@ fn the_readme_shows_these_floors() {
     assert_eq!(
         readme[a..b].trim(),
         table.trim(),
-        "the README's floors differ from FLOORS: write this table there:\n{table}"
+        "docs/src/contributing.md's floors differ from FLOORS: write this table there:\n{table}"
     );
 }
 

@@ -353,7 +353,7 @@ fn every_operation_runs_its_declared_check() {
 }
 
 /// Where a case's refusal shows per item, it really is the refused items that differ: the
-/// specific shapes the README promises.
+/// specific shapes the book promises.
 #[test]
 fn refused_items_say_why() {
     let f = fixture(Value::Null);

@@ -7,7 +7,7 @@
 //! order ids, HTTP status and size, prices, versions, durations). Each item is known, so after
 //! one `tokenize_text` per vault region the test counts, per category, the personal items
 //! replaced (recall) and the other items left exactly as written (a false positive is any
-//! change). The goals (the README's table): no false positive on any non-personal category, and
+//! change). The goals (the table of the book's Tokens chapter): no false positive on any non-personal category, and
 //! complete recall of emails, E.164 and formatted national numbers and Luhn-valid cards.
 //!
 //! `cargo test --release -p bunkerlite --test text_corpus -- --nocapture` prints the table.

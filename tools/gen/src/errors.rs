@@ -200,7 +200,7 @@ try {\n    return f()\n  } catch (e) {\n    throw lift(e, operation)\n  }\n}\n",
     out
 }
 
-/// The README's table of errors (between its `errors` markers).
+/// The book's table of errors (docs/src/errors.md, between its `errors` markers).
 pub(crate) fn readme() -> String {
     let mut out = String::from("| number | code | group | meaning |\n|---:|---|---|---|\n");
     for kind in ErrorKind::ALL {

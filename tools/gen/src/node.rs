@@ -37,7 +37,7 @@ fn js_params(op: &Op) -> (Vec<Param>, Option<String>) {
             Arg::Str(name) => required.push(p(name, format!("{name}: string"), false)),
             Arg::Strs(name) => required.push(p(name, format!("{name}: string[]"), false)),
             Arg::OptDoc { name, ts, .. } => optional.push(p(name, format!("{name}?: {ts} | null"), true)),
-            Arg::Key(name) => required.push(p(name, format!("{name}: Native.MasterKey"), false)),
+            Arg::Key(name) => required.push(p(name, format!("{name}: MasterKey"), false)),
             Arg::OptStr(name) => optional.push(p(name, format!("{name}?: string | null"), true)),
             Arg::Anchor => optional.push(p("anchor", "anchor?: AuditHead | null".into(), true)),
         }

@@ -1,6 +1,6 @@
 //! The operations, as the core declares them next to their methods (`operations!` in
 //! `core/src/<area>/ops.rs`, read through `bunkerlite::bridge`), and what the generator
-//! derives from them beyond the core's declaration: the Node names and the README's table of
+//! derives from them beyond the core's declaration: the Node names and the book's table of
 //! purpose checks. Adding an operation: the declared method in its area's `ops.rs`, its
 //! scenarios in `tests/vectors/scenarios/<area>.json`, then `cargo run -p bunkerlite-gen`.
 
@@ -58,7 +58,7 @@ pub fn call(op: &Op, receiver: &str, reference: &str, method: &str, args: &str) 
     }
 }
 
-/// The README's table of purpose checks (between its `checks` markers).
+/// The book's table of purpose checks (docs/src/consent.md, between its `checks` markers).
 pub fn checks_table() -> String {
     let mut out = String::from(
         "| operation | purpose check | on what, or why none | no purpose, `require_purpose` set |\n|---|---|---|---|\n",

@@ -403,22 +403,32 @@ fn py_class(out: &mut String, name: &str, doc_text: Option<String>, s: &Map<Stri
         }
     };
     let doc_text = doc_text.unwrap_or_else(|| format!("`{name}`."));
-    let optional = props.keys().any(|k| !required.contains(k.as_str()));
-    if required.is_empty() || !optional {
+    let optional: Vec<&str> = props.keys().map(String::as_str).filter(|k| !required.contains(k)).collect();
+    if required.is_empty() || optional.is_empty() {
         let total = if required.is_empty() { ", total=False" } else { "" };
         writeln!(out, "class {name}(TypedDict{total}):").expect("string");
         out.push_str(&py_doc(&doc_text, "    "));
         out.push('\n');
         fields(out, !required.is_empty());
     } else {
-        writeln!(out, "class _{name}Required(TypedDict):").expect("string");
+        // Some keys are always there, some not. Python 3.10 has no `NotRequired` (and a base
+        // class of the required keys hides them from documentation tools), so the class is
+        // `total=False` for type checkers and states at run time which keys are always there.
+        let always: Vec<String> = required.iter().map(|k| format!("`{k}`")).collect();
+        let doc_text = format!("{doc_text}\n\nAlways present: {}.", always.join(", "));
+        writeln!(out, "class {name}(TypedDict, total=False):").expect("string");
         out.push_str(&py_doc(&doc_text, "    "));
         out.push('\n');
         fields(out, true);
-        writeln!(out, "\n\nclass {name}(_{name}Required, total=False):").expect("string");
-        out.push_str(&py_doc(&doc_text, "    "));
-        out.push('\n');
         fields(out, false);
+        let quoted = |keys: Vec<&str>| keys.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+        writeln!(
+            out,
+            "\n\n{name}.__required_keys__ = frozenset({{{}}})\n{name}.__optional_keys__ = frozenset({{{}}})",
+            quoted(required.iter().copied().collect()),
+            quoted(optional)
+        )
+        .expect("string");
     }
     out.push_str("\n\n");
 }

@@ -256,8 +256,11 @@ class PurgeReport(TypedDict):
     """Expired tokens deleted."""
 
 
-class _LegalBasisRequired(TypedDict):
-    """A legal basis of the catalogue."""
+class LegalBasis(TypedDict, total=False):
+    """A legal basis of the catalogue.
+
+    Always present: `brief`, `created_ms`, `full_description`, `module`, `notice_sha256`, `notice_version`, `required`, `required_message`, `short_description`, `status`, `type`, `updated_ms`, `user_control`.
+    """
 
     brief: str
     """The basis's short name (`^[a-z][a-z0-9-]{1,64}$`)."""
@@ -285,15 +288,14 @@ class _LegalBasisRequired(TypedDict):
     """When it was created (ms since the epoch)."""
     updated_ms: int
     """When it last changed (ms since the epoch)."""
-
-
-class LegalBasis(_LegalBasisRequired, total=False):
-    """A legal basis of the catalogue."""
-
     notices: Optional[List[Notice]]
     """Every notice version, oldest first (`get_legal_basis`
     only; `None` in listings).
     """
+
+
+LegalBasis.__required_keys__ = frozenset({"brief", "created_ms", "full_description", "module", "notice_sha256", "notice_version", "required", "required_message", "short_description", "status", "type", "updated_ms", "user_control"})
+LegalBasis.__optional_keys__ = frozenset({"notices"})
 
 
 class Notice(TypedDict):
