@@ -2,7 +2,8 @@
 
 - Every relative link resolves: the file exists, and an anchor (`#...`) names a heading of it
   (GitHub's and mdBook's heading ids: lower case, spaces to hyphens, punctuation dropped).
-  Links into `api/` name the API references the docs stage builds into the rendered book.
+  Links into `api/` and `images/` name the API references and pictures the docs stage builds
+  into the rendered book (each picture from its text source in docs/diagrams/).
 - The book's SUMMARY.md lists every chapter in docs/src, and every chapter it lists exists.
 - Every `{{#include PATH}}` of the book names a file; every quickstart in examples/ is shown
   (the README's blocks are checked verbatim by check_readme.py, the book's are includes, so both
@@ -46,9 +47,9 @@ def check_links(path: pathlib.Path, api_built: bool) -> None:
         if re.match(r"[a-z]+:", target):
             continue
         file, _, anchor = target.partition("#")
-        if file.startswith("api/") and path.parent == src:
+        if file.startswith(("api/", "images/")) and path.parent == src:
             if api_built and not (book / file).exists():
-                problems.append(f"{rel}: {target}: no such API reference page in the built book")
+                problems.append(f"{rel}: {target}: not in the built book")
             continue
         dest = (path.parent / file).resolve() if file else path
         if not dest.exists():

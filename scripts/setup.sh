@@ -12,6 +12,7 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc)
 [ -f /usr/include/cjson/cJSON.h ] || missing+=(libcjson-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v readelf >/dev/null 2>&1 || missing+=(binutils)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi

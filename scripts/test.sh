@@ -71,6 +71,12 @@ docs() {
   (cd bindings/node && npx typedoc --entryPoints index.ts --tsconfig tsconfig.build.json --disableSources \
     --name "bunkerlite (Node)" --treatWarningsAsErrors --logLevel Warn --out ../../target/book/api/node)
   python3 scripts/c_reference.py target/book/api/c
+  # The pictures, from the text sources committed beside the book.
+  mkdir -p target/book/images
+  for dot_file in docs/diagrams/*.dot; do
+    dot -Tsvg "$dot_file" -o "target/book/images/$(basename "$dot_file" .dot).svg"
+  done
+  python3 scripts/perf_chart.py target/book/images/performance.svg
   python3 scripts/check_docs.py --built
 }
 
