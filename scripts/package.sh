@@ -5,7 +5,8 @@
 #                                             addon loader; names the platform package below as an
 #                                             optional dependency, so npm fetches only the matching one
 #           bunkerlite-<platform>-V.tgz       the native addon for this platform (e.g. linux-x64-gnu)
-#   Python  bunkerlite-V-cp310-abi3-*.whl     abi3 wheel for CPython >= 3.10
+#   Python  bunkerlite-V-cp310-abi3-*.whl     abi3 wheel for CPython >= 3.10, manylinux2014 (glibc
+#                                             2.17: linked with zig, `ziglang` from PyPI) on x86_64 Linux
 #           bunkerlite-V.tar.gz               sdist: builds from source where Rust is installed
 #   Rust    bunkerlite-V.crate                what `cargo publish` would upload
 # C has an install step instead: scripts/install-c.sh --prefix DIR (header, libraries, pkg-config).
@@ -69,7 +70,14 @@ rm -rf "$stage/bunkerlite/npm"
 (cd "$stage/bunkerlite" && npm pack --silent --pack-destination "$out" >/dev/null)
 
 step "Python: abi3 wheel and sdist"
-.venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o "$out"
+if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
+  # manylinux2014 (glibc >= 2.17: CentOS 7, Ubuntu 14.04, Debian 8 and later), linked by zig
+  # against that glibc's symbols; its own target folder, so the host build's cache stays.
+  PATH="$PWD/.venv/bin:$PATH" .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml \
+    --zig --compatibility manylinux2014 --target "$triple" -o "$out"
+else
+  .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o "$out"
+fi
 .venv/bin/maturin sdist -m bindings/python/Cargo.toml -o "$out" 2>&1 | grep -v "^🔗\|^📡" || true
 
 step "Rust: cargo package -p bunkerlite"

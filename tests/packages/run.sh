@@ -99,6 +99,20 @@ esac
 sed -n '/^```js$/,/^```$/p' bindings/node/README.md | sed '1d;$d' >"$work/node/readme.cjs"
 (cd "$work/node" && PATH=$norust node readme.cjs >/dev/null) || fail "bindings/node/README.md's example failed"
 
+step "python: the wheel's platform tag holds (auditwheel: no symbol newer than its glibc)"
+shopt -s nullglob
+wheels=("$DIST"/bunkerlite-*.whl)
+shopt -u nullglob
+[ ${#wheels[@]} -eq 1 ] || fail "expected one wheel in $DIST, found ${#wheels[@]}"
+if [ "$(uname -m)" = "x86_64" ] && [ "$(uname -s)" = "Linux" ]; then
+  case ${wheels[0]} in
+    *manylinux2014_x86_64*) ;;
+    *) fail "the x86_64 Linux wheel is not tagged manylinux2014: ${wheels[0]}" ;;
+  esac
+  .venv/bin/auditwheel show "${wheels[0]}" >"$work/auditwheel.out" 2>&1 || { cat "$work/auditwheel.out"; fail "auditwheel show failed"; }
+  grep -q '"manylinux_2_17_x86_64"' "$work/auditwheel.out" || { cat "$work/auditwheel.out"; fail "the wheel is not manylinux_2_17 compatible"; }
+fi
+
 step "python: pip install of the wheel in a new virtualenv with no Rust on the PATH, quickstart"
 run_block python quickstart.py PATH="$norust"
 py_versions=$(cd "$work/python" && .venv/bin/python -c '
