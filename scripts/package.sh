@@ -4,7 +4,8 @@
 #   npm     bunkerlite-V.tgz                  the package users install: JavaScript, typings and the
 #                                             addon loader; names the platform package below as an
 #                                             optional dependency, so npm fetches only the matching one
-#           bunkerlite-<platform>-V.tgz       the native addon for this platform (e.g. linux-x64-gnu)
+#           bunkerlite-<platform>-V.tgz       the native addon for this platform (e.g. linux-x64-gnu; on
+#                                             x86_64 Linux linked against glibc 2.17 by cargo-zigbuild)
 #   Python  bunkerlite-V-cp310-abi3-*.whl     abi3 wheel for CPython >= 3.10, manylinux2014 (glibc
 #                                             2.17: linked with zig, `ziglang` from PyPI) on x86_64 Linux
 #           bunkerlite-V.tar.gz               sdist: builds from source where Rust is installed
@@ -61,7 +62,19 @@ if [ ! -f "$platform_dir/package.json" ]; then
   echo "package.sh: napi create-npm-dirs made no package for $platform ($triple)" >&2
   exit 1
 fi
-cp "bindings/node/$addon" "$platform_dir/"
+if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
+  # The addon users install runs on glibc >= 2.17 (RHEL 7/8, Ubuntu 18.04+, Debian 10+), not only
+  # on the glibc of the build machine: linked by zig against 2.17's symbols, in its own target
+  # folder (the tests' addon, built above, stays for the repository's suites).
+  if ! cargo zigbuild --version >/dev/null 2>&1; then
+    echo "package.sh: cargo-zigbuild is missing (scripts/setup.sh installs it)" >&2
+    exit 1
+  fi
+  PATH="$PWD/.venv/bin:$PATH" cargo zigbuild --release --locked -q -p bunkerlite-node --target "$triple.2.17"
+  cp "target/$triple/release/libbunkerlite_node.so" "$platform_dir/$addon"
+else
+  cp "bindings/node/$addon" "$platform_dir/"
+fi
 strip -S "$platform_dir/$addon"
 cp LICENSE "$platform_dir/"
 mv "$platform_dir" "$stage/$platform"

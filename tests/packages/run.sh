@@ -76,6 +76,16 @@ const scripts = Object.keys(pkg.scripts || {})
 if (scripts.length) { console.error("the npm package has scripts: " + scripts.join(", ")); process.exit(1) }
 if (Object.keys(pkg.dependencies || {}).length) { console.error("the npm package has dependencies"); process.exit(1) }' "$work/package/package.json"
 run_block node quickstart.mjs PATH="$norust"
+if [ "$(uname -m)" = "x86_64" ] && [ "$(uname -s)" = "Linux" ]; then
+  # The addon in the platform package needs no glibc newer than 2.17.
+  addon_file=$(find "$work/node/node_modules" -name 'bunkerlite.linux-x64-gnu.node' | head -1)
+  [ -n "$addon_file" ] || fail "no installed bunkerlite.linux-x64-gnu.node"
+  newest=$(objdump -T "$addon_file" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n | tail -1)
+  case $newest in
+    2.1[0-7] | 2.[0-9]) ;;
+    *) fail "the npm addon needs glibc $newest (at most 2.17 expected)" ;;
+  esac
+fi
 node_versions=$(cd "$work/node" && PATH=$norust node -e '
 const b = require("bunkerlite")
 const platform = Object.keys(require("bunkerlite/package.json").optionalDependencies)[0]
