@@ -66,7 +66,7 @@ if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
   # The addon users install runs on glibc >= 2.17 (RHEL 7/8, Ubuntu 18.04+, Debian 10+), not only
   # on the glibc of the build machine: linked by zig against 2.17's symbols, in its own target
   # folder (the tests' addon, built above, stays for the repository's suites).
-  if ! cargo zigbuild --version >/dev/null 2>&1; then
+  if ! cargo-zigbuild --version >/dev/null 2>&1; then
     echo "package.sh: cargo-zigbuild is missing (scripts/setup.sh installs it)" >&2
     exit 1
   fi

@@ -25,7 +25,7 @@ if ! mdbook --version 2>/dev/null | grep -q "v0.5.4"; then
   cargo install mdbook --version 0.5.4 --locked -q --no-default-features --features search
 fi
 
-if ! cargo zigbuild --version >/dev/null 2>&1; then
+if ! cargo-zigbuild --version >/dev/null 2>&1; then
   step "cargo install cargo-zigbuild (packages for glibc 2.17, linked by zig from the .venv)"
   cargo install cargo-zigbuild --version 0.24.1 --locked -q
 fi
