@@ -8,8 +8,12 @@
 #     (`--static` adds the system libraries the static library needs)
 #
 # Usage: scripts/install-c.sh --prefix DIR [--libdir DIR] [--destdir DIR] [--no-build] [--no-strip]
+#                             [--from DIR] [--relocatable]
 # Builds the release library first (cargo build --release -p bunkerlite-ffi) unless --no-build.
 # --destdir stages the files under DIR (for packagers) while the .pc file names the final prefix.
+# --from takes the built libraries from DIR (default target/release; e.g. a cross build's folder).
+# --relocatable writes the .pc file relative to its own place (`${pcfiledir}`), for an archive
+# extracted anywhere.
 # The installed libraries are stripped of debug information (35 MB -> 7 MB) unless --no-strip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +23,9 @@ libdir=
 destdir=
 build=1
 strip_debug=1
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+from=target/release
+relocatable=0
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
@@ -30,6 +36,9 @@ while [ $# -gt 0 ]; do
     --destdir=*) destdir=${1#*=}; shift ;;
     --no-build) build=0; shift ;;
     --no-strip) strip_debug=0; shift ;;
+    --from) from=${2:?--from needs a directory}; shift 2 ;;
+    --from=*) from=${1#*=}; shift ;;
+    --relocatable) relocatable=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "install-c.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -68,19 +77,19 @@ fi
 
 case $(uname -s) in
   Darwin)
-    built=target/release/libbunkerlite.dylib
+    built=$from/libbunkerlite.dylib
     real=libbunkerlite.$version.dylib
     soname=libbunkerlite.$abi.dylib
     dev=libbunkerlite.dylib
     ;;
   *)
-    built=target/release/libbunkerlite.so
+    built=$from/libbunkerlite.so
     real=libbunkerlite.so.$version
     soname=libbunkerlite.so.$abi
     dev=libbunkerlite.so
     ;;
 esac
-for f in include/bunkerlite.h target/release/libbunkerlite.a "$built"; do
+for f in include/bunkerlite.h "$from/libbunkerlite.a" "$built"; do
   if [ ! -f "$f" ]; then
     echo "install-c.sh: $f is missing (build with: cargo build --release -p bunkerlite-ffi)" >&2
     exit 1
@@ -89,7 +98,7 @@ done
 
 install -d "$destdir$includedir" "$destdir$libdir" "$destdir$libdir/pkgconfig"
 install -m 644 include/bunkerlite.h "$destdir$includedir/bunkerlite.h"
-install -m 644 target/release/libbunkerlite.a "$destdir$libdir/libbunkerlite.a"
+install -m 644 "$from/libbunkerlite.a" "$destdir$libdir/libbunkerlite.a"
 install -m 755 "$built" "$destdir$libdir/$real"
 if [ "$strip_debug" = 1 ]; then
   if command -v strip >/dev/null 2>&1; then
@@ -103,8 +112,15 @@ ln -sfn "$soname" "$destdir$libdir/$dev"
 
 # pkg-config paths relative to ${prefix} when they are under it, so a relocated tree still works.
 rel() { case $1 in "$prefix"/*) printf '${prefix}%s' "${1#"$prefix"}" ;; *) printf '%s' "$1" ;; esac; }
+pc_prefix=$prefix
+if [ "$relocatable" = 1 ]; then
+  # The .pc file sits in <prefix>/<libdir>/pkgconfig: the prefix is found from it.
+  up=${libdir#"$prefix"}
+  up=$(printf '%s' "${up#/}/pkgconfig" | sed 's#[^/]*#..#g')
+  pc_prefix="\${pcfiledir}/$up"
+fi
 cat >"$destdir$libdir/pkgconfig/bunkerlite.pc" <<PC
-prefix=$prefix
+prefix=$pc_prefix
 libdir=$(rel "$libdir")
 includedir=$(rel "$includedir")
 

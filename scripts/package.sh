@@ -9,6 +9,8 @@
 #   Python  bunkerlite-V-cp310-abi3-*.whl     abi3 wheel for CPython >= 3.10, manylinux2014 (glibc
 #                                             2.17: linked with zig, `ziglang` from PyPI) on x86_64 Linux
 #           bunkerlite-V.tar.gz               sdist: builds from source where Rust is installed
+#   C       bunkerlite-c-V-<triple>.tar.gz    header, static and shared library (soname), relocatable
+#                                             pkg-config file; glibc 2.17 on x86_64 Linux
 #   Rust    bunkerlite-V.crate                what `cargo publish` would upload
 # C has an install step instead: scripts/install-c.sh --prefix DIR (header, libraries, pkg-config).
 # Uses what scripts/setup.sh installs (the .venv with maturin, bindings/node/node_modules).
@@ -92,6 +94,20 @@ else
   .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o "$out"
 fi
 .venv/bin/maturin sdist -m bindings/python/Cargo.toml -o "$out" 2>&1 | grep -v "^🔗\|^📡" || true
+
+step "C: release archive (header, static and shared library, pkg-config file) for $triple"
+if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
+  # Linked against glibc 2.17, as the npm addon is.
+  PATH="$PWD/.venv/bin:$PATH" cargo zigbuild --release --locked -q -p bunkerlite-ffi --target "$triple.2.17"
+  from=target/$triple/release
+else
+  cargo build --release --locked -q -p bunkerlite-ffi
+  from=target/release
+fi
+archive=bunkerlite-c-$version-$triple
+rm -rf "target/c-archive"
+scripts/install-c.sh --prefix "/$archive" --destdir target/c-archive --from "$from" --no-build --relocatable >/dev/null
+tar -C target/c-archive -czf "$out/$archive.tar.gz" "$archive"
 
 step "Rust: cargo package -p bunkerlite"
 # Tests, benches and the example read the repository's shared files and stay out of the crate; cargo

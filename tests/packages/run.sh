@@ -173,6 +173,36 @@ cc -std=c11 -Wall -Werror tests/packages/version.c $(pkg-config --cflags --libs 
   -o "$work/c/version"
 expect_version "bl_version()" "$("$work/c/version")"
 
+step "c: the release archive, extracted elsewhere, through its relocatable pkg-config file"
+triple=$(rustc -vV | sed -n 's/^host: //p')
+archive=$DIST/bunkerlite-c-$version-$triple.tar.gz
+[ -f "$archive" ] || fail "no $archive"
+mkdir -p "$work/c-archive/somewhere"
+tar xzf "$archive" -C "$work/c-archive/somewhere"
+arch_root=$work/c-archive/somewhere/bunkerlite-c-$version-$triple
+cp examples/quickstart.c "$work/c-archive/"
+(
+  export PKG_CONFIG_PATH=$arch_root/lib/pkgconfig
+  expect_version "the archive's pkg-config --modversion" "$(pkg-config --modversion bunkerlite)"
+  cd "$work/c-archive"
+  # shellcheck disable=SC2046
+  cc -std=c11 -Wall -Werror quickstart.c $(pkg-config --cflags bunkerlite) "$arch_root/lib/libbunkerlite.a" \
+    $(pkg-config --static --libs-only-l bunkerlite | sed 's/-lbunkerlite//') -o quickstart_static
+  ./quickstart_static | grep -q "audit chain verified" || fail "the archive's static quickstart failed"
+  # shellcheck disable=SC2046
+  cc -std=c11 -Wall -Werror quickstart.c $(pkg-config --cflags --libs bunkerlite) -Wl,-rpath,"$arch_root/lib" \
+    -o quickstart_shared
+  ./quickstart_shared | grep -q "audit chain verified" || fail "the archive's shared quickstart failed"
+) || fail "the C release archive does not build and run the quickstart"
+if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
+  newest=$(objdump -T "$arch_root/lib/libbunkerlite.so" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' |
+    sort -t. -k1,1n -k2,2n | tail -1)
+  case $newest in
+    2.1[0-7] | 2.[0-9]) ;;
+    *) fail "the archive's libbunkerlite.so needs glibc $newest (at most 2.17 expected)" ;;
+  esac
+fi
+
 step "rust: the packaged crate as a path dependency of a new cargo project, quickstart"
 run_block rust quickstart.rs "${cargo_env[@]}"
 expect_version "the packaged crate" "$(sed -n 's/^version = "\(.*\)"$/\1/p' "$work/rust/bunkerlite/Cargo.toml" | head -1)"
