@@ -75,19 +75,19 @@ pub struct Schemas {
 /// Parse JSON text (from C, or any caller holding text) under the vault's limits: oversized
 /// text is refused (`TOO_LARGE`) before it is parsed.
 pub fn parse_document(vault: &Vault, text: &str) -> Result<Value> {
-    vault.parse_document(text)
+    vault.state()?.engine.limits.parse(text)
 }
 
 /// Parse the JSON text of a batch (an array of documents or lookups) under the vault's limits:
 /// text larger than `max_batch_bytes` is refused before it is parsed.
 pub fn parse_batch(vault: &Vault, text: &str) -> Result<Value> {
-    vault.parse_batch(text)
+    vault.state()?.engine.limits.parse_batch(text)
 }
 
 /// The vault's input limits (bindings check them while converting arguments, so an oversized
 /// argument is refused before it is copied whole).
 pub fn limits(vault: &Vault) -> Result<Limits> {
-    vault.limits()
+    Ok(vault.state()?.engine.limits.clone())
 }
 
 /// Options from their JSON text (`null` or empty object: the defaults), read under the default
@@ -102,18 +102,20 @@ pub fn parse_options(text: &str) -> Result<Options> {
 /// checks it): the bindings hand this text to their language's JSON parser. Same errors, same
 /// audit event.
 pub fn get_subject_json(vault: &Vault, caller: &Caller, lookup: &Lookup) -> Result<String> {
-    vault.get_subject_json(caller, lookup)
+    Ok(get_subject_text(vault, caller, lookup)?.to_json())
 }
 
 /// [`Vault::get_subject`] with the profile as the JSON text it is stored as (checked as
 /// [`get_subject_json`] checks it), the other fields as values: for a binding that parses only
 /// the profile in its language. Same errors, same audit event.
 pub fn get_subject_text(vault: &Vault, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
-    vault.get_subject_text(caller, lookup)
+    let open = vault.state()?;
+    open.subjects.get_text(&open.engine, caller, lookup)
 }
 
 /// [`Vault::get_subjects`] returning the list as JSON text (each subject as [`get_subject_json`]
 /// writes it, `null` for a miss). Same errors, same audit events.
 pub fn get_subjects_json(vault: &Vault, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
-    vault.get_subjects_json(caller, lookups)
+    let open = vault.state()?;
+    open.subjects.get_many_json(&open.engine, caller, lookups)
 }

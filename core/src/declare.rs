@@ -104,7 +104,7 @@ pub enum Ret {
     /// A JSON value (C: `char **out_<name>_json`). `rust` is the core type (the Python TypedDicts
     /// and TypeScript interfaces are written from its JSON Schema, `bridge::schemas`); `py_fast`
     /// names a converter in the Python binding that builds it directly.
-    /// `text` names the core methods that return the result as text (skipping a `Value`): C
+    /// `text` names the `bridge` functions that return the result as text (skipping a `Value`): C
     /// and Node hand the JSON text on (Node a subject's compact form, when there is one), and
     /// `py_fast` then converts from the JSON text.
     Json {
@@ -114,7 +114,7 @@ pub enum Ret {
         rust: &'static str,
         /// A converter of the Python binding that builds it directly.
         py_fast: Option<&'static str>,
-        /// The core methods giving it as text, when there are.
+        /// The `bridge` functions giving it as text, when there are.
         text: Option<Text>,
     },
 }
@@ -126,7 +126,8 @@ impl Ret {
     }
 }
 
-/// The core methods giving a result as text.
+/// The `bridge` functions giving a result as text (each takes the vault, then the method's
+/// arguments).
 #[derive(Debug, Clone, Copy)]
 pub struct Text {
     /// Returns the result as JSON text.
@@ -172,7 +173,8 @@ pub const ACTIVITY_DEF: Arg = Arg::Doc { name: "definition", ts: "ActivitySpec",
 pub const CONSENT_OPTIONS: Arg = Arg::OptDoc { name: "options", ts: "ConsentOptions", py: "Dict[str, Any]" };
 
 impl Op {
-    /// The core method the bindings call: the result's text form when it has one.
+    /// The core function the bindings call: the method, or the `bridge` function of the result's
+    /// text form when it has one.
     pub fn core_method(&self) -> &'static str {
         match self.ret {
             Ret::Json { text: Some(text), .. } => text.json,
@@ -180,7 +182,7 @@ impl Op {
         }
     }
 
-    /// The core method the Node addon calls: a subject in text form when the result has one.
+    /// The core function the Node addon calls: a subject in text form when the result has one.
     pub fn node_method(&self) -> &'static str {
         match self.ret {
             Ret::Json { text: Some(Text { subject: Some(method), .. }), .. } => method,

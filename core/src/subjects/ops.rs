@@ -6,7 +6,7 @@ use crate::caller::Caller;
 use crate::declare::{operations, Arg, Ret, Text, PROFILE, SUBJECT};
 use crate::erasure::{self, ErasureReceipt};
 use crate::error::Result;
-use crate::subjects::{Lookup, Subject, SubjectText};
+use crate::subjects::{Lookup, Subject};
 
 use crate::vault::Vault;
 
@@ -129,33 +129,5 @@ operations! {
     pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
         let open = self.state()?;
         erasure::forget_many(&open.engine, &open.subjects, caller, lookups)
-    }
-}
-
-impl Vault {
-    /// [`get_subject`](Self::get_subject) returning the [`Subject`] as JSON text (the fields of
-    /// its `Serialize`, in that order). The stored profile text is passed through without
-    /// building a `Value` (it is checked to be one JSON object, and a row found through an index
-    /// is checked as `get_subject` checks it): the bindings hand this text to their language's
-    /// JSON parser. Same errors, same audit event.
-    pub(crate) fn get_subject_json(&self, caller: &Caller, lookup: &Lookup) -> Result<String> {
-        Ok(self.get_subject_text(caller, lookup)?.to_json())
-    }
-
-    /// [`get_subject`](Self::get_subject) with the profile as the JSON text it is stored as
-    /// (checked as [`get_subject_json`](Self::get_subject_json) checks it), the other fields as
-    /// values: for a binding that parses only the profile in its language. Same errors, same
-    /// audit event.
-    pub(crate) fn get_subject_text(&self, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
-        let open = self.state()?;
-        open.subjects.get_text(&open.engine, caller, lookup)
-    }
-
-    /// [`get_subjects`](Self::get_subjects) returning the list as JSON text (each subject as
-    /// [`get_subject_json`](Self::get_subject_json) writes it, `null` for a miss): what the
-    /// bindings hand to their language's parser. Same errors, same audit events.
-    pub(crate) fn get_subjects_json(&self, caller: &Caller, lookups: &[Lookup]) -> Result<String> {
-        let open = self.state()?;
-        open.subjects.get_many_json(&open.engine, caller, lookups)
     }
 }

@@ -15,11 +15,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
-use crate::document::Limits;
 use crate::engine::{Engine, Flusher};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
@@ -206,24 +204,6 @@ impl Vault {
         self.shared.open.read().map(|g| g.is_none()).unwrap_or(true)
     }
 
-    /// Parse JSON text (from C, or any caller holding text) under this vault's limits: oversized
-    /// text is refused before it is parsed.
-    pub(crate) fn parse_document(&self, text: &str) -> Result<Value> {
-        self.state()?.engine.limits.parse(text)
-    }
-
-    /// Parse the JSON text of a batch (an array of documents or lookups) under this vault's
-    /// limits: text larger than `max_batch_bytes` is refused before it is parsed.
-    pub(crate) fn parse_batch(&self, text: &str) -> Result<Value> {
-        self.state()?.engine.limits.parse_batch(text)
-    }
-
-    /// This vault's input limits (bindings check them while converting arguments, so an
-    /// oversized argument is refused before it is copied whole).
-    pub(crate) fn limits(&self) -> Result<Limits> {
-        Ok(self.state()?.engine.limits.clone())
-    }
-
     /// The open vault's state (what every area's operations work on), or `CLOSED`.
     pub(crate) fn state(&self) -> Result<Arc<Open>> {
         let guard = self.shared.open.read().unwrap_or_else(|p| p.into_inner());
@@ -234,7 +214,7 @@ impl Vault {
 #[cfg(feature = "testing")]
 impl Vault {
     /// See `testing::store_profile_unindexed`.
-    pub(crate) fn testing_store_unindexed(&self, token: &str, profile: Value) -> Result<()> {
+    pub(crate) fn testing_store_unindexed(&self, token: &str, profile: serde_json::Value) -> Result<()> {
         let open = self.state()?;
         open.subjects.store_unindexed(&open.engine, token, profile)
     }
