@@ -60,8 +60,6 @@ export type Json = null | boolean | number | string | Json[] | {
 export type Profile = {
     [key: string]: Json;
 };
-/** An operation a processing activity covers. */
-export type Operation = 'read' | 'write' | 'delete' | 'export' | 'detokenize';
 /** A subject as read back. */
 export interface Subject {
     /** The subject token (UUID v4). */
@@ -311,7 +309,7 @@ export interface Activity {
     /** What the processing is. */
     description: string;
     /** The operations it covers (`read`, `write`, `delete`, `export`, `detokenize`). */
-    operations: Array<'read' | 'write' | 'delete' | 'export' | 'detokenize'>;
+    operations: Operation[];
     /** The briefs of the legal bases it relies on. */
     legal_bases: string[];
     /** When it was created (ms since the epoch). */
@@ -319,6 +317,8 @@ export interface Activity {
     /** When it last changed (ms since the epoch). */
     updated_ms: number;
 }
+/** What an operation does to a subject's data, as processing activities list it. */
+export type Operation = 'read' | 'write' | 'delete' | 'export' | 'detokenize';
 /** A subject's current decision about one legal basis. */
 export interface Agreement {
     /** The legal basis's brief. */
@@ -740,7 +740,7 @@ export interface ActivitySpec {
     /** What the processing is. */
     description?: string | null;
     /** The operations it covers: `read`, `write`, `delete`, `export`, `detokenize`. */
-    operations?: Array<'read' | 'write' | 'delete' | 'export' | 'detokenize'> | null;
+    operations?: Operation[] | null;
     /** The briefs of the legal bases it relies on. */
     legal_bases?: string[] | null;
 }

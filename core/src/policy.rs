@@ -11,7 +11,9 @@ use crate::keyring::Keyring;
 use crate::store::Db;
 
 /// What an operation does to a subject's data, as processing activities list it.
+// The bindings' typings of an activity's operations are written from this enum's schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), serde(rename_all = "lowercase"))]
 pub(crate) enum Operation {
     Read,
     Write,

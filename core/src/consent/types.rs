@@ -175,7 +175,7 @@ pub struct ActivitySpec {
     /// What the processing is.
     pub description: Option<String>,
     /// The operations it covers: `read`, `write`, `delete`, `export`, `detokenize`.
-    #[cfg_attr(feature = "schema", schemars(extend("items" = {"enum": ["read", "write", "delete", "export", "detokenize"]})))]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<crate::policy::Operation>>"))]
     pub operations: Option<Vec<String>>,
     /// The briefs of the legal bases it relies on.
     pub legal_bases: Option<Vec<String>>,
@@ -192,7 +192,7 @@ pub struct Activity {
     /// What the processing is.
     pub description: String,
     /// The operations it covers (`read`, `write`, `delete`, `export`, `detokenize`).
-    #[cfg_attr(feature = "schema", schemars(extend("items" = {"enum": ["read", "write", "delete", "export", "detokenize"]})))]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::policy::Operation>"))]
     pub operations: Vec<String>,
     /// The briefs of the legal bases it relies on.
     pub legal_bases: Vec<String>,

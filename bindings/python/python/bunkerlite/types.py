@@ -18,6 +18,9 @@ BasisStatus = Literal["active", "disabled", "deleted"]
 agreements.
 """
 
+Operation = Literal["read", "write", "delete", "export", "detokenize"]
+"""What an operation does to a subject's data, as processing activities list it."""
+
 ConsentStatus = Literal["given", "refused", "withdrawn", "revoked", "expired"]
 """A decision's state (after W3C DPV): `given`, `refused`, `withdrawn` (by the subject),
 `revoked` (by an operator or a basis deletion), `expired`.
@@ -324,7 +327,7 @@ class Activity(TypedDict):
     """A short title."""
     description: str
     """What the processing is."""
-    operations: List[Literal["read", "write", "delete", "export", "detokenize"]]
+    operations: List[Operation]
     """The operations it covers (`read`, `write`, `delete`, `export`, `detokenize`)."""
     legal_bases: List[str]
     """The briefs of the legal bases it relies on."""
@@ -753,7 +756,7 @@ class ActivitySpec(TypedDict, total=False):
     """A short title."""
     description: Optional[str]
     """What the processing is."""
-    operations: Optional[List[Literal["read", "write", "delete", "export", "detokenize"]]]
+    operations: Optional[List[Operation]]
     """The operations it covers: `read`, `write`, `delete`, `export`, `detokenize`."""
     legal_bases: Optional[List[str]]
     """The briefs of the legal bases it relies on."""
@@ -817,6 +820,7 @@ __all__ = [
     "Limits",
     "Mask",
     "Notice",
+    "Operation",
     "Options",
     "PageOfAuditEvent",
     "PageOfConsentEvent",
