@@ -194,13 +194,16 @@ pub(crate) fn stubs() -> String {
     out
 }
 
-/// The stub's import of the result types its methods return (from `bunkerlite/types.py`).
+/// The stub's import of the types its methods' signatures name (from `bunkerlite/types.py`).
 pub(crate) fn stub_imports() -> String {
-    let mut names = crate::types::py_imports();
-    // `verify_audit` takes the head `get_audit_head` returned.
-    names.push("AuditHead".into());
-    names.sort();
-    names.dedup();
+    // Every name of types.py that the methods' signatures use, whole words only.
+    let stubs = stubs();
+    let words: std::collections::BTreeSet<&str> = stubs
+        .lines()
+        .filter(|l| l.trim_start().starts_with("def "))
+        .flat_map(|l| l.split(|c: char| !c.is_alphanumeric() && c != '_'))
+        .collect();
+    let names = crate::types::py_names().into_iter().filter(|n| words.contains(n.as_str()));
     let mut out = String::from("from .types import (\n");
     for n in names {
         out.push_str(&format!("    {n},\n"));

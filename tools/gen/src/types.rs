@@ -557,15 +557,11 @@ fn names_in(rust: &str) -> Vec<String> {
     }
 }
 
-/// The names of the types.py module a stub imports for the declared results.
-pub(crate) fn py_imports() -> Vec<String> {
-    let mut names = BTreeSet::new();
-    for op in OPERATIONS.iter() {
-        if let Ret::Json { rust, .. } = op.ret {
-            names.extend(names_in(rust).iter().map(|n| py_name(n)));
-        }
-    }
-    names.into_iter().collect()
+/// The names `types.py` defines (its `__all__`).
+pub(crate) fn py_names() -> Vec<String> {
+    let module = python();
+    let list = module.split("__all__ = [").nth(1).unwrap_or_default();
+    list.lines().filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\",")).map(str::to_owned).collect()
 }
 
 /// Declared result types that no schema describes.
