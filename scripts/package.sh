@@ -40,6 +40,20 @@ platform=${addon#bunkerlite.}
 platform=${platform%.node}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 
+# On x86_64 Linux what users install (the npm addon, the wheel, the C archive) is linked by zig
+# (`ziglang` from the .venv) against glibc 2.17's symbols, so it runs on glibc >= 2.17 (RHEL 7,
+# Ubuntu 18.04, Debian 10 and later), not only on the build machine's glibc; each is built in
+# target/<triple>/, so the host build's cache (the tests' addon and library) stays.
+glibc217=0
+if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
+  glibc217=1
+  if ! cargo-zigbuild --version >/dev/null 2>&1; then
+    echo "package.sh: cargo-zigbuild is missing (scripts/setup.sh installs it)" >&2
+    exit 1
+  fi
+fi
+zig_env=(env PATH="$PWD/.venv/bin:$PATH")
+
 stage=target/npm
 rm -rf "$stage"
 mkdir -p "$stage/bunkerlite"
@@ -64,15 +78,8 @@ if [ ! -f "$platform_dir/package.json" ]; then
   echo "package.sh: napi create-npm-dirs made no package for $platform ($triple)" >&2
   exit 1
 fi
-if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
-  # The addon users install runs on glibc >= 2.17 (RHEL 7/8, Ubuntu 18.04+, Debian 10+), not only
-  # on the glibc of the build machine: linked by zig against 2.17's symbols, in its own target
-  # folder (the tests' addon, built above, stays for the repository's suites).
-  if ! cargo-zigbuild --version >/dev/null 2>&1; then
-    echo "package.sh: cargo-zigbuild is missing (scripts/setup.sh installs it)" >&2
-    exit 1
-  fi
-  PATH="$PWD/.venv/bin:$PATH" cargo zigbuild --release --locked -q -p bunkerlite-node --target "$triple.2.17"
+if [ "$glibc217" = 1 ]; then
+  "${zig_env[@]}" cargo zigbuild --release --locked -q -p bunkerlite-node --target "$triple.2.17"
   cp "target/$triple/release/libbunkerlite_node.so" "$platform_dir/$addon"
 else
   cp "bindings/node/$addon" "$platform_dir/"
@@ -85,10 +92,9 @@ rm -rf "$stage/bunkerlite/npm"
 (cd "$stage/bunkerlite" && npm pack --silent --pack-destination "$out" >/dev/null)
 
 step "Python: abi3 wheel and sdist"
-if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
-  # manylinux2014 (glibc >= 2.17: CentOS 7, Ubuntu 14.04, Debian 8 and later), linked by zig
-  # against that glibc's symbols; its own target folder, so the host build's cache stays.
-  PATH="$PWD/.venv/bin:$PATH" .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml \
+if [ "$glibc217" = 1 ]; then
+  # manylinux2014 is the tag of glibc 2.17.
+  "${zig_env[@]}" .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml \
     --zig --compatibility manylinux2014 --target "$triple" -o "$out"
 else
   .venv/bin/maturin build --release --locked -q -m bindings/python/Cargo.toml -o "$out"
@@ -96,9 +102,8 @@ fi
 .venv/bin/maturin sdist -m bindings/python/Cargo.toml -o "$out" 2>&1 | grep -v "^🔗\|^📡" || true
 
 step "C: release archive (header, static and shared library, pkg-config file) for $triple"
-if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
-  # Linked against glibc 2.17, as the npm addon is.
-  PATH="$PWD/.venv/bin:$PATH" cargo zigbuild --release --locked -q -p bunkerlite-ffi --target "$triple.2.17"
+if [ "$glibc217" = 1 ]; then
+  "${zig_env[@]}" cargo zigbuild --release --locked -q -p bunkerlite-ffi --target "$triple.2.17"
   from=target/$triple/release
 else
   cargo build --release --locked -q -p bunkerlite-ffi

@@ -52,6 +52,15 @@ run_block() {
     fail "the $lang quickstart did not finish"
   }
 }
+# Fails unless the shared object $1 ($2 names it) needs no glibc symbol newer than 2.17.
+expect_glibc_217() {
+  local newest
+  newest=$(objdump -T "$1" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n | tail -1)
+  case $newest in
+    2.1[0-7] | 2.[0-9]) ;;
+    *) fail "$2 needs glibc $newest (at most 2.17 expected)" ;;
+  esac
+}
 expect_version() {
   [ "$2" = "$version" ] || fail "$1 reports version '$2', the workspace is $version"
 }
@@ -80,11 +89,7 @@ if [ "$(uname -m)" = "x86_64" ] && [ "$(uname -s)" = "Linux" ]; then
   # The addon in the platform package needs no glibc newer than 2.17.
   addon_file=$(find "$work/node/node_modules" -name 'bunkerlite.linux-x64-gnu.node' | head -1)
   [ -n "$addon_file" ] || fail "no installed bunkerlite.linux-x64-gnu.node"
-  newest=$(objdump -T "$addon_file" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n | tail -1)
-  case $newest in
-    2.1[0-7] | 2.[0-9]) ;;
-    *) fail "the npm addon needs glibc $newest (at most 2.17 expected)" ;;
-  esac
+  expect_glibc_217 "$addon_file" "the npm addon"
 fi
 node_versions=$(cd "$work/node" && PATH=$norust node -e '
 const b = require("bunkerlite")
@@ -195,12 +200,7 @@ cp examples/quickstart.c "$work/c-archive/"
   ./quickstart_shared | grep -q "audit chain verified" || fail "the archive's shared quickstart failed"
 ) || fail "the C release archive does not build and run the quickstart"
 if [ "$triple" = "x86_64-unknown-linux-gnu" ]; then
-  newest=$(objdump -T "$arch_root/lib/libbunkerlite.so" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' |
-    sort -t. -k1,1n -k2,2n | tail -1)
-  case $newest in
-    2.1[0-7] | 2.[0-9]) ;;
-    *) fail "the archive's libbunkerlite.so needs glibc $newest (at most 2.17 expected)" ;;
-  esac
+  expect_glibc_217 "$arch_root/lib/libbunkerlite.so" "the archive's libbunkerlite.so"
 fi
 
 step "rust: the packaged crate as a path dependency of a new cargo project, quickstart"
