@@ -186,6 +186,9 @@ struct Edit {
     sql: String,
 }
 
+/// A value as an SQL literal. The sweep writes each edit as the statement an attacker with the
+/// file would run, kept as text to name it and replay it on a fresh copy of the vault: the
+/// identifiers in it come from the file's own schema (quoted), the values through this.
 fn quote(v: &Sql) -> String {
     match v {
         Sql::Null => "NULL".into(),
