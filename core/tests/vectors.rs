@@ -69,7 +69,8 @@ fn matches(expected: &Value, actual: &Value) -> bool {
 
 struct Run {
     vault: Vault,
-    path: Option<std::path::PathBuf>,
+    /// Where a `reopen` opens again: a file, or the PostgreSQL URL of the scenario's schema.
+    location: Option<String>,
     options: Options,
     _dir: Option<tempfile::TempDir>,
 }
@@ -83,32 +84,94 @@ fn step(run: &mut Run, s: &Value) -> bunkerlite::Result<Value> {
         "reopen" => {
             run.vault.close()?;
             let key = MasterKey::from_hex(s["key"].as_str().expect("key"))?;
-            let path = run.path.clone().expect("reopen needs a file scenario");
+            let location = run.location.clone().expect("reopen needs a file scenario");
             // A reopen may give its own options (those of the scenario otherwise).
             let options = match s.get("options") {
                 Some(o) => Options::from_json(o.clone())?,
                 None => run.options.clone(),
             };
-            run.vault = Vault::open(path, &key, options)?;
+            run.vault = Vault::open(location, &key, options)?;
         }
         other => panic!("unknown op {other}"),
     }
     Ok(Value::Null)
 }
 
+/// The backend a run of the scenarios uses: SQLite (a file, or memory), or a PostgreSQL server
+/// (a fresh schema per scenario).
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    Sqlite,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    Postgres,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 #[test]
 fn shared_scenarios() {
+    run_scenarios(Backend::Sqlite);
+}
+
+/// The same scenarios against a PostgreSQL server: the test command starts a throwaway cluster
+/// (`scripts/pg_cluster.sh`) and names it in `BUNKERLITE_TEST_POSTGRES`.
+#[cfg(feature = "postgres")]
+#[test]
+fn shared_scenarios_on_postgres() {
+    run_scenarios(Backend::Postgres);
+}
+
+/// The server URL of the PostgreSQL test cluster, with `schema=` naming a fresh schema.
+#[cfg(feature = "postgres")]
+fn postgres_location(scenario: usize) -> String {
+    let base = std::env::var("BUNKERLITE_TEST_POSTGRES").expect(
+        "BUNKERLITE_TEST_POSTGRES names the test cluster's URL (scripts/pg_cluster.sh start DIR prints one)",
+    );
+    let mut nonce = [0u8; 6];
+    getrandom::fill(&mut nonce).expect("random");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}schema=vectors_{scenario}_{}", hex::encode(nonce))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_location(_scenario: usize) -> String {
+    unreachable!("the PostgreSQL run is compiled with the postgres feature only")
+}
+
+fn run_scenarios(backend: Backend) {
     let scenarios = scenarios();
     assert!(scenarios.len() >= 40, "at least 40 scenarios");
-    for (key_hex, sc) in &scenarios {
+    let mut ran = 0;
+    for (index, (key_hex, sc)) in scenarios.iter().enumerate() {
         let name = sc["name"].as_str().expect("name");
+        // A scenario about one backend's own terms names the backends it is for.
+        if let Some(only) = sc.get("backends") {
+            if !only.as_array().expect("backends").iter().any(|b| b == backend.name()) {
+                continue;
+            }
+        }
+        ran += 1;
         let options = Options::from_json(sc.get("options").cloned().unwrap_or(Value::Null));
         let key = MasterKey::from_hex(key_hex).expect("key");
         let file = sc["file"].as_bool().unwrap_or(false);
-        let dir = file.then(|| tempfile::tempdir().expect("tempdir"));
-        let path = dir.as_ref().map(|d| d.path().join("vault.db"));
+        let (dir, location) = match backend {
+            Backend::Sqlite if file => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let path = dir.path().join("vault.db").to_str().expect("utf-8").to_owned();
+                (Some(dir), Some(path))
+            }
+            Backend::Sqlite => (None, None),
+            Backend::Postgres => (None, Some(postgres_location(index))),
+        };
         let opened = options.and_then(|o| {
-            let vault = match &path {
+            let vault = match &location {
                 Some(p) => Vault::open(p, &key, o.clone())?,
                 None => Vault::open_in_memory(&key, o.clone())?,
             };
@@ -120,7 +183,7 @@ fn shared_scenarios() {
             continue;
         }
         let (vault, options) = opened.unwrap_or_else(|e| panic!("{name}: open: {e}"));
-        let mut run = Run { vault, path, options, _dir: dir };
+        let mut run = Run { vault, location, options, _dir: dir };
         let mut vars: HashMap<String, Value> = HashMap::new();
         for (i, raw) in sc["steps"].as_array().expect("steps").iter().enumerate() {
             let s = substitute(raw, &vars);
@@ -152,4 +215,5 @@ fn shared_scenarios() {
             }
         }
     }
+    assert!(ran >= 40, "{} ran {ran} scenarios", backend.name());
 }

@@ -7,6 +7,8 @@
 //! check-then-insert), one `Tx` is one atomic transaction, and audit appends are serialised by
 //! the write transaction.
 
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use crate::audit_log::store::AuditLogReads;
@@ -135,6 +137,20 @@ pub enum StorageReport {
         /// When a coalesced truncation (`Options::erasure_wal_window_ms`) is due, in milliseconds
         /// since the Unix epoch; `None` when nothing is pending.
         wal_truncation_due_ms: Option<i64>,
+    },
+    /// A PostgreSQL server: a deleted row stays in its table's pages as a dead tuple until
+    /// `VACUUM` releases the space (and until new rows overwrite it), and in the server's WAL, its
+    /// archives, replicas and backups until they expire — none of which a client can reach. What
+    /// is guaranteed is that the subject's data key is deleted with the row; see the book's
+    /// "Scaling out" for the operator's steps.
+    Postgres {
+        /// The tables a subject's rows live in were vacuumed after the erasure (the dead tuples'
+        /// space released for reuse). False when a coalesced `VACUUM` is pending, or it failed
+        /// (the next one does it).
+        vacuumed: bool,
+        /// When a coalesced `VACUUM` (`Options::erasure_wal_window_ms`) is due, in milliseconds
+        /// since the Unix epoch; `None` when nothing is pending.
+        vacuum_due_ms: Option<i64>,
     },
 }
 

@@ -88,6 +88,12 @@ fn settings(options: &Options) -> Settings {
     }
 }
 
+/// Whether a vault location is a PostgreSQL URL (`postgres://` or `postgresql://`) rather than a
+/// file name.
+fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
 /// Read-only checks of an existing file before anything is written: it is a bunkerlite vault of
 /// a format this version opens, it holds exactly the expected schema objects, and `key` opens it.
 fn inspect(path: &Path, key: &MasterKey, settings: &Settings) -> Result<()> {
@@ -109,6 +115,9 @@ impl Vault {
     /// make (a trigger, a view) is `INTEGRITY`.
     pub fn open(path: impl AsRef<Path>, key: &MasterKey, options: Options) -> Result<Vault> {
         options.check()?;
+        if let Some(url) = path.as_ref().to_str().filter(|p| is_postgres_url(p)) {
+            return Self::open_postgres(url, key, options);
+        }
         // Absolute, so that SQLite never reads a name such as `file:x.db?mode=ro` as a URI.
         let path = &std::path::absolute(path.as_ref())
             .map_err(|_| Error::invalid("the vault path is empty or cannot be made absolute"))?;
@@ -121,6 +130,31 @@ impl Vault {
         }
         let store = Store::open_file(path, settings)?;
         Self::start(Box::new(store), key, options)
+    }
+
+    #[cfg(feature = "postgres")]
+    fn open_postgres(url: &str, key: &MasterKey, options: Options) -> Result<Vault> {
+        use crate::store::postgres;
+        let settings = postgres::Settings { busy_timeout: Duration::from_millis(options.busy_timeout_ms) };
+        let store = postgres::Store::connect(url, settings)?;
+        let exists = store.inspect(|db| {
+            let meta = db
+                .read_meta()?
+                .ok_or_else(|| Error::new(ErrorKind::Storage, "the vault's metadata is missing or corrupt"))?;
+            keyring::check(db, &meta.vault_id, key)
+        })?;
+        if !exists && !options.create {
+            return Err(Error::new(ErrorKind::NotFound, "the PostgreSQL schema holds no vault"));
+        }
+        Self::start(Box::new(store), key, options)
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn open_postgres(_url: &str, _key: &MasterKey, _options: Options) -> Result<Vault> {
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            "this build has no PostgreSQL backend (the bunkerlite crate's `postgres` feature)",
+        ))
     }
 
     /// A private vault in memory, gone when closed. For tests and ephemeral use.

@@ -1,0 +1,507 @@
+//! The PostgreSQL backend: a vault shared by application processes on several hosts. The server
+//! sees only what the SQLite file holds — ciphertext, keyed hashes, random tokens, timestamps and
+//! the audit chain —: sealing, blind indexes, the purpose check and the audit MAC stay in each
+//! process.
+//!
+//! Concurrency comes from the database: every write transaction starts by locking the one row of
+//! `chain_lock` (`SELECT … FOR UPDATE`), so writes — and with them the audit chain's appends —
+//! run one after another across every process, as SQLite's `BEGIN IMMEDIATE` makes them on one
+//! machine; uniqueness comes from PRIMARY KEY / UNIQUE constraints (`ON CONFLICT DO NOTHING`,
+//! never a check-then-insert); writes run at READ COMMITTED after the lock, so each statement
+//! sees every write committed before the lock was granted. A serialisation failure or a deadlock
+//! (40001, 40P01), and a connection lost before the commit was sent, are retried with a bounded,
+//! jittered backoff; a commit whose answer was lost is `BUSY` (its outcome is unknown), never
+//! run twice. Reads run on pooled connections, one statement each or inside a REPEATABLE READ
+//! READ ONLY transaction (a snapshot). Nothing is cached across transactions here: what the
+//! vault caches (the consent catalogue) is checked against a generation row read from the
+//! database.
+//!
+//! The location is a URL: `postgres://user@host:port/database?schema=name&sslmode=require&sslrootcert=ca.pem`.
+//! `schema` (bunkerlite's; default `public`) is the PostgreSQL schema the vault's tables live in,
+//! so one database can hold several vaults; `sslrootcert` (bunkerlite's) a PEM file of the CAs to
+//! trust instead of the system's; everything else is the driver's (libpq's names).
+
+mod audit;
+mod consent;
+mod errors;
+mod keys;
+mod meta;
+pub(crate) mod schema;
+mod subjects;
+mod tokens;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use postgres::types::ToSql;
+use postgres::{Client, Row, Statement};
+
+use super::{Backend, Compacted, StorageReport};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{Db as DbHandle, Tx as TxHandle};
+
+/// Idle connections kept for reuse.
+const IDLE_CONNECTIONS: usize = 8;
+/// Attempts of a transaction the server aborted for a conflict, or whose connection was lost
+/// before its commit was sent.
+const ATTEMPTS: u32 = 8;
+/// Rows fetched per statement when a walk hands rows to a callback (so the callback may use
+/// the handle, and a large table is never held in memory at once).
+const WALK_PAGE: i64 = 2_000;
+
+/// Connection settings from the vault options.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// How long a statement may wait for a lock (the write lock among them) before `BUSY`.
+    pub(crate) busy_timeout: Duration,
+}
+
+/// A pooled connection and its prepared statements.
+struct Conn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+/// A read handle or a write transaction on one connection. `conflict` records that the server
+/// aborted the transaction for a serialisation failure or a deadlock, `lost` that the connection
+/// is gone: the transaction is run again on a fresh connection.
+pub(crate) struct Db<'c> {
+    conn: RefCell<&'c mut Conn>,
+    conflict: Cell<bool>,
+    lost: Cell<bool>,
+    /// Creating the schema: another process creating the same objects is a conflict too.
+    migrating: Cell<bool>,
+}
+
+/// A write transaction: the same handle, inside `BEGIN … COMMIT` with the write lock held.
+pub(crate) type Tx<'c> = Db<'c>;
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl<'c> Db<'c> {
+    fn on(conn: &'c mut Conn) -> Db<'c> {
+        Db { conn: RefCell::new(conn), conflict: Cell::new(false), lost: Cell::new(false), migrating: Cell::new(false) }
+    }
+
+    /// Note what an error means for a retry, and turn it into the vault's kind.
+    fn failed(&self, e: postgres::Error) -> Error {
+        if errors::is_conflict_abort(&e) || (self.migrating.get() && errors::is_concurrent_create(&e)) {
+            self.conflict.set(true);
+        }
+        if e.is_closed() || self.conn.borrow().client.is_closed() {
+            self.lost.set(true);
+        }
+        Error::from(e)
+    }
+
+    fn statement(&self, sql: &'static str) -> Result<Statement> {
+        let mut conn = self.conn.borrow_mut();
+        if let Some(s) = conn.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let prepared = conn.client.prepare(sql);
+        drop(conn);
+        let s = prepared.map_err(|e| self.failed(e))?;
+        self.conn.borrow_mut().statements.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    /// Every row `sql` selects.
+    fn rows(&self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>> {
+        let s = self.statement(sql)?;
+        let out = self.conn.borrow_mut().client.query(&s, params);
+        out.map_err(|e| self.failed(e))
+    }
+
+    /// The row `sql` selects, if any.
+    fn row(&self, sql: &'static str, params: Params<'_>) -> Result<Option<Row>> {
+        let s = self.statement(sql)?;
+        let out = self.conn.borrow_mut().client.query_opt(&s, params);
+        out.map_err(|e| self.failed(e))
+    }
+
+    /// The one row `sql` selects.
+    fn one(&self, sql: &'static str, params: Params<'_>) -> Result<Row> {
+        self.row(sql, params)?.ok_or_else(|| Error::internal("a statement that selects one row selected none"))
+    }
+
+    /// Run `sql`; how many rows it changed.
+    fn exec(&self, sql: &'static str, params: Params<'_>) -> Result<u64> {
+        let s = self.statement(sql)?;
+        let out = self.conn.borrow_mut().client.execute(&s, params);
+        out.map_err(|e| self.failed(e))
+    }
+
+    /// Run statements without parameters (transaction control, DDL).
+    fn batch(&self, sql: &str) -> Result<()> {
+        let out = self.conn.borrow_mut().client.batch_execute(sql);
+        out.map_err(|e| self.failed(e))
+    }
+}
+
+/// Column `i` of `row`, as `T`; a type the schema does not give is `INTEGRITY`.
+fn get<'r, T: postgres::types::FromSql<'r>>(row: &'r Row, i: usize) -> Result<T> {
+    row.try_get(i).map_err(|_| Error::integrity("a stored value has an unexpected type"))
+}
+
+/// A stored MAC that may be absent (a row of a format before it had one): absent reads as all
+/// zeros, which no MAC check accepts.
+fn mac_or_none(bytes: Option<Vec<u8>>) -> Result<[u8; 32]> {
+    bytes.map_or(Ok([0; 32]), |b| fixed(b, "MAC"))
+}
+
+/// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
+fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
+    bytes.try_into().map_err(|_| Error::integrity(format!("a stored {what} is malformed")))
+}
+
+/// Where the vault lives: the driver's configuration, bunkerlite's schema, and how TLS checks the
+/// server.
+struct Target {
+    config: postgres::Config,
+    schema: String,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
+}
+
+impl Target {
+    fn parse(url: &str) -> Result<Target> {
+        // bunkerlite's own parameters are taken out before the driver reads the rest. (Errors never
+        // repeat the URL: it may carry a password.)
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut schema = "public".to_owned();
+        let mut ca_file = None;
+        let mut rest = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("schema", v)) => schema = percent_decode(v)?,
+                Some(("sslrootcert", v)) => ca_file = Some(percent_decode(v)?),
+                _ => rest.push(pair),
+            }
+        }
+        if !valid_schema(&schema) {
+            return Err(Error::invalid(
+                "the URL's schema must be 1 to 63 lower-case letters, digits or underscores, starting with a letter or underscore",
+            ));
+        }
+        let driver_url = if rest.is_empty() { base.to_owned() } else { format!("{base}?{}", rest.join("&")) };
+        let mut config = postgres::Config::from_str(&driver_url)
+            .map_err(|_| Error::invalid("the PostgreSQL URL is malformed (postgres://user@host:port/database?…)"))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("bunkerlite");
+        }
+        Ok(Target { config, schema, tls: tls(ca_file.as_deref())? })
+    }
+}
+
+/// `%XX` escapes of a URL parameter decoded.
+fn percent_decode(v: &str) -> Result<String> {
+    let bad = || Error::invalid("a parameter of the PostgreSQL URL has a malformed escape");
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = v.get(i + 1..i + 3).ok_or_else(bad)?;
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| bad())
+}
+
+fn valid_schema(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && (b[0].is_ascii_lowercase() || b[0] == b'_')
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+/// TLS through rustls: the server's certificate is verified against `ca_file`'s certificates, or
+/// the system's roots when none is named. (`sslmode` decides whether TLS is used: `disable`,
+/// `prefer` — the driver's default — or `require`.)
+fn tls(ca_file: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            let certs = rustls_pki_types::CertificateDer::pem_file_iter(path)
+                .map_err(|_| Error::new(ErrorKind::Storage, "the sslrootcert file cannot be read"))?;
+            for cert in certs {
+                let cert = cert.map_err(|_| Error::invalid("the sslrootcert file holds a malformed certificate"))?;
+                roots.add(cert).map_err(|_| Error::invalid("the sslrootcert file holds an unusable certificate"))?;
+            }
+        }
+        None => {
+            // Certificates the platform store holds but rustls cannot use are skipped.
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    // ring, not aws-lc-rs: it builds with a plain C compiler for every target the packages are
+    // made for (manylinux2014 through zig included). rustls marks it deprecated because ring has
+    // no post-quantum key exchange; the connection is classical TLS 1.2/1.3 (noted in the book).
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| Error::internal("TLS could not be configured"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// The database: where it is, and idle connections.
+pub(crate) struct Store {
+    target: Target,
+    settings: Settings,
+    idle: Mutex<Vec<Conn>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Store {
+    /// Connect to the vault at `url`: `Ok(None)`-like answers are the caller's (see
+    /// [`exists`](Self::exists)); here only that the server answers.
+    pub(crate) fn connect(url: &str, settings: Settings) -> Result<Store> {
+        let store = Store { target: Target::parse(url)?, settings, idle: Mutex::new(Vec::new()) };
+        let conn = store.new_conn()?;
+        store.give_back(conn);
+        Ok(store)
+    }
+
+    fn new_conn(&self) -> Result<Conn> {
+        let client = self.target.config.connect(self.target.tls.clone()).map_err(errors::connect_error)?;
+        let mut conn = Conn { client, statements: HashMap::new() };
+        let lock_ms = self.settings.busy_timeout.as_millis().clamp(1, i32::MAX as u128);
+        // The schema name was checked (lower-case letters, digits, underscores).
+        let setup = format!(
+            "SET search_path TO \"{}\"; SET lock_timeout = {lock_ms}; SET idle_in_transaction_session_timeout = 0",
+            self.target.schema
+        );
+        Db::on(&mut conn).batch(&setup)?;
+        Ok(conn)
+    }
+
+    fn take(&self) -> Result<Conn> {
+        loop {
+            let Some(conn) = lock(&self.idle).pop() else { return self.new_conn() };
+            if !conn.client.is_closed() {
+                return Ok(conn);
+            }
+        }
+    }
+
+    fn give_back(&self, conn: Conn) {
+        if conn.client.is_closed() {
+            return;
+        }
+        let mut idle = lock(&self.idle);
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(conn);
+        }
+    }
+
+    /// Run `f` on a connection; once more on a fresh connection when the first was found closed
+    /// (a server restart since it was last used). Reads only: nothing was changed.
+    fn on_conn<T>(&self, mut f: impl FnMut(&Db<'_>) -> Result<T>) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut conn = self.take()?;
+            let (out, retry) = {
+                let db = Db::on(&mut conn);
+                let out = f(&db);
+                (out, db.lost.get() || db.conflict.get())
+            };
+            self.give_back(conn);
+            match out {
+                Err(_) if retry && attempt < ATTEMPTS => backoff(attempt),
+                other => return other,
+            }
+        }
+    }
+
+    /// Run `f` in a write transaction holding the write lock; commit if it returns `Ok`.
+    fn transaction<T>(&self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.unlocked_transaction(|tx| {
+            lock_writes(tx)?;
+            f(tx)
+        })
+    }
+
+    /// Run `f` in a transaction (which takes the write lock itself); commit if it returns `Ok`.
+    fn unlocked_transaction<T>(&self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut conn = self.take()?;
+            let (out, retry, lost_commit) = {
+                let tx = Db::on(&mut conn);
+                let mut committing = false;
+                let out = (|| {
+                    tx.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
+                    let out = f(&tx)?;
+                    committing = true;
+                    tx.batch("COMMIT")?;
+                    Ok(out)
+                })();
+                if out.is_err() && !tx.lost.get() {
+                    let _ = tx.batch("ROLLBACK");
+                }
+                // Run again: a conflict the server aborted (nothing was written), or a connection lost
+                // before the commit was sent (the server rolled it back). A commit whose answer was
+                // lost is not run again: it may have committed.
+                let retry = tx.conflict.get() || (tx.lost.get() && !committing);
+                let lost_commit = tx.lost.get() && committing;
+                (out, retry, lost_commit)
+            };
+            self.give_back(conn);
+            match out {
+                Err(_) if lost_commit => {
+                    return Err(Error::new(
+                        ErrorKind::Busy,
+                        "the connection to the database server was lost during a commit; its outcome is unknown — read before retrying",
+                    ))
+                }
+                Err(_) if retry && attempt < ATTEMPTS => backoff(attempt),
+                other => return other,
+            }
+        }
+    }
+
+    /// Rows sizes of the vault's tables, in bytes (`pg_total_relation_size`).
+    fn size(&self) -> Result<u64> {
+        self.on_conn(|db| {
+            let row = db.one(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relkind = 'r'",
+                &[],
+            )?;
+            Ok(get::<i64>(&row, 0)?.max(0) as u64)
+        })
+    }
+
+    /// `VACUUM` (or `VACUUM FULL`) of the tables a subject's rows live in: what a deleted row
+    /// left in their pages is released for reuse (see the book's "Scaling out" for what VACUUM
+    /// does not reach).
+    fn vacuum(&self, full: bool) -> Result<()> {
+        let sql = if full {
+            "VACUUM FULL"
+        } else {
+            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox"
+        };
+        let mut conn = self.take()?;
+        let out = Db::on(&mut conn).batch(sql);
+        self.give_back(conn);
+        out
+    }
+
+    /// Whether the schema already holds a vault, and if it does, run `f` on a read handle (the
+    /// read-only checks before anything is written).
+    pub(crate) fn inspect(&self, mut f: impl FnMut(&DbHandle<'_>) -> Result<()>) -> Result<bool> {
+        let schema = self.target.schema.clone();
+        self.on_conn(|db| {
+            if !schema::exists(db)? {
+                return Ok(false);
+            }
+            schema::check(db, &schema)?;
+            f(db)?;
+            Ok(true)
+        })
+    }
+}
+
+/// Take the write lock: the one row of `chain_lock`, held to the end of the transaction.
+fn lock_writes(tx: &Tx<'_>) -> Result<()> {
+    tx.exec("SELECT 1 FROM chain_lock WHERE id = 1 FOR UPDATE", &[]).map(|_| ())
+}
+
+/// Wait before attempt `attempt + 1`: doubling from 2 ms, capped at 250 ms, with jitter (so
+/// processes that collided do not collide again in step).
+fn backoff(attempt: u32) {
+    let base = (2u64 << attempt.min(7)).min(250);
+    let mut b = [0u8; 2];
+    let jitter = match crate::crypto::random_fill(&mut b) {
+        Ok(()) => u64::from(u16::from_le_bytes(b)) % base.max(1),
+        Err(_) => base / 2,
+    };
+    std::thread::sleep(Duration::from_millis(base / 2 + jitter));
+}
+
+impl Backend for Store {
+    fn read(&self, f: &mut dyn FnMut(&DbHandle<'_>) -> Result<()>) -> Result<()> {
+        self.on_conn(|db| f(db))
+    }
+
+    fn read_snapshot(&self, f: &mut dyn FnMut(&DbHandle<'_>) -> Result<()>) -> Result<()> {
+        self.on_conn(|db| {
+            db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            let out = f(db);
+            let end = db.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+            out?;
+            end
+        })
+    }
+
+    fn write_migrated(&self, f: &mut dyn FnMut(&TxHandle<'_>, i64) -> Result<()>) -> Result<()> {
+        self.unlocked_transaction(|tx| {
+            tx.migrating.set(true);
+            let from = schema::migrate(tx, &self.target.schema)?;
+            tx.migrating.set(false);
+            lock_writes(tx)?;
+            f(tx, from)
+        })
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&TxHandle<'_>) -> Result<()>) -> Result<()> {
+        self.transaction(|tx| f(tx))
+    }
+
+    fn write_unless_busy(&self, f: &mut dyn FnMut(&TxHandle<'_>) -> Result<()>) -> Result<bool> {
+        // The write lock is another process's as often as this one's: waiting for it is what a
+        // write does here. (The engine uses this for background flushes, which may wait.)
+        self.transaction(|tx| f(tx)).map(|()| true)
+    }
+
+    fn write_and_scrub(&self, f: &mut dyn FnMut(&TxHandle<'_>) -> Result<()>) -> Result<bool> {
+        self.transaction(|tx| f(tx))?;
+        self.scrub_residue()
+    }
+
+    fn scrub_residue(&self) -> Result<bool> {
+        Ok(self.vacuum(false).is_ok())
+    }
+
+    fn leaves_residue(&self) -> bool {
+        true
+    }
+
+    fn storage_report(&self, scrubbed: bool, due_ms: Option<i64>) -> StorageReport {
+        StorageReport::Postgres { vacuumed: scrubbed, vacuum_due_ms: due_ms }
+    }
+
+    fn compact(&self) -> Result<Compacted> {
+        let bytes_before = self.size()?;
+        self.vacuum(true)?;
+        let bytes_after = self.size()?;
+        Ok(Compacted { bytes_before, bytes_after, residue_scrubbed: true })
+    }
+
+    fn release_connections(&self) {
+        lock(&self.idle).clear();
+    }
+}

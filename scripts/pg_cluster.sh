@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests, on a free loopback port in a folder of its own.
+#
+#   scripts/pg_cluster.sh start DIR   initdb + start; prints the server's URL (also in DIR/url)
+#   scripts/pg_cluster.sh stop DIR    stop it (fast shutdown) and remove DIR
+#
+# The cluster trusts loopback connections of its one role (`bunkerlite`, a superuser) and
+# listens on 127.0.0.1 only. PostgreSQL refuses to run as root: when this runs as root, the
+# server runs as `nobody`. Needs PostgreSQL's server programs (Debian `postgresql`, which
+# scripts/setup.sh installs); they are looked for on PATH and in /usr/lib/postgresql/*/bin.
+set -euo pipefail
+
+die() { echo "pg_cluster: $*" >&2; exit 1; }
+
+find_bin() {
+  local name=$1 dir
+  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/$name" ] && { echo "$dir/$name"; return; }
+  done
+  die "$name not found: install PostgreSQL's server (Debian: apt-get install postgresql)"
+}
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+  else "$@"; fi
+}
+
+cmd=${1:-}; dir=${2:-}
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop DIR"
+
+case "$cmd" in
+start)
+  initdb=$(find_bin initdb); pg_ctl=$(find_bin pg_ctl)
+  mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
+  [ -e "$dir/data" ] && die "$dir/data exists: stop the cluster there first"
+  mkdir -p "$dir/data" "$dir/socket"
+  [ "$(id -u)" = 0 ] && chown -R nobody:nogroup "$dir"
+  as_owner "$initdb" -D "$dir/data" -U bunkerlite --auth=trust --no-instructions -E UTF8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir/socket'
+max_connections = 300
+shared_buffers = 128MB
+fsync = on
+synchronous_commit = on
+log_min_messages = warning
+CONF
+  as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log" >&2; die "the server did not start"; }
+  url="postgres://bunkerlite@127.0.0.1:$port/postgres?sslmode=disable"
+  echo "$url" >"$dir/url"
+  echo "$url"
+  ;;
+stop)
+  pg_ctl=$(find_bin pg_ctl)
+  [ -d "$dir/data" ] || exit 0
+  as_owner "$pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+  ;;
+*) die "usage: $0 start|stop DIR" ;;
+esac
