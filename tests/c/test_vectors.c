@@ -248,6 +248,21 @@ static int step(struct run *r, const cJSON *s, cJSON **result) {
     return rc;
 }
 
+/* The backend the scenarios run on: "sqlite", or "postgres" when BUNKERLITE_TEST_POSTGRES names a
+ * server (a fresh schema per scenario). */
+static const char *backend = "sqlite";
+static const char *pg_url = NULL;
+
+/* Whether a scenario is for the backend this run uses (`backends`, when it names some). */
+static int for_this_backend(const cJSON *sc) {
+    const cJSON *only = cJSON_GetObjectItemCaseSensitive(sc, "backends");
+    if (!only) return 1;
+    for (const cJSON *b = only->child; b; b = b->next) {
+        if (cJSON_IsString(b) && !strcmp(b->valuestring, backend)) return 1;
+    }
+    return 0;
+}
+
 static int run_scenario(const cJSON *sc, const char *key_hex, const char *tmpdir, int index) {
     const char *name = str(sc, "name", "?");
     const cJSON *options = cJSON_GetObjectItemCaseSensitive(sc, "options");
@@ -256,7 +271,11 @@ static int run_scenario(const cJSON *sc, const char *key_hex, const char *tmpdir
     int ok = 1;
     if (bl_key_from_hex(key_hex, &key) != BL_OK) { fprintf(stderr, "bad key\n"); exit(2); }
     int rc;
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc, "file"))) {
+    if (pg_url) {
+        snprintf(r.path, sizeof r.path, "%s%sschema=c_vectors_%d_%ld", pg_url, strchr(pg_url, '?') ? "&" : "?", index,
+                 (long)getpid());
+        rc = bl_vault_open(r.path, key, r.options, &r.vault);
+    } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc, "file"))) {
         snprintf(r.path, sizeof r.path, "%s/scenario-%d.db", tmpdir, index);
         rc = bl_vault_open(r.path, key, r.options, &r.vault);
     } else {
@@ -375,6 +394,8 @@ static int normalisation_case(const cJSON *c) {
 
 int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: %s scenarios/*.json... crypto.json\n", argv[0]); return 2; }
+    pg_url = getenv("BUNKERLITE_TEST_POSTGRES");
+    if (pg_url && *pg_url) backend = "postgres"; else pg_url = NULL;
     char tmpdir[] = "/tmp/bunkerlite-c-vectors-XXXXXX";
     if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
     int passed = 0, failed = 0, index = 0;
@@ -384,6 +405,7 @@ int main(int argc, char **argv) {
         const cJSON *scenarios = cJSON_GetObjectItemCaseSensitive(doc, "scenarios");
         if (!cJSON_IsArray(scenarios) || !scenarios->child) { fprintf(stderr, "%s: no scenarios\n", argv[f]); return 2; }
         for (const cJSON *sc = scenarios->child; sc; sc = sc->next, index++) {
+            if (!for_this_backend(sc)) continue;
             if (run_scenario(sc, key, tmpdir, index)) passed++; else failed++;
         }
         cJSON_Delete(doc);
@@ -396,6 +418,6 @@ int main(int argc, char **argv) {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
-    printf("vectors: %d passed, %d failed\n", passed, failed);
+    printf("vectors (%s): %d passed, %d failed\n", backend, passed, failed);
     return failed == 0 && passed >= 40 ? 0 : 1;
 }

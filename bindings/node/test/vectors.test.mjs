@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
@@ -44,11 +45,18 @@ function matches (expected, actual) {
   return expected === actual
 }
 
+// The PostgreSQL test cluster's URL (the test command starts one with scripts/pg_cluster.sh).
+const postgres = process.env.BUNKERLITE_TEST_POSTGRES
+
 class Run {
-  constructor (keyHex, scenario) {
+  constructor (keyHex, scenario, backend) {
     this.options = scenario.options ?? null
     const key = MasterKey.fromHex(keyHex)
-    if (scenario.file) {
+    if (backend === 'postgres') {
+      // A fresh schema of the cluster per scenario.
+      this.path = `${postgres}${postgres.includes('?') ? '&' : '?'}schema=node_vectors_${randomBytes(6).toString('hex')}`
+      this.vault = Vault.open(this.path, key, this.options)
+    } else if (scenario.file) {
       this.dir = mkdtempSync(join(tmpdir(), 'bunkerlite-node-vectors-'))
       this.path = join(this.dir, 'vault.db')
       this.vault = Vault.open(this.path, key, this.options)
@@ -106,14 +114,21 @@ test('there are enough scenarios, each named once', () => {
   assert.equal(new Set(scenarios.map(({ scenario }) => scenario.name)).size, scenarios.length)
 })
 
-for (const mode of ['sync', 'async']) {
+test('the PostgreSQL test cluster is named (BUNKERLITE_TEST_POSTGRES; scripts/pg_cluster.sh start DIR)', () => {
+  // Without it the PostgreSQL runs below are not registered; this test says so as a failure.
+  assert.ok(postgres, 'BUNKERLITE_TEST_POSTGRES is not set')
+})
+
+const backends = postgres ? ['sqlite', 'postgres'] : ['sqlite']
+for (const backend of backends) for (const mode of ['sync', 'async']) {
   for (const { key, scenario } of scenarios) {
-    test(`${scenario.name} (${mode})`, async () => {
+    if (!(scenario.backends ?? [backend]).includes(backend)) continue
+    test(`${scenario.name} (${mode}, ${backend})`, async () => {
       if (scenario.open_error) {
-        assert.throws(() => new Run(key, scenario), (e) => e.code === scenario.open_error)
+        assert.throws(() => new Run(key, scenario, backend), (e) => e.code === scenario.open_error)
         return
       }
-      const run = new Run(key, scenario)
+      const run = new Run(key, scenario, backend)
       const step = mode === 'sync' ? async (s) => run.step(s) : (s) => run.stepAsync(s)
       const saved = {}
       try {

@@ -3,7 +3,9 @@ are called by name from tests/vectors/operations.json (generated from the one de
 operation), so a new operation needs no case here; `close` and `reopen` are the runner's."""
 
 import json
+import os
 import pathlib
+import secrets
 from typing import Any, Dict, List
 
 import pytest
@@ -17,6 +19,8 @@ SCENARIOS = [
     for doc in (json.loads(f.read_text("utf-8")) for f in sorted((VECTORS / "scenarios").glob("*.json")))
     for scenario in doc["scenarios"]
 ]
+# The PostgreSQL test cluster's URL (the test command starts one with scripts/pg_cluster.sh).
+POSTGRES = os.environ.get("BUNKERLITE_TEST_POSTGRES")
 OPERATIONS = {op["name"]: op for op in json.loads((VECTORS / "operations.json").read_text("utf-8"))["operations"]}
 
 
@@ -41,11 +45,20 @@ def matches(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
+def location(backend: str, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> Any:
+    """Where a scenario's vault lives: a file or memory (SQLite), a fresh schema (PostgreSQL)."""
+    if backend == "postgres":
+        assert POSTGRES, "BUNKERLITE_TEST_POSTGRES names the test cluster (scripts/pg_cluster.sh start DIR)"
+        sep = "&" if "?" in POSTGRES else "?"
+        return f"{POSTGRES}{sep}schema=py_vectors_{secrets.token_hex(6)}"
+    return tmp_path / "vault.db" if scenario.get("file") else None
+
+
 class Run:
-    def __init__(self, key_hex: str, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
+    def __init__(self, key_hex: str, scenario: Dict[str, Any], where: Any) -> None:
         self.options = scenario.get("options")
         key = bunkerlite.MasterKey.from_hex(key_hex)
-        self.path = tmp_path / "vault.db" if scenario.get("file") else None
+        self.path = where
         if self.path:
             self.vault = bunkerlite.Vault.open(self.path, key, self.options)
         else:
@@ -87,14 +100,34 @@ def test_there_are_enough_scenarios_each_named_once() -> None:
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize(("key_hex", "scenario"), SCENARIOS, ids=[s["name"] for _, s in SCENARIOS])
-def test_scenario(key_hex: str, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
+def test_the_postgres_cluster_is_named() -> None:
+    # The PostgreSQL runs below are skipped without it; this test says so as a failure.
+    assert POSTGRES, "BUNKERLITE_TEST_POSTGRES names the test cluster (scripts/pg_cluster.sh start DIR)"
+
+
+CASES = [
+    pytest.param(
+        backend,
+        key_hex,
+        scenario,
+        id=f"{scenario['name']} [{backend}]",
+        marks=[pytest.mark.skipif(backend == "postgres" and not POSTGRES, reason="no PostgreSQL test cluster")],
+    )
+    for backend in ("sqlite", "postgres")
+    for key_hex, scenario in SCENARIOS
+    if backend in scenario.get("backends", [backend])
+]
+
+
+@pytest.mark.parametrize(("backend", "key_hex", "scenario"), CASES)
+def test_scenario(backend: str, key_hex: str, scenario: Dict[str, Any], tmp_path: pathlib.Path) -> None:
+    where = location(backend, scenario, tmp_path)
     if "open_error" in scenario:
         with pytest.raises(bunkerlite.Error) as err:
-            Run(key_hex, scenario, tmp_path)
+            Run(key_hex, scenario, where)
         assert err.value.code == scenario["open_error"]
         return
-    run = Run(key_hex, scenario, tmp_path)
+    run = Run(key_hex, scenario, where)
     saved: Dict[str, Any] = {}
     for i, raw in enumerate(scenario["steps"]):
         s = substitute(raw, saved)
