@@ -3,6 +3,9 @@
 #
 #   scripts/pg_cluster.sh start DIR   initdb + start; prints the server's URL (also in DIR/url)
 #   scripts/pg_cluster.sh stop DIR    stop it (fast shutdown) and remove DIR
+#   scripts/pg_cluster.sh restart DIR         crash-restart it (`pg_ctl restart -m immediate`)
+#   scripts/pg_cluster.sh checkpoint DIR      force a checkpoint (everything written to the files)
+#   scripts/pg_cluster.sh psql DIR SQL        run SQL as the superuser
 #
 # The cluster trusts loopback connections of its one role (`bunkerlite`, a superuser) and
 # listens on 127.0.0.1 only. PostgreSQL refuses to run as root: when this runs as root, the
@@ -51,6 +54,7 @@ log_min_messages = warning
 CONF
   as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
     || { cat "$dir/server.log" >&2; die "the server did not start"; }
+  echo "$port" >"$dir/port"
   url="postgres://bunkerlite@127.0.0.1:$port/postgres?sslmode=disable"
   echo "$url" >"$dir/url"
   echo "$url"
@@ -61,5 +65,16 @@ stop)
   as_owner "$pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
-*) die "usage: $0 start|stop DIR" ;;
+restart)
+  pg_ctl=$(find_bin pg_ctl)
+  as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 restart >/dev/null \
+    || { tail -20 "$dir/server.log" >&2; die "the server did not restart"; }
+  ;;
+checkpoint | psql)
+  psql=$(find_bin psql)
+  sql=CHECKPOINT
+  [ "$cmd" = psql ] && sql=${3:?"usage: $0 psql DIR SQL"}
+  "$psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/socket" -p "$(cat "$dir/port")" -U bunkerlite -d postgres -c "$sql"
+  ;;
+*) die "usage: $0 start|stop|restart|checkpoint|psql DIR" ;;
 esac

@@ -13,6 +13,9 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v readelf >/dev/null 2>&1 || missing+=(binutils)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+# PostgreSQL's server programs: the test command runs every suite against a throwaway cluster too.
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi

@@ -10,6 +10,13 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 
+# A throwaway PostgreSQL cluster on a free loopback port: every suite runs the shared scenarios
+# against it too. Stopped and removed when the tests end, however they end.
+pg_cluster=$(mktemp -d)
+trap 'scripts/pg_cluster.sh stop "$pg_cluster"' EXIT
+BUNKERLITE_TEST_POSTGRES=$(scripts/pg_cluster.sh start "$pg_cluster")
+export BUNKERLITE_TEST_POSTGRES
+
 passed=0
 failed=0
 stage() {
@@ -101,6 +108,8 @@ c_suite() {
   cc "${flags[@]}" tests/c/test_vectors.c target/release/libbunkerlite.a -lcjson "${libs[@]}" -o target/c/test_vectors
   target/c/test_api_static
   target/c/test_api_shared
+  BUNKERLITE_TEST_POSTGRES= target/c/test_vectors tests/vectors/scenarios/*.json tests/vectors/crypto.json
+  # The same scenarios on the PostgreSQL cluster.
   target/c/test_vectors tests/vectors/scenarios/*.json tests/vectors/crypto.json
 }
 

@@ -1,0 +1,533 @@
+//! The PostgreSQL backend from the outside: several processes on one server (identity races,
+//! consent decisions racing erasures, many processes creating one vault), faults (a writer killed
+//! mid-transaction, the server restarted under load), what the server keeps on disk (the canary
+//! scan over its data directory and WAL), and the checks at open (objects planted in the
+//! vault's schema).
+//!
+//! The shared test cluster is named by `BUNKERLITE_TEST_POSTGRES` (the test command starts it
+//! with `scripts/pg_cluster.sh`); the fault tests start clusters of their own with the same script.
+#![cfg(feature = "postgres")]
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bunkerlite::{ErrorKind, Lookup, Options, PageRequest, Vault};
+use common::c;
+use serde_json::json;
+
+const KEY: u8 = 23;
+const CLUSTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/pg_cluster.sh");
+
+/// The shared test cluster's URL.
+fn server() -> String {
+    std::env::var("BUNKERLITE_TEST_POSTGRES")
+        .expect("BUNKERLITE_TEST_POSTGRES names the test cluster (scripts/pg_cluster.sh start DIR prints its URL)")
+}
+
+/// `base` with a fresh schema named after `what`.
+fn fresh(base: &str, what: &str) -> String {
+    let mut nonce = [0u8; 6];
+    getrandom::fill(&mut nonce).expect("random");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}schema={what}_{}", hex::encode(nonce))
+}
+
+fn open(url: &str) -> Vault {
+    Vault::open(url, &common::key(KEY), Options::default()).expect("open")
+}
+
+/// A cluster of the test's own (started with the project's script; stopped and removed on drop).
+struct Cluster {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let dir = tempfile::Builder::new().prefix("bl-pg-").tempdir().expect("dir").keep();
+        let out = Command::new(CLUSTER).arg("start").arg(&dir).output().expect("run pg_cluster.sh");
+        assert!(out.status.success(), "pg_cluster.sh start: {}", String::from_utf8_lossy(&out.stderr));
+        let url = String::from_utf8(out.stdout).expect("utf-8").trim().to_owned();
+        Cluster { dir, url }
+    }
+
+    fn run(&self, command: &str) {
+        let out = Command::new(CLUSTER).arg(command).arg(&self.dir).output().expect("run pg_cluster.sh");
+        assert!(out.status.success(), "pg_cluster.sh {command}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Every byte of every file of the server's data directory (tables, indexes, WAL, logs).
+    fn all_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.dir.join("data")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.extend_from_slice(&bytes);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new(CLUSTER).arg("stop").arg(&self.dir).output();
+    }
+}
+
+// ---- identity races ----
+
+const IDENTITIES: usize = 60;
+
+/// Try to create every identity once, in an order and a spelling given by `seed`; (index, won).
+fn race(vault: &Vault, seed: u64) -> Vec<(usize, bool)> {
+    let mut order: Vec<usize> = (0..IDENTITIES).collect();
+    let mut rng = common::Rng(seed);
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    order
+        .into_iter()
+        .map(|i| {
+            // Different spellings of one identity: normalisation must make them collide.
+            let (email, phone) = match seed % 3 {
+                0 => (format!("user{i}@race.test"), format!("+44 20 7946 {:04}", i)),
+                1 => (format!(" USER{i}@Race.Test"), format!("+442079460{:03}", i)),
+                _ => (format!("User{i}@RACE.test "), format!("+44 (20) 7946-{:04}", i)),
+            };
+            let profile = if i % 2 == 0 { json!({"email": email}) } else { json!({"phone": phone}) };
+            match vault.create_subject(&c("app:race"), profile) {
+                Ok(_) => (i, true),
+                Err(e) if e.kind() == ErrorKind::Duplicate => (i, false),
+                Err(e) => panic!("seed {seed}: unexpected error {e}"),
+            }
+        })
+        .collect()
+}
+
+/// Child entry point: race from eight threads on the vault at BL_URL, print "W i" / "L i".
+#[test]
+#[ignore = "child process entry point, run by `three_processes_of_eight_threads_one_winner_per_identity`"]
+fn pg_race_process() {
+    let url = std::env::var("BL_URL").expect("BL_URL");
+    let seed: u64 = std::env::var("BL_SEED").expect("BL_SEED").parse().expect("seed");
+    let vault = open(&url);
+    let results: Vec<(usize, bool)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8u64).map(|t| s.spawn({ let v = &vault; move || race(v, seed * 8 + t) })).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("thread")).collect()
+    });
+    for (i, won) in results {
+        println!("{} {i}", if won { "W" } else { "L" });
+    }
+    vault.close().expect("close");
+}
+
+/// Every audit event of the vault, oldest first.
+fn all_events(vault: &Vault) -> Vec<bunkerlite::AuditEvent> {
+    let mut out = Vec::new();
+    let mut page = PageRequest::first(1000);
+    loop {
+        let got = vault.list_audit_events(&c("admin:check"), None, &page, false).expect("list");
+        out.extend(got.items);
+        match got.next {
+            Some(next) => page = PageRequest { limit: Some(1000), cursor: Some(next) },
+            None => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+#[test]
+fn three_processes_of_eight_threads_one_winner_per_identity() {
+    let url = fresh(&server(), "race");
+    open(&url).close().expect("create");
+    let children: Vec<_> = (0..3u64)
+        .map(|p| {
+            common::child("pg_race_process", &[("BL_URL", url.clone()), ("BL_SEED", (p + 1).to_string())])
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let mut results = Vec::new();
+    for mut child in children {
+        let out = child.stdout.take().expect("stdout");
+        for line in BufReader::new(out).lines() {
+            let line = line.expect("line");
+            if let Some((tag, i)) = line.split_once(' ') {
+                if tag == "W" || tag == "L" {
+                    results.push((i.parse::<usize>().expect("index"), tag == "W"));
+                }
+            }
+        }
+        assert!(child.wait().expect("wait").success(), "a racing process failed");
+    }
+    assert_eq!(results.len(), IDENTITIES * 24, "every attempt reported");
+    let mut wins: HashMap<usize, usize> = HashMap::new();
+    for (i, won) in &results {
+        *wins.entry(*i).or_default() += usize::from(*won);
+    }
+    let vault = open(&url);
+    for i in 0..IDENTITIES {
+        assert_eq!(wins.get(&i), Some(&1), "identity {i}: exactly one winner");
+        let lookup = if i % 2 == 0 {
+            Lookup::email(format!("user{i}@race.test"))
+        } else {
+            Lookup::phone(format!("+44 20 7946 {:04}", i))
+        };
+        vault.get_subject(&c("app:check"), &lookup).expect("the winner is stored");
+    }
+    // Every outcome audited: one ok and 23 DUPLICATE creations per identity.
+    let creations: Vec<_> = all_events(&vault).into_iter().filter(|e| e.action == "subject.create").collect();
+    assert_eq!(creations.iter().filter(|e| e.outcome == "ok").count(), IDENTITIES);
+    assert_eq!(creations.iter().filter(|e| e.outcome == "DUPLICATE").count(), IDENTITIES * 23);
+    let report = vault.verify_audit(None).expect("the chain verifies");
+    assert!(report.events >= (IDENTITIES * 24) as u64);
+}
+
+/// Child entry point: wait for the start signal, open (creating) the vault at BL_URL, write once.
+#[test]
+#[ignore = "child process entry point, run by `processes_creating_one_vault_at_once_all_succeed_on_postgres`"]
+fn pg_create_process() {
+    let url = std::env::var("BL_URL").expect("BL_URL");
+    let go = std::env::var("BL_GO").expect("BL_GO");
+    while !Path::new(&go).exists() {
+        std::thread::yield_now();
+    }
+    match Vault::open(&url, &common::key(KEY), Options::default()) {
+        Ok(v) => {
+            v.create_subject(&c("app:race"), json!({"n": std::process::id()})).expect("write");
+            v.close().expect("close");
+            println!("ok");
+        }
+        Err(e) => println!("error {e}"),
+    }
+}
+
+#[test]
+fn processes_creating_one_vault_at_once_all_succeed_on_postgres() {
+    for round in 0..3 {
+        let url = fresh(&server(), "create");
+        let dir = tempfile::tempdir().expect("dir");
+        let go = dir.path().join("go");
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                common::child("pg_create_process", &[("BL_URL", url.clone()), ("BL_GO", go.display().to_string())])
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(&go, b"go").expect("signal");
+        for child in children {
+            let out = child.wait_with_output().expect("wait");
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(said.lines().any(|l| l == "ok"), "round {round}: {said}");
+        }
+        let vault = open(&url);
+        let report = vault.verify_audit(None).expect("one vault, its chain whole");
+        assert_eq!(report.subjects, 4, "round {round}");
+    }
+}
+
+// ---- consent decisions racing erasures ----
+
+const SUBJECTS: usize = 40;
+
+/// Child entry point: BL_ROLE "decide" gives and withdraws consent for every subject (three
+/// rounds), printing "D i decision outcome"; "erase" erases the even subjects, "E i outcome".
+#[test]
+#[ignore = "child process entry point, run by `consent_decisions_racing_erasures_from_two_processes`"]
+fn pg_consent_process() {
+    let url = std::env::var("BL_URL").expect("BL_URL");
+    let tokens: Vec<String> = std::env::var("BL_TOKENS").expect("BL_TOKENS").split(',').map(str::to_owned).collect();
+    let vault = open(&url);
+    let app = c("app:race");
+    let outcome = |r: bunkerlite::Result<()>| match r {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => e.code().to_owned(),
+    };
+    if std::env::var("BL_ROLE").expect("BL_ROLE") == "decide" {
+        for round in 0..3 {
+            for (i, t) in tokens.iter().enumerate() {
+                let give = round % 2 == 0;
+                let lookup = Lookup::token(t);
+                let r = if give {
+                    vault.give_consent(&app, &lookup, "newsletter", None).map(|_| ())
+                } else {
+                    vault.withdraw_consent(&app, &lookup, "newsletter", None).map(|_| ())
+                };
+                println!("D {i} {} {}", if give { "given" } else { "withdrawn" }, outcome(r));
+            }
+        }
+    } else {
+        for i in (0..tokens.len()).step_by(2).rev() {
+            println!("E {i} {}", outcome(vault.forget_subject(&app, &Lookup::token(&tokens[i])).map(|_| ())));
+        }
+    }
+    vault.close().expect("close");
+}
+
+#[test]
+fn consent_decisions_racing_erasures_from_two_processes() {
+    let url = fresh(&server(), "consent");
+    let vault = open(&url);
+    let admin = c("admin:dpo");
+    vault
+        .set_legal_basis(&admin, "newsletter", json!({"type": "consent", "short_description": "News"}))
+        .expect("basis");
+    let tokens: Vec<String> = (0..SUBJECTS)
+        .map(|i| vault.create_subject(&c("app:seed"), json!({"email": format!("s{i}@consent.test")})).expect("create"))
+        .collect();
+    vault.close().expect("close");
+    let env = |role: &str| vec![("BL_URL", url.clone()), ("BL_TOKENS", tokens.join(",")), ("BL_ROLE", role.to_owned())];
+    let children: Vec<_> = ["decide", "erase"]
+        .iter()
+        .map(|role| common::child("pg_consent_process", &env(role)).spawn().expect("spawn"))
+        .collect();
+    let mut last: HashMap<usize, String> = HashMap::new();
+    let mut erased_at: HashMap<usize, usize> = HashMap::new();
+    let mut lines = 0;
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "a racing process failed");
+        for line in String::from_utf8(out.stdout).expect("utf-8").lines() {
+            let parts: Vec<&str> = line.split(' ').collect();
+            match parts.as_slice() {
+                ["D", i, decision, outcome] => {
+                    lines += 1;
+                    let i: usize = i.parse().expect("index");
+                    match *outcome {
+                        "ok" => {
+                            last.insert(i, (*decision).to_owned());
+                        }
+                        "ERASED" | "NOT_FOUND" => assert_eq!(i % 2, 0, "subject {i}: only erased subjects refuse"),
+                        other => panic!("a decision failed with {other}"),
+                    }
+                }
+                ["E", i, outcome] => {
+                    lines += 1;
+                    assert_eq!(*outcome, "ok", "every erasure succeeds");
+                    erased_at.insert(i.parse().expect("index"), lines);
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(erased_at.len(), SUBJECTS / 2);
+    let vault = open(&url);
+    let app = c("app:check");
+    for (i, t) in tokens.iter().enumerate() {
+        let got = vault.get_consent(&app, &Lookup::token(t), "newsletter");
+        if i % 2 == 0 {
+            assert_eq!(got.expect_err("erased").kind(), ErrorKind::Erased, "subject {i}");
+        } else {
+            // Nothing lost: the current decision is the last one acknowledged.
+            let agreement = serde_json::to_value(got.expect("kept")).expect("json");
+            assert_eq!(agreement["status"].as_str(), last.get(&i).map(String::as_str), "subject {i}: {agreement}");
+        }
+    }
+    // The chain, the histories and the outbox reconcile with the audited decisions and erasures.
+    vault.verify_audit(None).expect("verifies");
+}
+
+// ---- faults ----
+
+/// Child entry point: create subjects until killed, printing "ok <token>" after each
+/// acknowledged write.
+#[test]
+#[ignore = "child process entry point, run by `a_writer_killed_mid_transaction_loses_no_acknowledged_write`"]
+fn pg_writer_process() {
+    let url = std::env::var("BL_URL").expect("BL_URL");
+    let vault = open(&url);
+    for i in 0.. {
+        let t = vault
+            .create_subject(&c("app:writer"), json!({"email": format!("w{i}@kill.test"), "pad": "x".repeat(2000)}))
+            .expect("create");
+        println!("ok {t}");
+    }
+}
+
+#[test]
+fn a_writer_killed_mid_transaction_loses_no_acknowledged_write() {
+    let url = fresh(&server(), "kill");
+    open(&url).close().expect("create");
+    let mut child = common::child("pg_writer_process", &[("BL_URL", url.clone())]).spawn().expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let mut acked = Vec::new();
+    for line in BufReader::new(out).lines() {
+        let line = line.expect("line");
+        if let Some(t) = line.strip_prefix("ok ") {
+            acked.push(t.to_owned());
+            if acked.len() == 150 {
+                // SAFETY-free: kill(2) through the shell's utility, mid-transaction of the next write.
+                Command::new("kill").arg("-9").arg(child.id().to_string()).status().expect("kill");
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    // The server rolled the killed transaction back and released the write lock.
+    let vault = open(&url);
+    for t in &acked {
+        vault.get_subject(&c("app:check"), &Lookup::token(t)).expect("an acknowledged write is kept");
+    }
+    vault.create_subject(&c("app:after"), json!({"email": "after@kill.test"})).expect("writes go on");
+    vault.verify_audit(None).expect("verifies");
+}
+
+#[test]
+fn a_server_restarted_under_load_loses_no_acknowledged_write_and_handles_recover() {
+    let cluster = Cluster::start();
+    let url = fresh(&cluster.url, "restart");
+    let mut options = Options::default();
+    options.busy_timeout_ms = 2_000;
+    let vault = Vault::open(&url, &common::key(KEY), options).expect("open");
+    let stop = Arc::new(AtomicBool::new(false));
+    let restarted = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let (vault, stop, restarted) = (vault.clone(), stop.clone(), restarted.clone());
+            std::thread::spawn(move || {
+                let (mut acked, mut after, mut failures) = (Vec::new(), 0usize, 0usize);
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    i += 1;
+                    match vault.create_subject(&c("app:load"), json!({"email": format!("l{w}-{i}@restart.test")})) {
+                        Ok(t) => {
+                            after += usize::from(restarted.load(Ordering::Relaxed));
+                            acked.push(t);
+                        }
+                        Err(e) => {
+                            // A restart is a retryable error, never a wrong answer or a panic.
+                            assert!(matches!(e.kind(), ErrorKind::Busy), "unexpected {e}");
+                            failures += 1;
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                    }
+                }
+                (acked, after, failures)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(800));
+    cluster.run("restart");
+    restarted.store(true, Ordering::Relaxed);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    std::thread::sleep(Duration::from_millis(1500));
+    stop.store(true, Ordering::Relaxed);
+    let mut acked = Vec::new();
+    let mut after = 0;
+    for w in workers {
+        let (a, n, _failures) = w.join().expect("worker");
+        acked.extend(a);
+        after += n;
+    }
+    assert!(Instant::now() < deadline);
+    assert!(after > 0, "the handles recovered after the restart");
+    for t in &acked {
+        vault.get_subject(&c("app:check"), &Lookup::token(t)).expect("an acknowledged write is kept");
+    }
+    vault.verify_audit(None).expect("verifies");
+}
+
+// ---- at rest ----
+
+#[test]
+fn the_server_holds_no_personal_data_in_its_files_or_wal() {
+    let cluster = Cluster::start();
+    let url = fresh(&cluster.url, "canary");
+    let vault = open(&url);
+    let canaries: Vec<String> = (0..20)
+        .flat_map(|i| {
+            [
+                format!("canary.person{i}@pgcanary.example"),
+                format!("Zebulon Quixotic{i}"),
+                format!("CANARYSTREET {i} Vellichor Lane"),
+            ]
+        })
+        .collect();
+    let app = c("app:canary");
+    vault
+        .set_legal_basis(&c("admin:dpo"), "newsletter", json!({"type": "consent", "short_description": "News"}))
+        .expect("basis");
+    let mut tokens = Vec::new();
+    for i in 0..20 {
+        let t = vault
+            .create_subject(
+                &app,
+                json!({"email": canaries[i * 3], "name": canaries[i * 3 + 1], "address": canaries[i * 3 + 2]}),
+            )
+            .expect("create");
+        vault.give_consent(&app, &Lookup::token(&t), "newsletter", Some(json!({"reference": canaries[i * 3]})))
+            .expect("consent");
+        vault.get_subject(&app, &Lookup::email(canaries[i * 3].clone())).expect("get");
+        vault.tokenize(&app, &canaries[i * 3 + 1], Some(json!({"kind": "uuid", "subject": t}))).expect("tokenize");
+        tokens.push(t);
+    }
+    vault.update_subject(&app, &Lookup::token(&tokens[0]), json!({"name": "Zebulon Renamed"})).expect("update");
+    for t in &tokens[..10] {
+        vault.forget_subject(&app, &Lookup::token(t)).expect("erase");
+    }
+    vault.close().expect("close");
+    // Everything the server wrote: tables, indexes, WAL, logs (after a checkpoint).
+    cluster.run("checkpoint");
+    let bytes = cluster.all_bytes();
+    assert!(bytes.len() > 1_000_000, "the data directory was read");
+    let mut needles = canaries.clone();
+    needles.push("Zebulon Renamed".to_owned());
+    // The scan sees what the server wrote: the catalogue's brief (not personal data) is there.
+    assert!(common::contains(&bytes, b"newsletter"), "the scan reads the tables and the WAL");
+    // One pass over the directory's bytes for every encoding of every canary.
+    let patterns: Vec<Vec<u8>> = needles.iter().flat_map(|n| common::encodings(n)).collect();
+    let finder = aho_corasick::AhoCorasick::new(&patterns).expect("patterns");
+    if let Some(hit) = finder.find(&bytes) {
+        panic!("a canary ({:?}) is in the PostgreSQL data directory or WAL", String::from_utf8_lossy(&patterns[hit.pattern()]));
+    }
+}
+
+#[test]
+fn objects_planted_in_the_vaults_schema_are_refused_at_open() {
+    let cluster = Cluster::start();
+    let url = fresh(&cluster.url, "planted");
+    let schema = url.rsplit("schema=").next().expect("schema").to_owned();
+    open(&url).close().expect("create");
+    let psql = |sql: &str| {
+        let out = Command::new(CLUSTER).args(["psql"]).arg(&cluster.dir).arg(sql).output().expect("psql");
+        assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    // A trigger that would copy every new profile out.
+    psql(&format!(
+        "CREATE TABLE {schema}.copies (p bytea);
+         CREATE FUNCTION {schema}.copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO {schema}.copies VALUES (NEW.profile); RETURN NEW; END $$;
+         CREATE TRIGGER copy AFTER INSERT ON {schema}.subjects FOR EACH ROW EXECUTE FUNCTION {schema}.copy();"
+    ));
+    let e = Vault::open(&url, &common::key(KEY), Options::default()).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Integrity, "{e}");
+    // A wrong key changes nothing and says so.
+    let other = fresh(&cluster.url, "wrongkey");
+    open(&other).close().expect("create");
+    let e = Vault::open(&other, &common::key(KEY + 1), Options::default()).expect_err("wrong key");
+    assert_eq!(e.kind(), ErrorKind::WrongKey);
+    // Not there, not created: NOT_FOUND; an unreachable server: BUSY, with no URL in the message.
+    let mut options = Options::default();
+    options.create = false;
+    let e = Vault::open(&fresh(&cluster.url, "absent"), &common::key(KEY), options).expect_err("absent");
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let e = Vault::open("postgres://bunkerlite:s3cret@127.0.0.1:1/postgres?sslmode=disable", &common::key(KEY), Options::default())
+        .expect_err("unreachable");
+    assert_eq!(e.kind(), ErrorKind::Busy, "{e}");
+    assert!(!e.to_string().contains("s3cret"), "{e}");
+}
