@@ -3,7 +3,7 @@
 //! every path naming another unit — `use crate::…`, grouped (`use crate::{a, b::c}`), nested,
 //! or reaching out with `super::super::…` — points down a floor, or sideways only where listed.
 //! No cycle, whatever the floors say. An area's store (`<area>/store.rs`: its rows and its store
-//! trait) is a unit of its own, low in the building; a backend (`store/sqlite`) implements every
+//! trait) is a unit of its own, low in the building; a backend (`store/sqlite`, `store/postgres`) implements every
 //! store trait and is named by the facade alone. A feature area never names another area's rows
 //! nor calls its store functions (which every handle carries): it calls that area. Only
 //! `store/sqlite` knows rusqlite, `crypto` knows nothing of the crate but its errors. The test
@@ -24,7 +24,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ),
     ("area stores", &["<area>::store"]),
     ("storage seam", &["store"]),
-    ("backends", &["store::sqlite"]),
+    ("backends", &["store::sqlite", "store::postgres"]),
     ("keys and rules", &["keyring", "policy"]),
     ("audit chain", &["chain"]),
     ("unit of work", &["engine", "lifecycle"]),
@@ -138,13 +138,13 @@ fn module_of(path: &Path) -> Vec<String> {
 
 /// The unit of a module path: its first segment (`lib` for the crate root), or the first two
 /// for an area's store (`consent::store`), an area's operations on the facade (`consent::ops`)
-/// and a backend (`store::sqlite`).
+/// and a backend (`store::sqlite`, `store::postgres`).
 fn unit_of_module(module: &[String]) -> String {
     match (module.first().map(String::as_str), module.get(1).map(String::as_str)) {
         (None, _) => "lib".into(),
         (Some(first), Some("store")) if stored().iter().any(|s| s == first) => format!("{first}::store"),
         (Some(first), Some("ops")) if areas().iter().any(|a| a == first) => format!("{first}::ops"),
-        (Some("store"), Some("sqlite")) => "store::sqlite".into(),
+        (Some("store"), Some(backend @ ("sqlite" | "postgres"))) => format!("store::{backend}"),
         (Some(first), _) => first.to_owned(),
     }
 }
@@ -302,7 +302,7 @@ fn table_uses() -> BTreeMap<String, BTreeSet<String>> {
     for path in files {
         let module = module_of(&path);
         let unit = unit_of_module(&module);
-        if unit.ends_with("::store") || unit == "store" || unit == "store::sqlite" {
+        if unit.ends_with("::store") || unit == "store" || unit.starts_with("store::") {
             continue; // the stores, the seam that gathers them, the backends: they are the tables
         }
         let text = std::fs::read_to_string(&path).expect("read");
@@ -448,8 +448,10 @@ fn an_area_never_uses_another_areas_tables() {
 fn only_the_facade_names_a_backend() {
     let graph = graph();
     for (unit, deps) in &graph {
-        if deps.contains("store::sqlite") {
-            assert!(BACKEND_USERS.contains(&unit.as_str()), "{unit} names the SQLite backend");
+        for backend in ["store::sqlite", "store::postgres"] {
+            if deps.contains(backend) {
+                assert!(BACKEND_USERS.contains(&unit.as_str()), "{unit} names the backend {backend}");
+            }
         }
     }
 }
@@ -488,6 +490,24 @@ fn only_the_backend_knows_rusqlite() {
         }
     }
     assert!(offenders.is_empty(), "rusqlite outside core/src/store/sqlite: {offenders:?}");
+}
+
+#[test]
+fn only_the_postgres_backend_knows_its_driver_and_tls() {
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    let mut offenders = Vec::new();
+    for path in files {
+        if unit_of_module(&module_of(&path)) == "store::postgres" {
+            continue;
+        }
+        // The facade names the backend's module (`store::postgres::…`), never the driver.
+        let code = code_of(&std::fs::read_to_string(&path).expect("read")).replace("store::postgres", "");
+        if ["postgres::", "tokio_postgres", "rustls"].iter().any(|name| code.contains(name)) {
+            offenders.push(path.display().to_string());
+        }
+    }
+    assert!(offenders.is_empty(), "the PostgreSQL driver outside core/src/store/postgres: {offenders:?}");
 }
 
 #[test]

@@ -134,9 +134,9 @@ impl Vault {
 
     #[cfg(feature = "postgres")]
     fn open_postgres(url: &str, key: &MasterKey, options: Options) -> Result<Vault> {
-        use crate::store::postgres;
-        let settings = postgres::Settings { busy_timeout: Duration::from_millis(options.busy_timeout_ms) };
-        let store = postgres::Store::connect(url, settings)?;
+        use crate::store::postgres::{Settings as ServerSettings, Store as ServerStore};
+        let settings = ServerSettings { busy_timeout: Duration::from_millis(options.busy_timeout_ms) };
+        let store = ServerStore::connect(url, settings)?;
         let exists = store.inspect(|db| {
             let meta = db
                 .read_meta()?
