@@ -6,6 +6,10 @@
 #   scripts/pg_cluster.sh restart DIR         crash-restart it (`pg_ctl restart -m immediate`)
 #   scripts/pg_cluster.sh checkpoint DIR      force a checkpoint (everything written to the files)
 #   scripts/pg_cluster.sh psql DIR SQL        run SQL as the superuser
+#   scripts/pg_cluster.sh standby DIR PRIMARY  a synchronous hot standby of the cluster in PRIMARY
+#                                             (pg_basebackup); prints its URL
+#   scripts/pg_cluster.sh crash DIR           stop it at once (`pg_ctl stop -m immediate`), keep DIR
+#   scripts/pg_cluster.sh promote DIR         promote a standby to primary
 #
 # The cluster trusts loopback connections of its one role (`bunkerlite`, a superuser) and
 # listens on 127.0.0.1 only. PostgreSQL refuses to run as root: when this runs as root, the
@@ -65,6 +69,51 @@ stop)
   as_owner "$pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
+standby)
+  primary=${3:?"usage: $0 standby DIR PRIMARY_DIR"}
+  pg_basebackup=$(find_bin pg_basebackup); pg_ctl=$(find_bin pg_ctl); psql=$(find_bin psql)
+  mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
+  [ -e "$dir/data" ] && die "$dir/data exists"
+  mkdir -p "$dir/socket"
+  [ "$(id -u)" = 0 ] && chown -R nobody:nogroup "$dir"
+  primary_port=$(cat "$primary/port")
+  # A copy of the primary streaming its WAL, configured to follow it (-R: standby.signal and
+  # primary_conninfo), under the name the primary lists as synchronous.
+  as_owner "$pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U bunkerlite -D "$dir/data" -R -X stream -c fast \
+    >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$dir/socket'
+hot_standby = on
+CONF
+  echo "primary_conninfo = 'host=127.0.0.1 port=$primary_port user=bunkerlite application_name=standby'" \
+    >>"$dir/data/postgresql.auto.conf"
+  as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log" >&2; die "the standby did not start"; }
+  echo "$port" >"$dir/port"
+  # Every commit on the primary now waits until the standby has it on disk.
+  "$psql" -X -q -v ON_ERROR_STOP=1 -h "$primary/socket" -p "$primary_port" -U bunkerlite -d postgres \
+    -c "ALTER SYSTEM SET synchronous_standby_names = 'standby'" -c "SELECT pg_reload_conf()" >/dev/null
+  for _ in $(seq 1 100); do
+    state=$("$psql" -X -At -h "$primary/socket" -p "$primary_port" -U bunkerlite -d postgres \
+      -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby'")
+    [ "$state" = sync ] && break
+    sleep 0.1
+  done
+  [ "$state" = sync ] || die "the standby did not become synchronous"
+  url="postgres://bunkerlite@127.0.0.1:$port/postgres?sslmode=disable"
+  echo "$url" >"$dir/url"
+  echo "$url"
+  ;;
+crash)
+  pg_ctl=$(find_bin pg_ctl)
+  as_owner "$pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null
+  ;;
+promote)
+  pg_ctl=$(find_bin pg_ctl)
+  as_owner "$pg_ctl" -D "$dir/data" -w -t 60 promote >/dev/null
+  ;;
 restart)
   pg_ctl=$(find_bin pg_ctl)
   as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 restart >/dev/null \
@@ -76,5 +125,5 @@ checkpoint | psql)
   [ "$cmd" = psql ] && sql=${3:?"usage: $0 psql DIR SQL"}
   "$psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/socket" -p "$(cat "$dir/port")" -U bunkerlite -d postgres -c "$sql"
   ;;
-*) die "usage: $0 start|stop|restart|checkpoint|psql DIR" ;;
+*) die "usage: $0 start|stop|restart|checkpoint|psql|standby|crash|promote DIR" ;;
 esac

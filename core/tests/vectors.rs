@@ -131,9 +131,8 @@ fn shared_scenarios_on_postgres() {
 /// The server URL of the PostgreSQL test cluster, with `schema=` naming a fresh schema.
 #[cfg(feature = "postgres")]
 fn postgres_location(scenario: usize) -> String {
-    let base = std::env::var("BUNKERLITE_TEST_POSTGRES").expect(
-        "BUNKERLITE_TEST_POSTGRES names the test cluster's URL (scripts/pg_cluster.sh start DIR prints one)",
-    );
+    let base = std::env::var("BUNKERLITE_TEST_POSTGRES")
+        .expect("BUNKERLITE_TEST_POSTGRES names the test cluster's URL (scripts/pg_cluster.sh start DIR prints one)");
     let mut nonce = [0u8; 6];
     getrandom::fill(&mut nonce).expect("random");
     let sep = if base.contains('?') { '&' } else { '?' };

@@ -34,7 +34,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use postgres::types::ToSql;
 use postgres::{Client, Row, Statement};
@@ -63,7 +63,13 @@ pub(crate) struct Settings {
 struct Conn {
     client: Client,
     statements: HashMap<&'static str, Statement>,
+    /// When it was last given back: a connection idle for long is checked before use (the
+    /// server may have restarted or failed over since).
+    idle_since: Instant,
 }
+
+/// How long a pooled connection may sit idle before it is checked (one empty round trip).
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// A read handle or a write transaction on one connection. `conflict` records that the server
 /// aborted the transaction for a serialisation failure or a deadlock, `lost` that the connection
@@ -74,6 +80,9 @@ pub(crate) struct Db<'c> {
     lost: Cell<bool>,
     /// Creating the schema: another process creating the same objects is a conflict too.
     migrating: Cell<bool>,
+    /// The engine's work was handed the handle: it runs once (it takes the buffered audit
+    /// events), so from here a failure is returned, never retried.
+    started: Cell<bool>,
 }
 
 /// A write transaction: the same handle, inside `BEGIN … COMMIT` with the write lock held.
@@ -83,7 +92,13 @@ type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
 impl<'c> Db<'c> {
     fn on(conn: &'c mut Conn) -> Db<'c> {
-        Db { conn: RefCell::new(conn), conflict: Cell::new(false), lost: Cell::new(false), migrating: Cell::new(false) }
+        Db {
+            conn: RefCell::new(conn),
+            conflict: Cell::new(false),
+            lost: Cell::new(false),
+            migrating: Cell::new(false),
+            started: Cell::new(false),
+        }
     }
 
     /// Note what an error means for a retry, and turn it into the vault's kind.
@@ -284,7 +299,7 @@ impl Store {
 
     fn new_conn(&self) -> Result<Conn> {
         let client = self.target.config.connect(self.target.tls.clone()).map_err(errors::connect_error)?;
-        let mut conn = Conn { client, statements: HashMap::new() };
+        let mut conn = Conn { client, statements: HashMap::new(), idle_since: Instant::now() };
         let lock_ms = self.settings.busy_timeout.as_millis().clamp(1, i32::MAX as u128);
         // The schema name was checked (lower-case letters, digits, underscores).
         let setup = format!(
@@ -297,25 +312,28 @@ impl Store {
 
     fn take(&self) -> Result<Conn> {
         loop {
-            let Some(conn) = lock(&self.idle).pop() else { return self.new_conn() };
-            if !conn.client.is_closed() {
+            let Some(mut conn) = lock(&self.idle).pop() else { return self.new_conn() };
+            if conn.client.is_closed() {
+                continue;
+            }
+            if conn.idle_since.elapsed() < CHECK_IDLE_AFTER || conn.client.batch_execute("").is_ok() {
                 return Ok(conn);
             }
         }
     }
 
-    fn give_back(&self, conn: Conn) {
+    fn give_back(&self, mut conn: Conn) {
         if conn.client.is_closed() {
             return;
         }
+        conn.idle_since = Instant::now();
         let mut idle = lock(&self.idle);
         if idle.len() < IDLE_CONNECTIONS {
             idle.push(conn);
         }
     }
 
-    /// Run `f` on a connection; once more on a fresh connection when the first was found closed
-    /// (a server restart since it was last used). Reads only: nothing was changed.
+    /// Run `f` on a connection (a connection found closed before `f` began is replaced).
     fn on_conn<T>(&self, mut f: impl FnMut(&Db<'_>) -> Result<T>) -> Result<T> {
         let mut attempt = 0;
         loop {
@@ -324,7 +342,7 @@ impl Store {
             let (out, retry) = {
                 let db = Db::on(&mut conn);
                 let out = f(&db);
-                (out, db.lost.get() || db.conflict.get())
+                (out, (db.lost.get() || db.conflict.get()) && !db.started.get())
             };
             self.give_back(conn);
             match out {
@@ -338,6 +356,7 @@ impl Store {
     fn transaction<T>(&self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
         self.unlocked_transaction(|tx| {
             lock_writes(tx)?;
+            tx.started.set(true);
             f(tx)
         })
     }
@@ -361,10 +380,12 @@ impl Store {
                 if out.is_err() && !tx.lost.get() {
                     let _ = tx.batch("ROLLBACK");
                 }
-                // Run again: a conflict the server aborted (nothing was written), or a connection lost
-                // before the commit was sent (the server rolled it back). A commit whose answer was
-                // lost is not run again: it may have committed.
-                let retry = tx.conflict.get() || (tx.lost.get() && !committing);
+                // Run again what failed before the engine's work began (the wait for the write lock
+                // ended in a conflict, a connection was lost, another process created the schema at
+                // the same moment): nothing was written. Once the work began, its failure is the
+                // caller's (a retryable BUSY): the work runs once. A commit whose answer was lost
+                // may have committed.
+                let retry = (tx.conflict.get() || tx.lost.get()) && !tx.started.get();
                 let lost_commit = tx.lost.get() && committing;
                 (out, retry, lost_commit)
             };
@@ -444,12 +465,16 @@ fn backoff(attempt: u32) {
 
 impl Backend for Store {
     fn read(&self, f: &mut dyn FnMut(&DbHandle<'_>) -> Result<()>) -> Result<()> {
-        self.on_conn(|db| f(db))
+        self.on_conn(|db| {
+            db.started.set(true);
+            f(db)
+        })
     }
 
     fn read_snapshot(&self, f: &mut dyn FnMut(&DbHandle<'_>) -> Result<()>) -> Result<()> {
         self.on_conn(|db| {
             db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            db.started.set(true);
             let out = f(db);
             let end = db.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
             out?;
@@ -463,6 +488,7 @@ impl Backend for Store {
             let from = schema::migrate(tx, &self.target.schema)?;
             tx.migrating.set(false);
             lock_writes(tx)?;
+            tx.started.set(true);
             f(tx, from)
         })
     }
