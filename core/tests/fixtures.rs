@@ -23,6 +23,13 @@ fn fixture(version: u32, ext: &str) -> PathBuf {
 }
 
 fn write_fixture(db: &Path, manifest: &Path) {
+    write_fixture_at(db.to_str().expect("utf-8"), CURRENT, manifest);
+}
+
+/// Write a vault at `location` (a file, or a PostgreSQL URL) with a bit of everything every format
+/// added, and its manifest (`format` is the backend's format number).
+fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
+    let db = location;
     let key = MasterKey::from_hex(KEY_HEX).expect("key");
     // Format 5: a small index batch, so the audit's index by subject holds several runs.
     let options = Options::default().indexed_fields(["customer_id"]).audit_index_batch(3);
@@ -92,7 +99,7 @@ fn write_fixture(db: &Path, manifest: &Path) {
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
-        "format": CURRENT,
+        "format": format,
         "key": KEY_HEX,
         "options": {"indexed_fields": ["customer_id"], "audit_index_batch": 3},
         "subjects": [
@@ -126,9 +133,19 @@ fn check(version: u32) {
         serde_json::from_str(&std::fs::read_to_string(fixture(version, "json")).expect("manifest")).expect("json");
     let tv = common::temp_vault();
     std::fs::copy(fixture(version, "db"), &tv.path).expect("copy the fixture (never open it in place)");
+    check_at(tv.path.to_str().expect("utf-8"), &manifest, &format!("v{version}"));
+    // The wrong key still writes nothing.
+    let before = common::hashes(&tv.path);
+    let e = Vault::open(&tv.path, &common::key(9), Options::default()).expect_err("wrong key");
+    assert_eq!(e.kind(), ErrorKind::WrongKey);
+    assert_eq!(common::hashes(&tv.path), before);
+}
+
+/// Open the vault at `location` (a copy of a fixture) and check everything its manifest lists.
+fn check_at(location: &str, manifest: &Value, version: &str) {
     let key = MasterKey::from_hex(manifest["key"].as_str().expect("key")).expect("key");
     let options = Options::from_json(manifest["options"].clone()).expect("options");
-    let vault = Vault::open(&tv.path, &key, options).unwrap_or_else(|e| panic!("v{version} does not open: {e}"));
+    let vault = Vault::open(location, &key, options).unwrap_or_else(|e| panic!("{version} does not open: {e}"));
     // The audit chain first, before this test appends to it: unchanged up to the recorded head.
     let head: AuditHead = serde_json::from_value(manifest["audit_head"].clone()).expect("head");
     let report = vault.verify_audit(Some(&head)).unwrap_or_else(|e| panic!("v{version} audit: {e}"));
@@ -219,12 +236,7 @@ fn check(version: u32) {
     let listed = vault.list_audit_events(&reader, Some(&t), &PageRequest::first(10), false).expect("list");
     assert_eq!(listed.total, 2);
     vault.verify_audit(Some(&head)).expect("verifies after new writes");
-    // The wrong key still writes nothing.
     vault.close().expect("close");
-    let before = common::hashes(&tv.path);
-    let e = Vault::open(&tv.path, &common::key(9), Options::default()).expect_err("wrong key");
-    assert_eq!(e.kind(), ErrorKind::WrongKey);
-    assert_eq!(common::hashes(&tv.path), before);
 }
 
 #[test]
@@ -273,4 +285,81 @@ fn the_changelog_states_the_formats_this_release_writes_and_opens() {
         changelog.contains(&row) || changelog.contains(&released),
         "CHANGELOG.md's format table must say this release writes format {CURRENT} and opens {oldest}–{CURRENT}"
     );
+}
+
+/// The PostgreSQL formats: `fixtures/pg<N>.sql` is a `pg_dump --inserts` of a vault written by
+/// [`write_fixture_at`] into the schema `fixture_pg<N>` (`pg<N>.json` its manifest). Each is
+/// restored into a fresh schema of the test cluster and checked as a file fixture is.
+///
+/// To add the fixture of a new format: `BUNKERLITE_WRITE_FIXTURE=1` with the test cluster named
+/// writes the vault and the manifest, then
+/// `pg_dump -n fixture_pg<N> --inserts --no-owner --no-privileges "<cluster URL without its
+/// parameters>" > core/tests/fixtures/pg<N>.sql`.
+#[cfg(feature = "postgres")]
+mod on_postgres {
+    use super::*;
+
+    /// The PostgreSQL format this build writes.
+    const CURRENT_PG: u32 = 1;
+
+    fn server() -> String {
+        std::env::var("BUNKERLITE_TEST_POSTGRES").expect("BUNKERLITE_TEST_POSTGRES names the test cluster")
+    }
+
+    fn with_schema(schema: &str) -> String {
+        let base = server();
+        format!("{base}{}schema={schema}", if base.contains('?') { '&' } else { '?' })
+    }
+
+    /// Restore `pg<version>.sql` into a fresh schema; its URL.
+    fn restore(version: u32) -> String {
+        let dump = std::fs::read_to_string(fixture_pg(version, "sql")).expect("dump");
+        let mut nonce = [0u8; 6];
+        getrandom::fill(&mut nonce).expect("random");
+        let schema = format!("restored_pg{version}_{}", hex::encode(nonce));
+        // psql's meta-commands (`\restrict`) are not SQL; the rest is run as it is.
+        let sql: String = dump
+            .lines()
+            .filter(|l| !l.starts_with('\\'))
+            .map(|l| l.replace(&format!("fixture_pg{version}"), &schema) + "\n")
+            .collect();
+        let base = server();
+        let plain = base.split('?').next().expect("url");
+        let mut client =
+            postgres::Client::connect(&format!("{plain}?sslmode=disable"), postgres::NoTls).expect("connect");
+        client.batch_execute(&sql).expect("restore the dump");
+        with_schema(&schema)
+    }
+
+    fn fixture_pg(version: u32, ext: &str) -> PathBuf {
+        Path::new(DIR).join(format!("pg{version}.{ext}"))
+    }
+
+    #[test]
+    fn every_committed_postgres_format_opens_and_reads_back() {
+        let manifest_path = fixture_pg(CURRENT_PG, "json");
+        if std::env::var("BUNKERLITE_WRITE_FIXTURE").as_deref() == Ok("1") && !manifest_path.exists() {
+            write_fixture_at(&with_schema(&format!("fixture_pg{CURRENT_PG}")), CURRENT_PG, &manifest_path);
+        }
+        assert!(
+            fixture_pg(CURRENT_PG, "sql").exists(),
+            "no dump of PostgreSQL format {CURRENT_PG} (see the module's doc)"
+        );
+        let mut checked = 0;
+        for version in 1..=CURRENT_PG {
+            if fixture_pg(version, "sql").exists() {
+                let manifest: Value =
+                    serde_json::from_str(&std::fs::read_to_string(fixture_pg(version, "json")).expect("manifest"))
+                        .expect("json");
+                assert_eq!(manifest["format"], json!(version));
+                check_at(&restore(version), &manifest, &format!("pg{version}"));
+                // The wrong key is refused, and the restored vault still opens with the right one.
+                let url = restore(version);
+                let e = Vault::open(&url, &common::key(9), Options::default()).expect_err("wrong key");
+                assert_eq!(e.kind(), ErrorKind::WrongKey);
+                checked += 1;
+            }
+        }
+        assert!(checked >= 1);
+    }
 }
