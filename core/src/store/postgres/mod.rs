@@ -354,15 +354,23 @@ impl Store {
 
     /// Run `f` in a write transaction holding the write lock; commit if it returns `Ok`.
     fn transaction<T>(&self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
-        self.unlocked_transaction(|tx| {
-            lock_writes(tx)?;
-            tx.started.set(true);
-            f(tx)
-        })
+        // BEGIN and the lock in one round trip.
+        self.begin_then(
+            "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT 1 FROM chain_lock WHERE id = 1 FOR UPDATE",
+            |tx| {
+                tx.started.set(true);
+                f(tx)
+            },
+        )
     }
 
     /// Run `f` in a transaction (which takes the write lock itself); commit if it returns `Ok`.
-    fn unlocked_transaction<T>(&self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+    fn unlocked_transaction<T>(&self, f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.begin_then("BEGIN ISOLATION LEVEL READ COMMITTED", f)
+    }
+
+    /// Run `begin`, then `f`, and commit if it returns `Ok` (see the retries below).
+    fn begin_then<T>(&self, begin: &str, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -371,7 +379,7 @@ impl Store {
                 let tx = Db::on(&mut conn);
                 let mut committing = false;
                 let out = (|| {
-                    tx.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
+                    tx.batch(begin)?;
                     let out = f(&tx)?;
                     committing = true;
                     tx.batch("COMMIT")?;
