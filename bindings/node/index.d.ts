@@ -158,6 +158,19 @@ export type StorageReport = {
      * since the Unix epoch; `null` when nothing is pending.
      */
     wal_truncation_due_ms: number | null;
+} | {
+    backend: 'postgres';
+    /**
+     * The tables a subject's rows live in were vacuumed after the erasure (the dead tuples'
+     * space released for reuse). False when a coalesced `VACUUM` is pending, or it failed
+     * (the next one does it).
+     */
+    vacuumed: boolean;
+    /**
+     * When a coalesced `VACUUM` (`erasure_wal_window_ms`) is due, in milliseconds
+     * since the Unix epoch; `null` when nothing is pending.
+     */
+    vacuum_due_ms: number | null;
 };
 /** What `tokenInfo` tells about a token: never its value. */
 export interface TokenInfo {

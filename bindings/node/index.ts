@@ -275,6 +275,19 @@ export type StorageReport = {
    * since the Unix epoch; `null` when nothing is pending.
    */
   wal_truncation_due_ms: number | null
+} | {
+  backend: 'postgres'
+  /**
+   * The tables a subject's rows live in were vacuumed after the erasure (the dead tuples'
+   * space released for reuse). False when a coalesced `VACUUM` is pending, or it failed
+   * (the next one does it).
+   */
+  vacuumed: boolean
+  /**
+   * When a coalesced `VACUUM` (`erasure_wal_window_ms`) is due, in milliseconds
+   * since the Unix epoch; `null` when nothing is pending.
+   */
+  vacuum_due_ms: number | null
 }
 
 /** What `tokenInfo` tells about a token: never its value. */
@@ -1070,7 +1083,10 @@ export class Vault {
     this.#handle = inner.handle()
   }
 
-  /** Open (or create) the vault file at `path` with `key`. */
+  /**
+   * Open (or create) the vault at `path` with `key`: a file name, or a PostgreSQL URL
+   * (`postgres://user@host/db?schema=name`, see the book's "Scaling out").
+   */
   static open (path: string, key: MasterKey, options?: Options | null): Vault {
     return lifted('open', () => new Vault(native.Vault.open(path, key, optionalText(options))))
   }

@@ -15,7 +15,8 @@ pub struct Vault {
 
 #[napi]
 impl Vault {
-    /// Open (or create) the vault file at `path` with `key`.
+    /// Open (or create) the vault at `path` with `key`: a file name, or a PostgreSQL URL
+    /// (`postgres://user@host/db?schema=name`, see the book's "Scaling out").
     #[napi(factory)]
     pub fn open(
         path: String,

@@ -186,7 +186,8 @@ fn options_of(options: Option<&Bound<'_, PyAny>>) -> Result<Options, ArgError> {
 
 #[pymethods]
 impl Vault {
-    /// Open (or create) the vault file at `path` with `key`.
+    /// Open (or create) the vault at `path` with `key`: a file name, or a PostgreSQL URL
+    /// (`postgres://user@host/db?schema=name`, see the book's "Scaling out").
     #[staticmethod]
     #[pyo3(signature = (path, key, options = None))]
     fn open(

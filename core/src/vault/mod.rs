@@ -109,6 +109,13 @@ impl Vault {
     /// Open the vault at `path` (a file name, never a URI), creating it unless `options.create`
     /// is false.
     ///
+    /// A `path` starting with `postgres://` or `postgresql://` is a PostgreSQL server instead
+    /// (with the `postgres` feature, on in the C library and the Python and Node packages): the
+    /// vault's tables live in the URL's `schema` (default `bunkerlite`), shared by every process
+    /// and host that opens the same URL. Besides the driver's parameters (libpq's names:
+    /// `sslmode`, `connect_timeout`, `target_session_attrs`, several hosts), `sslrootcert` names
+    /// a PEM file of the CAs to trust instead of the system's. See the book's "Scaling out".
+    ///
     /// A wrong key fails with `WRONG_KEY` before anything is written: the files stay
     /// byte-identical. A file that is not a bunkerlite vault is `STORAGE`; one of a format this
     /// version does not open is `UNSUPPORTED`; one holding schema objects bunkerlite did not

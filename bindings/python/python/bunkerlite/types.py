@@ -131,6 +131,24 @@ class StorageReportSqlite(TypedDict):
     """
 
 
+class StorageReportPostgres(TypedDict):
+    """What the backend did about the residue of deleted data, in its own terms: the part of an
+    erasure receipt or a compaction report that depends on the database engine. `backend` names
+    it; the other fields are that engine's.
+    """
+
+    backend: Literal["postgres"]
+    vacuumed: bool
+    """The tables a subject's rows live in were vacuumed after the erasure (the dead tuples'
+    space released for reuse). False when a coalesced `VACUUM` is pending, or it failed
+    (the next one does it).
+    """
+    vacuum_due_ms: Optional[int]
+    """When a coalesced `VACUUM` (`erasure_wal_window_ms`) is due, in milliseconds
+    since the Unix epoch; `None` when nothing is pending.
+    """
+
+
 class TokenInfo(TypedDict):
     """What `token_info` tells about a token: never its value."""
 
@@ -785,7 +803,7 @@ class ConsentOptions(TypedDict, total=False):
     """The notice version the subject was shown (default: the basis's current one)."""
 
 
-StorageReport = StorageReportSqlite
+StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
 it; the other fields are that engine's.
@@ -829,6 +847,7 @@ __all__ = [
     "ReceiptCheck",
     "SqliteOptions",
     "StorageReport",
+    "StorageReportPostgres",
     "StorageReportSqlite",
     "Subject",
     "Synchronous",

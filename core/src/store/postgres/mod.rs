@@ -17,7 +17,7 @@
 //! database.
 //!
 //! The location is a URL: `postgres://user@host:port/database?schema=name&sslmode=require&sslrootcert=ca.pem`.
-//! `schema` (bunkerlite's; default `public`) is the PostgreSQL schema the vault's tables live in,
+//! `schema` (bunkerlite's; default `bunkerlite`) is the PostgreSQL schema the vault's tables live in,
 //! so one database can hold several vaults; `sslrootcert` (bunkerlite's) a PEM file of the CAs to
 //! trust instead of the system's; everything else is the driver's (libpq's names).
 
@@ -186,7 +186,7 @@ impl Target {
         // bunkerlite's own parameters are taken out before the driver reads the rest. (Errors never
         // repeat the URL: it may carry a password.)
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
-        let mut schema = "public".to_owned();
+        let mut schema = "bunkerlite".to_owned();
         let mut ca_file = None;
         let mut rest = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
