@@ -1264,7 +1264,9 @@ int32_t bl_vault_rekey(const struct bl_vault *vault,
                        const struct bl_key *new_key);
 
 /*
- Open (or create) the vault file at `path` with `key` and write the handle to `*out`.
+ Open (or create) the vault at `path` with `key` and write the handle to `*out`. `path` is a
+ file name, or a PostgreSQL URL (`postgres://user@host/db?schema=name`: a vault shared by
+ several processes and hosts; see the book's "Scaling out").
 
  `options_json` is NULL or a JSON object of options (`{"default_region": "DE",
  "indexed_fields": ["customer_id"], "synchronous": "full", ...}`; unknown keys are

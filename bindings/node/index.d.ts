@@ -800,7 +800,10 @@ export interface PageOptions extends CallOptions {
 export declare class Vault {
     #private;
     private constructor();
-    /** Open (or create) the vault file at `path` with `key`. */
+    /**
+     * Open (or create) the vault at `path` with `key`: a file name, or a PostgreSQL URL
+     * (`postgres://user@host/db?schema=name`, see the book's "Scaling out").
+     */
     static open(path: string, key: MasterKey, options?: Options | null): Vault;
     /** `open`, off the event loop. */
     static openAsync(path: string, key: MasterKey, options?: Options | null): Promise<Vault>;

@@ -253,7 +253,10 @@ class Vault {
         this.#inner = inner;
         this.#handle = inner.handle();
     }
-    /** Open (or create) the vault file at `path` with `key`. */
+    /**
+     * Open (or create) the vault at `path` with `key`: a file name, or a PostgreSQL URL
+     * (`postgres://user@host/db?schema=name`, see the book's "Scaling out").
+     */
     static open(path, key, options) {
         return lifted('open', () => new Vault(native.Vault.open(path, key, optionalText(options))));
     }

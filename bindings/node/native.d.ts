@@ -155,7 +155,10 @@ export declare class Vault {
   static openAsync(path: string, key: MasterKey, options: JsonText | undefined): Promise<Vault>
   /** `close` (writes buffered events, checkpoints the WAL), off the event loop. */
   closeAsync(): Promise<void>
-  /** Open (or create) the vault file at `path` with `key`. */
+  /**
+   * Open (or create) the vault at `path` with `key`: a file name, or a PostgreSQL URL
+   * (`postgres://user@host/db?schema=name`, see the book's "Scaling out").
+   */
   static open(path: string, key: MasterKey, options: JsonText | undefined): Vault
   /** A private in-memory vault, gone when closed. */
   static openInMemory(key: MasterKey, options: JsonText | undefined): Vault
