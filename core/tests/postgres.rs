@@ -365,6 +365,53 @@ fn consent_decisions_racing_erasures_from_two_processes() {
     vault.verify_audit(None).expect("verifies");
 }
 
+#[test]
+fn a_rekey_by_one_host_leaves_the_others_working_and_only_the_new_key_opens() {
+    let url = fresh(&server(), "rekey");
+    let (a, b) = (open(&url), open(&url));
+    let t = a.create_subject(&c("app:a"), json!({"email": "rk@rekey.test"})).expect("create");
+    a.rekey(&c("admin:dpo"), &common::key(KEY + 1)).expect("rekey");
+    // The other handle (another host's) holds the same root key: it reads and writes on.
+    b.get_subject(&c("app:b"), &Lookup::token(&t)).expect("read after another host's rekey");
+    b.create_subject(&c("app:b"), json!({"email": "rk2@rekey.test"})).expect("write after another host's rekey");
+    a.close().expect("close");
+    b.close().expect("close");
+    let e = Vault::open(&url, &common::key(KEY), Options::default()).expect_err("the old key");
+    assert_eq!(e.kind(), ErrorKind::WrongKey);
+    let v = Vault::open(&url, &common::key(KEY + 1), Options::default()).expect("the new key");
+    v.get_subject(&c("app:c"), &Lookup::email("rk2@rekey.test")).expect("both writes kept");
+    v.verify_audit(None).expect("verifies");
+}
+
+#[test]
+fn a_legal_basis_changed_on_one_host_is_enforced_on_another_at_once() {
+    let url = fresh(&server(), "catalogue");
+    let (a, b) = (open(&url), open(&url));
+    let admin = c("admin:dpo");
+    a.set_legal_basis(&admin, "newsletter", json!({"type": "consent", "short_description": "News"})).expect("basis");
+    a.set_activity(&admin, "marketing", json!({"operations": ["read"], "legal_bases": ["newsletter"]}))
+        .expect("activity");
+    a.set_legal_basis(&admin, "orders", json!({"type": "contract", "short_description": "Orders"})).expect("basis");
+    a.set_activity(&admin, "shipping", json!({"operations": ["read"], "legal_bases": ["orders"]})).expect("activity");
+    let t = a.create_subject(&c("app:a"), json!({"email": "cat@catalogue.test"})).expect("create");
+    let marketing = c("app:b").with_purpose("marketing").expect("purpose");
+    // b has cached the catalogue by now; a's consent, then a's withdrawal, show at once in b.
+    assert_eq!(
+        b.get_subject(&marketing, &Lookup::token(&t)).expect_err("no consent").kind(),
+        ErrorKind::ConsentRequired
+    );
+    a.give_consent(&c("app:a"), &Lookup::token(&t), "newsletter", None).expect("give");
+    b.get_subject(&marketing, &Lookup::token(&t)).expect("given on another host");
+    a.withdraw_consent(&c("app:a"), &Lookup::token(&t), "newsletter", None).expect("withdraw");
+    assert_eq!(
+        b.get_subject(&marketing, &Lookup::token(&t)).expect_err("withdrawn").kind(),
+        ErrorKind::ConsentRequired
+    );
+    // An activity deleted on a is unknown on b at once.
+    a.delete_activity(&admin, "marketing").expect("delete activity");
+    assert_eq!(b.get_subject(&marketing, &Lookup::token(&t)).expect_err("unknown").kind(), ErrorKind::InvalidInput);
+}
+
 // ---- faults ----
 
 /// Child entry point: create subjects until killed, printing "ok <token>" after each
