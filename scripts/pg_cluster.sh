@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests, on a free loopback port in a folder of its own.
 #
-#   scripts/pg_cluster.sh start DIR   initdb + start; prints the server's URL (also in DIR/url)
+#   scripts/pg_cluster.sh start DIR [tls]   initdb + start; prints the server's URL (also in DIR/url).
+#                                     With `tls`: a throwaway CA (DIR/ca.pem) signs the server's
+#                                     certificate (for 127.0.0.1 and localhost), the server
+#                                     accepts TLS, and the URL says sslmode=require
 #   scripts/pg_cluster.sh stop DIR    stop it (fast shutdown) and remove DIR
 #   scripts/pg_cluster.sh restart DIR         crash-restart it (`pg_ctl restart -m immediate`)
 #   scripts/pg_cluster.sh checkpoint DIR      force a checkpoint (everything written to the files)
@@ -46,6 +49,25 @@ start)
   as_owner "$initdb" -D "$dir/data" -U bunkerlite --auth=trust --no-instructions -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  sslmode=disable
+  if [ "${3:-}" = tls ]; then
+    command -v openssl >/dev/null 2>&1 || die "openssl is needed for a TLS cluster"
+    (
+      cd "$dir"
+      openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=bunkerlite test CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout ca.key -out ca.pem 2>/dev/null
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >server.ext
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext \
+        -out server.crt 2>/dev/null
+      chmod 600 server.key ca.key
+      [ "$(id -u)" = 0 ] && chown nobody:nogroup server.key server.crt
+      true
+    ) || die "could not make the test certificates"
+    printf "ssl = on\nssl_cert_file = '%s/server.crt'\nssl_key_file = '%s/server.key'\n" "$dir" "$dir" >>"$dir/data/postgresql.conf"
+    sslmode=require
+  fi
   cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
@@ -59,7 +81,7 @@ CONF
   as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
     || { cat "$dir/server.log" >&2; die "the server did not start"; }
   echo "$port" >"$dir/port"
-  url="postgres://bunkerlite@127.0.0.1:$port/postgres?sslmode=disable"
+  url="postgres://bunkerlite@127.0.0.1:$port/postgres?sslmode=$sslmode"
   echo "$url" >"$dir/url"
   echo "$url"
   ;;
@@ -123,7 +145,7 @@ checkpoint | psql)
   psql=$(find_bin psql)
   sql=CHECKPOINT
   [ "$cmd" = psql ] && sql=${3:?"usage: $0 psql DIR SQL"}
-  "$psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/socket" -p "$(cat "$dir/port")" -U bunkerlite -d postgres -c "$sql"
+  "$psql" -X -q -At -v ON_ERROR_STOP=1 -h "$dir/socket" -p "$(cat "$dir/port")" -U bunkerlite -d postgres -c "$sql"
   ;;
 *) die "usage: $0 start|stop|restart|checkpoint|psql|standby|crash|promote DIR" ;;
 esac

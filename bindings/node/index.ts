@@ -713,6 +713,8 @@ export interface Options {
   limits?: Limits
   /** SQLite-only settings. */
   sqlite?: SqliteOptions
+  /** PostgreSQL-only settings. */
+  postgres?: PostgresOptions
   /**
    * For tests (and the shared vectors) from any language: a manual clock standing still at
    * this time (milliseconds since the Unix epoch) instead of the system clock — expiry is
@@ -757,6 +759,17 @@ export interface SqliteOptions {
 
 /** How durable a commit is before the call returns. */
 export type Synchronous = 'full' | 'normal'
+
+/** Settings that only the PostgreSQL backend has (a vault opened at a `postgres://` URL). */
+export interface PostgresOptions {
+  /**
+   * The most connections this handle (and its clones) holds to the server at once (default
+   * 16, 2 to 1,000: the background flusher and a caller may each hold one). A call that finds them all in use waits for one up to `busy_timeout_ms`,
+   * then fails with `BUSY`. Size it with the server's `max_connections` divided among the
+   * processes that share it.
+   */
+  max_connections?: number
+}
 
 /**
  * Options of `tokenize` (from JSON in the bindings: unknown

@@ -67,7 +67,7 @@ pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{Limits, MAX_DEPTH};
 pub use erasure::ErasureReceipt;
 pub use error::{Error, ErrorGroup, ErrorKind, Result};
-pub use options::{AuditDetails, Options, SqliteOptions, Synchronous};
+pub use options::{AuditDetails, Options, PostgresOptions, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
 pub use store::StorageReport;

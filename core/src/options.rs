@@ -53,6 +53,33 @@ impl Default for SqliteOptions {
     }
 }
 
+/// Settings that only the PostgreSQL backend has (a vault opened at a `postgres://` URL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PostgresOptions {
+    /// The most connections this handle (and its clones) holds to the server at once (default
+    /// 16, 2 to 1,000: the background flusher and a caller may each hold one). A call that finds them all in use waits for one up to `busy_timeout_ms`,
+    /// then fails with `BUSY`. Size it with the server's `max_connections` divided among the
+    /// processes that share it.
+    pub max_connections: u32,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> PostgresOptions {
+        PostgresOptions { max_connections: 16 }
+    }
+}
+
+crate::document::setters!(PostgresOptions {
+    /// Sets [`max_connections`](PostgresOptions::max_connections).
+    max_connections: u32;
+});
+
+/// The most connections `PostgresOptions::max_connections` accepts.
+pub const MAX_POSTGRES_CONNECTIONS: u32 = 1_000;
+
 /// Options for [`Vault::open`](crate::Vault::open). Every field has a default; from JSON, unknown
 /// fields are refused.
 ///
@@ -121,6 +148,8 @@ pub struct Options {
     pub limits: Limits,
     /// SQLite-only settings.
     pub sqlite: SqliteOptions,
+    /// PostgreSQL-only settings.
+    pub postgres: PostgresOptions,
     /// For tests (and the shared vectors) from any language: a manual clock standing still at
     /// this time (milliseconds since the Unix epoch) instead of the system clock — expiry is
     /// tested by reopening with a later time. Audit events are stamped with it. Ignored when
@@ -147,6 +176,7 @@ impl Default for Options {
             require_purpose: false,
             limits: Limits::default(),
             sqlite: SqliteOptions::default(),
+            postgres: PostgresOptions::default(),
             manual_clock_ms: None,
             clock: Clock::system(),
         }
@@ -174,6 +204,8 @@ crate::document::setters!(Options {
     limits: Limits;
     /// Sets [`sqlite`](Options::sqlite).
     sqlite: SqliteOptions;
+    /// Sets [`postgres`](Options::postgres).
+    postgres: PostgresOptions;
     /// Sets [`manual_clock_ms`](Options::manual_clock_ms).
     manual_clock_ms: i64 => Some;
     /// Sets [`clock`](Options::clock).
@@ -214,6 +246,9 @@ impl Options {
         }
         if self.audit_index_batch == 0 {
             return Err(Error::invalid("audit_index_batch is at least 1"));
+        }
+        if !(2..=MAX_POSTGRES_CONNECTIONS).contains(&self.postgres.max_connections) {
+            return Err(Error::invalid(format!("postgres.max_connections is 2 to {MAX_POSTGRES_CONNECTIONS}")));
         }
         if self.erasure_wal_window_ms > MAX_ERASURE_WAL_WINDOW_MS {
             return Err(Error::invalid(format!("erasure_wal_window_ms is at most {MAX_ERASURE_WAL_WINDOW_MS}")));

@@ -51,8 +51,17 @@ struct Cluster {
 
 impl Cluster {
     fn start() -> Cluster {
+        Cluster::start_with(&[])
+    }
+
+    /// A cluster that accepts TLS, its certificate signed by a throwaway CA (`DIR/ca.pem`).
+    fn start_tls() -> Cluster {
+        Cluster::start_with(&["tls"])
+    }
+
+    fn start_with(args: &[&str]) -> Cluster {
         let dir = tempfile::Builder::new().prefix("bl-pg-").tempdir().expect("dir").keep();
-        let out = Command::new(CLUSTER).arg("start").arg(&dir).output().expect("run pg_cluster.sh");
+        let out = Command::new(CLUSTER).arg("start").arg(&dir).args(args).output().expect("run pg_cluster.sh");
         assert!(out.status.success(), "pg_cluster.sh start: {}", String::from_utf8_lossy(&out.stderr));
         let url = String::from_utf8(out.stdout).expect("utf-8").trim().to_owned();
         Cluster { dir, url }
@@ -89,6 +98,13 @@ impl Cluster {
         assert!(out.status.success(), "pg_cluster.sh standby: {}", String::from_utf8_lossy(&out.stderr));
         let url = String::from_utf8(out.stdout).expect("utf-8").trim().to_owned();
         Cluster { dir, url }
+    }
+
+    /// What `psql -At` prints for `sql`.
+    fn query(&self, sql: &str) -> String {
+        let out = Command::new(CLUSTER).arg("psql").arg(&self.dir).arg(sql).output().expect("psql");
+        assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
     }
 
     fn port(&self) -> String {
@@ -555,6 +571,81 @@ fn a_server_restarted_under_load_loses_no_acknowledged_write_and_handles_recover
         vault.get_subject(&c("app:check"), &Lookup::token(t)).expect("an acknowledged write is kept");
     }
     vault.verify_audit(None).expect("verifies");
+}
+
+#[test]
+fn the_pool_holds_at_most_max_connections_and_callers_wait_for_one() {
+    let cluster = Cluster::start();
+    let url = fresh(&cluster.url, "pool");
+    let mut options = Options::default();
+    options.postgres.max_connections = 3;
+    let vault = Vault::open(&url, &common::key(KEY), options).expect("open");
+    let tokens: Vec<String> = (0..20)
+        .map(|i| vault.create_subject(&c("app:pool"), json!({"email": format!("p{i}@pool.test")})).expect("create"))
+        .collect();
+    // Sixteen threads reading and writing at once share three connections.
+    std::thread::scope(|s| {
+        for t in 0..16 {
+            let (vault, tokens) = (&vault, &tokens);
+            s.spawn(move || {
+                for i in 0..30 {
+                    vault.get_subject(&c("app:pool"), &Lookup::token(&tokens[(t + i) % tokens.len()])).expect("get");
+                    if i % 10 == 0 {
+                        vault.create_subject(&c("app:pool"), json!({"n": t * 100 + i})).expect("create");
+                    }
+                }
+            });
+        }
+    });
+    let held: u32 = cluster
+        .query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bunkerlite'")
+        .parse()
+        .expect("count");
+    assert!((1..=3).contains(&held), "{held} connections");
+    for bad in [0, 1, 1_001] {
+        let mut options = Options::default();
+        options.postgres.max_connections = bad;
+        let e = Vault::open(&url, &common::key(KEY), options).expect_err("out of range");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    }
+}
+
+// ---- TLS ----
+
+#[test]
+fn tls_verifies_the_server_against_the_named_ca_and_refuses_any_other() {
+    let cluster = Cluster::start_tls();
+    assert!(cluster.url.contains("sslmode=require"));
+    let ca = cluster.dir.join("ca.pem");
+    let url = fresh(&format!("{}&sslrootcert={}", cluster.url, ca.display()), "tls");
+    let vault = open(&url);
+    let t = vault.create_subject(&c("app:tls"), json!({"email": "tls@tls.test"})).expect("create over TLS");
+    // The vault's connections are encrypted.
+    let encrypted = cluster.query(
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+         WHERE a.application_name = 'bunkerlite' AND s.ssl",
+    );
+    assert_ne!(encrypted, "0", "the vault's connections use TLS");
+    let plain = cluster.query(
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+         WHERE a.application_name = 'bunkerlite' AND NOT s.ssl",
+    );
+    assert_eq!(plain, "0", "no connection of the vault is in the clear");
+    vault.close().expect("close");
+    // A CA that did not sign the server's certificate, or the system's roots (which do not hold
+    // the throwaway CA): the server is not trusted, nothing is sent.
+    let stranger = Cluster::start_tls();
+    let wrong = format!("{}&sslrootcert={}", cluster.url, stranger.dir.join("ca.pem").display());
+    let e = Vault::open(fresh(&wrong, "tls"), &common::key(KEY), Options::default()).expect_err("untrusted");
+    assert_eq!(e.kind(), ErrorKind::Busy, "{e}");
+    let e = Vault::open(fresh(&cluster.url, "tls"), &common::key(KEY), Options::default()).expect_err("system roots");
+    assert_eq!(e.kind(), ErrorKind::Busy, "{e}");
+    // An unreadable CA file is a clear STORAGE error; the vault written over TLS reads back.
+    let missing = format!("{}&sslrootcert=/nonexistent/ca.pem", cluster.url);
+    let e = Vault::open(fresh(&missing, "tls"), &common::key(KEY), Options::default()).expect_err("no file");
+    assert_eq!(e.kind(), ErrorKind::Storage, "{e}");
+    let again = open(&url);
+    again.get_subject(&c("app:tls"), &Lookup::token(&t)).expect("read back over TLS");
 }
 
 // ---- at rest ----

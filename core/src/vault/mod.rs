@@ -142,7 +142,10 @@ impl Vault {
     #[cfg(feature = "postgres")]
     fn open_postgres(url: &str, key: &MasterKey, options: Options) -> Result<Vault> {
         use crate::store::postgres::{Settings as ServerSettings, Store as ServerStore};
-        let settings = ServerSettings { busy_timeout: Duration::from_millis(options.busy_timeout_ms) };
+        let settings = ServerSettings {
+            busy_timeout: Duration::from_millis(options.busy_timeout_ms),
+            max_connections: options.postgres.max_connections as usize,
+        };
         let store = ServerStore::connect(url, settings)?;
         let exists = store.inspect(|db| {
             let meta = db

@@ -601,6 +601,8 @@ class Options(TypedDict, total=False):
     """Input limits."""
     sqlite: SqliteOptions
     """SQLite-only settings."""
+    postgres: PostgresOptions
+    """PostgreSQL-only settings."""
     manual_clock_ms: Optional[int]
     """For tests (and the shared vectors) from any language: a manual clock standing still at
     this time (milliseconds since the Unix epoch) instead of the system clock — expiry is
@@ -635,6 +637,17 @@ class SqliteOptions(TypedDict, total=False):
     """Commit durability (default `full`)."""
     cache_kib: int
     """Page cache per connection, in KiB (the writer and each pooled reader has one)."""
+
+
+class PostgresOptions(TypedDict, total=False):
+    """Settings that only the PostgreSQL backend has (a vault opened at a `postgres://` URL)."""
+
+    max_connections: int
+    """The most connections this handle (and its clones) holds to the server at once (default
+    16, 2 to 1,000: the background flusher and a caller may each hold one). A call that finds them all in use waits for one up to `busy_timeout_ms`,
+    then fails with `BUSY`. Size it with the server's `max_connections` divided among the
+    processes that share it.
+    """
 
 
 class TokenizeOptions(TypedDict, total=False):
@@ -842,6 +855,7 @@ __all__ = [
     "Options",
     "PageOfAuditEvent",
     "PageOfConsentEvent",
+    "PostgresOptions",
     "ProcessingDecision",
     "PurgeReport",
     "ReceiptCheck",

@@ -33,7 +33,7 @@ mod tokens;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use postgres::types::ToSql;
@@ -43,8 +43,6 @@ use super::{Backend, Compacted, StorageReport};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Db as DbHandle, Tx as TxHandle};
 
-/// Idle connections kept for reuse.
-const IDLE_CONNECTIONS: usize = 8;
 /// Attempts of a transaction the server aborted for a conflict, or whose connection was lost
 /// before its commit was sent.
 const ATTEMPTS: u32 = 8;
@@ -55,8 +53,11 @@ const WALK_PAGE: i64 = 2_000;
 /// Connection settings from the vault options.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
-    /// How long a statement may wait for a lock (the write lock among them) before `BUSY`.
+    /// How long a statement may wait for a lock (the write lock among them), and a call for a
+    /// free connection, before `BUSY`.
     pub(crate) busy_timeout: Duration,
+    /// The most connections held at once.
+    pub(crate) max_connections: usize,
 }
 
 /// A pooled connection and its prepared statements.
@@ -276,11 +277,19 @@ fn tls(ca_file: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
-/// The database: where it is, and idle connections.
+/// The database: where it is, and the pool — idle connections, and how many exist.
 pub(crate) struct Store {
     target: Target,
     settings: Settings,
-    idle: Mutex<Vec<Conn>>,
+    idle: Mutex<Pool>,
+    /// Signalled when a connection is given back (or dropped).
+    freed: Condvar,
+}
+
+struct Pool {
+    idle: Vec<Conn>,
+    /// Connections that exist now, idle or in use.
+    open: usize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -291,8 +300,13 @@ impl Store {
     /// Connect to the vault at `url`: `Ok(None)`-like answers are the caller's (see
     /// [`exists`](Self::exists)); here only that the server answers.
     pub(crate) fn connect(url: &str, settings: Settings) -> Result<Store> {
-        let store = Store { target: Target::parse(url)?, settings, idle: Mutex::new(Vec::new()) };
-        let conn = store.new_conn()?;
+        let store = Store {
+            target: Target::parse(url)?,
+            settings,
+            idle: Mutex::new(Pool { idle: Vec::new(), open: 0 }),
+            freed: Condvar::new(),
+        };
+        let conn = store.take()?;
         store.give_back(conn);
         Ok(store)
     }
@@ -310,27 +324,56 @@ impl Store {
         Ok(conn)
     }
 
+    /// A connection: an idle one (checked first when it sat idle for a while), a new one while
+    /// fewer than `max_connections` exist, or the next one given back — waiting up to the busy
+    /// timeout, then `BUSY`.
     fn take(&self) -> Result<Conn> {
+        let deadline = Instant::now() + self.settings.busy_timeout;
+        let mut pool = lock(&self.idle);
         loop {
-            let Some(mut conn) = lock(&self.idle).pop() else { return self.new_conn() };
-            if conn.client.is_closed() {
+            if let Some(mut conn) = pool.idle.pop() {
+                drop(pool);
+                let alive = !conn.client.is_closed()
+                    && (conn.idle_since.elapsed() < CHECK_IDLE_AFTER || conn.client.batch_execute("").is_ok());
+                if alive {
+                    return Ok(conn);
+                }
+                pool = lock(&self.idle);
+                pool.open -= 1;
                 continue;
             }
-            if conn.idle_since.elapsed() < CHECK_IDLE_AFTER || conn.client.batch_execute("").is_ok() {
-                return Ok(conn);
+            if pool.open < self.settings.max_connections.max(1) {
+                pool.open += 1;
+                drop(pool);
+                let made = self.new_conn();
+                if made.is_err() {
+                    lock(&self.idle).open -= 1;
+                    self.freed.notify_one();
+                }
+                return made;
             }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::new(
+                    ErrorKind::Busy,
+                    "every connection of the vault's pool stayed in use longer than the busy timeout (postgres.max_connections)",
+                ));
+            }
+            pool = self.freed.wait_timeout(pool, deadline - now).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
         }
     }
 
+    /// Give a connection back to the pool (one that was closed is dropped, freeing its place).
     fn give_back(&self, mut conn: Conn) {
+        let mut pool = lock(&self.idle);
         if conn.client.is_closed() {
-            return;
+            pool.open -= 1;
+        } else {
+            conn.idle_since = Instant::now();
+            pool.idle.push(conn);
         }
-        conn.idle_since = Instant::now();
-        let mut idle = lock(&self.idle);
-        if idle.len() < IDLE_CONNECTIONS {
-            idle.push(conn);
-        }
+        drop(pool);
+        self.freed.notify_one();
     }
 
     /// Run `f` on a connection (a connection found closed before `f` began is replaced).
@@ -536,6 +579,9 @@ impl Backend for Store {
     }
 
     fn release_connections(&self) {
-        lock(&self.idle).clear();
+        let mut pool = lock(&self.idle);
+        let n = pool.idle.len();
+        pool.idle.clear();
+        pool.open -= n;
     }
 }
