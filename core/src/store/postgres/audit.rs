@@ -57,9 +57,9 @@ fn before(b: Option<u64>) -> i64 {
 
 impl ChainReads for Db<'_> {
     fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
-        self.row("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1", &[])?
-            .map(|r| Ok((get::<i64>(&r, 0)? as u64, fixed(get(&r, 1)?, "audit MAC")?)))
-            .transpose()
+        self.maybe("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1", &[], |r| {
+            Ok((get::<i64>(r, 0)? as u64, fixed(get(r, 1)?, "audit MAC")?))
+        })
     }
 
     fn count_audit_details_of_subject(&self, subject_id: i64) -> Result<u64> {

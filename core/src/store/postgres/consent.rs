@@ -84,42 +84,31 @@ impl CatalogueReads for Db<'_> {
     }
 
     fn bases(&self) -> Result<Vec<BasisRow>> {
-        self.rows(concat!("SELECT ", basis_columns!(), " FROM legal_bases ORDER BY brief"), &[])?
-            .iter()
-            .map(basis)
-            .collect()
+        self.all(concat!("SELECT ", basis_columns!(), " FROM legal_bases ORDER BY brief"), &[], basis)
     }
 
     fn basis_by_brief(&self, brief: &str) -> Result<Option<BasisRow>> {
-        self.row(concat!("SELECT ", basis_columns!(), " FROM legal_bases WHERE brief = $1"), &[&brief])?
-            .map(|r| basis(&r))
-            .transpose()
+        self.maybe(concat!("SELECT ", basis_columns!(), " FROM legal_bases WHERE brief = $1"), &[&brief], basis)
     }
 
     fn notices_of_basis(&self, basis_id: i64) -> Result<Vec<NoticeRow>> {
-        self.rows(
+        self.all(
             concat!("SELECT ", notice_columns!(), " FROM notices WHERE basis_id = $1 ORDER BY version"),
             &[&basis_id],
-        )?
-        .iter()
-        .map(notice)
-        .collect()
+            notice,
+        )
     }
 
     fn all_notices(&self) -> Result<Vec<NoticeRow>> {
-        self.rows(concat!("SELECT ", notice_columns!(), " FROM notices ORDER BY basis_id, version"), &[])?
-            .iter()
-            .map(notice)
-            .collect()
+        self.all(concat!("SELECT ", notice_columns!(), " FROM notices ORDER BY basis_id, version"), &[], notice)
     }
 
     fn notice_of(&self, basis_id: i64, version: i64) -> Result<Option<NoticeRow>> {
-        self.row(
+        self.maybe(
             concat!("SELECT ", notice_columns!(), " FROM notices WHERE basis_id = $1 AND version = $2"),
             &[&basis_id, &version],
-        )?
-        .map(|r| notice(&r))
-        .transpose()
+            notice,
+        )
     }
 
     fn activities(&self) -> Result<Vec<ActivityRow>> {
@@ -128,23 +117,21 @@ impl CatalogueReads for Db<'_> {
     }
 
     fn activity_links(&self) -> Result<Vec<(i64, i64)>> {
-        self.rows("SELECT activity_id, basis_id FROM activity_bases ORDER BY activity_id, basis_id", &[])?
-            .iter()
-            .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
-            .collect()
+        self.all("SELECT activity_id, basis_id FROM activity_bases ORDER BY activity_id, basis_id", &[], |r| {
+            Ok((get(r, 0)?, get(r, 1)?))
+        })
     }
 
     fn activity_by_name(&self, name: &str) -> Result<Option<ActivityRow>> {
-        self.row(concat!("SELECT ", activity_columns!(), " FROM activities WHERE name = $1"), &[&name])?
-            .map(|r| activity(self, &r))
-            .transpose()
+        self.maybe(concat!("SELECT ", activity_columns!(), " FROM activities WHERE name = $1"), &[&name], |r| {
+            activity(self, r)
+        })
     }
 
     fn notice_hashes(&self) -> Result<Vec<NoticeHash>> {
-        self.rows("SELECT basis_id, version, sha256, created_ms FROM notices ORDER BY basis_id, version", &[])?
-            .iter()
-            .map(|r| Ok((get(r, 0)?, get(r, 1)?, fixed(get(r, 2)?, "notice hash")?, get(r, 3)?)))
-            .collect()
+        self.all("SELECT basis_id, version, sha256, created_ms FROM notices ORDER BY basis_id, version", &[], |r| {
+            Ok((get(r, 0)?, get(r, 1)?, fixed(get(r, 2)?, "notice hash")?, get(r, 3)?))
+        })
     }
 }
 
@@ -294,48 +281,41 @@ impl DecisionReads for Db<'_> {
     }
 
     fn newest_decision_mac(&self, subject_id: i64) -> Result<Option<[u8; 32]>> {
-        self.row("SELECT mac FROM agreements WHERE subject_id = $1 ORDER BY seq DESC LIMIT 1", &[&subject_id])?
-            .map(|r| mac_or_none(get(&r, 0)?))
-            .transpose()
+        self.maybe("SELECT mac FROM agreements WHERE subject_id = $1 ORDER BY seq DESC LIMIT 1", &[&subject_id], |r| {
+            mac_or_none(get(r, 0)?)
+        })
     }
 
     fn subjects_with_decisions(&self) -> Result<Vec<i64>> {
-        self.rows("SELECT DISTINCT subject_id FROM agreements ORDER BY subject_id", &[])?
-            .iter()
-            .map(|r| get(r, 0))
-            .collect()
+        self.all("SELECT DISTINCT subject_id FROM agreements ORDER BY subject_id", &[], |r| get(r, 0))
     }
 
     fn decision_history(&self, subject_id: i64) -> Result<Vec<DecisionRow>> {
-        self.rows(
+        self.all(
             concat!("SELECT ", decision_columns!(), " FROM agreements WHERE subject_id = $1 ORDER BY seq"),
             &[&subject_id],
-        )?
-        .iter()
-        .map(decision)
-        .collect()
+            decision,
+        )
     }
 
     fn decision_by_seq(&self, seq: i64) -> Result<Option<DecisionRow>> {
-        self.row(concat!("SELECT ", decision_columns!(), " FROM agreements WHERE seq = $1"), &[&seq])?
-            .map(|r| decision(&r))
-            .transpose()
+        self.maybe(concat!("SELECT ", decision_columns!(), " FROM agreements WHERE seq = $1"), &[&seq], decision)
     }
 
     fn all_current_decisions(&self) -> Result<Vec<CurrentRow>> {
-        self.rows(concat!("SELECT ", current_columns!(), " FROM agreements_now ORDER BY subject_id, basis_id"), &[])?
-            .iter()
-            .map(current)
-            .collect()
+        self.all(
+            concat!("SELECT ", current_columns!(), " FROM agreements_now ORDER BY subject_id, basis_id"),
+            &[],
+            current,
+        )
     }
 
     fn current_decision(&self, subject_id: i64, basis_id: i64) -> Result<Option<CurrentRow>> {
-        self.row(
+        self.maybe(
             concat!("SELECT ", current_columns!(), " FROM agreements_now WHERE subject_id = $1 AND basis_id = $2"),
             &[&subject_id, &basis_id],
-        )?
-        .map(|r| current(&r))
-        .transpose()
+            current,
+        )
     }
 
     fn current_decision_after(
@@ -350,31 +330,27 @@ impl DecisionReads for Db<'_> {
     }
 
     fn current_decisions_of_subject(&self, subject_id: i64) -> Result<Vec<CurrentRow>> {
-        self.rows(
+        self.all(
             concat!("SELECT ", current_columns!(), " FROM agreements_now WHERE subject_id = $1 ORDER BY basis_id"),
             &[&subject_id],
-        )?
-        .iter()
-        .map(current)
-        .collect()
+            current,
+        )
     }
 
     fn given_through(&self, basis_id: i64, through: i64, n: u64) -> Result<Vec<CurrentRow>> {
-        self.rows(
+        self.all(
             concat!(
                 "SELECT ",
                 current_columns!(),
                 " FROM agreements_now WHERE basis_id = $1 AND decision = 1 AND seq <= $2 ORDER BY seq LIMIT $3"
             ),
             &[&basis_id, &through, &limit(n)],
-        )?
-        .iter()
-        .map(current)
-        .collect()
+            current,
+        )
     }
 
     fn expired_decisions(&self, now_ms: i64, n: u64) -> Result<Vec<CurrentRow>> {
-        self.rows(
+        self.all(
             concat!(
                 "SELECT ",
                 current_columns!(),
@@ -382,10 +358,8 @@ impl DecisionReads for Db<'_> {
                  ORDER BY expires_ms LIMIT $2"
             ),
             &[&now_ms, &limit(n)],
-        )?
-        .iter()
-        .map(current)
-        .collect()
+            current,
+        )
     }
 }
 
@@ -486,9 +460,9 @@ fn record_pruned(db: &Db<'_>) -> Result<()> {
 
 impl OutboxReads for Db<'_> {
     fn newest_outbox_event(&self) -> Result<Option<(i64, [u8; 32])>> {
-        self.row("SELECT seq, mac FROM consent_outbox ORDER BY seq DESC LIMIT 1", &[])?
-            .map(|r| Ok((get(&r, 0)?, mac_or_none(get(&r, 1)?)?)))
-            .transpose()
+        self.maybe("SELECT seq, mac FROM consent_outbox ORDER BY seq DESC LIMIT 1", &[], |r| {
+            Ok((get(r, 0)?, mac_or_none(get(r, 1)?)?))
+        })
     }
 
     fn outbox_events_after(&self, after: i64, n: u64) -> Result<(Vec<OutboxRow>, u64)> {
@@ -502,29 +476,23 @@ impl OutboxReads for Db<'_> {
     }
 
     fn all_outbox_events(&self) -> Result<Vec<OutboxRow>> {
-        self.rows(concat!("SELECT ", event_columns!(), " FROM consent_outbox ORDER BY seq"), &[])?
-            .iter()
-            .map(event)
-            .collect()
+        self.all(concat!("SELECT ", event_columns!(), " FROM consent_outbox ORDER BY seq"), &[], event)
     }
 
     fn outbox_events_of_subject(&self, subject_id: i64) -> Result<Vec<OutboxRow>> {
-        self.rows(
+        self.all(
             concat!("SELECT ", event_columns!(), " FROM consent_outbox WHERE subject_id = $1 ORDER BY seq"),
             &[&subject_id],
-        )?
-        .iter()
-        .map(event)
-        .collect()
+            event,
+        )
     }
 
     fn outbox_event_after_link(&self, seq: i64) -> Result<Option<OutboxRow>> {
-        self.row(
+        self.maybe(
             concat!("SELECT ", event_columns!(), " FROM consent_outbox WHERE prev_seq = $1 ORDER BY seq LIMIT 1"),
             &[&seq],
-        )?
-        .map(|r| event(&r))
-        .transpose()
+            event,
+        )
     }
 
     fn last_outbox_seq(&self) -> Result<i64> {
@@ -537,10 +505,7 @@ impl OutboxReads for Db<'_> {
     }
 
     fn outbox_consumers(&self) -> Result<Vec<(String, i64)>> {
-        self.rows("SELECT name, acked FROM consent_consumers ORDER BY name", &[])?
-            .iter()
-            .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
-            .collect()
+        self.all("SELECT name, acked FROM consent_consumers ORDER BY name", &[], |r| Ok((get(r, 0)?, get(r, 1)?)))
     }
 }
 

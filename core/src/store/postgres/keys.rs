@@ -7,7 +7,7 @@ use crate::store::{KeyReads, KeyRow, KeyWrites};
 
 impl KeyReads for Db<'_> {
     fn key_wrapping(&self, method: &str) -> Result<Option<Vec<u8>>> {
-        self.row("SELECT wrapped FROM key_wrappings WHERE method = $1", &[&method])?.map(|r| get(&r, 0)).transpose()
+        self.maybe("SELECT wrapped FROM key_wrappings WHERE method = $1", &[&method], |r| get(r, 0))
     }
 
     fn active_keys(&self) -> Result<Vec<KeyRow>> {

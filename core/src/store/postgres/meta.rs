@@ -5,26 +5,22 @@ use super::{fixed, get, Db};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{MetaReads, MetaRow, MetaWrites};
 
+/// The value in column `column` of the `meta` row `name` (`None`: no such row, or null there).
+fn value<T: for<'r> postgres::types::FromSql<'r>>(db: &Db<'_>, sql: &'static str, name: &str) -> Result<Option<T>> {
+    Ok(db.maybe(sql, &[&name], |r| get::<Option<T>>(r, 0))?.flatten())
+}
+
 fn bin(db: &Db<'_>, name: &str) -> Result<Option<Vec<u8>>> {
-    match db.row("SELECT bin FROM meta WHERE name = $1", &[&name])? {
-        Some(r) => get(&r, 0),
-        None => Ok(None),
-    }
+    value(db, "SELECT bin FROM meta WHERE name = $1", name)
 }
 
 fn txt(db: &Db<'_>, name: &str) -> Result<Option<String>> {
-    match db.row("SELECT txt FROM meta WHERE name = $1", &[&name])? {
-        Some(r) => get(&r, 0),
-        None => Ok(None),
-    }
+    value(db, "SELECT txt FROM meta WHERE name = $1", name)
 }
 
 /// An integer kept in `meta`, if any.
 pub(super) fn num(db: &Db<'_>, name: &str) -> Result<Option<i64>> {
-    match db.row("SELECT num FROM meta WHERE name = $1", &[&name])? {
-        Some(r) => get(&r, 0),
-        None => Ok(None),
-    }
+    value(db, "SELECT num FROM meta WHERE name = $1", name)
 }
 
 /// Raise an integer kept in `meta` to `value` (never lower it).

@@ -139,6 +139,16 @@ impl<'c> Db<'c> {
         out.map_err(|e| self.failed(e))
     }
 
+    /// Every row `sql` selects, each read by `f`.
+    fn all<T>(&self, sql: &'static str, params: Params<'_>, f: impl Fn(&Row) -> Result<T>) -> Result<Vec<T>> {
+        self.rows(sql, params)?.iter().map(f).collect()
+    }
+
+    /// The row `sql` selects, if any, read by `f`.
+    fn maybe<T>(&self, sql: &'static str, params: Params<'_>, f: impl FnOnce(&Row) -> Result<T>) -> Result<Option<T>> {
+        self.row(sql, params)?.as_ref().map(f).transpose()
+    }
+
     /// The one row `sql` selects.
     fn one(&self, sql: &'static str, params: Params<'_>) -> Result<Row> {
         self.row(sql, params)?.ok_or_else(|| Error::internal("a statement that selects one row selected none"))

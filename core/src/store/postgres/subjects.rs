@@ -102,35 +102,33 @@ impl SubjectReads for Db<'_> {
     }
 
     fn subject_by_index(&self, field: &str, hash: &[u8]) -> Result<Option<SubjectRow>> {
-        self.row(
+        self.maybe(
             concat!(
                 "SELECT ",
                 columns!(),
                 " FROM subject_index i JOIN subjects s ON s.id = i.subject_id WHERE i.field = $1 AND i.hash = $2"
             ),
             &[&field, &hash],
-        )?
-        .map(|r| row(&r))
-        .transpose()
+            row,
+        )
     }
 
     fn subject_dek(&self, token: &[u8; 16]) -> Result<Option<Vec<u8>>> {
-        self.row("SELECT dek FROM subjects WHERE token = $1", &[&token.as_slice()])?.map(|r| get(&r, 0)).transpose()
+        self.maybe("SELECT dek FROM subjects WHERE token = $1", &[&token.as_slice()], |r| get(r, 0))
     }
 
     fn subject_id_of(&self, token: &[u8; 16]) -> Result<Option<i64>> {
-        self.row(
+        self.maybe(
             "SELECT id FROM subjects WHERE token = $1 UNION ALL SELECT subject_id FROM erased WHERE token = $1 LIMIT 1",
             &[&token.as_slice()],
-        )?
-        .map(|r| get(&r, 0))
-        .transpose()
+            |r| get(r, 0),
+        )
     }
 
     fn subject_key_by_id(&self, id: i64) -> Result<Option<([u8; 16], Vec<u8>)>> {
-        self.row("SELECT token, dek FROM subjects WHERE id = $1", &[&id])?
-            .map(|r| Ok((fixed(get(&r, 0)?, "subject token")?, get(&r, 1)?)))
-            .transpose()
+        self.maybe("SELECT token, dek FROM subjects WHERE id = $1", &[&id], |r| {
+            Ok((fixed(get(r, 0)?, "subject token")?, get(r, 1)?))
+        })
     }
 
     fn each_subject_version(&self, f: &mut dyn FnMut(i64, [u8; 16], i64) -> Result<()>) -> Result<()> {

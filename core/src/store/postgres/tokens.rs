@@ -86,9 +86,7 @@ impl TokenWrites for Db<'_> {
 
 impl TokenReads for Db<'_> {
     fn token_by_hash(&self, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
-        self.row(concat!("SELECT ", columns!(), " FROM tokens WHERE hash = $1"), &[&hash.as_slice()])?
-            .map(|r| row(&r))
-            .transpose()
+        self.maybe(concat!("SELECT ", columns!(), " FROM tokens WHERE hash = $1"), &[&hash.as_slice()], row)
     }
 
     fn each_token(&self, f: &mut dyn FnMut(TokenRow) -> Result<()>) -> Result<()> {
