@@ -47,6 +47,9 @@ fn row(r: &Row) -> Result<AuditRow> {
     })
 }
 
+/// Events appended per statement.
+const APPEND_CHUNK: usize = 1_000;
+
 fn limit(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -91,34 +94,51 @@ impl ChainReads for Db<'_> {
 
 impl ChainWrites for Db<'_> {
     fn append_audit(&self, rows: &[NewAuditRow<'_>]) -> Result<()> {
-        for e in rows {
-            let outcome = match e.outcome {
-                OK => 0,
-                code => i64::from(
-                    ErrorKind::from_code(code)
-                        .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
-                        .number(),
-                ),
-            };
+        // One statement per chunk of events (a flush of buffered reads appends thousands while it
+        // holds the write lock): each column as an array, unnested into rows in order.
+        for chunk in rows.chunks(APPEND_CHUNK) {
+            let mut outcomes = Vec::with_capacity(chunk.len());
+            for e in chunk {
+                outcomes.push(match e.outcome {
+                    OK => 0,
+                    code => i64::from(
+                        ErrorKind::from_code(code)
+                            .ok_or_else(|| Error::internal("an event's outcome is not an error code"))?
+                            .number(),
+                    ),
+                });
+            }
+            let seqs: Vec<i64> = chunk.iter().map(|e| e.seq as i64).collect();
+            let times: Vec<i64> = chunk.iter().map(|e| e.time_ms).collect();
+            let actors: Vec<&str> = chunk.iter().map(|e| e.actor).collect();
+            let purposes: Vec<Option<&str>> = chunk.iter().map(|e| e.purpose).collect();
+            let actions: Vec<i64> = chunk.iter().map(|e| e.action.number()).collect();
+            let subjects: Vec<Option<&[u8]>> = chunk.iter().map(|e| e.subject.map(|s| s.as_slice())).collect();
+            let subject_ids: Vec<Option<i64>> = chunk.iter().map(|e| e.subject_id).collect();
+            let versions: Vec<Option<i64>> = chunk.iter().map(|e| e.version).collect();
+            let details: Vec<Option<&[u8]>> = chunk.iter().map(|e| e.details).collect();
+            let macs: Vec<&[u8]> = chunk.iter().map(|e| e.mac.as_slice()).collect();
+            let refs: Vec<Option<&[u8]>> = chunk.iter().map(|e| e.reference.map(|r| r.as_slice())).collect();
             self.exec(
                 concat!(
                     "INSERT INTO audit (",
                     columns!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                    ") SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
+                        $6::bytea[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bytea[], $11::bytea[], $12::bytea[])"
                 ),
                 &[
-                    &(e.seq as i64),
-                    &e.time_ms,
-                    &e.actor,
-                    &e.purpose,
-                    &e.action.number(),
-                    &e.subject.map(|s| s.as_slice()),
-                    &e.subject_id,
-                    &e.version,
-                    &outcome,
-                    &e.details,
-                    &e.mac.as_slice(),
-                    &e.reference.map(|r| r.as_slice()),
+                    &seqs,
+                    &times,
+                    &actors,
+                    &purposes,
+                    &actions,
+                    &subjects,
+                    &subject_ids,
+                    &versions,
+                    &outcomes,
+                    &details,
+                    &macs,
+                    &refs,
                 ],
             )?;
         }
