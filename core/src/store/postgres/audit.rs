@@ -60,6 +60,9 @@ fn before(b: Option<u64>) -> i64 {
 
 impl ChainReads for Db<'_> {
     fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        if let Some(head) = self.prefetched.head.get() {
+            return Ok(head);
+        }
         self.maybe("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1", &[], |r| {
             Ok((get::<i64>(r, 0)? as u64, fixed(get(r, 1)?, "audit MAC")?))
         })
@@ -94,6 +97,7 @@ impl ChainReads for Db<'_> {
 
 impl ChainWrites for Db<'_> {
     fn append_audit(&self, rows: &[NewAuditRow<'_>]) -> Result<()> {
+        self.prefetched.head.set(None);
         // One statement per chunk of events (a flush of buffered reads appends thousands while it
         // holds the write lock): each column as an array, unnested into rows in order.
         for chunk in rows.chunks(APPEND_CHUNK) {

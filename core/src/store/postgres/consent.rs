@@ -79,7 +79,11 @@ fn activity(db: &Db<'_>, r: &Row) -> Result<ActivityRow> {
 
 impl CatalogueReads for Db<'_> {
     fn catalogue_generation(&self, _after_read: bool) -> Result<i64> {
-        // Read from the database every time: another process's change shows at once.
+        // Read with the write lock (nobody else can change it until this transaction ends), or
+        // from the database every time: another process's change shows at once.
+        if let Some(generation) = self.prefetched.generation.get() {
+            return Ok(generation);
+        }
         Ok(num(self, "consent_generation")?.unwrap_or(0))
     }
 
@@ -137,6 +141,7 @@ impl CatalogueReads for Db<'_> {
 
 impl CatalogueWrites for Db<'_> {
     fn bump_catalogue_generation(&self) -> Result<()> {
+        self.prefetched.generation.set(None);
         self.exec(
             "INSERT INTO meta (name, num) VALUES ('consent_generation', 1)
              ON CONFLICT (name) DO UPDATE SET num = meta.num + 1",

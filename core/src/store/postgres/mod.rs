@@ -84,7 +84,21 @@ pub(crate) struct Db<'c> {
     /// The engine's work was handed the handle: it runs once (it takes the buffered audit
     /// events), so from here a failure is returned, never retried.
     started: Cell<bool>,
+    /// In a write transaction, what was read in the round trip that took the write lock: the
+    /// catalogue generation and the audit chain's head. Nobody else changes them while the lock
+    /// is held; this transaction's own change of either forgets it (the next read asks).
+    pub(super) prefetched: Prefetched,
 }
+
+/// Values read with the write lock (see [`Db::prefetched`]); `None` when not read (or forgotten).
+#[derive(Default)]
+pub(super) struct Prefetched {
+    pub(super) generation: Cell<Option<i64>>,
+    pub(super) head: Cell<Option<Head>>,
+}
+
+/// The audit chain's head: the last event's sequence number and MAC (`None`: an empty chain).
+pub(super) type Head = Option<(u64, [u8; 32])>;
 
 /// A write transaction: the same handle, inside `BEGIN … COMMIT` with the write lock held.
 pub(crate) type Tx<'c> = Db<'c>;
@@ -99,6 +113,7 @@ impl<'c> Db<'c> {
             lost: Cell::new(false),
             migrating: Cell::new(false),
             started: Cell::new(false),
+            prefetched: Prefetched::default(),
         }
     }
 
@@ -159,6 +174,41 @@ impl<'c> Db<'c> {
         let s = self.statement(sql)?;
         let out = self.conn.borrow_mut().client.execute(&s, params);
         out.map_err(|e| self.failed(e))
+    }
+
+    /// Begin a write transaction, take the write lock, and read the catalogue generation and the
+    /// audit chain's head, in one round trip (a simple query of four statements; values as text).
+    fn begin_locked(&self) -> Result<()> {
+        use postgres::SimpleQueryMessage;
+        let out = self.conn.borrow_mut().client.simple_query(
+            "BEGIN ISOLATION LEVEL READ COMMITTED;
+             SELECT 1 FROM chain_lock WHERE id = 1 FOR UPDATE;
+             SELECT num FROM meta WHERE name = 'consent_generation';
+             SELECT seq, encode(mac, 'hex') FROM audit ORDER BY seq DESC LIMIT 1",
+        );
+        let messages = out.map_err(|e| self.failed(e))?;
+        let (mut statement, mut generation, mut head) = (0, None, None);
+        let bad = || Error::integrity("a value read with the write lock is malformed");
+        for m in &messages {
+            match m {
+                SimpleQueryMessage::CommandComplete(_) => statement += 1,
+                SimpleQueryMessage::Row(row) if statement == 2 => {
+                    generation = row.get(0).map(|v| v.parse::<i64>().map_err(|_| bad())).transpose()?;
+                }
+                SimpleQueryMessage::Row(row) if statement == 3 => {
+                    let seq = row.get(0).ok_or_else(bad)?.parse::<u64>().map_err(|_| bad())?;
+                    let mac = hex::decode(row.get(1).ok_or_else(bad)?).map_err(|_| bad())?;
+                    head = Some((seq, fixed(mac, "audit MAC")?));
+                }
+                _ => {}
+            }
+        }
+        if statement != 4 {
+            return Err(Error::internal("the write lock's round trip did not run its four statements"));
+        }
+        self.prefetched.generation.set(Some(generation.unwrap_or(0)));
+        self.prefetched.head.set(Some(head));
+        Ok(())
     }
 
     /// Run statements without parameters (transaction control, DDL).
@@ -407,23 +457,22 @@ impl Store {
 
     /// Run `f` in a write transaction holding the write lock; commit if it returns `Ok`.
     fn transaction<T>(&self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
-        // BEGIN and the lock in one round trip.
-        self.begin_then(
-            "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT 1 FROM chain_lock WHERE id = 1 FOR UPDATE",
-            |tx| {
-                tx.started.set(true);
-                f(tx)
-            },
-        )
+        // BEGIN, the lock, and the two values nearly every write reads next: one round trip.
+        self.begin_then(None, |tx| {
+            tx.begin_locked()?;
+            tx.started.set(true);
+            f(tx)
+        })
     }
 
     /// Run `f` in a transaction (which takes the write lock itself); commit if it returns `Ok`.
     fn unlocked_transaction<T>(&self, f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
-        self.begin_then("BEGIN ISOLATION LEVEL READ COMMITTED", f)
+        self.begin_then(Some("BEGIN ISOLATION LEVEL READ COMMITTED"), f)
     }
 
-    /// Run `begin`, then `f`, and commit if it returns `Ok` (see the retries below).
-    fn begin_then<T>(&self, begin: &str, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+    /// Run `begin` (unless `f` begins the transaction itself), then `f`, and commit if it returns
+    /// `Ok` (see the retries below).
+    fn begin_then<T>(&self, begin: Option<&str>, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -432,7 +481,9 @@ impl Store {
                 let tx = Db::on(&mut conn);
                 let mut committing = false;
                 let out = (|| {
-                    tx.batch(begin)?;
+                    if let Some(begin) = begin {
+                        tx.batch(begin)?;
+                    }
                     let out = f(&tx)?;
                     committing = true;
                     tx.batch("COMMIT")?;
