@@ -14,6 +14,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::{per_sec, timed};
+
 use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 use postgres::{Client, NoTls};
 use serde_json::Value;
@@ -24,18 +26,6 @@ fn email(i: usize) -> String {
 
 fn profile(i: usize) -> Value {
     common::profile_with_email(i, email(i))
-}
-
-fn per_sec(d: Duration, n: usize) -> f64 {
-    n as f64 / d.as_secs_f64()
-}
-
-fn timed(n: usize, mut f: impl FnMut(usize)) -> Duration {
-    let start = Instant::now();
-    for i in 0..n {
-        f(i);
-    }
-    start.elapsed()
 }
 
 /// Plain PostgreSQL: one table with the profile as JSON text and a unique email column.

@@ -10,7 +10,9 @@ mod common;
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{per_sec, timed};
 
 use bunkerlite::{Caller, Lookup, MasterKey, Options, Vault};
 use rusqlite::{params, Connection};
@@ -62,18 +64,6 @@ struct Row {
     ours_n: usize,
     plain: Duration,
     plain_n: usize,
-}
-
-fn per_sec(d: Duration, n: usize) -> f64 {
-    n as f64 / d.as_secs_f64()
-}
-
-fn timed(n: usize, mut f: impl FnMut(usize)) -> Duration {
-    let start = Instant::now();
-    for i in 0..n {
-        f(i);
-    }
-    start.elapsed()
 }
 
 // ---- bunkerlite ------------------------------------------------------------------------------

@@ -3,7 +3,23 @@
 // Each bench uses the part it needs.
 #![allow(dead_code)]
 
+use std::time::{Duration, Instant};
+
 use serde_json::{json, Value};
+
+/// Operations per second: `n` of them in `d`.
+pub fn per_sec(d: Duration, n: usize) -> f64 {
+    n as f64 / d.as_secs_f64()
+}
+
+/// How long `f(0)`, …, `f(n - 1)` take, one after another.
+pub fn timed(n: usize, mut f: impl FnMut(usize)) -> Duration {
+    let start = Instant::now();
+    for i in 0..n {
+        f(i);
+    }
+    start.elapsed()
+}
 
 #[path = "../../tests/common/luhn.rs"]
 pub mod luhn;

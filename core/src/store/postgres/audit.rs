@@ -5,7 +5,7 @@
 
 use postgres::Row;
 
-use super::{fixed, get, Db, WALK_PAGE};
+use super::{fixed, get, limit, Db, WALK_PAGE};
 use crate::action::{Action, OK};
 use crate::audit_log::store::AuditLogReads;
 use crate::chain::store::{AuditRow, ChainReads, ChainWrites, NewAuditRow};
@@ -49,10 +49,6 @@ fn row(r: &Row) -> Result<AuditRow> {
 
 /// Events appended per statement.
 const APPEND_CHUNK: usize = 1_000;
-
-fn limit(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
 
 fn before(b: Option<u64>) -> i64 {
     b.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64)

@@ -5,16 +5,12 @@
 use postgres::Row;
 
 use super::meta::{num, raise};
-use super::{fixed, get, mac_or_none, Db};
+use super::{fixed, get, limit, mac_or_none, Db};
 use crate::consent::store::{
     ActivityRow, BasisRow, CatalogueReads, CatalogueWrites, CurrentRow, DecisionReads, DecisionRow, DecisionWrites,
     NoticeHash, NoticeRow, OutboxReads, OutboxRow, OutboxWrites,
 };
 use crate::error::Result;
-
-fn limit(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
 
 // ---- the catalogue ----
 

@@ -223,6 +223,11 @@ fn get<'r, T: postgres::types::FromSql<'r>>(row: &'r Row, i: usize) -> Result<T>
     row.try_get(i).map_err(|_| Error::integrity("a stored value has an unexpected type"))
 }
 
+/// A count or page size as the `bigint` a statement binds (saturating).
+fn limit(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// A stored MAC that may be absent (a row of a format before it had one): absent reads as all
 /// zeros, which no MAC check accepts.
 fn mac_or_none(bytes: Option<Vec<u8>>) -> Result<[u8; 32]> {
