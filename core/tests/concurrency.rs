@@ -96,19 +96,7 @@ fn three_processes_one_winner_per_email() {
             .expect("spawn")
         })
         .collect();
-    let mut results = Vec::new();
-    for mut child in children {
-        let out = child.stdout.take().expect("stdout");
-        for line in BufReader::new(out).lines() {
-            let line = line.expect("line");
-            if let Some((tag, i)) = line.split_once(' ') {
-                if tag == "W" || tag == "L" {
-                    results.push((i.parse().expect("index"), tag == "W"));
-                }
-            }
-        }
-        assert!(child.wait().expect("wait").success(), "a racing process failed");
-    }
+    let results = common::race_outcomes(children);
     let vault = common::open(&tv.path, KEY);
     check_winners(&vault, &results, 6);
     vault.verify_audit(None).expect("chain verifies");

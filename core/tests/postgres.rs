@@ -199,19 +199,7 @@ fn three_processes_of_eight_threads_one_winner_per_identity() {
                 .expect("spawn")
         })
         .collect();
-    let mut results = Vec::new();
-    for mut child in children {
-        let out = child.stdout.take().expect("stdout");
-        for line in BufReader::new(out).lines() {
-            let line = line.expect("line");
-            if let Some((tag, i)) = line.split_once(' ') {
-                if tag == "W" || tag == "L" {
-                    results.push((i.parse::<usize>().expect("index"), tag == "W"));
-                }
-            }
-        }
-        assert!(child.wait().expect("wait").success(), "a racing process failed");
-    }
+    let results = common::race_outcomes(children);
     assert_eq!(results.len(), IDENTITIES * 24, "every attempt reported");
     let mut wins: HashMap<usize, usize> = HashMap::new();
     for (i, won) in &results {
@@ -473,16 +461,14 @@ fn a_writer_killed_mid_transaction_loses_no_acknowledged_write() {
     vault.verify_audit(None).expect("verifies");
 }
 
-/// Writers on `vault` from four threads until `stop`: the tokens acknowledged, how many after
-/// `switched`; every failure must be a retryable `BUSY`.
-fn load(
-    vault: &Vault,
-    stop: &Arc<AtomicBool>,
-    switched: &Arc<AtomicBool>,
-) -> Vec<std::thread::JoinHandle<(Vec<String>, usize)>> {
-    (0..4)
+/// Writers on `vault` from four threads; after 0.8 s `fault` happens, and they go on for
+/// `after_fault`. Returns the tokens acknowledged and how many of them after the fault. Every
+/// failure must be a retryable `BUSY`.
+fn under_load(vault: &Vault, fault: impl FnOnce(), after_fault: Duration) -> (Vec<String>, usize) {
+    let (stop, faulted) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let workers: Vec<_> = (0..4)
         .map(|w| {
-            let (vault, stop, switched) = (vault.clone(), stop.clone(), switched.clone());
+            let (vault, stop, faulted) = (vault.clone(), stop.clone(), faulted.clone());
             std::thread::spawn(move || {
                 let (mut acked, mut after) = (Vec::new(), 0usize);
                 let mut i = 0;
@@ -490,7 +476,7 @@ fn load(
                     i += 1;
                     match vault.create_subject(&c("app:load"), json!({"email": format!("l{w}-{i}@load.test")})) {
                         Ok(t) => {
-                            after += usize::from(switched.load(Ordering::Relaxed));
+                            after += usize::from(faulted.load(Ordering::Relaxed));
                             acked.push(t);
                         }
                         Err(e) => {
@@ -502,7 +488,19 @@ fn load(
                 (acked, after)
             })
         })
-        .collect()
+        .collect();
+    std::thread::sleep(Duration::from_millis(800));
+    fault();
+    faulted.store(true, Ordering::Relaxed);
+    std::thread::sleep(after_fault);
+    stop.store(true, Ordering::Relaxed);
+    let (mut acked, mut after) = (Vec::new(), 0);
+    for w in workers {
+        let (a, n) = w.join().expect("worker");
+        acked.extend(a);
+        after += n;
+    }
+    (acked, after)
 }
 
 #[test]
@@ -523,21 +521,12 @@ fn a_failover_to_a_synchronous_standby_loses_no_acknowledged_write() {
         vault.create_subject(&c("app:before"), json!({"email": format!("b{i}@failover.test")})).expect("create");
     }
     let anchor = vault.get_audit_head().expect("anchor");
-    let (stop, switched) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-    let workers = load(&vault, &stop, &switched);
-    std::thread::sleep(Duration::from_millis(800));
     // The primary dies; the standby is promoted; the writers' handles reconnect to it.
-    primary.run("crash");
-    standby.run("promote");
-    switched.store(true, Ordering::Relaxed);
-    std::thread::sleep(Duration::from_millis(2000));
-    stop.store(true, Ordering::Relaxed);
-    let (mut acked, mut after) = (Vec::new(), 0);
-    for w in workers {
-        let (a, n) = w.join().expect("worker");
-        acked.extend(a);
-        after += n;
-    }
+    let failover = || {
+        primary.run("crash");
+        standby.run("promote");
+    };
+    let (acked, after) = under_load(&vault, failover, Duration::from_millis(2000));
     assert!(after > 0, "writes went on after the failover");
     assert!(acked.len() > after, "writes were acknowledged before the failover too");
     for t in &acked {
@@ -553,19 +542,7 @@ fn a_server_restarted_under_load_loses_no_acknowledged_write_and_handles_recover
     let mut options = Options::default();
     options.busy_timeout_ms = 2_000;
     let vault = Vault::open(&url, &common::key(KEY), options).expect("open");
-    let (stop, restarted) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-    let workers = load(&vault, &stop, &restarted);
-    std::thread::sleep(Duration::from_millis(800));
-    cluster.run("restart");
-    restarted.store(true, Ordering::Relaxed);
-    std::thread::sleep(Duration::from_millis(1500));
-    stop.store(true, Ordering::Relaxed);
-    let (mut acked, mut after) = (Vec::new(), 0);
-    for w in workers {
-        let (a, n) = w.join().expect("worker");
-        acked.extend(a);
-        after += n;
-    }
+    let (acked, after) = under_load(&vault, || cluster.run("restart"), Duration::from_millis(1500));
     assert!(after > 0, "the handles recovered after the restart");
     for t in &acked {
         vault.get_subject(&c("app:check"), &Lookup::token(t)).expect("an acknowledged write is kept");

@@ -96,6 +96,17 @@ pub(crate) trait Backend: Send + Sync {
     fn release_connections(&self);
 }
 
+/// A stored MAC that may be absent (a row of a format before it had one): absent reads as all
+/// zeros, which no MAC check accepts. (Both backends read stored values through these two.)
+pub(crate) fn mac_or_none(bytes: Option<Vec<u8>>) -> Result<[u8; 32]> {
+    bytes.map_or(Ok([0; 32]), |b| fixed(b, "MAC"))
+}
+
+/// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
+pub(crate) fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
+    bytes.try_into().map_err(|_| crate::error::Error::integrity(format!("a stored {what} is malformed")))
+}
+
 /// A purpose key row: a random key wrapped by the root key.
 pub(crate) struct KeyRow {
     pub(crate) id: u32,

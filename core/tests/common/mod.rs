@@ -85,6 +85,26 @@ pub fn child(entry: &str, env: &[(&str, String)]) -> Command {
     cmd
 }
 
+/// What racing child processes reported: each `W i` (won) or `L i` (lost) line of their output as
+/// `(i, won)`; fails if a child failed.
+pub fn race_outcomes(children: Vec<std::process::Child>) -> Vec<(usize, bool)> {
+    use std::io::{BufRead, BufReader};
+    let mut results = Vec::new();
+    for mut child in children {
+        let out = child.stdout.take().expect("stdout");
+        for line in BufReader::new(out).lines() {
+            let line = line.expect("line");
+            if let Some((tag, i)) = line.split_once(' ') {
+                if tag == "W" || tag == "L" {
+                    results.push((i.parse().expect("index"), tag == "W"));
+                }
+            }
+        }
+        assert!(child.wait().expect("wait").success(), "a racing process failed");
+    }
+    results
+}
+
 /// A small deterministic generator (xorshift) so failures can be replayed from the printed seed.
 pub struct Rng(pub u64);
 

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use postgres::types::ToSql;
 use postgres::{Client, Row, Statement};
 
-use super::{Backend, Compacted, StorageReport};
+use super::{fixed, mac_or_none, Backend, Compacted, StorageReport};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Db as DbHandle, Tx as TxHandle};
 
@@ -226,17 +226,6 @@ fn get<'r, T: postgres::types::FromSql<'r>>(row: &'r Row, i: usize) -> Result<T>
 /// A count or page size as the `bigint` a statement binds (saturating).
 fn limit(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// A stored MAC that may be absent (a row of a format before it had one): absent reads as all
-/// zeros, which no MAC check accepts.
-fn mac_or_none(bytes: Option<Vec<u8>>) -> Result<[u8; 32]> {
-    bytes.map_or(Ok([0; 32]), |b| fixed(b, "MAC"))
-}
-
-/// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
-fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
-    bytes.try_into().map_err(|_| Error::integrity(format!("a stored {what} is malformed")))
 }
 
 /// Where the vault lives: the driver's configuration, bunkerlite's schema, and how TLS checks the

@@ -29,6 +29,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Db as DbHandle, Tx as TxHandle};
 
 pub(crate) use self::errors::is_conflict;
+pub(super) use crate::store::{fixed, mac_or_none};
 
 /// Reader connections kept open for reuse: one slot each (see [`Store::read`]).
 const READER_SLOTS: usize = 8;
@@ -374,17 +375,6 @@ fn snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> R
     let out = out?;
     end?;
     Ok(out)
-}
-
-/// A stored MAC that may be absent (a row of a format before it had one): absent reads as all
-/// zeros, which no MAC check accepts.
-pub(super) fn mac_or_none(bytes: Option<Vec<u8>>) -> Result<[u8; 32]> {
-    bytes.map_or(Ok([0; 32]), |b| fixed(b, "MAC"))
-}
-
-/// A stored blob that must have exactly `N` bytes; anything else is `INTEGRITY`.
-pub(super) fn fixed<const N: usize>(bytes: Vec<u8>, what: &'static str) -> Result<[u8; N]> {
-    bytes.try_into().map_err(|_| Error::integrity(format!("a stored {what} is malformed")))
 }
 
 #[cfg(test)]
