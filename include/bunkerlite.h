@@ -237,6 +237,149 @@ int32_t bl_key_to_hex(const struct bl_key *key, char **out);
 void bl_key_free(struct bl_key *key);
 
 /*
+ Store a JSON object as the subject's document of an app (`shipping`, `billing`…; names match
+ `^[a-z][a-z0-9_]{1,30}$`): created at version 1, or replacing the stored one as its next
+ version. Sealed under the subject's key, under the limits profiles have, erased with the
+ subject. Returns the document as stored (`document` null when the purpose may write but not
+ read); the audit event keeps the app's name and, as for a profile change, what `audit_details`
+ says of the change. Purpose check: write, on the subject found; the document is returned only
+ when `read` is allowed too.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `app` is required. `document_json` is the document as JSON text. Writes the document
+ (`AppDocument` as JSON text) to `*out_document_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_document_json` is a valid
+ pointer.
+ */
+int32_t bl_app_put(const struct bl_vault *vault,
+                   const struct bl_caller *caller,
+                   const char *mode,
+                   const char *value,
+                   const char *app,
+                   const char *document_json,
+                   char **out_document_json);
+
+/*
+ Read the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: read, on
+ the subject found. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `app` is required. Writes the document (`AppDocument` as JSON text) to `*out_document_json`;
+ free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`,
+ `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_document_json` is a valid
+ pointer.
+ */
+int32_t bl_app_get(const struct bl_vault *vault,
+                   const struct bl_caller *caller,
+                   const char *mode,
+                   const char *value,
+                   const char *app,
+                   char **out_document_json);
+
+/*
+ Change the subject's document of an app: an object is a merge patch (RFC 7396), an array a JSON
+ Patch (RFC 6902). `NOT_FOUND` when it has none. Returns the document as stored afterwards
+ (`document` null when the purpose may write but not read). Purpose check: write, on the subject
+ found; the document is returned only when `read` is allowed too.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `app` is required. `patch_json` is the patch as JSON text. Writes the document (`AppDocument` as
+ JSON text) to `*out_document_json`; free it with `bl_string_free`, which wipes it. Errors:
+ `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_INTEGRITY`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_document_json` is a valid
+ pointer.
+ */
+int32_t bl_app_update(const struct bl_vault *vault,
+                      const struct bl_caller *caller,
+                      const char *mode,
+                      const char *value,
+                      const char *app,
+                      const char *patch_json,
+                      char **out_document_json);
+
+/*
+ Delete the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: delete,
+ on the subject found.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `app` is required. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated.
+ */
+int32_t bl_app_delete(const struct bl_vault *vault,
+                      const struct bl_caller *caller,
+                      const char *mode,
+                      const char *value,
+                      const char *app);
+
+/*
+ The names of the apps the subject has a document of, sorted (each document authenticated on the
+ way: one moved or renamed in the database is `INTEGRITY`). Purpose check: read, on the subject
+ found. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the apps (`Vec<String>` as JSON text) to `*out_apps_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_apps_json` is a valid
+ pointer.
+ */
+int32_t bl_apps_list(const struct bl_vault *vault,
+                     const struct bl_caller *caller,
+                     const char *mode,
+                     const char *value,
+                     char **out_apps_json);
+
+/*
+ The names of the apps any subject has a document of, sorted. Names only, read without opening
+ any document (a read or a subject's listing is what authenticates a document). No purpose check:
+ app names hold no personal data (not audited).
+
+ Writes the apps (`Vec<String>` as JSON text) to `*out_apps_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_apps_json` is a
+ valid pointer.
+ */
+int32_t bl_app_names_list(const struct bl_vault *vault, char **out_apps_json);
+
+/*
  List audit events, newest first: the subject's (a token) or, without one, all. A page is {total,
  items, next}; pass `next` as the cursor for the following page (each event is returned once even
  while others are appended). With `details`, each event's details (the before/after of a change)

@@ -102,6 +102,18 @@ export declare const calls: {
   ackConsentEventsAsync(handle: VaultHandle, cursor: unknown, consumer?: unknown, actor?: unknown, purpose?: unknown): Promise<void>
   purgeConsents(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   purgeConsentsAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
+  putAppDocument(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, document: JsonText, actor?: unknown, purpose?: unknown): string
+  putAppDocumentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, document: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  getAppDocument(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, actor?: unknown, purpose?: unknown): string
+  getAppDocumentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  updateAppDocument(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, patch: JsonText, actor?: unknown, purpose?: unknown): string
+  updateAppDocumentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, patch: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  deleteAppDocument(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, actor?: unknown, purpose?: unknown): void
+  deleteAppDocumentAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  listApps(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  listAppsAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  listAppNames(handle: VaultHandle): string
+  listAppNamesAsync(handle: VaultHandle): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

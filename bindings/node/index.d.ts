@@ -79,6 +79,26 @@ export interface Subject {
     /** 1 at creation, +1 per update. */
     version: number;
 }
+/** A subject's document of one app, as read back. */
+export interface AppDocument {
+    /** The subject's token. */
+    token: string;
+    /** The app's name. */
+    app: string;
+    /**
+     * The document (a JSON object). `null` in what a put or an update returns to a caller
+     * whose purpose may change the document but not read it.
+     */
+    document: {
+        [key: string]: Json;
+    } | null;
+    /** Created, in milliseconds since the Unix epoch. */
+    created_ms: number;
+    /** Last changed, in milliseconds since the Unix epoch. */
+    updated_ms: number;
+    /** 1 when created, +1 per put or update. */
+    version: number;
+}
 /** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
     /** The erased subject's token. */
@@ -999,6 +1019,30 @@ export declare class Vault {
     purgeConsents(opts?: CallOptions | null): ConsentReport;
     /** `purgeConsents`, off the event loop. */
     purgeConsentsAsync(opts?: CallOptions | null): Promise<ConsentReport>;
+    /** Store a JSON object as the subject's document of an app (`shipping`, `billing`…; names match `^[a-z][a-z0-9_]{1,30}$`): created at version 1, or replacing the stored one as its next version. Sealed under the subject's key, under the limits profiles have, erased with the subject. Returns the document as stored (`document` null when the purpose may write but not read); the audit event keeps the app's name and, as for a profile change, what `audit_details` says of the change. Purpose check: write, on the subject found; the document is returned only when `read` is allowed too. */
+    putAppDocument(lookup: Lookup, app: string, document: Record<string, Json>, opts?: CallOptions | null): AppDocument;
+    /** `putAppDocument`, off the event loop. */
+    putAppDocumentAsync(lookup: Lookup, app: string, document: Record<string, Json>, opts?: CallOptions | null): Promise<AppDocument>;
+    /** Read the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    getAppDocument(lookup: Lookup, app: string, opts?: CallOptions | null): AppDocument;
+    /** `getAppDocument`, off the event loop. */
+    getAppDocumentAsync(lookup: Lookup, app: string, opts?: CallOptions | null): Promise<AppDocument>;
+    /** Change the subject's document of an app: an object is a merge patch (RFC 7396), an array a JSON Patch (RFC 6902). `NOT_FOUND` when it has none. Returns the document as stored afterwards (`document` null when the purpose may write but not read). Purpose check: write, on the subject found; the document is returned only when `read` is allowed too. */
+    updateAppDocument(lookup: Lookup, app: string, patch: Json, opts?: CallOptions | null): AppDocument;
+    /** `updateAppDocument`, off the event loop. */
+    updateAppDocumentAsync(lookup: Lookup, app: string, patch: Json, opts?: CallOptions | null): Promise<AppDocument>;
+    /** Delete the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: delete, on the subject found. */
+    deleteAppDocument(lookup: Lookup, app: string, opts?: CallOptions | null): void;
+    /** `deleteAppDocument`, off the event loop. */
+    deleteAppDocumentAsync(lookup: Lookup, app: string, opts?: CallOptions | null): Promise<void>;
+    /** The names of the apps the subject has a document of, sorted (each document authenticated on the way: one moved or renamed in the database is `INTEGRITY`). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    listApps(lookup: Lookup, opts?: CallOptions | null): string[];
+    /** `listApps`, off the event loop. */
+    listAppsAsync(lookup: Lookup, opts?: CallOptions | null): Promise<string[]>;
+    /** The names of the apps any subject has a document of, sorted. Names only, read without opening any document (a read or a subject's listing is what authenticates a document). No purpose check: app names hold no personal data (not audited). */
+    listAppNames(): string[];
+    /** `listAppNames`, off the event loop. */
+    listAppNamesAsync(): Promise<string[]>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;

@@ -1013,6 +1013,124 @@ class Vault {
             throw lift(e, 'purgeConsentsAsync');
         }
     }
+    /** Store a JSON object as the subject's document of an app (`shipping`, `billing`…; names match `^[a-z][a-z0-9_]{1,30}$`): created at version 1, or replacing the stored one as its next version. Sealed under the subject's key, under the limits profiles have, erased with the subject. Returns the document as stored (`document` null when the purpose may write but not read); the audit event keeps the app's name and, as for a profile change, what `audit_details` says of the change. Purpose check: write, on the subject found; the document is returned only when `read` is allowed too. */
+    putAppDocument(lookup, app, document, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.putAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(document), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'putAppDocument');
+        }
+    }
+    /** `putAppDocument`, off the event loop. */
+    async putAppDocumentAsync(lookup, app, document, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.putAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(document), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'putAppDocumentAsync');
+        }
+    }
+    /** Read the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    getAppDocument(lookup, app, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.getAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getAppDocument');
+        }
+    }
+    /** `getAppDocument`, off the event loop. */
+    async getAppDocumentAsync(lookup, app, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.getAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getAppDocumentAsync');
+        }
+    }
+    /** Change the subject's document of an app: an object is a merge patch (RFC 7396), an array a JSON Patch (RFC 6902). `NOT_FOUND` when it has none. Returns the document as stored afterwards (`document` null when the purpose may write but not read). Purpose check: write, on the subject found; the document is returned only when `read` is allowed too. */
+    updateAppDocument(lookup, app, patch, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.updateAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(patch), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'updateAppDocument');
+        }
+    }
+    /** `updateAppDocument`, off the event loop. */
+    async updateAppDocumentAsync(lookup, app, patch, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.updateAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(patch), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'updateAppDocumentAsync');
+        }
+    }
+    /** Delete the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: delete, on the subject found. */
+    deleteAppDocument(lookup, app, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            calls.deleteAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteAppDocument');
+        }
+    }
+    /** `deleteAppDocument`, off the event loop. */
+    async deleteAppDocumentAsync(lookup, app, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            await calls.deleteAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteAppDocumentAsync');
+        }
+    }
+    /** The names of the apps the subject has a document of, sorted (each document authenticated on the way: one moved or renamed in the database is `INTEGRITY`). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    listApps(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.listApps(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'listApps');
+        }
+    }
+    /** `listApps`, off the event loop. */
+    async listAppsAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.listAppsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'listAppsAsync');
+        }
+    }
+    /** The names of the apps any subject has a document of, sorted. Names only, read without opening any document (a read or a subject's listing is what authenticates a document). No purpose check: app names hold no personal data (not audited). */
+    listAppNames() {
+        try {
+            return JSON.parse(calls.listAppNames(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'listAppNames');
+        }
+    }
+    /** `listAppNames`, off the event loop. */
+    async listAppNamesAsync() {
+        try {
+            return JSON.parse(await calls.listAppNamesAsync(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'listAppNamesAsync');
+        }
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject, opts) {
         try {

@@ -197,6 +197,25 @@ export interface Subject {
   version: number
 }
 
+/** A subject's document of one app, as read back. */
+export interface AppDocument {
+  /** The subject's token. */
+  token: string
+  /** The app's name. */
+  app: string
+  /**
+   * The document (a JSON object). `null` in what a put or an update returns to a caller
+   * whose purpose may change the document but not read it.
+   */
+  document: { [key: string]: Json } | null
+  /** Created, in milliseconds since the Unix epoch. */
+  created_ms: number
+  /** Last changed, in milliseconds since the Unix epoch. */
+  updated_ms: number
+  /** 1 when created, +1 per put or update. */
+  version: number
+}
+
 /** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
   /** The erased subject's token. */
@@ -1857,6 +1876,124 @@ export class Vault {
       return JSON.parse(await calls.purgeConsentsAsync(this.#handle, actorOf(opts), purposeOf(opts)))
     } catch (e) {
       throw lift(e, 'purgeConsentsAsync')
+    }
+  }
+
+  /** Store a JSON object as the subject's document of an app (`shipping`, `billing`…; names match `^[a-z][a-z0-9_]{1,30}$`): created at version 1, or replacing the stored one as its next version. Sealed under the subject's key, under the limits profiles have, erased with the subject. Returns the document as stored (`document` null when the purpose may write but not read); the audit event keeps the app's name and, as for a profile change, what `audit_details` says of the change. Purpose check: write, on the subject found; the document is returned only when `read` is allowed too. */
+  putAppDocument (lookup: Lookup, app: string, document: Record<string, Json>, opts?: CallOptions | null): AppDocument {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(calls.putAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(document), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'putAppDocument')
+    }
+  }
+
+  /** `putAppDocument`, off the event loop. */
+  async putAppDocumentAsync (lookup: Lookup, app: string, document: Record<string, Json>, opts?: CallOptions | null): Promise<AppDocument> {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(await calls.putAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(document), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'putAppDocumentAsync')
+    }
+  }
+
+  /** Read the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+  getAppDocument (lookup: Lookup, app: string, opts?: CallOptions | null): AppDocument {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(calls.getAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'getAppDocument')
+    }
+  }
+
+  /** `getAppDocument`, off the event loop. */
+  async getAppDocumentAsync (lookup: Lookup, app: string, opts?: CallOptions | null): Promise<AppDocument> {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(await calls.getAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'getAppDocumentAsync')
+    }
+  }
+
+  /** Change the subject's document of an app: an object is a merge patch (RFC 7396), an array a JSON Patch (RFC 6902). `NOT_FOUND` when it has none. Returns the document as stored afterwards (`document` null when the purpose may write but not read). Purpose check: write, on the subject found; the document is returned only when `read` is allowed too. */
+  updateAppDocument (lookup: Lookup, app: string, patch: Json, opts?: CallOptions | null): AppDocument {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(calls.updateAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(patch), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'updateAppDocument')
+    }
+  }
+
+  /** `updateAppDocument`, off the event loop. */
+  async updateAppDocumentAsync (lookup: Lookup, app: string, patch: Json, opts?: CallOptions | null): Promise<AppDocument> {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(await calls.updateAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, text(patch), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'updateAppDocumentAsync')
+    }
+  }
+
+  /** Delete the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: delete, on the subject found. */
+  deleteAppDocument (lookup: Lookup, app: string, opts?: CallOptions | null): void {
+    const mode = lookupMode(lookup)
+    try {
+      calls.deleteAppDocument(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts))
+    } catch (e) {
+      throw lift(e, 'deleteAppDocument')
+    }
+  }
+
+  /** `deleteAppDocument`, off the event loop. */
+  async deleteAppDocumentAsync (lookup: Lookup, app: string, opts?: CallOptions | null): Promise<void> {
+    const mode = lookupMode(lookup)
+    try {
+      await calls.deleteAppDocumentAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], app, actorOf(opts), purposeOf(opts))
+    } catch (e) {
+      throw lift(e, 'deleteAppDocumentAsync')
+    }
+  }
+
+  /** The names of the apps the subject has a document of, sorted (each document authenticated on the way: one moved or renamed in the database is `INTEGRITY`). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+  listApps (lookup: Lookup, opts?: CallOptions | null): string[] {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(calls.listApps(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'listApps')
+    }
+  }
+
+  /** `listApps`, off the event loop. */
+  async listAppsAsync (lookup: Lookup, opts?: CallOptions | null): Promise<string[]> {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(await calls.listAppsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'listAppsAsync')
+    }
+  }
+
+  /** The names of the apps any subject has a document of, sorted. Names only, read without opening any document (a read or a subject's listing is what authenticates a document). No purpose check: app names hold no personal data (not audited). */
+  listAppNames (): string[] {
+    try {
+      return JSON.parse(calls.listAppNames(this.#handle))
+    } catch (e) {
+      throw lift(e, 'listAppNames')
+    }
+  }
+
+  /** `listAppNames`, off the event loop. */
+  async listAppNamesAsync (): Promise<string[]> {
+    try {
+      return JSON.parse(await calls.listAppNamesAsync(this.#handle))
+    } catch (e) {
+      throw lift(e, 'listAppNamesAsync')
     }
   }
 

@@ -104,6 +104,18 @@ actions! {
     OutboxAck = 31, "outbox.ack";
     /// Whether a purpose allows an operation on a subject was asked (`can_process`).
     ConsentCheck = 32, "consent.check";
+    /// A subject's document of an app was stored (created or replaced); details name the app
+    /// and keep what `audit_details` says of the change.
+    AppPut = 33, "app.put";
+    /// A subject's document of an app was read; details name the app.
+    AppGet = 34, "app.get";
+    /// A subject's document of an app was changed by a patch; details name the app and keep
+    /// what `audit_details` says of the change.
+    AppUpdate = 35, "app.update";
+    /// A subject's document of an app was deleted; details name the app.
+    AppDelete = 36, "app.delete";
+    /// The apps a subject has documents of were listed.
+    AppList = 37, "app.list";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

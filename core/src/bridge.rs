@@ -31,6 +31,7 @@ pub fn schemas() -> Schemas {
 
     let mut out = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
     out.subschema_for::<crate::Subject>();
+    out.subschema_for::<crate::AppDocument>();
     out.subschema_for::<crate::ErasureReceipt>();
     out.subschema_for::<crate::TokenInfo>();
     out.subschema_for::<crate::TokenBatch<crate::TokenizeItem>>();

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::action::Action;
+use crate::apps::lifecycle::AppsData;
 use crate::audit_log::lifecycle::AuditData;
 use crate::caller::Caller;
 use crate::chain::Event;
@@ -23,7 +24,7 @@ use crate::tokens::lifecycle::TokensData;
 
 /// Every area that holds a subject's data besides the subject's own row, in the order an
 /// erasure removes their parts.
-pub(crate) const REGISTRY: &[&dyn SubjectData] = &[&TokensData, &ConsentData, &AuditData];
+pub(crate) const REGISTRY: &[&dyn SubjectData] = &[&TokensData, &ConsentData, &AppsData, &AuditData];
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

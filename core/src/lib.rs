@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod action;
+mod apps;
 mod audit_log;
 mod caller;
 mod chain;
@@ -56,6 +57,7 @@ mod upgrade;
 mod vault;
 
 pub use action::Action;
+pub use apps::AppDocument;
 pub use audit_log::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
@@ -84,6 +86,7 @@ const AREAS: &[(&str, &[declare::Op])] = &[
     ("subjects", subjects::ops::OPERATIONS),
     ("tokens", tokens::ops::OPERATIONS),
     ("consent", consent::ops::OPERATIONS),
+    ("apps", apps::ops::OPERATIONS),
     ("audit_log", audit_log::ops::OPERATIONS),
     ("vault", vault::vault_ops::OPERATIONS),
 ];

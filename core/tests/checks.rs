@@ -57,6 +57,7 @@ fn fixture(options: Value) -> Fixture {
         .expect("create");
     let ann = Lookup::token(&subject);
     vault.update_subject(&app, &ann, json!({"name": "Ann Canary-Lee"})).expect("update: audit details");
+    vault.put_app_document(&app, &ann, "shipping", json!({"street": "Canary Street"})).expect("app document");
     let linked = vault.tokenize(&app, "4111111111111111", Some(json!({"subject": subject}))).expect("linked token");
     let unlinked = vault.tokenize(&app, "record-7", None).expect("unlinked token");
     let ff1 = vault.tokenize(&app, "4111111111111111", Some(json!({"kind": "fpe"}))).expect("ff1 token");
@@ -146,6 +147,32 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("set_legal_basis", e, json!({"brief": "another-basis", "definition": {"type": "contract"}}), None),
         case("get_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("list_legal_bases", e, json!({}), None),
+        case(
+            "put_app_document",
+            e,
+            json!({"lookup": lookup, "app": "shipping", "document": {"city": "Berlin"}}),
+            Some(json!({"lookup": nobody, "app": "shipping", "document": {}})),
+        ),
+        case(
+            "get_app_document",
+            e,
+            json!({"lookup": lookup, "app": "shipping"}),
+            Some(json!({"lookup": nobody, "app": "shipping"})),
+        ),
+        case(
+            "update_app_document",
+            e,
+            json!({"lookup": lookup, "app": "shipping", "patch": {"city": "Berlin"}}),
+            Some(json!({"lookup": nobody, "app": "shipping", "patch": {}})),
+        ),
+        case(
+            "delete_app_document",
+            e,
+            json!({"lookup": lookup, "app": "shipping"}),
+            Some(json!({"lookup": nobody, "app": "shipping"})),
+        ),
+        case("list_apps", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
+        case("list_app_names", e, json!({}), None),
         case("delete_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("revoke_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case(

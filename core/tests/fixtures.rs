@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 6;
+const CURRENT: u32 = 7;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 fn fixture(version: u32, ext: &str) -> PathBuf {
@@ -96,6 +96,20 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
     vault.ack_consent_events(&crm, &first.items[1].cursor, Some("crm")).expect("ack");
     vault.forget_subject(&dpo, &Lookup::token(&dan)).expect("forget dan");
     let kept = vault.list_consent_events(&crm, Some("crm"), &PageRequest::first(100)).expect("events").total;
+    // Format 7: app documents (one replaced, one patched, one deleted; one of an erased subject).
+    let shop = Caller::new("app:shop").expect("actor");
+    let ann_lookup = Lookup::token(&ann);
+    vault
+        .put_app_document(&shop, &ann_lookup, "shipping", json!({"street": "1 Main St", "city": "Berlin"}))
+        .expect("app");
+    vault
+        .put_app_document(&shop, &ann_lookup, "shipping", json!({"street": "2 Side St", "city": "Berlin"}))
+        .expect("app");
+    vault.put_app_document(&shop, &ann_lookup, "billing", json!({"iban": "DE89370400440532013000"})).expect("app");
+    vault.update_app_document(&shop, &ann_lookup, "billing", json!({"vat": "DE123456789"})).expect("app");
+    vault.put_app_document(&shop, &Lookup::token(&bob), "wishlist", json!({"items": ["book"]})).expect("app");
+    vault.delete_app_document(&shop, &Lookup::token(&bob), "wishlist").expect("app");
+    vault.put_app_document(&shop, &Lookup::token(&bob), "shipping", json!({"city": "Lyon"})).expect("app");
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
@@ -120,6 +134,13 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
             {"subject": bob, "legal_basis": "newsletter", "status": "refused", "notice_version": 1, "history": 1},
         ],
         "outbox_events": kept,
+        "apps": [
+            {"subject": ann, "app": "billing", "version": 2,
+             "document": {"iban": "DE89370400440532013000", "vat": "DE123456789"}},
+            {"subject": ann, "app": "shipping", "version": 2, "document": {"street": "2 Side St", "city": "Berlin"}},
+            {"subject": bob, "app": "shipping", "version": 1, "document": {"city": "Lyon"}},
+        ],
+        "app_names": ["billing", "shipping"],
         "texts": [{"text": text, "restored": "mail ann.fixture@example.com or call +49 30 901820"}],
         "audit_head": head,
         "audit_events": head.seq,
@@ -199,6 +220,16 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
         let back = vault.detokenize_text(&reader, t["text"].as_str().expect("text"), None).expect("detokenize_text");
         assert_eq!(back, t["restored"].as_str().expect("restored"), "v{version}: placeholders read back");
     }
+    for a in manifest["apps"].as_array().into_iter().flatten() {
+        let who = Lookup::token(a["subject"].as_str().expect("subject"));
+        let app = a["app"].as_str().expect("app");
+        let got = vault.get_app_document(&reader, &who, app).unwrap_or_else(|e| panic!("{version} app {app}: {e}"));
+        assert_eq!(got.document, a["document"], "{version}: document of {app}");
+        assert_eq!(json!(got.version), a["version"]);
+    }
+    if let Some(names) = manifest.get("app_names") {
+        assert_eq!(json!(vault.list_app_names().expect("names")), *names);
+    }
     // The audit's index by subject, whatever its layout in this format: each subject's events
     // page back newest first, all naming it, as many as the first page's total (each listing
     // is audited too, after the events it lists).
@@ -227,6 +258,10 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
     vault.set_legal_basis(&dpo, "after-upgrade", json!({"type": "consent"})).expect("basis after upgrade");
     let first = Lookup::token(manifest["subjects"][0]["token"].as_str().expect("token"));
     vault.give_consent(&reader, &first, "after-upgrade", None).expect("consent after upgrade");
+    // App documents work in every format after the migration (format 7 added them).
+    vault.put_app_document(&reader, &first, "after_upgrade", json!({"ok": true})).expect("app after upgrade");
+    let doc = vault.get_app_document(&reader, &first, "after_upgrade").expect("app read after upgrade");
+    assert_eq!(doc.document, json!({"ok": true}));
     // Tokens work in every format after the migration.
     let fresh = vault.tokenize(&reader, "after-upgrade", None).expect("tokenize after upgrade");
     assert_eq!(vault.detokenize(&reader, &fresh, None).expect("detokenize"), "after-upgrade");
@@ -300,7 +335,7 @@ mod on_postgres {
     use super::*;
 
     /// The PostgreSQL format this build writes.
-    const CURRENT_PG: u32 = 1;
+    const CURRENT_PG: u32 = 2;
 
     fn server() -> String {
         std::env::var("BUNKERLITE_TEST_POSTGRES").expect("BUNKERLITE_TEST_POSTGRES names the test cluster")

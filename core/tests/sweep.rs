@@ -39,6 +39,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ("key_wrappings.created_ms", "when the root key was wrapped: decides nothing"),
     ("key_wrappings.updated_ms", "when the root key was last rewrapped: decides nothing"),
     ("key_wrappings:duplicate", "an unlock method bunkerlite does not know is never read"),
+    ("app_documents:delete", "a deleted app document is NOT_FOUND: a denial, never another document or a permission"),
     ("tokens:delete", "a deleted token is unknown (NOT_FOUND): a denial, never a permission; tokens are removed by purges and erasures that the audit records without naming each"),
     ("subject_index:delete", "a deleted index entry makes a lookup by that value NOT_FOUND: a denial; an entry re-pointed or planted is checked against the decrypted profile"),
     ("subject_index:duplicate", "an entry under a hash no one without the key can compute is never looked up"),
@@ -112,6 +113,10 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
     tokens.push(v.tokenize(&app, "once-1", Some(json!({"once": true}))).expect("t"));
     tokens.push(v.tokenize(&app, "slide-1", Some(json!({"ttl_ms": 5_000_000, "sliding": true}))).expect("t"));
     let text = v.tokenize_text(&app, "mail ann@example.org", Some(json!({"subject": subjects[0]}))).expect("text");
+    v.put_app_document(&app, &who(0), "shipping", json!({"street": "1 Main St"})).expect("app");
+    v.update_app_document(&app, &who(0), "shipping", json!({"zip": "10115"})).expect("app");
+    v.put_app_document(&app, &who(0), "billing", json!({"iban": "DE89370400440532013000"})).expect("app");
+    v.put_app_document(&app, &who(1), "shipping", json!({"street": "2 Side St"})).expect("app");
     for t in &subjects[..3] {
         v.get_subject(&app, &Lookup::token(t)).expect("read");
     }
@@ -154,6 +159,13 @@ fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
             v.export_consent_receipt(&app, &who).map(|r| json!([r["record"]["events"], r["record"]["state"]])),
         );
         put(format!("can {i}"), v.can_process(&who, "marketing", None).map(|d| json!(d.allowed)));
+        put(format!("apps {i}"), v.list_apps(&app, &who).map(|x| json!(x)));
+        for name in ["shipping", "billing"] {
+            put(
+                format!("app {i} {name}"),
+                v.get_app_document(&app, &who, name).map(|x| json!([x.document, x.version])),
+            );
+        }
         put(
             format!("audit {i}"),
             v.list_audit_events(&app, Some(s), &PageRequest::first(1000), true)

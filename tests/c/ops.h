@@ -127,6 +127,24 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "purge_consents")) {
         return bl_consents_purge(vault, step_caller(s), out);
     }
+    if (!strcmp(op, "put_app_document")) {
+        return bl_app_put(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "app", NULL), doc_arg(s, "document"), out);
+    }
+    if (!strcmp(op, "get_app_document")) {
+        return bl_app_get(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "app", NULL), out);
+    }
+    if (!strcmp(op, "update_app_document")) {
+        return bl_app_update(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "app", NULL), doc_arg(s, "patch"), out);
+    }
+    if (!strcmp(op, "delete_app_document")) {
+        return bl_app_delete(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "app", NULL));
+    }
+    if (!strcmp(op, "list_apps")) {
+        return bl_apps_list(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "list_app_names")) {
+        return bl_app_names_list(vault, out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

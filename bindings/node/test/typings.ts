@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit`: the committed index.d.ts describes a usable, typed API.
-import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt } from '..'
+import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt, type AppDocument } from '..'
 
 async function main (): Promise<void> {
   const key: MasterKey = MasterKey.generate()
@@ -35,6 +35,12 @@ async function main (): Promise<void> {
   const exported: ConsentReceipt = vault.exportConsentReceipt({ token: other })
   const check: ReceiptCheck = vault.verifyConsentReceipt(exported)
   console.log(agreement.in_force, decision.allowed, check.valid, basis.notice_version)
+  const shipping: AppDocument = vault.putAppDocument({ token: other }, 'shipping', { city: 'Berlin' })
+  const patched: AppDocument = await vault.updateAppDocumentAsync({ token: other }, 'shipping', [{ op: 'add', path: '/zip', value: '10115' }])
+  const apps: string[] = vault.listApps({ token: other })
+  const names: string[] = vault.listAppNames()
+  vault.deleteAppDocument({ token: other }, 'shipping')
+  console.log(shipping.version, patched.document, apps.length, names.length)
   vault.close()
 }
 

@@ -58,6 +58,8 @@ pub(crate) enum Slot {
     /// A consent decision's method, channel, language and reference, under the subject's data
     /// key (`agreements.details`).
     Agreement,
+    /// A subject's document of an app, under its data key (`app_documents.document`).
+    AppDocument,
 }
 
 impl Slot {
@@ -71,6 +73,7 @@ impl Slot {
             Slot::AuditDetails => "audit.details",
             Slot::TokenValue => "tokens.value",
             Slot::Agreement => "agreements.details",
+            Slot::AppDocument => "app_documents.document",
         }
     }
 }

@@ -11,6 +11,7 @@
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
+use crate::apps::store::{AppReads, AppWrites};
 use crate::audit_log::store::AuditLogReads;
 use crate::chain::store::{ChainReads, ChainWrites};
 use crate::consent::store::{ConsentReads, ConsentWrites};
@@ -20,23 +21,23 @@ use crate::tokens::store::{TokenReads, TokenWrites};
 
 /// Every area's reads: what a read handle offers.
 pub(crate) trait Reads:
-    SubjectReads + TokenReads + ConsentReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+    SubjectReads + TokenReads + ConsentReads + AppReads + ChainReads + AuditLogReads + KeyReads + MetaReads
 {
 }
 
 impl<T> Reads for T where
-    T: ?Sized + SubjectReads + TokenReads + ConsentReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+    T: ?Sized + SubjectReads + TokenReads + ConsentReads + AppReads + ChainReads + AuditLogReads + KeyReads + MetaReads
 {
 }
 
 /// Every area's reads and writes: what a write transaction offers.
 pub(crate) trait Writes:
-    Reads + SubjectWrites + TokenWrites + ConsentWrites + ChainWrites + KeyWrites + MetaWrites
+    Reads + SubjectWrites + TokenWrites + ConsentWrites + AppWrites + ChainWrites + KeyWrites + MetaWrites
 {
 }
 
 impl<T> Writes for T where
-    T: ?Sized + Reads + SubjectWrites + TokenWrites + ConsentWrites + ChainWrites + KeyWrites + MetaWrites
+    T: ?Sized + Reads + SubjectWrites + TokenWrites + ConsentWrites + AppWrites + ChainWrites + KeyWrites + MetaWrites
 {
 }
 

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 pub use lookup::Lookup;
+pub(crate) use write::change_details;
 
 use crate::action::Action;
 use crate::caller::Caller;

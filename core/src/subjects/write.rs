@@ -128,27 +128,9 @@ impl Subjects {
             let state = store_version(engine, tx, row, &dek, &after)?;
             let now = state.updated_ms;
             let event = Event::about(Action::SubjectUpdate, row.id, row.token).at_version(state.version);
-            let event = match self.audit_details {
-                AuditDetails::None => event,
-                detail => {
-                    let (mut old, mut new, mut fields) = (Map::new(), Map::new(), Vec::new());
-                    for key in before.keys().chain(after.keys()) {
-                        if before.get(key) != after.get(key) && !fields.contains(key) {
-                            fields.push(key.clone());
-                            if let Some(v) = before.get(key) {
-                                old.insert(key.clone(), v.clone());
-                            }
-                            if let Some(v) = after.get(key) {
-                                new.insert(key.clone(), v.clone());
-                            }
-                        }
-                    }
-                    let details = match detail {
-                        AuditDetails::Fields => json!({ "fields": fields }),
-                        _ => json!({ "before": old, "after": new }),
-                    };
-                    event.with_details(engine.keys().vault_id(), &dek, &details)?
-                }
+            let event = match change_details(self.audit_details, &before, &after) {
+                None => event,
+                Some(details) => event.with_details(engine.keys().vault_id(), &dek, &Value::Object(details))?,
             };
             let subject = Subject {
                 token: format_token(&row.token),
@@ -225,6 +207,39 @@ impl Subjects {
             })
             .collect();
         tx.erase_subject(found.row.id, &found.row.token, now, &entries)
+    }
+}
+
+/// What the audit event of a change from `before` to `after` keeps (see [`AuditDetails`]): the
+/// before and after of each changed top-level field, their names, or nothing (`None`). Sealed
+/// under the subject's key by the caller. (App documents' changes keep the same.)
+pub(crate) fn change_details(
+    detail: AuditDetails,
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+) -> Option<Map<String, Value>> {
+    if detail == AuditDetails::None {
+        return None;
+    }
+    let (mut old, mut new, mut fields) = (Map::new(), Map::new(), Vec::new());
+    for key in before.keys().chain(after.keys()) {
+        if before.get(key) != after.get(key) && !fields.contains(key) {
+            fields.push(key.clone());
+            if let Some(v) = before.get(key) {
+                old.insert(key.clone(), v.clone());
+            }
+            if let Some(v) = after.get(key) {
+                new.insert(key.clone(), v.clone());
+            }
+        }
+    }
+    let details = match detail {
+        AuditDetails::Fields => json!({ "fields": fields }),
+        _ => json!({ "before": old, "after": new }),
+    };
+    match details {
+        Value::Object(map) => Some(map),
+        _ => None,
     }
 }
 

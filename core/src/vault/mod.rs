@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::apps::Apps;
 use crate::crypto::keys::MasterKey;
 use crate::crypto::random_fill;
 use crate::engine::{Engine, Flusher};
@@ -54,6 +55,7 @@ pub(crate) struct Open {
     pub(crate) engine: Arc<Engine>,
     pub(crate) subjects: Subjects,
     pub(crate) tokens: Tokens,
+    pub(crate) apps: Apps,
 }
 
 struct Shared {
@@ -213,6 +215,7 @@ impl Vault {
             opened.ok_or_else(|| Error::internal("the backend finished opening without running it"))?;
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let tokens = Tokens::new(&keys, region);
+        let apps = Apps::new(options.audit_details);
         let gate = Box::new(crate::consent::policy::Policy::new(options.require_purpose));
         let engine = Arc::new(Engine::new(store, keys, clock, &options, gate));
         // A WAL left by a process that ended without closing (and so maybe holding pages of
@@ -233,7 +236,7 @@ impl Vault {
             Some(ms) => Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(ms))?),
             None => None,
         };
-        let open = Arc::new(Open { engine, subjects, tokens });
+        let open = Arc::new(Open { engine, subjects, tokens, apps });
         Ok(Vault { shared: Arc::new(Shared { open: RwLock::new(Some(open)), flusher: Mutex::new(flusher) }) })
     }
 

@@ -223,6 +223,41 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let caller = caller(s)?;
                 to_value(v.purge_consents(&caller)?)
             }
+            "put_app_document" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let app = s["app"].as_str().unwrap_or_default().to_owned();
+                let document = s["document"].clone();
+                to_value(v.put_app_document(&caller, &lookup, &app, document)?)
+            }
+            "get_app_document" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let app = s["app"].as_str().unwrap_or_default().to_owned();
+                to_value(v.get_app_document(&caller, &lookup, &app)?)
+            }
+            "update_app_document" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let app = s["app"].as_str().unwrap_or_default().to_owned();
+                let patch = s["patch"].clone();
+                to_value(v.update_app_document(&caller, &lookup, &app, patch)?)
+            }
+            "delete_app_document" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let app = s["app"].as_str().unwrap_or_default().to_owned();
+                {
+                    v.delete_app_document(&caller, &lookup, &app)?;
+                    Value::Null
+                }
+            }
+            "list_apps" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.list_apps(&caller, &lookup)?)
+            }
+            "list_app_names" => to_value(v.list_app_names()?),
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -298,6 +333,12 @@ pub const OPERATIONS: &[&str] = &[
     "list_consent_events",
     "ack_consent_events",
     "purge_consents",
+    "put_app_document",
+    "get_app_document",
+    "update_app_document",
+    "delete_app_document",
+    "list_apps",
+    "list_app_names",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Type, Union, final
 from .types import (
     Activity,
     Agreement,
+    AppDocument,
     AuditHead,
     AuditReport,
     CompactReport,
@@ -146,6 +147,18 @@ class Vault:
         """Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). No purpose check: moves a consumer's mark; reads nothing."""
     def purge_consents(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ConsentReport:
         """Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. No purpose check: records the expiries that agreements' own terms set; returns only a count."""
+    def put_app_document(self, lookup: Dict[str, str], app: str, document: Dict[str, _JSON], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> AppDocument:
+        """Store a JSON object as the subject's document of an app (`shipping`, `billing`…; names match `^[a-z][a-z0-9_]{1,30}$`): created at version 1, or replacing the stored one as its next version. Purpose check: write, on the subject found; the document is returned only when `read` is allowed too."""
+    def get_app_document(self, lookup: Dict[str, str], app: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> AppDocument:
+        """Read the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
+    def update_app_document(self, lookup: Dict[str, str], app: str, patch: _JSON, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> AppDocument:
+        """Change the subject's document of an app: an object is a merge patch (RFC 7396), an array a JSON Patch (RFC 6902). Purpose check: write, on the subject found; the document is returned only when `read` is allowed too."""
+    def delete_app_document(self, lookup: Dict[str, str], app: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """Delete the subject's document of an app (`NOT_FOUND` when it has none). Purpose check: delete, on the subject found."""
+    def list_apps(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[str]:
+        """The names of the apps the subject has a document of, sorted (each document authenticated on the way: one moved or renamed in the database is `INTEGRITY`). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
+    def list_app_names(self) -> List[str]:
+        """The names of the apps any subject has a document of, sorted. No purpose check: app names hold no personal data (not audited)."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> PageOfAuditEvent:
         """List audit events, newest first: the subject's (a token) or, without one, all. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose."""
     def get_audit_head(self) -> AuditHead:

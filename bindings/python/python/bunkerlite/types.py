@@ -59,6 +59,25 @@ class Subject(TypedDict):
     """1 at creation, +1 per update."""
 
 
+class AppDocument(TypedDict):
+    """A subject's document of one app, as read back."""
+
+    token: str
+    """The subject's token."""
+    app: str
+    """The app's name."""
+    document: Optional[Dict[str, Any]]
+    """The document (a JSON object). `null` in what a put or an update returns to a caller
+    whose purpose may change the document but not read it.
+    """
+    created_ms: int
+    """Created, in milliseconds since the Unix epoch."""
+    updated_ms: int
+    """Last changed, in milliseconds since the Unix epoch."""
+    version: int
+    """1 when created, +1 per put or update."""
+
+
 class ErasureReceipt(TypedDict):
     """Proof of an erasure. Holds no personal data."""
 
@@ -826,6 +845,7 @@ __all__ = [
     "Activity",
     "ActivitySpec",
     "Agreement",
+    "AppDocument",
     "AuditDetails",
     "AuditEvent",
     "AuditHead",

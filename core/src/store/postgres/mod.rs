@@ -21,6 +21,7 @@
 //! so one database can hold several vaults; `sslrootcert` (bunkerlite's) a PEM file of the CAs to
 //! trust instead of the system's; everything else is the driver's (libpq's names).
 
+mod apps;
 mod audit;
 mod consent;
 mod errors;
@@ -529,7 +530,7 @@ impl Store {
         let sql = if full {
             "VACUUM FULL"
         } else {
-            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox"
+            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents"
         };
         let mut conn = self.take()?;
         let out = Db::on(&mut conn).batch(sql);

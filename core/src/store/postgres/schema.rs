@@ -10,20 +10,21 @@ use super::{get, Db, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The format this build writes.
-pub(crate) const FORMAT: i64 = 1;
+pub(crate) const FORMAT: i64 = 2;
 
 /// The first format this build opens.
 const FIRST_SUPPORTED: i64 = 1;
 
 /// The vault format (the SQLite numbering, see `store/sqlite/schema.rs`) the rows of each
 /// PostgreSQL format have.
-const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6)];
+const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7)];
 
 /// Migrations, in order: `(format it makes, SQL)`. Never edit a released migration; append a new
 /// one. Every integer is `bigint` (the driver binds Rust's `i64` to it exactly).
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
     -- The vault's identity and settings, and the marks areas keep (one typed column used per row).
     CREATE TABLE meta (
         name text PRIMARY KEY,
@@ -209,10 +210,28 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         acked bigint NOT NULL
     );
     "#,
-)];
+    ),
+    (
+        2,
+        r#"
+    -- App documents (vault format 7): a subject's JSON document per app, sealed under the
+    -- subject's data key and bound to its token, the app's name and the row's version and times.
+    CREATE TABLE app_documents (
+        subject_id bigint NOT NULL,
+        app        text NOT NULL,
+        document   bytea NOT NULL,
+        created_ms bigint NOT NULL,
+        updated_ms bigint NOT NULL,
+        version    bigint NOT NULL,
+        PRIMARY KEY (subject_id, app)
+    );
+    CREATE INDEX app_documents_app ON app_documents (app);
+    "#,
+    ),
+];
 
-/// The tables, indexes and sequences a vault of this format holds (relation name, kind), sorted.
-fn expected() -> Vec<(String, String)> {
+/// The tables, indexes and sequences a vault of `format` holds (relation name, kind), sorted.
+fn expected(format: i64) -> Vec<(String, String)> {
     let tables = [
         "activities",
         "activity_bases",
@@ -266,10 +285,13 @@ fn expected() -> Vec<(String, String)> {
         "tokens_subject",
     ];
     let sequences = ["activities_id_seq", "legal_bases_id_seq", "subjects_id_seq", "tokens_id_seq"];
+    // Added by format 2.
+    let (tables_2, indexes_2) = (["app_documents"], ["app_documents_app", "app_documents_pkey"]);
+    let tables = tables.iter().chain(tables_2.iter().filter(|_| format >= 2));
+    let indexes = indexes.iter().chain(indexes_2.iter().filter(|_| format >= 2));
     let mut out: Vec<(String, String)> = tables
-        .iter()
         .map(|t| (t.to_string(), "r".to_owned()))
-        .chain(indexes.iter().map(|i| (i.to_string(), "i".to_owned())))
+        .chain(indexes.map(|i| (i.to_string(), "i".to_owned())))
         .chain(sequences.iter().map(|s| (s.to_string(), "S".to_owned())))
         .collect();
     out.sort();
@@ -356,7 +378,8 @@ fn db_schema_exists(db: &Db<'_>, schema: &str) -> Result<bool> {
 /// opens, and exactly the objects bunkerlite made — no extra table, view, function, trigger or
 /// rule (any of which could copy rows out as they are written or before they are deleted).
 pub(crate) fn check(db: &Db<'_>, schema: &str) -> Result<()> {
-    check_version(stored_format(db)?)?;
+    let format = stored_format(db)?;
+    check_version(format)?;
     let rows = db.rows(
         "SELECT c.relname::text, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = $1 AND c.relkind NOT IN ('t') ORDER BY 1, 2",
@@ -367,7 +390,7 @@ pub(crate) fn check(db: &Db<'_>, schema: &str) -> Result<()> {
         found.push((get::<String>(r, 0)?, get::<String>(r, 1)?));
     }
     found.sort();
-    if found != expected() {
+    if found != expected(format) {
         return Err(Error::integrity("the vault's schema holds objects bunkerlite did not make, or lacks some"));
     }
     let planted = db.one(

@@ -2,6 +2,7 @@
 //! the read handle (`Db`) and the write transaction (`Tx`, always `BEGIN IMMEDIATE`), the mapping
 //! of engine errors to the vault's kinds, and one file of typed functions per area.
 
+mod apps;
 mod audit;
 mod consent;
 mod errors;

@@ -380,6 +380,24 @@ const MIGRATIONS: &[(i64, &str)] = &[
     INSERT INTO meta (name, value) VALUES ('normalize_rules', 1);
     "#,
     ),
+    (
+        7,
+        r#"
+    -- App documents: a subject's JSON document per app (`shipping`, `billing`, ...), sealed under
+    -- the subject's data key and bound to its token, the app's name and the row's version and
+    -- times. Deleted with the subject (by its erasure; the foreign key backs that up).
+    CREATE TABLE app_documents (
+        subject_id INTEGER NOT NULL REFERENCES subjects (id) ON DELETE CASCADE,
+        app        TEXT NOT NULL,
+        document   BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        version    INTEGER NOT NULL,
+        PRIMARY KEY (subject_id, app)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX app_documents_app ON app_documents (app);
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
