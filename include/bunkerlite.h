@@ -927,6 +927,146 @@ int32_t bl_consents_purge(const struct bl_vault *vault,
                           char **out_report_json);
 
 /*
+ Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII
+ characters; generated, 256 random bits, when absent) — with an expiry (`ttl_ms` or
+ `expires_at_ms`; 24 hours by default, at most 400 days), optionally linked to a subject
+ (`options.subject`, a token: its data is then sealed under the subject's key and erased with
+ it). An existing id gets the new data and expiry as its next version; a session linked to one
+ subject is never taken over through another (`DUPLICATE`), and a set that names no subject keeps
+ the link it has. Only a keyed hash of the id is stored. Returns the session's metadata with its
+ id. Purpose check: write, on the linked subject (or none).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `data_json` is the
+ data as JSON text. `options_json` is NULL or the options as JSON text (an object). Writes the
+ session (`SessionInfo` as JSON text) to `*out_session_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`, `BL_NOT_FOUND`, `BL_ERASED`,
+ `BL_DUPLICATE`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_session_json` is a valid
+ pointer.
+ */
+int32_t bl_session_set(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *data_json,
+                       const char *options_json,
+                       char **out_session_json);
+
+/*
+ Read a session by its id: `NOT_FOUND` when there is none, `EXPIRED` from its expiry on (until
+ `purge_sessions` removes it). Purpose check: read, on the linked subject (or none). A vault with
+ require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Writes the session (`Session` as JSON text) to `*out_session_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_EXPIRED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_session_json` is a valid
+ pointer.
+ */
+int32_t bl_session_get(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *id,
+                       char **out_session_json);
+
+/*
+ Move a live session's expiry ahead (`ttl_ms` or `expires_at_ms`; 24 hours from now by default),
+ its data unchanged: what a session store does on each request. Purpose check: write, on the
+ linked subject (or none).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the session
+ (`SessionInfo` as JSON text) to `*out_session_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_NOT_FOUND`, `BL_EXPIRED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_session_json` is a valid
+ pointer.
+ */
+int32_t bl_session_touch(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *id,
+                         const char *options_json,
+                         char **out_session_json);
+
+/*
+ Delete a session, expired or not (`NOT_FOUND` when there is none). Purpose check: delete, on the
+ linked subject (or none).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated.
+ */
+int32_t bl_session_delete(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *id);
+
+/*
+ A page of the subject's sessions, live and expired: each by a reference (the keyed hash of its
+ id, as the audit log names it — never the id) with its times. Purpose check: read, on the
+ subject found. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `cursor` is NULL for the first page or the previous page's `next`; `limit` is 1–1000. Writes
+ the page (`Page<SessionRef>` as JSON text) to `*out_page_json`; free it with `bl_string_free`,
+ which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+ pointer.
+ */
+int32_t bl_sessions_list(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *mode,
+                         const char *value,
+                         const char *cursor,
+                         uint64_t limit,
+                         char **out_page_json);
+
+/*
+ Delete every expired session, at most 1,000 per transaction (readers and writers wait for one
+ batch at most). Returns how many went and in how many batches. No purpose check: removes what
+ expired by its own terms; returns only counts.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+ (`SessionPurge` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_sessions_purge(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          char **out_report_json);
+
+/*
  Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
  phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
  yet: the activity must cover writes.

@@ -1131,6 +1131,116 @@ class Vault {
             throw lift(e, 'listAppNamesAsync');
         }
     }
+    /** Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII characters; generated, 256 random bits, when absent) — with an expiry (`ttl_ms` or `expires_at_ms`; 24 hours by default, at most 400 days), optionally linked to a subject (`options.subject`, a token: its data is then sealed under the subject's key and erased with it). An existing id gets the new data and expiry as its next version; a session linked to one subject is never taken over through another (`DUPLICATE`), and a set that names no subject keeps the link it has. Only a keyed hash of the id is stored. Returns the session's metadata with its id. Purpose check: write, on the linked subject (or none). */
+    setSession(data, options, opts) {
+        try {
+            return JSON.parse(calls.setSession(this.#handle, text(data), optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'setSession');
+        }
+    }
+    /** `setSession`, off the event loop. */
+    async setSessionAsync(data, options, opts) {
+        try {
+            return JSON.parse(await calls.setSessionAsync(this.#handle, text(data), optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'setSessionAsync');
+        }
+    }
+    /** Read a session by its id: `NOT_FOUND` when there is none, `EXPIRED` from its expiry on (until `purge_sessions` removes it). Purpose check: read, on the linked subject (or none). A vault with require_purpose needs a purpose. */
+    getSession(id, opts) {
+        try {
+            return JSON.parse(calls.getSession(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getSession');
+        }
+    }
+    /** `getSession`, off the event loop. */
+    async getSessionAsync(id, opts) {
+        try {
+            return JSON.parse(await calls.getSessionAsync(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getSessionAsync');
+        }
+    }
+    /** Move a live session's expiry ahead (`ttl_ms` or `expires_at_ms`; 24 hours from now by default), its data unchanged: what a session store does on each request. Purpose check: write, on the linked subject (or none). */
+    touchSession(id, options, opts) {
+        try {
+            return JSON.parse(calls.touchSession(this.#handle, id, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'touchSession');
+        }
+    }
+    /** `touchSession`, off the event loop. */
+    async touchSessionAsync(id, options, opts) {
+        try {
+            return JSON.parse(await calls.touchSessionAsync(this.#handle, id, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'touchSessionAsync');
+        }
+    }
+    /** Delete a session, expired or not (`NOT_FOUND` when there is none). Purpose check: delete, on the linked subject (or none). */
+    deleteSession(id, opts) {
+        try {
+            calls.deleteSession(this.#handle, id, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteSession');
+        }
+    }
+    /** `deleteSession`, off the event loop. */
+    async deleteSessionAsync(id, opts) {
+        try {
+            await calls.deleteSessionAsync(this.#handle, id, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'deleteSessionAsync');
+        }
+    }
+    /** A page of the subject's sessions, live and expired: each by a reference (the keyed hash of its id, as the audit log names it — never the id) with its times. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    listSessions(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.listSessions(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts));
+        }
+        catch (e) {
+            throw lift(e, 'listSessions');
+        }
+    }
+    /** `listSessions`, off the event loop. */
+    async listSessionsAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.listSessionsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts));
+        }
+        catch (e) {
+            throw lift(e, 'listSessionsAsync');
+        }
+    }
+    /** Delete every expired session, at most 1,000 per transaction (readers and writers wait for one batch at most). Returns how many went and in how many batches. No purpose check: removes what expired by its own terms; returns only counts. */
+    purgeSessions(opts) {
+        try {
+            return JSON.parse(calls.purgeSessions(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeSessions');
+        }
+    }
+    /** `purgeSessions`, off the event loop. */
+    async purgeSessionsAsync(opts) {
+        try {
+            return JSON.parse(await calls.purgeSessionsAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeSessionsAsync');
+        }
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject, opts) {
         try {

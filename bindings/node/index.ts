@@ -216,6 +216,48 @@ export interface AppDocument {
   version: number
 }
 
+/** A session as read back. `Debug` shows neither the id nor the data. */
+export interface Session {
+  /** The session id. */
+  id: string
+  /** The linked subject's token, if any. */
+  subject: string | null
+  /** The data (a JSON object). */
+  data: { [key: string]: Json }
+  /** Created, in milliseconds since the Unix epoch. */
+  created_ms: number
+  /** Last set or touched, in milliseconds since the Unix epoch. */
+  updated_ms: number
+  /** When it expires, in milliseconds since the Unix epoch. */
+  expires_ms: number
+  /** 1 when created, +1 per set or touch. */
+  version: number
+}
+
+/** A session's metadata, as stored or changed. `Debug` does not show the id. */
+export interface SessionInfo {
+  /** The session id (as given, or generated). */
+  id: string
+  /** The linked subject's token, if any. */
+  subject: string | null
+  /** Created, in milliseconds since the Unix epoch. */
+  created_ms: number
+  /** Last set or touched, in milliseconds since the Unix epoch. */
+  updated_ms: number
+  /** When it expires, in milliseconds since the Unix epoch. */
+  expires_ms: number
+  /** 1 when created, +1 per set or touch. */
+  version: number
+}
+
+/** The result of `purgeSessions`. */
+export interface SessionPurge {
+  /** Expired sessions deleted. */
+  removed: number
+  /** Transactions it took (each holds the write lock for one batch of at most 1,000). */
+  batches: number
+}
+
 /** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
   /** The erased subject's token. */
@@ -617,6 +659,23 @@ export interface AuditEvent {
 }
 
 /**
+ * One of a subject's sessions as listed: never its id (a bearer secret the vault does not
+ * keep), a reference instead.
+ */
+export interface SessionRef {
+  /** The keyed hash of the session's id (hex), as the audit log names it. */
+  reference: string
+  /** Created, in milliseconds since the Unix epoch. */
+  created_ms: number
+  /** Last set or touched, in milliseconds since the Unix epoch. */
+  updated_ms: number
+  /** When it expires (or expired), in milliseconds since the Unix epoch. */
+  expires_ms: number
+  /** Whether it has expired (unreadable; the next purge removes it). */
+  expired: boolean
+}
+
+/**
  * The chain head: keep it outside the vault, and `verifyAudit`
  * can then detect truncation and rollback of the file.
  */
@@ -966,6 +1025,28 @@ export interface ConsentOptions {
   reference?: string | null
   /** The notice version the subject was shown (default: the basis's current one). */
   notice_version?: number | null
+}
+
+/**
+ * Options of `setSession` and
+ * `touchSession` (unknown fields refused). `Debug` does
+ * not show the id (a bearer secret).
+ */
+export interface SessionOptions {
+  /**
+   * The session id: 16 to 256 visible ASCII characters. Generated (43 characters, 256 random
+   * bits) when absent.
+   */
+  id?: string | null
+  /**
+   * The token of the subject the session belongs to. A session linked to a subject keeps its
+   * link: naming another subject is `DUPLICATE`, naming none keeps the one it has.
+   */
+  subject?: string | null
+  /** Lifetime from now, in milliseconds (1 to 400 days' worth; default 24 hours). */
+  ttl_ms?: number | null
+  /** Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`). */
+  expires_at_ms?: number | null
 }
 
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
@@ -1994,6 +2075,116 @@ export class Vault {
       return JSON.parse(await calls.listAppNamesAsync(this.#handle))
     } catch (e) {
       throw lift(e, 'listAppNamesAsync')
+    }
+  }
+
+  /** Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII characters; generated, 256 random bits, when absent) — with an expiry (`ttl_ms` or `expires_at_ms`; 24 hours by default, at most 400 days), optionally linked to a subject (`options.subject`, a token: its data is then sealed under the subject's key and erased with it). An existing id gets the new data and expiry as its next version; a session linked to one subject is never taken over through another (`DUPLICATE`), and a set that names no subject keeps the link it has. Only a keyed hash of the id is stored. Returns the session's metadata with its id. Purpose check: write, on the linked subject (or none). */
+  setSession (data: Record<string, Json>, options?: SessionOptions | null, opts?: CallOptions | null): SessionInfo {
+    try {
+      return JSON.parse(calls.setSession(this.#handle, text(data), optionalText(options), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'setSession')
+    }
+  }
+
+  /** `setSession`, off the event loop. */
+  async setSessionAsync (data: Record<string, Json>, options?: SessionOptions | null, opts?: CallOptions | null): Promise<SessionInfo> {
+    try {
+      return JSON.parse(await calls.setSessionAsync(this.#handle, text(data), optionalText(options), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'setSessionAsync')
+    }
+  }
+
+  /** Read a session by its id: `NOT_FOUND` when there is none, `EXPIRED` from its expiry on (until `purge_sessions` removes it). Purpose check: read, on the linked subject (or none). A vault with require_purpose needs a purpose. */
+  getSession (id: string, opts?: CallOptions | null): Session {
+    try {
+      return JSON.parse(calls.getSession(this.#handle, id, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'getSession')
+    }
+  }
+
+  /** `getSession`, off the event loop. */
+  async getSessionAsync (id: string, opts?: CallOptions | null): Promise<Session> {
+    try {
+      return JSON.parse(await calls.getSessionAsync(this.#handle, id, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'getSessionAsync')
+    }
+  }
+
+  /** Move a live session's expiry ahead (`ttl_ms` or `expires_at_ms`; 24 hours from now by default), its data unchanged: what a session store does on each request. Purpose check: write, on the linked subject (or none). */
+  touchSession (id: string, options?: SessionOptions | null, opts?: CallOptions | null): SessionInfo {
+    try {
+      return JSON.parse(calls.touchSession(this.#handle, id, optionalText(options), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'touchSession')
+    }
+  }
+
+  /** `touchSession`, off the event loop. */
+  async touchSessionAsync (id: string, options?: SessionOptions | null, opts?: CallOptions | null): Promise<SessionInfo> {
+    try {
+      return JSON.parse(await calls.touchSessionAsync(this.#handle, id, optionalText(options), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'touchSessionAsync')
+    }
+  }
+
+  /** Delete a session, expired or not (`NOT_FOUND` when there is none). Purpose check: delete, on the linked subject (or none). */
+  deleteSession (id: string, opts?: CallOptions | null): void {
+    try {
+      calls.deleteSession(this.#handle, id, actorOf(opts), purposeOf(opts))
+    } catch (e) {
+      throw lift(e, 'deleteSession')
+    }
+  }
+
+  /** `deleteSession`, off the event loop. */
+  async deleteSessionAsync (id: string, opts?: CallOptions | null): Promise<void> {
+    try {
+      await calls.deleteSessionAsync(this.#handle, id, actorOf(opts), purposeOf(opts))
+    } catch (e) {
+      throw lift(e, 'deleteSessionAsync')
+    }
+  }
+
+  /** A page of the subject's sessions, live and expired: each by a reference (the keyed hash of its id, as the audit log names it — never the id) with its times. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+  listSessions (lookup: Lookup, opts?: PageOptions | null): Page<SessionRef> {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(calls.listSessions(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts))
+    } catch (e) {
+      throw lift(e, 'listSessions')
+    }
+  }
+
+  /** `listSessions`, off the event loop. */
+  async listSessionsAsync (lookup: Lookup, opts?: PageOptions | null): Promise<Page<SessionRef>> {
+    const mode = lookupMode(lookup)
+    try {
+      return JSON.parse(await calls.listSessionsAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], opts))
+    } catch (e) {
+      throw lift(e, 'listSessionsAsync')
+    }
+  }
+
+  /** Delete every expired session, at most 1,000 per transaction (readers and writers wait for one batch at most). Returns how many went and in how many batches. No purpose check: removes what expired by its own terms; returns only counts. */
+  purgeSessions (opts?: CallOptions | null): SessionPurge {
+    try {
+      return JSON.parse(calls.purgeSessions(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'purgeSessions')
+    }
+  }
+
+  /** `purgeSessions`, off the event loop. */
+  async purgeSessionsAsync (opts?: CallOptions | null): Promise<SessionPurge> {
+    try {
+      return JSON.parse(await calls.purgeSessionsAsync(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'purgeSessionsAsync')
     }
   }
 

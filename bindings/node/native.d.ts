@@ -114,6 +114,18 @@ export declare const calls: {
   listAppsAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   listAppNames(handle: VaultHandle): string
   listAppNamesAsync(handle: VaultHandle): Promise<string>
+  setSession(handle: VaultHandle, data: JsonText, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  setSessionAsync(handle: VaultHandle, data: JsonText, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  getSession(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): string
+  getSessionAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  touchSession(handle: VaultHandle, id: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  touchSessionAsync(handle: VaultHandle, id: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  deleteSession(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): void
+  deleteSessionAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  listSessions(handle: VaultHandle, mode: string | undefined, lookup: unknown, opts?: unknown): string
+  listSessionsAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, opts?: unknown): Promise<string>
+  purgeSessions(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  purgeSessionsAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

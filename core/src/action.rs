@@ -116,6 +116,19 @@ actions! {
     AppDelete = 36, "app.delete";
     /// The apps a subject has documents of were listed.
     AppList = 37, "app.list";
+    /// A session was stored (created, or replaced with new data and expiry); the event names the
+    /// session by the keyed hash of its id, never the id.
+    SessionSet = 38, "session.set";
+    /// A session was read.
+    SessionGet = 39, "session.get";
+    /// A session's expiry was moved ahead.
+    SessionTouch = 40, "session.touch";
+    /// A session was deleted.
+    SessionDelete = 41, "session.delete";
+    /// A subject's sessions were listed.
+    SessionList = 42, "session.list";
+    /// Expired sessions were removed.
+    SessionPurge = 43, "session.purge";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

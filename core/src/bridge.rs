@@ -32,6 +32,9 @@ pub fn schemas() -> Schemas {
     let mut out = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
     out.subschema_for::<crate::Subject>();
     out.subschema_for::<crate::AppDocument>();
+    out.subschema_for::<crate::Session>();
+    out.subschema_for::<crate::SessionInfo>();
+    out.subschema_for::<crate::SessionPurge>();
     out.subschema_for::<crate::ErasureReceipt>();
     out.subschema_for::<crate::TokenInfo>();
     out.subschema_for::<crate::TokenBatch<crate::TokenizeItem>>();
@@ -47,6 +50,7 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::ConsentReport>();
     out.subschema_for::<crate::Page<crate::ConsentEvent>>();
     out.subschema_for::<crate::Page<crate::AuditEvent>>();
+    out.subschema_for::<crate::Page<crate::SessionRef>>();
     out.subschema_for::<crate::AuditHead>();
     out.subschema_for::<crate::AuditReport>();
     out.subschema_for::<crate::CompactReport>();
@@ -59,6 +63,7 @@ pub fn schemas() -> Schemas {
     input.subschema_for::<crate::LegalBasisSpec>();
     input.subschema_for::<crate::ActivitySpec>();
     input.subschema_for::<crate::ConsentOptions>();
+    input.subschema_for::<crate::SessionOptions>();
 
     Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
 }

@@ -11,7 +11,7 @@
 //! the key check, and it happens on a read-only connection before anything is written.
 
 use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
-use crate::crypto::index::{field_key, MacKey};
+use crate::crypto::index::{field_key, IndexKey, MacKey};
 use crate::crypto::kdf;
 use crate::crypto::keys::{MasterKey, SecretKey};
 use crate::crypto::random_key;
@@ -36,12 +36,15 @@ pub(crate) enum Purpose {
     /// The root of the consent keys: the MAC of the current consent decisions and of exported
     /// consent receipts.
     Consent,
+    /// The root of the session keys: the keyed hash of session ids and the key sealing the data
+    /// of sessions not linked to a subject (created at open in vaults made before sessions).
+    Sessions,
 }
 
 impl Purpose {
     /// Every purpose this version uses; those missing from a vault are created at open.
-    pub(crate) const ALL: [Purpose; 5] =
-        [Purpose::Kek, Purpose::Index, Purpose::Audit, Purpose::Tokens, Purpose::Consent];
+    pub(crate) const ALL: [Purpose; 6] =
+        [Purpose::Kek, Purpose::Index, Purpose::Audit, Purpose::Tokens, Purpose::Consent, Purpose::Sessions];
 
     pub(crate) const fn name(self) -> &'static str {
         match self {
@@ -50,6 +53,7 @@ impl Purpose {
             Purpose::Audit => "audit",
             Purpose::Tokens => "tokens",
             Purpose::Consent => "consent",
+            Purpose::Sessions => "sessions",
         }
     }
 }
@@ -66,6 +70,15 @@ pub(crate) struct Keyring {
     audit: MacKey,
     tokens: TokenKeys,
     consent: ConsentKeys,
+    sessions: SessionKeys,
+}
+
+/// The keys of the sessions area, derived from the `sessions` purpose key.
+pub(crate) struct SessionKeys {
+    /// The keyed hash of session ids (what the database stores instead of an id).
+    pub(crate) hash: IndexKey,
+    /// Seals the data of sessions not linked to a subject (key id: the purpose key's).
+    pub(crate) value: aead::Sealer,
 }
 
 /// The consent keys, derived from the `consent` purpose key and prepared.
@@ -173,8 +186,13 @@ impl Keyring {
             deterministic: tokens_root.derive(&vault_id, kdf::TOKEN_DETERMINISTIC),
             state: MacKey::new(&tokens_root.derive(&vault_id, kdf::TOKEN_STATE)),
         };
+        let (sessions_id, sessions_root) = find(Purpose::Sessions)?;
+        let sessions = SessionKeys {
+            hash: IndexKey::new(&sessions_root.derive(&vault_id, kdf::SESSION_HASH)),
+            value: aead::Sealer::new(&sessions_root.derive(&vault_id, kdf::SESSION_VALUE), sessions_id),
+        };
         let audit = MacKey::new(&audit);
-        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent })
+        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent, sessions })
     }
 
     /// The vault's random id (bound into every ciphertext and derived key).
@@ -195,6 +213,11 @@ impl Keyring {
     /// The consent keys.
     pub(crate) fn consent(&self) -> &ConsentKeys {
         &self.consent
+    }
+
+    /// The sessions area's keys.
+    pub(crate) fn sessions(&self) -> &SessionKeys {
+        &self.sessions
     }
 
     /// The blind-index key of the indexed field `field`.

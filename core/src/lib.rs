@@ -50,6 +50,7 @@ mod options;
 mod page;
 mod patch;
 mod policy;
+mod sessions;
 mod store;
 mod subjects;
 mod tokens;
@@ -72,6 +73,9 @@ pub use error::{Error, ErrorGroup, ErrorKind, Result};
 pub use options::{AuditDetails, Options, PostgresOptions, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
+pub use sessions::{
+    Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS,
+};
 pub use store::StorageReport;
 pub use subjects::{Lookup, Subject, IDENTITY_FIELDS};
 pub use tokens::{
@@ -87,6 +91,7 @@ const AREAS: &[(&str, &[declare::Op])] = &[
     ("tokens", tokens::ops::OPERATIONS),
     ("consent", consent::ops::OPERATIONS),
     ("apps", apps::ops::OPERATIONS),
+    ("sessions", sessions::ops::OPERATIONS),
     ("audit_log", audit_log::ops::OPERATIONS),
     ("vault", vault::vault_ops::OPERATIONS),
 ];

@@ -23,6 +23,10 @@ const OPERATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/
 const POLICY_OPS: [&str; 5] = ["read", "write", "delete", "export", "detokenize"];
 /// Personal data of the subject and its tokens: never in what a refused call returns.
 const CANARIES: [&str; 4] = ["ann.canary", "Ann Canary", "4111111111111111", "Canary Street"];
+/// The id of the fixture's session (linked to its subject).
+const SESSION: &str = "checks-session-0001";
+/// A well-formed session id that names no session.
+const NO_SESSION: &str = "checks-no-session-0000";
 /// A well-formed subject token that names no subject.
 const NOBODY: &str = "00000000-0000-4000-8000-000000000000";
 
@@ -58,6 +62,8 @@ fn fixture(options: Value) -> Fixture {
     let ann = Lookup::token(&subject);
     vault.update_subject(&app, &ann, json!({"name": "Ann Canary-Lee"})).expect("update: audit details");
     vault.put_app_document(&app, &ann, "shipping", json!({"street": "Canary Street"})).expect("app document");
+    let session = json!({"id": SESSION, "subject": subject});
+    vault.set_session(&app, json!({"street": "Canary Street"}), Some(session)).expect("session");
     let linked = vault.tokenize(&app, "4111111111111111", Some(json!({"subject": subject}))).expect("linked token");
     let unlinked = vault.tokenize(&app, "record-7", None).expect("unlinked token");
     let ff1 = vault.tokenize(&app, "4111111111111111", Some(json!({"kind": "fpe"}))).expect("ff1 token");
@@ -173,6 +179,17 @@ fn cases(f: &Fixture) -> Vec<Case> {
         ),
         case("list_apps", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
         case("list_app_names", e, json!({}), None),
+        case(
+            "set_session",
+            e,
+            json!({"data": {"a": 1}, "options": {"id": SESSION, "subject": s}}),
+            Some(json!({"data": {"a": 1}, "options": {"subject": NOBODY}})),
+        ),
+        case("get_session", e, json!({"id": SESSION}), Some(json!({"id": NO_SESSION}))),
+        case("touch_session", e, json!({"id": SESSION}), Some(json!({"id": NO_SESSION}))),
+        case("delete_session", e, json!({"id": SESSION}), Some(json!({"id": NO_SESSION}))),
+        case("list_sessions", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
+        case("purge_sessions", e, json!({}), None),
         case("delete_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("revoke_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case(

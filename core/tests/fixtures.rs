@@ -15,7 +15,9 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 7;
+const CURRENT: u32 = 8;
+/// The clock the fixtures of format 8 on were written (and are checked) at.
+const FIXTURE_CLOCK_MS: i64 = 1_800_000_000_000;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 fn fixture(version: u32, ext: &str) -> PathBuf {
@@ -32,7 +34,10 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
     let db = location;
     let key = MasterKey::from_hex(KEY_HEX).expect("key");
     // Format 5: a small index batch, so the audit's index by subject holds several runs.
-    let options = Options::default().indexed_fields(["customer_id"]).audit_index_batch(3);
+    // Format 8: a fixed clock, so the sessions' expiry (at most 400 days ahead) is the same
+    // whenever the fixture is checked (the manifest names the clock).
+    let options =
+        Options::default().indexed_fields(["customer_id"]).audit_index_batch(3).manual_clock_ms(FIXTURE_CLOCK_MS);
     let vault = Vault::open(db, &key, options).expect("create");
     let signup = Caller::new("app:signup").expect("actor");
     let ann = vault
@@ -110,12 +115,29 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
     vault.put_app_document(&shop, &Lookup::token(&bob), "wishlist", json!({"items": ["book"]})).expect("app");
     vault.delete_app_document(&shop, &Lookup::token(&bob), "wishlist").expect("app");
     vault.put_app_document(&shop, &Lookup::token(&bob), "shipping", json!({"city": "Lyon"})).expect("app");
+    // Format 8: sessions (linked to a subject and not, one set twice, one deleted, one of an
+    // erased subject).
+    let web = Caller::new("app:web").expect("actor");
+    let far = FIXTURE_CLOCK_MS + 300 * 86_400_000;
+    let linked = json!({"id": "fixture-session-ann-0001", "subject": ann, "expires_at_ms": far});
+    vault.set_session(&web, json!({"cart": [1]}), Some(linked.clone())).expect("session");
+    vault.set_session(&web, json!({"cart": [1, 2]}), Some(linked)).expect("session again");
+    let anon = json!({"id": "fixture-session-anon-0002", "expires_at_ms": far});
+    vault.set_session(&web, json!({"theme": "dark"}), Some(anon)).expect("session");
+    vault.set_session(&web, json!({"x": 1}), Some(json!({"id": "fixture-session-gone-0003"}))).expect("session");
+    vault.delete_session(&web, "fixture-session-gone-0003").expect("delete session");
+    let gus = vault.create_subject(&signup, json!({"email": "gus.fixture@example.org"})).expect("gus");
+    vault
+        .set_session(&web, json!({"y": 1}), Some(json!({"id": "fixture-session-gus-0004", "subject": gus})))
+        .expect("s");
+    vault.forget_subject(&dpo, &Lookup::token(&gus)).expect("forget gus");
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
         "format": format,
         "key": KEY_HEX,
         "options": {"indexed_fields": ["customer_id"], "audit_index_batch": 3},
+        "manual_clock_ms": FIXTURE_CLOCK_MS,
         "subjects": [
             {"token": ann, "version": 2, "lookup": {"customer_id": "C-1"},
              "profile": {"email": "Ann.Fixture@Example.com", "phone": "+49 30 901820", "login": "ann", "customer_id": "C-1",
@@ -123,7 +145,7 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
             {"token": bob, "version": 1, "lookup": {"email": "BOB.fixture@example.org"},
              "profile": {"email": "bob.fixture@example.org", "name": "Bob"}},
         ],
-        "erased": [eve, dan],
+        "erased": [eve, dan, gus],
         "tokens": [
             {"token": card, "value": "4111111111111111", "kind": "card", "expires_ms": 4_102_444_800_000_i64},
             {"token": email, "value": "Ann.Fixture@Example.com", "kind": "email", "subject": ann},
@@ -141,6 +163,11 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
             {"subject": bob, "app": "shipping", "version": 1, "document": {"city": "Lyon"}},
         ],
         "app_names": ["billing", "shipping"],
+        "sessions": [
+            {"id": "fixture-session-ann-0001", "subject": ann, "data": {"cart": [1, 2]}, "version": 2},
+            {"id": "fixture-session-anon-0002", "subject": null, "data": {"theme": "dark"}, "version": 1},
+        ],
+        "sessions_gone": ["fixture-session-gone-0003", "fixture-session-gus-0004"],
         "texts": [{"text": text, "restored": "mail ann.fixture@example.com or call +49 30 901820"}],
         "audit_head": head,
         "audit_events": head.seq,
@@ -165,7 +192,10 @@ fn check(version: u32) {
 /// Open the vault at `location` (a copy of a fixture) and check everything its manifest lists.
 fn check_at(location: &str, manifest: &Value, version: &str) {
     let key = MasterKey::from_hex(manifest["key"].as_str().expect("key")).expect("key");
-    let options = Options::from_json(manifest["options"].clone()).expect("options");
+    let mut options = Options::from_json(manifest["options"].clone()).expect("options");
+    if let Some(clock) = manifest["manual_clock_ms"].as_i64() {
+        options = options.manual_clock_ms(clock);
+    }
     let vault = Vault::open(location, &key, options).unwrap_or_else(|e| panic!("{version} does not open: {e}"));
     // The audit chain first, before this test appends to it: unchanged up to the recorded head.
     let head: AuditHead = serde_json::from_value(manifest["audit_head"].clone()).expect("head");
@@ -227,6 +257,17 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
         assert_eq!(got.document, a["document"], "{version}: document of {app}");
         assert_eq!(json!(got.version), a["version"]);
     }
+    for s in manifest["sessions"].as_array().into_iter().flatten() {
+        let id = s["id"].as_str().expect("id");
+        let got = vault.get_session(&reader, id).unwrap_or_else(|e| panic!("{version} session: {e}"));
+        assert_eq!(got.data, s["data"], "{version}: session data");
+        assert_eq!(json!(got.subject), s["subject"]);
+        assert_eq!(json!(got.version), s["version"]);
+    }
+    for id in manifest["sessions_gone"].as_array().into_iter().flatten() {
+        let e = vault.get_session(&reader, id.as_str().expect("id")).expect_err("gone");
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+    }
     if let Some(names) = manifest.get("app_names") {
         assert_eq!(json!(vault.list_app_names().expect("names")), *names);
     }
@@ -256,12 +297,18 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
     // Consent works in every format after the migration.
     let dpo = Caller::new("admin:dpo").expect("actor");
     vault.set_legal_basis(&dpo, "after-upgrade", json!({"type": "consent"})).expect("basis after upgrade");
-    let first = Lookup::token(manifest["subjects"][0]["token"].as_str().expect("token"));
+    let first_token = manifest["subjects"][0]["token"].as_str().expect("token");
+    let first = Lookup::token(first_token);
     vault.give_consent(&reader, &first, "after-upgrade", None).expect("consent after upgrade");
     // App documents work in every format after the migration (format 7 added them).
     vault.put_app_document(&reader, &first, "after_upgrade", json!({"ok": true})).expect("app after upgrade");
     let doc = vault.get_app_document(&reader, &first, "after_upgrade").expect("app read after upgrade");
     assert_eq!(doc.document, json!({"ok": true}));
+    // Sessions work in every format after the migration (format 8 added them, and the key of
+    // their ids, made at open in an older vault).
+    let session =
+        vault.set_session(&reader, json!({"ok": true}), Some(json!({"subject": first_token}))).expect("session");
+    assert_eq!(vault.get_session(&reader, &session.id).expect("session read").data, json!({"ok": true}));
     // Tokens work in every format after the migration.
     let fresh = vault.tokenize(&reader, "after-upgrade", None).expect("tokenize after upgrade");
     assert_eq!(vault.detokenize(&reader, &fresh, None).expect("detokenize"), "after-upgrade");
@@ -335,7 +382,7 @@ mod on_postgres {
     use super::*;
 
     /// The PostgreSQL format this build writes.
-    const CURRENT_PG: u32 = 2;
+    const CURRENT_PG: u32 = 3;
 
     fn server() -> String {
         std::env::var("BUNKERLITE_TEST_POSTGRES").expect("BUNKERLITE_TEST_POSTGRES names the test cluster")

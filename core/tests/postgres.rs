@@ -635,6 +635,9 @@ fn the_server_holds_no_personal_data_in_its_files_or_wal() {
                 format!("canary.person{i}@pgcanary.example"),
                 format!("Zebulon Quixotic{i}"),
                 format!("CANARYSTREET {i} Vellichor Lane"),
+                format!("CANARYAPPDOC {i} Shipping Quay"),
+                format!("canary-session-id-{i:04}-Zq"),
+                format!("CANARYCART {i} Sessionberry"),
             ]
         })
         .collect();
@@ -647,14 +650,19 @@ fn the_server_holds_no_personal_data_in_its_files_or_wal() {
         let t = vault
             .create_subject(
                 &app,
-                json!({"email": canaries[i * 3], "name": canaries[i * 3 + 1], "address": canaries[i * 3 + 2]}),
+                json!({"email": canaries[i * 6], "name": canaries[i * 6 + 1], "address": canaries[i * 6 + 2]}),
             )
             .expect("create");
         vault
-            .give_consent(&app, &Lookup::token(&t), "newsletter", Some(json!({"reference": canaries[i * 3]})))
+            .give_consent(&app, &Lookup::token(&t), "newsletter", Some(json!({"reference": canaries[i * 6]})))
             .expect("consent");
-        vault.get_subject(&app, &Lookup::email(canaries[i * 3].clone())).expect("get");
-        vault.tokenize(&app, &canaries[i * 3 + 1], Some(json!({"kind": "uuid", "subject": t}))).expect("tokenize");
+        vault.get_subject(&app, &Lookup::email(canaries[i * 6].clone())).expect("get");
+        vault.tokenize(&app, &canaries[i * 6 + 1], Some(json!({"kind": "uuid", "subject": t}))).expect("tokenize");
+        let who = Lookup::token(&t);
+        vault.put_app_document(&app, &who, "shipping", json!({"street": canaries[i * 6 + 3]})).expect("app");
+        let options = json!({"id": canaries[i * 6 + 4], "subject": t});
+        vault.set_session(&app, json!({"cart": canaries[i * 6 + 5]}), Some(options)).expect("session");
+        vault.get_session(&app, &canaries[i * 6 + 4]).expect("session read");
         tokens.push(t);
     }
     vault.update_subject(&app, &Lookup::token(&tokens[0]), json!({"name": "Zebulon Renamed"})).expect("update");

@@ -38,6 +38,14 @@ fn no_plaintext_or_residue_on_disk() {
             .update_subject(&common::c("app:crm"), &Lookup::token(&tokens[i]), json!({"note": canary(i, "note")}))
             .expect("update");
         vault.get_subject(&common::c("app:crm"), &Lookup::login(canary(i, "login"))).expect("read");
+        // An app document and a session (its id a bearer secret: never stored either).
+        let who = Lookup::token(&tokens[i]);
+        let shop = common::c("app:shop");
+        vault.put_app_document(&shop, &who, "shipping", json!({"street": canary(i, "appdoc")})).expect("app");
+        vault.update_app_document(&shop, &who, "shipping", json!({"floor": canary(i, "apppatch")})).expect("app");
+        let options = json!({"id": canary(i, "sessionid"), "subject": tokens[i]});
+        vault.set_session(&shop, json!({"cart": canary(i, "session")}), Some(options)).expect("session");
+        vault.get_session(&shop, &canary(i, "sessionid")).expect("session read");
     }
     // Capture what erasure must remove: the erased subjects' ciphertexts and wrapped keys.
     let erase: Vec<usize> = (0..n).step_by(7).collect();
@@ -58,6 +66,22 @@ fn no_plaintext_or_residue_on_disk() {
             .collect::<Result<_, _>>()
             .expect("rows");
         assert_eq!(hashes.len(), 2);
+        let sealed: Vec<(&str, Vec<u8>)> = raw
+            .prepare(
+                "SELECT 'app document', document FROM app_documents a JOIN subjects s ON s.id = a.subject_id
+                   WHERE s.token = ?1
+                 UNION ALL SELECT 'session data', data FROM sessions x JOIN subjects s ON s.id = x.subject_id
+                   WHERE s.token = ?1",
+            )
+            .expect("prepare")
+            .query_map([token.as_slice()], |r| {
+                Ok((if r.get::<_, String>(0)? == "session data" { "session data" } else { "app document" }, r.get(1)?))
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(sealed.len(), if i % 10 == 0 { 2 } else { 0 });
+        residue.extend(sealed.into_iter().map(|(what, c)| (what, c[17..33].to_vec())));
         // 16 bytes of each ciphertext body (after the 17-byte header) and of each index hash:
         // random-looking, so finding one anywhere means the row's bytes survived.
         residue.push(("wrapped data key", dek[17..33].to_vec()));
@@ -67,8 +91,12 @@ fn no_plaintext_or_residue_on_disk() {
     drop(raw);
     vault.close().expect("close");
 
-    let all: Vec<String> =
-        (0..n).flat_map(|i| ["mail", "login", "name", "street", "note"].map(|f| canary(i, f))).collect();
+    let all: Vec<String> = (0..n)
+        .flat_map(|i| {
+            ["mail", "login", "name", "street", "note", "appdoc", "apppatch", "sessionid", "session"]
+                .map(|f| canary(i, f))
+        })
+        .collect();
     assert_absent(&common::all_bytes(&tv.path), &all, "before erasure");
 
     let vault = common::open(&tv.path, 1);

@@ -40,6 +40,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ("key_wrappings.updated_ms", "when the root key was last rewrapped: decides nothing"),
     ("key_wrappings:duplicate", "an unlock method bunkerlite does not know is never read"),
     ("app_documents:delete", "a deleted app document is NOT_FOUND: a denial, never another document or a permission"),
+    ("sessions:delete", "a deleted session is NOT_FOUND (a logout): a denial, never another session's data"),
     ("tokens:delete", "a deleted token is unknown (NOT_FOUND): a denial, never a permission; tokens are removed by purges and erasures that the audit records without naming each"),
     ("subject_index:delete", "a deleted index entry makes a lookup by that value NOT_FOUND: a denial; an entry re-pointed or planted is checked against the decrypted profile"),
     ("subject_index:duplicate", "an entry under a hash no one without the key can compute is never looked up"),
@@ -50,6 +51,9 @@ const EXEMPT: &[(&str, &str)] = &[
     ("sqlite_sequence:duplicate", "a counter of a table that does not exist is never read"),
     ("sqlite_sequence.name", "as for a deleted counter"),
 ];
+
+/// The sweep's sessions: two linked to subjects, one to nobody.
+const SESSIONS: [&str; 3] = ["sweep-session-ann-01", "sweep-session-bob-02", "sweep-session-none-3"];
 
 fn key() -> MasterKey {
     MasterKey::from_bytes(&[5; 32]).expect("key")
@@ -117,6 +121,15 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
     v.update_app_document(&app, &who(0), "shipping", json!({"zip": "10115"})).expect("app");
     v.put_app_document(&app, &who(0), "billing", json!({"iban": "DE89370400440532013000"})).expect("app");
     v.put_app_document(&app, &who(1), "shipping", json!({"street": "2 Side St"})).expect("app");
+    for (i, id) in SESSIONS.iter().enumerate() {
+        let options = match i {
+            0 => json!({"id": id, "subject": subjects[0]}),
+            1 => json!({"id": id, "subject": subjects[1], "ttl_ms": 5_000_000}),
+            _ => json!({"id": id}),
+        };
+        v.set_session(&app, json!({"step": i}), Some(options)).expect("session");
+    }
+    v.touch_session(&app, SESSIONS[1], None).expect("touch");
     for t in &subjects[..3] {
         v.get_subject(&app, &Lookup::token(t)).expect("read");
     }
@@ -177,6 +190,18 @@ fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
         put(format!("detokenize {i}"), value(v.detokenize(&market, t, None)));
     }
     put("text".into(), value(v.detokenize_text(&market, &made.text, None)));
+    for id in SESSIONS {
+        put(
+            format!("session {id}"),
+            v.get_session(&ship, id).map(|s| json!([s.data, s.subject, s.expires_ms, s.version])),
+        );
+    }
+    for (i, s) in made.subjects.iter().enumerate() {
+        put(
+            format!("sessions {i}"),
+            v.list_sessions(&app, &Lookup::token(s), &PageRequest::first(10)).map(|p| json!(p)),
+        );
+    }
     put("bases".into(), json_of(v.list_legal_bases().map(|b| json!(b))));
     put("activities".into(), v.list_activities().map(|a| json!(a)));
     put(

@@ -145,6 +145,24 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "list_app_names")) {
         return bl_app_names_list(vault, out);
     }
+    if (!strcmp(op, "set_session")) {
+        return bl_session_set(vault, step_caller(s), doc_arg(s, "data"), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "get_session")) {
+        return bl_session_get(vault, step_caller(s), json_str(s, "id", NULL), out);
+    }
+    if (!strcmp(op, "touch_session")) {
+        return bl_session_touch(vault, step_caller(s), json_str(s, "id", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "delete_session")) {
+        return bl_session_delete(vault, step_caller(s), json_str(s, "id", NULL));
+    }
+    if (!strcmp(op, "list_sessions")) {
+        return bl_sessions_list(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "cursor", NULL), page_limit(s), out);
+    }
+    if (!strcmp(op, "purge_sessions")) {
+        return bl_sessions_purge(vault, step_caller(s), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit`: the committed index.d.ts describes a usable, typed API.
-import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt, type AppDocument } from '..'
+import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt, type AppDocument, type Session, type SessionInfo, type SessionRef, type SessionPurge } from '..'
 
 async function main (): Promise<void> {
   const key: MasterKey = MasterKey.generate()
@@ -41,6 +41,13 @@ async function main (): Promise<void> {
   const names: string[] = vault.listAppNames()
   vault.deleteAppDocument({ token: other }, 'shipping')
   console.log(shipping.version, patched.document, apps.length, names.length)
+  const set: SessionInfo = vault.setSession({ cart: [1] }, { subject: other, ttl_ms: 60000 })
+  const session: Session = await vault.getSessionAsync(set.id)
+  const touched: SessionInfo = vault.touchSession(set.id, { ttl_ms: 120000 })
+  const listed: Page<SessionRef> = vault.listSessions({ token: other }, { limit: 10 })
+  vault.deleteSession(set.id)
+  const purged: SessionPurge = vault.purgeSessions()
+  console.log(session.data, touched.expires_ms, listed.total, purged.removed)
   vault.close()
 }
 

@@ -60,6 +60,9 @@ pub(crate) enum Slot {
     Agreement,
     /// A subject's document of an app, under its data key (`app_documents.document`).
     AppDocument,
+    /// A session's data, under the linked subject's data key or the session value key
+    /// (`sessions.data`).
+    SessionData,
 }
 
 impl Slot {
@@ -74,6 +77,7 @@ impl Slot {
             Slot::TokenValue => "tokens.value",
             Slot::Agreement => "agreements.details",
             Slot::AppDocument => "app_documents.document",
+            Slot::SessionData => "sessions.data",
         }
     }
 }

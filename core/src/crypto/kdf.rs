@@ -26,6 +26,11 @@ pub(crate) const TOKEN_SCOPE: &[u8] = b"bunkerlite/v2/tokens/scope/";
 /// [`TOKEN_HASH`].
 pub(crate) const TOKEN_STATE: &[u8] = b"bunkerlite/v6/tokens/state";
 
+/// HKDF info of the keyed hash of session ids (from the `sessions` purpose key).
+pub(crate) const SESSION_HASH: &[u8] = b"bunkerlite/v8/sessions/hash";
+/// HKDF info of the key sealing the data of sessions not linked to a subject.
+pub(crate) const SESSION_VALUE: &[u8] = b"bunkerlite/v8/sessions/value";
+
 /// The MAC key of the current consent decisions (`agreements_now.mac`): HKDF(consent purpose
 /// key, salt = vault id, info = this label).
 pub(crate) const CONSENT_STATE: &[u8] = b"bunkerlite/v2/consent/state";

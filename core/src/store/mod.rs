@@ -16,28 +16,47 @@ use crate::audit_log::store::AuditLogReads;
 use crate::chain::store::{ChainReads, ChainWrites};
 use crate::consent::store::{ConsentReads, ConsentWrites};
 use crate::error::Result;
+use crate::sessions::store::{SessionReads, SessionWrites};
 use crate::subjects::store::{SubjectReads, SubjectWrites};
 use crate::tokens::store::{TokenReads, TokenWrites};
 
 /// Every area's reads: what a read handle offers.
 pub(crate) trait Reads:
-    SubjectReads + TokenReads + ConsentReads + AppReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+    SubjectReads + TokenReads + ConsentReads + AppReads + SessionReads + ChainReads + AuditLogReads + KeyReads + MetaReads
 {
 }
 
 impl<T> Reads for T where
-    T: ?Sized + SubjectReads + TokenReads + ConsentReads + AppReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+    T: ?Sized
+        + SubjectReads
+        + TokenReads
+        + ConsentReads
+        + AppReads
+        + SessionReads
+        + ChainReads
+        + AuditLogReads
+        + KeyReads
+        + MetaReads
 {
 }
 
 /// Every area's reads and writes: what a write transaction offers.
 pub(crate) trait Writes:
-    Reads + SubjectWrites + TokenWrites + ConsentWrites + AppWrites + ChainWrites + KeyWrites + MetaWrites
+    Reads + SubjectWrites + TokenWrites + ConsentWrites + AppWrites + SessionWrites + ChainWrites + KeyWrites + MetaWrites
 {
 }
 
 impl<T> Writes for T where
-    T: ?Sized + Reads + SubjectWrites + TokenWrites + ConsentWrites + AppWrites + ChainWrites + KeyWrites + MetaWrites
+    T: ?Sized
+        + Reads
+        + SubjectWrites
+        + TokenWrites
+        + ConsentWrites
+        + AppWrites
+        + SessionWrites
+        + ChainWrites
+        + KeyWrites
+        + MetaWrites
 {
 }
 

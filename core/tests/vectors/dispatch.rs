@@ -258,6 +258,41 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 to_value(v.list_apps(&caller, &lookup)?)
             }
             "list_app_names" => to_value(v.list_app_names()?),
+            "set_session" => {
+                let caller = caller(s)?;
+                let data = s["data"].clone();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.set_session(&caller, data, options)?)
+            }
+            "get_session" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                to_value(v.get_session(&caller, &id)?)
+            }
+            "touch_session" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.touch_session(&caller, &id, options)?)
+            }
+            "delete_session" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                {
+                    v.delete_session(&caller, &id)?;
+                    Value::Null
+                }
+            }
+            "list_sessions" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let page = page(s);
+                to_value(v.list_sessions(&caller, &lookup, &page)?)
+            }
+            "purge_sessions" => {
+                let caller = caller(s)?;
+                to_value(v.purge_sessions(&caller)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -339,6 +374,12 @@ pub const OPERATIONS: &[&str] = &[
     "delete_app_document",
     "list_apps",
     "list_app_names",
+    "set_session",
+    "get_session",
+    "touch_session",
+    "delete_session",
+    "list_sessions",
+    "purge_sessions",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

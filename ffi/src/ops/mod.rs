@@ -3,6 +3,7 @@
 mod apps;
 mod audit_log;
 mod consent;
+mod sessions;
 mod subjects;
 mod tokens;
 mod vault;
@@ -10,6 +11,7 @@ mod vault;
 pub use apps::*;
 pub use audit_log::*;
 pub use consent::*;
+pub use sessions::*;
 pub use subjects::*;
 pub use tokens::*;
 pub use vault::*;

@@ -3,10 +3,11 @@
 mod apps;
 mod audit_log;
 mod consent;
+mod sessions;
 mod subjects;
 mod tokens;
 mod vault;
 
 /// Every area's exported names and callbacks.
 pub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] =
-    &[subjects::CALLS, tokens::CALLS, consent::CALLS, apps::CALLS, audit_log::CALLS, vault::CALLS];
+    &[subjects::CALLS, tokens::CALLS, consent::CALLS, apps::CALLS, sessions::CALLS, audit_log::CALLS, vault::CALLS];

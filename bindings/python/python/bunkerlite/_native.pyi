@@ -18,9 +18,13 @@ from .types import (
     LegalBasis,
     PageOfAuditEvent,
     PageOfConsentEvent,
+    PageOfSessionRef,
     ProcessingDecision,
     PurgeReport,
     ReceiptCheck,
+    Session,
+    SessionInfo,
+    SessionPurge,
     Subject,
     TokenBatchOfDeleteItem,
     TokenBatchOfDetokenizeItem,
@@ -159,6 +163,18 @@ class Vault:
         """The names of the apps the subject has a document of, sorted (each document authenticated on the way: one moved or renamed in the database is `INTEGRITY`). Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
     def list_app_names(self) -> List[str]:
         """The names of the apps any subject has a document of, sorted. No purpose check: app names hold no personal data (not audited)."""
+    def set_session(self, data: Dict[str, _JSON], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SessionInfo:
+        """Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII characters; generated, 256 random bits, when absent) — with an expiry (`ttl_ms` or `expires_at_ms`; 24 hours by default, at most 400 days), optionally linked to a subject (`options.subject`, a token: its data is then sealed under the subject's key and erased with it). Purpose check: write, on the linked subject (or none)."""
+    def get_session(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Session:
+        """Read a session by its id: `NOT_FOUND` when there is none, `EXPIRED` from its expiry on (until `purge_sessions` removes it). Purpose check: read, on the linked subject (or none). A vault with require_purpose needs a purpose."""
+    def touch_session(self, id: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SessionInfo:
+        """Move a live session's expiry ahead (`ttl_ms` or `expires_at_ms`; 24 hours from now by default), its data unchanged: what a session store does on each request. Purpose check: write, on the linked subject (or none)."""
+    def delete_session(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """Delete a session, expired or not (`NOT_FOUND` when there is none). Purpose check: delete, on the linked subject (or none)."""
+    def list_sessions(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None) -> PageOfSessionRef:
+        """A page of the subject's sessions, live and expired: each by a reference (the keyed hash of its id, as the audit log names it — never the id) with its times. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
+    def purge_sessions(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SessionPurge:
+        """Delete every expired session, at most 1,000 per transaction (readers and writers wait for one batch at most). No purpose check: removes what expired by its own terms; returns only counts."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> PageOfAuditEvent:
         """List audit events, newest first: the subject's (a token) or, without one, all. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose."""
     def get_audit_head(self) -> AuditHead:

@@ -78,6 +78,51 @@ class AppDocument(TypedDict):
     """1 when created, +1 per put or update."""
 
 
+class Session(TypedDict):
+    """A session as read back. `Debug` shows neither the id nor the data."""
+
+    id: str
+    """The session id."""
+    subject: Optional[str]
+    """The linked subject's token, if any."""
+    data: Dict[str, Any]
+    """The data (a JSON object)."""
+    created_ms: int
+    """Created, in milliseconds since the Unix epoch."""
+    updated_ms: int
+    """Last set or touched, in milliseconds since the Unix epoch."""
+    expires_ms: int
+    """When it expires, in milliseconds since the Unix epoch."""
+    version: int
+    """1 when created, +1 per set or touch."""
+
+
+class SessionInfo(TypedDict):
+    """A session's metadata, as stored or changed. `Debug` does not show the id."""
+
+    id: str
+    """The session id (as given, or generated)."""
+    subject: Optional[str]
+    """The linked subject's token, if any."""
+    created_ms: int
+    """Created, in milliseconds since the Unix epoch."""
+    updated_ms: int
+    """Last set or touched, in milliseconds since the Unix epoch."""
+    expires_ms: int
+    """When it expires, in milliseconds since the Unix epoch."""
+    version: int
+    """1 when created, +1 per set or touch."""
+
+
+class SessionPurge(TypedDict):
+    """The result of `purge_sessions`."""
+
+    removed: int
+    """Expired sessions deleted."""
+    batches: int
+    """Transactions it took (each holds the write lock for one batch of at most 1,000)."""
+
+
 class ErasureReceipt(TypedDict):
     """Proof of an erasure. Holds no personal data."""
 
@@ -512,6 +557,34 @@ class AuditEvent(TypedDict):
     """
 
 
+class PageOfSessionRef(TypedDict):
+    """A page of a listing, newest first."""
+
+    total: int
+    """How many items the whole listing holds."""
+    items: List[SessionRef]
+    """This page's items."""
+    next: Optional[str]
+    """The cursor of the next page, or `None` when this page is the last."""
+
+
+class SessionRef(TypedDict):
+    """One of a subject's sessions as listed: never its id (a bearer secret the vault does not
+    keep), a reference instead.
+    """
+
+    reference: str
+    """The keyed hash of the session's id (hex), as the audit log names it."""
+    created_ms: int
+    """Created, in milliseconds since the Unix epoch."""
+    updated_ms: int
+    """Last set or touched, in milliseconds since the Unix epoch."""
+    expires_ms: int
+    """When it expires (or expired), in milliseconds since the Unix epoch."""
+    expired: bool
+    """Whether it has expired (unreadable; the next purge removes it)."""
+
+
 class AuditHead(TypedDict):
     """The chain head: keep it outside the vault, and `verify_audit`
     can then detect truncation and rollback of the file.
@@ -835,6 +908,26 @@ class ConsentOptions(TypedDict, total=False):
     """The notice version the subject was shown (default: the basis's current one)."""
 
 
+class SessionOptions(TypedDict, total=False):
+    """Options of `set_session` and
+    `touch_session` (unknown fields refused). `Debug` does
+    not show the id (a bearer secret).
+    """
+
+    id: Optional[str]
+    """The session id: 16 to 256 visible ASCII characters. Generated (43 characters, 256 random
+    bits) when absent.
+    """
+    subject: Optional[str]
+    """The token of the subject the session belongs to. A session linked to a subject keeps its
+    link: naming another subject is `DUPLICATE`, naming none keeps the one it has.
+    """
+    ttl_ms: Optional[int]
+    """Lifetime from now, in milliseconds (1 to 400 days' worth; default 24 hours)."""
+    expires_at_ms: Optional[int]
+    """Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`)."""
+
+
 StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
@@ -875,10 +968,16 @@ __all__ = [
     "Options",
     "PageOfAuditEvent",
     "PageOfConsentEvent",
+    "PageOfSessionRef",
     "PostgresOptions",
     "ProcessingDecision",
     "PurgeReport",
     "ReceiptCheck",
+    "Session",
+    "SessionInfo",
+    "SessionOptions",
+    "SessionPurge",
+    "SessionRef",
     "SqliteOptions",
     "StorageReport",
     "StorageReportPostgres",

@@ -3,6 +3,7 @@
 mod apps;
 mod audit_log;
 mod consent;
+mod sessions;
 mod subjects;
 mod tokens;
 mod vault;

@@ -45,6 +45,12 @@ pub(super) fn connect_error(err: postgres::Error) -> Error {
 impl From<postgres::Error> for Error {
     fn from(err: postgres::Error) -> Error {
         let Some(code) = err.code() else {
+            // A parameter or column the driver could not convert is a defect here, not the
+            // server being away (the driver's text names only the position and the types).
+            let text = err.to_string();
+            if text.starts_with("error serializing") || text.starts_with("error deserializing") {
+                return Error::internal("a value did not convert between bunkerlite and the database server");
+            }
             return if err.is_closed() {
                 Error::new(ErrorKind::Busy, "the connection to the database server was lost; retry when it is back")
             } else {

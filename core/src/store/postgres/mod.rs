@@ -28,6 +28,7 @@ mod errors;
 mod keys;
 mod meta;
 pub(crate) mod schema;
+mod sessions;
 mod subjects;
 mod tokens;
 
@@ -527,13 +528,16 @@ impl Store {
     /// left in their pages is released for reuse (see the book's "Scaling out" for what VACUUM
     /// does not reach).
     fn vacuum(&self, full: bool) -> Result<()> {
+        // Only the vault's own tables (named unqualified: the connection's search path is the
+        // vault's schema), never the rest of the database.
         let sql = if full {
-            "VACUUM FULL"
+            format!("VACUUM FULL {}", schema::tables().join(", "))
         } else {
-            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents"
+            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions"
+                .to_owned()
         };
         let mut conn = self.take()?;
-        let out = Db::on(&mut conn).batch(sql);
+        let out = Db::on(&mut conn).batch(&sql);
         self.give_back(conn);
         out
     }

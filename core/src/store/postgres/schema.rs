@@ -10,14 +10,14 @@ use super::{get, Db, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The format this build writes.
-pub(crate) const FORMAT: i64 = 2;
+pub(crate) const FORMAT: i64 = 3;
 
 /// The first format this build opens.
 const FIRST_SUPPORTED: i64 = 1;
 
 /// The vault format (the SQLite numbering, see `store/sqlite/schema.rs`) the rows of each
 /// PostgreSQL format have.
-const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7)];
+const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8)];
 
 /// Migrations, in order: `(format it makes, SQL)`. Never edit a released migration; append a new
 /// one. Every integer is `bigint` (the driver binds Rust's `i64` to it exactly).
@@ -228,7 +228,31 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX app_documents_app ON app_documents (app);
     "#,
     ),
+    (
+        3,
+        r#"
+    -- Sessions (vault format 8): by the keyed hash of their id, the data sealed under the linked
+    -- subject's data key (or the vault's session key).
+    CREATE TABLE sessions (
+        hash       bytea PRIMARY KEY CHECK (length(hash) = 16),
+        subject_id bigint,
+        data       bytea NOT NULL,
+        created_ms bigint NOT NULL,
+        updated_ms bigint NOT NULL,
+        expires_ms bigint NOT NULL,
+        version    bigint NOT NULL
+    );
+    CREATE INDEX sessions_subject ON sessions (subject_id, hash) WHERE subject_id IS NOT NULL;
+    CREATE INDEX sessions_expiry ON sessions (expires_ms);
+    "#,
+    ),
 ];
+
+/// The tables of a vault of this build's format (what `compact` rewrites: only the vault's own,
+/// never the rest of the database).
+pub(crate) fn tables() -> Vec<String> {
+    expected(FORMAT).into_iter().filter(|(_, kind)| kind == "r").map(|(name, _)| name).collect()
+}
 
 /// The tables, indexes and sequences a vault of `format` holds (relation name, kind), sorted.
 fn expected(format: i64) -> Vec<(String, String)> {
@@ -287,8 +311,12 @@ fn expected(format: i64) -> Vec<(String, String)> {
     let sequences = ["activities_id_seq", "legal_bases_id_seq", "subjects_id_seq", "tokens_id_seq"];
     // Added by format 2.
     let (tables_2, indexes_2) = (["app_documents"], ["app_documents_app", "app_documents_pkey"]);
-    let tables = tables.iter().chain(tables_2.iter().filter(|_| format >= 2));
-    let indexes = indexes.iter().chain(indexes_2.iter().filter(|_| format >= 2));
+    // Added by format 3.
+    let (tables_3, indexes_3) = (["sessions"], ["sessions_expiry", "sessions_pkey", "sessions_subject"]);
+    let tables =
+        tables.iter().chain(tables_2.iter().filter(|_| format >= 2)).chain(tables_3.iter().filter(|_| format >= 3));
+    let indexes =
+        indexes.iter().chain(indexes_2.iter().filter(|_| format >= 2)).chain(indexes_3.iter().filter(|_| format >= 3));
     let mut out: Vec<(String, String)> = tables
         .map(|t| (t.to_string(), "r".to_owned()))
         .chain(indexes.map(|i| (i.to_string(), "i".to_owned())))

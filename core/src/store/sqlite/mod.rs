@@ -12,6 +12,7 @@ mod meta;
 mod mutex;
 mod open;
 pub(crate) mod schema;
+mod sessions;
 mod subjects;
 mod tokens;
 mod writer;

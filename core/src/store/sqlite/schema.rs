@@ -398,6 +398,25 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX app_documents_app ON app_documents (app);
     "#,
     ),
+    (
+        8,
+        r#"
+    -- Sessions: by the keyed hash of their id (never the id), the data sealed under the linked
+    -- subject's data key (or the vault's session key) and bound to the hash, the expiry, the
+    -- subject's token and the row's version and times. Deleted with the subject.
+    CREATE TABLE sessions (
+        hash       BLOB PRIMARY KEY,
+        subject_id INTEGER REFERENCES subjects (id) ON DELETE CASCADE,
+        data       BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        version    INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX sessions_subject ON sessions (subject_id, hash) WHERE subject_id IS NOT NULL;
+    CREATE INDEX sessions_expiry ON sessions (expires_ms);
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
