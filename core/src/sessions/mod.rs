@@ -200,8 +200,11 @@ type Owner = Option<(i64, TokenBytes, SecretKey)>;
 /// stored is `INTEGRITY` (an erasure deletes the subject's sessions with it).
 fn owner(engine: &Engine, db: &Db<'_>, row: &SessionRow) -> Result<Owner> {
     let Some(sid) = row.subject_id else { return Ok(None) };
-    let (token, dek) = subjects::data_key_by_id(engine, db, sid)?
-        .ok_or_else(|| Error::integrity("a session is linked to a subject that is not stored"))?;
+    let (token, dek) = match &row.link {
+        Some((token, wrapped)) => (*token, engine.keys().unwrap_dek(token, wrapped)?),
+        None => subjects::data_key_by_id(engine, db, sid)?
+            .ok_or_else(|| Error::integrity("a session is linked to a subject that is not stored"))?,
+    };
     Ok(Some((sid, token, dek)))
 }
 
@@ -354,6 +357,7 @@ impl Sessions {
                 updated_ms: now,
                 expires_ms,
                 version: stored.as_ref().map_or(1, |r| r.version + 1),
+                link: None,
             };
             row.data = seal(engine, &owner, &row, &plain)?;
             Self::save(tx, &row, stored.is_some())?;
@@ -423,6 +427,7 @@ impl Sessions {
                 updated_ms: now,
                 expires_ms: expiry(&options, now)?,
                 version: stored.version + 1,
+                link: None,
             };
             row.data = seal(engine, &owner, &row, &plain)?;
             tx.update_session(&row)?;
@@ -484,18 +489,19 @@ impl Sessions {
     /// Remove every expired session, a batch of at most 1,000 per transaction (the write lock is
     /// never held longer than one batch).
     pub(crate) fn purge(engine: &Engine, caller: &Caller) -> Result<SessionPurge> {
-        let (mut removed, mut batches) = (0, 0);
+        let (mut removed, mut batches, mut after) = (0, 0, None);
         loop {
             let now = engine.now_ms();
-            let n = engine.write(caller, Action::SessionPurge, None, |tx| {
+            let (n, last) = engine.write(caller, Action::SessionPurge, None, |tx| {
                 engine.validate_purpose(tx, caller)?;
-                Ok((tx.purge_expired_sessions(now, PURGE_BATCH)?, vec![]))
+                Ok((tx.purge_expired_sessions(now, after.as_ref(), PURGE_BATCH)?, vec![]))
             })?;
             removed += n;
             batches += 1;
             if n < PURGE_BATCH {
                 break;
             }
+            after = last;
         }
         engine.write(caller, Action::SessionPurge, None, |_| {
             Ok(((), vec![Event::attempt(Action::SessionPurge, None)]))

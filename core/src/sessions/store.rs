@@ -20,11 +20,16 @@ pub(crate) struct SessionRow {
     pub(crate) expires_ms: i64,
     /// 1 when created, +1 per set or touch.
     pub(crate) version: i64,
+    /// The linked subject's token and wrapped data key, read with the row by
+    /// [`session`](SessionReads::session) (one lookup for the hot path); `None` elsewhere, and
+    /// when the linked subject is not stored.
+    pub(crate) link: Option<([u8; 16], Vec<u8>)>,
 }
 
 /// The reads of the sessions area.
 pub(crate) trait SessionReads {
-    /// The session whose id has this keyed hash.
+    /// The session whose id has this keyed hash, with its linked subject's token and wrapped data
+    /// key.
     fn session(&self, hash: &[u8; 16]) -> Result<Option<SessionRow>>;
 
     /// Up to `limit` of the subject's sessions with a hash after `after` (all when `None`), in
@@ -47,8 +52,15 @@ pub(crate) trait SessionWrites: SessionReads {
     /// Delete the session with this hash; whether there was one.
     fn delete_session(&self, hash: &[u8; 16]) -> Result<bool>;
 
-    /// Delete up to `limit` sessions expired at `now_ms`; how many went.
-    fn purge_expired_sessions(&self, now_ms: i64, limit: u64) -> Result<u64>;
+    /// Delete up to `limit` sessions expired at `now_ms` among those whose hash comes after
+    /// `after` (all when `None`), in hash order (so a batch deletes neighbouring rows); how many
+    /// went and the last hash it deleted.
+    fn purge_expired_sessions(
+        &self,
+        now_ms: i64,
+        after: Option<&[u8; 16]>,
+        limit: u64,
+    ) -> Result<(u64, Option<[u8; 16]>)>;
 
     /// Delete every session linked to the subject (its erasure); how many there were.
     fn delete_sessions_of_subject(&self, subject_id: i64) -> Result<u64>;

@@ -243,7 +243,6 @@ const MIGRATIONS: &[(i64, &str)] = &[
         version    bigint NOT NULL
     );
     CREATE INDEX sessions_subject ON sessions (subject_id, hash) WHERE subject_id IS NOT NULL;
-    CREATE INDEX sessions_expiry ON sessions (expires_ms);
     "#,
     ),
 ];
@@ -312,7 +311,7 @@ fn expected(format: i64) -> Vec<(String, String)> {
     // Added by format 2.
     let (tables_2, indexes_2) = (["app_documents"], ["app_documents_app", "app_documents_pkey"]);
     // Added by format 3.
-    let (tables_3, indexes_3) = (["sessions"], ["sessions_expiry", "sessions_pkey", "sessions_subject"]);
+    let (tables_3, indexes_3) = (["sessions"], ["sessions_pkey", "sessions_subject"]);
     let tables =
         tables.iter().chain(tables_2.iter().filter(|_| format >= 2)).chain(tables_3.iter().filter(|_| format >= 3));
     let indexes =

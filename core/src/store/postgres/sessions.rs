@@ -21,6 +21,7 @@ fn row(r: &Row) -> Result<SessionRow> {
         updated_ms: get(r, 4)?,
         expires_ms: get(r, 5)?,
         version: get(r, 6)?,
+        link: None,
     })
 }
 
@@ -54,13 +55,25 @@ impl SessionWrites for Db<'_> {
         Ok(self.exec("DELETE FROM sessions WHERE hash = $1", &[&hash.as_slice()])? > 0)
     }
 
-    fn purge_expired_sessions(&self, now_ms: i64, limit: u64) -> Result<u64> {
+    fn purge_expired_sessions(
+        &self,
+        now_ms: i64,
+        after: Option<&[u8; 16]>,
+        limit: u64,
+    ) -> Result<(u64, Option<[u8; 16]>)> {
+        let after: &[u8] = after.map_or(&[], |a| a.as_slice());
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.exec(
-            "DELETE FROM sessions WHERE hash IN
-               (SELECT hash FROM sessions WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2)",
-            &[&now_ms, &limit],
-        )
+        let row = self.one(
+            "WITH gone AS (
+               DELETE FROM sessions WHERE hash IN
+                 (SELECT hash FROM sessions WHERE hash > $2 AND expires_ms <= $1 ORDER BY hash LIMIT $3)
+               RETURNING hash)
+             SELECT count(*), max(hash) FROM gone",
+            &[&now_ms, &after, &limit],
+        )?;
+        let n: i64 = get(&row, 0)?;
+        let last: Option<Vec<u8>> = get(&row, 1)?;
+        Ok((n as u64, last.map(|h| fixed(h, "session hash")).transpose()?))
     }
 
     fn delete_sessions_of_subject(&self, subject_id: i64) -> Result<u64> {
@@ -70,7 +83,19 @@ impl SessionWrites for Db<'_> {
 
 impl SessionReads for Db<'_> {
     fn session(&self, hash: &[u8; 16]) -> Result<Option<SessionRow>> {
-        self.maybe(concat!("SELECT ", columns!(), " FROM sessions WHERE hash = $1"), &[&hash.as_slice()], row)
+        self.maybe(
+            "SELECT x.hash, x.subject_id, x.data, x.created_ms, x.updated_ms, x.expires_ms, x.version, s.token, s.dek
+             FROM sessions x LEFT JOIN subjects s ON s.id = x.subject_id WHERE x.hash = $1",
+            &[&hash.as_slice()],
+            |r| {
+                let mut session = row(r)?;
+                let (token, dek): (Option<Vec<u8>>, Option<Vec<u8>>) = (get(r, 7)?, get(r, 8)?);
+                if let (Some(token), Some(dek)) = (token, dek) {
+                    session.link = Some((fixed(token, "subject token")?, dek));
+                }
+                Ok(session)
+            },
+        )
     }
 
     fn sessions_of_subject(&self, subject_id: i64, after: Option<&[u8; 16]>, limit: u64) -> Result<Vec<SessionRow>> {

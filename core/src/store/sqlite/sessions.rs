@@ -19,7 +19,16 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 }
 
 fn row((hash, subject_id, data, created_ms, updated_ms, expires_ms, version): Raw) -> Result<SessionRow> {
-    Ok(SessionRow { hash: fixed(hash, "session hash")?, subject_id, data, created_ms, updated_ms, expires_ms, version })
+    Ok(SessionRow {
+        hash: fixed(hash, "session hash")?,
+        subject_id,
+        data,
+        created_ms,
+        updated_ms,
+        expires_ms,
+        version,
+        link: None,
+    })
 }
 
 impl SessionWrites for Db<'_> {
@@ -69,15 +78,28 @@ impl SessionWrites for Db<'_> {
         Ok(self.conn.prepare_cached("DELETE FROM sessions WHERE hash = ?1")?.execute([hash.as_slice()])? > 0)
     }
 
-    fn purge_expired_sessions(&self, now_ms: i64, limit: u64) -> Result<u64> {
-        let n = self
-            .conn
-            .prepare_cached(
-                "DELETE FROM sessions WHERE hash IN
-                   (SELECT hash FROM sessions WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2)",
-            )?
-            .execute(rusqlite::params![now_ms, limit as i64])?;
-        Ok(n as u64)
+    fn purge_expired_sessions(
+        &self,
+        now_ms: i64,
+        after: Option<&[u8; 16]>,
+        limit: u64,
+    ) -> Result<(u64, Option<[u8; 16]>)> {
+        let after: &[u8] = after.map_or(&[], |a| a.as_slice());
+        let mut stmt = self.conn.prepare_cached(
+            "DELETE FROM sessions WHERE hash IN
+               (SELECT hash FROM sessions WHERE hash > ?2 AND expires_ms <= ?1 ORDER BY hash LIMIT ?3)
+             RETURNING hash",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![now_ms, after, limit as i64])?;
+        let (mut n, mut last): (u64, Option<Vec<u8>>) = (0, None);
+        while let Some(r) = rows.next()? {
+            let hash: Vec<u8> = r.get(0)?;
+            if last.as_ref().map_or(true, |l| hash > *l) {
+                last = Some(hash);
+            }
+            n += 1;
+        }
+        Ok((n, last.map(|h| fixed(h, "session hash")).transpose()?))
     }
 
     fn delete_sessions_of_subject(&self, subject_id: i64) -> Result<u64> {
@@ -87,12 +109,23 @@ impl SessionWrites for Db<'_> {
 
 impl SessionReads for Db<'_> {
     fn session(&self, hash: &[u8; 16]) -> Result<Option<SessionRow>> {
-        self.conn
-            .prepare_cached(concat!("SELECT ", columns!(), " FROM sessions WHERE hash = ?1"))?
-            .query_row([hash.as_slice()], raw)
-            .optional()?
-            .map(row)
-            .transpose()
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT x.hash, x.subject_id, x.data, x.created_ms, x.updated_ms, x.expires_ms, x.version,
+                        s.token, s.dek
+                 FROM sessions x LEFT JOIN subjects s ON s.id = x.subject_id WHERE x.hash = ?1",
+            )?
+            .query_row([hash.as_slice()], |r| {
+                Ok((raw(r)?, r.get::<_, Option<Vec<u8>>>(7)?, r.get::<_, Option<Vec<u8>>>(8)?))
+            })
+            .optional()?;
+        let Some((raw, token, dek)) = found else { return Ok(None) };
+        let mut session = row(raw)?;
+        if let (Some(token), Some(dek)) = (token, dek) {
+            session.link = Some((fixed(token, "subject token")?, dek));
+        }
+        Ok(Some(session))
     }
 
     fn sessions_of_subject(&self, subject_id: i64, after: Option<&[u8; 16]>, limit: u64) -> Result<Vec<SessionRow>> {
