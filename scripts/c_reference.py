@@ -25,6 +25,9 @@ GROUPS = [
     ("tokens", "Tokens", "Vaulted and format-preserving tokens, tokens in free text.", ("bl_token", "bl_text_")),
     ("consent", "Consent", "Legal bases, processing activities, decisions, receipts, the outbox.",
      ("bl_basis", "bl_bases", "bl_activit", "bl_consent", "bl_outbox")),
+    ("apps", "App documents", "A subject's JSON document per app.", ("bl_app",)),
+    ("sessions", "Sessions", "Encrypted session records for web applications.", ("bl_session",)),
+    ("shares", "Shares", "Listed fields of a subject's record shared with a partner.", ("bl_share",)),
     ("audit", "Audit log", "Listing, the chain head, verification, flushing.", ("bl_audit",)),
 ]
 
