@@ -1067,6 +1067,103 @@ int32_t bl_sessions_purge(const struct bl_vault *vault,
                           char **out_report_json);
 
 /*
+ Share part of a subject's data: `spec.of` is `profile`, `app` (with `spec.app`) or `session`
+ (with `spec.session`, the id of one of the subject's sessions), limited to `spec.fields` (dotted
+ paths) — every field only with `spec.all_fields: true` — for `ttl_ms`/`expires_at_ms`
+ (default 24 hours, at most the vault's `share_max_ttl_ms`), optionally for one `partner` and at
+ most `max_reads` resolutions. Returns the share with its id: a bearer secret of 256 random bits,
+ shown once (only its keyed hash is kept). Purpose check: export, on the subject found: a share
+ discloses its data to a third party. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `spec_json` is NULL or the spec as JSON text (an object). Writes the share (`ShareInfo` as JSON
+ text) to `*out_share_json`; free it with `bl_string_free`, which wipes it. Errors:
+ `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_share_json` is a valid
+ pointer.
+ */
+int32_t bl_share_create(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *mode,
+                        const char *value,
+                        const char *spec_json,
+                        char **out_share_json);
+
+/*
+ Resolve a share by its id: exactly the shared fields of the record as it is now (a field the
+ record lacks is left out). A share bound to a partner needs that partner's name; otherwise, and
+ for an unknown or revoked share, `NOT_FOUND`; `EXPIRED` from its expiry on; the last allowed
+ resolution deletes it. Audited against the subject. No purpose check: the share is the
+ authorisation (its creation was checked as `export`).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ `partner` may be NULL. Writes the shared (`Shared` as JSON text) to `*out_shared_json`; free it
+ with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_EXPIRED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_shared_json` is a valid
+ pointer.
+ */
+int32_t bl_share_resolve(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *id,
+                         const char *partner,
+                         char **out_shared_json);
+
+/*
+ Revoke a share (`NOT_FOUND` when there is none): later resolutions are `NOT_FOUND`. No purpose
+ check: ends a disclosure; reads nothing.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated.
+ */
+int32_t bl_share_revoke(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *id);
+
+/*
+ The subject's shares, live and expired, each by its reference (never its id) with what it
+ shares, with whom, until when and how often it was resolved. Purpose check: read, on the subject
+ found. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the shares (`Vec<ShareRef>` as JSON text) to `*out_shares_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_shares_json` is a valid
+ pointer.
+ */
+int32_t bl_shares_list(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *mode,
+                       const char *value,
+                       char **out_shares_json);
+
+/*
  Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
  phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
  yet: the activity must cover writes.

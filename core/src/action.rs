@@ -129,6 +129,15 @@ actions! {
     SessionList = 42, "session.list";
     /// Expired sessions were removed.
     SessionPurge = 43, "session.purge";
+    /// A share of a subject's data was made; the event names it by the keyed hash of its id and
+    /// keeps what it shares, with whom, in sealed details.
+    ShareCreate = 44, "share.create";
+    /// A share was resolved (its fields read by the partner holding its id).
+    ShareResolve = 45, "share.resolve";
+    /// A share was revoked.
+    ShareRevoke = 46, "share.revoke";
+    /// A subject's shares were listed.
+    ShareList = 47, "share.list";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

@@ -35,6 +35,9 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::Session>();
     out.subschema_for::<crate::SessionInfo>();
     out.subschema_for::<crate::SessionPurge>();
+    out.subschema_for::<crate::ShareInfo>();
+    out.subschema_for::<crate::Shared>();
+    out.subschema_for::<crate::ShareRef>();
     out.subschema_for::<crate::ErasureReceipt>();
     out.subschema_for::<crate::TokenInfo>();
     out.subschema_for::<crate::TokenBatch<crate::TokenizeItem>>();
@@ -64,6 +67,7 @@ pub fn schemas() -> Schemas {
     input.subschema_for::<crate::ActivitySpec>();
     input.subschema_for::<crate::ConsentOptions>();
     input.subschema_for::<crate::SessionOptions>();
+    input.subschema_for::<crate::ShareSpec>();
 
     Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
 }

@@ -19,13 +19,15 @@ use crate::error::{Error, Result};
 use crate::ids::format_token;
 use crate::lifecycle::{SubjectData, SubjectRef};
 use crate::sessions::lifecycle::SessionsData;
+use crate::shares::lifecycle::SharesData;
 use crate::store::{StorageReport, Tx};
 use crate::subjects::{self, Found, Lookup, Subjects};
 use crate::tokens::lifecycle::TokensData;
 
 /// Every area that holds a subject's data besides the subject's own row, in the order an
 /// erasure removes their parts.
-pub(crate) const REGISTRY: &[&dyn SubjectData] = &[&TokensData, &ConsentData, &AppsData, &SessionsData, &AuditData];
+pub(crate) const REGISTRY: &[&dyn SubjectData] =
+    &[&TokensData, &ConsentData, &AppsData, &SessionsData, &SharesData, &AuditData];
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -39,12 +39,22 @@ pub(crate) enum Purpose {
     /// The root of the session keys: the keyed hash of session ids and the key sealing the data
     /// of sessions not linked to a subject (created at open in vaults made before sessions).
     Sessions,
+    /// The root of the share keys: the keyed hash of share ids (created at open in vaults made
+    /// before shares).
+    Shares,
 }
 
 impl Purpose {
     /// Every purpose this version uses; those missing from a vault are created at open.
-    pub(crate) const ALL: [Purpose; 6] =
-        [Purpose::Kek, Purpose::Index, Purpose::Audit, Purpose::Tokens, Purpose::Consent, Purpose::Sessions];
+    pub(crate) const ALL: [Purpose; 7] = [
+        Purpose::Kek,
+        Purpose::Index,
+        Purpose::Audit,
+        Purpose::Tokens,
+        Purpose::Consent,
+        Purpose::Sessions,
+        Purpose::Shares,
+    ];
 
     pub(crate) const fn name(self) -> &'static str {
         match self {
@@ -54,6 +64,7 @@ impl Purpose {
             Purpose::Tokens => "tokens",
             Purpose::Consent => "consent",
             Purpose::Sessions => "sessions",
+            Purpose::Shares => "shares",
         }
     }
 }
@@ -71,6 +82,13 @@ pub(crate) struct Keyring {
     tokens: TokenKeys,
     consent: ConsentKeys,
     sessions: SessionKeys,
+    shares: ShareKeys,
+}
+
+/// The keys of the shares area, derived from the `shares` purpose key.
+pub(crate) struct ShareKeys {
+    /// The keyed hash of share ids (what the database stores instead of an id).
+    pub(crate) hash: IndexKey,
 }
 
 /// The keys of the sessions area, derived from the `sessions` purpose key.
@@ -191,8 +209,10 @@ impl Keyring {
             hash: IndexKey::new(&sessions_root.derive(&vault_id, kdf::SESSION_HASH)),
             value: aead::Sealer::new(&sessions_root.derive(&vault_id, kdf::SESSION_VALUE), sessions_id),
         };
+        let (_, shares_root) = find(Purpose::Shares)?;
+        let shares = ShareKeys { hash: IndexKey::new(&shares_root.derive(&vault_id, kdf::SHARE_HASH)) };
         let audit = MacKey::new(&audit);
-        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent, sessions })
+        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent, sessions, shares })
     }
 
     /// The vault's random id (bound into every ciphertext and derived key).
@@ -218,6 +238,11 @@ impl Keyring {
     /// The sessions area's keys.
     pub(crate) fn sessions(&self) -> &SessionKeys {
         &self.sessions
+    }
+
+    /// The shares area's keys.
+    pub(crate) fn shares(&self) -> &ShareKeys {
+        &self.shares
     }
 
     /// The blind-index key of the indexed field `field`.

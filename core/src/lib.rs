@@ -51,6 +51,7 @@ mod page;
 mod patch;
 mod policy;
 mod sessions;
+mod shares;
 mod store;
 mod subjects;
 mod tokens;
@@ -76,6 +77,7 @@ pub use patch::MAX_PATCH_OPERATIONS;
 pub use sessions::{
     Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS,
 };
+pub use shares::{ShareInfo, ShareRef, ShareSpec, Shared, SHARE_TTL_DEFAULT_MS};
 pub use store::StorageReport;
 pub use subjects::{Lookup, Subject, IDENTITY_FIELDS};
 pub use tokens::{
@@ -92,6 +94,7 @@ const AREAS: &[(&str, &[declare::Op])] = &[
     ("consent", consent::ops::OPERATIONS),
     ("apps", apps::ops::OPERATIONS),
     ("sessions", sessions::ops::OPERATIONS),
+    ("shares", shares::ops::OPERATIONS),
     ("audit_log", audit_log::ops::OPERATIONS),
     ("vault", vault::vault_ops::OPERATIONS),
 ];

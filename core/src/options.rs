@@ -123,6 +123,9 @@ pub struct Options {
     pub audit_max_pending: usize,
     /// What an update's audit event keeps about the change (`values`, `fields` or `none`).
     pub audit_details: AuditDetails,
+    /// The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
+    /// share asking for more is `INVALID_INPUT`.
+    pub share_max_ttl_ms: i64,
     /// How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
     /// the WAL before it returns, so no old copy of the subject's pages remains there when the
     /// receipt says `wal_truncated: true` — about three extra fsyncs per erasure (a batch of
@@ -171,6 +174,7 @@ impl Default for Options {
             audit_flush_interval_ms: 100,
             audit_max_pending: 65_536,
             audit_details: AuditDetails::Values,
+            share_max_ttl_ms: 7 * 86_400_000,
             erasure_wal_window_ms: 0,
             audit_index_batch: 100_000,
             require_purpose: false,
@@ -194,6 +198,8 @@ crate::document::setters!(Options {
     audit_max_pending: usize;
     /// Sets [`audit_details`](Options::audit_details).
     audit_details: AuditDetails;
+    /// Sets [`share_max_ttl_ms`](Options::share_max_ttl_ms).
+    share_max_ttl_ms: i64;
     /// Sets [`erasure_wal_window_ms`](Options::erasure_wal_window_ms).
     erasure_wal_window_ms: u64;
     /// Sets [`audit_index_batch`](Options::audit_index_batch).
@@ -249,6 +255,9 @@ impl Options {
         }
         if !(2..=MAX_POSTGRES_CONNECTIONS).contains(&self.postgres.max_connections) {
             return Err(Error::invalid(format!("postgres.max_connections is 2 to {MAX_POSTGRES_CONNECTIONS}")));
+        }
+        if !(1..=400 * 86_400_000).contains(&self.share_max_ttl_ms) {
+            return Err(Error::invalid("share_max_ttl_ms is 1 to 34,560,000,000 (400 days)"));
         }
         if self.erasure_wal_window_ms > MAX_ERASURE_WAL_WINDOW_MS {
             return Err(Error::invalid(format!("erasure_wal_window_ms is at most {MAX_ERASURE_WAL_WINDOW_MS}")));

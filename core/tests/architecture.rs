@@ -49,6 +49,8 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("<area>", "subjects"),
     ("audit_log", "tokens"),
     ("audit_log", "consent"),
+    ("shares", "apps"),
+    ("shares", "sessions"),
 ];
 
 /// The feature areas, found, not listed: each folder of `core/src` with its operations

@@ -40,6 +40,7 @@ struct Fixture {
     placeholder_text: String,
     receipt: Value,
     cursor: String,
+    share: String,
 }
 
 fn admin() -> Caller {
@@ -64,6 +65,7 @@ fn fixture(options: Value) -> Fixture {
     vault.put_app_document(&app, &ann, "shipping", json!({"street": "Canary Street"})).expect("app document");
     let session = json!({"id": SESSION, "subject": subject});
     vault.set_session(&app, json!({"street": "Canary Street"}), Some(session)).expect("session");
+    let share = vault.create_share(&app, &ann, Some(json!({"of": "profile", "fields": ["street"]}))).expect("share").id;
     let linked = vault.tokenize(&app, "4111111111111111", Some(json!({"subject": subject}))).expect("linked token");
     let unlinked = vault.tokenize(&app, "record-7", None).expect("unlinked token");
     let ff1 = vault.tokenize(&app, "4111111111111111", Some(json!({"kind": "fpe"}))).expect("ff1 token");
@@ -88,7 +90,7 @@ fn fixture(options: Value) -> Fixture {
     activity("consent-all", &POLICY_OPS, "consent-basis");
     activity("everything", &POLICY_OPS, "contract-basis");
     activity("spare", &["read"], "contract-basis");
-    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor }
+    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share }
 }
 
 /// How an operation shows a refusal: the call fails, or (batches and listings) the refused
@@ -190,6 +192,15 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("delete_session", e, json!({"id": SESSION}), Some(json!({"id": NO_SESSION}))),
         case("list_sessions", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
         case("purge_sessions", e, json!({}), None),
+        case(
+            "create_share",
+            e,
+            json!({"lookup": lookup, "spec": {"of": "profile", "fields": ["street"]}}),
+            Some(json!({"lookup": nobody, "spec": {"of": "profile", "fields": ["street"]}})),
+        ),
+        case("resolve_share", e, json!({"id": f.share}), None),
+        case("revoke_share", e, json!({"id": f.share}), None),
+        case("list_shares", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
         case("delete_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("revoke_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case(

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 8;
+const CURRENT: u32 = 9;
 /// The clock the fixtures of format 8 on were written (and are checked) at.
 const FIXTURE_CLOCK_MS: i64 = 1_800_000_000_000;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
@@ -131,6 +131,17 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
         .set_session(&web, json!({"y": 1}), Some(json!({"id": "fixture-session-gus-0004", "subject": gus})))
         .expect("s");
     vault.forget_subject(&dpo, &Lookup::token(&gus)).expect("forget gus");
+    // Format 9: shares (a partner-bound one read once, an app document's, a revoked one).
+    let six_days = FIXTURE_CLOCK_MS + 6 * 86_400_000;
+    let spec = json!({"of": "profile", "fields": ["name", "address.city"], "partner": "fixture-partner",
+                      "max_reads": 10, "expires_at_ms": six_days});
+    let profile_share = vault.create_share(&dpo, &ann_lookup, Some(spec)).expect("share").id;
+    vault.resolve_share(&web, &profile_share, Some("fixture-partner")).expect("resolve");
+    let spec = json!({"of": "app", "app": "billing", "fields": ["vat"], "expires_at_ms": six_days});
+    let app_share = vault.create_share(&dpo, &ann_lookup, Some(spec)).expect("share").id;
+    let spec = json!({"of": "profile", "all_fields": true});
+    let revoked = vault.create_share(&dpo, &ann_lookup, Some(spec)).expect("share").id;
+    vault.revoke_share(&dpo, &revoked).expect("revoke");
     let head = vault.get_audit_head().expect("head");
     vault.close().expect("close");
     let manifest_json = json!({
@@ -168,6 +179,12 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
             {"id": "fixture-session-anon-0002", "subject": null, "data": {"theme": "dark"}, "version": 1},
         ],
         "sessions_gone": ["fixture-session-gone-0003", "fixture-session-gus-0004"],
+        "shares": [
+            {"id": profile_share, "partner": "fixture-partner", "data": {"name": "Ann F. Ixture", "address": {"city": "Berlin"}},
+             "reads_left": 8},
+            {"id": app_share, "partner": null, "data": {"vat": "DE123456789"}, "reads_left": null},
+        ],
+        "shares_gone": [revoked],
         "texts": [{"text": text, "restored": "mail ann.fixture@example.com or call +49 30 901820"}],
         "audit_head": head,
         "audit_events": head.seq,
@@ -263,6 +280,17 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
         assert_eq!(got.data, s["data"], "{version}: session data");
         assert_eq!(json!(got.subject), s["subject"]);
         assert_eq!(json!(got.version), s["version"]);
+    }
+    for s in manifest["shares"].as_array().into_iter().flatten() {
+        let id = s["id"].as_str().expect("id");
+        let got =
+            vault.resolve_share(&reader, id, s["partner"].as_str()).unwrap_or_else(|e| panic!("{version} share: {e}"));
+        assert_eq!(got.data, s["data"], "{version}: shared data");
+        assert_eq!(json!(got.reads_left), s["reads_left"]);
+    }
+    for id in manifest["shares_gone"].as_array().into_iter().flatten() {
+        let e = vault.resolve_share(&reader, id.as_str().expect("id"), None).expect_err("revoked");
+        assert_eq!(e.kind(), ErrorKind::NotFound);
     }
     for id in manifest["sessions_gone"].as_array().into_iter().flatten() {
         let e = vault.get_session(&reader, id.as_str().expect("id")).expect_err("gone");
@@ -382,7 +410,7 @@ mod on_postgres {
     use super::*;
 
     /// The PostgreSQL format this build writes.
-    const CURRENT_PG: u32 = 3;
+    const CURRENT_PG: u32 = 4;
 
     fn server() -> String {
         std::env::var("BUNKERLITE_TEST_POSTGRES").expect("BUNKERLITE_TEST_POSTGRES names the test cluster")

@@ -40,6 +40,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ("key_wrappings.updated_ms", "when the root key was last rewrapped: decides nothing"),
     ("key_wrappings:duplicate", "an unlock method bunkerlite does not know is never read"),
     ("app_documents:delete", "a deleted app document is NOT_FOUND: a denial, never another document or a permission"),
+    ("shares:delete", "a deleted share is NOT_FOUND (a revocation): a denial, never another share's data"),
     ("sessions:delete", "a deleted session is NOT_FOUND (a logout): a denial, never another session's data"),
     ("sessions(nobody):delete", "as for a linked session: NOT_FOUND, a denial"),
     ("sessions(nobody).hash", "a session of nobody moved to another hash is reached by no id (the hash is keyed, its data bound to the old one): NOT_FOUND, a denial; a linked one is caught by its subject's listing"),
@@ -70,6 +71,7 @@ fn options() -> Options {
 type Answers = BTreeMap<String, Result<String, ErrorKind>>;
 
 struct Made {
+    shares: Vec<String>,
     subjects: Vec<String>,
     tokens: Vec<String>,
     text: String,
@@ -133,12 +135,26 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
         v.set_session(&app, json!({"step": i}), Some(options)).expect("session");
     }
     v.touch_session(&app, SESSIONS[1], None).expect("touch");
+    let admin_shares = Caller::new("admin:dpo").expect("actor");
+    let mut shares = Vec::new();
+    for (i, spec) in [
+        json!({"of": "profile", "fields": ["name"], "partner": "courier", "max_reads": 5}),
+        json!({"of": "app", "app": "shipping", "fields": ["street"]}),
+        json!({"of": "session", "session": SESSIONS[0], "all_fields": true}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let share = v.create_share(&admin_shares, &who(if i == 1 { 1 } else { 0 }), Some(spec)).expect("share");
+        shares.push(share.id);
+    }
+    v.resolve_share(&app, &shares[0], Some("courier")).expect("resolve");
     for t in &subjects[..3] {
         v.get_subject(&app, &Lookup::token(t)).expect("read");
     }
     let head = v.get_audit_head().expect("head");
     v.close().expect("close");
-    (Made { subjects, tokens, text }, head)
+    (Made { shares, subjects, tokens, text }, head)
 }
 
 /// Open the vault at `path` and run every read that touches its rows; the answers by name.
@@ -193,6 +209,12 @@ fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
         put(format!("detokenize {i}"), value(v.detokenize(&market, t, None)));
     }
     put("text".into(), value(v.detokenize_text(&market, &made.text, None)));
+    for (i, id) in made.shares.iter().enumerate() {
+        put(format!("share {i}"), v.resolve_share(&app, id, Some("courier")).map(|s| json!([s.data, s.reads_left])));
+    }
+    for (i, s) in made.subjects.iter().enumerate() {
+        put(format!("shares {i}"), v.list_shares(&app, &Lookup::token(s)).map(|x| json!(x)));
+    }
     for id in SESSIONS {
         put(
             format!("session {id}"),

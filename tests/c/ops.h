@@ -163,6 +163,18 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "purge_sessions")) {
         return bl_sessions_purge(vault, step_caller(s), out);
     }
+    if (!strcmp(op, "create_share")) {
+        return bl_share_create(vault, step_caller(s), lookup_mode(s), lookup_value(s), doc_arg(s, "spec"), out);
+    }
+    if (!strcmp(op, "resolve_share")) {
+        return bl_share_resolve(vault, step_caller(s), json_str(s, "id", NULL), json_str(s, "partner", NULL), out);
+    }
+    if (!strcmp(op, "revoke_share")) {
+        return bl_share_revoke(vault, step_caller(s), json_str(s, "id", NULL));
+    }
+    if (!strcmp(op, "list_shares")) {
+        return bl_shares_list(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit`: the committed index.d.ts describes a usable, typed API.
-import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt, type AppDocument, type Session, type SessionInfo, type SessionRef, type SessionPurge } from '..'
+import { Vault, MasterKey, type Subject, type ErasureReceipt, type Page, type AuditEvent, type BunkerliteError, type ErrorCode, type TokenInfo, type TokenBatch, type TokenizeItem, type Agreement, type ConsentEvent, type LegalBasis, type ProcessingDecision, type ReceiptCheck, type ConsentReceipt, type AppDocument, type Session, type SessionInfo, type SessionRef, type SessionPurge, type ShareInfo, type Shared, type ShareRef } from '..'
 
 async function main (): Promise<void> {
   const key: MasterKey = MasterKey.generate()
@@ -48,6 +48,11 @@ async function main (): Promise<void> {
   vault.deleteSession(set.id)
   const purged: SessionPurge = vault.purgeSessions()
   console.log(session.data, touched.expires_ms, listed.total, purged.removed)
+  const share: ShareInfo = vault.createShare({ token: other }, { of: 'profile', fields: ['email'], partner: 'courier' })
+  const shared: Shared = await vault.resolveShareAsync(share.id, 'courier')
+  const shares: ShareRef[] = vault.listShares({ token: other })
+  vault.revokeShare(share.id)
+  console.log(shared.data, shares.length)
   vault.close()
 }
 

@@ -100,6 +100,23 @@ fn open_document(engine: &Engine, token: &TokenBytes, dek: &SecretKey, row: &App
         .map_err(|_| Error::integrity("a stored app document is not an object"))
 }
 
+/// The subject's document of `app`, if it has one, for an area that discloses it under its own
+/// check (a share).
+pub(crate) fn document_of(
+    engine: &Engine,
+    db: &Db<'_>,
+    (id, token, dek): (i64, &TokenBytes, &SecretKey),
+    app: &str,
+) -> Result<Option<Map<String, Value>>> {
+    check_app(app)?;
+    db.app_document(id, app)?.map(|row| open_document(engine, token, dek, &row)).transpose()
+}
+
+/// An app name, checked (for an area that names an app: a share).
+pub(crate) fn checked_name(app: &str) -> Result<()> {
+    check_app(app)
+}
+
 /// The audit event of an operation on the subject's document of `app`: the app's name is kept in
 /// its details (sealed under the subject's key, shredded with it), with what
 /// [`change_details`] keeps of a change.

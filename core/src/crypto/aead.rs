@@ -63,6 +63,9 @@ pub(crate) enum Slot {
     /// A session's data, under the linked subject's data key or the session value key
     /// (`sessions.data`).
     SessionData,
+    /// What a share names (record, fields, partner), under the subject's data key
+    /// (`shares.spec`).
+    ShareSpec,
 }
 
 impl Slot {
@@ -78,6 +81,7 @@ impl Slot {
             Slot::Agreement => "agreements.details",
             Slot::AppDocument => "app_documents.document",
             Slot::SessionData => "sessions.data",
+            Slot::ShareSpec => "shares.spec",
         }
     }
 }

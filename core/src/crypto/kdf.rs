@@ -30,6 +30,8 @@ pub(crate) const TOKEN_STATE: &[u8] = b"bunkerlite/v6/tokens/state";
 pub(crate) const SESSION_HASH: &[u8] = b"bunkerlite/v8/sessions/hash";
 /// HKDF info of the key sealing the data of sessions not linked to a subject.
 pub(crate) const SESSION_VALUE: &[u8] = b"bunkerlite/v8/sessions/value";
+/// HKDF info of the keyed hash of share ids (from the `shares` purpose key).
+pub(crate) const SHARE_HASH: &[u8] = b"bunkerlite/v9/shares/hash";
 
 /// The MAC key of the current consent decisions (`agreements_now.mac`): HKDF(consent purpose
 /// key, salt = vault id, info = this label).

@@ -223,13 +223,41 @@ fn seal(engine: &Engine, owner: &Owner, row: &SessionRow, plain: &[u8]) -> Resul
 
 /// Open a stored session's data (authenticating the row).
 fn open_data(engine: &Engine, owner: &Owner, row: &SessionRow) -> Result<Value> {
-    let record = record(&row.hash, row.expires_ms, owner.as_ref().map(|(_, t, _)| t));
+    open_with(engine, owner.as_ref().map(|(_, token, dek)| (token, dek)), row)
+}
+
+/// [`open_data`], the owner given as its token and data key.
+fn open_with(engine: &Engine, link: Option<(&TokenBytes, &SecretKey)>, row: &SessionRow) -> Result<Value> {
+    let record = record(&row.hash, row.expires_ms, link.map(|(t, _)| t));
     let place = Place::versioned(engine.keys().vault_id(), Slot::SessionData, &record, state_of(row));
-    let plain = match owner {
-        Some((_, _, dek)) => aead::open(dek, ROW_KEY, &place, &row.data)?,
+    let plain = match link {
+        Some((_, dek)) => aead::open(dek, ROW_KEY, &place, &row.data)?,
         None => engine.keys().sessions().value.open(&place, &row.data)?,
     };
     serde_json::from_slice(&plain).map_err(|_| Error::integrity("a stored session is not JSON"))
+}
+
+/// The keyed hash of a session id (checked), for an area that names a session (a share).
+pub(crate) fn hash_of(engine: &Engine, id: &str) -> Result<[u8; 16]> {
+    check_id(id)?;
+    Ok(Sessions::hash(engine, id))
+}
+
+/// The data of the live session with this hash if it is linked to the subject `(id, token,
+/// dek)` (`None` otherwise: missing, expired, or another's), for an area that discloses it under
+/// its own check (a share).
+pub(crate) fn linked_data(
+    engine: &Engine,
+    db: &Db<'_>,
+    (id, token, dek): (i64, &TokenBytes, &SecretKey),
+    hash: &[u8; 16],
+) -> Result<Option<Value>> {
+    match db.session(hash)? {
+        Some(row) if row.subject_id == Some(id) && row.expires_ms > engine.now_ms() => {
+            open_with(engine, Some((token, dek)), &row).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The purpose check of `op` on a session found (or not) by its id, answered as if it ran before

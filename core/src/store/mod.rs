@@ -17,12 +17,22 @@ use crate::chain::store::{ChainReads, ChainWrites};
 use crate::consent::store::{ConsentReads, ConsentWrites};
 use crate::error::Result;
 use crate::sessions::store::{SessionReads, SessionWrites};
+use crate::shares::store::{ShareReads, ShareWrites};
 use crate::subjects::store::{SubjectReads, SubjectWrites};
 use crate::tokens::store::{TokenReads, TokenWrites};
 
 /// Every area's reads: what a read handle offers.
 pub(crate) trait Reads:
-    SubjectReads + TokenReads + ConsentReads + AppReads + SessionReads + ChainReads + AuditLogReads + KeyReads + MetaReads
+    SubjectReads
+    + TokenReads
+    + ConsentReads
+    + AppReads
+    + SessionReads
+    + ShareReads
+    + ChainReads
+    + AuditLogReads
+    + KeyReads
+    + MetaReads
 {
 }
 
@@ -33,6 +43,7 @@ impl<T> Reads for T where
         + ConsentReads
         + AppReads
         + SessionReads
+        + ShareReads
         + ChainReads
         + AuditLogReads
         + KeyReads
@@ -42,7 +53,16 @@ impl<T> Reads for T where
 
 /// Every area's reads and writes: what a write transaction offers.
 pub(crate) trait Writes:
-    Reads + SubjectWrites + TokenWrites + ConsentWrites + AppWrites + SessionWrites + ChainWrites + KeyWrites + MetaWrites
+    Reads
+    + SubjectWrites
+    + TokenWrites
+    + ConsentWrites
+    + AppWrites
+    + SessionWrites
+    + ShareWrites
+    + ChainWrites
+    + KeyWrites
+    + MetaWrites
 {
 }
 
@@ -54,6 +74,7 @@ impl<T> Writes for T where
         + ConsentWrites
         + AppWrites
         + SessionWrites
+        + ShareWrites
         + ChainWrites
         + KeyWrites
         + MetaWrites

@@ -275,6 +275,19 @@ pub(crate) fn data_key_by_id(engine: &Engine, db: &Db<'_>, id: i64) -> Result<Op
         .transpose()
 }
 
+/// The profile of the stored subject with row id `id`, for an area that discloses part of it
+/// under its own check (a share); `None` when it is not stored.
+pub(crate) fn profile_by_id(engine: &Engine, db: &Db<'_>, id: i64) -> Result<Option<Map<String, Value>>> {
+    let Some((token, _)) = db.subject_key_by_id(id)? else { return Ok(None) };
+    match db.subject_by_token(&token)? {
+        TokenLookup::Found(row) => {
+            let dek = engine.keys().unwrap_dek(&row.token, &row.dek)?;
+            read::decrypt_profile(engine, &row, &dek).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The row id of the subject with this token, stored or erased.
 pub(crate) fn row_id(db: &Db<'_>, token: &TokenBytes) -> Result<Option<i64>> {
     db.subject_id_of(token)

@@ -24,6 +24,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
 use crate::normalize;
 use crate::options::{Options, Synchronous};
+use crate::shares::Shares;
 use crate::store::sqlite::{Settings, Store};
 use crate::store::{Backend, MetaRow, StorageReport, Tx};
 use crate::subjects::Subjects;
@@ -56,6 +57,7 @@ pub(crate) struct Open {
     pub(crate) subjects: Subjects,
     pub(crate) tokens: Tokens,
     pub(crate) apps: Apps,
+    pub(crate) shares: Shares,
 }
 
 struct Shared {
@@ -216,6 +218,7 @@ impl Vault {
         let subjects = Subjects::new(&keys, configured, region, options.audit_details);
         let tokens = Tokens::new(&keys, region);
         let apps = Apps::new(options.audit_details);
+        let shares = Shares::new(options.share_max_ttl_ms);
         let gate = Box::new(crate::consent::policy::Policy::new(options.require_purpose));
         let engine = Arc::new(Engine::new(store, keys, clock, &options, gate));
         // A WAL left by a process that ended without closing (and so maybe holding pages of
@@ -236,7 +239,7 @@ impl Vault {
             Some(ms) => Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(ms))?),
             None => None,
         };
-        let open = Arc::new(Open { engine, subjects, tokens, apps });
+        let open = Arc::new(Open { engine, subjects, tokens, apps, shares });
         Ok(Vault { shared: Arc::new(Shared { open: RwLock::new(Some(open)), flusher: Mutex::new(flusher) }) })
     }
 

@@ -293,6 +293,31 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let caller = caller(s)?;
                 to_value(v.purge_sessions(&caller)?)
             }
+            "create_share" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let spec = s.get("spec").filter(|v| !v.is_null()).cloned();
+                to_value(v.create_share(&caller, &lookup, spec)?)
+            }
+            "resolve_share" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                let partner = s["partner"].as_str().map(str::to_owned);
+                to_value(v.resolve_share(&caller, &id, partner.as_deref())?)
+            }
+            "revoke_share" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                {
+                    v.revoke_share(&caller, &id)?;
+                    Value::Null
+                }
+            }
+            "list_shares" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.list_shares(&caller, &lookup)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -380,6 +405,10 @@ pub const OPERATIONS: &[&str] = &[
     "delete_session",
     "list_sessions",
     "purge_sessions",
+    "create_share",
+    "resolve_share",
+    "revoke_share",
+    "list_shares",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

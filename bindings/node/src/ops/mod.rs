@@ -4,10 +4,19 @@ mod apps;
 mod audit_log;
 mod consent;
 mod sessions;
+mod shares;
 mod subjects;
 mod tokens;
 mod vault;
 
 /// Every area's exported names and callbacks.
-pub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] =
-    &[subjects::CALLS, tokens::CALLS, consent::CALLS, apps::CALLS, sessions::CALLS, audit_log::CALLS, vault::CALLS];
+pub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] = &[
+    subjects::CALLS,
+    tokens::CALLS,
+    consent::CALLS,
+    apps::CALLS,
+    sessions::CALLS,
+    shares::CALLS,
+    audit_log::CALLS,
+    vault::CALLS,
+];

@@ -25,6 +25,9 @@ from .types import (
     Session,
     SessionInfo,
     SessionPurge,
+    ShareInfo,
+    ShareRef,
+    Shared,
     Subject,
     TokenBatchOfDeleteItem,
     TokenBatchOfDetokenizeItem,
@@ -175,6 +178,14 @@ class Vault:
         """A page of the subject's sessions, live and expired: each by a reference (the keyed hash of its id, as the audit log names it — never the id) with its times. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
     def purge_sessions(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SessionPurge:
         """Delete every expired session, at most 1,000 per transaction (readers and writers wait for one batch at most). No purpose check: removes what expired by its own terms; returns only counts."""
+    def create_share(self, lookup: Dict[str, str], spec: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ShareInfo:
+        """Share part of a subject's data: `spec.of` is `profile`, `app` (with `spec.app`) or `session` (with `spec.session`, the id of one of the subject's sessions), limited to `spec.fields` (dotted paths) — every field only with `spec.all_fields: true` — for `ttl_ms`/`expires_at_ms` (default 24 hours, at most the vault's `share_max_ttl_ms`), optionally for one `partner` and at most `max_reads` resolutions. Purpose check: export, on the subject found: a share discloses its data to a third party. A vault with require_purpose needs a purpose."""
+    def resolve_share(self, id: str, partner: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Shared:
+        """Resolve a share by its id: exactly the shared fields of the record as it is now (a field the record lacks is left out). No purpose check: the share is the authorisation (its creation was checked as `export`)."""
+    def revoke_share(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """Revoke a share (`NOT_FOUND` when there is none): later resolutions are `NOT_FOUND`. No purpose check: ends a disclosure; reads nothing."""
+    def list_shares(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[ShareRef]:
+        """The subject's shares, live and expired, each by its reference (never its id) with what it shares, with whom, until when and how often it was resolved. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> PageOfAuditEvent:
         """List audit events, newest first: the subject's (a token) or, without one, all. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose."""
     def get_audit_head(self) -> AuditHead:

@@ -123,6 +123,69 @@ class SessionPurge(TypedDict):
     """Transactions it took (each holds the write lock for one batch of at most 1,000)."""
 
 
+class ShareInfo(TypedDict):
+    """A share as made. `Debug` does not show the id."""
+
+    id: str
+    """The share id: a bearer secret, shown once (the vault keeps only its keyed hash)."""
+    reference: str
+    """The keyed hash of the id (hex), as the audit log and `list_shares` name the share."""
+    subject: str
+    """The shared subject's token."""
+    of: str
+    """What is shared: `profile`, `app` or `session`."""
+    app: Optional[str]
+    """The app, for an app document."""
+    fields: Optional[List[str]]
+    """The shared fields; `None`: every field (asked for with `all_fields`)."""
+    partner: Optional[str]
+    """The partner it is for, if any."""
+    expires_ms: int
+    """When it expires, in milliseconds since the Unix epoch."""
+    max_reads: Optional[int]
+    """How many times it may be resolved, if limited."""
+
+
+class Shared(TypedDict):
+    """What resolving a share gives: exactly the shared fields. `Debug` does not show the data."""
+
+    of: str
+    """What is shared: `profile`, `app` or `session`."""
+    app: Optional[str]
+    """The app, for an app document."""
+    data: Dict[str, Any]
+    """The shared fields of the record as it is now (a field the record lacks is left out)."""
+    expires_ms: int
+    """When the share expires, in milliseconds since the Unix epoch."""
+    reads_left: Optional[int]
+    """Resolutions left after this one, if limited (at 0 the share is gone)."""
+
+
+class ShareRef(TypedDict):
+    """One of a subject's shares as listed (never its id)."""
+
+    reference: str
+    """The keyed hash of the share's id (hex)."""
+    of: str
+    """What is shared: `profile`, `app` or `session`."""
+    app: Optional[str]
+    """The app, for an app document."""
+    fields: Optional[List[str]]
+    """The shared fields; `None`: every field."""
+    partner: Optional[str]
+    """The partner it is for, if any."""
+    created_ms: int
+    """Created, in milliseconds since the Unix epoch."""
+    expires_ms: int
+    """When it expires (or expired), in milliseconds since the Unix epoch."""
+    expired: bool
+    """Whether it has expired."""
+    reads: int
+    """How many times it was resolved."""
+    max_reads: Optional[int]
+    """How many times it may be resolved, if limited."""
+
+
 class ErasureReceipt(TypedDict):
     """Proof of an erasure. Holds no personal data."""
 
@@ -665,6 +728,10 @@ class Options(TypedDict, total=False):
     """
     audit_details: AuditDetails
     """What an update's audit event keeps about the change (`values`, `fields` or `none`)."""
+    share_max_ttl_ms: int
+    """The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
+    share asking for more is `INVALID_INPUT`.
+    """
     erasure_wal_window_ms: int
     """How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
     the WAL before it returns, so no old copy of the subject's pages remains there when the
@@ -928,6 +995,33 @@ class SessionOptions(TypedDict, total=False):
     """Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`)."""
 
 
+class ShareSpec(TypedDict, total=False):
+    """What to share, for `create_share` (unknown fields
+    refused). `Debug` does not show the session id.
+    """
+
+    of: Optional[str]
+    """What is shared: `profile`, `app` or `session` (required)."""
+    app: Optional[str]
+    """The app whose document is shared (with `of: "app"`)."""
+    session: Optional[str]
+    """The id of the subject's session that is shared (with `of: "session"`)."""
+    fields: Optional[List[str]]
+    """The fields shared, as dotted paths (`"address.city"`); 1 to 100 of them. Give this or
+    `all_fields`.
+    """
+    all_fields: bool
+    """Share every field (must be asked for explicitly; never the default)."""
+    partner: Optional[str]
+    """The partner the share is for (1 to 128 characters): resolving it must name the same."""
+    max_reads: Optional[int]
+    """How many times it may be resolved (1 to 1,000,000; none: until it expires)."""
+    ttl_ms: Optional[int]
+    """Lifetime from now, in milliseconds (default 24 hours, at most `share_max_ttl_ms`)."""
+    expires_at_ms: Optional[int]
+    """Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`)."""
+
+
 StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
@@ -978,6 +1072,10 @@ __all__ = [
     "SessionOptions",
     "SessionPurge",
     "SessionRef",
+    "ShareInfo",
+    "ShareRef",
+    "ShareSpec",
+    "Shared",
     "SqliteOptions",
     "StorageReport",
     "StorageReportPostgres",

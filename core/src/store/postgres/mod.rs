@@ -29,6 +29,7 @@ mod keys;
 mod meta;
 pub(crate) mod schema;
 mod sessions;
+mod shares;
 mod subjects;
 mod tokens;
 
@@ -533,7 +534,7 @@ impl Store {
         let sql = if full {
             format!("VACUUM FULL {}", schema::tables().join(", "))
         } else {
-            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions"
+            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions, shares"
                 .to_owned()
         };
         let mut conn = self.take()?;

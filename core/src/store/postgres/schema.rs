@@ -10,14 +10,14 @@ use super::{get, Db, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The format this build writes.
-pub(crate) const FORMAT: i64 = 3;
+pub(crate) const FORMAT: i64 = 4;
 
 /// The first format this build opens.
 const FIRST_SUPPORTED: i64 = 1;
 
 /// The vault format (the SQLite numbering, see `store/sqlite/schema.rs`) the rows of each
 /// PostgreSQL format have.
-const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8)];
+const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9)];
 
 /// Migrations, in order: `(format it makes, SQL)`. Never edit a released migration; append a new
 /// one. Every integer is `bigint` (the driver binds Rust's `i64` to it exactly).
@@ -245,6 +245,24 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX sessions_subject ON sessions (subject_id, hash) WHERE subject_id IS NOT NULL;
     "#,
     ),
+    (
+        4,
+        r#"
+    -- Shares (vault format 9): by the keyed hash of their id, what each names sealed under the
+    -- subject's data key.
+    CREATE TABLE shares (
+        hash       bytea PRIMARY KEY CHECK (length(hash) = 16),
+        subject_id bigint NOT NULL,
+        spec       bytea NOT NULL,
+        created_ms bigint NOT NULL,
+        updated_ms bigint NOT NULL,
+        expires_ms bigint NOT NULL,
+        max_reads  bigint,
+        reads      bigint NOT NULL
+    );
+    CREATE INDEX shares_subject ON shares (subject_id, hash);
+    "#,
+    ),
 ];
 
 /// The tables of a vault of this build's format (what `compact` rewrites: only the vault's own,
@@ -312,10 +330,18 @@ fn expected(format: i64) -> Vec<(String, String)> {
     let (tables_2, indexes_2) = (["app_documents"], ["app_documents_app", "app_documents_pkey"]);
     // Added by format 3.
     let (tables_3, indexes_3) = (["sessions"], ["sessions_pkey", "sessions_subject"]);
-    let tables =
-        tables.iter().chain(tables_2.iter().filter(|_| format >= 2)).chain(tables_3.iter().filter(|_| format >= 3));
-    let indexes =
-        indexes.iter().chain(indexes_2.iter().filter(|_| format >= 2)).chain(indexes_3.iter().filter(|_| format >= 3));
+    // Added by format 4.
+    let (tables_4, indexes_4) = (["shares"], ["shares_pkey", "shares_subject"]);
+    let tables = tables
+        .iter()
+        .chain(tables_2.iter().filter(|_| format >= 2))
+        .chain(tables_3.iter().filter(|_| format >= 3))
+        .chain(tables_4.iter().filter(|_| format >= 4));
+    let indexes = indexes
+        .iter()
+        .chain(indexes_2.iter().filter(|_| format >= 2))
+        .chain(indexes_3.iter().filter(|_| format >= 3))
+        .chain(indexes_4.iter().filter(|_| format >= 4));
     let mut out: Vec<(String, String)> = tables
         .map(|t| (t.to_string(), "r".to_owned()))
         .chain(indexes.map(|i| (i.to_string(), "i".to_owned())))

@@ -68,7 +68,7 @@ impl SessionWrites for Db<'_> {
                DELETE FROM sessions WHERE hash IN
                  (SELECT hash FROM sessions WHERE hash > $2 AND expires_ms <= $1 ORDER BY hash LIMIT $3)
                RETURNING hash)
-             SELECT count(*), max(hash) FROM gone",
+             SELECT count(*), (SELECT hash FROM gone ORDER BY hash DESC LIMIT 1) FROM gone",
             &[&now_ms, &after, &limit],
         )?;
         let n: i64 = get(&row, 0)?;

@@ -13,6 +13,7 @@ mod mutex;
 mod open;
 pub(crate) mod schema;
 mod sessions;
+mod shares;
 mod subjects;
 mod tokens;
 mod writer;

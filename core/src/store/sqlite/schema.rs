@@ -418,6 +418,25 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX sessions_subject ON sessions (subject_id, hash) WHERE subject_id IS NOT NULL;
     "#,
     ),
+    (
+        9,
+        r#"
+    -- Shares: by the keyed hash of their id (never the id); what each names (record, fields,
+    -- partner) sealed under the subject's data key and bound to the hash, the expiry, the read
+    -- limit and the number of reads so far. Deleted with the subject.
+    CREATE TABLE shares (
+        hash       BLOB PRIMARY KEY,
+        subject_id INTEGER NOT NULL REFERENCES subjects (id) ON DELETE CASCADE,
+        spec       BLOB NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        max_reads  INTEGER,
+        reads      INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX shares_subject ON shares (subject_id, hash);
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
