@@ -140,6 +140,65 @@ export interface SessionPurge {
     /** Transactions it took (each holds the write lock for one batch of at most 1,000). */
     batches: number;
 }
+/** A share as made. `Debug` does not show the id. */
+export interface ShareInfo {
+    /** The share id: a bearer secret, shown once (the vault keeps only its keyed hash). */
+    id: string;
+    /** The keyed hash of the id (hex), as the audit log and `list_shares` name the share. */
+    reference: string;
+    /** The shared subject's token. */
+    subject: string;
+    /** What is shared: `profile`, `app` or `session`. */
+    of: string;
+    /** The app, for an app document. */
+    app: string | null;
+    /** The shared fields; `null`: every field (asked for with `all_fields`). */
+    fields: string[] | null;
+    /** The partner it is for, if any. */
+    partner: string | null;
+    /** When it expires, in milliseconds since the Unix epoch. */
+    expires_ms: number;
+    /** How many times it may be resolved, if limited. */
+    max_reads: number | null;
+}
+/** What resolving a share gives: exactly the shared fields. `Debug` does not show the data. */
+export interface Shared {
+    /** What is shared: `profile`, `app` or `session`. */
+    of: string;
+    /** The app, for an app document. */
+    app: string | null;
+    /** The shared fields of the record as it is now (a field the record lacks is left out). */
+    data: {
+        [key: string]: Json;
+    };
+    /** When the share expires, in milliseconds since the Unix epoch. */
+    expires_ms: number;
+    /** Resolutions left after this one, if limited (at 0 the share is gone). */
+    reads_left: number | null;
+}
+/** One of a subject's shares as listed (never its id). */
+export interface ShareRef {
+    /** The keyed hash of the share's id (hex). */
+    reference: string;
+    /** What is shared: `profile`, `app` or `session`. */
+    of: string;
+    /** The app, for an app document. */
+    app: string | null;
+    /** The shared fields; `null`: every field. */
+    fields: string[] | null;
+    /** The partner it is for, if any. */
+    partner: string | null;
+    /** Created, in milliseconds since the Unix epoch. */
+    created_ms: number;
+    /** When it expires (or expired), in milliseconds since the Unix epoch. */
+    expires_ms: number;
+    /** Whether it has expired. */
+    expired: boolean;
+    /** How many times it was resolved. */
+    reads: number;
+    /** How many times it may be resolved, if limited. */
+    max_reads: number | null;
+}
 /** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
     /** The erased subject's token. */
@@ -615,6 +674,11 @@ export interface Options {
     /** What an update's audit event keeps about the change (`values`, `fields` or `none`). */
     audit_details?: AuditDetails;
     /**
+     * The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
+     * share asking for more is `INVALID_INPUT`.
+     */
+    share_max_ttl_ms?: number;
+    /**
      * How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
      * the WAL before it returns, so no old copy of the subject's pages remains there when the
      * receipt says `wal_truncated: true` — about three extra fsyncs per erasure (a batch of
@@ -888,6 +952,33 @@ export interface SessionOptions {
     /** Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`). */
     expires_at_ms?: number | null;
 }
+/**
+ * What to share, for `createShare` (unknown fields
+ * refused). `Debug` does not show the session id.
+ */
+export interface ShareSpec {
+    /** What is shared: `profile`, `app` or `session` (required). */
+    of?: string | null;
+    /** The app whose document is shared (with `of: "app"`). */
+    app?: string | null;
+    /** The id of the subject's session that is shared (with `of: "session"`). */
+    session?: string | null;
+    /**
+     * The fields shared, as dotted paths (`"address.city"`); 1 to 100 of them. Give this or
+     * `all_fields`.
+     */
+    fields?: string[] | null;
+    /** Share every field (must be asked for explicitly; never the default). */
+    all_fields?: boolean;
+    /** The partner the share is for (1 to 128 characters): resolving it must name the same. */
+    partner?: string | null;
+    /** How many times it may be resolved (1 to 1,000,000; none: until it expires). */
+    max_reads?: number | null;
+    /** Lifetime from now, in milliseconds (default 24 hours, at most `share_max_ttl_ms`). */
+    ttl_ms?: number | null;
+    /** Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`). */
+    expires_at_ms?: number | null;
+}
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
 export type ConsentReceipt = {
     [key: string]: Json;
@@ -1145,6 +1236,22 @@ export declare class Vault {
     purgeSessions(opts?: CallOptions | null): SessionPurge;
     /** `purgeSessions`, off the event loop. */
     purgeSessionsAsync(opts?: CallOptions | null): Promise<SessionPurge>;
+    /** Share part of a subject's data: `spec.of` is `profile`, `app` (with `spec.app`) or `session` (with `spec.session`, the id of one of the subject's sessions), limited to `spec.fields` (dotted paths) — every field only with `spec.all_fields: true` — for `ttl_ms`/`expires_at_ms` (default 24 hours, at most the vault's `share_max_ttl_ms`), optionally for one `partner` and at most `max_reads` resolutions. Returns the share with its id: a bearer secret of 256 random bits, shown once (only its keyed hash is kept). Purpose check: export, on the subject found: a share discloses its data to a third party. A vault with require_purpose needs a purpose. */
+    createShare(lookup: Lookup, spec?: ShareSpec | null, opts?: CallOptions | null): ShareInfo;
+    /** `createShare`, off the event loop. */
+    createShareAsync(lookup: Lookup, spec?: ShareSpec | null, opts?: CallOptions | null): Promise<ShareInfo>;
+    /** Resolve a share by its id: exactly the shared fields of the record as it is now (a field the record lacks is left out). A share bound to a partner needs that partner's name; otherwise, and for an unknown or revoked share, `NOT_FOUND`; `EXPIRED` from its expiry on; the last allowed resolution deletes it. Audited against the subject. No purpose check: the share is the authorisation (its creation was checked as `export`). */
+    resolveShare(id: string, partner?: string | null, opts?: CallOptions | null): Shared;
+    /** `resolveShare`, off the event loop. */
+    resolveShareAsync(id: string, partner?: string | null, opts?: CallOptions | null): Promise<Shared>;
+    /** Revoke a share (`NOT_FOUND` when there is none): later resolutions are `NOT_FOUND`. No purpose check: ends a disclosure; reads nothing. */
+    revokeShare(id: string, opts?: CallOptions | null): void;
+    /** `revokeShare`, off the event loop. */
+    revokeShareAsync(id: string, opts?: CallOptions | null): Promise<void>;
+    /** The subject's shares, live and expired, each by its reference (never its id) with what it shares, with whom, until when and how often it was resolved. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    listShares(lookup: Lookup, opts?: CallOptions | null): ShareRef[];
+    /** `listShares`, off the event loop. */
+    listSharesAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ShareRef[]>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;

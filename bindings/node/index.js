@@ -1241,6 +1241,82 @@ class Vault {
             throw lift(e, 'purgeSessionsAsync');
         }
     }
+    /** Share part of a subject's data: `spec.of` is `profile`, `app` (with `spec.app`) or `session` (with `spec.session`, the id of one of the subject's sessions), limited to `spec.fields` (dotted paths) — every field only with `spec.all_fields: true` — for `ttl_ms`/`expires_at_ms` (default 24 hours, at most the vault's `share_max_ttl_ms`), optionally for one `partner` and at most `max_reads` resolutions. Returns the share with its id: a bearer secret of 256 random bits, shown once (only its keyed hash is kept). Purpose check: export, on the subject found: a share discloses its data to a third party. A vault with require_purpose needs a purpose. */
+    createShare(lookup, spec, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.createShare(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], optionalText(spec), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'createShare');
+        }
+    }
+    /** `createShare`, off the event loop. */
+    async createShareAsync(lookup, spec, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.createShareAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], optionalText(spec), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'createShareAsync');
+        }
+    }
+    /** Resolve a share by its id: exactly the shared fields of the record as it is now (a field the record lacks is left out). A share bound to a partner needs that partner's name; otherwise, and for an unknown or revoked share, `NOT_FOUND`; `EXPIRED` from its expiry on; the last allowed resolution deletes it. Audited against the subject. No purpose check: the share is the authorisation (its creation was checked as `export`). */
+    resolveShare(id, partner, opts) {
+        try {
+            return JSON.parse(calls.resolveShare(this.#handle, id, partner, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'resolveShare');
+        }
+    }
+    /** `resolveShare`, off the event loop. */
+    async resolveShareAsync(id, partner, opts) {
+        try {
+            return JSON.parse(await calls.resolveShareAsync(this.#handle, id, partner, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'resolveShareAsync');
+        }
+    }
+    /** Revoke a share (`NOT_FOUND` when there is none): later resolutions are `NOT_FOUND`. No purpose check: ends a disclosure; reads nothing. */
+    revokeShare(id, opts) {
+        try {
+            calls.revokeShare(this.#handle, id, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'revokeShare');
+        }
+    }
+    /** `revokeShare`, off the event loop. */
+    async revokeShareAsync(id, opts) {
+        try {
+            await calls.revokeShareAsync(this.#handle, id, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'revokeShareAsync');
+        }
+    }
+    /** The subject's shares, live and expired, each by its reference (never its id) with what it shares, with whom, until when and how often it was resolved. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose. */
+    listShares(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.listShares(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'listShares');
+        }
+    }
+    /** `listShares`, off the event loop. */
+    async listSharesAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.listSharesAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'listSharesAsync');
+        }
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject, opts) {
         try {

@@ -126,6 +126,14 @@ export declare const calls: {
   listSessionsAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, opts?: unknown): Promise<string>
   purgeSessions(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   purgeSessionsAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
+  createShare(handle: VaultHandle, mode: string | undefined, lookup: unknown, spec?: JsonText, actor?: unknown, purpose?: unknown): string
+  createShareAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, spec?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  resolveShare(handle: VaultHandle, id: unknown, partner?: unknown, actor?: unknown, purpose?: unknown): string
+  resolveShareAsync(handle: VaultHandle, id: unknown, partner?: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  revokeShare(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): void
+  revokeShareAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  listShares(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  listSharesAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

@@ -15,6 +15,15 @@ pub(crate) fn random_fill(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|_| Error::internal("the operating system's random number generator failed"))
 }
 
+/// A new bearer secret (a session or share id): 256 bits from the OS CSPRNG as 43 characters of
+/// unpadded base64url.
+pub(crate) fn bearer_secret() -> Result<String> {
+    use base64::Engine as _;
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    random_fill(bytes.as_mut_slice())?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.as_slice()))
+}
+
 /// The OS CSPRNG, read 512 bytes at a time (a batch of tokens, or of new subjects' keys, tokens
 /// and nonces, costs one system call per few hundred bytes instead of one per item). Bytes are
 /// wiped as they are handed out, and the rest when the source is dropped; a source lives for one

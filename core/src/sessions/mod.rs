@@ -12,7 +12,6 @@ pub(crate) mod store;
 
 use std::fmt;
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -151,12 +150,6 @@ fn check_id(id: &str) -> Result<()> {
     } else {
         Err(Error::invalid("a session id must be 16 to 256 visible ASCII characters"))
     }
-}
-
-fn new_id() -> Result<String> {
-    let mut bytes = [0u8; 32];
-    crate::crypto::random_fill(&mut bytes)?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 fn missing() -> Error {
@@ -345,7 +338,7 @@ impl Sessions {
         let plain = prepared.map_err(|e| engine.refused(caller, Action::SessionSet, hint, e))?;
         let id = match &options.id {
             Some(id) => id.clone(),
-            None => new_id()?,
+            None => crate::crypto::bearer_secret()?,
         };
         let hash = Self::hash(engine, &id);
         engine.write(caller, Action::SessionSet, hint, |tx| {

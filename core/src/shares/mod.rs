@@ -12,7 +12,6 @@ pub(crate) mod store;
 
 use std::fmt;
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -156,12 +155,6 @@ struct Sealed {
     session: Option<String>,
     fields: Option<Vec<String>>,
     partner: Option<String>,
-}
-
-fn new_id() -> Result<String> {
-    let mut bytes = [0u8; 32];
-    crate::crypto::random_fill(&mut bytes)?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// A share id as handed out: 43 characters of base64url (never echoed).
@@ -330,7 +323,7 @@ impl Shares {
         let hint = subjects::hint(lookup);
         self.checked(engine, &spec, engine.now_ms())
             .map_err(|e| engine.refused(caller, Action::ShareCreate, hint, e))?;
-        let id = new_id()?;
+        let id = crate::crypto::bearer_secret()?;
         let hash = Self::hash(engine, &id);
         engine.write(caller, Action::ShareCreate, hint, |tx| {
             let now = engine.now_ms();
