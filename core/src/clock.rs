@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::error::{Error, Result};
+
 /// Where a vault reads the time. Cheap to clone; clones of a manual clock share one time.
 #[derive(Clone, Default)]
 pub struct Clock {
@@ -67,6 +69,27 @@ impl fmt::Debug for Clock {
             Some(t) => write!(f, "Clock::Manual({})", t.load(Ordering::SeqCst)),
         }
     }
+}
+
+/// The expiry a call asks for: `ttl_ms` from `now`, or the time `expires_at_ms` (not both;
+/// `default_ms` from now when neither), which must lie 1 ms to `max_ms` ahead (`what` names the
+/// record in the error).
+pub(crate) fn expiry(
+    (ttl_ms, expires_at_ms): (Option<i64>, Option<i64>),
+    now: i64,
+    (default_ms, max_ms): (i64, i64),
+    what: &str,
+) -> Result<i64> {
+    let ttl = match (ttl_ms, expires_at_ms) {
+        (Some(_), Some(_)) => return Err(Error::invalid("give ttl_ms or expires_at_ms, not both")),
+        (Some(ttl), None) => ttl,
+        (None, Some(at)) => at.saturating_sub(now),
+        (None, None) => default_ms,
+    };
+    if !(1..=max_ms).contains(&ttl) {
+        return Err(Error::invalid(format!("{what}'s expiry must be ahead, at most {max_ms} ms")));
+    }
+    Ok(now + ttl)
 }
 
 #[cfg(test)]

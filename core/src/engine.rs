@@ -90,7 +90,8 @@ impl Engine {
     }
 
     /// The purpose check of `op` on what a lookup found (`subject` names the found subject's
-    /// row id and token), answered as if it ran before the lookup: a purpose refused whoever
+    /// row id and token, or `None` for a record that belongs to nobody: then only the activity's
+    /// coverage is checked), answered as if it ran before the lookup: a purpose refused whoever
     /// the subject is gets `CONSENT_REQUIRED` whatever the lookup found, and one that needs the
     /// subject's consent gets it too for a subject that is unknown, erased or expired — so a
     /// refused purpose never learns which of these it is. Other lookup errors (a malformed
@@ -101,15 +102,17 @@ impl Engine {
         caller: &Caller,
         op: Operation,
         found: Result<T>,
-        subject: impl FnOnce(&T) -> (i64, TokenBytes),
+        subject: impl FnOnce(&T) -> Option<(i64, TokenBytes)>,
     ) -> Result<T> {
         if !self.policy.applies_to(caller) {
             return found;
         }
         match found {
             Ok(t) => {
-                let (id, token) = subject(&t);
-                self.check(db, caller, (op, Target::Subject(id, &token)), true)?;
+                match subject(&t) {
+                    Some((id, token)) => self.check(db, caller, (op, Target::Subject(id, &token)), true)?,
+                    None => self.check(db, caller, (op, Target::Nobody), true)?,
+                }
                 Ok(t)
             }
             Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased | ErrorKind::Expired) => {

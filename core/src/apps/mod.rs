@@ -61,7 +61,7 @@ pub(crate) struct Apps {
 }
 
 /// An app name: `^[a-z][a-z0-9_]{1,30}$` (never echoed: a caller may send anything).
-fn check_app(app: &str) -> Result<()> {
+pub(crate) fn check_app(app: &str) -> Result<()> {
     let mut bytes = app.bytes();
     let ok = (2..=31).contains(&app.len())
         && bytes.next().is_some_and(|b| b.is_ascii_lowercase())
@@ -110,11 +110,6 @@ pub(crate) fn document_of(
 ) -> Result<Option<Map<String, Value>>> {
     check_app(app)?;
     db.app_document(id, app)?.map(|row| open_document(engine, token, dek, &row)).transpose()
-}
-
-/// An app name, checked (for an area that names an app: a share).
-pub(crate) fn checked_name(app: &str) -> Result<()> {
-    check_app(app)
 }
 
 /// The audit event of an operation on the subject's document of `app`: the app's name is kept in

@@ -158,16 +158,8 @@ fn missing() -> Error {
 
 /// The expiry the options ask for, from `now`.
 fn expiry(options: &SessionOptions, now: i64) -> Result<i64> {
-    let ttl = match (options.ttl_ms, options.expires_at_ms) {
-        (Some(_), Some(_)) => return Err(Error::invalid("give ttl_ms or expires_at_ms, not both")),
-        (Some(ttl), None) => ttl,
-        (None, Some(at)) => at.saturating_sub(now),
-        (None, None) => SESSION_TTL_DEFAULT_MS,
-    };
-    if !(1..=SESSION_TTL_MAX_MS).contains(&ttl) {
-        return Err(Error::invalid("a session lives from 1 ms to 400 days: the expiry must be ahead, within that"));
-    }
-    Ok(now + ttl)
+    let limits = (SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS);
+    crate::clock::expiry((options.ttl_ms, options.expires_at_ms), now, limits, "a session")
 }
 
 /// The record a session's data is bound to: the id's hash, the expiry and the linked subject's
@@ -253,28 +245,11 @@ pub(crate) fn linked_data(
     }
 }
 
-/// The purpose check of `op` on a session found (or not) by its id, answered as if it ran before
-/// the lookup (as [`Engine::check_found`]): a linked session is checked on its subject, one
-/// linked to nobody on the activity's coverage alone, a missing or expired one as a missing
-/// subject.
-fn check(
-    engine: &Engine,
-    db: &Db<'_>,
-    (caller, op): (&Caller, Operation),
-    found: std::result::Result<Option<(i64, &TokenBytes)>, &Error>,
-) -> Result<()> {
-    let target = match found {
-        Ok(Some((sid, token))) => Target::Subject(sid, token),
-        Ok(None) => Target::Nobody,
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Expired) => Target::Missing,
-        Err(_) => return Ok(()),
-    };
-    engine.check(db, caller, (op, target), false)
-}
-
-/// Who a found session's owner is, for [`check`].
-fn whose<T>(found: &Result<(T, Owner)>) -> std::result::Result<Option<(i64, &TokenBytes)>, &Error> {
-    found.as_ref().map(|(_, owner)| owner.as_ref().map(|(sid, token, _)| (*sid, token)))
+/// Who a found session belongs to, for the purpose check ([`Engine::check_found`]: a linked
+/// session is checked on its subject, one linked to nobody on the activity's coverage alone, a
+/// missing or expired one as a missing subject).
+fn whose((_, owner): &(SessionRow, Owner)) -> Option<(i64, TokenBytes)> {
+    owner.as_ref().map(|(sid, token, _)| (*sid, *token))
 }
 
 /// The event of an operation on a session: about its subject when linked, naming the session by
@@ -404,8 +379,7 @@ impl Sessions {
         let hash = Self::hash(engine, id);
         engine.read(caller, Action::SessionGet, None, |db| {
             let found = Self::find(engine, db, &hash, engine.now_ms());
-            check(engine, db, (caller, Operation::Read), whose(&found))?;
-            let (row, owner) = found?;
+            let (row, owner) = engine.check_found(db, caller, Operation::Read, found, whose)?;
             let data = open_data(engine, &owner, &row)?;
             let info = info(id.to_owned(), &owner, &row);
             let out = Session {
@@ -435,8 +409,7 @@ impl Sessions {
         engine.write(caller, Action::SessionTouch, None, |tx| {
             let now = engine.now_ms();
             let found = Self::find(engine, tx, &hash, now);
-            check(engine, tx, (caller, Operation::Write), whose(&found))?;
-            let (stored, owner) = found?;
+            let (stored, owner) = engine.check_found(tx, caller, Operation::Write, found, whose)?;
             let plain = serde_json::to_vec(&open_data(engine, &owner, &stored)?)
                 .map_err(|_| Error::internal("session data does not serialise"))?;
             let plain = zeroize::Zeroizing::new(plain);
@@ -462,11 +435,10 @@ impl Sessions {
         let hash = Self::hash(engine, id);
         engine.write(caller, Action::SessionDelete, None, |tx| {
             let found = match tx.session(&hash)? {
-                Some(row) => owner(engine, tx, &row).map(|o| ((), o)),
+                Some(row) => owner(engine, tx, &row).map(|o| (row, o)),
                 None => Err(missing()),
             };
-            check(engine, tx, (caller, Operation::Delete), whose(&found))?;
-            let ((), owner) = found?;
+            let (_, owner) = engine.check_found(tx, caller, Operation::Delete, found, whose)?;
             tx.delete_session(&hash)?;
             Ok(((), vec![event(Action::SessionDelete, &hash, &owner)]))
         })

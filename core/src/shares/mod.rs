@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value};
 use crate::action::Action;
 use crate::caller::Caller;
 use crate::chain::Event;
+use crate::clock;
 use crate::crypto::aead::{self, Place, RowState, Slot, ROW_KEY};
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
@@ -263,7 +264,7 @@ impl Shares {
             "profile" if spec.app.is_none() && spec.session.is_none() => (None, None),
             "app" if spec.session.is_none() => {
                 let app = spec.app.as_deref().ok_or_else(|| Error::invalid("a share of an app names the app"))?;
-                apps::checked_name(app)?;
+                apps::check_app(app)?;
                 (Some(app.to_owned()), None)
             }
             "session" if spec.app.is_none() => {
@@ -297,18 +298,11 @@ impl Shares {
                 return Err(Error::invalid("max_reads is 1 to 1,000,000"));
             }
         }
-        let ttl = match (spec.ttl_ms, spec.expires_at_ms) {
-            (Some(_), Some(_)) => return Err(Error::invalid("give ttl_ms or expires_at_ms, not both")),
-            (Some(t), None) => t,
-            (None, Some(at)) => at.saturating_sub(now),
-            (None, None) => SHARE_TTL_DEFAULT_MS.min(self.max_ttl_ms),
-        };
-        if !(1..=self.max_ttl_ms).contains(&ttl) {
-            return Err(Error::invalid("a share's expiry must be ahead, within share_max_ttl_ms"));
-        }
+        let limits = (SHARE_TTL_DEFAULT_MS.min(self.max_ttl_ms), self.max_ttl_ms);
+        let expires_ms = clock::expiry((spec.ttl_ms, spec.expires_at_ms), now, limits, "a share")?;
         let sealed =
             Sealed { of: of.to_owned(), app, session: session.map(hex::encode), fields, partner: spec.partner.clone() };
-        Ok((sealed, now + ttl, session))
+        Ok((sealed, expires_ms, session))
     }
 
     /// Make a share of the subject `lookup` names.

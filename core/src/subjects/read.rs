@@ -48,7 +48,7 @@ impl Subjects {
         op: Operation,
         lookup: &'a Lookup,
     ) -> Result<Found<'a>> {
-        engine.check_found(db, caller, op, self.resolve(db, lookup), |f| (f.row.id, f.row.token))
+        engine.check_found(db, caller, op, self.resolve(db, lookup), |f| Some((f.row.id, f.row.token)))
     }
 
     /// The row id, token and data key of the subject a lookup names for `op` by `caller` (the

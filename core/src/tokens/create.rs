@@ -206,7 +206,7 @@ impl Tokens {
             return Ok(None);
         };
         let found = subjects::key_of(engine, db, subject).map(|(id, token, dek)| Link { id, token, dek });
-        engine.check_found(db, caller, Operation::Write, found, |l| (l.id, l.token)).map(Some)
+        engine.check_found(db, caller, Operation::Write, found, |l| Some((l.id, l.token))).map(Some)
     }
 
     pub(crate) fn tokenize(

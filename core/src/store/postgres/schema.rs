@@ -326,22 +326,15 @@ fn expected(format: i64) -> Vec<(String, String)> {
         "tokens_subject",
     ];
     let sequences = ["activities_id_seq", "legal_bases_id_seq", "subjects_id_seq", "tokens_id_seq"];
-    // Added by format 2.
-    let (tables_2, indexes_2) = (["app_documents"], ["app_documents_app", "app_documents_pkey"]);
-    // Added by format 3.
-    let (tables_3, indexes_3) = (["sessions"], ["sessions_pkey", "sessions_subject"]);
-    // Added by format 4.
-    let (tables_4, indexes_4) = (["shares"], ["shares_pkey", "shares_subject"]);
-    let tables = tables
-        .iter()
-        .chain(tables_2.iter().filter(|_| format >= 2))
-        .chain(tables_3.iter().filter(|_| format >= 3))
-        .chain(tables_4.iter().filter(|_| format >= 4));
-    let indexes = indexes
-        .iter()
-        .chain(indexes_2.iter().filter(|_| format >= 2))
-        .chain(indexes_3.iter().filter(|_| format >= 3))
-        .chain(indexes_4.iter().filter(|_| format >= 4));
+    // What each later format added: (format, tables, indexes).
+    const ADDED: &[(i64, &[&str], &[&str])] = &[
+        (2, &["app_documents"], &["app_documents_app", "app_documents_pkey"]),
+        (3, &["sessions"], &["sessions_pkey", "sessions_subject"]),
+        (4, &["shares"], &["shares_pkey", "shares_subject"]),
+    ];
+    let added = ADDED.iter().filter(|(f, ..)| *f <= format);
+    let tables = tables.iter().chain(added.clone().flat_map(|(_, t, _)| t.iter()));
+    let indexes = indexes.iter().chain(added.flat_map(|(_, _, i)| i.iter()));
     let mut out: Vec<(String, String)> = tables
         .map(|t| (t.to_string(), "r".to_owned()))
         .chain(indexes.map(|i| (i.to_string(), "i".to_owned())))
