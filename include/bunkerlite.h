@@ -1332,6 +1332,62 @@ int32_t bl_subjects_forget(const struct bl_vault *vault,
                            char **out_receipts_json);
 
 /*
+ Export everything held about a subject (the rights of access and portability) as one document,
+ `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a
+ verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids)
+ and its whole audit trail with details, read in one snapshot. Audited as subject.export. For a
+ long audit trail prefer `export_subject_to_file`, which streams to disk instead of building the
+ document in memory. Purpose check: export, on the subject found. A vault with require_purpose
+ needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the export (`SubjectExport` as JSON text) to `*out_export_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_export_json` is a valid
+ pointer.
+ */
+int32_t bl_subject_export(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          char **out_export_json);
+
+/*
+ Export a subject as `export_subject` does, streamed into a new file at `path` as it is read
+ (memory stays flat however long the audit trail): the file is created with owner-only
+ permissions under a temporary name in the same folder, synced, then given its name in one step,
+ so it appears whole or not at all. An existing file is never replaced (`INVALID_INPUT`). Returns
+ what was written (no personal data). Purpose check: export, on the subject found. A vault with
+ require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `path` is required. Writes the summary (`ExportSummary` as JSON text) to `*out_summary_json`;
+ free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`,
+ `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_summary_json` is a valid
+ pointer.
+ */
+int32_t bl_subject_export_to_file(const struct bl_vault *vault,
+                                  const struct bl_caller *caller,
+                                  const char *mode,
+                                  const char *value,
+                                  const char *path,
+                                  char **out_summary_json);
+
+/*
  Make a token standing in for a value (a card number, an email, any string) and return it.
  Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first,
  keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms,

@@ -21,7 +21,7 @@ GROUPS = [
     ("keys", "Master keys", "Making, loading, exporting and freeing a master key.", ("bl_key_",)),
     ("vault", "The vault", "Opening, closing, compacting and rekeying a vault; the caller; the version.",
      ("bl_vault", "bl_caller", "bl_version")),
-    ("subjects", "Subjects", "Creating, reading, updating and erasing subjects.", ("bl_subject",)),
+    ("subjects", "Subjects", "Creating, reading, updating, exporting and erasing subjects.", ("bl_subject",)),
     ("tokens", "Tokens", "Vaulted and format-preserving tokens, tokens in free text.", ("bl_token", "bl_text_")),
     ("consent", "Consent", "Legal bases, processing activities, decisions, receipts, the outbox.",
      ("bl_basis", "bl_bases", "bl_activit", "bl_consent", "bl_outbox")),

@@ -292,6 +292,39 @@ export type StorageReport = {
      */
     vacuum_due_ms: number | null;
 };
+/**
+ * Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
+ * metadata (never a token's value), its consent record as a verifiable receipt, its app
+ * documents, its sessions (by reference, with their data), its shares (never their ids)
+ * and its audit trail (newest first, with the decrypted details).
+ */
+export interface SubjectExport {
+    /** The export format: `bunkerlite-export/1`. */
+    format: 'bunkerlite-export/1';
+    /** When the export was made, in milliseconds since the Unix epoch. */
+    exported_ms: number;
+    /** The exporting vault's id (hex, 32 digits). */
+    vault: string;
+    /** The subject: token, profile, times and version. */
+    subject: Subject;
+    /** The metadata of the tokens linked to the subject (kind, scope, expiry, reference). */
+    tokens: TokenInfo[];
+    /**
+     * The subject's consent record: a receipt `verify_consent_receipt` accepts (the Kantara
+     * Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`).
+     */
+    consent: {
+        [key: string]: Json;
+    };
+    /** The subject's app documents. */
+    apps: AppDocument[];
+    /** The sessions linked to the subject, live or expired, by reference, with their data. */
+    sessions: ExportedSession[];
+    /** The subject's shares, live or expired (never their ids). */
+    shares: ShareRef[];
+    /** Every audit event naming the subject, newest first, with its decrypted details. */
+    audit: AuditEvent[];
+}
 /** What `tokenInfo` tells about a token: never its value. */
 export interface TokenInfo {
     /** The token's kind. */
@@ -319,6 +352,77 @@ export interface TokenInfo {
 }
 /** The kind of a token. */
 export type TokenKind = 'uuid' | 'alphanumeric' | 'numeric' | 'card' | 'email' | 'transient' | 'fpe';
+/**
+ * One of a subject's sessions in its export: by reference (never its id), with its data.
+ * `Debug` does not show the data.
+ */
+export interface ExportedSession {
+    /** The keyed hash of the session's id (hex), as the audit log names it. */
+    reference: string;
+    /** The data (a JSON object). */
+    data: {
+        [key: string]: Json;
+    };
+    /** Created, in milliseconds since the Unix epoch. */
+    created_ms: number;
+    /** Last set or touched, in milliseconds since the Unix epoch. */
+    updated_ms: number;
+    /** When it expires (or expired), in milliseconds since the Unix epoch. */
+    expires_ms: number;
+    /** Whether it has expired (the purge removes it). */
+    expired: boolean;
+    /** 1 when created, +1 per set or touch. */
+    version: number;
+}
+/** One audit event as read back. */
+export interface AuditEvent {
+    /** Position in the chain, from 1. */
+    seq: number;
+    /** When, in milliseconds since the Unix epoch. */
+    time_ms: number;
+    /** Who, as named by the caller (`app:billing`, `admin:ann`, `subject`). */
+    actor: string;
+    /** Why: the processing activity the caller named, if any. */
+    purpose: string | null;
+    /** What (`subject.create`, `subject.get`, …; see `Action`). */
+    action: string;
+    /** The subject token, if the event concerns one. */
+    subject: string | null;
+    /** `ok`, or the error code of a failed attempt. */
+    outcome: 'ok' | ErrorCode;
+    /**
+     * For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
+     * same as `TokenInfo::reference`, so a token's events can be found.
+     */
+    reference: string | null;
+    /**
+     * The decrypted details (e.g. the before/after of a change), when the listing asked for
+     * them, the event has any, and the subject still exists.
+     */
+    details: Json;
+    /** True when details were asked for and the event's were shredded by the subject's erasure. */
+    details_erased: boolean;
+    /**
+     * When details were asked for and the event has some that the caller's purpose may not
+     * see (it allows neither `read` nor `export` of the event's subject): why, in words.
+     */
+    details_refused: string | null;
+}
+/** What an export wrote. Holds no personal data. */
+export interface ExportSummary {
+    /** The exported subject's token. */
+    subject: string;
+    /** The export's format (`bunkerlite-export/1`). */
+    format: string;
+    /** When, in milliseconds since the Unix epoch (the document's `exported_ms`). */
+    exported_ms: number;
+    /** Bytes written (the document's length). */
+    bytes: number;
+    /** How many items each section holds (`audit`: events; `consent`: 1, the receipt). */
+    sections: {
+        [key: string]: number;
+    };
+}
 /** The result of a token batch: one item per input, in order, and the counts. */
 export interface TokenBatch<T> {
     /** One result per input, in order. */
@@ -540,40 +644,6 @@ export interface ConsentEvent {
     notice_version: number | null;
     /** When it happened (ms since the epoch). */
     time_ms: number;
-}
-/** One audit event as read back. */
-export interface AuditEvent {
-    /** Position in the chain, from 1. */
-    seq: number;
-    /** When, in milliseconds since the Unix epoch. */
-    time_ms: number;
-    /** Who, as named by the caller (`app:billing`, `admin:ann`, `subject`). */
-    actor: string;
-    /** Why: the processing activity the caller named, if any. */
-    purpose: string | null;
-    /** What (`subject.create`, `subject.get`, …; see `Action`). */
-    action: string;
-    /** The subject token, if the event concerns one. */
-    subject: string | null;
-    /** `ok`, or the error code of a failed attempt. */
-    outcome: 'ok' | ErrorCode;
-    /**
-     * For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
-     * same as `TokenInfo::reference`, so a token's events can be found.
-     */
-    reference: string | null;
-    /**
-     * The decrypted details (e.g. the before/after of a change), when the listing asked for
-     * them, the event has any, and the subject still exists.
-     */
-    details: Json;
-    /** True when details were asked for and the event's were shredded by the subject's erasure. */
-    details_erased: boolean;
-    /**
-     * When details were asked for and the event has some that the caller's purpose may not
-     * see (it allows neither `read` nor `export` of the event's subject): why, in words.
-     */
-    details_refused: string | null;
 }
 /**
  * One of a subject's sessions as listed: never its id (a bearer secret the vault does not
@@ -1044,6 +1114,14 @@ export declare class Vault {
     forgetSubjects(lookups: Lookup[], opts?: CallOptions | null): Array<ErasureReceipt | null>;
     /** `forgetSubjects`, off the event loop. */
     forgetSubjectsAsync(lookups: Lookup[], opts?: CallOptions | null): Promise<Array<ErasureReceipt | null>>;
+    /** Export everything held about a subject (the rights of access and portability) as one document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids) and its whole audit trail with details, read in one snapshot. Audited as subject.export. For a long audit trail prefer `export_subject_to_file`, which streams to disk instead of building the document in memory. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose. */
+    exportSubject(lookup: Lookup, opts?: CallOptions | null): SubjectExport;
+    /** `exportSubject`, off the event loop. */
+    exportSubjectAsync(lookup: Lookup, opts?: CallOptions | null): Promise<SubjectExport>;
+    /** Export a subject as `export_subject` does, streamed into a new file at `path` as it is read (memory stays flat however long the audit trail): the file is created with owner-only permissions under a temporary name in the same folder, synced, then given its name in one step, so it appears whole or not at all. An existing file is never replaced (`INVALID_INPUT`). Returns what was written (no personal data). Purpose check: export, on the subject found. A vault with require_purpose needs a purpose. */
+    exportSubjectToFile(lookup: Lookup, path: string, opts?: CallOptions | null): ExportSummary;
+    /** `exportSubjectToFile`, off the event loop. */
+    exportSubjectToFileAsync(lookup: Lookup, path: string, opts?: CallOptions | null): Promise<ExportSummary>;
     /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held. */
     tokenize(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): string;
     /** `tokenize`, off the event loop. */

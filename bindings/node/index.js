@@ -423,6 +423,46 @@ class Vault {
             throw lift(e, 'forgetSubjectsAsync');
         }
     }
+    /** Export everything held about a subject (the rights of access and portability) as one document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids) and its whole audit trail with details, read in one snapshot. Audited as subject.export. For a long audit trail prefer `export_subject_to_file`, which streams to disk instead of building the document in memory. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose. */
+    exportSubject(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.exportSubject(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportSubject');
+        }
+    }
+    /** `exportSubject`, off the event loop. */
+    async exportSubjectAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.exportSubjectAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportSubjectAsync');
+        }
+    }
+    /** Export a subject as `export_subject` does, streamed into a new file at `path` as it is read (memory stays flat however long the audit trail): the file is created with owner-only permissions under a temporary name in the same folder, synced, then given its name in one step, so it appears whole or not at all. An existing file is never replaced (`INVALID_INPUT`). Returns what was written (no personal data). Purpose check: export, on the subject found. A vault with require_purpose needs a purpose. */
+    exportSubjectToFile(lookup, path, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.exportSubjectToFile(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], path, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportSubjectToFile');
+        }
+    }
+    /** `exportSubjectToFile`, off the event loop. */
+    async exportSubjectToFileAsync(lookup, path, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.exportSubjectToFileAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], path, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportSubjectToFileAsync');
+        }
+    }
     /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held. */
     tokenize(value, options, opts) {
         try {

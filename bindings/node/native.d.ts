@@ -38,6 +38,10 @@ export declare const calls: {
   forgetSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   forgetSubjects(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): string
   forgetSubjectsAsync(handle: VaultHandle, lookups: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  exportSubject(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  exportSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  exportSubjectToFile(handle: VaultHandle, mode: string | undefined, lookup: unknown, path: unknown, actor?: unknown, purpose?: unknown): string
+  exportSubjectToFileAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, path: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   tokenize(handle: VaultHandle, value: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
   tokenizeAsync(handle: VaultHandle, value: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   tokenizeMany(handle: VaultHandle, values: JsonText, options?: JsonText, opts?: unknown): string

@@ -138,6 +138,8 @@ actions! {
     ShareRevoke = 46, "share.revoke";
     /// A subject's shares were listed.
     ShareList = 47, "share.list";
+    /// Everything held about a subject was exported (to the subject, or for portability).
+    SubjectExport = 48, "subject.export";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

@@ -39,6 +39,8 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::Shared>();
     out.subschema_for::<crate::ShareRef>();
     out.subschema_for::<crate::ErasureReceipt>();
+    out.subschema_for::<crate::export::schema::SubjectExport>();
+    out.subschema_for::<crate::ExportSummary>();
     out.subschema_for::<crate::TokenInfo>();
     out.subschema_for::<crate::TokenBatch<crate::TokenizeItem>>();
     out.subschema_for::<crate::TokenBatch<crate::DetokenizeItem>>();
@@ -121,6 +123,14 @@ pub fn get_subject_json(vault: &Vault, caller: &Caller, lookup: &Lookup) -> Resu
 pub fn get_subject_text(vault: &Vault, caller: &Caller, lookup: &Lookup) -> Result<SubjectText> {
     let open = vault.state()?;
     open.subjects.get_text(&open.engine, caller, lookup)
+}
+
+/// [`Vault::export_subject`] returning the document as the JSON text it is written as (no
+/// `Value` is built). Same errors, same audit event.
+pub fn export_subject_json(vault: &Vault, caller: &Caller, lookup: &Lookup) -> Result<String> {
+    let open = vault.state()?;
+    let mut text = crate::export::export_text(&open.engine, &open.subjects, caller, lookup)?;
+    Ok(std::mem::take(&mut *text))
 }
 
 /// [`Vault::get_subjects`] returning the list as JSON text (each subject as [`get_subject_json`]

@@ -42,6 +42,7 @@ mod document;
 mod engine;
 mod erasure;
 mod error;
+mod export;
 mod ids;
 mod keyring;
 mod lifecycle;
@@ -71,11 +72,13 @@ pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{Limits, MAX_DEPTH};
 pub use erasure::ErasureReceipt;
 pub use error::{Error, ErrorGroup, ErrorKind, Result};
+pub use export::{ExportSummary, SubjectExport, EXPORT_FORMAT};
 pub use options::{AuditDetails, Options, PostgresOptions, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
 pub use sessions::{
-    Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS,
+    ExportedSession, Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS,
+    SESSION_TTL_MAX_MS,
 };
 pub use shares::{ShareInfo, ShareRef, ShareSpec, Shared, SHARE_TTL_DEFAULT_MS};
 pub use store::StorageReport;

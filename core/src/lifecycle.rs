@@ -2,8 +2,13 @@
 //! [`SubjectData`] and is listed in `erasure.rs`'s registry. Erasure (and export, retention to
 //! come) iterate the registry inside one unit of work, so adding an area never edits them.
 
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::ids::TokenBytes;
 use crate::store::{Db, Tx};
 
@@ -33,6 +38,68 @@ impl Erased {
     }
 }
 
+/// One section of a subject's export as an area writes it, straight to the export's writer
+/// (nothing is buffered): a list of items ([`item`](Self::item)) or one value
+/// ([`value`](Self::value)).
+pub(crate) struct Section<'w> {
+    out: &'w mut dyn Write,
+    items: u64,
+    written: bool,
+}
+
+/// A write to an export's destination failed (the destination's own error is not repeated: it
+/// may name a path).
+pub(crate) fn write_failed() -> Error {
+    Error::new(ErrorKind::Storage, "the export could not be written to its destination")
+}
+
+impl<'w> Section<'w> {
+    pub(crate) fn new(out: &'w mut dyn Write) -> Section<'w> {
+        Section { out, items: 0, written: false }
+    }
+
+    /// Append one item to the section's list.
+    pub(crate) fn item<T: Serialize + ?Sized>(&mut self, item: &T) -> Result<()> {
+        if self.written && self.items == 0 {
+            return Err(Error::internal("an export section is a list or one value, not both"));
+        }
+        self.out.write_all(if self.items == 0 { b"[" } else { b"," }).map_err(|_| write_failed())?;
+        serde_json::to_writer(&mut *self.out, item).map_err(|e| serialize_failed(&e))?;
+        self.items += 1;
+        self.written = true;
+        Ok(())
+    }
+
+    /// Write the section as one value (once).
+    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        if self.written {
+            return Err(Error::internal("an export section holds one value"));
+        }
+        serde_json::to_writer(&mut *self.out, value).map_err(|e| serialize_failed(&e))?;
+        self.written = true;
+        Ok(())
+    }
+
+    /// Close the section (an empty list when nothing was written); how many items it holds.
+    pub(crate) fn finish(self) -> Result<u64> {
+        let end: &[u8] = match (self.written, self.items) {
+            (false, _) => b"[]",
+            (true, 0) => b"",
+            (true, _) => b"]",
+        };
+        self.out.write_all(end).map_err(|_| write_failed())?;
+        Ok(self.items.max(u64::from(self.written)))
+    }
+}
+
+fn serialize_failed(e: &serde_json::Error) -> Error {
+    if e.is_io() {
+        write_failed()
+    } else {
+        Error::internal("an exported item could not be written as JSON")
+    }
+}
+
 /// An area's part of a subject's life.
 pub(crate) trait SubjectData: Sync {
     /// The area's name in receipts (`tokens`, `consent`, …).
@@ -44,4 +111,21 @@ pub(crate) trait SubjectData: Sync {
 
     /// How many of the area's rows hold the subject's data.
     fn count(&self, engine: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64>;
+
+    /// The name of the area's section in a subject's export (`schemas/export.schema.json`).
+    fn section(&self) -> &'static str {
+        self.area()
+    }
+
+    /// Write everything the area holds of the subject into its section of the export, read in
+    /// the export's snapshot, each row authenticated as the area's reads authenticate it. `dek`
+    /// is the subject's data key.
+    fn export(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        subject: &SubjectRef,
+        dek: &SecretKey,
+        out: &mut Section<'_>,
+    ) -> Result<()>;
 }

@@ -29,7 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("audit chain", &["chain"]),
     ("unit of work", &["engine", "lifecycle"]),
     ("feature areas", &["<area>"]),
-    ("orchestrators", &["erasure", "upgrade"]),
+    ("orchestrators", &["erasure", "export", "upgrade"]),
     ("facade", &["vault", "<area>::ops"]),
     ("crate root", &["lib", "testing", "bridge"]),
 ];
@@ -51,6 +51,7 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("audit_log", "consent"),
     ("shares", "apps"),
     ("shares", "sessions"),
+    ("export", "erasure"),
 ];
 
 /// The feature areas, found, not listed: each folder of `core/src` with its operations

@@ -41,6 +41,8 @@ struct Fixture {
     receipt: Value,
     cursor: String,
     share: String,
+    /// A folder for the files exports write (each run writes into its own fixture's).
+    dir: tempfile::TempDir,
 }
 
 fn admin() -> Caller {
@@ -90,7 +92,8 @@ fn fixture(options: Value) -> Fixture {
     activity("consent-all", &POLICY_OPS, "consent-basis");
     activity("everything", &POLICY_OPS, "contract-basis");
     activity("spare", &["read"], "contract-basis");
-    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share }
+    let dir = tempfile::tempdir().expect("a folder for exports");
+    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share, dir }
 }
 
 /// How an operation shows a refusal: the call fails, or (batches and listings) the refused
@@ -136,6 +139,13 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("update_subject", e, json!({"lookup": lookup, "patch": {}}), Some(json!({"lookup": nobody, "patch": {}}))),
         case("forget_subject", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
         case("forget_subjects", items, json!({"lookups": [lookup]}), None),
+        case("export_subject", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
+        case(
+            "export_subject_to_file",
+            e,
+            json!({"lookup": lookup, "path": f.dir.path().join("export.json")}),
+            Some(json!({"lookup": nobody, "path": f.dir.path().join("nobody.json")})),
+        ),
         case(
             "tokenize",
             e,

@@ -27,6 +27,12 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "forget_subjects")) {
         return bl_subjects_forget(vault, step_caller(s), doc_arg(s, "lookups"), out);
     }
+    if (!strcmp(op, "export_subject")) {
+        return bl_subject_export(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "export_subject_to_file")) {
+        return bl_subject_export_to_file(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "path", NULL), out);
+    }
     if (!strcmp(op, "tokenize")) {
         *text = 1;
         return bl_token_create(vault, step_caller(s), json_str(s, "value", NULL), doc_arg(s, "options"), out);

@@ -201,31 +201,70 @@ fn decode(
                 access_of.insert(*token, access(engine, caller, db, row.subject_id, token)?);
             }
             match &access_of[token] {
-                Access::Open(dek) => {
-                    let bytes = aead::open(dek, ROW_KEY, &details_place(engine.keys().vault_id(), token), sealed)?;
-                    plain = Some(
-                        serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))?,
-                    );
-                }
+                Access::Open(dek) => plain = Some(open_details(engine, dek, token, sealed)?),
                 Access::Erased => details_erased = true,
                 Access::Refused(reason) => details_refused = Some((*reason).to_owned()),
             }
         }
-        out.push(AuditEvent {
-            seq: row.seq,
-            time_ms: row.time_ms,
-            actor: row.actor,
-            purpose: row.purpose,
-            action: row.action,
-            subject: row.subject.map(|t| format_token(&t)),
-            outcome: row.outcome,
-            reference: row.reference.map(hex::encode),
-            details: plain,
-            details_erased,
-            details_refused,
-        });
+        out.push(event_of(row, plain, details_erased, details_refused));
     }
     Ok(out)
+}
+
+/// An event's details, decrypted with its subject's data key.
+fn open_details(engine: &Engine, dek: &SecretKey, token: &TokenBytes, sealed: &[u8]) -> Result<Value> {
+    let bytes = aead::open(dek, ROW_KEY, &details_place(engine.keys().vault_id(), token), sealed)?;
+    serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))
+}
+
+fn event_of(
+    row: AuditRow,
+    details: Option<Value>,
+    details_erased: bool,
+    details_refused: Option<String>,
+) -> AuditEvent {
+    AuditEvent {
+        seq: row.seq,
+        time_ms: row.time_ms,
+        actor: row.actor,
+        purpose: row.purpose,
+        action: row.action,
+        subject: row.subject.map(|t| format_token(&t)),
+        outcome: row.outcome,
+        reference: row.reference.map(hex::encode),
+        details,
+        details_erased,
+        details_refused,
+    }
+}
+
+/// Events read per page while a subject's trail is exported.
+const EXPORT_PAGE: u64 = 1_000;
+
+/// Write every event naming the subject, newest first, with its details decrypted (the subject's
+/// own trail: the export was checked as `export` of that subject), page by page.
+pub(crate) fn export_trail(
+    engine: &Engine,
+    db: &Db<'_>,
+    (id, token, dek): (i64, &TokenBytes, &SecretKey),
+    item: &mut dyn FnMut(&AuditEvent) -> Result<()>,
+) -> Result<()> {
+    let mut before = None;
+    loop {
+        let rows = db.audit_page_of_subject(id, before, EXPORT_PAGE)?;
+        let last = rows.len() < EXPORT_PAGE as usize;
+        before = rows.last().map(|r| r.seq);
+        for row in rows {
+            if row.subject.as_ref() != Some(token) {
+                return Err(Error::integrity("the audit's index by subject lists an event of another subject"));
+            }
+            let details = row.details.as_deref().map(|sealed| open_details(engine, dek, token, sealed)).transpose()?;
+            item(&event_of(row, details, false, None))?;
+        }
+        if last {
+            return Ok(());
+        }
+    }
 }
 
 /// The current chain head, after committing buffered events.

@@ -3,11 +3,13 @@
 //! leaves one `erased` event in the outbox, so systems downstream learn to stop processing.
 
 use crate::consent::policy::decision;
+use crate::consent::receipt::receipt_of;
 use crate::consent::seal;
 use crate::consent::store::OutboxRow;
+use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::lifecycle::{Erased, SubjectData, SubjectRef};
+use crate::lifecycle::{Erased, Section, SubjectData, SubjectRef};
 use crate::store::{Db, Tx};
 
 /// The consent area in the lifecycle registry.
@@ -46,5 +48,18 @@ impl SubjectData for ConsentData {
 
     fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {
         Ok(db.decision_history(subject.id)?.len() as u64)
+    }
+
+    /// The subject's consent record as a MACed receipt (every decision with its notice version,
+    /// the state now), as `export_consent_receipt` gives it.
+    fn export(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        subject: &SubjectRef,
+        dek: &SecretKey,
+        out: &mut Section<'_>,
+    ) -> Result<()> {
+        out.value(&receipt_of(engine, db, (subject.id, &subject.token, dek), subject.now_ms)?)
     }
 }

@@ -14,10 +14,12 @@ use crate::action::Action;
 use crate::caller::Caller;
 use crate::chain::Event;
 use crate::crypto::index::PartsMac;
+use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::ids::{format_token, token_from_random};
+use crate::ids::{format_token, token_from_random, TokenBytes};
 use crate::policy::Operation;
+use crate::store::Db;
 use crate::subjects::{self, Lookup, Subjects};
 
 /// The receipt format, in the document's `issuer.format`.
@@ -65,7 +67,20 @@ fn mac_of(engine: &Engine, body: &Map<String, Value>) -> [u8; 32] {
 pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Caller, lookup: &Lookup) -> Result<Value> {
     engine.read_snapshot(caller, Action::ConsentExport, subjects::hint(lookup), |db| {
         let (sid, token, dek) = subjects.locate(engine, db, (caller, Some(Operation::Export)), lookup)?;
-        let now = engine.now_ms();
+        let receipt = receipt_of(engine, db, (sid, &token, &dek), engine.now_ms())?;
+        Ok((receipt, vec![Event::about(Action::ConsentExport, sid, token)]))
+    })
+}
+
+/// The MACed receipt of the subject's consent record, read in `db`.
+pub(crate) fn receipt_of(
+    engine: &Engine,
+    db: &Db<'_>,
+    (sid, token, dek): (i64, &TokenBytes, &SecretKey),
+    now: i64,
+) -> Result<Value> {
+    {
+        let (token, dek) = (*token, dek);
         let bases = bases_by_id(engine, db)?;
         let mut events = Vec::new();
         let mut latest: Option<(i64, String, Option<String>)> = None;
@@ -74,7 +89,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         crate::consent::seal::verify_history(&engine.keys().consent().state, &token, &history)?;
         for d in history {
             let basis = basis_of(&bases, d.basis_id)?;
-            let details = open_details(engine, &dek, &token, &d)?;
+            let details = open_details(engine, dek, &token, &d)?;
             let notice = db
                 .notice_of(basis.id, d.notice_version)?
                 .ok_or_else(|| Error::integrity("a cited notice version is missing"))?;
@@ -100,7 +115,7 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         let mut services = Vec::new();
         for c in db.current_decisions_of_subject(sid)? {
             let basis = basis_of(&bases, c.basis_id)?;
-            let view = Consent::view(engine, db, basis, &c, &token, &dek, now)?;
+            let view = Consent::view(engine, db, basis, &c, &token, dek, now)?;
             if view.in_force {
                 let lb = basis_view(db, basis, false)?;
                 services.push(json!({
@@ -152,8 +167,8 @@ pub(crate) fn export_receipt(engine: &Engine, subjects: &Subjects, caller: &Call
         let Value::Object(mut body) = body else { return Err(Error::internal("a receipt is an object")) };
         let mac = mac_of(engine, &body);
         body.insert("mac".to_owned(), Value::String(hex::encode(mac)));
-        Ok((Value::Object(body), vec![Event::about(Action::ConsentExport, sid, token)]))
-    })
+        Ok(Value::Object(body))
+    }
 }
 
 /// Verify a receipt this vault issued: `INTEGRITY` for any change to it — an edited, removed or

@@ -116,6 +116,34 @@ impl fmt::Debug for Session {
     }
 }
 
+/// One of a subject's sessions in its export: by reference (never its id), with its data.
+/// `Debug` does not show the data.
+#[derive(Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ExportedSession {
+    /// The keyed hash of the session's id (hex), as the audit log names it.
+    pub reference: String,
+    /// The data (a JSON object).
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Map<String, Value>"))]
+    pub data: Value,
+    /// Created, in milliseconds since the Unix epoch.
+    pub created_ms: i64,
+    /// Last set or touched, in milliseconds since the Unix epoch.
+    pub updated_ms: i64,
+    /// When it expires (or expired), in milliseconds since the Unix epoch.
+    pub expires_ms: i64,
+    /// Whether it has expired (the purge removes it).
+    pub expired: bool,
+    /// 1 when created, +1 per set or touch.
+    pub version: i64,
+}
+
+impl fmt::Debug for ExportedSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExportedSession").field("expires_ms", &self.expires_ms).finish_non_exhaustive()
+    }
+}
+
 /// One of a subject's sessions as listed: never its id (a bearer secret the vault does not
 /// keep), a reference instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

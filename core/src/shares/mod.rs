@@ -198,6 +198,28 @@ fn open(engine: &Engine, row: &ShareRow, token: &TokenBytes, dek: &SecretKey) ->
     serde_json::from_slice(&plain).map_err(|_| Error::integrity("a stored share is not what a share holds"))
 }
 
+/// A stored share as listed (what it names opened and authenticated).
+fn reference_of(
+    engine: &Engine,
+    row: &ShareRow,
+    (token, dek): (&TokenBytes, &SecretKey),
+    now: i64,
+) -> Result<ShareRef> {
+    let sealed = open(engine, row, token, dek)?;
+    Ok(ShareRef {
+        reference: hex::encode(row.hash),
+        of: sealed.of,
+        app: sealed.app,
+        fields: sealed.fields,
+        partner: sealed.partner,
+        created_ms: row.created_ms,
+        expires_ms: row.expires_ms,
+        expired: row.expires_ms <= now,
+        reads: row.reads,
+        max_reads: row.max_reads,
+    })
+}
+
 /// A field path: 1 to 16 non-empty segments separated by dots, at most 256 bytes.
 fn check_path(path: &str) -> Result<()> {
     let ok = !path.is_empty()
@@ -458,19 +480,7 @@ impl Shares {
             let now = engine.now_ms();
             let mut out = Vec::new();
             for row in db.shares_of_subject(sid)? {
-                let sealed = open(engine, &row, &token, &dek)?;
-                out.push(ShareRef {
-                    reference: hex::encode(row.hash),
-                    of: sealed.of,
-                    app: sealed.app,
-                    fields: sealed.fields,
-                    partner: sealed.partner,
-                    created_ms: row.created_ms,
-                    expires_ms: row.expires_ms,
-                    expired: row.expires_ms <= now,
-                    reads: row.reads,
-                    max_reads: row.max_reads,
-                });
+                out.push(reference_of(engine, &row, (&token, &dek), now)?);
             }
             Ok((out, vec![Event::about(Action::ShareList, sid, token)]))
         })

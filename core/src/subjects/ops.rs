@@ -6,6 +6,7 @@ use crate::caller::Caller;
 use crate::declare::{operations, Arg, Ret, Text, PROFILE, SUBJECT};
 use crate::erasure::{self, ErasureReceipt};
 use crate::error::Result;
+use crate::export::{self, ExportSummary, SubjectExport};
 use crate::subjects::{Lookup, Subject};
 
 use crate::vault::Vault;
@@ -129,5 +130,63 @@ operations! {
     pub fn forget_subjects(&self, caller: &Caller, lookups: &[Lookup]) -> Result<Vec<Option<ErasureReceipt>>> {
         let open = self.state()?;
         erasure::forget_many(&open.engine, &open.subjects, caller, lookups)
+    }
+
+    /// Export everything held about a subject (the rights of access and portability) as one
+    /// document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent
+    /// record as a verifiable receipt, its app documents, its sessions (by reference), its
+    /// shares (never their ids) and its whole audit trail with details, read in one snapshot.
+    /// Audited as subject.export. For a long audit trail prefer `export_subject_to_file`, which
+    /// streams to disk instead of building the document in memory.
+    #[operation(
+        c = "bl_subject_export",
+        action = "subject.export",
+        check = export("the subject found"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup],
+        ret = Ret::Json {
+            name: "export",
+            rust: "SubjectExport",
+            py_fast: Some("convert::from_json_text"),
+            text: Some(Text { json: "export_subject_json", subject: None }),
+        },
+    )]
+    pub fn export_subject(&self, caller: &Caller, lookup: &Lookup) -> Result<SubjectExport> {
+        let open = self.state()?;
+        export::export_value(&open.engine, &open.subjects, caller, lookup)
+    }
+
+    /// Export a subject as `export_subject` does, streamed into a new file at `path` as it is read
+    /// (memory stays flat however long the audit trail): the file is created with owner-only
+    /// permissions under a temporary name in the same folder, synced, then given its name in one
+    /// step, so it appears whole or not at all. An existing file is never replaced
+    /// (`INVALID_INPUT`). Returns what was written (no personal data).
+    #[operation(
+        c = "bl_subject_export_to_file",
+        action = "subject.export",
+        check = export("the subject found"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup, Arg::Str("path")],
+        ret = Ret::json("summary", "ExportSummary"),
+    )]
+    pub fn export_subject_to_file(&self, caller: &Caller, lookup: &Lookup, path: &str) -> Result<ExportSummary> {
+        let open = self.state()?;
+        export::export_to_file(&open.engine, &open.subjects, caller, lookup, path)
+    }
+}
+
+impl Vault {
+    /// Export a subject as [`export_subject`](Self::export_subject) does, streamed to `out` as it
+    /// is read (an HTTP response, a file, a compressor): nothing is buffered beyond what `out`
+    /// buffers. Same check, errors and audit event; a failed write is `STORAGE` (what was
+    /// written so far is incomplete and should be discarded).
+    pub fn export_subject_to(
+        &self,
+        caller: &Caller,
+        lookup: &Lookup,
+        out: &mut dyn std::io::Write,
+    ) -> Result<ExportSummary> {
+        let open = self.state()?;
+        export::export_to(&open.engine, &open.subjects, caller, lookup, out)
     }
 }

@@ -73,6 +73,20 @@ impl Subjects {
         Ok((found.row.id, found.row.token, dek))
     }
 
+    /// The subject a lookup names for `op` by `caller`, opened: its row id, token, the subject as
+    /// read and its data key.
+    pub(crate) fn open_subject(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        (caller, op): (&Caller, Operation),
+        lookup: &Lookup,
+    ) -> Result<(i64, TokenBytes, Subject, SecretKey)> {
+        let found = self.find(engine, db, caller, op, lookup)?;
+        let (dek, profile) = self.open_row(engine, &found)?;
+        Ok((found.row.id, found.row.token, Self::subject(&found.row, profile), dek))
+    }
+
     /// The row id and token of the subject a lookup names, checked as
     /// [`locate`](Self::locate) checks it (without a purpose check), without unwrapping its key
     /// when the lookup is a token.

@@ -36,6 +36,9 @@ pub(crate) trait TokenReads {
 
     /// How many tokens are linked to the subject with row id `subject_id`.
     fn count_tokens_of_subject(&self, subject_id: i64) -> Result<u64>;
+
+    /// The rows of the tokens linked to a subject, oldest first (for its export).
+    fn tokens_of_subject(&self, subject_id: i64) -> Result<Vec<TokenRow>>;
 }
 
 /// The writes of the tokens area, inside one write transaction.

@@ -8,7 +8,7 @@ use crate::crypto::aead::{self, Place, Slot, ROW_KEY};
 use crate::crypto::fpe;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ids::format_token;
+use crate::ids::{format_token, TokenBytes};
 use crate::policy::{Operation, Target};
 use crate::store::{Db, Tx};
 use crate::subjects;
@@ -21,17 +21,37 @@ use super::{
     Link, LinkId, Opened, PurgeReport, TokenInfo, TokenKind, Tokens, DETERMINISTIC, ONCE, PURGE_BATCH, SLIDING,
 };
 
+/// A token row with its MAC checked (`INTEGRITY` for a row edited in the file).
+pub(super) fn checked(engine: &Engine, row: TokenRow) -> Result<TokenRow> {
+    let expected = row_mac(&engine.keys().tokens().state, &row);
+    if bool::from(expected.as_slice().ct_eq(&row.mac)) {
+        Ok(row)
+    } else {
+        Err(Error::integrity("a token's stored state fails its MAC (its expiry, flags or link were edited)"))
+    }
+}
+
+/// A token's metadata from its (checked) row; `subject` is the linked subject's token.
+pub(super) fn info_of(row: &TokenRow, subject: Option<&TokenBytes>, now: i64) -> Result<TokenInfo> {
+    Ok(TokenInfo {
+        kind: TokenKind::from_number(row.kind)?,
+        scope: row.scope.clone(),
+        deterministic: row.flags & DETERMINISTIC != 0,
+        once: row.flags & ONCE != 0,
+        sliding: row.flags & SLIDING != 0,
+        created_ms: row.created_ms,
+        expires_ms: row.expires_ms,
+        ttl_ms: row.ttl_ms,
+        expired: expired(row, now),
+        subject: subject.map(format_token),
+        reference: hex::encode(row.hash),
+    })
+}
+
 impl Tokens {
     /// The token row with hash `hash`, its MAC checked (`INTEGRITY` for a row edited in the file).
     pub(super) fn stored_row(engine: &Engine, db: &Db<'_>, hash: &[u8; 16]) -> Result<Option<TokenRow>> {
-        let Some(row) = db.token_by_hash(hash)? else { return Ok(None) };
-        let expected = row_mac(&engine.keys().tokens().state, &row);
-        if !bool::from(expected.as_slice().ct_eq(&row.mac)) {
-            return Err(Error::integrity(
-                "a token's stored state fails its MAC (its expiry, flags or link were edited)",
-            ));
-        }
-        Ok(Some(row))
+        db.token_by_hash(hash)?.map(|row| checked(engine, row)).transpose()
     }
 
     /// Store a token row's changed expiry with its new MAC.
@@ -249,19 +269,7 @@ impl Tokens {
     pub(super) fn info_in(engine: &Engine, caller: &Caller, db: &Db<'_>, hash: [u8; 16]) -> Result<(TokenInfo, Event)> {
         let (row, link) = Self::find(engine, db, caller, Operation::Read, &hash)?;
         let link = link.map(|l| (l.id, l.token));
-        let info = TokenInfo {
-            kind: TokenKind::from_number(row.kind)?,
-            scope: row.scope.clone(),
-            deterministic: row.flags & DETERMINISTIC != 0,
-            once: row.flags & ONCE != 0,
-            sliding: row.flags & SLIDING != 0,
-            created_ms: row.created_ms,
-            expires_ms: row.expires_ms,
-            ttl_ms: row.ttl_ms,
-            expired: expired(&row, engine.now_ms()),
-            subject: link.map(|(_, t)| format_token(&t)),
-            reference: hex::encode(hash),
-        };
+        let info = info_of(&row, link.as_ref().map(|(_, t)| t), engine.now_ms())?;
         Ok((info, Self::event(Action::TokenInfo, link, hash)))
     }
 

@@ -42,6 +42,17 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let lookups = Lookup::many_from_json(&s["lookups"])?;
                 to_value(v.forget_subjects(&caller, &lookups)?)
             }
+            "export_subject" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.export_subject(&caller, &lookup)?)
+            }
+            "export_subject_to_file" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let path = s["path"].as_str().unwrap_or_default().to_owned();
+                to_value(v.export_subject_to_file(&caller, &lookup, &path)?)
+            }
             "tokenize" => {
                 let caller = caller(s)?;
                 let value = s["value"].as_str().unwrap_or_default().to_owned();
@@ -361,6 +372,8 @@ pub const OPERATIONS: &[&str] = &[
     "update_subject",
     "forget_subject",
     "forget_subjects",
+    "export_subject",
+    "export_subject_to_file",
     "tokenize",
     "tokenize_many",
     "detokenize",

@@ -269,3 +269,87 @@ pub unsafe extern "C" fn bl_subjects_forget(
         unsafe { put_json(out_receipts_json, &result) }
     })
 }
+
+/// Export everything held about a subject (the rights of access and portability) as one document,
+/// `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a
+/// verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids)
+/// and its whole audit trail with details, read in one snapshot. Audited as subject.export. For a
+/// long audit trail prefer `export_subject_to_file`, which streams to disk instead of building the
+/// document in memory. Purpose check: export, on the subject found. A vault with require_purpose
+/// needs a purpose.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// Writes the export (`SubjectExport` as JSON text) to `*out_export_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_export_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_subject_export(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    out_export_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_export_json, "out_export_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        let result = bunkerlite::bridge::export_subject_json(&v, &caller, &lookup)?;
+        // SAFETY: `out_export_json` was checked above.
+        unsafe { put_string(out_export_json, result) }
+    })
+}
+
+/// Export a subject as `export_subject` does, streamed into a new file at `path` as it is read
+/// (memory stays flat however long the audit trail): the file is created with owner-only
+/// permissions under a temporary name in the same folder, synced, then given its name in one step,
+/// so it appears whole or not at all. An existing file is never replaced (`INVALID_INPUT`). Returns
+/// what was written (no personal data). Purpose check: export, on the subject found. A vault with
+/// require_purpose needs a purpose.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// `path` is required. Writes the summary (`ExportSummary` as JSON text) to `*out_summary_json`;
+/// free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`,
+/// `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_summary_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_subject_export_to_file(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    path: *const c_char,
+    out_summary_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_summary_json, "out_summary_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let path = unsafe { convert::str_arg(path, "path") }?.to_owned();
+        let result = v.export_subject_to_file(&caller, &lookup, &path)?;
+        // SAFETY: `out_summary_json` was checked above.
+        unsafe { put_json(out_summary_json, &result) }
+    })
+}

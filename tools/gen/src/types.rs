@@ -581,6 +581,69 @@ pub(crate) fn problems() -> Vec<String> {
     out
 }
 
+/// The annotations of the core's schemas that only the generator reads (`x-ts`), and the
+/// integer formats schemars notes (`int64`, …: not formats JSON Schema defines, which strict
+/// validators refuse): left out of the published schema.
+fn published(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, v)| {
+                    let integer_format = k.as_str() == "format" && v.as_str().is_some_and(|f| f.contains("int"));
+                    !(k.starts_with("x-") || integer_format)
+                })
+                .map(|(k, v)| (k.clone(), published(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(published).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The names of the types a schema refers to (`#/$defs/<name>`), found anywhere inside it.
+fn refs_in(schema: &Value, out: &mut BTreeSet<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = ref_name(map) {
+                out.insert(name.to_owned());
+            }
+            map.values().for_each(|v| refs_in(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        _ => {}
+    }
+}
+
+/// `schemas/export.schema.json`: the JSON Schema (draft 2020-12) of `export_subject`'s document,
+/// standalone (the types it uses under `$defs`), for any validator.
+pub(crate) fn export_schema() -> String {
+    let results = bunkerlite::bridge::schemas().results;
+    let root = results.get("SubjectExport").expect("the core declares SubjectExport's schema");
+    let mut needed = BTreeSet::new();
+    let mut todo = vec![root.clone()];
+    while let Some(schema) = todo.pop() {
+        let mut found = BTreeSet::new();
+        refs_in(&schema, &mut found);
+        for name in found {
+            if needed.insert(name.clone()) {
+                todo.push(results.get(&name).cloned().unwrap_or(Value::Null));
+            }
+        }
+    }
+    let mut doc = Map::new();
+    doc.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+    doc.insert("$comment".into(), crate::GENERATED.into());
+    doc.insert("title".into(), "bunkerlite subject export (bunkerlite-export/1)".into());
+    if let Value::Object(map) = published(root) {
+        doc.extend(map);
+    }
+    let defs: Map<String, Value> = needed.into_iter().map(|name| (name.clone(), published(&results[&name]))).collect();
+    doc.insert("$defs".into(), Value::Object(defs));
+    let mut text = serde_json::to_string_pretty(&Value::Object(doc)).expect("a schema serialises");
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -105,4 +105,34 @@ calls! {
         let lookups = c.later(c.lookups(1))?;
         c.spawn(move || Out::json(&v?.forget_subjects(&caller?, &lookups?)?))
     });
+    /// `exportSubject(handle, mode, lookup, actor, purpose)`: Export everything held about a subject (the rights of access and portability) as one document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids) and its whole audit trail with details, read in one snapshot.
+    c"exportSubject" => export_subject(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let lookup = c.lookup(1)?;
+        Ok(Out::Text(bunkerlite::bridge::export_subject_json(v, &caller, &lookup)?))
+    });
+    /// `exportSubjectAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"exportSubjectAsync" => export_subject_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let lookup = c.later(c.lookup(1))?;
+        c.spawn(move || Ok(Out::Text(bunkerlite::bridge::export_subject_json(&v?, &caller?, &lookup?)?)))
+    });
+    /// `exportSubjectToFile(handle, mode, lookup, path, actor, purpose)`: Export a subject as `export_subject` does, streamed into a new file at `path` as it is read (memory stays flat however long the audit trail): the file is created with owner-only permissions under a temporary name in the same folder, synced, then given its name in one step, so it appears whole or not at all.
+    c"exportSubjectToFile" => export_subject_to_file(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(4)?;
+        let lookup = c.lookup(1)?;
+        let path = c.string(3, "path")?;
+        Ok(Out::json(&v.export_subject_to_file(&caller, &lookup, &path)?)?)
+    });
+    /// `exportSubjectToFileAsync(handle, mode, lookup, path, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"exportSubjectToFileAsync" => export_subject_to_file_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(4))?;
+        let lookup = c.later(c.lookup(1))?;
+        let path = c.later(c.string(3, "path"))?;
+        c.spawn(move || Out::json(&v?.export_subject_to_file(&caller?, &lookup?, &path?)?))
+    });
 }

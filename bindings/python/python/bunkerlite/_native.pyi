@@ -15,6 +15,7 @@ from .types import (
     ConsentReceipt,
     ConsentReport,
     ErasureReceipt,
+    ExportSummary,
     LegalBasis,
     PageOfAuditEvent,
     PageOfConsentEvent,
@@ -29,6 +30,7 @@ from .types import (
     ShareRef,
     Shared,
     Subject,
+    SubjectExport,
     TokenBatchOfDeleteItem,
     TokenBatchOfDetokenizeItem,
     TokenBatchOfInfoItem,
@@ -90,6 +92,10 @@ class Vault:
         """Erase a subject (right to be forgotten) by crypto-shredding: its data key, profile and index entries are deleted (secure_delete on), what the storage keeps of them beside the live rows is scrubbed (the WAL truncated), and the audit chain keeps only the fact (older events' details become unreadable; the chain still verifies). Purpose check: delete, on the subject found."""
     def forget_subjects(self, lookups: List[Dict[str, str]], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[Optional[ErasureReceipt]]:
         """Erase many subjects in one transaction, each as a single erasure does, with one WAL truncation for the batch: a receipt, or null where nothing matches (or the subject was already erased), per lookup, in order. Purpose check: delete, on each subject found (a refused one is a null item)."""
+    def export_subject(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SubjectExport:
+        """Export everything held about a subject (the rights of access and portability) as one document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids) and its whole audit trail with details, read in one snapshot. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose."""
+    def export_subject_to_file(self, lookup: Dict[str, str], path: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ExportSummary:
+        """Export a subject as `export_subject` does, streamed into a new file at `path` as it is read (memory stays flat however long the audit trail): the file is created with owner-only permissions under a temporary name in the same folder, synced, then given its name in one step, so it appears whole or not at all. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose."""
     def tokenize(self, value: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
         """Make a token standing in for a value (a card number, an email, any string) and return it. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held."""
     def tokenize_many(self, values: List[str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> TokenBatchOfTokenizeItem:

@@ -276,6 +276,37 @@ class StorageReportPostgres(TypedDict):
     """
 
 
+class SubjectExport(TypedDict):
+    """Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
+    metadata (never a token's value), its consent record as a verifiable receipt, its app
+    documents, its sessions (by reference, with their data), its shares (never their ids)
+    and its audit trail (newest first, with the decrypted details).
+    """
+
+    format: Literal["bunkerlite-export/1"]
+    """The export format: `bunkerlite-export/1`."""
+    exported_ms: int
+    """When the export was made, in milliseconds since the Unix epoch."""
+    vault: str
+    """The exporting vault's id (hex, 32 digits)."""
+    subject: Subject
+    """The subject: token, profile, times and version."""
+    tokens: List[TokenInfo]
+    """The metadata of the tokens linked to the subject (kind, scope, expiry, reference)."""
+    consent: Dict[str, Any]
+    """The subject's consent record: a receipt `verify_consent_receipt` accepts (the Kantara
+    Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`).
+    """
+    apps: List[AppDocument]
+    """The subject's app documents."""
+    sessions: List[ExportedSession]
+    """The sessions linked to the subject, live or expired, by reference, with their data."""
+    shares: List[ShareRef]
+    """The subject's shares, live or expired (never their ids)."""
+    audit: List[AuditEvent]
+    """Every audit event naming the subject, newest first, with its decrypted details."""
+
+
 class TokenInfo(TypedDict):
     """What `token_info` tells about a token: never its value."""
 
@@ -301,6 +332,75 @@ class TokenInfo(TypedDict):
     """The token of the subject it belongs to."""
     reference: str
     """The keyed hash of the token (hex) that audit events about it carry."""
+
+
+class ExportedSession(TypedDict):
+    """One of a subject's sessions in its export: by reference (never its id), with its data.
+    `Debug` does not show the data.
+    """
+
+    reference: str
+    """The keyed hash of the session's id (hex), as the audit log names it."""
+    data: Dict[str, Any]
+    """The data (a JSON object)."""
+    created_ms: int
+    """Created, in milliseconds since the Unix epoch."""
+    updated_ms: int
+    """Last set or touched, in milliseconds since the Unix epoch."""
+    expires_ms: int
+    """When it expires (or expired), in milliseconds since the Unix epoch."""
+    expired: bool
+    """Whether it has expired (the purge removes it)."""
+    version: int
+    """1 when created, +1 per set or touch."""
+
+
+class AuditEvent(TypedDict):
+    """One audit event as read back."""
+
+    seq: int
+    """Position in the chain, from 1."""
+    time_ms: int
+    """When, in milliseconds since the Unix epoch."""
+    actor: str
+    """Who, as named by the caller (`app:billing`, `admin:ann`, `subject`)."""
+    purpose: Optional[str]
+    """Why: the processing activity the caller named, if any."""
+    action: str
+    """What (`subject.create`, `subject.get`, …; see `Action`)."""
+    subject: Optional[str]
+    """The subject token, if the event concerns one."""
+    outcome: str
+    """`ok`, or the error code of a failed attempt."""
+    reference: Optional[str]
+    """For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
+    same as `TokenInfo::reference`, so a token's events can be found.
+    """
+    details: Any
+    """The decrypted details (e.g. the before/after of a change), when the listing asked for
+    them, the event has any, and the subject still exists.
+    """
+    details_erased: bool
+    """True when details were asked for and the event's were shredded by the subject's erasure."""
+    details_refused: Optional[str]
+    """When details were asked for and the event has some that the caller's purpose may not
+    see (it allows neither `read` nor `export` of the event's subject): why, in words.
+    """
+
+
+class ExportSummary(TypedDict):
+    """What an export wrote. Holds no personal data."""
+
+    subject: str
+    """The exported subject's token."""
+    format: str
+    """The export's format (`bunkerlite-export/1`)."""
+    exported_ms: int
+    """When, in milliseconds since the Unix epoch (the document's `exported_ms`)."""
+    bytes: int
+    """Bytes written (the document's length)."""
+    sections: Dict[str, int]
+    """How many items each section holds (`audit`: events; `consent`: 1, the receipt)."""
 
 
 class TokenBatchOfTokenizeItem(TypedDict):
@@ -585,39 +685,6 @@ class PageOfAuditEvent(TypedDict):
     """This page's items."""
     next: Optional[str]
     """The cursor of the next page, or `None` when this page is the last."""
-
-
-class AuditEvent(TypedDict):
-    """One audit event as read back."""
-
-    seq: int
-    """Position in the chain, from 1."""
-    time_ms: int
-    """When, in milliseconds since the Unix epoch."""
-    actor: str
-    """Who, as named by the caller (`app:billing`, `admin:ann`, `subject`)."""
-    purpose: Optional[str]
-    """Why: the processing activity the caller named, if any."""
-    action: str
-    """What (`subject.create`, `subject.get`, …; see `Action`)."""
-    subject: Optional[str]
-    """The subject token, if the event concerns one."""
-    outcome: str
-    """`ok`, or the error code of a failed attempt."""
-    reference: Optional[str]
-    """For token operations: a keyed hash of the token (hex, 32 digits), never the token; the
-    same as `TokenInfo::reference`, so a token's events can be found.
-    """
-    details: Any
-    """The decrypted details (e.g. the before/after of a change), when the listing asked for
-    them, the event has any, and the subject still exists.
-    """
-    details_erased: bool
-    """True when details were asked for and the event's were shredded by the subject's erasure."""
-    details_refused: Optional[str]
-    """When details were asked for and the event has some that the caller's purpose may not
-    see (it allows neither `read` nor `export` of the event's subject): why, in words.
-    """
 
 
 class PageOfSessionRef(TypedDict):
@@ -1051,6 +1118,8 @@ __all__ = [
     "DetokenizeItem",
     "DetokenizeOptions",
     "ErasureReceipt",
+    "ExportSummary",
+    "ExportedSession",
     "InfoItem",
     "ItemError",
     "LegalBasis",
@@ -1081,6 +1150,7 @@ __all__ = [
     "StorageReportPostgres",
     "StorageReportSqlite",
     "Subject",
+    "SubjectExport",
     "Synchronous",
     "TextOptions",
     "TokenBatchOfDeleteItem",

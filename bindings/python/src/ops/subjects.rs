@@ -119,4 +119,40 @@ impl Vault {
         let result = call(py, || self.inner.forget_subjects(&caller, &lookups))?;
         convert::result(py, &result)
     }
+
+    /// Export everything held about a subject (the rights of access and portability) as one document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids) and its whole audit trail with details, read in one snapshot. Audited as subject.export. For a long audit trail prefer `export_subject_to_file`, which streams to disk instead of building the document in memory. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose.
+    #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
+    fn export_subject<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
+        let result = call(py, || bunkerlite::bridge::export_subject_json(&self.inner, &caller, &lookup))?;
+        convert::from_json_text(py, result)
+    }
+
+    /// Export a subject as `export_subject` does, streamed into a new file at `path` as it is read (memory stays flat however long the audit trail): the file is created with owner-only permissions under a temporary name in the same folder, synced, then given its name in one step, so it appears whole or not at all. An existing file is never replaced (`INVALID_INPUT`). Returns what was written (no personal data). Purpose check: export, on the subject found. A vault with require_purpose needs a purpose.
+    #[pyo3(signature = (lookup, path, *, actor = None, purpose = None))]
+    fn export_subject_to_file<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        path: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup, path) = arg(py, || {
+            Ok((
+                convert::caller(actor, purpose)?,
+                convert::lookup(lookup, &self.inner)?,
+                convert::string(path, "path")?,
+            ))
+        })?;
+        let result = call(py, || self.inner.export_subject_to_file(&caller, &lookup, &path))?;
+        convert::result(py, &result)
+    }
 }

@@ -110,4 +110,10 @@ impl TokenReads for Db<'_> {
         let n: i64 = get(&self.one("SELECT count(*) FROM tokens WHERE subject_id = $1", &[&subject_id])?, 0)?;
         Ok(n as u64)
     }
+
+    fn tokens_of_subject(&self, subject_id: i64) -> Result<Vec<TokenRow>> {
+        let rows = self
+            .rows(concat!("SELECT ", columns!(), " FROM tokens WHERE subject_id = $1 ORDER BY id"), &[&subject_id])?;
+        rows.iter().map(row).collect()
+    }
 }

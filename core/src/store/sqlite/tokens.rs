@@ -131,4 +131,16 @@ impl TokenReads for Db<'_> {
             .query_row([subject_id], |r| r.get(0))?;
         Ok(n as u64)
     }
+
+    fn tokens_of_subject(&self, subject_id: i64) -> Result<Vec<TokenRow>> {
+        let db = self;
+        let mut stmt =
+            db.conn.prepare_cached(concat!("SELECT ", columns!(), " FROM tokens WHERE subject_id = ?1 ORDER BY id"))?;
+        let mut rows = stmt.query([subject_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(row(raw(r)?)?);
+        }
+        Ok(out)
+    }
 }
