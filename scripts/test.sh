@@ -154,6 +154,7 @@ examples() {
     -lpthread -ldl -lm -o target/c/quickstart
   target/c/quickstart
   .venv/bin/python examples/quickstart.py
+  .venv/bin/python examples/export.py
   node examples/quickstart.mjs
 }
 
