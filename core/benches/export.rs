@@ -155,7 +155,7 @@ fn main() {
     }
     let start = Instant::now();
     for batch in others.chunks(100) {
-        let lookups: Vec<Lookup> = batch.iter().map(|t| Lookup::token(t)).collect();
+        let lookups: Vec<Lookup> = batch.iter().map(Lookup::token).collect();
         let receipts = vault.forget_subjects(&dpo, &lookups).expect("forget");
         assert!(receipts.iter().all(Option::is_some));
     }
