@@ -927,6 +927,53 @@ int32_t bl_consents_purge(const struct bl_vault *vault,
                           char **out_report_json);
 
 /*
+ The erasure ledger: one entry per erased subject — keyed hashes of its token and blind
+ indexes, when, a MAC chaining it to the entry before — oldest first. Keep it outside the
+ database (beside the backups, replaced after each export); after restoring a backup, hand its
+ entries to `reapply_erasures`. `INTEGRITY` when the stored ledger was changed. No purpose check:
+ keyed hashes only: no personal data.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the ledger
+ (`ErasureLedger` as JSON text) to `*out_ledger_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_ledger_json` is a valid
+ pointer.
+ */
+int32_t bl_ledger_export(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         char **out_ledger_json);
+
+/*
+ Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this
+ vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or
+ another vault's). Every subject of the ledger that is stored again is erased, with its tokens,
+ documents, sessions and shares, in one transaction (a crash leaves nothing half done; running it
+ again is harmless), and the vault's own ledger gains the entries it lacked. Returns what it did.
+ Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `entries_json` is a
+ JSON array of entries. Writes the report (`ReapplyReport` as JSON text) to `*out_report_json`;
+ free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_TOO_LARGE`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_ledger_reapply(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *entries_json,
+                          char **out_report_json);
+
+/*
  Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII
  characters; generated, 256 random bits, when absent) — with an expiry (`ttl_ms` or
  `expires_at_ms`; 24 hours by default, at most 400 days), optionally linked to a subject
@@ -1655,6 +1702,22 @@ int32_t bl_tokens_info(const struct bl_vault *vault,
 int32_t bl_tokens_purge(const struct bl_vault *vault,
                         const struct bl_caller *caller,
                         char **out_report_json);
+
+/*
+ What opening the vault found: the audit head then, how it compares with `Options::audit_anchor`
+ (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger)
+ and how many erasures the ledger holds. No purpose check: a head, a word and a count: no
+ personal data (not audited).
+
+ Writes the report (`OpenReport` as JSON text) to `*out_report_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `out_report_json` is a
+ valid pointer.
+ */
+int32_t bl_vault_open_report(const struct bl_vault *vault, char **out_report_json);
 
 /*
  Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes

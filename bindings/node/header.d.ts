@@ -146,6 +146,12 @@ export declare const calls: {
   verifyAuditAsync(handle: VaultHandle, anchor?: JsonText): Promise<string>
   flushAudit(handle: VaultHandle): void
   flushAuditAsync(handle: VaultHandle): Promise<void>
+  exportErasureLedger(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  exportErasureLedgerAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
+  reapplyErasures(handle: VaultHandle, entries: JsonText, actor?: unknown, purpose?: unknown): string
+  reapplyErasuresAsync(handle: VaultHandle, entries: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  openReport(handle: VaultHandle): string
+  openReportAsync(handle: VaultHandle): Promise<string>
   compact(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   compactAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   rekey(handle: VaultHandle, new_key: unknown, actor?: unknown, purpose?: unknown): void

@@ -1429,6 +1429,60 @@ class Vault {
             throw lift(e, 'flushAuditAsync');
         }
     }
+    /** The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. Keep it outside the database (beside the backups, replaced after each export); after restoring a backup, hand its entries to `reapply_erasures`. `INTEGRITY` when the stored ledger was changed. No purpose check: keyed hashes only: no personal data. */
+    exportErasureLedger(opts) {
+        try {
+            return JSON.parse(calls.exportErasureLedger(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportErasureLedger');
+        }
+    }
+    /** `exportErasureLedger`, off the event loop. */
+    async exportErasureLedgerAsync(opts) {
+        try {
+            return JSON.parse(await calls.exportErasureLedgerAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'exportErasureLedgerAsync');
+        }
+    }
+    /** Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or another vault's). Every subject of the ledger that is stored again is erased, with its tokens, documents, sessions and shares, in one transaction (a crash leaves nothing half done; running it again is harmless), and the vault's own ledger gains the entries it lacked. Returns what it did. Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored. */
+    reapplyErasures(entries, opts) {
+        try {
+            return JSON.parse(calls.reapplyErasures(this.#handle, text(entries), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'reapplyErasures');
+        }
+    }
+    /** `reapplyErasures`, off the event loop. */
+    async reapplyErasuresAsync(entries, opts) {
+        try {
+            return JSON.parse(await calls.reapplyErasuresAsync(this.#handle, text(entries), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'reapplyErasuresAsync');
+        }
+    }
+    /** What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited). */
+    openReport() {
+        try {
+            return JSON.parse(calls.openReport(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'openReport');
+        }
+    }
+    /** `openReport`, off the event loop. */
+    async openReportAsync() {
+        try {
+            return JSON.parse(await calls.openReportAsync(this.#handle));
+        }
+        catch (e) {
+            throw lift(e, 'openReportAsync');
+        }
+    }
     /** Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows. Takes time proportional to the vault's size and holds the write lock meanwhile: run it after erasures, e.g. nightly. Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data. */
     compact(opts) {
         try {

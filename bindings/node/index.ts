@@ -803,7 +803,7 @@ export interface SessionRef {
 }
 
 /**
- * The chain head: keep it outside the vault, and `verifyAudit`
+ * The chain head: keep it outside the vault, and `verifyAudit` (and, given as `audit_anchor`, the vault's `open_report`)
  * can then detect truncation and rollback of the file.
  */
 export interface AuditHead {
@@ -853,6 +853,71 @@ export interface CompactReport {
   wal_truncated: boolean
 }
 
+/** What opening the vault found (see `openReport`). Holds no personal data. */
+export interface OpenReport {
+  /** The audit chain's head when the vault was opened. */
+  audit_head: AuditHead
+  /**
+   * With `audit_anchor`: how the head compares with it —
+   * `matches`, `ahead` (events came after the anchor), `behind` (the file is older than the
+   * anchor: a restored backup, or a rollback — re-apply the erasure ledger, then keep the new
+   * head) or `diverged` (the event at the anchor's position is another one: the log was
+   * rewritten). `null` without an anchor.
+   */
+  audit_anchor: string | null
+  /** Entries in the vault's erasure ledger. */
+  erasure_ledger_entries: number
+}
+
+/** The erasure ledger as exported (and handed back to `reapply_erasures`): keyed hashes only. */
+export interface ErasureLedger {
+  /** `bunkerlite-erasure-ledger/1`. */
+  format: string
+  /**
+   * The vault's id (hex): a ledger is re-applied only to the vault (or a backup of the vault)
+   * it came from.
+   */
+  vault: string
+  /** Every entry, oldest first. */
+  entries: LedgerEntry[]
+}
+
+/** One erasure in the ledger. */
+export interface LedgerEntry {
+  /** Its position, from 1. */
+  seq: number
+  /** The keyed hash of the erased subject's token (hex, 64 digits). */
+  subject: string
+  /** The keyed hashes of its blind-index entries (hex, 64 digits each). */
+  indexes: string[]
+  /**
+   * When it was erased, in milliseconds since the Unix epoch (0: before the vault kept a
+   * ledger; carried over when it was upgraded).
+   */
+  erased_ms: number
+  /** The MAC chaining it to the entry before (hex, 64 digits). */
+  mac: string
+}
+
+/** What `reapply_erasures` did. Holds no personal data. */
+export interface ReapplyReport {
+  /** Entries in the ledger handed in. */
+  entries: number
+  /** Subjects of the ledger that were stored again (a restored backup) and are erased now. */
+  erased: number
+  /** The tokens of the subjects erased now. */
+  tokens: string[]
+  /** Entries the vault's own ledger lacked and gained (the erased subjects' included). */
+  added_to_ledger: number
+  /**
+   * As `ErasureReceipt::residue_scrubbed`: what the storage kept of the erased rows beside
+   * the live ones is gone.
+   */
+  residue_scrubbed: boolean
+  /** The same, in the storage backend's own terms. */
+  storage: StorageReport
+}
+
 /**
  * Options for `open`. Every field has a default; from JSON, unknown
  * fields are refused.
@@ -892,6 +957,13 @@ export interface Options {
    * share asking for more is `INVALID_INPUT`.
    */
   share_max_ttl_ms?: number
+  /**
+   * The audit head the application kept from this vault (`get_audit_head`, kept outside the
+   * vault): at open the vault compares its own head with it, and
+   * `open_report` says `behind` when the file is older — a
+   * restored backup (re-apply the erasure ledger), or a rollback.
+   */
+  audit_anchor?: AuditHead | null
   /**
    * How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
    * the WAL before it returns, so no old copy of the subject's pages remains there when the
@@ -2533,6 +2605,60 @@ export class Vault {
       await calls.flushAuditAsync(this.#handle)
     } catch (e) {
       throw lift(e, 'flushAuditAsync')
+    }
+  }
+
+  /** The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. Keep it outside the database (beside the backups, replaced after each export); after restoring a backup, hand its entries to `reapply_erasures`. `INTEGRITY` when the stored ledger was changed. No purpose check: keyed hashes only: no personal data. */
+  exportErasureLedger (opts?: CallOptions | null): ErasureLedger {
+    try {
+      return JSON.parse(calls.exportErasureLedger(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'exportErasureLedger')
+    }
+  }
+
+  /** `exportErasureLedger`, off the event loop. */
+  async exportErasureLedgerAsync (opts?: CallOptions | null): Promise<ErasureLedger> {
+    try {
+      return JSON.parse(await calls.exportErasureLedgerAsync(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'exportErasureLedgerAsync')
+    }
+  }
+
+  /** Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or another vault's). Every subject of the ledger that is stored again is erased, with its tokens, documents, sessions and shares, in one transaction (a crash leaves nothing half done; running it again is harmless), and the vault's own ledger gains the entries it lacked. Returns what it did. Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored. */
+  reapplyErasures (entries: LedgerEntry, opts?: CallOptions | null): ReapplyReport {
+    try {
+      return JSON.parse(calls.reapplyErasures(this.#handle, text(entries), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'reapplyErasures')
+    }
+  }
+
+  /** `reapplyErasures`, off the event loop. */
+  async reapplyErasuresAsync (entries: LedgerEntry, opts?: CallOptions | null): Promise<ReapplyReport> {
+    try {
+      return JSON.parse(await calls.reapplyErasuresAsync(this.#handle, text(entries), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'reapplyErasuresAsync')
+    }
+  }
+
+  /** What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited). */
+  openReport (): OpenReport {
+    try {
+      return JSON.parse(calls.openReport(this.#handle))
+    } catch (e) {
+      throw lift(e, 'openReport')
+    }
+  }
+
+  /** `openReport`, off the event loop. */
+  async openReportAsync (): Promise<OpenReport> {
+    try {
+      return JSON.parse(await calls.openReportAsync(this.#handle))
+    } catch (e) {
+      throw lift(e, 'openReportAsync')
     }
   }
 

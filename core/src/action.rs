@@ -140,6 +140,11 @@ actions! {
     ShareList = 47, "share.list";
     /// Everything held about a subject was exported (to the subject, or for portability).
     SubjectExport = 48, "subject.export";
+    /// The erasure ledger was exported.
+    LedgerExport = 49, "ledger.export";
+    /// An erasure ledger was re-applied (after a backup restore); each subject it erased has its
+    /// own `subject.forget` event.
+    LedgerReapply = 50, "ledger.reapply";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

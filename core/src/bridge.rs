@@ -59,6 +59,9 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::AuditHead>();
     out.subschema_for::<crate::AuditReport>();
     out.subschema_for::<crate::CompactReport>();
+    out.subschema_for::<crate::OpenReport>();
+    out.subschema_for::<crate::ErasureLedger>();
+    out.subschema_for::<crate::ReapplyReport>();
 
     let mut input = SchemaGenerator::new(SchemaSettings::draft2020_12().for_deserialize());
     input.subschema_for::<crate::Options>();

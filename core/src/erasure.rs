@@ -4,9 +4,10 @@
 //! audit chain keeps only the fact. Adding an area means adding it to [`REGISTRY`], never
 //! editing this.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::action::Action;
 use crate::apps::lifecycle::AppsData;
@@ -16,8 +17,10 @@ use crate::chain::Event;
 use crate::consent::lifecycle::ConsentData;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::ids::format_token;
+use crate::ids::{format_token, TokenBytes};
+use crate::ledger::{self, LedgerEntry};
 use crate::lifecycle::{SubjectData, SubjectRef};
+use crate::policy::{Operation, Target};
 use crate::sessions::lifecycle::SessionsData;
 use crate::shares::lifecycle::SharesData;
 use crate::store::{StorageReport, Tx};
@@ -147,7 +150,8 @@ fn erase_found(
             }
         }
     }
-    let index_entries_removed = subjects.erase_row(engine, tx, found, now)?;
+    let (index_entries_removed, indexes) = subjects.erase_row(engine, tx, found, now)?;
+    ledger::append(engine.keys().erasures(), tx, &token, &indexes, now)?;
     let of = |area: &str| removed_by_area.get(area).copied().unwrap_or(0);
     let receipt = ErasureReceipt {
         token: format_token(&token),
@@ -174,4 +178,86 @@ fn erase_found(
             None => event,
         },
     ))
+}
+
+/// What [`reapply_erasures`](crate::Vault::reapply_erasures) did. Holds no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ReapplyReport {
+    /// Entries in the ledger handed in.
+    pub entries: u64,
+    /// Subjects of the ledger that were stored again (a restored backup) and are erased now.
+    pub erased: u64,
+    /// The tokens of the subjects erased now.
+    pub tokens: Vec<String>,
+    /// Entries the vault's own ledger lacked and gained (the erased subjects' included).
+    pub added_to_ledger: u64,
+    /// As [`ErasureReceipt::residue_scrubbed`]: what the storage kept of the erased rows beside
+    /// the live ones is gone.
+    pub residue_scrubbed: bool,
+    /// The same, in the storage backend's own terms.
+    pub storage: StorageReport,
+}
+
+/// Re-apply a ledger's erasures (see [`Vault::reapply_erasures`](crate::Vault::reapply_erasures)):
+/// in one unit of work, every stored subject the ledger names is erased as `forget_subject`
+/// erases it (each checked as `delete`, each audited as `subject.forget`), and the ledger's
+/// entries the vault lacks are appended; audited as `ledger.reapply`.
+pub(crate) fn reapply(
+    engine: &Engine,
+    subjects: &Subjects,
+    caller: &Caller,
+    entries: Vec<Value>,
+) -> Result<ReapplyReport> {
+    let refused = |e| engine.refused(caller, Action::LedgerReapply, None, e);
+    let entries: Vec<LedgerEntry> =
+        entries.into_iter().map(serde_json::from_value).collect::<std::result::Result<_, _>>().map_err(|_| {
+            refused(Error::invalid(
+                "a ledger entry is {seq, subject, indexes, erased_ms, mac}, as export_erasure_ledger gives it",
+            ))
+        })?;
+    let keys = engine.keys().erasures();
+    let checked = ledger::check(keys, &entries).map_err(refused)?;
+    let named: HashSet<[u8; 32]> = checked.iter().map(|(subject, ..)| *subject).collect();
+    let (mut report, truncated, due) = engine.erase(caller, Action::LedgerReapply, None, |tx| {
+        // Re-applying erasures is deleting: the caller's activity must cover it even when no
+        // subject came back (each one found is checked again on its own).
+        engine.check(tx, caller, (Operation::Delete, Target::Nobody), false)?;
+        let now = engine.now_ms();
+        let mut back: Vec<TokenBytes> = Vec::new();
+        subjects::versions(tx, |_, token, _| {
+            if named.contains(&ledger::subject_hash(keys, &token)) {
+                back.push(token);
+            }
+            Ok(())
+        })?;
+        let (mut events, mut tokens, mut added) = (Vec::new(), Vec::new(), 0);
+        for token in &back {
+            let lookup = Lookup::token(format_token(token));
+            let found = subjects.find_to_erase(engine, tx, caller, &lookup)?;
+            let (_, event) = erase_found(engine, subjects, tx, &found, now)?;
+            events.push(event);
+            tokens.push(format_token(token));
+            added += 1;
+        }
+        for (subject, indexes, erased_ms) in &checked {
+            if ledger::append_hashed(keys, tx, *subject, indexes.clone(), *erased_ms)? {
+                added += 1;
+            }
+        }
+        events.push(Event::attempt(Action::LedgerReapply, None));
+        let report = ReapplyReport {
+            entries: checked.len() as u64,
+            erased: back.len() as u64,
+            tokens,
+            added_to_ledger: added,
+            residue_scrubbed: false,
+            storage: engine.storage_report(false, None),
+        };
+        Ok((report, events))
+    })?;
+    report.residue_scrubbed = truncated;
+    report.storage = engine.storage_report(truncated, due);
+    Ok(report)
 }

@@ -42,11 +42,14 @@ pub(crate) enum Purpose {
     /// The root of the share keys: the keyed hash of share ids (created at open in vaults made
     /// before shares).
     Shares,
+    /// The root of the erasure ledger's keys: the keyed hash of erased subjects' tokens and blind
+    /// indexes, and the MAC chaining the ledger (created at open in vaults made before it).
+    Erasures,
 }
 
 impl Purpose {
     /// Every purpose this version uses; those missing from a vault are created at open.
-    pub(crate) const ALL: [Purpose; 7] = [
+    pub(crate) const ALL: [Purpose; 8] = [
         Purpose::Kek,
         Purpose::Index,
         Purpose::Audit,
@@ -54,6 +57,7 @@ impl Purpose {
         Purpose::Consent,
         Purpose::Sessions,
         Purpose::Shares,
+        Purpose::Erasures,
     ];
 
     pub(crate) const fn name(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Purpose {
             Purpose::Consent => "consent",
             Purpose::Sessions => "sessions",
             Purpose::Shares => "shares",
+            Purpose::Erasures => "erasures",
         }
     }
 }
@@ -83,6 +88,15 @@ pub(crate) struct Keyring {
     consent: ConsentKeys,
     sessions: SessionKeys,
     shares: ShareKeys,
+    erasures: ErasureKeys,
+}
+
+/// The keys of the erasure ledger, derived from the `erasures` purpose key.
+pub(crate) struct ErasureKeys {
+    /// The keyed hash of an erased subject's token and of its blind indexes.
+    pub(crate) hash: MacKey,
+    /// Chains the ledger's entries.
+    pub(crate) chain: MacKey,
 }
 
 /// The keys of the shares area, derived from the `shares` purpose key.
@@ -211,8 +225,13 @@ impl Keyring {
         };
         let (_, shares_root) = find(Purpose::Shares)?;
         let shares = ShareKeys { hash: IndexKey::new(&shares_root.derive(&vault_id, kdf::SHARE_HASH)) };
+        let (_, erasures_root) = find(Purpose::Erasures)?;
+        let erasures = ErasureKeys {
+            hash: MacKey::new(&erasures_root.derive(&vault_id, kdf::ERASURE_HASH)),
+            chain: MacKey::new(&erasures_root.derive(&vault_id, kdf::ERASURE_CHAIN)),
+        };
         let audit = MacKey::new(&audit);
-        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent, sessions, shares })
+        Ok(Keyring { vault_id, root, kek, index_root, audit, tokens, consent, sessions, shares, erasures })
     }
 
     /// The vault's random id (bound into every ciphertext and derived key).
@@ -243,6 +262,11 @@ impl Keyring {
     /// The shares area's keys.
     pub(crate) fn shares(&self) -> &ShareKeys {
         &self.shares
+    }
+
+    /// The erasure ledger's keys.
+    pub(crate) fn erasures(&self) -> &ErasureKeys {
+        &self.erasures
     }
 
     /// The blind-index key of the indexed field `field`.

@@ -45,6 +45,7 @@ mod error;
 mod export;
 mod ids;
 mod keyring;
+mod ledger;
 mod lifecycle;
 mod normalize;
 mod options;
@@ -70,9 +71,10 @@ pub use consent::types::{
 };
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{Limits, MAX_DEPTH};
-pub use erasure::ErasureReceipt;
+pub use erasure::{ErasureReceipt, ReapplyReport};
 pub use error::{Error, ErrorGroup, ErrorKind, Result};
 pub use export::{ExportSummary, SubjectExport, EXPORT_FORMAT};
+pub use ledger::{ErasureLedger, LedgerEntry, LEDGER_FORMAT};
 pub use options::{AuditDetails, Options, PostgresOptions, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
@@ -87,7 +89,7 @@ pub use tokens::{
     BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,
     TextOptions, TokenBatch, TokenInfo, TokenKind, TokenizeItem, TokenizeOptions, TRANSIENT_MAX_MS,
 };
-pub use vault::{CompactReport, Vault};
+pub use vault::{CompactReport, OpenReport, Vault};
 
 /// Every area's operations (declared in its `ops.rs`), in the order the bindings list them.
 /// Registering a feature area is its `mod` line above and its entry here.
@@ -99,6 +101,7 @@ const AREAS: &[(&str, &[declare::Op])] = &[
     ("sessions", sessions::ops::OPERATIONS),
     ("shares", shares::ops::OPERATIONS),
     ("audit_log", audit_log::ops::OPERATIONS),
+    ("ledger", ledger::ops::OPERATIONS),
     ("vault", vault::vault_ops::OPERATIONS),
 ];
 

@@ -126,6 +126,11 @@ pub struct Options {
     /// The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
     /// share asking for more is `INVALID_INPUT`.
     pub share_max_ttl_ms: i64,
+    /// The audit head the application kept from this vault (`get_audit_head`, kept outside the
+    /// vault): at open the vault compares its own head with it, and
+    /// [`open_report`](crate::Vault::open_report) says `behind` when the file is older — a
+    /// restored backup (re-apply the erasure ledger), or a rollback.
+    pub audit_anchor: Option<AuditHead>,
     /// How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
     /// the WAL before it returns, so no old copy of the subject's pages remains there when the
     /// receipt says `wal_truncated: true` — about three extra fsyncs per erasure (a batch of
@@ -175,6 +180,7 @@ impl Default for Options {
             audit_max_pending: 65_536,
             audit_details: AuditDetails::Values,
             share_max_ttl_ms: 7 * 86_400_000,
+            audit_anchor: None,
             erasure_wal_window_ms: 0,
             audit_index_batch: 100_000,
             require_purpose: false,
@@ -214,6 +220,8 @@ crate::document::setters!(Options {
     postgres: PostgresOptions;
     /// Sets [`manual_clock_ms`](Options::manual_clock_ms).
     manual_clock_ms: i64 => Some;
+    /// Sets [`audit_anchor`](Options::audit_anchor).
+    audit_anchor: AuditHead => Some;
     /// Sets [`clock`](Options::clock).
     clock: Clock;
 });
@@ -256,6 +264,9 @@ impl Options {
         if !(2..=MAX_POSTGRES_CONNECTIONS).contains(&self.postgres.max_connections) {
             return Err(Error::invalid(format!("postgres.max_connections is 2 to {MAX_POSTGRES_CONNECTIONS}")));
         }
+        if let Some(anchor) = &self.audit_anchor {
+            anchor.mac()?;
+        }
         if !(1..=400 * 86_400_000).contains(&self.share_max_ttl_ms) {
             return Err(Error::invalid("share_max_ttl_ms is 1 to 34,560,000,000 (400 days)"));
         }
@@ -271,5 +282,33 @@ impl Options {
             return Ok(Options::default());
         }
         crate::document::from_options("options", value)
+    }
+}
+
+/// The chain head: keep it outside the vault, and [`Vault::verify_audit`](crate::Vault::verify_audit) (and, given as [`Options::audit_anchor`], the vault's [`open_report`](crate::Vault::open_report))
+/// can then detect truncation and rollback of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AuditHead {
+    /// The last event's sequence number (0 for an empty log).
+    pub seq: u64,
+    /// The last event's MAC, 64 hex digits.
+    pub hash: String,
+}
+
+impl AuditHead {
+    /// The head's MAC as bytes (`INVALID_INPUT` unless 64 hex digits).
+    pub(crate) fn mac(&self) -> Result<[u8; 32]> {
+        let mut mac = [0u8; 32];
+        hex::decode_to_slice(&self.hash, &mut mac)
+            .map_err(|_| Error::invalid("an audit anchor's hash is 64 hex digits"))?;
+        Ok(mac)
+    }
+
+    /// From a JSON object `{"seq": N, "hash": "<64 hex>"}` (as kept by the application).
+    pub fn from_json(value: &serde_json::Value) -> Result<AuditHead> {
+        serde_json::from_value(value.clone())
+            .map_err(|_| Error::invalid("an audit anchor must be {\"seq\": <integer>, \"hash\": \"<64 hex digits>\"}"))
     }
 }

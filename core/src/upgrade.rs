@@ -1,6 +1,7 @@
 //! What opening a vault of an older format does once the schema is migrated and the keys are
 //! open, in the same transaction: give the rows of the older format the MACs format 6 adds (a
-//! new vault gets the MACs of its empty catalogue and outbox consumers).
+//! new vault gets the MACs of its empty catalogue and outbox consumers), and carry the erasures
+//! of a vault older than format 10 into its erasure ledger.
 //!
 //! The rows are taken as they are: a file edited behind the vault's back before this upgrade
 //! is sealed as it was found — except current consent decisions, whose older MAC (format 4)
@@ -16,8 +17,21 @@ use crate::store::Tx;
 /// The first format whose rows carry the MACs this module backfills.
 const MACS_FROM: i64 = 6;
 
+/// The first format with an erasure ledger: the erasures of older vaults are carried into it.
+const LEDGER_FROM: i64 = 10;
+
 /// Finish the migration from format `from` (0: a new vault) for what needs the keys.
 pub(crate) fn finish(tx: &Tx<'_>, keys: &Keyring, from: i64) -> Result<()> {
+    if from > 0 && from < LEDGER_FROM {
+        // Every erasure made before the ledger existed, by its token (its blind indexes went
+        // with it, so the entry has none; its time is unknown: 0).
+        let mut erased = tx.erased_subjects()?;
+        erased.sort_by_key(|(_, id)| *id);
+        for (token, _) in erased {
+            let subject = crate::ledger::subject_hash(keys.erasures(), &token);
+            crate::ledger::append_hashed(keys.erasures(), tx, subject, Vec::new(), 0)?;
+        }
+    }
     if from >= MACS_FROM {
         return Ok(());
     }

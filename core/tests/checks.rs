@@ -41,6 +41,8 @@ struct Fixture {
     receipt: Value,
     cursor: String,
     share: String,
+    /// The erasure ledger's entries (one erased subject).
+    ledger: Value,
     /// A folder for the files exports write (each run writes into its own fixture's).
     dir: tempfile::TempDir,
 }
@@ -80,6 +82,9 @@ fn fixture(options: Value) -> Fixture {
     let receipt = vault.export_consent_receipt(&app, &ann).expect("receipt");
     let events = vault.list_consent_events(&app, Some("setup"), &PageRequest::default()).expect("events");
     let cursor = events.items[0].cursor.clone();
+    let gone = vault.create_subject(&app, json!({"name": "Erased Early"})).expect("create");
+    vault.forget_subject(&app, &Lookup::token(&gone)).expect("forget");
+    let ledger = json!(vault.export_erasure_ledger(&app).expect("ledger").entries);
     // The activities are made last: from then on every purpose is enforced.
     let activity = |name: &str, ops: &[&str], basis: &str| {
         vault.set_activity(&a, name, json!({"operations": ops, "legal_bases": [basis]})).expect("activity");
@@ -93,7 +98,7 @@ fn fixture(options: Value) -> Fixture {
     activity("everything", &POLICY_OPS, "contract-basis");
     activity("spare", &["read"], "contract-basis");
     let dir = tempfile::tempdir().expect("a folder for exports");
-    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share, dir }
+    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share, ledger, dir }
 }
 
 /// How an operation shows a refusal: the call fails, or (batches and listings) the refused
@@ -249,6 +254,9 @@ fn cases(f: &Fixture) -> Vec<Case> {
             missing: None,
         },
         case("get_audit_head", e, json!({}), None),
+        case("export_erasure_ledger", e, json!({}), None),
+        case("reapply_erasures", e, json!({"entries": f.ledger}), None),
+        case("open_report", e, json!({}), None),
         case("verify_audit", e, json!({}), None),
         case("flush_audit", e, json!({}), None),
         case("compact", e, json!({}), None),

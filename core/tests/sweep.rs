@@ -175,6 +175,7 @@ fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
     };
     let value = |r: bunkerlite::Result<String>| r.map(Value::String);
     let json_of = |r: bunkerlite::Result<serde_json::Value>| r;
+    put("erasure ledger".into(), v.export_erasure_ledger(&app).map(|l| json!(l)));
     for (i, s) in made.subjects.iter().enumerate() {
         let who = Lookup::token(s);
         put(format!("get {i}"), v.get_subject(&app, &who).map(|x| json!([x.profile, x.version])));

@@ -193,6 +193,15 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "flush_audit")) {
         return bl_audit_flush(vault);
     }
+    if (!strcmp(op, "export_erasure_ledger")) {
+        return bl_ledger_export(vault, step_caller(s), out);
+    }
+    if (!strcmp(op, "reapply_erasures")) {
+        return bl_ledger_reapply(vault, step_caller(s), doc_arg(s, "entries"), out);
+    }
+    if (!strcmp(op, "open_report")) {
+        return bl_vault_open_report(vault, out);
+    }
     if (!strcmp(op, "compact")) {
         return bl_vault_compact(vault, step_caller(s), out);
     }

@@ -5,6 +5,8 @@
 
 pub(crate) mod lifecycle;
 
+pub use crate::options::AuditHead;
+
 pub(crate) mod ops;
 mod reconcile;
 pub(crate) mod store;
@@ -12,7 +14,7 @@ pub(crate) mod store;
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
@@ -79,25 +81,6 @@ impl fmt::Debug for AuditEvent {
             .field("details_erased", &self.details_erased)
             .field("details_refused", &self.details_refused)
             .finish()
-    }
-}
-
-/// The chain head: keep it outside the vault, and [`Vault::verify_audit`](crate::Vault::verify_audit)
-/// can then detect truncation and rollback of the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct AuditHead {
-    /// The last event's sequence number (0 for an empty log).
-    pub seq: u64,
-    /// The last event's MAC, 64 hex digits.
-    pub hash: String,
-}
-
-impl AuditHead {
-    /// From a JSON object `{"seq": N, "hash": "<64 hex>"}` (as kept by the application).
-    pub fn from_json(value: &Value) -> Result<AuditHead> {
-        serde_json::from_value(value.clone())
-            .map_err(|_| Error::invalid("an audit anchor must be {\"seq\": <integer>, \"hash\": \"<64 hex digits>\"}"))
     }
 }
 
@@ -265,6 +248,34 @@ pub(crate) fn export_trail(
             return Ok(());
         }
     }
+}
+
+/// How the chain compares with an anchor the application kept: `matches` (the head is the
+/// anchor), `ahead` (the anchor's event is there, more came after it), `behind` (the chain ends
+/// before the anchor: a restored backup or a rollback) or `diverged` (the event at the anchor's
+/// position is another: the log was rewritten).
+pub(crate) fn anchor_state(engine: &Engine, anchor: &AuditHead) -> Result<&'static str> {
+    let mac = anchor.mac()?;
+    engine.unaudited(|db| {
+        let head = db.audit_head()?.map_or(0, |(seq, _)| seq);
+        if head < anchor.seq {
+            return Ok("behind");
+        }
+        let at = match anchor.seq {
+            0 => Some([0u8; 32]),
+            seq => db.audit_page(Some(seq + 1), 1)?.into_iter().next().filter(|r| r.seq == seq).map(|r| r.mac),
+        };
+        Ok(match at {
+            Some(m) if bool::from(m.ct_eq(&mac)) => {
+                if head == anchor.seq {
+                    "matches"
+                } else {
+                    "ahead"
+                }
+            }
+            _ => "diverged",
+        })
+    })
 }
 
 /// The current chain head, after committing buffered events.

@@ -32,6 +32,11 @@ pub(crate) const SESSION_HASH: &[u8] = b"bunkerlite/v8/sessions/hash";
 pub(crate) const SESSION_VALUE: &[u8] = b"bunkerlite/v8/sessions/value";
 /// HKDF info of the keyed hash of share ids (from the `shares` purpose key).
 pub(crate) const SHARE_HASH: &[u8] = b"bunkerlite/v9/shares/hash";
+/// HKDF info of the keyed hash of erased subjects' tokens and blind indexes in the erasure ledger
+/// (from the `erasures` purpose key).
+pub(crate) const ERASURE_HASH: &[u8] = b"bunkerlite/v10/erasures/hash";
+/// HKDF info of the MAC key chaining the erasure ledger's entries.
+pub(crate) const ERASURE_CHAIN: &[u8] = b"bunkerlite/v10/erasures/chain";
 
 /// The MAC key of the current consent decisions (`agreements_now.mac`): HKDF(consent purpose
 /// key, salt = vault id, info = this label).

@@ -16,6 +16,7 @@ use crate::audit_log::store::AuditLogReads;
 use crate::chain::store::{ChainReads, ChainWrites};
 use crate::consent::store::{ConsentReads, ConsentWrites};
 use crate::error::Result;
+use crate::ledger::store::{LedgerReads, LedgerWrites};
 use crate::sessions::store::{SessionReads, SessionWrites};
 use crate::shares::store::{ShareReads, ShareWrites};
 use crate::subjects::store::{SubjectReads, SubjectWrites};
@@ -29,6 +30,7 @@ pub(crate) trait Reads:
     + AppReads
     + SessionReads
     + ShareReads
+    + LedgerReads
     + ChainReads
     + AuditLogReads
     + KeyReads
@@ -44,6 +46,7 @@ impl<T> Reads for T where
         + AppReads
         + SessionReads
         + ShareReads
+        + LedgerReads
         + ChainReads
         + AuditLogReads
         + KeyReads
@@ -60,6 +63,7 @@ pub(crate) trait Writes:
     + AppWrites
     + SessionWrites
     + ShareWrites
+    + LedgerWrites
     + ChainWrites
     + KeyWrites
     + MetaWrites
@@ -75,6 +79,7 @@ impl<T> Writes for T where
         + AppWrites
         + SessionWrites
         + ShareWrites
+        + LedgerWrites
         + ChainWrites
         + KeyWrites
         + MetaWrites

@@ -156,6 +156,10 @@ fn state_of(row: &SubjectRow) -> RowState {
 }
 
 /// The token a lookup names directly, for auditing a failed attempt.
+/// A subject's blind-index entries by field name (what an erasure deletes and the erasure ledger
+/// keeps the keyed hashes of).
+pub(crate) type IndexEntries = Vec<(String, [u8; crate::crypto::index::INDEX_LEN])>;
+
 /// The token a lookup names, if it names one (what a refused call's audit event carries).
 pub(crate) fn hint(lookup: &Lookup) -> Option<TokenBytes> {
     match lookup {

@@ -20,7 +20,7 @@ use crate::subjects::store::{NewSubject, SubjectRow};
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use super::{duplicate, hint, profile_place, Found, Lookup, NewRow, Subject, Subjects};
+use super::{duplicate, hint, profile_place, Found, IndexEntries, Lookup, NewRow, Subject, Subjects};
 
 impl Subjects {
     /// Make a new subject ready to insert: checked, indexed, keyed and sealed. Pure CPU work,
@@ -193,8 +193,14 @@ impl Subjects {
     /// The subject's own part of its erasure, last (after every area of the lifecycle registry
     /// removed what it holds): its index entries, its row — and with it its data key, so what
     /// is sealed under it is shredded — and the fact of the erasure. How many index entries
-    /// went.
-    pub(crate) fn erase_row(&self, engine: &Engine, tx: &Tx<'_>, found: &Found<'_>, now: i64) -> Result<u64> {
+    /// went, and which (the erasure ledger keeps their keyed hashes).
+    pub(crate) fn erase_row(
+        &self,
+        engine: &Engine,
+        tx: &Tx<'_>,
+        found: &Found<'_>,
+        now: i64,
+    ) -> Result<(u64, IndexEntries)> {
         let (_, profile) = self.open_row(engine, found)?;
         // The entries to delete, recomputed from the stored values (a value this version no
         // longer normalises is found by a scan of its field instead).
@@ -206,7 +212,9 @@ impl Subjects {
                 _ => None,
             })
             .collect();
-        tx.erase_subject(found.row.id, &found.row.token, now, &entries)
+        let removed = tx.erase_subject(found.row.id, &found.row.token, now, &entries)?;
+        let kept = entries.iter().filter_map(|(field, index)| index.map(|i| ((*field).to_owned(), i))).collect();
+        Ok((removed, kept))
     }
 }
 

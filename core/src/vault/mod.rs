@@ -23,7 +23,7 @@ use crate::engine::{Engine, Flusher};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyring::{self, Keyring};
 use crate::normalize;
-use crate::options::{Options, Synchronous};
+use crate::options::{AuditHead, Options, Synchronous};
 use crate::shares::Shares;
 use crate::store::sqlite::{Settings, Store};
 use crate::store::{Backend, MetaRow, StorageReport, Tx};
@@ -51,6 +51,23 @@ pub struct CompactReport {
     pub wal_truncated: bool,
 }
 
+/// What opening the vault found (see [`Vault::open_report`]). Holds no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct OpenReport {
+    /// The audit chain's head when the vault was opened.
+    pub audit_head: AuditHead,
+    /// With [`Options::audit_anchor`](crate::Options): how the head compares with it —
+    /// `matches`, `ahead` (events came after the anchor), `behind` (the file is older than the
+    /// anchor: a restored backup, or a rollback — re-apply the erasure ledger, then keep the new
+    /// head) or `diverged` (the event at the anchor's position is another one: the log was
+    /// rewritten). `None` without an anchor.
+    pub audit_anchor: Option<String>,
+    /// Entries in the vault's erasure ledger.
+    pub erasure_ledger_entries: u64,
+}
+
 /// What an open vault holds: the engine and the feature areas' state.
 pub(crate) struct Open {
     pub(crate) engine: Arc<Engine>,
@@ -58,6 +75,7 @@ pub(crate) struct Open {
     pub(crate) tokens: Tokens,
     pub(crate) apps: Apps,
     pub(crate) shares: Shares,
+    pub(crate) report: OpenReport,
 }
 
 struct Shared {
@@ -239,7 +257,17 @@ impl Vault {
             Some(ms) => Some(Flusher::spawn(Arc::downgrade(&engine), Duration::from_millis(ms))?),
             None => None,
         };
-        let open = Arc::new(Open { engine, subjects, tokens, apps, shares });
+        let report = OpenReport {
+            audit_head: crate::audit_log::head(&engine)?,
+            audit_anchor: options
+                .audit_anchor
+                .as_ref()
+                .map(|anchor| crate::audit_log::anchor_state(&engine, anchor))
+                .transpose()?
+                .map(str::to_owned),
+            erasure_ledger_entries: crate::ledger::count(&engine)?,
+        };
+        let open = Arc::new(Open { engine, subjects, tokens, apps, shares, report });
         Ok(Vault { shared: Arc::new(Shared { open: RwLock::new(Some(open)), flusher: Mutex::new(flusher) }) })
     }
 

@@ -7,9 +7,24 @@ use crate::crypto::keys::MasterKey;
 use crate::declare::{operations, Arg, Ret};
 use crate::error::Result;
 
-use super::{CompactReport, Vault};
+use super::{CompactReport, OpenReport, Vault};
 
 operations! {
+    /// What opening the vault found: the audit head then, how it compares with
+    /// `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup;
+    /// re-apply the erasure ledger) and how many erasures the ledger holds.
+    #[operation(
+        c = "bl_vault_open_report",
+        action = none,
+        check = none("a head, a word and a count: no personal data (not audited)"),
+        errors = [],
+        args = [],
+        ret = Ret::json("report", "OpenReport"),
+    )]
+    pub fn open_report(&self) -> Result<OpenReport> {
+        Ok(self.state()?.report.clone())
+    }
+
     /// Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite
     /// zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier;
     /// compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows. Takes

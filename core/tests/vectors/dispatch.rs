@@ -345,6 +345,16 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 v.flush_audit()?;
                 Value::Null
             }
+            "export_erasure_ledger" => {
+                let caller = caller(s)?;
+                to_value(v.export_erasure_ledger(&caller)?)
+            }
+            "reapply_erasures" => {
+                let caller = caller(s)?;
+                let entries = documents_from_json(s["entries"].clone())?;
+                to_value(v.reapply_erasures(&caller, entries)?)
+            }
+            "open_report" => to_value(v.open_report()?),
             "compact" => {
                 let caller = caller(s)?;
                 to_value(v.compact(&caller)?)
@@ -426,6 +436,9 @@ pub const OPERATIONS: &[&str] = &[
     "get_audit_head",
     "verify_audit",
     "flush_audit",
+    "export_erasure_ledger",
+    "reapply_erasures",
+    "open_report",
     "compact",
     "rekey",
 ];

@@ -3,6 +3,7 @@
 mod apps;
 mod audit_log;
 mod consent;
+mod ledger;
 mod sessions;
 mod shares;
 mod subjects;
@@ -12,6 +13,7 @@ mod vault;
 pub use apps::*;
 pub use audit_log::*;
 pub use consent::*;
+pub use ledger::*;
 pub use sessions::*;
 pub use shares::*;
 pub use subjects::*;

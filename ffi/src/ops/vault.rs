@@ -9,6 +9,29 @@ use crate::convert::{self, check_out, put_json};
 use crate::error::guard;
 use crate::handles::{self, bl_caller, bl_key, bl_vault};
 
+/// What opening the vault found: the audit head then, how it compares with `Options::audit_anchor`
+/// (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger)
+/// and how many erasures the ledger holds. No purpose check: a head, a word and a count: no
+/// personal data (not audited).
+///
+/// Writes the report (`OpenReport` as JSON text) to `*out_report_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `out_report_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_vault_open_report(vault: *const bl_vault, out_report_json: *mut *mut c_char) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        let result = v.open_report()?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}
+
 /// Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes
 /// deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction
 /// (VACUUM, then a WAL truncation) writes every page afresh from live rows. Takes time proportional

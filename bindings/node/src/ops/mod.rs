@@ -3,6 +3,7 @@
 mod apps;
 mod audit_log;
 mod consent;
+mod ledger;
 mod sessions;
 mod shares;
 mod subjects;
@@ -18,5 +19,6 @@ pub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] = &[
     sessions::CALLS,
     shares::CALLS,
     audit_log::CALLS,
+    ledger::CALLS,
     vault::CALLS,
 ];

@@ -5,6 +5,16 @@
 use crate::calls::{calls, Call, Failure, Out};
 
 calls! {
+    /// `openReport(handle)`: What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds.
+    c"openReport" => open_report(|c| unsafe {
+        let v = c.vault()?;
+        Ok(Out::json(&v.open_report()?)?)
+    });
+    /// `openReportAsync(handle)`: the same, off the event loop; argument errors reject the promise.
+    c"openReportAsync" => open_report_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        c.spawn(move || Out::json(&v?.open_report()?))
+    });
     /// `compact(handle, actor, purpose)`: Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows.
     c"compact" => compact(|c| unsafe {
         let v = c.vault()?;

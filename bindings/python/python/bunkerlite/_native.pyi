@@ -14,14 +14,17 @@ from .types import (
     CompactReport,
     ConsentReceipt,
     ConsentReport,
+    ErasureLedger,
     ErasureReceipt,
     ExportSummary,
     LegalBasis,
+    OpenReport,
     PageOfAuditEvent,
     PageOfConsentEvent,
     PageOfSessionRef,
     ProcessingDecision,
     PurgeReport,
+    ReapplyReport,
     ReceiptCheck,
     Session,
     SessionInfo,
@@ -200,6 +203,12 @@ class Vault:
         """Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. No purpose check: returns counts and the head only (not audited)."""
     def flush_audit(self) -> None:
         """Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited)."""
+    def export_erasure_ledger(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ErasureLedger:
+        """The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. No purpose check: keyed hashes only: no personal data."""
+    def reapply_erasures(self, entries: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ReapplyReport:
+        """Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or another vault's). Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored."""
+    def open_report(self) -> OpenReport:
+        """What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited)."""
     def compact(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> CompactReport:
         """Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows. No purpose check: rewrites the file; reads and returns no personal data."""
     def rekey(self, new_key: MasterKey, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:

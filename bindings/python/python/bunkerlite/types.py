@@ -716,7 +716,7 @@ class SessionRef(TypedDict):
 
 
 class AuditHead(TypedDict):
-    """The chain head: keep it outside the vault, and `verify_audit`
+    """The chain head: keep it outside the vault, and `verify_audit` (and, given as `audit_anchor`, the vault's `open_report`)
     can then detect truncation and rollback of the file.
     """
 
@@ -765,6 +765,71 @@ class CompactReport(TypedDict):
     """
 
 
+class OpenReport(TypedDict):
+    """What opening the vault found (see `open_report`). Holds no personal data."""
+
+    audit_head: AuditHead
+    """The audit chain's head when the vault was opened."""
+    audit_anchor: Optional[str]
+    """With `audit_anchor`: how the head compares with it —
+    `matches`, `ahead` (events came after the anchor), `behind` (the file is older than the
+    anchor: a restored backup, or a rollback — re-apply the erasure ledger, then keep the new
+    head) or `diverged` (the event at the anchor's position is another one: the log was
+    rewritten). `None` without an anchor.
+    """
+    erasure_ledger_entries: int
+    """Entries in the vault's erasure ledger."""
+
+
+class ErasureLedger(TypedDict):
+    """The erasure ledger as exported (and handed back to `reapply_erasures`): keyed hashes only."""
+
+    format: str
+    """`bunkerlite-erasure-ledger/1`."""
+    vault: str
+    """The vault's id (hex): a ledger is re-applied only to the vault (or a backup of the vault)
+    it came from.
+    """
+    entries: List[LedgerEntry]
+    """Every entry, oldest first."""
+
+
+class LedgerEntry(TypedDict):
+    """One erasure in the ledger."""
+
+    seq: int
+    """Its position, from 1."""
+    subject: str
+    """The keyed hash of the erased subject's token (hex, 64 digits)."""
+    indexes: List[str]
+    """The keyed hashes of its blind-index entries (hex, 64 digits each)."""
+    erased_ms: int
+    """When it was erased, in milliseconds since the Unix epoch (0: before the vault kept a
+    ledger; carried over when it was upgraded).
+    """
+    mac: str
+    """The MAC chaining it to the entry before (hex, 64 digits)."""
+
+
+class ReapplyReport(TypedDict):
+    """What `reapply_erasures` did. Holds no personal data."""
+
+    entries: int
+    """Entries in the ledger handed in."""
+    erased: int
+    """Subjects of the ledger that were stored again (a restored backup) and are erased now."""
+    tokens: List[str]
+    """The tokens of the subjects erased now."""
+    added_to_ledger: int
+    """Entries the vault's own ledger lacked and gained (the erased subjects' included)."""
+    residue_scrubbed: bool
+    """As `ErasureReceipt::residue_scrubbed`: what the storage kept of the erased rows beside
+    the live ones is gone.
+    """
+    storage: StorageReport
+    """The same, in the storage backend's own terms."""
+
+
 class Options(TypedDict, total=False):
     """Options for `open`. Every field has a default; from JSON, unknown
     fields are refused.
@@ -798,6 +863,12 @@ class Options(TypedDict, total=False):
     share_max_ttl_ms: int
     """The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
     share asking for more is `INVALID_INPUT`.
+    """
+    audit_anchor: Optional[AuditHead]
+    """The audit head the application kept from this vault (`get_audit_head`, kept outside the
+    vault): at open the vault compares its own head with it, and
+    `open_report` says `behind` when the file is older — a
+    restored backup (re-apply the erasure ledger), or a rollback.
     """
     erasure_wal_window_ms: int
     """How erasures clear the WAL. `0` (the default): each erasure checkpoints and truncates
@@ -1117,16 +1188,19 @@ __all__ = [
     "Detect",
     "DetokenizeItem",
     "DetokenizeOptions",
+    "ErasureLedger",
     "ErasureReceipt",
     "ExportSummary",
     "ExportedSession",
     "InfoItem",
     "ItemError",
+    "LedgerEntry",
     "LegalBasis",
     "LegalBasisSpec",
     "Limits",
     "Mask",
     "Notice",
+    "OpenReport",
     "Operation",
     "Options",
     "PageOfAuditEvent",
@@ -1135,6 +1209,7 @@ __all__ = [
     "PostgresOptions",
     "ProcessingDecision",
     "PurgeReport",
+    "ReapplyReport",
     "ReceiptCheck",
     "Session",
     "SessionInfo",

@@ -3,6 +3,7 @@
 mod apps;
 mod audit_log;
 mod consent;
+mod ledger;
 mod sessions;
 mod shares;
 mod subjects;

@@ -10,6 +10,13 @@ use crate::{arg, call, convert, Vault};
 
 #[pymethods]
 impl Vault {
+    /// What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited).
+    #[pyo3(signature = ())]
+    fn open_report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let result = call(py, || self.inner.open_report())?;
+        convert::result(py, &result)
+    }
+
     /// Rewrite the vault file so nothing of erased subjects survives in free page space: SQLite zeroes deleted rows, but B-tree rebalancing can leave stale copies of rows it moved earlier; compaction (VACUUM, then a WAL truncation) writes every page afresh from live rows. Takes time proportional to the vault's size and holds the write lock meanwhile: run it after erasures, e.g. nightly. Returns {bytes_before, bytes_after, residue_scrubbed, storage, wal_truncated}. No purpose check: rewrites the file; reads and returns no personal data.
     #[pyo3(signature = (*, actor = None, purpose = None))]
     fn compact<'py>(

@@ -26,6 +26,7 @@ mod audit;
 mod consent;
 mod errors;
 mod keys;
+mod ledger;
 mod meta;
 pub(crate) mod schema;
 mod sessions;

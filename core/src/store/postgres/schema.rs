@@ -10,14 +10,14 @@ use super::{get, Db, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The format this build writes.
-pub(crate) const FORMAT: i64 = 4;
+pub(crate) const FORMAT: i64 = 5;
 
 /// The first format this build opens.
 const FIRST_SUPPORTED: i64 = 1;
 
 /// The vault format (the SQLite numbering, see `store/sqlite/schema.rs`) the rows of each
 /// PostgreSQL format have.
-const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9)];
+const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9), (5, 10)];
 
 /// Migrations, in order: `(format it makes, SQL)`. Never edit a released migration; append a new
 /// one. Every integer is `bigint` (the driver binds Rust's `i64` to it exactly).
@@ -263,6 +263,20 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX shares_subject ON shares (subject_id, hash);
     "#,
     ),
+    (
+        5,
+        r#"
+    -- The erasure ledger (vault format 10): one entry per erased subject, keyed hashes only,
+    -- MAC-chained, append-only.
+    CREATE TABLE erasure_ledger (
+        seq       bigint PRIMARY KEY,
+        subject   bytea NOT NULL UNIQUE CHECK (length(subject) = 32),
+        indexes   bytea NOT NULL,
+        erased_ms bigint NOT NULL,
+        mac       bytea NOT NULL CHECK (length(mac) = 32)
+    );
+    "#,
+    ),
 ];
 
 /// The tables of a vault of this build's format (what `compact` rewrites: only the vault's own,
@@ -331,6 +345,7 @@ fn expected(format: i64) -> Vec<(String, String)> {
         (2, &["app_documents"], &["app_documents_app", "app_documents_pkey"]),
         (3, &["sessions"], &["sessions_pkey", "sessions_subject"]),
         (4, &["shares"], &["shares_pkey", "shares_subject"]),
+        (5, &["erasure_ledger"], &["erasure_ledger_pkey", "erasure_ledger_subject_key"]),
     ];
     let added = ADDED.iter().filter(|(f, ..)| *f <= format);
     let tables = tables.iter().chain(added.clone().flat_map(|(_, t, _)| t.iter()));

@@ -7,6 +7,7 @@ mod audit;
 mod consent;
 mod errors;
 mod keys;
+mod ledger;
 mod meta;
 #[cfg(unix)]
 mod mutex;

@@ -437,6 +437,21 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX shares_subject ON shares (subject_id, hash);
     "#,
     ),
+    (
+        10,
+        r#"
+    -- The erasure ledger: one entry per erased subject — the keyed hash of its token and of its
+    -- blind indexes, never personal data — MAC-chained and append-only, for the application to
+    -- keep outside the database and re-apply after restoring a backup.
+    CREATE TABLE erasure_ledger (
+        seq       INTEGER PRIMARY KEY,
+        subject   BLOB NOT NULL UNIQUE,
+        indexes   BLOB NOT NULL,
+        erased_ms INTEGER NOT NULL,
+        mac       BLOB NOT NULL
+    ) STRICT;
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
