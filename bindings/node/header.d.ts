@@ -42,6 +42,12 @@ export declare const calls: {
   exportSubjectAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   exportSubjectToFile(handle: VaultHandle, mode: string | undefined, lookup: unknown, path: unknown, actor?: unknown, purpose?: unknown): string
   exportSubjectToFileAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, path: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  listSubjects(handle: VaultHandle, opts?: unknown): string
+  listSubjectsAsync(handle: VaultHandle, opts?: unknown): Promise<string>
+  unlockBulk(handle: VaultHandle, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  unlockBulkAsync(handle: VaultHandle, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  lockBulk(handle: VaultHandle, actor?: unknown, purpose?: unknown): void
+  lockBulkAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<void>
   tokenize(handle: VaultHandle, value: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
   tokenizeAsync(handle: VaultHandle, value: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   tokenizeMany(handle: VaultHandle, values: JsonText, options?: JsonText, opts?: unknown): string

@@ -31,7 +31,7 @@ export declare const errorCodes: typeof Native.errorCodes;
 /** The library version (the same in every language's package). */
 export declare const version: typeof Native.version;
 /** The stable error codes, identical in C, Python and Node (`err.code`). */
-export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'EXPIRED' | 'EXHAUSTED' | 'CONSENT_REQUIRED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
+export type ErrorCode = 'INVALID_INPUT' | 'TOO_LARGE' | 'NOT_FOUND' | 'DUPLICATE' | 'ERASED' | 'EXPIRED' | 'EXHAUSTED' | 'CONSENT_REQUIRED' | 'BULK_LOCKED' | 'WRONG_KEY' | 'INTEGRITY' | 'KEY_SOURCE' | 'BUSY' | 'STORAGE' | 'CLOSED' | 'UNSUPPORTED' | 'INTERNAL';
 /** The groups of error codes (by their numbers' hundreds). */
 export type ErrorGroup = 'input' | 'state' | 'security' | 'operational' | 'defect';
 /**
@@ -661,6 +661,19 @@ export interface SessionRef {
     /** Whether it has expired (unreadable; the next purge removes it). */
     expired: boolean;
 }
+/** An unlock as granted (or as it stands). */
+export interface BulkGrant {
+    /** The actor it is for. */
+    actor: string;
+    /** The purpose it is for. */
+    purpose: string;
+    /** When it ends, in milliseconds since the Unix epoch. */
+    expires_ms: number;
+    /** How many subjects it allows in all. */
+    max_subjects: number;
+    /** How many it still allows. */
+    remaining: number;
+}
 /**
  * The chain head: keep it outside the vault, and `verifyAudit` (and, given as `audit_anchor`, the vault's `open_report`)
  * can then detect truncation and rollback of the file.
@@ -1117,6 +1130,13 @@ export interface ShareSpec {
     /** Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`). */
     expires_at_ms?: number | null;
 }
+/** What an unlock asks for (unknown fields refused). */
+export interface BulkOptions {
+    /** How long it lasts, in milliseconds (default 10 minutes, at most 1 hour). */
+    ttl_ms?: number | null;
+    /** How many subjects it allows listing in all (default 10,000, at most 1,000,000). */
+    max_subjects?: number | null;
+}
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
 export type ConsentReceipt = {
     [key: string]: Json;
@@ -1190,6 +1210,18 @@ export declare class Vault {
     exportSubjectToFile(lookup: Lookup, path: string, opts?: CallOptions | null): ExportSummary;
     /** `exportSubjectToFile`, off the event loop. */
     exportSubjectToFileAsync(lookup: Lookup, path: string, opts?: CallOptions | null): Promise<ExportSummary>;
+    /** Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as the cursor), each checked as a read (a refused one is left out) and audited as subject.list. Refused with `BULK_LOCKED` unless `unlock_bulk` unlocked it for the caller's actor and purpose, and until that unlock expires or its number of subjects is used up. Purpose check: read, on the activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock. A vault with require_purpose needs a purpose. */
+    listSubjects(opts?: PageOptions | null): Page<Subject>;
+    /** `listSubjects`, off the event loop. */
+    listSubjectsAsync(opts?: PageOptions | null): Promise<Page<Subject>>;
+    /** Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects` in all (default 10,000, at most 1,000,000). Audited as bulk.unlock before it returns. The unlock lives in this open vault (each process unlocks for itself); a new one replaces the caller's previous one. Purpose check: read, on the activity's coverage (an unlock reads nobody's data; each listed subject is checked then). A vault with require_purpose needs a purpose. */
+    unlockBulk(options?: BulkOptions | null, opts?: CallOptions | null): BulkGrant;
+    /** `unlockBulk`, off the event loop. */
+    unlockBulkAsync(options?: BulkOptions | null, opts?: CallOptions | null): Promise<BulkGrant>;
+    /** End the caller's bulk unlock now (nothing when it has none). Audited as bulk.lock. No purpose check: ends an unlock; reads nothing. */
+    lockBulk(opts?: CallOptions | null): void;
+    /** `lockBulk`, off the event loop. */
+    lockBulkAsync(opts?: CallOptions | null): Promise<void>;
     /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held. */
     tokenize(value: string, options?: TokenizeOptions | null, opts?: CallOptions | null): string;
     /** `tokenize`, off the event loop. */

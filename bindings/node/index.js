@@ -66,6 +66,7 @@ const NUMBERS = {
     EXPIRED: 203,
     EXHAUSTED: 204,
     CONSENT_REQUIRED: 205,
+    BULK_LOCKED: 206,
     WRONG_KEY: 300,
     INTEGRITY: 301,
     KEY_SOURCE: 302,
@@ -461,6 +462,60 @@ class Vault {
         }
         catch (e) {
             throw lift(e, 'exportSubjectToFileAsync');
+        }
+    }
+    /** Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as the cursor), each checked as a read (a refused one is left out) and audited as subject.list. Refused with `BULK_LOCKED` unless `unlock_bulk` unlocked it for the caller's actor and purpose, and until that unlock expires or its number of subjects is used up. Purpose check: read, on the activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock. A vault with require_purpose needs a purpose. */
+    listSubjects(opts) {
+        try {
+            return JSON.parse(calls.listSubjects(this.#handle, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listSubjects');
+        }
+    }
+    /** `listSubjects`, off the event loop. */
+    async listSubjectsAsync(opts) {
+        try {
+            return JSON.parse(await calls.listSubjectsAsync(this.#handle, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listSubjectsAsync');
+        }
+    }
+    /** Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects` in all (default 10,000, at most 1,000,000). Audited as bulk.unlock before it returns. The unlock lives in this open vault (each process unlocks for itself); a new one replaces the caller's previous one. Purpose check: read, on the activity's coverage (an unlock reads nobody's data; each listed subject is checked then). A vault with require_purpose needs a purpose. */
+    unlockBulk(options, opts) {
+        try {
+            return JSON.parse(calls.unlockBulk(this.#handle, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'unlockBulk');
+        }
+    }
+    /** `unlockBulk`, off the event loop. */
+    async unlockBulkAsync(options, opts) {
+        try {
+            return JSON.parse(await calls.unlockBulkAsync(this.#handle, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'unlockBulkAsync');
+        }
+    }
+    /** End the caller's bulk unlock now (nothing when it has none). Audited as bulk.lock. No purpose check: ends an unlock; reads nothing. */
+    lockBulk(opts) {
+        try {
+            calls.lockBulk(this.#handle, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'lockBulk');
+        }
+    }
+    /** `lockBulk`, off the event loop. */
+    async lockBulkAsync(opts) {
+        try {
+            await calls.lockBulkAsync(this.#handle, actorOf(opts), purposeOf(opts));
+        }
+        catch (e) {
+            throw lift(e, 'lockBulkAsync');
         }
     }
     /** Make a token standing in for a value (a card number, an email, any string) and return it. Options: kind (uuid, alphanumeric, numeric, card, email, transient, fpe), length, keep_first, keep_last, luhn_valid, keep_domain, deterministic with a scope, ttl_ms or expires_at_ms, sliding, once, subject (the token is erased with that subject), renew, and for fpe (FF1 format-preserving encryption, nothing stored) an alphabet. The vault keeps a keyed hash of the token and the value encrypted; errors never contain the value. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held. */

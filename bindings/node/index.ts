@@ -80,6 +80,7 @@ export type ErrorCode =
   | 'EXPIRED'
   | 'EXHAUSTED'
   | 'CONSENT_REQUIRED'
+  | 'BULK_LOCKED'
   | 'WRONG_KEY'
   | 'INTEGRITY'
   | 'KEY_SOURCE'
@@ -101,6 +102,7 @@ const NUMBERS: { readonly [code: string]: number } = {
   EXPIRED: 203,
   EXHAUSTED: 204,
   CONSENT_REQUIRED: 205,
+  BULK_LOCKED: 206,
   WRONG_KEY: 300,
   INTEGRITY: 301,
   KEY_SOURCE: 302,
@@ -802,6 +804,20 @@ export interface SessionRef {
   expired: boolean
 }
 
+/** An unlock as granted (or as it stands). */
+export interface BulkGrant {
+  /** The actor it is for. */
+  actor: string
+  /** The purpose it is for. */
+  purpose: string
+  /** When it ends, in milliseconds since the Unix epoch. */
+  expires_ms: number
+  /** How many subjects it allows in all. */
+  max_subjects: number
+  /** How many it still allows. */
+  remaining: number
+}
+
 /**
  * The chain head: keep it outside the vault, and `verifyAudit` (and, given as `audit_anchor`, the vault's `open_report`)
  * can then detect truncation and rollback of the file.
@@ -1281,6 +1297,14 @@ export interface ShareSpec {
   expires_at_ms?: number | null
 }
 
+/** What an unlock asks for (unknown fields refused). */
+export interface BulkOptions {
+  /** How long it lasts, in milliseconds (default 10 minutes, at most 1 hour). */
+  ttl_ms?: number | null
+  /** How many subjects it allows listing in all (default 10,000, at most 1,000,000). */
+  max_subjects?: number | null
+}
+
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
 export type ConsentReceipt = { [key: string]: Json }
 // </types>
@@ -1639,6 +1663,60 @@ export class Vault {
       return JSON.parse(await calls.exportSubjectToFileAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], path, actorOf(opts), purposeOf(opts)))
     } catch (e) {
       throw lift(e, 'exportSubjectToFileAsync')
+    }
+  }
+
+  /** Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as the cursor), each checked as a read (a refused one is left out) and audited as subject.list. Refused with `BULK_LOCKED` unless `unlock_bulk` unlocked it for the caller's actor and purpose, and until that unlock expires or its number of subjects is used up. Purpose check: read, on the activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock. A vault with require_purpose needs a purpose. */
+  listSubjects (opts?: PageOptions | null): Page<Subject> {
+    try {
+      return JSON.parse(calls.listSubjects(this.#handle, opts))
+    } catch (e) {
+      throw lift(e, 'listSubjects')
+    }
+  }
+
+  /** `listSubjects`, off the event loop. */
+  async listSubjectsAsync (opts?: PageOptions | null): Promise<Page<Subject>> {
+    try {
+      return JSON.parse(await calls.listSubjectsAsync(this.#handle, opts))
+    } catch (e) {
+      throw lift(e, 'listSubjectsAsync')
+    }
+  }
+
+  /** Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects` in all (default 10,000, at most 1,000,000). Audited as bulk.unlock before it returns. The unlock lives in this open vault (each process unlocks for itself); a new one replaces the caller's previous one. Purpose check: read, on the activity's coverage (an unlock reads nobody's data; each listed subject is checked then). A vault with require_purpose needs a purpose. */
+  unlockBulk (options?: BulkOptions | null, opts?: CallOptions | null): BulkGrant {
+    try {
+      return JSON.parse(calls.unlockBulk(this.#handle, optionalText(options), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'unlockBulk')
+    }
+  }
+
+  /** `unlockBulk`, off the event loop. */
+  async unlockBulkAsync (options?: BulkOptions | null, opts?: CallOptions | null): Promise<BulkGrant> {
+    try {
+      return JSON.parse(await calls.unlockBulkAsync(this.#handle, optionalText(options), actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'unlockBulkAsync')
+    }
+  }
+
+  /** End the caller's bulk unlock now (nothing when it has none). Audited as bulk.lock. No purpose check: ends an unlock; reads nothing. */
+  lockBulk (opts?: CallOptions | null): void {
+    try {
+      calls.lockBulk(this.#handle, actorOf(opts), purposeOf(opts))
+    } catch (e) {
+      throw lift(e, 'lockBulk')
+    }
+  }
+
+  /** `lockBulk`, off the event loop. */
+  async lockBulkAsync (opts?: CallOptions | null): Promise<void> {
+    try {
+      await calls.lockBulkAsync(this.#handle, actorOf(opts), purposeOf(opts))
+    } catch (e) {
+      throw lift(e, 'lockBulkAsync')
     }
   }
 

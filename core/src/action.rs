@@ -145,6 +145,13 @@ actions! {
     /// An erasure ledger was re-applied (after a backup restore); each subject it erased has its
     /// own `subject.forget` event.
     LedgerReapply = 50, "ledger.reapply";
+    /// A subject was returned by a bulk listing (one event per subject of a page).
+    SubjectList = 51, "subject.list";
+    /// Bulk listing was unlocked for an actor and purpose, for a bounded time and number of
+    /// subjects.
+    BulkUnlock = 52, "bulk.unlock";
+    /// An actor ended its bulk unlock.
+    BulkLock = 53, "bulk.lock";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

@@ -56,6 +56,8 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::Page<crate::ConsentEvent>>();
     out.subschema_for::<crate::Page<crate::AuditEvent>>();
     out.subschema_for::<crate::Page<crate::SessionRef>>();
+    out.subschema_for::<crate::Page<crate::Subject>>();
+    out.subschema_for::<crate::BulkGrant>();
     out.subschema_for::<crate::AuditHead>();
     out.subschema_for::<crate::AuditReport>();
     out.subschema_for::<crate::CompactReport>();
@@ -73,6 +75,7 @@ pub fn schemas() -> Schemas {
     input.subschema_for::<crate::ConsentOptions>();
     input.subschema_for::<crate::SessionOptions>();
     input.subschema_for::<crate::ShareSpec>();
+    input.subschema_for::<crate::BulkOptions>();
 
     Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
 }

@@ -118,6 +118,8 @@ error_kinds! {
         "No new token can be made in the requested format: every random draw collided with an existing token (the format's space is used up for this prefix and suffix).";
     ConsentRequired = 205, "CONSENT_REQUIRED",
         "The caller's purpose does not allow the operation on this subject: the processing activity does not cover the operation, or it relies on consent the subject has not given (or withdrew, or that expired or was revoked).";
+    BulkLocked = 206, "BULK_LOCKED",
+        "Listing every subject is locked: an audited `unlock_bulk` naming the purpose unlocks it for the caller's actor and purpose, for a bounded time and number of subjects (expired or used up: locked again).";
     WrongKey = 300, "WRONG_KEY",
         "The master key does not match the vault. Nothing was written.";
     Integrity = 301, "INTEGRITY",

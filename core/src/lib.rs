@@ -84,6 +84,10 @@ pub use sessions::{
 };
 pub use shares::{ShareInfo, ShareRef, ShareSpec, Shared, SHARE_TTL_DEFAULT_MS};
 pub use store::StorageReport;
+pub use subjects::bulk::{
+    BulkGrant, BulkOptions, BULK_PAGE_MAX, BULK_SUBJECTS_DEFAULT, BULK_SUBJECTS_MAX, BULK_TTL_DEFAULT_MS,
+    BULK_TTL_MAX_MS,
+};
 pub use subjects::{Lookup, Subject, IDENTITY_FIELDS};
 pub use tokens::{
     BatchSummary, DeleteItem, Detect, DetokenizeItem, DetokenizeOptions, InfoItem, ItemError, Mask, PurgeReport,

@@ -97,6 +97,17 @@ fn fixture(options: Value) -> Fixture {
     activity("consent-all", &POLICY_OPS, "consent-basis");
     activity("everything", &POLICY_OPS, "contract-basis");
     activity("spare", &["read"], "contract-basis");
+    // The cases run as `app:test`: every purpose whose activity may read unlocks bulk listing
+    // (the others cannot, and are refused for their coverage first).
+    let mut purposes = vec!["consent-all".to_owned(), "everything".to_owned(), "spare".to_owned()];
+    for op in POLICY_OPS {
+        purposes.push(format!("only-{op}"));
+        purposes.push(format!("all-but-{op}"));
+    }
+    for purpose in purposes {
+        let tester = Caller::new("app:test").expect("actor").with_purpose(&purpose).expect("purpose");
+        let _ = vault.unlock_bulk(&tester, None);
+    }
     let dir = tempfile::tempdir().expect("a folder for exports");
     Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share, ledger, dir }
 }
@@ -145,6 +156,9 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("forget_subject", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
         case("forget_subjects", items, json!({"lookups": [lookup]}), None),
         case("export_subject", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
+        case("list_subjects", items, json!({"limit": 10}), None),
+        case("unlock_bulk", e, json!({"options": {"ttl_ms": 60_000}}), None),
+        case("lock_bulk", e, json!({}), None),
         case(
             "export_subject_to_file",
             e,

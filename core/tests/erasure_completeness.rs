@@ -30,12 +30,11 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
     let vault = common::open(&tv.path, 17);
     let app = common::c("app:web");
     let dpo = common::c("admin:dpo");
-    let canaries: Vec<String> = [
-        "mail", "name", "street", "note", "ship", "bill", "sess", "sessid", "card", "text", "ref", "after",
-    ]
-    .iter()
-    .map(|f| canary(f))
-    .collect();
+    let canaries: Vec<String> =
+        ["mail", "name", "street", "note", "ship", "bill", "sess", "sessid", "card", "text", "ref", "after"]
+            .iter()
+            .map(|f| canary(f))
+            .collect();
     let ann = vault
         .create_subject(
             &app,
@@ -54,7 +53,8 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
     vault.set_session(&app, json!({"cart": canaries[6]}), Some(json!({"id": sid, "subject": ann}))).expect("session");
     vault.set_session(&app, json!({"x": 1}), Some(json!({"subject": ann}))).expect("generated session");
     vault.create_share(&dpo, &l, Some(json!({"of": "profile", "fields": ["name"], "partner": "courier"}))).expect("s");
-    let share = vault.create_share(&dpo, &l, Some(json!({"of": "app", "app": "shipping", "all_fields": true}))).expect("s");
+    let share =
+        vault.create_share(&dpo, &l, Some(json!({"of": "app", "app": "shipping", "all_fields": true}))).expect("s");
     vault.resolve_share(&app, &share.id, None).expect("resolve");
     let card = vault.tokenize(&app, &canaries[8], Some(json!({"subject": ann}))).expect("token");
     vault
@@ -70,7 +70,11 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
     vault.get_subject(&app, &l).expect("read");
     vault.flush_audit().expect("flush");
     let sid_row: i64 = common::raw(&tv.path)
-        .query_row("SELECT id FROM subjects WHERE token = ?1", [uuid::Uuid::parse_str(&ann).expect("uuid").as_bytes().as_slice()], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM subjects WHERE token = ?1",
+            [uuid::Uuid::parse_str(&ann).expect("uuid").as_bytes().as_slice()],
+            |r| r.get(0),
+        )
         .expect("ann's row id");
 
     let receipt = vault.forget_subject(&dpo, &l).expect("forget");

@@ -32,6 +32,10 @@ pub const BL_EXHAUSTED: i32 = 204;
 /// not cover the operation, or it relies on consent the subject has not given (or withdrew, or that
 /// expired or was revoked).
 pub const BL_CONSENT_REQUIRED: i32 = 205;
+/// Listing every subject is locked: an audited `unlock_bulk` naming the purpose unlocks it for the
+/// caller's actor and purpose, for a bounded time and number of subjects (expired or used up:
+/// locked again).
+pub const BL_BULK_LOCKED: i32 = 206;
 /// The master key does not match the vault. Nothing was written.
 pub const BL_WRONG_KEY: i32 = 300;
 /// Stored data failed authentication: a ciphertext moved or edited, or a broken audit chain.

@@ -33,6 +33,15 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "export_subject_to_file")) {
         return bl_subject_export_to_file(vault, step_caller(s), lookup_mode(s), lookup_value(s), json_str(s, "path", NULL), out);
     }
+    if (!strcmp(op, "list_subjects")) {
+        return bl_subjects_list(vault, step_caller(s), json_str(s, "cursor", NULL), page_limit(s), out);
+    }
+    if (!strcmp(op, "unlock_bulk")) {
+        return bl_bulk_unlock(vault, step_caller(s), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "lock_bulk")) {
+        return bl_bulk_lock(vault, step_caller(s));
+    }
     if (!strcmp(op, "tokenize")) {
         *text = 1;
         return bl_token_create(vault, step_caller(s), json_str(s, "value", NULL), doc_arg(s, "options"), out);

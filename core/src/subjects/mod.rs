@@ -2,6 +2,7 @@
 //! index of a unique field (and accepted only when the decrypted profile really holds the
 //! looked-up value), changed by merge patch or JSON Patch, erased by crypto-shredding.
 
+pub(crate) mod bulk;
 mod lookup;
 pub(crate) mod ops;
 mod read;
@@ -105,6 +106,8 @@ pub(crate) struct Subjects {
     fields: Vec<IndexedField>,
     region: Option<Region>,
     audit_details: AuditDetails,
+    /// The bulk guard's unlocks, by actor and purpose.
+    bulk: bulk::Grants,
 }
 
 /// A new subject, prepared outside the write lock.
@@ -207,7 +210,7 @@ impl Subjects {
             .chain(configured)
             .map(|name| IndexedField { rule: Rule::for_field(&name), key: IndexKey::new(&keys.field_key(&name)), name })
             .collect();
-        Subjects { fields, region, audit_details }
+        Subjects { fields, region, audit_details, bulk: bulk::Grants::default() }
     }
 
     fn field(&self, name: &str) -> Result<(usize, &IndexedField)> {

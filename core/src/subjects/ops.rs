@@ -4,9 +4,12 @@ use serde_json::Value;
 
 use crate::caller::Caller;
 use crate::declare::{operations, Arg, Ret, Text, PROFILE, SUBJECT};
+use crate::engine::parse_options;
 use crate::erasure::{self, ErasureReceipt};
 use crate::error::Result;
 use crate::export::{self, ExportSummary, SubjectExport};
+use crate::page::{Page, PageRequest};
+use crate::subjects::bulk::{BulkGrant, BulkOptions};
 use crate::subjects::{Lookup, Subject};
 
 use crate::vault::Vault;
@@ -172,6 +175,57 @@ operations! {
     pub fn export_subject_to_file(&self, caller: &Caller, lookup: &Lookup, path: &str) -> Result<ExportSummary> {
         let open = self.state()?;
         export::export_to_file(&open.engine, &open.subjects, caller, lookup, path)
+    }
+
+    /// Every stored subject, a page at a time in creation order (at most 100 per page; pass
+    /// `next` as the cursor), each checked as a read (a refused one is left out) and audited as
+    /// subject.list. Refused with `BULK_LOCKED` unless `unlock_bulk` unlocked it for the caller's
+    /// actor and purpose, and until that unlock expires or its number of subjects is used up.
+    #[operation(
+        c = "bl_subjects_list",
+        action = "subject.list",
+        check = read("the activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock"),
+        errors = ["BULK_LOCKED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Page],
+        ret = Ret::json("page", "Page<Subject>"),
+    )]
+    pub fn list_subjects(&self, caller: &Caller, page: &PageRequest) -> Result<Page<Subject>> {
+        let open = self.state()?;
+        open.subjects.list(&open.engine, caller, page)
+    }
+
+    /// Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its
+    /// activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and
+    /// `max_subjects` in all (default 10,000, at most 1,000,000). Audited as bulk.unlock before it
+    /// returns. The unlock lives in this open vault (each process unlocks for itself); a new one
+    /// replaces the caller's previous one.
+    #[operation(
+        c = "bl_bulk_unlock",
+        action = "bulk.unlock",
+        check = read("the activity's coverage (an unlock reads nobody's data; each listed subject is checked then)"),
+        errors = ["INVALID_INPUT"],
+        args = [Arg::Caller, Arg::OptDoc { name: "options", ts: "BulkOptions", py: "Dict[str, Any]" }],
+        ret = Ret::json("grant", "BulkGrant"),
+    )]
+    pub fn unlock_bulk(&self, caller: &Caller, options: Option<Value>) -> Result<BulkGrant> {
+        let open = self.state()?;
+        let options: BulkOptions =
+            parse_options(&open.engine, caller, crate::action::Action::BulkUnlock, "bulk options", options)?;
+        open.subjects.unlock_bulk(&open.engine, caller, options)
+    }
+
+    /// End the caller's bulk unlock now (nothing when it has none). Audited as bulk.lock.
+    #[operation(
+        c = "bl_bulk_lock",
+        action = "bulk.lock",
+        check = none("ends an unlock; reads nothing"),
+        errors = ["INVALID_INPUT"],
+        args = [Arg::Caller],
+        ret = Ret::Unit,
+    )]
+    pub fn lock_bulk(&self, caller: &Caller) -> Result<()> {
+        let open = self.state()?;
+        open.subjects.lock_bulk(&open.engine, caller)
     }
 }
 

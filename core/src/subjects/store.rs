@@ -56,6 +56,13 @@ pub(crate) trait SubjectReads {
 
     /// The token and row id of every erased subject (for reconciling with the audited erasures).
     fn erased_subjects(&self) -> Result<Vec<([u8; 16], i64)>>;
+
+    /// At most `limit` stored subjects with a row id above `after`, in row-id order (a bulk
+    /// listing's page).
+    fn subjects_page(&self, after: i64, limit: u64) -> Result<Vec<SubjectRow>>;
+
+    /// How many subjects are stored.
+    fn count_subjects(&self) -> Result<u64>;
 }
 
 /// The writes of the subjects area, inside one write transaction: new rows, blind-index entries,

@@ -53,6 +53,23 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let path = s["path"].as_str().unwrap_or_default().to_owned();
                 to_value(v.export_subject_to_file(&caller, &lookup, &path)?)
             }
+            "list_subjects" => {
+                let caller = caller(s)?;
+                let page = page(s);
+                to_value(v.list_subjects(&caller, &page)?)
+            }
+            "unlock_bulk" => {
+                let caller = caller(s)?;
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.unlock_bulk(&caller, options)?)
+            }
+            "lock_bulk" => {
+                let caller = caller(s)?;
+                {
+                    v.lock_bulk(&caller)?;
+                    Value::Null
+                }
+            }
             "tokenize" => {
                 let caller = caller(s)?;
                 let value = s["value"].as_str().unwrap_or_default().to_owned();
@@ -384,6 +401,9 @@ pub const OPERATIONS: &[&str] = &[
     "forget_subjects",
     "export_subject",
     "export_subject_to_file",
+    "list_subjects",
+    "unlock_bulk",
+    "lock_bulk",
     "tokenize",
     "tokenize_many",
     "detokenize",

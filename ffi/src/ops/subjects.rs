@@ -353,3 +353,102 @@ pub unsafe extern "C" fn bl_subject_export_to_file(
         unsafe { put_json(out_summary_json, &result) }
     })
 }
+
+/// Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as
+/// the cursor), each checked as a read (a refused one is left out) and audited as subject.list.
+/// Refused with `BULK_LOCKED` unless `unlock_bulk` unlocked it for the caller's actor and purpose,
+/// and until that unlock expires or its number of subjects is used up. Purpose check: read, on the
+/// activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock.
+/// A vault with require_purpose needs a purpose.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is NULL for
+/// the first page or the previous page's `next`; `limit` is 1–1000. Writes the page
+/// (`Page<Subject>` as JSON text) to `*out_page_json`; free it with `bl_string_free`, which wipes
+/// it. Errors: `BL_BULK_LOCKED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+/// `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_subjects_list(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    cursor: *const c_char,
+    limit: u64,
+    out_page_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_page_json, "out_page_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let page = unsafe { convert::page(cursor, limit) }?;
+        let result = v.list_subjects(&caller, &page)?;
+        // SAFETY: `out_page_json` was checked above.
+        unsafe { put_json(out_page_json, &result) }
+    })
+}
+
+/// Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its
+/// activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects`
+/// in all (default 10,000, at most 1,000,000). Audited as bulk.unlock before it returns. The unlock
+/// lives in this open vault (each process unlocks for itself); a new one replaces the caller's
+/// previous one. Purpose check: read, on the activity's coverage (an unlock reads nobody's data;
+/// each listed subject is checked then). A vault with require_purpose needs a purpose.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `options_json` is NULL
+/// or the options as JSON text (an object). Writes the grant (`BulkGrant` as JSON text) to
+/// `*out_grant_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+/// `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_grant_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_bulk_unlock(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    options_json: *const c_char,
+    out_grant_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_grant_json, "out_grant_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.unlock_bulk(&caller, options)?;
+        // SAFETY: `out_grant_json` was checked above.
+        unsafe { put_json(out_grant_json, &result) }
+    })
+}
+
+/// End the caller's bulk unlock now (nothing when it has none). Audited as bulk.lock. No purpose
+/// check: ends an unlock; reads nothing.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Errors:
+/// `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn bl_bulk_lock(vault: *const bl_vault, caller: *const bl_caller) -> i32 {
+    guard(|| {
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        v.lock_bulk(&caller)
+    })
+}

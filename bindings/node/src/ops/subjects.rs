@@ -135,4 +135,50 @@ calls! {
         let path = c.later(c.string(3, "path"))?;
         c.spawn(move || Out::json(&v?.export_subject_to_file(&caller?, &lookup?, &path?)?))
     });
+    /// `listSubjects(handle, opts)`: Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as the cursor), each checked as a read (a refused one is left out) and audited as subject.list.
+    c"listSubjects" => list_subjects(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller(1)?;
+        let page = c.page(1)?;
+        Ok(Out::json(&v.list_subjects(&caller, &page)?)?)
+    });
+    /// `listSubjectsAsync(handle, opts)`: the same, off the event loop; argument errors reject the promise.
+    c"listSubjectsAsync" => list_subjects_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller(1))?;
+        let page = c.later(c.page(1))?;
+        c.spawn(move || Out::json(&v?.list_subjects(&caller?, &page?)?))
+    });
+    /// `unlockBulk(handle, options, actor, purpose)`: Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects` in all (default 10,000, at most 1,000,000).
+    c"unlockBulk" => unlock_bulk(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let options = c.opt_document(1)?;
+        Ok(Out::json(&v.unlock_bulk(&caller, options)?)?)
+    });
+    /// `unlockBulkAsync(handle, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"unlockBulkAsync" => unlock_bulk_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let options = c.later(c.opt_document(1))?;
+        c.spawn(move || Out::json(&v?.unlock_bulk(&caller?, options?)?))
+    });
+    /// `lockBulk(handle, actor, purpose)`: End the caller's bulk unlock now (nothing when it has none).
+    c"lockBulk" => lock_bulk(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(1)?;
+        {
+            v.lock_bulk(&caller)?;
+            Ok(Out::Nothing)
+        }
+    });
+    /// `lockBulkAsync(handle, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"lockBulkAsync" => lock_bulk_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(1))?;
+        c.spawn(move || {
+            v?.lock_bulk(&caller?)?;
+            Ok(Out::Nothing)
+        })
+    });
 }

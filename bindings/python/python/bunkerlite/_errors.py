@@ -109,6 +109,15 @@ class ConsentRequiredError(StateError):
     number = 205
 
 
+class BulkLockedError(StateError):
+    """Listing every subject is locked: an audited ``unlock_bulk`` naming the purpose unlocks it for
+    the caller's actor and purpose, for a bounded time and number of subjects (expired or used up:
+    locked again)."""
+
+    code = "BULK_LOCKED"
+    number = 206
+
+
 class WrongKeyError(SecurityError):
     """The master key does not match the vault. Nothing was written."""
 
@@ -175,6 +184,7 @@ BY_CODE: Dict[str, Type[Error]] = {
     "EXPIRED": ExpiredError,
     "EXHAUSTED": ExhaustedError,
     "CONSENT_REQUIRED": ConsentRequiredError,
+    "BULK_LOCKED": BulkLockedError,
     "WRONG_KEY": WrongKeyError,
     "INTEGRITY": IntegrityError,
     "KEY_SOURCE": KeySourceError,
@@ -219,6 +229,7 @@ __all__: List[str] = [
     "ExpiredError",
     "ExhaustedError",
     "ConsentRequiredError",
+    "BulkLockedError",
     "WrongKeyError",
     "IntegrityError",
     "KeySourceError",

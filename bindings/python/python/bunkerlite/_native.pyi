@@ -11,6 +11,7 @@ from .types import (
     AppDocument,
     AuditHead,
     AuditReport,
+    BulkGrant,
     CompactReport,
     ConsentReceipt,
     ConsentReport,
@@ -22,6 +23,7 @@ from .types import (
     PageOfAuditEvent,
     PageOfConsentEvent,
     PageOfSessionRef,
+    PageOfSubject,
     ProcessingDecision,
     PurgeReport,
     ReapplyReport,
@@ -99,6 +101,12 @@ class Vault:
         """Export everything held about a subject (the rights of access and portability) as one document, `schemas/export.schema.json`: the subject, its tokens' metadata, its consent record as a verifiable receipt, its app documents, its sessions (by reference), its shares (never their ids) and its whole audit trail with details, read in one snapshot. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose."""
     def export_subject_to_file(self, lookup: Dict[str, str], path: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ExportSummary:
         """Export a subject as `export_subject` does, streamed into a new file at `path` as it is read (memory stays flat however long the audit trail): the file is created with owner-only permissions under a temporary name in the same folder, synced, then given its name in one step, so it appears whole or not at all. Purpose check: export, on the subject found. A vault with require_purpose needs a purpose."""
+    def list_subjects(self, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None) -> PageOfSubject:
+        """Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as the cursor), each checked as a read (a refused one is left out) and audited as subject.list. Purpose check: read, on the activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock. A vault with require_purpose needs a purpose."""
+    def unlock_bulk(self, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> BulkGrant:
+        """Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects` in all (default 10,000, at most 1,000,000). Purpose check: read, on the activity's coverage (an unlock reads nobody's data; each listed subject is checked then). A vault with require_purpose needs a purpose."""
+    def lock_bulk(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
+        """End the caller's bulk unlock now (nothing when it has none). No purpose check: ends an unlock; reads nothing."""
     def tokenize(self, value: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> str:
         """Make a token standing in for a value (a card number, an email, any string) and return it. Purpose check: write, on the linked subject (or none); an FF1 token is checked as `detokenize`: it is the value encrypted, so making tokens of chosen values tests guesses against one held."""
     def tokenize_many(self, values: List[str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, all_or_nothing: Optional[bool] = None) -> TokenBatchOfTokenizeItem:

@@ -715,6 +715,32 @@ class SessionRef(TypedDict):
     """Whether it has expired (unreadable; the next purge removes it)."""
 
 
+class PageOfSubject(TypedDict):
+    """A page of a listing, newest first."""
+
+    total: int
+    """How many items the whole listing holds."""
+    items: List[Subject]
+    """This page's items."""
+    next: Optional[str]
+    """The cursor of the next page, or `None` when this page is the last."""
+
+
+class BulkGrant(TypedDict):
+    """An unlock as granted (or as it stands)."""
+
+    actor: str
+    """The actor it is for."""
+    purpose: str
+    """The purpose it is for."""
+    expires_ms: int
+    """When it ends, in milliseconds since the Unix epoch."""
+    max_subjects: int
+    """How many subjects it allows in all."""
+    remaining: int
+    """How many it still allows."""
+
+
 class AuditHead(TypedDict):
     """The chain head: keep it outside the vault, and `verify_audit` (and, given as `audit_anchor`, the vault's `open_report`)
     can then detect truncation and rollback of the file.
@@ -1160,6 +1186,15 @@ class ShareSpec(TypedDict, total=False):
     """Expiry as a time, in milliseconds since the Unix epoch (instead of `ttl_ms`)."""
 
 
+class BulkOptions(TypedDict, total=False):
+    """What an unlock asks for (unknown fields refused)."""
+
+    ttl_ms: Optional[int]
+    """How long it lasts, in milliseconds (default 10 minutes, at most 1 hour)."""
+    max_subjects: Optional[int]
+    """How many subjects it allows listing in all (default 10,000, at most 1,000,000)."""
+
+
 StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
@@ -1178,6 +1213,8 @@ __all__ = [
     "BasisStatus",
     "BasisType",
     "BatchSummary",
+    "BulkGrant",
+    "BulkOptions",
     "CompactReport",
     "ConsentEvent",
     "ConsentOptions",
@@ -1206,6 +1243,7 @@ __all__ = [
     "PageOfAuditEvent",
     "PageOfConsentEvent",
     "PageOfSessionRef",
+    "PageOfSubject",
     "PostgresOptions",
     "ProcessingDecision",
     "PurgeReport",

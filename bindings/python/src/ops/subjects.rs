@@ -155,4 +155,46 @@ impl Vault {
         let result = call(py, || self.inner.export_subject_to_file(&caller, &lookup, &path))?;
         convert::result(py, &result)
     }
+
+    /// Every stored subject, a page at a time in creation order (at most 100 per page; pass `next` as the cursor), each checked as a read (a refused one is left out) and audited as subject.list. Refused with `BULK_LOCKED` unless `unlock_bulk` unlocked it for the caller's actor and purpose, and until that unlock expires or its number of subjects is used up. Purpose check: read, on the activity's coverage, then each subject listed (a refused one is left out); needs a bulk unlock. A vault with require_purpose needs a purpose.
+    #[pyo3(signature = (*, actor = None, purpose = None, cursor = None, limit = None))]
+    fn list_subjects<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+        cursor: Option<&Bound<'py, PyAny>>,
+        limit: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, page) = arg(py, || Ok((convert::caller(actor, purpose)?, convert::page(cursor, limit)?)))?;
+        let result = call(py, || self.inner.list_subjects(&caller, &page))?;
+        convert::result(py, &result)
+    }
+
+    /// Unlock `list_subjects` for the caller's actor and purpose (a purpose is required, and its activity must cover reads): for `ttl_ms` (default 10 minutes, at most 1 hour) and `max_subjects` in all (default 10,000, at most 1,000,000). Audited as bulk.unlock before it returns. The unlock lives in this open vault (each process unlocks for itself); a new one replaces the caller's previous one. Purpose check: read, on the activity's coverage (an unlock reads nobody's data; each listed subject is checked then). A vault with require_purpose needs a purpose.
+    #[pyo3(signature = (options = None, *, actor = None, purpose = None))]
+    fn unlock_bulk<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, options) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::opt_document(options, &self.inner)?)))?;
+        let result = call(py, || self.inner.unlock_bulk(&caller, options))?;
+        convert::result(py, &result)
+    }
+
+    /// End the caller's bulk unlock now (nothing when it has none). Audited as bulk.lock. No purpose check: ends an unlock; reads nothing.
+    #[pyo3(signature = (*, actor = None, purpose = None))]
+    fn lock_bulk<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let caller = arg(py, || convert::caller(actor, purpose))?;
+        call(py, || self.inner.lock_bulk(&caller))
+    }
 }

@@ -152,4 +152,18 @@ impl SubjectReads for Db<'_> {
         let rows = self.rows("SELECT token, subject_id FROM erased", &[])?;
         rows.iter().map(|r| Ok((fixed(get(r, 0)?, "subject token")?, get(r, 1)?))).collect()
     }
+
+    fn subjects_page(&self, after: i64, limit: u64) -> Result<Vec<SubjectRow>> {
+        let limit = limit as i64;
+        let rows = self.rows(
+            concat!("SELECT ", columns!(), " FROM subjects s WHERE s.id > $1 ORDER BY s.id LIMIT $2"),
+            &[&after, &limit],
+        )?;
+        rows.iter().map(row).collect()
+    }
+
+    fn count_subjects(&self) -> Result<u64> {
+        let n: i64 = get(&self.one("SELECT count(*) FROM subjects", &[])?, 0)?;
+        Ok(n as u64)
+    }
 }

@@ -183,4 +183,24 @@ impl SubjectReads for Db<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(|(t, id)| Ok((fixed(t, "subject token")?, id))).collect()
     }
+
+    fn subjects_page(&self, after: i64, limit: u64) -> Result<Vec<SubjectRow>> {
+        let db = self;
+        let mut stmt = db.conn.prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM subjects s WHERE s.id > ?1 ORDER BY s.id LIMIT ?2"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params![after, limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(row(raw(r)?)?);
+        }
+        Ok(out)
+    }
+
+    fn count_subjects(&self) -> Result<u64> {
+        let n: i64 = self.conn.prepare_cached("SELECT count(*) FROM subjects")?.query_row([], |r| r.get(0))?;
+        Ok(n as u64)
+    }
 }
