@@ -1218,6 +1218,26 @@ int32_t bl_shares_list(const struct bl_vault *vault,
                        char **out_shares_json);
 
 /*
+ Delete every expired share, at most 1,000 per transaction (readers and writers wait for one
+ batch at most). Returns how many went and in how many batches. No purpose check: removes what
+ expired by its own terms; returns only counts.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+ (`SharePurge` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_shares_purge(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        char **out_report_json);
+
+/*
  Create a subject from a profile (a JSON object) and return its new token. Indexed fields (email,
  phone, login, configured ones) must be strings and unique. Purpose check: write, on no subject
  yet: the activity must cover writes.
@@ -1776,6 +1796,29 @@ int32_t bl_tokens_info(const struct bl_vault *vault,
 int32_t bl_tokens_purge(const struct bl_vault *vault,
                         const struct bl_caller *caller,
                         char **out_report_json);
+
+/*
+ Remove or record everything whose time has passed: agreements past their expiry are recorded as
+ expired (with their outbox events), expired tokens, sessions and shares are deleted — each in
+ batches of at most 1,000 per transaction (the write lock is never held longer than one batch),
+ so a purge killed half way leaves whole batches done and running it again finishes the work.
+ Returns what each part did. No purpose check: removes what expired by its own terms; returns
+ only counts.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+ (`Purged` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes it.
+ Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_vault_purge(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       char **out_report_json);
 
 /*
  What opening the vault found: the audit head then, how it compares with `Options::audit_anchor`

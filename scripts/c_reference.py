@@ -21,7 +21,8 @@ GROUPS = [
     ("keys", "Master keys", "Making, loading, exporting and freeing a master key.", ("bl_key_",)),
     ("vault", "The vault", "Opening, closing, compacting and rekeying a vault; the caller; the version.",
      ("bl_vault", "bl_caller", "bl_version")),
-    ("subjects", "Subjects", "Creating, reading, updating, exporting and erasing subjects.", ("bl_subject",)),
+    ("subjects", "Subjects", "Creating, reading, updating, exporting, listing (the bulk guard) and erasing subjects.",
+     ("bl_subject", "bl_bulk_")),
     ("tokens", "Tokens", "Vaulted and format-preserving tokens, tokens in free text.", ("bl_token", "bl_text_")),
     ("consent", "Consent", "Legal bases, processing activities, decisions, receipts, the outbox.",
      ("bl_basis", "bl_bases", "bl_activit", "bl_consent", "bl_outbox")),
@@ -29,6 +30,7 @@ GROUPS = [
     ("sessions", "Sessions", "Encrypted session records for web applications.", ("bl_session",)),
     ("shares", "Shares", "Listed fields of a subject's record shared with a partner.", ("bl_share",)),
     ("audit", "Audit log", "Listing, the chain head, verification, flushing.", ("bl_audit",)),
+    ("ledger", "Erasure ledger", "Exporting the ledger of erasures and re-applying it after a restore.", ("bl_ledger_",)),
 ]
 
 # A comment, then the declaration it documents (a #define, a function or a typedef).

@@ -144,6 +144,8 @@ export declare const calls: {
   revokeShareAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<void>
   listShares(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
   listSharesAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  purgeShares(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  purgeSharesAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string
@@ -156,6 +158,8 @@ export declare const calls: {
   exportErasureLedgerAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   reapplyErasures(handle: VaultHandle, entries: JsonText, actor?: unknown, purpose?: unknown): string
   reapplyErasuresAsync(handle: VaultHandle, entries: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  purge(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  purgeAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   openReport(handle: VaultHandle): string
   openReportAsync(handle: VaultHandle): Promise<string>
   compact(handle: VaultHandle, actor?: unknown, purpose?: unknown): string

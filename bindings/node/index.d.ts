@@ -140,6 +140,28 @@ export interface SessionPurge {
     /** Transactions it took (each holds the write lock for one batch of at most 1,000). */
     batches: number;
 }
+/** What `purgeShares` removed. */
+export interface SharePurge {
+    /** Expired shares deleted. */
+    removed: number;
+    /** Transactions it took (each holds the write lock for one batch of at most 1,000). */
+    batches: number;
+}
+/** What `purge` did. Holds no personal data. */
+export interface Purged {
+    /** Expired tokens deleted. */
+    tokens: number;
+    /** Expired sessions deleted. */
+    sessions: number;
+    /** Expired shares deleted. */
+    shares: number;
+    /** Agreements recorded as expired. */
+    agreements_expired: number;
+    /** When it ran (milliseconds since the Unix epoch, at its start). */
+    started_ms: number;
+    /** How long it took, in milliseconds. */
+    took_ms: number;
+}
 /** A share as made. `Debug` does not show the id. */
 export interface ShareInfo {
     /** The share id: a bearer secret, shown once (the vault keeps only its keyed hash). */
@@ -1430,6 +1452,10 @@ export declare class Vault {
     listShares(lookup: Lookup, opts?: CallOptions | null): ShareRef[];
     /** `listShares`, off the event loop. */
     listSharesAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ShareRef[]>;
+    /** Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most). Returns how many went and in how many batches. No purpose check: removes what expired by its own terms; returns only counts. */
+    purgeShares(opts?: CallOptions | null): SharePurge;
+    /** `purgeShares`, off the event loop. */
+    purgeSharesAsync(opts?: CallOptions | null): Promise<SharePurge>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;
@@ -1458,6 +1484,10 @@ export declare class Vault {
     reapplyErasures(entries: LedgerEntry, opts?: CallOptions | null): ReapplyReport;
     /** `reapplyErasures`, off the event loop. */
     reapplyErasuresAsync(entries: LedgerEntry, opts?: CallOptions | null): Promise<ReapplyReport>;
+    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+    purge(opts?: CallOptions | null): Purged;
+    /** `purge`, off the event loop. */
+    purgeAsync(opts?: CallOptions | null): Promise<Purged>;
     /** What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited). */
     openReport(): OpenReport;
     /** `openReport`, off the event loop. */

@@ -1412,6 +1412,24 @@ class Vault {
             throw lift(e, 'listSharesAsync');
         }
     }
+    /** Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most). Returns how many went and in how many batches. No purpose check: removes what expired by its own terms; returns only counts. */
+    purgeShares(opts) {
+        try {
+            return JSON.parse(calls.purgeShares(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeShares');
+        }
+    }
+    /** `purgeShares`, off the event loop. */
+    async purgeSharesAsync(opts) {
+        try {
+            return JSON.parse(await calls.purgeSharesAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeSharesAsync');
+        }
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject, opts) {
         try {
@@ -1518,6 +1536,24 @@ class Vault {
         }
         catch (e) {
             throw lift(e, 'reapplyErasuresAsync');
+        }
+    }
+    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+    purge(opts) {
+        try {
+            return JSON.parse(calls.purge(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purge');
+        }
+    }
+    /** `purge`, off the event loop. */
+    async purgeAsync(opts) {
+        try {
+            return JSON.parse(await calls.purgeAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'purgeAsync');
         }
     }
     /** What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited). */

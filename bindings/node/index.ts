@@ -260,6 +260,30 @@ export interface SessionPurge {
   batches: number
 }
 
+/** What `purgeShares` removed. */
+export interface SharePurge {
+  /** Expired shares deleted. */
+  removed: number
+  /** Transactions it took (each holds the write lock for one batch of at most 1,000). */
+  batches: number
+}
+
+/** What `purge` did. Holds no personal data. */
+export interface Purged {
+  /** Expired tokens deleted. */
+  tokens: number
+  /** Expired sessions deleted. */
+  sessions: number
+  /** Expired shares deleted. */
+  shares: number
+  /** Agreements recorded as expired. */
+  agreements_expired: number
+  /** When it ran (milliseconds since the Unix epoch, at its start). */
+  started_ms: number
+  /** How long it took, in milliseconds. */
+  took_ms: number
+}
+
 /** A share as made. `Debug` does not show the id. */
 export interface ShareInfo {
   /** The share id: a bearer secret, shown once (the vault keeps only its keyed hash). */
@@ -2614,6 +2638,24 @@ export class Vault {
     }
   }
 
+  /** Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most). Returns how many went and in how many batches. No purpose check: removes what expired by its own terms; returns only counts. */
+  purgeShares (opts?: CallOptions | null): SharePurge {
+    try {
+      return JSON.parse(calls.purgeShares(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'purgeShares')
+    }
+  }
+
+  /** `purgeShares`, off the event loop. */
+  async purgeSharesAsync (opts?: CallOptions | null): Promise<SharePurge> {
+    try {
+      return JSON.parse(await calls.purgeSharesAsync(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'purgeSharesAsync')
+    }
+  }
+
   /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
   listAuditEvents (subject?: string | null, opts?: (PageOptions & { details?: boolean }) | null): Page<AuditEvent> {
     try {
@@ -2719,6 +2761,24 @@ export class Vault {
       return JSON.parse(await calls.reapplyErasuresAsync(this.#handle, text(entries), actorOf(opts), purposeOf(opts)))
     } catch (e) {
       throw lift(e, 'reapplyErasuresAsync')
+    }
+  }
+
+  /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+  purge (opts?: CallOptions | null): Purged {
+    try {
+      return JSON.parse(calls.purge(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'purge')
+    }
+  }
+
+  /** `purge`, off the event loop. */
+  async purgeAsync (opts?: CallOptions | null): Promise<Purged> {
+    try {
+      return JSON.parse(await calls.purgeAsync(this.#handle, actorOf(opts), purposeOf(opts)))
+    } catch (e) {
+      throw lift(e, 'purgeAsync')
     }
   }
 

@@ -152,6 +152,11 @@ actions! {
     BulkUnlock = 52, "bulk.unlock";
     /// An actor ended its bulk unlock.
     BulkLock = 53, "bulk.lock";
+    /// Expired shares were removed.
+    SharePurge = 54, "share.purge";
+    /// Everything that expired was removed or recorded (`purge`: tokens, sessions, shares,
+    /// agreements); each part also has its own event.
+    VaultPurge = 55, "vault.purge";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

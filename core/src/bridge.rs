@@ -35,6 +35,8 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::Session>();
     out.subschema_for::<crate::SessionInfo>();
     out.subschema_for::<crate::SessionPurge>();
+    out.subschema_for::<crate::SharePurge>();
+    out.subschema_for::<crate::Purged>();
     out.subschema_for::<crate::ShareInfo>();
     out.subschema_for::<crate::Shared>();
     out.subschema_for::<crate::ShareRef>();

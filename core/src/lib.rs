@@ -52,6 +52,7 @@ mod options;
 mod page;
 mod patch;
 mod policy;
+mod retention;
 mod sessions;
 mod shares;
 mod store;
@@ -78,11 +79,12 @@ pub use ledger::{ErasureLedger, LedgerEntry, LEDGER_FORMAT};
 pub use options::{AuditDetails, Options, PostgresOptions, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
+pub use retention::Purged;
 pub use sessions::{
     ExportedSession, Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS,
     SESSION_TTL_MAX_MS,
 };
-pub use shares::{ShareInfo, ShareRef, ShareSpec, Shared, SHARE_TTL_DEFAULT_MS};
+pub use shares::{ShareInfo, SharePurge, ShareRef, ShareSpec, Shared, SHARE_TTL_DEFAULT_MS};
 pub use store::StorageReport;
 pub use subjects::bulk::{
     BulkGrant, BulkOptions, BULK_PAGE_MAX, BULK_SUBJECTS_DEFAULT, BULK_SUBJECTS_MAX, BULK_TTL_DEFAULT_MS,

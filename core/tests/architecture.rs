@@ -29,7 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("audit chain", &["chain"]),
     ("unit of work", &["engine", "lifecycle"]),
     ("feature areas", &["<area>"]),
-    ("orchestrators", &["erasure", "export", "upgrade"]),
+    ("orchestrators", &["erasure", "export", "retention", "upgrade"]),
     ("facade", &["vault", "<area>::ops"]),
     ("crate root", &["lib", "testing", "bridge"]),
 ];

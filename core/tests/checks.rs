@@ -230,6 +230,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("resolve_share", e, json!({"id": f.share}), None),
         case("revoke_share", e, json!({"id": f.share}), None),
         case("list_shares", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
+        case("purge_shares", e, json!({}), None),
         case("delete_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("revoke_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case(
@@ -274,6 +275,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("verify_audit", e, json!({}), None),
         case("flush_audit", e, json!({}), None),
         case("compact", e, json!({}), None),
+        case("purge", e, json!({}), None),
         case("rekey", e, json!({"new_key": "11".repeat(32)}), None),
     ];
     // FF1 tokens store nothing and name no subject: making one is checked as reading one.

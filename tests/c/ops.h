@@ -190,6 +190,9 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "list_shares")) {
         return bl_shares_list(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
     }
+    if (!strcmp(op, "purge_shares")) {
+        return bl_shares_purge(vault, step_caller(s), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }
@@ -207,6 +210,9 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     }
     if (!strcmp(op, "reapply_erasures")) {
         return bl_ledger_reapply(vault, step_caller(s), doc_arg(s, "entries"), out);
+    }
+    if (!strcmp(op, "purge")) {
+        return bl_vault_purge(vault, step_caller(s), out);
     }
     if (!strcmp(op, "open_report")) {
         return bl_vault_open_report(vault, out);

@@ -121,6 +121,19 @@ impl fmt::Debug for Shared {
     }
 }
 
+/// What [`Vault::purge_shares`](crate::Vault::purge_shares) removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SharePurge {
+    /// Expired shares deleted.
+    pub removed: u64,
+    /// Transactions it took (each holds the write lock for one batch of at most 1,000).
+    pub batches: u64,
+}
+
+/// Shares deleted per transaction by a purge.
+const PURGE_BATCH: u64 = 1_000;
+
 /// One of a subject's shares as listed (never its id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -465,6 +478,26 @@ impl Shares {
             tx.delete_share(&hash)?;
             Ok(((), vec![Event::about(Action::ShareRevoke, row.subject_id, token).with_reference(hash)]))
         })
+    }
+
+    /// Delete every expired share, a batch of at most 1,000 per transaction (the write lock is
+    /// never held longer than one batch). Audited once, as `share.purge`.
+    pub(crate) fn purge(engine: &Engine, caller: &Caller) -> Result<SharePurge> {
+        let (mut removed, mut batches) = (0, 0);
+        loop {
+            let now = engine.now_ms();
+            let n = engine.write(caller, Action::SharePurge, None, |tx| {
+                engine.validate_purpose(tx, caller)?;
+                Ok((tx.purge_expired_shares(now, PURGE_BATCH)?, vec![]))
+            })?;
+            removed += n;
+            batches += 1;
+            if n < PURGE_BATCH {
+                break;
+            }
+        }
+        engine.write(caller, Action::SharePurge, None, |_| Ok(((), vec![Event::attempt(Action::SharePurge, None)])))?;
+        Ok(SharePurge { removed, batches })
     }
 
     /// The subject's shares (each authenticated on the way).

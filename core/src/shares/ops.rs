@@ -8,7 +8,7 @@ use crate::caller::Caller;
 use crate::declare::{operations, Arg, Ret};
 use crate::engine::parse_options;
 use crate::error::Result;
-use crate::shares::{ShareInfo, ShareRef, ShareSpec, Shared};
+use crate::shares::{ShareInfo, SharePurge, ShareRef, ShareSpec, Shared, Shares};
 use crate::subjects::Lookup;
 
 use crate::vault::Vault;
@@ -78,5 +78,19 @@ operations! {
     pub fn list_shares(&self, caller: &Caller, lookup: &Lookup) -> Result<Vec<ShareRef>> {
         let open = self.state()?;
         open.shares.list(&open.engine, &open.subjects, caller, lookup)
+    }
+
+    /// Delete every expired share, at most 1,000 per transaction (readers and writers wait for
+    /// one batch at most). Returns how many went and in how many batches.
+    #[operation(
+        c = "bl_shares_purge",
+        action = "share.purge",
+        check = none("removes what expired by its own terms; returns only counts"),
+        errors = [],
+        args = [Arg::Caller],
+        ret = Ret::json("report", "SharePurge"),
+    )]
+    pub fn purge_shares(&self, caller: &Caller) -> Result<SharePurge> {
+        Shares::purge(&self.state()?.engine, caller)
     }
 }

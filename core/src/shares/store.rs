@@ -50,4 +50,7 @@ pub(crate) trait ShareWrites: ShareReads {
 
     /// Delete every share of the subject (its erasure); how many there were.
     fn delete_shares_of_subject(&self, subject_id: i64) -> Result<u64>;
+
+    /// Delete at most `limit` shares that expired at `now_ms` or before; how many went.
+    fn purge_expired_shares(&self, now_ms: i64, limit: u64) -> Result<u64>;
 }

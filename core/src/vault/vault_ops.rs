@@ -8,8 +8,27 @@ use crate::declare::{operations, Arg, Ret};
 use crate::error::Result;
 
 use super::{CompactReport, OpenReport, Vault};
+use crate::retention::{self, Purged};
 
 operations! {
+    /// Remove or record everything whose time has passed: agreements past their expiry are
+    /// recorded as expired (with their outbox events), expired tokens, sessions and shares are
+    /// deleted — each in batches of at most 1,000 per transaction (the write lock is never held
+    /// longer than one batch), so a purge killed half way leaves whole batches done and running
+    /// it again finishes the work. Returns what each part did.
+    #[operation(
+        c = "bl_vault_purge",
+        action = "vault.purge",
+        check = none("removes what expired by its own terms; returns only counts"),
+        errors = [],
+        args = [Arg::Caller],
+        ret = Ret::json("report", "Purged"),
+    )]
+    pub fn purge(&self, caller: &Caller) -> Result<Purged> {
+        let open = self.state()?;
+        retention::purge(&open.engine, &open.tokens, caller)
+    }
+
     /// What opening the vault found: the audit head then, how it compares with
     /// `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup;
     /// re-apply the erasure ledger) and how many erasures the ledger holds.

@@ -346,6 +346,10 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let lookup = Lookup::from_json(&s["lookup"])?;
                 to_value(v.list_shares(&caller, &lookup)?)
             }
+            "purge_shares" => {
+                let caller = caller(s)?;
+                to_value(v.purge_shares(&caller)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -370,6 +374,10 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let caller = caller(s)?;
                 let entries = documents_from_json(s["entries"].clone())?;
                 to_value(v.reapply_erasures(&caller, entries)?)
+            }
+            "purge" => {
+                let caller = caller(s)?;
+                to_value(v.purge(&caller)?)
             }
             "open_report" => to_value(v.open_report()?),
             "compact" => {
@@ -452,12 +460,14 @@ pub const OPERATIONS: &[&str] = &[
     "resolve_share",
     "revoke_share",
     "list_shares",
+    "purge_shares",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",
     "flush_audit",
     "export_erasure_ledger",
     "reapply_erasures",
+    "purge",
     "open_report",
     "compact",
     "rekey",

@@ -154,3 +154,34 @@ pub unsafe extern "C" fn bl_shares_list(
         unsafe { put_json(out_shares_json, &result) }
     })
 }
+
+/// Delete every expired share, at most 1,000 per transaction (readers and writers wait for one
+/// batch at most). Returns how many went and in how many batches. No purpose check: removes what
+/// expired by its own terms; returns only counts.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+/// (`SharePurge` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+/// it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_shares_purge(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        let result = v.purge_shares(&caller)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}

@@ -9,6 +9,40 @@ use crate::convert::{self, check_out, put_json};
 use crate::error::guard;
 use crate::handles::{self, bl_caller, bl_key, bl_vault};
 
+/// Remove or record everything whose time has passed: agreements past their expiry are recorded as
+/// expired (with their outbox events), expired tokens, sessions and shares are deleted — each in
+/// batches of at most 1,000 per transaction (the write lock is never held longer than one batch),
+/// so a purge killed half way leaves whole batches done and running it again finishes the work.
+/// Returns what each part did. No purpose check: removes what expired by its own terms; returns
+/// only counts.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+/// (`Purged` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes it.
+/// Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_vault_purge(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        let result = v.purge(&caller)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}
+
 /// What opening the vault found: the audit head then, how it compares with `Options::audit_anchor`
 /// (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger)
 /// and how many erasures the ledger holds. No purpose check: a head, a word and a count: no

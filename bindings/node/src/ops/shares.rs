@@ -71,4 +71,16 @@ calls! {
         let lookup = c.later(c.lookup(1))?;
         c.spawn(move || Out::json(&v?.list_shares(&caller?, &lookup?)?))
     });
+    /// `purgeShares(handle, actor, purpose)`: Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most).
+    c"purgeShares" => purge_shares(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(1)?;
+        Ok(Out::json(&v.purge_shares(&caller)?)?)
+    });
+    /// `purgeSharesAsync(handle, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"purgeSharesAsync" => purge_shares_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(1))?;
+        c.spawn(move || Out::json(&v?.purge_shares(&caller?)?))
+    });
 }

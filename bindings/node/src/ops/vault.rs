@@ -5,6 +5,18 @@
 use crate::calls::{calls, Call, Failure, Out};
 
 calls! {
+    /// `purge(handle, actor, purpose)`: Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work.
+    c"purge" => purge(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(1)?;
+        Ok(Out::json(&v.purge(&caller)?)?)
+    });
+    /// `purgeAsync(handle, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"purgeAsync" => purge_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(1))?;
+        c.spawn(move || Out::json(&v?.purge(&caller?)?))
+    });
     /// `openReport(handle)`: What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds.
     c"openReport" => open_report(|c| unsafe {
         let v = c.vault()?;

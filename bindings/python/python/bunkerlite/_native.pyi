@@ -26,12 +26,14 @@ from .types import (
     PageOfSubject,
     ProcessingDecision,
     PurgeReport,
+    Purged,
     ReapplyReport,
     ReceiptCheck,
     Session,
     SessionInfo,
     SessionPurge,
     ShareInfo,
+    SharePurge,
     ShareRef,
     Shared,
     Subject,
@@ -203,6 +205,8 @@ class Vault:
         """Revoke a share (`NOT_FOUND` when there is none): later resolutions are `NOT_FOUND`. No purpose check: ends a disclosure; reads nothing."""
     def list_shares(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> List[ShareRef]:
         """The subject's shares, live and expired, each by its reference (never its id) with what it shares, with whom, until when and how often it was resolved. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
+    def purge_shares(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SharePurge:
+        """Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most). No purpose check: removes what expired by its own terms; returns only counts."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> PageOfAuditEvent:
         """List audit events, newest first: the subject's (a token) or, without one, all. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose."""
     def get_audit_head(self) -> AuditHead:
@@ -215,6 +219,8 @@ class Vault:
         """The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. No purpose check: keyed hashes only: no personal data."""
     def reapply_erasures(self, entries: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ReapplyReport:
         """Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or another vault's). Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored."""
+    def purge(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Purged:
+        """Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. No purpose check: removes what expired by its own terms; returns only counts."""
     def open_report(self) -> OpenReport:
         """What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited)."""
     def compact(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> CompactReport:

@@ -123,6 +123,32 @@ class SessionPurge(TypedDict):
     """Transactions it took (each holds the write lock for one batch of at most 1,000)."""
 
 
+class SharePurge(TypedDict):
+    """What `purge_shares` removed."""
+
+    removed: int
+    """Expired shares deleted."""
+    batches: int
+    """Transactions it took (each holds the write lock for one batch of at most 1,000)."""
+
+
+class Purged(TypedDict):
+    """What `purge` did. Holds no personal data."""
+
+    tokens: int
+    """Expired tokens deleted."""
+    sessions: int
+    """Expired sessions deleted."""
+    shares: int
+    """Expired shares deleted."""
+    agreements_expired: int
+    """Agreements recorded as expired."""
+    started_ms: int
+    """When it ran (milliseconds since the Unix epoch, at its start)."""
+    took_ms: int
+    """How long it took, in milliseconds."""
+
+
 class ShareInfo(TypedDict):
     """A share as made. `Debug` does not show the id."""
 
@@ -1247,6 +1273,7 @@ __all__ = [
     "PostgresOptions",
     "ProcessingDecision",
     "PurgeReport",
+    "Purged",
     "ReapplyReport",
     "ReceiptCheck",
     "Session",
@@ -1255,6 +1282,7 @@ __all__ = [
     "SessionPurge",
     "SessionRef",
     "ShareInfo",
+    "SharePurge",
     "ShareRef",
     "ShareSpec",
     "Shared",

@@ -75,4 +75,17 @@ impl Vault {
         let result = call(py, || self.inner.list_shares(&caller, &lookup))?;
         convert::result(py, &result)
     }
+
+    /// Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most). Returns how many went and in how many batches. No purpose check: removes what expired by its own terms; returns only counts.
+    #[pyo3(signature = (*, actor = None, purpose = None))]
+    fn purge_shares<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let caller = arg(py, || convert::caller(actor, purpose))?;
+        let result = call(py, || self.inner.purge_shares(&caller))?;
+        convert::result(py, &result)
+    }
 }

@@ -10,6 +10,19 @@ use crate::{arg, call, convert, Vault};
 
 #[pymethods]
 impl Vault {
+    /// Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts.
+    #[pyo3(signature = (*, actor = None, purpose = None))]
+    fn purge<'py>(
+        &self,
+        py: Python<'py>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let caller = arg(py, || convert::caller(actor, purpose))?;
+        let result = call(py, || self.inner.purge(&caller))?;
+        convert::result(py, &result)
+    }
+
     /// What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited).
     #[pyo3(signature = ())]
     fn open_report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

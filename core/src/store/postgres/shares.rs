@@ -66,6 +66,14 @@ impl ShareWrites for Db<'_> {
     fn delete_shares_of_subject(&self, subject_id: i64) -> Result<u64> {
         self.exec("DELETE FROM shares WHERE subject_id = $1", &[&subject_id])
     }
+
+    fn purge_expired_shares(&self, now_ms: i64, limit: u64) -> Result<u64> {
+        let limit = limit as i64;
+        self.exec(
+            "DELETE FROM shares WHERE hash IN (SELECT hash FROM shares WHERE expires_ms <= $1 LIMIT $2)",
+            &[&now_ms, &limit],
+        )
+    }
 }
 
 impl ShareReads for Db<'_> {

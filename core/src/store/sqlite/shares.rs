@@ -71,6 +71,16 @@ impl ShareWrites for Db<'_> {
     fn delete_shares_of_subject(&self, subject_id: i64) -> Result<u64> {
         Ok(self.conn.prepare_cached("DELETE FROM shares WHERE subject_id = ?1")?.execute([subject_id])? as u64)
     }
+
+    fn purge_expired_shares(&self, now_ms: i64, limit: u64) -> Result<u64> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "DELETE FROM shares WHERE hash IN (SELECT hash FROM shares WHERE expires_ms <= ?1 LIMIT ?2)",
+            )?
+            .execute(rusqlite::params![now_ms, limit as i64])?;
+        Ok(n as u64)
+    }
 }
 
 impl ShareReads for Db<'_> {
