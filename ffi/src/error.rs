@@ -146,6 +146,7 @@ mod tests {
             BL_EXPIRED,
             BL_EXHAUSTED,
             BL_CONSENT_REQUIRED,
+            BL_BULK_LOCKED,
             BL_WRONG_KEY,
             BL_INTEGRITY,
             BL_KEY_SOURCE,
