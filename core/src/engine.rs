@@ -340,6 +340,36 @@ impl Engine {
         }
     }
 
+    /// A purge of what expired, in batches: `batch(tx, now, after)` removes at most `size` rows
+    /// past the cursor `after` (none: from the start) and returns how many with the next cursor.
+    /// One transaction per batch (the write lock is never held longer than one batch), each
+    /// checking the caller's purpose; a batch that removed fewer than `size` ends it; then one
+    /// `action` event. Returns how many rows went and in how many batches.
+    pub(crate) fn purge_in_batches<C>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        size: u64,
+        mut batch: impl FnMut(&Tx<'_>, i64, Option<&C>) -> Result<(u64, Option<C>)>,
+    ) -> Result<(u64, u64)> {
+        let (mut removed, mut batches, mut after): (u64, u64, Option<C>) = (0, 0, None);
+        loop {
+            let now = self.now_ms();
+            let (n, last) = self.write(caller, action, None, |tx| {
+                self.validate_purpose(tx, caller)?;
+                Ok((batch(tx, now, after.as_ref())?, vec![]))
+            })?;
+            removed += n;
+            batches += 1;
+            if n < size {
+                break;
+            }
+            after = last;
+        }
+        self.write(caller, action, None, |_| Ok(((), vec![Event::attempt(action, None)])))?;
+        Ok((removed, batches))
+    }
+
     /// A read: `f` runs on a reader connection and returns its result with the events to record
     /// (one per subject read); a failure records one event with its error code.
     pub(crate) fn read<T>(

@@ -510,23 +510,10 @@ impl Sessions {
     /// Remove every expired session, a batch of at most 1,000 per transaction (the write lock is
     /// never held longer than one batch).
     pub(crate) fn purge(engine: &Engine, caller: &Caller) -> Result<SessionPurge> {
-        let (mut removed, mut batches, mut after) = (0, 0, None);
-        loop {
-            let now = engine.now_ms();
-            let (n, last) = engine.write(caller, Action::SessionPurge, None, |tx| {
-                engine.validate_purpose(tx, caller)?;
-                Ok((tx.purge_expired_sessions(now, after.as_ref(), PURGE_BATCH)?, vec![]))
+        let (removed, batches) =
+            engine.purge_in_batches(caller, Action::SessionPurge, PURGE_BATCH, |tx, now, after| {
+                tx.purge_expired_sessions(now, after, PURGE_BATCH)
             })?;
-            removed += n;
-            batches += 1;
-            if n < PURGE_BATCH {
-                break;
-            }
-            after = last;
-        }
-        engine.write(caller, Action::SessionPurge, None, |_| {
-            Ok(((), vec![Event::attempt(Action::SessionPurge, None)]))
-        })?;
         Ok(SessionPurge { removed, batches })
     }
 }

@@ -483,20 +483,10 @@ impl Shares {
     /// Delete every expired share, a batch of at most 1,000 per transaction (the write lock is
     /// never held longer than one batch). Audited once, as `share.purge`.
     pub(crate) fn purge(engine: &Engine, caller: &Caller) -> Result<SharePurge> {
-        let (mut removed, mut batches) = (0, 0);
-        loop {
-            let now = engine.now_ms();
-            let n = engine.write(caller, Action::SharePurge, None, |tx| {
-                engine.validate_purpose(tx, caller)?;
-                Ok((tx.purge_expired_shares(now, PURGE_BATCH)?, vec![]))
+        let (removed, batches) =
+            engine.purge_in_batches::<()>(caller, Action::SharePurge, PURGE_BATCH, |tx, now, _| {
+                Ok((tx.purge_expired_shares(now, PURGE_BATCH)?, None))
             })?;
-            removed += n;
-            batches += 1;
-            if n < PURGE_BATCH {
-                break;
-            }
-        }
-        engine.write(caller, Action::SharePurge, None, |_| Ok(((), vec![Event::attempt(Action::SharePurge, None)])))?;
         Ok(SharePurge { removed, batches })
     }
 

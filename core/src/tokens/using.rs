@@ -276,19 +276,9 @@ impl Tokens {
     /// Delete expired tokens, [`PURGE_BATCH`] per transaction (readers are never blocked, and
     /// other writers get the lock between transactions).
     pub(crate) fn purge(&self, engine: &Engine, caller: &Caller) -> Result<PurgeReport> {
-        let mut removed = 0;
-        loop {
-            let now = engine.now_ms();
-            let n = engine.write(caller, Action::TokenPurge, None, |tx| {
-                engine.validate_purpose(tx, caller)?;
-                Ok((tx.purge_expired_tokens(now, PURGE_BATCH)?, vec![]))
-            })?;
-            removed += n;
-            if n < PURGE_BATCH {
-                break;
-            }
-        }
-        engine.write(caller, Action::TokenPurge, None, |_| Ok(((), vec![Event::attempt(Action::TokenPurge, None)])))?;
+        let (removed, _) = engine.purge_in_batches::<()>(caller, Action::TokenPurge, PURGE_BATCH, |tx, now, _| {
+            Ok((tx.purge_expired_tokens(now, PURGE_BATCH)?, None))
+        })?;
         Ok(PurgeReport { removed })
     }
 }
