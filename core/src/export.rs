@@ -21,7 +21,7 @@ use crate::chain::Event;
 use crate::engine::Engine;
 use crate::erasure::REGISTRY;
 use crate::error::{Error, ErrorKind, Result};
-use crate::lifecycle::{write_failed, Section, SubjectRef};
+use crate::lifecycle::{write_bytes, write_failed, write_json, Section, SubjectRef};
 use crate::policy::Operation;
 use crate::subjects::{self, Lookup, Subjects};
 
@@ -67,20 +67,6 @@ impl Write for Counted<'_> {
     }
 }
 
-fn put(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
-    out.write_all(bytes).map_err(|_| write_failed())
-}
-
-fn put_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(|e| {
-        if e.is_io() {
-            write_failed()
-        } else {
-            Error::internal("an export field could not be written as JSON")
-        }
-    })
-}
-
 /// Export the subject `lookup` names to `out`, checked as `export` of it and audited as
 /// `subject.export` (a failure, a write failure included, as a failed attempt). Buffered audit
 /// events are committed first, so the trail holds every event recorded before the call.
@@ -97,24 +83,24 @@ pub(crate) fn export_to(
         let now = engine.now_ms();
         let who = SubjectRef { id, token, now_ms: now };
         let mut w = Counted { out: &mut *out, bytes: 0 };
-        put(&mut w, b"{\"format\":")?;
-        put_json(&mut w, EXPORT_FORMAT)?;
-        put(
+        write_bytes(&mut w, b"{\"format\":")?;
+        write_json(&mut w, EXPORT_FORMAT)?;
+        write_bytes(
             &mut w,
             format!(",\"exported_ms\":{now},\"vault\":\"{}\",\"subject\":", hex::encode(engine.keys().vault_id()))
                 .as_bytes(),
         )?;
-        put_json(&mut w, &subject)?;
+        write_json(&mut w, &subject)?;
         let mut sections = BTreeMap::new();
         for area in REGISTRY {
-            put(&mut w, b",")?;
-            put_json(&mut w, area.section())?;
-            put(&mut w, b":")?;
+            write_bytes(&mut w, b",")?;
+            write_json(&mut w, area.section())?;
+            write_bytes(&mut w, b":")?;
             let mut section = Section::new(&mut w);
             area.export(engine, db, &who, &dek, &mut section)?;
             sections.insert(area.section().to_owned(), section.finish()?);
         }
-        put(&mut w, b"}")?;
+        write_bytes(&mut w, b"}")?;
         w.flush().map_err(|_| write_failed())?;
         let summary = ExportSummary {
             subject: subject.token.clone(),

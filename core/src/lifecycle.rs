@@ -63,8 +63,8 @@ impl<'w> Section<'w> {
         if self.written && self.items == 0 {
             return Err(Error::internal("an export section is a list or one value, not both"));
         }
-        self.out.write_all(if self.items == 0 { b"[" } else { b"," }).map_err(|_| write_failed())?;
-        serde_json::to_writer(&mut *self.out, item).map_err(|e| serialize_failed(&e))?;
+        write_bytes(self.out, if self.items == 0 { b"[" } else { b"," })?;
+        write_json(self.out, item)?;
         self.items += 1;
         self.written = true;
         Ok(())
@@ -75,7 +75,7 @@ impl<'w> Section<'w> {
         if self.written {
             return Err(Error::internal("an export section holds one value"));
         }
-        serde_json::to_writer(&mut *self.out, value).map_err(|e| serialize_failed(&e))?;
+        write_json(self.out, value)?;
         self.written = true;
         Ok(())
     }
@@ -87,17 +87,25 @@ impl<'w> Section<'w> {
             (true, 0) => b"",
             (true, _) => b"]",
         };
-        self.out.write_all(end).map_err(|_| write_failed())?;
+        write_bytes(self.out, end)?;
         Ok(self.items.max(u64::from(self.written)))
     }
 }
 
-fn serialize_failed(e: &serde_json::Error) -> Error {
-    if e.is_io() {
-        write_failed()
-    } else {
-        Error::internal("an exported item could not be written as JSON")
-    }
+/// Write bytes of an export (a failure is [`write_failed`]).
+pub(crate) fn write_bytes(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes).map_err(|_| write_failed())
+}
+
+/// Write a value of an export as JSON (a failing destination is [`write_failed`]).
+pub(crate) fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| {
+        if e.is_io() {
+            write_failed()
+        } else {
+            Error::internal("an exported value could not be written as JSON")
+        }
+    })
 }
 
 /// An area's part of a subject's life.

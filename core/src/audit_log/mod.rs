@@ -297,13 +297,7 @@ enum Audited {
 /// missing). A failure is `INTEGRITY`, naming the first bad event or the subject's row id.
 pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<AuditReport> {
     engine.flush_audit()?;
-    let anchor: Option<(u64, [u8; 32])> = anchor
-        .map(|a| {
-            let mut mac = [0u8; 32];
-            hex::decode_to_slice(&a.hash, &mut mac).map_err(|_| Error::invalid("anchor hash must be 64 hex digits"))?;
-            Ok::<_, Error>((a.seq, mac))
-        })
-        .transpose()?;
+    let anchor: Option<(u64, [u8; 32])> = anchor.map(|a| Ok::<_, Error>((a.seq, a.mac()?))).transpose()?;
     engine.unaudited_snapshot(|db| {
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();

@@ -120,6 +120,15 @@ fn broken() -> Error {
     Error::integrity("the erasure ledger's chain is broken (an entry was changed, removed or reordered)")
 }
 
+/// Check that `row` is the entry at `seq` after the one whose MAC is `prev`; `prev` becomes its.
+fn link(keys: &ErasureKeys, prev: &mut [u8; 32], seq: i64, row: &LedgerRow) -> Result<()> {
+    if row.seq != seq || !bool::from(mac(keys, prev, row).ct_eq(&row.mac)) {
+        return Err(broken());
+    }
+    *prev = row.mac;
+    Ok(())
+}
+
 /// Every entry of the vault's ledger, its chain checked.
 fn read_all(keys: &ErasureKeys, db: &Db<'_>) -> Result<Vec<LedgerEntry>> {
     let (mut out, mut prev, mut after) = (Vec::new(), [0u8; 32], 0);
@@ -127,10 +136,8 @@ fn read_all(keys: &ErasureKeys, db: &Db<'_>) -> Result<Vec<LedgerEntry>> {
         let rows = db.ledger_rows(after, PAGE)?;
         let last = rows.len() < PAGE as usize;
         for row in rows {
-            if row.seq != after + 1 || !bool::from(mac(keys, &prev, &row).ct_eq(&row.mac)) {
-                return Err(broken());
-            }
-            (prev, after) = (row.mac, row.seq);
+            link(keys, &mut prev, after + 1, &row)?;
+            after = row.seq;
             out.push(LedgerEntry {
                 seq: row.seq,
                 subject: hex::encode(row.subject),
@@ -192,10 +199,7 @@ pub(crate) fn check(keys: &ErasureKeys, entries: &[LedgerEntry]) -> Result<Vec<C
         }
         let row =
             LedgerRow { seq: e.seq, subject: unhex(&e.subject)?, indexes, erased_ms: e.erased_ms, mac: unhex(&e.mac)? };
-        if row.seq != i as i64 + 1 || !bool::from(mac(keys, &prev, &row).ct_eq(&row.mac)) {
-            return Err(broken());
-        }
-        prev = row.mac;
+        link(keys, &mut prev, i as i64 + 1, &row)?;
         out.push((row.subject, row.indexes, row.erased_ms));
     }
     Ok(out)
