@@ -914,6 +914,54 @@ int32_t bl_outbox_ack(const struct bl_vault *vault,
                       const char *consumer);
 
 /*
+ Restrict the processing of a subject (GDPR Art. 18): from now on its data is stored, exported to
+ it (`export_subject`) and erased, but read or detokenized for no purpose — named or not; such
+ calls get `CONSENT_REQUIRED` — until `lift_restriction`. Returns {subject, restricted,
+ since_ms, changed}. No purpose check: limits processing; reads nothing.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the restriction (`Restriction` as JSON text) to `*out_restriction_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_restriction_json` is a
+ valid pointer.
+ */
+int32_t bl_restriction_set(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *mode,
+                           const char *value,
+                           char **out_restriction_json);
+
+/*
+ Lift a subject's restriction of processing (`changed: false` when there was none). No purpose
+ check: ends a limit the subject or an operator set; reads nothing.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the restriction (`Restriction` as JSON text) to `*out_restriction_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_restriction_json` is a
+ valid pointer.
+ */
+int32_t bl_restriction_lift(const struct bl_vault *vault,
+                            const struct bl_caller *caller,
+                            const char *mode,
+                            const char *value,
+                            char **out_restriction_json);
+
+/*
  Record every agreement whose expiry passed as expired (with its outbox event), a thousand per
  transaction. Returns {changed}. No purpose check: records the expiries that agreements' own
  terms set; returns only a count.
@@ -979,6 +1027,290 @@ int32_t bl_ledger_reapply(const struct bl_vault *vault,
                           const struct bl_caller *caller,
                           const char *entries_json,
                           char **out_report_json);
+
+/*
+ Record a data-subject request of the subject `lookup` names: `spec.kind` (access, rectify,
+ change_app_data, erase, restrict, object, port, withdraw_consent, opt_out, opt_in),
+ `spec.regime` (gdpr by default, ccpa, voluntary), `spec.verified` (the subject proved who they
+ are), `spec.patch` (rectify, change_app_data), `spec.app`, `spec.legal_basis`, `spec.note`,
+ `spec.received_ms`. Its due date follows the regime (GDPR: one calendar month; CCPA and
+ voluntary: 45 days, with an acknowledgement due in ten business days; opt-outs and opt-ins: 15
+ business days). When one of the same kind is open or in progress, this one's proposal is added
+ to it and that request is returned with `existing: true` — both proposals stay visible. No
+ purpose check: a subject exercising a right: the request is not processing of its data.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `spec_json` is NULL or the spec as JSON text (an object). Writes the request (`Request` as JSON
+ text) to `*out_request_json`; free it with `bl_string_free`, which wipes it. Errors:
+ `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_create(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          const char *spec_json,
+                          char **out_request_json);
+
+/*
+ A request by its id, with its proposals (each kept, oldest first) and the reasons given. No
+ purpose check: handling the subject's own request: what it sent to exercise a right.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Writes the request (`RequestDetail` as JSON text) to `*out_request_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_get(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *id,
+                       char **out_request_json);
+
+/*
+ Requests in arrival order, at most 100 per page (no proposals: `get_request` has them), narrowed
+ by `query`: `state`, `subject` (a token), `overdue` (open or in progress past the due date),
+ `due_within_days`. No purpose check: ids, kinds, states and dates: no personal data.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `query_json` is NULL
+ or the query as JSON text (an object). `cursor` is NULL for the first page or the previous
+ page's `next`; `limit` is 1–1000. Writes the page (`Page<Request>` as JSON text) to
+ `*out_page_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+ pointer.
+ */
+int32_t bl_requests_list(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *query_json,
+                         const char *cursor,
+                         uint64_t limit,
+                         char **out_page_json);
+
+/*
+ Start working on an open request (→ `in_progress`). No purpose check: a step in handling the
+ subject's request.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Writes the request (`Request` as JSON text) to `*out_request_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_start(const struct bl_vault *vault,
+                         const struct bl_caller *caller,
+                         const char *id,
+                         char **out_request_json);
+
+/*
+ Record that the request's subject proved who they are (an approval needs it). No purpose check:
+ a step in handling the subject's request.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Writes the request (`Request` as JSON text) to `*out_request_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_verify(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *id,
+                          char **out_request_json);
+
+/*
+ Extend the request's deadline, once, with a reason (1 to 2,000 characters), as far as its regime
+ allows: GDPR to three months after receipt, CCPA and voluntary to 90 days; opt-outs and opt-ins
+ cannot be extended. No purpose check: a step in handling the subject's request.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ `reason` is required. Writes the request (`Request` as JSON text) to `*out_request_json`; free
+ it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_extend(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *id,
+                          const char *reason,
+                          char **out_request_json);
+
+/*
+ Approve a verified request and apply its change in the same unit of work (→ `fulfilled`):
+ rectify patches the profile and change_app_data the app's document (with `options.proposal`, or
+ the latest proposal; re-validated now), erase erases the subject, restrict restricts its
+ processing, withdraw_consent / opt_out / opt_in withdraw, refuse or give consent under the
+ request's legal basis; access, port and object are answered outside the vault and recorded as
+ fulfilled. Each change is checked as its own operation is (rectify and change_app_data as write,
+ erase as delete). No purpose check: the change it applies is checked as its own operation is
+ (write, or delete for an erasure).
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ `options_json` is NULL or the options as JSON text (an object). Writes the request (`Request` as
+ JSON text) to `*out_request_json`; free it with `bl_string_free`, which wipes it. Errors:
+ `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_DUPLICATE`, `BL_CONSENT_REQUIRED`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_approve(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *id,
+                           const char *options_json,
+                           char **out_request_json);
+
+/*
+ Deny a request (→ `denied`) with a Data Rights Protocol reason code (need_user_verification,
+ suspected_fraud, insufficient_verification, no_match, claim_not_covered, outside_jurisdiction,
+ too_many_requests, other) and, optionally, words. No purpose check: a step in handling the
+ subject's request.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ `code` is required. `reason` may be NULL. Writes the request (`Request` as JSON text) to
+ `*out_request_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`,
+ `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_deny(const struct bl_vault *vault,
+                        const struct bl_caller *caller,
+                        const char *id,
+                        const char *code,
+                        const char *reason,
+                        char **out_request_json);
+
+/*
+ The subject withdraws its open or in-progress request (→ `revoked`). No purpose check: the
+ subject withdrawing its own request.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `id` is required.
+ Writes the request (`Request` as JSON text) to `*out_request_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`, `BL_INTEGRITY`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_request_json` is a valid
+ pointer.
+ */
+int32_t bl_request_revoke(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *id,
+                          char **out_request_json);
+
+/*
+ Record every unverified open request past its due date as expired (the subject never proved who
+ they are), 1,000 per transaction. Returns {expired, batches}. No purpose check: records what the
+ requests' own deadlines decided; returns counts.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report
+ (`RequestExpiry` as JSON text) to `*out_report_json`; free it with `bl_string_free`, which wipes
+ it. Errors: `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_requests_expire(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           char **out_report_json);
+
+/*
+ The requests' outbox, oldest first, after `cursor` (every transition: received, proposal_added,
+ verified, in_progress, extended, fulfilled, denied, revoked, expired; ids, names and times
+ only). Delivered until acknowledged: at least once, in order. Purpose check: read, on no one
+ subject: the activity must cover reads. A vault with require_purpose needs a purpose.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is NULL for
+ the first page or the previous page's `next`; `limit` is 1–1000. Writes the page
+ (`Page<RequestEvent>` as JSON text) to `*out_page_json`; free it with `bl_string_free`, which
+ wipes it. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_page_json` is a valid
+ pointer.
+ */
+int32_t bl_request_events(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *cursor,
+                          uint64_t limit,
+                          char **out_page_json);
+
+/*
+ Acknowledge the requests' outbox up to and including the event whose cursor is given: those
+ events are deleted. Returns {removed}. No purpose check: removes delivered events; reads
+ nothing.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `cursor` is required.
+ Writes the report (`RequestAck` as JSON text) to `*out_report_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`, `BL_CLOSED`, `BL_BUSY`,
+ `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_request_ack(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *cursor,
+                       char **out_report_json);
 
 /*
  Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII

@@ -157,6 +157,35 @@ actions! {
     /// Everything that expired was removed or recorded (`purge`: tokens, sessions, shares,
     /// agreements); each part also has its own event.
     VaultPurge = 55, "vault.purge";
+    /// A data-subject request was received (or, one of its kind being open, its proposal added
+    /// to that one); details hold its kind, regime and verification.
+    RequestCreate = 56, "request.create";
+    /// A request was read with its proposals.
+    RequestGet = 57, "request.get";
+    /// Requests were listed.
+    RequestList = 58, "request.list";
+    /// Work on a request started.
+    RequestStart = 59, "request.start";
+    /// A request's subject was verified.
+    RequestVerify = 60, "request.verify";
+    /// A request's deadline was extended; details hold the new due date.
+    RequestExtend = 61, "request.extend";
+    /// A request was approved and its change applied (the change has its own event).
+    RequestApprove = 62, "request.approve";
+    /// A request was denied; details hold the reason code.
+    RequestDeny = 63, "request.deny";
+    /// The subject withdrew its request.
+    RequestRevoke = 64, "request.revoke";
+    /// An unverified request past its due date was recorded as expired.
+    RequestExpire = 65, "request.expire";
+    /// The requests' outbox was read.
+    RequestEvents = 66, "request.events";
+    /// The requests' outbox was acknowledged.
+    RequestAck = 67, "request.ack";
+    /// A subject's processing was restricted (GDPR Art. 18).
+    RestrictionSet = 68, "restriction.set";
+    /// A subject's restriction of processing was lifted.
+    RestrictionLift = 69, "restriction.lift";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

@@ -40,6 +40,13 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::ShareInfo>();
     out.subschema_for::<crate::Shared>();
     out.subschema_for::<crate::ShareRef>();
+    out.subschema_for::<crate::Request>();
+    out.subschema_for::<crate::RequestDetail>();
+    out.subschema_for::<crate::Page<crate::Request>>();
+    out.subschema_for::<crate::Page<crate::RequestEvent>>();
+    out.subschema_for::<crate::RequestExpiry>();
+    out.subschema_for::<crate::RequestAck>();
+    out.subschema_for::<crate::Restriction>();
     out.subschema_for::<crate::ErasureReceipt>();
     out.subschema_for::<crate::export::schema::SubjectExport>();
     out.subschema_for::<crate::ExportSummary>();
@@ -78,6 +85,9 @@ pub fn schemas() -> Schemas {
     input.subschema_for::<crate::SessionOptions>();
     input.subschema_for::<crate::ShareSpec>();
     input.subschema_for::<crate::BulkOptions>();
+    input.subschema_for::<crate::RequestSpec>();
+    input.subschema_for::<crate::RequestQuery>();
+    input.subschema_for::<crate::ApproveOptions>();
 
     Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
 }

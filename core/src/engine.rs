@@ -83,7 +83,7 @@ impl Engine {
         (op, target): (Operation, Target<'_>),
         after_read: bool,
     ) -> Result<()> {
-        if !self.policy.applies_to(caller) {
+        if !self.gated(caller, op) {
             return Ok(());
         }
         self.policy.check(db, &self.keys, caller, (op, target), after_read, self.now_ms())
@@ -104,7 +104,7 @@ impl Engine {
         found: Result<T>,
         subject: impl FnOnce(&T) -> Option<(i64, TokenBytes)>,
     ) -> Result<T> {
-        if !self.policy.applies_to(caller) {
+        if !self.gated(caller, op) {
             return found;
         }
         match found {
@@ -131,10 +131,26 @@ impl Engine {
         caller: &Caller,
         (op, target): (Operation, Target<'_>),
     ) -> Result<Option<Refusal>> {
-        if !self.policy.applies_to(caller) {
+        if !self.gated(caller, op) {
             return Ok(None);
         }
         self.policy.refusal(db, &self.keys, caller, (op, target), false, self.now_ms())
+    }
+
+    /// Whether a check of `op` by `caller` can refuse: the caller names a purpose, the vault
+    /// requires one, or `op` reads data (which a restriction of processing refuses to everyone).
+    fn gated(&self, caller: &Caller, op: Operation) -> bool {
+        op.restrictable() || self.policy.applies_to(caller)
+    }
+
+    /// Fail with `CONSENT_REQUIRED` when the processing of the subject with this row id is
+    /// restricted (GDPR Art. 18): what discloses its data outside the purpose check (a share
+    /// made, a share resolved) asks this.
+    pub(crate) fn check_unrestricted(&self, db: &Db<'_>, subject_id: i64) -> Result<()> {
+        match self.policy.restricted(db, &self.keys, subject_id, false)? {
+            Some(_) => Err(Error::new(ErrorKind::ConsentRequired, crate::policy::RESTRICTED)),
+            None => Ok(()),
+        }
     }
 
     /// Whether a purpose check of `caller` can refuse anything (it names a purpose, or the vault

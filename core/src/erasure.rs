@@ -21,6 +21,7 @@ use crate::ids::{format_token, TokenBytes};
 use crate::ledger::{self, LedgerEntry};
 use crate::lifecycle::{SubjectData, SubjectRef};
 use crate::policy::{Operation, Target};
+use crate::requests::lifecycle::RequestsData;
 use crate::sessions::lifecycle::SessionsData;
 use crate::shares::lifecycle::SharesData;
 use crate::store::{StorageReport, Tx};
@@ -30,7 +31,7 @@ use crate::tokens::lifecycle::TokensData;
 /// Every area that holds a subject's data besides the subject's own row, in the order an
 /// erasure removes their parts.
 pub(crate) const REGISTRY: &[&dyn SubjectData] =
-    &[&TokensData, &ConsentData, &AppsData, &SessionsData, &SharesData, &AuditData];
+    &[&TokensData, &ConsentData, &AppsData, &SessionsData, &SharesData, &RequestsData, &AuditData];
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -96,7 +97,7 @@ impl ErasureReceipt {
 pub(crate) fn forget(engine: &Engine, subjects: &Subjects, caller: &Caller, lookup: &Lookup) -> Result<ErasureReceipt> {
     let (mut receipt, truncated, due) = engine.erase(caller, Action::SubjectForget, subjects::hint(lookup), |tx| {
         let found = subjects.find_to_erase(engine, tx, caller, lookup)?;
-        let (receipt, event) = erase_found(engine, subjects, tx, &found, engine.now_ms())?;
+        let (receipt, event) = erase_in(engine, subjects, tx, &found, engine.now_ms())?;
         Ok((receipt, vec![event]))
     })?;
     receipt.scrubbed(engine, truncated, due);
@@ -118,7 +119,7 @@ pub(crate) fn forget_many(
     let (mut receipts, truncated, due) = engine.erase(caller, Action::SubjectForget, None, |tx| {
         let now = engine.now_ms();
         subjects.each_lookup(tx, (engine, caller, crate::policy::Operation::Delete), lookups, &mut misses, |found| {
-            erase_found(engine, subjects, tx, found, now)
+            erase_in(engine, subjects, tx, found, now)
         })
     })?;
     subjects::record_misses(engine, caller, Action::SubjectForget, misses)?;
@@ -130,7 +131,7 @@ pub(crate) fn forget_many(
 
 /// Erase a found subject inside a write transaction: every area's part, then its own row. The
 /// receipt (the WAL not yet truncated) and the audit event.
-fn erase_found(
+pub(crate) fn erase_in(
     engine: &Engine,
     subjects: &Subjects,
     tx: &Tx<'_>,
@@ -236,7 +237,7 @@ pub(crate) fn reapply(
         for token in &back {
             let lookup = Lookup::token(format_token(token));
             let found = subjects.find_to_erase(engine, tx, caller, &lookup)?;
-            let (_, event) = erase_found(engine, subjects, tx, &found, now)?;
+            let (_, event) = erase_in(engine, subjects, tx, &found, now)?;
             events.push(event);
             tokens.push(format_token(token));
             added += 1;

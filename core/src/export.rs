@@ -237,7 +237,7 @@ pub(crate) mod schema {
 
     use serde_json::Value;
 
-    use crate::{AppDocument, AuditEvent, ExportedSession, ShareRef, Subject, TokenInfo};
+    use crate::{AppDocument, AuditEvent, ExportedSession, RequestDetail, ShareRef, Subject, TokenInfo};
 
     /// Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
     /// metadata (never a token's value), its consent record as a verifiable receipt, its app
@@ -267,6 +267,8 @@ pub(crate) mod schema {
         sessions: Vec<ExportedSession>,
         /// The subject's shares, live or expired (never their ids).
         shares: Vec<ShareRef>,
+        /// The subject's data-subject requests, oldest first, with their proposals and reasons.
+        requests: Vec<RequestDetail>,
         /// Every audit event naming the subject, newest first, with its decrypted details.
         audit: Vec<AuditEvent>,
     }

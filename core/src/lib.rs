@@ -43,6 +43,7 @@ mod engine;
 mod erasure;
 mod error;
 mod export;
+mod fulfilment;
 mod ids;
 mod keyring;
 mod ledger;
@@ -52,6 +53,7 @@ mod options;
 mod page;
 mod patch;
 mod policy;
+mod requests;
 mod retention;
 mod sessions;
 mod shares;
@@ -70,6 +72,7 @@ pub use consent::types::{
     Activity, ActivitySpec, Agreement, BasisStatus, BasisType, ConsentEvent, ConsentOptions, ConsentReceipt,
     ConsentReport, ConsentStatus, LegalBasis, LegalBasisSpec, Notice, ProcessingDecision, ReceiptCheck,
 };
+pub use consent::restrict::Restriction;
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{Limits, MAX_DEPTH};
 pub use erasure::{ErasureReceipt, ReapplyReport};
@@ -79,6 +82,10 @@ pub use ledger::{ErasureLedger, LedgerEntry, LEDGER_FORMAT};
 pub use options::{AuditDetails, Options, PostgresOptions, SqliteOptions, Synchronous};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use patch::MAX_PATCH_OPERATIONS;
+pub use requests::{
+    ApproveOptions, Proposal, Request, RequestAck, RequestDetail, RequestEvent, RequestExpiry, RequestQuery,
+    RequestSpec, DENIAL_CODES, REGIMES, REQUEST_KINDS, REQUEST_STATES,
+};
 pub use retention::Purged;
 pub use sessions::{
     ExportedSession, Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS,
@@ -106,6 +113,7 @@ const AREAS: &[(&str, &[declare::Op])] = &[
     ("apps", apps::ops::OPERATIONS),
     ("sessions", sessions::ops::OPERATIONS),
     ("shares", shares::ops::OPERATIONS),
+    ("requests", requests::ops::OPERATIONS),
     ("audit_log", audit_log::ops::OPERATIONS),
     ("ledger", ledger::ops::OPERATIONS),
     ("vault", vault::vault_ops::OPERATIONS),

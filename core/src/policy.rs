@@ -57,6 +57,12 @@ impl Operation {
             .ok_or_else(|| Error::invalid("operation must be one of read, write, delete, export, detokenize"))
     }
 
+    /// Operations a restriction of processing (GDPR Art. 18) refuses, whatever the purpose: the
+    /// data is still stored, exported to the subject and erased.
+    pub(crate) const fn restrictable(self) -> bool {
+        matches!(self, Operation::Read | Operation::Detokenize)
+    }
+
     /// Operations that `require_purpose` refuses without a purpose.
     pub(crate) const fn reads_data(self) -> bool {
         matches!(self, Operation::Read | Operation::Export | Operation::Detokenize)
@@ -66,6 +72,10 @@ impl Operation {
 /// Why a caller that names no purpose is refused where the vault requires one.
 pub(crate) const REQUIRES_PURPOSE: &str =
     "this vault requires a purpose for reads, detokenization and exports (require_purpose)";
+/// Why a restricted subject's data is not read (GDPR Art. 18).
+pub(crate) const RESTRICTED: &str =
+    "the subject's processing is restricted (GDPR Art. 18): its data is stored, exported to it and erased, not read";
+
 /// Why a purpose that names no processing activity is refused.
 pub(crate) const UNKNOWN_PURPOSE: &str = "the purpose names no processing activity of this vault";
 
@@ -157,6 +167,10 @@ pub(crate) trait Gate: Send + Sync {
         after_read: bool,
         now_ms: i64,
     ) -> Result<Verdict>;
+
+    /// Since when the processing of the subject with this row id is restricted (GDPR Art. 18),
+    /// if it is (`after_read` as for [`refusal`](Self::refusal)).
+    fn restricted(&self, db: &Db<'_>, keys: &Keyring, subject_id: i64, after_read: bool) -> Result<Option<i64>>;
 
     /// The gate as `Any`: the area that installed it reaches its own state through it.
     fn as_any(&self) -> &dyn std::any::Any;

@@ -1,6 +1,6 @@
 //! Retention, orchestrated: one `purge` removes or records everything whose time has passed —
 //! expired tokens, sessions and shares are deleted, agreements past their expiry recorded as
-//! expired (with their outbox events) — each part in batches of at most 1,000 rows per
+//! expired (with their outbox events), unverified requests past their due date recorded as expired — each part in batches of at most 1,000 rows per
 //! transaction, so the write lock is never held longer than one batch and readers never wait
 //! for more. Each batch commits on its own: a purge killed half way leaves whole batches done
 //! and nothing half done, and running it again (from any process, or several at once) finishes
@@ -14,6 +14,7 @@ use crate::chain::Event;
 use crate::consent::Consent;
 use crate::engine::Engine;
 use crate::error::Result;
+use crate::requests::Requests;
 use crate::sessions::Sessions;
 use crate::shares::Shares;
 use crate::tokens::Tokens;
@@ -31,6 +32,8 @@ pub struct Purged {
     pub shares: u64,
     /// Agreements recorded as expired.
     pub agreements_expired: u64,
+    /// Unverified data-subject requests past their due date recorded as expired.
+    pub requests_expired: u64,
     /// When it ran (milliseconds since the Unix epoch, at its start).
     pub started_ms: i64,
     /// How long it took, in milliseconds.
@@ -45,12 +48,14 @@ pub(crate) fn purge(engine: &Engine, tokens: &Tokens, caller: &Caller) -> Result
     let tokens = tokens.purge(engine, caller)?.removed;
     let sessions = Sessions::purge(engine, caller)?.removed;
     let shares = Shares::purge(engine, caller)?.removed;
+    let requests_expired = Requests::expire(engine, caller)?.expired;
     engine.write(caller, Action::VaultPurge, None, |_| Ok(((), vec![Event::attempt(Action::VaultPurge, None)])))?;
     Ok(Purged {
         tokens,
         sessions,
         shares,
         agreements_expired,
+        requests_expired,
         started_ms,
         took_ms: clock.elapsed().as_millis().min(i64::MAX as u128) as i64,
     })

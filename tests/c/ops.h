@@ -139,6 +139,12 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "ack_consent_events")) {
         return bl_outbox_ack(vault, step_caller(s), json_str(s, "cursor", NULL), json_str(s, "consumer", NULL));
     }
+    if (!strcmp(op, "restrict_processing")) {
+        return bl_restriction_set(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "lift_restriction")) {
+        return bl_restriction_lift(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
     if (!strcmp(op, "purge_consents")) {
         return bl_consents_purge(vault, step_caller(s), out);
     }
@@ -192,6 +198,42 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     }
     if (!strcmp(op, "purge_shares")) {
         return bl_shares_purge(vault, step_caller(s), out);
+    }
+    if (!strcmp(op, "create_request")) {
+        return bl_request_create(vault, step_caller(s), lookup_mode(s), lookup_value(s), doc_arg(s, "spec"), out);
+    }
+    if (!strcmp(op, "get_request")) {
+        return bl_request_get(vault, step_caller(s), json_str(s, "id", NULL), out);
+    }
+    if (!strcmp(op, "list_requests")) {
+        return bl_requests_list(vault, step_caller(s), doc_arg(s, "query"), json_str(s, "cursor", NULL), page_limit(s), out);
+    }
+    if (!strcmp(op, "start_request")) {
+        return bl_request_start(vault, step_caller(s), json_str(s, "id", NULL), out);
+    }
+    if (!strcmp(op, "verify_request")) {
+        return bl_request_verify(vault, step_caller(s), json_str(s, "id", NULL), out);
+    }
+    if (!strcmp(op, "extend_request")) {
+        return bl_request_extend(vault, step_caller(s), json_str(s, "id", NULL), json_str(s, "reason", NULL), out);
+    }
+    if (!strcmp(op, "approve_request")) {
+        return bl_request_approve(vault, step_caller(s), json_str(s, "id", NULL), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "deny_request")) {
+        return bl_request_deny(vault, step_caller(s), json_str(s, "id", NULL), json_str(s, "code", NULL), json_str(s, "reason", NULL), out);
+    }
+    if (!strcmp(op, "revoke_request")) {
+        return bl_request_revoke(vault, step_caller(s), json_str(s, "id", NULL), out);
+    }
+    if (!strcmp(op, "expire_requests")) {
+        return bl_requests_expire(vault, step_caller(s), out);
+    }
+    if (!strcmp(op, "list_request_events")) {
+        return bl_request_events(vault, step_caller(s), json_str(s, "cursor", NULL), page_limit(s), out);
+    }
+    if (!strcmp(op, "ack_request_events")) {
+        return bl_request_ack(vault, step_caller(s), json_str(s, "cursor", NULL), out);
     }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);

@@ -175,12 +175,26 @@ impl Apps {
             .and_then(|()| engine.limits.check(&patch))
             .map_err(|e| engine.refused(caller, Action::AppUpdate, subjects::hint(lookup), e))?;
         engine.write(caller, Action::AppUpdate, subjects::hint(lookup), |tx| {
-            let (id, token, dek) = subjects.locate(engine, tx, (caller, Some(Operation::Write)), lookup)?;
-            let row = tx.app_document(id, app)?.ok_or_else(no_document)?;
-            let before = open_document(engine, &token, &dek, &row)?;
-            let after = apply_patch(&before, &patch, &engine.limits)?;
-            self.store((engine, Action::AppUpdate), tx, caller, (id, token, &dek), app, (Some(row), before), after)
+            self.update_in(engine, subjects, tx, caller, (lookup, app), &patch)
         })
+    }
+
+    /// [`update`](Self::update) inside a write: the document as changed and the event.
+    pub(crate) fn update_in(
+        &self,
+        engine: &Engine,
+        subjects: &Subjects,
+        tx: &Tx<'_>,
+        caller: &Caller,
+        (lookup, app): (&Lookup, &str),
+        patch: &Value,
+    ) -> Result<(AppDocument, Vec<Event>)> {
+        check_app(app)?;
+        let (id, token, dek) = subjects.locate(engine, tx, (caller, Some(Operation::Write)), lookup)?;
+        let row = tx.app_document(id, app)?.ok_or_else(no_document)?;
+        let before = open_document(engine, &token, &dek, &row)?;
+        let after = apply_patch(&before, patch, &engine.limits)?;
+        self.store((engine, Action::AppUpdate), tx, caller, (id, token, &dek), app, (Some(row), before), after)
     }
 
     /// Seal `after` as the subject's document of `app` (the next version of `stored`, or

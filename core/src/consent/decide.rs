@@ -88,6 +88,21 @@ impl Consent {
             // name an activity.
             engine.validate_purpose(tx, caller)?;
             let (sid, token, dek) = subjects.locate(engine, tx, (caller, None), lookup)?;
+            Self::decide_in(engine, tx, caller, (sid, token, &dek), brief, d)
+        })
+    }
+
+    /// Record a decision of the subject `(sid, token, dek)` inside a write: the agreement as it
+    /// is then, and the events.
+    pub(super) fn decide_in(
+        engine: &Engine,
+        tx: &Tx<'_>,
+        caller: &Caller,
+        (sid, token, dek): (i64, TokenBytes, &SecretKey),
+        brief: &str,
+        d: Decide<'_>,
+    ) -> Result<(Agreement, Vec<Event>)> {
+        {
             let basis = catalogue::basis(engine, tx, brief)?;
             let now = engine.now_ms();
             let mut events = Vec::new();
@@ -169,7 +184,26 @@ impl Consent {
             )?;
             events.push(event);
             Ok((Self::view(engine, tx, &basis, &c, &token, &dek, now)?, events))
-        })
+        }
+    }
+
+    /// What approving a consent request records, inside its unit of work: `status` (withdrawn,
+    /// refused or given) under `brief` for the subject, with method `request`.
+    pub(crate) fn decide_for_request(
+        engine: &Engine,
+        tx: &Tx<'_>,
+        caller: &Caller,
+        subject: (i64, TokenBytes, &SecretKey),
+        brief: &str,
+        status: ConsentStatus,
+    ) -> Result<Vec<Event>> {
+        catalogue::check_brief(brief)?;
+        let options = ConsentOptions { method: Some("request".to_owned()), ..ConsentOptions::default() };
+        let action = match status {
+            ConsentStatus::Withdrawn => Action::ConsentWithdraw,
+            _ => Action::ConsentGive,
+        };
+        Ok(Self::decide_in(engine, tx, caller, subject, brief, Decide { action, status, options: &options })?.1)
     }
 
     /// Append a decision to the history, set the current view, and write the outbox event.

@@ -22,11 +22,13 @@ impl SubjectData for ConsentData {
 
     fn erase(&self, engine: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
         let key = &engine.keys().consent().state;
+        // A restriction of processing goes too (nothing is left to restrict).
+        let unrestricted = u64::from(crate::consent::Consent::erase_restriction(engine, tx, subject.id)?);
         let removed = tx.delete_decisions_of_subject(subject.id)?;
         // Its pending events go, the outbox's chain linked past them.
         seal::delete_subject_events(tx, key, subject.id)?;
         if removed == 0 {
-            return Ok(Erased::rows(0));
+            return Ok(Erased::rows(unrestricted));
         }
         // Decisions are remembered per catalogue generation (see `policy`): removing some moves it.
         tx.bump_catalogue_generation()?;
@@ -43,11 +45,12 @@ impl SubjectData for ConsentData {
             mac: seal::NONE_BEFORE,
             link: seal::NONE_BEFORE,
         };
-        Ok(Erased { removed, downstream_event: Some(seal::append_outbox(tx, key, event)?) })
+        Ok(Erased { removed: removed + unrestricted, downstream_event: Some(seal::append_outbox(tx, key, event)?) })
     }
 
     fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {
-        Ok(db.decision_history(subject.id)?.len() as u64)
+        let restricted = db.restrictions()?.iter().any(|(s, _)| *s == subject.id);
+        Ok(db.decision_history(subject.id)?.len() as u64 + u64::from(restricted))
     }
 
     /// The subject's consent record as a MACed receipt (every decision with its notice version,

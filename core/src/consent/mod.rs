@@ -15,6 +15,7 @@ pub(crate) mod ops;
 mod outbox;
 pub(crate) mod policy;
 mod receipt;
+pub(crate) mod restrict;
 pub(crate) mod seal;
 pub(crate) mod store;
 pub(crate) mod types;

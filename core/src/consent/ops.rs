@@ -8,6 +8,7 @@ use crate::consent::types::{
     Activity, ActivitySpec, Agreement, ConsentEvent, ConsentOptions, ConsentReceipt, ConsentReport, LegalBasis,
     LegalBasisSpec, ProcessingDecision, ReceiptCheck,
 };
+use crate::consent::restrict::Restriction;
 use crate::consent::{self, catalogue, Consent};
 use crate::declare::{operations, Arg, Ret, ACTIVITY_DEF, BASIS_DEF, CONSENT_OPTIONS};
 use crate::engine::parse_options;
@@ -347,6 +348,37 @@ operations! {
     )]
     pub fn ack_consent_events(&self, caller: &Caller, cursor: &str, consumer: Option<&str>) -> Result<()> {
         Consent::ack(&self.state()?.engine, caller, consumer, cursor)
+    }
+
+    /// Restrict the processing of a subject (GDPR Art. 18): from now on its data is stored,
+    /// exported to it (`export_subject`) and erased, but read or detokenized for no purpose —
+    /// named or not; such calls get `CONSENT_REQUIRED` — until `lift_restriction`. Returns
+    /// {subject, restricted, since_ms, changed}.
+    #[operation(
+        c = "bl_restriction_set",
+        action = "restriction.set",
+        check = none("limits processing; reads nothing"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup],
+        ret = Ret::json("restriction", "Restriction"),
+    )]
+    pub fn restrict_processing(&self, caller: &Caller, lookup: &Lookup) -> Result<Restriction> {
+        let open = self.state()?;
+        Consent::restrict(&open.engine, &open.subjects, caller, lookup, true)
+    }
+
+    /// Lift a subject's restriction of processing (`changed: false` when there was none).
+    #[operation(
+        c = "bl_restriction_lift",
+        action = "restriction.lift",
+        check = none("ends a limit the subject or an operator set; reads nothing"),
+        errors = ["NOT_FOUND", "ERASED", "INVALID_INPUT", "INTEGRITY"],
+        args = [Arg::Caller, Arg::Lookup],
+        ret = Ret::json("restriction", "Restriction"),
+    )]
+    pub fn lift_restriction(&self, caller: &Caller, lookup: &Lookup) -> Result<Restriction> {
+        let open = self.state()?;
+        Consent::restrict(&open.engine, &open.subjects, caller, lookup, false)
     }
 
     /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand

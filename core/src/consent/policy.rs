@@ -20,7 +20,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
 use crate::keyring::Keyring;
-use crate::policy::{Gate, Operation, Refusal, Target, Verdict, UNKNOWN_PURPOSE};
+use crate::policy::{Gate, Operation, Refusal, Target, Verdict, RESTRICTED, UNKNOWN_PURPOSE};
 use crate::store::Db;
 
 /// Stored numbers of consent decisions (`agreements.decision`, outbox events).
@@ -125,6 +125,8 @@ struct Catalogue {
     /// (subject row id, basis id) → the verified current decision (`None`: none recorded), as
     /// read in a state of this generation.
     decisions: Mutex<HashMap<(i64, i64), Option<CurrentRow>>>,
+    /// Subject row id → since when its processing is restricted (GDPR Art. 18).
+    restricted: HashMap<i64, i64>,
 }
 
 impl Catalogue {
@@ -180,6 +182,12 @@ impl Gate for Policy {
         now_ms: i64,
     ) -> Result<Option<Refusal>> {
         let Some(purpose) = caller.purpose() else {
+            // A restricted subject's data is read for no purpose, named or not.
+            if let (true, Target::Subject(id, _)) = (op.restrictable(), target) {
+                if self.restricted(db, keys, id, after_read)?.is_some() {
+                    return Ok(Some(Refusal::Denied(RESTRICTED)));
+                }
+            }
             return Ok((self.require_purpose && op.reads_data()).then_some(Refusal::NoPurpose));
         };
         let verdict = self.verdict(db, keys, purpose, (op, target), after_read, now_ms)?;
@@ -206,7 +214,19 @@ impl Gate for Policy {
     ) -> Result<Verdict> {
         let key = &keys.consent().state;
         let catalogue = self.catalogue(db, key, after_read)?;
+        if let (true, Target::Subject(id, _)) = (op.restrictable(), target) {
+            if catalogue.restricted.contains_key(&id) {
+                if !catalogue.activities.is_empty() && !catalogue.activities.contains_key(purpose) {
+                    return Err(Error::invalid(UNKNOWN_PURPOSE));
+                }
+                return Ok(Verdict::denied(RESTRICTED));
+            }
+        }
         Self::verdict_in(&catalogue, db, key, (purpose, op, target), after_read, now_ms)
+    }
+
+    fn restricted(&self, db: &Db<'_>, keys: &Keyring, subject_id: i64, after_read: bool) -> Result<Option<i64>> {
+        Ok(self.catalogue(db, &keys.consent().state, after_read)?.restricted.get(&subject_id).copied())
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -299,8 +319,10 @@ impl Policy {
             .into_iter()
             .map(|a| (a.name, ActivityRule { operations: a.operations, bases: a.bases }))
             .collect();
-        let basis_rows = rows.bases.into_iter().map(|b| (b.brief.clone(), b)).collect();
-        let loaded = Arc::new(Catalogue { generation, activities, bases, basis_rows, decisions: Mutex::default() });
+        let basis_rows = rows.bases.iter().cloned().map(|b| (b.brief.clone(), b)).collect();
+        let restricted = rows.restrictions.iter().copied().collect();
+        let loaded =
+            Arc::new(Catalogue { generation, activities, bases, basis_rows, decisions: Mutex::default(), restricted });
         *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&loaded);
         Ok(loaded)
     }

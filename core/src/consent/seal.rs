@@ -205,6 +205,8 @@ pub(crate) struct CatalogueRows {
     pub(crate) activities: Vec<ActivityRow>,
     /// Every (activity id, basis id) link as stored.
     pub(crate) links: Vec<(i64, i64)>,
+    /// Every restricted subject: (subject row id, since when), format 11.
+    pub(crate) restrictions: Vec<(i64, i64)>,
 }
 
 /// The MAC of the whole catalogue, every field of every row in a fixed order.
@@ -249,6 +251,12 @@ pub(crate) fn catalogue_mac(key: &MacKey, c: &CatalogueRows) -> [u8; 32] {
     for (activity, basis) in links {
         mac.part(b"link").part(&be(activity)).part(&be(basis));
     }
+    // Restrictions of processing (format 11): none leaves the MAC of earlier formats as it was.
+    let mut restrictions = c.restrictions.clone();
+    restrictions.sort_unstable();
+    for (subject, since) in restrictions {
+        mac.part(b"restriction").part(&be(subject)).part(&be(since));
+    }
     mac.finish()
 }
 
@@ -258,6 +266,7 @@ fn catalogue_rows(db: &Db<'_>) -> Result<CatalogueRows> {
         notices: db.notice_hashes()?,
         activities: db.activities()?,
         links: db.activity_links()?,
+        restrictions: db.restrictions()?,
     })
 }
 

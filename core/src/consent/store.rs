@@ -124,6 +124,9 @@ pub(crate) trait CatalogueReads {
     /// Every legal basis, by brief.
     fn bases(&self) -> Result<Vec<BasisRow>>;
 
+    /// Every subject whose processing is restricted (GDPR Art. 18): (subject row id, since when).
+    fn restrictions(&self) -> Result<Vec<(i64, i64)>>;
+
     /// The legal basis `brief`.
     fn basis_by_brief(&self, brief: &str) -> Result<Option<BasisRow>>;
 
@@ -174,6 +177,12 @@ pub(crate) trait CatalogueWrites: CatalogueReads {
 
     /// Delete an activity and its links; whether it existed.
     fn delete_activity(&self, activity_id: i64) -> Result<bool>;
+
+    /// Restrict the processing of a subject from `since_ms`; whether it was not restricted yet.
+    fn insert_restriction(&self, subject_id: i64, since_ms: i64) -> Result<bool>;
+
+    /// Lift a subject's restriction; whether there was one.
+    fn delete_restriction(&self, subject_id: i64) -> Result<bool>;
 }
 
 /// Agreements: the append-only history of decisions and its current view. (read)

@@ -66,6 +66,9 @@ pub(crate) enum Slot {
     /// What a share names (record, fields, partner), under the subject's data key
     /// (`shares.spec`).
     ShareSpec,
+    /// A data-subject request's proposals and reasons, under the subject's data key
+    /// (`requests.body`).
+    RequestBody,
 }
 
 impl Slot {
@@ -82,6 +85,7 @@ impl Slot {
             Slot::AppDocument => "app_documents.document",
             Slot::SessionData => "sessions.data",
             Slot::ShareSpec => "shares.spec",
+            Slot::RequestBody => "requests.body",
         }
     }
 }

@@ -358,6 +358,8 @@ impl Shares {
             let now = engine.now_ms();
             let (sealed, expires_ms, session) = self.checked(engine, &spec, now)?;
             let (sid, token, dek) = subjects.locate(engine, tx, (caller, Some(Operation::Export)), lookup)?;
+            // A restricted subject's data is disclosed to no one.
+            engine.check_unrestricted(tx, sid)?;
             // What it names must exist now (it is read again at each resolution).
             let exists = match (sealed.of.as_str(), &sealed.app, &session) {
                 ("app", Some(app), _) => apps::document_of(engine, tx, (sid, &token, &dek), app)?.is_some(),
@@ -421,6 +423,7 @@ impl Shares {
             if row.expires_ms <= now {
                 return Err(Error::new(ErrorKind::Expired, "the share expired"));
             }
+            engine.check_unrestricted(tx, row.subject_id)?;
             let who = (row.subject_id, &token, &dek);
             let record = match (sealed.of.as_str(), &sealed.app, &sealed.session) {
                 ("profile", _, _) => subjects::profile_by_id(engine, tx, row.subject_id)?,

@@ -18,6 +18,7 @@ use crate::consent::store::{ConsentReads, ConsentWrites};
 use crate::error::Result;
 use crate::ledger::store::{LedgerReads, LedgerWrites};
 use crate::sessions::store::{SessionReads, SessionWrites};
+use crate::requests::store::{RequestReads, RequestWrites};
 use crate::shares::store::{ShareReads, ShareWrites};
 use crate::subjects::store::{SubjectReads, SubjectWrites};
 use crate::tokens::store::{TokenReads, TokenWrites};
@@ -30,6 +31,7 @@ pub(crate) trait Reads:
     + AppReads
     + SessionReads
     + ShareReads
+    + RequestReads
     + LedgerReads
     + ChainReads
     + AuditLogReads
@@ -46,6 +48,7 @@ impl<T> Reads for T where
         + AppReads
         + SessionReads
         + ShareReads
+        + RequestReads
         + LedgerReads
         + ChainReads
         + AuditLogReads
@@ -63,6 +66,7 @@ pub(crate) trait Writes:
     + AppWrites
     + SessionWrites
     + ShareWrites
+    + RequestWrites
     + LedgerWrites
     + ChainWrites
     + KeyWrites
@@ -79,6 +83,7 @@ impl<T> Writes for T where
         + AppWrites
         + SessionWrites
         + ShareWrites
+        + RequestWrites
         + LedgerWrites
         + ChainWrites
         + KeyWrites

@@ -115,14 +115,26 @@ impl Subjects {
     /// the subject's key.
     pub(crate) fn update(&self, engine: &Engine, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
         engine.limits.check(&patch)?;
-        engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| {
+        engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| self.update_in(engine, tx, caller, lookup, &patch))
+    }
+
+    /// [`update`](Self::update) inside a write: the subject as changed and the event.
+    pub(crate) fn update_in(
+        &self,
+        engine: &Engine,
+        tx: &Tx<'_>,
+        caller: &Caller,
+        lookup: &Lookup,
+        patch: &Value,
+    ) -> Result<(Subject, Vec<Event>)> {
+        {
             let found = self.find(engine, tx, caller, Operation::Write, lookup)?;
             // An update returns the profile: only to a purpose that may also read it.
             let readable = engine
                 .refusal(tx, caller, (Operation::Read, Target::Subject(found.row.id, &found.row.token)))?
                 .is_none();
             let (dek, before) = self.open_row(engine, &found)?;
-            let after = apply_patch(&before, &patch, &engine.limits)?;
+            let after = apply_patch(&before, patch, &engine.limits)?;
             let row = &found.row;
             self.reindex(tx, row.id, &before, &after)?;
             let state = store_version(engine, tx, row, &dek, &after)?;
@@ -140,7 +152,7 @@ impl Subjects {
                 version: state.version,
             };
             Ok((subject, vec![event]))
-        })
+        }
     }
 
     /// Bring a subject's blind-index entries from profile `before` to `after`. Only fields whose

@@ -247,6 +247,16 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                     Value::Null
                 }
             }
+            "restrict_processing" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.restrict_processing(&caller, &lookup)?)
+            }
+            "lift_restriction" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.lift_restriction(&caller, &lookup)?)
+            }
             "purge_consents" => {
                 let caller = caller(s)?;
                 to_value(v.purge_consents(&caller)?)
@@ -350,6 +360,71 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let caller = caller(s)?;
                 to_value(v.purge_shares(&caller)?)
             }
+            "create_request" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let spec = s.get("spec").filter(|v| !v.is_null()).cloned();
+                to_value(v.create_request(&caller, &lookup, spec)?)
+            }
+            "get_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                to_value(v.get_request(&caller, &id)?)
+            }
+            "list_requests" => {
+                let caller = caller(s)?;
+                let query = s.get("query").filter(|v| !v.is_null()).cloned();
+                let page = page(s);
+                to_value(v.list_requests(&caller, query, &page)?)
+            }
+            "start_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                to_value(v.start_request(&caller, &id)?)
+            }
+            "verify_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                to_value(v.verify_request(&caller, &id)?)
+            }
+            "extend_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                let reason = s["reason"].as_str().unwrap_or_default().to_owned();
+                to_value(v.extend_request(&caller, &id, &reason)?)
+            }
+            "approve_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.approve_request(&caller, &id, options)?)
+            }
+            "deny_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                let code = s["code"].as_str().unwrap_or_default().to_owned();
+                let reason = s["reason"].as_str().map(str::to_owned);
+                to_value(v.deny_request(&caller, &id, &code, reason.as_deref())?)
+            }
+            "revoke_request" => {
+                let caller = caller(s)?;
+                let id = s["id"].as_str().unwrap_or_default().to_owned();
+                to_value(v.revoke_request(&caller, &id)?)
+            }
+            "expire_requests" => {
+                let caller = caller(s)?;
+                to_value(v.expire_requests(&caller)?)
+            }
+            "list_request_events" => {
+                let caller = caller(s)?;
+                let page = page(s);
+                to_value(v.list_request_events(&caller, &page)?)
+            }
+            "ack_request_events" => {
+                let caller = caller(s)?;
+                let cursor = s["cursor"].as_str().unwrap_or_default().to_owned();
+                to_value(v.ack_request_events(&caller, &cursor)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -443,6 +518,8 @@ pub const OPERATIONS: &[&str] = &[
     "can_process",
     "list_consent_events",
     "ack_consent_events",
+    "restrict_processing",
+    "lift_restriction",
     "purge_consents",
     "put_app_document",
     "get_app_document",
@@ -461,6 +538,18 @@ pub const OPERATIONS: &[&str] = &[
     "revoke_share",
     "list_shares",
     "purge_shares",
+    "create_request",
+    "get_request",
+    "list_requests",
+    "start_request",
+    "verify_request",
+    "extend_request",
+    "approve_request",
+    "deny_request",
+    "revoke_request",
+    "expire_requests",
+    "list_request_events",
+    "ack_request_events",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

@@ -726,6 +726,80 @@ pub unsafe extern "C" fn bl_outbox_ack(
     })
 }
 
+/// Restrict the processing of a subject (GDPR Art. 18): from now on its data is stored, exported to
+/// it (`export_subject`) and erased, but read or detokenized for no purpose — named or not; such
+/// calls get `CONSENT_REQUIRED` — until `lift_restriction`. Returns {subject, restricted,
+/// since_ms, changed}. No purpose check: limits processing; reads nothing.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// Writes the restriction (`Restriction` as JSON text) to `*out_restriction_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_restriction_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_restriction_set(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    out_restriction_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_restriction_json, "out_restriction_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        let result = v.restrict_processing(&caller, &lookup)?;
+        // SAFETY: `out_restriction_json` was checked above.
+        unsafe { put_json(out_restriction_json, &result) }
+    })
+}
+
+/// Lift a subject's restriction of processing (`changed: false` when there was none). No purpose
+/// check: ends a limit the subject or an operator set; reads nothing.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+/// `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+/// Writes the restriction (`Restriction` as JSON text) to `*out_restriction_json`; free it with
+/// `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+/// `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_restriction_json` is a
+/// valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_restriction_lift(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    mode: *const c_char,
+    value: *const c_char,
+    out_restriction_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_restriction_json, "out_restriction_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let lookup = unsafe { convert::lookup(mode, value) }?;
+        let result = v.lift_restriction(&caller, &lookup)?;
+        // SAFETY: `out_restriction_json` was checked above.
+        unsafe { put_json(out_restriction_json, &result) }
+    })
+}
+
 /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per
 /// transaction. Returns {changed}. No purpose check: records the expiries that agreements' own
 /// terms set; returns only a count.

@@ -313,6 +313,34 @@ calls! {
             Ok(Out::Nothing)
         })
     });
+    /// `restrictProcessing(handle, mode, lookup, actor, purpose)`: Restrict the processing of a subject (GDPR Art.
+    c"restrictProcessing" => restrict_processing(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let lookup = c.lookup(1)?;
+        Ok(Out::json(&v.restrict_processing(&caller, &lookup)?)?)
+    });
+    /// `restrictProcessingAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"restrictProcessingAsync" => restrict_processing_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let lookup = c.later(c.lookup(1))?;
+        c.spawn(move || Out::json(&v?.restrict_processing(&caller?, &lookup?)?))
+    });
+    /// `liftRestriction(handle, mode, lookup, actor, purpose)`: Lift a subject's restriction of processing (`changed: false` when there was none).
+    c"liftRestriction" => lift_restriction(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(3)?;
+        let lookup = c.lookup(1)?;
+        Ok(Out::json(&v.lift_restriction(&caller, &lookup)?)?)
+    });
+    /// `liftRestrictionAsync(handle, mode, lookup, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"liftRestrictionAsync" => lift_restriction_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(3))?;
+        let lookup = c.later(c.lookup(1))?;
+        c.spawn(move || Out::json(&v?.lift_restriction(&caller?, &lookup?)?))
+    });
     /// `purgeConsents(handle, actor, purpose)`: Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction.
     c"purgeConsents" => purge_consents(|c| unsafe {
         let v = c.vault()?;

@@ -4,6 +4,7 @@ mod apps;
 mod audit_log;
 mod consent;
 mod ledger;
+mod requests;
 mod sessions;
 mod shares;
 mod subjects;
@@ -18,6 +19,7 @@ pub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] = &[
     apps::CALLS,
     sessions::CALLS,
     shares::CALLS,
+    requests::CALLS,
     audit_log::CALLS,
     ledger::CALLS,
     vault::CALLS,

@@ -22,6 +22,8 @@ from .types import (
     OpenReport,
     PageOfAuditEvent,
     PageOfConsentEvent,
+    PageOfRequest,
+    PageOfRequestEvent,
     PageOfSessionRef,
     PageOfSubject,
     ProcessingDecision,
@@ -29,6 +31,11 @@ from .types import (
     Purged,
     ReapplyReport,
     ReceiptCheck,
+    Request,
+    RequestAck,
+    RequestDetail,
+    RequestExpiry,
+    Restriction,
     Session,
     SessionInfo,
     SessionPurge,
@@ -171,6 +178,10 @@ class Vault:
         """Consent events (given, refused, withdrawn, revoked, expired, erased), oldest first, after what the consumer (default when absent) acknowledged, or after the cursor. Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose."""
     def ack_consent_events(self, cursor: str, consumer: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> None:
         """Acknowledge the consent events up to and including the one whose cursor is given: they are not delivered to this consumer again (events every consumer acknowledged are deleted). No purpose check: moves a consumer's mark; reads nothing."""
+    def restrict_processing(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Restriction:
+        """Restrict the processing of a subject (GDPR Art. No purpose check: limits processing; reads nothing."""
+    def lift_restriction(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Restriction:
+        """Lift a subject's restriction of processing (`changed: false` when there was none). No purpose check: ends a limit the subject or an operator set; reads nothing."""
     def purge_consents(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ConsentReport:
         """Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. No purpose check: records the expiries that agreements' own terms set; returns only a count."""
     def put_app_document(self, lookup: Dict[str, str], app: str, document: Dict[str, _JSON], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> AppDocument:
@@ -207,6 +218,30 @@ class Vault:
         """The subject's shares, live and expired, each by its reference (never its id) with what it shares, with whom, until when and how often it was resolved. Purpose check: read, on the subject found. A vault with require_purpose needs a purpose."""
     def purge_shares(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> SharePurge:
         """Delete every expired share, at most 1,000 per transaction (readers and writers wait for one batch at most). No purpose check: removes what expired by its own terms; returns only counts."""
+    def create_request(self, lookup: Dict[str, str], spec: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """Record a data-subject request of the subject `lookup` names: `spec.kind` (access, rectify, change_app_data, erase, restrict, object, port, withdraw_consent, opt_out, opt_in), `spec.regime` (gdpr by default, ccpa, voluntary), `spec.verified` (the subject proved who they are), `spec.patch` (rectify, change_app_data), `spec.app`, `spec.legal_basis`, `spec.note`, `spec.received_ms`. No purpose check: a subject exercising a right: the request is not processing of its data."""
+    def get_request(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> RequestDetail:
+        """A request by its id, with its proposals (each kept, oldest first) and the reasons given. No purpose check: handling the subject's own request: what it sent to exercise a right."""
+    def list_requests(self, query: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None) -> PageOfRequest:
+        """Requests in arrival order, at most 100 per page (no proposals: `get_request` has them), narrowed by `query`: `state`, `subject` (a token), `overdue` (open or in progress past the due date), `due_within_days`. No purpose check: ids, kinds, states and dates: no personal data."""
+    def start_request(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """Start working on an open request (→ `in_progress`). No purpose check: a step in handling the subject's request."""
+    def verify_request(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """Record that the request's subject proved who they are (an approval needs it). No purpose check: a step in handling the subject's request."""
+    def extend_request(self, id: str, reason: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """Extend the request's deadline, once, with a reason (1 to 2,000 characters), as far as its regime allows: GDPR to three months after receipt, CCPA and voluntary to 90 days; opt-outs and opt-ins cannot be extended. No purpose check: a step in handling the subject's request."""
+    def approve_request(self, id: str, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """Approve a verified request and apply its change in the same unit of work (→ `fulfilled`): rectify patches the profile and change_app_data the app's document (with `options.proposal`, or the latest proposal; re-validated now), erase erases the subject, restrict restricts its processing, withdraw_consent / opt_out / opt_in withdraw, refuse or give consent under the request's legal basis; access, port and object are answered outside the vault and recorded as fulfilled. No purpose check: the change it applies is checked as its own operation is (write, or delete for an erasure)."""
+    def deny_request(self, id: str, code: str, reason: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """Deny a request (→ `denied`) with a Data Rights Protocol reason code (need_user_verification, suspected_fraud, insufficient_verification, no_match, claim_not_covered, outside_jurisdiction, too_many_requests, other) and, optionally, words. No purpose check: a step in handling the subject's request."""
+    def revoke_request(self, id: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Request:
+        """The subject withdraws its open or in-progress request (→ `revoked`). No purpose check: the subject withdrawing its own request."""
+    def expire_requests(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> RequestExpiry:
+        """Record every unverified open request past its due date as expired (the subject never proved who they are), 1,000 per transaction. No purpose check: records what the requests' own deadlines decided; returns counts."""
+    def list_request_events(self, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None) -> PageOfRequestEvent:
+        """The requests' outbox, oldest first, after `cursor` (every transition: received, proposal_added, verified, in_progress, extended, fulfilled, denied, revoked, expired; ids, names and times only). Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose."""
+    def ack_request_events(self, cursor: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> RequestAck:
+        """Acknowledge the requests' outbox up to and including the event whose cursor is given: those events are deleted. No purpose check: removes delivered events; reads nothing."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> PageOfAuditEvent:
         """List audit events, newest first: the subject's (a token) or, without one, all. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose."""
     def get_audit_head(self) -> AuditHead:

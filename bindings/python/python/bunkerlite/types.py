@@ -143,6 +143,8 @@ class Purged(TypedDict):
     """Expired shares deleted."""
     agreements_expired: int
     """Agreements recorded as expired."""
+    requests_expired: int
+    """Unverified data-subject requests past their due date recorded as expired."""
     started_ms: int
     """When it ran (milliseconds since the Unix epoch, at its start)."""
     took_ms: int
@@ -210,6 +212,149 @@ class ShareRef(TypedDict):
     """How many times it was resolved."""
     max_reads: Optional[int]
     """How many times it may be resolved, if limited."""
+
+
+class Request(TypedDict):
+    """A request as listed: no personal data (what it proposes is in `RequestDetail`)."""
+
+    id: str
+    """Its id (32 hexadecimal characters)."""
+    subject: str
+    """The subject's token."""
+    kind: str
+    """What is asked."""
+    regime: str
+    """The law it is made under."""
+    state: str
+    """Its state: `open`, `in_progress`, `fulfilled`, `denied`, `revoked` or `expired`."""
+    verified: bool
+    """Whether the subject's identity was verified."""
+    received_ms: int
+    """When it was received (milliseconds since the Unix epoch)."""
+    due_ms: int
+    """When it must be answered: GDPR one calendar month, CCPA and voluntary 45 days, opt-outs
+    and opt-ins 15 business days (later once extended).
+    """
+    ack_due_ms: Optional[int]
+    """When its receipt must be acknowledged (CCPA and voluntary: ten business days), if ever."""
+    extended: bool
+    """Whether its deadline was extended."""
+    overdue: bool
+    """Whether it is still open or in progress past its due date."""
+    app: Optional[str]
+    """The app, for `change_app_data`."""
+    legal_basis: Optional[str]
+    """The legal basis, for `withdraw_consent`, `opt_out` and `opt_in`."""
+    proposals: int
+    """How many proposals it holds (a request of the same kind made again while this one was
+    open added its own).
+    """
+    denial_code: Optional[str]
+    """The DRP reason code of a denial."""
+    updated_ms: int
+    """Last changed (milliseconds since the Unix epoch)."""
+    existing: bool
+    """On `create_request`: an open request of the same kind existed, and this is it (the new
+    proposal was added to it). False everywhere else.
+    """
+
+
+class RequestDetail(TypedDict):
+    """A request with what it proposes and the reasons given. `Debug` shows only the request."""
+
+    request: Request
+    """The request."""
+    proposals: List[Proposal]
+    """Its proposals, oldest first (each kept: an operator sees them all)."""
+    extension_reason: Optional[str]
+    """Why the deadline was extended."""
+    denial_reason: Optional[str]
+    """Why it was denied, in words."""
+    applied_proposal: Optional[int]
+    """Which proposal the approval applied (its position), once fulfilled."""
+
+
+class Proposal(TypedDict):
+    """One proposal of a request. `Debug` shows only when it came."""
+
+    received_ms: int
+    """When it came (milliseconds since the Unix epoch)."""
+    patch: Any
+    """The proposed change, if any."""
+    note: Optional[str]
+    """What the subject wrote, if anything."""
+
+
+class PageOfRequest(TypedDict):
+    """A page of a listing, newest first."""
+
+    total: int
+    """How many items the whole listing holds."""
+    items: List[Request]
+    """This page's items."""
+    next: Optional[str]
+    """The cursor of the next page, or `None` when this page is the last."""
+
+
+class PageOfRequestEvent(TypedDict):
+    """A page of a listing, newest first."""
+
+    total: int
+    """How many items the whole listing holds."""
+    items: List[RequestEvent]
+    """This page's items."""
+    next: Optional[str]
+    """The cursor of the next page, or `None` when this page is the last."""
+
+
+class RequestEvent(TypedDict):
+    """A request's transition, as the requests' outbox delivers it (no personal data)."""
+
+    cursor: str
+    """Its place in the outbox: acknowledge up to it with `ack_request_events`."""
+    request: str
+    """The request's id."""
+    subject: str
+    """The subject's token."""
+    kind: str
+    """The request's kind."""
+    event: str
+    """What happened: `received`, `proposal_added`, `verified`, `in_progress`, `extended`,
+    `fulfilled`, `denied`, `revoked`, `expired`.
+    """
+    state: str
+    """The request's state after it."""
+    time_ms: int
+    """When (milliseconds since the Unix epoch)."""
+
+
+class RequestExpiry(TypedDict):
+    """What `expire_requests` did."""
+
+    expired: int
+    """Requests recorded as expired."""
+    batches: int
+    """Transactions it took."""
+
+
+class RequestAck(TypedDict):
+    """What `ack_request_events` did."""
+
+    removed: int
+    """Outbox events deleted."""
+
+
+class Restriction(TypedDict):
+    """A subject's restriction of processing, as set or lifted."""
+
+    subject: str
+    """The subject's token."""
+    restricted: bool
+    """Whether its processing is restricted now."""
+    since_ms: Optional[int]
+    """Since when (milliseconds since the Unix epoch), while restricted."""
+    changed: bool
+    """Whether this call changed it (false: it was so already)."""
 
 
 class ErasureReceipt(TypedDict):
@@ -329,6 +474,8 @@ class SubjectExport(TypedDict):
     """The sessions linked to the subject, live or expired, by reference, with their data."""
     shares: List[ShareRef]
     """The subject's shares, live or expired (never their ids)."""
+    requests: List[RequestDetail]
+    """The subject's data-subject requests, oldest first, with their proposals and reasons."""
     audit: List[AuditEvent]
     """Every audit event naming the subject, newest first, with its decrypted details."""
 
@@ -1221,6 +1368,63 @@ class BulkOptions(TypedDict, total=False):
     """How many subjects it allows listing in all (default 10,000, at most 1,000,000)."""
 
 
+class RequestSpec(TypedDict, total=False):
+    """A new request, for `create_request` (unknown fields
+    refused). `Debug` shows only its kind and regime.
+    """
+
+    kind: Optional[str]
+    """What is asked (required): `access`, `rectify`, `change_app_data`, `erase`, `restrict`,
+    `object`, `port`, `withdraw_consent`, `opt_out`, `opt_in`.
+    """
+    regime: Optional[str]
+    """The law it is made under: `gdpr` (default), `ccpa` or `voluntary`. `restrict` and `object`
+    are GDPR rights (not under `ccpa`); `opt_out` and `opt_in` are CCPA's (not under `gdpr`).
+    """
+    verified: bool
+    """The subject proved who they are (e.g. logged in to the portal): the request starts
+    verified. A request an operator records for a subject starts unverified.
+    """
+    patch: Any
+    """The proposed change (a merge patch object or a JSON Patch array): required for `rectify`
+    (of the profile) and `change_app_data` (of the document of `app`), refused otherwise.
+    """
+    app: Optional[str]
+    """The app whose document `change_app_data` changes."""
+    legal_basis: Optional[str]
+    """The legal basis (its brief) that `withdraw_consent`, `opt_out` or `opt_in` is about;
+    approving withdraws (or gives) consent under it.
+    """
+    note: Optional[str]
+    """What the subject wrote (up to 2,000 characters)."""
+    received_ms: Optional[int]
+    """When it was received, in milliseconds since the Unix epoch (default: now; not in the
+    future). Its deadlines count from it.
+    """
+
+
+class RequestQuery(TypedDict, total=False):
+    """Which requests `list_requests` lists (unknown fields
+    refused; every field narrows it).
+    """
+
+    state: Optional[str]
+    """Only those in this state."""
+    subject: Optional[str]
+    """Only this subject's (its token)."""
+    overdue: bool
+    """Only those open or in progress past their due date."""
+    due_within_days: Optional[int]
+    """Only those open or in progress due within this many days from now (0 to 3,650)."""
+
+
+class ApproveOptions(TypedDict, total=False):
+    """What `approve_request` takes (unknown fields refused)."""
+
+    proposal: Optional[int]
+    """Which proposal to apply (its position in `proposals`; default the latest)."""
+
+
 StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
@@ -1232,6 +1436,7 @@ __all__ = [
     "ActivitySpec",
     "Agreement",
     "AppDocument",
+    "ApproveOptions",
     "AuditDetails",
     "AuditEvent",
     "AuditHead",
@@ -1268,14 +1473,25 @@ __all__ = [
     "Options",
     "PageOfAuditEvent",
     "PageOfConsentEvent",
+    "PageOfRequest",
+    "PageOfRequestEvent",
     "PageOfSessionRef",
     "PageOfSubject",
     "PostgresOptions",
     "ProcessingDecision",
+    "Proposal",
     "PurgeReport",
     "Purged",
     "ReapplyReport",
     "ReceiptCheck",
+    "Request",
+    "RequestAck",
+    "RequestDetail",
+    "RequestEvent",
+    "RequestExpiry",
+    "RequestQuery",
+    "RequestSpec",
+    "Restriction",
     "Session",
     "SessionInfo",
     "SessionOptions",

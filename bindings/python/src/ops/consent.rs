@@ -348,6 +348,36 @@ impl Vault {
         call(py, || self.inner.ack_consent_events(&caller, &cursor, consumer.as_deref()))
     }
 
+    /// Restrict the processing of a subject (GDPR Art. 18): from now on its data is stored, exported to it (`export_subject`) and erased, but read or detokenized for no purpose — named or not; such calls get `CONSENT_REQUIRED` — until `lift_restriction`. Returns {subject, restricted, since_ms, changed}. No purpose check: limits processing; reads nothing.
+    #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
+    fn restrict_processing<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
+        let result = call(py, || self.inner.restrict_processing(&caller, &lookup))?;
+        convert::result(py, &result)
+    }
+
+    /// Lift a subject's restriction of processing (`changed: false` when there was none). No purpose check: ends a limit the subject or an operator set; reads nothing.
+    #[pyo3(signature = (lookup, *, actor = None, purpose = None))]
+    fn lift_restriction<'py>(
+        &self,
+        py: Python<'py>,
+        lookup: &Bound<'py, PyAny>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, lookup) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::lookup(lookup, &self.inner)?)))?;
+        let result = call(py, || self.inner.lift_restriction(&caller, &lookup))?;
+        convert::result(py, &result)
+    }
+
     /// Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. No purpose check: records the expiries that agreements' own terms set; returns only a count.
     #[pyo3(signature = (*, actor = None, purpose = None))]
     fn purge_consents<'py>(

@@ -4,6 +4,7 @@ mod apps;
 mod audit_log;
 mod consent;
 mod ledger;
+mod requests;
 mod sessions;
 mod shares;
 mod subjects;

@@ -87,6 +87,10 @@ impl CatalogueReads for Db<'_> {
         self.all(concat!("SELECT ", basis_columns!(), " FROM legal_bases ORDER BY brief"), &[], basis)
     }
 
+    fn restrictions(&self) -> Result<Vec<(i64, i64)>> {
+        self.all("SELECT subject_id, since_ms FROM restrictions ORDER BY subject_id", &[], |r| Ok((get(r, 0)?, get(r, 1)?)))
+    }
+
     fn basis_by_brief(&self, brief: &str) -> Result<Option<BasisRow>> {
         self.maybe(concat!("SELECT ", basis_columns!(), " FROM legal_bases WHERE brief = $1"), &[&brief], basis)
     }
@@ -223,6 +227,15 @@ impl CatalogueWrites for Db<'_> {
     fn delete_activity(&self, activity_id: i64) -> Result<bool> {
         self.exec("DELETE FROM activity_bases WHERE activity_id = $1", &[&activity_id])?;
         Ok(self.exec("DELETE FROM activities WHERE id = $1", &[&activity_id])? > 0)
+    }
+
+    fn insert_restriction(&self, subject_id: i64, since_ms: i64) -> Result<bool> {
+        let sql = "INSERT INTO restrictions (subject_id, since_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        Ok(self.exec(sql, &[&subject_id, &since_ms])? > 0)
+    }
+
+    fn delete_restriction(&self, subject_id: i64) -> Result<bool> {
+        Ok(self.exec("DELETE FROM restrictions WHERE subject_id = $1", &[&subject_id])? > 0)
     }
 }
 

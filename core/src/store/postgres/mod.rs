@@ -30,6 +30,7 @@ mod ledger;
 mod meta;
 pub(crate) mod schema;
 mod sessions;
+mod requests;
 mod shares;
 mod subjects;
 mod tokens;
@@ -535,7 +536,7 @@ impl Store {
         let sql = if full {
             format!("VACUUM FULL {}", schema::tables().join(", "))
         } else {
-            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions, shares"
+            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions, shares, requests, request_events, restrictions"
                 .to_owned()
         };
         let mut conn = self.take()?;

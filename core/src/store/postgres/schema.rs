@@ -10,14 +10,14 @@ use super::{get, Db, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The format this build writes.
-pub(crate) const FORMAT: i64 = 5;
+pub(crate) const FORMAT: i64 = 6;
 
 /// The first format this build opens.
 const FIRST_SUPPORTED: i64 = 1;
 
 /// The vault format (the SQLite numbering, see `store/sqlite/schema.rs`) the rows of each
 /// PostgreSQL format have.
-const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9), (5, 10)];
+const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9), (5, 10), (6, 11)];
 
 /// Migrations, in order: `(format it makes, SQL)`. Never edit a released migration; append a new
 /// one. Every integer is `bigint` (the driver binds Rust's `i64` to it exactly).
@@ -277,6 +277,44 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     "#,
     ),
+    (
+        6,
+        r#"
+    -- Data-subject requests (vault format 11): states and deadlines in clear, bound into the
+    -- sealed body; their outbox of transitions; restrictions of processing (GDPR Art. 18).
+    CREATE TABLE requests (
+        seq         bigint PRIMARY KEY,
+        id          bytea NOT NULL UNIQUE CHECK (length(id) = 16),
+        subject_id  bigint NOT NULL,
+        kind        text NOT NULL,
+        regime      text NOT NULL,
+        state       text NOT NULL,
+        verified    boolean NOT NULL,
+        received_ms bigint NOT NULL,
+        due_ms      bigint NOT NULL,
+        ack_due_ms  bigint,
+        extended    boolean NOT NULL,
+        updated_ms  bigint NOT NULL,
+        version     bigint NOT NULL,
+        body        bytea NOT NULL
+    );
+    CREATE INDEX requests_subject ON requests (subject_id, kind, state);
+    CREATE INDEX requests_due ON requests (state, due_ms);
+    CREATE TABLE request_events (
+        seq     bigint PRIMARY KEY,
+        request bytea NOT NULL,
+        subject bytea NOT NULL,
+        kind    text NOT NULL,
+        event   text NOT NULL,
+        state   text NOT NULL,
+        time_ms bigint NOT NULL
+    );
+    CREATE TABLE restrictions (
+        subject_id bigint PRIMARY KEY,
+        since_ms   bigint NOT NULL
+    );
+    "#,
+    ),
 ];
 
 /// The tables of a vault of this build's format (what `compact` rewrites: only the vault's own,
@@ -346,6 +384,11 @@ fn expected(format: i64) -> Vec<(String, String)> {
         (3, &["sessions"], &["sessions_pkey", "sessions_subject"]),
         (4, &["shares"], &["shares_pkey", "shares_subject"]),
         (5, &["erasure_ledger"], &["erasure_ledger_pkey", "erasure_ledger_subject_key"]),
+        (
+            6,
+            &["request_events", "requests", "restrictions"],
+            &["request_events_pkey", "requests_due", "requests_id_key", "requests_pkey", "requests_subject", "restrictions_pkey"],
+        ),
     ];
     let added = ADDED.iter().filter(|(f, ..)| *f <= format);
     let tables = tables.iter().chain(added.clone().flat_map(|(_, t, _)| t.iter()));

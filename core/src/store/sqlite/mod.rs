@@ -14,6 +14,7 @@ mod mutex;
 mod open;
 pub(crate) mod schema;
 mod sessions;
+mod requests;
 mod shares;
 mod subjects;
 mod tokens;

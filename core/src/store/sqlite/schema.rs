@@ -452,6 +452,49 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ) STRICT;
     "#,
     ),
+    (
+        11,
+        r#"
+    -- Data-subject requests: kind, regime, state (the Data Rights Protocol's), verification and
+    -- deadlines in clear (listings filter on them), bound with the id and version into the body —
+    -- the proposals, notes and reasons, sealed under the subject's data key — so an edited
+    -- column fails when read. Deleted with the subject.
+    CREATE TABLE requests (
+        seq         INTEGER PRIMARY KEY,
+        id          BLOB NOT NULL UNIQUE,
+        subject_id  INTEGER NOT NULL REFERENCES subjects (id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,
+        regime      TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        verified    INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        due_ms      INTEGER NOT NULL,
+        ack_due_ms  INTEGER,
+        extended    INTEGER NOT NULL,
+        updated_ms  INTEGER NOT NULL,
+        version     INTEGER NOT NULL,
+        body        BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX requests_subject ON requests (subject_id, kind, state);
+    CREATE INDEX requests_due ON requests (state, due_ms);
+    -- The outbox of the requests' transitions (ids, names and times: no personal data), deleted
+    -- once acknowledged.
+    CREATE TABLE request_events (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        request BLOB NOT NULL,
+        subject BLOB NOT NULL,
+        kind    TEXT NOT NULL,
+        event   TEXT NOT NULL,
+        state   TEXT NOT NULL,
+        time_ms INTEGER NOT NULL
+    ) STRICT;
+    -- Restrictions of processing (GDPR Art. 18), under the consent catalogue's MAC.
+    CREATE TABLE restrictions (
+        subject_id INTEGER PRIMARY KEY REFERENCES subjects (id) ON DELETE CASCADE,
+        since_ms   INTEGER NOT NULL
+    ) STRICT;
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -105,6 +105,13 @@ impl CatalogueReads for Db<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    fn restrictions(&self) -> Result<Vec<(i64, i64)>> {
+        let db = self;
+        let mut stmt = db.conn.prepare_cached("SELECT subject_id, since_ms FROM restrictions ORDER BY subject_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     fn basis_by_brief(&self, brief: &str) -> Result<Option<BasisRow>> {
         let db = self;
         Ok(db
@@ -296,5 +303,16 @@ impl CatalogueWrites for Db<'_> {
         let tx = self;
         tx.conn.prepare_cached("DELETE FROM activity_bases WHERE activity_id = ?1")?.execute([activity_id])?;
         Ok(tx.conn.prepare_cached("DELETE FROM activities WHERE id = ?1")?.execute([activity_id])? > 0)
+    }
+
+    fn insert_restriction(&self, subject_id: i64, since_ms: i64) -> Result<bool> {
+        let tx = self;
+        let sql = "INSERT INTO restrictions (subject_id, since_ms) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+        Ok(tx.conn.prepare_cached(sql)?.execute([subject_id, since_ms])? > 0)
+    }
+
+    fn delete_restriction(&self, subject_id: i64) -> Result<bool> {
+        let tx = self;
+        Ok(tx.conn.prepare_cached("DELETE FROM restrictions WHERE subject_id = ?1")?.execute([subject_id])? > 0)
     }
 }
