@@ -44,7 +44,7 @@ pub(crate) fn approve(
 ) -> Result<Request> {
     let rid = requests::parse_id(id).map_err(|e| engine.refused(caller, Action::RequestApprove, None, e))?;
     // Its kind never changes (it is sealed into the row): an erasure needs the erasure's unit.
-    let kind = engine.unaudited(|db| Ok(db.request(&rid)?.map(|r| r.kind)))?;
+    let kind = Requests::kind_of(engine, &rid)?;
     if kind.as_deref() == Some("erase") {
         let (out, _, _) = engine.erase(caller, Action::RequestApprove, None, |tx| {
             engine.validate_purpose(tx, caller)?;

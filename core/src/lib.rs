@@ -68,11 +68,11 @@ pub use apps::AppDocument;
 pub use audit_log::{AuditEvent, AuditHead, AuditReport};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
+pub use consent::restrict::Restriction;
 pub use consent::types::{
     Activity, ActivitySpec, Agreement, BasisStatus, BasisType, ConsentEvent, ConsentOptions, ConsentReceipt,
     ConsentReport, ConsentStatus, LegalBasis, LegalBasisSpec, Notice, ProcessingDecision, ReceiptCheck,
 };
-pub use consent::restrict::Restriction;
 pub use crypto::keys::{MasterKey, KEY_LEN};
 pub use document::{Limits, MAX_DEPTH};
 pub use erasure::{ErasureReceipt, ReapplyReport};

@@ -29,7 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("audit chain", &["chain"]),
     ("unit of work", &["engine", "lifecycle"]),
     ("feature areas", &["<area>"]),
-    ("orchestrators", &["erasure", "export", "retention", "upgrade"]),
+    ("orchestrators", &["erasure", "export", "fulfilment", "retention", "upgrade"]),
     ("facade", &["vault", "<area>::ops"]),
     ("crate root", &["lib", "testing", "bridge"]),
 ];
@@ -52,6 +52,8 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("shares", "apps"),
     ("shares", "sessions"),
     ("export", "erasure"),
+    ("fulfilment", "erasure"),
+    ("requests", "apps"),
 ];
 
 /// The feature areas, found, not listed: each folder of `core/src` with its operations

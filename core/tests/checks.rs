@@ -43,6 +43,11 @@ struct Fixture {
     share: String,
     /// The erasure ledger's entries (one erased subject).
     ledger: Value,
+    /// An open, unverified access request of the subject, and a verified port request.
+    request: String,
+    verified_request: String,
+    /// The cursor of the requests' first outbox event.
+    request_cursor: String,
     /// A folder for the files exports write (each run writes into its own fixture's).
     dir: tempfile::TempDir,
 }
@@ -70,6 +75,11 @@ fn fixture(options: Value) -> Fixture {
     let session = json!({"id": SESSION, "subject": subject});
     vault.set_session(&app, json!({"street": "Canary Street"}), Some(session)).expect("session");
     let share = vault.create_share(&app, &ann, Some(json!({"of": "profile", "fields": ["street"]}))).expect("share").id;
+    let request = vault.create_request(&app, &ann, Some(json!({"kind": "access"}))).expect("request").id;
+    let verified_request =
+        vault.create_request(&app, &ann, Some(json!({"kind": "port", "verified": true}))).expect("request").id;
+    let request_cursor =
+        vault.list_request_events(&app, &PageRequest::default()).expect("request events").items[0].cursor.clone();
     let linked = vault.tokenize(&app, "4111111111111111", Some(json!({"subject": subject}))).expect("linked token");
     let unlinked = vault.tokenize(&app, "record-7", None).expect("unlinked token");
     let ff1 = vault.tokenize(&app, "4111111111111111", Some(json!({"kind": "fpe"}))).expect("ff1 token");
@@ -109,7 +119,22 @@ fn fixture(options: Value) -> Fixture {
         let _ = vault.unlock_bulk(&tester, None);
     }
     let dir = tempfile::tempdir().expect("a folder for exports");
-    Fixture { vault, subject, linked, unlinked, ff1, placeholder_text, receipt, cursor, share, ledger, dir }
+    Fixture {
+        vault,
+        subject,
+        linked,
+        unlinked,
+        ff1,
+        placeholder_text,
+        receipt,
+        cursor,
+        share,
+        ledger,
+        request,
+        verified_request,
+        request_cursor,
+        dir,
+    }
 }
 
 /// How an operation shows a refusal: the call fails, or (batches and listings) the refused
@@ -231,6 +256,20 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("revoke_share", e, json!({"id": f.share}), None),
         case("list_shares", e, json!({"lookup": lookup}), Some(json!({"lookup": nobody}))),
         case("purge_shares", e, json!({}), None),
+        case("create_request", e, json!({"lookup": lookup, "spec": {"kind": "object"}}), None),
+        case("get_request", e, json!({"id": f.request}), None),
+        case("list_requests", e, json!({"query": {"subject": s}}), None),
+        case("start_request", e, json!({"id": f.request}), None),
+        case("verify_request", e, json!({"id": f.request}), None),
+        case("extend_request", e, json!({"id": f.request, "reason": "many systems to search"}), None),
+        case("approve_request", e, json!({"id": f.verified_request}), None),
+        case("deny_request", e, json!({"id": f.request, "code": "other"}), None),
+        case("revoke_request", e, json!({"id": f.request}), None),
+        case("expire_requests", e, json!({}), None),
+        case("list_request_events", e, json!({}), None),
+        case("ack_request_events", e, json!({"cursor": f.request_cursor}), None),
+        case("restrict_processing", e, json!({"lookup": lookup}), None),
+        case("lift_restriction", e, json!({"lookup": lookup}), None),
         case("delete_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("revoke_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case(

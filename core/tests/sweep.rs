@@ -32,7 +32,6 @@ const EXEMPT: &[(&str, &str)] = &[
     ("erased.erased_ms", "when an erasure happened: the audit event of the erasure keeps the time; this copy decides nothing"),
     ("subject_index.subject_id", "an entry re-pointed at no stored subject makes the lookup NOT_FOUND (a denial); re-pointed at a stored one it is INTEGRITY, the profile being checked"),
     ("audit_runs.last_seq", "a run's range matters only through the (subject, event) pairs it holds, which verify_audit checks (a pair outside its run's range, or in no run, is INTEGRITY): moving a boundary over events that name no subject changes no listing"),
-    ("audit_runs:delete", "as for a moved boundary: deleting a run that holds pairs is INTEGRITY, one over events naming no subject hides nothing"),
     ("meta.audit_indexed", "the mark the audit's index by subject reaches; verify_audit checks the index against the log, and a moved mark only makes listings scan more of the log"),
     ("audit_runs.level", "how runs of the audit's index are merged, not what they hold"),
     ("keys.created_ms", "when a purpose key was made: decides nothing"),
@@ -40,6 +39,8 @@ const EXEMPT: &[(&str, &str)] = &[
     ("key_wrappings.updated_ms", "when the root key was last rewrapped: decides nothing"),
     ("key_wrappings:duplicate", "an unlock method bunkerlite does not know is never read"),
     ("app_documents:delete", "a deleted app document is NOT_FOUND: a denial, never another document or a permission"),
+    ("requests:delete", "a deleted request is NOT_FOUND and leaves the listings: a denial, never another request's data; its creation stays in the audit chain (request.create, naming it by id) and in the requests' MAC-chained outbox until acknowledged"),
+    ("sessions.subject_id", "a linked session moved to another subject is INTEGRITY when opened (its data is bound to its subject's token); moved to a restricted subject it is refused before it is opened (CONSENT_REQUIRED): a denial"),
     ("shares:delete", "a deleted share is NOT_FOUND (a revocation): a denial, never another share's data"),
     ("sessions:delete", "a deleted session is NOT_FOUND (a logout): a denial, never another session's data"),
     ("sessions(nobody):delete", "as for a linked session: NOT_FOUND, a denial"),
@@ -72,6 +73,7 @@ type Answers = BTreeMap<String, Result<String, ErrorKind>>;
 
 struct Made {
     shares: Vec<String>,
+    requests: Vec<String>,
     subjects: Vec<String>,
     tokens: Vec<String>,
     text: String,
@@ -149,12 +151,30 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
         shares.push(share.id);
     }
     v.resolve_share(&app, &shares[0], Some("courier")).expect("resolve");
+    let mut requests = Vec::new();
+    for (i, spec) in [
+        json!({"kind": "rectify", "patch": {"name": "Ann Lee"}, "note": "my name"}),
+        json!({"kind": "object"}),
+        json!({"kind": "erase", "regime": "ccpa", "verified": true}),
+        json!({"kind": "access", "regime": "voluntary"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        requests.push(v.create_request(&app, &who(i % 2), Some(spec)).expect("request").id);
+    }
+    v.start_request(&admin, &requests[2]).expect("start");
+    v.extend_request(&admin, &requests[2], "many systems").expect("extend");
+    v.deny_request(&admin, &requests[1], "claim_not_covered", Some("no profiling")).expect("deny");
+    let events = v.list_request_events(&app, &PageRequest::first(2)).expect("request events");
+    v.ack_request_events(&app, &events.items[0].cursor).expect("ack");
     for t in &subjects[..3] {
         v.get_subject(&app, &Lookup::token(t)).expect("read");
     }
+    v.restrict_processing(&admin, &who(2)).expect("restrict");
     let head = v.get_audit_head().expect("head");
     v.close().expect("close");
-    (Made { shares, subjects, tokens, text }, head)
+    (Made { shares, requests, subjects, tokens, text }, head)
 }
 
 /// Open the vault at `path` and run every read that touches its rows; the answers by name.
@@ -216,6 +236,16 @@ fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
     for (i, s) in made.subjects.iter().enumerate() {
         put(format!("shares {i}"), v.list_shares(&app, &Lookup::token(s)).map(|x| json!(x)));
     }
+    for (i, id) in made.requests.iter().enumerate() {
+        put(format!("request {i}"), v.get_request(&app, id).map(|r| json!(r)));
+    }
+    put("requests".into(), v.list_requests(&app, None, &PageRequest::first(100)).map(|p| json!(p)));
+    put(
+        "requests overdue".into(),
+        v.list_requests(&app, Some(json!({"overdue": true})), &PageRequest::first(100)).map(|p| json!(p)),
+    );
+    put("request events".into(), v.list_request_events(&app, &PageRequest::first(100)).map(|p| json!(p)));
+    put("request events 2".into(), v.list_request_events(&app, &PageRequest::first(2)).map(|p| json!(p)));
     for id in SESSIONS {
         put(
             format!("session {id}"),

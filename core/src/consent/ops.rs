@@ -4,11 +4,11 @@ use serde_json::Value;
 
 use crate::action::Action;
 use crate::caller::Caller;
+use crate::consent::restrict::Restriction;
 use crate::consent::types::{
     Activity, ActivitySpec, Agreement, ConsentEvent, ConsentOptions, ConsentReceipt, ConsentReport, LegalBasis,
     LegalBasisSpec, ProcessingDecision, ReceiptCheck,
 };
-use crate::consent::restrict::Restriction;
 use crate::consent::{self, catalogue, Consent};
 use crate::declare::{operations, Arg, Ret, ACTIVITY_DEF, BASIS_DEF, CONSENT_OPTIONS};
 use crate::engine::parse_options;

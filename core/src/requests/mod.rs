@@ -24,6 +24,7 @@ use crate::action::Action;
 use crate::caller::Caller;
 use crate::chain::Event;
 use crate::crypto::aead::{self, Place, RowState, Slot, ROW_KEY};
+use crate::crypto::index::PartsMac;
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
@@ -416,17 +417,65 @@ fn event(engine: &Engine, action: Action, o: &Opened, details: Option<Value>) ->
     }
 }
 
-/// Append the outbox event of a step.
-fn outbox(tx: &Tx<'_>, o: &Opened, name: &str, now: i64) -> Result<()> {
-    tx.insert_request_event(&RequestEventRow {
-        seq: 0,
+/// The MAC of an outbox event: its fields and the MAC of the event written before it (all zeros
+/// for the first), under the consent state key with its own label.
+fn event_mac(engine: &Engine, e: &RequestEventRow, prev: &[u8; 32]) -> [u8; 32] {
+    let mut mac = PartsMac::new(&engine.keys().consent().state);
+    mac.part(b"request_events")
+        .part(&e.seq.to_be_bytes())
+        .part(&e.request)
+        .part(&e.subject)
+        .part(e.kind.as_bytes())
+        .part(e.event.as_bytes())
+        .part(e.state.as_bytes())
+        .part(&e.time_ms.to_be_bytes())
+        .part(prev)
+        .finish()
+}
+
+/// `meta` names of the outbox chain's newest MAC and of the newest acknowledged (deleted) one.
+const HEAD: &str = "request_events_head";
+const PRUNED: &str = "request_events_pruned";
+
+/// Append the outbox event of a step, chained to the one before it.
+fn outbox(engine: &Engine, tx: &Tx<'_>, o: &Opened, name: &str, now: i64) -> Result<()> {
+    let prev = tx.meta_mac(HEAD)?.unwrap_or([0; 32]);
+    let mut e = RequestEventRow {
+        seq: tx.last_request_event_seq()? + 1,
         request: o.row.id,
         subject: o.token,
         kind: o.row.kind.clone(),
         event: name.to_owned(),
         state: o.row.state.clone(),
         time_ms: now,
-    })
+        mac: [0; 32],
+    };
+    e.mac = event_mac(engine, &e, &prev);
+    tx.insert_request_event(&e)?;
+    tx.set_meta_mac(HEAD, &e.mac)
+}
+
+/// Check outbox events read after `after` (`total` of them are kept after it): each chained to
+/// the one before it — the event kept before the first, or the acknowledged end — and the
+/// newest to the chain's head: `INTEGRITY` when one was changed, removed, added or reordered.
+fn verify_events(engine: &Engine, db: &Db<'_>, rows: &[RequestEventRow], total: u64) -> Result<()> {
+    let Some(first) = rows.first() else { return Ok(()) };
+    let broken = || Error::integrity("the requests' outbox fails its MAC chain (an event was changed or removed)");
+    let mut prev = match db.request_event_before(first.seq)? {
+        Some(e) => e.mac,
+        None => db.meta_mac(PRUNED)?.unwrap_or([0; 32]),
+    };
+    for e in rows {
+        let expected = event_mac(engine, e, &prev);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), e.mac.as_slice())) {
+            return Err(broken());
+        }
+        prev = e.mac;
+    }
+    if rows.len() as u64 == total && db.meta_mac(HEAD)? != Some(prev) {
+        return Err(broken());
+    }
+    Ok(())
 }
 
 /// The checked parts of a new request: kind, regime, body (first proposal included).
@@ -542,7 +591,7 @@ impl Requests {
             seal(engine, &mut row, &token, &dek, &body)?;
             row.seq = tx.insert_request(&row)?;
             let o = Opened { row, body, token, dek };
-            outbox(tx, &o, "received", now)?;
+            outbox(engine, tx, &o, "received", now)?;
             let details = json!({"kind": o.row.kind, "regime": o.row.regime, "verified": o.row.verified});
             Ok((view(&o, now, false), vec![event(engine, Action::RequestCreate, &o, Some(details))?]))
         })
@@ -569,9 +618,7 @@ impl Requests {
         let checked = (|| {
             if let Some(s) = &query.state {
                 if !REQUEST_STATES.contains(&s.as_str()) {
-                    return Err(Error::invalid(
-                        "state is open, in_progress, fulfilled, denied, revoked or expired",
-                    ));
+                    return Err(Error::invalid("state is open, in_progress, fulfilled, denied, revoked or expired"));
                 }
             }
             if query.due_within_days.is_some_and(|d| !(0..=3_650).contains(&d)) {
@@ -607,6 +654,11 @@ impl Requests {
             let items = rows.into_iter().map(|r| Ok(view(&open(engine, db, r)?, now, false))).collect::<Result<_>>()?;
             Ok((Page { total, items, next }, vec![Event::attempt(Action::RequestList, None)]))
         })
+    }
+
+    /// The kind of the request `id`, if there is one (read outside any unit: a kind never changes).
+    pub(crate) fn kind_of(engine: &Engine, id: &[u8; 16]) -> Result<Option<String>> {
+        engine.unaudited(|db| Ok(db.request(id)?.map(|r| r.kind)))
     }
 
     /// Open the request `id` inside a write for a step of `action`: refused for a final state.
@@ -666,7 +718,9 @@ impl Requests {
         check_text(&reason, "a reason").map_err(|e| engine.refused(caller, Action::RequestExtend, None, e))?;
         Self::simple(engine, caller, (Action::RequestExtend, "extended"), id, |o, _| {
             if o.row.extended {
-                return Err(Error::invalid("the request's deadline was extended already (once is what the law allows)"));
+                return Err(Error::invalid(
+                    "the request's deadline was extended already (once is what the law allows)",
+                ));
             }
             let (_, _, furthest) = deadlines(&o.row.regime, &o.row.kind, o.row.received_ms);
             o.row.due_ms = furthest.ok_or_else(|| Error::invalid("this kind of request cannot be extended"))?;
@@ -677,7 +731,13 @@ impl Requests {
     }
 
     /// Deny with a DRP reason code and, optionally, words.
-    pub(crate) fn deny(engine: &Engine, caller: &Caller, id: &str, code: &str, reason: Option<&str>) -> Result<Request> {
+    pub(crate) fn deny(
+        engine: &Engine,
+        caller: &Caller,
+        id: &str,
+        code: &str,
+        reason: Option<&str>,
+    ) -> Result<Request> {
         let reason = reason.map(str::to_owned);
         let ok = if DENIAL_CODES.contains(&code) {
             check_text(&reason, "a reason")
@@ -726,7 +786,8 @@ impl Requests {
             let now = engine.now_ms();
             let (looked, n, last) = engine.write(caller, Action::RequestExpire, None, |tx| {
                 engine.validate_purpose(tx, caller)?;
-                let filter = RequestFilter { subject_id: None, state: Some("open".to_owned()), due_by_ms: Some(now - 1) };
+                let filter =
+                    RequestFilter { subject_id: None, state: Some("open".to_owned()), due_by_ms: Some(now - 1) };
                 let (rows, _) = tx.requests(&filter, after, BATCH)?;
                 let (looked, last) = (rows.len() as u64, rows.last().map_or(after, |r| r.seq));
                 let mut events = Vec::new();
@@ -761,6 +822,7 @@ impl Requests {
             let after = i64::try_from(after.unwrap_or(0))
                 .map_err(|_| Error::invalid("cursor is not one this vault returned"))?;
             let (rows, total) = db.request_events_after(after, limit)?;
+            verify_events(engine, db, &rows, total)?;
             let next = match rows.last() {
                 Some(last) if (rows.len() as u64) < total => Some(crate::page::cursor_after(last.seq as u64)),
                 _ => None,
@@ -794,6 +856,12 @@ impl Requests {
             if seq > tx.last_request_event_seq()? {
                 return Err(Error::invalid("cursor is not one this vault returned"));
             }
+            // The chain's acknowledged end moves to the newest event deleted (checked first).
+            let (kept, total) = tx.request_events_after(0, i64::MAX as u64)?;
+            verify_events(engine, tx, &kept, total)?;
+            if let Some(end) = kept.iter().take_while(|e| e.seq <= seq).last() {
+                tx.set_meta_mac(PRUNED, &end.mac)?;
+            }
             let n = tx.delete_request_events_through(seq)?;
             Ok((n, vec![Event::attempt(Action::RequestAck, None)]))
         })
@@ -813,6 +881,6 @@ pub(crate) fn step(
     o.row.updated_ms = now;
     seal(engine, &mut o.row, &o.token, &o.dek, &o.body)?;
     tx.update_request(&o.row)?;
-    outbox(tx, o, name, now)?;
+    outbox(engine, tx, o, name, now)?;
     Ok(vec![event(engine, action, o, details)?])
 }

@@ -10,7 +10,10 @@ use crate::declare::{operations, Arg, Ret};
 use crate::engine::parse_options;
 use crate::error::Result;
 use crate::page::{Page, PageRequest};
-use crate::requests::{ApproveOptions, RequestAck, Request, RequestDetail, RequestEvent, RequestExpiry, RequestQuery, RequestSpec, Requests};
+use crate::requests::{
+    ApproveOptions, Request, RequestAck, RequestDetail, RequestEvent, RequestExpiry, RequestQuery, RequestSpec,
+    Requests,
+};
 use crate::subjects::Lookup;
 
 use crate::vault::Vault;

@@ -54,6 +54,8 @@ pub(crate) struct RequestEventRow {
     pub(crate) event: String,
     pub(crate) state: String,
     pub(crate) time_ms: i64,
+    /// The MAC of its fields and of the event before it (a chain: see `requests::outbox`).
+    pub(crate) mac: [u8; 32],
 }
 
 /// The reads of the requests area.
@@ -79,6 +81,9 @@ pub(crate) trait RequestReads {
 
     /// The last outbox event's number (0 when none was ever written).
     fn last_request_event_seq(&self) -> Result<i64>;
+
+    /// The newest outbox event numbered below `seq`, if one is kept.
+    fn request_event_before(&self, seq: i64) -> Result<Option<RequestEventRow>>;
 }
 
 /// The writes of the requests area, inside one write transaction.
@@ -92,7 +97,7 @@ pub(crate) trait RequestWrites: RequestReads {
     /// Delete every request of the subject (its erasure); how many there were.
     fn delete_requests_of_subject(&self, subject_id: i64) -> Result<u64>;
 
-    /// Append an outbox event (its `seq` is chosen by the store).
+    /// Append an outbox event numbered `event.seq` (one more than the last ever written).
     fn insert_request_event(&self, event: &RequestEventRow) -> Result<()>;
 
     /// Delete the outbox events up to `seq`; how many went.

@@ -115,7 +115,8 @@ impl Subjects {
     /// the subject's key.
     pub(crate) fn update(&self, engine: &Engine, caller: &Caller, lookup: &Lookup, patch: Value) -> Result<Subject> {
         engine.limits.check(&patch)?;
-        engine.write(caller, Action::SubjectUpdate, hint(lookup), |tx| self.update_in(engine, tx, caller, lookup, &patch))
+        engine
+            .write(caller, Action::SubjectUpdate, hint(lookup), |tx| self.update_in(engine, tx, caller, lookup, &patch))
     }
 
     /// [`update`](Self::update) inside a write: the subject as changed and the event.

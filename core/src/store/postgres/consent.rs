@@ -88,7 +88,9 @@ impl CatalogueReads for Db<'_> {
     }
 
     fn restrictions(&self) -> Result<Vec<(i64, i64)>> {
-        self.all("SELECT subject_id, since_ms FROM restrictions ORDER BY subject_id", &[], |r| Ok((get(r, 0)?, get(r, 1)?)))
+        self.all("SELECT subject_id, since_ms FROM restrictions ORDER BY subject_id", &[], |r| {
+            Ok((get(r, 0)?, get(r, 1)?))
+        })
     }
 
     fn basis_by_brief(&self, brief: &str) -> Result<Option<BasisRow>> {

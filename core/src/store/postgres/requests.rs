@@ -51,6 +51,7 @@ fn event(r: &Row) -> Result<RequestEventRow> {
         event: get(r, 4)?,
         state: get(r, 5)?,
         time_ms: get(r, 6)?,
+        mac: fixed(get(r, 7)?, "request event mac")?,
     })
 }
 
@@ -89,7 +90,11 @@ impl RequestReads for Db<'_> {
     }
 
     fn requests_of_subject(&self, subject_id: i64) -> Result<Vec<RequestRow>> {
-        self.all(concat!("SELECT ", columns!(), " FROM requests WHERE subject_id = $1 ORDER BY seq"), &[&subject_id], row)
+        self.all(
+            concat!("SELECT ", columns!(), " FROM requests WHERE subject_id = $1 ORDER BY seq"),
+            &[&subject_id],
+            row,
+        )
     }
 
     fn count_requests_of_subject(&self, subject_id: i64) -> Result<u64> {
@@ -99,7 +104,7 @@ impl RequestReads for Db<'_> {
 
     fn request_events_after(&self, after_seq: i64, n: u64) -> Result<(Vec<RequestEventRow>, u64)> {
         let rows = self.all(
-            "SELECT seq, request, subject, kind, event, state, time_ms FROM request_events
+            "SELECT seq, request, subject, kind, event, state, time_ms, mac FROM request_events
              WHERE seq > $1 ORDER BY seq LIMIT $2",
             &[&after_seq, &limit(n)],
             event,
@@ -110,6 +115,15 @@ impl RequestReads for Db<'_> {
 
     fn last_request_event_seq(&self) -> Result<i64> {
         get(&self.one("SELECT coalesce((SELECT num FROM meta WHERE name = 'request_event_seq'), 0)", &[])?, 0)
+    }
+
+    fn request_event_before(&self, seq: i64) -> Result<Option<RequestEventRow>> {
+        self.maybe(
+            "SELECT seq, request, subject, kind, event, state, time_ms, mac FROM request_events
+             WHERE seq < $1 ORDER BY seq DESC LIMIT 1",
+            &[&seq],
+            event,
+        )
     }
 }
 
@@ -170,18 +184,24 @@ impl RequestWrites for Db<'_> {
     }
 
     fn insert_request_event(&self, e: &RequestEventRow) -> Result<()> {
-        let seq: i64 = get(
-            &self.one(
-                "INSERT INTO meta (name, num) VALUES ('request_event_seq', 1)
-                 ON CONFLICT (name) DO UPDATE SET num = meta.num + 1 RETURNING num",
-                &[],
-            )?,
-            0,
+        self.exec(
+            "INSERT INTO meta (name, num) VALUES ('request_event_seq', $1)
+             ON CONFLICT (name) DO UPDATE SET num = greatest(meta.num, excluded.num)",
+            &[&e.seq],
         )?;
         self.exec(
-            "INSERT INTO request_events (seq, request, subject, kind, event, state, time_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&seq, &e.request.as_slice(), &e.subject.as_slice(), &e.kind, &e.event, &e.state, &e.time_ms],
+            "INSERT INTO request_events (seq, request, subject, kind, event, state, time_ms, mac)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &e.seq,
+                &e.request.as_slice(),
+                &e.subject.as_slice(),
+                &e.kind,
+                &e.event,
+                &e.state,
+                &e.time_ms,
+                &e.mac.as_slice(),
+            ],
         )?;
         Ok(())
     }

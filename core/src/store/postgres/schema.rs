@@ -307,7 +307,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         kind    text NOT NULL,
         event   text NOT NULL,
         state   text NOT NULL,
-        time_ms bigint NOT NULL
+        time_ms bigint NOT NULL,
+        mac     bytea NOT NULL CHECK (length(mac) = 32)
     );
     CREATE TABLE restrictions (
         subject_id bigint PRIMARY KEY,
@@ -387,7 +388,14 @@ fn expected(format: i64) -> Vec<(String, String)> {
         (
             6,
             &["request_events", "requests", "restrictions"],
-            &["request_events_pkey", "requests_due", "requests_id_key", "requests_pkey", "requests_subject", "restrictions_pkey"],
+            &[
+                "request_events_pkey",
+                "requests_due",
+                "requests_id_key",
+                "requests_pkey",
+                "requests_subject",
+                "restrictions_pkey",
+            ],
         ),
     ];
     let added = ADDED.iter().filter(|(f, ..)| *f <= format);

@@ -12,9 +12,9 @@ mod meta;
 #[cfg(unix)]
 mod mutex;
 mod open;
+mod requests;
 pub(crate) mod schema;
 mod sessions;
-mod requests;
 mod shares;
 mod subjects;
 mod tokens;

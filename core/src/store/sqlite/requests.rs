@@ -45,8 +45,23 @@ fn with_id((mut row, id): (RequestRow, Vec<u8>)) -> Result<RequestRow> {
     Ok(row)
 }
 
-fn event(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Vec<u8>, Vec<u8>, String, String, String, i64)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+type RawEvent = (i64, Vec<u8>, Vec<u8>, String, String, String, i64, Vec<u8>);
+
+fn event(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+}
+
+fn event_row((seq, request, subject, kind, event, state, time_ms, mac): RawEvent) -> Result<RequestEventRow> {
+    Ok(RequestEventRow {
+        seq,
+        request: fixed(request, "request id")?,
+        subject: fixed(subject, "subject token")?,
+        kind,
+        event,
+        state,
+        time_ms,
+        mac: fixed(mac, "request event mac")?,
+    })
 }
 
 impl RequestReads for Db<'_> {
@@ -62,7 +77,12 @@ impl RequestReads for Db<'_> {
             " FROM requests WHERE subject_id = ?1 AND kind = ?2 AND state IN ('open', 'in_progress')
              ORDER BY seq LIMIT 1"
         );
-        self.conn.prepare_cached(sql)?.query_row(rusqlite::params![subject_id, kind], row).optional()?.map(with_id).transpose()
+        self.conn
+            .prepare_cached(sql)?
+            .query_row(rusqlite::params![subject_id, kind], row)
+            .optional()?
+            .map(with_id)
+            .transpose()
     }
 
     fn requests(&self, f: &RequestFilter, after_seq: i64, limit: u64) -> Result<(Vec<RequestRow>, u64)> {
@@ -97,7 +117,7 @@ impl RequestReads for Db<'_> {
     fn request_events_after(&self, after_seq: i64, limit: u64) -> Result<(Vec<RequestEventRow>, u64)> {
         let limit = i64::try_from(limit).map_err(|_| Error::invalid("limit is too large"))?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, request, subject, kind, event, state, time_ms FROM request_events
+            "SELECT seq, request, subject, kind, event, state, time_ms, mac FROM request_events
              WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let raw = stmt.query_map([after_seq, limit], event)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -105,20 +125,7 @@ impl RequestReads for Db<'_> {
             .conn
             .prepare_cached("SELECT count(*) FROM request_events WHERE seq > ?1")?
             .query_row([after_seq], |r| r.get(0))?;
-        let rows = raw
-            .into_iter()
-            .map(|(seq, request, subject, kind, event, state, time_ms)| {
-                Ok(RequestEventRow {
-                    seq,
-                    request: fixed(request, "request id")?,
-                    subject: fixed(subject, "subject token")?,
-                    kind,
-                    event,
-                    state,
-                    time_ms,
-                })
-            })
-            .collect::<Result<_>>()?;
+        let rows = raw.into_iter().map(event_row).collect::<Result<_>>()?;
         Ok((rows, total as u64))
     }
 
@@ -130,6 +137,18 @@ impl RequestReads for Db<'_> {
             .query_row([], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
+    }
+
+    fn request_event_before(&self, seq: i64) -> Result<Option<RequestEventRow>> {
+        self.conn
+            .prepare_cached(
+                "SELECT seq, request, subject, kind, event, state, time_ms, mac FROM request_events
+                 WHERE seq < ?1 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([seq], event)
+            .optional()?
+            .map(event_row)
+            .transpose()
     }
 }
 
@@ -189,10 +208,19 @@ impl RequestWrites for Db<'_> {
     fn insert_request_event(&self, e: &RequestEventRow) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO request_events (request, subject, kind, event, state, time_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO request_events (seq, request, subject, kind, event, state, time_ms, mac)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(rusqlite::params![e.request.as_slice(), e.subject.as_slice(), e.kind, e.event, e.state, e.time_ms])?;
+            .execute(rusqlite::params![
+                e.seq,
+                e.request.as_slice(),
+                e.subject.as_slice(),
+                e.kind,
+                e.event,
+                e.state,
+                e.time_ms,
+                e.mac.as_slice()
+            ])?;
         Ok(())
     }
 

@@ -477,8 +477,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ) STRICT;
     CREATE INDEX requests_subject ON requests (subject_id, kind, state);
     CREATE INDEX requests_due ON requests (state, due_ms);
-    -- The outbox of the requests' transitions (ids, names and times: no personal data), deleted
-    -- once acknowledged.
+    -- The outbox of the requests' transitions (ids, names and times: no personal data), each
+    -- MACed with the one before it (a chain whose head and acknowledged end are in `meta`),
+    -- deleted once acknowledged.
     CREATE TABLE request_events (
         seq     INTEGER PRIMARY KEY AUTOINCREMENT,
         request BLOB NOT NULL,
@@ -486,7 +487,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         kind    TEXT NOT NULL,
         event   TEXT NOT NULL,
         state   TEXT NOT NULL,
-        time_ms INTEGER NOT NULL
+        time_ms INTEGER NOT NULL,
+        mac     BLOB NOT NULL
     ) STRICT;
     -- Restrictions of processing (GDPR Art. 18), under the consent catalogue's MAC.
     CREATE TABLE restrictions (
