@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 10;
+const CURRENT: u32 = 11;
 /// The clock the fixtures of format 8 on were written (and are checked) at.
 const FIXTURE_CLOCK_MS: i64 = 1_800_000_000_000;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
@@ -142,6 +142,29 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
     let spec = json!({"of": "profile", "all_fields": true});
     let revoked = vault.create_share(&dpo, &ann_lookup, Some(spec)).expect("share").id;
     vault.revoke_share(&dpo, &revoked).expect("revoke");
+    // Format 11: data-subject requests (one with two proposals, one extended, one denied, one
+    // fulfilled by its approval), their outbox (the first events acknowledged) and a
+    // restriction of processing (hal).
+    let portal = Caller::new("portal:subject").expect("actor");
+    let bob_lookup = Lookup::token(&bob);
+    let rectify = json!({"kind": "rectify", "patch": {"address": {"zip": "10117"}}, "note": "we moved"});
+    let rectify_id = vault.create_request(&portal, &ann_lookup, Some(rectify)).expect("request").id;
+    let again = json!({"kind": "rectify", "patch": {"address": {"zip": "10119"}}, "verified": true});
+    vault.create_request(&portal, &ann_lookup, Some(again)).expect("second proposal");
+    let access = json!({"kind": "access", "regime": "ccpa"});
+    let access_id = vault.create_request(&portal, &bob_lookup, Some(access)).expect("request").id;
+    vault.start_request(&dpo, &access_id).expect("start");
+    vault.extend_request(&dpo, &access_id, "archives to search").expect("extend");
+    let object_id = vault.create_request(&portal, &ann_lookup, Some(json!({"kind": "object"}))).expect("request").id;
+    vault.deny_request(&dpo, &object_id, "claim_not_covered", Some("no profiling")).expect("deny");
+    let port = json!({"kind": "port", "verified": true});
+    let port_id = vault.create_request(&portal, &bob_lookup, Some(port)).expect("request").id;
+    vault.approve_request(&dpo, &port_id, None).expect("approve");
+    let first_events = vault.list_request_events(&dpo, &PageRequest::first(2)).expect("request events");
+    vault.ack_request_events(&dpo, &first_events.items[1].cursor).expect("ack");
+    let request_events = vault.list_request_events(&dpo, &PageRequest::first(100)).expect("request events").total;
+    let hal = vault.create_subject(&signup, json!({"email": "hal.fixture@example.org"})).expect("hal");
+    vault.restrict_processing(&dpo, &Lookup::token(&hal)).expect("restrict hal");
     // Format 10: the erasure ledger (every erasure above has its entry, with its index hashes).
     let ledger = vault.export_erasure_ledger(&dpo).expect("ledger");
     let with_indexes = ledger.entries.iter().filter(|e| !e.indexes.is_empty()).count();
@@ -192,6 +215,14 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
         "audit_head": head,
         "audit_events": head.seq,
         "erasure_ledger": {"entries": ledger.entries.len(), "with_indexes": with_indexes},
+        "requests": [
+            {"id": rectify_id, "state": "open", "verified": true, "proposals": 2},
+            {"id": access_id, "state": "in_progress", "extended": true},
+            {"id": object_id, "state": "denied", "denial_code": "claim_not_covered"},
+            {"id": port_id, "state": "fulfilled"},
+        ],
+        "request_events": request_events,
+        "restricted": [hal],
     });
     std::fs::write(manifest, serde_json::to_string_pretty(&manifest_json).expect("json") + "\n").expect("manifest");
 }
@@ -309,6 +340,22 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
         let e = vault.resolve_share(&reader, id.as_str().expect("id"), None).expect_err("revoked");
         assert_eq!(e.kind(), ErrorKind::NotFound);
     }
+    for r in manifest["requests"].as_array().into_iter().flatten() {
+        let got =
+            vault.get_request(&reader, r["id"].as_str().expect("id")).unwrap_or_else(|e| panic!("{version}: {e}"));
+        let got = json!(got.request);
+        for (k, v) in r.as_object().expect("request") {
+            assert_eq!(&got[k], v, "{version}: request {k}");
+        }
+    }
+    if let Some(n) = manifest.get("request_events") {
+        let events = vault.list_request_events(&reader, &PageRequest::first(100)).expect("request events");
+        assert_eq!(json!(events.total), *n, "{version}: the requests' outbox verifies and holds what it held");
+    }
+    for t in manifest["restricted"].as_array().into_iter().flatten() {
+        let e = vault.get_subject(&reader, &Lookup::token(t.as_str().expect("token"))).expect_err("restricted");
+        assert_eq!(e.kind(), ErrorKind::ConsentRequired, "{version}: a restricted subject is not read");
+    }
     for id in manifest["sessions_gone"].as_array().into_iter().flatten() {
         let e = vault.get_session(&reader, id.as_str().expect("id")).expect_err("gone");
         assert_eq!(e.kind(), ErrorKind::NotFound);
@@ -354,6 +401,10 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
     let session =
         vault.set_session(&reader, json!({"ok": true}), Some(json!({"subject": first_token}))).expect("session");
     assert_eq!(vault.get_session(&reader, &session.id).expect("session read").data, json!({"ok": true}));
+    // Requests work in every format after the migration (format 11 added them).
+    let request =
+        vault.create_request(&reader, &first, Some(json!({"kind": "access"}))).expect("request after upgrade");
+    assert_eq!(vault.get_request(&reader, &request.id).expect("request read").request.state, "open");
     // Tokens work in every format after the migration.
     let fresh = vault.tokenize(&reader, "after-upgrade", None).expect("tokenize after upgrade");
     assert_eq!(vault.detokenize(&reader, &fresh, None).expect("detokenize"), "after-upgrade");
@@ -427,7 +478,7 @@ mod on_postgres {
     use super::*;
 
     /// The PostgreSQL format this build writes.
-    const CURRENT_PG: u32 = 5;
+    const CURRENT_PG: u32 = 6;
 
     fn server() -> String {
         std::env::var("BUNKERLITE_TEST_POSTGRES").expect("BUNKERLITE_TEST_POSTGRES names the test cluster")
