@@ -155,6 +155,7 @@ examples() {
   target/c/quickstart
   .venv/bin/python examples/quickstart.py
   .venv/bin/python examples/export.py
+  .venv/bin/python examples/requests.py
   node examples/quickstart.mjs
 }
 

@@ -157,6 +157,8 @@ export interface Purged {
     shares: number;
     /** Agreements recorded as expired. */
     agreements_expired: number;
+    /** Unverified data-subject requests past their due date recorded as expired. */
+    requests_expired: number;
     /** When it ran (milliseconds since the Unix epoch, at its start). */
     started_ms: number;
     /** How long it took, in milliseconds. */
@@ -220,6 +222,126 @@ export interface ShareRef {
     reads: number;
     /** How many times it may be resolved, if limited. */
     max_reads: number | null;
+}
+/** A request as listed: no personal data (what it proposes is in `RequestDetail`). */
+export interface Request {
+    /** Its id (32 hexadecimal characters). */
+    id: string;
+    /** The subject's token. */
+    subject: string;
+    /** What is asked. */
+    kind: string;
+    /** The law it is made under. */
+    regime: string;
+    /** Its state: `open`, `in_progress`, `fulfilled`, `denied`, `revoked` or `expired`. */
+    state: string;
+    /** Whether the subject's identity was verified. */
+    verified: boolean;
+    /** When it was received (milliseconds since the Unix epoch). */
+    received_ms: number;
+    /**
+     * When it must be answered: GDPR one calendar month, CCPA and voluntary 45 days, opt-outs
+     * and opt-ins 15 business days (later once extended).
+     */
+    due_ms: number;
+    /** When its receipt must be acknowledged (CCPA and voluntary: ten business days), if ever. */
+    ack_due_ms: number | null;
+    /** Whether its deadline was extended. */
+    extended: boolean;
+    /** Whether it is still open or in progress past its due date. */
+    overdue: boolean;
+    /** The app, for `change_app_data`. */
+    app: string | null;
+    /** The legal basis, for `withdraw_consent`, `opt_out` and `opt_in`. */
+    legal_basis: string | null;
+    /**
+     * How many proposals it holds (a request of the same kind made again while this one was
+     * open added its own).
+     */
+    proposals: number;
+    /** The DRP reason code of a denial. */
+    denial_code: string | null;
+    /** Last changed (milliseconds since the Unix epoch). */
+    updated_ms: number;
+    /**
+     * On `create_request`: an open request of the same kind existed, and this is it (the new
+     * proposal was added to it). False everywhere else.
+     */
+    existing: boolean;
+}
+/** A request with what it proposes and the reasons given. `Debug` shows only the request. */
+export interface RequestDetail {
+    /** The request. */
+    request: Request;
+    /** Its proposals, oldest first (each kept: an operator sees them all). */
+    proposals: Proposal[];
+    /** Why the deadline was extended. */
+    extension_reason: string | null;
+    /** Why it was denied, in words. */
+    denial_reason: string | null;
+    /** Which proposal the approval applied (its position), once fulfilled. */
+    applied_proposal: number | null;
+}
+/** One proposal of a request. `Debug` shows only when it came. */
+export interface Proposal {
+    /** When it came (milliseconds since the Unix epoch). */
+    received_ms: number;
+    /** The proposed change, if any. */
+    patch: Json;
+    /** What the subject wrote, if anything. */
+    note: string | null;
+}
+/** A page of a listing, newest first. */
+export interface Page<T> {
+    /** How many items the whole listing holds. */
+    total: number;
+    /** This page's items. */
+    items: T[];
+    /** The cursor of the next page, or `null` when this page is the last. */
+    next: string | null;
+}
+/** A request's transition, as the requests' outbox delivers it (no personal data). */
+export interface RequestEvent {
+    /** Its place in the outbox: acknowledge up to it with `ack_request_events`. */
+    cursor: string;
+    /** The request's id. */
+    request: string;
+    /** The subject's token. */
+    subject: string;
+    /** The request's kind. */
+    kind: string;
+    /**
+     * What happened: `received`, `proposal_added`, `verified`, `in_progress`, `extended`,
+     * `fulfilled`, `denied`, `revoked`, `expired`.
+     */
+    event: string;
+    /** The request's state after it. */
+    state: string;
+    /** When (milliseconds since the Unix epoch). */
+    time_ms: number;
+}
+/** What `expireRequests` did. */
+export interface RequestExpiry {
+    /** Requests recorded as expired. */
+    expired: number;
+    /** Transactions it took. */
+    batches: number;
+}
+/** What `ackRequestEvents` did. */
+export interface RequestAck {
+    /** Outbox events deleted. */
+    removed: number;
+}
+/** A subject's restriction of processing, as set or lifted. */
+export interface Restriction {
+    /** The subject's token. */
+    subject: string;
+    /** Whether its processing is restricted now. */
+    restricted: boolean;
+    /** Since when (milliseconds since the Unix epoch), while restricted. */
+    since_ms: number | null;
+    /** Whether this call changed it (false: it was so already). */
+    changed: boolean;
 }
 /** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
@@ -344,6 +466,8 @@ export interface SubjectExport {
     sessions: ExportedSession[];
     /** The subject's shares, live or expired (never their ids). */
     shares: ShareRef[];
+    /** The subject's data-subject requests, oldest first, with their proposals and reasons. */
+    requests: RequestDetail[];
     /** Every audit event naming the subject, newest first, with its decrypted details. */
     audit: AuditEvent[];
 }
@@ -639,15 +763,6 @@ export interface ProcessingDecision {
 export interface ConsentReport {
     /** Agreements that were revoked (or recorded as expired) by this call. */
     changed: number;
-}
-/** A page of a listing, newest first. */
-export interface Page<T> {
-    /** How many items the whole listing holds. */
-    total: number;
-    /** This page's items. */
-    items: T[];
-    /** The cursor of the next page, or `null` when this page is the last. */
-    next: string | null;
 }
 /** A consent event of the outbox. */
 export interface ConsentEvent {
@@ -1159,6 +1274,65 @@ export interface BulkOptions {
     /** How many subjects it allows listing in all (default 10,000, at most 1,000,000). */
     max_subjects?: number | null;
 }
+/**
+ * A new request, for `createRequest` (unknown fields
+ * refused). `Debug` shows only its kind and regime.
+ */
+export interface RequestSpec {
+    /**
+     * What is asked (required): `access`, `rectify`, `change_app_data`, `erase`, `restrict`,
+     * `object`, `port`, `withdraw_consent`, `opt_out`, `opt_in`.
+     */
+    kind?: string | null;
+    /**
+     * The law it is made under: `gdpr` (default), `ccpa` or `voluntary`. `restrict` and `object`
+     * are GDPR rights (not under `ccpa`); `opt_out` and `opt_in` are CCPA's (not under `gdpr`).
+     */
+    regime?: string | null;
+    /**
+     * The subject proved who they are (e.g. logged in to the portal): the request starts
+     * verified. A request an operator records for a subject starts unverified.
+     */
+    verified?: boolean;
+    /**
+     * The proposed change (a merge patch object or a JSON Patch array): required for `rectify`
+     * (of the profile) and `change_app_data` (of the document of `app`), refused otherwise.
+     */
+    patch?: Json;
+    /** The app whose document `change_app_data` changes. */
+    app?: string | null;
+    /**
+     * The legal basis (its brief) that `withdraw_consent`, `opt_out` or `opt_in` is about;
+     * approving withdraws (or gives) consent under it.
+     */
+    legal_basis?: string | null;
+    /** What the subject wrote (up to 2,000 characters). */
+    note?: string | null;
+    /**
+     * When it was received, in milliseconds since the Unix epoch (default: now; not in the
+     * future). Its deadlines count from it.
+     */
+    received_ms?: number | null;
+}
+/**
+ * Which requests `listRequests` lists (unknown fields
+ * refused; every field narrows it).
+ */
+export interface RequestQuery {
+    /** Only those in this state. */
+    state?: string | null;
+    /** Only this subject's (its token). */
+    subject?: string | null;
+    /** Only those open or in progress past their due date. */
+    overdue?: boolean;
+    /** Only those open or in progress due within this many days from now (0 to 3,650). */
+    due_within_days?: number | null;
+}
+/** What `approveRequest` takes (unknown fields refused). */
+export interface ApproveOptions {
+    /** Which proposal to apply (its position in `proposals`; default the latest). */
+    proposal?: number | null;
+}
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
 export type ConsentReceipt = {
     [key: string]: Json;
@@ -1384,6 +1558,14 @@ export declare class Vault {
     ackConsentEvents(cursor: string, consumer?: string | null, opts?: CallOptions | null): void;
     /** `ackConsentEvents`, off the event loop. */
     ackConsentEventsAsync(cursor: string, consumer?: string | null, opts?: CallOptions | null): Promise<void>;
+    /** Restrict the processing of a subject (GDPR Art. 18): from now on its data is stored, exported to it (`export_subject`) and erased, but read or detokenized for no purpose — named or not; such calls get `CONSENT_REQUIRED` — until `lift_restriction`. Returns {subject, restricted, since_ms, changed}. No purpose check: limits processing; reads nothing. */
+    restrictProcessing(lookup: Lookup, opts?: CallOptions | null): Restriction;
+    /** `restrictProcessing`, off the event loop. */
+    restrictProcessingAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Restriction>;
+    /** Lift a subject's restriction of processing (`changed: false` when there was none). No purpose check: ends a limit the subject or an operator set; reads nothing. */
+    liftRestriction(lookup: Lookup, opts?: CallOptions | null): Restriction;
+    /** `liftRestriction`, off the event loop. */
+    liftRestrictionAsync(lookup: Lookup, opts?: CallOptions | null): Promise<Restriction>;
     /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. No purpose check: records the expiries that agreements' own terms set; returns only a count. */
     purgeConsents(opts?: CallOptions | null): ConsentReport;
     /** `purgeConsents`, off the event loop. */
@@ -1456,6 +1638,54 @@ export declare class Vault {
     purgeShares(opts?: CallOptions | null): SharePurge;
     /** `purgeShares`, off the event loop. */
     purgeSharesAsync(opts?: CallOptions | null): Promise<SharePurge>;
+    /** Record a data-subject request of the subject `lookup` names: `spec.kind` (access, rectify, change_app_data, erase, restrict, object, port, withdraw_consent, opt_out, opt_in), `spec.regime` (gdpr by default, ccpa, voluntary), `spec.verified` (the subject proved who they are), `spec.patch` (rectify, change_app_data), `spec.app`, `spec.legal_basis`, `spec.note`, `spec.received_ms`. Its due date follows the regime (GDPR: one calendar month; CCPA and voluntary: 45 days, with an acknowledgement due in ten business days; opt-outs and opt-ins: 15 business days). When one of the same kind is open or in progress, this one's proposal is added to it and that request is returned with `existing: true` — both proposals stay visible. No purpose check: a subject exercising a right: the request is not processing of its data. */
+    createRequest(lookup: Lookup, spec?: RequestSpec | null, opts?: CallOptions | null): Request;
+    /** `createRequest`, off the event loop. */
+    createRequestAsync(lookup: Lookup, spec?: RequestSpec | null, opts?: CallOptions | null): Promise<Request>;
+    /** A request by its id, with its proposals (each kept, oldest first) and the reasons given. No purpose check: handling the subject's own request: what it sent to exercise a right. */
+    getRequest(id: string, opts?: CallOptions | null): RequestDetail;
+    /** `getRequest`, off the event loop. */
+    getRequestAsync(id: string, opts?: CallOptions | null): Promise<RequestDetail>;
+    /** Requests in arrival order, at most 100 per page (no proposals: `get_request` has them), narrowed by `query`: `state`, `subject` (a token), `overdue` (open or in progress past the due date), `due_within_days`. No purpose check: ids, kinds, states and dates: no personal data. */
+    listRequests(query?: RequestQuery | null, opts?: PageOptions | null): Page<Request>;
+    /** `listRequests`, off the event loop. */
+    listRequestsAsync(query?: RequestQuery | null, opts?: PageOptions | null): Promise<Page<Request>>;
+    /** Start working on an open request (→ `in_progress`). No purpose check: a step in handling the subject's request. */
+    startRequest(id: string, opts?: CallOptions | null): Request;
+    /** `startRequest`, off the event loop. */
+    startRequestAsync(id: string, opts?: CallOptions | null): Promise<Request>;
+    /** Record that the request's subject proved who they are (an approval needs it). No purpose check: a step in handling the subject's request. */
+    verifyRequest(id: string, opts?: CallOptions | null): Request;
+    /** `verifyRequest`, off the event loop. */
+    verifyRequestAsync(id: string, opts?: CallOptions | null): Promise<Request>;
+    /** Extend the request's deadline, once, with a reason (1 to 2,000 characters), as far as its regime allows: GDPR to three months after receipt, CCPA and voluntary to 90 days; opt-outs and opt-ins cannot be extended. No purpose check: a step in handling the subject's request. */
+    extendRequest(id: string, reason: string, opts?: CallOptions | null): Request;
+    /** `extendRequest`, off the event loop. */
+    extendRequestAsync(id: string, reason: string, opts?: CallOptions | null): Promise<Request>;
+    /** Approve a verified request and apply its change in the same unit of work (→ `fulfilled`): rectify patches the profile and change_app_data the app's document (with `options.proposal`, or the latest proposal; re-validated now), erase erases the subject, restrict restricts its processing, withdraw_consent / opt_out / opt_in withdraw, refuse or give consent under the request's legal basis; access, port and object are answered outside the vault and recorded as fulfilled. Each change is checked as its own operation is (rectify and change_app_data as write, erase as delete). No purpose check: the change it applies is checked as its own operation is (write, or delete for an erasure). */
+    approveRequest(id: string, options?: ApproveOptions | null, opts?: CallOptions | null): Request;
+    /** `approveRequest`, off the event loop. */
+    approveRequestAsync(id: string, options?: ApproveOptions | null, opts?: CallOptions | null): Promise<Request>;
+    /** Deny a request (→ `denied`) with a Data Rights Protocol reason code (need_user_verification, suspected_fraud, insufficient_verification, no_match, claim_not_covered, outside_jurisdiction, too_many_requests, other) and, optionally, words. No purpose check: a step in handling the subject's request. */
+    denyRequest(id: string, code: string, reason?: string | null, opts?: CallOptions | null): Request;
+    /** `denyRequest`, off the event loop. */
+    denyRequestAsync(id: string, code: string, reason?: string | null, opts?: CallOptions | null): Promise<Request>;
+    /** The subject withdraws its open or in-progress request (→ `revoked`). No purpose check: the subject withdrawing its own request. */
+    revokeRequest(id: string, opts?: CallOptions | null): Request;
+    /** `revokeRequest`, off the event loop. */
+    revokeRequestAsync(id: string, opts?: CallOptions | null): Promise<Request>;
+    /** Record every unverified open request past its due date as expired (the subject never proved who they are), 1,000 per transaction. Returns {expired, batches}. No purpose check: records what the requests' own deadlines decided; returns counts. */
+    expireRequests(opts?: CallOptions | null): RequestExpiry;
+    /** `expireRequests`, off the event loop. */
+    expireRequestsAsync(opts?: CallOptions | null): Promise<RequestExpiry>;
+    /** The requests' outbox, oldest first, after `cursor` (every transition: received, proposal_added, verified, in_progress, extended, fulfilled, denied, revoked, expired; ids, names and times only). Delivered until acknowledged: at least once, in order. Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose. */
+    listRequestEvents(opts?: PageOptions | null): Page<RequestEvent>;
+    /** `listRequestEvents`, off the event loop. */
+    listRequestEventsAsync(opts?: PageOptions | null): Promise<Page<RequestEvent>>;
+    /** Acknowledge the requests' outbox up to and including the event whose cursor is given: those events are deleted. Returns {removed}. No purpose check: removes delivered events; reads nothing. */
+    ackRequestEvents(cursor: string, opts?: CallOptions | null): RequestAck;
+    /** `ackRequestEvents`, off the event loop. */
+    ackRequestEventsAsync(cursor: string, opts?: CallOptions | null): Promise<RequestAck>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;

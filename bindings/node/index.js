@@ -1090,6 +1090,46 @@ class Vault {
             throw lift(e, 'ackConsentEventsAsync');
         }
     }
+    /** Restrict the processing of a subject (GDPR Art. 18): from now on its data is stored, exported to it (`export_subject`) and erased, but read or detokenized for no purpose — named or not; such calls get `CONSENT_REQUIRED` — until `lift_restriction`. Returns {subject, restricted, since_ms, changed}. No purpose check: limits processing; reads nothing. */
+    restrictProcessing(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.restrictProcessing(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'restrictProcessing');
+        }
+    }
+    /** `restrictProcessing`, off the event loop. */
+    async restrictProcessingAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.restrictProcessingAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'restrictProcessingAsync');
+        }
+    }
+    /** Lift a subject's restriction of processing (`changed: false` when there was none). No purpose check: ends a limit the subject or an operator set; reads nothing. */
+    liftRestriction(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.liftRestriction(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'liftRestriction');
+        }
+    }
+    /** `liftRestriction`, off the event loop. */
+    async liftRestrictionAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.liftRestrictionAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'liftRestrictionAsync');
+        }
+    }
     /** Record every agreement whose expiry passed as expired (with its outbox event), a thousand per transaction. Returns {changed}. No purpose check: records the expiries that agreements' own terms set; returns only a count. */
     purgeConsents(opts) {
         try {
@@ -1428,6 +1468,224 @@ class Vault {
         }
         catch (e) {
             throw lift(e, 'purgeSharesAsync');
+        }
+    }
+    /** Record a data-subject request of the subject `lookup` names: `spec.kind` (access, rectify, change_app_data, erase, restrict, object, port, withdraw_consent, opt_out, opt_in), `spec.regime` (gdpr by default, ccpa, voluntary), `spec.verified` (the subject proved who they are), `spec.patch` (rectify, change_app_data), `spec.app`, `spec.legal_basis`, `spec.note`, `spec.received_ms`. Its due date follows the regime (GDPR: one calendar month; CCPA and voluntary: 45 days, with an acknowledgement due in ten business days; opt-outs and opt-ins: 15 business days). When one of the same kind is open or in progress, this one's proposal is added to it and that request is returned with `existing: true` — both proposals stay visible. No purpose check: a subject exercising a right: the request is not processing of its data. */
+    createRequest(lookup, spec, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.createRequest(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], optionalText(spec), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'createRequest');
+        }
+    }
+    /** `createRequest`, off the event loop. */
+    async createRequestAsync(lookup, spec, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.createRequestAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], optionalText(spec), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'createRequestAsync');
+        }
+    }
+    /** A request by its id, with its proposals (each kept, oldest first) and the reasons given. No purpose check: handling the subject's own request: what it sent to exercise a right. */
+    getRequest(id, opts) {
+        try {
+            return JSON.parse(calls.getRequest(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getRequest');
+        }
+    }
+    /** `getRequest`, off the event loop. */
+    async getRequestAsync(id, opts) {
+        try {
+            return JSON.parse(await calls.getRequestAsync(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getRequestAsync');
+        }
+    }
+    /** Requests in arrival order, at most 100 per page (no proposals: `get_request` has them), narrowed by `query`: `state`, `subject` (a token), `overdue` (open or in progress past the due date), `due_within_days`. No purpose check: ids, kinds, states and dates: no personal data. */
+    listRequests(query, opts) {
+        try {
+            return JSON.parse(calls.listRequests(this.#handle, optionalText(query), opts));
+        }
+        catch (e) {
+            throw lift(e, 'listRequests');
+        }
+    }
+    /** `listRequests`, off the event loop. */
+    async listRequestsAsync(query, opts) {
+        try {
+            return JSON.parse(await calls.listRequestsAsync(this.#handle, optionalText(query), opts));
+        }
+        catch (e) {
+            throw lift(e, 'listRequestsAsync');
+        }
+    }
+    /** Start working on an open request (→ `in_progress`). No purpose check: a step in handling the subject's request. */
+    startRequest(id, opts) {
+        try {
+            return JSON.parse(calls.startRequest(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'startRequest');
+        }
+    }
+    /** `startRequest`, off the event loop. */
+    async startRequestAsync(id, opts) {
+        try {
+            return JSON.parse(await calls.startRequestAsync(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'startRequestAsync');
+        }
+    }
+    /** Record that the request's subject proved who they are (an approval needs it). No purpose check: a step in handling the subject's request. */
+    verifyRequest(id, opts) {
+        try {
+            return JSON.parse(calls.verifyRequest(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'verifyRequest');
+        }
+    }
+    /** `verifyRequest`, off the event loop. */
+    async verifyRequestAsync(id, opts) {
+        try {
+            return JSON.parse(await calls.verifyRequestAsync(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'verifyRequestAsync');
+        }
+    }
+    /** Extend the request's deadline, once, with a reason (1 to 2,000 characters), as far as its regime allows: GDPR to three months after receipt, CCPA and voluntary to 90 days; opt-outs and opt-ins cannot be extended. No purpose check: a step in handling the subject's request. */
+    extendRequest(id, reason, opts) {
+        try {
+            return JSON.parse(calls.extendRequest(this.#handle, id, reason, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'extendRequest');
+        }
+    }
+    /** `extendRequest`, off the event loop. */
+    async extendRequestAsync(id, reason, opts) {
+        try {
+            return JSON.parse(await calls.extendRequestAsync(this.#handle, id, reason, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'extendRequestAsync');
+        }
+    }
+    /** Approve a verified request and apply its change in the same unit of work (→ `fulfilled`): rectify patches the profile and change_app_data the app's document (with `options.proposal`, or the latest proposal; re-validated now), erase erases the subject, restrict restricts its processing, withdraw_consent / opt_out / opt_in withdraw, refuse or give consent under the request's legal basis; access, port and object are answered outside the vault and recorded as fulfilled. Each change is checked as its own operation is (rectify and change_app_data as write, erase as delete). No purpose check: the change it applies is checked as its own operation is (write, or delete for an erasure). */
+    approveRequest(id, options, opts) {
+        try {
+            return JSON.parse(calls.approveRequest(this.#handle, id, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'approveRequest');
+        }
+    }
+    /** `approveRequest`, off the event loop. */
+    async approveRequestAsync(id, options, opts) {
+        try {
+            return JSON.parse(await calls.approveRequestAsync(this.#handle, id, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'approveRequestAsync');
+        }
+    }
+    /** Deny a request (→ `denied`) with a Data Rights Protocol reason code (need_user_verification, suspected_fraud, insufficient_verification, no_match, claim_not_covered, outside_jurisdiction, too_many_requests, other) and, optionally, words. No purpose check: a step in handling the subject's request. */
+    denyRequest(id, code, reason, opts) {
+        try {
+            return JSON.parse(calls.denyRequest(this.#handle, id, code, reason, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'denyRequest');
+        }
+    }
+    /** `denyRequest`, off the event loop. */
+    async denyRequestAsync(id, code, reason, opts) {
+        try {
+            return JSON.parse(await calls.denyRequestAsync(this.#handle, id, code, reason, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'denyRequestAsync');
+        }
+    }
+    /** The subject withdraws its open or in-progress request (→ `revoked`). No purpose check: the subject withdrawing its own request. */
+    revokeRequest(id, opts) {
+        try {
+            return JSON.parse(calls.revokeRequest(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'revokeRequest');
+        }
+    }
+    /** `revokeRequest`, off the event loop. */
+    async revokeRequestAsync(id, opts) {
+        try {
+            return JSON.parse(await calls.revokeRequestAsync(this.#handle, id, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'revokeRequestAsync');
+        }
+    }
+    /** Record every unverified open request past its due date as expired (the subject never proved who they are), 1,000 per transaction. Returns {expired, batches}. No purpose check: records what the requests' own deadlines decided; returns counts. */
+    expireRequests(opts) {
+        try {
+            return JSON.parse(calls.expireRequests(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'expireRequests');
+        }
+    }
+    /** `expireRequests`, off the event loop. */
+    async expireRequestsAsync(opts) {
+        try {
+            return JSON.parse(await calls.expireRequestsAsync(this.#handle, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'expireRequestsAsync');
+        }
+    }
+    /** The requests' outbox, oldest first, after `cursor` (every transition: received, proposal_added, verified, in_progress, extended, fulfilled, denied, revoked, expired; ids, names and times only). Delivered until acknowledged: at least once, in order. Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose. */
+    listRequestEvents(opts) {
+        try {
+            return JSON.parse(calls.listRequestEvents(this.#handle, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listRequestEvents');
+        }
+    }
+    /** `listRequestEvents`, off the event loop. */
+    async listRequestEventsAsync(opts) {
+        try {
+            return JSON.parse(await calls.listRequestEventsAsync(this.#handle, opts));
+        }
+        catch (e) {
+            throw lift(e, 'listRequestEventsAsync');
+        }
+    }
+    /** Acknowledge the requests' outbox up to and including the event whose cursor is given: those events are deleted. Returns {removed}. No purpose check: removes delivered events; reads nothing. */
+    ackRequestEvents(cursor, opts) {
+        try {
+            return JSON.parse(calls.ackRequestEvents(this.#handle, cursor, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'ackRequestEvents');
+        }
+    }
+    /** `ackRequestEvents`, off the event loop. */
+    async ackRequestEventsAsync(cursor, opts) {
+        try {
+            return JSON.parse(await calls.ackRequestEventsAsync(this.#handle, cursor, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'ackRequestEventsAsync');
         }
     }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */

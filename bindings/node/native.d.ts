@@ -110,6 +110,10 @@ export declare const calls: {
   listConsentEventsAsync(handle: VaultHandle, consumer?: unknown, opts?: unknown): Promise<string>
   ackConsentEvents(handle: VaultHandle, cursor: unknown, consumer?: unknown, actor?: unknown, purpose?: unknown): void
   ackConsentEventsAsync(handle: VaultHandle, cursor: unknown, consumer?: unknown, actor?: unknown, purpose?: unknown): Promise<void>
+  restrictProcessing(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  restrictProcessingAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  liftRestriction(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  liftRestrictionAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   purgeConsents(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   purgeConsentsAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   putAppDocument(handle: VaultHandle, mode: string | undefined, lookup: unknown, app: unknown, document: JsonText, actor?: unknown, purpose?: unknown): string
@@ -146,6 +150,30 @@ export declare const calls: {
   listSharesAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   purgeShares(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   purgeSharesAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
+  createRequest(handle: VaultHandle, mode: string | undefined, lookup: unknown, spec?: JsonText, actor?: unknown, purpose?: unknown): string
+  createRequestAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, spec?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  getRequest(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): string
+  getRequestAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  listRequests(handle: VaultHandle, query?: JsonText, opts?: unknown): string
+  listRequestsAsync(handle: VaultHandle, query?: JsonText, opts?: unknown): Promise<string>
+  startRequest(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): string
+  startRequestAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  verifyRequest(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): string
+  verifyRequestAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  extendRequest(handle: VaultHandle, id: unknown, reason: unknown, actor?: unknown, purpose?: unknown): string
+  extendRequestAsync(handle: VaultHandle, id: unknown, reason: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  approveRequest(handle: VaultHandle, id: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  approveRequestAsync(handle: VaultHandle, id: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  denyRequest(handle: VaultHandle, id: unknown, code: unknown, reason?: unknown, actor?: unknown, purpose?: unknown): string
+  denyRequestAsync(handle: VaultHandle, id: unknown, code: unknown, reason?: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  revokeRequest(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): string
+  revokeRequestAsync(handle: VaultHandle, id: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  expireRequests(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
+  expireRequestsAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
+  listRequestEvents(handle: VaultHandle, opts?: unknown): string
+  listRequestEventsAsync(handle: VaultHandle, opts?: unknown): Promise<string>
+  ackRequestEvents(handle: VaultHandle, cursor: unknown, actor?: unknown, purpose?: unknown): string
+  ackRequestEventsAsync(handle: VaultHandle, cursor: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string

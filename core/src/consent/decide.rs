@@ -102,89 +102,85 @@ impl Consent {
         brief: &str,
         d: Decide<'_>,
     ) -> Result<(Agreement, Vec<Event>)> {
-        {
-            let basis = catalogue::basis(engine, tx, brief)?;
-            let now = engine.now_ms();
-            let mut events = Vec::new();
-            let mut current = tx.current_decision(sid, basis.id)?;
-            if let Some(c) = &current {
-                // A given agreement whose expiry passed is recorded as expired first.
-                if c.decision == decision::GIVEN
-                    && c.seq > basis.revoked_through
-                    && c.expires_ms.is_some_and(|e| e <= now)
-                {
-                    policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?;
-                    let (event, expired) = Self::expire(engine, tx, &basis, c, &token, &dek, now)?;
-                    events.push(event);
-                    current = Some(expired);
-                }
+        let basis = catalogue::basis(engine, tx, brief)?;
+        let now = engine.now_ms();
+        let mut events = Vec::new();
+        let mut current = tx.current_decision(sid, basis.id)?;
+        if let Some(c) = &current {
+            // A given agreement whose expiry passed is recorded as expired first.
+            if c.decision == decision::GIVEN && c.seq > basis.revoked_through && c.expires_ms.is_some_and(|e| e <= now)
+            {
+                policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?;
+                let (event, expired) = Self::expire(engine, tx, &basis, c, &token, dek, now)?;
+                events.push(event);
+                current = Some(expired);
             }
-            let (notice_version, start_ms, expires_ms) = match d.status {
-                ConsentStatus::Given | ConsentStatus::Refused => {
-                    if basis.status != BasisStatus::Active.number() {
-                        return Err(Error::invalid("the legal basis is not active: it takes no new agreements"));
-                    }
-                    let version = d.options.notice_version.unwrap_or(basis.notice_version);
-                    if tx.notice_of(basis.id, version)?.is_none() {
-                        return Err(Error::invalid("the legal basis has no such notice version"));
-                    }
-                    let start = d.options.start_ms.unwrap_or(now);
-                    let expires = match (d.options.expires_ms, d.options.ttl_ms) {
-                        (Some(e), _) => Some(e),
-                        (None, Some(ttl)) => Some(start.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX))),
-                        (None, None) => None,
-                    };
-                    if expires.is_some_and(|e| e <= start.max(now)) {
-                        return Err(Error::invalid("the expiry must be after the start and in the future"));
-                    }
-                    (version, start, expires)
-                }
-                _ => {
-                    // Withdrawing or revoking ends what is in force; anything else stays as it is.
-                    let in_force = match &current {
-                        Some(c) => {
-                            policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?
-                                || (c.decision == decision::GIVEN && c.seq > basis.revoked_through && c.start_ms > now)
-                        }
-                        None => {
-                            return Err(Error::new(
-                                ErrorKind::NotFound,
-                                "the subject has no agreement under this legal basis",
-                            ))
-                        }
-                    };
-                    let c = current.as_ref().expect("checked above");
-                    if !in_force {
-                        let view = Self::view(engine, tx, &basis, c, &token, &dek, now)?;
-                        return Ok((view, events));
-                    }
-                    let last = history_row(engine, tx, &token, c)?;
-                    (last.notice_version, c.start_ms, c.expires_ms)
-                }
-            };
-            let details = Details {
-                method: d.options.method.clone().unwrap_or_else(|| "api".to_owned()),
-                channel: d.options.channel.clone(),
-                language: d.options.language.clone(),
-                reference: d.options.reference.clone(),
-            };
-            let c = Self::append(
-                engine,
-                tx,
-                (sid, &token, &dek),
-                &basis,
-                caller.actor(),
-                (d.status.number(), notice_version, now, start_ms, expires_ms),
-                &details,
-            )?;
-            let event = Event::about(d.action, sid, token).at_version(c.seq).with_details(
-                engine.keys().vault_id(),
-                &dek,
-                &json!({"legal_basis": basis.brief, "status": d.status.name(), "notice_version": notice_version}),
-            )?;
-            events.push(event);
-            Ok((Self::view(engine, tx, &basis, &c, &token, &dek, now)?, events))
         }
+        let (notice_version, start_ms, expires_ms) = match d.status {
+            ConsentStatus::Given | ConsentStatus::Refused => {
+                if basis.status != BasisStatus::Active.number() {
+                    return Err(Error::invalid("the legal basis is not active: it takes no new agreements"));
+                }
+                let version = d.options.notice_version.unwrap_or(basis.notice_version);
+                if tx.notice_of(basis.id, version)?.is_none() {
+                    return Err(Error::invalid("the legal basis has no such notice version"));
+                }
+                let start = d.options.start_ms.unwrap_or(now);
+                let expires = match (d.options.expires_ms, d.options.ttl_ms) {
+                    (Some(e), _) => Some(e),
+                    (None, Some(ttl)) => Some(start.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX))),
+                    (None, None) => None,
+                };
+                if expires.is_some_and(|e| e <= start.max(now)) {
+                    return Err(Error::invalid("the expiry must be after the start and in the future"));
+                }
+                (version, start, expires)
+            }
+            _ => {
+                // Withdrawing or revoking ends what is in force; anything else stays as it is.
+                let in_force = match &current {
+                    Some(c) => {
+                        policy::in_force(&engine.keys().consent().state, &token, c, basis.revoked_through, now)?
+                            || (c.decision == decision::GIVEN && c.seq > basis.revoked_through && c.start_ms > now)
+                    }
+                    None => {
+                        return Err(Error::new(
+                            ErrorKind::NotFound,
+                            "the subject has no agreement under this legal basis",
+                        ))
+                    }
+                };
+                let c = current.as_ref().expect("checked above");
+                if !in_force {
+                    let view = Self::view(engine, tx, &basis, c, &token, dek, now)?;
+                    return Ok((view, events));
+                }
+                let last = history_row(engine, tx, &token, c)?;
+                (last.notice_version, c.start_ms, c.expires_ms)
+            }
+        };
+        let details = Details {
+            method: d.options.method.clone().unwrap_or_else(|| "api".to_owned()),
+            channel: d.options.channel.clone(),
+            language: d.options.language.clone(),
+            reference: d.options.reference.clone(),
+        };
+        let c = Self::append(
+            engine,
+            tx,
+            (sid, &token, dek),
+            &basis,
+            caller.actor(),
+            (d.status.number(), notice_version, now, start_ms, expires_ms),
+            &details,
+        )?;
+        let event = Event::about(d.action, sid, token).at_version(c.seq).with_details(
+            engine.keys().vault_id(),
+            dek,
+            &json!({"legal_basis": basis.brief, "status": d.status.name(), "notice_version": notice_version}),
+        )?;
+        events.push(event);
+        Ok((Self::view(engine, tx, &basis, &c, &token, dek, now)?, events))
     }
 
     /// What approving a consent request records, inside its unit of work: `status` (withdrawn,
