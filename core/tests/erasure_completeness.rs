@@ -30,11 +30,13 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
     let vault = common::open(&tv.path, 17);
     let app = common::c("app:web");
     let dpo = common::c("admin:dpo");
-    let canaries: Vec<String> =
-        ["mail", "name", "street", "note", "ship", "bill", "sess", "sessid", "card", "text", "ref", "after"]
-            .iter()
-            .map(|f| canary(f))
-            .collect();
+    let canaries: Vec<String> = [
+        "mail", "name", "street", "note", "ship", "bill", "sess", "sessid", "card", "text", "ref", "after", "request",
+        "reason",
+    ]
+    .iter()
+    .map(|f| canary(f))
+    .collect();
     let ann = vault
         .create_subject(
             &app,
@@ -64,9 +66,19 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
     vault.give_consent(&app, &l, "newsletter", Some(json!({"reference": canaries[10]}))).expect("consent");
     vault.withdraw_consent(&app, &l, "newsletter", None).expect("withdraw");
     vault.give_consent(&app, &Lookup::token(&bob), "newsletter", None).expect("bob consents");
+    // Requests: a rectification proposing a canary, one denied with a canary reason; a
+    // restriction of processing lifted after the export (an export is the subject's own).
+    let proposal = json!({"kind": "rectify", "patch": {"note": canaries[12]}, "note": canaries[12]});
+    vault.create_request(&app, &l, Some(proposal)).expect("request");
+    let object = vault.create_request(&app, &l, Some(json!({"kind": "object"}))).expect("request");
+    vault.deny_request(&dpo, &object.id, "other", Some(&canaries[13])).expect("deny");
+    vault.restrict_processing(&dpo, &l).expect("restrict");
     let export = tv.dir.path().join("ann-export.json");
     vault.export_subject_to_file(&dpo, &l, export.to_str().expect("path")).expect("export");
     std::fs::remove_file(&export).expect("the export is the application's file");
+    vault.lift_restriction(&dpo, &l).expect("lift");
+    vault.restrict_processing(&dpo, &l).expect("restrict again: erased with the subject");
+    vault.lift_restriction(&dpo, &l).expect("lift for the read below");
     vault.get_subject(&app, &l).expect("read");
     vault.flush_audit().expect("flush");
     let sid_row: i64 = common::raw(&tv.path)
@@ -79,7 +91,7 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
 
     let receipt = vault.forget_subject(&dpo, &l).expect("forget");
     assert!(receipt.residue_scrubbed);
-    for area in ["tokens", "consent", "apps", "sessions", "shares", "audit_details"] {
+    for area in ["tokens", "consent", "apps", "sessions", "shares", "requests", "audit_details"] {
         assert!(receipt.removed_by_area[area] > 0, "the receipt counts {area}: {:?}", receipt.removed_by_area);
     }
     // Through the API: nothing of Ann answers, Bob is whole.
@@ -126,7 +138,7 @@ fn an_erased_subject_leaves_only_pii_free_facts() {
             );
         }
     }
-    assert!(checked >= 8, "the tables with a subject column were found ({checked})");
+    assert!(checked >= 10, "the tables with a subject column were found ({checked})");
     drop(raw);
     common::assert_absent(&common::all_bytes(&tv.path), &canaries, "after the erasure");
 }
