@@ -1313,6 +1313,124 @@ int32_t bl_request_ack(const struct bl_vault *vault,
                        char **out_report_json);
 
 /*
+ Schedule the erasure of a subject: `options.ttl_ms` from now or at `options.expires_at_ms`
+ (within ten years). `purge` erases it once due. Returns the schedule with its capability — a
+ bearer secret for the subject's "keep my data" and "erase it now" links, shown once (only its
+ keyed hash is kept); a new schedule replaces the old one and voids its capability. Purpose
+ check: delete, on the subject found: its erasure is decided now.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ `options_json` is NULL or the options as JSON text (an object). Writes the schedule
+ (`ScheduledErasure` as JSON text) to `*out_schedule_json`; free it with `bl_string_free`, which
+ wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`, `BL_INTEGRITY`, `BL_CLOSED`,
+ `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_schedule_json` is a valid
+ pointer.
+ */
+int32_t bl_erasure_schedule(const struct bl_vault *vault,
+                            const struct bl_caller *caller,
+                            const char *mode,
+                            const char *value,
+                            const char *options_json,
+                            char **out_schedule_json);
+
+/*
+ Whether and when a subject's erasure is scheduled: {subject, scheduled, due_ms, created_ms}. No
+ purpose check: a date: no personal data.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the schedule (`ErasureSchedule` as JSON text) to `*out_schedule_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_schedule_json` is a valid
+ pointer.
+ */
+int32_t bl_erasure_status(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          char **out_schedule_json);
+
+/*
+ Cancel a subject's scheduled erasure (`changed: false` when none was scheduled). No purpose
+ check: keeps the data as it is; reads nothing.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `mode` is `"token"`,
+ `"email"`, `"phone"`, `"login"` or a configured indexed field, and `value` the value to look up.
+ Writes the schedule (`ErasureSchedule` as JSON text) to `*out_schedule_json`; free it with
+ `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_ERASED`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_schedule_json` is a valid
+ pointer.
+ */
+int32_t bl_erasure_cancel(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *mode,
+                          const char *value,
+                          char **out_schedule_json);
+
+/*
+ The subject keeps its data: cancel the scheduled erasure its capability names (`NOT_FOUND` for a
+ capability that names none — never set, replaced, cancelled or carried out). No purpose check:
+ the capability is the subject's own authorisation; reads nothing.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `capability` is
+ required. Writes the schedule (`ErasureSchedule` as JSON text) to `*out_schedule_json`; free it
+ with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_schedule_json` is a valid
+ pointer.
+ */
+int32_t bl_erasure_retain(const struct bl_vault *vault,
+                          const struct bl_caller *caller,
+                          const char *capability,
+                          char **out_schedule_json);
+
+/*
+ The subject has itself erased now, through its scheduled erasure's capability: the erasure's
+ receipt (as `forget_subject` gives it). Purpose check: delete, on the subject the capability
+ names.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `capability` is
+ required. Writes the receipt (`ErasureReceipt` as JSON text) to `*out_receipt_json`; free it
+ with `bl_string_free`, which wipes it. Errors: `BL_NOT_FOUND`, `BL_INVALID_INPUT`,
+ `BL_INTEGRITY`, `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_receipt_json` is a valid
+ pointer.
+ */
+int32_t bl_erasure_confirm(const struct bl_vault *vault,
+                           const struct bl_caller *caller,
+                           const char *capability,
+                           char **out_receipt_json);
+
+/*
  Store a session: a JSON object under a session id — `options.id` (16 to 256 visible ASCII
  characters; generated, 256 random bits, when absent) — with an expiry (`ttl_ms` or
  `expires_at_ms`; 24 hours by default, at most 400 days), optionally linked to a subject
@@ -2131,11 +2249,12 @@ int32_t bl_tokens_purge(const struct bl_vault *vault,
 
 /*
  Remove or record everything whose time has passed: agreements past their expiry are recorded as
- expired (with their outbox events), expired tokens, sessions and shares are deleted — each in
- batches of at most 1,000 per transaction (the write lock is never held longer than one batch),
- so a purge killed half way leaves whole batches done and running it again finishes the work.
- Returns what each part did. No purpose check: removes what expired by its own terms; returns
- only counts.
+ expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified
+ data-subject requests past their due date recorded as expired — each in batches of at most
+ 1,000 per transaction (the write lock is never held longer than one batch) — and subjects
+ whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way
+ leaves whole batches done and running it again finishes the work. Returns what each part did. No
+ purpose check: removes what expired by its own terms; returns only counts.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report

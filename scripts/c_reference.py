@@ -29,6 +29,8 @@ GROUPS = [
     ("apps", "App documents", "A subject's JSON document per app.", ("bl_app",)),
     ("sessions", "Sessions", "Encrypted session records for web applications.", ("bl_session",)),
     ("shares", "Shares", "Listed fields of a subject's record shared with a partner.", ("bl_share",)),
+    ("schedules", "Scheduled erasure", "A subject's erasure scheduled, seen, cancelled, kept or carried out by its capability.",
+     ("bl_erasure_",)),
     ("requests", "Data-subject requests", "Requests with their deadlines and states, approval, the requests' outbox.",
      ("bl_request",)),
     ("audit", "Audit log", "Listing, the chain head, verification, flushing.", ("bl_audit",)),

@@ -186,6 +186,20 @@ actions! {
     RestrictionSet = 68, "restriction.set";
     /// A subject's restriction of processing was lifted.
     RestrictionLift = 69, "restriction.lift";
+    /// A subject's erasure was scheduled; details hold when it falls due.
+    ErasureSchedule = 70, "erasure.schedule";
+    /// Whether a subject's erasure is scheduled was read.
+    ErasureStatus = 71, "erasure.status";
+    /// A subject's scheduled erasure was cancelled by an operator.
+    ErasureCancel = 72, "erasure.cancel";
+    /// The subject kept its data through its schedule's capability (the schedule cancelled).
+    ErasureRetain = 73, "erasure.retain";
+    /// The subject had itself erased now through its schedule's capability (the erasure has its
+    /// own `subject.forget` event).
+    ErasureConfirm = 74, "erasure.confirm";
+    /// Subjects whose scheduled erasure fell due were erased (each has its own
+    /// `subject.forget` event).
+    ErasureDue = 75, "erasure.due";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

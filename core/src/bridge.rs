@@ -47,6 +47,8 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::RequestExpiry>();
     out.subschema_for::<crate::RequestAck>();
     out.subschema_for::<crate::Restriction>();
+    out.subschema_for::<crate::ScheduledErasure>();
+    out.subschema_for::<crate::ErasureSchedule>();
     out.subschema_for::<crate::ErasureReceipt>();
     out.subschema_for::<crate::export::schema::SubjectExport>();
     out.subschema_for::<crate::ExportSummary>();
@@ -88,6 +90,7 @@ pub fn schemas() -> Schemas {
     input.subschema_for::<crate::RequestSpec>();
     input.subschema_for::<crate::RequestQuery>();
     input.subschema_for::<crate::ApproveOptions>();
+    input.subschema_for::<crate::ScheduleOptions>();
 
     Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
 }

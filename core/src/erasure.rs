@@ -22,6 +22,8 @@ use crate::ledger::{self, LedgerEntry};
 use crate::lifecycle::{SubjectData, SubjectRef};
 use crate::policy::{Operation, Target};
 use crate::requests::lifecycle::RequestsData;
+use crate::schedules;
+use crate::schedules::lifecycle::SchedulesData;
 use crate::sessions::lifecycle::SessionsData;
 use crate::shares::lifecycle::SharesData;
 use crate::store::{StorageReport, Tx};
@@ -31,7 +33,7 @@ use crate::tokens::lifecycle::TokensData;
 /// Every area that holds a subject's data besides the subject's own row, in the order an
 /// erasure removes their parts.
 pub(crate) const REGISTRY: &[&dyn SubjectData] =
-    &[&TokensData, &ConsentData, &AppsData, &SessionsData, &SharesData, &RequestsData, &AuditData];
+    &[&TokensData, &ConsentData, &AppsData, &SessionsData, &SharesData, &RequestsData, &SchedulesData, &AuditData];
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -179,6 +181,59 @@ pub(crate) fn erase_in(
             None => event,
         },
     ))
+}
+
+/// Erase the subject a scheduled erasure's capability names, now (the subject's own "erase my
+/// data now" link): checked as `delete`, audited as `erasure.confirm` and `subject.forget`.
+pub(crate) fn confirm(
+    engine: &Engine,
+    subjects: &Subjects,
+    caller: &Caller,
+    capability: &str,
+) -> Result<ErasureReceipt> {
+    schedules::check_capability(capability).map_err(|e| engine.refused(caller, Action::ErasureConfirm, None, e))?;
+    let (mut receipt, truncated, due) = engine.erase(caller, Action::ErasureConfirm, None, |tx| {
+        let (sid, token, _) = schedules::by_capability(engine, tx, capability)?;
+        let lookup = Lookup::token(format_token(&token));
+        let found = subjects.find_to_erase(engine, tx, caller, &lookup)?;
+        let (receipt, event) = erase_in(engine, subjects, tx, &found, engine.now_ms())?;
+        Ok((receipt, vec![Event::about(Action::ErasureConfirm, sid, token), event]))
+    })?;
+    receipt.scrubbed(engine, truncated, due);
+    Ok(receipt)
+}
+
+/// Subjects whose scheduled erasure falls due erased per transaction by [`erase_due`].
+const DUE_BATCH: u64 = 100;
+
+/// Erase every subject whose scheduled erasure is due, at most 100 per transaction (each with
+/// its `subject.forget` event; the WAL scrubbed after each batch). The schedule was checked as
+/// `delete` when it was set: falling due checks nothing more. How many were erased, and in how
+/// many transactions.
+pub(crate) fn erase_due(engine: &Engine, subjects: &Subjects, caller: &Caller) -> Result<(u64, u64)> {
+    let (mut erased, mut batches) = (0, 0);
+    loop {
+        let (n, _, _) = engine.erase(caller, Action::ErasureDue, None, |tx| {
+            engine.validate_purpose(tx, caller)?;
+            let now = engine.now_ms();
+            let mut events = Vec::new();
+            for token in schedules::due(engine, tx, now, DUE_BATCH)? {
+                let lookup = Lookup::token(format_token(&token));
+                let found = subjects.find_decided(tx, &lookup)?;
+                events.push(erase_in(engine, subjects, tx, &found, now)?.1);
+            }
+            let n = events.len() as u64;
+            if events.is_empty() {
+                events.push(Event::attempt(Action::ErasureDue, None));
+            }
+            Ok((n, events))
+        })?;
+        erased += n;
+        batches += 1;
+        if n < DUE_BATCH {
+            return Ok((erased, batches));
+        }
+    }
 }
 
 /// What [`reapply_erasures`](crate::Vault::reapply_erasures) did. Holds no personal data.

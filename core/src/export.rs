@@ -237,7 +237,9 @@ pub(crate) mod schema {
 
     use serde_json::Value;
 
-    use crate::{AppDocument, AuditEvent, ExportedSession, RequestDetail, ShareRef, Subject, TokenInfo};
+    use crate::{
+        AppDocument, AuditEvent, ErasureSchedule, ExportedSession, RequestDetail, ShareRef, Subject, TokenInfo,
+    };
 
     /// Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
     /// metadata (never a token's value), its consent record as a verifiable receipt, its app
@@ -269,6 +271,8 @@ pub(crate) mod schema {
         shares: Vec<ShareRef>,
         /// The subject's data-subject requests, oldest first, with their proposals and reasons.
         requests: Vec<RequestDetail>,
+        /// Whether and when the subject's erasure is scheduled (never the capability).
+        erasure_schedule: ErasureSchedule,
         /// Every audit event naming the subject, newest first, with its decrypted details.
         audit: Vec<AuditEvent>,
     }

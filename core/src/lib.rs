@@ -55,6 +55,7 @@ mod patch;
 mod policy;
 mod requests;
 mod retention;
+mod schedules;
 mod sessions;
 mod shares;
 mod store;
@@ -87,6 +88,7 @@ pub use requests::{
     RequestSpec, DENIAL_CODES, REGIMES, REQUEST_KINDS, REQUEST_STATES,
 };
 pub use retention::Purged;
+pub use schedules::{ErasureSchedule, ScheduleOptions, ScheduledErasure, SCHEDULE_MAX_MS};
 pub use sessions::{
     ExportedSession, Session, SessionInfo, SessionOptions, SessionPurge, SessionRef, SESSION_TTL_DEFAULT_MS,
     SESSION_TTL_MAX_MS,
@@ -114,6 +116,7 @@ const AREAS: &[(&str, &[declare::Op])] = &[
     ("sessions", sessions::ops::OPERATIONS),
     ("shares", shares::ops::OPERATIONS),
     ("requests", requests::ops::OPERATIONS),
+    ("schedules", schedules::ops::OPERATIONS),
     ("audit_log", audit_log::ops::OPERATIONS),
     ("ledger", ledger::ops::OPERATIONS),
     ("vault", vault::vault_ops::OPERATIONS),

@@ -53,6 +53,7 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("shares", "sessions"),
     ("export", "erasure"),
     ("fulfilment", "erasure"),
+    ("retention", "erasure"),
     ("requests", "apps"),
 ];
 

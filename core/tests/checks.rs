@@ -48,6 +48,8 @@ struct Fixture {
     verified_request: String,
     /// The cursor of the requests' first outbox event.
     request_cursor: String,
+    /// The capability of the subject's scheduled erasure (in 30 days).
+    capability: String,
     /// A folder for the files exports write (each run writes into its own fixture's).
     dir: tempfile::TempDir,
 }
@@ -80,6 +82,8 @@ fn fixture(options: Value) -> Fixture {
         vault.create_request(&app, &ann, Some(json!({"kind": "port", "verified": true}))).expect("request").id;
     let request_cursor =
         vault.list_request_events(&app, &PageRequest::default()).expect("request events").items[0].cursor.clone();
+    let capability =
+        vault.schedule_erasure(&app, &ann, Some(json!({"ttl_ms": 30 * 86_400_000_i64}))).expect("schedule").capability;
     let linked = vault.tokenize(&app, "4111111111111111", Some(json!({"subject": subject}))).expect("linked token");
     let unlinked = vault.tokenize(&app, "record-7", None).expect("unlinked token");
     let ff1 = vault.tokenize(&app, "4111111111111111", Some(json!({"kind": "fpe"}))).expect("ff1 token");
@@ -133,6 +137,7 @@ fn fixture(options: Value) -> Fixture {
         request,
         verified_request,
         request_cursor,
+        capability,
         dir,
     }
 }
@@ -270,6 +275,16 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("ack_request_events", e, json!({"cursor": f.request_cursor}), None),
         case("restrict_processing", e, json!({"lookup": lookup}), None),
         case("lift_restriction", e, json!({"lookup": lookup}), None),
+        case(
+            "schedule_erasure",
+            e,
+            json!({"lookup": lookup, "options": {"ttl_ms": 86_400_000}}),
+            Some(json!({"lookup": nobody, "options": {"ttl_ms": 86_400_000}})),
+        ),
+        case("get_erasure_schedule", e, json!({"lookup": lookup}), None),
+        case("cancel_erasure", e, json!({"lookup": lookup}), None),
+        case("retain_by_capability", e, json!({"capability": f.capability}), None),
+        case("erase_by_capability", e, json!({"capability": f.capability}), None),
         case("delete_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case("revoke_legal_basis", e, json!({"brief": "consent-basis"}), None),
         case(

@@ -165,6 +165,10 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
     let request_events = vault.list_request_events(&dpo, &PageRequest::first(100)).expect("request events").total;
     let hal = vault.create_subject(&signup, json!({"email": "hal.fixture@example.org"})).expect("hal");
     vault.restrict_processing(&dpo, &Lookup::token(&hal)).expect("restrict hal");
+    // Format 11 too: a scheduled erasure (far ahead of the fixture's clock), and one replaced.
+    let far_erasure = FIXTURE_CLOCK_MS + 3_000 * 86_400_000;
+    vault.schedule_erasure(&dpo, &bob_lookup, Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
+    vault.schedule_erasure(&dpo, &bob_lookup, Some(json!({"expires_at_ms": far_erasure}))).expect("reschedule");
     // Format 10: the erasure ledger (every erasure above has its entry, with its index hashes).
     let ledger = vault.export_erasure_ledger(&dpo).expect("ledger");
     let with_indexes = ledger.entries.iter().filter(|e| !e.indexes.is_empty()).count();
@@ -223,6 +227,7 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
         ],
         "request_events": request_events,
         "restricted": [hal],
+        "erasure_schedules": [{"subject": bob, "due_ms": far_erasure}, {"subject": ann, "due_ms": null}],
     });
     std::fs::write(manifest, serde_json::to_string_pretty(&manifest_json).expect("json") + "\n").expect("manifest");
 }
@@ -352,6 +357,11 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
         let events = vault.list_request_events(&reader, &PageRequest::first(100)).expect("request events");
         assert_eq!(json!(events.total), *n, "{version}: the requests' outbox verifies and holds what it held");
     }
+    for e in manifest["erasure_schedules"].as_array().into_iter().flatten() {
+        let who = Lookup::token(e["subject"].as_str().expect("subject"));
+        let got = vault.get_erasure_schedule(&reader, &who).unwrap_or_else(|e| panic!("{version} schedule: {e}"));
+        assert_eq!(json!(got.due_ms), e["due_ms"], "{version}: scheduled erasure");
+    }
     for t in manifest["restricted"].as_array().into_iter().flatten() {
         let e = vault.get_subject(&reader, &Lookup::token(t.as_str().expect("token"))).expect_err("restricted");
         assert_eq!(e.kind(), ErrorKind::ConsentRequired, "{version}: a restricted subject is not read");
@@ -405,6 +415,8 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
     let request =
         vault.create_request(&reader, &first, Some(json!({"kind": "access"}))).expect("request after upgrade");
     assert_eq!(vault.get_request(&reader, &request.id).expect("request read").request.state, "open");
+    let scheduled = vault.schedule_erasure(&reader, &first, Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
+    assert!(vault.retain_by_capability(&reader, &scheduled.capability).expect("retain").changed);
     // Tokens work in every format after the migration.
     let fresh = vault.tokenize(&reader, "after-upgrade", None).expect("tokenize after upgrade");
     assert_eq!(vault.detokenize(&reader, &fresh, None).expect("detokenize"), "after-upgrade");

@@ -41,6 +41,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ("app_documents:delete", "a deleted app document is NOT_FOUND: a denial, never another document or a permission"),
     ("requests:delete", "a deleted request is NOT_FOUND and leaves the listings: a denial, never another request's data; its creation stays in the audit chain (request.create, naming it by id) and in the requests' MAC-chained outbox until acknowledged"),
     ("sessions.subject_id", "a linked session moved to another subject is INTEGRITY when opened (its data is bound to its subject's token); moved to a restricted subject it is refused before it is opened (CONSENT_REQUIRED): a denial"),
+    ("erasure_schedules:delete", "a deleted schedule acts as a cancelled one: the subject is not erased when it was due, its data stays sealed as before (nothing disclosed); the schedule stays in the audit chain (erasure.schedule) — a gap the closing note records"),
     ("shares:delete", "a deleted share is NOT_FOUND (a revocation): a denial, never another share's data"),
     ("sessions:delete", "a deleted session is NOT_FOUND (a logout): a denial, never another session's data"),
     ("sessions(nobody):delete", "as for a linked session: NOT_FOUND, a denial"),
@@ -172,6 +173,9 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
         v.get_subject(&app, &Lookup::token(t)).expect("read");
     }
     v.restrict_processing(&admin, &who(2)).expect("restrict");
+    v.schedule_erasure(&admin, &who(1), Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
+    v.schedule_erasure(&admin, &who(0), Some(json!({"ttl_ms": 2 * 86_400_000}))).expect("schedule");
+    v.schedule_erasure(&admin, &who(2), Some(json!({"ttl_ms": 3 * 86_400_000}))).expect("schedule");
     let head = v.get_audit_head().expect("head");
     v.close().expect("close");
     (Made { shares, requests, subjects, tokens, text }, head)
@@ -207,6 +211,7 @@ fn answers(path: &std::path::Path, made: &Made, head: &AuditHead) -> Answers {
                 .map(|x| json!(x.token)),
         );
         put(format!("consents {i}"), v.list_consents(&app, &who).map(|x| json!(x)));
+        put(format!("schedule {i}"), v.get_erasure_schedule(&app, &who).map(|x| json!(x)));
         put(
             format!("receipt {i}"),
             v.export_consent_receipt(&app, &who).map(|r| json!([r["record"]["events"], r["record"]["state"]])),

@@ -235,6 +235,21 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "ack_request_events")) {
         return bl_request_ack(vault, step_caller(s), json_str(s, "cursor", NULL), out);
     }
+    if (!strcmp(op, "schedule_erasure")) {
+        return bl_erasure_schedule(vault, step_caller(s), lookup_mode(s), lookup_value(s), doc_arg(s, "options"), out);
+    }
+    if (!strcmp(op, "get_erasure_schedule")) {
+        return bl_erasure_status(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "cancel_erasure")) {
+        return bl_erasure_cancel(vault, step_caller(s), lookup_mode(s), lookup_value(s), out);
+    }
+    if (!strcmp(op, "retain_by_capability")) {
+        return bl_erasure_retain(vault, step_caller(s), json_str(s, "capability", NULL), out);
+    }
+    if (!strcmp(op, "erase_by_capability")) {
+        return bl_erasure_confirm(vault, step_caller(s), json_str(s, "capability", NULL), out);
+    }
     if (!strcmp(op, "list_audit_events")) {
         return bl_audit_list(vault, step_caller(s), json_str(s, "subject", NULL), json_str(s, "cursor", NULL), page_limit(s), json_flag(s, "details"), out);
     }

@@ -18,6 +18,7 @@ use crate::consent::store::{ConsentReads, ConsentWrites};
 use crate::error::Result;
 use crate::ledger::store::{LedgerReads, LedgerWrites};
 use crate::requests::store::{RequestReads, RequestWrites};
+use crate::schedules::store::{ScheduleReads, ScheduleWrites};
 use crate::sessions::store::{SessionReads, SessionWrites};
 use crate::shares::store::{ShareReads, ShareWrites};
 use crate::subjects::store::{SubjectReads, SubjectWrites};
@@ -32,6 +33,7 @@ pub(crate) trait Reads:
     + SessionReads
     + ShareReads
     + RequestReads
+    + ScheduleReads
     + LedgerReads
     + ChainReads
     + AuditLogReads
@@ -49,6 +51,7 @@ impl<T> Reads for T where
         + SessionReads
         + ShareReads
         + RequestReads
+        + ScheduleReads
         + LedgerReads
         + ChainReads
         + AuditLogReads
@@ -67,6 +70,7 @@ pub(crate) trait Writes:
     + SessionWrites
     + ShareWrites
     + RequestWrites
+    + ScheduleWrites
     + LedgerWrites
     + ChainWrites
     + KeyWrites
@@ -84,6 +88,7 @@ impl<T> Writes for T where
         + SessionWrites
         + ShareWrites
         + RequestWrites
+        + ScheduleWrites
         + LedgerWrites
         + ChainWrites
         + KeyWrites

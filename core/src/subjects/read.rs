@@ -90,6 +90,29 @@ impl Subjects {
     /// The row id and token of the subject a lookup names, checked as
     /// [`locate`](Self::locate) checks it (without a purpose check), without unwrapping its key
     /// when the lookup is a token.
+    /// The row id and token of the subject a lookup names for `op` by `caller` (purpose-checked;
+    /// a row found through an index checked to hold the value).
+    pub(crate) fn locate_checked(
+        &self,
+        engine: &Engine,
+        db: &Db<'_>,
+        caller: &Caller,
+        op: Operation,
+        lookup: &Lookup,
+    ) -> Result<(i64, TokenBytes)> {
+        let found = self.find(engine, db, caller, op, lookup)?;
+        if found.via.is_some() {
+            self.open_row(engine, &found)?;
+        }
+        Ok((found.row.id, found.row.token))
+    }
+
+    /// The row a lookup names, for an erasure that an earlier, checked call decided (a scheduled
+    /// erasure falling due): no purpose check.
+    pub(crate) fn find_decided<'a>(&self, db: &Db<'_>, lookup: &'a Lookup) -> Result<Found<'a>> {
+        self.resolve(db, lookup)
+    }
+
     pub(crate) fn locate_id(&self, engine: &Engine, db: &Db<'_>, lookup: &Lookup) -> Result<(i64, TokenBytes)> {
         let found = self.resolve(db, lookup)?;
         if found.via.is_some() {

@@ -13,9 +13,11 @@ use crate::retention::{self, Purged};
 operations! {
     /// Remove or record everything whose time has passed: agreements past their expiry are
     /// recorded as expired (with their outbox events), expired tokens, sessions and shares are
-    /// deleted — each in batches of at most 1,000 per transaction (the write lock is never held
-    /// longer than one batch), so a purge killed half way leaves whole batches done and running
-    /// it again finishes the work. Returns what each part did.
+    /// deleted, unverified data-subject requests past their due date recorded as expired — each
+    /// in batches of at most 1,000 per transaction (the write lock is never held longer than one
+    /// batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction),
+    /// so a purge killed half way leaves whole batches done and running it again finishes the
+    /// work. Returns what each part did.
     #[operation(
         c = "bl_vault_purge",
         action = "vault.purge",
@@ -26,7 +28,7 @@ operations! {
     )]
     pub fn purge(&self, caller: &Caller) -> Result<Purged> {
         let open = self.state()?;
-        retention::purge(&open.engine, &open.tokens, caller)
+        retention::purge(&open.engine, (&open.subjects, &open.tokens), caller)
     }
 
     /// What opening the vault found: the audit head then, how it compares with

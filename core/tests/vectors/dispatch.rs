@@ -425,6 +425,32 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 let cursor = s["cursor"].as_str().unwrap_or_default().to_owned();
                 to_value(v.ack_request_events(&caller, &cursor)?)
             }
+            "schedule_erasure" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.schedule_erasure(&caller, &lookup, options)?)
+            }
+            "get_erasure_schedule" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.get_erasure_schedule(&caller, &lookup)?)
+            }
+            "cancel_erasure" => {
+                let caller = caller(s)?;
+                let lookup = Lookup::from_json(&s["lookup"])?;
+                to_value(v.cancel_erasure(&caller, &lookup)?)
+            }
+            "retain_by_capability" => {
+                let caller = caller(s)?;
+                let capability = s["capability"].as_str().unwrap_or_default().to_owned();
+                to_value(v.retain_by_capability(&caller, &capability)?)
+            }
+            "erase_by_capability" => {
+                let caller = caller(s)?;
+                let capability = s["capability"].as_str().unwrap_or_default().to_owned();
+                to_value(v.erase_by_capability(&caller, &capability)?)
+            }
             "list_audit_events" => {
                 let caller = caller(s)?;
                 let subject = s["subject"].as_str().map(str::to_owned);
@@ -550,6 +576,11 @@ pub const OPERATIONS: &[&str] = &[
     "expire_requests",
     "list_request_events",
     "ack_request_events",
+    "schedule_erasure",
+    "get_erasure_schedule",
+    "cancel_erasure",
+    "retain_by_capability",
+    "erase_by_capability",
     "list_audit_events",
     "get_audit_head",
     "verify_audit",

@@ -5,6 +5,7 @@ mod audit_log;
 mod consent;
 mod ledger;
 mod requests;
+mod schedules;
 mod sessions;
 mod shares;
 mod subjects;
@@ -20,6 +21,7 @@ pub const CALLS: &[&[(&std::ffi::CStr, crate::calls::Callback)]] = &[
     sessions::CALLS,
     shares::CALLS,
     requests::CALLS,
+    schedules::CALLS,
     audit_log::CALLS,
     ledger::CALLS,
     vault::CALLS,

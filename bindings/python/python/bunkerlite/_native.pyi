@@ -17,6 +17,7 @@ from .types import (
     ConsentReport,
     ErasureLedger,
     ErasureReceipt,
+    ErasureSchedule,
     ExportSummary,
     LegalBasis,
     OpenReport,
@@ -36,6 +37,7 @@ from .types import (
     RequestDetail,
     RequestExpiry,
     Restriction,
+    ScheduledErasure,
     Session,
     SessionInfo,
     SessionPurge,
@@ -242,6 +244,16 @@ class Vault:
         """The requests' outbox, oldest first, after `cursor` (every transition: received, proposal_added, verified, in_progress, extended, fulfilled, denied, revoked, expired; ids, names and times only). Purpose check: read, on no one subject: the activity must cover reads. A vault with require_purpose needs a purpose."""
     def ack_request_events(self, cursor: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> RequestAck:
         """Acknowledge the requests' outbox up to and including the event whose cursor is given: those events are deleted. No purpose check: removes delivered events; reads nothing."""
+    def schedule_erasure(self, lookup: Dict[str, str], options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ScheduledErasure:
+        """Schedule the erasure of a subject: `options.ttl_ms` from now or at `options.expires_at_ms` (within ten years). Purpose check: delete, on the subject found: its erasure is decided now."""
+    def get_erasure_schedule(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ErasureSchedule:
+        """Whether and when a subject's erasure is scheduled: {subject, scheduled, due_ms, created_ms}. No purpose check: a date: no personal data."""
+    def cancel_erasure(self, lookup: Dict[str, str], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ErasureSchedule:
+        """Cancel a subject's scheduled erasure (`changed: false` when none was scheduled). No purpose check: keeps the data as it is; reads nothing."""
+    def retain_by_capability(self, capability: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ErasureSchedule:
+        """The subject keeps its data: cancel the scheduled erasure its capability names (`NOT_FOUND` for a capability that names none — never set, replaced, cancelled or carried out). No purpose check: the capability is the subject's own authorisation; reads nothing."""
+    def erase_by_capability(self, capability: str, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ErasureReceipt:
+        """The subject has itself erased now, through its scheduled erasure's capability: the erasure's receipt (as `forget_subject` gives it). Purpose check: delete, on the subject the capability names."""
     def list_audit_events(self, subject: Optional[str] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None, cursor: Optional[str] = None, limit: Optional[int] = None, details: Optional[bool] = None) -> PageOfAuditEvent:
         """List audit events, newest first: the subject's (a token) or, without one, all. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose."""
     def get_audit_head(self) -> AuditHead:
@@ -255,7 +267,7 @@ class Vault:
     def reapply_erasures(self, entries: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ReapplyReport:
         """Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or another vault's). Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored."""
     def purge(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Purged:
-        """Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. No purpose check: removes what expired by its own terms; returns only counts."""
+        """Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way leaves whole batches done and running it again finishes the work. No purpose check: removes what expired by its own terms; returns only counts."""
     def open_report(self) -> OpenReport:
         """What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited)."""
     def compact(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> CompactReport:

@@ -145,6 +145,10 @@ class Purged(TypedDict):
     """Agreements recorded as expired."""
     requests_expired: int
     """Unverified data-subject requests past their due date recorded as expired."""
+    subjects_erased: int
+    """Subjects whose scheduled erasure fell due, erased (each with its own receipt's facts in
+    the audit log and the erasure ledger).
+    """
     started_ms: int
     """When it ran (milliseconds since the Unix epoch, at its start)."""
     took_ms: int
@@ -357,6 +361,37 @@ class Restriction(TypedDict):
     """Whether this call changed it (false: it was so already)."""
 
 
+class ScheduledErasure(TypedDict):
+    """A subject's scheduled erasure as set: with its capability, shown once. `Debug` hides it."""
+
+    subject: str
+    """The subject's token."""
+    due_ms: int
+    """When it is erased (milliseconds since the Unix epoch)."""
+    created_ms: int
+    """When the schedule was set."""
+    capability: str
+    """A bearer secret (43 characters of base64url) for the subject's links: keep its data
+    (`retain_by_capability`) or erase it now (`erase_by_capability`). Shown once; the vault
+    keeps only its keyed hash, and a new schedule voids it.
+    """
+
+
+class ErasureSchedule(TypedDict):
+    """Whether and when a subject's erasure is scheduled."""
+
+    subject: str
+    """The subject's token."""
+    scheduled: bool
+    """Whether an erasure is scheduled."""
+    due_ms: Optional[int]
+    """When it is due, if scheduled."""
+    created_ms: Optional[int]
+    """When it was set, if scheduled."""
+    changed: bool
+    """Whether this call changed it (cancel, retain: false when nothing was scheduled)."""
+
+
 class ErasureReceipt(TypedDict):
     """Proof of an erasure. Holds no personal data."""
 
@@ -476,6 +511,8 @@ class SubjectExport(TypedDict):
     """The subject's shares, live or expired (never their ids)."""
     requests: List[RequestDetail]
     """The subject's data-subject requests, oldest first, with their proposals and reasons."""
+    erasure_schedule: ErasureSchedule
+    """Whether and when the subject's erasure is scheduled (never the capability)."""
     audit: List[AuditEvent]
     """Every audit event naming the subject, newest first, with its decrypted details."""
 
@@ -1425,6 +1462,17 @@ class ApproveOptions(TypedDict, total=False):
     """Which proposal to apply (its position in `proposals`; default the latest)."""
 
 
+class ScheduleOptions(TypedDict, total=False):
+    """When to erase, for `schedule_erasure` (unknown
+    fields refused; give one of the two).
+    """
+
+    ttl_ms: Optional[int]
+    """Erase this many milliseconds from now (1 ms to ten years)."""
+    expires_at_ms: Optional[int]
+    """Erase at this time, in milliseconds since the Unix epoch (in the future, within ten years)."""
+
+
 StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
@@ -1458,6 +1506,7 @@ __all__ = [
     "DetokenizeOptions",
     "ErasureLedger",
     "ErasureReceipt",
+    "ErasureSchedule",
     "ExportSummary",
     "ExportedSession",
     "InfoItem",
@@ -1492,6 +1541,8 @@ __all__ = [
     "RequestQuery",
     "RequestSpec",
     "Restriction",
+    "ScheduleOptions",
+    "ScheduledErasure",
     "Session",
     "SessionInfo",
     "SessionOptions",

@@ -5,6 +5,7 @@ mod audit_log;
 mod consent;
 mod ledger;
 mod requests;
+mod schedules;
 mod sessions;
 mod shares;
 mod subjects;

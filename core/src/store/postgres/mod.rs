@@ -29,6 +29,7 @@ mod keys;
 mod ledger;
 mod meta;
 mod requests;
+mod schedules;
 pub(crate) mod schema;
 mod sessions;
 mod shares;
@@ -536,7 +537,7 @@ impl Store {
         let sql = if full {
             format!("VACUUM FULL {}", schema::tables().join(", "))
         } else {
-            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions, shares, requests, request_events, restrictions"
+            "VACUUM subjects, subject_index, erased, tokens, agreements, agreements_now, consent_outbox, app_documents, sessions, shares, requests, request_events, restrictions, erasure_schedules"
                 .to_owned()
         };
         let mut conn = self.take()?;

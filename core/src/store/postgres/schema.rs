@@ -281,7 +281,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         r#"
     -- Data-subject requests (vault format 11): states and deadlines in clear, bound into the
-    -- sealed body; their outbox of transitions; restrictions of processing (GDPR Art. 18).
+    -- sealed body; their outbox of transitions; restrictions of processing (GDPR Art. 18);
+    -- scheduled erasures.
     CREATE TABLE requests (
         seq         bigint PRIMARY KEY,
         id          bytea NOT NULL UNIQUE CHECK (length(id) = 16),
@@ -314,6 +315,14 @@ const MIGRATIONS: &[(i64, &str)] = &[
         subject_id bigint PRIMARY KEY,
         since_ms   bigint NOT NULL
     );
+    CREATE TABLE erasure_schedules (
+        subject_id bigint PRIMARY KEY,
+        due_ms     bigint NOT NULL,
+        created_ms bigint NOT NULL,
+        capability bytea NOT NULL UNIQUE CHECK (length(capability) = 32),
+        mac        bytea NOT NULL CHECK (length(mac) = 32)
+    );
+    CREATE INDEX erasure_schedules_due ON erasure_schedules (due_ms);
     "#,
     ),
 ];
@@ -387,8 +396,11 @@ fn expected(format: i64) -> Vec<(String, String)> {
         (5, &["erasure_ledger"], &["erasure_ledger_pkey", "erasure_ledger_subject_key"]),
         (
             6,
-            &["request_events", "requests", "restrictions"],
+            &["erasure_schedules", "request_events", "requests", "restrictions"],
             &[
+                "erasure_schedules_capability_key",
+                "erasure_schedules_due",
+                "erasure_schedules_pkey",
                 "request_events_pkey",
                 "requests_due",
                 "requests_id_key",

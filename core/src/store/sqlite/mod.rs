@@ -13,6 +13,7 @@ mod meta;
 mod mutex;
 mod open;
 mod requests;
+mod schedules;
 pub(crate) mod schema;
 mod sessions;
 mod shares;

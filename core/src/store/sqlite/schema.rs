@@ -495,6 +495,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
         subject_id INTEGER PRIMARY KEY REFERENCES subjects (id) ON DELETE CASCADE,
         since_ms   INTEGER NOT NULL
     ) STRICT;
+    -- Scheduled erasures: when each subject is erased, the keyed hash of the capability handed
+    -- to it (to keep its data, or to have it erased now), MACed with the subject's token.
+    CREATE TABLE erasure_schedules (
+        subject_id INTEGER PRIMARY KEY REFERENCES subjects (id) ON DELETE CASCADE,
+        due_ms     INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        capability BLOB NOT NULL UNIQUE,
+        mac        BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX erasure_schedules_due ON erasure_schedules (due_ms);
     "#,
     ),
 ];
