@@ -159,6 +159,11 @@ export interface Purged {
     agreements_expired: number;
     /** Unverified data-subject requests past their due date recorded as expired. */
     requests_expired: number;
+    /**
+     * Subjects whose scheduled erasure fell due, erased (each with its own receipt's facts in
+     * the audit log and the erasure ledger).
+     */
+    subjects_erased: number;
     /** When it ran (milliseconds since the Unix epoch, at its start). */
     started_ms: number;
     /** How long it took, in milliseconds. */
@@ -343,6 +348,34 @@ export interface Restriction {
     /** Whether this call changed it (false: it was so already). */
     changed: boolean;
 }
+/** A subject's scheduled erasure as set: with its capability, shown once. `Debug` hides it. */
+export interface ScheduledErasure {
+    /** The subject's token. */
+    subject: string;
+    /** When it is erased (milliseconds since the Unix epoch). */
+    due_ms: number;
+    /** When the schedule was set. */
+    created_ms: number;
+    /**
+     * A bearer secret (43 characters of base64url) for the subject's links: keep its data
+     * (`retain_by_capability`) or erase it now (`erase_by_capability`). Shown once; the vault
+     * keeps only its keyed hash, and a new schedule voids it.
+     */
+    capability: string;
+}
+/** Whether and when a subject's erasure is scheduled. */
+export interface ErasureSchedule {
+    /** The subject's token. */
+    subject: string;
+    /** Whether an erasure is scheduled. */
+    scheduled: boolean;
+    /** When it is due, if scheduled. */
+    due_ms: number | null;
+    /** When it was set, if scheduled. */
+    created_ms: number | null;
+    /** Whether this call changed it (cancel, retain: false when nothing was scheduled). */
+    changed: boolean;
+}
 /** Proof of an erasure. Holds no personal data. */
 export interface ErasureReceipt {
     /** The erased subject's token. */
@@ -468,6 +501,8 @@ export interface SubjectExport {
     shares: ShareRef[];
     /** The subject's data-subject requests, oldest first, with their proposals and reasons. */
     requests: RequestDetail[];
+    /** Whether and when the subject's erasure is scheduled (never the capability). */
+    erasure_schedule: ErasureSchedule;
     /** Every audit event naming the subject, newest first, with its decrypted details. */
     audit: AuditEvent[];
 }
@@ -1333,6 +1368,16 @@ export interface ApproveOptions {
     /** Which proposal to apply (its position in `proposals`; default the latest). */
     proposal?: number | null;
 }
+/**
+ * When to erase, for `scheduleErasure` (unknown
+ * fields refused; give one of the two).
+ */
+export interface ScheduleOptions {
+    /** Erase this many milliseconds from now (1 ms to ten years). */
+    ttl_ms?: number | null;
+    /** Erase at this time, in milliseconds since the Unix epoch (in the future, within ten years). */
+    expires_at_ms?: number | null;
+}
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
 export type ConsentReceipt = {
     [key: string]: Json;
@@ -1686,6 +1731,26 @@ export declare class Vault {
     ackRequestEvents(cursor: string, opts?: CallOptions | null): RequestAck;
     /** `ackRequestEvents`, off the event loop. */
     ackRequestEventsAsync(cursor: string, opts?: CallOptions | null): Promise<RequestAck>;
+    /** Schedule the erasure of a subject: `options.ttl_ms` from now or at `options.expires_at_ms` (within ten years). `purge` erases it once due. Returns the schedule with its capability — a bearer secret for the subject's "keep my data" and "erase it now" links, shown once (only its keyed hash is kept); a new schedule replaces the old one and voids its capability. Purpose check: delete, on the subject found: its erasure is decided now. */
+    scheduleErasure(lookup: Lookup, options?: ScheduleOptions | null, opts?: CallOptions | null): ScheduledErasure;
+    /** `scheduleErasure`, off the event loop. */
+    scheduleErasureAsync(lookup: Lookup, options?: ScheduleOptions | null, opts?: CallOptions | null): Promise<ScheduledErasure>;
+    /** Whether and when a subject's erasure is scheduled: {subject, scheduled, due_ms, created_ms}. No purpose check: a date: no personal data. */
+    getErasureSchedule(lookup: Lookup, opts?: CallOptions | null): ErasureSchedule;
+    /** `getErasureSchedule`, off the event loop. */
+    getErasureScheduleAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureSchedule>;
+    /** Cancel a subject's scheduled erasure (`changed: false` when none was scheduled). No purpose check: keeps the data as it is; reads nothing. */
+    cancelErasure(lookup: Lookup, opts?: CallOptions | null): ErasureSchedule;
+    /** `cancelErasure`, off the event loop. */
+    cancelErasureAsync(lookup: Lookup, opts?: CallOptions | null): Promise<ErasureSchedule>;
+    /** The subject keeps its data: cancel the scheduled erasure its capability names (`NOT_FOUND` for a capability that names none — never set, replaced, cancelled or carried out). No purpose check: the capability is the subject's own authorisation; reads nothing. */
+    retainByCapability(capability: string, opts?: CallOptions | null): ErasureSchedule;
+    /** `retainByCapability`, off the event loop. */
+    retainByCapabilityAsync(capability: string, opts?: CallOptions | null): Promise<ErasureSchedule>;
+    /** The subject has itself erased now, through its scheduled erasure's capability: the erasure's receipt (as `forget_subject` gives it). Purpose check: delete, on the subject the capability names. */
+    eraseByCapability(capability: string, opts?: CallOptions | null): ErasureReceipt;
+    /** `eraseByCapability`, off the event loop. */
+    eraseByCapabilityAsync(capability: string, opts?: CallOptions | null): Promise<ErasureReceipt>;
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject?: string | null, opts?: (PageOptions & {
         details?: boolean;
@@ -1714,7 +1779,7 @@ export declare class Vault {
     reapplyErasures(entries: LedgerEntry, opts?: CallOptions | null): ReapplyReport;
     /** `reapplyErasures`, off the event loop. */
     reapplyErasuresAsync(entries: LedgerEntry, opts?: CallOptions | null): Promise<ReapplyReport>;
-    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
     purge(opts?: CallOptions | null): Purged;
     /** `purge`, off the event loop. */
     purgeAsync(opts?: CallOptions | null): Promise<Purged>;

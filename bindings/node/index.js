@@ -1688,6 +1688,102 @@ class Vault {
             throw lift(e, 'ackRequestEventsAsync');
         }
     }
+    /** Schedule the erasure of a subject: `options.ttl_ms` from now or at `options.expires_at_ms` (within ten years). `purge` erases it once due. Returns the schedule with its capability — a bearer secret for the subject's "keep my data" and "erase it now" links, shown once (only its keyed hash is kept); a new schedule replaces the old one and voids its capability. Purpose check: delete, on the subject found: its erasure is decided now. */
+    scheduleErasure(lookup, options, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.scheduleErasure(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'scheduleErasure');
+        }
+    }
+    /** `scheduleErasure`, off the event loop. */
+    async scheduleErasureAsync(lookup, options, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.scheduleErasureAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'scheduleErasureAsync');
+        }
+    }
+    /** Whether and when a subject's erasure is scheduled: {subject, scheduled, due_ms, created_ms}. No purpose check: a date: no personal data. */
+    getErasureSchedule(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.getErasureSchedule(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getErasureSchedule');
+        }
+    }
+    /** `getErasureSchedule`, off the event loop. */
+    async getErasureScheduleAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.getErasureScheduleAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'getErasureScheduleAsync');
+        }
+    }
+    /** Cancel a subject's scheduled erasure (`changed: false` when none was scheduled). No purpose check: keeps the data as it is; reads nothing. */
+    cancelErasure(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(calls.cancelErasure(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'cancelErasure');
+        }
+    }
+    /** `cancelErasure`, off the event loop. */
+    async cancelErasureAsync(lookup, opts) {
+        const mode = lookupMode(lookup);
+        try {
+            return JSON.parse(await calls.cancelErasureAsync(this.#handle, mode, mode === undefined ? text(lookup) : lookup[mode], actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'cancelErasureAsync');
+        }
+    }
+    /** The subject keeps its data: cancel the scheduled erasure its capability names (`NOT_FOUND` for a capability that names none — never set, replaced, cancelled or carried out). No purpose check: the capability is the subject's own authorisation; reads nothing. */
+    retainByCapability(capability, opts) {
+        try {
+            return JSON.parse(calls.retainByCapability(this.#handle, capability, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'retainByCapability');
+        }
+    }
+    /** `retainByCapability`, off the event loop. */
+    async retainByCapabilityAsync(capability, opts) {
+        try {
+            return JSON.parse(await calls.retainByCapabilityAsync(this.#handle, capability, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'retainByCapabilityAsync');
+        }
+    }
+    /** The subject has itself erased now, through its scheduled erasure's capability: the erasure's receipt (as `forget_subject` gives it). Purpose check: delete, on the subject the capability names. */
+    eraseByCapability(capability, opts) {
+        try {
+            return JSON.parse(calls.eraseByCapability(this.#handle, capability, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'eraseByCapability');
+        }
+    }
+    /** `eraseByCapability`, off the event loop. */
+    async eraseByCapabilityAsync(capability, opts) {
+        try {
+            return JSON.parse(await calls.eraseByCapabilityAsync(this.#handle, capability, actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'eraseByCapabilityAsync');
+        }
+    }
     /** List audit events, newest first: the subject's (a token) or, without one, all. A page is {total, items, next}; pass `next` as the cursor for the following page (each event is returned once even while others are appended). With `details`, each event's details (the before/after of a change) are decrypted while the subject exists, and the listing is audited as audit.list_details; otherwise as audit.list. Purpose check: read, on each event's subject, for its details only (`export` also allows them); refused details are left out with the reason. A vault with require_purpose needs a purpose. */
     listAuditEvents(subject, opts) {
         try {
@@ -1796,7 +1892,7 @@ class Vault {
             throw lift(e, 'reapplyErasuresAsync');
         }
     }
-    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
     purge(opts) {
         try {
             return JSON.parse(calls.purge(this.#handle, actorOf(opts), purposeOf(opts)));

@@ -174,6 +174,16 @@ export declare const calls: {
   listRequestEventsAsync(handle: VaultHandle, opts?: unknown): Promise<string>
   ackRequestEvents(handle: VaultHandle, cursor: unknown, actor?: unknown, purpose?: unknown): string
   ackRequestEventsAsync(handle: VaultHandle, cursor: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  scheduleErasure(handle: VaultHandle, mode: string | undefined, lookup: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  scheduleErasureAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
+  getErasureSchedule(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  getErasureScheduleAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  cancelErasure(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): string
+  cancelErasureAsync(handle: VaultHandle, mode: string | undefined, lookup: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  retainByCapability(handle: VaultHandle, capability: unknown, actor?: unknown, purpose?: unknown): string
+  retainByCapabilityAsync(handle: VaultHandle, capability: unknown, actor?: unknown, purpose?: unknown): Promise<string>
+  eraseByCapability(handle: VaultHandle, capability: unknown, actor?: unknown, purpose?: unknown): string
+  eraseByCapabilityAsync(handle: VaultHandle, capability: unknown, actor?: unknown, purpose?: unknown): Promise<string>
   listAuditEvents(handle: VaultHandle, subject?: unknown, opts?: unknown): string
   listAuditEventsAsync(handle: VaultHandle, subject?: unknown, opts?: unknown): Promise<string>
   getAuditHead(handle: VaultHandle): string
