@@ -65,6 +65,15 @@ pub(crate) fn cursor_after(seq: u64) -> String {
     cursor_before(seq)
 }
 
+/// The `next` of an ascending page that holds `shown` of the `total` items left after its cursor,
+/// the last with sequence number `last`: the cursor after it while items remain, else none.
+pub(crate) fn next_after(shown: usize, total: u64, last: Option<i64>) -> Option<String> {
+    match last {
+        Some(seq) if (shown as u64) < total => Some(cursor_after(seq as u64)),
+        _ => None,
+    }
+}
+
 fn seq_cursor(cursor: &str) -> Result<u64> {
     let bad = || Error::invalid("cursor is not one this vault returned");
     let digits = cursor.strip_prefix("s").ok_or_else(bad)?;

@@ -641,6 +641,7 @@ fn the_server_holds_no_personal_data_in_its_files_or_wal() {
             ]
         })
         .collect();
+    let requests: Vec<String> = (0..20).map(|i| format!("CANARYREQUEST {i} Quibblestone")).collect();
     let app = c("app:canary");
     vault
         .set_legal_basis(&c("admin:dpo"), "newsletter", json!({"type": "consent", "short_description": "News"}))
@@ -663,6 +664,10 @@ fn the_server_holds_no_personal_data_in_its_files_or_wal() {
         let options = json!({"id": canaries[i * 6 + 4], "subject": t});
         vault.set_session(&app, json!({"cart": canaries[i * 6 + 5]}), Some(options)).expect("session");
         vault.get_session(&app, &canaries[i * 6 + 4]).expect("session read");
+        // A data-subject request proposing a canary, denied with a canary reason.
+        let proposal = json!({"kind": "rectify", "patch": {"name": requests[i]}, "note": requests[i]});
+        let request = vault.create_request(&app, &who, Some(proposal)).expect("request");
+        vault.deny_request(&app, &request.id, "other", Some(&requests[i])).expect("deny");
         tokens.push(t);
     }
     vault.update_subject(&app, &Lookup::token(&tokens[0]), json!({"name": "Zebulon Renamed"})).expect("update");
@@ -675,6 +680,7 @@ fn the_server_holds_no_personal_data_in_its_files_or_wal() {
     let bytes = cluster.all_bytes();
     assert!(bytes.len() > 1_000_000, "the data directory was read");
     let mut needles = canaries.clone();
+    needles.extend(requests);
     needles.push("Zebulon Renamed".to_owned());
     // The scan sees what the server wrote: the catalogue's brief (not personal data) is there.
     assert!(common::contains(&bytes, b"newsletter"), "the scan reads the tables and the WAL");

@@ -43,11 +43,7 @@ impl Consent {
             // The events must be the outbox's chain from where the reader is (or from where
             // every consumer acknowledged and the vault deleted): none deleted, edited or added.
             seal::verify_outbox(key, &rows, from.max(consumers.pruned))?;
-            let next = if (rows.len() as u64) < total {
-                rows.last().map(|r| crate::page::cursor_after(r.seq as u64))
-            } else {
-                None
-            };
+            let next = crate::page::next_after(rows.len(), total, rows.last().map(|r| r.seq));
             let items = rows.iter().map(event_view).collect::<Result<Vec<_>>>()?;
             Ok((Page { total, items, next }, vec![Event::attempt(Action::OutboxRead, None)]))
         };

@@ -647,10 +647,7 @@ impl Requests {
             let after = i64::try_from(after.unwrap_or(0))
                 .map_err(|_| Error::invalid("cursor is not one this vault returned"))?;
             let (rows, total) = db.requests(&filter, after, limit)?;
-            let next = match rows.last() {
-                Some(last) if (rows.len() as u64) < total => Some(crate::page::cursor_after(last.seq as u64)),
-                _ => None,
-            };
+            let next = crate::page::next_after(rows.len(), total, rows.last().map(|r| r.seq));
             let items = rows.into_iter().map(|r| Ok(view(&open(engine, db, r)?, now, false))).collect::<Result<_>>()?;
             Ok((Page { total, items, next }, vec![Event::attempt(Action::RequestList, None)]))
         })
@@ -823,10 +820,7 @@ impl Requests {
                 .map_err(|_| Error::invalid("cursor is not one this vault returned"))?;
             let (rows, total) = db.request_events_after(after, limit)?;
             verify_events(engine, db, &rows, total)?;
-            let next = match rows.last() {
-                Some(last) if (rows.len() as u64) < total => Some(crate::page::cursor_after(last.seq as u64)),
-                _ => None,
-            };
+            let next = crate::page::next_after(rows.len(), total, rows.last().map(|r| r.seq));
             let items = rows
                 .into_iter()
                 .map(|r| RequestEvent {
