@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::Duration;
 
-use bunkerlite::{Caller, Options, Vault};
+use bunkerlite::{Caller, Lookup, Options, Vault};
 use serde_json::json;
 
 const KEY: u8 = 23;
@@ -30,6 +30,22 @@ fn purge_child() {
     println!("start");
     let purged = vault.purge(&Caller::new("app:cron").expect("actor")).expect("purge");
     println!("done {}", purged.sessions);
+}
+
+/// Child entry point: purge the vault at BL_PATH (whose subjects' scheduled erasures fell due)
+/// a day later, printing when done.
+#[test]
+#[ignore = "child process entry point, run by `a_purge_of_due_erasures_killed_midway_erases_whole_batches`"]
+fn purge_due_child() {
+    let path = std::env::var("BL_PATH").expect("BL_PATH");
+    let vault = open_at(Path::new(&path), T + 86_400_000);
+    println!("start");
+    let purged = vault.purge(&Caller::new("app:cron").expect("actor")).expect("purge");
+    println!("done {}", purged.subjects_erased);
+}
+
+fn count(path: &Path, table: &str) -> i64 {
+    common::raw(path).query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }
 
 fn sessions_left(path: &Path) -> i64 {
@@ -88,4 +104,70 @@ fn a_purge_killed_midway_leaves_whole_batches() {
     assert_eq!(vault.get_session(&app, "the-live-session-0001").expect("live").data, json!({"live": true}));
     assert_eq!(vault.purge(&app).expect("again").sessions, 0);
     eprintln!("purge kills that landed between batches: {killed_midway}");
+}
+
+/// Subjects whose scheduled erasure falls due, in the kill test.
+const DUE: usize = 1_500;
+
+#[test]
+fn a_purge_of_due_erasures_killed_midway_erases_whole_batches() {
+    let tv = common::temp_vault();
+    let app = Caller::new("app:web").expect("actor");
+    let keep;
+    {
+        let vault = open_at(&tv.path, T);
+        let tokens = vault
+            .create_subjects(&app, (0..DUE).map(|i| json!({"email": format!("due{i}@example.org")})).collect())
+            .expect("subjects");
+        for t in &tokens {
+            vault.schedule_erasure(&app, &Lookup::token(t), Some(json!({"ttl_ms": 1_000}))).expect("schedule");
+        }
+        keep = vault.create_subject(&app, json!({"email": "keep@example.org"})).expect("keep");
+        vault
+            .schedule_erasure(&app, &Lookup::token(&keep), Some(json!({"ttl_ms": 30 * 86_400_000_i64})))
+            .expect("later");
+        vault.close().expect("close");
+    }
+    let mut rng = common::Rng::from_time();
+    let mut killed_midway = 0;
+    for round in 0..8 {
+        let before = count(&tv.path, "subjects");
+        let mut child =
+            common::child("purge_due_child", &[("BL_PATH", tv.path.display().to_string())]).spawn().expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        // The reader stays open until the child is reaped (a child done before the kill prints
+        // its last line into it).
+        let mut lines = BufReader::new(stdout).lines();
+        let started = lines.by_ref().map_while(Result::ok).any(|line| line == "start");
+        assert!(started, "round {round}: the child started");
+        std::thread::sleep(Duration::from_millis(rng.below(300)));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reap");
+        drop(lines);
+        let after = count(&tv.path, "subjects");
+        if after > 1 && after < before {
+            killed_midway += 1;
+        }
+        assert_eq!((before - after) % 100, 0, "round {round}: whole batches of 100 only ({before} → {after})");
+        // Every erasure of a committed batch has its ledger entry and its fact; no schedule of
+        // an erased subject is left.
+        let erased = (DUE as i64 + 1) - after;
+        assert_eq!(count(&tv.path, "erasure_ledger"), erased, "round {round}: one ledger entry per erasure");
+        assert_eq!(count(&tv.path, "erasure_schedules"), after, "round {round}: a schedule per stored subject");
+        let vault = open_at(&tv.path, T + 86_400_000);
+        vault.verify_audit(None).expect("the file verifies after the kill");
+        vault.close().expect("close");
+        if after == 1 {
+            break;
+        }
+    }
+    // Running it again finishes the work; the subject not yet due is untouched.
+    let vault = open_at(&tv.path, T + 86_400_000);
+    let left = count(&tv.path, "subjects") - 1;
+    assert_eq!(vault.purge(&app).expect("purge").subjects_erased as i64, left);
+    assert_eq!(vault.purge(&app).expect("again").subjects_erased, 0);
+    let schedule = vault.get_erasure_schedule(&app, &Lookup::token(&keep)).expect("kept");
+    assert_eq!(schedule.due_ms, Some(T + 30 * 86_400_000));
+    assert_eq!(vault.export_erasure_ledger(&app).expect("ledger").entries.len(), DUE);
+    eprintln!("purge kills that landed between batches of erasures: {killed_midway}");
 }
