@@ -12,7 +12,7 @@
 //! events as plain JSON rows through an index by subject and writes the same kind of document.
 //!
 //! Batched erasure: 1,000 subjects each with a profile, two app documents, a session, a share,
-//! two tokens and a consent decision, erased with `forget_subjects` in batches of 100 (each
+//! two tokens, a consent decision, a data-subject request and a scheduled erasure, erased with `forget_subjects` in batches of 100 (each
 //! batch one transaction and one WAL truncation); the ceiling deletes the same rows in plain
 //! SQLite, a batch per transaction.
 //!
@@ -199,7 +199,7 @@ fn main() {
 }
 
 /// Give a subject something in every area: two app documents, a session, a share, two tokens,
-/// a consent decision.
+/// a consent decision, a data-subject request (a rectification), a scheduled erasure.
 fn populate(vault: &Vault, app: &Caller, token: &str) {
     let l = Lookup::token(token);
     vault
@@ -226,6 +226,10 @@ fn populate(vault: &Vault, app: &Caller, token: &str) {
     vault.tokenize(app, "4111111111111111", Some(json!({"kind": "card", "subject": token}))).expect("token");
     vault.tokenize(app, "DE89370400440532013000", Some(json!({"subject": token}))).expect("token");
     vault.give_consent(app, &l, "newsletter", None).expect("consent");
+    vault
+        .create_request(app, &l, Some(json!({"kind": "rectify", "patch": {"address": {"zip": "10117"}}})))
+        .expect("request");
+    vault.schedule_erasure(app, &l, Some(json!({"ttl_ms": 30 * 86_400_000_i64}))).expect("schedule");
 }
 
 /// The ceiling of an export: `events` plain rows read through an index by subject, each
@@ -297,7 +301,7 @@ fn plain_export(dir: &tempfile::TempDir, events: usize) -> Duration {
 /// deleted a batch of 100 per transaction.
 fn plain_erasure(dir: &tempfile::TempDir, subjects: usize) -> Duration {
     let conn = Connection::open(dir.path().join("plain-erase.db")).expect("plain");
-    let tables = ["apps", "sessions", "shares", "tokens", "consents"];
+    let tables = ["apps", "sessions", "shares", "tokens", "consents", "requests", "schedules"];
     let mut schema = String::from(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;
          CREATE TABLE subjects (id INTEGER PRIMARY KEY, profile TEXT NOT NULL);",
@@ -314,7 +318,16 @@ fn plain_erasure(dir: &tempfile::TempDir, subjects: usize) -> Duration {
         for s in 0..subjects {
             tx.execute("INSERT INTO subjects VALUES (?1, ?2)", params![s as i64, common::profile(s).to_string()])
                 .expect("subject");
-            for (t, rows) in [("apps", 2), ("sessions", 1), ("shares", 1), ("tokens", 2), ("consents", 1)] {
+            let rows_of = [
+                ("apps", 2),
+                ("sessions", 1),
+                ("shares", 1),
+                ("tokens", 2),
+                ("consents", 1),
+                ("requests", 1),
+                ("schedules", 1),
+            ];
+            for (t, rows) in rows_of {
                 for _ in 0..rows {
                     tx.execute(
                         &format!("INSERT INTO {t} (subject, data) VALUES (?1, ?2)"),
