@@ -55,6 +55,7 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("fulfilment", "erasure"),
     ("retention", "erasure"),
     ("requests", "apps"),
+    ("requests", "consent"),
 ];
 
 /// The feature areas, found, not listed: each folder of `core/src` with its operations

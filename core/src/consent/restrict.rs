@@ -35,17 +35,22 @@ impl Consent {
     /// Restrict (or, with `on: false`, lift the restriction of) the subject with row id `sid`
     /// inside a write; whether it changed, and since when it is restricted.
     pub(crate) fn restrict_in(engine: &Engine, tx: &Tx<'_>, sid: i64, on: bool) -> Result<(bool, Option<i64>)> {
+        let since = tx.restrictions()?.into_iter().find(|(s, _)| *s == sid).map(|(_, t)| t);
+        if since.is_some() == on {
+            return Ok((false, since));
+        }
         let key = &engine.keys().consent().state;
-        // The catalogue is checked before it changes (its MAC is then made anew).
+        // The catalogue is checked before it changes (its MAC is then made anew over the change).
         seal::catalogue(tx, key)?;
         let now = engine.now_ms();
-        let changed = if on { tx.insert_restriction(sid, now)? } else { tx.delete_restriction(sid)? };
-        if changed {
-            tx.bump_catalogue_generation()?;
-            seal::seal_catalogue(tx, key)?;
+        if on {
+            tx.insert_restriction(sid, now)?;
+        } else {
+            tx.delete_restriction(sid)?;
         }
-        let since = if on { tx.restrictions()?.into_iter().find(|(s, _)| *s == sid).map(|(_, t)| t) } else { None };
-        Ok((changed, since))
+        tx.bump_catalogue_generation()?;
+        seal::seal_catalogue(tx, key)?;
+        Ok((true, on.then_some(now)))
     }
 
     /// Restrict or lift, as its own operation: no purpose check (it limits processing, or ends a
@@ -67,14 +72,8 @@ impl Consent {
         })
     }
 
-    /// Delete the subject's restriction with its erasure (the catalogue's MAC made anew when
-    /// there was one); whether there was.
+    /// Lift the subject's restriction with its erasure; whether there was one.
     pub(crate) fn erase_restriction(engine: &Engine, tx: &Tx<'_>, sid: i64) -> Result<bool> {
-        if !tx.delete_restriction(sid)? {
-            return Ok(false);
-        }
-        tx.bump_catalogue_generation()?;
-        seal::seal_catalogue(tx, &engine.keys().consent().state)?;
-        Ok(true)
+        Ok(Self::restrict_in(engine, tx, sid, false)?.0)
     }
 }

@@ -24,6 +24,12 @@ pub(crate) fn bearer_secret() -> Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.as_slice()))
 }
 
+/// Whether `s` has the shape of a bearer secret as [`bearer_secret`] makes them: 43 characters
+/// of unpadded base64url.
+pub(crate) fn is_bearer_secret(s: &str) -> bool {
+    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The OS CSPRNG, read 512 bytes at a time (a batch of tokens, or of new subjects' keys, tokens
 /// and nonces, costs one system call per few hundred bytes instead of one per item). Bytes are
 /// wiped as they are handed out, and the rest when the source is dropped; a source lives for one

@@ -518,9 +518,7 @@ fn checked(spec: &RequestSpec, now: i64) -> Result<(String, String, Body, i64)> 
         (Some(_), false) => {
             return Err(Error::invalid("only withdraw_consent, opt_out and opt_in requests name a legal basis"));
         }
-        (Some(b), true) if b.is_empty() || b.len() > 64 => {
-            return Err(Error::invalid("a legal basis's brief is 1 to 64 characters"));
-        }
+        (Some(b), true) => crate::consent::catalogue::check_brief(b)?,
         _ => {}
     }
     check_text(&spec.note, "a note")?;

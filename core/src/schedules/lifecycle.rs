@@ -5,7 +5,7 @@ use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::lifecycle::{Erased, Section, SubjectData, SubjectRef};
-use crate::schedules::{checked, view, Schedules};
+use crate::schedules::{checked, view};
 use crate::store::{Db, Tx};
 
 /// The schedules area in the lifecycle registry.
@@ -17,7 +17,7 @@ impl SubjectData for SchedulesData {
     }
 
     fn erase(&self, _: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
-        Ok(Erased::rows(u64::from(Schedules::erase_in(tx, subject.id)?)))
+        Ok(Erased::rows(u64::from(tx.delete_schedule(subject.id)?)))
     }
 
     fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {

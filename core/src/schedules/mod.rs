@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{format_token, TokenBytes};
 use crate::policy::Operation;
 use crate::schedules::store::ScheduleRow;
-use crate::store::{Db, Tx};
+use crate::store::Db;
 use crate::subjects::{self, Lookup, Subjects};
 
 /// The longest an erasure may be scheduled ahead: ten years.
@@ -111,7 +111,7 @@ pub(crate) fn checked(engine: &Engine, token: &TokenBytes, r: ScheduleRow) -> Re
 
 /// A capability as handed out: 43 characters of base64url (never echoed).
 pub(crate) fn check_capability(capability: &str) -> Result<()> {
-    if capability.len() == 43 && capability.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if crate::crypto::is_bearer_secret(capability) {
         Ok(())
     } else {
         Err(Error::invalid("a capability is 43 characters of base64url, as schedule_erasure returned it"))
@@ -255,10 +255,5 @@ impl Schedules {
             )?;
             Ok((view(&token, None, true), vec![event]))
         })
-    }
-
-    /// Delete the subject's schedule with its erasure; whether there was one.
-    pub(crate) fn erase_in(tx: &Tx<'_>, sid: i64) -> Result<bool> {
-        tx.delete_schedule(sid)
     }
 }

@@ -173,7 +173,7 @@ struct Sealed {
 
 /// A share id as handed out: 43 characters of base64url (never echoed).
 fn check_id(id: &str) -> Result<()> {
-    if id.len() == 43 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if crate::crypto::is_bearer_secret(id) {
         Ok(())
     } else {
         Err(Error::invalid("a share id is 43 characters of base64url, as create_share returned it"))

@@ -15,8 +15,12 @@ macro_rules! columns {
 }
 
 /// The filter of a listing, as SQL over `?1` subject, `?2` state, `?3` due by.
-const FILTER: &str = "(?1 IS NULL OR subject_id = ?1) AND (?2 IS NULL OR state = ?2)
-     AND (?3 IS NULL OR (state IN ('open', 'in_progress') AND due_ms <= ?3))";
+macro_rules! filter {
+    () => {
+        "(?1 IS NULL OR subject_id = ?1) AND (?2 IS NULL OR state = ?2)
+         AND (?3 IS NULL OR (state IN ('open', 'in_progress') AND due_ms <= ?3))"
+    };
+}
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RequestRow, Vec<u8>)> {
     Ok((
@@ -88,13 +92,14 @@ impl RequestReads for Db<'_> {
     fn requests(&self, f: &RequestFilter, after_seq: i64, limit: u64) -> Result<(Vec<RequestRow>, u64)> {
         let limit = i64::try_from(limit).map_err(|_| Error::invalid("limit is too large"))?;
         let params = rusqlite::params![f.subject_id, f.state, f.due_by_ms, after_seq, limit];
-        let sql = format!("SELECT {} FROM requests WHERE {FILTER} AND seq > ?4 ORDER BY seq LIMIT ?5", columns!());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let sql =
+            concat!("SELECT ", columns!(), " FROM requests WHERE ", filter!(), " AND seq > ?4 ORDER BY seq LIMIT ?5");
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params, row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let count = format!("SELECT count(*) FROM requests WHERE {FILTER} AND seq > ?4");
+        let count = concat!("SELECT count(*) FROM requests WHERE ", filter!(), " AND seq > ?4");
         let total: i64 = self
             .conn
-            .prepare_cached(&count)?
+            .prepare_cached(count)?
             .query_row(rusqlite::params![f.subject_id, f.state, f.due_by_ms, after_seq], |r| r.get(0))?;
         Ok((rows.into_iter().map(with_id).collect::<Result<_>>()?, total as u64))
     }

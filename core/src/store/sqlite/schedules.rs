@@ -22,24 +22,31 @@ fn row((subject_id, due_ms, created_ms, capability, mac): Raw) -> Result<Schedul
     })
 }
 
-const COLUMNS: &str = "subject_id, due_ms, created_ms, capability, mac";
+macro_rules! columns {
+    () => {
+        "subject_id, due_ms, created_ms, capability, mac"
+    };
+}
 
 impl ScheduleReads for Db<'_> {
     fn schedule(&self, subject_id: i64) -> Result<Option<ScheduleRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM erasure_schedules WHERE subject_id = ?1");
-        self.conn.prepare_cached(&sql)?.query_row([subject_id], raw).optional()?.map(row).transpose()
+        let sql = concat!("SELECT ", columns!(), " FROM erasure_schedules WHERE subject_id = ?1");
+        self.conn.prepare_cached(sql)?.query_row([subject_id], raw).optional()?.map(row).transpose()
     }
 
     fn schedule_by_capability(&self, capability: &[u8; 32]) -> Result<Option<ScheduleRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM erasure_schedules WHERE capability = ?1");
-        self.conn.prepare_cached(&sql)?.query_row([capability.as_slice()], raw).optional()?.map(row).transpose()
+        let sql = concat!("SELECT ", columns!(), " FROM erasure_schedules WHERE capability = ?1");
+        self.conn.prepare_cached(sql)?.query_row([capability.as_slice()], raw).optional()?.map(row).transpose()
     }
 
     fn due_schedules(&self, now_ms: i64, limit: u64) -> Result<Vec<ScheduleRow>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let sql =
-            format!("SELECT {COLUMNS} FROM erasure_schedules WHERE due_ms <= ?1 ORDER BY due_ms, subject_id LIMIT ?2");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM erasure_schedules WHERE due_ms <= ?1 ORDER BY due_ms, subject_id LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map([now_ms, limit], raw)?.collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(row).collect()
     }
