@@ -465,6 +465,32 @@ int32_t bl_audit_verify(const struct bl_vault *vault,
 int32_t bl_audit_flush(const struct bl_vault *vault);
 
 /*
+ Shred the details (the sealed before/after of changes) of audit events older than
+ `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also
+ applies): the chain keeps every fact and still verifies; listings say details_shredded. Events
+ written before format 12 keep their details until their subject is erased. Runs in batches of
+ 1,000 events per transaction, from where the last run stopped. Returns {events, cutoff_ms,
+ through_seq, shreddable_from, batches}. No purpose check: removes old details by a retention
+ rule; reads and returns no personal data.
+
+ `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+ activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `options_json` is NULL
+ or the options as JSON text (an object). Writes the report (`Shredded` as JSON text) to
+ `*out_report_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+ `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+
+ # Safety
+ `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+ string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+ points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+ pointer.
+ */
+int32_t bl_audit_shred(const struct bl_vault *vault,
+                       const struct bl_caller *caller,
+                       const char *options_json,
+                       char **out_report_json);
+
+/*
  Create or change a legal basis (brief: `^[a-z][a-z0-9-]{1,64}$`) from a definition: type
  (consent, contract, legal-obligation, vital-interest, public-task, legitimate-interest; required
  for a new basis), module, short_description, full_description, required, required_message,
@@ -2251,10 +2277,11 @@ int32_t bl_tokens_purge(const struct bl_vault *vault,
  Remove or record everything whose time has passed: agreements past their expiry are recorded as
  expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified
  data-subject requests past their due date recorded as expired — each in batches of at most
- 1,000 per transaction (the write lock is never held longer than one batch) — and subjects
- whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way
- leaves whole batches done and running it again finishes the work. Returns what each part did. No
- purpose check: removes what expired by its own terms; returns only counts.
+ 1,000 per transaction (the write lock is never held longer than one batch) — subjects whose
+ scheduled erasure fell due are erased (100 per transaction), and with
+ audit_details_retention_days the details of older audit events are shredded; a purge killed half
+ way leaves whole batches done and running it again finishes the work. Returns what each part
+ did. No purpose check: removes what expired by its own terms; returns only counts.
 
  `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
  activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report

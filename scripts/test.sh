@@ -156,6 +156,7 @@ examples() {
   .venv/bin/python examples/quickstart.py
   .venv/bin/python examples/export.py
   .venv/bin/python examples/requests.py
+  .venv/bin/python examples/shred.py
   node examples/quickstart.mjs
 }
 

@@ -200,6 +200,10 @@ actions! {
     /// Subjects whose scheduled erasure fell due were erased (each has its own
     /// `subject.forget` event).
     ErasureDue = 75, "erasure.due";
+    /// The sealed details of old audit events were shredded by a retention rule; `version`
+    /// holds the last event it covered (every event up to it from the digest mark on that is
+    /// old enough has no details left).
+    AuditShred = 76, "audit.shred";
 }
 
 /// The outcome of a successful operation (stored as 0; a failure as its error kind's number).

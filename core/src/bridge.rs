@@ -50,6 +50,7 @@ pub fn schemas() -> Schemas {
     out.subschema_for::<crate::ScheduledErasure>();
     out.subschema_for::<crate::ErasureSchedule>();
     out.subschema_for::<crate::ErasureReceipt>();
+    out.subschema_for::<crate::Shredded>();
     out.subschema_for::<crate::export::schema::SubjectExport>();
     out.subschema_for::<crate::ExportSummary>();
     out.subschema_for::<crate::TokenInfo>();
@@ -91,6 +92,7 @@ pub fn schemas() -> Schemas {
     input.subschema_for::<crate::RequestQuery>();
     input.subschema_for::<crate::ApproveOptions>();
     input.subschema_for::<crate::ScheduleOptions>();
+    input.subschema_for::<crate::ShredOptions>();
 
     Schemas { results: out.take_definitions(true), inputs: input.take_definitions(true) }
 }

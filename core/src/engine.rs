@@ -36,6 +36,8 @@ pub(crate) struct Engine {
     erasure_window_ms: u64,
     /// `Options::audit_index_batch`.
     audit_index_batch: u64,
+    /// `Options::audit_details_retention_days`.
+    pub(crate) audit_details_retention_days: Option<u32>,
     /// When the WAL truncation that erasures left pending is due (ms since the epoch).
     truncation_due: Mutex<Option<i64>>,
 }
@@ -68,6 +70,7 @@ impl Engine {
             audit: Buffer::new(options.audit_flush_interval_ms == 0, options.audit_max_pending),
             erasure_window_ms: options.erasure_wal_window_ms,
             audit_index_batch: options.audit_index_batch,
+            audit_details_retention_days: options.audit_details_retention_days,
             truncation_due: Mutex::new(None),
         }
     }

@@ -66,7 +66,7 @@ mod vault;
 
 pub use action::Action;
 pub use apps::AppDocument;
-pub use audit_log::{AuditEvent, AuditHead, AuditReport};
+pub use audit_log::{AuditEvent, AuditHead, AuditReport, ShredOptions, Shredded};
 pub use caller::{Caller, DEFAULT_ACTOR};
 pub use clock::Clock;
 pub use consent::restrict::Restriction;

@@ -123,6 +123,12 @@ pub struct Options {
     pub audit_max_pending: usize,
     /// What an update's audit event keeps about the change (`values`, `fields` or `none`).
     pub audit_details: AuditDetails,
+    /// Shred the details of audit events older than this many days (1 to 36,500) when
+    /// [`purge`](crate::Vault::purge) runs: the sealed before/after of old changes goes, the
+    /// chain's facts stay and still verify. `None` (the default) keeps details until their
+    /// subject is erased; [`shred_audit_details`](crate::Vault::shred_audit_details) shreds on
+    /// demand.
+    pub audit_details_retention_days: Option<u32>,
     /// The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
     /// share asking for more is `INVALID_INPUT`.
     pub share_max_ttl_ms: i64,
@@ -179,6 +185,7 @@ impl Default for Options {
             audit_flush_interval_ms: 100,
             audit_max_pending: 65_536,
             audit_details: AuditDetails::Values,
+            audit_details_retention_days: None,
             share_max_ttl_ms: 7 * 86_400_000,
             audit_anchor: None,
             erasure_wal_window_ms: 0,
@@ -204,6 +211,8 @@ crate::document::setters!(Options {
     audit_max_pending: usize;
     /// Sets [`audit_details`](Options::audit_details).
     audit_details: AuditDetails;
+    /// Sets [`audit_details_retention_days`](Options::audit_details_retention_days).
+    audit_details_retention_days: u32 => Some;
     /// Sets [`share_max_ttl_ms`](Options::share_max_ttl_ms).
     share_max_ttl_ms: i64;
     /// Sets [`erasure_wal_window_ms`](Options::erasure_wal_window_ms).
@@ -252,6 +261,17 @@ crate::document::setters!(SqliteOptions {
 /// The longest `erasure_wal_window_ms` accepted.
 pub const MAX_ERASURE_WAL_WINDOW_MS: u64 = 60_000;
 
+/// The longest retention of audit details a rule may name: 100 years.
+const MAX_RETENTION_DAYS: u32 = 36_500;
+
+/// Refuse a retention of audit details (`what`, in days) out of range.
+pub(crate) fn check_retention_days(days: u32, what: &str) -> Result<()> {
+    if !(1..=MAX_RETENTION_DAYS).contains(&days) {
+        return Err(Error::invalid(format!("{what} is 1 to {MAX_RETENTION_DAYS} days")));
+    }
+    Ok(())
+}
+
 impl Options {
     /// Refuse settings out of range (before anything is opened or created).
     pub(crate) fn check(&self) -> Result<()> {
@@ -266,6 +286,9 @@ impl Options {
         }
         if let Some(anchor) = &self.audit_anchor {
             anchor.mac()?;
+        }
+        if let Some(days) = self.audit_details_retention_days {
+            check_retention_days(days, "audit_details_retention_days")?;
         }
         if !(1..=400 * 86_400_000).contains(&self.share_max_ttl_ms) {
             return Err(Error::invalid("share_max_ttl_ms is 1 to 34,560,000,000 (400 days)"));

@@ -1,7 +1,8 @@
 //! Retention, orchestrated: one `purge` removes or records everything whose time has passed —
 //! expired tokens, sessions and shares are deleted, agreements past their expiry recorded as
 //! expired (with their outbox events), unverified requests past their due date recorded as expired,
-//! subjects whose scheduled erasure fell due erased (100 per transaction) — each part in batches of at most 1,000 rows per
+//! subjects whose scheduled erasure fell due erased (100 per transaction), the details of audit
+//! events older than `audit_details_retention_days` shredded — each part in batches of at most 1,000 rows per
 //! transaction, so the write lock is never held longer than one batch and readers never wait
 //! for more. Each batch commits on its own: a purge killed half way leaves whole batches done
 //! and nothing half done, and running it again (from any process, or several at once) finishes
@@ -10,6 +11,7 @@
 use serde::Serialize;
 
 use crate::action::Action;
+use crate::audit_log;
 use crate::caller::Caller;
 use crate::chain::Event;
 use crate::consent::Consent;
@@ -40,6 +42,9 @@ pub struct Purged {
     /// Subjects whose scheduled erasure fell due, erased (each with its own receipt's facts in
     /// the audit log and the erasure ledger).
     pub subjects_erased: u64,
+    /// Audit events whose details were shredded by the vault's `audit_details_retention_days`
+    /// (0 without one).
+    pub audit_details_shredded: u64,
     /// When it ran (milliseconds since the Unix epoch, at its start).
     pub started_ms: i64,
     /// How long it took, in milliseconds.
@@ -56,6 +61,7 @@ pub(crate) fn purge(engine: &Engine, (subjects, tokens): (&Subjects, &Tokens), c
     let shares = Shares::purge(engine, caller)?.removed;
     let requests_expired = Requests::expire(engine, caller)?.expired;
     let (subjects_erased, _) = erasure::erase_due(engine, subjects, caller)?;
+    let audit_details_shredded = audit_log::shred::by_retention(engine, caller)?.map_or(0, |s| s.events);
     engine.write(caller, Action::VaultPurge, None, |_| Ok(((), vec![Event::attempt(Action::VaultPurge, None)])))?;
     Ok(Purged {
         tokens,
@@ -64,6 +70,7 @@ pub(crate) fn purge(engine: &Engine, (subjects, tokens): (&Subjects, &Tokens), c
         agreements_expired,
         requests_expired,
         subjects_erased,
+        audit_details_shredded,
         started_ms,
         took_ms: clock.elapsed().as_millis().min(i64::MAX as u128) as i64,
     })

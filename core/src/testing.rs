@@ -81,7 +81,8 @@ pub fn wrapping_key(master: &[u8], vault_id: &[u8; 16]) -> Result<[u8; 32]> {
     Ok(*key(master)?.derive(vault_id, kdf::WRAP_MASTER).bytes())
 }
 
-/// The audit chain MAC of one event (parts as in `audit/chain.rs`).
+/// The audit chain MAC of one event (parts as in `chain/mod.rs`; `digests`: the format-12
+/// formula, which covers the SHA-256 of the details).
 #[allow(clippy::too_many_arguments)]
 pub fn audit_mac(
     key_bytes: &[u8],
@@ -96,6 +97,7 @@ pub fn audit_mac(
     version: Option<i64>,
     outcome: &str,
     details: Option<&[u8]>,
+    digests: bool,
 ) -> Result<[u8; 32]> {
     let fields = crate::chain::Fields {
         seq,
@@ -110,6 +112,8 @@ pub fn audit_mac(
         details,
         // Events that concern a token (which carry a reference) are not recomputed by tests.
         reference: None,
+        details_hash: None,
+        digests,
     };
     Ok(fields.mac(&crate::crypto::index::MacKey::new(&key(key_bytes)?), prev))
 }

@@ -330,6 +330,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("flush_audit", e, json!({}), None),
         case("compact", e, json!({}), None),
         case("purge", e, json!({}), None),
+        case("shred_audit_details", e, json!({"options": {"older_than_days": 30}}), None),
         case("rekey", e, json!({"new_key": "11".repeat(32)}), None),
     ];
     // FF1 tokens store nothing and name no subject: making one is checked as reading one.

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 /// The current format (the schema's `user_version`).
-const CURRENT: u32 = 11;
+const CURRENT: u32 = 12;
 /// The clock the fixtures of format 8 on were written (and are checked) at.
 const FIXTURE_CLOCK_MS: i64 = 1_800_000_000_000;
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
@@ -169,6 +169,16 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
     let far_erasure = FIXTURE_CLOCK_MS + 3_000 * 86_400_000;
     vault.schedule_erasure(&dpo, &bob_lookup, Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
     vault.schedule_erasure(&dpo, &bob_lookup, Some(json!({"expires_at_ms": far_erasure}))).expect("reschedule");
+    // Format 12: the details of every event older than a day shredded by a retention rule,
+    // two days later.
+    vault.close().expect("close");
+    let later = Options::default()
+        .indexed_fields(["customer_id"])
+        .audit_index_batch(3)
+        .manual_clock_ms(FIXTURE_CLOCK_MS + 2 * 86_400_000);
+    let vault = Vault::open(db, &key, later).expect("reopen two days later");
+    let shredded = vault.shred_audit_details(&dpo, Some(json!({"older_than_days": 1}))).expect("shred").events;
+    assert!(shredded > 0);
     // Format 10: the erasure ledger (every erasure above has its entry, with its index hashes).
     let ledger = vault.export_erasure_ledger(&dpo).expect("ledger");
     let with_indexes = ledger.entries.iter().filter(|e| !e.indexes.is_empty()).count();
@@ -218,6 +228,7 @@ fn write_fixture_at(location: &str, format: u32, manifest: &Path) {
         "texts": [{"text": text, "restored": "mail ann.fixture@example.com or call +49 30 901820"}],
         "audit_head": head,
         "audit_events": head.seq,
+        "audit_shredded": shredded,
         "erasure_ledger": {"entries": ledger.entries.len(), "with_indexes": with_indexes},
         "requests": [
             {"id": rectify_id, "state": "open", "verified": true, "proposals": 2},
@@ -426,6 +437,30 @@ fn check_at(location: &str, manifest: &Value, version: &str) {
     let listed = vault.list_audit_events(&reader, Some(&t), &PageRequest::first(10), false).expect("list");
     assert_eq!(listed.total, 2);
     vault.verify_audit(Some(&head)).expect("verifies after new writes");
+    // Audit details shredded by a retention rule (format 12) stay shredded and verify; events
+    // of older formats keep their details (their MACs cover them): a shredding skips them.
+    let format = manifest["format"].as_u64().expect("format");
+    let events = manifest["audit_events"].as_u64().expect("count");
+    if let Some(shredded) = manifest["audit_shredded"].as_u64() {
+        let mut seen = 0;
+        let mut page = PageRequest::first(1_000);
+        loop {
+            let listed = vault.list_audit_events(&reader, None, &page, true).expect("list with details");
+            seen += listed.items.iter().filter(|e| e.details_shredded && e.details.is_none()).count() as u64;
+            match listed.next {
+                Some(next) => page = PageRequest::after(next, 1_000),
+                None => break,
+            }
+        }
+        assert_eq!(seen, shredded, "v{version}: shredded events");
+    }
+    let shred = vault.shred_audit_details(&reader, Some(json!({"older_than_days": 1}))).expect("shred");
+    let is_postgres = location.starts_with("postgres");
+    if (!is_postgres && format < 12) || (is_postgres && format < 7) {
+        assert_eq!(shred.events, 0, "v{version}: events of an older format keep their details");
+        assert_eq!(shred.shreddable_from, events + 1, "v{version}: the digest mark is the head's successor");
+    }
+    vault.verify_audit(Some(&head)).expect("verifies after a shredding");
     vault.close().expect("close");
 }
 
@@ -490,7 +525,7 @@ mod on_postgres {
     use super::*;
 
     /// The PostgreSQL format this build writes.
-    const CURRENT_PG: u32 = 6;
+    const CURRENT_PG: u32 = 7;
 
     fn server() -> String {
         std::env::var("BUNKERLITE_TEST_POSTGRES").expect("BUNKERLITE_TEST_POSTGRES names the test cluster")

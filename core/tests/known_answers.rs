@@ -119,6 +119,7 @@ fn compute() -> Value {
         None,
         "ok",
         None,
+        false,
     )
     .expect("mac");
     let second = testing::audit_mac(
@@ -134,6 +135,25 @@ fn compute() -> Value {
         Some(2),
         "ok",
         Some(b""),
+        false,
+    )
+    .expect("mac");
+    // Format 12: the MAC covers the SHA-256 of the sealed details (so they can be shredded).
+    let sealed = b"sealed details";
+    let third = testing::audit_mac(
+        &audit_key,
+        &second,
+        3,
+        1_700_000_000_002,
+        "admin:7",
+        Some("support"),
+        "subject.update",
+        Some(&token),
+        Some(7),
+        Some(3),
+        "ok",
+        Some(sealed),
+        true,
     )
     .expect("mac");
     let audit = json!({
@@ -143,6 +163,9 @@ fn compute() -> Value {
              "subject": hex::encode(&token), "subject_id": 7, "version": null, "outcome": "ok", "details": null, "mac": hex::encode(first)},
             {"seq": 2, "time_ms": 1_700_000_000_001i64, "actor": "admin:7", "purpose": null, "action": "subject.update",
              "subject": hex::encode(&token), "subject_id": 7, "version": 2, "outcome": "ok", "details": "", "mac": hex::encode(second)},
+            {"seq": 3, "time_ms": 1_700_000_000_002i64, "actor": "admin:7", "purpose": "support", "action": "subject.update",
+             "subject": hex::encode(&token), "subject_id": 7, "version": 3, "outcome": "ok", "details": hex::encode(sealed),
+             "label": "bunkerlite/v3/audit", "mac": hex::encode(third)},
         ],
     });
     json!({

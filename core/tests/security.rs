@@ -271,7 +271,7 @@ fn audit_tampering_is_detected() {
             Box::new(|c| {
                 c.execute("UPDATE audit SET seq = seq + 1000 WHERE seq >= 4", []).expect("shift");
                 c.execute("UPDATE audit SET seq = seq - 999 WHERE seq >= 1000", []).expect("shift");
-                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, ref FROM audit WHERE seq = 3", []).expect("sql");
+                c.execute("INSERT INTO audit SELECT 4, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, ref, details_hash FROM audit WHERE seq = 3", []).expect("sql");
             }),
         ),
         (
@@ -298,6 +298,28 @@ fn audit_tampering_is_detected() {
         ("absent purpose made empty", Box::new(|c| drop(c.execute("UPDATE audit SET purpose = '' WHERE seq = 3", [])))),
         ("absent version set", Box::new(|c| drop(c.execute("UPDATE audit SET version = 0 WHERE seq = 3", [])))),
         ("details removed", Box::new(|c| drop(c.execute("UPDATE audit SET details = NULL WHERE seq = 2", [])))),
+        // Format 12: the MAC covers the details' SHA-256, so details removed down to their hash
+        // still give the MAC — but only a recorded shredding may do that.
+        (
+            "details shredded without a recorded shredding",
+            Box::new(|c| {
+                let d: Vec<u8> = c.query_row("SELECT details FROM audit WHERE seq = 2", [], |r| r.get(0)).expect("d");
+                let hash = <sha2::Sha256 as sha2::Digest>::digest(&d).to_vec();
+                c.execute("UPDATE audit SET details = NULL, details_hash = ?1 WHERE seq = 2", [hash]).expect("sql");
+            }),
+        ),
+        (
+            "a hash planted beside details",
+            Box::new(|c| drop(c.execute("UPDATE audit SET details_hash = randomblob(32) WHERE seq = 2", []))),
+        ),
+        (
+            "the digest mark moved on",
+            Box::new(|c| drop(c.execute("UPDATE meta SET value = 3 WHERE name = 'audit_digests_from'", []))),
+        ),
+        (
+            "the digest mark moved past the log",
+            Box::new(|c| drop(c.execute("UPDATE meta SET value = 1000 WHERE name = 'audit_digests_from'", []))),
+        ),
     ];
     for (name, tamper) in cases {
         let e = verify_after(tamper.as_ref(), None).expect_err(name);

@@ -25,6 +25,8 @@ const EXEMPT: &[(&str, &str)] = &[
     ("meta.normalize_rules", "the version of the normalisation rules, for a future migration; read by none today"),
     ("meta:duplicate", "a meta row under a name bunkerlite does not use is never read"),
     ("meta.consent_audited_from", "the mark below which decisions (those of a format before 6) need no audited event: a decision can only be added with the consent key (its history chain's MAC), so a moved mark admits nothing"),
+    ("meta.audit_shredded_through", "where the last shredding of audit details stopped: moved back, the next run looks at events again (already shredded ones have nothing left); moved on, it skips events whose details are then kept longer — nothing is disclosed, and verify_audit checks every removal of details against the recorded shreddings"),
+    ("meta.audit_shredded_through:delete", "as for a mark moved back: the next shredding starts from the first event again"),
     ("meta.audit_indexed:delete", "without its mark the next index pass indexes the log from its start again, so no event is hidden; verify_audit checks the index against the log"),
     ("meta.consent_audited_from:delete", "as for a moved mark: without it every decision needs its audited event (stricter)"),
     ("meta.consent_generation:delete", "as for a changed counter: open vaults reload their cached catalogue"),
@@ -65,8 +67,11 @@ fn key() -> MasterKey {
     MasterKey::from_bytes(&[5; 32]).expect("key")
 }
 
+/// The sweep's clock.
+const CLOCK_MS: i64 = 1_800_000_000_000;
+
 fn options() -> Options {
-    Options::default().audit_index_batch(3).manual_clock_ms(1_800_000_000_000)
+    Options::default().audit_index_batch(3).manual_clock_ms(CLOCK_MS)
 }
 
 /// What the reads answer on an untouched vault; the sweep compares each edit's answers with it.
@@ -84,7 +89,9 @@ struct Made {
 /// unlinked, expiring, single-use, deterministic, text), a catalogue, decisions of several
 /// kinds, an outbox with an acknowledging consumer, audit details, several index runs.
 fn build(path: &std::path::Path) -> (Made, AuditHead) {
-    let v = Vault::open(path, &key(), options()).expect("open");
+    // The catalogue and the subjects three days before the rest, so their audit details are old
+    // enough to be shredded at the end.
+    let v = Vault::open(path, &key(), options().manual_clock_ms(CLOCK_MS - 3 * 86_400_000)).expect("open");
     let admin = Caller::new("admin:dpo").expect("actor");
     let app = Caller::new("app").expect("actor");
     v.set_legal_basis(&admin, "newsletter", json!({"type": "consent", "short_description": "News"})).expect("basis");
@@ -105,6 +112,8 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
         v.update_subject(&app, &Lookup::token(&t), json!({"city": "Berlin"})).expect("update");
         subjects.push(t);
     }
+    v.close().expect("close");
+    let v = Vault::open(path, &key(), options()).expect("reopen");
     let who = |i: usize| Lookup::token(&subjects[i]);
     v.give_consent(&app, &who(0), "newsletter", Some(json!({"reference": "form-1"}))).expect("give");
     v.give_consent(&app, &who(1), "newsletter", Some(json!({"status": "refused"}))).expect("refuse");
@@ -176,6 +185,8 @@ fn build(path: &std::path::Path) -> (Made, AuditHead) {
     v.schedule_erasure(&admin, &who(1), Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
     v.schedule_erasure(&admin, &who(0), Some(json!({"ttl_ms": 2 * 86_400_000}))).expect("schedule");
     v.schedule_erasure(&admin, &who(2), Some(json!({"ttl_ms": 3 * 86_400_000}))).expect("schedule");
+    let shredded = v.shred_audit_details(&admin, Some(json!({"older_than_days": 2}))).expect("shred");
+    assert!(shredded.events >= 4, "the subjects' first changes lose their details");
     let head = v.get_audit_head().expect("head");
     v.close().expect("close");
     (Made { shares, requests, subjects, tokens, text }, head)
@@ -350,9 +361,22 @@ fn edits(path: &std::path::Path) -> Vec<Edit> {
         // (by a keyed hash) changes from run to run: there, every row, a session linked to nobody
         // named `sessions(nobody)` (what authenticates it differs: no listing reaches it).
         let every = table == "meta" || table == "sessions";
-        let picked: Vec<&Vec<Sql>> = if every { rows.iter().collect() } else { vec![&rows[rows.len() / 2]] };
+        let mut picked: Vec<&Vec<Sql>> = if every { rows.iter().collect() } else { vec![&rows[rows.len() / 2]] };
+        // In `audit`, also an event whose details were shredded (what authenticates its
+        // `details_hash` and its absent details differs), named `audit(shredded)`.
+        let hash_at = columns.iter().position(|(c, _)| c == "details_hash");
+        let is_shredded = |row: &Vec<Sql>| hash_at.is_some_and(|i| !matches!(row[i], Sql::Null));
+        if table == "audit" {
+            picked.push(rows.iter().find(|r| is_shredded(r)).expect("a shredded audit event"));
+        }
         for row in picked {
-            let prefix = if table == "sessions" && matches!(row[1], Sql::Null) { "sessions(nobody)" } else { &table };
+            let prefix = if table == "sessions" && matches!(row[1], Sql::Null) {
+                "sessions(nobody)"
+            } else if table == "audit" && is_shredded(row) {
+                "audit(shredded)"
+            } else {
+                &table
+            };
             let label = match (&*table, &row[0]) {
                 ("meta", Sql::Text(name)) => format!("meta.{name}"),
                 _ => String::new(),

@@ -262,6 +262,9 @@ static int dispatch(bl_vault *vault, const cJSON *s, char **out, int *text) {
     if (!strcmp(op, "flush_audit")) {
         return bl_audit_flush(vault);
     }
+    if (!strcmp(op, "shred_audit_details")) {
+        return bl_audit_shred(vault, step_caller(s), doc_arg(s, "options"), out);
+    }
     if (!strcmp(op, "export_erasure_ledger")) {
         return bl_ledger_export(vault, step_caller(s), out);
     }

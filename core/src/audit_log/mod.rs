@@ -9,7 +9,10 @@ pub use crate::options::AuditHead;
 
 pub(crate) mod ops;
 mod reconcile;
+pub(crate) mod shred;
 pub(crate) mod store;
+
+pub use shred::{ShredOptions, Shredded};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,7 +22,7 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use crate::action::Action;
-use crate::chain::{details_place, Event, Fields, OK};
+use crate::chain::{self, details_place, Event, Fields, OK};
 
 use crate::caller::Caller;
 use crate::chain::store::AuditRow;
@@ -60,6 +63,9 @@ pub struct AuditEvent {
     pub details: Option<Value>,
     /// True when details were asked for and the event's were shredded by the subject's erasure.
     pub details_erased: bool,
+    /// True when details were asked for and the event's were shredded by a retention rule
+    /// (`shred_audit_details`, or `purge` with `audit_details_retention_days`).
+    pub details_shredded: bool,
     /// When details were asked for and the event has some that the caller's purpose may not
     /// see (it allows neither `read` nor `export` of the event's subject): why, in words.
     pub details_refused: Option<String>,
@@ -79,6 +85,7 @@ impl fmt::Debug for AuditEvent {
             .field("reference", &self.reference)
             .field("details", &self.details.as_ref().map(|_| "<redacted>"))
             .field("details_erased", &self.details_erased)
+            .field("details_shredded", &self.details_shredded)
             .field("details_refused", &self.details_refused)
             .finish()
     }
@@ -189,7 +196,7 @@ fn decode(
                 Access::Refused(reason) => details_refused = Some((*reason).to_owned()),
             }
         }
-        out.push(event_of(row, plain, details_erased, details_refused));
+        out.push(event_of(row, details, plain, details_erased, details_refused));
     }
     Ok(out)
 }
@@ -200,12 +207,16 @@ fn open_details(engine: &Engine, dek: &SecretKey, token: &TokenBytes, sealed: &[
     serde_json::from_slice(&bytes).map_err(|_| Error::integrity("audit details are not JSON"))
 }
 
+/// An event as read back; `asked`: whether its details were asked for (only then does it tell
+/// that they were shredded).
 fn event_of(
     row: AuditRow,
+    asked: bool,
     details: Option<Value>,
     details_erased: bool,
     details_refused: Option<String>,
 ) -> AuditEvent {
+    let details_shredded = asked && row.details.is_none() && row.details_hash.is_some();
     AuditEvent {
         seq: row.seq,
         time_ms: row.time_ms,
@@ -217,6 +228,7 @@ fn event_of(
         reference: row.reference.map(hex::encode),
         details,
         details_erased,
+        details_shredded,
         details_refused,
     }
 }
@@ -242,7 +254,7 @@ pub(crate) fn export_trail(
                 return Err(Error::integrity("the audit's index by subject lists an event of another subject"));
             }
             let details = row.details.as_deref().map(|sealed| open_details(engine, dek, token, sealed)).transpose()?;
-            item(&event_of(row, details, false, None))?;
+            item(&event_of(row, true, details, false, None))?;
         }
         if last {
             return Ok(());
@@ -299,6 +311,9 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
     engine.flush_audit()?;
     let anchor: Option<(u64, [u8; 32])> = anchor.map(|a| Ok::<_, Error>((a.seq, a.mac()?))).transpose()?;
     engine.unaudited_snapshot(|db| {
+        let digests_from = chain::digests_from(db)?;
+        // The last event whose details were shredded, and the last a recorded shredding covered.
+        let (mut shredded, mut shred_covered) = (0u64, 0u64);
         let (mut expected, mut prev, mut anchor_seen) = (1u64, [0u8; 32], false);
         let mut audited: HashMap<i64, Audited> = HashMap::new();
         let mut facts = reconcile::Facts::default();
@@ -307,9 +322,21 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
             if row.seq != expected {
                 return Err(broken());
             }
-            let mac = Fields::of(&row).mac(engine.keys().audit_key(), &prev);
+            let fields = Fields::of(&row, digests_from);
+            if !fields.consistent() {
+                return Err(broken());
+            }
+            let mac = fields.mac(engine.keys().audit_key(), &prev);
             if !bool::from(mac.as_slice().ct_eq(&row.mac)) {
                 return Err(broken());
+            }
+            if row.details_hash.is_some() {
+                shredded = row.seq;
+            }
+            if let (Some(Action::AuditShred), OK, Some(through)) =
+                (Action::from_name(&row.action), row.outcome.as_str(), row.version)
+            {
+                shred_covered = shred_covered.max(u64::try_from(through).unwrap_or(0));
             }
             if let Some((seq, amac)) = &anchor {
                 if *seq == expected {
@@ -353,6 +380,14 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
             Ok(())
         })?;
         let events = expected - 1;
+        if digests_from > events + 1 {
+            return Err(Error::integrity("the audit's digest mark is ahead of the log"));
+        }
+        if shredded > shred_covered {
+            return Err(Error::integrity(format!(
+                "the details of audit event {shredded} were removed without a recorded shredding"
+            )));
+        }
         if let Some((seq, mac)) = anchor {
             let empty_ok = seq == 0 && mac == [0; 32];
             if !anchor_seen && !empty_ok {

@@ -1,8 +1,12 @@
 //! The audit's operations on [`Vault`]: listing, the chain head, verification, flushing.
 
-use crate::audit_log::{self as audit, AuditEvent, AuditHead, AuditReport};
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::audit_log::{self as audit, AuditEvent, AuditHead, AuditReport, ShredOptions, Shredded};
 use crate::caller::Caller;
 use crate::declare::{operations, Arg, Ret};
+use crate::engine::parse_options;
 use crate::error::Result;
 use crate::page::{Page, PageRequest};
 
@@ -77,6 +81,27 @@ operations! {
         let engine = &self.state()?.engine;
         engine.flush_audit()?;
         engine.truncate_wal_if_due(true)
+    }
+
+    /// Shred the details (the sealed before/after of changes) of audit events older than
+    /// `options.older_than_days` (default: the vault's audit_details_retention_days, which
+    /// `purge` also applies): the chain keeps every fact and still verifies; listings say
+    /// details_shredded. Events written before format 12 keep their details until their subject
+    /// is erased. Runs in batches of 1,000 events per transaction, from where the last run
+    /// stopped. Returns {events, cutoff_ms, through_seq, shreddable_from, batches}.
+    #[operation(
+        c = "bl_audit_shred",
+        action = "audit.shred",
+        check = none("removes old details by a retention rule; reads and returns no personal data"),
+        errors = ["INVALID_INPUT"],
+        args = [Arg::Caller, Arg::OptDoc { name: "options", ts: "ShredOptions", py: "Dict[str, Any]" }],
+        ret = Ret::json("report", "Shredded"),
+    )]
+    pub fn shred_audit_details(&self, caller: &Caller, options: Option<Value>) -> Result<Shredded> {
+        let open = self.state()?;
+        let options: ShredOptions =
+            parse_options(&open.engine, caller, Action::AuditShred, "shred options", options)?;
+        audit::shred::shred(&open.engine, caller, options)
     }
 }
 

@@ -10,6 +10,12 @@
 //! (as every event of format 2 does). `mac_0` is 32 zero bytes.
 //! Details are encrypted under the subject's data key: erasing the subject shreds them while the
 //! chain, which covers the ciphertext, still verifies.
+//!
+//! From format 12, events from `audit_digests_from` (in `meta`: the first event written by a
+//! format-12 build) use the label `"bunkerlite/v3/audit"` and, in place of `opt(details)`,
+//! `opt(SHA-256(details))`: a retention rule can then remove the sealed details of old events
+//! (keeping their hash in `details_hash`) and the chain still verifies. Older events keep the
+//! formula they were written with, and their details.
 
 pub(crate) mod buffer;
 pub(crate) mod store;
@@ -31,6 +37,25 @@ use crate::keyring::Keyring;
 use crate::store::{Db, Tx};
 
 const CHAIN_LABEL: &[u8] = b"bunkerlite/v2/audit";
+const DIGEST_LABEL: &[u8] = b"bunkerlite/v3/audit";
+
+/// The `meta` entry holding the first event whose MAC covers its details' digest.
+const DIGESTS_FROM: &str = "audit_digests_from";
+
+/// The first event whose MAC covers the SHA-256 of its details instead of the details (format
+/// 12): events from it on can have their details shredded.
+pub(crate) fn digests_from(db: &Db<'_>) -> Result<u64> {
+    db.meta_number(DIGESTS_FROM)?
+        .and_then(|n| u64::try_from(n).ok())
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| Error::integrity("the audit's digest mark is missing or corrupt"))
+}
+
+/// The SHA-256 of sealed details (what the MAC of a format-12 event covers).
+pub(crate) fn details_digest(sealed: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(sealed).into()
+}
 
 pub(crate) use crate::action::OK;
 
@@ -134,11 +159,15 @@ pub(crate) struct Fields<'a> {
     pub(crate) outcome: &'a str,
     pub(crate) details: Option<&'a [u8]>,
     pub(crate) reference: Option<&'a [u8]>,
+    /// The hash of shredded details (only when `details` are gone).
+    pub(crate) details_hash: Option<&'a [u8; 32]>,
+    /// Whether the MAC covers the details' digest (events from `audit_digests_from`).
+    pub(crate) digests: bool,
 }
 
 impl<'a> Fields<'a> {
-    /// The fields of a stored row.
-    pub(crate) fn of(row: &'a AuditRow) -> Fields<'a> {
+    /// The fields of a stored row (`digests_from`: see [`digests_from`]).
+    pub(crate) fn of(row: &'a AuditRow, digests_from: u64) -> Fields<'a> {
         Fields {
             seq: row.seq,
             time_ms: row.time_ms,
@@ -151,15 +180,29 @@ impl<'a> Fields<'a> {
             outcome: &row.outcome,
             details: row.details.as_deref(),
             reference: row.reference.as_ref().map(|r| r.as_slice()),
+            details_hash: row.details_hash.as_ref(),
+            digests: row.seq >= digests_from,
         }
+    }
+
+    /// Whether the row's details are in a state the vault writes: present or absent — or, from
+    /// the digest mark on, shredded down to their hash (never both, never a hash before it).
+    pub(crate) fn consistent(&self) -> bool {
+        self.details_hash.is_none() || (self.digests && self.details.is_none())
     }
 
     /// The chain MAC of this event after the one whose MAC is `prev`.
     pub(crate) fn mac(&self, key: &MacKey, prev: &[u8; 32]) -> [u8; 32] {
         let subject_id = self.subject_id.map(i64::to_be_bytes);
         let version = self.version.map(i64::to_be_bytes);
+        let digest = match (self.digests, self.details, self.details_hash) {
+            (true, Some(sealed), _) => Some(details_digest(sealed)),
+            (true, None, hash) => hash.copied(),
+            (false, ..) => None,
+        };
+        let details = if self.digests { digest.as_ref().map(|d| d.as_slice()) } else { self.details };
         let mut mac = PartsMac::new(key);
-        mac.part(CHAIN_LABEL)
+        mac.part(if self.digests { DIGEST_LABEL } else { CHAIN_LABEL })
             .part(prev)
             .part(&self.seq.to_be_bytes())
             .part(&self.time_ms.to_be_bytes())
@@ -170,7 +213,7 @@ impl<'a> Fields<'a> {
             .opt(subject_id.as_ref().map(|b| b.as_slice()))
             .opt(version.as_ref().map(|b| b.as_slice()))
             .part(self.outcome.as_bytes())
-            .opt(self.details);
+            .opt(details);
         if let Some(reference) = self.reference {
             mac.part(b"ref").part(reference);
         }
@@ -193,6 +236,9 @@ pub(crate) fn append<'p>(
         return Ok(());
     }
     let (mut seq, mut prev) = tx.audit_head()?.unwrap_or((0, [0; 32]));
+    // Every event appended now is at or after the digest mark (set to the head's successor when
+    // the file became format 12): its MAC covers its details' digest (verification checks the
+    // mark is not ahead of the log).
     let mut rows = Vec::new();
     for e in events {
         seq += 1;
@@ -213,6 +259,8 @@ pub(crate) fn append<'p>(
             outcome: e.outcome,
             details: e.details.as_deref(),
             reference: e.reference.as_ref().map(|r| r.as_slice()),
+            details_hash: None,
+            digests: true,
         };
         let mac = fields.mac(keys.audit_key(), &prev);
         rows.push(NewAuditRow {
@@ -259,6 +307,8 @@ mod tests {
             outcome: "ok",
             details,
             reference: None,
+            details_hash: None,
+            digests: false,
         }
     }
 

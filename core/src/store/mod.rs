@@ -271,4 +271,7 @@ pub(crate) trait MetaWrites: MetaReads {
 
     /// Store a MAC in `meta` under `name`.
     fn set_meta_mac(&self, name: &str, mac: &[u8; 32]) -> Result<()>;
+
+    /// Store a number (a mark an area keeps) in `meta` under `name`.
+    fn set_meta_number(&self, name: &str, value: i64) -> Result<()>;
 }

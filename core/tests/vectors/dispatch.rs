@@ -467,6 +467,11 @@ pub fn dispatch(v: &Vault, s: &Value) -> Option<bunkerlite::Result<Value>> {
                 v.flush_audit()?;
                 Value::Null
             }
+            "shred_audit_details" => {
+                let caller = caller(s)?;
+                let options = s.get("options").filter(|v| !v.is_null()).cloned();
+                to_value(v.shred_audit_details(&caller, options)?)
+            }
             "export_erasure_ledger" => {
                 let caller = caller(s)?;
                 to_value(v.export_erasure_ledger(&caller)?)
@@ -585,6 +590,7 @@ pub const OPERATIONS: &[&str] = &[
     "get_audit_head",
     "verify_audit",
     "flush_audit",
+    "shred_audit_details",
     "export_erasure_ledger",
     "reapply_erasures",
     "purge",

@@ -123,3 +123,42 @@ pub unsafe extern "C" fn bl_audit_flush(vault: *const bl_vault) -> i32 {
         v.flush_audit()
     })
 }
+
+/// Shred the details (the sealed before/after of changes) of audit events older than
+/// `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also
+/// applies): the chain keeps every fact and still verifies; listings say details_shredded. Events
+/// written before format 12 keep their details until their subject is erased. Runs in batches of
+/// 1,000 events per transaction, from where the last run stopped. Returns {events, cutoff_ms,
+/// through_seq, shreddable_from, batches}. No purpose check: removes old details by a retention
+/// rule; reads and returns no personal data.
+///
+/// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
+/// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. `options_json` is NULL
+/// or the options as JSON text (an object). Writes the report (`Shredded` as JSON text) to
+/// `*out_report_json`; free it with `bl_string_free`, which wipes it. Errors: `BL_INVALID_INPUT`,
+/// `BL_CLOSED`, `BL_BUSY`, `BL_STORAGE`, `BL_INTERNAL`.
+///
+/// # Safety
+/// `vault` is a handle from `bl_vault_open*` (NULL or closed is an error, not a crash); every
+/// string argument is NULL or a NUL-terminated string valid for the call; `caller` is NULL or
+/// points to a `bl_caller` whose strings are NULL or NUL-terminated; `out_report_json` is a valid
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn bl_audit_shred(
+    vault: *const bl_vault,
+    caller: *const bl_caller,
+    options_json: *const c_char,
+    out_report_json: *mut *mut c_char,
+) -> i32 {
+    guard(|| {
+        check_out(out_report_json, "out_report_json")?;
+        let v = handles::vault(vault)?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let caller = unsafe { convert::caller(caller) }?;
+        // SAFETY: the pointers are valid per this function's contract.
+        let options = unsafe { convert::opt_document(&v, options_json, "options_json") }?;
+        let result = v.shred_audit_details(&caller, options)?;
+        // SAFETY: `out_report_json` was checked above.
+        unsafe { put_json(out_report_json, &result) }
+    })
+}

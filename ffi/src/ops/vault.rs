@@ -12,10 +12,11 @@ use crate::handles::{self, bl_caller, bl_key, bl_vault};
 /// Remove or record everything whose time has passed: agreements past their expiry are recorded as
 /// expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified
 /// data-subject requests past their due date recorded as expired — each in batches of at most
-/// 1,000 per transaction (the write lock is never held longer than one batch) — and subjects
-/// whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way
-/// leaves whole batches done and running it again finishes the work. Returns what each part did. No
-/// purpose check: removes what expired by its own terms; returns only counts.
+/// 1,000 per transaction (the write lock is never held longer than one batch) — subjects whose
+/// scheduled erasure fell due are erased (100 per transaction), and with
+/// audit_details_retention_days the details of older audit events are shredded; a purge killed half
+/// way leaves whole batches done and running it again finishes the work. Returns what each part
+/// did. No purpose check: removes what expired by its own terms; returns only counts.
 ///
 /// `caller` names who acts (`actor`, e.g. `"app:billing"`) and why (`purpose`, a processing
 /// activity, or NULL); a NULL `caller` is the actor `"app"` with no purpose. Writes the report

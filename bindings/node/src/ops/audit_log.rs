@@ -61,4 +61,18 @@ calls! {
             Ok(Out::Nothing)
         })
     });
+    /// `shredAuditDetails(handle, options, actor, purpose)`: Shred the details (the sealed before/after of changes) of audit events older than `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also applies): the chain keeps every fact and still verifies; listings say details_shredded.
+    c"shredAuditDetails" => shred_audit_details(|c| unsafe {
+        let v = c.vault()?;
+        let caller = c.caller_of(2)?;
+        let options = c.opt_document(1)?;
+        Ok(Out::json(&v.shred_audit_details(&caller, options)?)?)
+    });
+    /// `shredAuditDetailsAsync(handle, options, actor, purpose)`: the same, off the event loop; argument errors reject the promise.
+    c"shredAuditDetailsAsync" => shred_audit_details_async(|c| unsafe {
+        let v = c.later(c.vault().cloned())?;
+        let caller = c.later(c.caller_of(2))?;
+        let options = c.later(c.opt_document(1))?;
+        c.spawn(move || Out::json(&v?.shred_audit_details(&caller?, options?)?))
+    });
 }

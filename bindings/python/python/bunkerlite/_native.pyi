@@ -45,6 +45,7 @@ from .types import (
     SharePurge,
     ShareRef,
     Shared,
+    Shredded,
     Subject,
     SubjectExport,
     TokenBatchOfDeleteItem,
@@ -262,12 +263,14 @@ class Vault:
         """Verify the audit chain (every MAC and sequence number) and every stored subject against its last audited change; with an anchor (a head kept earlier) also detect truncation and rollback. No purpose check: returns counts and the head only (not audited)."""
     def flush_audit(self) -> None:
         """Commit buffered read events now (they are otherwise group-committed within audit_flush_interval_ms), and complete the residue scrubs that erasures left pending (with erasure_wal_window_ms above 0). No purpose check: writes events already recorded (not audited)."""
+    def shred_audit_details(self, options: Optional[Dict[str, Any]] = None, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Shredded:
+        """Shred the details (the sealed before/after of changes) of audit events older than `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also applies): the chain keeps every fact and still verifies; listings say details_shredded. No purpose check: removes old details by a retention rule; reads and returns no personal data."""
     def export_erasure_ledger(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ErasureLedger:
         """The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. No purpose check: keyed hashes only: no personal data."""
     def reapply_erasures(self, entries: Dict[str, Any], *, actor: Optional[str] = None, purpose: Optional[str] = None) -> ReapplyReport:
         """Re-apply erasures after restoring a backup: `entries` is the `entries` list of a ledger this vault exported (checked whole: in order from 1, every MAC — `INTEGRITY` for any change or another vault's). Purpose check: delete, on the activity's coverage, then each subject of the ledger found stored."""
     def purge(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> Purged:
-        """Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way leaves whole batches done and running it again finishes the work. No purpose check: removes what expired by its own terms; returns only counts."""
+        """Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — subjects whose scheduled erasure fell due are erased (100 per transaction), and with audit_details_retention_days the details of older audit events are shredded; a purge killed half way leaves whole batches done and running it again finishes the work. No purpose check: removes what expired by its own terms; returns only counts."""
     def open_report(self) -> OpenReport:
         """What opening the vault found: the audit head then, how it compares with `Options::audit_anchor` (`behind`: the file is older than the anchor — a restored backup; re-apply the erasure ledger) and how many erasures the ledger holds. No purpose check: a head, a word and a count: no personal data (not audited)."""
     def compact(self, *, actor: Optional[str] = None, purpose: Optional[str] = None) -> CompactReport:

@@ -149,6 +149,10 @@ class Purged(TypedDict):
     """Subjects whose scheduled erasure fell due, erased (each with its own receipt's facts in
     the audit log and the erasure ledger).
     """
+    audit_details_shredded: int
+    """Audit events whose details were shredded by the vault's `audit_details_retention_days`
+    (0 without one).
+    """
     started_ms: int
     """When it ran (milliseconds since the Unix epoch, at its start)."""
     took_ms: int
@@ -482,6 +486,25 @@ class StorageReportPostgres(TypedDict):
     """
 
 
+class Shredded(TypedDict):
+    """What a shredding did. Holds no personal data."""
+
+    events: int
+    """Events whose details were shredded now."""
+    cutoff_ms: int
+    """Events before this time (milliseconds since the Unix epoch) were old enough."""
+    through_seq: int
+    """Every event from `shreddable_from` up to this one that is older than the cutoff has no
+    details left (0: none yet).
+    """
+    shreddable_from: int
+    """The first event whose details can be shredded: older ones were written before format 12
+    and keep theirs until their subject is erased.
+    """
+    batches: int
+    """Transactions it took."""
+
+
 class SubjectExport(TypedDict):
     """Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
     metadata (never a token's value), its consent record as a verifiable receipt, its app
@@ -592,6 +615,10 @@ class AuditEvent(TypedDict):
     """
     details_erased: bool
     """True when details were asked for and the event's were shredded by the subject's erasure."""
+    details_shredded: bool
+    """True when details were asked for and the event's were shredded by a retention rule
+    (`shred_audit_details`, or `purge` with `audit_details_retention_days`).
+    """
     details_refused: Optional[str]
     """When details were asked for and the event has some that the caller's purpose may not
     see (it allows neither `read` nor `export` of the event's subject): why, in words.
@@ -1096,6 +1123,13 @@ class Options(TypedDict, total=False):
     """
     audit_details: AuditDetails
     """What an update's audit event keeps about the change (`values`, `fields` or `none`)."""
+    audit_details_retention_days: Optional[int]
+    """Shred the details of audit events older than this many days (1 to 36,500) when
+    `purge` runs: the sealed before/after of old changes goes, the
+    chain's facts stay and still verify. `None` (the default) keeps details until their
+    subject is erased; `shred_audit_details` shreds on
+    demand.
+    """
     share_max_ttl_ms: int
     """The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
     share asking for more is `INVALID_INPUT`.
@@ -1473,6 +1507,15 @@ class ScheduleOptions(TypedDict, total=False):
     """Erase at this time, in milliseconds since the Unix epoch (in the future, within ten years)."""
 
 
+class ShredOptions(TypedDict, total=False):
+    """Options of `shred_audit_details`."""
+
+    older_than_days: Optional[int]
+    """Shred the details of events older than this many days (1 to 36,500); default: the vault's
+    `audit_details_retention_days`.
+    """
+
+
 StorageReport = Union[StorageReportSqlite, StorageReportPostgres]
 """What the backend did about the residue of deleted data, in its own terms: the part of an
 erasure receipt or a compaction report that depends on the database engine. `backend` names
@@ -1553,6 +1596,8 @@ __all__ = [
     "ShareRef",
     "ShareSpec",
     "Shared",
+    "ShredOptions",
+    "Shredded",
     "SqliteOptions",
     "StorageReport",
     "StorageReportPostgres",

@@ -54,4 +54,19 @@ impl Vault {
     fn flush_audit<'py>(&self, py: Python<'py>) -> PyResult<()> {
         call(py, || self.inner.flush_audit())
     }
+
+    /// Shred the details (the sealed before/after of changes) of audit events older than `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also applies): the chain keeps every fact and still verifies; listings say details_shredded. Events written before format 12 keep their details until their subject is erased. Runs in batches of 1,000 events per transaction, from where the last run stopped. Returns {events, cutoff_ms, through_seq, shreddable_from, batches}. No purpose check: removes old details by a retention rule; reads and returns no personal data.
+    #[pyo3(signature = (options = None, *, actor = None, purpose = None))]
+    fn shred_audit_details<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyAny>>,
+        actor: Option<&Bound<'py, PyAny>>,
+        purpose: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (caller, options) =
+            arg(py, || Ok((convert::caller(actor, purpose)?, convert::opt_document(options, &self.inner)?)))?;
+        let result = call(py, || self.inner.shred_audit_details(&caller, options))?;
+        convert::result(py, &result)
+    }
 }

@@ -8,12 +8,20 @@ use postgres::Row;
 use super::{fixed, get, limit, Db, WALK_PAGE};
 use crate::action::{Action, OK};
 use crate::audit_log::store::AuditLogReads;
-use crate::chain::store::{AuditRow, ChainReads, ChainWrites, NewAuditRow};
+use crate::chain::store::{AuditRow, ChainReads, ChainWrites, DetailsRow, NewAuditRow};
 use crate::error::{Error, ErrorKind, Result};
 
-macro_rules! columns {
+/// The columns an append writes (a new event has no `details_hash`: only shredding sets it).
+macro_rules! appended {
     () => {
         "seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, ref"
+    };
+}
+
+/// The columns an event is read from.
+macro_rules! columns {
+    () => {
+        concat!(appended!(), ", details_hash")
     };
 }
 
@@ -44,6 +52,7 @@ fn row(r: &Row) -> Result<AuditRow> {
         details: get(r, 9)?,
         mac: fixed(get(r, 10)?, "audit MAC")?,
         reference: get::<Option<Vec<u8>>>(r, 11)?.map(|x| fixed(x, "audit reference")).transpose()?,
+        details_hash: get::<Option<Vec<u8>>>(r, 12)?.map(|x| fixed(x, "audit details hash")).transpose()?,
     })
 }
 
@@ -89,6 +98,15 @@ impl ChainReads for Db<'_> {
             }
         }
     }
+
+    fn audit_details_from(&self, from: u64, limit: u64) -> Result<Vec<DetailsRow>> {
+        let (from, limit) = (from.min(i64::MAX as u64) as i64, limit.min(i64::MAX as u64) as i64);
+        let rows =
+            self.rows("SELECT seq, time_ms, details FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2", &[&from, &limit])?;
+        rows.iter()
+            .map(|r| Ok(DetailsRow { seq: get::<i64>(r, 0)? as u64, time_ms: get(r, 1)?, details: get(r, 2)? }))
+            .collect()
+    }
 }
 
 impl ChainWrites for Db<'_> {
@@ -122,7 +140,7 @@ impl ChainWrites for Db<'_> {
             self.exec(
                 concat!(
                     "INSERT INTO audit (",
-                    columns!(),
+                    appended!(),
                     ") SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
                         $6::bytea[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bytea[], $11::bytea[], $12::bytea[])"
                 ),
@@ -143,6 +161,14 @@ impl ChainWrites for Db<'_> {
             )?;
         }
         Ok(())
+    }
+
+    fn shred_audit_details(&self, seq: u64, hash: &[u8; 32]) -> Result<bool> {
+        let n = self.exec(
+            "UPDATE audit SET details = NULL, details_hash = $2 WHERE seq = $1 AND details IS NOT NULL",
+            &[&(seq as i64), &hash.as_slice()],
+        )?;
+        Ok(n == 1)
     }
 
     fn index_audit(&self, _head: u64, _batch: u64) -> Result<u64> {

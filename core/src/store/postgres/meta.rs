@@ -76,4 +76,12 @@ impl MetaWrites for Db<'_> {
         )?;
         Ok(())
     }
+
+    fn set_meta_number(&self, name: &str, value: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO meta (name, num) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET num = $2",
+            &[&name, &value],
+        )?;
+        Ok(())
+    }
 }

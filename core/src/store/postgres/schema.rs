@@ -10,14 +10,14 @@ use super::{get, Db, Tx};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The format this build writes.
-pub(crate) const FORMAT: i64 = 6;
+pub(crate) const FORMAT: i64 = 7;
 
 /// The first format this build opens.
 const FIRST_SUPPORTED: i64 = 1;
 
 /// The vault format (the SQLite numbering, see `store/sqlite/schema.rs`) the rows of each
 /// PostgreSQL format have.
-const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9), (5, 10), (6, 11)];
+const VAULT_FORMAT: &[(i64, i64)] = &[(1, 6), (2, 7), (3, 8), (4, 9), (5, 10), (6, 11), (7, 12)];
 
 /// Migrations, in order: `(format it makes, SQL)`. Never edit a released migration; append a new
 /// one. Every integer is `bigint` (the driver binds Rust's `i64` to it exactly).
@@ -323,6 +323,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         mac        bytea NOT NULL CHECK (length(mac) = 32)
     );
     CREATE INDEX erasure_schedules_due ON erasure_schedules (due_ms);
+    "#,
+    ),
+    (
+        7,
+        r#"
+    -- Shreddable audit details (vault format 12): from `audit_digests_from` on, an event's MAC
+    -- covers the SHA-256 of its sealed details, and a shredded event keeps that hash.
+    ALTER TABLE audit ADD COLUMN details_hash bytea CHECK (length(details_hash) = 32);
+    INSERT INTO meta (name, num) SELECT 'audit_digests_from', coalesce(max(seq), 0) + 1 FROM audit;
     "#,
     ),
 ];

@@ -6,12 +6,20 @@ use rusqlite::OptionalExtension;
 use super::{fixed, Db, Tx};
 use crate::action::{Action, OK};
 use crate::audit_log::store::AuditLogReads;
-use crate::chain::store::{AuditRow, ChainReads, ChainWrites, NewAuditRow};
+use crate::chain::store::{AuditRow, ChainReads, ChainWrites, DetailsRow, NewAuditRow};
 use crate::error::{Error, ErrorKind, Result};
 
-macro_rules! columns {
+/// The columns an append writes (a new event has no `details_hash`: only shredding sets it).
+macro_rules! appended {
     () => {
         "seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, ref"
+    };
+}
+
+/// The columns an event is read from.
+macro_rules! columns {
+    () => {
+        concat!(appended!(), ", details_hash")
     };
 }
 
@@ -27,6 +35,7 @@ type Raw = (
     i64,
     Option<Vec<u8>>,
     Vec<u8>,
+    Option<Vec<u8>>,
     Option<Vec<u8>>,
 );
 
@@ -44,11 +53,13 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
         r.get(9)?,
         r.get(10)?,
         r.get(11)?,
+        r.get(12)?,
     ))
 }
 
 fn row(raw: Raw) -> Result<AuditRow> {
-    let (seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, reference) = raw;
+    let (seq, time_ms, actor, purpose, action, subject, subject_id, version, outcome, details, mac, reference, hash) =
+        raw;
     Ok(AuditRow {
         seq: seq as u64,
         time_ms,
@@ -73,6 +84,7 @@ fn row(raw: Raw) -> Result<AuditRow> {
         details,
         mac: fixed(mac, "audit MAC")?,
         reference: reference.map(|r| fixed(r, "audit reference")).transpose()?,
+        details_hash: hash.map(|h| fixed(h, "audit details hash")).transpose()?,
     })
 }
 
@@ -173,13 +185,22 @@ impl ChainReads for Db<'_> {
         }
         Ok(())
     }
+
+    fn audit_details_from(&self, from: u64, limit: u64) -> Result<Vec<DetailsRow>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT seq, time_ms, details FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2")?;
+        let rows = stmt.query_map([from.min(i64::MAX as u64) as i64, limit.min(i64::MAX as u64) as i64], |r| {
+            Ok(DetailsRow { seq: r.get::<_, i64>(0)? as u64, time_ms: r.get(1)?, details: r.get(2)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
 }
 
 impl ChainWrites for Db<'_> {
     fn append_audit(&self, rows: &[NewAuditRow<'_>]) -> Result<()> {
         let mut insert = self.conn.prepare_cached(concat!(
             "INSERT INTO audit (",
-            columns!(),
+            appended!(),
             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ))?;
         for e in rows {
@@ -207,6 +228,16 @@ impl ChainWrites for Db<'_> {
             ])?;
         }
         Ok(())
+    }
+
+    fn shred_audit_details(&self, seq: u64, hash: &[u8; 32]) -> Result<bool> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE audit SET details = NULL, details_hash = ?2 WHERE seq = ?1 AND details IS NOT NULL",
+            )?
+            .execute(rusqlite::params![seq as i64, hash.as_slice()])?;
+        Ok(n == 1)
     }
 
     fn index_audit(&self, head: u64, batch: u64) -> Result<u64> {

@@ -64,4 +64,14 @@ impl MetaWrites for Db<'_> {
             .execute(rusqlite::params![name, mac.as_slice()])?;
         Ok(())
     }
+
+    fn set_meta_number(&self, name: &str, value: i64) -> Result<()> {
+        let tx = self;
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2",
+            )?
+            .execute(rusqlite::params![name, value])?;
+        Ok(())
+    }
 }

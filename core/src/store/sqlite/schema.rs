@@ -507,6 +507,17 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX erasure_schedules_due ON erasure_schedules (due_ms);
     "#,
     ),
+    (
+        12,
+        r#"
+    -- Audit details can be shredded by a retention rule while the chain still verifies: from
+    -- `audit_digests_from` on, an event's MAC covers the SHA-256 of its sealed details instead of
+    -- the details themselves, and a shredded event keeps that hash in `details_hash` (its details
+    -- gone). Events written before this format keep their MACs and their details.
+    ALTER TABLE audit ADD COLUMN details_hash BLOB;
+    INSERT INTO meta (name, value) SELECT 'audit_digests_from', coalesce(max(seq), 0) + 1 FROM audit;
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.
