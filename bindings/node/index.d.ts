@@ -164,6 +164,11 @@ export interface Purged {
      * the audit log and the erasure ledger).
      */
     subjects_erased: number;
+    /**
+     * Audit events whose details were shredded by the vault's `audit_details_retention_days`
+     * (0 without one).
+     */
+    audit_details_shredded: number;
     /** When it ran (milliseconds since the Unix epoch, at its start). */
     started_ms: number;
     /** How long it took, in milliseconds. */
@@ -469,6 +474,25 @@ export type StorageReport = {
      */
     vacuum_due_ms: number | null;
 };
+/** What a shredding did. Holds no personal data. */
+export interface Shredded {
+    /** Events whose details were shredded now. */
+    events: number;
+    /** Events before this time (milliseconds since the Unix epoch) were old enough. */
+    cutoff_ms: number;
+    /**
+     * Every event from `shreddable_from` up to this one that is older than the cutoff has no
+     * details left (0: none yet).
+     */
+    through_seq: number;
+    /**
+     * The first event whose details can be shredded: older ones were written before format 12
+     * and keep theirs until their subject is erased.
+     */
+    shreddable_from: number;
+    /** Transactions it took. */
+    batches: number;
+}
 /**
  * Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
  * metadata (never a token's value), its consent record as a verifiable receipt, its app
@@ -583,6 +607,11 @@ export interface AuditEvent {
     details: Json;
     /** True when details were asked for and the event's were shredded by the subject's erasure. */
     details_erased: boolean;
+    /**
+     * True when details were asked for and the event's were shredded by a retention rule
+     * (`shred_audit_details`, or `purge` with `audit_details_retention_days`).
+     */
+    details_shredded: boolean;
     /**
      * When details were asked for and the event has some that the caller's purpose may not
      * see (it allows neither `read` nor `export` of the event's subject): why, in words.
@@ -990,6 +1019,14 @@ export interface Options {
     /** What an update's audit event keeps about the change (`values`, `fields` or `none`). */
     audit_details?: AuditDetails;
     /**
+     * Shred the details of audit events older than this many days (1 to 36,500) when
+     * `purge` runs: the sealed before/after of old changes goes, the
+     * chain's facts stay and still verify. `null` (the default) keeps details until their
+     * subject is erased; `shred_audit_details` shreds on
+     * demand.
+     */
+    audit_details_retention_days?: number | null;
+    /**
      * The longest a share may live, in milliseconds (default 7 days, at most 400 days): a
      * share asking for more is `INVALID_INPUT`.
      */
@@ -1377,6 +1414,14 @@ export interface ScheduleOptions {
     ttl_ms?: number | null;
     /** Erase at this time, in milliseconds since the Unix epoch (in the future, within ten years). */
     expires_at_ms?: number | null;
+}
+/** Options of `shredAuditDetails`. */
+export interface ShredOptions {
+    /**
+     * Shred the details of events older than this many days (1 to 36,500); default: the vault's
+     * `audit_details_retention_days`.
+     */
+    older_than_days?: number | null;
 }
 /** A consent receipt: the Kantara Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`. Change nothing in it: `verify_consent_receipt` answers `INTEGRITY` to any edit. */
 export type ConsentReceipt = {
@@ -1771,6 +1816,10 @@ export declare class Vault {
     flushAudit(): void;
     /** `flushAudit`, off the event loop. */
     flushAuditAsync(): Promise<void>;
+    /** Shred the details (the sealed before/after of changes) of audit events older than `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also applies): the chain keeps every fact and still verifies; listings say details_shredded. Events written before format 12 keep their details until their subject is erased. Runs in batches of 1,000 events per transaction, from where the last run stopped. Returns {events, cutoff_ms, through_seq, shreddable_from, batches}. No purpose check: removes old details by a retention rule; reads and returns no personal data. */
+    shredAuditDetails(options?: ShredOptions | null, opts?: CallOptions | null): Shredded;
+    /** `shredAuditDetails`, off the event loop. */
+    shredAuditDetailsAsync(options?: ShredOptions | null, opts?: CallOptions | null): Promise<Shredded>;
     /** The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. Keep it outside the database (beside the backups, replaced after each export); after restoring a backup, hand its entries to `reapply_erasures`. `INTEGRITY` when the stored ledger was changed. No purpose check: keyed hashes only: no personal data. */
     exportErasureLedger(opts?: CallOptions | null): ErasureLedger;
     /** `exportErasureLedger`, off the event loop. */
@@ -1779,7 +1828,7 @@ export declare class Vault {
     reapplyErasures(entries: LedgerEntry, opts?: CallOptions | null): ReapplyReport;
     /** `reapplyErasures`, off the event loop. */
     reapplyErasuresAsync(entries: LedgerEntry, opts?: CallOptions | null): Promise<ReapplyReport>;
-    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — subjects whose scheduled erasure fell due are erased (100 per transaction), and with audit_details_retention_days the details of older audit events are shredded; a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
     purge(opts?: CallOptions | null): Purged;
     /** `purge`, off the event loop. */
     purgeAsync(opts?: CallOptions | null): Promise<Purged>;

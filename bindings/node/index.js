@@ -1856,6 +1856,24 @@ class Vault {
             throw lift(e, 'flushAuditAsync');
         }
     }
+    /** Shred the details (the sealed before/after of changes) of audit events older than `options.older_than_days` (default: the vault's audit_details_retention_days, which `purge` also applies): the chain keeps every fact and still verifies; listings say details_shredded. Events written before format 12 keep their details until their subject is erased. Runs in batches of 1,000 events per transaction, from where the last run stopped. Returns {events, cutoff_ms, through_seq, shreddable_from, batches}. No purpose check: removes old details by a retention rule; reads and returns no personal data. */
+    shredAuditDetails(options, opts) {
+        try {
+            return JSON.parse(calls.shredAuditDetails(this.#handle, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'shredAuditDetails');
+        }
+    }
+    /** `shredAuditDetails`, off the event loop. */
+    async shredAuditDetailsAsync(options, opts) {
+        try {
+            return JSON.parse(await calls.shredAuditDetailsAsync(this.#handle, optionalText(options), actorOf(opts), purposeOf(opts)));
+        }
+        catch (e) {
+            throw lift(e, 'shredAuditDetailsAsync');
+        }
+    }
     /** The erasure ledger: one entry per erased subject — keyed hashes of its token and blind indexes, when, a MAC chaining it to the entry before — oldest first. Keep it outside the database (beside the backups, replaced after each export); after restoring a backup, hand its entries to `reapply_erasures`. `INTEGRITY` when the stored ledger was changed. No purpose check: keyed hashes only: no personal data. */
     exportErasureLedger(opts) {
         try {
@@ -1892,7 +1910,7 @@ class Vault {
             throw lift(e, 'reapplyErasuresAsync');
         }
     }
-    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — and subjects whose scheduled erasure fell due are erased (100 per transaction), so a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
+    /** Remove or record everything whose time has passed: agreements past their expiry are recorded as expired (with their outbox events), expired tokens, sessions and shares are deleted, unverified data-subject requests past their due date recorded as expired — each in batches of at most 1,000 per transaction (the write lock is never held longer than one batch) — subjects whose scheduled erasure fell due are erased (100 per transaction), and with audit_details_retention_days the details of older audit events are shredded; a purge killed half way leaves whole batches done and running it again finishes the work. Returns what each part did. No purpose check: removes what expired by its own terms; returns only counts. */
     purge(opts) {
         try {
             return JSON.parse(calls.purge(this.#handle, actorOf(opts), purposeOf(opts)));

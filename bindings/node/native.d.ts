@@ -192,6 +192,8 @@ export declare const calls: {
   verifyAuditAsync(handle: VaultHandle, anchor?: JsonText): Promise<string>
   flushAudit(handle: VaultHandle): void
   flushAuditAsync(handle: VaultHandle): Promise<void>
+  shredAuditDetails(handle: VaultHandle, options?: JsonText, actor?: unknown, purpose?: unknown): string
+  shredAuditDetailsAsync(handle: VaultHandle, options?: JsonText, actor?: unknown, purpose?: unknown): Promise<string>
   exportErasureLedger(handle: VaultHandle, actor?: unknown, purpose?: unknown): string
   exportErasureLedgerAsync(handle: VaultHandle, actor?: unknown, purpose?: unknown): Promise<string>
   reapplyErasures(handle: VaultHandle, entries: JsonText, actor?: unknown, purpose?: unknown): string

@@ -76,7 +76,8 @@ fn old_details_are_shredded_and_the_chain_still_verifies() {
     let plain = vault.list_audit_events(&dpo(), Some(&ann), &PageRequest::first(100), false).expect("list");
     assert!(plain.items.iter().all(|e| !e.details_shredded));
     // The subject's export says the same.
-    let export = serde_json::to_value(vault.export_subject(&dpo(), &Lookup::token(&ann)).expect("export")).expect("json");
+    let export =
+        serde_json::to_value(vault.export_subject(&dpo(), &Lookup::token(&ann)).expect("export")).expect("json");
     let trail = export["audit"].as_array().expect("audit section");
     assert_eq!(trail.iter().filter(|e| e["details_shredded"] == json!(true)).count(), old_details.len());
     // The shredding is on the record, naming the last event it covered.

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { hkdfSync, createHmac } from 'node:crypto'
+import { hkdfSync, createHash, createHmac } from 'node:crypto'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
@@ -50,11 +50,15 @@ test('audit chain MACs', () => {
   const opt = (b) => (b === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), b]))
   let prev = Buffer.alloc(32)
   for (const e of doc.audit_chain.events) {
+    // Format 12 (label v3) covers the SHA-256 of the sealed details instead of the details.
+    const label = e.label ?? 'bunkerlite/v2/audit'
+    let details = e.details === null ? null : hex(e.details)
+    if (details !== null && label === 'bunkerlite/v3/audit') details = createHash('sha256').update(details).digest()
     const parts = [
-      Buffer.from('bunkerlite/v2/audit'), prev, u64(e.seq), i64(e.time_ms), Buffer.from(e.actor),
+      Buffer.from(label), prev, u64(e.seq), i64(e.time_ms), Buffer.from(e.actor),
       opt(e.purpose === null ? null : Buffer.from(e.purpose)), Buffer.from(e.action),
       opt(e.subject === null ? null : hex(e.subject)), opt(e.subject_id === null ? null : i64(e.subject_id)),
-      opt(e.version === null ? null : i64(e.version)), Buffer.from(e.outcome), opt(e.details === null ? null : hex(e.details))
+      opt(e.version === null ? null : i64(e.version)), Buffer.from(e.outcome), opt(details)
     ]
     const mac = createHmac('sha256', hex(doc.audit_chain.key))
     for (const p of parts) mac.update(u64(p.length)).update(p)

@@ -101,8 +101,8 @@ impl ChainReads for Db<'_> {
 
     fn audit_details_from(&self, from: u64, limit: u64) -> Result<Vec<DetailsRow>> {
         let (from, limit) = (from.min(i64::MAX as u64) as i64, limit.min(i64::MAX as u64) as i64);
-        let rows =
-            self.rows("SELECT seq, time_ms, details FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2", &[&from, &limit])?;
+        let rows = self
+            .rows("SELECT seq, time_ms, details FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2", &[&from, &limit])?;
         rows.iter()
             .map(|r| Ok(DetailsRow { seq: get::<i64>(r, 0)? as u64, time_ms: get(r, 1)?, details: get(r, 2)? }))
             .collect()

@@ -187,8 +187,9 @@ impl ChainReads for Db<'_> {
     }
 
     fn audit_details_from(&self, from: u64, limit: u64) -> Result<Vec<DetailsRow>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT seq, time_ms, details FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, time_ms, details FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2")?;
         let rows = stmt.query_map([from.min(i64::MAX as u64) as i64, limit.min(i64::MAX as u64) as i64], |r| {
             Ok(DetailsRow { seq: r.get::<_, i64>(0)? as u64, time_ms: r.get(1)?, details: r.get(2)? })
         })?;
