@@ -49,6 +49,8 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("<area>", "subjects"),
     ("audit_log", "tokens"),
     ("audit_log", "consent"),
+    ("audit_log", "requests"),
+    ("audit_log", "schedules"),
     ("shares", "apps"),
     ("shares", "sessions"),
     ("export", "erasure"),

@@ -772,3 +772,39 @@ fn the_audit_index_keeps_few_runs_however_small_its_batches() {
     let runs: i64 = common::raw(&tv.path).query_row("SELECT count(*) FROM audit_runs", [], |r| r.get(0)).expect("runs");
     assert!((1..=17).contains(&runs), "{runs} runs for ~300 passes");
 }
+
+#[test]
+fn a_request_or_a_schedule_deleted_from_the_file_is_detected() {
+    let tv = common::temp_vault();
+    let vault = common::open(&tv.path, 1);
+    let app = common::c("admin:dpo");
+    let ann = vault.create_subject(&app, json!({"email": "ann.rows@example.org"})).expect("ann");
+    let bob = vault.create_subject(&app, json!({"email": "bob.rows@example.org"})).expect("bob");
+    let cy = vault.create_subject(&app, json!({"email": "cy.rows@example.org"})).expect("cy");
+    vault.create_request(&app, &Lookup::token(&ann), Some(json!({"kind": "access"}))).expect("request");
+    vault.schedule_erasure(&app, &Lookup::token(&bob), Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
+    // A schedule cancelled, one kept by its capability, an erased subject's request and schedule:
+    // their rows are gone by the vault's own hand, and the audit says so.
+    vault.schedule_erasure(&app, &Lookup::token(&cy), Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
+    vault.cancel_erasure(&app, &Lookup::token(&cy)).expect("cancel");
+    let kept = vault.schedule_erasure(&app, &Lookup::token(&ann), Some(json!({"ttl_ms": 86_400_000}))).expect("s");
+    vault.retain_by_capability(&common::c("subject"), &kept.capability).expect("retain");
+    let dee = vault.create_subject(&app, json!({"email": "dee.rows@example.org"})).expect("dee");
+    vault.create_request(&app, &Lookup::token(&dee), Some(json!({"kind": "erase"}))).expect("request");
+    vault.schedule_erasure(&app, &Lookup::token(&dee), Some(json!({"ttl_ms": 86_400_000}))).expect("schedule");
+    vault.forget_subject(&app, &Lookup::token(&dee)).expect("forget");
+    vault.close().expect("close");
+    let pristine = std::fs::read(&tv.path).expect("read");
+    let vault = common::open(&tv.path, 1);
+    vault.verify_audit(None).expect("the vault's own deletions verify");
+    vault.close().expect("close");
+    for (table, what) in [("requests", "data-subject request"), ("erasure_schedules", "scheduled erasure")] {
+        std::fs::write(&tv.path, &pristine).expect("restore");
+        common::raw(&tv.path).execute(&format!("DELETE FROM {table}"), []).expect("delete");
+        let vault = common::open(&tv.path, 1);
+        let e = vault.verify_audit(None).expect_err(table);
+        assert_eq!(e.kind(), ErrorKind::Integrity, "{table}");
+        assert!(e.message().contains(what), "{table}: {e}");
+        vault.close().expect("close");
+    }
+}

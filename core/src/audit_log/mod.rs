@@ -356,6 +356,8 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                     (Some(Action::SubjectForget), erased_event) => {
                         audited.insert(id, Audited::Erased);
                         facts.consent.decisions.remove(&id);
+                        facts.requests.remove(&id);
+                        facts.scheduled.remove(&id);
                         facts.erasures.insert((token, id));
                         if let Some(seq) = erased_event {
                             facts.consent.erased_events.push((token, seq));
@@ -371,6 +373,17 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                         Some(seq),
                     ) => {
                         facts.consent.decisions.entry(id).or_default().insert(seq);
+                    }
+                    (Some(Action::RequestCreate), _) => {
+                        if let Some(request) = row.reference {
+                            facts.requests.entry(id).or_default().insert(request);
+                        }
+                    }
+                    (Some(Action::ErasureSchedule), _) => {
+                        facts.scheduled.insert(id, true);
+                    }
+                    (Some(Action::ErasureCancel | Action::ErasureRetain), _) => {
+                        facts.scheduled.insert(id, false);
                     }
                     _ => {}
                 }

@@ -1,5 +1,6 @@
 //! What `verify_audit` checks beyond the chain itself, area by area (format 6): the erasures'
-//! records against the audited erasures here, then each area's own rows (`tokens`, `consent`).
+//! records against the audited erasures here, then each area's own rows (`tokens`, `consent`,
+//! and — for rows whose deletion would otherwise go unseen — `requests` and `schedules`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,7 +9,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TokenBytes;
 use crate::store::Db;
-use crate::{subjects, tokens};
+use crate::{requests, schedules, subjects, tokens};
 
 /// What the audit chain holds for the areas' reconciliation: the consent facts, and the tokens
 /// and row ids of audited erasures.
@@ -16,6 +17,10 @@ use crate::{subjects, tokens};
 pub(super) struct Facts {
     pub(super) consent: Audited,
     pub(super) erasures: HashSet<(TokenBytes, i64)>,
+    /// The ids of the data-subject requests created for each subject not erased since.
+    pub(super) requests: HashMap<i64, HashSet<[u8; 16]>>,
+    /// Whether each subject's last audited schedule event left an erasure scheduled.
+    pub(super) scheduled: HashMap<i64, bool>,
 }
 
 /// What was reconciled.
@@ -40,6 +45,8 @@ pub(super) fn rows(
     if facts.erasures.iter().any(|t| !erased.contains(t)) || erased.len() != facts.erasures.len() {
         return Err(Error::integrity("the record of erased subjects does not match the audited erasures"));
     }
+    requests::verify_rows(db, &facts.requests)?;
+    schedules::verify_rows(db, facts.scheduled.iter().filter(|(_, on)| **on).map(|(id, _)| *id))?;
     let c = consent::reconcile(engine, db, stored, &facts.consent)?;
     Ok(Reconciled { decisions: c.decisions, outbox_events: c.outbox_events, tokens })
 }

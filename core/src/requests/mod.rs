@@ -15,6 +15,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod ops;
 pub(crate) mod store;
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -321,6 +322,23 @@ fn check_text(text: &Option<String>, what: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// Every request the audit chain recorded as created for a subject still stored (`created`: the
+/// request ids by subject row id) is in the file, for that subject: a request deleted from the
+/// file, or moved to another subject, is `INTEGRITY` (`verify_audit`).
+pub(crate) fn verify_rows(db: &Db<'_>, created: &HashMap<i64, HashSet<[u8; 16]>>) -> Result<()> {
+    for (subject_id, ids) in created {
+        for id in ids {
+            match db.request(id)? {
+                Some(row) if row.subject_id == *subject_id => {}
+                _ => return Err(Error::integrity(format!(
+                    "a data-subject request of subject row {subject_id} recorded in the audit is missing from the file"
+                ))),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A request id as handed out: 32 lowercase hexadecimal characters.

@@ -140,6 +140,21 @@ pub(crate) fn by_capability(engine: &Engine, db: &Db<'_>, capability: &str) -> R
     Ok((row.subject_id, token, checked(engine, &token, row)?))
 }
 
+/// Every subject whose last audited schedule event (`erasure.schedule`, not followed by a
+/// cancellation, a retention or its erasure) left an erasure scheduled still has its schedule in
+/// the file: one deleted from the file (which would keep the subject past its date) is
+/// `INTEGRITY` (`verify_audit`).
+pub(crate) fn verify_rows(db: &Db<'_>, scheduled: impl Iterator<Item = i64>) -> Result<()> {
+    for subject_id in scheduled {
+        if db.schedule(subject_id)?.is_none() {
+            return Err(Error::integrity(format!(
+                "the scheduled erasure of subject row {subject_id} recorded in the audit is missing from the file"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The tokens of at most `limit` subjects whose scheduled erasure is due at `now`, soonest
 /// first, each schedule checked against its MAC.
 pub(crate) fn due(engine: &Engine, db: &Db<'_>, now: i64, limit: u64) -> Result<Vec<TokenBytes>> {
