@@ -517,6 +517,8 @@ export interface SubjectExport {
     consent: {
         [key: string]: Json;
     };
+    /** Whether and since when the subject's processing is restricted (GDPR Art. 18). */
+    restriction: Restriction;
     /** The subject's app documents. */
     apps: AppDocument[];
     /** The sessions linked to the subject, live or expired, by reference, with their data. */

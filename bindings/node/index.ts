@@ -649,6 +649,8 @@ export interface SubjectExport {
    * Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`).
    */
   consent: { [key: string]: Json }
+  /** Whether and since when the subject's processing is restricted (GDPR Art. 18). */
+  restriction: Restriction
   /** The subject's app documents. */
   apps: AppDocument[]
   /** The sessions linked to the subject, live or expired, by reference, with their data. */

@@ -14,7 +14,7 @@ use crate::apps::lifecycle::AppsData;
 use crate::audit_log::lifecycle::AuditData;
 use crate::caller::Caller;
 use crate::chain::Event;
-use crate::consent::lifecycle::ConsentData;
+use crate::consent::lifecycle::{ConsentData, RestrictionData};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::{format_token, TokenBytes};
@@ -32,8 +32,17 @@ use crate::tokens::lifecycle::TokensData;
 
 /// Every area that holds a subject's data besides the subject's own row, in the order an
 /// erasure removes their parts.
-pub(crate) const REGISTRY: &[&dyn SubjectData] =
-    &[&TokensData, &ConsentData, &AppsData, &SessionsData, &SharesData, &RequestsData, &SchedulesData, &AuditData];
+pub(crate) const REGISTRY: &[&dyn SubjectData] = &[
+    &TokensData,
+    &ConsentData,
+    &RestrictionData,
+    &AppsData,
+    &SessionsData,
+    &SharesData,
+    &RequestsData,
+    &SchedulesData,
+    &AuditData,
+];
 
 /// Proof of an erasure. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -238,7 +238,8 @@ pub(crate) mod schema {
     use serde_json::Value;
 
     use crate::{
-        AppDocument, AuditEvent, ErasureSchedule, ExportedSession, RequestDetail, ShareRef, Subject, TokenInfo,
+        AppDocument, AuditEvent, ErasureSchedule, ExportedSession, RequestDetail, Restriction, ShareRef, Subject,
+        TokenInfo,
     };
 
     /// Everything a vault holds about one subject (`export_subject`): its profile, its tokens'
@@ -263,6 +264,8 @@ pub(crate) mod schema {
         /// The subject's consent record: a receipt `verify_consent_receipt` accepts (the Kantara
         /// Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`).
         consent: BTreeMap<String, Value>,
+        /// Whether and since when the subject's processing is restricted (GDPR Art. 18).
+        restriction: Restriction,
         /// The subject's app documents.
         apps: Vec<AppDocument>,
         /// The sessions linked to the subject, live or expired, by reference, with their data.

@@ -330,11 +330,9 @@ fn check_text(text: &Option<String>, what: &str) -> Result<()> {
 pub(crate) fn verify_rows(db: &Db<'_>, created: &HashMap<i64, HashSet<[u8; 16]>>) -> Result<()> {
     for (subject_id, ids) in created {
         for id in ids {
-            match db.request(id)? {
-                Some(row) if row.subject_id == *subject_id => {}
-                _ => return Err(Error::integrity(format!(
-                    "a data-subject request of subject row {subject_id} recorded in the audit is missing from the file"
-                ))),
+            if !db.request(id)?.is_some_and(|row| row.subject_id == *subject_id) {
+                let what = "a data-subject request recorded in the audit is missing from the file";
+                return Err(Error::integrity(format!("{what} (subject row {subject_id})")));
             }
         }
     }

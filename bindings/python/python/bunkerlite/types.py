@@ -526,6 +526,8 @@ class SubjectExport(TypedDict):
     """The subject's consent record: a receipt `verify_consent_receipt` accepts (the Kantara
     Consent Receipt fields, the ISO/IEC TS 27560 record under `record`, and `mac`).
     """
+    restriction: Restriction
+    """Whether and since when the subject's processing is restricted (GDPR Art. 18)."""
     apps: List[AppDocument]
     """The subject's app documents."""
     sessions: List[ExportedSession]
