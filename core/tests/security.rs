@@ -808,3 +808,55 @@ fn a_request_or_a_schedule_deleted_from_the_file_is_detected() {
         vault.close().expect("close");
     }
 }
+
+#[test]
+fn the_requests_outbox_is_checked_where_it_is_acknowledged_and_where_it_is_read() {
+    let tv = common::temp_vault();
+    let options = Options::from_json(json!({"sqlite": {"synchronous": "normal"}})).expect("options");
+    let vault = Vault::open(&tv.path, &common::key(1), options.clone()).expect("open");
+    let app = common::c("admin:dpo");
+    let profiles: Vec<_> = (0..1_300).map(|i| json!({"email": format!("outbox{i}@example.org")})).collect();
+    let tokens = vault.create_subjects(&app, profiles).expect("subjects");
+    for t in &tokens {
+        vault.create_request(&app, &Lookup::token(t), Some(json!({"kind": "access"}))).expect("request");
+    }
+    let first = vault.list_request_events(&app, &PageRequest::first(1_000)).expect("page 1");
+    let second = vault.list_request_events(&app, &PageRequest::after(first.next.clone().expect("more"), 200));
+    let cursor = second.expect("page 2").items.last().expect("item").cursor.clone();
+    vault.close().expect("close");
+    let pristine = std::fs::read(&tv.path).expect("read");
+    let reopen = || Vault::open(&tv.path, &common::key(1), options.clone()).expect("open");
+    let tamper = |seq: i64| {
+        std::fs::write(&tv.path, &pristine).expect("restore");
+        let sql = "UPDATE request_events SET state = 'fulfilled' WHERE seq = ?1";
+        common::raw(&tv.path).execute(sql, [seq]).expect("tamper");
+    };
+
+    // Untouched: 1,200 events acknowledged across two pages of the check; the rest verify.
+    std::fs::write(&tv.path, &pristine).expect("restore");
+    let vault = reopen();
+    assert_eq!(vault.ack_request_events(&app, &cursor).expect("ack").removed, 1_200);
+    assert_eq!(vault.list_request_events(&app, &PageRequest::first(1_000)).expect("rest").total, 100);
+    vault.verify_audit(None).expect("verifies");
+    vault.close().expect("close");
+
+    // An event edited among those acknowledged: the acknowledgement refuses (nothing deleted).
+    tamper(1_100);
+    let vault = reopen();
+    let e = vault.ack_request_events(&app, &cursor).expect_err("edited event acknowledged");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    // A page is checked from the event before it through its last: the page holding the edit fails.
+    let page = PageRequest::after(first.next.clone().expect("more"), 200);
+    assert_eq!(vault.list_request_events(&app, &page).expect_err("listed").kind(), ErrorKind::Integrity);
+    vault.close().expect("close");
+
+    // An event edited past the page of the check (1,000 events from the acknowledged end): an
+    // acknowledgement before it goes through, listing the event refuses.
+    tamper(1_290);
+    let vault = reopen();
+    let early = first.items[499].cursor.clone();
+    assert_eq!(vault.ack_request_events(&app, &early).expect("ack before the edited event").removed, 500);
+    let e = vault.list_request_events(&app, &PageRequest::first(1_000)).expect_err("edited event listed");
+    assert_eq!(e.kind(), ErrorKind::Integrity);
+    vault.close().expect("close");
+}

@@ -449,6 +449,9 @@ fn event_mac(engine: &Engine, e: &RequestEventRow, prev: &[u8; 32]) -> [u8; 32] 
         .finish()
 }
 
+/// Outbox events checked per read while an acknowledgement walks to its cursor.
+const ACK_PAGE: u64 = 1_000;
+
 /// `meta` names of the outbox chain's newest MAC and of the newest acknowledged (deleted) one.
 const HEAD: &str = "request_events_head";
 const PRUNED: &str = "request_events_pruned";
@@ -864,11 +867,22 @@ impl Requests {
             if seq > tx.last_request_event_seq()? {
                 return Err(Error::invalid("cursor is not one this vault returned"));
             }
-            // The chain's acknowledged end moves to the newest event deleted (checked first).
-            let (kept, total) = tx.request_events_after(0, i64::MAX as u64)?;
-            verify_events(engine, tx, &kept, total)?;
-            if let Some(end) = kept.iter().take_while(|e| e.seq <= seq).last() {
-                tx.set_meta_mac(PRUNED, &end.mac)?;
+            // The chain's acknowledged end moves to the newest event deleted. The events deleted
+            // are checked first, page by page from the acknowledged end (what follows them is
+            // checked when it is listed): the cost grows with what is acknowledged, not with the
+            // outbox.
+            let (mut after, mut end) = (0, None);
+            loop {
+                let (page, total) = tx.request_events_after(after, ACK_PAGE)?;
+                verify_events(engine, tx, &page, total)?;
+                end = page.iter().take_while(|e| e.seq <= seq).last().map(|e| e.mac).or(end);
+                match page.last() {
+                    Some(last) if last.seq < seq && page.len() as u64 == ACK_PAGE => after = last.seq,
+                    _ => break,
+                }
+            }
+            if let Some(end) = end {
+                tx.set_meta_mac(PRUNED, &end)?;
             }
             let n = tx.delete_request_events_through(seq)?;
             Ok((n, vec![Event::attempt(Action::RequestAck, None)]))
