@@ -333,9 +333,8 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
             if row.details_hash.is_some() {
                 shredded = row.seq;
             }
-            if let (Some(Action::AuditShred), OK, Some(through)) =
-                (Action::from_name(&row.action), row.outcome.as_str(), row.version)
-            {
+            let action = Action::from_name(&row.action);
+            if let (Some(Action::AuditShred), OK, Some(through)) = (action, row.outcome.as_str(), row.version) {
                 shred_covered = shred_covered.max(u64::try_from(through).unwrap_or(0));
             }
             if let Some((seq, amac)) = &anchor {
@@ -349,7 +348,7 @@ pub(crate) fn verify(engine: &Engine, anchor: Option<&AuditHead>) -> Result<Audi
                 }
             }
             if let (Some(id), Some(token), OK) = (row.subject_id, row.subject, row.outcome.as_str()) {
-                match (Action::from_name(&row.action), row.version) {
+                match (action, row.version) {
                     (Some(Action::SubjectCreate | Action::SubjectUpdate), Some(v)) => {
                         audited.insert(id, Audited::Version(token, v));
                     }

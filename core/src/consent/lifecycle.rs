@@ -8,6 +8,7 @@ use crate::consent::receipt::receipt_of;
 use crate::consent::restrict::Restriction;
 use crate::consent::seal;
 use crate::consent::store::OutboxRow;
+use crate::consent::Consent;
 use crate::crypto::keys::SecretKey;
 use crate::engine::Engine;
 use crate::error::Result;
@@ -78,11 +79,11 @@ impl SubjectData for RestrictionData {
     }
 
     fn erase(&self, engine: &Engine, tx: &Tx<'_>, subject: &SubjectRef) -> Result<Erased> {
-        Ok(Erased::rows(u64::from(crate::consent::Consent::erase_restriction(engine, tx, subject.id)?)))
+        Ok(Erased::rows(u64::from(Consent::erase_restriction(engine, tx, subject.id)?)))
     }
 
     fn count(&self, _: &Engine, db: &Db<'_>, subject: &SubjectRef) -> Result<u64> {
-        Ok(u64::from(db.restrictions()?.iter().any(|(s, _)| *s == subject.id)))
+        Ok(u64::from(Consent::restricted_since(db, subject.id)?.is_some()))
     }
 
     fn section(&self) -> &'static str {
@@ -100,7 +101,7 @@ impl SubjectData for RestrictionData {
         out: &mut Section<'_>,
     ) -> Result<()> {
         seal::catalogue(db, &engine.keys().consent().state)?;
-        let since_ms = db.restrictions()?.into_iter().find(|(s, _)| *s == subject.id).map(|(_, t)| t);
+        let since_ms = Consent::restricted_since(db, subject.id)?;
         out.value(&Restriction {
             subject: format_token(&subject.token),
             restricted: since_ms.is_some(),

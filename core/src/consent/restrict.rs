@@ -14,7 +14,7 @@ use crate::chain::Event;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::ids::{format_token, TokenBytes};
-use crate::store::Tx;
+use crate::store::{Db, Tx};
 use crate::subjects::{self, Lookup, Subjects};
 
 /// A subject's restriction of processing, as set or lifted.
@@ -32,10 +32,16 @@ pub struct Restriction {
 }
 
 impl Consent {
+    /// Since when the subject with row id `sid` is restricted, if it is (as stored: the caller
+    /// checks the catalogue's MAC where the answer decides something).
+    pub(crate) fn restricted_since(db: &Db<'_>, sid: i64) -> Result<Option<i64>> {
+        Ok(db.restrictions()?.into_iter().find(|(s, _)| *s == sid).map(|(_, t)| t))
+    }
+
     /// Restrict (or, with `on: false`, lift the restriction of) the subject with row id `sid`
     /// inside a write; whether it changed, and since when it is restricted.
     pub(crate) fn restrict_in(engine: &Engine, tx: &Tx<'_>, sid: i64, on: bool) -> Result<(bool, Option<i64>)> {
-        let since = tx.restrictions()?.into_iter().find(|(s, _)| *s == sid).map(|(_, t)| t);
+        let since = Self::restricted_since(tx, sid)?;
         if since.is_some() == on {
             return Ok((false, since));
         }
