@@ -1,17 +1,10 @@
 #!/usr/bin/env bash
-# Sets up everything (scripts/setup.sh) and runs the quickstart in Rust, C, Python and Node:
-# create a subject, look it up, update it, read its audit trail, erase it.
+# Sets up everything (scripts/setup.sh), then starts bunkerlite-server in demo mode: a throwaway
+# vault seeded with fictional subjects, legal bases, a request and a session, served on
+# http://127.0.0.1:3000 (BUNKERLITE_DEMO_LISTEN to change it) until Ctrl-C; it prints the root
+# token and a first request to try. The quickstarts in Rust, C, Python and Node run in the test
+# command's examples stage (scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mkdir -p target/c
-for lang in rust c python node; do
-  printf '\n== quickstart: %s\n' "$lang"
-  case $lang in
-    rust) cargo run -q --release --locked -p bunkerlite --example quickstart ;;
-    c) cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/quickstart.c target/release/libbunkerlite.a \
-         -lpthread -ldl -lm -o target/c/quickstart && target/c/quickstart ;;
-    python) .venv/bin/python examples/quickstart.py ;;
-    node) node examples/quickstart.mjs ;;
-  esac
-done
+exec target/release/bunkerlite-server demo --listen "${BUNKERLITE_DEMO_LISTEN:-127.0.0.1:3000}"

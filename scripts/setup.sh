@@ -38,8 +38,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked -q
 fi
 
-step "Rust: release build of the core, the C library and the header tool"
-cargo build --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen
+step "Rust: release build of the core, the C library, the header tool and the server"
+cargo build --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen -p bunkerlite-server
 
 if [ ! -x .venv/bin/python ]; then
   step "Python: virtualenv .venv"

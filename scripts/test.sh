@@ -91,7 +91,7 @@ docs() {
 
 rust() {
   # The Python and Node crates have no Rust tests; their suites run below.
-  cargo test --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen
+  cargo test --release --locked -p bunkerlite -p bunkerlite-ffi -p bunkerlite-gen -p bunkerlite-server
 }
 
 c_suite() {
@@ -160,6 +160,13 @@ examples() {
   node examples/quickstart.mjs
 }
 
+server_suite() {
+  # A real server (init, serve, verify, purge) on loopback, driven over HTTP by pytest, and by
+  # Databunker's official Node clients installed from npm unchanged.
+  .venv/bin/python -m pytest -q examples/server/tests
+  (cd examples/server/tests/node && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)
+}
+
 stage "lint (rustfmt, clippy)" lint
 stage "generated files (C header, Node typings, Python stubs, README and book examples)" generated
 stage "docs (the book, API references, links)" docs
@@ -168,6 +175,7 @@ stage "c (asan, ubsan)" c_suite
 stage "python" python_suite
 stage "node" node_suite
 stage "examples" examples
+stage "server (the v1 API over HTTP; Databunker's Node clients from npm)" server_suite
 stage "packages (npm, wheel, sdist, C install, crate: installed and run outside the repository)" \
   tests/packages/run.sh
 stage "fuzz (cargo fuzz, ${BUNKERLITE_FUZZ_SECONDS:-10} s per target)" fuzz

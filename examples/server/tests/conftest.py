@@ -1,0 +1,138 @@
+"""A real bunkerlite-server for the API tests: `init` in a fresh folder, then `serve` on a free
+loopback port, driven over HTTP. The server's stderr (its log) is kept for the log checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, Optional, Tuple
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+
+
+def server_binary() -> pathlib.Path:
+    path = pathlib.Path(os.environ.get("BUNKERLITE_SERVER_BIN", REPO / "target" / "release" / "bunkerlite-server"))
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: cargo build --release -p bunkerlite-server")
+    return path
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Server:
+    base: str
+    root: str
+    folder: pathlib.Path
+    config: pathlib.Path
+    process: "subprocess.Popen[bytes]"
+    log: pathlib.Path
+    extra_env: Dict[str, str] = field(default_factory=dict)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: Optional[str] = "root",
+        content_type: Optional[str] = None,
+        raw: Optional[bytes] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> Reply:
+        data = raw
+        hdrs = dict(headers or {})
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs.setdefault("Content-Type", "application/json")
+        if content_type is not None:
+            hdrs["Content-Type"] = content_type
+        if token == "root":
+            hdrs["X-Bunker-Token"] = self.root
+        elif token is not None:
+            hdrs["X-Bunker-Token"] = token
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return Reply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
+        except urllib.error.HTTPError as e:
+            return Reply(e.code, {k.lower(): v for k, v in e.headers.items()}, e.read())
+
+    def ok(self, method: str, path: str, body: Any = None, **kw: Any) -> Dict[str, Any]:
+        reply = self.call(method, path, body, **kw)
+        assert reply.status == 200, (method, path, reply.status, reply.body)
+        data = reply.json()
+        assert data["status"] == "ok", data
+        return dict(data)
+
+    def error(self, status: int, method: str, path: str, body: Any = None, **kw: Any) -> str:
+        reply = self.call(method, path, body, **kw)
+        assert reply.status == status, (method, path, reply.status, reply.body)
+        data = reply.json()
+        assert data["status"] == "error", data
+        return str(data["message"])
+
+
+def run_cli(*args: str, env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
+    proc = subprocess.run([str(server_binary()), *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def start(folder: pathlib.Path, config: pathlib.Path, root: str, env: Optional[Dict[str, str]] = None) -> Server:
+    log = folder / "server.log"
+    out = folder / "server.out"
+    process = subprocess.Popen(
+        [str(server_binary()), "serve", "--config", str(config)],
+        stdout=open(out, "wb"), stderr=open(log, "wb"), env={**os.environ, "RUST_LOG": "info", **(env or {})},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", out.read_text())
+        if match:
+            return Server(match.group(1), root, folder, config, process, log, env or {})
+        if process.poll() is not None:
+            raise RuntimeError("the server exited: " + log.read_text())
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("the server did not start in 30 s")
+
+
+def stop(server: Server) -> int:
+    server.process.terminate()
+    return server.process.wait(timeout=30)
+
+
+def init(folder: pathlib.Path) -> Tuple[pathlib.Path, str]:
+    config = folder / "server.toml"
+    code, out, err = run_cli("init", "--config", str(config), "--listen", "127.0.0.1:0")
+    assert code == 0, err
+    match = re.search(r"root token:\s+(\S+)", out)
+    assert match, out
+    return config, match.group(1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("server")
+    config, root = init(folder)
+    srv = start(folder, config, root)
+    yield srv
+    assert stop(srv) == 0, srv.log.read_text()
