@@ -163,6 +163,7 @@ examples() {
 server_suite() {
   # A real server (init, serve, verify, purge) on loopback, driven over HTTP by pytest, and by
   # Databunker's official Node clients installed from npm unchanged.
+  .venv/bin/python -m mypy --strict examples/server/tests
   .venv/bin/python -m pytest -q examples/server/tests
   (cd examples/server/tests/node && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)
 }

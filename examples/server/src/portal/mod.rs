@@ -172,7 +172,12 @@ fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, v)| *k == name && !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .find(|(k, v)| {
+            *k == name
+                && !v.is_empty()
+                && v.len() <= 128
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .map(|(_, v)| v.to_string())
 }
 
@@ -526,7 +531,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("a=1; __Host-bl_session=abc123; x=<y>"));
         assert_eq!(read_cookie(&h, SESSION).as_deref(), Some("abc123"));
-        assert_eq!(read_cookie(&h, "x"), None, "only alphanumeric values");
+        assert_eq!(read_cookie(&h, "x"), None, "only base64url values");
         assert!(cookie(SESSION, "v", 60).contains("Secure; HttpOnly; SameSite=Strict"));
     }
 

@@ -1,0 +1,297 @@
+"""The end users' portal over real HTTP: login with the code from a real e-mail (a loopback SMTP
+server, aiosmtpd, receives it), the OTP rules (single use, bound to its attempt, 5 wrong entries,
+rate limits), no enumeration, CSRF, escaping, cookies and headers, logout, consent changes."""
+
+from __future__ import annotations
+
+import email
+import http.client
+import pathlib
+import re
+import socket
+import threading
+import time
+import uuid
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import urlencode
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from conftest import Server, init, start, stop
+
+
+class Inbox:
+    """Collects the messages the SMTP server receives."""
+
+    def __init__(self) -> None:
+        self.messages: List[Tuple[List[str], str]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        payload = email.message_from_bytes(envelope.content).get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), body))
+        return "250 OK"
+
+    def code_for(self, address: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for rcpt, body in reversed(self.messages):
+                    if address in rcpt:
+                        match = re.search(r"login code is (\d{6,8})", body)
+                        assert match, body
+                        return match.group(1)
+            time.sleep(0.05)
+        raise AssertionError("no code arrived")
+
+    def count_for(self, address: str) -> int:
+        with self.lock:
+            return sum(1 for rcpt, _ in self.messages if address in rcpt)
+
+
+@pytest.fixture(scope="module")
+def inbox() -> Iterator[Inbox]:
+    box = Inbox()
+    # aiosmtpd's controller checks its server by connecting to the port it was given: a free
+    # port is picked first (port 0 would not do).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    box.port = port  # type: ignore[attr-defined]
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("portal")
+    config, root = init(folder)
+    port = inbox.port  # type: ignore[attr-defined]
+    # init wrote every setting; its [mail] section is replaced by one naming the loopback relay.
+    text = re.sub(r"(?ms)^\[mail\]\n.*?(?=^\[|\Z)", "", config.read_text())
+    config.write_text(text + f'\n[mail]\nsender = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
+                      f'smtp_tls = "none"\nfrom = "Privacy team <privacy@example.com>"\n')
+    srv = start(folder, config, root)
+    yield srv
+    assert stop(srv) == 0, srv.log.read_text()
+
+
+class Browser:
+    """A browser's cookie jar and forms, by hand: the portal's cookies are `Secure` (urllib's jar
+    would not send them over loopback HTTP) and redirects must be seen, not followed."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.cookies: Dict[str, str] = {}
+        self.host, port = server.base.removeprefix("http://").split(":")
+        self.port = int(port)
+
+    def request(self, method: str, path: str, form: Optional[Dict[str, str]] = None,
+                headers: Optional[Dict[str, str]] = None) -> Tuple[int, Dict[str, str], str, List[str]]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        hdrs = {"Host": f"{self.host}:{self.port}", **(headers or {})}
+        if self.cookies:
+            hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        set_cookies = resp.headers.get_all("Set-Cookie") or []
+        for c in set_cookies:
+            name, value = c.split(";")[0].split("=", 1)
+            if "Max-Age=0" in c:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        conn.close()
+        return resp.status, {k.lower(): v for k, v in resp.headers.items()}, text, set_cookies
+
+    def csrf(self, path: str = "/portal/login") -> str:
+        status, _, text, _ = self.request("GET", path)
+        assert status == 200, text
+        match = re.search(r'name="csrf" value="([0-9a-f]{64})"', text)
+        assert match, text
+        return match.group(1)
+
+    def ask_code(self, identity: str) -> Tuple[int, str]:
+        token = self.csrf()
+        status, _, text, _ = self.request("POST", "/portal/login", {"identity": identity, "csrf": token})
+        return status, text
+
+    def enter(self, code: str) -> Tuple[int, Dict[str, str], str]:
+        token = self.csrf()
+        status, headers, text, _ = self.request("POST", "/portal/code", {"code": code, "csrf": token})
+        return status, headers, text
+
+
+def subject(server: Server, **extra: Any) -> Dict[str, Any]:
+    profile = {"email": f"p-{uuid.uuid4().hex[:10]}@example.com", "name": "Portal Person", **extra}
+    profile["token"] = server.ok("POST", "/v1/user", profile)["token"]
+    return profile
+
+
+def log_in(server: Server, inbox: Inbox, who: Dict[str, Any]) -> Browser:
+    b = Browser(server)
+    status, _ = b.ask_code(who["email"])
+    assert status == 200
+    status, headers, text = b.enter(inbox.code_for(who["email"]))
+    assert status == 303 and headers["location"] == "/portal/", text
+    assert "__Host-bl_session" in b.cookies
+    return b
+
+
+def test_login_with_the_mailed_code_shows_the_profile(portal: Server, inbox: Inbox) -> None:
+    ann = subject(portal, address={"city": "Springfield"})
+    b = log_in(portal, inbox, ann)
+    status, headers, text, _ = b.request("GET", "/portal/")
+    assert status == 200
+    assert ann["email"] in text and "Springfield" in text and "address.city" in text
+    assert "style-src 'self'" in headers["content-security-policy"] and "script-src" not in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["cache-control"] == "no-store"
+
+
+def test_cookies_are_host_prefixed_secure_httponly_strict(portal: Server, inbox: Inbox) -> None:
+    b = Browser(portal)
+    token = b.csrf()
+    _, _, _, cookies = b.request("POST", "/portal/login", {"identity": "x@example.com", "csrf": token})
+    assert cookies, "the attempt cookie"
+    for c in cookies:
+        assert c.startswith("__Host-") and "Secure" in c and "HttpOnly" in c and "SameSite=Strict" in c and "Path=/" in c
+
+
+def test_known_and_unknown_addresses_get_the_same_answer_and_only_known_get_mail(portal: Server, inbox: Inbox) -> None:
+    known = subject(portal)
+    unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+    a, b = Browser(portal), Browser(portal)
+    b.cookies = dict(a.cookies)
+    token = a.csrf()
+    b.cookies = dict(a.cookies)
+    ra = a.request("POST", "/portal/login", {"identity": known["email"], "csrf": token})
+    rb = b.request("POST", "/portal/login", {"identity": unknown, "csrf": token})
+    assert ra[0] == rb[0] == 200
+    assert ra[2] == rb[2], "the same page"
+    inbox.code_for(known["email"])
+    time.sleep(0.3)
+    assert inbox.count_for(unknown) == 0
+
+
+def test_a_code_works_once_and_only_for_its_own_attempt(portal: Server, inbox: Inbox) -> None:
+    ann, bob = subject(portal), subject(portal)
+    a, b = Browser(portal), Browser(portal)
+    a.ask_code(ann["email"])
+    b.ask_code(bob["email"])
+    ann_code, bob_code = inbox.code_for(ann["email"]), inbox.code_for(bob["email"])
+    if ann_code != bob_code:
+        assert a.enter(bob_code)[0] == 400, "another attempt's code"
+    attempt = a.cookies["__Host-bl_attempt"]
+    assert a.enter(ann_code)[0] == 303
+    a.cookies["__Host-bl_attempt"] = attempt
+    status, _, text = a.enter(ann_code)
+    assert status == 400 and "not valid" in text, "used once"
+
+
+def test_five_wrong_entries_kill_the_code(portal: Server, inbox: Inbox) -> None:
+    who = subject(portal)
+    b = Browser(portal)
+    b.ask_code(who["email"])
+    code = inbox.code_for(who["email"])
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert b.enter(wrong)[0] == 400
+    assert b.enter(code)[0] == 400, "dead after five wrong entries"
+
+
+def test_resend_cooldown_applies_to_known_and_unknown_alike(portal: Server, inbox: Inbox) -> None:
+    known = subject(portal)
+    for identity in [known["email"], f"ghost-{uuid.uuid4().hex[:8]}@example.com"]:
+        b = Browser(portal)
+        assert b.ask_code(identity)[0] == 200
+        status, text = b.ask_code(identity)
+        assert status == 429 and "Too many" in text
+
+
+def test_forms_without_the_right_csrf_token_are_refused(portal: Server, inbox: Inbox) -> None:
+    b = Browser(portal)
+    token = b.csrf()
+    assert b.request("POST", "/portal/login", {"identity": "a@example.com"})[0] == 403
+    assert b.request("POST", "/portal/login", {"identity": "a@example.com", "csrf": "0" * 64})[0] == 403
+    cross = {"Origin": "https://evil.example"}
+    assert b.request("POST", "/portal/login", {"identity": "a@example.com", "csrf": token}, cross)[0] == 403
+    site = {"Sec-Fetch-Site": "cross-site"}
+    assert b.request("POST", "/portal/login", {"identity": "a@example.com", "csrf": token}, site)[0] == 403
+    fresh = Browser(portal)  # no CSRF cookie at all
+    assert fresh.request("POST", "/portal/login", {"identity": "a@example.com", "csrf": token})[0] == 403
+
+
+XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "';alert(1)//", "<svg/onload=alert(1)>"]
+
+
+def test_stored_markup_is_escaped(portal: Server, inbox: Inbox) -> None:
+    who = subject(portal, name=XSS[0], note=XSS[1], **{"x<y": XSS[2], "bio": {"html": XSS[3]}})
+    b = log_in(portal, inbox, who)
+    _, _, text, _ = b.request("GET", "/portal/")
+    for payload in XSS:
+        assert payload not in text
+    assert "<td>&#60;script&#62;alert(1)&#60;/script&#62;</td>" in text, "shown, escaped"
+    assert "<img" not in text and "<svg" not in text and "<script" not in text
+
+
+def test_logout_revokes_the_session(portal: Server, inbox: Inbox) -> None:
+    b = log_in(portal, inbox, subject(portal))
+    session = b.cookies["__Host-bl_session"]
+    token = b.csrf("/portal/")
+    status, headers, _, _ = b.request("POST", "/portal/logout", {"csrf": token})
+    assert status == 303 and headers["location"] == "/portal/login"
+    b.cookies["__Host-bl_session"] = session  # replaying the old cookie
+    status, headers, _, _ = b.request("GET", "/portal/")
+    assert status == 303 and headers["location"] == "/portal/login"
+
+
+def test_consent_is_withdrawn_and_given_from_the_portal(portal: Server, inbox: Inbox) -> None:
+    portal.ok("POST", "/v1/lbasis/portal-news", {"basistype": "consent", "shortdesc": "Portal news", "usercontrol": True})
+    portal.ok("POST", "/v1/lbasis/portal-terms", {"basistype": "contract", "shortdesc": "Terms", "usercontrol": False})
+    who = subject(portal)
+    portal.ok("POST", f"/v1/agreement/portal-news/token/{who['token']}", {})
+    b = log_in(portal, inbox, who)
+    _, _, text, _ = b.request("GET", "/portal/")
+    assert "Withdraw consent" in text
+    token = b.csrf("/portal/")
+    assert b.request("POST", "/portal/consent/portal-news", {"action": "withdraw", "csrf": token})[0] == 303
+    assert portal.ok("GET", f"/v1/agreement/portal-news/token/{who['token']}")["data"]["state"] == "withdrawn"
+    assert b.request("POST", "/portal/consent/portal-news", {"action": "give", "csrf": token})[0] == 303
+    assert portal.ok("GET", f"/v1/agreement/portal-news/token/{who['token']}")["data"]["state"] == "given"
+    assert b.request("POST", "/portal/consent/portal-terms", {"action": "give", "csrf": token})[0] == 400
+    events = portal.ok("GET", f"/v1/audit/list/{who['token']}?limit=100")["rows"]
+    assert [e["who"] for e in events if e["action"] == "consent.withdraw"] == ["subject:portal"]
+
+
+def test_an_erased_subject_cannot_log_in(portal: Server, inbox: Inbox) -> None:
+    who = subject(portal)
+    b = log_in(portal, inbox, who)
+    portal.ok("DELETE", f"/v1/user/token/{who['token']}")
+    status, headers, _, _ = b.request("GET", "/portal/")
+    assert status == 303 and headers["location"] == "/portal/login", "the session went with the subject"
+    gone = subject(portal)
+    portal.ok("DELETE", f"/v1/user/token/{gone['token']}")
+    assert Browser(portal).ask_code(gone["email"])[0] == 200, "the same answer"
+    time.sleep(0.3)
+    assert inbox.count_for(gone["email"]) == 0, "no code for an erased subject"
+
+
+def test_no_code_or_address_in_the_log(portal: Server, inbox: Inbox) -> None:
+    log = portal.log.read_text()
+    assert "route" in log
+    with inbox.lock:
+        for rcpt, body in inbox.messages:
+            code = re.search(r"login code is (\d+)", body)
+            assert code and code.group(1) not in log
+            assert rcpt[0] not in log
