@@ -53,7 +53,7 @@ lint() {
   # valid programs: the Python ones type-check, the Node ones parse, the shell ones parse.
   .venv/bin/python -m mypy --ignore-missing-imports bench/bindings.py bench/threads.py bench/peers/peers.py bench/peers/table.py
   for f in bench/profile.mjs bench/bindings.mjs bench/threads.mjs bench/peers/peers.mjs; do node --check "$f"; done
-  for f in bench/bindings.sh bench/threads.sh bench/peers/run.sh bench/peers/setup.sh; do bash -n "$f"; done
+  for f in bench/bindings.sh bench/threads.sh bench/peers/run.sh bench/peers/setup.sh bench/server/run.sh; do bash -n "$f"; done
 }
 
 generated() {
