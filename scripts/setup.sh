@@ -16,6 +16,8 @@ command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 # PostgreSQL's server programs: the test command runs every suite against a throwaway cluster too.
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# The server's browser tests drive Debian's chromium (Playwright never downloads one).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi

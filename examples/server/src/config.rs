@@ -32,13 +32,16 @@ pub struct PortalConfig {
     pub enabled: bool,
     /// Digits of a login code (6–8).
     pub code_digits: u32,
-    /// How long a portal login lasts without activity (`expiration` syntax, at most 1 day).
+    /// How long a portal login lasts (`expiration` syntax, at most 1 day).
     pub session_ttl: String,
+    /// `direct` (a profile edit changes the profile) or `request` (it files a rectification
+    /// request for the privacy team).
+    pub profile_edit: String,
 }
 
 impl Default for PortalConfig {
     fn default() -> Self {
-        PortalConfig { enabled: true, code_digits: 6, session_ttl: "1h".into() }
+        PortalConfig { enabled: true, code_digits: 6, session_ttl: "1h".into(), profile_edit: "direct".into() }
     }
 }
 
@@ -289,6 +292,9 @@ impl Config {
             .map_err(|e| err(format!("portal.session_ttl: {e}")))?;
         if ttl > 86_400_000 {
             return Err(err("portal.session_ttl must be at most 1d"));
+        }
+        if !matches!(self.portal.profile_edit.as_str(), "direct" | "request") {
+            return Err(err("portal.profile_edit must be direct or request"));
         }
         if !(6..=8).contains(&self.portal.code_digits) {
             return Err(err("portal.code_digits must be between 6 and 8"));

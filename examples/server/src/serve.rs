@@ -127,9 +127,10 @@ fn stack(router: Router, config: &Config, tls: bool) -> Router {
             Duration::from_millis(config.server.request_timeout_ms),
         ));
     for (name, value) in headers {
-        // The portal's pages set their own policy (a stylesheet, forms to themselves); every
-        // other answer gets the API's.
-        let layer = if name == header::CONTENT_SECURITY_POLICY {
+        // The portal's pages set their own policies (a stylesheet, forms to themselves, the
+        // origin sent to themselves so that their forms' Origin can be checked); every other
+        // answer gets the API's.
+        let layer = if name == header::CONTENT_SECURITY_POLICY || name == header::REFERRER_POLICY {
             SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
         } else {
             SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))

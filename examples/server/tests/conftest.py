@@ -3,18 +3,22 @@ loopback port, driven over HTTP. The server's stderr (its log) is kept for the l
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import pathlib
 import re
+import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+from aiosmtpd.controller import Controller
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 
@@ -133,6 +137,67 @@ def init(folder: pathlib.Path) -> Tuple[pathlib.Path, str]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("server")
     config, root = init(folder)
+    srv = start(folder, config, root)
+    yield srv
+    assert stop(srv) == 0, srv.log.read_text()
+
+
+class Inbox:
+    """Collects the messages the SMTP server receives."""
+
+    def __init__(self) -> None:
+        self.messages: List[Tuple[List[str], str]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        payload = email.message_from_bytes(envelope.content).get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), body))
+        return "250 OK"
+
+    def code_for(self, address: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for rcpt, body in reversed(self.messages):
+                    if address in rcpt:
+                        match = re.search(r"login code is (\d{6,8})", body)
+                        assert match, body
+                        return match.group(1)
+            time.sleep(0.05)
+        raise AssertionError("no code arrived")
+
+    def count_for(self, address: str) -> int:
+        with self.lock:
+            return sum(1 for rcpt, _ in self.messages if address in rcpt)
+
+
+@pytest.fixture(scope="module")
+def inbox() -> Iterator[Inbox]:
+    box = Inbox()
+    # aiosmtpd's controller checks its server by connecting to the port it was given: a free
+    # port is picked first (port 0 would not do).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    box.port = port  # type: ignore[attr-defined]
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("portal")
+    config, root = init(folder)
+    port = inbox.port  # type: ignore[attr-defined]
+    # init wrote every setting; its [mail] section is replaced by one naming the loopback relay.
+    text = re.sub(r"(?ms)^\[mail\]\n.*?(?=^\[|\Z)", "", config.read_text())
+    config.write_text(text + f'\n[mail]\nsender = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
+                      f'smtp_tls = "none"\nfrom = "Privacy team <privacy@example.com>"\n')
     srv = start(folder, config, root)
     yield srv
     assert stop(srv) == 0, srv.log.read_text()

@@ -7,11 +7,14 @@
 //! A portal login is a vault session linked to the subject (only a keyed hash of its id is
 //! stored, its data sealed under the subject's key, erased with the subject).
 
+mod account;
+mod console;
 pub mod mail;
 pub mod otp;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use askama::Template;
@@ -44,6 +47,11 @@ pub struct Portal {
     csrf_key: Zeroizing<[u8; 32]>,
     session_ttl_ms: i64,
     digits: u32,
+    edit_as_request: bool,
+    /// Single-use download links: link → (subject, expiry).
+    exports: Mutex<HashMap<String, (String, Instant)>>,
+    /// Operator console logins: session id → expiry.
+    operators: Mutex<HashMap<String, Instant>>,
 }
 
 impl Portal {
@@ -57,6 +65,9 @@ impl Portal {
             csrf_key,
             session_ttl_ms: crate::expiration::parse_ttl(&config.portal.session_ttl)?,
             digits: config.portal.code_digits,
+            edit_as_request: config.portal.profile_edit == "request",
+            exports: Mutex::new(HashMap::new()),
+            operators: Mutex::new(HashMap::new()),
         })
     }
 
@@ -68,7 +79,7 @@ impl Portal {
     }
 }
 
-/// The portal's routes, under `/portal`.
+/// The portal's routes, under `/portal`, and the operator console's, under `/console`.
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/portal", get(|| async { redirect("/portal/") }))
@@ -77,7 +88,19 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/portal/code", post(code))
         .route("/portal/logout", post(logout))
         .route("/portal/consent/{brief}", post(consent))
+        .route("/portal/profile", get(account::profile_page).post(account::profile_save))
+        .route("/portal/history", get(account::history))
+        .route("/portal/export", post(account::export_link))
+        .route("/portal/export/{link}", get(account::export_download))
+        .route("/portal/forget", post(account::forget))
+        .route("/console", get(|| async { redirect("/console/") }))
+        .route("/console/", get(console::queue))
+        .route("/console/login", get(console::login_page).post(console::login))
+        .route("/console/logout", post(console::logout))
+        .route("/console/request/{id}/{decision}", post(console::decide))
         .route("/portal/static/portal.css", get(stylesheet))
+        // Browsers ask for it on every first visit; there is none.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
 #[derive(Template)]
@@ -134,6 +157,8 @@ fn html(status: StatusCode, page: impl Template, cookies: &[String]) -> Response
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+    // `no-referrer` would make the browser send `Origin: null` with the page's forms.
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(c) {
             headers.append(header::SET_COOKIE, v);
