@@ -37,11 +37,20 @@ pub struct PortalConfig {
     /// `direct` (a profile edit changes the profile) or `request` (it files a rectification
     /// request for the privacy team).
     pub profile_edit: String,
+    /// Logins one client address may start per hour (behind a reverse proxy every client has
+    /// the proxy's address: raise it there).
+    pub logins_per_client_per_hour: u32,
 }
 
 impl Default for PortalConfig {
     fn default() -> Self {
-        PortalConfig { enabled: true, code_digits: 6, session_ttl: "1h".into(), profile_edit: "direct".into() }
+        PortalConfig {
+            enabled: true,
+            code_digits: 6,
+            session_ttl: "1h".into(),
+            profile_edit: "direct".into(),
+            logins_per_client_per_hour: crate::portal::otp::PER_CLIENT_PER_HOUR,
+        }
     }
 }
 
@@ -295,6 +304,9 @@ impl Config {
         }
         if !matches!(self.portal.profile_edit.as_str(), "direct" | "request") {
             return Err(err("portal.profile_edit must be direct or request"));
+        }
+        if !(1..=100_000).contains(&self.portal.logins_per_client_per_hour) {
+            return Err(err("portal.logins_per_client_per_hour must be between 1 and 100000"));
         }
         if !(6..=8).contains(&self.portal.code_digits) {
             return Err(err("portal.code_digits must be between 6 and 8"));

@@ -9,6 +9,7 @@ import os
 import pathlib
 import re
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -49,6 +50,7 @@ class Server:
     process: "subprocess.Popen[bytes]"
     log: pathlib.Path
     extra_env: Dict[str, str] = field(default_factory=dict)
+    ssl_context: Optional[ssl.SSLContext] = None
 
     def call(
         self,
@@ -74,7 +76,7 @@ class Server:
             hdrs["X-Bunker-Token"] = token
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
         try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
+            with urllib.request.urlopen(req, timeout=30, context=self.ssl_context) as resp:
                 return Reply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
         except urllib.error.HTTPError as e:
             return Reply(e.code, {k.lower(): v for k, v in e.headers.items()}, e.read())
@@ -109,7 +111,7 @@ def start(folder: pathlib.Path, config: pathlib.Path, root: str, env: Optional[D
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", out.read_text())
+        match = re.search(r"listening on (https?://127\.0\.0\.1:\d+)", out.read_text())
         if match:
             return Server(match.group(1), root, folder, config, process, log, env or {})
         if process.poll() is not None:
@@ -122,6 +124,12 @@ def start(folder: pathlib.Path, config: pathlib.Path, root: str, env: Optional[D
 def stop(server: Server) -> int:
     server.process.terminate()
     return server.process.wait(timeout=30)
+
+
+def set_section(config: pathlib.Path, name: str, body: str) -> None:
+    """Replaces a section of the configuration `init` wrote (it writes every setting)."""
+    text = re.sub(rf"(?ms)^\[{re.escape(name)}\]\n.*?(?=^\[|\Z)", "", config.read_text())
+    config.write_text(text + f"\n[{name}]\n{body}\n")
 
 
 def init(folder: pathlib.Path) -> Tuple[pathlib.Path, str]:
@@ -189,15 +197,17 @@ def inbox() -> Iterator[Inbox]:
     controller.stop()
 
 
+def mail_section(port: int) -> str:
+    return (f'sender = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsmtp_tls = "none"\n'
+            'from = "Privacy team <privacy@example.com>"')
+
+
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("portal")
     config, root = init(folder)
     port = inbox.port  # type: ignore[attr-defined]
-    # init wrote every setting; its [mail] section is replaced by one naming the loopback relay.
-    text = re.sub(r"(?ms)^\[mail\]\n.*?(?=^\[|\Z)", "", config.read_text())
-    config.write_text(text + f'\n[mail]\nsender = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
-                      f'smtp_tls = "none"\nfrom = "Privacy team <privacy@example.com>"\n')
+    set_section(config, "mail", mail_section(port))
     srv = start(folder, config, root)
     yield srv
     assert stop(srv) == 0, srv.log.read_text()

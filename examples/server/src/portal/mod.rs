@@ -60,7 +60,7 @@ impl Portal {
         let mut csrf_key = Zeroizing::new([0u8; 32]);
         getrandom::fill(&mut csrf_key[..]).map_err(|_| "the operating system's random source failed".to_string())?;
         Ok(Portal {
-            logins: otp::Logins::new(config.portal.code_digits)?,
+            logins: otp::Logins::new(config.portal.code_digits, config.portal.logins_per_client_per_hour)?,
             sender: mail::Sender::from_config(&config.mail)?,
             csrf_key,
             session_ttl_ms: crate::expiration::parse_ttl(&config.portal.session_ttl)?,

@@ -30,7 +30,7 @@ pub const BACKOFF_FROM: u32 = 10;
 pub const RESEND_COOLDOWN: Duration = Duration::from_secs(30);
 /// Codes sent per identity per hour.
 pub const PER_IDENTITY_PER_HOUR: u32 = 10;
-/// Login starts per client address per hour.
+/// Login starts per client address per hour, by default (`portal.logins_per_client_per_hour`).
 pub const PER_CLIENT_PER_HOUR: u32 = 60;
 
 /// Why a login step was refused: a wrong code (whatever the reason) or a rate limit (which
@@ -75,6 +75,7 @@ struct Window {
 pub struct Logins {
     key: Zeroizing<[u8; 32]>,
     digits: u32,
+    per_client: u32,
     state: Mutex<State>,
 }
 
@@ -87,14 +88,15 @@ struct State {
 }
 
 impl Logins {
-    /// A store with a fresh random key; codes of `digits` (6–8) digits.
-    pub fn new(digits: u32) -> Result<Logins, String> {
+    /// A store with a fresh random key; codes of `digits` (6–8) digits; `per_client` login
+    /// starts per client address per hour.
+    pub fn new(digits: u32, per_client: u32) -> Result<Logins, String> {
         if !(6..=8).contains(&digits) {
             return Err("portal.code_digits must be between 6 and 8".into());
         }
         let mut key = Zeroizing::new([0u8; 32]);
         getrandom::fill(&mut key[..]).map_err(|_| "the operating system's random source failed".to_string())?;
-        Ok(Logins { key, digits, state: Mutex::new(State::default()) })
+        Ok(Logins { key, digits, per_client, state: Mutex::new(State::default()) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -114,7 +116,7 @@ impl Logins {
         let identity = self.mac(b"identity", identity.as_bytes());
         let mut state = self.lock();
         state.sweep(now);
-        hit(&mut state.clients, client, now, PER_CLIENT_PER_HOUR, Duration::ZERO)?;
+        hit(&mut state.clients, client, now, self.per_client, Duration::ZERO)?;
         hit(&mut state.identities, identity, now, PER_IDENTITY_PER_HOUR, RESEND_COOLDOWN)?;
         // A subject backing off or locked is sent nothing, with the same answer as an unknown
         // identity (its state tells nobody whether the address is known).
@@ -254,7 +256,7 @@ mod tests {
 
     #[test]
     fn a_code_works_once_for_its_attempt_only() {
-        let l = Logins::new(6).expect("store");
+        let l = Logins::new(6, PER_CLIENT_PER_HOUR).expect("store");
         let now = Instant::now();
         let (a1, c1) = issue(&l, "ann", now);
         assert_eq!(c1.len(), 6);
@@ -267,7 +269,7 @@ mod tests {
 
     #[test]
     fn codes_expire_and_a_new_code_voids_the_old() {
-        let l = Logins::new(8).expect("store");
+        let l = Logins::new(8, PER_CLIENT_PER_HOUR).expect("store");
         let now = Instant::now();
         let (a1, c1) = issue(&l, "ann", now);
         assert_eq!(c1.len(), 8);
@@ -281,7 +283,7 @@ mod tests {
 
     #[test]
     fn five_wrong_entries_kill_the_code() {
-        let l = Logins::new(6).expect("store");
+        let l = Logins::new(6, PER_CLIENT_PER_HOUR).expect("store");
         let now = Instant::now();
         let (a, c) = issue(&l, "ann", now);
         let wrong = if c == "000000" { "000001" } else { "000000" };
@@ -293,7 +295,7 @@ mod tests {
 
     #[test]
     fn consecutive_failures_back_off_then_lock() {
-        let l = Logins::new(6).expect("store");
+        let l = Logins::new(6, PER_CLIENT_PER_HOUR).expect("store");
         let mut t = Instant::now();
         for _ in 0..BACKOFF_FROM {
             let (a, _) = issue(&l, "ann", t);
@@ -316,7 +318,7 @@ mod tests {
 
     #[test]
     fn unknown_identities_get_an_attempt_that_never_succeeds() {
-        let l = Logins::new(6).expect("store");
+        let l = Logins::new(6, PER_CLIENT_PER_HOUR).expect("store");
         let now = Instant::now();
         let issued = l.start("nobody", CLIENT, None, now).expect("same path");
         assert!(issued.delivery.is_none());
@@ -327,7 +329,7 @@ mod tests {
 
     #[test]
     fn rate_limits_per_identity_and_per_client() {
-        let l = Logins::new(6).expect("store");
+        let l = Logins::new(6, PER_CLIENT_PER_HOUR).expect("store");
         let now = Instant::now();
         issue(&l, "ann", now);
         assert_eq!(l.start("ann", CLIENT, None, now + Duration::from_secs(1)).err(), Some(Refusal::Wait), "cooldown");
@@ -346,7 +348,7 @@ mod tests {
 
     #[test]
     fn codes_are_uniform_digits() {
-        let l = Logins::new(6).expect("store");
+        let l = Logins::new(6, PER_CLIENT_PER_HOUR).expect("store");
         let mut seen = [0u32; 10];
         for _ in 0..2_000 {
             for d in l.code().expect("code").bytes() {
