@@ -5,6 +5,7 @@ rate limits), no enumeration, CSRF, escaping, cookies and headers, logout, conse
 from __future__ import annotations
 
 import http.client
+import json
 import pathlib
 import re
 import time
@@ -229,3 +230,75 @@ def test_no_code_or_address_in_the_log(portal: Server, inbox: Inbox) -> None:
             code = re.search(r"login code is (\d+)", body)
             assert code and code.group(1) not in log
             assert rcpt[0] not in log
+
+
+def api_login(server: Server, inbox: Inbox, email_address: str) -> str:
+    """Databunker's login API: prelogin (the attempt cookie), the mailed code, login → xtoken."""
+    b = Browser(server)
+    status, _, text, _ = b.request("GET", f"/v1/prelogin/email/{email_address}/0/0")
+    assert status == 200 and json.loads(text) == {"status": "ok", "result": "code-sent-if-known"}
+    status, _, text, _ = b.request("GET", f"/v1/login/email/{email_address}/{inbox.code_for(email_address)}")
+    assert status == 200, text
+    answer = json.loads(text)
+    assert answer["status"] == "ok" and answer["token"]
+    return str(answer["xtoken"])
+
+
+def test_a_subject_reaches_only_their_own_record_with_their_login_token(portal: Server, inbox: Inbox) -> None:
+    me, other = subject(portal), subject(portal)
+    xtoken = api_login(portal, inbox, me["email"])
+    assert portal.ok("GET", f"/v1/user/token/{me['token']}", token=xtoken)["data"]["email"] == me["email"]
+    assert portal.ok("GET", f"/v1/user/email/{me['email'].upper()}", token=xtoken)["token"] == me["token"]
+    portal.ok("POST", f"/v1/userapp/token/{me['token']}/shop", {"cart": 1}, token=xtoken)
+    for path in [f"/v1/user/token/{other['token']}", f"/v1/user/email/{other['email']}",
+                 f"/v1/userapp/token/{other['token']}/shop", f"/v1/audit/list/{other['token']}",
+                 f"/v1/agreements/token/{other['token']}", f"/v1/user/email/nobody@example.com",
+                 "/v1/lbasis", "/v1/audit/admin", "/v1/requests"]:
+        assert portal.error(403, "GET", path, token=xtoken) == "access denied", path
+    portal.error(403, "PUT", f"/v1/user/token/{other['token']}", {"name": "x"}, token=xtoken)
+    portal.error(403, "DELETE", f"/v1/user/token/{other['token']}", token=xtoken)
+    # Their own events, but not another's, one by one.
+    mine = portal.ok("GET", f"/v1/audit/list/{me['token']}", token=xtoken)["rows"]
+    assert mine and all(e["token"] == me["token"] for e in mine)
+    theirs = portal.ok("GET", f"/v1/audit/list/{other['token']}")["rows"][0]["atoken"]
+    portal.error(404, "GET", f"/v1/audit/get/{theirs}", token=xtoken)
+    # Deleting themselves files an erasure request, which they can read and cancel.
+    filed = portal.ok("DELETE", f"/v1/user/token/{me['token']}", token=xtoken)
+    assert filed["result"] == "request-created"
+    assert portal.ok("GET", f"/v1/request/{filed['rtoken']}", token=xtoken)["action"] == "erase"
+    assert portal.ok("DELETE", f"/v1/request/{filed['rtoken']}", token=xtoken)["data"]["state"] == "revoked"
+    assert portal.ok("GET", f"/v1/user/token/{me['token']}")["token"] == me["token"], "still there"
+
+
+def test_the_login_api_answers_alike_and_refuses_wrong_codes(portal: Server, inbox: Inbox) -> None:
+    b = Browser(portal)
+    status, _, text, _ = b.request("GET", f"/v1/prelogin/email/ghost-{uuid.uuid4().hex[:8]}@example.com/0/0")
+    assert status == 200 and json.loads(text)["result"] == "code-sent-if-known"
+    status, _, text, _ = b.request("GET", "/v1/login/email/x@example.com/123456")
+    assert status == 403 and json.loads(text)["message"] == "login failed"
+    assert Browser(portal).request("GET", "/v1/prelogin/phone/+15550100/0/0")[0] == 400
+    assert Browser(portal).request("GET", "/v1/login/email/x@example.com/123456")[0] == 403, "no attempt cookie"
+
+
+def test_logging_out_revokes_the_login_token(portal: Server, inbox: Inbox) -> None:
+    me = subject(portal)
+    b = log_in(portal, inbox, me)
+    xtoken = b.cookies["__Host-bl_session"]
+    assert portal.ok("GET", f"/v1/user/token/{me['token']}", token=xtoken)["token"] == me["token"]
+    b.request("POST", "/portal/logout", {"csrf": b.csrf("/portal/")})
+    assert portal.error(403, "GET", f"/v1/user/token/{me['token']}", token=xtoken) == "access denied"
+
+
+def test_a_subject_decides_only_under_bases_they_control(portal: Server, inbox: Inbox) -> None:
+    portal.ok("POST", "/v1/lbasis/own-news", {"basistype": "consent", "shortdesc": "News", "usercontrol": True})
+    portal.ok("POST", "/v1/lbasis/own-contract", {"basistype": "contract", "shortdesc": "Contract", "usercontrol": False})
+    me = subject(portal)
+    xtoken = api_login(portal, inbox, me["email"])
+    portal.ok("POST", f"/v1/agreement/own-news/token/{me['token']}", {}, token=xtoken)
+    portal.ok("DELETE", f"/v1/agreement/own-news/token/{me['token']}", token=xtoken)
+    assert "not under the subject's control" in portal.error(
+        403, "POST", f"/v1/agreement/own-contract/token/{me['token']}", {}, token=xtoken)
+    portal.ok("POST", f"/v1/agreement/own-contract/token/{me['token']}", {})
+    objection = portal.ok("DELETE", f"/v1/agreement/own-contract/token/{me['token']}", token=xtoken)
+    assert objection["result"] == "request-created"
+    assert portal.ok("GET", f"/v1/request/{objection['rtoken']}")["action"] == "withdraw_consent"

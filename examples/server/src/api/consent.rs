@@ -5,7 +5,7 @@ use axum::extract::Path;
 use bunkerlite::{Activity, Agreement, ConsentStatus, LegalBasis};
 use serde_json::{json, Map, Value};
 
-use super::extract::{lookup, Auth, Body, Mode};
+use super::extract::{lookup, Auth, Body, Mode, Root};
 use super::reply::{ok, rows, seconds, ApiError, ApiResult};
 use super::State;
 use crate::expiration::{self, Expiry};
@@ -86,13 +86,13 @@ fn text<'a>(value: &'a Value, name: &str) -> Result<&'a str, ApiError> {
 }
 
 /// `GET /v1/lbasis`.
-pub async fn bases(state: State, _auth: Auth) -> ApiResult {
+pub async fn bases(state: State, _auth: Root) -> ApiResult {
     let bases = state.call(|v| v.list_legal_bases()).await?;
     rows(bases.len() as u64, bases.iter().map(basis_row).collect())
 }
 
 /// `POST /v1/lbasis/{brief}`: create or change a legal basis.
-pub async fn basis_set(state: State, auth: Auth, Path(brief): Path<String>, body: Body) -> ApiResult {
+pub async fn basis_set(state: State, auth: Root, Path(brief): Path<String>, body: Body) -> ApiResult {
     let mut spec = Map::new();
     for (key, value) in body.object(true)? {
         let (ours, value) = match key.as_str() {
@@ -118,13 +118,13 @@ fn clip(name: &str) -> String {
 }
 
 /// `DELETE /v1/lbasis/{brief}`: its agreements are revoked and the basis marked deleted.
-pub async fn basis_delete(state: State, auth: Auth, Path(brief): Path<String>) -> ApiResult {
+pub async fn basis_delete(state: State, auth: Root, Path(brief): Path<String>) -> ApiResult {
     let report = state.call(move |v| v.delete_legal_basis(&auth.caller, &brief)).await?;
     ok(json!({"report": report_json(&report)}))
 }
 
 /// `DELETE /v1/agreement/{brief}`: revoke every agreement under the basis.
-pub async fn basis_revoke(state: State, auth: Auth, Path(brief): Path<String>) -> ApiResult {
+pub async fn basis_revoke(state: State, auth: Root, Path(brief): Path<String>) -> ApiResult {
     let report = state.call(move |v| v.revoke_legal_basis(&auth.caller, &brief)).await?;
     ok(json!({"report": report_json(&report)}))
 }
@@ -154,6 +154,7 @@ pub async fn agreement_give(
     body: Body,
 ) -> ApiResult {
     let (lookup, brief) = agreement_path(&a, &b, &c)?;
+    let lookup = auth.own(&state, lookup).await?;
     let mut options = Map::new();
     let mut status = ConsentStatus::Given;
     for (key, value) in body.object(true)? {
@@ -190,8 +191,19 @@ pub async fn agreement_give(
         }
     }
     options.insert("status".into(), serde_json::to_value(status).expect("an enum serializes"));
-    let agreement =
-        state.call(move |v| v.give_consent(&auth.caller, &lookup, &brief, Some(Value::Object(options)))).await?;
+    // A subject decides only under the bases they control.
+    let owner = auth.is_owner();
+    let agreement = state
+        .call(move |v| {
+            if owner && !v.get_legal_basis(&brief)?.user_control {
+                return Ok(None);
+            }
+            v.give_consent(&auth.caller, &lookup, &brief, Some(Value::Object(options))).map(Some)
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(axum::http::StatusCode::FORBIDDEN, "this legal basis is not under the subject's control")
+        })?;
     ok(json!({"data": agreement_row(&agreement)}))
 }
 
@@ -207,6 +219,7 @@ fn scalar_text(value: &Value, name: &str) -> Result<String, ApiError> {
 /// `GET /v1/agreement/…`: one decision.
 pub async fn agreement_get(state: State, auth: Auth, Path((a, b, c)): Path<(String, String, String)>) -> ApiResult {
     let (lookup, brief) = agreement_path(&a, &b, &c)?;
+    let lookup = auth.own(&state, lookup).await?;
     let agreement = state.call(move |v| v.get_consent(&auth.caller, &lookup, &brief)).await?;
     ok(json!({"data": agreement_row(&agreement)}))
 }
@@ -218,25 +231,40 @@ pub async fn agreement_withdraw(
     Path((a, b, c)): Path<(String, String, String)>,
 ) -> ApiResult {
     let (lookup, brief) = agreement_path(&a, &b, &c)?;
-    let agreement = state.call(move |v| v.withdraw_consent(&auth.caller, &lookup, &brief, None)).await?;
-    ok(json!({"data": agreement_row(&agreement)}))
+    let lookup = auth.own(&state, lookup).await?;
+    // A subject withdrawing from a basis they do not control files a request for the privacy
+    // team instead.
+    let owner = auth.is_owner();
+    let done = state
+        .call(move |v| {
+            if owner && !v.get_legal_basis(&brief)?.user_control {
+                let spec = json!({"kind": "withdraw_consent", "legal_basis": brief, "verified": true});
+                return v.create_request(&auth.caller, &lookup, Some(spec)).map(Err);
+            }
+            v.withdraw_consent(&auth.caller, &lookup, &brief, None).map(Ok)
+        })
+        .await?;
+    match done {
+        Ok(agreement) => ok(json!({"data": agreement_row(&agreement)})),
+        Err(request) => ok(json!({"result": "request-created", "rtoken": request.id})),
+    }
 }
 
 /// `GET /v1/agreements/{mode}/{identity}`.
 pub async fn agreements(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let list = state.call(move |v| v.list_consents(&auth.caller, &lookup)).await?;
     rows(list.len() as u64, list.iter().map(agreement_row).collect())
 }
 
 /// `GET /v1/pactivity`.
-pub async fn activities(state: State, _auth: Auth) -> ApiResult {
+pub async fn activities(state: State, _auth: Root) -> ApiResult {
     let list = state.call(|v| v.list_activities()).await?;
     rows(list.len() as u64, list.iter().map(activity_row).collect())
 }
 
 /// `POST /v1/pactivity/{activity}`: create or change (`title`, `fulldesc`, `operations`).
-pub async fn activity_set(state: State, auth: Auth, Path(name): Path<String>, body: Body) -> ApiResult {
+pub async fn activity_set(state: State, auth: Root, Path(name): Path<String>, body: Body) -> ApiResult {
     let mut spec = Map::new();
     for (key, value) in body.object(true)? {
         match key.as_str() {
@@ -260,19 +288,19 @@ pub async fn activity_set(state: State, auth: Auth, Path(name): Path<String>, bo
 }
 
 /// `DELETE /v1/pactivity/{activity}`.
-pub async fn activity_delete(state: State, auth: Auth, Path(name): Path<String>) -> ApiResult {
+pub async fn activity_delete(state: State, auth: Root, Path(name): Path<String>) -> ApiResult {
     state.call(move |v| v.delete_activity(&auth.caller, &name)).await?;
     ok(json!({}))
 }
 
 /// `POST /v1/pactivity/{activity}/{brief}`: the activity relies on the basis.
-pub async fn activity_link(state: State, auth: Auth, Path((name, brief)): Path<(String, String)>) -> ApiResult {
+pub async fn activity_link(state: State, auth: Root, Path((name, brief)): Path<(String, String)>) -> ApiResult {
     let activity = state.call(move |v| v.link_activity(&auth.caller, &name, &brief)).await?;
     ok(json!({"data": activity_row(&activity)}))
 }
 
 /// `DELETE /v1/pactivity/{activity}/{brief}`.
-pub async fn activity_unlink(state: State, auth: Auth, Path((name, brief)): Path<(String, String)>) -> ApiResult {
+pub async fn activity_unlink(state: State, auth: Root, Path((name, brief)): Path<(String, String)>) -> ApiResult {
     let activity = state.call(move |v| v.unlink_activity(&auth.caller, &name, &brief)).await?;
     ok(json!({"data": activity_row(&activity)}))
 }

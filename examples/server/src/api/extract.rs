@@ -7,9 +7,10 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use bunkerlite::{Caller, Lookup, Page, PageRequest};
+use bunkerlite::{Caller, ErrorKind, Lookup, Page, PageRequest};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
 
 use super::reply::ApiError;
 use super::AppState;
@@ -17,31 +18,133 @@ use super::AppState;
 /// The actor the root token acts as in the audit log.
 pub const ROOT_ACTOR: &str = "operator:root";
 
-/// An authenticated caller: the root token was presented (`X-Bunker-Token`), optionally with the
-/// purpose of the processing (`X-Bunker-Purpose`, recorded in the audit log and checked against
-/// consent by the vault). Anything else is 403.
+/// The root caller: the root token was presented (`X-Bunker-Token`), optionally with the purpose
+/// of the processing (`X-Bunker-Purpose`, recorded in the audit log and checked against consent
+/// by the vault). Anything else is 403.
+pub struct Root {
+    /// The vault caller.
+    pub caller: Caller,
+}
+
+fn presented(parts: &Parts) -> &str {
+    parts.headers.get("x-bunker-token").and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+fn with_purpose(parts: &Parts, caller: Caller) -> Result<Caller, ApiError> {
+    match parts.headers.get("x-bunker-purpose") {
+        None => Ok(caller),
+        Some(v) => {
+            let purpose = v.to_str().map_err(|_| ApiError::bad_request("X-Bunker-Purpose must be ASCII"))?;
+            caller.with_purpose(purpose).map_err(ApiError::from)
+        }
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Root {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Root, ApiError> {
+        let token = presented(parts);
+        if token.is_empty() || token.len() > 256 || !state.root.matches(token) {
+            return Err(ApiError::forbidden());
+        }
+        let caller = with_purpose(parts, Caller::new(ROOT_ACTOR).expect("a valid actor"))?;
+        Ok(Root { caller })
+    }
+}
+
+/// The actor a subject acts as through the API with their login token.
+pub const OWNER_ACTOR: &str = "subject:api";
+
+/// The root, or a subject with the login token of their portal login (Databunker's "xtoken"),
+/// who may reach only their own record: [`Auth::own`] turns a lookup into theirs or a 403.
 pub struct Auth {
     /// The vault caller.
     pub caller: Caller,
+    /// The subject's token when a subject (not the root) calls.
+    pub owner: Option<String>,
 }
 
 impl FromRequestParts<Arc<AppState>> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Auth, ApiError> {
-        let token = parts.headers.get("x-bunker-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if token.is_empty() || token.len() > 256 || !state.root.matches(token) {
+        let token = presented(parts).to_string();
+        if !token.is_empty() && token.len() <= 256 && state.root.matches(&token) {
+            let caller = with_purpose(parts, Caller::new(ROOT_ACTOR).expect("a valid actor"))?;
+            return Ok(Auth { caller, owner: None });
+        }
+        // A portal login's session id: 43 characters of base64url.
+        if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             return Err(ApiError::forbidden());
         }
-        let caller = Caller::new(ROOT_ACTOR).expect("a valid actor");
-        let caller = match parts.headers.get("x-bunker-purpose") {
-            None => caller,
-            Some(v) => {
-                let purpose = v.to_str().map_err(|_| ApiError::bad_request("X-Bunker-Purpose must be ASCII"))?;
-                caller.with_purpose(purpose).map_err(ApiError::from)?
+        let owner = state
+            .call(move |v| {
+                let caller = Caller::new("subject:portal").expect("a valid actor");
+                match v.get_session(&caller, &token) {
+                    Ok(s) if s.data.get("portal") == Some(&Value::Bool(true)) => Ok(s.subject),
+                    Ok(_) => Ok(None),
+                    Err(e)
+                        if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Expired | ErrorKind::InvalidInput) =>
+                    {
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+            .await?
+            .ok_or_else(ApiError::forbidden)?;
+        let caller = with_purpose(parts, Caller::new(OWNER_ACTOR).expect("a valid actor"))?;
+        Ok(Auth { caller, owner: Some(owner) })
+    }
+}
+
+impl Auth {
+    /// The lookup to use: the root's as given; a subject's only when it names that subject (by
+    /// token, or by the e-mail, phone or login their own profile holds) — anything else is 403,
+    /// without reading any other subject's record.
+    pub async fn own(&self, state: &AppState, lookup: Lookup) -> Result<Lookup, ApiError> {
+        let Some(owner) = &self.owner else { return Ok(lookup) };
+        let mine = match &lookup {
+            Lookup::Token(t) => bool::from(t.as_bytes().ct_eq(owner.as_bytes())),
+            Lookup::Field { field, value } => {
+                let (caller, own, field, value) = (self.caller.clone(), owner.clone(), field.clone(), value.clone());
+                let profile = state.call(move |v| Ok(v.get_subject(&caller, &Lookup::token(own))?.profile)).await?;
+                profile.get(&field).and_then(Value::as_str).is_some_and(|held| same_identity(&field, held, &value))
             }
         };
-        Ok(Auth { caller })
+        if mine {
+            Ok(Lookup::token(owner))
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    /// Whether a subject (not the root) calls.
+    pub fn is_owner(&self) -> bool {
+        self.owner.is_some()
+    }
+
+    /// For routes whose object is not a subject lookup (a session, a request, an event): the
+    /// subject it belongs to must be the caller's, unless the root calls.
+    pub fn may_see(&self, subject: Option<&str>) -> Result<(), ApiError> {
+        match (&self.owner, subject) {
+            (None, _) => Ok(()),
+            (Some(owner), Some(s)) if bool::from(owner.as_bytes().ct_eq(s.as_bytes())) => Ok(()),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+}
+
+/// An identity value as the subject typed it against the one their profile holds: e-mails and
+/// logins without case, phones by their digits.
+fn same_identity(field: &str, held: &str, given: &str) -> bool {
+    match field {
+        "phone" => {
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            !digits(held).is_empty() && digits(held) == digits(given)
+        }
+        _ => held.trim().to_lowercase() == given.trim().to_lowercase(),
     }
 }
 

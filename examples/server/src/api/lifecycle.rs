@@ -6,7 +6,7 @@ use bunkerlite::{AuditEvent, Caller, Lookup, PageRequest, Request};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::extract::{lookup, Auth, Body, Paging};
+use super::extract::{lookup, Auth, Body, Paging, Root};
 use super::reply::{ok, rows, seconds, to_json, ApiError, ApiResult};
 use super::State;
 use crate::expiration::{self, Expiry};
@@ -26,7 +26,7 @@ fn expiry_of(value: &Value) -> Result<Expiry, ApiError> {
 /// `POST /v1/session/{session}`: store the body as the session's data (a `token`, `login`,
 /// `email` or `phone` member links it to that subject; another subject's session is never taken
 /// over — the vault refuses it).
-pub async fn session_set(state: State, auth: Auth, Path(id): Path<String>, body: Body) -> ApiResult {
+pub async fn session_set(state: State, auth: Root, Path(id): Path<String>, body: Body) -> ApiResult {
     let mut data = body.object(false)?;
     let expiry = match data.remove("expiration") {
         Some(v) => expiry_of(&v)?,
@@ -54,7 +54,10 @@ pub async fn session_set(state: State, auth: Auth, Path(id): Path<String>, body:
 
 /// `GET /v1/session/{session}`: unknown and expired are both `"not found"`.
 pub async fn session_get(state: State, auth: Auth, Path(id): Path<String>) -> ApiResult {
-    let session = state.call(move |v| v.get_session(&auth.caller, &id)).await.map_err(gone_as_not_found)?;
+    let caller = auth.caller.clone();
+    let session = state.call(move |v| v.get_session(&caller, &id)).await.map_err(gone_as_not_found)?;
+    // A subject reads only sessions linked to them; another's is "not found" to them.
+    auth.may_see(session.subject.as_deref()).map_err(|_| ApiError::not_found())?;
     ok(json!({"session": session.id, "when": seconds(session.updated_ms), "data": session.data}))
 }
 
@@ -67,7 +70,7 @@ fn gone_as_not_found(e: ApiError) -> ApiError {
 }
 
 /// `DELETE /v1/session/{session}`.
-pub async fn session_delete(state: State, auth: Auth, Path(id): Path<String>) -> ApiResult {
+pub async fn session_delete(state: State, auth: Root, Path(id): Path<String>) -> ApiResult {
     state.call(move |v| v.delete_session(&auth.caller, &id)).await?;
     ok(json!({}))
 }
@@ -79,7 +82,7 @@ pub async fn sessions(
     Path((mode, identity)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let (offset, limit) = paging.bounds()?;
     let (total, items) =
         state.call(move |v| Paging::window(offset, limit, |page| v.list_sessions(&auth.caller, &lookup, page))).await?;
@@ -101,7 +104,7 @@ pub async fn share_create(
     Path((mode, identity)): Path<(String, String)>,
     body: Body,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let mut spec = Map::new();
     let mut expiry = None;
     for (key, value) in body.object(false)? {
@@ -181,7 +184,7 @@ fn event_row(e: &AuditEvent) -> Value {
 }
 
 /// `GET /v1/audit/admin`: every event, newest first.
-pub async fn audit_all(state: State, auth: Auth, Query(paging): Query<Paging>) -> ApiResult {
+pub async fn audit_all(state: State, auth: Root, Query(paging): Query<Paging>) -> ApiResult {
     let (offset, limit) = paging.bounds()?;
     let (total, items) = state
         .call(move |v| Paging::window(offset, limit, |page| v.list_audit_events(&auth.caller, None, page, false)))
@@ -197,6 +200,7 @@ pub async fn audit_subject(
     Query(paging): Query<Paging>,
 ) -> ApiResult {
     uuid::Uuid::try_parse(&token).map_err(|_| ApiError::bad_request("token must be a UUID"))?;
+    auth.may_see(Some(&token))?;
     let (offset, limit) = paging.bounds()?;
     let (total, items) = state
         .call(move |v| {
@@ -210,15 +214,18 @@ pub async fn audit_subject(
 /// subject still exists and the caller may read them.
 pub async fn audit_event(state: State, auth: Auth, Path(atoken): Path<String>) -> ApiResult {
     let seq: u64 = atoken.parse().map_err(|_| ApiError::bad_request("atoken must be an event number"))?;
+    let (caller, only) = (auth.caller.clone(), auth.owner.clone());
     let event = state
         .call(move |v| {
-            // The listing's cursor `s{n}` lists the events below n: this one first.
-            let page =
-                v.list_audit_events(&auth.caller, None, &PageRequest::after(format!("s{}", seq + 1), 1), true)?;
+            // The listing's cursor `s{n}` lists the events below n: this one first. A subject's
+            // listing holds only their own events, so no one else's details are decrypted.
+            let page = PageRequest::after(format!("s{}", seq + 1), 1);
+            let page = v.list_audit_events(&caller, only.as_deref(), &page, true)?;
             Ok(page.items.into_iter().next().filter(|e| e.seq == seq))
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
+    auth.may_see(event.subject.as_deref())?;
     ok(json!({"event": event_row(&event)}))
 }
 
@@ -256,7 +263,7 @@ fn request_query(status: Option<&str>, subject: Option<String>) -> Value {
 }
 
 /// `GET /v1/requests`: requests in a state (default open), paged.
-pub async fn requests(state: State, auth: Auth, Query(paging): Query<Paging>) -> ApiResult {
+pub async fn requests(state: State, auth: Root, Query(paging): Query<Paging>) -> ApiResult {
     let (offset, limit) = paging.bounds()?;
     let query = request_query(paging.status.as_deref(), None);
     let (total, items) = state
@@ -272,7 +279,7 @@ pub async fn subject_requests(
     Path((mode, identity)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let (offset, limit) = paging.bounds()?;
     let status = paging.status.clone();
     let (total, items) = state
@@ -293,7 +300,9 @@ pub async fn subject_requests(
 
 /// `GET /v1/request/{rtoken}`: the request with its proposals (the changes asked for).
 pub async fn request_get(state: State, auth: Auth, Path(rtoken): Path<String>) -> ApiResult {
-    let detail = state.call(move |v| v.get_request(&auth.caller, &rtoken)).await?;
+    let caller = auth.caller.clone();
+    let detail = state.call(move |v| v.get_request(&caller, &rtoken)).await?;
+    auth.may_see(Some(&detail.request.subject))?;
     let mut out = request_row(&detail.request);
     out["request"] = to_json(&detail);
     out.as_object_mut().expect("an object").remove("status");
@@ -301,7 +310,7 @@ pub async fn request_get(state: State, auth: Auth, Path(rtoken): Path<String>) -
 }
 
 /// `POST /v1/request/{rtoken}`: approve (the vault fulfils it: applies the change, erases, …).
-pub async fn request_approve(state: State, auth: Auth, Path(rtoken): Path<String>, body: Body) -> ApiResult {
+pub async fn request_approve(state: State, auth: Root, Path(rtoken): Path<String>, body: Body) -> ApiResult {
     let mut options = Map::new();
     for (key, value) in body.object(true)? {
         match key.as_str() {
@@ -317,8 +326,16 @@ pub async fn request_approve(state: State, auth: Auth, Path(rtoken): Path<String
     ok(json!({"data": request_row(&request)}))
 }
 
-/// `DELETE /v1/request/{rtoken}`: deny, with a DRP denial `code` (default `other`) and a `reason`.
+/// `DELETE /v1/request/{rtoken}`: the root denies, with a DRP denial `code` (default `other`)
+/// and a `reason`; the subject cancels their own request.
 pub async fn request_deny(state: State, auth: Auth, Path(rtoken): Path<String>, body: Body) -> ApiResult {
+    if auth.is_owner() {
+        let (caller, id) = (auth.caller.clone(), rtoken.clone());
+        let detail = state.call(move |v| v.get_request(&caller, &id)).await?;
+        auth.may_see(Some(&detail.request.subject))?;
+        let request = state.call(move |v| v.revoke_request(&auth.caller, &rtoken)).await?;
+        return ok(json!({"data": request_row(&request)}));
+    }
     let mut code = "other".to_string();
     let mut reason = None;
     for (key, value) in body.object(true)? {
@@ -336,7 +353,7 @@ pub async fn request_deny(state: State, auth: Auth, Path(rtoken): Path<String>, 
 /// `POST /v1/exp/start/{mode}/{identity}`: schedule the subject's erasure (`expiration`).
 pub async fn expiry_start(
     state: State,
-    auth: Auth,
+    auth: Root,
     Path((mode, identity)): Path<(String, String)>,
     body: Body,
 ) -> ApiResult {
@@ -353,7 +370,7 @@ pub async fn expiry_start(
 
 /// `GET /v1/exp/status/{mode}/{identity}`.
 pub async fn expiry_status(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let schedule = state.call(move |v| v.get_erasure_schedule(&auth.caller, &lookup)).await?;
     ok(json!({
         "exptime": schedule.due_ms.map_or(0, seconds),
@@ -362,7 +379,7 @@ pub async fn expiry_status(state: State, auth: Auth, Path((mode, identity)): Pat
 }
 
 /// `DELETE /v1/exp/cancel/{mode}/{identity}`.
-pub async fn expiry_cancel(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
+pub async fn expiry_cancel(state: State, auth: Root, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
     let lookup = lookup(&mode, &identity)?;
     state.call(move |v| v.cancel_erasure(&auth.caller, &lookup)).await?;
     ok(json!({}))

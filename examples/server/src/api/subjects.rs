@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use bunkerlite::Caller;
 use serde_json::{json, Value};
 
-use super::extract::{lookup, Auth, Body, Paging, ROOT_ACTOR};
+use super::extract::{lookup, Auth, Body, Paging, Root, ROOT_ACTOR};
 use super::reply::{ok, rows, to_json, ApiError, ApiResult};
 use super::{AppState, State};
 
@@ -37,14 +37,14 @@ fn creator(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
 
 /// `GET /v1/user/{mode}/{identity}`.
 pub async fn get(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let subject = state.call(move |v| v.get_subject(&auth.caller, &lookup)).await?;
     ok(json!({"token": subject.token, "data": subject.profile}))
 }
 
 /// `PUT /v1/user/{mode}/{identity}`: a merge patch (object) or a JSON Patch (array).
 pub async fn update(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>, body: Body) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let patch = match body.0 {
         Value::Null => return Err(ApiError::bad_request("the request needs a body")),
         patch => patch,
@@ -53,16 +53,22 @@ pub async fn update(state: State, auth: Auth, Path((mode, identity)): Path<(Stri
     ok(json!({"token": subject.token}))
 }
 
-/// `DELETE /v1/user/{mode}/{identity}`: erasure (crypto-shredding) now.
+/// `DELETE /v1/user/{mode}/{identity}`: erasure (crypto-shredding) now by the root; from the
+/// subject, an erasure request for the privacy team.
 pub async fn forget(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
+    if auth.is_owner() {
+        let spec = json!({"kind": "erase", "verified": true});
+        let request = state.call(move |v| v.create_request(&auth.caller, &lookup, Some(spec))).await?;
+        return ok(json!({"result": "request-created", "rtoken": request.id}));
+    }
     let receipt = state.call(move |v| v.forget_subject(&auth.caller, &lookup)).await?;
     ok(json!({"result": "done", "token": receipt.token}))
 }
 
 /// `POST /v1/users`: every subject, paged — only with `api.bulk_listing`, each call through the
 /// vault's audited bulk unlock naming `api.bulk_purpose`.
-pub async fn list(state: State, auth: Auth, Query(paging): Query<Paging>) -> ApiResult {
+pub async fn list(state: State, auth: Root, Query(paging): Query<Paging>) -> ApiResult {
     if !state.api.bulk_listing {
         return Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "bulk listing is disabled (api.bulk_listing)"));
     }
@@ -87,7 +93,7 @@ pub async fn app_put(
     Path((mode, identity, app)): Path<(String, String, String)>,
     body: Body,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let document = Value::Object(body.object(false)?);
     let doc = state.call(move |v| v.put_app_document(&auth.caller, &lookup, &app, document)).await?;
     ok(json!({"token": doc.token}))
@@ -100,7 +106,7 @@ pub async fn app_update(
     Path((mode, identity, app)): Path<(String, String, String)>,
     body: Body,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let patch = match body.0 {
         Value::Null => return Err(ApiError::bad_request("the request needs a body")),
         patch => patch,
@@ -115,7 +121,7 @@ pub async fn app_get(
     auth: Auth,
     Path((mode, identity, app)): Path<(String, String, String)>,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let doc = state.call(move |v| v.get_app_document(&auth.caller, &lookup, &app)).await?;
     ok(json!({"token": doc.token, "data": doc.document}))
 }
@@ -126,20 +132,20 @@ pub async fn app_delete(
     auth: Auth,
     Path((mode, identity, app)): Path<(String, String, String)>,
 ) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     state.call(move |v| v.delete_app_document(&auth.caller, &lookup, &app)).await?;
     ok(json!({}))
 }
 
 /// `GET /v1/userapp/{mode}/{identity}`: the subject's app names.
 pub async fn app_list(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>) -> ApiResult {
-    let lookup = lookup(&mode, &identity)?;
+    let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
     let apps = state.call(move |v| v.list_apps(&auth.caller, &lookup)).await?;
     ok(json!({"apps": apps}))
 }
 
 /// `GET /v1/userapps`: every app name in the vault.
-pub async fn app_names(state: State, _auth: Auth) -> ApiResult {
+pub async fn app_names(state: State, _auth: Root) -> ApiResult {
     let apps = state.call(|v| v.list_app_names()).await?;
     ok(json!({"apps": to_json(&apps)}))
 }

@@ -30,6 +30,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::api::reply::ApiError;
 use crate::api::{AppState, Body, State};
 
 const ATTEMPT: &str = "__Host-bl_attempt";
@@ -100,6 +101,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/request/{id}/{decision}", post(console::decide))
         .route("/portal/static/portal.css", get(stylesheet))
         // Browsers ask for it on every first visit; there is none.
+        .route("/v1/prelogin/{mode}/{identity}/{code}/{captcha}", get(api_prelogin))
+        .route("/v1/login/{mode}/{identity}/{code}", get(api_login))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -288,39 +291,16 @@ async fn login(state: State, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers
         let page = LoginPage { csrf: &csrf, message: Some("Enter your e-mail address.") };
         return html(StatusCode::BAD_REQUEST, page, &[]);
     }
-    let lookup_identity = identity.clone();
-    let found = state
-        .call(move |v| {
-            let caller = Caller::new("portal:login").expect("a valid actor");
-            match v.get_subject(&caller, &Lookup::email(lookup_identity)) {
-                Ok(s) => Ok(Some((s.token, s.profile.get("email").and_then(Value::as_str).map(str::to_string)))),
-                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased | ErrorKind::InvalidInput) => {
-                    Ok(None)
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .await;
-    let found = match found {
-        Ok(found) => found,
-        Err(e) => return message(e.status(), "Something went wrong", "Please try again in a moment."),
-    };
-    let (subject, address) = match found {
-        Some((token, Some(address))) => (Some(token), Some(address)),
-        _ => (None, None),
-    };
-    match p.logins.start(&identity, peer.ip(), subject, Instant::now()) {
-        Err(_) => message(
+    match begin(&state, p, &identity, peer.ip()).await {
+        Err(Begin::Failed(e)) => message(e.status(), "Something went wrong", "Please try again in a moment."),
+        Err(Begin::Limited) => message(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many tries",
             "Too many codes were asked for. Wait a few minutes, then ask for a new code.",
         ),
-        Ok(issued) => {
-            if let (Some((code, _)), Some(address)) = (issued.delivery, address) {
-                p.sender.send_code(address, code, otp::CODE_TTL.as_secs() / 60);
-            }
+        Ok(attempt) => {
             let page = CodePage { csrf: &csrf, digits: p.digits, minutes: otp::CODE_TTL.as_secs() / 60, message: None };
-            html(StatusCode::OK, page, &[cookie(ATTEMPT, &issued.attempt, otp::CODE_TTL.as_secs() as i64)])
+            html(StatusCode::OK, page, &[cookie(ATTEMPT, &attempt, otp::CODE_TTL.as_secs() as i64)])
         }
     }
 }
@@ -351,15 +331,119 @@ async fn code(state: State, headers: HeaderMap, body: Body) -> Response {
         }
     };
     let ttl = p.session_ttl_ms;
-    let made = state
+    let made = open_session(&state, p, subject).await;
+    match made {
+        Ok(info) => redirect_with("/portal/", &[cookie(SESSION, &info.id, ttl / 1000), cookie(ATTEMPT, "gone", 0)]),
+        Err(e) => message(e.status(), "Something went wrong", "Please log in again."),
+    }
+}
+
+/// Why a login could not start.
+enum Begin {
+    /// A rate limit (the same for known and unknown identities).
+    Limited,
+    /// The vault failed.
+    Failed(ApiError),
+}
+
+/// The first step of a login, for the page and the API alike: look the address up, start an
+/// attempt, send the code in the background when the address is known. Returns the attempt id.
+async fn begin(state: &AppState, p: &Portal, identity: &str, client: std::net::IpAddr) -> Result<String, Begin> {
+    let lookup_identity = identity.to_string();
+    let found = state
+        .call(move |v| {
+            let caller = Caller::new("portal:login").expect("a valid actor");
+            match v.get_subject(&caller, &Lookup::email(lookup_identity)) {
+                Ok(s) => Ok(Some((s.token, s.profile.get("email").and_then(Value::as_str).map(str::to_string)))),
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased | ErrorKind::InvalidInput) => {
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .map_err(Begin::Failed)?;
+    let (subject, address) = match found {
+        Some((token, Some(address))) => (Some(token), Some(address)),
+        _ => (None, None),
+    };
+    let issued = p.logins.start(identity, client, subject, Instant::now()).map_err(|_| Begin::Limited)?;
+    if let (Some((code, _)), Some(address)) = (issued.delivery, address) {
+        p.sender.send_code(address, code, otp::CODE_TTL.as_secs() / 60);
+    }
+    Ok(issued.attempt)
+}
+
+/// A portal login for `subject`: a vault session linked to it.
+async fn open_session(state: &AppState, p: &Portal, subject: String) -> Result<bunkerlite::SessionInfo, ApiError> {
+    let ttl = p.session_ttl_ms;
+    state
         .call(move |v| {
             let caller = Caller::new("subject:portal").expect("a valid actor");
             v.set_session(&caller, json!({"portal": true}), Some(json!({"subject": subject, "ttl_ms": ttl})))
         })
-        .await;
-    match made {
-        Ok(info) => redirect_with("/portal/", &[cookie(SESSION, &info.id, ttl / 1000), cookie(ATTEMPT, "gone", 0)]),
-        Err(e) => message(e.status(), "Something went wrong", "Please log in again."),
+        .await
+}
+
+/// `GET /v1/prelogin/{mode}/{identity}/{code}/{captcha}` (Databunker's login API): starts a
+/// login for an e-mail address; the same answer for every address. The attempt is bound to the
+/// `__Host-` cookie this answer sets, which `/v1/login` needs. Databunker's captcha segments are
+/// accepted and ignored: the rate limits stand in for them.
+async fn api_prelogin(
+    state: State,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((mode, identity, _code, _captcha)): Path<(String, String, String, String)>,
+) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if mode != "email" {
+        return ApiError::bad_request("only e-mail logins are available (mode email)").into_response();
+    }
+    let identity = identity.trim().to_lowercase();
+    if identity.is_empty() || identity.len() > 254 {
+        return ApiError::bad_request("identity must be an e-mail address").into_response();
+    }
+    match begin(&state, p, &identity, peer.ip()).await {
+        Ok(attempt) => {
+            let mut response = axum::Json(json!({"status": "ok", "result": "code-sent-if-known"})).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie(ATTEMPT, &attempt, otp::CODE_TTL.as_secs() as i64)) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            response
+        }
+        Err(Begin::Limited) => {
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many login attempts; wait").into_response()
+        }
+        Err(Begin::Failed(e)) => e.into_response(),
+    }
+}
+
+/// `GET /v1/login/{mode}/{identity}/{code}`: the code of this client's attempt, once → the login
+/// token (`xtoken`, usable as `X-Bunker-Token` for the subject's own record) and the subject token.
+async fn api_login(
+    state: State,
+    headers: HeaderMap,
+    Path((_mode, _identity, code)): Path<(String, String, String)>,
+) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let attempt = read_cookie(&headers, ATTEMPT).unwrap_or_default();
+    let Ok(subject) = p.logins.finish(&attempt, &code, Instant::now()) else {
+        return ApiError::new(StatusCode::FORBIDDEN, "login failed").into_response();
+    };
+    match open_session(&state, p, subject.clone()).await {
+        Ok(info) => {
+            let mut response = axum::Json(json!({"status": "ok", "xtoken": info.id, "token": subject})).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie(ATTEMPT, "gone", 0)) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            response
+        }
+        Err(e) => e.into_response(),
     }
 }
 
