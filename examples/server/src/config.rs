@@ -22,6 +22,30 @@ pub struct Config {
     pub portal: PortalConfig,
     /// How login codes are delivered.
     pub mail: MailConfig,
+    /// Notifications from the vault's outboxes.
+    pub notify: NotifyConfig,
+}
+
+/// `[notify]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// E-mail the subject (through `[mail]`) when their request is received, extended, fulfilled
+    /// or denied. The server then consumes the requests outbox (which has one consumer).
+    pub request_mail: bool,
+    /// Post consent and request events here, signed (`https://`, or `http://` on loopback).
+    pub webhook_url: Option<String>,
+    /// The environment variable holding the webhook signing secret (default
+    /// BUNKERLITE_WEBHOOK_SECRET; at least 16 characters).
+    pub webhook_secret_env: Option<String>,
+    /// The pause between delivery rounds, in milliseconds.
+    pub interval_ms: u64,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig { request_mail: false, webhook_url: None, webhook_secret_env: None, interval_ms: 2000 }
+    }
 }
 
 /// `[portal]`.
@@ -317,6 +341,10 @@ impl Config {
             ));
         }
         crate::portal::mail::Sender::from_config(&self.mail).map_err(err)?;
+        if !(100..=3_600_000).contains(&self.notify.interval_ms) {
+            return Err(err("notify.interval_ms must be between 100 and 3600000"));
+        }
+        crate::notify::Webhook::from_config(&self.notify).map_err(err)?;
         if self.vault.key_file.is_some() && self.vault.key_env.is_some() {
             return Err(err("vault.key_file and vault.key_env exclude each other: set one"));
         }

@@ -15,6 +15,7 @@ mod auth;
 mod config;
 mod demo;
 mod expiration;
+mod notify;
 mod portal;
 mod serve;
 

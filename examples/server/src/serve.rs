@@ -76,6 +76,18 @@ pub fn run(
             slots: tokio::sync::Semaphore::new(config.server.vault_threads),
             portal: if config.portal.enabled { Some(crate::portal::Portal::new(&config)?) } else { None },
         });
+        if config.notify.request_mail || config.notify.webhook_url.is_some() {
+            let notifier = crate::notify::Notifier {
+                mail: if config.notify.request_mail {
+                    Some(crate::portal::mail::Sender::from_config(&config.mail)?)
+                } else {
+                    None
+                },
+                webhook: crate::notify::Webhook::from_config(&config.notify)?.map(Arc::new),
+                interval: Duration::from_millis(config.notify.interval_ms),
+            };
+            tokio::spawn(notifier.run(Arc::clone(&state)));
+        }
         let tls = match (&config.server.tls_cert, &config.server.tls_key) {
             (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
             _ => None,

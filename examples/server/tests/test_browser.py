@@ -49,6 +49,8 @@ def test_a_person_and_an_operator_through_the_whole_story(portal: Server, inbox:
     email = f"story-{uuid.uuid4().hex[:8]}@example.com"
     token = portal.ok("POST", "/v1/user", {"email": email, "name": "Ann Example", "city": "Springfield"})["token"]
     portal.ok("POST", f"/v1/agreement/newsletter/token/{token}", {})
+    bob_email = f"bob-{uuid.uuid4().hex[:8]}@example.com"
+    portal.ok("POST", "/v1/user", {"email": bob_email, "name": "Bob Example"})
     violations: list[str] = []
 
     person = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
@@ -122,6 +124,27 @@ def test_a_person_and_an_operator_through_the_whole_story(portal: Server, inbox:
     console.get_by_role("button", name="Approve erase request").click()
     console.wait_for_url("**/console/")
     assert not console.get_by_role("button", name="Approve erase request").is_visible()
+
+    # The rest of the console: a legal basis added, a subject looked up, the chain verified.
+    console.get_by_role("link", name="Legal bases").click()
+    check_page(console, "console-bases")
+    console.get_by_label("Brief (a-z, 0-9, -)").fill("research")
+    console.get_by_label("Short description").fill("Product research interviews")
+    console.get_by_role("button", name="Save legal basis").click()
+    console.wait_for_url("**/console/bases")
+    assert console.get_by_role("cell", name="Product research interviews").is_visible()
+    console.get_by_role("link", name="Find a subject").click()
+    check_page(console, "console-subject")
+    console.get_by_label("Value").fill(bob_email)
+    console.get_by_role("button", name="Look up").click()
+    assert console.get_by_role("cell", name="Bob Example").is_visible()
+    console.get_by_label("Value").fill(email)
+    console.get_by_role("button", name="Look up").click()
+    assert console.get_by_text("No subject matches.").is_visible(), "the erased person is gone"
+    console.get_by_role("link", name="Audit log").click()
+    console.get_by_role("button", name="Verify the whole chain").click()
+    assert console.get_by_text("Verified:").is_visible()
+    check_page(console, "console-audit")
 
     # The person is gone: the session went with the data, and no code comes any more.
     page.reload()

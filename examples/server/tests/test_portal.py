@@ -302,3 +302,27 @@ def test_a_subject_decides_only_under_bases_they_control(portal: Server, inbox: 
     objection = portal.ok("DELETE", f"/v1/agreement/own-contract/token/{me['token']}", token=xtoken)
     assert objection["result"] == "request-created"
     assert portal.ok("GET", f"/v1/request/{objection['rtoken']}")["action"] == "withdraw_consent"
+
+
+def test_the_console_needs_the_root_token_and_csrf(portal: Server, inbox: Inbox) -> None:
+    b = Browser(portal)
+    for path in ["/console/", "/console/subject", "/console/audit", "/console/bases"]:
+        status, headers, _, _ = b.request("GET", path)
+        assert status == 303 and headers["location"] == "/console/login", path
+    token = b.csrf("/console/login")
+    status, _, text, _ = b.request("POST", "/console/login", {"token": "not-the-root-token", "csrf": token})
+    assert status == 403 and "not valid" in text
+    assert b.request("POST", "/console/login", {"token": portal.root})[0] == 403, "no CSRF token"
+    status, headers, _, _ = b.request("POST", "/console/login", {"token": portal.root, "csrf": token})
+    assert status == 303 and "__Host-bl_operator" in b.cookies
+    assert b.request("GET", "/console/")[0] == 200
+    # A subject's portal login is not an operator login.
+    person = log_in(portal, inbox, subject(portal))
+    person.cookies["__Host-bl_operator"] = person.cookies["__Host-bl_session"]
+    assert person.request("GET", "/console/")[0] == 303
+    # Deciding needs the CSRF token too; logout ends the operator session.
+    assert b.request("POST", f"/console/request/{uuid.uuid4().hex}/approve", {})[0] == 403
+    operator = b.cookies["__Host-bl_operator"]
+    b.request("POST", "/console/logout", {"csrf": token})
+    b.cookies["__Host-bl_operator"] = operator
+    assert b.request("GET", "/console/")[0] == 303

@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use crate::auth::RootToken;
 use crate::config::ApiConfig;
 
-pub use extract::Body;
+pub use extract::{lookup, Body};
 
 /// What every handler shares.
 pub struct AppState {

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use bunkerlite::{Caller, PageRequest, DENIAL_CODES};
+use bunkerlite::{Caller, Lookup, PageRequest, DENIAL_CODES};
 use serde_json::{json, Value};
 
 use super::{
@@ -185,4 +185,251 @@ pub async fn logout(state: State, headers: HeaderMap, body: Body) -> Response {
         p.operators.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     }
     redirect_with("/console/login", &[cookie(OPERATOR, "gone", 0)])
+}
+
+#[derive(Template)]
+#[template(path = "console_subject.html")]
+struct SubjectPage {
+    csrf: String,
+    message: Option<String>,
+    token: Option<String>,
+    profile: Vec<(String, String)>,
+    consents: Vec<(String, String)>,
+}
+
+/// `GET /console/subject`: the look-up form.
+pub async fn subject_page(state: State, headers: HeaderMap) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if !p.operator_in(&headers) {
+        return redirect("/console/login");
+    }
+    let (csrf, set) = csrf_pair(p, &headers);
+    let page = SubjectPage { csrf, message: None, token: None, profile: Vec::new(), consents: Vec::new() };
+    html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
+}
+
+/// `POST /console/subject`: one subject by token, e-mail, phone or login, read under the
+/// purpose the operator names (a post, so the identity never sits in a URL or a log).
+pub async fn subject_lookup(state: State, headers: HeaderMap, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    if !p.operator_in(&headers) {
+        return redirect("/console/login");
+    }
+    let (csrf, _) = csrf_pair(p, &headers);
+    let text = |k: &str| form.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let (mode, value, purpose) = (text("mode"), text("value"), text("purpose"));
+    let lookup = match crate::api::lookup(&mode, &value) {
+        Ok(l) => l,
+        Err(_) => {
+            let page = SubjectPage {
+                csrf,
+                message: Some("Choose e-mail, phone, login or token, and a valid value.".into()),
+                token: None,
+                profile: Vec::new(),
+                consents: Vec::new(),
+            };
+            return html(StatusCode::BAD_REQUEST, page, &[]);
+        }
+    };
+    let found = state
+        .call(move |v| {
+            let caller = operator().with_purpose(&purpose)?;
+            let subject = v.get_subject(&caller, &lookup)?;
+            let consents = v.list_consents(&caller, &Lookup::token(&subject.token))?;
+            Ok((subject, consents))
+        })
+        .await;
+    let page = match found {
+        Ok((subject, consents)) => {
+            let mut profile = Vec::new();
+            super::flatten("", &subject.profile, &mut profile);
+            let consents = consents
+                .iter()
+                .map(|a| {
+                    (
+                        a.legal_basis.clone(),
+                        serde_json::to_value(a.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect();
+            SubjectPage { csrf, message: None, token: Some(subject.token), profile, consents }
+        }
+        Err(e) => {
+            let message = if e.status() == StatusCode::NOT_FOUND {
+                "No subject matches."
+            } else {
+                "The look-up was refused (check the purpose: lower-case letters, digits, - and _)."
+            };
+            SubjectPage { csrf, message: Some(message.into()), token: None, profile: Vec::new(), consents: Vec::new() }
+        }
+    };
+    html(StatusCode::OK, page, &[])
+}
+
+#[derive(Template)]
+#[template(path = "console_audit.html")]
+struct AuditPage {
+    csrf: String,
+    head_seq: u64,
+    head_hash: String,
+    result: Option<String>,
+    events: Vec<(u64, String, String, String, String, String)>,
+}
+
+async fn audit_page(state: &State, headers: &HeaderMap, verify: bool) -> Response {
+    let p = match portal(state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (csrf, set) = csrf_pair(p, headers);
+    let data = state
+        .call(move |v| {
+            let result = if verify {
+                Some(match v.verify_audit(None) {
+                    Ok(r) => format!("Verified: {} events, the chain is intact up to event {}.", r.events, r.head.seq),
+                    Err(e) => format!("NOT verified: {} — {}", e.code(), e.message()),
+                })
+            } else {
+                None
+            };
+            let head = v.get_audit_head()?;
+            let events = v.list_audit_events(&operator(), None, &PageRequest::first(50), false)?.items;
+            Ok((head, result, events))
+        })
+        .await;
+    let (head, result, events) = match data {
+        Ok(d) => d,
+        Err(e) => return message(e.status(), "Something went wrong", "Please try again in a moment."),
+    };
+    let events = events
+        .into_iter()
+        .map(|e| (e.seq, day(e.time_ms), e.actor, e.action, e.subject.unwrap_or_default(), e.outcome))
+        .collect();
+    let page = AuditPage { csrf, head_seq: head.seq, head_hash: head.hash, result, events };
+    html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
+}
+
+/// `GET /console/audit`: the chain head and the latest events.
+pub async fn audit(state: State, headers: HeaderMap) -> Response {
+    match portal(&state) {
+        Ok(p) if p.operator_in(&headers) => audit_page(&state, &headers, false).await,
+        Ok(_) => redirect("/console/login"),
+        Err(r) => r,
+    }
+}
+
+/// `POST /console/audit`: verify the whole chain, then the same page with the result.
+pub async fn audit_verify(state: State, headers: HeaderMap, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    if !p.operator_in(&headers) {
+        return redirect("/console/login");
+    }
+    audit_page(&state, &headers, true).await
+}
+
+#[derive(Template)]
+#[template(path = "console_bases.html")]
+struct BasesPage {
+    csrf: String,
+    message: Option<String>,
+    bases: Vec<(String, String, String, &'static str, i64, String)>,
+}
+
+async fn bases_page(state: &State, headers: &HeaderMap, message_text: Option<String>, status: StatusCode) -> Response {
+    let p = match portal(state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (csrf, set) = csrf_pair(p, headers);
+    let bases = match state.call(|v| v.list_legal_bases()).await {
+        Ok(b) => b,
+        Err(e) => return message(e.status(), "Something went wrong", "Please try again in a moment."),
+    };
+    let name = |v: serde_json::Result<Value>| v.ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let bases = bases
+        .iter()
+        .map(|b| {
+            (
+                b.brief.clone(),
+                name(serde_json::to_value(b.kind)),
+                b.short_description.clone(),
+                if b.user_control { "yes" } else { "no" },
+                b.notice_version,
+                name(serde_json::to_value(b.status)),
+            )
+        })
+        .collect();
+    html(status, BasesPage { csrf, message: message_text, bases }, &set.into_iter().collect::<Vec<_>>())
+}
+
+/// `GET /console/bases`.
+pub async fn bases(state: State, headers: HeaderMap) -> Response {
+    match portal(&state) {
+        Ok(p) if p.operator_in(&headers) => bases_page(&state, &headers, None, StatusCode::OK).await,
+        Ok(_) => redirect("/console/login"),
+        Err(r) => r,
+    }
+}
+
+/// `POST /console/bases`: create or change a legal basis.
+pub async fn basis_save(state: State, headers: HeaderMap, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    if !p.operator_in(&headers) {
+        return redirect("/console/login");
+    }
+    let text = |k: &str| form.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let brief = text("brief");
+    let spec = json!({
+        "type": text("type"),
+        "short_description": text("short_description"),
+        "full_description": text("full_description"),
+        "user_control": text("user_control") == "yes",
+    });
+    match state.call(move |v| v.set_legal_basis(&operator(), &brief, spec)).await {
+        Ok(_) => redirect("/console/bases"),
+        Err(e) => {
+            let why = if e.status() == StatusCode::BAD_REQUEST {
+                "Not saved: check the brief and the fields."
+            } else {
+                "Not saved."
+            };
+            bases_page(&state, &headers, Some(why.into()), e.status()).await
+        }
+    }
 }

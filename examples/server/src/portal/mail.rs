@@ -58,6 +58,29 @@ impl Sender {
     }
 }
 
+impl Sender {
+    /// Sends a notice and waits for the relay's answer (the caller retries a failure later).
+    pub async fn send_notice(&self, to: &str, subject: &str, text: &str, message_id: &str) -> Result<(), &'static str> {
+        match self {
+            Sender::Console => {
+                println!("[console mail] to {to}: {subject}\n{text}");
+                Ok(())
+            }
+            Sender::Smtp(smtp) => {
+                let message = Message::builder()
+                    .from(smtp.from.clone())
+                    .to(to.parse().map_err(|_| "address")?)
+                    .subject(subject)
+                    .message_id(Some(message_id.to_string()))
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(text.to_string())
+                    .map_err(|_| "message")?;
+                smtp.transport.send(message).await.map(drop).map_err(|_| "the relay did not accept a notice")
+            }
+        }
+    }
+}
+
 impl Smtp {
     fn new(config: &MailConfig) -> Result<Smtp, String> {
         let host = config.smtp_host.as_deref().ok_or("mail.smtp_host is required with mail.sender = smtp")?;

@@ -99,6 +99,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/login", get(console::login_page).post(console::login))
         .route("/console/logout", post(console::logout))
         .route("/console/request/{id}/{decision}", post(console::decide))
+        .route("/console/subject", get(console::subject_page).post(console::subject_lookup))
+        .route("/console/audit", get(console::audit).post(console::audit_verify))
+        .route("/console/bases", get(console::bases).post(console::basis_save))
         .route("/portal/static/portal.css", get(stylesheet))
         // Browsers ask for it on every first visit; there is none.
         .route("/v1/prelogin/{mode}/{identity}/{code}/{captcha}", get(api_prelogin))
@@ -525,7 +528,7 @@ async fn home(state: State, headers: HeaderMap) -> Response {
 }
 
 /// `YYYY-MM-DD` of a time in milliseconds (UTC).
-fn day(ms: i64) -> String {
+pub(crate) fn day(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     // Civil from days (Howard Hinnant's algorithm).
     let z = days + 719_468;
