@@ -326,3 +326,43 @@ def test_the_console_needs_the_root_token_and_csrf(portal: Server, inbox: Inbox)
     b.request("POST", "/console/logout", {"csrf": token})
     b.cookies["__Host-bl_operator"] = operator
     assert b.request("GET", "/console/")[0] == 303
+
+
+def test_the_portal_shows_app_documents_sends_the_receipt_and_cancels_own_requests(portal: Server, inbox: Inbox) -> None:
+    me = subject(portal)
+    portal.ok("POST", f"/v1/userapp/token/{me['token']}/shipping", {"street": "1 Canary Row <b>"})
+    b = log_in(portal, inbox, me)
+    _, _, text, _ = b.request("GET", "/portal/")
+    assert "shipping" in text and "1 Canary Row &#60;b&#62;" in text
+    status, headers, body, _ = b.request("GET", "/portal/receipt")
+    assert status == 200 and "attachment" in headers["content-disposition"]
+    assert json.loads(body)["mac"]
+    token = b.csrf("/portal/")
+    assert b.request("POST", "/portal/forget", {"csrf": token})[0] == 303
+    _, _, text, _ = b.request("GET", "/portal/")
+    rid = re.search(r'/portal/request/([0-9a-f]+)/cancel', text)
+    assert rid, "a cancel button for the open request"
+    # Another person cannot cancel it.
+    other = log_in(portal, inbox, subject(portal))
+    assert other.request("POST", f"/portal/request/{rid.group(1)}/cancel", {"csrf": other.csrf("/portal/")})[0] == 404
+    assert b.request("POST", f"/portal/request/{rid.group(1)}/cancel", {"csrf": token})[0] == 303
+    assert portal.ok("GET", f"/v1/request/{rid.group(1)}")["request"]["request"]["state"] == "revoked"
+
+
+def test_the_console_filters_and_extends(portal: Server, inbox: Inbox) -> None:
+    me = subject(portal)
+    b = log_in(portal, inbox, me)
+    b.request("POST", "/portal/forget", {"csrf": b.csrf("/portal/")})
+    rid = portal.ok("GET", f"/v1/requests/token/{me['token']}")["rows"][0]["rtoken"]
+    op = Browser(portal)
+    token = op.csrf("/console/login")
+    op.request("POST", "/console/login", {"token": portal.root, "csrf": token})
+    assert rid in op.request("GET", "/console/")[2]
+    assert rid not in op.request("GET", "/console/?state=open&overdue=1")[2], "not overdue"
+    assert op.request("POST", f"/console/request/{rid}/extend", {"csrf": token, "reason": ""})[0] == 400
+    assert op.request("POST", f"/console/request/{rid}/extend", {"csrf": token, "reason": "Archives are off-site."})[0] == 303
+    assert portal.ok("GET", f"/v1/request/{rid}")["request"]["request"]["extended"] is True
+    status, _, text, _ = op.request("POST", f"/console/request/{rid}/deny", {"csrf": token, "code": "other", "reason": "Test."})
+    assert status == 303, text
+    denied = op.request("GET", "/console/?state=denied")[2]
+    assert rid in denied and f"/console/request/{rid}/approve" not in denied

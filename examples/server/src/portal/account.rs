@@ -260,6 +260,63 @@ pub async fn forget(state: State, headers: HeaderMap, body: Body) -> Response {
     }
 }
 
+/// `POST /portal/request/{id}/cancel`: the subject withdraws their own open request.
+pub async fn cancel_request(state: State, headers: HeaderMap, Path(id): Path<String>, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    let subject = match subject_of(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let done = state
+        .call(move |v| {
+            let caller = subject_caller();
+            // Only the subject's own request: another's is refused as if it did not exist.
+            if v.get_request(&caller, &id)?.request.subject != subject {
+                return Err(bunkerlite::Error::new(bunkerlite::ErrorKind::NotFound, "no such request"));
+            }
+            v.revoke_request(&caller, &id)
+        })
+        .await;
+    match done {
+        Ok(_) => redirect("/portal/"),
+        Err(e) => message(e.status(), "Not cancelled", "That request cannot be cancelled (it may be decided already)."),
+    }
+}
+
+/// `GET /portal/receipt`: the subject's consent receipt (Kantara / ISO/IEC TS 27560, with the
+/// vault's MAC) as a JSON file.
+pub async fn receipt(state: State, headers: HeaderMap) -> Response {
+    if let Err(r) = portal(&state) {
+        return r;
+    }
+    let subject = match subject_of(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let made = state.call(move |v| v.export_consent_receipt(&subject_caller(), &Lookup::token(subject))).await;
+    match made {
+        Ok(receipt) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"consent-receipt.json\""),
+            ],
+            serde_json::to_string_pretty(&receipt).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(e) => message(e.status(), "Something went wrong", "Please try again in a moment."),
+    }
+}
+
 impl Portal {
     fn add_export(&self, link: String, subject: String) {
         let mut links = self.exports.lock().unwrap_or_else(|p| p.into_inner());

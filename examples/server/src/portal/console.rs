@@ -5,10 +5,10 @@
 use std::time::{Duration, Instant};
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use bunkerlite::{Caller, Lookup, PageRequest, DENIAL_CODES};
+use bunkerlite::{Caller, Lookup, PageRequest, DENIAL_CODES, REQUEST_STATES};
 use serde_json::{json, Value};
 
 use super::{
@@ -43,6 +43,16 @@ struct QueuePage {
     csrf: String,
     requests: Vec<RequestRow>,
     codes: &'static [&'static str],
+    states: &'static [&'static str],
+    shown: String,
+    overdue_only: bool,
+}
+
+/// `?state=` (a request state, or `open` for open and in progress) and `?overdue=1`.
+#[derive(serde::Deserialize)]
+pub struct QueueFilter {
+    state: Option<String>,
+    overdue: Option<String>,
 }
 
 fn operator() -> Caller {
@@ -94,8 +104,9 @@ pub async fn login(state: State, headers: HeaderMap, body: Body) -> Response {
     redirect_with("/console/", &[cookie(OPERATOR, &id, OPERATOR_TTL.as_secs() as i64)])
 }
 
-/// `GET /console/`: the open requests, oldest due first.
-pub async fn queue(state: State, headers: HeaderMap) -> Response {
+/// `GET /console/`: the requests in a state (default: open and in progress), oldest due first,
+/// optionally only the overdue ones.
+pub async fn queue(state: State, headers: HeaderMap, Query(filter): Query<QueueFilter>) -> Response {
     let p = match portal(&state) {
         Ok(p) => p,
         Err(r) => return r,
@@ -104,11 +115,19 @@ pub async fn queue(state: State, headers: HeaderMap) -> Response {
         return redirect("/console/login");
     }
     let (csrf, set) = csrf_pair(p, &headers);
+    let shown = filter.state.filter(|s| REQUEST_STATES.contains(&s.as_str())).unwrap_or_else(|| "open".into());
+    let overdue_only = filter.overdue.as_deref() == Some("1");
+    let states: Vec<&'static str> = if shown == "open" {
+        vec!["open", "in_progress"]
+    } else {
+        REQUEST_STATES.iter().copied().filter(|s| *s == shown).collect()
+    };
     let listed = state
-        .call(|v| {
+        .call(move |v| {
             let mut all = Vec::new();
-            for s in ["open", "in_progress"] {
-                all.extend(v.list_requests(&operator(), Some(json!({"state": s})), &PageRequest::first(200))?.items);
+            for s in states {
+                let query = json!({"state": s, "overdue": overdue_only});
+                all.extend(v.list_requests(&operator(), Some(query), &PageRequest::first(200))?.items);
             }
             Ok(all)
         })
@@ -131,7 +150,8 @@ pub async fn queue(state: State, headers: HeaderMap) -> Response {
             proposals: r.proposals,
         })
         .collect();
-    html(StatusCode::OK, QueuePage { csrf, requests, codes: DENIAL_CODES }, &set.into_iter().collect::<Vec<_>>())
+    let page = QueuePage { csrf, requests, codes: DENIAL_CODES, states: REQUEST_STATES, shown, overdue_only };
+    html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
 }
 
 /// `POST /console/request/{id}/{decision}`: approve, or deny with a code and a note.
@@ -160,6 +180,10 @@ pub async fn decide(
     let done = match decision.as_str() {
         "approve" => state.call(move |v| v.approve_request(&operator(), &id, None)).await,
         "deny" => state.call(move |v| v.deny_request(&operator(), &id, &code, reason.as_deref())).await,
+        "extend" => match reason {
+            Some(reason) => state.call(move |v| v.extend_request(&operator(), &id, &reason)).await,
+            None => return message(StatusCode::BAD_REQUEST, "Refused", "An extension needs a reason for the person."),
+        },
         _ => return message(StatusCode::NOT_FOUND, "Not found", "No such action."),
     };
     match done {

@@ -94,6 +94,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/portal/export", post(account::export_link))
         .route("/portal/export/{link}", get(account::export_download))
         .route("/portal/forget", post(account::forget))
+        .route("/portal/request/{id}/cancel", post(account::cancel_request))
+        .route("/portal/receipt", get(account::receipt))
         .route("/console", get(|| async { redirect("/console/") }))
         .route("/console/", get(console::queue))
         .route("/console/login", get(console::login_page).post(console::login))
@@ -141,13 +143,24 @@ struct ConsentRow {
     user_control: bool,
 }
 
+struct RequestRow {
+    id: String,
+    kind: String,
+    state: String,
+    due: String,
+    days_left: i64,
+    denial: Option<String>,
+    open: bool,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     csrf: String,
     profile: Vec<(String, String)>,
     consents: Vec<ConsentRow>,
-    requests: Vec<(String, String, String)>,
+    requests: Vec<RequestRow>,
+    apps: Vec<(String, Vec<(String, String)>)>,
 }
 
 fn portal(state: &AppState) -> Result<&Portal, Response> {
@@ -493,10 +506,20 @@ async fn home(state: State, headers: HeaderMap) -> Response {
             let agreements = v.list_consents(&caller, &lookup)?;
             let requests =
                 v.list_requests(&caller, Some(json!({"subject": subject})), &bunkerlite::PageRequest::first(50))?;
-            Ok((profile, bases, agreements, requests.items))
+            let mut details = Vec::new();
+            for r in requests.items {
+                let denial = if r.state == "denied" { v.get_request(&caller, &r.id)?.denial_reason } else { None };
+                details.push((r, denial));
+            }
+            let mut apps = Vec::new();
+            for app in v.list_apps(&caller, &lookup)? {
+                let document = v.get_app_document(&caller, &lookup, &app)?.document;
+                apps.push((app, document));
+            }
+            Ok((profile, bases, agreements, details, apps))
         })
         .await;
-    let (profile, bases, agreements, requests) = match data {
+    let (profile, bases, agreements, requests, apps) = match data {
         Ok(d) => d,
         Err(e) if e.status() == StatusCode::GONE || e.status() == StatusCode::NOT_FOUND => {
             return redirect_with("/portal/login", &[cookie(SESSION, "gone", 0)])
@@ -522,8 +545,30 @@ async fn home(state: State, headers: HeaderMap) -> Response {
             }
         })
         .collect();
-    let requests = requests.iter().map(|r| (r.kind.clone(), r.state.clone(), day(r.due_ms))).collect();
-    let page = HomePage { csrf, profile: rows, consents, requests };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let requests = requests
+        .into_iter()
+        .map(|(r, denial)| RequestRow {
+            open: r.state == "open" || r.state == "in_progress",
+            days_left: (r.due_ms - now).max(0) / 86_400_000,
+            due: day(r.due_ms),
+            kind: r.kind.replace('_', " "),
+            state: r.state.replace('_', " "),
+            id: r.id,
+            denial,
+        })
+        .collect();
+    let apps = apps
+        .into_iter()
+        .map(|(name, document)| {
+            let mut rows = Vec::new();
+            flatten("", &document, &mut rows);
+            (name, rows)
+        })
+        .collect();
+    let page = HomePage { csrf, profile: rows, consents, requests, apps };
     html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
 }
 
