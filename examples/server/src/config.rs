@@ -64,6 +64,12 @@ pub struct PortalConfig {
     /// Logins one client address may start per hour (behind a reverse proxy every client has
     /// the proxy's address: raise it there).
     pub logins_per_client_per_hour: u32,
+    /// "Forget me": `request` (an erasure request the privacy team decides) or a delay such as
+    /// `7d` (the erasure is scheduled that far ahead; the person can cancel it until then, from
+    /// the portal or with the link e-mailed to them).
+    pub forget: String,
+    /// The portal's public address (`https://privacy.example.com`), for links in e-mails.
+    pub public_url: Option<String>,
 }
 
 impl Default for PortalConfig {
@@ -74,6 +80,8 @@ impl Default for PortalConfig {
             session_ttl: "1h".into(),
             profile_edit: "direct".into(),
             logins_per_client_per_hour: crate::portal::otp::PER_CLIENT_PER_HOUR,
+            forget: "request".into(),
+            public_url: None,
         }
     }
 }
@@ -328,6 +336,18 @@ impl Config {
         }
         if !matches!(self.portal.profile_edit.as_str(), "direct" | "request") {
             return Err(err("portal.profile_edit must be direct or request"));
+        }
+        if self.portal.forget != "request" {
+            crate::expiration::parse_ttl(&self.portal.forget)
+                .map_err(|e| err(format!("portal.forget must be request or a delay: {e}")))?;
+        }
+        if let Some(url) = &self.portal.public_url {
+            if !(url.starts_with("https://")
+                || url.starts_with("http://127.0.0.1")
+                || url.starts_with("http://localhost"))
+            {
+                return Err(err("portal.public_url must be an https:// address"));
+            }
         }
         if !(1..=100_000).contains(&self.portal.logins_per_client_per_hour) {
             return Err(err("portal.logins_per_client_per_hour must be between 1 and 100000"));

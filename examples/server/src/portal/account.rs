@@ -245,18 +245,76 @@ pub async fn forget(state: State, headers: HeaderMap, body: Body) -> Response {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let made = state
+    let Some(delay) = p.forget_delay_ms else {
+        let made = state
+            .call(move |v| {
+                v.create_request(
+                    &subject_caller(),
+                    &Lookup::token(subject),
+                    Some(json!({"kind": "erase", "verified": true})),
+                )
+            })
+            .await;
+        return match made {
+            Ok(_) => redirect("/portal/"),
+            Err(e) => message(e.status(), "Not sent", "Your request could not be filed. Please try again."),
+        };
+    };
+    // The erasure after a delay, with a way back: the portal's button, and the capability link
+    // e-mailed to the person (Databunker's /v1/exp/retain/{exptoken}).
+    let scheduled = state
         .call(move |v| {
-            v.create_request(
-                &subject_caller(),
-                &Lookup::token(subject),
-                Some(json!({"kind": "erase", "verified": true})),
-            )
+            let caller = subject_caller();
+            let lookup = Lookup::token(subject);
+            let address =
+                v.get_subject(&caller, &lookup)?.profile.get("email").and_then(Value::as_str).map(str::to_string);
+            let scheduled = v.schedule_erasure(&caller, &lookup, Some(json!({"ttl_ms": delay})))?;
+            Ok((scheduled, address))
         })
         .await;
-    match made {
+    match scheduled {
+        Ok((scheduled, address)) => {
+            if let (Some(address), Some(base)) = (address, &p.public_url) {
+                let link = format!("{}/v1/exp/retain/{}", base.trim_end_matches('/'), scheduled.capability);
+                let text = format!(
+                    "You asked us to erase your data. It will be erased on {}.\n\nChanged your mind? Open this link \
+                     before then to keep your data:\n{link}\n",
+                    day(scheduled.due_ms)
+                );
+                let sender = p.sender.clone();
+                let id = format!("<erasure.{}@bunkerlite-server>", super::otp::random_id().unwrap_or_default());
+                tokio::spawn(async move {
+                    if sender.send_notice(&address, "Your data will be erased", &text, &id).await.is_err() {
+                        tracing::warn!("an erasure notice could not be delivered");
+                    }
+                });
+            }
+            redirect("/portal/")
+        }
+        Err(e) => message(e.status(), "Not scheduled", "The erasure could not be scheduled. Please try again."),
+    }
+}
+
+/// `POST /portal/forget/cancel`: keep the data after all.
+pub async fn forget_cancel(state: State, headers: HeaderMap, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    let subject = match subject_of(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match state.call(move |v| v.cancel_erasure(&subject_caller(), &Lookup::token(subject))).await {
         Ok(_) => redirect("/portal/"),
-        Err(e) => message(e.status(), "Not sent", "Your request could not be filed. Please try again."),
+        Err(e) => message(e.status(), "Not cancelled", "The erasure could not be cancelled. Please try again."),
     }
 }
 

@@ -49,6 +49,9 @@ pub struct Portal {
     session_ttl_ms: i64,
     digits: u32,
     edit_as_request: bool,
+    /// "Forget me" schedules the erasure this far ahead (`None`: files an erasure request).
+    forget_delay_ms: Option<i64>,
+    public_url: Option<String>,
     /// Single-use download links: link → (subject, expiry).
     exports: Mutex<HashMap<String, (String, Instant)>>,
     /// Operator console logins: session id → expiry.
@@ -67,6 +70,11 @@ impl Portal {
             session_ttl_ms: crate::expiration::parse_ttl(&config.portal.session_ttl)?,
             digits: config.portal.code_digits,
             edit_as_request: config.portal.profile_edit == "request",
+            forget_delay_ms: match config.portal.forget.as_str() {
+                "request" => None,
+                delay => Some(crate::expiration::parse_ttl(delay)?),
+            },
+            public_url: config.portal.public_url.clone(),
             exports: Mutex::new(HashMap::new()),
             operators: Mutex::new(HashMap::new()),
         })
@@ -96,6 +104,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/portal/forget", post(account::forget))
         .route("/portal/request/{id}/cancel", post(account::cancel_request))
         .route("/portal/receipt", get(account::receipt))
+        .route("/portal/forget/cancel", post(account::forget_cancel))
         .route("/console", get(|| async { redirect("/console/") }))
         .route("/console/", get(console::queue))
         .route("/console/login", get(console::login_page).post(console::login))
@@ -161,6 +170,8 @@ struct HomePage {
     consents: Vec<ConsentRow>,
     requests: Vec<RequestRow>,
     apps: Vec<(String, Vec<(String, String)>)>,
+    /// The day a scheduled erasure is due.
+    erasure_due: Option<String>,
 }
 
 fn portal(state: &AppState) -> Result<&Portal, Response> {
@@ -516,10 +527,11 @@ async fn home(state: State, headers: HeaderMap) -> Response {
                 let document = v.get_app_document(&caller, &lookup, &app)?.document;
                 apps.push((app, document));
             }
-            Ok((profile, bases, agreements, details, apps))
+            let schedule = v.get_erasure_schedule(&caller, &lookup)?;
+            Ok((profile, bases, agreements, details, apps, schedule))
         })
         .await;
-    let (profile, bases, agreements, requests, apps) = match data {
+    let (profile, bases, agreements, requests, apps, schedule) = match data {
         Ok(d) => d,
         Err(e) if e.status() == StatusCode::GONE || e.status() == StatusCode::NOT_FOUND => {
             return redirect_with("/portal/login", &[cookie(SESSION, "gone", 0)])
@@ -568,7 +580,8 @@ async fn home(state: State, headers: HeaderMap) -> Response {
             (name, rows)
         })
         .collect();
-    let page = HomePage { csrf, profile: rows, consents, requests, apps };
+    let erasure_due = schedule.scheduled.then(|| schedule.due_ms.map(day)).flatten();
+    let page = HomePage { csrf, profile: rows, consents, requests, apps, erasure_due };
     html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
 }
 
