@@ -31,7 +31,7 @@ def erasure_link(inbox: Inbox, address: str, seen: int) -> str:
             links = [m for rcpt, body in inbox.messages if address in rcpt
                      for m in re.findall(r"https://privacy\.example\.com/v1/exp/retain/(\S+)", body)]
         if len(links) > seen:
-            return links[-1]
+            return str(links[-1])
         time.sleep(0.05)
     raise AssertionError("no erasure notice arrived")
 
