@@ -24,6 +24,18 @@ pub struct Config {
     pub mail: MailConfig,
     /// Notifications from the vault's outboxes.
     pub notify: NotifyConfig,
+    /// Login codes by SMS (phone logins are on when a gateway is set).
+    pub sms: SmsConfig,
+}
+
+/// `[sms]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    /// The gateway's endpoint (`https://`, or `http://` on loopback): `POST {"to", "text"}`.
+    pub gateway_url: Option<String>,
+    /// The environment variable holding its bearer token (default BUNKERLITE_SMS_TOKEN).
+    pub token_env: Option<String>,
 }
 
 /// `[notify]`.
@@ -365,6 +377,7 @@ impl Config {
             return Err(err("notify.interval_ms must be between 100 and 3600000"));
         }
         crate::notify::Webhook::from_config(&self.notify).map_err(err)?;
+        crate::portal::sms::Gateway::from_config(&self.sms).map_err(err)?;
         if self.vault.key_file.is_some() && self.vault.key_env.is_some() {
             return Err(err("vault.key_file and vault.key_env exclude each other: set one"));
         }

@@ -11,6 +11,7 @@ mod account;
 mod console;
 pub mod mail;
 pub mod otp;
+pub mod sms;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -45,6 +46,7 @@ const PAGE_CSP: &str =
 pub struct Portal {
     logins: otp::Logins,
     sender: mail::Sender,
+    sms: Option<Arc<sms::Gateway>>,
     csrf_key: Zeroizing<[u8; 32]>,
     session_ttl_ms: i64,
     digits: u32,
@@ -66,6 +68,7 @@ impl Portal {
         Ok(Portal {
             logins: otp::Logins::new(config.portal.code_digits, config.portal.logins_per_client_per_hour)?,
             sender: mail::Sender::from_config(&config.mail)?,
+            sms: sms::Gateway::from_config(&config.sms)?.map(Arc::new),
             csrf_key,
             session_ttl_ms: crate::expiration::parse_ttl(&config.portal.session_ttl)?,
             digits: config.portal.code_digits,
@@ -125,6 +128,7 @@ pub fn router() -> Router<Arc<AppState>> {
 struct LoginPage<'a> {
     csrf: &'a str,
     message: Option<&'a str>,
+    phone_login: bool,
 }
 
 #[derive(Template)]
@@ -295,7 +299,8 @@ async fn login_page(state: State, headers: HeaderMap) -> Response {
         Err(r) => return r,
     };
     let (csrf, set) = csrf_pair(p, &headers);
-    html(StatusCode::OK, LoginPage { csrf: &csrf, message: None }, &set.into_iter().collect::<Vec<_>>())
+    let page = LoginPage { csrf: &csrf, message: None, phone_login: p.sms.is_some() };
+    html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
 }
 
 /// Starts a login: known and unknown addresses get the same page, status and work (a lookup and
@@ -315,7 +320,7 @@ async fn login(state: State, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers
     let identity = form.get("identity").and_then(Value::as_str).unwrap_or("").trim().to_lowercase();
     let (csrf, _) = csrf_pair(p, &headers);
     if identity.is_empty() || identity.len() > 254 {
-        let page = LoginPage { csrf: &csrf, message: Some("Enter your e-mail address.") };
+        let page = LoginPage { csrf: &csrf, message: Some("Enter your e-mail address."), phone_login: p.sms.is_some() };
         return html(StatusCode::BAD_REQUEST, page, &[]);
     }
     match begin(&state, p, &identity, peer.ip()).await {
@@ -376,12 +381,15 @@ enum Begin {
 /// The first step of a login, for the page and the API alike: look the address up, start an
 /// attempt, send the code in the background when the address is known. Returns the attempt id.
 async fn begin(state: &AppState, p: &Portal, identity: &str, client: std::net::IpAddr) -> Result<String, Begin> {
-    let lookup_identity = identity.to_string();
+    // An address with `@` is an e-mail; anything else is a phone number, when SMS is configured.
+    let by_phone = !identity.contains('@') && p.sms.is_some();
+    let lookup = if by_phone { Lookup::phone(identity) } else { Lookup::email(identity) };
+    let field = if by_phone { "phone" } else { "email" };
     let found = state
         .call(move |v| {
             let caller = Caller::new("portal:login").expect("a valid actor");
-            match v.get_subject(&caller, &Lookup::email(lookup_identity)) {
-                Ok(s) => Ok(Some((s.token, s.profile.get("email").and_then(Value::as_str).map(str::to_string)))),
+            match v.get_subject(&caller, &lookup) {
+                Ok(s) => Ok(Some((s.token, s.profile.get(field).and_then(Value::as_str).map(str::to_string)))),
                 Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Erased | ErrorKind::InvalidInput) => {
                     Ok(None)
                 }
@@ -391,12 +399,19 @@ async fn begin(state: &AppState, p: &Portal, identity: &str, client: std::net::I
         .await
         .map_err(Begin::Failed)?;
     let (subject, address) = match found {
+        // A number as the gateway wants it: `+` and digits (profiles keep it as typed).
+        Some((token, Some(address))) if by_phone => {
+            (Some(token), Some(address.chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect()))
+        }
         Some((token, Some(address))) => (Some(token), Some(address)),
         _ => (None, None),
     };
     let issued = p.logins.start(identity, client, subject, Instant::now()).map_err(|_| Begin::Limited)?;
     if let (Some((code, _)), Some(address)) = (issued.delivery, address) {
-        p.sender.send_code(address, code, otp::CODE_TTL.as_secs() / 60);
+        match (&p.sms, by_phone) {
+            (Some(sms), true) => sms.send_code(address, code, otp::CODE_TTL.as_secs() / 60),
+            _ => p.sender.send_code(address, code, otp::CODE_TTL.as_secs() / 60),
+        }
     }
     Ok(issued.attempt)
 }
@@ -425,8 +440,13 @@ async fn api_prelogin(
         Ok(p) => p,
         Err(r) => return r,
     };
-    if mode != "email" {
-        return ApiError::bad_request("only e-mail logins are available (mode email)").into_response();
+    let phone_ok = mode == "phone" && p.sms.is_some();
+    if mode != "email" && !phone_ok {
+        return ApiError::bad_request("logins are by e-mail (mode email), or phone when SMS is configured")
+            .into_response();
+    }
+    if mode == "email" && !identity.contains('@') {
+        return ApiError::bad_request("identity must be an e-mail address").into_response();
     }
     let identity = identity.trim().to_lowercase();
     if identity.is_empty() || identity.len() > 254 {
