@@ -28,12 +28,14 @@ fn run_in(dir: &std::path::Path, listen: &str) -> Result<(), String> {
     crate::serve::run(config, vault, root, |addr| {
         println!(
             "\nbunkerlite-server demo — a throwaway vault, removed when this stops (Ctrl-C)\n\n\
+             Portal:      http://{addr}/portal/   log in as one of: {}\n\
+             \x20            (the login code is printed here: the demo's mail goes to this console)\n\
+             Console:     http://{addr}/console/  with the root token\n\
              API:         http://{addr}/v1/\n\
-             root token:  {}\n\
-             subjects:    {}\n\n\
+             root token:  {}\n\n\
              Try:\n  curl -H 'X-Bunker-Token: {}' http://{addr}/v1/user/email/ann@example.com\n",
-            token.as_str(),
             seeded.join(", "),
+            token.as_str(),
             token.as_str(),
         );
     })

@@ -8,7 +8,9 @@ import base64
 import json
 import os
 import pathlib
+import re
 import socket
+import subprocess
 import time
 import tomllib
 import uuid
@@ -16,7 +18,8 @@ from typing import Any, Dict, List
 
 import bunkerlite
 
-from conftest import Server, init, run_cli, start, stop
+from conftest import Server, init, run_cli, server_binary, start, stop
+from test_portal import Browser
 
 # Values that must never appear in the log or the vault file in clear.
 CANARIES: List[str] = []
@@ -306,3 +309,32 @@ def test_verify_purge_and_init_commands(tmp_path: pathlib.Path) -> None:
     assert code != 0 and "tls_cert" in err
     code, _, err = run_cli("serve", "--config", str(config), env={"BUNKERLITE_SERVER_LISTEN": "nowhere"})
     assert code != 0 and "server.listen" in err
+
+
+def test_the_demo_serves_a_seeded_vault_and_prints_what_to_try(tmp_path: pathlib.Path) -> None:
+    out = tmp_path / "demo.out"
+    process = subprocess.Popen([str(server_binary()), "demo", "--listen", "127.0.0.1:0"], stdout=open(out, "wb"),
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while "curl" not in out.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        text = out.read_text()
+        base = re.search(r"API:\s+(http://127\.0\.0\.1:\d+)/v1/", text)
+        root = re.search(r"root token:\s+(\S+)", text)
+        assert base and root and "/portal/" in text and "/console/" in text, text
+        demo = Server(base.group(1), root.group(1), tmp_path, tmp_path, process, out)
+        assert demo.ok("GET", "/v1/user/email/ann@example.com")["data"]["name"] == "Ann Example"
+        assert demo.ok("GET", "/v1/requests")["total"] == 1
+        # The demo's mail goes to its console: a login prints the code there.
+        b = Browser(demo)
+        b.ask_code("ann@example.com")
+        deadline = time.monotonic() + 10
+        while "login code for ann@example.com" not in out.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        code = re.search(r"login code for ann@example\.com: (\d{6})", out.read_text())
+        assert code
+        assert b.enter(code.group(1))[0] == 303
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0

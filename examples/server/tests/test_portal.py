@@ -178,6 +178,15 @@ def test_stored_markup_is_escaped(portal: Server, inbox: Inbox) -> None:
         assert payload not in text
     assert "<td>&#60;script&#62;alert(1)&#60;/script&#62;</td>" in text, "shown, escaped"
     assert "<img" not in text and "<svg" not in text and "<script" not in text
+    # Every other page that shows profile values: the edit form, the history (before/after).
+    b.request("POST", "/portal/profile", {"csrf": b.csrf("/portal/"), "f.name": XSS[1]})
+    for path in ["/portal/profile", "/portal/history"]:
+        status, headers, page, _ = b.request("GET", path)
+        assert status == 200, path
+        for payload in XSS:
+            assert payload not in page, path
+        assert "<img" not in page and "<svg" not in page and "<script" not in page, path
+        assert headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in headers["content-security-policy"]
 
 
 def test_logout_revokes_the_session(portal: Server, inbox: Inbox) -> None:
