@@ -42,6 +42,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The message (the vault's, which holds no personal data, or the server's own).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl From<bunkerlite::Error> for ApiError {

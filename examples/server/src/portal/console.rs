@@ -457,3 +457,111 @@ pub async fn basis_save(state: State, headers: HeaderMap, body: Body) -> Respons
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "console_activities.html")]
+struct ActivitiesPage {
+    csrf: String,
+    message: Option<String>,
+    grant: Option<String>,
+    activities: Vec<(String, String, String, String)>,
+}
+
+async fn activities_page(
+    state: &State,
+    headers: &HeaderMap,
+    message_text: Option<String>,
+    grant: Option<String>,
+) -> Response {
+    let p = match portal(state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (csrf, set) = csrf_pair(p, headers);
+    let activities = match state.call(|v| v.list_activities()).await {
+        Ok(a) => a,
+        Err(e) => return message(e.status(), "Something went wrong", "Please try again in a moment."),
+    };
+    let activities =
+        activities.into_iter().map(|a| (a.name, a.title, a.operations.join(", "), a.legal_bases.join(", "))).collect();
+    let page = ActivitiesPage { csrf, message: message_text, grant, activities };
+    html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
+}
+
+/// `GET /console/activities`: processing activities and the bulk-listing unlock.
+pub async fn activities(state: State, headers: HeaderMap) -> Response {
+    match portal(&state) {
+        Ok(p) if p.operator_in(&headers) => activities_page(&state, &headers, None, None).await,
+        Ok(_) => redirect("/console/login"),
+        Err(r) => r,
+    }
+}
+
+/// `POST /console/activities`: create or change an activity.
+pub async fn activity_save(state: State, headers: HeaderMap, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    if !p.operator_in(&headers) {
+        return redirect("/console/login");
+    }
+    let text = |k: &str| form.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let list =
+        |k: &str| text(k).split(',').map(str::trim).filter(|s| !s.is_empty()).map(Value::from).collect::<Vec<_>>();
+    let name = text("name");
+    let spec = json!({"title": text("title"), "operations": list("operations"), "legal_bases": list("legal_bases")});
+    match state.call(move |v| v.set_activity(&operator(), &name, spec)).await {
+        Ok(_) => redirect("/console/activities"),
+        Err(_) => {
+            activities_page(
+                &state,
+                &headers,
+                Some("Not saved: check the purpose, the operations and the legal bases.".into()),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /console/bulk`: unlock bulk listing for the console's actor under a purpose.
+pub async fn bulk_unlock(state: State, headers: HeaderMap, body: Body) -> Response {
+    let p = match portal(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form(body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(p, &headers, &form) {
+        return r;
+    }
+    if !p.operator_in(&headers) {
+        return redirect("/console/login");
+    }
+    let purpose = form.get("purpose").and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let max: i64 = form.get("max_subjects").and_then(Value::as_str).and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    let granted = state
+        .call(move |v| {
+            let caller = operator().with_purpose(&purpose)?;
+            v.unlock_bulk(&caller, Some(json!({"max_subjects": max, "ttl_ms": 600_000})))
+        })
+        .await;
+    let grant = match granted {
+        Ok(g) => format!(
+            "Unlocked for {} under the purpose {}: at most {} subjects, for ten minutes.",
+            g.actor, g.purpose, g.max_subjects
+        ),
+        Err(e) => format!("Not unlocked: {}", e.message()),
+    };
+    activities_page(&state, &headers, None, Some(grant)).await
+}

@@ -116,6 +116,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/subject", get(console::subject_page).post(console::subject_lookup))
         .route("/console/audit", get(console::audit).post(console::audit_verify))
         .route("/console/bases", get(console::bases).post(console::basis_save))
+        .route("/console/activities", get(console::activities).post(console::activity_save))
+        .route("/console/bulk", post(console::bulk_unlock))
         .route("/portal/static/portal.css", get(stylesheet))
         // Browsers ask for it on every first visit; there is none.
         .route("/v1/prelogin/{mode}/{identity}/{code}/{captcha}", get(api_prelogin))
