@@ -126,6 +126,13 @@ def stop(server: Server) -> int:
     return server.process.wait(timeout=30)
 
 
+def log_values(log: str) -> str:
+    """The server's log without the numbers it writes itself (each line's timestamp and its
+    `micros=` timing), so that a search for a 6-digit login code cannot match them by chance."""
+    lines = (re.sub(r"^\S+\s+", "", line) for line in log.splitlines())
+    return "\n".join(re.sub(r"micros=\d+", "", line) for line in lines)
+
+
 def set_section(config: pathlib.Path, name: str, body: str) -> None:
     """Replaces a section of the configuration `init` wrote (it writes every setting)."""
     text = re.sub(rf"(?ms)^\[{re.escape(name)}\]\n.*?(?=^\[|\Z)", "", config.read_text())

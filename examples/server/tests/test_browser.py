@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import time
 import uuid
 from typing import Iterator
@@ -19,7 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import REPO, Inbox, Server
+from conftest import REPO, Inbox, Server, log_values
 
 CHROMIUM = os.environ.get("BUNKERLITE_CHROMIUM", "/usr/bin/chromium")
 SHOTS = REPO / "target" / "screenshots"
@@ -169,5 +170,13 @@ def test_a_person_and_an_operator_through_the_whole_story(portal: Server, inbox:
     assert sum(1 for rcpt, _ in inbox.messages if email in rcpt) == sent
     assert portal.error(404, "GET", f"/v1/user/email/{email}") == "not found"
     assert violations == [], violations
+    # The server's log for the whole run: routes and statuses, never a value the people typed,
+    # a code that was mailed, or the root token.
+    log = log_values(portal.log.read_text())
+    assert "route=" in log
+    with inbox.lock:
+        codes = [re.search(r"login code is (\d+)", body) for _, body in inbox.messages]
+    for secret in [email, bob_email, "Ann Example", "Ann B. Example", "Bob Example", portal.root, *(c.group(1) for c in codes if c)]:
+        assert secret not in log, "a value reached the log"
     person.close()
     operator.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import tomllib
 import pathlib
 import re
 import time
@@ -14,7 +15,9 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlencode
 
 import pytest
-from conftest import Inbox, Server
+import bunkerlite
+
+from conftest import Inbox, Server, log_values
 
 
 class Browser:
@@ -232,7 +235,7 @@ def test_an_erased_subject_cannot_log_in(portal: Server, inbox: Inbox) -> None:
 
 
 def test_no_code_or_address_in_the_log(portal: Server, inbox: Inbox) -> None:
-    log = portal.log.read_text()
+    log = log_values(portal.log.read_text())
     assert "route" in log
     with inbox.lock:
         for rcpt, body in inbox.messages:
@@ -375,3 +378,21 @@ def test_the_console_filters_and_extends(portal: Server, inbox: Inbox) -> None:
     assert status == 303, text
     denied = op.request("GET", "/console/?state=denied")[2]
     assert rid in denied and f"/console/request/{rid}/approve" not in denied
+
+
+def test_the_console_shows_what_a_rectification_would_change(portal: Server, inbox: Inbox) -> None:
+    me = subject(portal, city="Springfield")
+    config = tomllib.loads(portal.config.read_text())
+    vault = bunkerlite.Vault.open(config["vault"]["path"], bunkerlite.MasterKey.from_file(config["vault"]["key_file"]))
+    try:
+        vault.create_request({"token": me["token"]}, {"kind": "rectify", "patch": {"city": "Shelbyville <i>", "name": None}},
+                             actor="app:web")
+    finally:
+        vault.close()
+    op = Browser(portal)
+    token = op.csrf("/console/login")
+    op.request("POST", "/console/login", {"token": portal.root, "csrf": token})
+    page = op.request("GET", "/console/")[2]
+    row = re.search(r"<tr><td>city</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    assert row and row.groups() == ("Springfield", "Shelbyville &#60;i&#62;"), row and row.groups()
+    assert "<tr><td>name</td><td>Portal Person</td><td>(removed)</td></tr>" in page

@@ -35,6 +35,34 @@ struct RequestRow {
     due: String,
     overdue: bool,
     proposals: u64,
+    /// A rectification's change: field, value now, value asked for.
+    diff: Vec<(String, String, String)>,
+}
+
+/// The change a rectification asks for, beside the profile as it is.
+fn diff(profile: &Value, patch: &Value) -> Vec<(String, String, String)> {
+    let shown = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "(none)".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    match patch {
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| {
+                (k.clone(), shown(profile.get(k)), if v.is_null() { "(removed)".into() } else { shown(Some(v)) })
+            })
+            .collect(),
+        Value::Array(ops) => ops
+            .iter()
+            .map(|op| {
+                let path = op.get("path").and_then(Value::as_str).unwrap_or("");
+                let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+                (format!("{path} ({kind})"), shown(profile.pointer(path)), shown(op.get("value")))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Template)]
@@ -129,17 +157,30 @@ pub async fn queue(state: State, headers: HeaderMap, Query(filter): Query<QueueF
                 let query = json!({"state": s, "overdue": overdue_only});
                 all.extend(v.list_requests(&operator(), Some(query), &PageRequest::first(200))?.items);
             }
-            Ok(all)
+            let mut rows = Vec::new();
+            for r in all {
+                let mut changes = Vec::new();
+                if r.kind == "rectify" && (r.state == "open" || r.state == "in_progress") {
+                    let detail = v.get_request(&operator(), &r.id)?;
+                    if let Some(patch) = detail.proposals.last().and_then(|p| p.patch.as_ref()) {
+                        let profile = v.get_subject(&operator(), &Lookup::token(&r.subject))?.profile;
+                        changes = diff(&profile, patch);
+                    }
+                }
+                rows.push((r, changes));
+            }
+            Ok(rows)
         })
         .await;
     let mut requests = match listed {
         Ok(r) => r,
         Err(e) => return message(e.status(), "Something went wrong", "Please try again in a moment."),
     };
-    requests.sort_by_key(|r| r.due_ms);
+    requests.sort_by_key(|(r, _)| r.due_ms);
     let requests = requests
         .into_iter()
-        .map(|r| RequestRow {
+        .map(|(r, diff)| RequestRow {
+            diff,
             received: day(r.received_ms),
             due: day(r.due_ms),
             id: r.id,
