@@ -42,21 +42,13 @@ impl Webhook {
     /// From the configuration: none without `notify.webhook_url`.
     pub fn from_config(config: &NotifyConfig) -> Result<Option<Webhook>, String> {
         let Some(url) = config.webhook_url.clone() else { return Ok(None) };
-        let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"].iter().any(|p| url.starts_with(p));
-        if !url.starts_with("https://") && !loopback {
-            return Err("notify.webhook_url must be https:// (plain http only to a receiver on loopback)".into());
-        }
+        endpoint(&url, "notify.webhook_url")?;
         let var = config.webhook_secret_env.as_deref().unwrap_or("BUNKERLITE_WEBHOOK_SECRET");
         let secret = std::env::var(var).map_err(|_| format!("the webhook secret variable {var} is not set"))?;
         if secret.len() < 16 {
             return Err(format!("the webhook secret ({var}) must be at least 16 characters"));
         }
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(10)))
-            .http_status_as_error(false)
-            .build()
-            .new_agent();
-        Ok(Some(Webhook { url, secret: Zeroizing::new(secret.into_bytes()), agent }))
+        Ok(Some(Webhook { url, secret: Zeroizing::new(secret.into_bytes()), agent: agent() }))
     }
 
     /// `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
@@ -88,6 +80,26 @@ impl Webhook {
         }
         Err(last)
     }
+}
+
+/// An outgoing endpoint (webhook receiver, SMS gateway) must be `https://`, or plain `http://`
+/// to loopback only.
+pub fn endpoint(url: &str, setting: &str) -> Result<(), String> {
+    let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"].iter().any(|p| url.starts_with(p));
+    if url.starts_with("https://") || loopback {
+        Ok(())
+    } else {
+        Err(format!("{setting} must be https:// (plain http only to a server on loopback)"))
+    }
+}
+
+/// The HTTP client for outgoing calls: 10-second timeout, statuses returned rather than raised.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
 }
 
 fn sign(secret: &[u8], timestamp: i64, body: &str) -> String {

@@ -4,6 +4,7 @@ loopback port, driven over HTTP. The server's stderr (its log) is kept for the l
 from __future__ import annotations
 
 import email
+import http.server
 import json
 import os
 import pathlib
@@ -218,3 +219,36 @@ def portal(tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[S
     srv = start(folder, config, root)
     yield srv
     assert stop(srv) == 0, srv.log.read_text()
+
+
+class Stub:
+    """An HTTP endpoint on loopback that records every post (headers, body, the status it gave);
+    its first `fail` posts get 500."""
+
+    def __init__(self, fail: int = 0) -> None:
+        self.fail = fail
+        self.posts: List[Tuple[Dict[str, str], bytes, int]] = []
+        self.lock = threading.Lock()
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with stub.lock:
+                    status = 500 if stub.fail > 0 else 200
+                    stub.fail -= 1
+                    stub.posts.append(({k.lower(): v for k, v in self.headers.items()}, body, status))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def accepted(self) -> List[Tuple[Dict[str, str], Any]]:
+        """The posts it accepted: headers and JSON body."""
+        with self.lock:
+            return [(headers, json.loads(body)) for headers, body, status in self.posts if status == 200]

@@ -6,51 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.server
-import json
-import threading
 import time
 import uuid
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List
 
 import bunkerlite
 import pytest
 import tomllib
 
-from conftest import Inbox, Server, init, mail_section, set_section, start, stop
+from conftest import Inbox, Server, Stub, init, mail_section, set_section, start, stop
 
 SECRET = "webhook-secret-" + uuid.uuid4().hex
 
 
-class Receiver:
-    """A webhook endpoint on loopback that refuses its first `fail` posts."""
-
-    def __init__(self, fail: int) -> None:
-        self.fail = fail
-        self.posts: List[Tuple[Dict[str, str], bytes, int]] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    status = 500 if receiver.fail > 0 else 204
-                    receiver.fail -= 1
-                    receiver.posts.append(({k.lower(): v for k, v in self.headers.items()}, body, status))
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+class Receiver(Stub):
+    """A webhook endpoint that refuses its first posts."""
 
     def delivered(self) -> List[Dict[str, Any]]:
-        with self.lock:
-            return [json.loads(body) for _, body, status in self.posts if status == 204]
+        return [body for _, body in self.accepted()]
 
     def wait_for(self, kind: str, timeout: float = 15.0) -> Dict[str, Any]:
         deadline = time.monotonic() + timeout

@@ -3,42 +3,29 @@ is sent, with its bearer token); unknown numbers get the same page and no messag
 
 from __future__ import annotations
 
-import http.server
-import json
 import re
-import threading
 import time
 import uuid
 from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from conftest import Server, init, set_section, start, stop
+from conftest import Server, Stub, init, set_section, start, stop
 from test_portal import Browser
 
 TOKEN = "sms-token-" + uuid.uuid4().hex
 
 
-class Gateway:
-    def __init__(self) -> None:
-        self.sent: List[Dict[str, Any]] = []
-        self.auth: List[str] = []
-        gateway = self
+class Gateway(Stub):
+    """An SMS gateway that records what it is asked to send."""
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.auth.append(self.headers.get("Authorization", ""))
-                gateway.sent.append(body)
-                self.send_response(200)
-                self.end_headers()
+    @property
+    def sent(self) -> List[Dict[str, Any]]:
+        return [body for _, body in self.accepted()]
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    @property
+    def auth(self) -> List[str]:
+        return [headers.get("authorization", "") for headers, _ in self.accepted()]
 
     def code_for(self, number: str) -> str:
         deadline = time.monotonic() + 15

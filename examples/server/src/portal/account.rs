@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use bunkerlite::{Caller, Lookup, PageRequest};
 use serde_json::{json, Map, Value};
 
-use super::{check_form, csrf_pair, day, form, html, logged_in, message, portal, redirect, Portal};
+use super::{checked_form, csrf_pair, day, html, message, portal, redirect, subject_of, Portal};
 use crate::api::{Body, State};
 
 /// How long a download link works (once).
@@ -51,24 +51,10 @@ struct ExportPage {
     link: String,
 }
 
-/// The logged-in subject, or the response that sends the browser to the login page.
-async fn subject_of(state: &State, headers: &HeaderMap) -> Result<String, Response> {
-    match logged_in(&state.0, headers).await? {
-        Some((_, subject)) => Ok(subject),
-        None => Err(redirect("/portal/login")),
-    }
-}
-
 /// `GET /portal/profile`: the profile's top-level text fields in a form.
 pub async fn profile_page(state: State, headers: HeaderMap) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    let subject = step!(subject_of(&state, &headers).await);
     let (csrf, set) = csrf_pair(p, &headers);
     let profile = state.call(move |v| Ok(v.get_subject(&subject_caller(), &Lookup::token(subject))?.profile)).await;
     let profile = match profile {
@@ -88,21 +74,9 @@ pub async fn profile_page(state: State, headers: HeaderMap) -> Response {
 
 /// `POST /portal/profile`: the changed fields, applied or proposed.
 pub async fn profile_save(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
+    let subject = step!(subject_of(&state, &headers).await);
     let as_request = p.edit_as_request;
     let done = state
         .call(move |v| {
@@ -139,10 +113,7 @@ pub async fn history(state: State, headers: HeaderMap) -> Response {
     if let Err(r) = portal(&state) {
         return r;
     }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let subject = step!(subject_of(&state, &headers).await);
     let page = state
         .call(move |v| v.list_audit_events(&subject_caller(), Some(&subject), &PageRequest::first(100), true))
         .await;
@@ -175,21 +146,9 @@ fn clock(ms: i64) -> String {
 
 /// `POST /portal/export`: a single-use download link for this subject, valid two minutes.
 pub async fn export_link(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
+    let subject = step!(subject_of(&state, &headers).await);
     let Ok(link) = super::otp::random_id() else {
         return message(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again.");
     };
@@ -199,14 +158,8 @@ pub async fn export_link(state: State, headers: HeaderMap, body: Body) -> Respon
 
 /// `GET /portal/export/{link}`: the export as a JSON file, once, to the subject that asked.
 pub async fn export_download(state: State, headers: HeaderMap, Path(link): Path<String>) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    let subject = step!(subject_of(&state, &headers).await);
     if !p.take_export(&link, &subject) {
         return message(
             StatusCode::NOT_FOUND,
@@ -230,21 +183,9 @@ pub async fn export_download(state: State, headers: HeaderMap, Path(link): Path<
 
 /// `POST /portal/forget`: an erasure request (verified: the subject proved the address).
 pub async fn forget(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
+    let subject = step!(subject_of(&state, &headers).await);
     let Some(delay) = p.forget_delay_ms else {
         let made = state
             .call(move |v| {
@@ -297,21 +238,9 @@ pub async fn forget(state: State, headers: HeaderMap, body: Body) -> Response {
 
 /// `POST /portal/forget/cancel`: keep the data after all.
 pub async fn forget_cancel(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
+    let subject = step!(subject_of(&state, &headers).await);
     match state.call(move |v| v.cancel_erasure(&subject_caller(), &Lookup::token(subject))).await {
         Ok(_) => redirect("/portal/"),
         Err(e) => message(e.status(), "Not cancelled", "The erasure could not be cancelled. Please try again."),
@@ -320,21 +249,9 @@ pub async fn forget_cancel(state: State, headers: HeaderMap, body: Body) -> Resp
 
 /// `POST /portal/request/{id}/cancel`: the subject withdraws their own open request.
 pub async fn cancel_request(state: State, headers: HeaderMap, Path(id): Path<String>, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
+    let subject = step!(subject_of(&state, &headers).await);
     let done = state
         .call(move |v| {
             let caller = subject_caller();
@@ -357,10 +274,7 @@ pub async fn receipt(state: State, headers: HeaderMap) -> Response {
     if let Err(r) = portal(&state) {
         return r;
     }
-    let subject = match subject_of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let subject = step!(subject_of(&state, &headers).await);
     let made = state.call(move |v| v.export_consent_receipt(&subject_caller(), &Lookup::token(subject))).await;
     match made {
         Ok(receipt) => (

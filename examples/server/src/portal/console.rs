@@ -12,7 +12,7 @@ use bunkerlite::{Caller, Lookup, PageRequest, DENIAL_CODES, REQUEST_STATES};
 use serde_json::{json, Value};
 
 use super::{
-    check_form, cookie, csrf_pair, day, form, html, message, portal, read_cookie, redirect, redirect_with, Portal,
+    checked_form, cookie, csrf_pair, day, html, message, portal, read_cookie, redirect, redirect_with, Portal,
 };
 use crate::api::{Body, State};
 
@@ -99,27 +99,15 @@ impl Portal {
 
 /// `GET /console/login`.
 pub async fn login_page(state: State, headers: HeaderMap) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
     let (csrf, set) = csrf_pair(p, &headers);
     html(StatusCode::OK, LoginPage { csrf: &csrf, message: None }, &set.into_iter().collect::<Vec<_>>())
 }
 
 /// `POST /console/login`: the root token opens an operator session.
 pub async fn login(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     let token = form.get("token").and_then(Value::as_str).unwrap_or("");
     if token.is_empty() || token.len() > 256 || !state.root.matches(token) {
         let (csrf, _) = csrf_pair(p, &headers);
@@ -135,10 +123,7 @@ pub async fn login(state: State, headers: HeaderMap, body: Body) -> Response {
 /// `GET /console/`: the requests in a state (default: open and in progress), oldest due first,
 /// optionally only the overdue ones.
 pub async fn queue(state: State, headers: HeaderMap, Query(filter): Query<QueueFilter>) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -202,17 +187,8 @@ pub async fn decide(
     Path((id, decision)): Path<(String, String)>,
     body: Body,
 ) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -235,17 +211,8 @@ pub async fn decide(
 
 /// `POST /console/logout`.
 pub async fn logout(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
     if let Some(id) = read_cookie(&headers, OPERATOR) {
         p.operators.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     }
@@ -264,10 +231,7 @@ struct SubjectPage {
 
 /// `GET /console/subject`: the look-up form.
 pub async fn subject_page(state: State, headers: HeaderMap) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -279,17 +243,8 @@ pub async fn subject_page(state: State, headers: HeaderMap) -> Response {
 /// `POST /console/subject`: one subject by token, e-mail, phone or login, read under the
 /// purpose the operator names (a post, so the identity never sits in a URL or a log).
 pub async fn subject_lookup(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -358,10 +313,7 @@ struct AuditPage {
 }
 
 async fn audit_page(state: &State, headers: &HeaderMap, verify: bool) -> Response {
-    let p = match portal(state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(state));
     let (csrf, set) = csrf_pair(p, headers);
     let data = state
         .call(move |v| {
@@ -401,17 +353,8 @@ pub async fn audit(state: State, headers: HeaderMap) -> Response {
 
 /// `POST /console/audit`: verify the whole chain, then the same page with the result.
 pub async fn audit_verify(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -427,10 +370,7 @@ struct BasesPage {
 }
 
 async fn bases_page(state: &State, headers: &HeaderMap, message_text: Option<String>, status: StatusCode) -> Response {
-    let p = match portal(state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(state));
     let (csrf, set) = csrf_pair(p, headers);
     let bases = match state.call(|v| v.list_legal_bases()).await {
         Ok(b) => b,
@@ -464,17 +404,8 @@ pub async fn bases(state: State, headers: HeaderMap) -> Response {
 
 /// `POST /console/bases`: create or change a legal basis.
 pub async fn basis_save(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -514,10 +445,7 @@ async fn activities_page(
     message_text: Option<String>,
     grant: Option<String>,
 ) -> Response {
-    let p = match portal(state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(state));
     let (csrf, set) = csrf_pair(p, headers);
     let activities = match state.call(|v| v.list_activities()).await {
         Ok(a) => a,
@@ -540,17 +468,8 @@ pub async fn activities(state: State, headers: HeaderMap) -> Response {
 
 /// `POST /console/activities`: create or change an activity.
 pub async fn activity_save(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }
@@ -575,17 +494,8 @@ pub async fn activity_save(state: State, headers: HeaderMap, body: Body) -> Resp
 
 /// `POST /console/bulk`: unlock bulk listing for the console's actor under a purpose.
 pub async fn bulk_unlock(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     if !p.operator_in(&headers) {
         return redirect("/console/login");
     }

@@ -7,6 +7,17 @@
 //! A portal login is a vault session linked to the subject (only a keyed hash of its id is
 //! stored, its data sealed under the subject's key, erased with the subject).
 
+/// `let x = step!(expr);`: a handler's step that either gives a value or is the whole answer
+/// (a redirect to the login page, a refusal), returned at once.
+macro_rules! step {
+    ($e:expr) => {
+        match $e {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
 mod account;
 mod console;
 pub mod mail;
@@ -290,16 +301,20 @@ fn form(body: Body) -> Result<serde_json::Map<String, Value>, Response> {
     body.object(true).map_err(|_| message(StatusCode::BAD_REQUEST, "Refused", "The form could not be read."))
 }
 
+/// A posted form, read and checked as the portal's own (see [`check_form`]).
+fn checked_form(p: &Portal, headers: &HeaderMap, body: Body) -> Result<serde_json::Map<String, Value>, Response> {
+    let form = form(body)?;
+    check_form(p, headers, &form)?;
+    Ok(form)
+}
+
 async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLESHEET)
         .into_response()
 }
 
 async fn login_page(state: State, headers: HeaderMap) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
     let (csrf, set) = csrf_pair(p, &headers);
     let page = LoginPage { csrf: &csrf, message: None, phone_login: p.sms.is_some() };
     html(StatusCode::OK, page, &set.into_iter().collect::<Vec<_>>())
@@ -308,17 +323,8 @@ async fn login_page(state: State, headers: HeaderMap) -> Response {
 /// Starts a login: known and unknown addresses get the same page, status and work (a lookup and
 /// an attempt); only a known one is sent a code, in the background.
 async fn login(state: State, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     let identity = form.get("identity").and_then(Value::as_str).unwrap_or("").trim().to_lowercase();
     let (csrf, _) = csrf_pair(p, &headers);
     if identity.is_empty() || identity.len() > 254 {
@@ -341,17 +347,8 @@ async fn login(state: State, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers
 
 /// Finishes a login: the code for this browser's attempt, once.
 async fn code(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
     let (csrf, _) = csrf_pair(p, &headers);
     let entered = form.get("code").and_then(Value::as_str).unwrap_or("");
     let attempt = read_cookie(&headers, ATTEMPT).unwrap_or_default();
@@ -438,10 +435,7 @@ async fn api_prelogin(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path((mode, identity, _code, _captcha)): Path<(String, String, String, String)>,
 ) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
     let phone_ok = mode == "phone" && p.sms.is_some();
     if mode != "email" && !phone_ok {
         return ApiError::bad_request("logins are by e-mail (mode email), or phone when SMS is configured")
@@ -476,10 +470,7 @@ async fn api_login(
     headers: HeaderMap,
     Path((_mode, _identity, code)): Path<(String, String, String)>,
 ) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
     let attempt = read_cookie(&headers, ATTEMPT).unwrap_or_default();
     let Ok(subject) = p.logins.finish(&attempt, &code, Instant::now()) else {
         return ApiError::new(StatusCode::FORBIDDEN, "login failed").into_response();
@@ -493,6 +484,14 @@ async fn api_login(
             response
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// The logged-in subject, or the response that sends the browser to the login page.
+async fn subject_of(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+    match logged_in(state, headers).await? {
+        Some((_, subject)) => Ok(subject),
+        None => Err(redirect("/portal/login")),
     }
 }
 
@@ -520,15 +519,8 @@ async fn logged_in(state: &AppState, headers: &HeaderMap) -> Result<Option<(Stri
 }
 
 async fn home(state: State, headers: HeaderMap) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let subject = match logged_in(&state, &headers).await {
-        Ok(Some((_, subject))) => subject,
-        Ok(None) => return redirect("/portal/login"),
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    let subject = step!(subject_of(&state, &headers).await);
     let (csrf, set) = csrf_pair(p, &headers);
     let data = state
         .call(move |v| {
@@ -638,17 +630,8 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
 }
 
 async fn logout(state: State, headers: HeaderMap, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
+    let p = step!(portal(&state));
+    step!(checked_form(p, &headers, body));
     if let Some(id) = read_cookie(&headers, SESSION) {
         let _ = state
             .call(move |v| {
@@ -662,22 +645,9 @@ async fn logout(state: State, headers: HeaderMap, body: Body) -> Response {
 
 /// Give or withdraw consent under a basis the subject controls.
 async fn consent(state: State, headers: HeaderMap, Path(brief): Path<String>, body: Body) -> Response {
-    let p = match portal(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let form = match form(body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_form(p, &headers, &form) {
-        return r;
-    }
-    let subject = match logged_in(&state, &headers).await {
-        Ok(Some((_, subject))) => subject,
-        Ok(None) => return redirect("/portal/login"),
-        Err(r) => return r,
-    };
+    let p = step!(portal(&state));
+    let form = step!(checked_form(p, &headers, body));
+    let subject = step!(subject_of(&state, &headers).await);
     let give = match form.get("action").and_then(Value::as_str) {
         Some("give") => true,
         Some("withdraw") => false,

@@ -20,18 +20,10 @@ impl Gateway {
     /// From the configuration: none without `sms.gateway_url`.
     pub fn from_config(config: &SmsConfig) -> Result<Option<Gateway>, String> {
         let Some(url) = config.gateway_url.clone() else { return Ok(None) };
-        let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"].iter().any(|p| url.starts_with(p));
-        if !url.starts_with("https://") && !loopback {
-            return Err("sms.gateway_url must be https:// (plain http only to a gateway on loopback)".into());
-        }
+        crate::notify::endpoint(&url, "sms.gateway_url")?;
         let var = config.token_env.as_deref().unwrap_or("BUNKERLITE_SMS_TOKEN");
         let token = std::env::var(var).map_err(|_| format!("the SMS gateway token variable {var} is not set"))?;
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(10)))
-            .http_status_as_error(false)
-            .build()
-            .new_agent();
-        Ok(Some(Gateway { url, token: Zeroizing::new(token), agent }))
+        Ok(Some(Gateway { url, token: Zeroizing::new(token), agent: crate::notify::agent() }))
     }
 
     /// Sends `code` to `to` (E.164) in the background, retried once.
