@@ -43,6 +43,22 @@ pub fn parse(text: &str) -> Result<Expiry, String> {
     Ok(Expiry::After(seconds * 1000))
 }
 
+/// An `expiration` as a request gives it: a string, or a number (JSON clients send numbers).
+pub fn from_json(value: &serde_json::Value) -> Result<Expiry, String> {
+    match value {
+        serde_json::Value::String(s) => parse(s),
+        serde_json::Value::Number(n) => parse(&n.to_string()),
+        _ => Err("expiration must be a string or a number".into()),
+    }
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// A duration only (configuration), in milliseconds: an absolute time is refused here.
 pub fn parse_ttl(text: &str) -> Result<i64, String> {
     match parse(text)? {

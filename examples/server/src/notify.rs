@@ -65,7 +65,7 @@ impl Webhook {
                 std::thread::sleep(pause);
                 pause *= 2;
             }
-            let timestamp = now_ms() / 1000;
+            let timestamp = crate::expiration::now_ms() / 1000;
             let result = self
                 .agent
                 .post(&self.url)
@@ -108,12 +108,6 @@ fn sign(secret: &[u8], timestamp: i64, body: &str) -> String {
     mac.update(b".");
     mac.update(body.as_bytes());
     format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// What the worker needs.

@@ -167,7 +167,7 @@ pub async fn agreement_give(
                 }
             }
             "expiration" => {
-                let expiry = expiration::parse(&scalar_text(&value, &key)?).map_err(ApiError::bad_request)?;
+                let expiry = expiration::from_json(&value).map_err(ApiError::bad_request)?;
                 match expiry {
                     Expiry::After(ms) => options.insert("ttl_ms".into(), ms.into()),
                     Expiry::At(ms) => options.insert("expires_ms".into(), ms.into()),

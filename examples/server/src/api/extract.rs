@@ -195,6 +195,14 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 }
 
 impl Body {
+    /// The body as any JSON value (a merge patch object or a JSON Patch array); required.
+    pub fn value(self) -> Result<Value, ApiError> {
+        match self.0 {
+            Value::Null => Err(ApiError::bad_request("the request needs a body")),
+            value => Ok(value),
+        }
+    }
+
     /// The body as a JSON object; an empty body is `{}` when `empty_ok`.
     pub fn object(self, empty_ok: bool) -> Result<Map<String, Value>, ApiError> {
         match self.0 {

@@ -15,12 +15,7 @@ use crate::expiration::{self, Expiry};
 const SESSION_LINKS: [&str; 4] = ["token", "login", "email", "phone"];
 
 fn expiry_of(value: &Value) -> Result<Expiry, ApiError> {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return Err(ApiError::bad_request("expiration must be a string or a number")),
-    };
-    expiration::parse(&text).map_err(ApiError::bad_request)
+    expiration::from_json(value).map_err(ApiError::bad_request)
 }
 
 /// `POST /v1/session/{session}`: store the body as the session's data (a `token`, `login`,
@@ -139,18 +134,13 @@ pub async fn share_create(
     let max_ms = state.share_ttl_max_ms;
     let info = state
         .call(move |v| {
-            let expiry = expiry.unwrap_or(Expiry::After(bunkerlite::SHARE_TTL_DEFAULT_MS)).capped(now_ms(), max_ms);
+            let expiry =
+                expiry.unwrap_or(Expiry::After(bunkerlite::SHARE_TTL_DEFAULT_MS)).capped(expiration::now_ms(), max_ms);
             spec.extend(expiry.to_options("expires_at_ms"));
             v.create_share(&auth.caller, &lookup, Some(Value::Object(spec)))
         })
         .await?;
     ok(json!({"record": info.id, "expires": seconds(info.expires_ms)}))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// `?partner=` on a share's resolution.

@@ -45,10 +45,7 @@ pub async fn get(state: State, auth: Auth, Path((mode, identity)): Path<(String,
 /// `PUT /v1/user/{mode}/{identity}`: a merge patch (object) or a JSON Patch (array).
 pub async fn update(state: State, auth: Auth, Path((mode, identity)): Path<(String, String)>, body: Body) -> ApiResult {
     let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
-    let patch = match body.0 {
-        Value::Null => return Err(ApiError::bad_request("the request needs a body")),
-        patch => patch,
-    };
+    let patch = body.value()?;
     let subject = state.call(move |v| v.update_subject(&auth.caller, &lookup, patch)).await?;
     ok(json!({"token": subject.token}))
 }
@@ -107,10 +104,7 @@ pub async fn app_update(
     body: Body,
 ) -> ApiResult {
     let lookup = auth.own(&state, lookup(&mode, &identity)?).await?;
-    let patch = match body.0 {
-        Value::Null => return Err(ApiError::bad_request("the request needs a body")),
-        patch => patch,
-    };
+    let patch = body.value()?;
     let doc = state.call(move |v| v.update_app_document(&auth.caller, &lookup, &app, patch)).await?;
     ok(json!({"token": doc.token}))
 }

@@ -206,9 +206,14 @@ fn html(status: StatusCode, page: impl Template, cookies: &[String]) -> Response
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
     // `no-referrer` would make the browser send `Origin: null` with the page's forms.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    with_cookies(response, cookies)
+}
+
+/// `response` with a `Set-Cookie` for each of `cookies` (made by [`cookie`]).
+fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(c) {
-            headers.append(header::SET_COOKIE, v);
+            response.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     response
@@ -223,13 +228,7 @@ fn redirect(to: &'static str) -> Response {
 }
 
 fn redirect_with(to: &'static str, cookies: &[String]) -> Response {
-    let mut response = redirect(to);
-    for c in cookies {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    response
+    with_cookies(redirect(to), cookies)
 }
 
 /// `name=value` with the attributes every portal cookie has.
@@ -450,11 +449,8 @@ async fn api_prelogin(
     }
     match begin(&state, p, &identity, peer.ip()).await {
         Ok(attempt) => {
-            let mut response = axum::Json(json!({"status": "ok", "result": "code-sent-if-known"})).into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie(ATTEMPT, &attempt, otp::CODE_TTL.as_secs() as i64)) {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
-            response
+            let response = axum::Json(json!({"status": "ok", "result": "code-sent-if-known"})).into_response();
+            with_cookies(response, &[cookie(ATTEMPT, &attempt, otp::CODE_TTL.as_secs() as i64)])
         }
         Err(Begin::Limited) => {
             ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many login attempts; wait").into_response()
@@ -477,11 +473,8 @@ async fn api_login(
     };
     match open_session(&state, p, subject.clone()).await {
         Ok(info) => {
-            let mut response = axum::Json(json!({"status": "ok", "xtoken": info.id, "token": subject})).into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie(ATTEMPT, "gone", 0)) {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
-            response
+            let response = axum::Json(json!({"status": "ok", "xtoken": info.id, "token": subject})).into_response();
+            with_cookies(response, &[cookie(ATTEMPT, "gone", 0)])
         }
         Err(e) => e.into_response(),
     }
@@ -571,9 +564,7 @@ async fn home(state: State, headers: HeaderMap) -> Response {
             }
         })
         .collect();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let now = crate::expiration::now_ms();
     let requests = requests
         .into_iter()
         .map(|(r, denial)| RequestRow {
